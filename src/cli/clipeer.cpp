@@ -1,0 +1,275 @@
+#include "clipeer.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <cerrno>
+#include <unistd.h>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+// Longest command line accepted from standard input, in bytes.
+constexpr qsizetype kMaxLineBytes = 1024 * 1024;
+// How long the end of input waits for the hub to answer the messages sent.
+constexpr int kSettleTimeoutMs = 5000;
+
+void EventPrinter::print(const QString &event, const QJsonObject &fields, const QString &text)
+{
+    if (m_json) {
+        QJsonObject o = fields;
+        o.insert("event"_L1, event);
+        m_out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << Qt::endl;
+    } else {
+        m_out << text << Qt::endl;
+    }
+}
+
+CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, QTextStream &err, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_options(options)
+    , m_printer(out, options.json)
+    , m_err(err)
+{
+    connect(client, &PeerClient::joined, this, &CliPeer::onJoined);
+    connect(client, &PeerClient::disconnected, this, &CliPeer::onDisconnected);
+    connect(client, &PeerClient::errorOccurred, this, &CliPeer::onError);
+    connect(client, &PeerClient::messageAcked, this, &CliPeer::onAcked);
+    connect(client, &PeerClient::peerConnected, this, [this](const QString &id, const QString &name) {
+        QJsonObject f { { u"id"_s, id } };
+        if (!name.isEmpty())
+            f.insert("name"_L1, name);
+        m_printer.print(u"peer_connect"_s, f,
+                        name.isEmpty() ? tr("* %1 joined").arg(id) : tr("* %1 (%2) joined").arg(id, name));
+    });
+    connect(client, &PeerClient::peerDisconnected, this, [this](const QString &id) {
+        m_printer.print(u"peer_disconnect"_s, { { u"id"_s, id } }, tr("* %1 left").arg(id));
+    });
+    connect(client, &PeerClient::connectRequested, this, [this](const QString &from) {
+        m_printer.print(u"connect_to_peer"_s, { { u"from"_s, from } }, tr("* %1 asks to connect to you").arg(from));
+    });
+    connect(client, &PeerClient::messageReceived, this,
+            [this](const QString &from, const QString &text, const QString &to, const QString &mid, qint64 ts) {
+                QJsonObject f { { u"from"_s, from }, { u"text"_s, text }, { u"ts"_s, ts } };
+                if (!to.isEmpty())
+                    f.insert("to"_L1, to);
+                if (!mid.isEmpty())
+                    f.insert("mid"_L1, mid);
+                const QString time = QDateTime::fromMSecsSinceEpoch(ts).toString(u"HH:mm:ss"_s);
+                m_printer.print(u"message"_s, f,
+                                to.isEmpty() ? tr("%1 <%2> %3").arg(time, from, text)
+                                             : tr("%1 <%2 to you> %3").arg(time, from, text));
+            });
+}
+
+void CliPeer::onJoined(const QString &id, const QString &hubName)
+{
+    QJsonArray peers;
+    QStringList ids;
+    for (const PeerInfo &p : m_client->peers()) {
+        QJsonObject po { { u"id"_s, p.id } };
+        if (!p.name.isEmpty())
+            po.insert("name"_L1, p.name);
+        peers.append(po);
+        ids.append(p.id);
+    }
+    m_printer.print(u"welcome"_s, { { u"id"_s, id }, { u"hub"_s, hubName }, { u"peers"_s, peers } },
+                    tr("* joined \"%1\" as %2; peers: %3")
+                        .arg(hubName, id, ids.isEmpty() ? tr("none") : ids.join(u", "_s)));
+
+    if (m_options.oneShot) {
+        m_oneShotMid = m_client->sendMessage(m_options.sendTo, m_options.sendText);
+        return;
+    }
+    const QStringList pending = std::exchange(m_pending, {});
+    for (const QString &line : pending)
+        execute(line);
+    if (m_inputEnded)
+        leaveWhenSettled();
+}
+
+void CliPeer::onDisconnected(const QString &reason)
+{
+    m_printer.print(u"disconnected"_s, { { u"reason"_s, reason } }, tr("* disconnected: %1").arg(reason));
+    if (m_options.oneShot && m_oneShotMid.isEmpty() && m_exitCode == 0) {
+        m_err << tr("peerlink-cli: could not send: %1").arg(reason) << Qt::endl;
+        m_exitCode = 1;
+    }
+    finish(m_leaving ? m_exitCode : (m_exitCode ? m_exitCode : 1));
+}
+
+void CliPeer::onError(const QString &code, const QString &message, const QString &ref)
+{
+    const bool joined = m_client->isJoined();
+    QJsonObject f { { u"code"_s, code }, { u"message"_s, message } };
+    if (!ref.isEmpty())
+        f.insert("ref"_L1, ref);
+    m_printer.print(u"error"_s, f,
+                    ref.isEmpty() ? tr("! %1: %2").arg(code, message) : tr("! %1 (%2): %3").arg(code, ref, message));
+    // A refused join, or any failure of a one-shot send, ends the program.
+    if (m_options.oneShot || !joined) {
+        m_err << (joined ? tr("peerlink-cli: %1: %2") : tr("peerlink-cli: cannot join (%1): %2")).arg(code, message)
+              << Qt::endl;
+        m_exitCode = 1;
+        quit();
+        return;
+    }
+    settle(ref);
+}
+
+void CliPeer::onAcked(const QString &mid)
+{
+    m_printer.print(u"ack"_s, { { u"mid"_s, mid } }, tr("* delivered %1").arg(mid));
+    if (m_options.oneShot && mid == m_oneShotMid)
+        quit();
+    settle(mid);
+}
+
+void CliPeer::track(const QString &mid)
+{
+    if (!mid.isEmpty())
+        m_outstanding.insert(mid);
+}
+
+void CliPeer::settle(const QString &mid)
+{
+    m_outstanding.remove(mid);
+    if (m_inputEnded)
+        leaveWhenSettled();
+}
+
+void CliPeer::leaveWhenSettled()
+{
+    if (m_client->isJoined() && m_outstanding.isEmpty())
+        quit();
+}
+
+void CliPeer::handleLine(const QString &line)
+{
+    if (line.trimmed().isEmpty())
+        return;
+    if (!m_client->isJoined()) {
+        m_pending.append(line);
+        return;
+    }
+    execute(line);
+}
+
+void CliPeer::execute(const QString &line)
+{
+    if (!line.startsWith(u'/')) {
+        track(m_client->sendMessage(line));
+        return;
+    }
+    const QString command = line.section(u' ', 0, 0);
+    const QString rest = line.section(u' ', 1).trimmed();
+    if (command == u"/to") {
+        const QString peer = rest.section(u' ', 0, 0);
+        const QString text = rest.section(u' ', 1);
+        if (peer.isEmpty() || text.isEmpty()) {
+            onError(u"usage"_s, tr("/to PEER TEXT"), QString());
+            return;
+        }
+        track(m_client->sendMessage(peer, text));
+    } else if (command == u"/connect") {
+        if (rest.isEmpty()) {
+            onError(u"usage"_s, tr("/connect PEER"), QString());
+            return;
+        }
+        m_client->connectToPeer(rest);
+    } else if (command == u"/peers") {
+        printPeers();
+    } else if (command == u"/quit") {
+        quit();
+    } else {
+        onError(u"usage"_s, tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit").arg(command),
+                QString());
+    }
+}
+
+void CliPeer::printPeers()
+{
+    QJsonArray peers;
+    QStringList lines;
+    for (const PeerInfo &p : m_client->peers()) {
+        QJsonObject po { { u"id"_s, p.id } };
+        if (!p.name.isEmpty())
+            po.insert("name"_L1, p.name);
+        peers.append(po);
+        lines.append(p.name.isEmpty() ? p.id : u"%1 (%2)"_s.arg(p.id, p.name));
+    }
+    m_printer.print(u"peers"_s, { { u"peers"_s, peers } },
+                    tr("* peers: %1").arg(lines.isEmpty() ? tr("none") : lines.join(u", "_s)));
+}
+
+void CliPeer::endOfInput()
+{
+    m_inputEnded = true;
+    // Let the hub answer what was sent (acks, errors) before leaving, but not forever.
+    QTimer::singleShot(kSettleTimeoutMs, this, &CliPeer::quit);
+    leaveWhenSettled();
+}
+
+void CliPeer::quit()
+{
+    if (m_leaving)
+        return;
+    m_leaving = true;
+    if (m_client->state() == PeerClient::State::Disconnected)
+        finish(m_exitCode);
+    else
+        m_client->disconnectFromHub();
+}
+
+void CliPeer::finish(int exitCode)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    Q_EMIT finished(exitCode);
+}
+
+LineReader::LineReader(int fd, QObject *parent)
+    : QObject(parent)
+    , m_fd(fd)
+    , m_notifier(new QSocketNotifier(fd, QSocketNotifier::Read, this))
+{
+    connect(m_notifier, &QSocketNotifier::activated, this, &LineReader::onReadable);
+}
+
+void LineReader::onReadable()
+{
+    char chunk[16384];
+    const ssize_t n = ::read(m_fd, chunk, sizeof(chunk));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n <= 0) {
+        m_notifier->setEnabled(false);
+        if (!m_buffer.isEmpty())
+            Q_EMIT lineRead(QString::fromUtf8(std::exchange(m_buffer, {})));
+        Q_EMIT endOfInput();
+        return;
+    }
+    m_buffer.append(chunk, n);
+    qsizetype newline;
+    while ((newline = m_buffer.indexOf('\n')) >= 0) {
+        QByteArray line = m_buffer.left(newline);
+        m_buffer.remove(0, newline + 1);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        Q_EMIT lineRead(QString::fromUtf8(line));
+    }
+    if (m_buffer.size() > kMaxLineBytes) {
+        // A line this long is no command: drop it rather than grow without bound.
+        Q_EMIT lineDropped(m_buffer.size());
+        m_buffer.clear();
+    }
+}
+
+} // namespace PeerLink

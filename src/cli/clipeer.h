@@ -1,0 +1,105 @@
+#pragma once
+
+#include "client/peerclient.h"
+
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+#include <QTextStream>
+
+class QSocketNotifier;
+
+namespace PeerLink {
+
+/// Prints client events, one per line: readable text, or one JSON object with an `event` field.
+class EventPrinter
+{
+public:
+    EventPrinter(QTextStream &out, bool json)
+        : m_out(out)
+        , m_json(json)
+    {
+    }
+
+    void print(const QString &event, const QJsonObject &fields, const QString &text);
+
+private:
+    QTextStream &m_out;
+    bool m_json;
+};
+
+/// The headless peer: turns command lines into PeerClient calls and PeerClient events into printed lines.
+class CliPeer : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        bool json = false;
+        /// One-shot mode: send this text once, wait for the ack, leave.
+        bool oneShot = false;
+        QString sendText;
+        QString sendTo;
+    };
+
+    CliPeer(PeerClient *client, const Options &options, QTextStream &out, QTextStream &err, QObject *parent = nullptr);
+
+    /// Handles one command line (queued until joined).
+    void handleLine(const QString &line);
+    /// Standard input ended: leave cleanly once the queued commands are sent.
+    void endOfInput();
+    /// Leave now (signal, /quit).
+    void quit();
+
+Q_SIGNALS:
+    /// The peer is done; the process should exit with @p exitCode.
+    void finished(int exitCode);
+
+private:
+    void onJoined(const QString &id, const QString &hubName);
+    void onDisconnected(const QString &reason);
+    void onError(const QString &code, const QString &message, const QString &ref);
+    void onAcked(const QString &mid);
+    void execute(const QString &line);
+    void printPeers();
+    /// Remembers a sent message until the hub acks or refuses it.
+    void track(const QString &mid);
+    void settle(const QString &mid);
+    void leaveWhenSettled();
+    void finish(int exitCode);
+
+    PeerClient *m_client;
+    Options m_options;
+    EventPrinter m_printer;
+    QTextStream &m_err;
+    QStringList m_pending;
+    QSet<QString> m_outstanding;
+    QString m_oneShotMid;
+    bool m_inputEnded = false;
+    bool m_leaving = false;
+    bool m_finished = false;
+    int m_exitCode = 0;
+};
+
+/// Reads lines from a file descriptor (standard input) without blocking the event loop.
+class LineReader : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LineReader(int fd, QObject *parent = nullptr);
+
+Q_SIGNALS:
+    void lineRead(const QString &line);
+    void endOfInput();
+    /// A line longer than the limit (1 MiB) was dropped.
+    void lineDropped(qsizetype bytes);
+
+private:
+    void onReadable();
+
+    int m_fd;
+    QSocketNotifier *m_notifier;
+    QByteArray m_buffer;
+};
+
+} // namespace PeerLink

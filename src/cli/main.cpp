@@ -1,0 +1,108 @@
+// peerlink-cli: a headless peer driven by standard input.
+#include "cli/clipeer.h"
+#include "client/peerclient.h"
+#include "core/signalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <csignal>
+#include <unistd.h>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"peerlink-cli"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(PEERLINK_VERSION));
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+
+    const auto tr = [](const char *text) { return QCoreApplication::translate("main", text); };
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("PeerLink headless peer. Reads commands from standard input, one a line:\n"
+           "  TEXT              send TEXT to every peer\n"
+           "  /to PEER TEXT     send TEXT to PEER only\n"
+           "  /connect PEER     ask to connect to PEER\n"
+           "  /peers            list the joined peers\n"
+           "  /quit             leave (so does the end of input)"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        { u"hub"_s, tr("Hub URL, e.g. ws://127.0.0.1:9000."), u"URL"_s },
+        { u"id"_s, tr("Peer id: 1 to 64 of A-Z a-z 0-9 . _ -"), u"ID"_s },
+        { u"name"_s, tr("Display name."), u"NAME"_s },
+        { u"password"_s, tr("Hub password (or set PEERLINK_PASSWORD)."), u"P"_s },
+        { u"json"_s, tr("Print each event as one JSON object per line.") },
+        { u"send"_s, tr("Send TEXT once, wait for the hub's ack and exit."), u"TEXT"_s },
+        { u"to"_s, tr("With --send: send to this peer only."), u"PEER"_s },
+        { u"timeout"_s, tr("With --send: give up after this many seconds (default 10)."), u"S"_s, u"10"_s },
+    });
+    parser.process(app);
+
+    if (!parser.isSet(u"hub"_s) || !parser.isSet(u"id"_s)) {
+        err << tr("peerlink-cli: --hub URL and --id ID are required (see --help)") << Qt::endl;
+        return 2;
+    }
+    const QUrl url(parser.value(u"hub"_s), QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
+        err << tr("peerlink-cli: --hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(u"hub"_s)) << Qt::endl;
+        return 2;
+    }
+    if (parser.isSet(u"to"_s) && !parser.isSet(u"send"_s)) {
+        err << tr("peerlink-cli: --to goes with --send") << Qt::endl;
+        return 2;
+    }
+    bool timeoutOk = false;
+    const int timeoutSeconds = parser.value(u"timeout"_s).toInt(&timeoutOk);
+    if (!timeoutOk || timeoutSeconds < 1 || timeoutSeconds > 3600) {
+        err << tr("peerlink-cli: --timeout takes a whole number of seconds from 1 to 3600") << Qt::endl;
+        return 2;
+    }
+
+    CliPeer::Options options;
+    options.json = parser.isSet(u"json"_s);
+    options.oneShot = parser.isSet(u"send"_s);
+    options.sendText = parser.value(u"send"_s);
+    options.sendTo = parser.value(u"to"_s);
+
+    PeerClient client;
+    CliPeer peer(&client, options, out, err);
+    int exitCode = 0;
+    QObject::connect(&peer, &CliPeer::finished, &app, [&exitCode](int code) {
+        exitCode = code;
+        QCoreApplication::quit();
+    });
+    SignalWatcher signalWatcher;
+    signalWatcher.watch(SIGINT);
+    signalWatcher.watch(SIGTERM);
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &peer, &CliPeer::quit);
+
+    LineReader *reader = nullptr;
+    if (options.oneShot) {
+        QTimer::singleShot(timeoutSeconds * 1000, &app, [&err, &exitCode, timeoutSeconds] {
+            err << QCoreApplication::translate("main", "peerlink-cli: no ack within %1 s").arg(timeoutSeconds) << Qt::endl;
+            exitCode = 1;
+            QCoreApplication::quit();
+        });
+    } else {
+        reader = new LineReader(STDIN_FILENO, &app);
+        QObject::connect(reader, &LineReader::lineRead, &peer, &CliPeer::handleLine);
+        QObject::connect(reader, &LineReader::endOfInput, &peer, &CliPeer::endOfInput);
+        QObject::connect(reader, &LineReader::lineDropped, &app, [&err](qsizetype bytes) {
+            err << QCoreApplication::translate("main", "peerlink-cli: dropped an input line of over %1 bytes").arg(bytes) << Qt::endl;
+        });
+    }
+
+    PeerClient::JoinOptions join;
+    join.name = parser.value(u"name"_s);
+    join.password = parser.isSet(u"password"_s) ? parser.value(u"password"_s) : qEnvironmentVariable("PEERLINK_PASSWORD");
+    if (!client.connectToHub(url, parser.value(u"id"_s), join))
+        return 2;
+    const int rc = app.exec();
+    return rc != 0 ? rc : exitCode;
+}

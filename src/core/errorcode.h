@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+namespace PeerLink {
+
+/// The error codes of the protocol contract; each maps to one wire name such as "bad_json".
+enum class ErrorCode {
+    BadJson,
+    BadMessage,
+    UnknownType,
+    NotJoined,
+    AlreadyJoined,
+    InvalidId,
+    IdTaken,
+    AuthFailed,
+    PeerUnavailable,
+    TooLarge,
+    RateLimited,
+    HubFull,
+    Banned,
+};
+
+/// The wire name of @p code ("bad_json", ...).
+QString errorCodeName(ErrorCode code);
+
+/// The code for a wire name, or nothing for a name this version does not know.
+std::optional<ErrorCode> errorCodeFromName(QStringView name);
+
+/// Every code, in declaration order (for tests and documentation tables).
+QList<ErrorCode> allErrorCodes();
+
+} // namespace PeerLink

@@ -1,0 +1,435 @@
+#include "protocol.h"
+
+#include "rules.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace PeerLink {
+
+namespace {
+
+using namespace Qt::StringLiterals;
+
+// Field names, shared by encoder and decoder.
+constexpr QLatin1StringView kType("type");
+constexpr QLatin1StringView kId("id");
+constexpr QLatin1StringView kName("name");
+constexpr QLatin1StringView kPassword("password");
+constexpr QLatin1StringView kResume("resume");
+constexpr QLatin1StringView kClient("client");
+constexpr QLatin1StringView kText("text");
+constexpr QLatin1StringView kTo("to");
+constexpr QLatin1StringView kMid("mid");
+constexpr QLatin1StringView kPeer("peer");
+constexpr QLatin1StringView kPeers("peers");
+constexpr QLatin1StringView kFrom("from");
+constexpr QLatin1StringView kHub("hub");
+constexpr QLatin1StringView kVersion("version");
+constexpr QLatin1StringView kTs("ts");
+constexpr QLatin1StringView kCode("code");
+constexpr QLatin1StringView kMessage("message");
+constexpr QLatin1StringView kRef("ref");
+
+// Longest free-form token fields (resume, client, password), in characters.
+constexpr int kMaxTokenLength = 256;
+
+/// Reads typed fields of one object and remembers the first problem.
+class FieldReader
+{
+public:
+    FieldReader(const QJsonObject &object, QString ref)
+        : m_object(object)
+        , m_ref(std::move(ref))
+    {
+    }
+
+    /// A required string field.
+    QString required(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (!v.isString()) {
+            fail(ErrorCode::BadMessage,
+                 v.isUndefined() || v.isNull() ? u"missing string field '%1'"_s.arg(key)
+                                               : u"field '%1' must be a string"_s.arg(key));
+            return QString();
+        }
+        return v.toString();
+    }
+
+    /// An optional string field; null counts as absent.
+    QString optional(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return QString();
+        if (!v.isString()) {
+            fail(ErrorCode::BadMessage, u"field '%1' must be a string"_s.arg(key));
+            return QString();
+        }
+        return v.toString();
+    }
+
+    void fail(ErrorCode code, const QString &message)
+    {
+        if (!m_failed) {
+            m_failed = true;
+            m_error = DecodeError { code, message, m_ref };
+        }
+    }
+
+    void setRef(const QString &ref) { m_ref = ref; }
+    bool failed() const { return m_failed; }
+    const DecodeError &error() const { return m_error; }
+
+private:
+    const QJsonObject &m_object;
+    QString m_ref;
+    bool m_failed = false;
+    DecodeError m_error;
+};
+
+template<typename Envelope>
+Decoded<Envelope> refuse(ErrorCode code, const QString &message, const QString &ref = QString())
+{
+    return Decoded<Envelope> { DecodeError { code, message, ref } };
+}
+
+/// Parses the text as one JSON object with a string `type`; on failure fills @p error.
+bool parseObject(const QByteArray &utf8, QJsonObject &object, QString &type, DecodeError &error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        error = { ErrorCode::BadJson,
+                  u"invalid JSON at offset %1: %2"_s.arg(parseError.offset).arg(parseError.errorString()),
+                  QString() };
+        return false;
+    }
+    if (!doc.isObject()) {
+        error = { ErrorCode::BadMessage, u"expected a JSON object"_s, QString() };
+        return false;
+    }
+    object = doc.object();
+    const QJsonValue t = object.value(kType);
+    if (!t.isString()) {
+        error = { ErrorCode::BadMessage, u"missing string field 'type'"_s, QString() };
+        return false;
+    }
+    type = t.toString();
+    return true;
+}
+
+QJsonObject withoutKeys(QJsonObject object, std::initializer_list<QLatin1StringView> keys)
+{
+    for (QLatin1StringView key : keys)
+        object.remove(key);
+    return object;
+}
+
+void insertIfSet(QJsonObject &o, QLatin1StringView key, const QString &value)
+{
+    if (!value.isEmpty())
+        o.insert(key, value);
+}
+
+QByteArray toBytes(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject typed(QLatin1StringView type)
+{
+    QJsonObject o;
+    o.insert(kType, QJsonValue(QString(type)));
+    return o;
+}
+
+} // namespace
+
+// ---- Client to hub decoding -----------------------------------------------------------------------------------
+
+Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
+{
+    QJsonObject o;
+    QString type;
+    DecodeError parseError;
+    if (!parseObject(utf8, o, type, parseError))
+        return Decoded<ClientEnvelope> { parseError };
+
+    FieldReader r(o, type);
+    if (type == u"join") {
+        JoinRequest join;
+        join.id = r.required(kId);
+        join.name = r.optional(kName);
+        join.password = r.optional(kPassword);
+        join.resume = r.optional(kResume);
+        join.client = r.optional(kClient);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isValidId(join.id))
+            return refuse<ClientEnvelope>(ErrorCode::InvalidId,
+                                          u"an id is 1 to 64 characters of A-Z a-z 0-9 . _ -"_s, type);
+        if (!join.name.isEmpty() && !Rules::isValidName(join.name))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage,
+                                          u"a name is at most 64 printable characters"_s, type);
+        if (join.password.size() > kMaxTokenLength || join.resume.size() > kMaxTokenLength
+            || join.client.size() > kMaxTokenLength)
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage,
+                                          u"password, resume and client are at most 256 characters"_s, type);
+        return Decoded<ClientEnvelope> { ClientEnvelope(join) };
+    }
+    if (type == u"message") {
+        MessageRequest m;
+        m.mid = r.optional(kMid);
+        if (!r.failed() && !m.mid.isEmpty()) {
+            if (!Rules::isValidMid(m.mid))
+                return refuse<ClientEnvelope>(ErrorCode::BadMessage,
+                                              u"a mid is 1 to 64 printable ASCII characters"_s, type);
+            r.setRef(m.mid);
+        }
+        m.text = r.required(kText);
+        m.to = r.optional(kTo);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!m.to.isNull() && !Rules::isValidId(m.to))
+            return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'to' is not a valid peer id"_s,
+                                          m.mid.isEmpty() ? type : m.mid);
+        return Decoded<ClientEnvelope> { ClientEnvelope(m) };
+    }
+    if (type == u"connect_to_peer") {
+        ConnectRequest c;
+        c.peer = r.required(kPeer);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isValidId(c.peer))
+            return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'peer' is not a valid peer id"_s, type);
+        c.extra = withoutKeys(o, { kType, kPeer, kFrom });
+        return Decoded<ClientEnvelope> { ClientEnvelope(c) };
+    }
+    if (type == u"leave")
+        return Decoded<ClientEnvelope> { ClientEnvelope(LeaveRequest {}) };
+
+    return refuse<ClientEnvelope>(ErrorCode::UnknownType, u"unknown message type '%1'"_s.arg(type.left(64)),
+                                  type.left(64));
+}
+
+// ---- Hub to client decoding -----------------------------------------------------------------------------------
+
+Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
+{
+    QJsonObject o;
+    QString type;
+    DecodeError parseError;
+    if (!parseObject(utf8, o, type, parseError))
+        return Decoded<HubEnvelope> { parseError };
+
+    FieldReader r(o, type);
+    if (type == u"welcome") {
+        Welcome w;
+        w.id = r.required(kId);
+        w.hub = r.optional(kHub);
+        w.version = r.optional(kVersion);
+        w.resume = r.optional(kResume);
+        const QJsonValue peers = o.value(kPeers);
+        if (!peers.isArray())
+            r.fail(ErrorCode::BadMessage, u"field 'peers' must be an array"_s);
+        for (const QJsonValue &p : peers.toArray()) {
+            const QJsonObject po = p.toObject();
+            const QString id = po.value(kId).toString();
+            if (!Rules::isValidId(id)) {
+                r.fail(ErrorCode::BadMessage, u"a peer in 'peers' has no valid id"_s);
+                break;
+            }
+            w.peers.append(PeerInfo { id, po.value(kName).toString() });
+        }
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(w) };
+    }
+    if (type == u"peer_connect") {
+        PeerConnected p { r.required(kId), r.optional(kName) };
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(p) };
+    }
+    if (type == u"peer_disconnect") {
+        PeerDisconnected p { r.required(kId) };
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(p) };
+    }
+    if (type == u"message") {
+        ChatMessage m;
+        m.from = r.required(kFrom);
+        m.text = r.required(kText);
+        m.to = r.optional(kTo);
+        m.mid = r.optional(kMid);
+        const QJsonValue ts = o.value(kTs);
+        if (!ts.isUndefined() && !ts.isDouble())
+            r.fail(ErrorCode::BadMessage, u"field 'ts' must be a number"_s);
+        m.ts = ts.toInteger();
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(m) };
+    }
+    if (type == u"ack") {
+        Ack a { r.required(kMid) };
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(a) };
+    }
+    if (type == u"connect_to_peer") {
+        ConnectOffer c;
+        c.from = r.required(kFrom);
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        c.extra = withoutKeys(o, { kType, kFrom });
+        return Decoded<HubEnvelope> { HubEnvelope(c) };
+    }
+    if (type == u"error") {
+        ErrorReply e;
+        e.code = r.required(kCode);
+        e.message = r.optional(kMessage);
+        e.ref = r.optional(kRef);
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(e) };
+    }
+    return refuse<HubEnvelope>(ErrorCode::UnknownType, u"unknown message type '%1'"_s.arg(type.left(64)),
+                               type.left(64));
+}
+
+// ---- Encoding -------------------------------------------------------------------------------------------------
+
+QByteArray encode(const JoinRequest &m)
+{
+    QJsonObject o = typed("join"_L1);
+    o.insert(kId, m.id);
+    insertIfSet(o, kName, m.name);
+    insertIfSet(o, kPassword, m.password);
+    insertIfSet(o, kResume, m.resume);
+    insertIfSet(o, kClient, m.client);
+    return toBytes(o);
+}
+
+QByteArray encode(const MessageRequest &m)
+{
+    QJsonObject o = typed("message"_L1);
+    o.insert(kText, m.text);
+    insertIfSet(o, kTo, m.to);
+    insertIfSet(o, kMid, m.mid);
+    return toBytes(o);
+}
+
+QByteArray encode(const ConnectRequest &m)
+{
+    QJsonObject o = m.extra;
+    o.insert(kType, QStringLiteral("connect_to_peer"));
+    o.insert(kPeer, m.peer);
+    return toBytes(o);
+}
+
+QByteArray encode(const LeaveRequest &)
+{
+    return toBytes(typed("leave"_L1));
+}
+
+QByteArray encode(const ClientEnvelope &m)
+{
+    return std::visit([](const auto &v) { return encode(v); }, m);
+}
+
+QByteArray encode(const Welcome &m)
+{
+    QJsonObject o = typed("welcome"_L1);
+    o.insert(kId, m.id);
+    QJsonArray peers;
+    for (const PeerInfo &p : m.peers) {
+        QJsonObject po;
+        po.insert(kId, p.id);
+        insertIfSet(po, kName, p.name);
+        peers.append(po);
+    }
+    o.insert(kPeers, peers);
+    o.insert(kHub, m.hub);
+    o.insert(kVersion, m.version);
+    insertIfSet(o, kResume, m.resume);
+    return toBytes(o);
+}
+
+QByteArray encode(const PeerConnected &m)
+{
+    QJsonObject o = typed("peer_connect"_L1);
+    o.insert(kId, m.id);
+    insertIfSet(o, kName, m.name);
+    return toBytes(o);
+}
+
+QByteArray encode(const PeerDisconnected &m)
+{
+    QJsonObject o = typed("peer_disconnect"_L1);
+    o.insert(kId, m.id);
+    return toBytes(o);
+}
+
+QByteArray encode(const ChatMessage &m)
+{
+    QJsonObject o = typed("message"_L1);
+    o.insert(kFrom, m.from);
+    o.insert(kText, m.text);
+    insertIfSet(o, kTo, m.to);
+    insertIfSet(o, kMid, m.mid);
+    o.insert(kTs, m.ts);
+    return toBytes(o);
+}
+
+QByteArray encode(const Ack &m)
+{
+    QJsonObject o = typed("ack"_L1);
+    o.insert(kMid, m.mid);
+    return toBytes(o);
+}
+
+QByteArray encode(const ConnectOffer &m)
+{
+    QJsonObject o = m.extra;
+    o.insert(kType, QStringLiteral("connect_to_peer"));
+    o.insert(kFrom, m.from);
+    return toBytes(o);
+}
+
+QByteArray encode(const ErrorReply &m)
+{
+    QJsonObject o = typed("error"_L1);
+    o.insert(kCode, m.code);
+    o.insert(kMessage, m.message);
+    insertIfSet(o, kRef, m.ref);
+    return toBytes(o);
+}
+
+QByteArray encode(const HubEnvelope &m)
+{
+    return std::visit([](const auto &v) { return encode(v); }, m);
+}
+
+ErrorReply makeError(ErrorCode code, const QString &message, const QString &ref)
+{
+    return ErrorReply { errorCodeName(code), message, ref };
+}
+
+QString typeName(const ClientEnvelope &m)
+{
+    static const QString names[] = { u"join"_s, u"message"_s, u"connect_to_peer"_s, u"leave"_s };
+    return names[m.index()];
+}
+
+QString typeName(const HubEnvelope &m)
+{
+    static const QString names[] = { u"welcome"_s, u"peer_connect"_s, u"peer_disconnect"_s, u"message"_s,
+                                     u"ack"_s,     u"connect_to_peer"_s, u"error"_s };
+    return names[m.index()];
+}
+
+} // namespace PeerLink

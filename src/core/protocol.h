@@ -1,0 +1,169 @@
+#pragma once
+
+#include "errorcode.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <variant>
+
+namespace PeerLink {
+
+/// The protocol version string a hub announces in `welcome`.
+inline const QString ProtocolVersion = QStringLiteral("peerlink/1");
+
+/// A joined peer as others see it.
+struct PeerInfo
+{
+    QString id;
+    QString name;
+    friend bool operator==(const PeerInfo &a, const PeerInfo &b) { return a.id == b.id && a.name == b.name; }
+};
+
+// ---- Client to hub -------------------------------------------------------------------------------------------
+
+/// `join`: the first object on a connection.
+struct JoinRequest
+{
+    QString id;
+    QString name;
+    QString password;
+    QString resume;
+    QString client;
+};
+
+/// `message`: to everyone (empty `to`) or to one peer.
+struct MessageRequest
+{
+    QString text;
+    QString to;
+    QString mid;
+};
+
+/// `connect_to_peer`: ask the hub to introduce this peer to `peer`. `extra` carries fields beyond the core.
+struct ConnectRequest
+{
+    QString peer;
+    QJsonObject extra;
+};
+
+/// `leave`: leave cleanly.
+struct LeaveRequest
+{
+};
+
+using ClientEnvelope = std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest>;
+
+// ---- Hub to client -------------------------------------------------------------------------------------------
+
+/// `welcome`: reply to a successful join.
+struct Welcome
+{
+    QString id;
+    QList<PeerInfo> peers;
+    QString hub;
+    QString version = ProtocolVersion;
+    QString resume;
+};
+
+/// `peer_connect`: another peer joined.
+struct PeerConnected
+{
+    QString id;
+    QString name;
+};
+
+/// `peer_disconnect`: another peer left.
+struct PeerDisconnected
+{
+    QString id;
+};
+
+/// `message` as delivered by the hub (or over a direct link).
+struct ChatMessage
+{
+    QString from;
+    QString text;
+    QString to;
+    QString mid;
+    qint64 ts = 0;
+};
+
+/// `ack`: the hub accepted and handed on the message with this mid.
+struct Ack
+{
+    QString mid;
+};
+
+/// `connect_to_peer` from the hub: `from` asks to connect; `extra` carries the direct-link fields.
+struct ConnectOffer
+{
+    QString from;
+    QJsonObject extra;
+};
+
+/// `error`: a request failed. The code is kept as text so that codes from newer hubs survive.
+struct ErrorReply
+{
+    QString code;
+    QString message;
+    QString ref;
+};
+
+using HubEnvelope
+    = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer, ErrorReply>;
+
+// ---- Decoding ------------------------------------------------------------------------------------------------
+
+/// Why an object was refused: the error code to answer with, a readable message, and the `ref` to echo.
+struct DecodeError
+{
+    ErrorCode code = ErrorCode::BadMessage;
+    QString message;
+    QString ref;
+};
+
+/// Either a decoded envelope or the reason it was refused.
+template<typename Envelope>
+struct Decoded
+{
+    std::variant<Envelope, DecodeError> value;
+
+    bool ok() const { return value.index() == 0; }
+    const Envelope &envelope() const { return std::get<0>(value); }
+    const DecodeError &error() const { return std::get<1>(value); }
+};
+
+/// Parses and validates one client-to-hub text frame (UTF-8 JSON), strictly: types, ids, lengths.
+Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8);
+
+/// Parses and validates one hub-to-client text frame.
+Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8);
+
+// ---- Encoding (compact JSON, UTF-8) ---------------------------------------------------------------------------
+
+QByteArray encode(const JoinRequest &m);
+QByteArray encode(const MessageRequest &m);
+QByteArray encode(const ConnectRequest &m);
+QByteArray encode(const LeaveRequest &m);
+QByteArray encode(const ClientEnvelope &m);
+
+QByteArray encode(const Welcome &m);
+QByteArray encode(const PeerConnected &m);
+QByteArray encode(const PeerDisconnected &m);
+QByteArray encode(const ChatMessage &m);
+QByteArray encode(const Ack &m);
+QByteArray encode(const ConnectOffer &m);
+QByteArray encode(const ErrorReply &m);
+QByteArray encode(const HubEnvelope &m);
+
+/// An `error` object for a contract error code.
+ErrorReply makeError(ErrorCode code, const QString &message, const QString &ref = QString());
+
+/// The `type` name of an envelope ("join", "welcome", ...).
+QString typeName(const ClientEnvelope &m);
+QString typeName(const HubEnvelope &m);
+
+} // namespace PeerLink

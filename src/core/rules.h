@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QStringView>
+
+namespace PeerLink::Rules {
+
+/// Longest peer id, in characters.
+inline constexpr int MaxIdLength = 64;
+/// Longest display name, in Unicode code points.
+inline constexpr int MaxNameLength = 64;
+/// Longest client-chosen message id, in characters.
+inline constexpr int MaxMidLength = 64;
+
+/// 1 to 64 characters of A-Z a-z 0-9 . _ - (case-sensitive).
+bool isValidId(QStringView id);
+
+/// Non-empty, at most 64 code points, printable (no control characters, no lone surrogates, no line breaks).
+bool isValidName(QStringView name);
+
+/// 1 to 64 characters, printable ASCII.
+bool isValidMid(QStringView mid);
+
+} // namespace PeerLink::Rules

@@ -1,0 +1,477 @@
+#include "hub.h"
+
+#include "core/rules.h"
+#include "hub/hubsession.h"
+#include "hub/logging.h"
+
+#include <QRandomGenerator>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <algorithm>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString newResumeToken()
+{
+    quint32 words[6];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof(words)).toHex());
+}
+
+/// Compares secrets in time independent of where they differ (the length may leak; the content does not).
+bool sameSecret(const QString &given, const QString &expected)
+{
+    const QByteArray x = given.toUtf8();
+    const QByteArray y = expected.toUtf8();
+    if (y.isEmpty() || x.size() != y.size())
+        return false;
+    unsigned diff = 0;
+    for (qsizetype i = 0; i < x.size(); ++i)
+        diff |= unsigned(uchar(x[i]) ^ uchar(y[i]));
+    return diff == 0;
+}
+
+QString describe(const QHostAddress &address, quint16 port)
+{
+    return address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u"[%1]:%2"_s.arg(address.toString()).arg(port)
+        : u"%1:%2"_s.arg(address.toString()).arg(port);
+}
+
+} // namespace
+
+Hub::Hub(const HubConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+{
+    m_clock.start();
+    m_housekeeping.setInterval(std::clamp(std::min(m_config.pingIntervalMs, m_config.joinTimeoutMs) / 4, 50, 1000));
+    connect(&m_housekeeping, &QTimer::timeout, this, &Hub::onHousekeeping);
+}
+
+Hub::~Hub()
+{
+    // Sessions are children; delete them before the registry they point into goes away.
+    const auto sessions = m_sessions;
+    m_sessions.clear();
+    m_peers.clear();
+    qDeleteAll(sessions);
+}
+
+bool Hub::listen(const QHostAddress &address, quint16 port)
+{
+    if (m_server && m_server->isListening()) {
+        m_errorString = tr("The hub is already listening on %1.").arg(serverUrl().toString());
+        return false;
+    }
+    delete m_server;
+    m_server = new QWebSocketServer(m_config.name, QWebSocketServer::NonSecureMode, this);
+    m_server->setMaxPendingConnections(m_config.maxPendingConnections);
+    m_server->setHandshakeTimeout(m_config.handshakeTimeoutMs);
+    connect(m_server, &QWebSocketServer::newConnection, this, &Hub::onNewConnection);
+    connect(m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError) {
+        const QString message = tr("Accepting a connection failed: %1").arg(m_server->errorString());
+        qCWarning(lcHub).noquote() << message;
+        Q_EMIT errorOccurred(message);
+    });
+    connect(m_server, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode) {
+        const QString message = tr("A WebSocket handshake failed: %1").arg(m_server->errorString());
+        qCDebug(lcHub).noquote() << message;
+    });
+    if (!m_server->listen(address, port)) {
+        m_errorString = tr("Cannot listen on %1: %2").arg(describe(address, port), m_server->errorString());
+        qCWarning(lcHub).noquote() << m_errorString;
+        Q_EMIT errorOccurred(m_errorString);
+        delete m_server;
+        m_server = nullptr;
+        return false;
+    }
+    m_closing = false;
+    m_errorString.clear();
+    m_lastPingMs = nowMs();
+    m_housekeeping.start();
+    qCInfo(lcHub).noquote() << "listening on" << serverUrl().toString();
+    return true;
+}
+
+void Hub::close()
+{
+    m_closing = true;
+    if (m_server)
+        m_server->close();
+    m_housekeeping.stop();
+    const auto sessions = m_sessions;
+    for (HubSession *s : sessions) {
+        unregister(s, tr("hub shutting down"), false);
+        s->closeWith(QWebSocketProtocol::CloseCodeGoingAway, tr("hub shutting down"));
+    }
+    checkClosed();
+}
+
+void Hub::checkClosed()
+{
+    if (m_closing && m_sessions.isEmpty())
+        QMetaObject::invokeMethod(this, &Hub::closed, Qt::QueuedConnection);
+}
+
+bool Hub::isListening() const
+{
+    return m_server && m_server->isListening();
+}
+
+quint16 Hub::serverPort() const
+{
+    return isListening() ? m_server->serverPort() : 0;
+}
+
+QHostAddress Hub::serverAddress() const
+{
+    return isListening() ? m_server->serverAddress() : QHostAddress();
+}
+
+QUrl Hub::serverUrl() const
+{
+    if (!isListening())
+        return QUrl();
+    return QUrl(u"ws://"_s + describe(serverAddress(), serverPort()));
+}
+
+QList<HubPeer> Hub::peers() const
+{
+    QList<HubPeer> list;
+    list.reserve(m_peers.size());
+    for (const HubSession *s : m_peers)
+        list.append(HubPeer { s->id(), s->name(), s->address(), s->port(), s->joinedAt(), s->sentCount() });
+    std::sort(list.begin(), list.end(), [](const HubPeer &a, const HubPeer &b) {
+        return a.joinedAt < b.joinedAt || (a.joinedAt == b.joinedAt && a.id < b.id);
+    });
+    return list;
+}
+
+bool Hub::kick(const QString &id, const QString &reason)
+{
+    HubSession *s = m_peers.value(id);
+    if (!s)
+        return false;
+    const QString why = reason.isEmpty() ? tr("kicked by the hub") : tr("kicked by the hub: %1").arg(reason);
+    unregister(s, why);
+    s->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, why);
+    return true;
+}
+
+bool Hub::ban(const QString &id)
+{
+    if (!Rules::isValidId(id))
+        return false;
+    if (!m_config.bannedIds.contains(id))
+        m_config.bannedIds.append(id);
+    if (HubSession *s = m_peers.value(id)) {
+        if (!m_config.bannedAddresses.contains(s->address()))
+            m_config.bannedAddresses.append(s->address());
+        unregister(s, tr("banned"));
+        sendError(s, ErrorCode::Banned, tr("You are banned from this hub."));
+        s->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, tr("banned"));
+    }
+    return true;
+}
+
+void Hub::setBans(const QStringList &ids, const QList<QHostAddress> &addresses)
+{
+    m_config.bannedIds = ids;
+    m_config.bannedAddresses = addresses;
+    const auto peers = m_peers;
+    for (HubSession *s : peers) {
+        if (isBanned(s->id(), s->address())) {
+            unregister(s, tr("banned"));
+            sendError(s, ErrorCode::Banned, tr("You are banned from this hub."));
+            s->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, tr("banned"));
+        }
+    }
+}
+
+bool Hub::isBanned(const QString &id, const QHostAddress &address) const
+{
+    if (!id.isEmpty() && m_config.bannedIds.contains(id))
+        return true;
+    for (const QHostAddress &banned : m_config.bannedAddresses) {
+        if (banned.isEqual(address, QHostAddress::TolerantConversion))
+            return true;
+    }
+    return false;
+}
+
+// ---- Connections ----------------------------------------------------------------------------------------------
+
+void Hub::onNewConnection()
+{
+    while (m_server && m_server->hasPendingConnections()) {
+        QWebSocket *socket = m_server->nextPendingConnection();
+        if (!socket)
+            break;
+        const qint64 hard = m_config.effectiveHardFrameBytes();
+        socket->setMaxAllowedIncomingFrameSize(quint64(hard));
+        socket->setMaxAllowedIncomingMessageSize(quint64(hard));
+
+        auto *session = new HubSession(socket, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
+                                       nowMs(), this);
+        m_sessions.insert(session);
+        connect(socket, &QWebSocket::textMessageReceived, session,
+                [this, session](const QString &message) { onTextMessage(session, message); });
+        connect(socket, &QWebSocket::binaryMessageReceived, session,
+                [this, session](const QByteArray &) { onBinaryMessage(session); });
+        connect(socket, &QWebSocket::pong, session,
+                [this, session](quint64, const QByteArray &) { session->touch(nowMs()); });
+        connect(socket, &QWebSocket::disconnected, session, [this, session] { onDisconnected(session); });
+
+        if (m_closing) {
+            session->closeWith(QWebSocketProtocol::CloseCodeGoingAway, tr("hub shutting down"));
+        } else if (isBanned(QString(), session->address())) {
+            refuseAndClose(session, ErrorCode::Banned, tr("Your address is banned from this hub."));
+        }
+    }
+}
+
+void Hub::onDisconnected(HubSession *session)
+{
+    if (!m_sessions.remove(session))
+        return;
+    QString reason = session->closeReason();
+    if (reason.isEmpty()) {
+        const QString peerReason = session->socket()->closeReason();
+        reason = peerReason.isEmpty() ? tr("connection closed") : peerReason;
+    }
+    unregister(session, reason);
+    session->deleteLater();
+    checkClosed();
+}
+
+void Hub::unregister(HubSession *session, const QString &reason, bool announce)
+{
+    if (!session->isJoined() || m_peers.value(session->id()) != session)
+        return;
+    const QString id = session->id();
+    m_peers.remove(id);
+    qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
+    if (announce)
+        broadcast(encode(PeerDisconnected { id }), session);
+    Q_EMIT peerLeft(id, reason);
+}
+
+void Hub::onHousekeeping()
+{
+    const qint64 now = nowMs();
+    const bool pingNow = m_config.pingIntervalMs > 0 && now - m_lastPingMs >= m_config.pingIntervalMs;
+    if (pingNow)
+        m_lastPingMs = now;
+    const qint64 silenceLimit = qint64(m_config.pingIntervalMs) + m_config.pingTimeoutMs;
+    const auto sessions = m_sessions;
+    for (HubSession *s : sessions) {
+        if (s->isClosing())
+            continue;
+        if (!s->isJoined()) {
+            if (m_config.joinTimeoutMs > 0 && now - s->connectedAtMs() > m_config.joinTimeoutMs)
+                refuseAndClose(s, ErrorCode::NotJoined, tr("No join within %1 ms.").arg(m_config.joinTimeoutMs));
+            continue;
+        }
+        if (m_config.pingIntervalMs > 0 && now - s->lastSeenMs() > silenceLimit) {
+            const QString why = tr("heartbeat timeout");
+            unregister(s, why);
+            s->closeWith(QWebSocketProtocol::CloseCodeGoingAway, why);
+        } else if (pingNow) {
+            s->socket()->ping();
+        }
+    }
+}
+
+// ---- Input ----------------------------------------------------------------------------------------------------
+
+void Hub::onTextMessage(HubSession *session, const QString &message)
+{
+    if (session->isClosing())
+        return;
+    session->touch(nowMs());
+    const QByteArray utf8 = message.toUtf8();
+    if (utf8.size() > m_config.maxMessageBytes) {
+        refuseAndClose(session, ErrorCode::TooLarge,
+                       tr("A message is at most %1 bytes; this one has %2.")
+                           .arg(m_config.maxMessageBytes)
+                           .arg(utf8.size()),
+                       QWebSocketProtocol::CloseCodeTooMuchData);
+        return;
+    }
+    const Decoded<ClientEnvelope> decoded = decodeClientMessage(utf8);
+    if (!decoded.ok()) {
+        const DecodeError &e = decoded.error();
+        rejectInvalid(session, e.code, e.message, e.ref);
+        return;
+    }
+    std::visit([this, session](const auto &envelope) { handle(session, envelope); }, decoded.envelope());
+}
+
+void Hub::onBinaryMessage(HubSession *session)
+{
+    if (session->isClosing())
+        return;
+    session->touch(nowMs());
+    rejectInvalid(session, ErrorCode::BadMessage, tr("Binary frames are not part of the protocol; send JSON text."),
+                  QString());
+}
+
+void Hub::handle(HubSession *session, const JoinRequest &join)
+{
+    if (session->isJoined()) {
+        rejectInvalid(session, ErrorCode::AlreadyJoined, tr("This connection has already joined as %1.").arg(session->id()),
+                      u"join"_s);
+        return;
+    }
+    if (isBanned(join.id, session->address())) {
+        refuseAndClose(session, ErrorCode::Banned, tr("You are banned from this hub."));
+        return;
+    }
+    if (!m_config.password.isEmpty() && !sameSecret(join.password, m_config.password)) {
+        refuseAndClose(session, ErrorCode::AuthFailed, tr("Wrong hub password."));
+        return;
+    }
+    HubSession *previous = m_peers.value(join.id);
+    if (previous) {
+        if (join.resume.isEmpty() || !sameSecret(join.resume, previous->resumeToken())) {
+            sendError(session, ErrorCode::IdTaken, tr("The id %1 is already in use on this hub.").arg(join.id), u"join"_s);
+            return;
+        }
+        // The same peer, back on a new connection: hand the id over without telling the others it left.
+        unregister(previous, tr("resumed on a new connection"), false);
+        previous->closeWith(QWebSocketProtocol::CloseCodeNormal, tr("resumed on a new connection"));
+    } else if (m_peers.size() >= m_config.maxPeers) {
+        refuseAndClose(session, ErrorCode::HubFull, tr("The hub is full (%1 peers).").arg(m_config.maxPeers));
+        return;
+    }
+
+    const QString name = join.name.isEmpty() && previous ? previous->name() : join.name;
+    session->setJoined(join.id, name, newResumeToken());
+
+    Welcome welcome;
+    welcome.id = join.id;
+    welcome.hub = m_config.name;
+    welcome.resume = session->resumeToken();
+    welcome.peers.reserve(m_peers.size());
+    for (const HubSession *other : std::as_const(m_peers))
+        welcome.peers.append(PeerInfo { other->id(), other->name() });
+    m_peers.insert(join.id, session);
+    session->send(encode(welcome));
+
+    if (!previous) {
+        broadcast(encode(PeerConnected { join.id, name }), session);
+        qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from" << describe(session->address(), session->port());
+        Q_EMIT peerJoined(join.id, name);
+    }
+}
+
+void Hub::handle(HubSession *session, const MessageRequest &message)
+{
+    const QString ref = message.mid.isEmpty() ? u"message"_s : message.mid;
+    if (!session->isJoined()) {
+        rejectInvalid(session, ErrorCode::NotJoined, tr("Join before sending messages."), ref);
+        return;
+    }
+    if (!session->messageBucket().tryTake(nowMs())) {
+        sendError(session, ErrorCode::RateLimited,
+                  tr("Too many messages: at most %1 per second.").arg(m_config.messagesPerSecond), ref);
+        return;
+    }
+
+    ChatMessage out { session->id(), message.text, message.to, message.mid, QDateTime::currentMSecsSinceEpoch() };
+    int recipients = 0;
+    if (!message.to.isEmpty()) {
+        HubSession *target = m_peers.value(message.to);
+        if (!target) {
+            sendError(session, ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(message.to), ref);
+            return;
+        }
+        target->send(encode(out));
+        recipients = 1;
+    } else {
+        const QString frame = QString::fromUtf8(encode(out));
+        for (HubSession *other : std::as_const(m_peers)) {
+            if (other != session) {
+                other->send(frame);
+                ++recipients;
+            }
+        }
+    }
+    session->countSent();
+    ++m_routed;
+    m_delivered += quint64(recipients);
+    if (!message.mid.isEmpty())
+        session->send(encode(Ack { message.mid }));
+    Q_EMIT messageRouted(session->id(), message.to, recipients);
+}
+
+void Hub::handle(HubSession *session, const ConnectRequest &request)
+{
+    const QString ref = u"connect_to_peer"_s;
+    if (!session->isJoined()) {
+        rejectInvalid(session, ErrorCode::NotJoined, tr("Join before asking to connect to a peer."), ref);
+        return;
+    }
+    if (request.peer == session->id()) {
+        rejectInvalid(session, ErrorCode::BadMessage, tr("A peer cannot connect to itself."), ref);
+        return;
+    }
+    HubSession *target = m_peers.value(request.peer);
+    if (!target) {
+        sendError(session, ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(request.peer), ref);
+        return;
+    }
+    target->send(encode(ConnectOffer { session->id(), QJsonObject() }));
+}
+
+void Hub::handle(HubSession *session, const LeaveRequest &)
+{
+    if (!session->isJoined()) {
+        rejectInvalid(session, ErrorCode::NotJoined, tr("Join before leaving."), u"leave"_s);
+        return;
+    }
+    unregister(session, tr("left"));
+    session->closeWith(QWebSocketProtocol::CloseCodeNormal, tr("left"));
+}
+
+// ---- Output ---------------------------------------------------------------------------------------------------
+
+void Hub::sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+{
+    session->send(encode(makeError(code, message, ref)));
+}
+
+void Hub::rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+{
+    sendError(session, code, message, ref);
+    if (session->addInvalid() > m_config.maxInvalidMessages) {
+        const QString why = tr("too many invalid messages");
+        unregister(session, why);
+        session->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, why);
+    }
+}
+
+void Hub::refuseAndClose(HubSession *session, ErrorCode code, const QString &message,
+                         QWebSocketProtocol::CloseCode closeCode)
+{
+    sendError(session, code, message);
+    unregister(session, message);
+    session->closeWith(closeCode, errorCodeName(code));
+}
+
+void Hub::broadcast(const QByteArray &utf8, const HubSession *except)
+{
+    const QString frame = QString::fromUtf8(utf8);
+    for (HubSession *other : std::as_const(m_peers)) {
+        if (other != except)
+            other->send(frame);
+    }
+}
+
+} // namespace PeerLink

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "core/protocol.h"
+#include "hub/hubconfig.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocketProtocol>
+
+class QWebSocketServer;
+
+namespace PeerLink {
+
+class HubSession;
+
+/// A joined peer as the hub's operator sees it.
+struct HubPeer
+{
+    QString id;
+    QString name;
+    QHostAddress address;
+    quint16 port = 0;
+    QDateTime joinedAt;
+    quint64 messagesSent = 0;
+};
+
+/// The PeerLink hub: accepts WebSocket connections, keeps the registry of joined peers, routes messages and
+/// introductions, and enforces the limits of its HubConfig. Lives in one thread (any thread).
+class Hub : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Hub(const HubConfig &config = HubConfig(), QObject *parent = nullptr);
+    ~Hub() override;
+
+    /// Starts listening; port 0 picks a free port (see serverPort()). Returns false with errorString() set.
+    bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost), quint16 port = 0);
+    /// Stops listening and closes every connection with 1001 (going away). Emits closed() when all are gone.
+    void close();
+
+    bool isListening() const;
+    quint16 serverPort() const;
+    QHostAddress serverAddress() const;
+    /// ws://ADDRESS:PORT of the listening hub (IPv6 addresses in brackets).
+    QUrl serverUrl() const;
+    QString errorString() const { return m_errorString; }
+
+    const HubConfig &config() const { return m_config; }
+
+    /// The joined peers, in join order.
+    QList<HubPeer> peers() const;
+    int peerCount() const { return int(m_peers.size()); }
+    /// Connections, joined or not.
+    int connectionCount() const { return int(m_sessions.size()); }
+    /// Messages accepted and handed on since start (one per `message`, however many recipients).
+    quint64 routedMessageCount() const { return m_routed; }
+    /// Deliveries since start (a broadcast to N peers counts N).
+    quint64 deliveryCount() const { return m_delivered; }
+
+    /// Disconnects a joined peer (close 1008); returns false if no such peer.
+    bool kick(const QString &id, const QString &reason = QString());
+    /// Bans an id (and, if it is joined, its address) and kicks it; returns false for an invalid id.
+    bool ban(const QString &id);
+    /// Replaces the ban lists; joined peers that are now banned are kicked.
+    void setBans(const QStringList &ids, const QList<QHostAddress> &addresses);
+
+Q_SIGNALS:
+    void peerJoined(const QString &id, const QString &name);
+    void peerLeft(const QString &id, const QString &reason);
+    /// A message was handed on: @p to is empty for a broadcast; @p recipients is how many got it.
+    void messageRouted(const QString &from, const QString &to, int recipients);
+    /// A problem of the hub itself (listening, accepting), not of one peer's input.
+    void errorOccurred(const QString &message);
+    /// close() finished: not listening and no connection left.
+    void closed();
+
+private:
+    void onNewConnection();
+    void onTextMessage(HubSession *session, const QString &message);
+    void onBinaryMessage(HubSession *session);
+    void onDisconnected(HubSession *session);
+    void onHousekeeping();
+
+    void handle(HubSession *session, const JoinRequest &join);
+    void handle(HubSession *session, const MessageRequest &message);
+    void handle(HubSession *session, const ConnectRequest &request);
+    void handle(HubSession *session, const LeaveRequest &leave);
+
+    void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
+    /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
+    void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
+    /// Sends an error, then closes with @p closeCode.
+    void refuseAndClose(HubSession *session, ErrorCode code, const QString &message,
+                        QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodePolicyViolated);
+    /// Takes a joined session out of the registry and tells the others; idempotent.
+    void unregister(HubSession *session, const QString &reason, bool announce = true);
+    void broadcast(const QByteArray &utf8, const HubSession *except);
+    bool isBanned(const QString &id, const QHostAddress &address) const;
+    qint64 nowMs() const { return m_clock.elapsed(); }
+    void checkClosed();
+
+    HubConfig m_config;
+    QWebSocketServer *m_server = nullptr;
+    QTimer m_housekeeping;
+    QElapsedTimer m_clock;
+    qint64 m_lastPingMs = 0;
+    QString m_errorString;
+    bool m_closing = false;
+
+    QSet<HubSession *> m_sessions;
+    QHash<QString, HubSession *> m_peers;
+    quint64 m_routed = 0;
+    quint64 m_delivered = 0;
+};
+
+} // namespace PeerLink

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace PeerLink {
+
+/// Everything an operator can tune on a hub. Defaults are documented in docs/protocol.md ("Limits").
+struct HubConfig
+{
+    /// Name announced in `welcome`.
+    QString name = QStringLiteral("PeerLink hub");
+    /// When non-empty, `join` must carry this password (`auth_failed` otherwise).
+    QString password;
+
+    /// Largest JSON message accepted, in bytes of UTF-8. Larger: `error too_large`, then close 1009.
+    qint64 maxMessageBytes = 64 * 1024;
+    /// Largest frame or message the WebSocket layer buffers at all (0 = twice maxMessageBytes). Beyond it the
+    /// connection is closed with 1009 without reading the rest; this bounds memory per connection.
+    qint64 hardFrameBytes = 0;
+
+    /// Joined peers at most; more get `hub_full`.
+    int maxPeers = 10000;
+    /// Invalid messages (bad JSON, bad fields, unknown types, ...) tolerated before close 1008.
+    int maxInvalidMessages = 10;
+    /// Messages per second per peer (token bucket refill; 0 = unlimited) and the burst allowed.
+    double messagesPerSecond = 100;
+    double messageBurst = 200;
+
+    /// Time a new connection has for the WebSocket handshake, and then to send `join`.
+    int handshakeTimeoutMs = 10000;
+    int joinTimeoutMs = 10000;
+    /// WebSocket pings: every interval; a peer silent for interval + timeout is dropped.
+    int pingIntervalMs = 25000;
+    int pingTimeoutMs = 20000;
+    /// Connections accepted but not yet handed to the hub (QWebSocketServer's pending queue).
+    int maxPendingConnections = 128;
+
+    /// Ids and addresses refused with `banned`.
+    QStringList bannedIds;
+    QList<QHostAddress> bannedAddresses;
+
+    /// The WebSocket layer's limit derived from the settings above.
+    qint64 effectiveHardFrameBytes() const { return hardFrameBytes > 0 ? hardFrameBytes : 2 * maxMessageBytes; }
+};
+
+} // namespace PeerLink

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "core/tokenbucket.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QObject>
+#include <QWebSocketProtocol>
+
+class QWebSocket;
+
+namespace PeerLink {
+
+/// One connection to the hub, joined or not. Owns its socket; the Hub owns the session.
+class HubSession : public QObject
+{
+    Q_OBJECT
+public:
+    HubSession(QWebSocket *socket, const TokenBucket &bucket, qint64 nowMs, QObject *parent = nullptr);
+    ~HubSession() override;
+
+    QWebSocket *socket() const { return m_socket; }
+    QHostAddress address() const { return m_address; }
+    quint16 port() const { return m_port; }
+
+    bool isJoined() const { return !m_id.isEmpty(); }
+    QString id() const { return m_id; }
+    QString name() const { return m_name; }
+    QString resumeToken() const { return m_resumeToken; }
+    QDateTime joinedAt() const { return m_joinedAt; }
+    void setJoined(const QString &id, const QString &name, const QString &resumeToken);
+
+    /// Sends one UTF-8 JSON text frame, unless the session is closing.
+    void send(const QByteArray &utf8);
+    void send(const QString &text);
+
+    /// Closes with a WebSocket close code; @p reason is what the hub reports (peerLeft, logs).
+    void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
+    bool isClosing() const { return m_closing; }
+    QString closeReason() const { return m_closeReason; }
+
+    /// Counts one invalid message; returns the count so far.
+    int addInvalid() { return ++m_invalid; }
+
+    TokenBucket &messageBucket() { return m_bucket; }
+
+    qint64 connectedAtMs() const { return m_connectedAtMs; }
+    qint64 lastSeenMs() const { return m_lastSeenMs; }
+    void touch(qint64 nowMs) { m_lastSeenMs = nowMs; }
+
+    quint64 sentCount() const { return m_sent; }
+    void countSent() { ++m_sent; }
+
+private:
+    QWebSocket *m_socket;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+    QString m_id;
+    QString m_name;
+    QString m_resumeToken;
+    QDateTime m_joinedAt;
+    TokenBucket m_bucket;
+    qint64 m_connectedAtMs = 0;
+    qint64 m_lastSeenMs = 0;
+    quint64 m_sent = 0;
+    int m_invalid = 0;
+    bool m_closing = false;
+    QString m_closeReason;
+};
+
+} // namespace PeerLink
