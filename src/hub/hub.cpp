@@ -92,6 +92,7 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
         return false;
     }
     m_closing = false;
+    m_closedAnnounced = false;
     m_errorString.clear();
     m_lastPingMs = nowMs();
     m_housekeeping.start();
@@ -115,8 +116,10 @@ void Hub::close()
 
 void Hub::checkClosed()
 {
-    if (m_closing && m_sessions.isEmpty())
+    if (m_closing && !m_closedAnnounced && m_sessions.isEmpty()) {
+        m_closedAnnounced = true;
         QMetaObject::invokeMethod(this, &Hub::closed, Qt::QueuedConnection);
+    }
 }
 
 bool Hub::isListening() const
@@ -352,7 +355,8 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
     }
 
     const QString name = join.name.isEmpty() && previous ? previous->name() : join.name;
-    session->setJoined(join.id, name, newResumeToken());
+    session->setJoined(join.id, name, newResumeToken(),
+                       previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
 
     Welcome welcome;
     welcome.id = join.id;

@@ -112,6 +112,7 @@ private:
     qint64 m_lastPingMs = 0;
     QString m_errorString;
     bool m_closing = false;
+    bool m_closedAnnounced = false;
 
     QSet<HubSession *> m_sessions;
     QHash<QString, HubSession *> m_peers;

@@ -18,12 +18,13 @@ HubSession::HubSession(QWebSocket *socket, const TokenBucket &bucket, qint64 now
 
 HubSession::~HubSession() = default;
 
-void HubSession::setJoined(const QString &id, const QString &name, const QString &resumeToken)
+void HubSession::setJoined(const QString &id, const QString &name, const QString &resumeToken,
+                           const QDateTime &joinedAt)
 {
     m_id = id;
     m_name = name;
     m_resumeToken = resumeToken;
-    m_joinedAt = QDateTime::currentDateTimeUtc();
+    m_joinedAt = joinedAt;
 }
 
 void HubSession::send(const QByteArray &utf8)

@@ -28,7 +28,8 @@ public:
     QString name() const { return m_name; }
     QString resumeToken() const { return m_resumeToken; }
     QDateTime joinedAt() const { return m_joinedAt; }
-    void setJoined(const QString &id, const QString &name, const QString &resumeToken);
+    /// Marks the session joined; a resumed session keeps the peer's original @p joinedAt.
+    void setJoined(const QString &id, const QString &name, const QString &resumeToken, const QDateTime &joinedAt);
 
     /// Sends one UTF-8 JSON text frame, unless the session is closing.
     void send(const QByteArray &utf8);

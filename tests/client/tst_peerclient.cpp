@@ -1,0 +1,249 @@
+// PeerClient against a real Hub on loopback: the tutorial's scenario through the client API, the peer list,
+// errors reported in the client's terms.
+#include "client/peerclient.h"
+#include "hub/hub.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+namespace {
+// The hub lists the peers of a welcome in no promised order.
+QList<PeerInfo> sortedById(QList<PeerInfo> peers)
+{
+    std::sort(peers.begin(), peers.end(), [](const PeerInfo &x, const PeerInfo &y) { return x.id < y.id; });
+    return peers;
+}
+} // namespace
+
+class TestPeerClient : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void tutorialScenario();
+    void peerListStaysCorrect();
+    void broadcastAndDirect();
+    void idTakenIsReported();
+    void wrongPasswordIsReported();
+    void peerUnavailableIsReported();
+    void unreachableHubIsReported();
+    void invalidInputIsRefusedLocally();
+    void hubShutdownDisconnects();
+
+private:
+    std::unique_ptr<PeerClient> join(const QString &id, const PeerClient::JoinOptions &options = {});
+    std::unique_ptr<Hub> m_hub;
+};
+
+void TestPeerClient::init()
+{
+    m_hub = std::make_unique<Hub>();
+    QVERIFY(m_hub->listen(QHostAddress::LocalHost, 0));
+}
+
+void TestPeerClient::cleanup()
+{
+    m_hub.reset();
+}
+
+std::unique_ptr<PeerClient> TestPeerClient::join(const QString &id, const PeerClient::JoinOptions &options)
+{
+    auto c = std::make_unique<PeerClient>();
+    QSignalSpy joined(c.get(), &PeerClient::joined);
+    if (!c->connectToHub(m_hub->serverUrl(), id, options) || !joined.wait())
+        return nullptr;
+    return c;
+}
+
+void TestPeerClient::tutorialScenario()
+{
+    PeerClient node1;
+    QSignalSpy connected1(&node1, &PeerClient::connected);
+    QSignalSpy joined1(&node1, &PeerClient::joined);
+    QSignalSpy peerConnected1(&node1, &PeerClient::peerConnected);
+    QVERIFY(node1.connectToHub(m_hub->serverUrl(), u"node1"_s));
+    QCOMPARE(node1.state(), PeerClient::State::Connecting);
+    QVERIFY(joined1.wait());
+    QCOMPARE(connected1.size(), 1);
+    QCOMPARE(joined1.at(0).at(0).toString(), u"node1"_s);
+    QCOMPARE(joined1.at(0).at(1).toString(), u"PeerLink hub"_s);
+    QVERIFY(node1.isJoined());
+    QVERIFY(node1.peers().isEmpty());
+
+    PeerClient node2;
+    QSignalSpy joined2(&node2, &PeerClient::joined);
+    QSignalSpy connectRequested2(&node2, &PeerClient::connectRequested);
+    QSignalSpy received2(&node2, &PeerClient::messageReceived);
+    QSignalSpy peerDisconnected2(&node2, &PeerClient::peerDisconnected);
+    QVERIFY(node2.connectToHub(m_hub->serverUrl(), u"node2"_s));
+    QVERIFY(joined2.wait());
+    QCOMPARE(node2.peers(), QList<PeerInfo>({ { u"node1"_s, QString() } }));
+    QTRY_COMPARE(peerConnected1.size(), 1);
+    QCOMPARE(peerConnected1.at(0).at(0).toString(), u"node2"_s);
+    QVERIFY(node1.hasPeer(u"node2"_s));
+
+    QVERIFY(node1.connectToPeer(u"node2"_s));
+    QVERIFY(connectRequested2.wait());
+    QCOMPARE(connectRequested2.at(0).at(0).toString(), u"node1"_s);
+
+    QSignalSpy acked1(&node1, &PeerClient::messageAcked);
+    const QString mid = node1.sendMessage(u"node2"_s, u"hello world!"_s);
+    QVERIFY(!mid.isEmpty());
+    QVERIFY(received2.wait());
+    QCOMPARE(received2.at(0).at(0).toString(), u"node1"_s);
+    QCOMPARE(received2.at(0).at(1).toString(), u"hello world!"_s);
+    QCOMPARE(received2.at(0).at(2).toString(), u"node2"_s);
+    QCOMPARE(received2.at(0).at(3).toString(), mid);
+    QVERIFY(received2.at(0).at(4).toLongLong() > 0);
+    QTRY_COMPARE(acked1.size(), 1);
+    QCOMPARE(acked1.at(0).at(0).toString(), mid);
+
+    QSignalSpy disconnected1(&node1, &PeerClient::disconnected);
+    node1.disconnectFromHub();
+    QVERIFY(peerDisconnected2.wait());
+    QCOMPARE(peerDisconnected2.at(0).at(0).toString(), u"node1"_s);
+    QVERIFY(node2.peers().isEmpty());
+    QTRY_COMPARE(disconnected1.size(), 1);
+    QCOMPARE(node1.state(), PeerClient::State::Disconnected);
+    QVERIFY(node1.peers().isEmpty());
+}
+
+void TestPeerClient::peerListStaysCorrect()
+{
+    auto a = join(u"a"_s);
+    auto b = join(u"b"_s, { u"Bee"_s, QString() });
+    auto c = join(u"c"_s);
+    QVERIFY(a && b && c);
+    QTRY_COMPARE(a->peers().size(), 2);
+    QCOMPARE(a->peerName(u"b"_s), u"Bee"_s);
+    QCOMPARE(sortedById(c->peers()), QList<PeerInfo>({ { u"a"_s, QString() }, { u"b"_s, u"Bee"_s } }));
+    b.reset(); // closes the socket without leave
+    QTRY_VERIFY(!a->hasPeer(u"b"_s));
+    QTRY_VERIFY(!c->hasPeer(u"b"_s));
+    auto d = join(u"d"_s, { u"迪"_s, QString() });
+    QVERIFY(d);
+    QTRY_COMPARE(sortedById(a->peers()), QList<PeerInfo>({ { u"c"_s, QString() }, { u"d"_s, u"迪"_s } }));
+    QCOMPARE(d->peers().size(), 2);
+    QCOMPARE(m_hub->peerCount(), 3);
+}
+
+void TestPeerClient::broadcastAndDirect()
+{
+    auto a = join(u"a"_s);
+    auto b = join(u"b"_s);
+    auto c = join(u"c"_s);
+    QVERIFY(a && b && c);
+    QSignalSpy toA(a.get(), &PeerClient::messageReceived);
+    QSignalSpy toB(b.get(), &PeerClient::messageReceived);
+    QSignalSpy toC(c.get(), &PeerClient::messageReceived);
+    a->sendMessage(u"everyone"_s);
+    QTRY_COMPARE(toB.size(), 1);
+    QTRY_COMPARE(toC.size(), 1);
+    QVERIFY(toB.at(0).at(2).toString().isEmpty()); // no `to`: a broadcast
+    c->sendMessage(u"b"_s, u"just b"_s);
+    QTRY_COMPARE(toB.size(), 2);
+    QCOMPARE(toB.at(1).at(1).toString(), u"just b"_s);
+    // Nobody else got the direct one, and the broadcaster got no echo.
+    b->sendMessage(u"a"_s, u"sync"_s);
+    QTRY_COMPARE(toA.size(), 1);
+    QCOMPARE(toA.at(0).at(1).toString(), u"sync"_s);
+    QCOMPARE(toC.size(), 1);
+}
+
+void TestPeerClient::idTakenIsReported()
+{
+    auto first = join(u"same"_s);
+    QVERIFY(first);
+    PeerClient second;
+    QSignalSpy errors(&second, &PeerClient::errorOccurred);
+    QVERIFY(second.connectToHub(m_hub->serverUrl(), u"same"_s));
+    QVERIFY(errors.wait());
+    QCOMPARE(errors.at(0).at(0).toString(), u"id_taken"_s);
+    QVERIFY(!second.isJoined());
+}
+
+void TestPeerClient::wrongPasswordIsReported()
+{
+    HubConfig config;
+    config.password = u"right"_s;
+    m_hub = std::make_unique<Hub>(config);
+    QVERIFY(m_hub->listen());
+    PeerClient client;
+    QSignalSpy errors(&client, &PeerClient::errorOccurred);
+    QSignalSpy disconnected(&client, &PeerClient::disconnected);
+    QVERIFY(client.connectToHub(m_hub->serverUrl(), u"x"_s, { QString(), u"wrong"_s }));
+    QVERIFY(disconnected.wait());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).toString(), u"auth_failed"_s);
+    QCOMPARE(client.lastCloseCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QVERIFY(join(u"y"_s, { QString(), u"right"_s }));
+}
+
+void TestPeerClient::peerUnavailableIsReported()
+{
+    auto a = join(u"a"_s);
+    QVERIFY(a);
+    QSignalSpy errors(a.get(), &PeerClient::errorOccurred);
+    const QString mid = a->sendMessage(u"ghost"_s, u"boo"_s);
+    QVERIFY(errors.wait());
+    QCOMPARE(errors.at(0).at(0).toString(), u"peer_unavailable"_s);
+    QCOMPARE(errors.at(0).at(2).toString(), mid);
+}
+
+void TestPeerClient::unreachableHubIsReported()
+{
+    // A port that was free a moment ago, with nobody listening.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    PeerClient client;
+    QSignalSpy disconnected(&client, &PeerClient::disconnected);
+    QVERIFY(client.connectToHub(QUrl(u"ws://127.0.0.1:%1"_s.arg(port)), u"lonely"_s));
+    QVERIFY(disconnected.wait());
+    QVERIFY(!disconnected.at(0).at(0).toString().isEmpty());
+    QCOMPARE(client.state(), PeerClient::State::Disconnected);
+}
+
+void TestPeerClient::invalidInputIsRefusedLocally()
+{
+    PeerClient client;
+    QSignalSpy errors(&client, &PeerClient::errorOccurred);
+    QVERIFY(!client.connectToHub(m_hub->serverUrl(), u"bad id"_s));
+    QCOMPARE(errors.at(0).at(0).toString(), u"invalid_id"_s);
+    QVERIFY(!client.connectToHub(QUrl(u"http://example.invalid/"_s), u"ok"_s));
+    QVERIFY(!client.connectToHub(m_hub->serverUrl(), u"ok"_s, { u"bad\nname"_s, QString() }));
+    QVERIFY(client.sendMessage(u"not joined yet"_s).isEmpty());
+    QCOMPARE(errors.last().at(0).toString(), u"not_joined"_s);
+    QCOMPARE(client.state(), PeerClient::State::Disconnected);
+
+    auto a = join(u"a"_s);
+    QVERIFY(a);
+    QSignalSpy aErrors(a.get(), &PeerClient::errorOccurred);
+    QVERIFY(a->sendMessage(u"in valid"_s, u"x"_s).isEmpty());
+    QVERIFY(!a->connectToPeer(u"in valid"_s));
+    QCOMPARE(aErrors.size(), 2);
+    QCOMPARE(aErrors.at(0).at(0).toString(), u"invalid_id"_s);
+}
+
+void TestPeerClient::hubShutdownDisconnects()
+{
+    auto a = join(u"a"_s);
+    QVERIFY(a);
+    QSignalSpy disconnected(a.get(), &PeerClient::disconnected);
+    m_hub->close();
+    QVERIFY(disconnected.wait());
+    QCOMPARE(a->lastCloseCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    QVERIFY(disconnected.at(0).at(0).toString().contains(u"shutting down"_s));
+}
+
+QTEST_GUILESS_MAIN(TestPeerClient)
+#include "tst_peerclient.moc"

@@ -1,0 +1,221 @@
+// The JSON codec: what it accepts, what it refuses (with which code and ref), and encode/decode round trips.
+#include "core/protocol.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+class TestProtocol : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void decodeClientRefuses_data();
+    void decodeClientRefuses();
+    void decodeClientAccepts_data();
+    void decodeClientAccepts();
+    void connectRequestKeepsExtraButNotFrom();
+    void clientRoundTrip();
+    void hubRoundTrip_data();
+    void hubRoundTrip();
+    void welcomeMatchesContractExample();
+    void hubDecoderRefusesMalformed_data();
+    void hubDecoderRefusesMalformed();
+    void errorCodeNames();
+};
+
+void TestProtocol::decodeClientRefuses_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("ref");
+
+    QTest::newRow("not json") << "{not json"_ba << u"bad_json"_s << QString();
+    QTest::newRow("empty") << ""_ba << u"bad_json"_s << QString();
+    QTest::newRow("truncated") << R"({"type":"join","id":"a")"_ba << u"bad_json"_s << QString();
+    QTest::newRow("deep nesting") << QByteArray(5000, '[') + QByteArray(5000, ']') << u"bad_json"_s << QString();
+    QTest::newRow("array") << "[1,2,3]"_ba << u"bad_message"_s << QString();
+    QTest::newRow("no type") << R"({"id":"a"})"_ba << u"bad_message"_s << QString();
+    QTest::newRow("type not string") << R"({"type":7})"_ba << u"bad_message"_s << QString();
+    QTest::newRow("unknown type") << R"({"type":"dance"})"_ba << u"unknown_type"_s << u"dance"_s;
+    QTest::newRow("join without id") << R"({"type":"join"})"_ba << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join id number") << R"({"type":"join","id":42})"_ba << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join id with space") << R"({"type":"join","id":"node 1"})"_ba << u"invalid_id"_s << u"join"_s;
+    QTest::newRow("join id empty") << R"({"type":"join","id":""})"_ba << u"invalid_id"_s << u"join"_s;
+    QTest::newRow("join id 65 chars") << (R"({"type":"join","id":")" + QByteArray(65, 'a') + R"("})")
+                                      << u"invalid_id"_s << u"join"_s;
+    QTest::newRow("join id non-ascii") << R"({"type":"join","id":"nöde"})"_ba << u"invalid_id"_s << u"join"_s;
+    QTest::newRow("join name number") << R"({"type":"join","id":"a","name":5})"_ba << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join name control char") << R"({"type":"join","id":"a","name":"x\u0007y"})"_ba << u"bad_message"_s
+                                            << u"join"_s;
+    QTest::newRow("join name 65 chars") << (R"({"type":"join","id":"a","name":")" + QByteArray(65, 'n') + R"("})")
+                                        << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join password object") << R"({"type":"join","id":"a","password":{}})"_ba << u"bad_message"_s
+                                          << u"join"_s;
+    QTest::newRow("message without text") << R"({"type":"message","mid":"m1"})"_ba << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("message text number") << R"({"type":"message","text":3})"_ba << u"bad_message"_s << u"message"_s;
+    QTest::newRow("message to invalid") << R"({"type":"message","text":"x","to":"a b","mid":"m2"})"_ba
+                                        << u"invalid_id"_s << u"m2"_s;
+    QTest::newRow("message to number") << R"({"type":"message","text":"x","to":1})"_ba << u"bad_message"_s
+                                       << u"message"_s;
+    QTest::newRow("message mid too long") << (R"({"type":"message","text":"x","mid":")" + QByteArray(65, 'm') + R"("})")
+                                          << u"bad_message"_s << u"message"_s;
+    QTest::newRow("message mid not string") << R"({"type":"message","text":"x","mid":[]})"_ba << u"bad_message"_s
+                                            << u"message"_s;
+    QTest::newRow("connect without peer") << R"({"type":"connect_to_peer"})"_ba << u"bad_message"_s
+                                          << u"connect_to_peer"_s;
+    QTest::newRow("connect invalid peer") << R"({"type":"connect_to_peer","peer":"../x y"})"_ba << u"invalid_id"_s
+                                          << u"connect_to_peer"_s;
+}
+
+void TestProtocol::decodeClientRefuses()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QString, code);
+    QFETCH(QString, ref);
+    const auto decoded = decodeClientMessage(input);
+    QVERIFY(!decoded.ok());
+    QCOMPARE(errorCodeName(decoded.error().code), code);
+    QCOMPARE(decoded.error().ref, ref);
+    QVERIFY(!decoded.error().message.isEmpty());
+}
+
+void TestProtocol::decodeClientAccepts_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("type");
+
+    QTest::newRow("join minimal") << R"({"type":"join","id":"node1"})"_ba << u"join"_s;
+    QTest::newRow("join full") << R"({"type":"join","id":"A.b_c-9","name":"小明","password":"p","resume":"r","client":"c"})"_ba
+                               << u"join"_s;
+    QTest::newRow("join unknown fields") << R"({"type":"join","id":"a","future":{"x":[1]}})"_ba << u"join"_s;
+    QTest::newRow("join null name") << R"({"type":"join","id":"a","name":null})"_ba << u"join"_s;
+    QTest::newRow("broadcast") << R"({"type":"message","text":"hello world!"})"_ba << u"message"_s;
+    QTest::newRow("direct with mid") << R"({"type":"message","text":"hi","to":"node2","mid":"m1"})"_ba << u"message"_s;
+    QTest::newRow("empty text") << R"({"type":"message","text":""})"_ba << u"message"_s;
+    QTest::newRow("spoofed from ignored") << R"({"type":"message","text":"x","from":"admin"})"_ba << u"message"_s;
+    QTest::newRow("connect") << R"({"type":"connect_to_peer","peer":"node2"})"_ba << u"connect_to_peer"_s;
+    QTest::newRow("leave") << R"({"type":"leave"})"_ba << u"leave"_s;
+}
+
+void TestProtocol::decodeClientAccepts()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QString, type);
+    const auto decoded = decodeClientMessage(input);
+    QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.error().message));
+    QCOMPARE(typeName(decoded.envelope()), type);
+}
+
+void TestProtocol::connectRequestKeepsExtraButNotFrom()
+{
+    const auto decoded = decodeClientMessage(R"({"type":"connect_to_peer","peer":"b","from":"x","addrs":["1.2.3.4:5"]})"_ba);
+    QVERIFY(decoded.ok());
+    const auto &c = std::get<ConnectRequest>(decoded.envelope());
+    QCOMPARE(c.peer, u"b"_s);
+    QVERIFY(!c.extra.contains("from"_L1));
+    QVERIFY(c.extra.contains("addrs"_L1));
+}
+
+void TestProtocol::clientRoundTrip()
+{
+    const JoinRequest join { u"node1"_s, u"张伟"_s, u"secret"_s, QString(), u"test"_s };
+    const auto j = decodeClientMessage(encode(join));
+    QVERIFY(j.ok());
+    const auto &jj = std::get<JoinRequest>(j.envelope());
+    QCOMPARE(jj.id, join.id);
+    QCOMPARE(jj.name, join.name);
+    QCOMPARE(jj.password, join.password);
+    QCOMPARE(jj.client, join.client);
+
+    const MessageRequest m { u"line one\nline two \"quoted\""_s, u"node2"_s, u"m-7"_s };
+    const auto d = decodeClientMessage(encode(m));
+    QVERIFY(d.ok());
+    const auto &mm = std::get<MessageRequest>(d.envelope());
+    QCOMPARE(mm.text, m.text);
+    QCOMPARE(mm.to, m.to);
+    QCOMPARE(mm.mid, m.mid);
+
+    QVERIFY(std::holds_alternative<LeaveRequest>(decodeClientMessage(encode(LeaveRequest {})).envelope()));
+}
+
+void TestProtocol::hubRoundTrip_data()
+{
+    QTest::addColumn<QByteArray>("encoded");
+    QTest::addColumn<QString>("type");
+
+    Welcome w;
+    w.id = u"node2"_s;
+    w.peers = { { u"node1"_s, QString() }, { u"n3"_s, u"李雷"_s } };
+    w.hub = u"Hub"_s;
+    w.resume = u"tok"_s;
+    QTest::newRow("welcome") << encode(w) << u"welcome"_s;
+    QTest::newRow("peer_connect") << encode(PeerConnected { u"a"_s, u"名字"_s }) << u"peer_connect"_s;
+    QTest::newRow("peer_disconnect") << encode(PeerDisconnected { u"a"_s }) << u"peer_disconnect"_s;
+    QTest::newRow("message") << encode(ChatMessage { u"a"_s, u"hi"_s, u"b"_s, u"m1"_s, 1764000000000 }) << u"message"_s;
+    QTest::newRow("ack") << encode(Ack { u"m1"_s }) << u"ack"_s;
+    QTest::newRow("connect_to_peer") << encode(ConnectOffer { u"a"_s, {} }) << u"connect_to_peer"_s;
+    QTest::newRow("error") << encode(makeError(ErrorCode::IdTaken, u"taken"_s, u"join"_s)) << u"error"_s;
+}
+
+void TestProtocol::hubRoundTrip()
+{
+    QFETCH(QByteArray, encoded);
+    QFETCH(QString, type);
+    const auto decoded = decodeHubMessage(encoded);
+    QVERIFY2(decoded.ok(), encoded.constData());
+    QCOMPARE(typeName(decoded.envelope()), type);
+    // Encoding the decoded value again gives the same bytes: nothing is lost either way.
+    QCOMPARE(encode(decoded.envelope()), encoded);
+}
+
+void TestProtocol::welcomeMatchesContractExample()
+{
+    Welcome w;
+    w.id = u"node2"_s;
+    w.peers = { { u"node1"_s, QString() } };
+    w.hub = u"PeerLink hub"_s;
+    const QJsonObject o = QJsonDocument::fromJson(encode(w)).object();
+    const QJsonObject expected = QJsonDocument::fromJson(
+        R"({"type":"welcome","id":"node2","peers":[{"id":"node1"}],"hub":"PeerLink hub","version":"peerlink/1"})"_ba).object();
+    QCOMPARE(o, expected);
+
+    const QJsonObject m = QJsonDocument::fromJson(
+        encode(ChatMessage { u"node1"_s, u"hello world!"_s, u"node2"_s, u"m1"_s, 1764000000000 })).object();
+    QCOMPARE(m, QJsonDocument::fromJson(R"({"type":"message","from":"node1","to":"node2","text":"hello world!","mid":"m1","ts":1764000000000})"_ba).object());
+}
+
+void TestProtocol::hubDecoderRefusesMalformed_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::newRow("garbage") << "\x01\x02"_ba;
+    QTest::newRow("welcome peers not array") << R"({"type":"welcome","id":"a","peers":{}})"_ba;
+    QTest::newRow("welcome peer bad id") << R"({"type":"welcome","id":"a","peers":[{"id":"a b"}]})"_ba;
+    QTest::newRow("message ts string") << R"({"type":"message","from":"a","text":"x","ts":"now"})"_ba;
+    QTest::newRow("ack without mid") << R"({"type":"ack"})"_ba;
+    QTest::newRow("unknown") << R"({"type":"surprise"})"_ba;
+}
+
+void TestProtocol::hubDecoderRefusesMalformed()
+{
+    QFETCH(QByteArray, input);
+    QVERIFY(!decodeHubMessage(input).ok());
+}
+
+void TestProtocol::errorCodeNames()
+{
+    const QStringList contract { u"bad_json"_s,  u"bad_message"_s, u"unknown_type"_s,     u"not_joined"_s,
+                                 u"already_joined"_s, u"invalid_id"_s, u"id_taken"_s, u"auth_failed"_s,
+                                 u"peer_unavailable"_s, u"too_large"_s, u"rate_limited"_s, u"hub_full"_s, u"banned"_s };
+    QStringList names;
+    for (ErrorCode c : allErrorCodes()) {
+        names.append(errorCodeName(c));
+        QCOMPARE(errorCodeFromName(names.last()), std::optional<ErrorCode>(c));
+    }
+    QCOMPARE(names, contract);
+    QVERIFY(!errorCodeFromName(u"no_such_code").has_value());
+}
+
+QTEST_GUILESS_MAIN(TestProtocol)
+#include "tst_protocol.moc"

@@ -1,0 +1,252 @@
+// End to end: the real peerlink-hub and peerlink-cli processes, talking over loopback.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+#include <QUrl>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+/// A child process whose standard output is collected line by line.
+class Proc
+{
+public:
+    explicit Proc(const QString &program, const QStringList &args)
+    {
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] {
+            m_buffer += m_process.readAllStandardOutput();
+            qsizetype nl;
+            while ((nl = m_buffer.indexOf('\n')) >= 0) {
+                m_lines.append(QString::fromUtf8(m_buffer.left(nl)));
+                m_buffer.remove(0, nl + 1);
+            }
+        });
+        m_process.start(program, args);
+    }
+
+    ~Proc()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    bool started() { return m_process.waitForStarted(5000); }
+    QProcess &process() { return m_process; }
+    const QStringList &lines() const { return m_lines; }
+    void write(const QString &text) { m_process.write(text.toUtf8()); }
+
+    /// Waits for an output line matching @p pattern; returns it (empty after the time-out).
+    QString waitForLine(const QRegularExpression &pattern, int timeoutMs = 10000)
+    {
+        QString found;
+        QTest::qWaitFor(
+            [&] {
+                for (const QString &line : std::as_const(m_lines)) {
+                    if (pattern.match(line).hasMatch()) {
+                        found = line;
+                        return true;
+                    }
+                }
+                return false;
+            },
+            timeoutMs);
+        return found;
+    }
+
+    /// Waits for a JSON output line with event @p event whose fields include @p fields.
+    QJsonObject waitForEvent(const QString &event, const QJsonObject &fields = {}, int timeoutMs = 10000)
+    {
+        QJsonObject found;
+        QTest::qWaitFor(
+            [&] {
+                for (const QString &line : std::as_const(m_lines)) {
+                    const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+                    if (o.value("event"_L1).toString() != event)
+                        continue;
+                    bool all = true;
+                    for (auto it = fields.begin(); it != fields.end(); ++it)
+                        all = all && o.value(it.key()) == it.value();
+                    if (all) {
+                        found = o;
+                        return true;
+                    }
+                }
+                return false;
+            },
+            timeoutMs);
+        return found;
+    }
+
+    /// Waits for the process to end; returns its exit code (-1 if it did not end or crashed).
+    int waitForExit(int timeoutMs = 10000)
+    {
+        if (!QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs))
+            return -1;
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_buffer;
+    QStringList m_lines;
+};
+
+const QString kHub = QStringLiteral(PEERLINK_HUB_BIN);
+const QString kCli = QStringLiteral(PEERLINK_CLI_BIN);
+
+} // namespace
+
+class TestCliEndToEnd : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void tutorialScenario();
+    void oneShotSend();
+    void hubShutdownOnSigterm();
+    void portInUseIsAnError();
+    void badArgumentsAreErrors_data();
+    void badArgumentsAreErrors();
+
+private:
+    std::unique_ptr<Proc> m_hub;
+    QString m_url;
+};
+
+void TestCliEndToEnd::init()
+{
+    m_hub = std::make_unique<Proc>(kHub, QStringList { u"--port"_s, u"0"_s, u"--name"_s, u"E2E hub"_s });
+    QVERIFY(m_hub->started());
+    const QString line = m_hub->waitForLine(QRegularExpression(u"ws://127\\.0\\.0\\.1:\\d+"_s));
+    QVERIFY2(!line.isEmpty(), "the hub printed no URL");
+    m_url = QRegularExpression(u"ws://\\S+"_s).match(line).captured(0);
+    QVERIFY(QUrl(m_url).port() > 0);
+}
+
+void TestCliEndToEnd::cleanup()
+{
+    m_hub.reset();
+}
+
+void TestCliEndToEnd::tutorialScenario()
+{
+    Proc node1(kCli, { u"--hub"_s, m_url, u"--id"_s, u"node1"_s, u"--json"_s });
+    QVERIFY(node1.started());
+    const QJsonObject w1 = node1.waitForEvent(u"welcome"_s);
+    QCOMPARE(w1.value("hub"_L1).toString(), u"E2E hub"_s);
+
+    Proc node2(kCli, { u"--hub"_s, m_url, u"--id"_s, u"node2"_s, u"--name"_s, u"节点二"_s, u"--json"_s });
+    QVERIFY(node2.started());
+    QCOMPARE(node2.waitForEvent(u"welcome"_s).value("peers"_L1).toArray().size(), 1);
+    QCOMPARE(node1.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"node2"_s } }).value("name"_L1).toString(),
+             u"节点二"_s);
+
+    node1.write(u"/connect node2\n/to node2 hello world!\n"_s);
+    QVERIFY(!node2.waitForEvent(u"connect_to_peer"_s, { { u"from"_s, u"node1"_s } }).isEmpty());
+    const QJsonObject msg = node2.waitForEvent(u"message"_s, { { u"from"_s, u"node1"_s } });
+    QCOMPARE(msg.value("text"_L1).toString(), u"hello world!"_s);
+    QCOMPARE(msg.value("to"_L1).toString(), u"node2"_s);
+    const QString mid = msg.value("mid"_L1).toString();
+    QVERIFY(!mid.isEmpty());
+    QVERIFY(!node1.waitForEvent(u"ack"_s, { { u"mid"_s, mid } }).isEmpty());
+
+    // node2 answers everyone; node1 asks for the peer list.
+    node2.write(u"hi all\n"_s);
+    QCOMPARE(node1.waitForEvent(u"message"_s, { { u"from"_s, u"node2"_s } }).value("text"_L1).toString(), u"hi all"_s);
+    node1.write(u"/peers\n"_s);
+    QCOMPARE(node1.waitForEvent(u"peers"_s).value("peers"_L1).toArray().at(0).toObject().value("id"_L1).toString(),
+             u"node2"_s);
+
+    // End of input: node1 leaves cleanly, node2 hears of it.
+    node1.process().closeWriteChannel();
+    QCOMPARE(node1.waitForExit(), 0);
+    QVERIFY(!node2.waitForEvent(u"peer_disconnect"_s, { { u"id"_s, u"node1"_s } }).isEmpty());
+    node2.write(u"/quit\n"_s);
+    QCOMPARE(node2.waitForExit(), 0);
+    QVERIFY(!m_hub->waitForLine(QRegularExpression(u"left: node2"_s)).isEmpty());
+}
+
+void TestCliEndToEnd::oneShotSend()
+{
+    Proc listener(kCli, { u"--hub"_s, m_url, u"--id"_s, u"listener"_s, u"--json"_s });
+    QVERIFY(listener.started());
+    QVERIFY(!listener.waitForEvent(u"welcome"_s).isEmpty());
+
+    Proc ok(kCli, { u"--hub"_s, m_url, u"--id"_s, u"once"_s, u"--send"_s, u"just once"_s, u"--to"_s, u"listener"_s });
+    QVERIFY(ok.started());
+    QCOMPARE(ok.waitForExit(), 0);
+    QCOMPARE(listener.waitForEvent(u"message"_s, { { u"from"_s, u"once"_s } }).value("text"_L1).toString(),
+             u"just once"_s);
+
+    Proc fail(kCli, { u"--hub"_s, m_url, u"--id"_s, u"once"_s, u"--send"_s, u"lost"_s, u"--to"_s, u"ghost"_s });
+    QVERIFY(fail.started());
+    QCOMPARE(fail.waitForExit(), 1);
+    QVERIFY(QString::fromUtf8(fail.process().readAllStandardError()).contains(u"peer_unavailable"_s));
+
+    // Joining with an id in use fails the same way, with the reason on stderr.
+    Proc taken(kCli, { u"--hub"_s, m_url, u"--id"_s, u"listener"_s, u"--send"_s, u"x"_s });
+    QVERIFY(taken.started());
+    QCOMPARE(taken.waitForExit(), 1);
+    QVERIFY(QString::fromUtf8(taken.process().readAllStandardError()).contains(u"id_taken"_s));
+}
+
+void TestCliEndToEnd::hubShutdownOnSigterm()
+{
+    Proc peer(kCli, { u"--hub"_s, m_url, u"--id"_s, u"stayer"_s, u"--json"_s });
+    QVERIFY(peer.started());
+    QVERIFY(!peer.waitForEvent(u"welcome"_s).isEmpty());
+    m_hub->process().terminate(); // SIGTERM
+    QCOMPARE(m_hub->waitForExit(), 0);
+    const QJsonObject d = peer.waitForEvent(u"disconnected"_s);
+    QVERIFY(d.value("reason"_L1).toString().contains(u"shutting down"_s));
+    QCOMPARE(peer.waitForExit(), 1); // the hub went away: not a clean leave
+}
+
+void TestCliEndToEnd::portInUseIsAnError()
+{
+    Proc second(kHub, { u"--port"_s, QString::number(QUrl(m_url).port()) });
+    QVERIFY(second.started());
+    QCOMPARE(second.waitForExit(), 1);
+    const QString err = QString::fromUtf8(second.process().readAllStandardError());
+    QVERIFY2(err.contains(QString::number(QUrl(m_url).port())), qPrintable(err));
+}
+
+void TestCliEndToEnd::badArgumentsAreErrors_data()
+{
+    QTest::addColumn<bool>("hub");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("hub port not a number") << true << QStringList { u"--port"_s, u"abc"_s } << u"--port"_s;
+    QTest::newRow("hub port too big") << true << QStringList { u"--port"_s, u"70000"_s } << u"--port"_s;
+    QTest::newRow("hub bad bind") << true << QStringList { u"--bind"_s, u"not-an-ip"_s } << u"--bind"_s;
+    QTest::newRow("hub tiny message limit") << true << QStringList { u"--max-message-bytes"_s, u"3"_s }
+                                            << u"--max-message-bytes"_s;
+    QTest::newRow("cli without id") << false << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s } << u"--id"_s;
+    QTest::newRow("cli bad url") << false << QStringList { u"--hub"_s, u"http://x"_s, u"--id"_s, u"a"_s } << u"--hub"_s;
+    QTest::newRow("cli bad id") << false << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a b"_s }
+                                << u"id"_s;
+}
+
+void TestCliEndToEnd::badArgumentsAreErrors()
+{
+    QFETCH(bool, hub);
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    Proc p(hub ? kHub : kCli, args);
+    QVERIFY(p.started());
+    QCOMPARE(p.waitForExit(), 2);
+    const QString err = QString::fromUtf8(p.process().readAllStandardError());
+    QVERIFY2(err.contains(expected), qPrintable(err));
+}
+
+QTEST_GUILESS_MAIN(TestCliEndToEnd)
+#include "tst_cli_e2e.moc"

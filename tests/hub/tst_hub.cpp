@@ -1,0 +1,327 @@
+// The hub over real loopback sockets: the tutorial's scenario on the wire, presence, routing, resume,
+// administration (kick, ban, close) and listening.
+#include "hub/hub.h"
+#include "rawclient.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+using namespace PeerLink;
+using namespace PeerLink::Test;
+using namespace Qt::StringLiterals;
+
+class TestHub : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void tutorialScenarioOnTheWire();
+    void broadcastReachesOthersNotSender();
+    void spoofedFromIsReplaced();
+    void chineseNamesTravel();
+    void duplicateIdIsRefusedAndConnectionStaysUsable();
+    void resumeTokenTakesOverTheId();
+    void kickAnnouncesAndCloses();
+    void banRefusesIdAndAddress();
+    void closeTellsEveryPeer();
+    void listenReportsPortInUse();
+    void listensOnIpv6Loopback();
+    void peersListForTheHost();
+
+private:
+    static std::unique_ptr<Hub> startHub(const HubConfig &config = HubConfig());
+    static std::unique_ptr<RawClient> joined(Hub &hub, const QString &id, const QJsonObject &extra = {});
+};
+
+std::unique_ptr<Hub> TestHub::startHub(const HubConfig &config)
+{
+    auto hub = std::make_unique<Hub>(config);
+    if (!hub->listen(QHostAddress::LocalHost, 0))
+        qWarning() << hub->errorString();
+    return hub;
+}
+
+std::unique_ptr<RawClient> TestHub::joined(Hub &hub, const QString &id, const QJsonObject &extra)
+{
+    auto c = std::make_unique<RawClient>();
+    if (!c->open(hub.serverUrl()) || c->join(id, extra).isEmpty())
+        return nullptr;
+    return c;
+}
+
+void TestHub::tutorialScenarioOnTheWire()
+{
+    auto hub = startHub();
+    QVERIFY(hub->isListening());
+    QVERIFY(hub->serverPort() != 0);
+    QCOMPARE(hub->serverUrl().toString(), u"ws://127.0.0.1:%1"_s.arg(hub->serverPort()));
+
+    RawClient node1;
+    QVERIFY(node1.open(hub->serverUrl()));
+    node1.sendText(uR"({"type":"join","id":"node1"})"_s);
+    const QJsonObject w1 = node1.waitFor(u"welcome"_s);
+    QCOMPARE(w1.value("id"_L1).toString(), u"node1"_s);
+    QCOMPARE(w1.value("peers"_L1).toArray(), QJsonArray());
+    QCOMPARE(w1.value("hub"_L1).toString(), u"PeerLink hub"_s);
+    QCOMPARE(w1.value("version"_L1).toString(), u"peerlink/1"_s);
+    QVERIFY(!w1.value("resume"_L1).toString().isEmpty());
+
+    RawClient node2;
+    QVERIFY(node2.open(hub->serverUrl()));
+    node2.sendText(uR"({"type":"join","id":"node2"})"_s);
+    const QJsonObject w2 = node2.waitFor(u"welcome"_s);
+    QCOMPARE(w2.value("peers"_L1).toArray(), QJsonArray({ QJsonObject { { u"id"_s, u"node1"_s } } }));
+    const QJsonObject pc = node1.waitFor(u"peer_connect"_s);
+    QCOMPARE(pc.value("id"_L1).toString(), u"node2"_s);
+
+    node1.sendText(uR"({"type":"connect_to_peer","peer":"node2"})"_s);
+    QCOMPARE(node2.waitFor(u"connect_to_peer"_s).value("from"_L1).toString(), u"node1"_s);
+
+    QSignalSpy routed(hub.get(), &Hub::messageRouted);
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    node1.sendText(uR"({"type":"message","to":"node2","text":"hello world!","mid":"m1"})"_s);
+    QCOMPARE(node1.waitFor(u"ack"_s).value("mid"_L1).toString(), u"m1"_s);
+    const QJsonObject msg = node2.waitFor(u"message"_s);
+    QCOMPARE(msg.value("from"_L1).toString(), u"node1"_s);
+    QCOMPARE(msg.value("to"_L1).toString(), u"node2"_s);
+    QCOMPARE(msg.value("text"_L1).toString(), u"hello world!"_s);
+    QCOMPARE(msg.value("mid"_L1).toString(), u"m1"_s);
+    const qint64 ts = msg.value("ts"_L1).toInteger();
+    QVERIFY(ts >= before && ts <= QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(routed.size(), 1);
+    QCOMPARE(routed.at(0).at(0).toString(), u"node1"_s);
+    QCOMPARE(routed.at(0).at(1).toString(), u"node2"_s);
+    QCOMPARE(routed.at(0).at(2).toInt(), 1);
+    QCOMPARE(hub->routedMessageCount(), quint64(1));
+
+    QSignalSpy left(hub.get(), &Hub::peerLeft);
+    node1.socket().close();
+    QCOMPARE(node2.waitFor(u"peer_disconnect"_s).value("id"_L1).toString(), u"node1"_s);
+    QTRY_COMPARE(left.size(), 1);
+    QCOMPARE(left.at(0).at(0).toString(), u"node1"_s);
+    QCOMPARE(hub->peerCount(), 1);
+}
+
+void TestHub::broadcastReachesOthersNotSender()
+{
+    auto hub = startHub();
+    auto a = joined(*hub, u"a"_s);
+    auto b = joined(*hub, u"b"_s);
+    auto c = joined(*hub, u"c"_s);
+    QVERIFY(a && b && c);
+    QVERIFY(!a->waitFor(u"peer_connect"_s).isEmpty());
+    QVERIFY(!a->waitFor(u"peer_connect"_s).isEmpty());
+    a->sendText(uR"({"type":"message","text":"to all","mid":"x1"})"_s);
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"x1"_s);
+    for (RawClient *r : { b.get(), c.get() }) {
+        const QJsonObject m = r->waitFor(u"message"_s);
+        QCOMPARE(m.value("from"_L1).toString(), u"a"_s);
+        QCOMPARE(m.value("text"_L1).toString(), u"to all"_s);
+        QVERIFY(!m.contains("to"_L1));
+    }
+    // The sender got no copy: the next thing it receives is the answer to a later request.
+    a->sendText(uR"({"type":"message","to":"b","text":"marker","mid":"x2"})"_s);
+    const QJsonObject next = a->next();
+    QCOMPARE(next.value("type"_L1).toString(), u"ack"_s);
+    QCOMPARE(next.value("mid"_L1).toString(), u"x2"_s);
+    QCOMPARE(hub->deliveryCount(), quint64(3));
+}
+
+void TestHub::spoofedFromIsReplaced()
+{
+    auto hub = startHub();
+    auto mallory = joined(*hub, u"mallory"_s);
+    auto alice = joined(*hub, u"alice"_s);
+    auto bob = joined(*hub, u"bob"_s);
+    QVERIFY(mallory && alice && bob);
+    mallory->sendText(uR"({"type":"message","from":"alice","to":"bob","text":"pay mallory"})"_s);
+    const QJsonObject m = bob->waitFor(u"message"_s);
+    QCOMPARE(m.value("from"_L1).toString(), u"mallory"_s);
+    mallory->sendText(uR"({"type":"connect_to_peer","peer":"bob","from":"alice"})"_s);
+    QCOMPARE(bob->waitFor(u"connect_to_peer"_s).value("from"_L1).toString(), u"mallory"_s);
+}
+
+void TestHub::chineseNamesTravel()
+{
+    auto hub = startHub();
+    auto a = joined(*hub, u"a"_s);
+    QVERIFY(a);
+    auto b = joined(*hub, u"b"_s, { { u"name"_s, u"小明"_s } });
+    QVERIFY(b);
+    const QJsonObject pc = a->waitFor(u"peer_connect"_s);
+    QCOMPARE(pc.value("name"_L1).toString(), u"小明"_s);
+    auto c = joined(*hub, u"c"_s);
+    QVERIFY(c);
+    b->sendText(uR"({"type":"message","text":"你好，世界"})"_s);
+    QCOMPARE(c->waitFor(u"message"_s).value("text"_L1).toString(), u"你好，世界"_s);
+    QCOMPARE(hub->peers().at(1).name, u"小明"_s);
+}
+
+void TestHub::duplicateIdIsRefusedAndConnectionStaysUsable()
+{
+    auto hub = startHub();
+    auto first = joined(*hub, u"node1"_s);
+    QVERIFY(first);
+    RawClient second;
+    QVERIFY(second.open(hub->serverUrl()));
+    second.sendText(uR"({"type":"join","id":"node1"})"_s);
+    const QJsonObject e = second.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), u"id_taken"_s);
+    QCOMPARE(e.value("ref"_L1).toString(), u"join"_s);
+    QVERIFY(second.isOpen());
+    // A different id on the same connection works.
+    QVERIFY(!second.join(u"node1b"_s).isEmpty());
+    QCOMPARE(hub->peerCount(), 2);
+    // A wrong resume token does not take the id over.
+    RawClient third;
+    QVERIFY(third.open(hub->serverUrl()));
+    third.sendText(uR"({"type":"join","id":"node1","resume":"guess"})"_s);
+    QCOMPARE(third.waitFor(u"error"_s).value("code"_L1).toString(), u"id_taken"_s);
+}
+
+void TestHub::resumeTokenTakesOverTheId()
+{
+    auto hub = startHub();
+    RawClient old;
+    QVERIFY(old.open(hub->serverUrl()));
+    const QString token = old.join(u"blinky"_s, { { u"name"_s, u"Blinky"_s } }).value("resume"_L1).toString();
+    QVERIFY(!token.isEmpty());
+    auto watcher = joined(*hub, u"watcher"_s);
+    QVERIFY(watcher);
+
+    RawClient fresh;
+    QVERIFY(fresh.open(hub->serverUrl()));
+    const QJsonObject w = fresh.join(u"blinky"_s, { { u"resume"_s, token } });
+    QCOMPARE(w.value("id"_L1).toString(), u"blinky"_s);
+    QVERIFY(w.value("resume"_L1).toString() != token); // a new token for the new session
+    QVERIFY(old.waitClosed());
+    QCOMPARE(hub->peerCount(), 2);
+    // Still the same peer to the host: its name and its place in the join order carry over.
+    QCOMPARE(hub->peers().at(0).id, u"blinky"_s);
+    QCOMPARE(hub->peers().at(0).name, u"Blinky"_s);
+
+    // Messages for blinky now reach the new connection, and the watcher saw no leave or join in between.
+    watcher->sendText(uR"({"type":"message","to":"blinky","text":"still there?","mid":"w1"})"_s);
+    QCOMPARE(fresh.waitFor(u"message"_s).value("text"_L1).toString(), u"still there?"_s);
+    const QJsonObject next = watcher->next();
+    QCOMPARE(next.value("type"_L1).toString(), u"ack"_s);
+}
+
+void TestHub::kickAnnouncesAndCloses()
+{
+    auto hub = startHub();
+    auto a = joined(*hub, u"a"_s);
+    auto b = joined(*hub, u"b"_s);
+    QVERIFY(a && b);
+    QSignalSpy left(hub.get(), &Hub::peerLeft);
+    QVERIFY(!hub->kick(u"nobody"_s));
+    QVERIFY(hub->kick(u"b"_s, u"spam"_s));
+    QVERIFY(b->waitClosed());
+    QCOMPARE(b->closeCode(), 1008);
+    QCOMPARE(a->waitFor(u"peer_disconnect"_s).value("id"_L1).toString(), u"b"_s);
+    QTRY_COMPARE(left.size(), 1);
+    QVERIFY(left.at(0).at(1).toString().contains(u"spam"_s));
+    QCOMPARE(hub->peerCount(), 1);
+}
+
+void TestHub::banRefusesIdAndAddress()
+{
+    auto hub = startHub();
+    auto a = joined(*hub, u"a"_s);
+    auto b = joined(*hub, u"b"_s);
+    QVERIFY(a && b);
+    QVERIFY(!hub->ban(u"not valid"_s));
+    QVERIFY(hub->ban(u"b"_s));
+    QCOMPARE(b->waitFor(u"error"_s).value("code"_L1).toString(), u"banned"_s);
+    QVERIFY(b->waitClosed());
+    QCOMPARE(b->closeCode(), 1008);
+    QCOMPARE(a->waitFor(u"peer_disconnect"_s).value("id"_L1).toString(), u"b"_s);
+    // b's address (loopback) is banned too: a new connection is refused at once.
+    RawClient again;
+    again.open(hub->serverUrl()); // may already be closed when the handshake returns
+    QCOMPARE(again.waitFor(u"error"_s).value("code"_L1).toString(), u"banned"_s);
+    QVERIFY(again.waitClosed());
+
+    // Lifting the address ban lets others in, but the id stays banned.
+    hub->setBans({ u"b"_s }, {});
+    auto c = joined(*hub, u"c"_s);
+    QVERIFY(c);
+    RawClient asB;
+    QVERIFY(asB.open(hub->serverUrl()));
+    asB.sendText(uR"({"type":"join","id":"b"})"_s);
+    QCOMPARE(asB.waitFor(u"error"_s).value("code"_L1).toString(), u"banned"_s);
+    QVERIFY(asB.waitClosed());
+    // Setting bans kicks peers that are now banned.
+    hub->setBans({ u"c"_s }, {});
+    QVERIFY(c->waitClosed());
+    QVERIFY(a->isOpen());
+}
+
+void TestHub::closeTellsEveryPeer()
+{
+    auto hub = startHub();
+    auto a = joined(*hub, u"a"_s);
+    RawClient unjoined;
+    QVERIFY(a && unjoined.open(hub->serverUrl()));
+    QSignalSpy closed(hub.get(), &Hub::closed);
+    const quint16 port = hub->serverPort();
+    hub->close();
+    QVERIFY(a->waitClosed());
+    QCOMPARE(a->closeCode(), 1001);
+    QVERIFY(unjoined.waitClosed());
+    QTRY_COMPARE(closed.size(), 1);
+    QVERIFY(!hub->isListening());
+    // The port is free again.
+    Hub second;
+    QVERIFY2(second.listen(QHostAddress::LocalHost, port), qPrintable(second.errorString()));
+}
+
+void TestHub::listenReportsPortInUse()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    Hub hub;
+    QSignalSpy errors(&hub, &Hub::errorOccurred);
+    QVERIFY(!hub.listen(QHostAddress::LocalHost, squatter.serverPort()));
+    QVERIFY(!hub.isListening());
+    QVERIFY(hub.errorString().contains(QString::number(squatter.serverPort())));
+    QCOMPARE(errors.size(), 1);
+}
+
+void TestHub::listensOnIpv6Loopback()
+{
+    Hub hub;
+    if (!hub.listen(QHostAddress::LocalHostIPv6, 0))
+        QSKIP("no IPv6 loopback on this machine");
+    QCOMPARE(hub.serverUrl().host(), u"::1"_s);
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    QCOMPARE(c.join(u"v6"_s).value("id"_L1).toString(), u"v6"_s);
+}
+
+void TestHub::peersListForTheHost()
+{
+    auto hub = startHub();
+    QSignalSpy joinedSpy(hub.get(), &Hub::peerJoined);
+    auto a = joined(*hub, u"alpha"_s, { { u"name"_s, u"Alpha"_s } });
+    auto b = joined(*hub, u"beta"_s);
+    QVERIFY(a && b);
+    QCOMPARE(joinedSpy.size(), 2);
+    QCOMPARE(joinedSpy.at(0).at(1).toString(), u"Alpha"_s);
+    a->sendText(uR"({"type":"message","text":"one","mid":"1"})"_s);
+    QVERIFY(!a->waitFor(u"ack"_s).isEmpty());
+    const QList<HubPeer> peers = hub->peers();
+    QCOMPARE(peers.size(), 2);
+    QCOMPARE(peers.at(0).id, u"alpha"_s);
+    QCOMPARE(peers.at(0).messagesSent, quint64(1));
+    QCOMPARE(peers.at(1).id, u"beta"_s);
+    QVERIFY(peers.at(0).address.isLoopback());
+    QCOMPARE(hub->connectionCount(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestHub)
+#include "tst_hub.moc"

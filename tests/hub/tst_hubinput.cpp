@@ -1,0 +1,279 @@
+// Bad and hostile input to the hub: every error code of the contract, limits and close codes. After each case
+// the hub still serves a healthy pair of peers.
+#include "hub/hub.h"
+#include "rawclient.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace PeerLink;
+using namespace PeerLink::Test;
+using namespace Qt::StringLiterals;
+
+class TestHubInput : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void refusedRequests_data();
+    void refusedRequests();
+    void binaryFrameIsBadMessage();
+    void wrongPasswordIsAuthFailed();
+    void rightPasswordJoins();
+    void oversizedMessageIsTooLarge();
+    void hugeFrameIsClosedByTheWebSocketLayer();
+    void floodIsRateLimited();
+    void fullHubRefusesJoin();
+    void invalidBudgetClosesWith1008();
+    void silentConnectionIsClosedAfterJoinTimeout();
+
+private:
+    static bool healthy(Hub &hub);
+};
+
+bool TestHubInput::healthy(Hub &hub)
+{
+    static int round = 0;
+    ++round;
+    RawClient x, y;
+    if (!x.open(hub.serverUrl()) || !y.open(hub.serverUrl()))
+        return false;
+    const QString xid = u"healthy-x%1"_s.arg(round), yid = u"healthy-y%1"_s.arg(round);
+    if (x.join(xid).isEmpty() || y.join(yid).isEmpty())
+        return false;
+    x.sendJson({ { u"type"_s, u"message"_s }, { u"to"_s, yid }, { u"text"_s, u"ping"_s } });
+    return y.waitFor(u"message"_s).value("text"_L1).toString() == u"ping";
+}
+
+void TestHubInput::refusedRequests_data()
+{
+    QTest::addColumn<bool>("joinFirst");
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("ref");
+
+    QTest::newRow("bad_json") << true << u"{\"type\":"_s << u"bad_json"_s << QString();
+    QTest::newRow("bad_json before join") << false << u"not json at all"_s << u"bad_json"_s << QString();
+    QTest::newRow("bad_message: array") << true << u"[]"_s << u"bad_message"_s << QString();
+    QTest::newRow("bad_message: text type") << true << uR"({"type":"message","text":{"a":1},"mid":"q1"})"_s
+                                            << u"bad_message"_s << u"q1"_s;
+    QTest::newRow("bad_message: connect to self") << true << uR"({"type":"connect_to_peer","peer":"me"})"_s
+                                                  << u"bad_message"_s << u"connect_to_peer"_s;
+    QTest::newRow("unknown_type") << true << uR"({"type":"teleport"})"_s << u"unknown_type"_s << u"teleport"_s;
+    QTest::newRow("not_joined: message") << false << uR"({"type":"message","text":"hi","mid":"e1"})"_s
+                                         << u"not_joined"_s << u"e1"_s;
+    QTest::newRow("not_joined: connect") << false << uR"({"type":"connect_to_peer","peer":"x"})"_s << u"not_joined"_s
+                                         << u"connect_to_peer"_s;
+    QTest::newRow("not_joined: leave") << false << uR"({"type":"leave"})"_s << u"not_joined"_s << u"leave"_s;
+    QTest::newRow("already_joined") << true << uR"({"type":"join","id":"other"})"_s << u"already_joined"_s
+                                    << u"join"_s;
+    QTest::newRow("invalid_id: join") << false << uR"({"type":"join","id":"bad id!"})"_s << u"invalid_id"_s
+                                      << u"join"_s;
+    QTest::newRow("invalid_id: to") << true << uR"({"type":"message","text":"x","to":"no/such","mid":"e2"})"_s
+                                    << u"invalid_id"_s << u"e2"_s;
+    QTest::newRow("peer_unavailable: message") << true << uR"({"type":"message","text":"x","to":"ghost","mid":"e3"})"_s
+                                               << u"peer_unavailable"_s << u"e3"_s;
+    QTest::newRow("peer_unavailable: connect") << true << uR"({"type":"connect_to_peer","peer":"ghost"})"_s
+                                               << u"peer_unavailable"_s << u"connect_to_peer"_s;
+}
+
+void TestHubInput::refusedRequests()
+{
+    QFETCH(bool, joinFirst);
+    QFETCH(QString, input);
+    QFETCH(QString, code);
+    QFETCH(QString, ref);
+
+    Hub hub;
+    QVERIFY(hub.listen());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    if (joinFirst)
+        QVERIFY(!c.join(u"me"_s).isEmpty());
+    c.sendText(input);
+    const QJsonObject e = c.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), code);
+    QCOMPARE(e.value("ref"_L1).toString(), ref);
+    QVERIFY(!e.value("message"_L1).toString().isEmpty());
+    // One bad request is not fatal: the connection stays open and the hub serves others.
+    QVERIFY(c.isOpen());
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::binaryFrameIsBadMessage()
+{
+    Hub hub;
+    QVERIFY(hub.listen());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    c.socket().sendBinaryMessage("\x00\x01\x02"_ba);
+    QCOMPARE(c.waitFor(u"error"_s).value("code"_L1).toString(), u"bad_message"_s);
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::wrongPasswordIsAuthFailed()
+{
+    HubConfig config;
+    config.password = u"sesame"_s;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    c.sendText(uR"({"type":"join","id":"intruder","password":"guess"})"_s);
+    QCOMPARE(c.waitFor(u"error"_s).value("code"_L1).toString(), u"auth_failed"_s);
+    QVERIFY(c.waitClosed());
+    QCOMPARE(c.closeCode(), 1008);
+    RawClient noPassword;
+    QVERIFY(noPassword.open(hub.serverUrl()));
+    noPassword.sendText(uR"({"type":"join","id":"intruder"})"_s);
+    QCOMPARE(noPassword.waitFor(u"error"_s).value("code"_L1).toString(), u"auth_failed"_s);
+    QCOMPARE(hub.peerCount(), 0);
+}
+
+void TestHubInput::rightPasswordJoins()
+{
+    HubConfig config;
+    config.password = u"sesame"_s;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    QVERIFY(!c.join(u"friend"_s, { { u"password"_s, u"sesame"_s } }).isEmpty());
+}
+
+void TestHubInput::oversizedMessageIsTooLarge()
+{
+    HubConfig config;
+    config.maxMessageBytes = 1024;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient big, other;
+    QVERIFY(big.open(hub.serverUrl()) && other.open(hub.serverUrl()));
+    QVERIFY(!big.join(u"big"_s).isEmpty());
+    QVERIFY(!other.join(u"other"_s).isEmpty());
+    // Just under the limit passes.
+    const QString fits = QString(900, u'a');
+    big.sendJson({ { u"type"_s, u"message"_s }, { u"text"_s, fits } });
+    QCOMPARE(other.waitFor(u"message"_s).value("text"_L1).toString(), fits);
+    // Over it (but under the WebSocket layer's hard limit): an error saying why, then close 1009.
+    big.sendJson({ { u"type"_s, u"message"_s }, { u"text"_s, QString(1500, u'b') } });
+    const QJsonObject e = big.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), u"too_large"_s);
+    QVERIFY(e.value("message"_L1).toString().contains(u"1024"_s));
+    QVERIFY(big.waitClosed());
+    QCOMPARE(big.closeCode(), 1009);
+    QCOMPARE(other.waitFor(u"peer_disconnect"_s).value("id"_L1).toString(), u"big"_s);
+    QVERIFY(other.isOpen());
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::hugeFrameIsClosedByTheWebSocketLayer()
+{
+    HubConfig config;
+    config.maxMessageBytes = 1024;
+    config.hardFrameBytes = 4096;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    QVERIFY(!c.join(u"huge"_s).isEmpty());
+    c.sendText(QString(100000, u'x'));
+    QVERIFY(c.waitClosed());
+    QCOMPARE(c.closeCode(), 1009);
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::floodIsRateLimited()
+{
+    HubConfig config;
+    config.messagesPerSecond = 2;
+    config.messageBurst = 5;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient flooder, victim;
+    QVERIFY(flooder.open(hub.serverUrl()) && victim.open(hub.serverUrl()));
+    QVERIFY(!flooder.join(u"flooder"_s).isEmpty());
+    QVERIFY(!victim.join(u"victim"_s).isEmpty());
+    for (int i = 0; i < 20; ++i)
+        flooder.sendJson({ { u"type"_s, u"message"_s }, { u"text"_s, QString::number(i) }, { u"mid"_s, u"f%1"_s.arg(i) } });
+    int acks = 0, limited = 0;
+    const auto count = [&] {
+        acks = limited = 0;
+        for (const QJsonObject &o : flooder.pending()) {
+            if (o.value("type"_L1).toString() == u"ack")
+                ++acks;
+            else if (o.value("code"_L1).toString() == u"rate_limited")
+                ++limited;
+        }
+        return acks + limited;
+    };
+    QTRY_COMPARE(count(), 20);
+    // The burst passes (a token or two may refill while the flood is sent); the rest is refused, not queued.
+    QVERIFY2(acks >= 5 && acks <= 7, qPrintable(QString::number(acks)));
+    QCOMPARE(acks + limited, 20);
+    QTRY_COMPARE(victim.pending().size(), acks); // only accepted messages were delivered
+    QVERIFY(flooder.isOpen()); // rate limiting is not a disconnect
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::fullHubRefusesJoin()
+{
+    HubConfig config;
+    config.maxPeers = 2;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient a, b, c;
+    QVERIFY(a.open(hub.serverUrl()) && b.open(hub.serverUrl()) && c.open(hub.serverUrl()));
+    QVERIFY(!a.join(u"a"_s).isEmpty());
+    QVERIFY(!b.join(u"b"_s).isEmpty());
+    c.sendText(uR"({"type":"join","id":"c"})"_s);
+    QCOMPARE(c.waitFor(u"error"_s).value("code"_L1).toString(), u"hub_full"_s);
+    QVERIFY(c.waitClosed());
+    QCOMPARE(hub.peerCount(), 2);
+    // When one leaves, there is room again.
+    a.sendText(uR"({"type":"leave"})"_s);
+    QVERIFY(a.waitClosed());
+    QCOMPARE(a.closeCode(), 1000);
+    RawClient d;
+    QVERIFY(d.open(hub.serverUrl()));
+    QVERIFY(!d.join(u"d"_s).isEmpty());
+}
+
+void TestHubInput::invalidBudgetClosesWith1008()
+{
+    HubConfig config;
+    config.maxInvalidMessages = 3;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient bad;
+    QVERIFY(bad.open(hub.serverUrl()));
+    QVERIFY(!bad.join(u"bad"_s).isEmpty());
+    for (int i = 0; i < 3; ++i)
+        bad.sendText(u"garbage"_s);
+    QTRY_COMPARE(bad.pending().size(), 3);
+    QVERIFY(bad.isOpen());
+    bad.sendText(u"one too many"_s);
+    QVERIFY(bad.waitClosed());
+    QCOMPARE(bad.closeCode(), 1008);
+    QCOMPARE(bad.pending().size(), 4); // each bad input got its error before the close
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::silentConnectionIsClosedAfterJoinTimeout()
+{
+    HubConfig config;
+    config.joinTimeoutMs = 300;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient silent;
+    QVERIFY(silent.open(hub.serverUrl()));
+    QCOMPARE(silent.waitFor(u"error"_s).value("code"_L1).toString(), u"not_joined"_s);
+    QVERIFY(silent.waitClosed());
+    QCOMPARE(silent.closeCode(), 1008);
+    QCOMPARE(hub.connectionCount(), 0);
+    QVERIFY(healthy(hub));
+}
+
+QTEST_GUILESS_MAIN(TestHubInput)
+#include "tst_hubinput.moc"
