@@ -168,7 +168,7 @@ void PeerClient::handle(const PeerConnected &m)
 {
     if (hasPeer(m.id))
         return;
-    m_peers.append(PeerInfo { m.id, m.name });
+    m_peers.append(PeerInfo { m.id, m.name, m.host });
     Q_EMIT peerConnected(m.id, m.name);
 }
 

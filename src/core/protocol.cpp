@@ -31,6 +31,7 @@ constexpr QLatin1StringView kTs("ts");
 constexpr QLatin1StringView kCode("code");
 constexpr QLatin1StringView kMessage("message");
 constexpr QLatin1StringView kRef("ref");
+constexpr QLatin1StringView kHost("host");
 
 // Longest free-form token fields (resume, client, password), in characters.
 constexpr int kMaxTokenLength = 256;
@@ -242,14 +243,14 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
                 r.fail(ErrorCode::BadMessage, u"a peer in 'peers' has no valid id"_s);
                 break;
             }
-            w.peers.append(PeerInfo { id, po.value(kName).toString() });
+            w.peers.append(PeerInfo { id, po.value(kName).toString(), po.value(kHost).toBool() });
         }
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(w) };
     }
     if (type == u"peer_connect") {
-        PeerConnected p { r.required(kId), r.optional(kName) };
+        PeerConnected p { r.required(kId), r.optional(kName), o.value(kHost).toBool() };
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(p) };
@@ -350,6 +351,8 @@ QByteArray encode(const Welcome &m)
         QJsonObject po;
         po.insert(kId, p.id);
         insertIfSet(po, kName, p.name);
+        if (p.host)
+            po.insert(kHost, true);
         peers.append(po);
     }
     o.insert(kPeers, peers);
@@ -364,6 +367,8 @@ QByteArray encode(const PeerConnected &m)
     QJsonObject o = typed("peer_connect"_L1);
     o.insert(kId, m.id);
     insertIfSet(o, kName, m.name);
+    if (m.host)
+        o.insert(kHost, true);
     return toBytes(o);
 }
 

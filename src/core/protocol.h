@@ -19,7 +19,12 @@ struct PeerInfo
 {
     QString id;
     QString name;
-    friend bool operator==(const PeerInfo &a, const PeerInfo &b) { return a.id == b.id && a.name == b.name; }
+    /// This peer hosts the hub (an addition to the core protocol: `"host": true`).
+    bool host = false;
+    friend bool operator==(const PeerInfo &a, const PeerInfo &b)
+    {
+        return a.id == b.id && a.name == b.name && a.host == b.host;
+    }
 };
 
 // ---- Client to hub -------------------------------------------------------------------------------------------
@@ -73,6 +78,7 @@ struct PeerConnected
 {
     QString id;
     QString name;
+    bool host = false;
 };
 
 /// `peer_disconnect`: another peer left.

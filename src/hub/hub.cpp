@@ -149,11 +149,16 @@ QList<HubPeer> Hub::peers() const
     QList<HubPeer> list;
     list.reserve(m_peers.size());
     for (const HubSession *s : m_peers)
-        list.append(HubPeer { s->id(), s->name(), s->address(), s->port(), s->joinedAt(), s->sentCount() });
+        list.append(describePeer(s));
     std::sort(list.begin(), list.end(), [](const HubPeer &a, const HubPeer &b) {
         return a.joinedAt < b.joinedAt || (a.joinedAt == b.joinedAt && a.id < b.id);
     });
     return list;
+}
+
+HubPeer Hub::describePeer(const HubSession *s)
+{
+    return HubPeer { s->id(), s->name(), s->address(), s->port(), s->joinedAt(), s->sentCount(), s->isHost() };
 }
 
 bool Hub::kick(const QString &id, const QString &reason)
@@ -357,6 +362,7 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
     const QString name = join.name.isEmpty() && previous ? previous->name() : join.name;
     session->setJoined(join.id, name, newResumeToken(),
                        previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
+    session->setHost(!m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback());
 
     Welcome welcome;
     welcome.id = join.id;
@@ -364,14 +370,14 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
     welcome.resume = session->resumeToken();
     welcome.peers.reserve(m_peers.size());
     for (const HubSession *other : std::as_const(m_peers))
-        welcome.peers.append(PeerInfo { other->id(), other->name() });
+        welcome.peers.append(PeerInfo { other->id(), other->name(), other->isHost() });
     m_peers.insert(join.id, session);
     session->send(encode(welcome));
 
     if (!previous) {
-        broadcast(encode(PeerConnected { join.id, name }), session);
+        broadcast(encode(PeerConnected { join.id, name, session->isHost() }), session);
         qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from" << describe(session->address(), session->port());
-        Q_EMIT peerJoined(join.id, name);
+        Q_EMIT peerJoined(describePeer(session));
     }
 }
 

@@ -28,6 +28,7 @@ struct HubPeer
     quint16 port = 0;
     QDateTime joinedAt;
     quint64 messagesSent = 0;
+    bool host = false;
 };
 
 /// The PeerLink hub: accepts WebSocket connections, keeps the registry of joined peers, routes messages and
@@ -71,7 +72,7 @@ public:
     void setBans(const QStringList &ids, const QList<QHostAddress> &addresses);
 
 Q_SIGNALS:
-    void peerJoined(const QString &id, const QString &name);
+    void peerJoined(const PeerLink::HubPeer &peer);
     void peerLeft(const QString &id, const QString &reason);
     /// A message was handed on: @p to is empty for a broadcast; @p recipients is how many got it.
     void messageRouted(const QString &from, const QString &to, int recipients);
@@ -102,6 +103,7 @@ private:
     void unregister(HubSession *session, const QString &reason, bool announce = true);
     void broadcast(const QByteArray &utf8, const HubSession *except);
     bool isBanned(const QString &id, const QHostAddress &address) const;
+    static HubPeer describePeer(const HubSession *session);
     qint64 nowMs() const { return m_clock.elapsed(); }
     void checkClosed();
 
@@ -121,3 +123,5 @@ private:
 };
 
 } // namespace PeerLink
+
+Q_DECLARE_METATYPE(PeerLink::HubPeer)

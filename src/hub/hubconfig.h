@@ -38,6 +38,10 @@ struct HubConfig
     /// Connections accepted but not yet handed to the hub (QWebSocketServer's pending queue).
     int maxPendingConnections = 128;
 
+    /// The id of the peer that hosts this hub (the desktop app hosting it). When that id joins from a loopback
+    /// address, others see it marked `"host": true`. Empty: nobody is marked.
+    QString hostId;
+
     /// Ids and addresses refused with `banned`.
     QStringList bannedIds;
     QList<QHostAddress> bannedAddresses;

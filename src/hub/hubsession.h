@@ -28,6 +28,8 @@ public:
     QString name() const { return m_name; }
     QString resumeToken() const { return m_resumeToken; }
     QDateTime joinedAt() const { return m_joinedAt; }
+    bool isHost() const { return m_host; }
+    void setHost(bool host) { m_host = host; }
     /// Marks the session joined; a resumed session keeps the peer's original @p joinedAt.
     void setJoined(const QString &id, const QString &name, const QString &resumeToken, const QDateTime &joinedAt);
 
@@ -66,6 +68,7 @@ private:
     quint64 m_sent = 0;
     int m_invalid = 0;
     bool m_closing = false;
+    bool m_host = false;
     QString m_closeReason;
 };
 

@@ -101,8 +101,9 @@ int main(int argc, char *argv[])
     }
     QTextStream(stdout) << tr("PeerLink hub \"%1\" listening on %2").arg(config.name, hub.serverUrl().toString()) << Qt::endl;
 
-    QObject::connect(&hub, &Hub::peerJoined, &app, [](const QString &id, const QString &name) {
-        QTextStream(stdout) << QCoreApplication::translate("main", "joined: %1%2").arg(id, name.isEmpty() ? QString() : u" ("_s + name + u')')
+    QObject::connect(&hub, &Hub::peerJoined, &app, [](const HubPeer &peer) {
+        QTextStream(stdout) << QCoreApplication::translate("main", "joined: %1%2")
+                                   .arg(peer.id, peer.name.isEmpty() ? QString() : u" ("_s + peer.name + u')')
                             << Qt::endl;
     });
     QObject::connect(&hub, &Hub::peerLeft, &app, [](const QString &id, const QString &reason) {

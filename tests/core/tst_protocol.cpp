@@ -147,11 +147,12 @@ void TestProtocol::hubRoundTrip_data()
 
     Welcome w;
     w.id = u"node2"_s;
-    w.peers = { { u"node1"_s, QString() }, { u"n3"_s, u"李雷"_s } };
+    w.peers = { { u"node1"_s, QString(), false }, { u"n3"_s, u"李雷"_s, true } };
     w.hub = u"Hub"_s;
     w.resume = u"tok"_s;
     QTest::newRow("welcome") << encode(w) << u"welcome"_s;
-    QTest::newRow("peer_connect") << encode(PeerConnected { u"a"_s, u"名字"_s }) << u"peer_connect"_s;
+    QTest::newRow("peer_connect") << encode(PeerConnected { u"a"_s, u"名字"_s, false }) << u"peer_connect"_s;
+    QTest::newRow("peer_connect host") << encode(PeerConnected { u"h"_s, QString(), true }) << u"peer_connect"_s;
     QTest::newRow("peer_disconnect") << encode(PeerDisconnected { u"a"_s }) << u"peer_disconnect"_s;
     QTest::newRow("message") << encode(ChatMessage { u"a"_s, u"hi"_s, u"b"_s, u"m1"_s, 1764000000000 }) << u"message"_s;
     QTest::newRow("ack") << encode(Ack { u"m1"_s }) << u"ack"_s;

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void listenReportsPortInUse();
     void listensOnIpv6Loopback();
     void peersListForTheHost();
+    void hostIsMarked();
 
 private:
     static std::unique_ptr<Hub> startHub(const HubConfig &config = HubConfig());
@@ -311,7 +312,10 @@ void TestHub::peersListForTheHost()
     auto b = joined(*hub, u"beta"_s);
     QVERIFY(a && b);
     QCOMPARE(joinedSpy.size(), 2);
-    QCOMPARE(joinedSpy.at(0).at(1).toString(), u"Alpha"_s);
+    const auto first = joinedSpy.at(0).at(0).value<HubPeer>();
+    QCOMPARE(first.id, u"alpha"_s);
+    QCOMPARE(first.name, u"Alpha"_s);
+    QVERIFY(first.address.isLoopback());
     a->sendText(uR"({"type":"message","text":"one","mid":"1"})"_s);
     QVERIFY(!a->waitFor(u"ack"_s).isEmpty());
     const QList<HubPeer> peers = hub->peers();
@@ -321,6 +325,28 @@ void TestHub::peersListForTheHost()
     QCOMPARE(peers.at(1).id, u"beta"_s);
     QVERIFY(peers.at(0).address.isLoopback());
     QCOMPARE(hub->connectionCount(), 2);
+}
+
+void TestHub::hostIsMarked()
+{
+    HubConfig config;
+    config.hostId = u"boss"_s;
+    auto hub = startHub(config);
+    auto early = joined(*hub, u"early"_s);
+    QVERIFY(early);
+    auto boss = joined(*hub, u"boss"_s);
+    QVERIFY(boss);
+    const QJsonObject pc = early->waitFor(u"peer_connect"_s);
+    QCOMPARE(pc.value("id"_L1).toString(), u"boss"_s);
+    QCOMPARE(pc.value("host"_L1).toBool(), true);
+    RawClient late;
+    QVERIFY(late.open(hub->serverUrl()));
+    const QJsonArray peers = late.join(u"late"_s).value("peers"_L1).toArray();
+    QCOMPARE(peers.size(), 2);
+    for (const QJsonValue &p : peers)
+        QCOMPARE(p.toObject().value("host"_L1).toBool(), p.toObject().value("id"_L1).toString() == u"boss");
+    QCOMPARE(hub->peers().at(1).host, true);
+    QCOMPARE(hub->peers().at(0).host, false);
 }
 
 QTEST_GUILESS_MAIN(TestHub)
