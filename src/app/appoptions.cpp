@@ -1,0 +1,91 @@
+#include "appoptions.h"
+
+#include "core/rules.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+AppOptions AppOptions::parse(const QStringList &arguments)
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("PeerLink::AppOptions", text); };
+    AppOptions o;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("PeerLink: peer-to-peer messaging. Host a hub or join one."));
+    const QCommandLineOption help({ u"h"_s, u"help"_s }, tr("Show this help."));
+    const QCommandLineOption version({ u"v"_s, u"version"_s }, tr("Show the version."));
+    const QCommandLineOption host(u"host"_s, tr("Start hosting a hub on launch."));
+    const QCommandLineOption port(u"port"_s, tr("Port for --host (default: the one in the settings)."), u"N"_s);
+    const QCommandLineOption hub(u"hub"_s, tr("Connect to this hub on launch, e.g. ws://192.168.1.5:9000."), u"URL"_s);
+    const QCommandLineOption id(u"id"_s, tr("Peer id to join as."), u"ID"_s);
+    const QCommandLineOption name(u"name"_s, tr("Display name."), u"NAME"_s);
+    const QCommandLineOption password(u"password"_s, tr("Hub password for --hub, or for the hub started by --host."), u"P"_s);
+    QCommandLineOption screenshots(u"screenshots"_s, tr("Save screenshots into DIR after a few seconds, then quit."), u"DIR"_s);
+    screenshots.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption delay(u"screenshot-delay"_s, tr("Milliseconds to wait before --screenshots."), u"MS"_s);
+    delay.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({ help, version, host, port, hub, id, name, password, screenshots, delay });
+
+    const auto fail = [&o](const QString &message) {
+        o.exitNow = true;
+        o.exitCode = 2;
+        o.output = u"peerlink: "_s + message + u'\n';
+        return o;
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(help)) {
+        o.exitNow = true;
+        o.output = parser.helpText();
+        return o;
+    }
+    if (parser.isSet(version)) {
+        o.exitNow = true;
+        o.output = u"peerlink " PEERLINK_VERSION "\n"_s;
+        return o;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(tr("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().constFirst()));
+
+    o.host = parser.isSet(host);
+    if (parser.isSet(port)) {
+        bool ok = false;
+        const int p = parser.value(port).toInt(&ok);
+        if (!ok || p < 0 || p > 65535)
+            return fail(tr("--port takes a number from 0 to 65535 (got \"%1\")").arg(parser.value(port)));
+        o.port = quint16(p);
+        if (!o.host)
+            return fail(tr("--port goes with --host"));
+    }
+    if (parser.isSet(hub)) {
+        o.hubUrl = QUrl(parser.value(hub), QUrl::StrictMode);
+        if (!o.hubUrl.isValid() || (o.hubUrl.scheme() != u"ws" && o.hubUrl.scheme() != u"wss") || o.hubUrl.host().isEmpty())
+            return fail(tr("--hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(hub)));
+        if (o.host)
+            return fail(tr("--hub and --host exclude each other"));
+    }
+    if (parser.isSet(id)) {
+        o.id = parser.value(id);
+        if (!Rules::isValidId(o.id))
+            return fail(tr("--id takes 1 to 64 of A-Z a-z 0-9 . _ - (got \"%1\")").arg(o.id));
+    }
+    if (parser.isSet(name)) {
+        o.name = parser.value(name);
+        if (!Rules::isValidName(o.name))
+            return fail(tr("--name takes at most 64 printable characters"));
+    }
+    o.password = parser.value(password);
+    o.screenshotDir = parser.value(screenshots);
+    if (parser.isSet(delay)) {
+        bool ok = false;
+        o.screenshotDelayMs = parser.value(delay).toInt(&ok);
+        if (!ok || o.screenshotDelayMs < 0)
+            return fail(tr("--screenshot-delay takes milliseconds"));
+    }
+    return o;
+}
+
+} // namespace PeerLink

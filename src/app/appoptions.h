@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <optional>
+
+namespace PeerLink {
+
+/// What the desktop app was asked to do on its command line.
+struct AppOptions
+{
+    bool host = false;
+    std::optional<quint16> port;
+    QUrl hubUrl;
+    QString id;
+    QString name;
+    QString password;
+    /// Saves screenshots of the window and hub panel into this folder after a few seconds, then quits.
+    QString screenshotDir;
+    int screenshotDelayMs = 3000;
+
+    /// Set when the program should print this text and exit (help, version, errors) without a window.
+    bool exitNow = false;
+    int exitCode = 0;
+    QString output;
+
+    /// Parses @p arguments (argv, program name first). Never needs a QApplication.
+    static AppOptions parse(const QStringList &arguments);
+};
+
+} // namespace PeerLink

@@ -1,0 +1,182 @@
+#include "appsettings.h"
+
+#include "core/rules.h"
+
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSettings>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+AppSettings::AppSettings(QSettings *settings)
+    : m_settings(settings ? settings : new QSettings(u"PeerLink"_s, u"PeerLink"_s))
+    , m_owned(settings == nullptr)
+{
+}
+
+AppSettings::~AppSettings()
+{
+    if (m_owned)
+        delete m_settings;
+}
+
+QUrl AppSettings::hubUrl() const
+{
+    return QUrl(m_settings->value(u"connection/hubUrl"_s, u"ws://127.0.0.1:9000"_s).toString());
+}
+
+void AppSettings::setHubUrl(const QUrl &url)
+{
+    m_settings->setValue(u"connection/hubUrl"_s, url.toString());
+}
+
+QString AppSettings::peerId() const
+{
+    const QString saved = m_settings->value(u"connection/peerId"_s).toString();
+    if (Rules::isValidId(saved))
+        return saved;
+    QString base = qEnvironmentVariable("USER", u"peer"_s);
+    base.remove(QRegularExpression(u"[^A-Za-z0-9._-]"_s));
+    if (base.isEmpty())
+        base = u"peer"_s;
+    return base.left(40) + u'-' + QString::number(QRandomGenerator::global()->bounded(1000, 9999));
+}
+
+void AppSettings::setPeerId(const QString &id)
+{
+    m_settings->setValue(u"connection/peerId"_s, id);
+}
+
+QString AppSettings::displayName() const
+{
+    return m_settings->value(u"connection/displayName"_s).toString();
+}
+
+void AppSettings::setDisplayName(const QString &name)
+{
+    m_settings->setValue(u"connection/displayName"_s, name);
+}
+
+bool AppSettings::rememberPassword() const
+{
+    return m_settings->value(u"connection/rememberPassword"_s, false).toBool();
+}
+
+void AppSettings::setRememberPassword(bool remember)
+{
+    m_settings->setValue(u"connection/rememberPassword"_s, remember);
+    if (!remember)
+        m_settings->remove(u"connection/password"_s);
+}
+
+QString AppSettings::password() const
+{
+    return rememberPassword() ? m_settings->value(u"connection/password"_s).toString() : QString();
+}
+
+void AppSettings::setPassword(const QString &password)
+{
+    if (rememberPassword())
+        m_settings->setValue(u"connection/password"_s, password);
+}
+
+bool AppSettings::hostOnLaunch() const
+{
+    return m_settings->value(u"hosting/onLaunch"_s, false).toBool();
+}
+
+void AppSettings::setHostOnLaunch(bool host)
+{
+    m_settings->setValue(u"hosting/onLaunch"_s, host);
+}
+
+QHostAddress AppSettings::hostBindAddress() const
+{
+    const QHostAddress a(m_settings->value(u"hosting/bind"_s, u"0.0.0.0"_s).toString());
+    return a.isNull() ? QHostAddress(QHostAddress::AnyIPv4) : a;
+}
+
+void AppSettings::setHostBindAddress(const QHostAddress &address)
+{
+    m_settings->setValue(u"hosting/bind"_s, address.toString());
+}
+
+quint16 AppSettings::hostPort() const
+{
+    const int port = m_settings->value(u"hosting/port"_s, 9000).toInt();
+    return port >= 0 && port <= 65535 ? quint16(port) : quint16(9000);
+}
+
+void AppSettings::setHostPort(quint16 port)
+{
+    m_settings->setValue(u"hosting/port"_s, port);
+}
+
+QString AppSettings::hostPassword() const
+{
+    return m_settings->value(u"hosting/password"_s).toString();
+}
+
+void AppSettings::setHostPassword(const QString &password)
+{
+    m_settings->setValue(u"hosting/password"_s, password);
+}
+
+QString AppSettings::hubName() const
+{
+    return m_settings->value(u"hosting/name"_s, u"PeerLink hub"_s).toString();
+}
+
+void AppSettings::setHubName(const QString &name)
+{
+    m_settings->setValue(u"hosting/name"_s, name);
+}
+
+bool AppSettings::notificationsEnabled() const
+{
+    return m_settings->value(u"ui/notifications"_s, true).toBool();
+}
+
+void AppSettings::setNotificationsEnabled(bool enabled)
+{
+    m_settings->setValue(u"ui/notifications"_s, enabled);
+}
+
+QString AppSettings::language() const
+{
+    return m_settings->value(u"ui/language"_s).toString();
+}
+
+void AppSettings::setLanguage(const QString &language)
+{
+    m_settings->setValue(u"ui/language"_s, language);
+}
+
+QByteArray AppSettings::windowGeometry() const
+{
+    return m_settings->value(u"ui/geometry"_s).toByteArray();
+}
+
+void AppSettings::setWindowGeometry(const QByteArray &geometry)
+{
+    m_settings->setValue(u"ui/geometry"_s, geometry);
+}
+
+QByteArray AppSettings::windowState() const
+{
+    return m_settings->value(u"ui/state"_s).toByteArray();
+}
+
+void AppSettings::setWindowState(const QByteArray &state)
+{
+    m_settings->setValue(u"ui/state"_s, state);
+}
+
+void AppSettings::sync()
+{
+    m_settings->sync();
+}
+
+} // namespace PeerLink

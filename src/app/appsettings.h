@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QString>
+#include <QUrl>
+
+class QSettings;
+
+namespace PeerLink {
+
+/// Typed access to the app's persistent settings (QSettings). Tests hand it a settings file of their own.
+class AppSettings
+{
+public:
+    /// Uses @p settings (not owned); with nullptr, the user's PeerLink settings.
+    explicit AppSettings(QSettings *settings = nullptr);
+    ~AppSettings();
+    AppSettings(const AppSettings &) = delete;
+    AppSettings &operator=(const AppSettings &) = delete;
+
+    // Connection (the connect dialog remembers these).
+    QUrl hubUrl() const;
+    void setHubUrl(const QUrl &url);
+    /// The peer id; a fresh valid id derived from the user name when none was saved.
+    QString peerId() const;
+    void setPeerId(const QString &id);
+    QString displayName() const;
+    void setDisplayName(const QString &name);
+    bool rememberPassword() const;
+    void setRememberPassword(bool remember);
+    QString password() const;
+    void setPassword(const QString &password);
+
+    // Hosting.
+    bool hostOnLaunch() const;
+    void setHostOnLaunch(bool host);
+    QHostAddress hostBindAddress() const;
+    void setHostBindAddress(const QHostAddress &address);
+    quint16 hostPort() const;
+    void setHostPort(quint16 port);
+    QString hostPassword() const;
+    void setHostPassword(const QString &password);
+    QString hubName() const;
+    void setHubName(const QString &name);
+
+    // Behaviour.
+    bool notificationsEnabled() const;
+    void setNotificationsEnabled(bool enabled);
+    /// "" follows the system locale; otherwise a locale name such as "en" or "zh_CN".
+    QString language() const;
+    void setLanguage(const QString &language);
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray &geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray &state);
+
+    void sync();
+
+private:
+    QSettings *m_settings;
+    bool m_owned;
+};
+
+} // namespace PeerLink

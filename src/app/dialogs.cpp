@@ -1,0 +1,238 @@
+#include "dialogs.h"
+
+#include "appsettings.h"
+#include "core/rules.h"
+#include "languagemanager.h"
+
+#include "ui_connectdialog.h"
+#include "ui_hostdialog.h"
+#include "ui_settingsdialog.h"
+
+#include <QEvent>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+QString validateConnection(const QString &url, const QString &id, const QString &name)
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("PeerLink::ConnectDialog", text); };
+    const QUrl u(url.trimmed(), QUrl::StrictMode);
+    if (!u.isValid() || (u.scheme() != u"ws" && u.scheme() != u"wss") || u.host().isEmpty())
+        return tr("A hub address looks like ws://192.168.1.5:9000.");
+    if (!Rules::isValidId(id))
+        return tr("An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.");
+    if (!name.isEmpty() && !Rules::isValidName(name))
+        return tr("A display name is at most 64 characters, on one line.");
+    return QString();
+}
+
+// ---- ConnectDialog --------------------------------------------------------------------------------------------
+
+ConnectDialog::ConnectDialog(AppSettings *settings, QWidget *parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::ConnectDialog>())
+    , m_settings(settings)
+{
+    m_ui->setupUi(this);
+    m_ui->hubUrlEdit->setText(settings->hubUrl().toString());
+    m_ui->idEdit->setText(settings->peerId());
+    m_ui->nameEdit->setText(settings->displayName());
+    m_ui->rememberPasswordCheck->setChecked(settings->rememberPassword());
+    m_ui->passwordEdit->setText(settings->password());
+    m_ui->errorLabel->hide();
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
+}
+
+ConnectDialog::~ConnectDialog() = default;
+
+QUrl ConnectDialog::hubUrl() const
+{
+    return QUrl(m_ui->hubUrlEdit->text().trimmed());
+}
+
+QString ConnectDialog::peerId() const
+{
+    return m_ui->idEdit->text().trimmed();
+}
+
+QString ConnectDialog::displayName() const
+{
+    return m_ui->nameEdit->text().trimmed();
+}
+
+QString ConnectDialog::password() const
+{
+    return m_ui->passwordEdit->text();
+}
+
+void ConnectDialog::setError(const QString &text)
+{
+    m_ui->errorLabel->setText(text);
+    m_ui->errorLabel->setVisible(!text.isEmpty());
+}
+
+void ConnectDialog::accept()
+{
+    const QString error = validateConnection(m_ui->hubUrlEdit->text(), peerId(), displayName());
+    if (!error.isEmpty()) {
+        setError(error);
+        return;
+    }
+    m_settings->setHubUrl(hubUrl());
+    m_settings->setPeerId(peerId());
+    m_settings->setDisplayName(displayName());
+    m_settings->setRememberPassword(m_ui->rememberPasswordCheck->isChecked());
+    m_settings->setPassword(password());
+    QDialog::accept();
+}
+
+void ConnectDialog::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        m_ui->retranslateUi(this);
+    QDialog::changeEvent(event);
+}
+
+// ---- HostDialog -----------------------------------------------------------------------------------------------
+
+HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::HostDialog>())
+    , m_settings(settings)
+{
+    m_ui->setupUi(this);
+    fillBindChoices();
+    const QString bound = settings->hostBindAddress().toString();
+    const int index = m_ui->bindCombo->findData(bound);
+    if (index >= 0)
+        m_ui->bindCombo->setCurrentIndex(index);
+    else
+        m_ui->bindCombo->setEditText(bound);
+    m_ui->portSpin->setValue(settings->hostPort());
+    m_ui->hubNameEdit->setText(settings->hubName());
+    m_ui->passwordEdit->setText(settings->hostPassword());
+    m_ui->errorLabel->hide();
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &HostDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &HostDialog::reject);
+}
+
+HostDialog::~HostDialog() = default;
+
+void HostDialog::fillBindChoices()
+{
+    const int current = m_ui->bindCombo->currentIndex();
+    m_ui->bindCombo->clear();
+    m_ui->bindCombo->addItem(tr("Other computers (all IPv4 interfaces)"), u"0.0.0.0"_s);
+    m_ui->bindCombo->addItem(tr("Other computers (IPv4 and IPv6)"), u"::"_s);
+    m_ui->bindCombo->addItem(tr("This computer only"), u"127.0.0.1"_s);
+    if (current >= 0)
+        m_ui->bindCombo->setCurrentIndex(current);
+}
+
+QHostAddress HostDialog::bindAddress() const
+{
+    const QComboBox *combo = m_ui->bindCombo;
+    const int index = combo->findText(combo->currentText());
+    if (index >= 0)
+        return QHostAddress(combo->itemData(index).toString());
+    return QHostAddress(combo->currentText().trimmed());
+}
+
+quint16 HostDialog::port() const
+{
+    return quint16(m_ui->portSpin->value());
+}
+
+QString HostDialog::hubName() const
+{
+    return m_ui->hubNameEdit->text().trimmed();
+}
+
+QString HostDialog::password() const
+{
+    return m_ui->passwordEdit->text();
+}
+
+void HostDialog::setError(const QString &text)
+{
+    m_ui->errorLabel->setText(text);
+    m_ui->errorLabel->setVisible(!text.isEmpty());
+}
+
+void HostDialog::accept()
+{
+    if (bindAddress().isNull()) {
+        setError(tr("Choose where the hub can be reached from, or type an IP address of this computer."));
+        return;
+    }
+    if (hubName().isEmpty() || !Rules::isValidName(hubName())) {
+        setError(tr("A hub name is 1 to 64 characters, on one line."));
+        return;
+    }
+    m_settings->setHostBindAddress(bindAddress());
+    m_settings->setHostPort(port());
+    m_settings->setHubName(hubName());
+    m_settings->setHostPassword(password());
+    QDialog::accept();
+}
+
+void HostDialog::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_ui->retranslateUi(this);
+        fillBindChoices();
+    }
+    QDialog::changeEvent(event);
+}
+
+// ---- SettingsDialog -------------------------------------------------------------------------------------------
+
+SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::SettingsDialog>())
+    , m_settings(settings)
+{
+    m_ui->setupUi(this);
+    m_ui->hubUrlEdit->setText(settings->hubUrl().toString());
+    m_ui->idEdit->setText(settings->peerId());
+    m_ui->nameEdit->setText(settings->displayName());
+    m_ui->hostOnLaunchCheck->setChecked(settings->hostOnLaunch());
+    m_ui->notificationsCheck->setChecked(settings->notificationsEnabled());
+    for (const auto &language : LanguageManager::available())
+        m_ui->languageCombo->addItem(language.nativeName, language.code);
+    m_ui->languageCombo->setCurrentIndex(std::max(0, m_ui->languageCombo->findData(settings->language())));
+    m_ui->errorLabel->hide();
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+}
+
+SettingsDialog::~SettingsDialog() = default;
+
+void SettingsDialog::accept()
+{
+    const QString error
+        = validateConnection(m_ui->hubUrlEdit->text(), m_ui->idEdit->text().trimmed(), m_ui->nameEdit->text().trimmed());
+    if (!error.isEmpty()) {
+        m_ui->errorLabel->setText(error);
+        m_ui->errorLabel->show();
+        return;
+    }
+    m_settings->setHubUrl(QUrl(m_ui->hubUrlEdit->text().trimmed()));
+    m_settings->setPeerId(m_ui->idEdit->text().trimmed());
+    m_settings->setDisplayName(m_ui->nameEdit->text().trimmed());
+    m_settings->setHostOnLaunch(m_ui->hostOnLaunchCheck->isChecked());
+    m_settings->setNotificationsEnabled(m_ui->notificationsCheck->isChecked());
+    m_settings->setLanguage(m_ui->languageCombo->currentData().toString());
+    QDialog::accept();
+}
+
+void SettingsDialog::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        m_ui->retranslateUi(this);
+    QDialog::changeEvent(event);
+}
+
+} // namespace PeerLink

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QDialog>
+#include <QHostAddress>
+#include <QUrl>
+
+#include <memory>
+
+namespace Ui {
+class ConnectDialog;
+class HostDialog;
+class SettingsDialog;
+} // namespace Ui
+
+namespace PeerLink {
+
+class AppSettings;
+
+/// Why a connection request cannot be made, in words; empty when it is fine.
+QString validateConnection(const QString &url, const QString &id, const QString &name);
+
+/// Hub address, id, display name and password; remembers them through AppSettings when accepted.
+class ConnectDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit ConnectDialog(AppSettings *settings, QWidget *parent = nullptr);
+    ~ConnectDialog() override;
+
+    QUrl hubUrl() const;
+    QString peerId() const;
+    QString displayName() const;
+    QString password() const;
+    /// Shows why the last attempt failed.
+    void setError(const QString &text);
+
+    void accept() override;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    std::unique_ptr<Ui::ConnectDialog> m_ui;
+    AppSettings *m_settings;
+};
+
+/// Bind address, port, hub name and password for hosting a hub; remembered through AppSettings.
+class HostDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit HostDialog(AppSettings *settings, QWidget *parent = nullptr);
+    ~HostDialog() override;
+
+    QHostAddress bindAddress() const;
+    quint16 port() const;
+    QString hubName() const;
+    QString password() const;
+    void setError(const QString &text);
+
+    void accept() override;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void fillBindChoices();
+
+    std::unique_ptr<Ui::HostDialog> m_ui;
+    AppSettings *m_settings;
+};
+
+/// Defaults, hosting on launch, notifications and language; saved through AppSettings when accepted.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit SettingsDialog(AppSettings *settings, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
+
+    void accept() override;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    std::unique_ptr<Ui::SettingsDialog> m_ui;
+    AppSettings *m_settings;
+};
+
+} // namespace PeerLink

@@ -1,0 +1,111 @@
+#include "hubpanel.h"
+
+#include "hubhost.h"
+
+#include "ui_hubpanel.h"
+
+#include <QEvent>
+#include <QHeaderView>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+HubPanel::HubPanel(HubHost *host, QWidget *parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::HubPanel>())
+    , m_host(host)
+{
+    m_ui->setupUi(this);
+    m_ui->peersTable->setModel(&m_model);
+    m_ui->peersTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    connect(host, &HubHost::started, this, [this] {
+        m_model.setPeers(m_host->peers());
+        refresh();
+    });
+    connect(host, &HubHost::stopped, this, [this] {
+        m_model.clear();
+        refresh();
+    });
+    connect(host, &HubHost::peerJoined, this, [this](const HubPeer &peer) {
+        m_model.addPeer(peer);
+        refresh();
+    });
+    connect(host, &HubHost::peerLeft, this, [this](const QString &id) {
+        m_model.removePeer(id);
+        refresh();
+    });
+    connect(host, &HubHost::messageRouted, this, [this](const QString &from) {
+        m_model.countMessage(from);
+        refresh();
+    });
+    connect(m_ui->kickButton, &QPushButton::clicked, this, [this] {
+        if (!selectedPeer().isEmpty())
+            m_host->kick(selectedPeer());
+    });
+    connect(m_ui->banButton, &QPushButton::clicked, this, [this] {
+        if (!selectedPeer().isEmpty())
+            m_host->ban(selectedPeer());
+    });
+    connect(m_ui->hostButton, &QPushButton::clicked, this, &HubPanel::hostRequested);
+    connect(m_ui->stopButton, &QPushButton::clicked, this, &HubPanel::stopRequested);
+    connect(m_ui->peersTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HubPanel::refresh);
+    refresh();
+}
+
+HubPanel::~HubPanel() = default;
+
+QString HubPanel::selectedPeer() const
+{
+    const QModelIndexList rows = m_ui->peersTable->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : m_model.idAt(rows.first().row());
+}
+
+void HubPanel::selectPeer(const QString &id)
+{
+    const int row = m_model.rowOf(id);
+    if (row >= 0)
+        m_ui->peersTable->selectRow(row);
+}
+
+void HubPanel::refresh()
+{
+    const bool running = m_host->isRunning();
+    if (running) {
+        const HubConfig config = m_host->config();
+        m_ui->statusLabel->setText(config.password.isEmpty()
+                                       ? tr("Hosting \"%1\" on port %2, open to anyone who can reach it.")
+                                             .arg(config.name)
+                                             .arg(m_host->port())
+                                       : tr("Hosting \"%1\" on port %2, with a password.").arg(config.name).arg(m_host->port()));
+        QStringList urls;
+        for (const QUrl &url : m_host->shareableUrls())
+            urls.append(url.toString());
+        m_ui->addressesLabel->setText(urls.join(u'\n'));
+        m_ui->countersLabel->setText(tr("%n peer(s) connected", nullptr, m_model.rowCount()) + u" · "_s
+                                     + tr("%n message(s) routed", nullptr, int(m_host->routedMessageCount())));
+    } else {
+        m_ui->statusLabel->setText(tr("Not hosting a hub."));
+        m_ui->addressesLabel->setText(u"-"_s);
+        m_ui->countersLabel->setText(QString());
+    }
+    m_ui->addressesCaption->setVisible(running);
+    m_ui->addressesLabel->setVisible(running);
+    const bool selected = running && !selectedPeer().isEmpty();
+    m_ui->kickButton->setEnabled(selected);
+    m_ui->banButton->setEnabled(selected);
+    m_ui->hostButton->setVisible(!running);
+    m_ui->stopButton->setVisible(running);
+}
+
+void HubPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_ui->retranslateUi(this);
+        refresh();
+    }
+    QWidget::changeEvent(event);
+}
+
+} // namespace PeerLink

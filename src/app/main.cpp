@@ -1,0 +1,83 @@
+// peerlink: the desktop app.
+#include "app/appoptions.h"
+#include "app/appsettings.h"
+#include "app/chatcontroller.h"
+#include "app/hubhost.h"
+#include "app/languagemanager.h"
+#include "app/mainwindow.h"
+
+#include <QApplication>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+/// Whether a window can be shown at all; without a display QApplication would abort.
+bool displayAvailable()
+{
+    return !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const AppOptions options = AppOptions::parse(arguments);
+    if (options.exitNow) {
+        std::fputs(options.output.toLocal8Bit().constData(), options.exitCode ? stderr : stdout);
+        return options.exitCode;
+    }
+    if (!displayAvailable()) {
+        std::fputs("peerlink: no display is available (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                   "Run it in a desktop session, or use peerlink-hub and peerlink-cli where there is no display.\n",
+                   stderr);
+        return 1;
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"PeerLink"_s);
+    QApplication::setOrganizationName(u"PeerLink"_s);
+    QApplication::setApplicationVersion(QStringLiteral(PEERLINK_VERSION));
+    QApplication::setDesktopFileName(u"peerlink"_s);
+    QApplication::setWindowIcon(QIcon(u":/icons/peerlink.svg"_s));
+
+    AppSettings settings;
+    if (!options.id.isEmpty())
+        settings.setPeerId(options.id);
+    if (!options.name.isEmpty())
+        settings.setDisplayName(options.name);
+    LanguageManager language;
+    language.apply(settings.language());
+
+    HubHost host;
+    PeerClient client;
+    ChatController controller(&client);
+    controller.setNotificationsEnabled(settings.notificationsEnabled());
+    MainWindow window(&controller, &host, &settings, &language);
+    window.show();
+
+    if (options.host || (settings.hostOnLaunch() && options.hubUrl.isEmpty()))
+        window.startHosting(options.port, options.password);
+    else if (!options.hubUrl.isEmpty())
+        window.connectToHub(options.hubUrl, settings.peerId(), settings.displayName(), options.password);
+
+    if (!options.screenshotDir.isEmpty()) {
+        QTimer::singleShot(options.screenshotDelayMs, &window, [&window, &options] {
+            if (!window.saveScreenshots(options.screenshotDir))
+                std::fputs("peerlink: could not save the screenshots\n", stderr);
+            window.shutdown();
+            QApplication::quit();
+        });
+    }
+    const int rc = app.exec();
+    window.shutdown(); // the client leaves, then the hub stops and its thread ends
+    return rc;
+}

@@ -1,0 +1,393 @@
+#include "mainwindow.h"
+
+#include "appsettings.h"
+#include "chatcontroller.h"
+#include "dialogs.h"
+#include "hubhost.h"
+#include "hubpanel.h"
+#include "languagemanager.h"
+
+#include "ui_mainwindow.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QScrollBar>
+#include <QSystemTrayIcon>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *settings, LanguageManager *language,
+                       QWidget *parent)
+    : QMainWindow(parent)
+    , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_controller(controller)
+    , m_host(host)
+    , m_settings(settings)
+    , m_language(language)
+{
+    m_ui->setupUi(this);
+    setWindowIcon(QIcon(u":/icons/peerlink.svg"_s));
+    m_ui->actionConnect->setIcon(QIcon(u":/icons/connect.svg"_s));
+    m_ui->actionHost->setIcon(QIcon(u":/icons/host.svg"_s));
+    m_ui->actionConnectToPeer->setIcon(QIcon(u":/icons/link.svg"_s));
+    m_ui->actionSettings->setIcon(QIcon(u":/icons/settings.svg"_s));
+    m_ui->actionKick->setIcon(QIcon(u":/icons/kick.svg"_s));
+    m_ui->sendButton->setIcon(QIcon(u":/icons/send.svg"_s));
+    m_ui->splitter->setStretchFactor(1, 3);
+    m_ui->requestBar->hide();
+
+    m_hubPanel = new HubPanel(host, this);
+    m_hubDock = new QDockWidget(this);
+    m_hubDock->setObjectName(u"hubDock"_s);
+    m_hubDock->setWidget(m_hubPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_hubDock);
+    m_hubDock->hide();
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(u"connectionStatus"_s);
+    statusBar()->addPermanentWidget(m_statusLabel, 1);
+
+    m_ui->peerList->setModel(controller->peerModel());
+    showConversation(QString());
+    m_ui->peerList->setCurrentIndex(controller->peerModel()->indexOf(QString()));
+    connect(m_ui->peerList->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    m_controller->setActiveConversation(current.data(PeerListModel::IdRole).toString());
+            });
+    connect(controller, &ChatController::activeConversationChanged, this, &MainWindow::showConversation);
+    connect(controller, &ChatController::statusTextChanged, m_statusLabel, &QLabel::setText);
+    connect(controller, &ChatController::totalUnreadChanged, this, &MainWindow::updateTitle);
+    connect(controller, &ChatController::errorReported, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(controller, &ChatController::joinFailed, this, [this](const QString &text) { openConnectDialog(text); });
+    connect(controller, &ChatController::connectRequestReceived, this, &MainWindow::showConnectRequest);
+    connect(controller->client(), &PeerClient::stateChanged, this, &MainWindow::updateActions);
+    connect(controller, &ChatController::notificationRequested, this, [this](const QString &title, const QString &body) {
+        if (!m_settings->notificationsEnabled())
+            return;
+        if (m_tray && m_tray->isVisible())
+            m_tray->showMessage(title, body, QSystemTrayIcon::Information, 8000);
+        QApplication::alert(this);
+    });
+
+    m_ui->messageInput->installEventFilter(this);
+    connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::sendInput);
+    connect(m_ui->peerList, &QWidget::customContextMenuRequested, this, &MainWindow::showPeerMenu);
+    connect(m_ui->acceptButton, &QPushButton::clicked, this, [this] {
+        m_controller->acceptConnectRequest(m_requestFrom);
+        m_ui->peerList->setCurrentIndex(m_controller->peerModel()->indexOf(m_requestFrom));
+        m_ui->requestBar->hide();
+    });
+    connect(m_ui->declineButton, &QPushButton::clicked, this, [this] {
+        m_controller->declineConnectRequest(m_requestFrom);
+        m_ui->requestBar->hide();
+    });
+
+    connect(m_ui->actionConnect, &QAction::triggered, this, [this] { openConnectDialog(); });
+    connect(m_ui->actionDisconnect, &QAction::triggered, m_controller, &ChatController::disconnectFromHub);
+    connect(m_ui->actionHost, &QAction::triggered, this, [this] { startHosting(); });
+    connect(m_ui->actionHostOptions, &QAction::triggered, this, [this] { openHostDialog(); });
+    connect(m_ui->actionStopHosting, &QAction::triggered, this, &MainWindow::stopHosting);
+    connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::openSettings);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionConnectToPeer, &QAction::triggered, this, [this] {
+        if (!selectedPeer().isEmpty())
+            m_controller->connectToPeer(selectedPeer());
+    });
+    connect(m_ui->actionKick, &QAction::triggered, this, [this] {
+        if (!selectedPeer().isEmpty())
+            m_host->kick(selectedPeer());
+    });
+    connect(m_ui->actionShowHubPanel, &QAction::triggered, m_hubDock, &QWidget::show);
+    connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About PeerLink"),
+                           tr("<h3>PeerLink %1</h3><p>Peer-to-peer messaging over a hub you can host yourself.</p>"
+                              "<p>Built with Qt %2.</p>")
+                               .arg(QStringLiteral(PEERLINK_VERSION), QString::fromLatin1(qVersion())));
+    });
+    connect(m_hubPanel, &HubPanel::hostRequested, this, [this] { openHostDialog(); });
+    connect(m_hubPanel, &HubPanel::stopRequested, this, &MainWindow::stopHosting);
+    connect(host, &HubHost::started, this, &MainWindow::updateActions);
+    connect(host, &HubHost::stopped, this, &MainWindow::updateActions);
+
+    setUpTray();
+    restoreGeometry(settings->windowGeometry());
+    retranslate();
+    updateActions();
+    m_statusLabel->setText(controller->statusText());
+}
+
+MainWindow::~MainWindow()
+{
+    shutdown();
+}
+
+void MainWindow::setUpTray()
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new QSystemTrayIcon(QIcon(u":/icons/peerlink.svg"_s), this);
+    m_trayMenu = new QMenu(this);
+    m_tray->setContextMenu(m_trayMenu);
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+        if (reason == QSystemTrayIcon::Trigger) {
+            showNormal();
+            activateWindow();
+        }
+    });
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        showNormal();
+        activateWindow();
+    });
+    m_tray->show();
+}
+
+void MainWindow::retranslate()
+{
+    m_hubDock->setWindowTitle(tr("Hub"));
+    if (m_trayMenu) {
+        m_trayMenu->clear();
+        m_trayMenu->addAction(tr("Show PeerLink"), this, [this] {
+            showNormal();
+            activateWindow();
+        });
+        m_trayMenu->addAction(m_ui->actionHost);
+        m_trayMenu->addAction(m_ui->actionStopHosting);
+        m_trayMenu->addSeparator();
+        m_trayMenu->addAction(m_ui->actionQuit);
+    }
+    showConversation(m_controller->activeConversation());
+    updateTitle();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_ui->retranslateUi(this);
+        retranslate();
+        updateActions();
+    } else if (event->type() == QEvent::ActivationChange) {
+        m_controller->setWindowActive(isActiveWindow());
+    }
+    QMainWindow::changeEvent(event);
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_ui->messageInput && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
+        if (enter && !(key->modifiers() & Qt::ShiftModifier)) {
+            sendInput();
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::sendInput()
+{
+    const QString text = m_ui->messageInput->toPlainText();
+    if (m_controller->sendToActive(text)) {
+        m_ui->messageInput->clear();
+        m_ui->messageView->scrollToBottom();
+    }
+}
+
+void MainWindow::showConversation(const QString &key)
+{
+    auto *model = m_controller->conversation(key);
+    if (m_ui->messageView->model() != model) {
+        if (m_ui->messageView->model())
+            disconnect(m_ui->messageView->model(), nullptr, m_ui->messageView, nullptr);
+        m_ui->messageView->setModel(model);
+        connect(model, &QAbstractItemModel::rowsInserted, m_ui->messageView, &QAbstractItemView::scrollToBottom);
+        m_ui->messageView->scrollToBottom();
+    }
+    m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
+    const QModelIndex index = m_controller->peerModel()->indexOf(key);
+    if (index.isValid() && m_ui->peerList->currentIndex() != index)
+        m_ui->peerList->setCurrentIndex(index);
+    updateActions();
+}
+
+QString MainWindow::selectedPeer() const
+{
+    return m_ui->peerList->currentIndex().data(PeerListModel::IdRole).toString();
+}
+
+void MainWindow::showPeerMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_ui->peerList->indexAt(pos);
+    if (!index.isValid() || index.data(PeerListModel::EveryoneRole).toBool())
+        return;
+    m_ui->peerList->setCurrentIndex(index);
+    QMenu menu(this);
+    menu.addAction(m_ui->actionConnectToPeer);
+    if (m_host->isRunning())
+        menu.addAction(m_ui->actionKick);
+    menu.exec(m_ui->peerList->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::showConnectRequest(const QString &from, const QString &name)
+{
+    m_requestFrom = from;
+    m_ui->requestLabel->setText(name == from ? tr("%1 asks to connect to you.").arg(from)
+                                             : tr("%1 (%2) asks to connect to you.").arg(name, from));
+    m_ui->requestBar->show();
+}
+
+void MainWindow::updateTitle()
+{
+    const int unread = m_controller->totalUnread();
+    const QString title = unread > 0 ? tr("PeerLink (%n unread)", nullptr, unread) : tr("PeerLink");
+    setWindowTitle(title);
+    if (m_tray)
+        m_tray->setToolTip(title);
+}
+
+void MainWindow::updateActions()
+{
+    const bool joined = m_controller->client()->isJoined();
+    const bool connecting = m_controller->client()->state() != PeerClient::State::Disconnected;
+    const bool hosting = m_host->isRunning();
+    const bool peerSelected = !selectedPeer().isEmpty();
+    m_ui->actionDisconnect->setEnabled(connecting);
+    m_ui->actionHost->setEnabled(!hosting);
+    m_ui->actionHostOptions->setEnabled(!hosting);
+    m_ui->actionStopHosting->setEnabled(hosting);
+    m_ui->actionConnectToPeer->setEnabled(joined && peerSelected);
+    m_ui->actionKick->setEnabled(hosting && peerSelected);
+    m_ui->sendButton->setEnabled(joined);
+}
+
+bool MainWindow::startHosting(std::optional<quint16> port, const QString &password)
+{
+    if (m_host->isRunning())
+        return true;
+    HubConfig config;
+    config.name = m_settings->hubName();
+    config.password = password.isEmpty() ? m_settings->hostPassword() : password;
+    config.hostId = m_settings->peerId();
+    if (!m_host->start(config, m_settings->hostBindAddress(), port.value_or(m_settings->hostPort()))) {
+        openHostDialog(tr("The hub could not start: %1").arg(m_host->errorString()));
+        return false;
+    }
+    if (m_controller->client()->state() != PeerClient::State::Disconnected)
+        m_controller->disconnectFromHub();
+    m_controller->connectToHub(m_host->localUrl(), config.hostId, { m_settings->displayName(), config.password });
+    m_hubDock->show();
+    updateActions();
+    return true;
+}
+
+void MainWindow::stopHosting()
+{
+    if (!m_host->isRunning())
+        return;
+    if (m_controller->client()->hubUrl() == m_host->localUrl())
+        m_controller->disconnectFromHub();
+    m_host->stop();
+    updateActions();
+}
+
+void MainWindow::connectToHub(const QUrl &url, const QString &id, const QString &name, const QString &password)
+{
+    if (m_controller->client()->state() != PeerClient::State::Disconnected)
+        m_controller->disconnectFromHub();
+    // A hub this app hosts keeps running for the others.
+    m_controller->connectToHub(url, id, { name, password });
+}
+
+void MainWindow::shutdown()
+{
+    if (m_shutDown)
+        return;
+    m_shutDown = true;
+    m_settings->setWindowGeometry(saveGeometry());
+    if (m_controller->client())
+        m_controller->disconnectFromHub();
+    m_host->stop();
+}
+
+void MainWindow::openConnectDialog(const QString &error)
+{
+    if (m_connectDialog) {
+        m_connectDialog->setError(error);
+        m_connectDialog->raise();
+        return;
+    }
+    m_connectDialog = new ConnectDialog(m_settings, this);
+    m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_connectDialog->setError(error);
+    connect(m_connectDialog, &QDialog::accepted, this, [this, dialog = m_connectDialog.data()] {
+        connectToHub(dialog->hubUrl(), dialog->peerId(), dialog->displayName(), dialog->password());
+    });
+    m_connectDialog->open();
+}
+
+void MainWindow::openHostDialog(const QString &error)
+{
+    auto *dialog = new HostDialog(m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setError(error);
+    connect(dialog, &QDialog::accepted, this, [this] { startHosting(); });
+    dialog->open();
+}
+
+void MainWindow::openSettings()
+{
+    auto *dialog = new SettingsDialog(m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this] {
+        m_controller->setNotificationsEnabled(m_settings->notificationsEnabled());
+        if (m_language->current() != m_settings->language())
+            m_language->apply(m_settings->language());
+    });
+    dialog->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_host->isRunning() && !m_quitConfirmed) {
+        event->ignore();
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Stop hosting?"),
+                                    tr("You are hosting a hub with %n peer(s). Quitting stops it and disconnects them.",
+                                       nullptr, int(m_hubPanel->peersModel()->rowCount())),
+                                    QMessageBox::Yes | QMessageBox::No, this);
+        box->setObjectName(u"confirmQuit"_s);
+        box->button(QMessageBox::Yes)->setText(tr("Quit and stop the hub"));
+        box->button(QMessageBox::No)->setText(tr("Keep hosting"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::finished, this, [this](int result) {
+            if (result == QMessageBox::Yes) {
+                m_quitConfirmed = true;
+                close();
+            }
+        });
+        box->open();
+        return;
+    }
+    shutdown();
+    QMainWindow::closeEvent(event);
+}
+
+bool MainWindow::saveScreenshots(const QString &dir)
+{
+    QDir().mkpath(dir);
+    bool ok = grab().save(QDir(dir).filePath(u"mainwindow.png"_s));
+    if (m_hubDock->isVisible())
+        ok = m_hubDock->grab().save(QDir(dir).filePath(u"hubpanel.png"_s)) && ok;
+    return ok;
+}
+
+} // namespace PeerLink

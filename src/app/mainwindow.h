@@ -1,0 +1,88 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+#include <optional>
+
+class QDockWidget;
+class QLabel;
+class QSystemTrayIcon;
+class QMenu;
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace PeerLink {
+
+class AppSettings;
+class ChatController;
+class HubHost;
+class HubPanel;
+class LanguageManager;
+class ConnectDialog;
+
+/// The messenger window: peers and conversations, the message input, hosting, the tray. Logic lives in
+/// ChatController and HubHost; this class wires them to the forms.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(ChatController *controller, HubHost *host, AppSettings *settings, LanguageManager *language,
+               QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Starts the embedded hub with the saved hosting settings (and @p port / @p password if given) and joins it.
+    /// Returns false, showing why, when the hub cannot start.
+    bool startHosting(std::optional<quint16> port = std::nullopt, const QString &password = QString());
+    /// Leaves the own hub, then stops it, in that order.
+    void stopHosting();
+    /// Connects to a hub (leaving the current one); a hub this app hosts keeps running.
+    void connectToHub(const QUrl &url, const QString &id, const QString &name, const QString &password);
+    /// Ordered shutdown: the client leaves, then the hub stops and its thread ends.
+    void shutdown();
+
+    HubPanel *hubPanel() const { return m_hubPanel; }
+    QDockWidget *hubDock() const { return m_hubDock; }
+    QSystemTrayIcon *trayIcon() const { return m_tray; }
+    /// Saves PNG screenshots of the window and the hub panel into @p dir.
+    bool saveScreenshots(const QString &dir);
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void sendInput();
+    void showConversation(const QString &key);
+    void showPeerMenu(const QPoint &pos);
+    void openConnectDialog(const QString &error = QString());
+    void openHostDialog(const QString &error = QString());
+    void openSettings();
+    void showConnectRequest(const QString &from, const QString &name);
+    void updateTitle();
+    void updateActions();
+    void retranslate();
+    void setUpTray();
+    QString selectedPeer() const;
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    ChatController *m_controller;
+    HubHost *m_host;
+    AppSettings *m_settings;
+    LanguageManager *m_language;
+    HubPanel *m_hubPanel;
+    QDockWidget *m_hubDock;
+    QLabel *m_statusLabel;
+    QSystemTrayIcon *m_tray = nullptr;
+    QMenu *m_trayMenu = nullptr;
+    QPointer<ConnectDialog> m_connectDialog;
+    QString m_requestFrom;
+    bool m_quitConfirmed = false;
+    bool m_shutDown = false;
+};
+
+} // namespace PeerLink

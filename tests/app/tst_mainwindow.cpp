@@ -1,0 +1,341 @@
+// The main window driven like a user would: typing and Enter, the peer list, hosting from the window, the hub
+// panel's kick, connection requests, and quitting while hosting. Offscreen, real sockets on loopback.
+#include "app/appsettings.h"
+#include "app/chatcontroller.h"
+#include "app/dialogs.h"
+#include "app/hubhost.h"
+#include "app/hubpanel.h"
+#include "app/languagemanager.h"
+#include "app/mainwindow.h"
+#include "hub/hub.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void typeEnterSendsAndPeersAppear();
+    void privateConversationBothWays();
+    void hostWithOneClickAndChatBothWays();
+    void kickFromHubPanelRemovesThePeer();
+    void connectRequestCanBeAccepted();
+    void closingWhileHostingAsksFirst();
+    void unreadTotalInTitle();
+    void idTakenReopensConnectDialogWithWords();
+    void connectDialogValidatesAndRemembers();
+
+private:
+    void makeWindow();
+    std::unique_ptr<PeerClient> joinedPeer(const QUrl &url, const QString &id);
+    template<typename T>
+    T *child(const char *name) const
+    {
+        return m_window->findChild<T *>(QString::fromLatin1(name));
+    }
+    void typeAndEnter(const QString &text);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_qsettings;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<LanguageManager> m_language;
+    std::unique_ptr<HubHost> m_host;
+    std::unique_ptr<PeerClient> m_client;
+    std::unique_ptr<ChatController> m_controller;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Hub> m_hub;
+};
+
+void TestMainWindow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_qsettings = std::make_unique<QSettings>(m_dir->filePath(u"peerlink.ini"_s), QSettings::IniFormat);
+    m_settings = std::make_unique<AppSettings>(m_qsettings.get());
+    m_settings->setPeerId(u"me"_s);
+    m_settings->setDisplayName(u"Me"_s);
+    m_settings->setHostBindAddress(QHostAddress::LocalHost);
+    m_settings->setHostPort(0);
+    m_language = std::make_unique<LanguageManager>();
+    m_host = std::make_unique<HubHost>();
+    m_client = std::make_unique<PeerClient>();
+    m_controller = std::make_unique<ChatController>(m_client.get());
+    m_hub = std::make_unique<Hub>();
+    QVERIFY(m_hub->listen());
+    makeWindow();
+}
+
+void TestMainWindow::makeWindow()
+{
+    m_window = std::make_unique<MainWindow>(m_controller.get(), m_host.get(), m_settings.get(), m_language.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    m_controller.reset();
+    m_client.reset();
+    m_host.reset();
+    m_hub.reset();
+}
+
+std::unique_ptr<PeerClient> TestMainWindow::joinedPeer(const QUrl &url, const QString &id)
+{
+    auto c = std::make_unique<PeerClient>();
+    QSignalSpy joined(c.get(), &PeerClient::joined);
+    if (!c->connectToHub(url, id) || !joined.wait())
+        return nullptr;
+    return c;
+}
+
+void TestMainWindow::typeAndEnter(const QString &text)
+{
+    auto *input = child<QPlainTextEdit>("messageInput");
+    input->setFocus();
+    QTest::keyClicks(input, text);
+    QTest::keyClick(input, Qt::Key_Return);
+}
+
+void TestMainWindow::typeEnterSendsAndPeersAppear()
+{
+    QSignalSpy joined(m_client.get(), &PeerClient::joined);
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
+    QVERIFY(joined.wait());
+    QVERIFY(child<QLabel>("connectionStatus")->text().contains(u"Connected as me"_s));
+
+    auto *peerList = child<QListView>("peerList");
+    QCOMPARE(peerList->model()->rowCount(), 1); // Everyone
+    auto bob = joinedPeer(m_hub->serverUrl(), u"bob"_s);
+    QVERIFY(bob);
+    QTRY_COMPARE(peerList->model()->rowCount(), 2);
+    QCOMPARE(peerList->model()->index(1, 0).data(PeerListModel::IdRole).toString(), u"bob"_s);
+
+    QSignalSpy received(bob.get(), &PeerClient::messageReceived);
+    typeAndEnter(u"hello bob"_s);
+    QVERIFY(received.wait());
+    QCOMPARE(received.at(0).at(0).toString(), u"me"_s);
+    QCOMPARE(received.at(0).at(1).toString(), u"hello bob"_s);
+    QVERIFY(received.at(0).at(2).toString().isEmpty()); // the Everyone conversation broadcasts
+    auto *input = child<QPlainTextEdit>("messageInput");
+    QCOMPARE(input->toPlainText(), QString());
+
+    // Shift+Enter starts a new line instead of sending.
+    QTest::keyClicks(input, u"line one"_s);
+    QTest::keyClick(input, Qt::Key_Return, Qt::ShiftModifier);
+    QTest::keyClicks(input, u"line two"_s);
+    QCOMPARE(input->toPlainText(), u"line one\nline two"_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    QVERIFY(received.wait());
+    QCOMPARE(received.at(1).at(1).toString(), u"line one\nline two"_s);
+
+    // Our own messages show in the conversation, delivered once the hub acked them.
+    auto *view = child<QListView>("messageView");
+    QCOMPARE(view->model()->rowCount(), 2);
+    QTRY_COMPARE(view->model()->index(1, 0).data(ConversationModel::StateRole).value<ConversationModel::State>(),
+                 ConversationModel::State::Delivered);
+}
+
+void TestMainWindow::privateConversationBothWays()
+{
+    QSignalSpy joined(m_client.get(), &PeerClient::joined);
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
+    QVERIFY(joined.wait());
+    auto bob = joinedPeer(m_hub->serverUrl(), u"bob"_s);
+    QVERIFY(bob);
+    auto *peerList = child<QListView>("peerList");
+    QTRY_COMPARE(peerList->model()->rowCount(), 2);
+    peerList->setCurrentIndex(peerList->model()->index(1, 0));
+    QCOMPARE(m_controller->activeConversation(), u"bob"_s);
+    QVERIFY(child<QLabel>("conversationTitle")->text().contains(u"bob"_s));
+
+    QSignalSpy received(bob.get(), &PeerClient::messageReceived);
+    typeAndEnter(u"just for you"_s);
+    QVERIFY(received.wait());
+    QCOMPARE(received.at(0).at(2).toString(), u"bob"_s);
+
+    bob->sendMessage(u"me"_s, u"thanks"_s);
+    auto *view = child<QListView>("messageView");
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    QVERIFY(view->model()->index(1, 0).data(Qt::DisplayRole).toString().contains(u"thanks"_s));
+}
+
+void TestMainWindow::hostWithOneClickAndChatBothWays()
+{
+    child<QAction>("actionHost")->trigger();
+    QVERIFY(m_host->isRunning());
+    QTRY_VERIFY(m_client->isJoined());
+    QCOMPARE(m_client->hubUrl(), m_host->localUrl());
+    QVERIFY(m_window->hubDock()->isVisible());
+    auto *table = m_window->hubPanel()->findChild<QTableView *>(u"peersTable"_s);
+    QTRY_COMPARE(table->model()->rowCount(), 1);
+    QVERIFY(table->model()->index(0, 0).data().toString().contains(u"hosting"_s));
+    QVERIFY(!child<QAction>("actionHost")->isEnabled());
+    QVERIFY(child<QAction>("actionStopHosting")->isEnabled());
+
+    auto guest = joinedPeer(m_host->localUrl(), u"guest"_s);
+    QVERIFY(guest);
+    // The guest sees who hosts.
+    QCOMPARE(guest->peers().size(), 1);
+    QCOMPARE(guest->peers().at(0).host, true);
+    QTRY_COMPARE(child<QListView>("peerList")->model()->rowCount(), 2);
+    QTRY_COMPARE(table->model()->rowCount(), 2);
+
+    guest->sendMessage(u"hi host"_s);
+    auto *view = child<QListView>("messageView");
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QVERIFY(view->model()->index(0, 0).data(Qt::DisplayRole).toString().contains(u"hi host"_s));
+
+    QSignalSpy received(guest.get(), &PeerClient::messageReceived);
+    typeAndEnter(u"welcome, guest"_s);
+    QVERIFY(received.wait());
+    QCOMPARE(received.at(0).at(1).toString(), u"welcome, guest"_s);
+    QVERIFY(m_window->hubPanel()->findChild<QLabel *>(u"countersLabel"_s)->text().contains(u"2 message"_s));
+
+    // Stopping the hub tells the guest and frees the port.
+    const quint16 port = m_host->port();
+    QSignalSpy guestGone(guest.get(), &PeerClient::disconnected);
+    child<QAction>("actionStopHosting")->trigger();
+    QVERIFY(!m_host->isRunning());
+    QVERIFY(guestGone.wait());
+    Hub again;
+    QVERIFY(again.listen(QHostAddress::LocalHost, port));
+}
+
+void TestMainWindow::kickFromHubPanelRemovesThePeer()
+{
+    QVERIFY(m_window->startHosting());
+    QTRY_VERIFY(m_client->isJoined());
+    auto guest = joinedPeer(m_host->localUrl(), u"pest"_s);
+    QVERIFY(guest);
+    QTRY_VERIFY(m_controller->peerModel()->contains(u"pest"_s));
+    HubPanel *panel = m_window->hubPanel();
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 2);
+    panel->selectPeer(u"pest"_s);
+    QCOMPARE(panel->selectedPeer(), u"pest"_s);
+    QSignalSpy kicked(guest.get(), &PeerClient::disconnected);
+    auto *kick = panel->findChild<QPushButton *>(u"kickButton"_s);
+    QVERIFY(kick->isEnabled());
+    QTest::mouseClick(kick, Qt::LeftButton);
+    QVERIFY(kicked.wait());
+    QTRY_VERIFY(!m_controller->peerModel()->contains(u"pest"_s));
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 1);
+}
+
+void TestMainWindow::connectRequestCanBeAccepted()
+{
+    QSignalSpy joined(m_client.get(), &PeerClient::joined);
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, QString(), QString());
+    QVERIFY(joined.wait());
+    auto carol = joinedPeer(m_hub->serverUrl(), u"carol"_s);
+    QVERIFY(carol);
+    auto *bar = child<QFrame>("requestBar");
+    QVERIFY(!bar->isVisible());
+    carol->connectToPeer(u"me"_s);
+    QTRY_VERIFY(bar->isVisible());
+    QVERIFY(child<QLabel>("requestLabel")->text().contains(u"carol"_s));
+    QTest::mouseClick(child<QPushButton>("acceptButton"), Qt::LeftButton);
+    QVERIFY(!bar->isVisible());
+    QCOMPARE(m_controller->activeConversation(), u"carol"_s);
+
+    // Declining just dismisses the request.
+    carol->connectToPeer(u"me"_s);
+    QTRY_VERIFY(bar->isVisible());
+    QTest::mouseClick(child<QPushButton>("declineButton"), Qt::LeftButton);
+    QVERIFY(!bar->isVisible());
+}
+
+void TestMainWindow::closingWhileHostingAsksFirst()
+{
+    QVERIFY(m_window->startHosting());
+    QTRY_VERIFY(m_client->isJoined());
+    QVERIFY(!m_window->close());
+    QVERIFY(m_window->isVisible());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox *>(u"confirmQuit"_s)) != nullptr);
+    QVERIFY(m_host->isRunning());
+    // "Keep hosting" keeps everything as it was.
+    box->button(QMessageBox::No)->click();
+    QVERIFY(m_window->isVisible());
+    QVERIFY(m_host->isRunning());
+    QVERIFY(!m_window->close());
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox *>(u"confirmQuit"_s)) != nullptr);
+    box->button(QMessageBox::Yes)->click();
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(!m_host->isRunning());
+}
+
+void TestMainWindow::unreadTotalInTitle()
+{
+    QSignalSpy joined(m_client.get(), &PeerClient::joined);
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, QString(), QString());
+    QVERIFY(joined.wait());
+    auto bob = joinedPeer(m_hub->serverUrl(), u"bob"_s);
+    QVERIFY(bob);
+    QCOMPARE(m_window->windowTitle(), u"PeerLink"_s);
+    bob->sendMessage(u"me"_s, u"one"_s);
+    bob->sendMessage(u"me"_s, u"two"_s);
+    QTRY_VERIFY(m_window->windowTitle().contains(u"2 unread"_s));
+    auto *peerList = child<QListView>("peerList");
+    peerList->setCurrentIndex(m_controller->peerModel()->indexOf(u"bob"_s));
+    m_controller->setWindowActive(true);
+    QTRY_COMPARE(m_window->windowTitle(), u"PeerLink"_s);
+}
+
+void TestMainWindow::idTakenReopensConnectDialogWithWords()
+{
+    auto holder = joinedPeer(m_hub->serverUrl(), u"me"_s);
+    QVERIFY(holder);
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, QString(), QString());
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) != nullptr);
+    auto *error = dialog->findChild<QLabel *>(u"errorLabel"_s);
+    QTRY_VERIFY(error->text().contains(u"already in use"_s));
+    QVERIFY(error->isVisible());
+    QTRY_COMPARE(m_client->state(), PeerClient::State::Disconnected);
+    dialog->reject();
+}
+
+void TestMainWindow::connectDialogValidatesAndRemembers()
+{
+    ConnectDialog dialog(m_settings.get(), m_window.get());
+    dialog.show();
+    auto *url = dialog.findChild<QLineEdit *>(u"hubUrlEdit"_s);
+    auto *id = dialog.findChild<QLineEdit *>(u"idEdit"_s);
+    auto *name = dialog.findChild<QLineEdit *>(u"nameEdit"_s);
+    url->setText(m_hub->serverUrl().toString());
+    id->setText(u"not valid!"_s);
+    dialog.accept();
+    QVERIFY(dialog.isVisible()); // refused, with a reason
+    QVERIFY(!dialog.findChild<QLabel *>(u"errorLabel"_s)->text().isEmpty());
+    id->setText(u"valid.id"_s);
+    name->setText(u"李娜"_s);
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(m_settings->peerId(), u"valid.id"_s);
+    QCOMPARE(m_settings->displayName(), u"李娜"_s);
+    QCOMPARE(m_settings->hubUrl(), m_hub->serverUrl());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
