@@ -1,4 +1,682 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
+    <context>
+        <name>ConnectDialog</name>
+        <message>
+            <source>Connect to a hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub &amp;address:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your &amp;id:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Display &amp;name:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>optional</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub &amp;password:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>if the hub has one</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Remember the password</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>HostDialog</name>
+        <message>
+            <source>Host a hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Reachable from:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Port:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>any free port</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub &amp;name:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pass&amp;word:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>none: anyone who can reach it may join</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>HubPanel</name>
+        <message>
+            <source>Not hosting a hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Others join with:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Kick</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Ban</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Host a hub…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>S&amp;top hosting</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Peers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Everyone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A peer asks to connect to you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Accept</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Decline</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type a message; Enter sends, Shift+Enter starts a new line</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Send</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>P&amp;eers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toolbar</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Connect to a hub…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ctrl+K</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Disconnect</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Host a hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Start a hub on this computer and join it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ctrl+H</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hosting &amp;options…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>S&amp;top hosting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>S&amp;ettings…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ctrl+Q</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connect to &amp;peer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Kick from my hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Hub panel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;About PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::AppOptions</name>
+        <message>
+            <source>PeerLink: peer-to-peer messaging. Host a hub or join one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show this help.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show the version.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Start hosting a hub on launch.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Port for --host (default: the one in the settings).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Peer id to join as.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Display name.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub password for --hub, or for the hub started by --host.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save screenshots into DIR after a few seconds, then quit.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Milliseconds to wait before --screenshots.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unexpected argument "%1" (see --help)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--port takes a number from 0 to 65535 (got "%1")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--port goes with --host</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--hub takes a ws:// or wss:// URL (got "%1")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--hub and --host exclude each other</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--id takes 1 to 64 of A-Z a-z 0-9 . _ - (got "%1")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--name takes at most 64 printable characters</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--screenshot-delay takes milliseconds</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ChatController</name>
+        <message>
+            <source>Everyone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>you disconnected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are not connected to a hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is offline; the message was not sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the connection was lost</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Could not reach the hub at %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 to everyone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not connected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Disconnected: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connecting to %1…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Joining %1 as %2…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connected as %1 to %2</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ConnectDialog</name>
+        <message>
+            <source>A hub address looks like ws://192.168.1.5:9000.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A display name is at most 64 characters, on one line.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ConversationModel</name>
+        <message>
+            <source>You</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>  (sending…)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>  (not delivered)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Waiting for the hub to confirm</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delivered at %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not delivered: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>From %1 at %2</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ErrorText</name>
+        <message>
+            <source>The hub reported an error (%1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub did not understand a request from this app (%1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are not connected to a hub yet.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are already connected.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That id is not allowed: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That id is already in use on this hub. Choose another id.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Wrong hub password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That peer is not online, so the message was not delivered.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message is too large for this hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are sending too fast; the hub dropped a message. Wait a moment.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub is full. Try again later.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are banned from this hub.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HostDialog</name>
+        <message>
+            <source>Other computers (all IPv4 interfaces)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Other computers (IPv4 and IPv6)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This computer only</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose where the hub can be reached from, or type an IP address of this computer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A hub name is 1 to 64 characters, on one line.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubHost</name>
+        <message>
+            <source>A hub is already running.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubPanel</name>
+        <message>
+            <source>Hosting "%1" on port %2, open to anyone who can reach it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hosting "%1" on port %2, with a password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n peer(s) connected</source>
+            <translation>
+                <numerusform>%n peer connected</numerusform>
+                <numerusform>%n peers connected</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n message(s) routed</source>
+            <translation>
+                <numerusform>%n message routed</numerusform>
+                <numerusform>%n messages routed</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not hosting a hub.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubPeersModel</name>
+        <message>
+            <source>%1 (you, hosting)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Id</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Address</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Joined</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::LanguageManager</name>
+        <message>
+            <source>System language</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::MainWindow</name>
+        <message>
+            <source>About PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&lt;h3&gt;PeerLink %1&lt;/h3&gt;&lt;p&gt;Peer-to-peer messaging over a hub you can host yourself.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 asks to connect to you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (%2) asks to connect to you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>PeerLink (%n unread)</source>
+            <translation>
+                <numerusform>PeerLink (%n unread)</numerusform>
+                <numerusform>PeerLink (%n unread)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub could not start: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stop hosting?</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>You are hosting a hub with %n peer(s). Quitting stops it and disconnects them.</source>
+            <translation>
+                <numerusform>You are hosting a hub with %n peer. Quitting stops it and disconnects them.</numerusform>
+                <numerusform>You are hosting a hub with %n peers. Quitting stops it and disconnects them.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Quit and stop the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Keep hosting</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::PeerClient</name>
+        <message>
+            <source>Already connected to %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>An id is 1 to 64 characters of A-Z a-z 0-9 . _ -</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A display name is at most 64 printable characters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A hub address looks like ws://host:port (got "%1").</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not joined to a hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>"%1" is not a valid peer id.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>connection closed</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::PeerListModel</name>
+        <message>
+            <source>Everyone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> (hosting)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> (offline)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages to every peer on the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (id %2)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>PeerLink settings</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Default hub &amp;address:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Default &amp;id:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Display &amp;name:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Start hosting a hub when PeerLink starts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show &amp;notifications for new messages</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Language:</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
 </TS>

@@ -1,4 +1,678 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+    <context>
+        <name>ConnectDialog</name>
+        <message>
+            <source>Connect to a hub</source>
+            <translation>连接到枢纽</translation>
+        </message>
+        <message>
+            <source>Hub &amp;address:</source>
+            <translation>枢纽地址(&amp;A)：</translation>
+        </message>
+        <message>
+            <source>Your &amp;id:</source>
+            <translation>你的 ID(&amp;I)：</translation>
+        </message>
+        <message>
+            <source>Display &amp;name:</source>
+            <translation>显示名称(&amp;N)：</translation>
+        </message>
+        <message>
+            <source>optional</source>
+            <translation>可选</translation>
+        </message>
+        <message>
+            <source>Hub &amp;password:</source>
+            <translation>枢纽密码(&amp;P)：</translation>
+        </message>
+        <message>
+            <source>if the hub has one</source>
+            <translation>如果枢纽设置了密码</translation>
+        </message>
+        <message>
+            <source>&amp;Remember the password</source>
+            <translation>记住密码(&amp;R)</translation>
+        </message>
+    </context>
+    <context>
+        <name>HostDialog</name>
+        <message>
+            <source>Host a hub</source>
+            <translation>托管枢纽</translation>
+        </message>
+        <message>
+            <source>&amp;Reachable from:</source>
+            <translation>可访问范围(&amp;R)：</translation>
+        </message>
+        <message>
+            <source>&amp;Port:</source>
+            <translation>端口(&amp;P)：</translation>
+        </message>
+        <message>
+            <source>any free port</source>
+            <translation>任意空闲端口</translation>
+        </message>
+        <message>
+            <source>Hub &amp;name:</source>
+            <translation>枢纽名称(&amp;N)：</translation>
+        </message>
+        <message>
+            <source>Pass&amp;word:</source>
+            <translation>密码(&amp;W)：</translation>
+        </message>
+        <message>
+            <source>none: anyone who can reach it may join</source>
+            <translation>无：任何能访问到的人都可以加入</translation>
+        </message>
+    </context>
+    <context>
+        <name>HubPanel</name>
+        <message>
+            <source>Not hosting a hub.</source>
+            <translation>未托管枢纽。</translation>
+        </message>
+        <message>
+            <source>Others join with:</source>
+            <translation>其他人通过以下地址加入：</translation>
+        </message>
+        <message>
+            <source>&amp;Kick</source>
+            <translation>踢出(&amp;K)</translation>
+        </message>
+        <message>
+            <source>&amp;Ban</source>
+            <translation>封禁(&amp;B)</translation>
+        </message>
+        <message>
+            <source>&amp;Host a hub…</source>
+            <translation>托管枢纽(&amp;H)…</translation>
+        </message>
+        <message>
+            <source>S&amp;top hosting</source>
+            <translation>停止托管(&amp;T)</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>PeerLink</source>
+            <translation>PeerLink</translation>
+        </message>
+        <message>
+            <source>Peers</source>
+            <translation>节点</translation>
+        </message>
+        <message>
+            <source>Everyone</source>
+            <translation>所有人</translation>
+        </message>
+        <message>
+            <source>A peer asks to connect to you.</source>
+            <translation>有节点请求与你连接。</translation>
+        </message>
+        <message>
+            <source>&amp;Accept</source>
+            <translation>接受(&amp;A)</translation>
+        </message>
+        <message>
+            <source>&amp;Decline</source>
+            <translation>拒绝(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Type a message; Enter sends, Shift+Enter starts a new line</source>
+            <translation>输入消息；按 Enter 发送，Shift+Enter 换行</translation>
+        </message>
+        <message>
+            <source>&amp;Send</source>
+            <translation>发送(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;PeerLink</source>
+            <translation>PeerLink(&amp;P)</translation>
+        </message>
+        <message>
+            <source>P&amp;eers</source>
+            <translation>节点(&amp;E)</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>查看(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Toolbar</source>
+            <translation>工具栏</translation>
+        </message>
+        <message>
+            <source>&amp;Connect to a hub…</source>
+            <translation>连接到枢纽(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Ctrl+K</source>
+            <translation>Ctrl+K</translation>
+        </message>
+        <message>
+            <source>&amp;Disconnect</source>
+            <translation>断开连接(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Host a hub</source>
+            <translation>托管枢纽(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Start a hub on this computer and join it</source>
+            <translation>在本机启动一个枢纽并加入</translation>
+        </message>
+        <message>
+            <source>Ctrl+H</source>
+            <translation>Ctrl+H</translation>
+        </message>
+        <message>
+            <source>Hosting &amp;options…</source>
+            <translation>托管选项(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>S&amp;top hosting</source>
+            <translation>停止托管(&amp;T)</translation>
+        </message>
+        <message>
+            <source>S&amp;ettings…</source>
+            <translation>设置(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>Ctrl+Q</source>
+            <translation>Ctrl+Q</translation>
+        </message>
+        <message>
+            <source>Connect to &amp;peer</source>
+            <translation>连接到节点(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;Kick from my hub</source>
+            <translation>从我的枢纽踢出(&amp;K)</translation>
+        </message>
+        <message>
+            <source>&amp;Hub panel</source>
+            <translation>枢纽面板(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;About PeerLink</source>
+            <translation>关于 PeerLink(&amp;A)</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::AppOptions</name>
+        <message>
+            <source>PeerLink: peer-to-peer messaging. Host a hub or join one.</source>
+            <translation>PeerLink：点对点消息。托管一个枢纽，或加入一个枢纽。</translation>
+        </message>
+        <message>
+            <source>Show this help.</source>
+            <translation>显示此帮助。</translation>
+        </message>
+        <message>
+            <source>Show the version.</source>
+            <translation>显示版本。</translation>
+        </message>
+        <message>
+            <source>Start hosting a hub on launch.</source>
+            <translation>启动时开始托管枢纽。</translation>
+        </message>
+        <message>
+            <source>Port for --host (default: the one in the settings).</source>
+            <translation>--host 使用的端口（默认：设置中的端口）。</translation>
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000.</source>
+            <translation>启动时连接到此枢纽，例如 ws://192.168.1.5:9000。</translation>
+        </message>
+        <message>
+            <source>Peer id to join as.</source>
+            <translation>加入时使用的节点 ID。</translation>
+        </message>
+        <message>
+            <source>Display name.</source>
+            <translation>显示名称。</translation>
+        </message>
+        <message>
+            <source>Hub password for --hub, or for the hub started by --host.</source>
+            <translation>--hub 的枢纽密码，或 --host 启动的枢纽的密码。</translation>
+        </message>
+        <message>
+            <source>Save screenshots into DIR after a few seconds, then quit.</source>
+            <translation>几秒后将截图保存到 DIR，然后退出。</translation>
+        </message>
+        <message>
+            <source>Milliseconds to wait before --screenshots.</source>
+            <translation>--screenshots 之前等待的毫秒数。</translation>
+        </message>
+        <message>
+            <source>unexpected argument "%1" (see --help)</source>
+            <translation>意外的参数“%1”（参见 --help）</translation>
+        </message>
+        <message>
+            <source>--port takes a number from 0 to 65535 (got "%1")</source>
+            <translation>--port 需要 0 到 65535 之间的数字（收到“%1”）</translation>
+        </message>
+        <message>
+            <source>--port goes with --host</source>
+            <translation>--port 需要与 --host 一起使用</translation>
+        </message>
+        <message>
+            <source>--hub takes a ws:// or wss:// URL (got "%1")</source>
+            <translation>--hub 需要 ws:// 或 wss:// 地址（收到“%1”）</translation>
+        </message>
+        <message>
+            <source>--hub and --host exclude each other</source>
+            <translation>--hub 与 --host 不能同时使用</translation>
+        </message>
+        <message>
+            <source>--id takes 1 to 64 of A-Z a-z 0-9 . _ - (got "%1")</source>
+            <translation>--id 需要 1 到 64 个 A-Z a-z 0-9 . _ - 字符（收到“%1”）</translation>
+        </message>
+        <message>
+            <source>--name takes at most 64 printable characters</source>
+            <translation>--name 最多 64 个可打印字符</translation>
+        </message>
+        <message>
+            <source>--screenshot-delay takes milliseconds</source>
+            <translation>--screenshot-delay 需要毫秒数</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ChatController</name>
+        <message>
+            <source>Everyone</source>
+            <translation>所有人</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <source>you disconnected</source>
+            <translation>你已断开连接</translation>
+        </message>
+        <message>
+            <source>You are not connected to a hub.</source>
+            <translation>你尚未连接到枢纽。</translation>
+        </message>
+        <message>
+            <source>%1 is offline; the message was not sent.</source>
+            <translation>%1 不在线；消息未发送。</translation>
+        </message>
+        <message>
+            <source>the connection was lost</source>
+            <translation>连接已丢失</translation>
+        </message>
+        <message>
+            <source>Could not reach the hub at %1: %2</source>
+            <translation>无法访问位于 %1 的枢纽：%2</translation>
+        </message>
+        <message>
+            <source>%1 to everyone</source>
+            <translation>%1 对所有人</translation>
+        </message>
+        <message>
+            <source>Not connected</source>
+            <translation>未连接</translation>
+        </message>
+        <message>
+            <source>Disconnected: %1</source>
+            <translation>已断开：%1</translation>
+        </message>
+        <message>
+            <source>Connecting to %1…</source>
+            <translation>正在连接 %1…</translation>
+        </message>
+        <message>
+            <source>Joining %1 as %2…</source>
+            <translation>正在以 %2 身份加入 %1…</translation>
+        </message>
+        <message>
+            <source>Connected as %1 to %2</source>
+            <translation>已以 %1 身份连接到 %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ConnectDialog</name>
+        <message>
+            <source>A hub address looks like ws://192.168.1.5:9000.</source>
+            <translation>枢纽地址的格式类似 ws://192.168.1.5:9000。</translation>
+        </message>
+        <message>
+            <source>An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.</source>
+            <translation>ID 由 1 到 64 个字母、数字、点、连字符或下划线组成，不能有空格。</translation>
+        </message>
+        <message>
+            <source>A display name is at most 64 characters, on one line.</source>
+            <translation>显示名称最多 64 个字符，且只能有一行。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ConversationModel</name>
+        <message>
+            <source>You</source>
+            <translation>你</translation>
+        </message>
+        <message>
+            <source>  (sending…)</source>
+            <translation>  （发送中…）</translation>
+        </message>
+        <message>
+            <source>  (not delivered)</source>
+            <translation>  （未送达）</translation>
+        </message>
+        <message>
+            <source>Waiting for the hub to confirm</source>
+            <translation>等待枢纽确认</translation>
+        </message>
+        <message>
+            <source>Delivered at %1</source>
+            <translation>送达于 %1</translation>
+        </message>
+        <message>
+            <source>Not delivered: %1</source>
+            <translation>未送达：%1</translation>
+        </message>
+        <message>
+            <source>From %1 at %2</source>
+            <translation>来自 %1，时间 %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ErrorText</name>
+        <message>
+            <source>The hub reported an error (%1).</source>
+            <translation>枢纽报告了一个错误（%1）。</translation>
+        </message>
+        <message>
+            <source>The hub did not understand a request from this app (%1).</source>
+            <translation>枢纽无法理解本应用的请求（%1）。</translation>
+        </message>
+        <message>
+            <source>You are not connected to a hub yet.</source>
+            <translation>你还没有连接到枢纽。</translation>
+        </message>
+        <message>
+            <source>You are already connected.</source>
+            <translation>你已经连接了。</translation>
+        </message>
+        <message>
+            <source>That id is not allowed: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation>该 ID 不允许：请使用 1 到 64 个字母、数字、点、连字符或下划线。</translation>
+        </message>
+        <message>
+            <source>That id is already in use on this hub. Choose another id.</source>
+            <translation>该 ID 已在此枢纽上使用。请选择其他 ID。</translation>
+        </message>
+        <message>
+            <source>Wrong hub password.</source>
+            <translation>枢纽密码错误。</translation>
+        </message>
+        <message>
+            <source>That peer is not online, so the message was not delivered.</source>
+            <translation>该节点不在线，消息未送达。</translation>
+        </message>
+        <message>
+            <source>The message is too large for this hub.</source>
+            <translation>消息太大，此枢纽无法接受。</translation>
+        </message>
+        <message>
+            <source>You are sending too fast; the hub dropped a message. Wait a moment.</source>
+            <translation>你发送得太快，枢纽丢弃了一条消息。请稍候。</translation>
+        </message>
+        <message>
+            <source>The hub is full. Try again later.</source>
+            <translation>枢纽已满。请稍后再试。</translation>
+        </message>
+        <message>
+            <source>You are banned from this hub.</source>
+            <translation>你已被此枢纽封禁。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HostDialog</name>
+        <message>
+            <source>Other computers (all IPv4 interfaces)</source>
+            <translation>其他计算机（所有 IPv4 接口）</translation>
+        </message>
+        <message>
+            <source>Other computers (IPv4 and IPv6)</source>
+            <translation>其他计算机（IPv4 和 IPv6）</translation>
+        </message>
+        <message>
+            <source>This computer only</source>
+            <translation>仅本机</translation>
+        </message>
+        <message>
+            <source>Choose where the hub can be reached from, or type an IP address of this computer.</source>
+            <translation>请选择枢纽的可访问范围，或输入本机的一个 IP 地址。</translation>
+        </message>
+        <message>
+            <source>A hub name is 1 to 64 characters, on one line.</source>
+            <translation>枢纽名称为 1 到 64 个字符，且只能有一行。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubHost</name>
+        <message>
+            <source>A hub is already running.</source>
+            <translation>已有一个枢纽在运行。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubPanel</name>
+        <message>
+            <source>Hosting "%1" on port %2, open to anyone who can reach it.</source>
+            <translation>正在端口 %2 上托管“%1”，任何能访问到的人都可以加入。</translation>
+        </message>
+        <message>
+            <source>Hosting "%1" on port %2, with a password.</source>
+            <translation>正在端口 %2 上托管“%1”，已设置密码。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n peer(s) connected</source>
+            <translation>
+                <numerusform>已连接 %n 个节点</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n message(s) routed</source>
+            <translation>
+                <numerusform>已转发 %n 条消息</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Not hosting a hub.</source>
+            <translation>未托管枢纽。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubPeersModel</name>
+        <message>
+            <source>%1 (you, hosting)</source>
+            <translation>%1（你，托管者）</translation>
+        </message>
+        <message>
+            <source>Id</source>
+            <translation>ID</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Address</source>
+            <translation>地址</translation>
+        </message>
+        <message>
+            <source>Joined</source>
+            <translation>加入时间</translation>
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation>消息数</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::LanguageManager</name>
+        <message>
+            <source>System language</source>
+            <translation>系统语言</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::MainWindow</name>
+        <message>
+            <source>About PeerLink</source>
+            <translation>关于 PeerLink</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;PeerLink %1&lt;/h3&gt;&lt;p&gt;Peer-to-peer messaging over a hub you can host yourself.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;PeerLink %1&lt;/h3&gt;&lt;p&gt;通过你可以自己托管的枢纽进行点对点消息传递。&lt;/p&gt;&lt;p&gt;基于 Qt %2 构建。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Hub</source>
+            <translation>枢纽</translation>
+        </message>
+        <message>
+            <source>Show PeerLink</source>
+            <translation>显示 PeerLink</translation>
+        </message>
+        <message>
+            <source>%1 asks to connect to you.</source>
+            <translation>%1 请求与你连接。</translation>
+        </message>
+        <message>
+            <source>%1 (%2) asks to connect to you.</source>
+            <translation>%1（%2）请求与你连接。</translation>
+        </message>
+        <message numerus="yes">
+            <source>PeerLink (%n unread)</source>
+            <translation>
+                <numerusform>PeerLink（%n 条未读）</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>PeerLink</source>
+            <translation>PeerLink</translation>
+        </message>
+        <message>
+            <source>The hub could not start: %1</source>
+            <translation>枢纽无法启动：%1</translation>
+        </message>
+        <message>
+            <source>Stop hosting?</source>
+            <translation>停止托管？</translation>
+        </message>
+        <message numerus="yes">
+            <source>You are hosting a hub with %n peer(s). Quitting stops it and disconnects them.</source>
+            <translation>
+                <numerusform>你正在托管一个有 %n 个节点的枢纽。退出将停止枢纽并断开它们的连接。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Quit and stop the hub</source>
+            <translation>退出并停止枢纽</translation>
+        </message>
+        <message>
+            <source>Keep hosting</source>
+            <translation>继续托管</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::PeerClient</name>
+        <message>
+            <source>Already connected to %1.</source>
+            <translation>已连接到 %1。</translation>
+        </message>
+        <message>
+            <source>An id is 1 to 64 characters of A-Z a-z 0-9 . _ -</source>
+            <translation>ID 为 1 到 64 个 A-Z a-z 0-9 . _ - 字符</translation>
+        </message>
+        <message>
+            <source>A display name is at most 64 printable characters.</source>
+            <translation>显示名称最多 64 个可打印字符。</translation>
+        </message>
+        <message>
+            <source>A hub address looks like ws://host:port (got "%1").</source>
+            <translation>枢纽地址的格式类似 ws://主机:端口（收到“%1”）。</translation>
+        </message>
+        <message>
+            <source>Not joined to a hub.</source>
+            <translation>尚未加入枢纽。</translation>
+        </message>
+        <message>
+            <source>"%1" is not a valid peer id.</source>
+            <translation>“%1”不是有效的节点 ID。</translation>
+        </message>
+        <message>
+            <source>connection closed</source>
+            <translation>连接已关闭</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::PeerListModel</name>
+        <message>
+            <source>Everyone</source>
+            <translation>所有人</translation>
+        </message>
+        <message>
+            <source> (hosting)</source>
+            <translation>（托管者）</translation>
+        </message>
+        <message>
+            <source> (offline)</source>
+            <translation>（离线）</translation>
+        </message>
+        <message>
+            <source>Messages to every peer on the hub</source>
+            <translation>发给枢纽上所有节点的消息</translation>
+        </message>
+        <message>
+            <source>%1 (id %2)</source>
+            <translation>%1（ID %2）</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>PeerLink settings</source>
+            <translation>PeerLink 设置</translation>
+        </message>
+        <message>
+            <source>Default hub &amp;address:</source>
+            <translation>默认枢纽地址(&amp;A)：</translation>
+        </message>
+        <message>
+            <source>Default &amp;id:</source>
+            <translation>默认 ID(&amp;I)：</translation>
+        </message>
+        <message>
+            <source>Display &amp;name:</source>
+            <translation>显示名称(&amp;N)：</translation>
+        </message>
+        <message>
+            <source>&amp;Start hosting a hub when PeerLink starts</source>
+            <translation>PeerLink 启动时开始托管枢纽(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Show &amp;notifications for new messages</source>
+            <translation>新消息时显示通知(&amp;N)</translation>
+        </message>
+        <message>
+            <source>&amp;Language:</source>
+            <translation>语言(&amp;L)：</translation>
+        </message>
+    </context>
 </TS>

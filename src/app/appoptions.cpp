@@ -11,7 +11,6 @@ using namespace Qt::StringLiterals;
 
 AppOptions AppOptions::parse(const QStringList &arguments)
 {
-    const auto tr = [](const char *text) { return QCoreApplication::translate("PeerLink::AppOptions", text); };
     AppOptions o;
     QCommandLineParser parser;
     parser.setApplicationDescription(tr("PeerLink: peer-to-peer messaging. Host a hub or join one."));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -11,6 +12,9 @@ namespace PeerLink {
 /// What the desktop app was asked to do on its command line.
 struct AppOptions
 {
+    Q_DECLARE_TR_FUNCTIONS(PeerLink::AppOptions)
+
+public:
     bool host = false;
     std::optional<quint16> port;
     QUrl hubUrl;

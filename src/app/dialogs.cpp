@@ -16,14 +16,13 @@ using namespace Qt::StringLiterals;
 
 QString validateConnection(const QString &url, const QString &id, const QString &name)
 {
-    const auto tr = [](const char *text) { return QCoreApplication::translate("PeerLink::ConnectDialog", text); };
     const QUrl u(url.trimmed(), QUrl::StrictMode);
     if (!u.isValid() || (u.scheme() != u"ws" && u.scheme() != u"wss") || u.host().isEmpty())
-        return tr("A hub address looks like ws://192.168.1.5:9000.");
+        return ConnectDialog::tr("A hub address looks like ws://192.168.1.5:9000.");
     if (!Rules::isValidId(id))
-        return tr("An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.");
+        return ConnectDialog::tr("An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.");
     if (!name.isEmpty() && !Rules::isValidName(name))
-        return tr("A display name is at most 64 characters, on one line.");
+        return ConnectDialog::tr("A display name is at most 64 characters, on one line.");
     return QString();
 }
 
