@@ -342,6 +342,10 @@
             <source>Connected as %1 to %2</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Reconnecting to %1 (attempt %2)… Lost the connection: %3</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -622,6 +626,10 @@
         </message>
         <message>
             <source>connection closed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>left</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -342,6 +342,10 @@
             <source>Connected as %1 to %2</source>
             <translation>已以 %1 身份连接到 %2</translation>
         </message>
+        <message>
+            <source>Reconnecting to %1 (attempt %2)… Lost the connection: %3</source>
+            <translation>正在重新连接 %1（第 %2 次尝试）… 连接丢失原因：%3</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -619,6 +623,10 @@
         <message>
             <source>connection closed</source>
             <translation>连接已关闭</translation>
+        </message>
+        <message>
+            <source>left</source>
+            <translation>已离开</translation>
         </message>
     </context>
     <context>

@@ -149,4 +149,6 @@ ZH = {
     '&Start hosting a hub when PeerLink starts': 'PeerLink 启动时开始托管枢纽(&S)',
     'Show &notifications for new messages': '新消息时显示通知(&N)',
     '&Language:': '语言(&L)：',
+    'left': '已离开',
+    'Reconnecting to %1 (attempt %2)… Lost the connection: %3': '正在重新连接 %1（第 %2 次尝试）… 连接丢失原因：%3',
 }

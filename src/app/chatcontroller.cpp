@@ -14,6 +14,7 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
 {
     conversation(QString());
     connect(client, &PeerClient::stateChanged, this, &ChatController::updateStatus);
+    connect(client, &PeerClient::reconnecting, this, &ChatController::updateStatus);
     connect(client, &PeerClient::joined, this, &ChatController::onJoined);
     connect(client, &PeerClient::disconnected, this, &ChatController::onDisconnected);
     connect(client, &PeerClient::messageReceived, this, &ChatController::onMessage);
@@ -153,6 +154,7 @@ void ChatController::declineConnectRequest(const QString &)
 void ChatController::onJoined()
 {
     m_joinedThisTime = true;
+    m_lastReason.clear();
     for (const PeerInfo &p : m_client->peers()) {
         if (!p.name.isEmpty())
             m_knownNames.insert(p.id, p.name);
@@ -272,6 +274,12 @@ void ChatController::updateStatus()
         break;
     case PeerClient::State::Joining:
         text = tr("Joining %1 as %2…").arg(url, m_client->id());
+        break;
+    case PeerClient::State::Reconnecting:
+        text = tr("Reconnecting to %1 (attempt %2)… Lost the connection: %3")
+                   .arg(url)
+                   .arg(m_client->reconnectAttempt())
+                   .arg(m_client->lastDisconnectReason());
         break;
     case PeerClient::State::Joined:
         text = tr("Connected as %1 to %2").arg(m_client->id(), url);

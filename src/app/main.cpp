@@ -4,6 +4,7 @@
 #include "app/chatcontroller.h"
 #include "app/hubhost.h"
 #include "app/languagemanager.h"
+#include "app/appicon.h"
 #include "app/mainwindow.h"
 
 #include <QApplication>
@@ -47,7 +48,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(u"PeerLink"_s);
     QApplication::setApplicationVersion(QStringLiteral(PEERLINK_VERSION));
     QApplication::setDesktopFileName(u"peerlink"_s);
-    QApplication::setWindowIcon(QIcon(u":/icons/peerlink.svg"_s));
+    QApplication::setWindowIcon(appIcon());
 
     AppSettings settings;
     if (!options.id.isEmpty())
@@ -59,6 +60,7 @@ int main(int argc, char *argv[])
 
     HubHost host;
     PeerClient client;
+    client.setAutoReconnect(true);
     ChatController controller(&client);
     controller.setNotificationsEnabled(settings.notificationsEnabled());
     MainWindow window(&controller, &host, &settings, &language);

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "appicon.h"
 #include "appsettings.h"
 #include "chatcontroller.h"
 #include "dialogs.h"
@@ -34,7 +35,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     , m_language(language)
 {
     m_ui->setupUi(this);
-    setWindowIcon(QIcon(u":/icons/peerlink.svg"_s));
+    setWindowIcon(appIcon());
     m_ui->actionConnect->setIcon(QIcon(u":/icons/connect.svg"_s));
     m_ui->actionHost->setIcon(QIcon(u":/icons/host.svg"_s));
     m_ui->actionConnectToPeer->setIcon(QIcon(u":/icons/link.svg"_s));
@@ -135,7 +136,7 @@ void MainWindow::setUpTray()
 {
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;
-    m_tray = new QSystemTrayIcon(QIcon(u":/icons/peerlink.svg"_s), this);
+    m_tray = new QSystemTrayIcon(appIcon(), this);
     m_trayMenu = new QMenu(this);
     m_tray->setContextMenu(m_trayMenu);
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {

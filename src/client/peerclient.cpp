@@ -4,6 +4,7 @@
 #include "core/rules.h"
 
 #include <QRandomGenerator>
+#include <QTimer>
 #include <QWebSocket>
 
 namespace PeerLink {
@@ -14,7 +15,14 @@ PeerClient::PeerClient(QObject *parent)
     : QObject(parent)
     , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
     , m_midPrefix(QString::number(QRandomGenerator::global()->generate(), 36))
+    , m_reconnectTimer(new QTimer(this))
 {
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, [this] {
+        setState(State::Connecting);
+        m_socketError.clear();
+        m_socket->open(m_url);
+    });
     setMaxIncomingMessageBytes(16 * 1024 * 1024);
     connect(m_socket, &QWebSocket::connected, this, &PeerClient::onConnected);
     connect(m_socket, &QWebSocket::disconnected, this, &PeerClient::onDisconnected);
@@ -76,6 +84,10 @@ bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOpti
     m_id = id;
     m_options = options;
     m_socketError.clear();
+    m_resumeToken.clear();
+    m_leaving = false;
+    m_everJoined = false;
+    m_attempt = 0;
     setState(State::Connecting);
     m_socket->open(url);
     return true;
@@ -115,10 +127,25 @@ bool PeerClient::connectToPeer(const QString &peer)
     return true;
 }
 
+void PeerClient::setReconnectDelays(int initialMs, int maximumMs)
+{
+    m_initialDelayMs = std::max(1, initialMs);
+    m_maxDelayMs = std::max(m_initialDelayMs, maximumMs);
+}
+
 void PeerClient::disconnectFromHub()
 {
     if (m_state == State::Disconnected)
         return;
+    m_leaving = true;
+    if (m_state == State::Reconnecting) {
+        m_reconnectTimer->stop();
+        m_attempt = 0;
+        m_lastReason = tr("left");
+        setState(State::Disconnected);
+        Q_EMIT disconnected(m_lastReason);
+        return;
+    }
     if (m_state == State::Joined)
         send(encode(LeaveRequest {}));
     m_socket->close(QWebSocketProtocol::CloseCodeNormal, u"leave"_s);
@@ -141,8 +168,37 @@ void PeerClient::onDisconnected()
         reason = m_socketError.isEmpty() ? tr("connection closed") : m_socketError;
     m_lastReason = reason;
     m_peers.clear();
+    if (shouldReconnect()) {
+        setState(State::Reconnecting);
+        Q_EMIT disconnected(reason);
+        scheduleReconnect();
+        return;
+    }
+    m_attempt = 0;
     setState(State::Disconnected);
     Q_EMIT disconnected(reason);
+}
+
+bool PeerClient::shouldReconnect() const
+{
+    if (!m_autoReconnect || m_leaving || !m_everJoined)
+        return false;
+    // The hub refused us on purpose (kick, ban, password, too large): trying again would not help.
+    return m_lastCloseCode != QWebSocketProtocol::CloseCodePolicyViolated
+        && m_lastCloseCode != QWebSocketProtocol::CloseCodeTooMuchData;
+}
+
+void PeerClient::scheduleReconnect()
+{
+    ++m_attempt;
+    // Exponential backoff with "equal jitter": half the delay fixed, half random, so that many peers that lost the
+    // same hub do not all come back at the same moment (and stay below a hub's reconnect-rate autoban).
+    const int shift = std::min(m_attempt - 1, 16);
+    const qint64 base = std::min<qint64>(m_maxDelayMs, qint64(m_initialDelayMs) << shift);
+    const int delay = int(base / 2 + QRandomGenerator::global()->bounded(base / 2 + 1));
+    qCDebug(lcClient) << "reconnecting in" << delay << "ms, attempt" << m_attempt;
+    Q_EMIT reconnecting(m_attempt, delay);
+    m_reconnectTimer->start(delay);
 }
 
 void PeerClient::onTextMessage(const QString &message)
@@ -160,6 +216,8 @@ void PeerClient::handle(const Welcome &m)
     m_hubName = m.hub;
     m_resumeToken = m.resume;
     m_peers = m.peers;
+    m_everJoined = true;
+    m_attempt = 0;
     setState(State::Joined);
     Q_EMIT joined(m.id, m.hub);
 }

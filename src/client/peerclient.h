@@ -6,6 +6,7 @@
 #include <QUrl>
 #include <QWebSocketProtocol>
 
+class QTimer;
 class QWebSocket;
 
 namespace PeerLink {
@@ -16,7 +17,7 @@ class PeerClient : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Disconnected, Connecting, Joining, Joined };
+    enum class State { Disconnected, Connecting, Joining, Joined, Reconnecting };
     Q_ENUM(State)
 
     /// Optional fields of `join`.
@@ -49,6 +50,15 @@ public:
     /// Largest message accepted from the hub (bytes); larger ones close the connection with 1009.
     void setMaxIncomingMessageBytes(qint64 bytes);
 
+    /// After losing a joined connection (not after leaving, a kick, a ban or a refused join), connect and join
+    /// again by itself, with exponential backoff and jitter, resuming the session with its resume token.
+    void setAutoReconnect(bool enabled) { m_autoReconnect = enabled; }
+    bool autoReconnect() const { return m_autoReconnect; }
+    /// The first delay before reconnecting and the most it grows to (milliseconds; defaults 500 and 30 000).
+    void setReconnectDelays(int initialMs, int maximumMs);
+    /// The number of the reconnect attempt under way (0 when not reconnecting).
+    int reconnectAttempt() const { return m_attempt; }
+
     /// Close code and reason of the last disconnection.
     QWebSocketProtocol::CloseCode lastCloseCode() const { return m_lastCloseCode; }
     QString lastDisconnectReason() const { return m_lastReason; }
@@ -73,6 +83,8 @@ Q_SIGNALS:
     void joined(const QString &id, const QString &hubName);
     /// The connection ended (or could not be made), with a readable reason.
     void disconnected(const QString &reason);
+    /// The client will try again in @p delayMs (attempt @p attempt since the connection was lost).
+    void reconnecting(int attempt, int delayMs);
     /// A message arrived. @p to is set when it was sent to this peer only; @p ts is the hub's time in ms.
     void messageReceived(const QString &from, const QString &text, const QString &to, const QString &mid, qint64 ts);
     /// The hub accepted and handed on the message with this id.
@@ -99,6 +111,8 @@ private:
     void send(const QByteArray &utf8);
     QString nextMid();
     void failLocally(ErrorCode code, const QString &message, const QString &ref = QString());
+    bool shouldReconnect() const;
+    void scheduleReconnect();
 
     QWebSocket *m_socket;
     State m_state = State::Disconnected;
@@ -112,6 +126,13 @@ private:
     quint64 m_midCounter = 0;
     QString m_socketError;
     QWebSocketProtocol::CloseCode m_lastCloseCode = QWebSocketProtocol::CloseCodeNormal;
+    QTimer *m_reconnectTimer;
+    bool m_autoReconnect = false;
+    bool m_leaving = false; // the user asked to leave: no reconnect
+    bool m_everJoined = false; // joined at least once since connectToHub()
+    int m_attempt = 0;
+    int m_initialDelayMs = 500;
+    int m_maxDelayMs = 30000;
     QString m_lastReason;
 };
 

@@ -56,10 +56,14 @@ Hub::Hub(const HubConfig &config, QObject *parent)
 
 Hub::~Hub()
 {
-    // Sessions are children; delete them before the registry they point into goes away.
+    // A hub that goes away tells its peers why (close 1001), like close(); then the sessions, which are children,
+    // are deleted before the registry they point into.
     const auto sessions = m_sessions;
     m_sessions.clear();
     m_peers.clear();
+    for (HubSession *s : sessions) {
+        s->closeWith(QWebSocketProtocol::CloseCodeGoingAway, tr("hub shutting down"));
+    }
     qDeleteAll(sessions);
 }
 

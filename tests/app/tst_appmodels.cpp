@@ -1,5 +1,6 @@
 // The app's logic without a window: ChatController, the peer list and conversation models against a real hub,
 // and the small pure helpers (command line, settings, error words, addresses).
+#include "app/appicon.h"
 #include "app/appoptions.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
@@ -8,6 +9,7 @@
 #include "core/errorcode.h"
 #include "hub/hub.h"
 
+#include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -32,6 +34,8 @@ private Q_SLOTS:
     void failedMessagesAreMarked();
     void hostIsShown();
     void statusTextFollowsTheConnection();
+    void statusSaysReconnecting();
+    void iconsAreCompiledIn();
     void joinFailuresAreInWords_data();
     void joinFailuresAreInWords();
     void unreachableHubIsAJoinFailure();
@@ -227,6 +231,31 @@ void TestAppModels::statusTextFollowsTheConnection()
     QTRY_VERIFY(m_controller->statusText().startsWith(u"Disconnected"_s));
     QVERIFY(m_controller->statusText().contains(u"shutting down"_s));
     QVERIFY(!status.isEmpty());
+}
+
+void TestAppModels::statusSaysReconnecting()
+{
+    m_client->setAutoReconnect(true);
+    m_client->setReconnectDelays(50, 200);
+    const quint16 port = m_hub->serverPort();
+    m_hub.reset();
+    QTRY_VERIFY(m_controller->statusText().startsWith(u"Reconnecting to"_s));
+    QVERIFY(m_controller->statusText().contains(u"shutting down"_s));
+    m_hub = std::make_unique<Hub>();
+    QVERIFY(m_hub->listen(QHostAddress::LocalHost, port));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->statusText().startsWith(u"Connected as me"_s), 10000);
+}
+
+void TestAppModels::iconsAreCompiledIn()
+{
+    const QIcon icon = appIcon();
+    QVERIFY(!icon.isNull());
+    for (int size : { 16, 32, 48, 256 }) {
+        QVERIFY(QFile::exists(u":/icons/hicolor/%1x%1/apps/peerlink.png"_s.arg(size)));
+        QCOMPARE(icon.pixmap(size, size).size(), QSize(size, size));
+    }
+    for (const char *name : { "everyone", "online", "offline", "send", "host", "connect", "link", "settings", "kick" })
+        QVERIFY2(QFile::exists(u":/icons/%1.svg"_s.arg(QLatin1StringView(name))), name);
 }
 
 void TestAppModels::joinFailuresAreInWords_data()

@@ -6,6 +6,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QWebSocket>
 
 #include <algorithm>
 #include <memory>
@@ -37,6 +38,9 @@ private Q_SLOTS:
     void unreachableHubIsReported();
     void invalidInputIsRefusedLocally();
     void hubShutdownDisconnects();
+    void reconnectsAcrossAHubRestart();
+    void rejoinsAfterItsSocketDrops();
+    void noReconnectAfterKickOrLeave();
 
 private:
     std::unique_ptr<PeerClient> join(const QString &id, const PeerClient::JoinOptions &options = {});
@@ -243,6 +247,100 @@ void TestPeerClient::hubShutdownDisconnects()
     QVERIFY(disconnected.wait());
     QCOMPARE(a->lastCloseCode(), QWebSocketProtocol::CloseCodeGoingAway);
     QVERIFY(disconnected.at(0).at(0).toString().contains(u"shutting down"_s));
+}
+
+void TestPeerClient::reconnectsAcrossAHubRestart()
+{
+    const quint16 port = m_hub->serverPort();
+    PeerClient client;
+    client.setAutoReconnect(true);
+    client.setReconnectDelays(50, 400);
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QVERIFY(client.connectToHub(m_hub->serverUrl(), u"phoenix"_s, { u"Phoenix"_s, QString() }));
+    QVERIFY(joined.wait());
+    auto other = join(u"other"_s);
+    QVERIFY(other);
+    QTRY_COMPARE(client.peers().size(), 1);
+
+    QSignalSpy reconnecting(&client, &PeerClient::reconnecting);
+    QSignalSpy disconnected(&client, &PeerClient::disconnected);
+    other.reset();
+    m_hub.reset(); // the hub dies: every connection drops
+    QTRY_COMPARE(client.state(), PeerClient::State::Reconnecting);
+    QCOMPARE(disconnected.size(), 1);
+    QVERIFY(client.peers().isEmpty());
+    // While nobody listens, attempts keep failing and the delay grows, up to its cap.
+    QTRY_VERIFY_WITH_TIMEOUT(reconnecting.size() >= 3, 10000);
+    for (const auto &args : std::as_const(reconnecting))
+        QVERIFY(args.at(1).toInt() <= 400);
+
+    // A hub comes back on the same port: the client joins again under the same id, by itself.
+    m_hub = std::make_unique<Hub>();
+    QVERIFY(m_hub->listen(QHostAddress::LocalHost, port));
+    QTRY_VERIFY_WITH_TIMEOUT(client.isJoined(), 10000);
+    QCOMPARE(joined.size(), 2);
+    QCOMPARE(client.reconnectAttempt(), 0);
+    QCOMPARE(m_hub->peers().at(0).id, u"phoenix"_s);
+    QCOMPARE(m_hub->peers().at(0).name, u"Phoenix"_s);
+}
+
+void TestPeerClient::rejoinsAfterItsSocketDrops()
+{
+    // The connection breaks under the client (no close frame, no leave): it comes back by itself under the same
+    // id and is reachable again. (The wire-level resume of a session the hub still holds is tested in tst_hub.)
+    PeerClient client;
+    client.setAutoReconnect(true);
+    client.setReconnectDelays(20, 100);
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QVERIFY(client.connectToHub(m_hub->serverUrl(), u"blinker"_s));
+    QVERIFY(joined.wait());
+    auto watcher = join(u"watcher"_s);
+    QVERIFY(watcher);
+    QSignalSpy errors(&client, &PeerClient::errorOccurred);
+
+    QWebSocket *socket = client.findChild<QWebSocket *>();
+    QVERIFY(socket);
+    socket->abort();
+    QTRY_VERIFY_WITH_TIMEOUT(joined.size() == 2, 10000);
+    QCOMPARE(errors.size(), 0);
+    QVERIFY(client.hasPeer(u"watcher"_s));
+    QSignalSpy got(&client, &PeerClient::messageReceived);
+    QTRY_VERIFY(watcher->hasPeer(u"blinker"_s));
+    watcher->sendMessage(u"blinker"_s, u"still you?"_s);
+    QVERIFY(got.wait());
+    QCOMPARE(m_hub->peerCount(), 2);
+}
+
+void TestPeerClient::noReconnectAfterKickOrLeave()
+{
+    PeerClient client;
+    client.setAutoReconnect(true);
+    client.setReconnectDelays(20, 50);
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QSignalSpy reconnecting(&client, &PeerClient::reconnecting);
+    QVERIFY(client.connectToHub(m_hub->serverUrl(), u"kicked"_s));
+    QVERIFY(joined.wait());
+    QSignalSpy disconnected(&client, &PeerClient::disconnected);
+    QVERIFY(m_hub->kick(u"kicked"_s));
+    QVERIFY(disconnected.wait());
+    QCOMPARE(client.state(), PeerClient::State::Disconnected);
+    QCOMPARE(reconnecting.size(), 0);
+
+    // Leaving while a reconnect is pending cancels it.
+    QVERIFY(client.connectToHub(m_hub->serverUrl(), u"leaver"_s));
+    QVERIFY(joined.wait());
+    const quint16 port = m_hub->serverPort();
+    m_hub.reset();
+    QTRY_COMPARE(client.state(), PeerClient::State::Reconnecting);
+    client.disconnectFromHub();
+    QCOMPARE(client.state(), PeerClient::State::Disconnected);
+    m_hub = std::make_unique<Hub>();
+    QVERIFY(m_hub->listen(QHostAddress::LocalHost, port));
+    // Give a pending attempt every chance to fire: a marker peer joins and leaves, and the leaver is not back.
+    auto marker = join(u"marker"_s);
+    QVERIFY(marker);
+    QCOMPARE(m_hub->peerCount(), 1);
+    QCOMPARE(client.state(), PeerClient::State::Disconnected);
 }
 
 QTEST_GUILESS_MAIN(TestPeerClient)
