@@ -4,7 +4,9 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QFile>
 #include <QUrl>
 
 #include <memory>
@@ -114,6 +116,7 @@ private Q_SLOTS:
     void oneShotSend();
     void hubShutdownOnSigterm();
     void portInUseIsAnError();
+    void configFileWithOverrides();
     void badArgumentsAreErrors_data();
     void badArgumentsAreErrors();
 
@@ -218,6 +221,37 @@ void TestCliEndToEnd::portInUseIsAnError()
     QCOMPARE(second.waitForExit(), 1);
     const QString err = QString::fromUtf8(second.process().readAllStandardError());
     QVERIFY2(err.contains(QString::number(QUrl(m_url).port())), qPrintable(err));
+}
+
+void TestCliEndToEnd::configFileWithOverrides()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"hub.conf"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("bind = 127.0.0.1\nport = 0\nname = From the file\npassword = filepass\n");
+    file.close();
+
+    // The option wins over the file; the file's password applies.
+    Proc hub(kHub, { u"--config"_s, path, u"--name"_s, u"From the command line"_s });
+    QVERIFY(hub.started());
+    const QString line = hub.waitForLine(QRegularExpression(u"listening on ws://"_s));
+    QVERIFY2(line.contains(u"From the command line"_s), qPrintable(line));
+    const QString url = QRegularExpression(u"ws://\\S+"_s).match(line).captured(0);
+    Proc wrong(kCli, { u"--hub"_s, url, u"--id"_s, u"x"_s, u"--send"_s, u"hi"_s, u"--password"_s, u"nope"_s });
+    QVERIFY(wrong.started());
+    QCOMPARE(wrong.waitForExit(), 1);
+    QVERIFY(QString::fromUtf8(wrong.process().readAllStandardError()).contains(u"auth_failed"_s));
+
+    // A bad file: the reason with file and line, exit 2, nothing started.
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("port = 9000\nmax-peers = many\n");
+    file.close();
+    Proc bad(kHub, { u"--config"_s, path });
+    QVERIFY(bad.started());
+    QCOMPARE(bad.waitForExit(), 2);
+    const QString err = QString::fromUtf8(bad.process().readAllStandardError());
+    QVERIFY2(err.contains(path + u":2:"_s) && err.contains(u"max-peers"_s), qPrintable(err));
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors_data()

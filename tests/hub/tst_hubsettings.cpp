@@ -1,0 +1,152 @@
+// peerlink-hub's settings: one table for the config file and the command line, strict values, clear errors.
+#include "hub/hubsettings.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+class TestHubSettings : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void applyValues_data();
+    void applyValues();
+    void refusedValuesLeaveConfigUnchanged();
+    void configFile();
+    void configFileErrors_data();
+    void configFileErrors();
+    void everySettingIsDocumented();
+
+private:
+    static QString write(QTemporaryDir &dir, const QByteArray &content);
+};
+
+void TestHubSettings::applyValues_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("bind v4") << u"bind"_s << u"0.0.0.0"_s << true;
+    QTest::newRow("bind v6") << u"bind"_s << u"::"_s << true;
+    QTest::newRow("bind name") << u"bind"_s << u"localhost"_s << false;
+    QTest::newRow("port") << u"port"_s << u"9000"_s << true;
+    QTest::newRow("port too big") << u"port"_s << u"65536"_s << false;
+    QTest::newRow("port negative") << u"port"_s << u"-1"_s << false;
+    QTest::newRow("port text") << u"port"_s << u"nine"_s << false;
+    QTest::newRow("name chinese") << u"name"_s << u"团队枢纽"_s << true;
+    QTest::newRow("name empty") << u"name"_s << u""_s << false;
+    QTest::newRow("password") << u"password"_s << u"s3cret, with comma"_s << true;
+    QTest::newRow("max-message-bytes") << u"max-message-bytes"_s << u"1048576"_s << true;
+    QTest::newRow("max-message-bytes tiny") << u"max-message-bytes"_s << u"10"_s << false;
+    QTest::newRow("max-peers zero") << u"max-peers"_s << u"0"_s << false;
+    QTest::newRow("rate off") << u"rate"_s << u"0"_s << true;
+    QTest::newRow("ping-interval") << u"ping-interval"_s << u"30"_s << true;
+    QTest::newRow("unknown key") << u"colour"_s << u"blue"_s << false;
+}
+
+void TestHubSettings::applyValues()
+{
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QFETCH(bool, ok);
+    HubServiceConfig config;
+    QString error;
+    QCOMPARE(applyHubSetting(config, key, value, &error), ok);
+    QCOMPARE(error.isEmpty(), ok);
+    if (!ok)
+        QVERIFY2(error.contains(key), qPrintable(error));
+}
+
+void TestHubSettings::refusedValuesLeaveConfigUnchanged()
+{
+    HubServiceConfig config;
+    QVERIFY(applyHubSetting(config, u"port"_s, u"9000"_s, nullptr));
+    QVERIFY(!applyHubSetting(config, u"port"_s, u"99999"_s, nullptr));
+    QCOMPARE(config.port, quint16(9000));
+    QVERIFY(applyHubSetting(config, u"ping-interval"_s, u"30"_s, nullptr));
+    QCOMPARE(config.hub.pingIntervalMs, 30000);
+    QVERIFY(applyHubSetting(config, u"password"_s, u"a, b"_s, nullptr));
+    QCOMPARE(config.hub.password, u"a, b"_s);
+}
+
+QString TestHubSettings::write(QTemporaryDir &dir, const QByteArray &content)
+{
+    static int n = 0;
+    const QString path = dir.filePath(u"hub%1.conf"_s.arg(++n));
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(content);
+    return path;
+}
+
+void TestHubSettings::configFile()
+{
+    QTemporaryDir dir;
+    const QString path = write(dir, "# PeerLink hub\n"
+                                    "; another comment\n"
+                                    "\n"
+                                    "bind = 0.0.0.0\n"
+                                    "port=9100\n"
+                                    "name =   Team hub, second floor  \n"
+                                    "password = x=y\n"
+                                    "max-peers = 50\n"
+                                    "rate = 5\n");
+    HubServiceConfig config;
+    QString error;
+    QVERIFY2(loadHubConfigFile(path, config, &error), qPrintable(error));
+    QCOMPARE(config.bind, QHostAddress(QHostAddress::AnyIPv4));
+    QCOMPARE(config.port, quint16(9100));
+    QCOMPARE(config.hub.name, u"Team hub, second floor"_s);
+    QCOMPARE(config.hub.password, u"x=y"_s);
+    QCOMPARE(config.hub.maxPeers, 50);
+    QCOMPARE(config.hub.messagesPerSecond, 5.0);
+    QCOMPARE(config.hub.maxMessageBytes, HubConfig().maxMessageBytes); // untouched keys keep their defaults
+}
+
+void TestHubSettings::configFileErrors_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no equals") << "port 9000\n"_ba << u":1: expected"_s;
+    QTest::newRow("bad value on line 3") << "# c\nport = 1\nport = lots\n"_ba << u":3: port"_s;
+    QTest::newRow("unknown key") << "bind = ::\nprot = 1\n"_ba << u":2: unknown setting \"prot\""_s;
+    QTest::newRow("invalid utf-8") << "name = \xff\xfe\n"_ba << u"UTF-8"_s;
+}
+
+void TestHubSettings::configFileErrors()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString path = write(dir, content);
+    HubServiceConfig config;
+    config.port = 1234;
+    QString error;
+    QVERIFY(!loadHubConfigFile(path, config, &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+    QVERIFY(error.startsWith(path));
+    QCOMPARE(config.port, quint16(1234)); // nothing applied from a bad file
+}
+
+void TestHubSettings::everySettingIsDocumented()
+{
+    const QList<HubSettingInfo> settings = hubSettings();
+    QVERIFY(settings.size() >= 11);
+    QFile doc(QStringLiteral(PEERLINK_SOURCE_DIR "/packaging/linux/hub.conf"));
+    QVERIFY(doc.open(QIODevice::ReadOnly));
+    const QString example = QString::fromUtf8(doc.readAll());
+    for (const HubSettingInfo &s : settings) {
+        QVERIFY(!s.description.isEmpty());
+        QVERIFY2(example.contains(u"\n# "_s + s.key + u" ="_s) || example.contains(u'\n' + s.key + u" ="_s),
+                 qPrintable(s.key + u" is not in packaging/linux/hub.conf"_s));
+    }
+    // The shipped example file is itself a valid config.
+    HubServiceConfig config;
+    QString error;
+    QVERIFY2(loadHubConfigFile(doc.fileName(), config, &error), qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(TestHubSettings)
+#include "tst_hubsettings.moc"
