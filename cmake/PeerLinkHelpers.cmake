@@ -39,7 +39,9 @@ function(peerlink_add_executable name)
     if(NOT ARG_COMPONENT)
         set(ARG_COMPONENT hub)
     endif()
-    install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT ${ARG_COMPONENT})
+    install(TARGETS ${name}
+            RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT ${ARG_COMPONENT}
+            BUNDLE DESTINATION . COMPONENT ${ARG_COMPONENT})
 endfunction()
 
 # peerlink_add_test(<name> SOURCES ... LIBS ... [GUI] [TIMEOUT s] [DEFINITIONS ...])

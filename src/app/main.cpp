@@ -47,7 +47,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"PeerLink"_s);
     QApplication::setOrganizationName(u"PeerLink"_s);
     QApplication::setApplicationVersion(QStringLiteral(PEERLINK_VERSION));
-    QApplication::setDesktopFileName(u"peerlink"_s);
+    QApplication::setDesktopFileName(u"io.github.peerlink.PeerLink"_s);
     QApplication::setWindowIcon(appIcon());
 
     AppSettings settings;
