@@ -4,18 +4,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSocketNotifier>
 #include <QTimer>
 
-#include <cerrno>
-#include <unistd.h>
 
 namespace PeerLink {
 
 using namespace Qt::StringLiterals;
 
-// Longest command line accepted from standard input, in bytes.
-constexpr qsizetype kMaxLineBytes = 1024 * 1024;
 // How long the end of input waits for the hub to answer the messages sent.
 constexpr int kSettleTimeoutMs = 5000;
 
@@ -233,43 +228,6 @@ void CliPeer::finish(int exitCode)
         return;
     m_finished = true;
     Q_EMIT finished(exitCode);
-}
-
-LineReader::LineReader(int fd, QObject *parent)
-    : QObject(parent)
-    , m_fd(fd)
-    , m_notifier(new QSocketNotifier(fd, QSocketNotifier::Read, this))
-{
-    connect(m_notifier, &QSocketNotifier::activated, this, &LineReader::onReadable);
-}
-
-void LineReader::onReadable()
-{
-    char chunk[16384];
-    const ssize_t n = ::read(m_fd, chunk, sizeof(chunk));
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (n <= 0) {
-        m_notifier->setEnabled(false);
-        if (!m_buffer.isEmpty())
-            Q_EMIT lineRead(QString::fromUtf8(std::exchange(m_buffer, {})));
-        Q_EMIT endOfInput();
-        return;
-    }
-    m_buffer.append(chunk, n);
-    qsizetype newline;
-    while ((newline = m_buffer.indexOf('\n')) >= 0) {
-        QByteArray line = m_buffer.left(newline);
-        m_buffer.remove(0, newline + 1);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        Q_EMIT lineRead(QString::fromUtf8(line));
-    }
-    if (m_buffer.size() > kMaxLineBytes) {
-        // A line this long is no command: drop it rather than grow without bound.
-        Q_EMIT lineDropped(m_buffer.size());
-        m_buffer.clear();
-    }
 }
 
 } // namespace PeerLink

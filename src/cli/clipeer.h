@@ -7,8 +7,6 @@
 #include <QStringList>
 #include <QTextStream>
 
-class QSocketNotifier;
-
 namespace PeerLink {
 
 /// Prints client events, one per line: readable text, or one JSON object with an `event` field.
@@ -79,27 +77,6 @@ private:
     bool m_leaving = false;
     bool m_finished = false;
     int m_exitCode = 0;
-};
-
-/// Reads lines from a file descriptor (standard input) without blocking the event loop.
-class LineReader : public QObject
-{
-    Q_OBJECT
-public:
-    explicit LineReader(int fd, QObject *parent = nullptr);
-
-Q_SIGNALS:
-    void lineRead(const QString &line);
-    void endOfInput();
-    /// A line longer than the limit (1 MiB) was dropped.
-    void lineDropped(qsizetype bytes);
-
-private:
-    void onReadable();
-
-    int m_fd;
-    QSocketNotifier *m_notifier;
-    QByteArray m_buffer;
 };
 
 } // namespace PeerLink

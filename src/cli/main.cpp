@@ -1,5 +1,6 @@
 // peerlink-cli: a headless peer driven by standard input.
 #include "cli/clipeer.h"
+#include "cli/linereader.h"
 #include "client/peerclient.h"
 #include "core/signalwatcher.h"
 
@@ -8,7 +9,6 @@
 #include <QTimer>
 
 #include <csignal>
-#include <unistd.h>
 
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
@@ -90,7 +90,7 @@ int main(int argc, char *argv[])
             QCoreApplication::quit();
         });
     } else {
-        reader = new LineReader(STDIN_FILENO, &app);
+        reader = new LineReader(&app);
         QObject::connect(reader, &LineReader::lineRead, &peer, &CliPeer::handleLine);
         QObject::connect(reader, &LineReader::endOfInput, &peer, &CliPeer::endOfInput);
         QObject::connect(reader, &LineReader::lineDropped, &app, [&err](qsizetype bytes) {
