@@ -394,6 +394,53 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::DirectLinks</name>
+        <message>
+            <source>Cannot listen for direct links on %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 gave no address to dial</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>timed out</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>binary frames are not part of the link protocol</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a bad frame during authentication</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a malformed hello</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the other side could not prove it is %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 could not prove the introduction</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unexpected "%1" during authentication</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no introduction %1 for %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the link closed</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::ErrorText</name>
         <message>
             <source>The hub reported an error (%1).</source>
@@ -441,6 +488,14 @@
         </message>
         <message>
             <source>You are banned from this hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The peer declined a direct connection; messages go through the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That connection request has expired.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -630,6 +685,26 @@
         </message>
         <message>
             <source>left</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No peer %1 is joined to this hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 left before the direct link was made.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not accepting direct connections</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 left the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>left the hub</source>
             <translation type="unfinished" />
         </message>
     </context>

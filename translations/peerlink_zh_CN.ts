@@ -394,6 +394,53 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::DirectLinks</name>
+        <message>
+            <source>Cannot listen for direct links on %1: %2</source>
+            <translation>无法在 %1 上监听直接连接：%2</translation>
+        </message>
+        <message>
+            <source>%1 gave no address to dial</source>
+            <translation>%1 没有提供可拨号的地址</translation>
+        </message>
+        <message>
+            <source>timed out</source>
+            <translation>超时</translation>
+        </message>
+        <message>
+            <source>binary frames are not part of the link protocol</source>
+            <translation>二进制帧不属于直连协议</translation>
+        </message>
+        <message>
+            <source>a bad frame during authentication</source>
+            <translation>认证期间收到错误的帧</translation>
+        </message>
+        <message>
+            <source>a malformed hello</source>
+            <translation>格式错误的问候消息</translation>
+        </message>
+        <message>
+            <source>the other side could not prove it is %1</source>
+            <translation>对方无法证明自己是 %1</translation>
+        </message>
+        <message>
+            <source>%1 could not prove the introduction</source>
+            <translation>%1 无法证明这次引荐</translation>
+        </message>
+        <message>
+            <source>unexpected "%1" during authentication</source>
+            <translation>认证期间收到意外的“%1”</translation>
+        </message>
+        <message>
+            <source>no introduction %1 for %2</source>
+            <translation>没有给 %2 的引荐 %1</translation>
+        </message>
+        <message>
+            <source>the link closed</source>
+            <translation>直连已关闭</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::ErrorText</name>
         <message>
             <source>The hub reported an error (%1).</source>
@@ -442,6 +489,14 @@
         <message>
             <source>You are banned from this hub.</source>
             <translation>你已被此枢纽封禁。</translation>
+        </message>
+        <message>
+            <source>The peer declined a direct connection; messages go through the hub.</source>
+            <translation>对方拒绝了直接连接；消息将通过枢纽转发。</translation>
+        </message>
+        <message>
+            <source>That connection request has expired.</source>
+            <translation>该连接请求已过期。</translation>
         </message>
     </context>
     <context>
@@ -627,6 +682,26 @@
         <message>
             <source>left</source>
             <translation>已离开</translation>
+        </message>
+        <message>
+            <source>No peer %1 is joined to this hub.</source>
+            <translation>此枢纽上没有名为 %1 的节点。</translation>
+        </message>
+        <message>
+            <source>%1 left before the direct link was made.</source>
+            <translation>%1 在直接连接建立之前离开了。</translation>
+        </message>
+        <message>
+            <source>not accepting direct connections</source>
+            <translation>不接受直接连接</translation>
+        </message>
+        <message>
+            <source>%1 left the hub</source>
+            <translation>%1 离开了枢纽</translation>
+        </message>
+        <message>
+            <source>left the hub</source>
+            <translation>已离开枢纽</translation>
         </message>
     </context>
     <context>

@@ -143,12 +143,13 @@ bool ChatController::connectToPeer(const QString &id)
 
 void ChatController::acceptConnectRequest(const QString &from)
 {
+    m_client->acceptConnection(from);
     setActiveConversation(from);
 }
 
-void ChatController::declineConnectRequest(const QString &)
+void ChatController::declineConnectRequest(const QString &from)
 {
-    // Nothing to tell the hub yet: the core protocol has no answer to an introduction.
+    m_client->declineConnection(from);
 }
 
 void ChatController::onJoined()

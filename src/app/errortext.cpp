@@ -43,6 +43,10 @@ QString describeHubError(const QString &code, const QString &hubMessage)
         return ErrorText::tr("The hub is full. Try again later.");
     case ErrorCode::Banned:
         return ErrorText::tr("You are banned from this hub.");
+    case ErrorCode::ConnectDeclined:
+        return ErrorText::tr("The peer declined a direct connection; messages go through the hub.");
+    case ErrorCode::UnknownLink:
+        return ErrorText::tr("That connection request has expired.");
     }
     return hubMessage;
 }

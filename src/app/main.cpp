@@ -61,6 +61,9 @@ int main(int argc, char *argv[])
     HubHost host;
     PeerClient client;
     client.setAutoReconnect(true);
+    // Direct links: listen on every interface, and let the user decide who may connect.
+    client.setDirectListening(true, QHostAddress(QHostAddress::AnyIPv4), 0);
+    client.setConnectPolicy(PeerClient::ConnectPolicy::Ask);
     ChatController controller(&client);
     controller.setNotificationsEnabled(settings.notificationsEnabled());
     MainWindow window(&controller, &host, &settings, &language);

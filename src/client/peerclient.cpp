@@ -1,8 +1,11 @@
 #include "peerclient.h"
 
+#include "client/directlinks.h"
 #include "client/logging.h"
 #include "core/rules.h"
 
+#include <QDateTime>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QWebSocket>
@@ -16,7 +19,22 @@ PeerClient::PeerClient(QObject *parent)
     , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
     , m_midPrefix(QString::number(QRandomGenerator::global()->generate(), 36))
     , m_reconnectTimer(new QTimer(this))
+    , m_links(new DirectLinks(this))
 {
+    connect(m_links, &DirectLinks::linkUp, this, [this](const QString &peer) {
+        if (QTimer *t = m_directTimers.value(peer))
+            t->stop();
+        m_directAttempts.remove(peer);
+        setPath(peer, Path::Direct);
+    });
+    connect(m_links, &DirectLinks::linkDown, this, [this](const QString &peer) { onLinkDown(peer); });
+    connect(m_links, &DirectLinks::dialFailed, this, [this](const QString &peer, const QString &reason) {
+        qCInfo(lcClient).noquote() << "no direct link to" << peer << "-" << reason;
+        setPath(peer, Path::Relayed);
+        if (m_wantDirect.contains(peer))
+            scheduleDirectRetry(peer);
+    });
+    connect(m_links, &DirectLinks::frameReceived, this, &PeerClient::onLinkFrame);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, [this] {
         setState(State::Connecting);
@@ -83,6 +101,11 @@ bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOpti
     m_url = url;
     m_id = id;
     m_options = options;
+    resetDirect();
+    m_links->setSelfId(id);
+    m_links->stopListening();
+    if (m_listenEnabled && !m_links->listen(m_listenAddress, m_listenPort))
+        qCWarning(lcClient).noquote() << m_links->errorString() << "- messages go through the hub only";
     m_socketError.clear();
     m_resumeToken.clear();
     m_leaving = false;
@@ -109,6 +132,11 @@ QString PeerClient::sendMessage(const QString &to, const QString &text)
         return QString();
     }
     const QString mid = nextMid();
+    if (!to.isEmpty() && m_links->hasLink(to)) {
+        m_links->send(to, encode(ChatMessage { m_id, text, to, mid, QDateTime::currentMSecsSinceEpoch() }));
+        m_unackedDirect.insert(mid, Unacked { to, text });
+        return mid;
+    }
     send(encode(MessageRequest { text, to, mid }));
     return mid;
 }
@@ -123,7 +151,53 @@ bool PeerClient::connectToPeer(const QString &peer)
         failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(peer), u"connect_to_peer"_s);
         return false;
     }
-    send(encode(ConnectRequest { peer, QJsonObject() }));
+    if (!hasPeer(peer)) {
+        failLocally(ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(peer), u"connect_to_peer"_s);
+        return false;
+    }
+    m_wantDirect.insert(peer);
+    if (pathTo(peer) != Path::Direct)
+        requestIntroduction(peer);
+    return true;
+}
+
+bool PeerClient::acceptConnection(const QString &from)
+{
+    const auto it = m_offers.constFind(from);
+    if (it == m_offers.cend() || !isJoined())
+        return false;
+    const ConnectOffer offer = *it;
+    m_offers.erase(it);
+    m_accepted.insert(from);
+    if (m_links->isListening())
+        m_links->expect(from, offer.link, offer.secret);
+    send(encode(ConnectAnswer { from, offer.link, true, m_links->endpoints(), QString() }));
+    if (pathTo(from) == Path::Direct)
+        return true;
+    setPath(from, Path::Connecting);
+    const QStringList theirs = candidates(offer.addrs, offer.observed);
+    if (!m_links->isListening() && !theirs.isEmpty()) {
+        // We cannot be dialled, but they can: we dial.
+        m_links->dial(from, offer.link, offer.secret, theirs);
+    } else if (m_links->isListening()) {
+        // They dial us; if nothing authenticates in time, messages keep going through the hub.
+        armTimer(from, m_dialTimeoutMs * 2, [this, from] {
+            if (pathTo(from) == Path::Connecting)
+                setPath(from, Path::Relayed);
+        });
+    } else {
+        setPath(from, Path::Relayed); // neither side listens
+    }
+    return true;
+}
+
+bool PeerClient::declineConnection(const QString &from, const QString &reason)
+{
+    const auto it = m_offers.constFind(from);
+    if (it == m_offers.cend() || !isJoined())
+        return false;
+    send(encode(ConnectAnswer { from, it->link, false, {}, reason }));
+    m_offers.erase(it);
     return true;
 }
 
@@ -131,6 +205,36 @@ void PeerClient::setReconnectDelays(int initialMs, int maximumMs)
 {
     m_initialDelayMs = std::max(1, initialMs);
     m_maxDelayMs = std::max(m_initialDelayMs, maximumMs);
+}
+
+void PeerClient::setDirectListening(bool enabled, const QHostAddress &address, quint16 port)
+{
+    m_listenEnabled = enabled;
+    m_listenAddress = address;
+    m_listenPort = port;
+}
+
+bool PeerClient::isDirectListening() const
+{
+    return m_links->isListening();
+}
+
+QStringList PeerClient::directEndpoints() const
+{
+    return m_links->endpoints();
+}
+
+void PeerClient::setDirectTimeouts(int dialMs, int answerMs)
+{
+    m_dialTimeoutMs = std::max(100, dialMs);
+    m_answerTimeoutMs = std::max(100, answerMs);
+    m_links->setTimeout(m_dialTimeoutMs);
+}
+
+void PeerClient::setDirectRetryDelays(int initialMs, int maximumMs)
+{
+    m_retryInitialMs = std::max(10, initialMs);
+    m_retryMaxMs = std::max(m_retryInitialMs, maximumMs);
 }
 
 void PeerClient::disconnectFromHub()
@@ -168,6 +272,7 @@ void PeerClient::onDisconnected()
         reason = m_socketError.isEmpty() ? tr("connection closed") : m_socketError;
     m_lastReason = reason;
     m_peers.clear();
+    resetDirect();
     if (shouldReconnect()) {
         setState(State::Reconnecting);
         Q_EMIT disconnected(reason);
@@ -233,28 +338,230 @@ void PeerClient::handle(const PeerConnected &m)
 void PeerClient::handle(const PeerDisconnected &m)
 {
     const auto removed = m_peers.removeIf([&m](const PeerInfo &p) { return p.id == m.id; });
+    if (pathTo(m.id) == Path::Connecting && m_wantDirect.contains(m.id)) {
+        Q_EMIT errorOccurred(errorCodeName(ErrorCode::PeerUnavailable),
+                             tr("%1 left before the direct link was made.").arg(m.id), u"connect_to_peer"_s);
+    }
+    forgetPeer(m.id);
     if (removed > 0)
         Q_EMIT peerDisconnected(m.id);
 }
 
 void PeerClient::handle(const ChatMessage &m)
 {
+    if (!m.mid.isEmpty() && !firstTime(m.from, m.mid))
+        return; // already delivered over a direct link
     Q_EMIT messageReceived(m.from, m.text, m.to, m.mid, m.ts);
 }
 
 void PeerClient::handle(const Ack &m)
 {
+    m_unackedDirect.remove(m.mid);
     Q_EMIT messageAcked(m.mid);
 }
 
 void PeerClient::handle(const ConnectOffer &m)
 {
-    Q_EMIT connectRequested(m.from);
+    if (m.link.isEmpty()) { // a hub without direct links: just the core protocol's notice
+        Q_EMIT connectRequested(m.from);
+        return;
+    }
+    m_offers.insert(m.from, m);
+    if (m_accepted.contains(m.from) || m_policy == ConnectPolicy::AcceptAll) {
+        Q_EMIT connectRequested(m.from);
+        acceptConnection(m.from);
+    } else if (m_policy == ConnectPolicy::DeclineAll) {
+        declineConnection(m.from, tr("not accepting direct connections"));
+    } else {
+        Q_EMIT connectRequested(m.from);
+    }
+}
+
+void PeerClient::handle(const ConnectAccepted &m)
+{
+    if (!m_wantDirect.contains(m.from) || pathTo(m.from) == Path::Direct)
+        return;
+    const QStringList theirs = candidates(m.addrs, m.observed);
+    if (!theirs.isEmpty()) {
+        setPath(m.from, Path::Connecting);
+        m_links->dial(m.from, m.link, m.secret, theirs);
+    } else if (m_links->isListening()) {
+        m_links->expect(m.from, m.link, m.secret);
+        armTimer(m.from, m_dialTimeoutMs * 2, [this, peer = m.from] {
+            if (pathTo(peer) == Path::Connecting) {
+                setPath(peer, Path::Relayed);
+                scheduleDirectRetry(peer);
+            }
+        });
+    } else {
+        setPath(m.from, Path::Relayed); // neither side can be dialled: the hub relays
+    }
 }
 
 void PeerClient::handle(const ErrorReply &m)
 {
+    if (m.code == errorCodeName(ErrorCode::ConnectDeclined)) {
+        m_wantDirect.remove(m.ref);
+        if (QTimer *t = m_directTimers.value(m.ref))
+            t->stop();
+        setPath(m.ref, Path::Relayed);
+    }
     Q_EMIT errorOccurred(m.code, m.message, m.ref);
+}
+
+// ---- Direct links ---------------------------------------------------------------------------------------------
+
+void PeerClient::requestIntroduction(const QString &peer)
+{
+    send(encode(ConnectRequest { peer, QJsonObject(), m_links->endpoints() }));
+    setPath(peer, Path::Connecting);
+    armTimer(peer, m_answerTimeoutMs, [this, peer] {
+        if (pathTo(peer) == Path::Connecting) {
+            setPath(peer, Path::Relayed);
+            scheduleDirectRetry(peer);
+        }
+    });
+}
+
+void PeerClient::setPath(const QString &peer, Path path)
+{
+    if (pathTo(peer) == path)
+        return;
+    if (path == Path::Relayed)
+        m_paths.remove(peer);
+    else
+        m_paths.insert(peer, path);
+    Q_EMIT pathChanged(peer, path);
+}
+
+void PeerClient::armTimer(const QString &peer, int ms, std::function<void()> action)
+{
+    QTimer *&timer = m_directTimers[peer];
+    if (!timer) {
+        timer = new QTimer(this);
+        timer->setSingleShot(true);
+    }
+    timer->disconnect(this);
+    connect(timer, &QTimer::timeout, this, std::move(action));
+    timer->start(ms);
+}
+
+void PeerClient::scheduleDirectRetry(const QString &peer)
+{
+    if (!m_wantDirect.contains(peer) || !isJoined() || !hasPeer(peer))
+        return;
+    const int attempt = ++m_directAttempts[peer];
+    const qint64 base = std::min<qint64>(m_retryMaxMs, qint64(m_retryInitialMs) << std::min(attempt - 1, 16));
+    const int delay = int(base / 2 + QRandomGenerator::global()->bounded(base / 2 + 1));
+    armTimer(peer, delay, [this, peer] {
+        if (isJoined() && hasPeer(peer) && pathTo(peer) != Path::Direct)
+            requestIntroduction(peer);
+    });
+}
+
+void PeerClient::onLinkFrame(const QString &peer, const QJsonObject &frame)
+{
+    const QString type = frame.value("type"_L1).toString();
+    const QString mid = frame.value("mid"_L1).toString();
+    if (type == u"message") {
+        const QJsonValue text = frame.value("text"_L1);
+        if (!text.isString() || !Rules::isValidMid(mid)) {
+            qCWarning(lcClient) << "ignoring a malformed message on the link to" << peer;
+            return;
+        }
+        // The authenticated link says who sent it; a "from" in the frame is not trusted.
+        m_links->send(peer, QJsonDocument(QJsonObject { { u"type"_s, u"ack"_s }, { u"mid"_s, mid } }).toJson(QJsonDocument::Compact));
+        if (firstTime(peer, mid))
+            Q_EMIT messageReceived(peer, text.toString(), m_id, mid, frame.value("ts"_L1).toInteger());
+    } else if (type == u"ack") {
+        if (m_unackedDirect.remove(mid) > 0)
+            Q_EMIT messageAcked(mid);
+    } else {
+        qCWarning(lcClient) << "ignoring a" << type.left(32) << "frame on the link to" << peer;
+    }
+}
+
+void PeerClient::onLinkDown(const QString &peer)
+{
+    setPath(peer, Path::Relayed);
+    resendUnacked(peer);
+    scheduleDirectRetry(peer);
+}
+
+void PeerClient::resendUnacked(const QString &peer)
+{
+    if (!isJoined())
+        return;
+    // What the link did not confirm goes through the hub with the same mid; the receiver drops it if the link had
+    // delivered it after all. Oldest first, so the order holds.
+    QList<QString> mids;
+    for (auto it = m_unackedDirect.cbegin(); it != m_unackedDirect.cend(); ++it) {
+        if (it->to == peer)
+            mids.append(it.key());
+    }
+    std::sort(mids.begin(), mids.end(), [](const QString &a, const QString &b) {
+        return a.section(u'-', -1).toULongLong() < b.section(u'-', -1).toULongLong();
+    });
+    for (const QString &mid : std::as_const(mids)) {
+        const Unacked u = m_unackedDirect.take(mid);
+        send(encode(MessageRequest { u.text, u.to, mid }));
+    }
+}
+
+void PeerClient::forgetPeer(const QString &peer)
+{
+    if (QTimer *t = m_directTimers.take(peer))
+        t->deleteLater();
+    m_directAttempts.remove(peer);
+    m_wantDirect.remove(peer);
+    m_offers.remove(peer);
+    m_links->drop(peer, tr("%1 left the hub").arg(peer));
+    setPath(peer, Path::Relayed);
+}
+
+void PeerClient::resetDirect()
+{
+    m_links->blockSignals(true);
+    m_links->dropAll(tr("left the hub"));
+    m_links->blockSignals(false);
+    qDeleteAll(m_directTimers);
+    m_directTimers.clear();
+    m_directAttempts.clear();
+    m_offers.clear();
+    m_wantDirect.clear();
+    m_unackedDirect.clear();
+    const auto peers = m_paths.keys();
+    m_paths.clear();
+    for (const QString &peer : peers)
+        Q_EMIT pathChanged(peer, Path::Relayed);
+}
+
+bool PeerClient::firstTime(const QString &from, const QString &mid)
+{
+    const QString key = from + QChar(0x1f) + mid;
+    if (m_seen.contains(key))
+        return false;
+    m_seen.insert(key);
+    m_seenOrder.append(key);
+    // Remember the last 10 000 messages: far more than can be in flight when a link drops.
+    if (m_seenOrder.size() > 10000)
+        m_seen.remove(m_seenOrder.takeFirst());
+    return true;
+}
+
+QStringList PeerClient::candidates(const QStringList &addrs, const QString &observed)
+{
+    QStringList list = addrs;
+    if (!observed.isEmpty()) {
+        // The address the hub sees, with each advertised port: the way in through a NAT that forwards the port.
+        const QString host = observed.contains(u':') ? u'[' + observed + u']' : observed;
+        for (const QString &a : addrs) {
+            const QString e = host + u':' + a.section(u':', -1);
+            if (!list.contains(e))
+                list.append(e);
+        }
+    }
+    return list.mid(0, 2 * Rules::MaxEndpoints);
 }
 
 void PeerClient::setState(State state)

@@ -9,7 +9,15 @@
 class QTimer;
 class QWebSocket;
 
+#include <QHash>
+#include <QHostAddress>
+#include <QSet>
+
+#include <functional>
+
 namespace PeerLink {
+
+class DirectLinks;
 
 /// A peer's connection to a hub. Its signals mirror the events of the original tutorial: connected, joined
 /// (welcome), messages, peers that come and go, and requests to connect.
@@ -19,6 +27,12 @@ class PeerClient : public QObject
 public:
     enum class State { Disconnected, Connecting, Joining, Joined, Reconnecting };
     Q_ENUM(State)
+    /// How messages to one peer travel: through the hub, being connected directly, or over a direct link.
+    enum class Path { Relayed, Connecting, Direct };
+    Q_ENUM(Path)
+    /// What to do when a peer asks to connect: accept at once, ask (connectRequested, then accept/decline), refuse.
+    enum class ConnectPolicy { AcceptAll, Ask, DeclineAll };
+    Q_ENUM(ConnectPolicy)
 
     /// Optional fields of `join`.
     struct JoinOptions
@@ -59,6 +73,22 @@ public:
     /// The number of the reconnect attempt under way (0 when not reconnecting).
     int reconnectAttempt() const { return m_attempt; }
 
+    /// Listen for direct links (on by default: 127.0.0.1, port 0; the programs use 0.0.0.0). Takes effect at the next
+    /// connectToHub().
+    void setDirectListening(bool enabled, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
+                            quint16 port = 0);
+    bool isDirectListening() const;
+    /// The endpoints others can dial ("ip:port"); empty when not listening.
+    QStringList directEndpoints() const;
+    void setConnectPolicy(ConnectPolicy policy) { m_policy = policy; }
+    ConnectPolicy connectPolicy() const { return m_policy; }
+    /// Time allowed to dial a peer (or to be dialled), and to wait for a peer's answer to an introduction.
+    void setDirectTimeouts(int dialMs, int answerMs);
+    /// Delays between attempts to (re)make a direct link that failed or dropped: first and largest (ms).
+    void setDirectRetryDelays(int initialMs, int maximumMs);
+    /// How messages to @p peer travel now.
+    Path pathTo(const QString &peer) const { return m_paths.value(peer, Path::Relayed); }
+
     /// Close code and reason of the last disconnection.
     QWebSocketProtocol::CloseCode lastCloseCode() const { return m_lastCloseCode; }
     QString lastDisconnectReason() const { return m_lastReason; }
@@ -70,8 +100,13 @@ public Q_SLOTS:
     QString sendMessage(const QString &text);
     /// Sends @p text to one peer; returns the message id (empty if not joined or @p to is invalid).
     QString sendMessage(const QString &to, const QString &text);
-    /// Asks the hub to introduce this peer to @p peer.
+    /// Asks the hub to introduce this peer to @p peer and makes a direct link when it accepts; messages to @p peer
+    /// go through the hub until then, and whenever the link is down (it is re-made with backoff).
     bool connectToPeer(const QString &peer);
+    /// Accepts @p from's pending request to connect (with the Ask policy).
+    bool acceptConnection(const QString &from);
+    /// Declines @p from's pending request; @p from gets `connect_declined`.
+    bool declineConnection(const QString &from, const QString &reason = QString());
     /// Sends `leave` and closes the connection.
     void disconnectFromHub();
 
@@ -93,6 +128,8 @@ Q_SIGNALS:
     void peerDisconnected(const QString &id);
     /// @p from asks to connect to this peer.
     void connectRequested(const QString &from);
+    /// Messages to @p peer now travel by @p path.
+    void pathChanged(const QString &peer, PeerLink::PeerClient::Path path);
     /// The hub (or this client, for local checks) reported an error: a protocol code such as "id_taken".
     void errorOccurred(const QString &code, const QString &message, const QString &ref);
 
@@ -107,6 +144,20 @@ private:
     void handle(const Ack &m);
     void handle(const ConnectOffer &m);
     void handle(const ErrorReply &m);
+    void handle(const ConnectAccepted &m);
+    // Direct links.
+    void requestIntroduction(const QString &peer);
+    void setPath(const QString &peer, Path path);
+    void armTimer(const QString &peer, int ms, std::function<void()> action);
+    void scheduleDirectRetry(const QString &peer);
+    void onLinkFrame(const QString &peer, const QJsonObject &frame);
+    void onLinkDown(const QString &peer);
+    void resendUnacked(const QString &peer);
+    void forgetPeer(const QString &peer);
+    void resetDirect();
+    /// True the first time a message (from, mid) is seen: duplicates after a fallback are dropped.
+    bool firstTime(const QString &from, const QString &mid);
+    static QStringList candidates(const QStringList &addrs, const QString &observed);
     void setState(State state);
     void send(const QByteArray &utf8);
     QString nextMid();
@@ -127,6 +178,29 @@ private:
     QString m_socketError;
     QWebSocketProtocol::CloseCode m_lastCloseCode = QWebSocketProtocol::CloseCodeNormal;
     QTimer *m_reconnectTimer;
+    DirectLinks *m_links;
+    bool m_listenEnabled = true;
+    QHostAddress m_listenAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 m_listenPort = 0;
+    ConnectPolicy m_policy = ConnectPolicy::AcceptAll;
+    int m_dialTimeoutMs = 5000;
+    int m_answerTimeoutMs = 30000;
+    int m_retryInitialMs = 2000;
+    int m_retryMaxMs = 60000;
+    QHash<QString, Path> m_paths;
+    QHash<QString, ConnectOffer> m_offers; // requests waiting for our answer, by peer
+    QSet<QString> m_accepted; // peers we accepted once: their retries are accepted at once
+    QSet<QString> m_wantDirect; // peers we asked to connect to: we retry
+    QHash<QString, QTimer *> m_directTimers;
+    QHash<QString, int> m_directAttempts;
+    struct Unacked
+    {
+        QString to;
+        QString text;
+    };
+    QHash<QString, Unacked> m_unackedDirect; // sent over a link, not yet acked, by mid
+    QSet<QString> m_seen;
+    QList<QString> m_seenOrder;
     bool m_autoReconnect = false;
     bool m_leaving = false; // the user asked to leave: no reconnect
     bool m_everJoined = false; // joined at least once since connectToHub()

@@ -9,7 +9,7 @@ namespace PeerLink {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, const char16_t *>, 13> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char16_t *>, 15> kNames { {
     { ErrorCode::BadJson, u"bad_json" },
     { ErrorCode::BadMessage, u"bad_message" },
     { ErrorCode::UnknownType, u"unknown_type" },
@@ -23,6 +23,8 @@ constexpr std::array<std::pair<ErrorCode, const char16_t *>, 13> kNames { {
     { ErrorCode::RateLimited, u"rate_limited" },
     { ErrorCode::HubFull, u"hub_full" },
     { ErrorCode::Banned, u"banned" },
+    { ErrorCode::ConnectDeclined, u"connect_declined" },
+    { ErrorCode::UnknownLink, u"unknown_link" },
 } };
 
 } // namespace

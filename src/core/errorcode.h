@@ -21,6 +21,9 @@ enum class ErrorCode {
     RateLimited,
     HubFull,
     Banned,
+    /// Additions beyond the contract: the target declined an introduction; an introduction is unknown or expired.
+    ConnectDeclined,
+    UnknownLink,
 };
 
 /// The wire name of @p code ("bad_json", ...).

@@ -32,6 +32,12 @@ constexpr QLatin1StringView kCode("code");
 constexpr QLatin1StringView kMessage("message");
 constexpr QLatin1StringView kRef("ref");
 constexpr QLatin1StringView kHost("host");
+constexpr QLatin1StringView kListen("listen");
+constexpr QLatin1StringView kLink("link");
+constexpr QLatin1StringView kSecret("secret");
+constexpr QLatin1StringView kAddrs("addrs");
+constexpr QLatin1StringView kObserved("observed");
+constexpr QLatin1StringView kReason("reason");
 
 // Longest free-form token fields (resume, client, password), in characters.
 constexpr int kMaxTokenLength = 256;
@@ -129,6 +135,35 @@ QJsonObject withoutKeys(QJsonObject object, std::initializer_list<QLatin1StringV
     return object;
 }
 
+/// An optional array of endpoints; anything else, or a bad entry, fails @p r.
+QStringList endpoints(const QJsonObject &o, QLatin1StringView key, FieldReader &r)
+{
+    const QJsonValue v = o.value(key);
+    QStringList list;
+    if (v.isUndefined() || v.isNull())
+        return list;
+    if (!v.isArray() || v.toArray().size() > Rules::MaxEndpoints) {
+        r.fail(ErrorCode::BadMessage, u"'%1' must be an array of at most %2 endpoints"_s.arg(key).arg(Rules::MaxEndpoints));
+        return list;
+    }
+    for (const QJsonValue &e : v.toArray()) {
+        if (!e.isString() || !Rules::isValidEndpoint(e.toString())) {
+            r.fail(ErrorCode::BadMessage, u"'%1' entries look like 192.0.2.1:9000 or [2001:db8::1]:9000"_s.arg(key));
+            return QStringList();
+        }
+        list.append(e.toString());
+    }
+    return list;
+}
+
+QJsonArray toArray(const QStringList &list)
+{
+    QJsonArray a;
+    for (const QString &s : list)
+        a.append(s);
+    return a;
+}
+
 void insertIfSet(QJsonObject &o, QLatin1StringView key, const QString &value)
 {
     if (!value.isEmpty())
@@ -206,8 +241,26 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
             return Decoded<ClientEnvelope> { r.error() };
         if (!Rules::isValidId(c.peer))
             return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'peer' is not a valid peer id"_s, type);
-        c.extra = withoutKeys(o, { kType, kPeer, kFrom });
+        c.listen = endpoints(o, kListen, r);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        c.extra = withoutKeys(o, { kType, kPeer, kFrom, kListen });
         return Decoded<ClientEnvelope> { ClientEnvelope(c) };
+    }
+    if (type == u"connect_accept" || type == u"connect_decline") {
+        ConnectAnswer a;
+        a.accept = type == u"connect_accept";
+        a.peer = r.required(kPeer);
+        a.link = r.required(kLink);
+        a.reason = r.optional(kReason).left(256);
+        a.listen = endpoints(o, kListen, r);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isValidId(a.peer))
+            return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'peer' is not a valid peer id"_s, type);
+        if (!Rules::isValidToken(a.link))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'link' is not a link id"_s, type);
+        return Decoded<ClientEnvelope> { ClientEnvelope(a) };
     }
     if (type == u"leave")
         return Decoded<ClientEnvelope> { ClientEnvelope(LeaveRequest {}) };
@@ -284,10 +337,25 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
     if (type == u"connect_to_peer") {
         ConnectOffer c;
         c.from = r.required(kFrom);
+        c.link = r.optional(kLink);
+        c.secret = r.optional(kSecret);
+        c.observed = r.optional(kObserved);
+        c.addrs = endpoints(o, kAddrs, r);
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
-        c.extra = withoutKeys(o, { kType, kFrom });
+        c.extra = withoutKeys(o, { kType, kFrom, kLink, kSecret, kObserved, kAddrs });
         return Decoded<HubEnvelope> { HubEnvelope(c) };
+    }
+    if (type == u"connect_accept") {
+        ConnectAccepted a;
+        a.from = r.required(kFrom);
+        a.link = r.required(kLink);
+        a.secret = r.required(kSecret);
+        a.observed = r.optional(kObserved);
+        a.addrs = endpoints(o, kAddrs, r);
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(a) };
     }
     if (type == u"error") {
         ErrorReply e;
@@ -329,6 +397,19 @@ QByteArray encode(const ConnectRequest &m)
     QJsonObject o = m.extra;
     o.insert(kType, QStringLiteral("connect_to_peer"));
     o.insert(kPeer, m.peer);
+    if (!m.listen.isEmpty())
+        o.insert(kListen, toArray(m.listen));
+    return toBytes(o);
+}
+
+QByteArray encode(const ConnectAnswer &m)
+{
+    QJsonObject o = typed(m.accept ? "connect_accept"_L1 : "connect_decline"_L1);
+    o.insert(kPeer, m.peer);
+    o.insert(kLink, m.link);
+    if (!m.listen.isEmpty())
+        o.insert(kListen, toArray(m.listen));
+    insertIfSet(o, kReason, m.reason);
     return toBytes(o);
 }
 
@@ -402,6 +483,22 @@ QByteArray encode(const ConnectOffer &m)
     QJsonObject o = m.extra;
     o.insert(kType, QStringLiteral("connect_to_peer"));
     o.insert(kFrom, m.from);
+    insertIfSet(o, kLink, m.link);
+    insertIfSet(o, kSecret, m.secret);
+    if (!m.addrs.isEmpty())
+        o.insert(kAddrs, toArray(m.addrs));
+    insertIfSet(o, kObserved, m.observed);
+    return toBytes(o);
+}
+
+QByteArray encode(const ConnectAccepted &m)
+{
+    QJsonObject o = typed("connect_accept"_L1);
+    o.insert(kFrom, m.from);
+    o.insert(kLink, m.link);
+    o.insert(kSecret, m.secret);
+    o.insert(kAddrs, toArray(m.addrs));
+    insertIfSet(o, kObserved, m.observed);
     return toBytes(o);
 }
 
@@ -426,14 +523,16 @@ ErrorReply makeError(ErrorCode code, const QString &message, const QString &ref)
 
 QString typeName(const ClientEnvelope &m)
 {
+    if (const auto *a = std::get_if<ConnectAnswer>(&m))
+        return a->accept ? u"connect_accept"_s : u"connect_decline"_s;
     static const QString names[] = { u"join"_s, u"message"_s, u"connect_to_peer"_s, u"leave"_s };
     return names[m.index()];
 }
 
 QString typeName(const HubEnvelope &m)
 {
-    static const QString names[] = { u"welcome"_s, u"peer_connect"_s, u"peer_disconnect"_s, u"message"_s,
-                                     u"ack"_s,     u"connect_to_peer"_s, u"error"_s };
+    static const QString names[] = { u"welcome"_s, u"peer_connect"_s,     u"peer_disconnect"_s, u"message"_s,
+                                     u"ack"_s,     u"connect_to_peer"_s, u"error"_s,           u"connect_accept"_s };
     return names[m.index()];
 }
 

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <variant>
 
@@ -47,11 +48,23 @@ struct MessageRequest
     QString mid;
 };
 
-/// `connect_to_peer`: ask the hub to introduce this peer to `peer`. `extra` carries fields beyond the core.
+/// `connect_to_peer`: ask the hub to introduce this peer to `peer`. `listen` (an addition) lists the endpoints
+/// ("ip:port", "[ipv6]:port") where this peer accepts direct links; `extra` carries any other field.
 struct ConnectRequest
 {
     QString peer;
     QJsonObject extra;
+    QStringList listen;
+};
+
+/// `connect_accept` / `connect_decline` (additions): the target's answer to an introduction `link` from `peer`.
+struct ConnectAnswer
+{
+    QString peer;
+    QString link;
+    bool accept = false;
+    QStringList listen;
+    QString reason;
 };
 
 /// `leave`: leave cleanly.
@@ -59,7 +72,7 @@ struct LeaveRequest
 {
 };
 
-using ClientEnvelope = std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest>;
+using ClientEnvelope = std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest, ConnectAnswer>;
 
 // ---- Hub to client -------------------------------------------------------------------------------------------
 
@@ -103,11 +116,27 @@ struct Ack
     QString mid;
 };
 
-/// `connect_to_peer` from the hub: `from` asks to connect; `extra` carries the direct-link fields.
+/// `connect_to_peer` from the hub: `from` asks to connect. The direct-link fields (additions): the introduction's
+/// `link` id and one-time `secret`, the initiator's `addrs` and the address the hub sees it at (`observed`).
 struct ConnectOffer
 {
     QString from;
     QJsonObject extra;
+    QString link;
+    QString secret;
+    QStringList addrs;
+    QString observed;
+};
+
+/// `connect_accept` from the hub (addition): `from` accepted our introduction `link`; where to reach it, and the
+/// one-time secret to authenticate the link with.
+struct ConnectAccepted
+{
+    QString from;
+    QString link;
+    QString secret;
+    QStringList addrs;
+    QString observed;
 };
 
 /// `error`: a request failed. The code is kept as text so that codes from newer hubs survive.
@@ -118,8 +147,8 @@ struct ErrorReply
     QString ref;
 };
 
-using HubEnvelope
-    = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer, ErrorReply>;
+using HubEnvelope = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer,
+                                 ErrorReply, ConnectAccepted>;
 
 // ---- Decoding ------------------------------------------------------------------------------------------------
 
@@ -154,6 +183,7 @@ QByteArray encode(const JoinRequest &m);
 QByteArray encode(const MessageRequest &m);
 QByteArray encode(const ConnectRequest &m);
 QByteArray encode(const LeaveRequest &m);
+QByteArray encode(const ConnectAnswer &m);
 QByteArray encode(const ClientEnvelope &m);
 
 QByteArray encode(const Welcome &m);
@@ -163,6 +193,7 @@ QByteArray encode(const ChatMessage &m);
 QByteArray encode(const Ack &m);
 QByteArray encode(const ConnectOffer &m);
 QByteArray encode(const ErrorReply &m);
+QByteArray encode(const ConnectAccepted &m);
 QByteArray encode(const HubEnvelope &m);
 
 /// An `error` object for a contract error code.

@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include <QChar>
+#include <QList>
 
 namespace PeerLink::Rules {
 
@@ -61,6 +62,57 @@ bool isValidMid(QStringView mid)
         return false;
     for (QChar c : mid) {
         if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+bool isValidEndpoint(QStringView endpoint)
+{
+    if (endpoint.size() < 3 || endpoint.size() > 64)
+        return false;
+    const qsizetype colon = endpoint.lastIndexOf(u':');
+    if (colon <= 0)
+        return false;
+    bool ok = false;
+    const int port = endpoint.mid(colon + 1).toInt(&ok);
+    if (!ok || port < 1 || port > 65535)
+        return false;
+    const QStringView host = endpoint.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']')) {
+        // IPv6: hex digits and colons (an embedded IPv4 tail may add dots); at least two colons.
+        const QStringView inner = host.mid(1, host.size() - 2);
+        if (inner.size() < 2 || inner.count(u':') < 2)
+            return false;
+        for (QChar c : inner) {
+            const char16_t u = c.unicode();
+            const bool ok6 = (u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F')
+                || u == u':' || u == u'.';
+            if (!ok6)
+                return false;
+        }
+        return true;
+    }
+    // IPv4: four numbers from 0 to 255.
+    const auto parts = host.split(u'.');
+    if (parts.size() != 4)
+        return false;
+    for (QStringView part : parts) {
+        bool ok4 = false;
+        const int n = part.toInt(&ok4);
+        if (!ok4 || part.isEmpty() || part.size() > 3 || n < 0 || n > 255)
+            return false;
+    }
+    return true;
+}
+
+bool isValidToken(QStringView token)
+{
+    if (token.size() < 16 || token.size() > 128)
+        return false;
+    for (QChar c : token) {
+        const char16_t u = c.unicode();
+        if (!((u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f')))
             return false;
     }
     return true;

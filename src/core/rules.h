@@ -20,4 +20,11 @@ bool isValidName(QStringView name);
 /// 1 to 64 characters, printable ASCII.
 bool isValidMid(QStringView mid);
 
+/// Most endpoints a peer may list for direct links.
+inline constexpr int MaxEndpoints = 8;
+/// "1.2.3.4:5678" or "[2001:db8::1]:5678": an IP address literal (no host names) and a port from 1 to 65535.
+bool isValidEndpoint(QStringView endpoint);
+/// A link id or secret: 16 to 128 characters of 0-9 a-f.
+bool isValidToken(QStringView token);
+
 } // namespace PeerLink::Rules

@@ -16,11 +16,26 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+/// @p words 32-bit words of the system's cryptographic randomness, as lower-case hex.
+template<int words>
+QString randomHex()
+{
+    quint32 data[words];
+    QRandomGenerator::system()->fillRange(data);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(data), sizeof(data)).toHex());
+}
+
 QString newResumeToken()
 {
-    quint32 words[6];
-    QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof(words)).toHex());
+    return randomHex<6>();
+}
+
+/// The IP address alone, as peers write endpoints (IPv4-mapped IPv6 shown as IPv4).
+QString observedAddress(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4).toString() : address.toString();
 }
 
 /// Compares secrets in time independent of where they differ (the length may leak; the content does not).
@@ -268,6 +283,7 @@ void Hub::unregister(HubSession *session, const QString &reason, bool announce)
         return;
     const QString id = session->id();
     m_peers.remove(id);
+    m_introductions.removeIf([&id](const auto &it) { return it.value().initiator == id || it.value().target == id; });
     qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
     if (announce)
         broadcast(encode(PeerDisconnected { id }), session);
@@ -281,6 +297,7 @@ void Hub::onHousekeeping()
     if (pingNow)
         m_lastPingMs = now;
     const qint64 silenceLimit = qint64(m_config.pingIntervalMs) + m_config.pingTimeoutMs;
+    m_introductions.removeIf([now](const auto &it) { return it.value().expiresMs < now; });
     const auto sessions = m_sessions;
     for (HubSession *s : sessions) {
         if (s->isClosing())
@@ -441,7 +458,61 @@ void Hub::handle(HubSession *session, const ConnectRequest &request)
         sendError(session, ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(request.peer), ref);
         return;
     }
-    target->send(encode(ConnectOffer { session->id(), QJsonObject() }));
+    const QString initiator = session->id();
+    const auto pending = std::count_if(m_introductions.cbegin(), m_introductions.cend(),
+                                       [&initiator](const Introduction &i) { return i.initiator == initiator; });
+    if (pending >= m_config.maxPendingIntroductions) {
+        sendError(session, ErrorCode::RateLimited,
+                  tr("At most %1 introductions may wait for an answer at once.").arg(m_config.maxPendingIntroductions), ref);
+        return;
+    }
+    // A fresh link id and one-time secret for this pair: the target gets the secret now (to check a dialer),
+    // the initiator only if the target accepts.
+    ConnectOffer offer;
+    offer.from = initiator;
+    offer.link = randomHex<4>();
+    offer.secret = randomHex<8>();
+    offer.addrs = request.listen;
+    offer.observed = observedAddress(session->address());
+    m_introductions.insert(offer.link,
+                           Introduction { initiator, target->id(), offer.secret, nowMs() + m_config.introductionTimeoutMs });
+    target->send(encode(offer));
+}
+
+void Hub::handle(HubSession *session, const ConnectAnswer &answer)
+{
+    const QString ref = answer.link;
+    if (!session->isJoined()) {
+        rejectInvalid(session, ErrorCode::NotJoined, tr("Join before answering an introduction."), ref);
+        return;
+    }
+    const auto it = m_introductions.constFind(answer.link);
+    if (it == m_introductions.cend() || it->target != session->id() || it->initiator != answer.peer) {
+        sendError(session, ErrorCode::UnknownLink, tr("No introduction %1 from %2 is waiting for you.").arg(answer.link, answer.peer),
+                  ref);
+        return;
+    }
+    const Introduction intro = *it;
+    m_introductions.erase(it);
+    HubSession *initiator = m_peers.value(intro.initiator);
+    if (!initiator) {
+        sendError(session, ErrorCode::PeerUnavailable, tr("%1 has left the hub.").arg(intro.initiator), ref);
+        return;
+    }
+    if (!answer.accept) {
+        const QString why = answer.reason.isEmpty() ? tr("%1 declined to connect.").arg(session->id())
+                                                    : tr("%1 declined to connect: %2").arg(session->id(), answer.reason);
+        // ref names the peer that declined, so the initiator knows which of its requests this answers.
+        sendError(initiator, ErrorCode::ConnectDeclined, why, session->id());
+        return;
+    }
+    ConnectAccepted accepted;
+    accepted.from = session->id();
+    accepted.link = answer.link;
+    accepted.secret = intro.secret;
+    accepted.addrs = answer.listen;
+    accepted.observed = observedAddress(session->address());
+    initiator->send(encode(accepted));
 }
 
 void Hub::handle(HubSession *session, const LeaveRequest &)

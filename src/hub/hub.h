@@ -92,6 +92,7 @@ private:
     void handle(HubSession *session, const MessageRequest &message);
     void handle(HubSession *session, const ConnectRequest &request);
     void handle(HubSession *session, const LeaveRequest &leave);
+    void handle(HubSession *session, const ConnectAnswer &answer);
 
     void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
     /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
@@ -118,6 +119,15 @@ private:
 
     QSet<HubSession *> m_sessions;
     QHash<QString, HubSession *> m_peers;
+    /// A direct-link introduction waiting for the target's answer.
+    struct Introduction
+    {
+        QString initiator;
+        QString target;
+        QString secret;
+        qint64 expiresMs = 0;
+    };
+    QHash<QString, Introduction> m_introductions; // by link id
     quint64 m_routed = 0;
     quint64 m_delivered = 0;
 };

@@ -35,6 +35,10 @@ struct HubConfig
     /// WebSocket pings: every interval; a peer silent for interval + timeout is dropped.
     int pingIntervalMs = 25000;
     int pingTimeoutMs = 20000;
+    /// Direct-link introductions: how long one waits for the target's answer, and how many one peer may have
+    /// waiting at once (more get `rate_limited`).
+    int introductionTimeoutMs = 60000;
+    int maxPendingIntroductions = 16;
     /// Connections accepted but not yet handed to the hub (QWebSocketServer's pending queue).
     int maxPendingConnections = 128;
 

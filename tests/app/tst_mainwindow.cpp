@@ -244,6 +244,7 @@ void TestMainWindow::kickFromHubPanelRemovesThePeer()
 
 void TestMainWindow::connectRequestCanBeAccepted()
 {
+    m_client->setConnectPolicy(PeerClient::ConnectPolicy::Ask);
     QSignalSpy joined(m_client.get(), &PeerClient::joined);
     m_window->connectToHub(m_hub->serverUrl(), u"me"_s, QString(), QString());
     QVERIFY(joined.wait());
@@ -257,12 +258,22 @@ void TestMainWindow::connectRequestCanBeAccepted()
     QTest::mouseClick(child<QPushButton>("acceptButton"), Qt::LeftButton);
     QVERIFY(!bar->isVisible());
     QCOMPARE(m_controller->activeConversation(), u"carol"_s);
+    // Accepting makes a direct link.
+    QTRY_COMPARE(carol->pathTo(u"me"_s), PeerClient::Path::Direct);
+    QTRY_COMPARE(m_client->pathTo(u"carol"_s), PeerClient::Path::Direct);
 
-    // Declining just dismisses the request.
-    carol->connectToPeer(u"me"_s);
+    // Declining tells the asker, whose messages keep going through the hub.
+    auto dave = joinedPeer(m_hub->serverUrl(), u"dave"_s);
+    QVERIFY(dave);
+    QSignalSpy daveErrors(dave.get(), &PeerClient::errorOccurred);
+    dave->connectToPeer(u"me"_s);
     QTRY_VERIFY(bar->isVisible());
+    QVERIFY(child<QLabel>("requestLabel")->text().contains(u"dave"_s));
     QTest::mouseClick(child<QPushButton>("declineButton"), Qt::LeftButton);
     QVERIFY(!bar->isVisible());
+    QVERIFY(daveErrors.wait());
+    QCOMPARE(daveErrors.at(0).at(0).toString(), u"connect_declined"_s);
+    QCOMPARE(dave->pathTo(u"me"_s), PeerClient::Path::Relayed);
 }
 
 void TestMainWindow::closingWhileHostingAsksFirst()

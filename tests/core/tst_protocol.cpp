@@ -156,7 +156,17 @@ void TestProtocol::hubRoundTrip_data()
     QTest::newRow("peer_disconnect") << encode(PeerDisconnected { u"a"_s }) << u"peer_disconnect"_s;
     QTest::newRow("message") << encode(ChatMessage { u"a"_s, u"hi"_s, u"b"_s, u"m1"_s, 1764000000000 }) << u"message"_s;
     QTest::newRow("ack") << encode(Ack { u"m1"_s }) << u"ack"_s;
-    QTest::newRow("connect_to_peer") << encode(ConnectOffer { u"a"_s, {} }) << u"connect_to_peer"_s;
+    ConnectOffer plainOffer;
+    plainOffer.from = u"a"_s;
+    QTest::newRow("connect_to_peer") << encode(plainOffer) << u"connect_to_peer"_s;
+    ConnectOffer offer = plainOffer;
+    offer.link = u"0123456789abcdef0123456789abcdef"_s;
+    offer.secret = u"ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"_s;
+    offer.addrs = QStringList { u"192.0.2.1:9001"_s, u"[2001:db8::1]:9001"_s };
+    offer.observed = u"198.51.100.7"_s;
+    QTest::newRow("connect_to_peer with link") << encode(offer) << u"connect_to_peer"_s;
+    ConnectAccepted accepted { u"b"_s, offer.link, offer.secret, { u"127.0.0.1:5000"_s }, u"127.0.0.1"_s };
+    QTest::newRow("connect_accept") << encode(accepted) << u"connect_accept"_s;
     QTest::newRow("error") << encode(makeError(ErrorCode::IdTaken, u"taken"_s, u"join"_s)) << u"error"_s;
 }
 
@@ -208,7 +218,9 @@ void TestProtocol::errorCodeNames()
 {
     const QStringList contract { u"bad_json"_s,  u"bad_message"_s, u"unknown_type"_s,     u"not_joined"_s,
                                  u"already_joined"_s, u"invalid_id"_s, u"id_taken"_s, u"auth_failed"_s,
-                                 u"peer_unavailable"_s, u"too_large"_s, u"rate_limited"_s, u"hub_full"_s, u"banned"_s };
+                                 u"peer_unavailable"_s, u"too_large"_s, u"rate_limited"_s, u"hub_full"_s, u"banned"_s,
+                                 // additions for direct links
+                                 u"connect_declined"_s, u"unknown_link"_s };
     QStringList names;
     for (ErrorCode c : allErrorCodes()) {
         names.append(errorCodeName(c));

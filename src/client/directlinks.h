@@ -1,0 +1,107 @@
+#pragma once
+
+#include <QHash>
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+
+class QTimer;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace PeerLink {
+
+/// A peer's direct links to other peers: a WebSocket listener for links others dial, dialing the candidates of a
+/// peer, and the mutual authentication of every link with the one-time secret of its introduction before any
+/// message passes. Frames after authentication are handed to the owner (PeerClient) by peer id.
+///
+/// Authentication (nonces are fresh random hex, proofs are HMAC-SHA256 with the introduction's secret):
+///   dialer   -> listener  {"type":"link_hello","from":A,"link":L,"nonce":nA}
+///   listener -> dialer    {"type":"link_welcome","from":B,"nonce":nB,"proof":HMAC(s, "listener|L|nA")}
+///   dialer   -> listener  {"type":"link_proof","proof":HMAC(s, "dialer|L|nB")}
+/// Each side checks the other's proof; the secret itself never crosses the link, and a link id is used once.
+class DirectLinks : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DirectLinks(QObject *parent = nullptr);
+    ~DirectLinks() override;
+
+    void setSelfId(const QString &id) { m_selfId = id; }
+    /// Largest frame accepted on a link, in bytes.
+    void setMaxFrameBytes(qint64 bytes) { m_maxFrameBytes = bytes; }
+    /// How long a dial (all candidates) or an unauthenticated connection may take.
+    void setTimeout(int ms) { m_timeoutMs = ms; }
+
+    /// Starts the listener; returns false with errorString() set.
+    bool listen(const QHostAddress &address, quint16 port);
+    void stopListening();
+    bool isListening() const;
+    QString errorString() const { return m_errorString; }
+    /// Where others can dial this listener: "ip:port" for every usable address (all interfaces' when bound to any).
+    QStringList endpoints() const;
+
+    /// Accept one authenticated dial from @p peer for introduction @p link (until @p link is used or times out).
+    void expect(const QString &peer, const QString &link, const QString &secret);
+    /// Dial @p peer at @p candidates, all at once; the first to authenticate wins. Ends in linkUp or dialFailed.
+    void dial(const QString &peer, const QString &link, const QString &secret, const QStringList &candidates);
+
+    bool hasLink(const QString &peer) const { return m_links.contains(peer); }
+    /// Sends a frame over the authenticated link to @p peer; false if there is none.
+    bool send(const QString &peer, const QByteArray &frame);
+    /// Closes the link to @p peer (and any attempt for it).
+    void drop(const QString &peer, const QString &reason);
+    void dropAll(const QString &reason);
+
+Q_SIGNALS:
+    void linkUp(const QString &peer);
+    void linkDown(const QString &peer, const QString &reason);
+    void dialFailed(const QString &peer, const QString &reason);
+    void frameReceived(const QString &peer, const QJsonObject &frame);
+
+private:
+    enum class Role { Dialer, Listener };
+    enum class Stage { Connecting, AwaitWelcome, AwaitHello, AwaitLink, AwaitProof, Up };
+    struct Conn
+    {
+        Role role;
+        Stage stage;
+        QString peer;
+        QString link;
+        QString secret;
+        QString myNonce;
+        QString theirNonce;
+        QTimer *timer = nullptr;
+    };
+
+    void onNewConnection();
+    void adopt(QWebSocket *socket, const Conn &conn);
+    void onText(QWebSocket *socket, const QString &text);
+    void onClosed(QWebSocket *socket);
+    void handshake(QWebSocket *socket, Conn &conn, const QJsonObject &frame);
+    void answerHello(QWebSocket *socket, Conn &conn);
+    void authenticated(QWebSocket *socket, Conn &conn);
+    void fail(QWebSocket *socket, const QString &reason);
+    void finishDialIfLost(const QString &peer, const QString &reason);
+    static QString proof(const QString &secret, const QString &role, const QString &link, const QString &nonce);
+
+    struct Expected
+    {
+        QString peer;
+        QString secret;
+        qint64 expiresMs;
+    };
+
+    QString m_selfId;
+    QWebSocketServer *m_server = nullptr;
+    QString m_errorString;
+    QHash<QWebSocket *, Conn> m_conns;
+    QHash<QString, QWebSocket *> m_links; // authenticated, by peer
+    QHash<QString, Expected> m_expected; // by link id
+    QHash<QString, int> m_dialsInFlight; // sockets still trying, by peer
+    qint64 m_maxFrameBytes = 1024 * 1024;
+    int m_timeoutMs = 5000;
+};
+
+} // namespace PeerLink
