@@ -346,6 +346,18 @@
             <source>Reconnecting to %1 (attempt %2)… Lost the connection: %3</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 — direct link</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — connecting directly…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — through the hub</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -728,6 +740,14 @@
         </message>
         <message>
             <source>%1 (id %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> · direct</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> · connecting…</source>
             <translation type="unfinished" />
         </message>
     </context>

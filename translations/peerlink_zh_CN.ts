@@ -346,6 +346,18 @@
             <source>Reconnecting to %1 (attempt %2)… Lost the connection: %3</source>
             <translation>正在重新连接 %1（第 %2 次尝试）… 连接丢失原因：%3</translation>
         </message>
+        <message>
+            <source>%1 — direct link</source>
+            <translation>%1 — 直接连接</translation>
+        </message>
+        <message>
+            <source>%1 — connecting directly…</source>
+            <translation>%1 — 正在建立直接连接…</translation>
+        </message>
+        <message>
+            <source>%1 — through the hub</source>
+            <translation>%1 — 经由枢纽</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -725,6 +737,14 @@
         <message>
             <source>%1 (id %2)</source>
             <translation>%1（ID %2）</translation>
+        </message>
+        <message>
+            <source> · direct</source>
+            <translation> · 直连</translation>
+        </message>
+        <message>
+            <source> · connecting…</source>
+            <translation> · 连接中…</translation>
         </message>
     </context>
     <context>

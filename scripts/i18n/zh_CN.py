@@ -168,5 +168,10 @@ ZH = {
     'not accepting direct connections': '不接受直接连接',
     '%1 left the hub': '%1 离开了枢纽',
     'left the hub': '已离开枢纽',
+    '%1 — direct link': '%1 — 直接连接',
+    '%1 — connecting directly…': '%1 — 正在建立直接连接…',
+    '%1 — through the hub': '%1 — 经由枢纽',
+    ' · direct': ' · 直连',
+    ' · connecting…': ' · 连接中…',
     'Reconnecting to %1 (attempt %2)… Lost the connection: %3': '正在重新连接 %1（第 %2 次尝试）… 连接丢失原因：%3',
 }

@@ -37,6 +37,10 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
         if (auto *c = m_conversations.value(key))
             c->setState(mid, ConversationModel::State::Delivered);
     });
+    connect(client, &PeerClient::pathChanged, this, [this](const QString &peer, PeerClient::Path path) {
+        m_peers.setPath(peer, path);
+        Q_EMIT pathChanged(peer);
+    });
     connect(client, &PeerClient::connectRequested, this,
             [this](const QString &from) { Q_EMIT connectRequestReceived(from, nameOf(from)); });
     updateStatus();
@@ -55,7 +59,16 @@ QString ChatController::conversationTitle(const QString &key) const
     if (key.isEmpty())
         return tr("Everyone");
     const QString name = nameOf(key);
-    return name == key ? key : tr("%1 (%2)").arg(name, key);
+    const QString who = name == key ? key : tr("%1 (%2)").arg(name, key);
+    switch (m_client->pathTo(key)) {
+    case PeerClient::Path::Direct:
+        return tr("%1 — direct link").arg(who);
+    case PeerClient::Path::Connecting:
+        return tr("%1 — connecting directly…").arg(who);
+    case PeerClient::Path::Relayed:
+        break;
+    }
+    return m_peers.isOnline(key) ? tr("%1 — through the hub").arg(who) : who;
 }
 
 void ChatController::setActiveConversation(const QString &key)

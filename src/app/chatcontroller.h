@@ -57,6 +57,8 @@ Q_SIGNALS:
     /// A message arrived that the user has not seen: show a desktop notification.
     void notificationRequested(const QString &title, const QString &body);
     void connectRequestReceived(const QString &from, const QString &name);
+    /// The way messages to @p peer travel changed (the conversation title says it).
+    void pathChanged(const QString &peer);
     /// Joining failed (id taken, wrong password, hub unreachable...), in words a user understands.
     void joinFailed(const QString &text);
     /// Something else went wrong, in words a user understands.

@@ -71,6 +71,10 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(controller, &ChatController::joinFailed, this, [this](const QString &text) { openConnectDialog(text); });
     connect(controller, &ChatController::connectRequestReceived, this, &MainWindow::showConnectRequest);
+    connect(controller, &ChatController::pathChanged, this, [this](const QString &peer) {
+        if (peer == m_controller->activeConversation())
+            m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
+    });
     connect(controller->client(), &PeerClient::stateChanged, this, &MainWindow::updateActions);
     connect(controller, &ChatController::notificationRequested, this, [this](const QString &title, const QString &body) {
         if (!m_settings->notificationsEnabled())

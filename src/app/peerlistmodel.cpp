@@ -32,6 +32,10 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
             text += tr(" (hosting)");
         if (!everyone && !r.online)
             text += tr(" (offline)");
+        else if (r.path == PeerClient::Path::Direct)
+            text += tr(" · direct");
+        else if (r.path == PeerClient::Path::Connecting)
+            text += tr(" · connecting…");
         if (r.unread > 0)
             text += u"  [%1]"_s.arg(r.unread);
         return text;
@@ -63,6 +67,8 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
         return r.unread;
     case EveryoneRole:
         return everyone;
+    case PathRole:
+        return QVariant::fromValue(r.path);
     default:
         return QVariant();
     }
@@ -77,6 +83,7 @@ QHash<int, QByteArray> PeerListModel::roleNames() const
     names.insert(HostRole, "host");
     names.insert(UnreadRole, "unread");
     names.insert(EveryoneRole, "everyone");
+    names.insert(PathRole, "path");
     return names;
 }
 
@@ -129,6 +136,7 @@ void PeerListModel::peerOffline(const QString &id, bool keep)
     if (keep) {
         m_rows[row].online = false;
         m_rows[row].host = false;
+        m_rows[row].path = PeerClient::Path::Relayed;
         changed(row);
     } else {
         beginRemoveRows(QModelIndex(), row, row);
@@ -149,6 +157,15 @@ void PeerListModel::setUnread(const QString &id, int count)
     if (row < 0 || m_rows.at(row).unread == count)
         return;
     m_rows[row].unread = count;
+    changed(row);
+}
+
+void PeerListModel::setPath(const QString &id, PeerClient::Path path)
+{
+    const int row = rowOf(id);
+    if (row <= 0 || m_rows.at(row).path == path)
+        return;
+    m_rows[row].path = path;
     changed(row);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "client/peerclient.h"
+
 #include <QAbstractListModel>
 #include <QList>
 #include <QString>
@@ -19,6 +21,7 @@ public:
         HostRole,
         UnreadRole,
         EveryoneRole,
+        PathRole, ///< PeerClient::Path: how messages to this peer travel
     };
 
     explicit PeerListModel(QObject *parent = nullptr);
@@ -39,6 +42,7 @@ public:
     /// Everyone offline (we disconnected); peers without a conversation are dropped.
     void allOffline(const QList<QString> &keep);
     void setUnread(const QString &id, int count);
+    void setPath(const QString &id, PeerClient::Path path);
 
 private:
     struct Row
@@ -48,6 +52,7 @@ private:
         bool online = false;
         bool host = false;
         int unread = 0;
+        PeerClient::Path path = PeerClient::Path::Relayed;
     };
     void changed(int row);
 

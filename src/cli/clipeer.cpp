@@ -46,6 +46,15 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     connect(client, &PeerClient::peerDisconnected, this, [this](const QString &id) {
         m_printer.print(u"peer_disconnect"_s, { { u"id"_s, id } }, tr("* %1 left").arg(id));
     });
+    connect(client, &PeerClient::pathChanged, this, [this](const QString &peer, PeerClient::Path path) {
+        const QString name = path == PeerClient::Path::Direct ? u"direct"_s
+            : path == PeerClient::Path::Connecting            ? u"connecting"_s
+                                                              : u"relayed"_s;
+        const QString words = path == PeerClient::Path::Direct ? tr("* %1: direct link").arg(peer)
+            : path == PeerClient::Path::Connecting            ? tr("* %1: connecting directly…").arg(peer)
+                                                              : tr("* %1: through the hub").arg(peer);
+        m_printer.print(u"path"_s, { { u"peer"_s, peer }, { u"path"_s, name } }, words);
+    });
     connect(client, &PeerClient::connectRequested, this, [this](const QString &from) {
         m_printer.print(u"connect_to_peer"_s, { { u"from"_s, from } }, tr("* %1 asks to connect to you").arg(from));
     });

@@ -5,6 +5,7 @@
 #include "core/signalwatcher.h"
 
 #include <QCommandLineParser>
+#include <QHostAddress>
 #include <QCoreApplication>
 #include <QTimer>
 
@@ -27,7 +28,7 @@ int main(int argc, char *argv[])
         tr("PeerLink headless peer. Reads commands from standard input, one a line:\n"
            "  TEXT              send TEXT to every peer\n"
            "  /to PEER TEXT     send TEXT to PEER only\n"
-           "  /connect PEER     ask to connect to PEER\n"
+           "  /connect PEER     make a direct link to PEER (the hub relays until it is up)\n"
            "  /peers            list the joined peers\n"
            "  /quit             leave (so does the end of input)"));
     parser.addHelpOption();
@@ -41,6 +42,9 @@ int main(int argc, char *argv[])
         { u"send"_s, tr("Send TEXT once, wait for the hub's ack and exit."), u"TEXT"_s },
         { u"to"_s, tr("With --send: send to this peer only."), u"PEER"_s },
         { u"timeout"_s, tr("With --send: give up after this many seconds (default 10)."), u"S"_s, u"10"_s },
+        { u"listen"_s, tr("Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port)."),
+          u"ADDR:PORT"_s, u"0.0.0.0:0"_s },
+        { u"no-listen"_s, tr("Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
     });
     parser.process(app);
 
@@ -64,6 +68,20 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    const QString listen = parser.value(u"listen"_s);
+    const qsizetype colon = listen.lastIndexOf(u':');
+    QString listenHost = listen.left(colon);
+    if (listenHost.startsWith(u'[') && listenHost.endsWith(u']'))
+        listenHost = listenHost.mid(1, listenHost.size() - 2);
+    const QHostAddress listenAddress(listenHost);
+    bool portOk = false;
+    const int listenPort = listen.mid(colon + 1).toInt(&portOk);
+    if (colon <= 0 || listenAddress.isNull() || !portOk || listenPort < 0 || listenPort > 65535) {
+        err << tr("peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got \"%1\")").arg(listen)
+            << Qt::endl;
+        return 2;
+    }
+
     CliPeer::Options options;
     options.json = parser.isSet(u"json"_s);
     options.oneShot = parser.isSet(u"send"_s);
@@ -71,6 +89,7 @@ int main(int argc, char *argv[])
     options.sendTo = parser.value(u"to"_s);
 
     PeerClient client;
+    client.setDirectListening(!parser.isSet(u"no-listen"_s) && !options.oneShot, listenAddress, quint16(listenPort));
     CliPeer peer(&client, options, out, err);
     int exitCode = 0;
     QObject::connect(&peer, &CliPeer::finished, &app, [&exitCode](int code) {

@@ -70,6 +70,10 @@ int main(int argc, char *argv[])
     signalWatcher.watch(SIGTERM);
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &app, [&hub, &out](int signum) {
         out << QCoreApplication::translate("main", "shutting down (signal %1)").arg(signum) << Qt::endl;
+        out << QCoreApplication::translate("main", "stats: %1 messages routed, %2 deliveries")
+                   .arg(hub.routedMessageCount())
+                   .arg(hub.deliveryCount())
+            << Qt::endl;
         QObject::connect(&hub, &Hub::closed, qApp, &QCoreApplication::quit);
         QTimer::singleShot(3000, qApp, &QCoreApplication::quit);
         hub.close();

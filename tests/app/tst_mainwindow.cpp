@@ -258,9 +258,13 @@ void TestMainWindow::connectRequestCanBeAccepted()
     QTest::mouseClick(child<QPushButton>("acceptButton"), Qt::LeftButton);
     QVERIFY(!bar->isVisible());
     QCOMPARE(m_controller->activeConversation(), u"carol"_s);
-    // Accepting makes a direct link.
+    // Accepting makes a direct link, which the peer list and the conversation title show.
     QTRY_COMPARE(carol->pathTo(u"me"_s), PeerClient::Path::Direct);
     QTRY_COMPARE(m_client->pathTo(u"carol"_s), PeerClient::Path::Direct);
+    const QModelIndex row = m_controller->peerModel()->indexOf(u"carol"_s);
+    QCOMPARE(row.data(PeerListModel::PathRole).value<PeerClient::Path>(), PeerClient::Path::Direct);
+    QVERIFY(row.data(Qt::DisplayRole).toString().contains(u"direct"_s));
+    QTRY_VERIFY(child<QLabel>("conversationTitle")->text().contains(u"direct link"_s));
 
     // Declining tells the asker, whose messages keep going through the hub.
     auto dave = joinedPeer(m_hub->serverUrl(), u"dave"_s);

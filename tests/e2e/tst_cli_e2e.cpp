@@ -104,6 +104,12 @@ private:
 const QString kHub = QStringLiteral(PEERLINK_HUB_BIN);
 const QString kCli = QStringLiteral(PEERLINK_CLI_BIN);
 
+/// peerlink-cli arguments, with its direct-link listener on loopback only (its default is every interface).
+QStringList cli(QStringList args)
+{
+    return args << u"--listen"_s << u"127.0.0.1:0"_s;
+}
+
 } // namespace
 
 class TestCliEndToEnd : public QObject
@@ -117,6 +123,7 @@ private Q_SLOTS:
     void hubShutdownOnSigterm();
     void portInUseIsAnError();
     void configFileWithOverrides();
+    void directLinkBetweenTwoCliPeers();
     void badArgumentsAreErrors_data();
     void badArgumentsAreErrors();
 
@@ -142,12 +149,12 @@ void TestCliEndToEnd::cleanup()
 
 void TestCliEndToEnd::tutorialScenario()
 {
-    Proc node1(kCli, { u"--hub"_s, m_url, u"--id"_s, u"node1"_s, u"--json"_s });
+    Proc node1(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"node1"_s, u"--json"_s }));
     QVERIFY(node1.started());
     const QJsonObject w1 = node1.waitForEvent(u"welcome"_s);
     QCOMPARE(w1.value("hub"_L1).toString(), u"E2E hub"_s);
 
-    Proc node2(kCli, { u"--hub"_s, m_url, u"--id"_s, u"node2"_s, u"--name"_s, u"节点二"_s, u"--json"_s });
+    Proc node2(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"node2"_s, u"--name"_s, u"节点二"_s, u"--json"_s }));
     QVERIFY(node2.started());
     QCOMPARE(node2.waitForEvent(u"welcome"_s).value("peers"_L1).toArray().size(), 1);
     QCOMPARE(node1.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"node2"_s } }).value("name"_L1).toString(),
@@ -180,23 +187,23 @@ void TestCliEndToEnd::tutorialScenario()
 
 void TestCliEndToEnd::oneShotSend()
 {
-    Proc listener(kCli, { u"--hub"_s, m_url, u"--id"_s, u"listener"_s, u"--json"_s });
+    Proc listener(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"listener"_s, u"--json"_s }));
     QVERIFY(listener.started());
     QVERIFY(!listener.waitForEvent(u"welcome"_s).isEmpty());
 
-    Proc ok(kCli, { u"--hub"_s, m_url, u"--id"_s, u"once"_s, u"--send"_s, u"just once"_s, u"--to"_s, u"listener"_s });
+    Proc ok(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"once"_s, u"--send"_s, u"just once"_s, u"--to"_s, u"listener"_s }));
     QVERIFY(ok.started());
     QCOMPARE(ok.waitForExit(), 0);
     QCOMPARE(listener.waitForEvent(u"message"_s, { { u"from"_s, u"once"_s } }).value("text"_L1).toString(),
              u"just once"_s);
 
-    Proc fail(kCli, { u"--hub"_s, m_url, u"--id"_s, u"once"_s, u"--send"_s, u"lost"_s, u"--to"_s, u"ghost"_s });
+    Proc fail(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"once"_s, u"--send"_s, u"lost"_s, u"--to"_s, u"ghost"_s }));
     QVERIFY(fail.started());
     QCOMPARE(fail.waitForExit(), 1);
     QVERIFY(QString::fromUtf8(fail.process().readAllStandardError()).contains(u"peer_unavailable"_s));
 
     // Joining with an id in use fails the same way, with the reason on stderr.
-    Proc taken(kCli, { u"--hub"_s, m_url, u"--id"_s, u"listener"_s, u"--send"_s, u"x"_s });
+    Proc taken(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"listener"_s, u"--send"_s, u"x"_s }));
     QVERIFY(taken.started());
     QCOMPARE(taken.waitForExit(), 1);
     QVERIFY(QString::fromUtf8(taken.process().readAllStandardError()).contains(u"id_taken"_s));
@@ -204,7 +211,7 @@ void TestCliEndToEnd::oneShotSend()
 
 void TestCliEndToEnd::hubShutdownOnSigterm()
 {
-    Proc peer(kCli, { u"--hub"_s, m_url, u"--id"_s, u"stayer"_s, u"--json"_s });
+    Proc peer(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"stayer"_s, u"--json"_s }));
     QVERIFY(peer.started());
     QVERIFY(!peer.waitForEvent(u"welcome"_s).isEmpty());
     m_hub->process().terminate(); // SIGTERM
@@ -238,7 +245,7 @@ void TestCliEndToEnd::configFileWithOverrides()
     const QString line = hub.waitForLine(QRegularExpression(u"listening on ws://"_s));
     QVERIFY2(line.contains(u"From the command line"_s), qPrintable(line));
     const QString url = QRegularExpression(u"ws://\\S+"_s).match(line).captured(0);
-    Proc wrong(kCli, { u"--hub"_s, url, u"--id"_s, u"x"_s, u"--send"_s, u"hi"_s, u"--password"_s, u"nope"_s });
+    Proc wrong(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"x"_s, u"--send"_s, u"hi"_s, u"--password"_s, u"nope"_s }));
     QVERIFY(wrong.started());
     QCOMPARE(wrong.waitForExit(), 1);
     QVERIFY(QString::fromUtf8(wrong.process().readAllStandardError()).contains(u"auth_failed"_s));
@@ -252,6 +259,30 @@ void TestCliEndToEnd::configFileWithOverrides()
     QCOMPARE(bad.waitForExit(), 2);
     const QString err = QString::fromUtf8(bad.process().readAllStandardError());
     QVERIFY2(err.contains(path + u":2:"_s) && err.contains(u"max-peers"_s), qPrintable(err));
+}
+
+void TestCliEndToEnd::directLinkBetweenTwoCliPeers()
+{
+    Proc node2(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"node2"_s, u"--json"_s }));
+    Proc node1(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"node1"_s, u"--json"_s }));
+    QVERIFY(node2.started() && node1.started());
+    QVERIFY(!node2.waitForEvent(u"welcome"_s).isEmpty());
+    QVERIFY(!node1.waitForEvent(u"welcome"_s).isEmpty());
+    QVERIFY(!node1.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"node2"_s } }).isEmpty()
+            || !node2.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"node1"_s } }).isEmpty());
+    node1.write(u"/connect node2\n"_s);
+    QVERIFY(!node1.waitForEvent(u"path"_s, { { u"peer"_s, u"node2"_s }, { u"path"_s, u"direct"_s } }).isEmpty());
+    QVERIFY(!node2.waitForEvent(u"path"_s, { { u"peer"_s, u"node1"_s }, { u"path"_s, u"direct"_s } }).isEmpty());
+    node1.write(u"/to node2 one\n/to node2 two\n/to node2 three\n"_s);
+    QVERIFY(!node2.waitForEvent(u"message"_s, { { u"text"_s, u"three"_s } }).isEmpty());
+    QVERIFY(!node2.waitForEvent(u"message"_s, { { u"text"_s, u"one"_s }, { u"from"_s, u"node1"_s } }).isEmpty());
+    node2.write(u"/to node1 back\n"_s);
+    QVERIFY(!node1.waitForEvent(u"message"_s, { { u"text"_s, u"back"_s }, { u"from"_s, u"node2"_s } }).isEmpty());
+    // The hub routed none of it: its count at shutdown says so.
+    m_hub->process().terminate();
+    QCOMPARE(m_hub->waitForExit(), 0);
+    const QString stats = m_hub->waitForLine(QRegularExpression(u"^stats:"_s));
+    QVERIFY2(stats.startsWith(u"stats: 0 messages routed"_s), qPrintable(stats));
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors_data()
@@ -268,6 +299,10 @@ void TestCliEndToEnd::badArgumentsAreErrors_data()
     QTest::newRow("cli bad url") << false << QStringList { u"--hub"_s, u"http://x"_s, u"--id"_s, u"a"_s } << u"--hub"_s;
     QTest::newRow("cli bad id") << false << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a b"_s }
                                 << u"id"_s;
+    QTest::newRow("cli bad listen") << false
+                                    << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a"_s, u"--listen"_s,
+                                                     u"everywhere"_s }
+                                    << u"--listen"_s;
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors()

@@ -76,7 +76,7 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || { cat "$work/hub.log"; fail "the packaged hub did not start"; }
 mkfifo "$work/in"
-"$root/usr/bin/peerlink-cli" --hub "$url" --id listener --json <"$work/in" >"$work/listener.log" 2>&1 &
+"$root/usr/bin/peerlink-cli" --hub "$url" --id listener --json --listen 127.0.0.1:0 <"$work/in" >"$work/listener.log" 2>&1 &
 pids+=($!)
 exec 7>"$work/in"
 for _ in $(seq 100); do grep -q '"event":"welcome"' "$work/listener.log" && break; sleep 0.1; done
