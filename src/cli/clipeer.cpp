@@ -74,18 +74,9 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
 
 void CliPeer::onJoined(const QString &id, const QString &hubName)
 {
-    QJsonArray peers;
-    QStringList ids;
-    for (const PeerInfo &p : m_client->peers()) {
-        QJsonObject po { { u"id"_s, p.id } };
-        if (!p.name.isEmpty())
-            po.insert("name"_L1, p.name);
-        peers.append(po);
-        ids.append(p.id);
-    }
+    const auto [peers, names] = peerList();
     m_printer.print(u"welcome"_s, { { u"id"_s, id }, { u"hub"_s, hubName }, { u"peers"_s, peers } },
-                    tr("* joined \"%1\" as %2; peers: %3")
-                        .arg(hubName, id, ids.isEmpty() ? tr("none") : ids.join(u", "_s)));
+                    tr("* joined \"%1\" as %2; peers: %3").arg(hubName, id, names));
 
     if (m_options.oneShot) {
         m_oneShotMid = m_client->sendMessage(m_options.sendTo, m_options.sendText);
@@ -197,7 +188,7 @@ void CliPeer::execute(const QString &line)
     }
 }
 
-void CliPeer::printPeers()
+std::pair<QJsonArray, QString> CliPeer::peerList() const
 {
     QJsonArray peers;
     QStringList lines;
@@ -205,11 +196,18 @@ void CliPeer::printPeers()
         QJsonObject po { { u"id"_s, p.id } };
         if (!p.name.isEmpty())
             po.insert("name"_L1, p.name);
+        if (p.host)
+            po.insert("host"_L1, true);
         peers.append(po);
         lines.append(p.name.isEmpty() ? p.id : u"%1 (%2)"_s.arg(p.id, p.name));
     }
-    m_printer.print(u"peers"_s, { { u"peers"_s, peers } },
-                    tr("* peers: %1").arg(lines.isEmpty() ? tr("none") : lines.join(u", "_s)));
+    return { peers, lines.isEmpty() ? tr("none") : lines.join(u", "_s) };
+}
+
+void CliPeer::printPeers()
+{
+    const auto [peers, names] = peerList();
+    m_printer.print(u"peers"_s, { { u"peers"_s, peers } }, tr("* peers: %1").arg(names));
 }
 
 void CliPeer::endOfInput()

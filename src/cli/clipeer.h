@@ -2,6 +2,7 @@
 
 #include "client/peerclient.h"
 
+#include <QJsonArray>
 #include <QObject>
 #include <QSet>
 #include <QStringList>
@@ -60,6 +61,8 @@ private:
     void onAcked(const QString &mid);
     void execute(const QString &line);
     void printPeers();
+    /// The joined peers as JSON and as readable text.
+    std::pair<QJsonArray, QString> peerList() const;
     /// Remembers a sent message until the hub acks or refuses it.
     void track(const QString &mid);
     void settle(const QString &mid);
