@@ -415,11 +415,11 @@ void PeerClient::requestIntroduction(const QString &peer)
 {
     send(encode(ConnectRequest { peer, QJsonObject(), m_links->endpoints() }));
     setPath(peer, Path::Connecting);
+    // No answer in time: the hub relays. No retry: the other side has not accepted (its user may not have decided),
+    // and asking again and again would nag it; retries follow only failed dials and dropped links.
     armTimer(peer, m_answerTimeoutMs, [this, peer] {
-        if (pathTo(peer) == Path::Connecting) {
+        if (pathTo(peer) == Path::Connecting)
             setPath(peer, Path::Relayed);
-            scheduleDirectRetry(peer);
-        }
     });
 }
 
