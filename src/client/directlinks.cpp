@@ -53,7 +53,38 @@ bool sameProof(const QString &a, const QString &b)
 
 DirectLinks::DirectLinks(QObject *parent)
     : QObject(parent)
+    , m_keepalive(new QTimer(this))
 {
+    connect(m_keepalive, &QTimer::timeout, this, &DirectLinks::onKeepalive);
+    m_keepalive->start(m_keepaliveIntervalMs);
+}
+
+void DirectLinks::setKeepalive(int intervalMs, int timeoutMs)
+{
+    m_keepaliveIntervalMs = std::max(10, intervalMs);
+    m_keepaliveTimeoutMs = std::max(10, timeoutMs);
+    m_keepalive->start(m_keepaliveIntervalMs);
+}
+
+void DirectLinks::onKeepalive()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const auto sockets = m_conns.keys();
+    for (QWebSocket *s : sockets) {
+        const Conn c = m_conns.value(s);
+        if (c.stage != Stage::Up)
+            continue;
+        if (now - c.lastSeenMs > m_keepaliveIntervalMs + m_keepaliveTimeoutMs)
+            fail(s, tr("no answer to keepalives"));
+        else
+            s->ping();
+    }
+}
+
+int DirectLinks::pendingListenerConnections() const
+{
+    return int(std::count_if(m_conns.cbegin(), m_conns.cend(),
+                             [](const Conn &c) { return c.role == Role::Listener && c.stage != Stage::Up; }));
 }
 
 DirectLinks::~DirectLinks()
@@ -121,7 +152,15 @@ QStringList DirectLinks::endpoints() const
 
 void DirectLinks::expect(const QString &peer, const QString &link, const QString &secret)
 {
-    m_expected.insert(link, Expected { peer, secret, QDateTime::currentMSecsSinceEpoch() + 60000 });
+    // Bounded: expired introductions go, a peer has one at a time, and at most MaxExpected are kept.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_expected.removeIf([now, &peer](const auto &it) { return it.value().expiresMs < now || it.value().peer == peer; });
+    while (m_expected.size() >= MaxExpected) {
+        auto oldest = std::min_element(m_expected.begin(), m_expected.end(),
+                                       [](const Expected &a, const Expected &b) { return a.expiresMs < b.expiresMs; });
+        m_expected.erase(oldest);
+    }
+    m_expected.insert(link, Expected { peer, secret, now + 60000 });
     // A dial may have come before we learnt of the link (the other side can be quicker than the hub).
     for (auto it = m_conns.begin(); it != m_conns.end(); ++it) {
         if (it->role == Role::Listener && it->stage == Stage::AwaitLink && it->link == link) {
@@ -141,6 +180,9 @@ void DirectLinks::dial(const QString &peer, const QString &link, const QString &
         if (!url.isValid())
             continue;
         auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+        // Counted before open(): a connect that fails at once reports inside open().
+        ++m_dialsInFlight[peer];
+        ++started;
         adopt(socket, Conn { Role::Dialer, Stage::Connecting, peer, link, secret, nonce(), QString() });
         connect(socket, &QWebSocket::connected, this, [this, socket] {
             auto it = m_conns.find(socket);
@@ -153,9 +195,7 @@ void DirectLinks::dial(const QString &peer, const QString &link, const QString &
                                                                 { u"nonce"_s, it->myNonce } })));
         });
         socket->open(url);
-        ++started;
     }
-    m_dialsInFlight[peer] += started;
     if (started == 0) {
         m_dialsInFlight.remove(peer);
         Q_EMIT dialFailed(peer, tr("%1 gave no address to dial").arg(peer));
@@ -167,14 +207,20 @@ void DirectLinks::onNewConnection()
     while (m_server && m_server->hasPendingConnections()) {
         QWebSocket *socket = m_server->nextPendingConnection();
         socket->setParent(this);
+        if (pendingListenerConnections() >= MaxPendingConnections) {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many unauthenticated connections"_s);
+            socket->deleteLater();
+            continue;
+        }
         adopt(socket, Conn { Role::Listener, Stage::AwaitHello, QString(), QString(), QString(), nonce(), QString() });
     }
 }
 
 void DirectLinks::adopt(QWebSocket *socket, const Conn &conn)
 {
-    socket->setMaxAllowedIncomingFrameSize(quint64(m_maxFrameBytes));
-    socket->setMaxAllowedIncomingMessageSize(quint64(m_maxFrameBytes));
+    // Small frames until the other side has proved who it is; the full size after.
+    socket->setMaxAllowedIncomingFrameSize(quint64(MaxHandshakeFrameBytes));
+    socket->setMaxAllowedIncomingMessageSize(quint64(MaxHandshakeFrameBytes));
     Conn c = conn;
     c.timer = new QTimer(socket);
     c.timer->setSingleShot(true);
@@ -185,6 +231,11 @@ void DirectLinks::adopt(QWebSocket *socket, const Conn &conn)
     connect(socket, &QWebSocket::binaryMessageReceived, this,
             [this, socket] { fail(socket, tr("binary frames are not part of the link protocol")); });
     connect(socket, &QWebSocket::disconnected, this, [this, socket] { onClosed(socket); });
+    connect(socket, &QWebSocket::pong, this, [this, socket] {
+        auto it = m_conns.find(socket);
+        if (it != m_conns.end())
+            it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    });
 }
 
 void DirectLinks::onText(QWebSocket *socket, const QString &text)
@@ -201,6 +252,7 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
         return;
     }
     if (it->stage == Stage::Up) {
+        it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
         Q_EMIT frameReceived(it->peer, frame);
         return;
     }
@@ -214,7 +266,8 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const QJsonObject &f
         conn.peer = frame.value("from"_L1).toString();
         conn.link = frame.value("link"_L1).toString();
         conn.theirNonce = frame.value("nonce"_L1).toString();
-        if (!Rules::isValidId(conn.peer) || !Rules::isValidToken(conn.link) || !Rules::isValidToken(conn.theirNonce)) {
+        if (!Rules::isValidId(conn.peer) || !Rules::isValidToken(conn.link) || conn.theirNonce.size() != 32
+            || !Rules::isValidToken(conn.theirNonce)) {
             fail(socket, tr("a malformed hello"));
             return;
         }
@@ -226,7 +279,8 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const QJsonObject &f
     }
     if (conn.role == Role::Dialer && conn.stage == Stage::AwaitWelcome && type == u"link_welcome") {
         conn.theirNonce = frame.value("nonce"_L1).toString();
-        if (frame.value("from"_L1).toString() != conn.peer || !Rules::isValidToken(conn.theirNonce)
+        if (frame.value("from"_L1).toString() != conn.peer || conn.theirNonce.size() != 32
+            || !Rules::isValidToken(conn.theirNonce)
             || !sameProof(frame.value("proof"_L1).toString(), proof(conn.secret, u"listener"_s, conn.link, conn.myNonce))) {
             fail(socket, tr("the other side could not prove it is %1").arg(conn.peer));
             return;
@@ -270,6 +324,9 @@ void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
     conn.stage = Stage::Up;
     conn.timer->stop();
     conn.secret.clear();
+    conn.lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    socket->setMaxAllowedIncomingFrameSize(quint64(m_maxFrameBytes));
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_maxFrameBytes));
     socket->setObjectName(u"link:"_s + conn.peer);
     const QString peer = conn.peer;
     // Other attempts for this peer lose; an older link is replaced.
@@ -282,9 +339,13 @@ void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
         }
     }
     if (QWebSocket *old = m_links.value(peer)) {
+        // Tell the owner the old link is gone, so that what it did not confirm is sent again.
         m_conns.remove(old);
+        m_links.remove(peer);
+        old->disconnect(this);
         old->close(QWebSocketProtocol::CloseCodeNormal, u"replaced"_s);
         old->deleteLater();
+        Q_EMIT linkDown(peer, tr("replaced by a new link"));
     }
     m_dialsInFlight.remove(peer);
     m_links.insert(peer, socket);

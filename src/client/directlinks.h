@@ -33,6 +33,15 @@ public:
     void setMaxFrameBytes(qint64 bytes) { m_maxFrameBytes = bytes; }
     /// How long a dial (all candidates) or an unauthenticated connection may take.
     void setTimeout(int ms) { m_timeoutMs = ms; }
+    /// Keepalive on authenticated links: a ping every interval; a link silent for interval + timeout is dropped,
+    /// so a half-open link (a NAT that forgot it, a laptop that slept) falls back to the hub in seconds.
+    void setKeepalive(int intervalMs, int timeoutMs);
+
+    /// Unauthenticated connections a listener holds at most; frames before authentication are at most 4 KiB.
+    static constexpr int MaxPendingConnections = 32;
+    static constexpr qint64 MaxHandshakeFrameBytes = 4096;
+    /// Introductions remembered at most (the oldest go first); each expires after a minute anyway.
+    static constexpr int MaxExpected = 64;
 
     /// Starts the listener; returns false with errorString() set.
     bool listen(const QHostAddress &address, quint16 port);
@@ -73,6 +82,7 @@ private:
         QString myNonce;
         QString theirNonce;
         QTimer *timer = nullptr;
+        qint64 lastSeenMs = 0;
     };
 
     void onNewConnection();
@@ -84,6 +94,8 @@ private:
     void authenticated(QWebSocket *socket, Conn &conn);
     void fail(QWebSocket *socket, const QString &reason);
     void finishDialIfLost(const QString &peer, const QString &reason);
+    void onKeepalive();
+    int pendingListenerConnections() const;
     static QString proof(const QString &secret, const QString &role, const QString &link, const QString &nonce);
 
     struct Expected
@@ -102,6 +114,9 @@ private:
     QHash<QString, int> m_dialsInFlight; // sockets still trying, by peer
     qint64 m_maxFrameBytes = 1024 * 1024;
     int m_timeoutMs = 5000;
+    QTimer *m_keepalive;
+    int m_keepaliveIntervalMs = 15000;
+    int m_keepaliveTimeoutMs = 15000;
 };
 
 } // namespace PeerLink

@@ -231,6 +231,11 @@ void PeerClient::setDirectTimeouts(int dialMs, int answerMs)
     m_links->setTimeout(m_dialTimeoutMs);
 }
 
+void PeerClient::setDirectKeepalive(int intervalMs, int timeoutMs)
+{
+    m_links->setKeepalive(intervalMs, timeoutMs);
+}
+
 void PeerClient::setDirectRetryDelays(int initialMs, int maximumMs)
 {
     m_retryInitialMs = std::max(10, initialMs);
@@ -272,8 +277,9 @@ void PeerClient::onDisconnected()
         reason = m_socketError.isEmpty() ? tr("connection closed") : m_socketError;
     m_lastReason = reason;
     m_peers.clear();
-    resetDirect();
-    if (shouldReconnect()) {
+    const bool reconnect = shouldReconnect();
+    resetDirect(reconnect);
+    if (reconnect) {
         setState(State::Reconnecting);
         Q_EMIT disconnected(reason);
         scheduleReconnect();
@@ -325,6 +331,22 @@ void PeerClient::handle(const Welcome &m)
     m_attempt = 0;
     setState(State::Joined);
     Q_EMIT joined(m.id, m.hub);
+    // Back after a reconnect: what direct links did not confirm goes through the hub, and wanted links are asked
+    // for again (the same mids: receivers drop what they already have).
+    const auto pendingTo = [this] {
+        QSet<QString> peers;
+        for (const Unacked &u : std::as_const(m_unackedDirect))
+            peers.insert(u.to);
+        return peers;
+    }();
+    for (const QString &peer : pendingTo)
+        resendUnacked(peer);
+    m_unackedDirect.clear(); // for peers that are gone, the hub's answer (peer_unavailable) was the last word
+    // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
+    for (const QString &peer : std::as_const(m_wantDirect)) {
+        if (hasPeer(peer))
+            requestIntroduction(peer);
+    }
 }
 
 void PeerClient::handle(const PeerConnected &m)
@@ -333,6 +355,8 @@ void PeerClient::handle(const PeerConnected &m)
         return;
     m_peers.append(PeerInfo { m.id, m.name, m.host });
     Q_EMIT peerConnected(m.id, m.name);
+    if (m_wantDirect.contains(m.id) && pathTo(m.id) != Path::Direct)
+        requestIntroduction(m.id); // a link we asked for before a reconnect, to a peer that is back now
 }
 
 void PeerClient::handle(const PeerDisconnected &m)
@@ -474,8 +498,12 @@ void PeerClient::onLinkFrame(const QString &peer, const QJsonObject &frame)
         if (firstTime(peer, mid))
             Q_EMIT messageReceived(peer, text.toString(), m_id, mid, frame.value("ts"_L1).toInteger());
     } else if (type == u"ack") {
-        if (m_unackedDirect.remove(mid) > 0)
+        // Only the peer a message went to can ack it: another linked peer guessing mids gets nowhere.
+        const auto it = m_unackedDirect.constFind(mid);
+        if (it != m_unackedDirect.cend() && it->to == peer) {
+            m_unackedDirect.erase(it);
             Q_EMIT messageAcked(mid);
+        }
     } else {
         qCWarning(lcClient) << "ignoring a" << type.left(32) << "frame on the link to" << peer;
     }
@@ -515,11 +543,12 @@ void PeerClient::forgetPeer(const QString &peer)
     m_directAttempts.remove(peer);
     m_wantDirect.remove(peer);
     m_offers.remove(peer);
+    m_accepted.remove(peer); // whoever joins under this id next is asked again
     m_links->drop(peer, tr("%1 left the hub").arg(peer));
     setPath(peer, Path::Relayed);
 }
 
-void PeerClient::resetDirect()
+void PeerClient::resetDirect(bool keepPending)
 {
     m_links->blockSignals(true);
     m_links->dropAll(tr("left the hub"));
@@ -528,8 +557,11 @@ void PeerClient::resetDirect()
     m_directTimers.clear();
     m_directAttempts.clear();
     m_offers.clear();
-    m_wantDirect.clear();
-    m_unackedDirect.clear();
+    m_accepted.clear();
+    if (!keepPending) {
+        m_wantDirect.clear();
+        m_unackedDirect.clear();
+    }
     const auto peers = m_paths.keys();
     m_paths.clear();
     for (const QString &peer : peers)

@@ -84,6 +84,8 @@ public:
     ConnectPolicy connectPolicy() const { return m_policy; }
     /// Time allowed to dial a peer (or to be dialled), and to wait for a peer's answer to an introduction.
     void setDirectTimeouts(int dialMs, int answerMs);
+    /// Keepalive pings on direct links: interval, and the silence after it that drops a link (defaults 15 s, 15 s).
+    void setDirectKeepalive(int intervalMs, int timeoutMs);
     /// Delays between attempts to (re)make a direct link that failed or dropped: first and largest (ms).
     void setDirectRetryDelays(int initialMs, int maximumMs);
     /// How messages to @p peer travel now.
@@ -154,7 +156,9 @@ private:
     void onLinkDown(const QString &peer);
     void resendUnacked(const QString &peer);
     void forgetPeer(const QString &peer);
-    void resetDirect();
+    /// Drops every link; with @p keepPending (a reconnect), unacked direct messages and wanted links are kept, to
+    /// be sent through the hub and asked for again once joined.
+    void resetDirect(bool keepPending = false);
     /// True the first time a message (from, mid) is seen: duplicates after a fallback are dropped.
     bool firstTime(const QString &from, const QString &mid);
     static QStringList candidates(const QStringList &addrs, const QString &observed);

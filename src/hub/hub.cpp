@@ -283,7 +283,9 @@ void Hub::unregister(HubSession *session, const QString &reason, bool announce)
         return;
     const QString id = session->id();
     m_peers.remove(id);
-    m_introductions.removeIf([&id](const auto &it) { return it.value().initiator == id || it.value().target == id; });
+    // A peer that really leaves takes its introductions along; a resumed one keeps them.
+    if (announce)
+        m_introductions.removeIf([&id](const auto &it) { return it.value().initiator == id || it.value().target == id; });
     qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
     if (announce)
         broadcast(encode(PeerDisconnected { id }), session);
@@ -453,6 +455,12 @@ void Hub::handle(HubSession *session, const ConnectRequest &request)
         rejectInvalid(session, ErrorCode::BadMessage, tr("A peer cannot connect to itself."), ref);
         return;
     }
+    // Introductions cost the same as messages: they make the target do work (answer, maybe dial).
+    if (!session->messageBucket().tryTake(nowMs())) {
+        sendError(session, ErrorCode::RateLimited,
+                  tr("Too many requests: at most %1 per second.").arg(m_config.messagesPerSecond), ref);
+        return;
+    }
     HubSession *target = m_peers.value(request.peer);
     if (!target) {
         sendError(session, ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(request.peer), ref);
@@ -481,13 +489,19 @@ void Hub::handle(HubSession *session, const ConnectRequest &request)
 
 void Hub::handle(HubSession *session, const ConnectAnswer &answer)
 {
-    const QString ref = answer.link;
+    const QString ref = answer.accept ? u"connect_accept"_s : u"connect_decline"_s;
     if (!session->isJoined()) {
         rejectInvalid(session, ErrorCode::NotJoined, tr("Join before answering an introduction."), ref);
         return;
     }
+    if (!session->messageBucket().tryTake(nowMs())) {
+        sendError(session, ErrorCode::RateLimited,
+                  tr("Too many requests: at most %1 per second.").arg(m_config.messagesPerSecond), ref);
+        return;
+    }
     const auto it = m_introductions.constFind(answer.link);
-    if (it == m_introductions.cend() || it->target != session->id() || it->initiator != answer.peer) {
+    if (it == m_introductions.cend() || it->target != session->id() || it->initiator != answer.peer
+        || it->expiresMs < nowMs()) {
         sendError(session, ErrorCode::UnknownLink, tr("No introduction %1 from %2 is waiting for you.").arg(answer.link, answer.peer),
                   ref);
         return;

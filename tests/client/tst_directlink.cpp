@@ -13,6 +13,7 @@
 #include <QWebSocket>
 
 #include <memory>
+#include <vector>
 
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
@@ -88,6 +89,9 @@ private Q_SLOTS:
     void onlyTheIntroducedPeerWithTheSecretGetsIn();
     void introducedPeerLeavingBeforeDialingIsAClearError();
     void declinedRequestIsAnError();
+    void linkComesBackAfterTheHubRestarts();
+    void listenerLimitsUnauthenticatedConnections();
+    void onlyTheRecipientCanAck();
 
 private:
     std::unique_ptr<PeerClient> peer(const QString &id, bool listen = true);
@@ -342,6 +346,99 @@ void TestDirectLink::declinedRequestIsAnError()
     QSignalSpy got(b.get(), &PeerClient::messageReceived);
     a->sendMessage(u"b"_s, u"anyway"_s);
     QVERIFY(got.wait());
+}
+
+void TestDirectLink::linkComesBackAfterTheHubRestarts()
+{
+    auto a = peer(u"a"_s);
+    auto b = peer(u"b"_s);
+    QVERIFY(a && b);
+    for (PeerClient *c : { a.get(), b.get() }) {
+        c->setAutoReconnect(true);
+        c->setReconnectDelays(50, 200);
+    }
+    QTRY_VERIFY(a->hasPeer(u"b"_s));
+    QVERIFY(a->connectToPeer(u"b"_s));
+    QTRY_COMPARE(a->pathTo(u"b"_s), PeerClient::Path::Direct);
+    const quint16 port = m_hub->serverPort();
+    m_hub.reset();
+    QTRY_COMPARE(a->state(), PeerClient::State::Reconnecting);
+    m_hub = std::make_unique<Hub>();
+    QVERIFY(m_hub->listen(QHostAddress::LocalHost, port));
+    // Both rejoin, and the link a asked for is made again by itself.
+    QTRY_VERIFY_WITH_TIMEOUT(a->isJoined() && b->isJoined(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pathTo(u"b"_s), PeerClient::Path::Direct, 10000);
+    QSignalSpy got(b.get(), &PeerClient::messageReceived);
+    const quint64 routed = m_hub->routedMessageCount();
+    a->sendMessage(u"b"_s, u"after the restart"_s);
+    QVERIFY(got.wait());
+    QCOMPARE(m_hub->routedMessageCount(), routed);
+}
+
+void TestDirectLink::listenerLimitsUnauthenticatedConnections()
+{
+    auto b = peer(u"b"_s);
+    QVERIFY(b);
+    const QUrl url = linkUrl(b->directEndpoints().value(0));
+    // A frame larger than a handshake needs is refused before authentication.
+    Raw big;
+    QVERIFY(big.open(url));
+    big.socket.sendTextMessage(QString(8000, u'x'));
+    QTRY_VERIFY(big.closed);
+    QCOMPARE(big.closeCode, 1009);
+    // At most 32 connections may wait unauthenticated; more are closed at once.
+    std::vector<std::unique_ptr<Raw>> idle;
+    for (int i = 0; i < 32; ++i) {
+        idle.push_back(std::make_unique<Raw>());
+        QVERIFY(idle.back()->open(url));
+    }
+    Raw extra;
+    extra.open(url);
+    QTRY_VERIFY(extra.closed);
+    QCOMPARE(extra.closeCode, 1008);
+    for (const auto &r : idle)
+        QVERIFY(!r->closed);
+}
+
+void TestDirectLink::onlyTheRecipientCanAck()
+{
+    // a has links to two raw peers: r (which never acks) and m (which forges an ack for a's message to r).
+    auto a = peer(u"a"_s);
+    QVERIFY(a);
+    Raw rHub, rLink, mHub, mLink;
+    const auto linkTo = [&](Raw &hub, Raw &link, const QString &id) {
+        QVERIFY(hub.open(m_hub->serverUrl()));
+        hub.send({ { u"type"_s, u"join"_s }, { u"id"_s, id } });
+        QVERIFY(!hub.waitFor(u"welcome"_s).isEmpty());
+        QTRY_VERIFY(a->hasPeer(id));
+        hub.send({ { u"type"_s, u"connect_to_peer"_s }, { u"peer"_s, u"a"_s } });
+        const QJsonObject accept = hub.waitFor(u"connect_accept"_s);
+        const QString link_ = accept.value("link"_L1).toString(), secret = accept.value("secret"_L1).toString();
+        QVERIFY(link.open(linkUrl(a->directEndpoints().value(0))));
+        link.send({ { u"type"_s, u"link_hello"_s }, { u"from"_s, id }, { u"link"_s, link_ },
+                    { u"nonce"_s, u"0123456789abcdef0123456789abcdef"_s } });
+        const QJsonObject w = link.waitFor(u"link_welcome"_s);
+        link.send({ { u"type"_s, u"link_proof"_s },
+                    { u"proof"_s, hmac(secret, u"dialer|"_s + link_ + u'|' + w.value("nonce"_L1).toString()) } });
+        QTRY_COMPARE(a->pathTo(id), PeerClient::Path::Direct);
+    };
+    linkTo(rHub, rLink, u"r"_s);
+    linkTo(mHub, mLink, u"m"_s);
+
+    QSignalSpy acked(a.get(), &PeerClient::messageAcked);
+    QSignalSpy fromM(a.get(), &PeerClient::messageReceived);
+    const QString mid = a->sendMessage(u"r"_s, u"for r"_s);
+    QCOMPARE(rLink.waitFor(u"message"_s).value("mid"_L1).toString(), mid); // it went over r's link
+    mLink.send({ { u"type"_s, u"ack"_s }, { u"mid"_s, mid } }); // m forges r's ack
+    mLink.send({ { u"type"_s, u"message"_s }, { u"text"_s, u"marker"_s }, { u"mid"_s, u"m1"_s } });
+    QVERIFY(fromM.wait()); // the marker came after the forged ack on the same link
+    QCOMPARE(acked.size(), 0); // the forgery counted for nothing
+
+    // r's link breaks: the message it never acked goes through the hub, and the hub's ack is the real one.
+    rLink.socket.abort();
+    QCOMPARE(rHub.waitFor(u"message"_s).value("mid"_L1).toString(), mid);
+    QTRY_COMPARE(acked.size(), 1);
+    QCOMPARE(acked.at(0).at(0).toString(), mid);
 }
 
 QTEST_GUILESS_MAIN(TestDirectLink)
