@@ -451,6 +451,14 @@
             <source>the link closed</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>no answer to keepalives</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>replaced by a new link</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::ErrorText</name>

@@ -451,6 +451,14 @@
             <source>the link closed</source>
             <translation>直连已关闭</translation>
         </message>
+        <message>
+            <source>no answer to keepalives</source>
+            <translation>保活检测无响应</translation>
+        </message>
+        <message>
+            <source>replaced by a new link</source>
+            <translation>已被新的连接取代</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::ErrorText</name>

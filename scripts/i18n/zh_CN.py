@@ -173,5 +173,7 @@ ZH = {
     '%1 — through the hub': '%1 — 经由枢纽',
     ' · direct': ' · 直连',
     ' · connecting…': ' · 连接中…',
+    'no answer to keepalives': '保活检测无响应',
+    'replaced by a new link': '已被新的连接取代',
     'Reconnecting to %1 (attempt %2)… Lost the connection: %3': '正在重新连接 %1（第 %2 次尝试）… 连接丢失原因：%3',
 }
