@@ -727,6 +727,10 @@
             <source>left the hub</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The message is %1 bytes; at most %2 can be sent.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

@@ -723,6 +723,10 @@
             <source>left the hub</source>
             <translation>已离开枢纽</translation>
         </message>
+        <message>
+            <source>The message is %1 bytes; at most %2 can be sent.</source>
+            <translation>消息有 %1 字节；最多只能发送 %2 字节。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

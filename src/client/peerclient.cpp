@@ -20,7 +20,10 @@ PeerClient::PeerClient(QObject *parent)
     , m_midPrefix(QString::number(QRandomGenerator::global()->generate(), 36))
     , m_reconnectTimer(new QTimer(this))
     , m_links(new DirectLinks(this))
+    , m_resendTimer(new QTimer(this))
 {
+    m_resendTimer->setInterval(100);
+    connect(m_resendTimer, &QTimer::timeout, this, &PeerClient::drainResends);
     connect(m_links, &DirectLinks::linkUp, this, [this](const QString &peer) {
         if (QTimer *t = m_directTimers.value(peer))
             t->stop();
@@ -132,12 +135,19 @@ QString PeerClient::sendMessage(const QString &to, const QString &text)
         return QString();
     }
     const QString mid = nextMid();
+    const QByteArray frame = encode(MessageRequest { text, to, mid });
+    if (frame.size() > m_maxOutgoingBytes) {
+        failLocally(ErrorCode::TooLarge,
+                    tr("The message is %1 bytes; at most %2 can be sent.").arg(frame.size()).arg(m_maxOutgoingBytes),
+                    u"message"_s);
+        return QString();
+    }
     if (!to.isEmpty() && m_links->hasLink(to)) {
         m_links->send(to, encode(ChatMessage { m_id, text, to, mid, QDateTime::currentMSecsSinceEpoch() }));
         m_unackedDirect.insert(mid, Unacked { to, text });
         return mid;
     }
-    send(encode(MessageRequest { text, to, mid }));
+    send(frame);
     return mid;
 }
 
@@ -341,6 +351,7 @@ void PeerClient::handle(const Welcome &m)
     }();
     for (const QString &peer : pendingTo)
         resendUnacked(peer);
+    drainResends(); // also what was queued before the connection dropped
     m_unackedDirect.clear(); // for peers that are gone, the hub's answer (peer_unavailable) was the last word
     // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
     for (const QString &peer : std::as_const(m_wantDirect)) {
@@ -532,8 +543,21 @@ void PeerClient::resendUnacked(const QString &peer)
     });
     for (const QString &mid : std::as_const(mids)) {
         const Unacked u = m_unackedDirect.take(mid);
-        send(encode(MessageRequest { u.text, u.to, mid }));
+        m_resendQueue.append(MessageRequest { u.text, u.to, mid });
     }
+    drainResends();
+}
+
+void PeerClient::drainResends()
+{
+    // Paced: a tenth of the per-second rate each 100 ms tick.
+    const int perTick = std::max(1, m_resendPerSecond / 10);
+    for (int i = 0; i < perTick && !m_resendQueue.isEmpty() && isJoined(); ++i)
+        send(encode(m_resendQueue.takeFirst()));
+    if (m_resendQueue.isEmpty() || !isJoined())
+        m_resendTimer->stop();
+    else if (!m_resendTimer->isActive())
+        m_resendTimer->start();
 }
 
 void PeerClient::forgetPeer(const QString &peer)
@@ -558,9 +582,11 @@ void PeerClient::resetDirect(bool keepPending)
     m_directAttempts.clear();
     m_offers.clear();
     m_accepted.clear();
+    m_resendTimer->stop();
     if (!keepPending) {
         m_wantDirect.clear();
         m_unackedDirect.clear();
+        m_resendQueue.clear();
     }
     const auto peers = m_paths.keys();
     m_paths.clear();

@@ -63,6 +63,13 @@ public:
 
     /// Largest message accepted from the hub (bytes); larger ones close the connection with 1009.
     void setMaxIncomingMessageBytes(qint64 bytes);
+    /// Largest message this client sends (bytes of JSON; default 65 536, the hub's default). Larger ones are
+    /// refused here with `too_large`, on a direct link too, so that a fallback to the hub never carries a message
+    /// the hub would refuse.
+    void setMaxOutgoingMessageBytes(qint64 bytes) { m_maxOutgoingBytes = bytes; }
+    /// Messages sent again through the hub after a link dropped, per second at most (default 50: half the hub's
+    /// default rate, so a burst of resends is not refused as a flood).
+    void setResendRate(int perSecond) { m_resendPerSecond = std::max(1, perSecond); }
 
     /// After losing a joined connection (not after leaving, a kick, a ban or a refused join), connect and join
     /// again by itself, with exponential backoff and jitter, resuming the session with its resume token.
@@ -155,6 +162,7 @@ private:
     void onLinkFrame(const QString &peer, const QJsonObject &frame);
     void onLinkDown(const QString &peer);
     void resendUnacked(const QString &peer);
+    void drainResends();
     void forgetPeer(const QString &peer);
     /// Drops every link; with @p keepPending (a reconnect), unacked direct messages and wanted links are kept, to
     /// be sent through the hub and asked for again once joined.
@@ -203,6 +211,10 @@ private:
         QString text;
     };
     QHash<QString, Unacked> m_unackedDirect; // sent over a link, not yet acked, by mid
+    qint64 m_maxOutgoingBytes = 64 * 1024;
+    int m_resendPerSecond = 50;
+    QList<MessageRequest> m_resendQueue; // waiting to go through the hub, oldest first
+    QTimer *m_resendTimer;
     QSet<QString> m_seen;
     QList<QString> m_seenOrder;
     bool m_autoReconnect = false;

@@ -236,6 +236,12 @@ void TestPeerClient::invalidInputIsRefusedLocally()
     QVERIFY(!a->connectToPeer(u"in valid"_s));
     QCOMPARE(aErrors.size(), 2);
     QCOMPARE(aErrors.at(0).at(0).toString(), u"invalid_id"_s);
+    // Too large to send: refused here, before the hub (or a direct link) sees it.
+    a->setMaxOutgoingMessageBytes(200);
+    QVERIFY(a->sendMessage(QString(150, u'x')).size() > 0);
+    QVERIFY(a->sendMessage(QString(300, u'x')).isEmpty());
+    QCOMPARE(aErrors.last().at(0).toString(), u"too_large"_s);
+    QVERIFY(a->isJoined());
 }
 
 void TestPeerClient::hubShutdownDisconnects()
