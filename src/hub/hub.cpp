@@ -6,6 +6,7 @@
 
 #include <QRandomGenerator>
 #include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
 #include <QWebSocketServer>
 
 #include <algorithm>
@@ -93,6 +94,14 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
     m_server->setMaxPendingConnections(m_config.maxPendingConnections);
     m_server->setHandshakeTimeout(m_config.handshakeTimeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &Hub::onNewConnection);
+    connect(m_server, &QWebSocketServer::originAuthenticationRequired, this,
+            [this](QWebSocketCorsAuthenticator *auth) {
+                const QString origin = auth->origin();
+                const bool allowed = origin.isEmpty() ? m_config.allowNoOrigin : m_config.allowedOrigins.contains(origin);
+                if (!allowed)
+                    qCInfo(lcHub).noquote() << "refused a connection with Origin" << origin.left(200);
+                auth->setAllowed(allowed);
+            });
     connect(m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         const QString message = tr("Accepting a connection failed: %1").arg(m_server->errorString());
         qCWarning(lcHub).noquote() << message;
@@ -232,6 +241,25 @@ bool Hub::isBanned(const QString &id, const QHostAddress &address) const
     return false;
 }
 
+bool Hub::autobanned(const QHostAddress &address)
+{
+    if (m_config.autobanConnections <= 0)
+        return false;
+    const QString key = address.toString();
+    const qint64 now = nowMs();
+    if (m_autobannedUntil.value(key) > now)
+        return true;
+    QList<qint64> &times = m_connectTimes[key];
+    times.removeIf([&](qint64 t) { return now - t > m_config.autobanWindowMs; });
+    times.append(now);
+    if (times.size() <= m_config.autobanConnections)
+        return false;
+    m_autobannedUntil.insert(key, now + m_config.autobanDurationMs);
+    times.clear();
+    qCWarning(lcHub).noquote() << "autoban:" << key << "for" << m_config.autobanDurationMs / 1000 << "s";
+    return true;
+}
+
 // ---- Connections ----------------------------------------------------------------------------------------------
 
 void Hub::onNewConnection()
@@ -246,6 +274,7 @@ void Hub::onNewConnection()
 
         auto *session = new HubSession(socket, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
                                        nowMs(), this);
+        session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
         m_sessions.insert(session);
         connect(socket, &QWebSocket::textMessageReceived, session,
                 [this, session](const QString &message) { onTextMessage(session, message); });
@@ -255,10 +284,19 @@ void Hub::onNewConnection()
                 [this, session](quint64, const QByteArray &) { session->touch(nowMs()); });
         connect(socket, &QWebSocket::disconnected, session, [this, session] { onDisconnected(session); });
 
+        const auto fromSameAddress = std::count_if(m_sessions.cbegin(), m_sessions.cend(), [session](HubSession *s) {
+            return s->address().isEqual(session->address(), QHostAddress::TolerantConversion);
+        });
         if (m_closing) {
             session->closeWith(QWebSocketProtocol::CloseCodeGoingAway, tr("hub shutting down"));
         } else if (isBanned(QString(), session->address())) {
             refuseAndClose(session, ErrorCode::Banned, tr("Your address is banned from this hub."));
+        } else if (autobanned(session->address())) {
+            refuseAndClose(session, ErrorCode::Banned,
+                           tr("Too many connections from your address in a short time; try again later."));
+        } else if (m_config.maxConnectionsPerAddress > 0 && fromSameAddress > m_config.maxConnectionsPerAddress) {
+            refuseAndClose(session, ErrorCode::HubFull,
+                           tr("Too many connections from your address (at most %1).").arg(m_config.maxConnectionsPerAddress));
         }
     }
 }
@@ -300,6 +338,10 @@ void Hub::onHousekeeping()
         m_lastPingMs = now;
     const qint64 silenceLimit = qint64(m_config.pingIntervalMs) + m_config.pingTimeoutMs;
     m_introductions.removeIf([now](const auto &it) { return it.value().expiresMs < now; });
+    m_autobannedUntil.removeIf([now](const auto &it) { return it.value() < now; });
+    m_connectTimes.removeIf([this, now](const auto &it) {
+        return it.value().isEmpty() || now - it.value().constLast() > m_config.autobanWindowMs;
+    });
     const auto sessions = m_sessions;
     for (HubSession *s : sessions) {
         if (s->isClosing())
@@ -333,6 +375,11 @@ void Hub::onTextMessage(HubSession *session, const QString &message)
                            .arg(m_config.maxMessageBytes)
                            .arg(utf8.size()),
                        QWebSocketProtocol::CloseCodeTooMuchData);
+        return;
+    }
+    if (!session->byteBucket().tryTake(nowMs(), double(utf8.size()))) {
+        sendError(session, ErrorCode::RateLimited,
+                  tr("Too many bytes: at most %1 per second.").arg(qint64(m_config.bytesPerSecond)), QString());
         return;
     }
     const Decoded<ClientEnvelope> decoded = decodeClientMessage(utf8);
@@ -425,13 +472,14 @@ void Hub::handle(HubSession *session, const MessageRequest &message)
             sendError(session, ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(message.to), ref);
             return;
         }
-        target->send(encode(out));
+        deliver(target, QString::fromUtf8(encode(out)));
         recipients = 1;
     } else {
         const QString frame = QString::fromUtf8(encode(out));
-        for (HubSession *other : std::as_const(m_peers)) {
+        const auto peers = m_peers; // deliver() may drop a slow reader from m_peers
+        for (HubSession *other : peers) {
             if (other != session) {
-                other->send(frame);
+                deliver(other, frame);
                 ++recipients;
             }
         }
@@ -567,10 +615,26 @@ void Hub::refuseAndClose(HubSession *session, ErrorCode code, const QString &mes
 void Hub::broadcast(const QByteArray &utf8, const HubSession *except)
 {
     const QString frame = QString::fromUtf8(utf8);
-    for (HubSession *other : std::as_const(m_peers)) {
+    const auto peers = m_peers; // deliver() may drop a slow reader from m_peers
+    for (HubSession *other : peers) {
         if (other != except)
-            other->send(frame);
+            deliver(other, frame);
     }
+}
+
+void Hub::deliver(HubSession *session, const QString &frame)
+{
+    if (session->isClosing())
+        return;
+    if (session->queuedBytes() + frame.size() > m_config.maxQueuedBytes) {
+        // It has stopped reading: drop it at once (no close frame could get through) rather than buffer more.
+        const QString why = tr("not reading (over %1 bytes queued)").arg(m_config.maxQueuedBytes);
+        unregister(session, why);
+        session->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, why);
+        session->socket()->abort();
+        return;
+    }
+    session->send(frame);
 }
 
 } // namespace PeerLink

@@ -104,6 +104,10 @@ private:
     void unregister(HubSession *session, const QString &reason, bool announce = true);
     void broadcast(const QByteArray &utf8, const HubSession *except);
     bool isBanned(const QString &id, const QHostAddress &address) const;
+    /// Counts a connection attempt from @p address; true when it is to be refused by the autoban.
+    bool autobanned(const QHostAddress &address);
+    /// Sends one frame to @p session, dropping the session if it has stopped reading.
+    void deliver(HubSession *session, const QString &frame);
     static HubPeer describePeer(const HubSession *session);
     qint64 nowMs() const { return m_clock.elapsed(); }
     void checkClosed();
@@ -128,6 +132,8 @@ private:
         qint64 expiresMs = 0;
     };
     QHash<QString, Introduction> m_introductions; // by link id
+    QHash<QString, QList<qint64>> m_connectTimes; // recent connection attempts, by address
+    QHash<QString, qint64> m_autobannedUntil; // by address
     quint64 m_routed = 0;
     quint64 m_delivered = 0;
 };

@@ -23,11 +23,28 @@ struct HubConfig
 
     /// Joined peers at most; more get `hub_full`.
     int maxPeers = 10000;
+    /// Connections from one IP address at most (joined or not); more get `hub_full`. 0 = no limit.
+    int maxConnectionsPerAddress = 32;
+    /// Autoban: an address that opens more than `autobanConnections` connections within `autobanWindowMs` is
+    /// refused with `banned` for `autobanDurationMs` (like Mumble's 10 in 120 s, banned 300 s). 0 = off.
+    int autobanConnections = 30;
+    int autobanWindowMs = 60000;
+    int autobanDurationMs = 300000;
+    /// Outgoing bytes queued for one peer at most: a peer that stops reading is dropped past this, so it cannot
+    /// make the hub's memory grow (and the others do not wait for it).
+    qint64 maxQueuedBytes = 8 * 1024 * 1024;
+    /// Browsers send an Origin header: only these origins are let in (empty: no browser). Clients that send no
+    /// Origin (desktop apps, peerlink-cli) are let in when `allowNoOrigin` is set.
+    QStringList allowedOrigins;
+    bool allowNoOrigin = true;
     /// Invalid messages (bad JSON, bad fields, unknown types, ...) tolerated before close 1008.
     int maxInvalidMessages = 10;
     /// Messages per second per peer (token bucket refill; 0 = unlimited) and the burst allowed.
     double messagesPerSecond = 100;
     double messageBurst = 200;
+    /// Bytes per second per peer (token bucket, 0 = unlimited) and the burst allowed.
+    double bytesPerSecond = 1024 * 1024;
+    double byteBurst = 4 * 1024 * 1024;
 
     /// Time a new connection has for the WebSocket handshake, and then to send `join`.
     int handshakeTimeoutMs = 10000;

@@ -27,6 +27,11 @@ void HubSession::setJoined(const QString &id, const QString &name, const QString
     m_joinedAt = joinedAt;
 }
 
+qint64 HubSession::queuedBytes() const
+{
+    return m_socket->bytesToWrite();
+}
+
 void HubSession::send(const QByteArray &utf8)
 {
     send(QString::fromUtf8(utf8));

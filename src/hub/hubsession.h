@@ -46,6 +46,10 @@ public:
     int addInvalid() { return ++m_invalid; }
 
     TokenBucket &messageBucket() { return m_bucket; }
+    TokenBucket &byteBucket() { return m_byteBucket; }
+    void setByteBucket(const TokenBucket &bucket) { m_byteBucket = bucket; }
+    /// Outgoing bytes Qt holds for this peer, not yet taken by the network.
+    qint64 queuedBytes() const;
 
     qint64 connectedAtMs() const { return m_connectedAtMs; }
     qint64 lastSeenMs() const { return m_lastSeenMs; }
@@ -63,6 +67,7 @@ private:
     QString m_resumeToken;
     QDateTime m_joinedAt;
     TokenBucket m_bucket;
+    TokenBucket m_byteBucket;
     qint64 m_connectedAtMs = 0;
     qint64 m_lastSeenMs = 0;
     quint64 m_sent = 0;

@@ -105,6 +105,56 @@ const QList<Setting> &table()
         s.append(numeric(u"join-timeout"_s, u"S"_s,
                          QObject::tr("Seconds a new connection has to join (default %1).").arg(d.joinTimeoutMs / 1000), 1,
                          3600, [](HubServiceConfig &c, qint64 n) { c.hub.joinTimeoutMs = int(n * 1000); }));
+        s.append(numeric(u"byte-rate"_s, u"N"_s,
+                         QObject::tr("Bytes per second per peer, 0 for no limit (default %1).").arg(qint64(d.bytesPerSecond)), 0,
+                         1LL << 40, [](HubServiceConfig &c, qint64 n) { c.hub.bytesPerSecond = double(n); }));
+        s.append(numeric(u"byte-burst"_s, u"N"_s,
+                         QObject::tr("Bytes a peer may send in a burst (default %1).").arg(qint64(d.byteBurst)), 1, 1LL << 40,
+                         [](HubServiceConfig &c, qint64 n) { c.hub.byteBurst = double(n); }));
+        s.append(numeric(u"max-connections-per-address"_s, u"N"_s,
+                         QObject::tr("Connections from one IP address at most, 0 for no limit (default %1).")
+                             .arg(d.maxConnectionsPerAddress),
+                         0, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.maxConnectionsPerAddress = int(n); }));
+        s.append(numeric(u"autoban-connections"_s, u"N"_s,
+                         QObject::tr("Ban an address that opens more connections than this within the autoban window, "
+                                     "0 to switch autoban off (default %1).")
+                             .arg(d.autobanConnections),
+                         0, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.autobanConnections = int(n); }));
+        s.append(numeric(u"autoban-window"_s, u"S"_s,
+                         QObject::tr("Seconds over which connections are counted for the autoban (default %1).")
+                             .arg(d.autobanWindowMs / 1000),
+                         1, 86400, [](HubServiceConfig &c, qint64 n) { c.hub.autobanWindowMs = int(n * 1000); }));
+        s.append(numeric(u"autoban-duration"_s, u"S"_s,
+                         QObject::tr("Seconds an autobanned address is refused (default %1).").arg(d.autobanDurationMs / 1000), 1,
+                         86400, [](HubServiceConfig &c, qint64 n) { c.hub.autobanDurationMs = int(n * 1000); }));
+        s.append(numeric(u"max-queued-bytes"_s, u"N"_s,
+                         QObject::tr("Outgoing bytes queued for one peer before it is dropped as not reading (default %1).")
+                             .arg(d.maxQueuedBytes),
+                         4096, 1LL << 40, [](HubServiceConfig &c, qint64 n) { c.hub.maxQueuedBytes = n; }));
+        s.append(Setting { { u"allowed-origins"_s, u"LIST"_s,
+                             QObject::tr("Comma-separated Origins of web pages allowed to connect (default none).") },
+                           [](HubServiceConfig &c, const QString &v, QString *) {
+                               QStringList origins;
+                               for (const QString &o : v.split(u',', Qt::SkipEmptyParts))
+                                   origins.append(o.trimmed());
+                               c.hub.allowedOrigins = origins;
+                               return true;
+                           } });
+        s.append(Setting { { u"allow-no-origin"_s, u"yes|no"_s,
+                             QObject::tr("Let in clients that send no Origin, such as desktop apps (default yes).") },
+                           [](HubServiceConfig &c, const QString &v, QString *error) {
+                               const QString b = v.trimmed().toLower();
+                               if (b == u"yes" || b == u"true" || b == u"1") {
+                                   c.hub.allowNoOrigin = true;
+                               } else if (b == u"no" || b == u"false" || b == u"0") {
+                                   c.hub.allowNoOrigin = false;
+                               } else {
+                                   if (error)
+                                       *error = QObject::tr("allow-no-origin takes yes or no (got \"%1\")").arg(v);
+                                   return false;
+                               }
+                               return true;
+                           } });
         return s;
     }();
     return settings;

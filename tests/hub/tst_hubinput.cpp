@@ -4,7 +4,9 @@
 #include "rawclient.h"
 
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
+#include <QWebSocket>
 
 #include <memory>
 
@@ -27,6 +29,12 @@ private Q_SLOTS:
     void fullHubRefusesJoin();
     void invalidBudgetClosesWith1008();
     void silentConnectionIsClosedAfterJoinTimeout();
+    void tooManyConnectionsFromOneAddress();
+    void reconnectingTooFastIsAutobanned();
+    void byteFloodIsRateLimited();
+    void originPolicy_data();
+    void originPolicy();
+    void slowReaderIsDroppedOthersUnaffected();
 
 private:
     static bool healthy(Hub &hub);
@@ -273,6 +281,194 @@ void TestHubInput::silentConnectionIsClosedAfterJoinTimeout()
     QCOMPARE(silent.closeCode(), 1008);
     QCOMPARE(hub.connectionCount(), 0);
     QVERIFY(healthy(hub));
+}
+
+void TestHubInput::tooManyConnectionsFromOneAddress()
+{
+    HubConfig config;
+    config.maxConnectionsPerAddress = 3;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient a, b, c, d;
+    QVERIFY(a.open(hub.serverUrl()) && b.open(hub.serverUrl()) && c.open(hub.serverUrl()));
+    d.open(hub.serverUrl());
+    QCOMPARE(d.waitFor(u"error"_s).value("code"_L1).toString(), u"hub_full"_s);
+    QVERIFY(d.waitClosed());
+    QVERIFY(a.isOpen() && b.isOpen() && c.isOpen());
+    // One leaves: there is room again.
+    a.socket().close();
+    QVERIFY(a.waitClosed());
+    QTRY_COMPARE(hub.connectionCount(), 2);
+    RawClient e;
+    QVERIFY(e.open(hub.serverUrl()));
+    QVERIFY(!e.join(u"e"_s).isEmpty());
+}
+
+void TestHubInput::reconnectingTooFastIsAutobanned()
+{
+    HubConfig config;
+    config.autobanConnections = 4;
+    config.autobanWindowMs = 60000;
+    config.autobanDurationMs = 1500;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    for (int i = 0; i < 4; ++i) {
+        RawClient c;
+        QVERIFY(c.open(hub.serverUrl()));
+        QVERIFY(!c.join(u"churn%1"_s.arg(i)).isEmpty());
+    }
+    RawClient fifth;
+    fifth.open(hub.serverUrl());
+    const QJsonObject e = fifth.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), u"banned"_s);
+    QVERIFY(e.value("message"_L1).toString().contains(u"Too many connections"_s));
+    QVERIFY(fifth.waitClosed());
+    // The ban ends by itself.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            RawClient again;
+            return again.open(hub.serverUrl()) && !again.join(u"back"_s, {}, 1000).isEmpty();
+        }(),
+        10000);
+}
+
+void TestHubInput::byteFloodIsRateLimited()
+{
+    HubConfig config;
+    config.messagesPerSecond = 0;
+    config.bytesPerSecond = 10000;
+    config.byteBurst = 20000;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient flooder, victim;
+    QVERIFY(flooder.open(hub.serverUrl()) && victim.open(hub.serverUrl()));
+    QVERIFY(!flooder.join(u"flooder"_s).isEmpty());
+    QVERIFY(!victim.join(u"victim"_s).isEmpty());
+    const QString big(4000, u'b');
+    for (int i = 0; i < 10; ++i)
+        flooder.sendJson({ { u"type"_s, u"message"_s }, { u"text"_s, big }, { u"mid"_s, u"b%1"_s.arg(i) } });
+    int acks = 0, limited = 0;
+    const auto count = [&] {
+        acks = limited = 0;
+        for (const QJsonObject &o : flooder.pending()) {
+            acks += o.value("type"_L1).toString() == u"ack";
+            limited += o.value("code"_L1).toString() == u"rate_limited";
+        }
+        return acks + limited;
+    };
+    QTRY_COMPARE(count(), 10);
+    QVERIFY2(acks >= 4 && acks <= 6, qPrintable(QString::number(acks))); // 20 000 bytes of burst: about 5 of 4 000
+    QVERIFY(limited >= 4);
+    QVERIFY(flooder.isOpen());
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::originPolicy_data()
+{
+    QTest::addColumn<QString>("origin");
+    QTest::addColumn<bool>("allowNoOrigin");
+    QTest::addColumn<bool>("admitted");
+    QTest::newRow("desktop client, no origin") << QString() << true << true;
+    QTest::newRow("no origin refused") << QString() << false << false;
+    QTest::newRow("allowed page") << u"https://chat.example.org"_s << true << true;
+    QTest::newRow("other page") << u"https://evil.example"_s << true << false;
+}
+
+void TestHubInput::originPolicy()
+{
+    QFETCH(QString, origin);
+    QFETCH(bool, allowNoOrigin);
+    QFETCH(bool, admitted);
+    HubConfig config;
+    config.allowedOrigins = { u"https://chat.example.org"_s };
+    config.allowNoOrigin = allowNoOrigin;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    QWebSocket socket(origin);
+    QSignalSpy connected(&socket, &QWebSocket::connected);
+    QSignalSpy disconnected(&socket, &QWebSocket::disconnected);
+    socket.open(hub.serverUrl());
+    QTRY_VERIFY(!connected.isEmpty() || !disconnected.isEmpty());
+    QCOMPARE(!connected.isEmpty(), admitted);
+    if (admitted)
+        QCOMPARE(hub.connectionCount(), 1);
+    else
+        QCOMPARE(hub.connectionCount(), 0);
+}
+
+namespace {
+/// A WebSocket client written by hand on a QTcpSocket, so that it can stop reading (QWebSocket always reads).
+class StubbornClient
+{
+public:
+    bool open(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!m_socket.waitForConnected(5000))
+            return false;
+        m_socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QByteArray head;
+        if (!QTest::qWaitFor([&] { head += m_socket.readAll(); return head.contains("\r\n\r\n"); }, 5000))
+            return false;
+        return head.startsWith("HTTP/1.1 101");
+    }
+    /// Sends one masked text frame (payload under 126 bytes).
+    void sendText(const QByteArray &payload)
+    {
+        QByteArray frame;
+        frame.append(char(0x81));
+        frame.append(char(0x80 | payload.size()));
+        const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+        frame.append(mask, 4);
+        for (qsizetype i = 0; i < payload.size(); ++i)
+            frame.append(char(payload[i] ^ mask[i % 4]));
+        m_socket.write(frame);
+        m_socket.flush();
+    }
+    /// From now on nothing is read: the kernel's buffers fill, then the hub's queue for this client grows.
+    void stopReading() { m_socket.setReadBufferSize(1); }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+
+private:
+    QTcpSocket m_socket;
+};
+} // namespace
+
+void TestHubInput::slowReaderIsDroppedOthersUnaffected()
+{
+    HubConfig config;
+    config.messagesPerSecond = 0;
+    config.bytesPerSecond = 0;
+    config.maxQueuedBytes = 1024 * 1024;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    StubbornClient slow;
+    QVERIFY(slow.open(hub.serverPort()));
+    slow.sendText(R"({"type":"join","id":"slow"})");
+    QTRY_COMPARE(hub.peerCount(), 1);
+    slow.stopReading();
+    RawClient talker, reader;
+    QVERIFY(talker.open(hub.serverUrl()) && reader.open(hub.serverUrl()));
+    QVERIFY(!talker.join(u"talker"_s).isEmpty());
+    QVERIFY(!reader.join(u"reader"_s).isEmpty());
+    QSignalSpy left(&hub, &Hub::peerLeft);
+
+    // 300 broadcasts of 60 KB: about 18 MB for each reader, far past what the kernel buffers for the slow one.
+    const QString text(60000, u'z');
+    int received = 0;
+    connect(&reader.socket(), &QWebSocket::textMessageReceived, this, [&received](const QString &m) {
+        received += m.contains(u"\"from\":\"talker\""_s);
+    });
+    for (int i = 0; i < 300; ++i)
+        talker.sendJson({ { u"type"_s, u"message"_s }, { u"text"_s, text } });
+    QTRY_VERIFY_WITH_TIMEOUT(!left.isEmpty(), 20000);
+    QCOMPARE(left.at(0).at(0).toString(), u"slow"_s);
+    QVERIFY(left.at(0).at(1).toString().contains(u"not reading"_s));
+    // The others got everything, and were told the slow one left.
+    QTRY_COMPARE_WITH_TIMEOUT(received, 300, 20000);
+    QVERIFY(talker.isOpen() && reader.isOpen());
+    QCOMPARE(hub.peerCount(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestHubInput)
