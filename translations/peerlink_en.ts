@@ -731,6 +731,14 @@
             <source>The message is %1 bytes; at most %2 can be sent.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 messages are waiting for the hub already.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 did not come back after the hub restarted.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

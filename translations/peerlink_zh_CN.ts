@@ -727,6 +727,14 @@
             <source>The message is %1 bytes; at most %2 can be sent.</source>
             <translation>消息有 %1 字节；最多只能发送 %2 字节。</translation>
         </message>
+        <message>
+            <source>%1 messages are waiting for the hub already.</source>
+            <translation>已有 %1 条消息在等待枢纽处理。</translation>
+        </message>
+        <message>
+            <source>%1 did not come back after the hub restarted.</source>
+            <translation>枢纽重启后 %1 没有回来。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

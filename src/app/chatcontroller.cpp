@@ -125,11 +125,14 @@ bool ChatController::send(const QString &key, const QString &text)
 {
     if (text.trimmed().isEmpty())
         return false;
-    if (!m_client->isJoined()) {
+    const bool reconnecting = m_client->state() == PeerClient::State::Reconnecting
+        || (m_client->state() != PeerClient::State::Joined && m_joinedThisTime);
+    if (!m_client->isJoined() && !reconnecting) {
         Q_EMIT errorReported(tr("You are not connected to a hub."));
         return false;
     }
-    if (!key.isEmpty() && !m_peers.isOnline(key)) {
+    // While reconnecting, messages wait in the client's outbox (peers show offline until the hub is back).
+    if (!key.isEmpty() && !m_peers.isOnline(key) && !reconnecting) {
         Q_EMIT errorReported(tr("%1 is offline; the message was not sent.").arg(nameOf(key)));
         return false;
     }
@@ -180,12 +183,14 @@ void ChatController::onJoined()
 void ChatController::onDisconnected(const QString &reason)
 {
     const bool neverJoined = !m_joinedThisTime && !m_joinErrorReported && m_lastReason.isEmpty();
-    // Messages still waiting for their ack will not get one on this connection.
-    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
-        if (auto *c = m_conversations.value(it.value()))
-            c->setState(it.key(), ConversationModel::State::Failed, tr("the connection was lost"));
+    // Reconnecting: pending messages stay pending (the client sends them again once back). Otherwise they fail.
+    if (m_client->state() != PeerClient::State::Reconnecting) {
+        for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+            if (auto *c = m_conversations.value(it.value()))
+                c->setState(it.key(), ConversationModel::State::Failed, tr("the connection was lost"));
+        }
+        m_pending.clear();
     }
-    m_pending.clear();
     m_peers.allOffline(conversationsWithMessages());
     if (m_lastReason.isEmpty())
         m_lastReason = reason;

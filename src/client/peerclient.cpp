@@ -14,6 +14,9 @@ namespace PeerLink {
 
 using namespace Qt::StringLiterals;
 
+// How long messages wait for a peer that was there before a reconnect to come back.
+constexpr int kParkMs = 30000;
+
 PeerClient::PeerClient(QObject *parent)
     : QObject(parent)
     , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
@@ -21,7 +24,10 @@ PeerClient::PeerClient(QObject *parent)
     , m_reconnectTimer(new QTimer(this))
     , m_links(new DirectLinks(this))
     , m_resendTimer(new QTimer(this))
+    , m_parkTimer(new QTimer(this))
 {
+    m_parkTimer->setSingleShot(true);
+    connect(m_parkTimer, &QTimer::timeout, this, &PeerClient::onParkTimeout);
     m_resendTimer->setInterval(100);
     connect(m_resendTimer, &QTimer::timeout, this, &PeerClient::drainResends);
     connect(m_links, &DirectLinks::linkUp, this, [this](const QString &peer) {
@@ -124,10 +130,20 @@ QString PeerClient::sendMessage(const QString &text)
     return sendMessage(QString(), text);
 }
 
+bool PeerClient::canQueue() const
+{
+    // Joined, or on the way back after a drop: messages wait in the outbox.
+    return m_state == State::Joined || (m_everJoined && !m_leaving && m_state != State::Disconnected);
+}
+
 QString PeerClient::sendMessage(const QString &to, const QString &text)
 {
-    if (m_state != State::Joined) {
+    if (!canQueue()) {
         failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"message"_s);
+        return QString();
+    }
+    if (m_outbox.size() >= MaxOutbox) {
+        failLocally(ErrorCode::RateLimited, tr("%1 messages are waiting for the hub already.").arg(MaxOutbox), u"message"_s);
         return QString();
     }
     if (!to.isEmpty() && !Rules::isValidId(to)) {
@@ -147,8 +163,39 @@ QString PeerClient::sendMessage(const QString &to, const QString &text)
         m_unackedDirect.insert(mid, Unacked { to, text });
         return mid;
     }
-    send(frame);
+    m_outbox.append(MessageRequest { text, to, mid });
+    if (m_state == State::Joined && m_resendQueue.isEmpty())
+        send(frame);
+    else
+        m_resendQueue.append(m_outbox.constLast()); // behind what waits, to keep the order
+    drainResends();
     return mid;
+}
+
+void PeerClient::onParkTimeout()
+{
+    // They did not come back: the messages that waited for them fail now.
+    const auto parked = std::exchange(m_parked, {});
+    m_returning.clear();
+    for (auto it = parked.cbegin(); it != parked.cend(); ++it) {
+        for (const QString &mid : it.value()) {
+            settleOutbox(mid);
+            Q_EMIT errorOccurred(errorCodeName(ErrorCode::PeerUnavailable),
+                                 tr("%1 did not come back after the hub restarted.").arg(it.key()), mid);
+        }
+    }
+}
+
+bool PeerClient::settleOutbox(const QString &mid)
+{
+    // Acks come in order, so the entry is almost always the first.
+    for (qsizetype i = 0; i < m_outbox.size(); ++i) {
+        if (m_outbox.at(i).mid == mid) {
+            m_outbox.removeAt(i);
+            return true;
+        }
+    }
+    return false;
 }
 
 bool PeerClient::connectToPeer(const QString &peer)
@@ -286,8 +333,16 @@ void PeerClient::onDisconnected()
     if (reason.isEmpty())
         reason = m_socketError.isEmpty() ? tr("connection closed") : m_socketError;
     m_lastReason = reason;
-    m_peers.clear();
     const bool reconnect = shouldReconnect();
+    if (reconnect) {
+        for (const PeerInfo &p : std::as_const(m_peers))
+            m_returning.insert(p.id);
+    } else {
+        m_returning.clear();
+        m_parked.clear();
+        m_parkTimer->stop();
+    }
+    m_peers.clear();
     resetDirect(reconnect);
     if (reconnect) {
         setState(State::Reconnecting);
@@ -349,9 +404,11 @@ void PeerClient::handle(const Welcome &m)
             peers.insert(u.to);
         return peers;
     }();
+    // Everything the old connection did not get acked goes again, in order, with the same mids.
+    m_resendQueue = m_outbox;
     for (const QString &peer : pendingTo)
         resendUnacked(peer);
-    drainResends(); // also what was queued before the connection dropped
+    drainResends();
     m_unackedDirect.clear(); // for peers that are gone, the hub's answer (peer_unavailable) was the last word
     // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
     for (const QString &peer : std::as_const(m_wantDirect)) {
@@ -368,11 +425,19 @@ void PeerClient::handle(const PeerConnected &m)
     Q_EMIT peerConnected(m.id, m.name);
     if (m_wantDirect.contains(m.id) && pathTo(m.id) != Path::Direct)
         requestIntroduction(m.id); // a link we asked for before a reconnect, to a peer that is back now
+    m_returning.remove(m.id);
+    const QStringList parked = m_parked.take(m.id);
+    for (const MessageRequest &r : std::as_const(m_outbox)) {
+        if (parked.contains(r.mid))
+            m_resendQueue.append(r); // it is back: what waited for it goes now, in order
+    }
+    drainResends();
 }
 
 void PeerClient::handle(const PeerDisconnected &m)
 {
     const auto removed = m_peers.removeIf([&m](const PeerInfo &p) { return p.id == m.id; });
+    m_returning.remove(m.id); // it left for real
     if (pathTo(m.id) == Path::Connecting && m_wantDirect.contains(m.id)) {
         Q_EMIT errorOccurred(errorCodeName(ErrorCode::PeerUnavailable),
                              tr("%1 left before the direct link was made.").arg(m.id), u"connect_to_peer"_s);
@@ -392,6 +457,7 @@ void PeerClient::handle(const ChatMessage &m)
 void PeerClient::handle(const Ack &m)
 {
     m_unackedDirect.remove(m.mid);
+    settleOutbox(m.mid);
     Q_EMIT messageAcked(m.mid);
 }
 
@@ -435,6 +501,27 @@ void PeerClient::handle(const ConnectAccepted &m)
 
 void PeerClient::handle(const ErrorReply &m)
 {
+    if (m.code == errorCodeName(ErrorCode::RateLimited)) {
+        // Refused for speed, not for content: it stays in the outbox and goes again, paced below the hub's rate.
+        for (const MessageRequest &r : std::as_const(m_outbox)) {
+            if (r.mid == m.ref) {
+                m_resendQueue.append(r);
+                drainResends();
+                return;
+            }
+        }
+    }
+    if (m.code == errorCodeName(ErrorCode::PeerUnavailable)) {
+        for (const MessageRequest &r : std::as_const(m_outbox)) {
+            if (r.mid == m.ref && m_returning.contains(r.to)) {
+                m_parked[r.to].append(r.mid); // not back yet after the hub's restart: wait for it
+                if (!m_parkTimer->isActive())
+                    m_parkTimer->start(kParkMs);
+                return;
+            }
+        }
+    }
+    settleOutbox(m.ref); // any other refusal is final for that message
     if (m.code == errorCodeName(ErrorCode::ConnectDeclined)) {
         m_wantDirect.remove(m.ref);
         if (QTimer *t = m_directTimers.value(m.ref))
@@ -543,7 +630,8 @@ void PeerClient::resendUnacked(const QString &peer)
     });
     for (const QString &mid : std::as_const(mids)) {
         const Unacked u = m_unackedDirect.take(mid);
-        m_resendQueue.append(MessageRequest { u.text, u.to, mid });
+        m_outbox.append(MessageRequest { u.text, u.to, mid });
+        m_resendQueue.append(m_outbox.constLast());
     }
     drainResends();
 }
@@ -587,6 +675,7 @@ void PeerClient::resetDirect(bool keepPending)
         m_wantDirect.clear();
         m_unackedDirect.clear();
         m_resendQueue.clear();
+        m_outbox.clear();
     }
     const auto peers = m_paths.keys();
     m_paths.clear();

@@ -102,6 +102,11 @@ public:
     QWebSocketProtocol::CloseCode lastCloseCode() const { return m_lastCloseCode; }
     QString lastDisconnectReason() const { return m_lastReason; }
 
+    /// Most messages waiting for the hub's ack (or to be sent after a reconnect); more are refused.
+    static constexpr int MaxOutbox = 10000;
+    /// Messages sent through the hub that it has not acked yet (they go again after a reconnect).
+    int outboxSize() const { return int(m_outbox.size()); }
+
 public Q_SLOTS:
     /// Opens the connection and sends `join`. Returns false (and emits errorOccurred) for an invalid id or URL.
     bool connectToHub(const QUrl &url, const QString &id, const PeerLink::PeerClient::JoinOptions &options = {});
@@ -163,6 +168,10 @@ private:
     void onLinkDown(const QString &peer);
     void resendUnacked(const QString &peer);
     void drainResends();
+    /// Takes @p mid out of the outbox; true if it was there.
+    bool settleOutbox(const QString &mid);
+    bool canQueue() const;
+    void onParkTimeout();
     void forgetPeer(const QString &peer);
     /// Drops every link; with @p keepPending (a reconnect), unacked direct messages and wanted links are kept, to
     /// be sent through the hub and asked for again once joined.
@@ -213,7 +222,13 @@ private:
     QHash<QString, Unacked> m_unackedDirect; // sent over a link, not yet acked, by mid
     qint64 m_maxOutgoingBytes = 64 * 1024;
     int m_resendPerSecond = 50;
-    QList<MessageRequest> m_resendQueue; // waiting to go through the hub, oldest first
+    QList<MessageRequest> m_outbox; // sent (or to send) through the hub and not acked yet, oldest first
+    QList<MessageRequest> m_resendQueue; // outbox entries waiting to be sent (again), oldest first
+    // After a reconnect: peers known before the drop and not seen leaving, probably coming back too. A message the
+    // hub refuses for one of them waits ("parked") until it joins again, or fails after kParkMs.
+    QSet<QString> m_returning;
+    QHash<QString, QStringList> m_parked; // mids by peer
+    QTimer *m_parkTimer;
     QTimer *m_resendTimer;
     QSet<QString> m_seen;
     QList<QString> m_seenOrder;

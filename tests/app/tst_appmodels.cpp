@@ -241,9 +241,17 @@ void TestAppModels::statusSaysReconnecting()
     m_hub.reset();
     QTRY_VERIFY(m_controller->statusText().startsWith(u"Reconnecting to"_s));
     QVERIFY(m_controller->statusText().contains(u"shutting down"_s));
+    // A message written while the hub is away stays pending, and is delivered once it is back.
+    QVERIFY(m_controller->sendToActive(u"written while away"_s));
+    ConversationModel *everyone = m_controller->conversation(QString());
+    const int row = everyone->rowCount() - 1;
+    QCOMPARE(everyone->index(row).data(ConversationModel::StateRole).value<ConversationModel::State>(),
+             ConversationModel::State::Pending);
     m_hub = std::make_unique<Hub>();
     QVERIFY(m_hub->listen(QHostAddress::LocalHost, port));
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->statusText().startsWith(u"Connected as me"_s), 10000);
+    QTRY_COMPARE(everyone->index(row).data(ConversationModel::StateRole).value<ConversationModel::State>(),
+                 ConversationModel::State::Delivered);
 }
 
 void TestAppModels::iconsAreCompiledIn()

@@ -6,6 +6,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <algorithm>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void reconnectsAcrossAHubRestart();
     void rejoinsAfterItsSocketDrops();
     void noReconnectAfterKickOrLeave();
+    void numberedStreamsSurviveAHubRestartExactlyOnce();
 
 private:
     std::unique_ptr<PeerClient> join(const QString &id, const PeerClient::JoinOptions &options = {});
@@ -347,6 +349,63 @@ void TestPeerClient::noReconnectAfterKickOrLeave()
     QVERIFY(marker);
     QCOMPARE(m_hub->peerCount(), 1);
     QCOMPARE(client.state(), PeerClient::State::Disconnected);
+}
+
+void TestPeerClient::numberedStreamsSurviveAHubRestartExactlyOnce()
+{
+    // a and b send each other numbered streams, 40 messages a second each (well inside the hub's default rate);
+    // half-way the hub dies and another starts on the same port 300 ms later. Every number must arrive exactly once.
+    const quint16 port = m_hub->serverPort();
+    PeerClient a, b;
+    for (PeerClient *c : { &a, &b }) {
+        c->setAutoReconnect(true);
+        c->setReconnectDelays(50, 200);
+    }
+    QSignalSpy aJoined(&a, &PeerClient::joined), bJoined(&b, &PeerClient::joined);
+    QVERIFY(a.connectToHub(m_hub->serverUrl(), u"a"_s));
+    QVERIFY(b.connectToHub(m_hub->serverUrl(), u"b"_s));
+    QTRY_VERIFY(aJoined.size() == 1 && bJoined.size() == 1 && a.hasPeer(u"b"_s) && b.hasPeer(u"a"_s));
+
+    QStringList atA, atB;
+    connect(&a, &PeerClient::messageReceived, this, [&atA](const QString &, const QString &text) { atA.append(text); });
+    connect(&b, &PeerClient::messageReceived, this, [&atB](const QString &, const QString &text) { atB.append(text); });
+    QSignalSpy aErrors(&a, &PeerClient::errorOccurred), bErrors(&b, &PeerClient::errorOccurred);
+
+    const int total = 120;
+    int sent = 0;
+    bool restarted = false;
+    QTimer pump;
+    connect(&pump, &QTimer::timeout, this, [&] {
+        if (sent == total) {
+            pump.stop();
+            return;
+        }
+        QVERIFY(!a.sendMessage(u"b"_s, u"a%1"_s.arg(sent)).isEmpty()); // queued while the hub is away
+        QVERIFY(!b.sendMessage(u"a"_s, u"b%1"_s.arg(sent)).isEmpty());
+        ++sent;
+        if (sent == total / 2 && !restarted) {
+            restarted = true;
+            m_hub.reset();
+            QTimer::singleShot(300, this, [this, port] {
+                m_hub = std::make_unique<Hub>();
+                QVERIFY(m_hub->listen(QHostAddress::LocalHost, port));
+            });
+        }
+    });
+    pump.start(25);
+    QTRY_VERIFY_WITH_TIMEOUT(atA.size() >= total && atB.size() >= total, 20000);
+    QTRY_COMPARE(a.outboxSize(), 0); // everything acked in the end
+    QTRY_COMPARE(b.outboxSize(), 0);
+    for (const auto &[list, prefix] : { std::pair { &atB, u"a"_s }, std::pair { &atA, u"b"_s } }) {
+        QCOMPARE(list->size(), total); // none twice…
+        const QSet<QString> unique(list->cbegin(), list->cend());
+        QCOMPARE(unique.size(), total);
+        for (int i = 0; i < total; ++i) // …and none missing
+            QVERIFY2(unique.contains(prefix + QString::number(i)), qPrintable(prefix + QString::number(i)));
+    }
+    QCOMPARE(aErrors.size(), 0);
+    QCOMPARE(bErrors.size(), 0);
+    QCOMPARE(aJoined.size(), 2); // it really went through a reconnect
 }
 
 QTEST_GUILESS_MAIN(TestPeerClient)
