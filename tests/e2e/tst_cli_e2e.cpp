@@ -124,6 +124,7 @@ private Q_SLOTS:
     void portInUseIsAnError();
     void configFileWithOverrides();
     void directLinkBetweenTwoCliPeers();
+    void killedPeerIsAnnouncedGone();
     void badArgumentsAreErrors_data();
     void badArgumentsAreErrors();
 
@@ -283,6 +284,23 @@ void TestCliEndToEnd::directLinkBetweenTwoCliPeers()
     QCOMPARE(m_hub->waitForExit(), 0);
     const QString stats = m_hub->waitForLine(QRegularExpression(u"^stats:"_s));
     QVERIFY2(stats.startsWith(u"stats: 0 messages routed"_s), qPrintable(stats));
+}
+
+void TestCliEndToEnd::killedPeerIsAnnouncedGone()
+{
+    Proc watcher(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"watcher"_s, u"--json"_s }));
+    QVERIFY(watcher.started());
+    QVERIFY(!watcher.waitForEvent(u"welcome"_s).isEmpty());
+    Proc victim(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"victim"_s, u"--json"_s }));
+    QVERIFY(victim.started());
+    QVERIFY(!watcher.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"victim"_s } }).isEmpty());
+    victim.process().kill(); // SIGKILL: no leave, no close frame; the kernel closes the TCP connection
+    QVERIFY(!watcher.waitForEvent(u"peer_disconnect"_s, { { u"id"_s, u"victim"_s } }).isEmpty());
+    // The hub goes on: a newcomer can take the id.
+    Proc again(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"victim"_s, u"--send"_s, u"back"_s, u"--to"_s, u"watcher"_s }));
+    QVERIFY(again.started());
+    QCOMPARE(again.waitForExit(), 0);
+    QCOMPARE(watcher.waitForEvent(u"message"_s, { { u"from"_s, u"victim"_s } }).value("text"_L1).toString(), u"back"_s);
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors_data()

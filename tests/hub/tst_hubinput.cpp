@@ -2,6 +2,7 @@
 // the hub still serves a healthy pair of peers.
 #include "hub/hub.h"
 #include "rawclient.h"
+#include "rawtcpclient.h"
 
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -9,6 +10,7 @@
 #include <QWebSocket>
 
 #include <memory>
+#include <vector>
 
 using namespace PeerLink;
 using namespace PeerLink::Test;
@@ -35,6 +37,13 @@ private Q_SLOTS:
     void originPolicy_data();
     void originPolicy();
     void slowReaderIsDroppedOthersUnaffected();
+    void hugeFrameHeaderIsRefusedAtOnce();
+    void invalidUtf8IsClosedWith1007();
+    void stalledHalfFrameIsDroppedByHeartbeat();
+    void slowlorisHandshakeTimesOut();
+    void frozenPeerIsAnnouncedGone();
+    void duplicateIdRaceHasOneWinner();
+    void deepNestingOverTheWire();
 
 private:
     static bool healthy(Hub &hub);
@@ -396,44 +405,6 @@ void TestHubInput::originPolicy()
         QCOMPARE(hub.connectionCount(), 0);
 }
 
-namespace {
-/// A WebSocket client written by hand on a QTcpSocket, so that it can stop reading (QWebSocket always reads).
-class StubbornClient
-{
-public:
-    bool open(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        if (!m_socket.waitForConnected(5000))
-            return false;
-        m_socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        QByteArray head;
-        if (!QTest::qWaitFor([&] { head += m_socket.readAll(); return head.contains("\r\n\r\n"); }, 5000))
-            return false;
-        return head.startsWith("HTTP/1.1 101");
-    }
-    /// Sends one masked text frame (payload under 126 bytes).
-    void sendText(const QByteArray &payload)
-    {
-        QByteArray frame;
-        frame.append(char(0x81));
-        frame.append(char(0x80 | payload.size()));
-        const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-        frame.append(mask, 4);
-        for (qsizetype i = 0; i < payload.size(); ++i)
-            frame.append(char(payload[i] ^ mask[i % 4]));
-        m_socket.write(frame);
-        m_socket.flush();
-    }
-    /// From now on nothing is read: the kernel's buffers fill, then the hub's queue for this client grows.
-    void stopReading() { m_socket.setReadBufferSize(1); }
-    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-
-private:
-    QTcpSocket m_socket;
-};
-} // namespace
 
 void TestHubInput::slowReaderIsDroppedOthersUnaffected()
 {
@@ -443,9 +414,9 @@ void TestHubInput::slowReaderIsDroppedOthersUnaffected()
     config.maxQueuedBytes = 1024 * 1024;
     Hub hub(config);
     QVERIFY(hub.listen());
-    StubbornClient slow;
+    RawTcpClient slow;
     QVERIFY(slow.open(hub.serverPort()));
-    slow.sendText(R"({"type":"join","id":"slow"})");
+    slow.sendFrame(R"({"type":"join","id":"slow"})");
     QTRY_COMPARE(hub.peerCount(), 1);
     slow.stopReading();
     RawClient talker, reader;
@@ -469,6 +440,125 @@ void TestHubInput::slowReaderIsDroppedOthersUnaffected()
     QTRY_COMPARE_WITH_TIMEOUT(received, 300, 20000);
     QVERIFY(talker.isOpen() && reader.isOpen());
     QCOMPARE(hub.peerCount(), 2);
+}
+
+void TestHubInput::hugeFrameHeaderIsRefusedAtOnce()
+{
+    // A header claiming 2^40 bytes: refused on the header alone (nothing is allocated for it), close 1009.
+    Hub hub;
+    QVERIFY(hub.listen());
+    RawTcpClient c;
+    QVERIFY(c.open(hub.serverPort()));
+    c.sendHeaderOnly(quint64(1) << 40);
+    QCOMPARE(c.waitForClose(), 1009);
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::invalidUtf8IsClosedWith1007()
+{
+    Hub hub;
+    QVERIFY(hub.listen());
+    RawTcpClient c;
+    QVERIFY(c.open(hub.serverPort()));
+    c.sendFrame(QByteArray("{\"type\":\"join\",\"id\":\"\xc3\x28\"}"));
+    QCOMPARE(c.waitForClose(), 1007);
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::stalledHalfFrameIsDroppedByHeartbeat()
+{
+    // A joined peer starts a frame and never finishes it (nor answers pings): the heartbeat drops it.
+    HubConfig config;
+    config.pingIntervalMs = 200;
+    config.pingTimeoutMs = 300;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient watcher;
+    QVERIFY(watcher.open(hub.serverUrl()));
+    QVERIFY(!watcher.join(u"watcher"_s).isEmpty());
+    RawTcpClient c;
+    QVERIFY(c.open(hub.serverPort()));
+    c.sendFrame(R"({"type":"join","id":"staller"})");
+    QTRY_COMPARE(hub.peerCount(), 2);
+    c.stopReading();
+    c.sendHeaderOnly(1000); // 1000 bytes promised, none sent
+    QCOMPARE(watcher.waitFor(u"peer_disconnect"_s, 10000).value("id"_L1).toString(), u"staller"_s);
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::slowlorisHandshakeTimesOut()
+{
+    HubConfig config;
+    config.handshakeTimeoutMs = 300;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawTcpClient c;
+    QVERIFY(c.connectOnly(hub.serverPort()));
+    c.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"); // and then nothing more
+    QVERIFY(c.waitForClose(10000) >= 0);
+    QVERIFY(!c.isConnected());
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::frozenPeerIsAnnouncedGone()
+{
+    // A process that froze with its TCP connection open: it stops answering pings, and the others are told.
+    HubConfig config;
+    config.pingIntervalMs = 200;
+    config.pingTimeoutMs = 300;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient watcher;
+    QVERIFY(watcher.open(hub.serverUrl()));
+    QVERIFY(!watcher.join(u"watcher"_s).isEmpty());
+    RawTcpClient frozen;
+    QVERIFY(frozen.open(hub.serverPort()));
+    frozen.sendFrame(R"({"type":"join","id":"frozen"})");
+    QTRY_COMPARE(hub.peerCount(), 2);
+    frozen.stopReading();
+    QSignalSpy left(&hub, &Hub::peerLeft);
+    QCOMPARE(watcher.waitFor(u"peer_disconnect"_s, 10000).value("id"_L1).toString(), u"frozen"_s);
+    QVERIFY(left.at(0).at(1).toString().contains(u"heartbeat"_s));
+    QVERIFY(watcher.isOpen()); // the watcher answers pings by itself and stays
+}
+
+void TestHubInput::duplicateIdRaceHasOneWinner()
+{
+    Hub hub;
+    QVERIFY(hub.listen());
+    std::vector<std::unique_ptr<RawClient>> racers;
+    for (int i = 0; i < 8; ++i) {
+        racers.push_back(std::make_unique<RawClient>());
+        QVERIFY(racers.back()->open(hub.serverUrl()));
+    }
+    for (const auto &r : racers)
+        r->sendText(uR"({"type":"join","id":"same"})"_s);
+    int welcomed = 0, taken = 0;
+    QTRY_COMPARE([&] {
+        welcomed = taken = 0;
+        for (const auto &r : racers) {
+            for (const QJsonObject &o : r->pending()) {
+                welcomed += o.value("type"_L1).toString() == u"welcome";
+                taken += o.value("code"_L1).toString() == u"id_taken";
+            }
+        }
+        return welcomed + taken;
+    }(), 8);
+    QCOMPARE(welcomed, 1);
+    QCOMPARE(taken, 7);
+    QCOMPARE(hub.peerCount(), 1);
+}
+
+void TestHubInput::deepNestingOverTheWire()
+{
+    Hub hub;
+    QVERIFY(hub.listen());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    c.sendText(QString(20000, u'[') + QString(20000, u']'));
+    QCOMPARE(c.waitFor(u"error"_s).value("code"_L1).toString(), u"bad_json"_s);
+    QVERIFY(c.isOpen());
+    QVERIFY(healthy(hub));
 }
 
 QTEST_GUILESS_MAIN(TestHubInput)

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QTcpSocket>
+
+namespace PeerLink::Test {
+
+/// A WebSocket client written by hand on a QTcpSocket, for the input Qt's own client never sends: huge frame
+/// headers, invalid UTF-8, half frames, half handshakes, and a client that stops reading (so never answers pings).
+class RawTcpClient
+{
+public:
+    /// Connects and completes the WebSocket handshake; false if the hub did not switch protocols.
+    bool open(quint16 port);
+    /// Connects without a handshake.
+    bool connectOnly(quint16 port);
+    /// Writes raw bytes.
+    void write(const QByteArray &bytes);
+    /// Sends one masked frame with opcode @p opcode (0x1 text) and @p payload.
+    void sendFrame(const QByteArray &payload, quint8 opcode = 0x1, bool fin = true);
+    /// A frame header alone, claiming @p length bytes of payload (none follow).
+    void sendHeaderOnly(quint64 length, quint8 opcode = 0x1);
+    /// From now on nothing is read: the kernel's buffers fill, then the hub's queue for this client grows.
+    void stopReading() { m_socket.setReadBufferSize(1); }
+    /// Waits for the hub to close the TCP connection; returns the close code of its close frame (or 0 if none).
+    int waitForClose(int timeoutMs = 10000);
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    QByteArray received() const { return m_received; }
+
+private:
+    static QByteArray header(quint64 length, quint8 opcode, bool fin);
+
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+
+} // namespace PeerLink::Test
