@@ -1,5 +1,7 @@
 #include "hubsettings.h"
 
+#include "core/rules.h"
+
 #include <QFile>
 #include <QObject>
 
@@ -229,6 +231,51 @@ bool loadHubConfigFile(const QString &path, HubServiceConfig &config, QString *e
         }
     }
     config = candidate;
+    return true;
+}
+
+bool loadBanFile(const QString &path, BanList &bans, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QObject::tr("%1: cannot read: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (file.size() > 16 * kMaxConfigBytes) {
+        if (error)
+            *error = QObject::tr("%1: larger than %2 bytes").arg(path).arg(16 * kMaxConfigBytes);
+        return false;
+    }
+    BanList list;
+    int lineNumber = 0;
+    for (const QString &raw : QString::fromUtf8(file.readAll()).split(u'\n')) {
+        ++lineNumber;
+        const QString line = raw.section(u'#', 0, 0).trimmed();
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith(u"id:")) {
+            const QString id = line.mid(3).trimmed();
+            if (!Rules::isValidId(id)) {
+                if (error)
+                    *error = QObject::tr("%1:%2: \"%3\" is not a valid peer id").arg(path).arg(lineNumber).arg(id.left(80));
+                return false;
+            }
+            list.ids.append(id);
+            continue;
+        }
+        const QHostAddress address(line);
+        if (address.isNull()) {
+            if (error)
+                *error = QObject::tr("%1:%2: expected an IP address or id:NAME (got \"%3\")")
+                             .arg(path)
+                             .arg(lineNumber)
+                             .arg(line.left(80));
+            return false;
+        }
+        list.addresses.append(address);
+    }
+    bans = list;
     return true;
 }
 

@@ -36,4 +36,16 @@ bool applyHubSetting(HubServiceConfig &config, const QString &key, const QString
 /// file; @p config is left unchanged then.
 bool loadHubConfigFile(const QString &path, HubServiceConfig &config, QString *error);
 
+/// A ban list: peer ids and IP addresses.
+struct BanList
+{
+    QStringList ids;
+    QList<QHostAddress> addresses;
+};
+
+/// Reads a ban list file: one entry a line, an IP address (`192.0.2.7`, `2001:db8::7`) or `id:NAME`; `#` starts a
+/// comment. Returns false with "FILE:LINE: reason" in @p error for a bad line or an unreadable file; @p bans is
+/// unchanged then (a bad edit never half-applies).
+bool loadBanFile(const QString &path, BanList &bans, QString *error);
+
 } // namespace PeerLink

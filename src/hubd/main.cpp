@@ -5,6 +5,8 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QTextStream>
 #include <QTimer>
 
@@ -12,6 +14,14 @@
 
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
+
+namespace {
+#ifdef SIGHUP
+constexpr int kReloadSignal = SIGHUP;
+#else
+constexpr int kReloadSignal = -1; // Windows: the ban file is still reloaded when it changes
+#endif
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -28,6 +38,10 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({ u"config"_s, tr("Read settings from FILE (key = value lines, keys as the options below)."), u"FILE"_s });
+    parser.addOption({ u"ban-file"_s,
+                       tr("Ban the ids (id:NAME) and IP addresses listed in FILE, one a line; reloaded when it changes "
+                          "and on SIGHUP (a bad edit is reported and the previous list kept)."),
+                       u"FILE"_s });
     const QList<HubSettingInfo> settings = hubSettings();
     for (const HubSettingInfo &s : settings)
         parser.addOption({ s.key, s.description, s.valueName });
@@ -48,6 +62,15 @@ int main(int argc, char *argv[])
         }
     }
 
+    BanList bans;
+    const QString banFile = parser.value(u"ban-file"_s);
+    if (!banFile.isEmpty() && !loadBanFile(banFile, bans, &error)) {
+        err << u"peerlink-hub: "_s << error << Qt::endl;
+        return 2;
+    }
+    config.hub.bannedIds = bans.ids;
+    config.hub.bannedAddresses = bans.addresses;
+
     Hub hub(config.hub);
     if (!hub.listen(config.bind, config.port)) {
         err << u"peerlink-hub: "_s << hub.errorString() << Qt::endl;
@@ -64,11 +87,48 @@ int main(int argc, char *argv[])
         out << QCoreApplication::translate("main", "left: %1 (%2)").arg(id, reason) << Qt::endl;
     });
 
+    // The ban file is read again when it changes and on SIGHUP; a bad edit keeps the list in force.
+    const auto reloadBans = [&hub, &out, &err, banFile] {
+        BanList fresh;
+        QString why;
+        if (!loadBanFile(banFile, fresh, &why)) {
+            err << u"peerlink-hub: "_s << why << QCoreApplication::translate("main", " (the previous ban list stays)") << Qt::endl;
+            return;
+        }
+        hub.setBans(fresh.ids, fresh.addresses);
+        out << QCoreApplication::translate("main", "bans: %1 ids, %2 addresses from %3")
+                   .arg(fresh.ids.size())
+                   .arg(fresh.addresses.size())
+                   .arg(banFile)
+            << Qt::endl;
+    };
+    QFileSystemWatcher banWatcher;
+    if (!banFile.isEmpty()) {
+        // Watch the folder too: editors replace the file, which ends a watch on the file itself.
+        banWatcher.addPath(banFile);
+        banWatcher.addPath(QFileInfo(banFile).absolutePath());
+        const auto changed = [&banWatcher, banFile, reloadBans] {
+            if (!banWatcher.files().contains(banFile) && QFileInfo::exists(banFile))
+                banWatcher.addPath(banFile);
+            if (QFileInfo::exists(banFile))
+                reloadBans();
+        };
+        QObject::connect(&banWatcher, &QFileSystemWatcher::fileChanged, &app, changed);
+        QObject::connect(&banWatcher, &QFileSystemWatcher::directoryChanged, &app, changed);
+    }
+
     // SIGINT / SIGTERM: tell every peer (close 1001), then quit once they are gone, or after 3 s at most.
     SignalWatcher signalWatcher;
     signalWatcher.watch(SIGINT);
     signalWatcher.watch(SIGTERM);
-    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &app, [&hub, &out](int signum) {
+    if (kReloadSignal > 0)
+        signalWatcher.watch(kReloadSignal);
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &app, [&hub, &out, reloadBans, banFile](int signum) {
+        if (signum == kReloadSignal) {
+            if (!banFile.isEmpty())
+                reloadBans();
+            return;
+        }
         out << QCoreApplication::translate("main", "shutting down (signal %1)").arg(signum) << Qt::endl;
         out << QCoreApplication::translate("main", "stats: %1 messages routed, %2 deliveries")
                    .arg(hub.routedMessageCount())

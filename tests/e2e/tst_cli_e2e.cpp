@@ -125,6 +125,7 @@ private Q_SLOTS:
     void configFileWithOverrides();
     void directLinkBetweenTwoCliPeers();
     void killedPeerIsAnnouncedGone();
+    void banFileIsReloaded();
     void badArgumentsAreErrors_data();
     void badArgumentsAreErrors();
 
@@ -301,6 +302,49 @@ void TestCliEndToEnd::killedPeerIsAnnouncedGone()
     QVERIFY(again.started());
     QCOMPARE(again.waitForExit(), 0);
     QCOMPARE(watcher.waitForEvent(u"message"_s, { { u"from"_s, u"victim"_s } }).value("text"_L1).toString(), u"back"_s);
+}
+
+void TestCliEndToEnd::banFileIsReloaded()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"bans"_s);
+    const auto writeBans = [&path](const QByteArray &content) {
+        // Written aside and renamed, as editors and config tools do.
+        QFile f(path + u".new"_s);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        QFile::remove(path);
+        QVERIFY(QFile::rename(path + u".new"_s, path));
+    };
+    writeBans("id:evil\n");
+    Proc hub(kHub, { u"--port"_s, u"0"_s, u"--ban-file"_s, path });
+    QVERIFY(hub.started());
+    const QString line = hub.waitForLine(QRegularExpression(u"listening on ws://"_s));
+    QVERIFY(!line.isEmpty());
+    const QString url = QRegularExpression(u"ws://\\S+"_s).match(line).captured(0);
+
+    Proc evil(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"evil"_s, u"--send"_s, u"hi"_s }));
+    QVERIFY(evil.started());
+    QCOMPARE(evil.waitForExit(), 1);
+    QVERIFY(QString::fromUtf8(evil.process().readAllStandardError()).contains(u"banned"_s));
+
+    Proc guest(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"guest"_s, u"--json"_s }));
+    QVERIFY(guest.started());
+    QVERIFY(!guest.waitForEvent(u"welcome"_s).isEmpty());
+    // The file changes: the hub reads it again by itself, and the newly banned guest is sent away.
+    writeBans("id:evil\nid:guest\n");
+    QVERIFY(!guest.waitForEvent(u"error"_s, { { u"code"_s, u"banned"_s } }).isEmpty());
+    QCOMPARE(guest.waitForExit(), 1);
+    // A bad edit is reported, and the list in force stays.
+    writeBans("id:evil\nnot an address\n");
+    QVERIFY(!hub.waitForLine(QRegularExpression(u"bans: 2 ids"_s)).isEmpty());
+    QString hubErrors;
+    QTRY_VERIFY((hubErrors += QString::fromUtf8(hub.process().readAllStandardError())).contains(u"the previous ban list stays"_s));
+    QVERIFY(hubErrors.contains(u":2: expected an IP address"_s));
+    Proc again(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"guest"_s, u"--send"_s, u"hi"_s }));
+    QVERIFY(again.started());
+    QCOMPARE(again.waitForExit(), 1);
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors_data()

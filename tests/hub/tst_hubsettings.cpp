@@ -18,6 +18,9 @@ private Q_SLOTS:
     void configFileErrors_data();
     void configFileErrors();
     void everySettingIsDocumented();
+    void banFile();
+    void badBanFileChangesNothing_data();
+    void badBanFileChangesNothing();
 
 private:
     static QString write(QTemporaryDir &dir, const QByteArray &content);
@@ -146,6 +149,40 @@ void TestHubSettings::everySettingIsDocumented()
     HubServiceConfig config;
     QString error;
     QVERIFY2(loadHubConfigFile(doc.fileName(), config, &error), qPrintable(error));
+}
+
+void TestHubSettings::banFile()
+{
+    QTemporaryDir dir;
+    const QString path = write(dir, "# bans\n192.0.2.7\nid:spammer   # since Tuesday\n\n2001:db8::7\nid:troll\n");
+    BanList bans;
+    QString error;
+    QVERIFY2(loadBanFile(path, bans, &error), qPrintable(error));
+    QCOMPARE(bans.ids, QStringList({ u"spammer"_s, u"troll"_s }));
+    QCOMPARE(bans.addresses, QList<QHostAddress>({ QHostAddress(u"192.0.2.7"_s), QHostAddress(u"2001:db8::7"_s) }));
+}
+
+void TestHubSettings::badBanFileChangesNothing_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("host name") << "192.0.2.1\nexample.org\n"_ba << u":2: expected an IP address"_s;
+    QTest::newRow("bad id") << "id:not valid\n"_ba << u":1: \"not valid\" is not a valid peer id"_s;
+}
+
+void TestHubSettings::badBanFileChangesNothing()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    BanList bans;
+    bans.ids = { u"kept"_s };
+    QString error;
+    QVERIFY(!loadBanFile(write(dir, content), bans, &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+    QCOMPARE(bans.ids, QStringList({ u"kept"_s }));
+    QVERIFY(!loadBanFile(dir.filePath(u"missing"_s), bans, &error));
+    QVERIFY(error.contains(u"cannot read"_s));
 }
 
 QTEST_GUILESS_MAIN(TestHubSettings)
