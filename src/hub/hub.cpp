@@ -131,6 +131,7 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
 void Hub::close()
 {
     m_closing = true;
+    m_ghosts.clear();
     if (m_server)
         m_server->close();
     m_housekeeping.stop();
@@ -191,6 +192,10 @@ HubPeer Hub::describePeer(const HubSession *s)
 
 bool Hub::kick(const QString &id, const QString &reason)
 {
+    if (m_ghosts.contains(id)) {
+        bury(id, reason.isEmpty() ? tr("kicked by the hub") : tr("kicked by the hub: %1").arg(reason));
+        return true;
+    }
     HubSession *s = m_peers.value(id);
     if (!s)
         return false;
@@ -206,6 +211,7 @@ bool Hub::ban(const QString &id)
         return false;
     if (!m_config.bannedIds.contains(id))
         m_config.bannedIds.append(id);
+    bury(id, tr("banned"));
     if (HubSession *s = m_peers.value(id)) {
         if (!m_config.bannedAddresses.contains(s->address()))
             m_config.bannedAddresses.append(s->address());
@@ -239,6 +245,23 @@ bool Hub::isBanned(const QString &id, const QHostAddress &address) const
             return true;
     }
     return false;
+}
+
+void Hub::bury(const QString &id, const QString &reason)
+{
+    const auto it = m_ghosts.constFind(id);
+    if (it == m_ghosts.cend())
+        return;
+    const Ghost ghost = *it;
+    m_ghosts.erase(it);
+    m_introductions.removeIf([&id](const auto &i) { return i.value().initiator == id || i.value().target == id; });
+    for (const Ghost::Queued &q : ghost.queue) {
+        if (HubSession *sender = m_peers.value(q.sender); sender && !q.mid.isEmpty())
+            sendError(sender, ErrorCode::PeerUnavailable, tr("%1 lost its connection.").arg(id), q.mid);
+    }
+    qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
+    broadcast(encode(PeerDisconnected { id }), nullptr);
+    Q_EMIT peerLeft(id, reason);
 }
 
 bool Hub::autobanned(const QHostAddress &address)
@@ -310,6 +333,18 @@ void Hub::onDisconnected(HubSession *session)
         const QString peerReason = session->socket()->closeReason();
         reason = peerReason.isEmpty() ? tr("connection closed") : peerReason;
     }
+    if (session->lostConnection() && m_config.reconnectGraceMs > 0 && session->isJoined()
+        && m_peers.value(session->id()) == session) {
+        // Dropped, not closed: maybe it is on its way back. Keep its place for a moment, and tell nobody yet.
+        m_peers.remove(session->id());
+        m_ghosts.insert(session->id(), Ghost { session->name(), session->resumeToken(), session->joinedAt(),
+                                               session->isHost(), nowMs() + m_config.reconnectGraceMs, {} });
+        qCInfo(lcHub).noquote() << "peer lost its connection:" << session->id() << "- waiting"
+                                << m_config.reconnectGraceMs << "ms";
+        session->deleteLater();
+        checkClosed();
+        return;
+    }
     unregister(session, reason);
     session->deleteLater();
     checkClosed();
@@ -339,6 +374,11 @@ void Hub::onHousekeeping()
     const qint64 silenceLimit = qint64(m_config.pingIntervalMs) + m_config.pingTimeoutMs;
     m_introductions.removeIf([now](const auto &it) { return it.value().expiresMs < now; });
     m_autobannedUntil.removeIf([now](const auto &it) { return it.value() < now; });
+    const auto ghosts = m_ghosts.keys();
+    for (const QString &id : ghosts) {
+        if (m_ghosts.value(id).expiresMs < now)
+            bury(id, tr("connection lost"));
+    }
     m_connectTimes.removeIf([this, now](const auto &it) {
         return it.value().isEmpty() || now - it.value().constLast() > m_config.autobanWindowMs;
     });
@@ -415,6 +455,26 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
         refuseAndClose(session, ErrorCode::AuthFailed, tr("Wrong hub password."));
         return;
     }
+    if (m_ghosts.contains(join.id)) {
+        const Ghost ghost = m_ghosts.value(join.id);
+        if (join.resume.isEmpty() || !sameSecret(join.resume, ghost.resumeToken)) {
+            sendError(session, ErrorCode::IdTaken, tr("The id %1 is already in use on this hub.").arg(join.id), u"join"_s);
+            return;
+        }
+        // Back within its grace: nobody was told it had gone; what waited for it is delivered now, and acked.
+        m_ghosts.remove(join.id);
+        session->setJoined(join.id, join.name.isEmpty() ? ghost.name : join.name, newResumeToken(), ghost.joinedAt);
+        session->setHost(ghost.host);
+        m_peers.insert(join.id, session);
+        session->send(encode(welcomeFor(session)));
+        for (const Ghost::Queued &q : ghost.queue) {
+            deliver(session, q.frame);
+            if (HubSession *sender = m_peers.value(q.sender); sender && !q.mid.isEmpty())
+                sender->send(encode(Ack { q.mid }));
+        }
+        qCInfo(lcHub).noquote() << "peer resumed:" << join.id;
+        return;
+    }
     HubSession *previous = m_peers.value(join.id);
     if (previous) {
         if (join.resume.isEmpty() || !sameSecret(join.resume, previous->resumeToken())) {
@@ -424,7 +484,7 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
         // The same peer, back on a new connection: hand the id over without telling the others it left.
         unregister(previous, tr("resumed on a new connection"), false);
         previous->closeWith(QWebSocketProtocol::CloseCodeNormal, tr("resumed on a new connection"));
-    } else if (m_peers.size() >= m_config.maxPeers) {
+    } else if (m_peers.size() + m_ghosts.size() >= m_config.maxPeers) {
         refuseAndClose(session, ErrorCode::HubFull, tr("The hub is full (%1 peers).").arg(m_config.maxPeers));
         return;
     }
@@ -434,13 +494,7 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
                        previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
     session->setHost(!m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback());
 
-    Welcome welcome;
-    welcome.id = join.id;
-    welcome.hub = m_config.name;
-    welcome.resume = session->resumeToken();
-    welcome.peers.reserve(m_peers.size());
-    for (const HubSession *other : std::as_const(m_peers))
-        welcome.peers.append(PeerInfo { other->id(), other->name(), other->isHost() });
+    const Welcome welcome = welcomeFor(session);
     m_peers.insert(join.id, session);
     session->send(encode(welcome));
 
@@ -449,6 +503,22 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
         qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from" << describe(session->address(), session->port());
         Q_EMIT peerJoined(describePeer(session));
     }
+}
+
+Welcome Hub::welcomeFor(const HubSession *session) const
+{
+    Welcome welcome;
+    welcome.id = session->id();
+    welcome.hub = m_config.name;
+    welcome.resume = session->resumeToken();
+    welcome.peers.reserve(m_peers.size() + m_ghosts.size());
+    for (const HubSession *other : std::as_const(m_peers)) {
+        if (other != session)
+            welcome.peers.append(PeerInfo { other->id(), other->name(), other->isHost() });
+    }
+    for (auto it = m_ghosts.cbegin(); it != m_ghosts.cend(); ++it) // still there, as far as anyone knows
+        welcome.peers.append(PeerInfo { it.key(), it->name, it->host });
+    return welcome;
 }
 
 void Hub::handle(HubSession *session, const MessageRequest &message)
@@ -466,6 +536,19 @@ void Hub::handle(HubSession *session, const MessageRequest &message)
 
     ChatMessage out { session->id(), message.text, message.to, message.mid, QDateTime::currentMSecsSinceEpoch() };
     int recipients = 0;
+    if (!message.to.isEmpty() && m_ghosts.contains(message.to)) {
+        Ghost &ghost = m_ghosts[message.to];
+        if (ghost.queue.size() >= m_config.maxGhostQueue) {
+            sendError(session, ErrorCode::PeerUnavailable, tr("%1 lost its connection.").arg(message.to), ref);
+            return;
+        }
+        // Held for it; the ack comes when it is back and the message handed on.
+        ghost.queue.append(Ghost::Queued { QString::fromUtf8(encode(out)), session->id(), message.mid });
+        session->countSent();
+        ++m_routed;
+        Q_EMIT messageRouted(session->id(), message.to, 0);
+        return;
+    }
     if (!message.to.isEmpty()) {
         HubSession *target = m_peers.value(message.to);
         if (!target) {
@@ -482,6 +565,10 @@ void Hub::handle(HubSession *session, const MessageRequest &message)
                 deliver(other, frame);
                 ++recipients;
             }
+        }
+        for (Ghost &ghost : m_ghosts) {
+            if (ghost.queue.size() < m_config.maxGhostQueue)
+                ghost.queue.append(Ghost::Queued { frame, QString(), QString() });
         }
     }
     session->countSent();

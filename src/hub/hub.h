@@ -108,7 +108,10 @@ private:
     bool autobanned(const QHostAddress &address);
     /// Sends one frame to @p session, dropping the session if it has stopped reading.
     void deliver(HubSession *session, const QString &frame);
+    /// Ends a ghost's grace: the others are told it left; what waited for it is refused to its senders.
+    void bury(const QString &id, const QString &reason);
     static HubPeer describePeer(const HubSession *session);
+    Welcome welcomeFor(const HubSession *session) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
     void checkClosed();
 
@@ -134,6 +137,24 @@ private:
     QHash<QString, Introduction> m_introductions; // by link id
     QHash<QString, QList<qint64>> m_connectTimes; // recent connection attempts, by address
     QHash<QString, qint64> m_autobannedUntil; // by address
+
+    /// A peer whose connection dropped, within its grace: still "there" for the others.
+    struct Ghost
+    {
+        struct Queued
+        {
+            QString frame;
+            QString sender; // for a direct message: who gets the ack, or the error
+            QString mid;
+        };
+        QString name;
+        QString resumeToken;
+        QDateTime joinedAt;
+        bool host = false;
+        qint64 expiresMs = 0;
+        QList<Queued> queue;
+    };
+    QHash<QString, Ghost> m_ghosts; // by id
     quint64 m_routed = 0;
     quint64 m_delivered = 0;
 };

@@ -21,6 +21,11 @@ struct HubConfig
     /// connection is closed with 1009 without reading the rest; this bounds memory per connection.
     qint64 hardFrameBytes = 0;
 
+    /// A peer whose connection drops (no leave, no close handshake) is announced gone only after this grace; if it
+    /// resumes with its token in time, the others see nothing. Messages to it wait (at most `maxGhostQueue`).
+    /// 0 = announce at once.
+    int reconnectGraceMs = 3000;
+    int maxGhostQueue = 256;
     /// Joined peers at most; more get `hub_full`.
     int maxPeers = 10000;
     /// Connections from one IP address at most (joined or not); more get `hub_full`. 0 = no limit.

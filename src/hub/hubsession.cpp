@@ -14,6 +14,8 @@ HubSession::HubSession(QWebSocket *socket, const TokenBucket &bucket, qint64 now
     , m_lastSeenMs(nowMs)
 {
     m_socket->setParent(this);
+    // Qt 6.4 names this signal error(). A clean close never raises it; a dropped connection does.
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] { m_lost = true; });
 }
 
 HubSession::~HubSession() = default;

@@ -55,6 +55,9 @@ public:
     qint64 lastSeenMs() const { return m_lastSeenMs; }
     void touch(qint64 nowMs) { m_lastSeenMs = nowMs; }
 
+    /// The connection ended without a close handshake (the network or the process went away).
+    bool lostConnection() const { return m_lost; }
+
     quint64 sentCount() const { return m_sent; }
     void countSent() { ++m_sent; }
 
@@ -74,6 +77,7 @@ private:
     int m_invalid = 0;
     bool m_closing = false;
     bool m_host = false;
+    bool m_lost = false;
     QString m_closeReason;
 };
 

@@ -107,6 +107,11 @@ const QList<Setting> &table()
         s.append(numeric(u"join-timeout"_s, u"S"_s,
                          QObject::tr("Seconds a new connection has to join (default %1).").arg(d.joinTimeoutMs / 1000), 1,
                          3600, [](HubServiceConfig &c, qint64 n) { c.hub.joinTimeoutMs = int(n * 1000); }));
+        s.append(numeric(u"reconnect-grace"_s, u"MS"_s,
+                         QObject::tr("Milliseconds a peer whose connection dropped keeps its place before the others are "
+                                     "told it left, 0 to tell them at once (default %1).")
+                             .arg(d.reconnectGraceMs),
+                         0, 600000, [](HubServiceConfig &c, qint64 n) { c.hub.reconnectGraceMs = int(n); }));
         s.append(numeric(u"byte-rate"_s, u"N"_s,
                          QObject::tr("Bytes per second per peer, 0 for no limit (default %1).").arg(qint64(d.bytesPerSecond)), 0,
                          1LL << 40, [](HubServiceConfig &c, qint64 n) { c.hub.bytesPerSecond = double(n); }));

@@ -3,6 +3,7 @@
 #include "client/peerclient.h"
 #include "hub/hub.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void hubShutdownDisconnects();
     void reconnectsAcrossAHubRestart();
     void rejoinsAfterItsSocketDrops();
+    void peerThatDoesNotComeBackIsAnnouncedAfterTheGrace();
     void noReconnectAfterKickOrLeave();
     void numberedStreamsSurviveAHubRestartExactlyOnce();
 
@@ -304,19 +306,53 @@ void TestPeerClient::rejoinsAfterItsSocketDrops()
     QVERIFY(joined.wait());
     auto watcher = join(u"watcher"_s);
     QVERIFY(watcher);
+    QTRY_VERIFY(watcher->hasPeer(u"blinker"_s));
     QSignalSpy errors(&client, &PeerClient::errorOccurred);
+    QSignalSpy left(watcher.get(), &PeerClient::peerDisconnected);
+    QSignalSpy came(watcher.get(), &PeerClient::peerConnected);
+    QSignalSpy watcherAcked(watcher.get(), &PeerClient::messageAcked);
 
     QWebSocket *socket = client.findChild<QWebSocket *>();
     QVERIFY(socket);
     socket->abort();
-    QTRY_VERIFY_WITH_TIMEOUT(joined.size() == 2, 10000);
-    QCOMPARE(errors.size(), 0);
-    QVERIFY(client.hasPeer(u"watcher"_s));
+    // While it is away, a message for it waits at the hub (no ack yet).
     QSignalSpy got(&client, &PeerClient::messageReceived);
-    QTRY_VERIFY(watcher->hasPeer(u"blinker"_s));
-    watcher->sendMessage(u"blinker"_s, u"still you?"_s);
-    QVERIFY(got.wait());
+    const QString mid = watcher->sendMessage(u"blinker"_s, u"while you were away"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(joined.size() == 2, 10000);
+    QTRY_COMPARE(got.size(), 1);
+    QCOMPARE(got.at(0).at(1).toString(), u"while you were away"_s);
+    QTRY_COMPARE(watcherAcked.size(), 1);
+    QCOMPARE(watcherAcked.at(0).at(0).toString(), mid);
+    QCOMPARE(errors.size(), 0);
+    // Within the hub's grace period, the others saw no leave and no join: no flicker.
+    QCOMPARE(left.size(), 0);
+    QCOMPARE(came.size(), 0);
+    QVERIFY(client.hasPeer(u"watcher"_s));
     QCOMPARE(m_hub->peerCount(), 2);
+}
+
+void TestPeerClient::peerThatDoesNotComeBackIsAnnouncedAfterTheGrace()
+{
+    HubConfig config;
+    config.reconnectGraceMs = 500;
+    m_hub = std::make_unique<Hub>(config);
+    QVERIFY(m_hub->listen());
+    auto watcher = join(u"watcher"_s);
+    auto gone = join(u"gone"_s);
+    QVERIFY(watcher && gone);
+    QTRY_VERIFY(watcher->hasPeer(u"gone"_s));
+    QSignalSpy left(watcher.get(), &PeerClient::peerDisconnected);
+    QSignalSpy errors(watcher.get(), &PeerClient::errorOccurred);
+    QElapsedTimer clock;
+    clock.start();
+    gone->findChild<QWebSocket *>()->abort(); // and it never comes back
+    const QString mid = watcher->sendMessage(u"gone"_s, u"hello?"_s);
+    QVERIFY(left.wait(5000));
+    QVERIFY(clock.elapsed() >= 400); // not at once: after the grace
+    QCOMPARE(left.at(0).at(0).toString(), u"gone"_s);
+    QTRY_COMPARE(errors.size(), 1); // what waited for it is refused, not silently lost
+    QCOMPARE(errors.at(0).at(0).toString(), u"peer_unavailable"_s);
+    QCOMPARE(errors.at(0).at(2).toString(), mid);
 }
 
 void TestPeerClient::noReconnectAfterKickOrLeave()
