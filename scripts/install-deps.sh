@@ -6,7 +6,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-svg-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
-    libgl-dev libxkbcommon-dev
+    libgl-dev libxkbcommon-dev libssl3
     dpkg-dev desktop-file-utils appstream
     "$@"
 )

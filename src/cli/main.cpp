@@ -44,6 +44,8 @@ int main(int argc, char *argv[])
         { u"timeout"_s, tr("With --send: give up after this many seconds (default 10)."), u"S"_s, u"10"_s },
         { u"listen"_s, tr("Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port)."),
           u"ADDR:PORT"_s, u"0.0.0.0:0"_s },
+        { u"pin"_s, tr("For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it)."),
+          u"FINGERPRINT"_s },
         { u"no-listen"_s, tr("Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
     });
     parser.process(app);
@@ -89,6 +91,15 @@ int main(int argc, char *argv[])
     options.sendTo = parser.value(u"to"_s);
 
     PeerClient client;
+    client.setPinnedFingerprint(parser.value(u"pin"_s));
+    QObject::connect(&client, &PeerClient::certificateUntrusted, &app, [&err](const QString &fingerprint, const QString &why) {
+        err << QCoreApplication::translate("main",
+                                           "peerlink-cli: the hub's certificate is not trusted (%1).\n"
+                                           "Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again "
+                                           "with --pin %2")
+                   .arg(why, fingerprint)
+            << Qt::endl;
+    });
     client.setDirectListening(!parser.isSet(u"no-listen"_s) && !options.oneShot, listenAddress, quint16(listenPort));
     CliPeer peer(&client, options, out, err);
     int exitCode = 0;

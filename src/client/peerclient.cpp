@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -54,6 +56,25 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_socket, &QWebSocket::connected, this, &PeerClient::onConnected);
     connect(m_socket, &QWebSocket::disconnected, this, &PeerClient::onDisconnected);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &PeerClient::onTextMessage);
+    connect(m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        const QSslCertificate certificate = m_socket->sslConfiguration().peerCertificate();
+        m_hubFingerprint = certificate.isNull() ? QString() : Rules::certificateFingerprint(certificate.toDer());
+        if (!m_pinnedFingerprint.isEmpty() && Rules::sameFingerprint(m_hubFingerprint, m_pinnedFingerprint)) {
+            m_socket->ignoreSslErrors(); // the user's pin stands in for a certificate authority
+            return;
+        }
+        QStringList why;
+        for (const QSslError &e : errors)
+            why.append(e.errorString());
+        m_untrusted = true;
+        m_socketError = tr("The hub's certificate is not trusted: %1").arg(why.join(u"; "_s));
+        Q_EMIT certificateUntrusted(m_hubFingerprint, why.join(u"; "_s));
+    });
+    connect(m_socket, &QWebSocket::connected, this, [this] {
+        const QSslCertificate certificate = m_socket->sslConfiguration().peerCertificate();
+        if (!certificate.isNull())
+            m_hubFingerprint = Rules::certificateFingerprint(certificate.toDer());
+    });
     // Qt 6.4 names this signal error(); errorOccurred() arrived in 6.5.
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
         m_socketError = m_socket->errorString();
@@ -118,6 +139,8 @@ bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOpti
     m_socketError.clear();
     m_resumeToken.clear();
     m_leaving = false;
+    m_untrusted = false;
+    m_hubFingerprint.clear();
     m_everJoined = false;
     m_attempt = 0;
     setState(State::Connecting);
@@ -357,7 +380,7 @@ void PeerClient::onDisconnected()
 
 bool PeerClient::shouldReconnect() const
 {
-    if (!m_autoReconnect || m_leaving || !m_everJoined)
+    if (!m_autoReconnect || m_leaving || !m_everJoined || m_untrusted)
         return false;
     // The hub refused us on purpose (kick, ban, password, too large): trying again would not help.
     return m_lastCloseCode != QWebSocketProtocol::CloseCodePolicyViolated

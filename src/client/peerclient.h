@@ -98,6 +98,12 @@ public:
     /// How messages to @p peer travel now.
     Path pathTo(const QString &peer) const { return m_paths.value(peer, Path::Relayed); }
 
+    /// For wss:// hubs: trust a certificate with this SHA-256 fingerprint ("AB:CD:…", as the hub prints it) even when
+    /// no certificate authority vouches for it (a self-signed hub), like an SSH host key.
+    void setPinnedFingerprint(const QString &fingerprint) { m_pinnedFingerprint = fingerprint; }
+    /// The fingerprint of the hub's certificate on the current (or last) wss:// connection.
+    QString hubFingerprint() const { return m_hubFingerprint; }
+
     /// Close code and reason of the last disconnection.
     QWebSocketProtocol::CloseCode lastCloseCode() const { return m_lastCloseCode; }
     QString lastDisconnectReason() const { return m_lastReason; }
@@ -142,6 +148,9 @@ Q_SIGNALS:
     void peerDisconnected(const QString &id);
     /// @p from asks to connect to this peer.
     void connectRequested(const QString &from);
+    /// The hub's certificate could not be verified and is not pinned: the connection was refused. Show the user
+    /// @p fingerprint; if they trust it, pin it and connect again.
+    void certificateUntrusted(const QString &fingerprint, const QString &reason);
     /// Messages to @p peer now travel by @p path.
     void pathChanged(const QString &peer, PeerLink::PeerClient::Path path);
     /// The hub (or this client, for local checks) reported an error: a protocol code such as "id_taken".
@@ -234,6 +243,9 @@ private:
     QList<QString> m_seenOrder;
     bool m_autoReconnect = false;
     bool m_leaving = false; // the user asked to leave: no reconnect
+    bool m_untrusted = false; // the hub's certificate was refused: no reconnect
+    QString m_pinnedFingerprint;
+    QString m_hubFingerprint;
     bool m_everJoined = false; // joined at least once since connectToHub()
     int m_attempt = 0;
     int m_initialDelayMs = 500;

@@ -1,6 +1,8 @@
 #include "rules.h"
 
 #include <QChar>
+#include <QCryptographicHash>
+#include <QString>
 #include <QList>
 
 namespace PeerLink::Rules {
@@ -116,6 +118,26 @@ bool isValidToken(QStringView token)
             return false;
     }
     return true;
+}
+
+QString certificateFingerprint(const QByteArray &der)
+{
+    const QByteArray hex = QCryptographicHash::hash(der, QCryptographicHash::Sha256).toHex(':').toUpper();
+    return QString::fromLatin1(hex);
+}
+
+bool sameFingerprint(QStringView a, QStringView b)
+{
+    const auto plain = [](QStringView s) {
+        QString out;
+        for (QChar c : s) {
+            if (c.isLetterOrNumber())
+                out.append(c.toUpper());
+        }
+        return out;
+    };
+    const QString x = plain(a);
+    return !x.isEmpty() && x == plain(b);
 }
 
 } // namespace PeerLink::Rules

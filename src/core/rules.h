@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QString>
 #include <QStringView>
 
 namespace PeerLink::Rules {
@@ -26,5 +28,10 @@ inline constexpr int MaxEndpoints = 8;
 bool isValidEndpoint(QStringView endpoint);
 /// A link id or secret: 16 to 128 characters of 0-9 a-f.
 bool isValidToken(QStringView token);
+
+/// The SHA-256 fingerprint of a certificate's DER bytes, as "AB:CD:…" (the form `openssl x509 -fingerprint` prints).
+QString certificateFingerprint(const QByteArray &der);
+/// Whether two fingerprints are the same, whatever their case, colons or spaces.
+bool sameFingerprint(QStringView a, QStringView b);
 
 } // namespace PeerLink::Rules

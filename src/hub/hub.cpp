@@ -5,6 +5,8 @@
 #include "hub/logging.h"
 
 #include <QRandomGenerator>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QWebSocket>
 #include <QWebSocketCorsAuthenticator>
 #include <QWebSocketServer>
@@ -90,7 +92,24 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
         return false;
     }
     delete m_server;
-    m_server = new QWebSocketServer(m_config.name, QWebSocketServer::NonSecureMode, this);
+    const bool tls = m_config.useTls();
+    if (tls && !QSslSocket::supportsSsl()) {
+        m_errorString = tr("TLS is not available: Qt found no TLS library (install libssl3).");
+        Q_EMIT errorOccurred(m_errorString);
+        return false;
+    }
+    m_server = new QWebSocketServer(m_config.name, tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode,
+                                    this);
+    if (tls) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(m_config.tlsCertificate);
+        ssl.setPrivateKey(m_config.tlsKey);
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // peers authenticate with join, not client certificates
+        m_server->setSslConfiguration(ssl);
+        connect(m_server, &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
+            qCDebug(lcHub) << "TLS handshake errors:" << errors;
+        });
+    }
     m_server->setMaxPendingConnections(m_config.maxPendingConnections);
     m_server->setHandshakeTimeout(m_config.handshakeTimeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &Hub::onNewConnection);
@@ -170,7 +189,12 @@ QUrl Hub::serverUrl() const
 {
     if (!isListening())
         return QUrl();
-    return QUrl(u"ws://"_s + describe(serverAddress(), serverPort()));
+    return QUrl((m_config.useTls() ? u"wss://"_s : u"ws://"_s) + describe(serverAddress(), serverPort()));
+}
+
+QString Hub::certificateFingerprint() const
+{
+    return m_config.useTls() ? Rules::certificateFingerprint(m_config.tlsCertificate.toDer()) : QString();
 }
 
 QList<HubPeer> Hub::peers() const

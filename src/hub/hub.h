@@ -51,6 +51,8 @@ public:
     /// ws://ADDRESS:PORT of the listening hub (IPv6 addresses in brackets).
     QUrl serverUrl() const;
     QString errorString() const { return m_errorString; }
+    /// The SHA-256 fingerprint of the hub's TLS certificate ("AB:CD:…"); empty without TLS.
+    QString certificateFingerprint() const;
 
     const HubConfig &config() const { return m_config; }
 

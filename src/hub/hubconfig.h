@@ -2,6 +2,8 @@
 
 #include <QHostAddress>
 #include <QList>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QString>
 #include <QStringList>
 
@@ -71,6 +73,11 @@ struct HubConfig
     /// Ids and addresses refused with `banned`.
     QStringList bannedIds;
     QList<QHostAddress> bannedAddresses;
+
+    /// TLS: with a certificate and its private key the hub serves wss:// only.
+    QSslCertificate tlsCertificate;
+    QSslKey tlsKey;
+    bool useTls() const { return !tlsCertificate.isNull() && !tlsKey.isNull(); }
 
     /// The WebSocket layer's limit derived from the settings above.
     qint64 effectiveHardFrameBytes() const { return hardFrameBytes > 0 ? hardFrameBytes : 2 * maxMessageBytes; }

@@ -3,6 +3,8 @@
 #include "core/rules.h"
 
 #include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QObject>
 
 #include <functional>
@@ -107,6 +109,46 @@ const QList<Setting> &table()
         s.append(numeric(u"join-timeout"_s, u"S"_s,
                          QObject::tr("Seconds a new connection has to join (default %1).").arg(d.joinTimeoutMs / 1000), 1,
                          3600, [](HubServiceConfig &c, qint64 n) { c.hub.joinTimeoutMs = int(n * 1000); }));
+        s.append(Setting { { u"tls-cert"_s, u"FILE"_s,
+                             QObject::tr("Serve wss:// with this certificate (PEM; with tls-key).") },
+                           [](HubServiceConfig &c, const QString &v, QString *error) {
+                               if (v.trimmed().isEmpty()) { // empty: plain ws://
+                                   c.hub.tlsCertificate = QSslCertificate();
+                                   return true;
+                               }
+                               const auto certs = QSslCertificate::fromPath(v.trimmed(), QSsl::Pem);
+                               if (certs.isEmpty()) {
+                                   if (error)
+                                       *error = QObject::tr("tls-cert: no PEM certificate in \"%1\"").arg(v);
+                                   return false;
+                               }
+                               c.hub.tlsCertificate = certs.constFirst();
+                               return true;
+                           } });
+        s.append(Setting { { u"tls-key"_s, u"FILE"_s, QObject::tr("The private key of tls-cert (PEM, unencrypted).") },
+                           [](HubServiceConfig &c, const QString &v, QString *error) {
+                               if (v.trimmed().isEmpty()) {
+                                   c.hub.tlsKey = QSslKey();
+                                   return true;
+                               }
+                               QFile f(v.trimmed());
+                               if (!f.open(QIODevice::ReadOnly)) {
+                                   if (error)
+                                       *error = QObject::tr("tls-key: cannot read \"%1\": %2").arg(v, f.errorString());
+                                   return false;
+                               }
+                               const QByteArray pem = f.read(1024 * 1024);
+                               for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec }) {
+                                   QSslKey key(pem, algorithm, QSsl::Pem);
+                                   if (!key.isNull()) {
+                                       c.hub.tlsKey = key;
+                                       return true;
+                                   }
+                               }
+                               if (error)
+                                   *error = QObject::tr("tls-key: no unencrypted RSA or EC key in \"%1\"").arg(v);
+                               return false;
+                           } });
         s.append(numeric(u"reconnect-grace"_s, u"MS"_s,
                          QObject::tr("Milliseconds a peer whose connection dropped keeps its place before the others are "
                                      "told it left, 0 to tell them at once (default %1).")

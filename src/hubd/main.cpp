@@ -77,6 +77,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     out << tr("PeerLink hub \"%1\" listening on %2").arg(config.hub.name, hub.serverUrl().toString()) << Qt::endl;
+    if (config.hub.useTls())
+        out << tr("TLS certificate SHA-256 fingerprint: %1").arg(hub.certificateFingerprint()) << Qt::endl;
 
     QObject::connect(&hub, &Hub::peerJoined, &app, [&out](const HubPeer &peer) {
         out << QCoreApplication::translate("main", "joined: %1%2")

@@ -126,6 +126,7 @@ private Q_SLOTS:
     void directLinkBetweenTwoCliPeers();
     void killedPeerIsAnnouncedGone();
     void banFileIsReloaded();
+    void tlsHubWithPinnedPeers();
     void badArgumentsAreErrors_data();
     void badArgumentsAreErrors();
 
@@ -345,6 +346,36 @@ void TestCliEndToEnd::banFileIsReloaded()
     Proc again(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"guest"_s, u"--send"_s, u"hi"_s }));
     QVERIFY(again.started());
     QCOMPARE(again.waitForExit(), 1);
+}
+
+void TestCliEndToEnd::tlsHubWithPinnedPeers()
+{
+    const QString data = QStringLiteral(PEERLINK_SOURCE_DIR "/tests/data/");
+    Proc hub(kHub, { u"--port"_s, u"0"_s, u"--tls-cert"_s, data + u"hub-test.crt"_s, u"--tls-key"_s, data + u"hub-test.key"_s });
+    QVERIFY(hub.started());
+    const QString line = hub.waitForLine(QRegularExpression(u"listening on wss://"_s));
+    QVERIFY2(!line.isEmpty(), "no wss:// URL");
+    const QString url = QRegularExpression(u"wss://\\S+"_s).match(line).captured(0);
+    const QString fpLine = hub.waitForLine(QRegularExpression(u"fingerprint: "_s));
+    const QString fingerprint = fpLine.section(u": "_s, 1).trimmed();
+    QCOMPARE(fingerprint.count(u':'), 31);
+
+    // Without the pin: refused, and told the fingerprint to check.
+    Proc wary(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"wary"_s, u"--send"_s, u"hi"_s }));
+    QVERIFY(wary.started());
+    QCOMPARE(wary.waitForExit(), 1);
+    const QString err = QString::fromUtf8(wary.process().readAllStandardError());
+    QVERIFY2(err.contains(u"not trusted"_s) && err.contains(fingerprint), qPrintable(err));
+
+    // With it: joined and delivered.
+    Proc listener(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"listener"_s, u"--json"_s, u"--pin"_s, fingerprint }));
+    QVERIFY(listener.started());
+    QVERIFY(!listener.waitForEvent(u"welcome"_s).isEmpty());
+    Proc sender(kCli, cli({ u"--hub"_s, url, u"--id"_s, u"sender"_s, u"--pin"_s, fingerprint, u"--send"_s, u"secret"_s,
+                            u"--to"_s, u"listener"_s }));
+    QVERIFY(sender.started());
+    QCOMPARE(sender.waitForExit(), 0);
+    QCOMPARE(listener.waitForEvent(u"message"_s).value("text"_L1).toString(), u"secret"_s);
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors_data()
