@@ -739,6 +739,10 @@
             <source>%1 did not come back after the hub restarted.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The hub's certificate is not trusted: %1</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

@@ -735,6 +735,10 @@
             <source>%1 did not come back after the hub restarted.</source>
             <translation>枢纽重启后 %1 没有回来。</translation>
         </message>
+        <message>
+            <source>The hub's certificate is not trusted: %1</source>
+            <translation>枢纽的证书不受信任：%1</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

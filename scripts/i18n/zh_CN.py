@@ -178,5 +178,6 @@ ZH = {
     'The message is %1 bytes; at most %2 can be sent.': '消息有 %1 字节；最多只能发送 %2 字节。',
     '%1 messages are waiting for the hub already.': '已有 %1 条消息在等待枢纽处理。',
     '%1 did not come back after the hub restarted.': '枢纽重启后 %1 没有回来。',
+    "The hub's certificate is not trusted: %1": '枢纽的证书不受信任：%1',
     'Reconnecting to %1 (attempt %2)… Lost the connection: %3': '正在重新连接 %1（第 %2 次尝试）… 连接丢失原因：%3',
 }
