@@ -66,6 +66,42 @@
             <source>none: anyone who can reach it may join</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>TLS &amp;certificate:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>optional: a PEM file, for wss://</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>TLS &amp;key:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>its private key (PEM, unencrypted)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Peers at &amp;most:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Largest &amp;message:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> KiB</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages per &amp;second per peer:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connections per &amp;address:</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -358,6 +394,10 @@
             <source>%1 — through the hub</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>the hub's certificate is not trusted</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -541,6 +581,14 @@
             <source>A hub name is 1 to 64 characters, on one line.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>no limit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>For wss://, give both the certificate and its key (or neither, for plain ws://).</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HubHost</name>
@@ -575,6 +623,11 @@
         </message>
         <message>
             <source>Not hosting a hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>TLS certificate SHA-256 fingerprint (others compare it when asked):
+%1</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -670,6 +723,27 @@
         </message>
         <message>
             <source>Keep hosting</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unknown hub certificate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub at %1 presents a certificate that no certificate authority vouches for (%2).
+
+Its SHA-256 fingerprint is:
+%3
+
+Ask the hub's operator for the fingerprint and compare. Trust this hub from now on?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Trust and connect</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Do not connect</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -66,6 +66,42 @@
             <source>none: anyone who can reach it may join</source>
             <translation>无：任何能访问到的人都可以加入</translation>
         </message>
+        <message>
+            <source>TLS &amp;certificate:</source>
+            <translation>TLS 证书(&amp;C)：</translation>
+        </message>
+        <message>
+            <source>optional: a PEM file, for wss://</source>
+            <translation>可选：PEM 文件，用于 wss://</translation>
+        </message>
+        <message>
+            <source>TLS &amp;key:</source>
+            <translation>TLS 私钥(&amp;K)：</translation>
+        </message>
+        <message>
+            <source>its private key (PEM, unencrypted)</source>
+            <translation>证书的私钥（PEM，未加密）</translation>
+        </message>
+        <message>
+            <source>Peers at &amp;most:</source>
+            <translation>最多节点数(&amp;M)：</translation>
+        </message>
+        <message>
+            <source>Largest &amp;message:</source>
+            <translation>最大消息(&amp;M)：</translation>
+        </message>
+        <message>
+            <source> KiB</source>
+            <translation> KiB</translation>
+        </message>
+        <message>
+            <source>Messages per &amp;second per peer:</source>
+            <translation>每个节点每秒消息数(&amp;S)：</translation>
+        </message>
+        <message>
+            <source>Connections per &amp;address:</source>
+            <translation>每个地址的连接数(&amp;A)：</translation>
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -358,6 +394,10 @@
             <source>%1 — through the hub</source>
             <translation>%1 — 经由枢纽</translation>
         </message>
+        <message>
+            <source>the hub's certificate is not trusted</source>
+            <translation>枢纽的证书不受信任</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -541,6 +581,14 @@
             <source>A hub name is 1 to 64 characters, on one line.</source>
             <translation>枢纽名称为 1 到 64 个字符，且只能有一行。</translation>
         </message>
+        <message>
+            <source>no limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>For wss://, give both the certificate and its key (or neither, for plain ws://).</source>
+            <translation>使用 wss:// 时，请同时提供证书和私钥（或都不提供，使用普通 ws://）。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HubHost</name>
@@ -574,6 +622,12 @@
         <message>
             <source>Not hosting a hub.</source>
             <translation>未托管枢纽。</translation>
+        </message>
+        <message>
+            <source>TLS certificate SHA-256 fingerprint (others compare it when asked):
+%1</source>
+            <translation>TLS 证书 SHA-256 指纹（其他人在被询问时进行核对）：
+%1</translation>
         </message>
     </context>
     <context>
@@ -667,6 +721,32 @@
         <message>
             <source>Keep hosting</source>
             <translation>继续托管</translation>
+        </message>
+        <message>
+            <source>Unknown hub certificate</source>
+            <translation>未知的枢纽证书</translation>
+        </message>
+        <message>
+            <source>The hub at %1 presents a certificate that no certificate authority vouches for (%2).
+
+Its SHA-256 fingerprint is:
+%3
+
+Ask the hub's operator for the fingerprint and compare. Trust this hub from now on?</source>
+            <translation>位于 %1 的枢纽出示的证书没有任何证书颁发机构担保（%2）。
+
+其 SHA-256 指纹为：
+%3
+
+请向枢纽的运营者索取指纹并进行核对。今后信任此枢纽吗？</translation>
+        </message>
+        <message>
+            <source>Trust and connect</source>
+            <translation>信任并连接</translation>
+        </message>
+        <message>
+            <source>Do not connect</source>
+            <translation>不连接</translation>
         </message>
     </context>
     <context>

@@ -1,6 +1,7 @@
 #include "appsettings.h"
 
 #include "core/rules.h"
+#include "hub/hubconfig.h"
 
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -132,6 +133,76 @@ QString AppSettings::hubName() const
 void AppSettings::setHubName(const QString &name)
 {
     m_settings->setValue(u"hosting/name"_s, name);
+}
+
+QString AppSettings::hostTlsCertificate() const
+{
+    return m_settings->value(u"hosting/tlsCertificate"_s).toString();
+}
+
+void AppSettings::setHostTlsCertificate(const QString &path)
+{
+    m_settings->setValue(u"hosting/tlsCertificate"_s, path);
+}
+
+QString AppSettings::hostTlsKey() const
+{
+    return m_settings->value(u"hosting/tlsKey"_s).toString();
+}
+
+void AppSettings::setHostTlsKey(const QString &path)
+{
+    m_settings->setValue(u"hosting/tlsKey"_s, path);
+}
+
+int AppSettings::hostMaxPeers() const
+{
+    return m_settings->value(u"hosting/maxPeers"_s, HubConfig().maxPeers).toInt();
+}
+
+void AppSettings::setHostMaxPeers(int peers)
+{
+    m_settings->setValue(u"hosting/maxPeers"_s, peers);
+}
+
+int AppSettings::hostMaxMessageKiB() const
+{
+    return m_settings->value(u"hosting/maxMessageKiB"_s, int(HubConfig().maxMessageBytes / 1024)).toInt();
+}
+
+void AppSettings::setHostMaxMessageKiB(int kib)
+{
+    m_settings->setValue(u"hosting/maxMessageKiB"_s, kib);
+}
+
+int AppSettings::hostMessagesPerSecond() const
+{
+    return m_settings->value(u"hosting/messagesPerSecond"_s, int(HubConfig().messagesPerSecond)).toInt();
+}
+
+void AppSettings::setHostMessagesPerSecond(int rate)
+{
+    m_settings->setValue(u"hosting/messagesPerSecond"_s, rate);
+}
+
+int AppSettings::hostMaxConnectionsPerAddress() const
+{
+    return m_settings->value(u"hosting/maxConnectionsPerAddress"_s, HubConfig().maxConnectionsPerAddress).toInt();
+}
+
+void AppSettings::setHostMaxConnectionsPerAddress(int connections)
+{
+    m_settings->setValue(u"hosting/maxConnectionsPerAddress"_s, connections);
+}
+
+QString AppSettings::pinnedFingerprint(const QUrl &hub) const
+{
+    return m_settings->value(u"pins/%1:%2"_s.arg(hub.host()).arg(hub.port(443))).toString();
+}
+
+void AppSettings::setPinnedFingerprint(const QUrl &hub, const QString &fingerprint)
+{
+    m_settings->setValue(u"pins/%1:%2"_s.arg(hub.host()).arg(hub.port(443)), fingerprint);
 }
 
 bool AppSettings::notificationsEnabled() const

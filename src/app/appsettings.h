@@ -43,6 +43,24 @@ public:
     void setHostPassword(const QString &password);
     QString hubName() const;
     void setHubName(const QString &name);
+    /// TLS for the hosted hub: PEM certificate and key files (empty: plain ws://).
+    QString hostTlsCertificate() const;
+    void setHostTlsCertificate(const QString &path);
+    QString hostTlsKey() const;
+    void setHostTlsKey(const QString &path);
+    /// Limits of the hosted hub (defaults: HubConfig's).
+    int hostMaxPeers() const;
+    void setHostMaxPeers(int peers);
+    int hostMaxMessageKiB() const;
+    void setHostMaxMessageKiB(int kib);
+    int hostMessagesPerSecond() const;
+    void setHostMessagesPerSecond(int rate);
+    int hostMaxConnectionsPerAddress() const;
+    void setHostMaxConnectionsPerAddress(int connections);
+
+    /// Fingerprints the user chose to trust, by hub host:port (like SSH's known_hosts).
+    QString pinnedFingerprint(const QUrl &hub) const;
+    void setPinnedFingerprint(const QUrl &hub, const QString &fingerprint);
 
     // Behaviour.
     bool notificationsEnabled() const;

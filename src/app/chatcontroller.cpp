@@ -37,6 +37,10 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
         if (auto *c = m_conversations.value(key))
             c->setState(mid, ConversationModel::State::Delivered);
     });
+    connect(client, &PeerClient::certificateUntrusted, this, [this] {
+        m_joinErrorReported = true; // the window asks about the certificate instead of reporting "unreachable"
+        m_lastReason = tr("the hub's certificate is not trusted");
+    });
     connect(client, &PeerClient::pathChanged, this, [this](const QString &peer, PeerClient::Path path) {
         m_peers.setPath(peer, path);
         Q_EMIT pathChanged(peer);

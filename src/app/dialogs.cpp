@@ -2,6 +2,7 @@
 
 #include "appsettings.h"
 #include "core/rules.h"
+#include "hub/hubsettings.h"
 #include "languagemanager.h"
 
 #include "ui_connectdialog.h"
@@ -112,6 +113,14 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
     m_ui->portSpin->setValue(settings->hostPort());
     m_ui->hubNameEdit->setText(settings->hubName());
     m_ui->passwordEdit->setText(settings->hostPassword());
+    m_ui->tlsCertEdit->setText(settings->hostTlsCertificate());
+    m_ui->tlsKeyEdit->setText(settings->hostTlsKey());
+    m_ui->maxPeersSpin->setValue(settings->hostMaxPeers());
+    m_ui->maxMessageSpin->setValue(settings->hostMaxMessageKiB());
+    m_ui->rateSpin->setValue(settings->hostMessagesPerSecond());
+    m_ui->rateSpin->setSpecialValueText(tr("no limit"));
+    m_ui->perAddressSpin->setValue(settings->hostMaxConnectionsPerAddress());
+    m_ui->perAddressSpin->setSpecialValueText(tr("no limit"));
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &HostDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &HostDialog::reject);
@@ -170,10 +179,28 @@ void HostDialog::accept()
         setError(tr("A hub name is 1 to 64 characters, on one line."));
         return;
     }
+    const QString cert = m_ui->tlsCertEdit->text().trimmed();
+    const QString key = m_ui->tlsKeyEdit->text().trimmed();
+    if (cert.isEmpty() != key.isEmpty()) {
+        setError(tr("For wss://, give both the certificate and its key (or neither, for plain ws://)."));
+        return;
+    }
+    HubServiceConfig probe; // the same checks as peerlink-hub's
+    QString why;
+    if (!applyHubSetting(probe, u"tls-cert"_s, cert, &why) || !applyHubSetting(probe, u"tls-key"_s, key, &why)) {
+        setError(why);
+        return;
+    }
     m_settings->setHostBindAddress(bindAddress());
     m_settings->setHostPort(port());
     m_settings->setHubName(hubName());
     m_settings->setHostPassword(password());
+    m_settings->setHostTlsCertificate(cert);
+    m_settings->setHostTlsKey(key);
+    m_settings->setHostMaxPeers(m_ui->maxPeersSpin->value());
+    m_settings->setHostMaxMessageKiB(m_ui->maxMessageSpin->value());
+    m_settings->setHostMessagesPerSecond(m_ui->rateSpin->value());
+    m_settings->setHostMaxConnectionsPerAddress(m_ui->perAddressSpin->value());
     QDialog::accept();
 }
 

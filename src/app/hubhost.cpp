@@ -2,6 +2,8 @@
 
 #include "networkaddresses.h"
 
+#include "core/rules.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 
@@ -103,12 +105,27 @@ void HubHost::stop()
 
 QUrl HubHost::localUrl() const
 {
-    return m_hub ? localHubUrl(m_address, m_port) : QUrl();
+    if (!m_hub)
+        return QUrl();
+    QUrl url = localHubUrl(m_address, m_port);
+    if (m_config.useTls())
+        url.setScheme(u"wss"_s);
+    return url;
+}
+
+QString HubHost::certificateFingerprint() const
+{
+    return m_hub && m_config.useTls() ? Rules::certificateFingerprint(m_config.tlsCertificate.toDer()) : QString();
 }
 
 QList<QUrl> HubHost::shareableUrls() const
 {
-    return m_hub ? shareableHubUrls(m_address, m_port) : QList<QUrl>();
+    QList<QUrl> urls = m_hub ? shareableHubUrls(m_address, m_port) : QList<QUrl>();
+    if (m_config.useTls()) {
+        for (QUrl &url : urls)
+            url.setScheme(u"wss"_s);
+    }
+    return urls;
 }
 
 QList<HubPeer> HubHost::peers() const

@@ -30,6 +30,8 @@ public:
     quint16 port() const { return m_port; }
     /// The URL this machine uses to join its own hub.
     QUrl localUrl() const;
+    /// The SHA-256 fingerprint of the hosted hub's TLS certificate; empty without TLS.
+    QString certificateFingerprint() const;
     /// The URLs to give to others (every non-loopback address when bound to all interfaces).
     QList<QUrl> shareableUrls() const;
 

@@ -82,7 +82,11 @@ void HubPanel::refresh()
         QStringList urls;
         for (const QUrl &url : m_host->shareableUrls())
             urls.append(url.toString());
-        m_ui->addressesLabel->setText(urls.join(u'\n'));
+        QString addresses = urls.join(u'\n');
+        if (!m_host->certificateFingerprint().isEmpty())
+            addresses += u'\n' + tr("TLS certificate SHA-256 fingerprint (others compare it when asked):\n%1")
+                                      .arg(m_host->certificateFingerprint());
+        m_ui->addressesLabel->setText(addresses);
         m_ui->countersLabel->setText(tr("%n peer(s) connected", nullptr, m_model.rowCount()) + u" · "_s
                                      + tr("%n message(s) routed", nullptr, int(m_host->routedMessageCount())));
     } else {

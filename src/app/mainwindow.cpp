@@ -5,6 +5,7 @@
 #include "chatcontroller.h"
 #include "dialogs.h"
 #include "hubhost.h"
+#include "hub/hubsettings.h"
 #include "hubpanel.h"
 #include "languagemanager.h"
 
@@ -71,6 +72,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(controller, &ChatController::joinFailed, this, [this](const QString &text) { openConnectDialog(text); });
     connect(controller, &ChatController::connectRequestReceived, this, &MainWindow::showConnectRequest);
+    connect(controller->client(), &PeerClient::certificateUntrusted, this, &MainWindow::confirmCertificate);
     connect(controller, &ChatController::pathChanged, this, [this](const QString &peer) {
         if (peer == m_controller->activeConversation())
             m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
@@ -251,6 +253,28 @@ void MainWindow::showConnectRequest(const QString &from, const QString &name)
     m_ui->requestBar->show();
 }
 
+void MainWindow::confirmCertificate(const QString &fingerprint, const QString &reason)
+{
+    const QUrl url = m_controller->client()->hubUrl();
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Unknown hub certificate"),
+                                tr("The hub at %1 presents a certificate that no certificate authority vouches for "
+                                   "(%2).\n\nIts SHA-256 fingerprint is:\n%3\n\nAsk the hub's operator for the fingerprint "
+                                   "and compare. Trust this hub from now on?")
+                                    .arg(url.toString(), reason, fingerprint),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(u"confirmCertificate"_s);
+    box->button(QMessageBox::Yes)->setText(tr("Trust and connect"));
+    box->button(QMessageBox::No)->setText(tr("Do not connect"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, url, fingerprint](int result) {
+        if (result != QMessageBox::Yes || m_lastConnect.url != url)
+            return;
+        m_settings->setPinnedFingerprint(url, fingerprint);
+        connectToHub(m_lastConnect.url, m_lastConnect.id, m_lastConnect.name, m_lastConnect.password);
+    });
+    box->open();
+}
+
 void MainWindow::updateTitle()
 {
     const int unread = m_controller->totalUnread();
@@ -279,16 +303,31 @@ bool MainWindow::startHosting(std::optional<quint16> port, const QString &passwo
 {
     if (m_host->isRunning())
         return true;
-    HubConfig config;
+    HubServiceConfig service; // the same settings, and checks, as peerlink-hub's
+    QString why;
+    if (!m_settings->hostTlsCertificate().isEmpty()
+        && (!applyHubSetting(service, u"tls-cert"_s, m_settings->hostTlsCertificate(), &why)
+            || !applyHubSetting(service, u"tls-key"_s, m_settings->hostTlsKey(), &why))) {
+        openHostDialog(tr("The hub could not start: %1").arg(why));
+        return false;
+    }
+    HubConfig config = service.hub;
     config.name = m_settings->hubName();
     config.password = password.isEmpty() ? m_settings->hostPassword() : password;
     config.hostId = m_settings->peerId();
+    config.maxPeers = m_settings->hostMaxPeers();
+    config.maxMessageBytes = qint64(m_settings->hostMaxMessageKiB()) * 1024;
+    config.messagesPerSecond = m_settings->hostMessagesPerSecond();
+    config.messageBurst = std::max(1.0, 2.0 * config.messagesPerSecond);
+    config.maxConnectionsPerAddress = m_settings->hostMaxConnectionsPerAddress();
     if (!m_host->start(config, m_settings->hostBindAddress(), port.value_or(m_settings->hostPort()))) {
         openHostDialog(tr("The hub could not start: %1").arg(m_host->errorString()));
         return false;
     }
     if (m_controller->client()->state() != PeerClient::State::Disconnected)
         m_controller->disconnectFromHub();
+    // The app trusts its own hub's certificate: it made the hub with it.
+    m_controller->client()->setPinnedFingerprint(m_host->certificateFingerprint());
     m_controller->connectToHub(m_host->localUrl(), config.hostId, { m_settings->displayName(), config.password });
     m_hubDock->show();
     updateActions();
@@ -310,6 +349,8 @@ void MainWindow::connectToHub(const QUrl &url, const QString &id, const QString 
     if (m_controller->client()->state() != PeerClient::State::Disconnected)
         m_controller->disconnectFromHub();
     // A hub this app hosts keeps running for the others.
+    m_controller->client()->setPinnedFingerprint(m_settings->pinnedFingerprint(url));
+    m_lastConnect = { url, id, name, password };
     m_controller->connectToHub(url, id, { name, password });
 }
 

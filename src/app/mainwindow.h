@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QUrl>
 
 #include <memory>
 #include <optional>
@@ -63,6 +64,8 @@ private:
     void openHostDialog(const QString &error = QString());
     void openSettings();
     void showConnectRequest(const QString &from, const QString &name);
+    /// Asks whether to trust a hub certificate no authority vouches for (like an SSH host key).
+    void confirmCertificate(const QString &fingerprint, const QString &reason);
     void updateTitle();
     void updateActions();
     void retranslate();
@@ -81,6 +84,13 @@ private:
     QMenu *m_trayMenu = nullptr;
     QPointer<ConnectDialog> m_connectDialog;
     QString m_requestFrom;
+    struct LastConnect
+    {
+        QUrl url;
+        QString id;
+        QString name;
+        QString password;
+    } m_lastConnect;
     bool m_quitConfirmed = false;
     bool m_shutDown = false;
 };

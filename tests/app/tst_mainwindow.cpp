@@ -8,6 +8,7 @@
 #include "app/languagemanager.h"
 #include "app/mainwindow.h"
 #include "hub/hub.h"
+#include "hub/hubsettings.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -44,6 +45,8 @@ private Q_SLOTS:
     void unreadTotalInTitle();
     void idTakenReopensConnectDialogWithWords();
     void connectDialogValidatesAndRemembers();
+    void hostOverTlsWithLimits();
+    void unknownCertificateIsConfirmedAndPinned();
 
 private:
     void makeWindow();
@@ -350,6 +353,53 @@ void TestMainWindow::connectDialogValidatesAndRemembers()
     QCOMPARE(m_settings->peerId(), u"valid.id"_s);
     QCOMPARE(m_settings->displayName(), u"李娜"_s);
     QCOMPARE(m_settings->hubUrl(), m_hub->serverUrl());
+}
+
+void TestMainWindow::hostOverTlsWithLimits()
+{
+    const QString data = QStringLiteral(PEERLINK_SOURCE_DIR "/tests/data/");
+    m_settings->setHostTlsCertificate(data + u"hub-test.crt"_s);
+    m_settings->setHostTlsKey(data + u"hub-test.key"_s);
+    m_settings->setHostMaxPeers(5);
+    m_settings->setHostMaxMessageKiB(16);
+    m_settings->setHostMessagesPerSecond(20);
+    m_settings->setHostMaxConnectionsPerAddress(7);
+    child<QAction>("actionHost")->trigger();
+    QVERIFY(m_host->isRunning());
+    QCOMPARE(m_host->localUrl().scheme(), u"wss"_s);
+    QTRY_VERIFY(m_client->isJoined()); // its own hub's certificate is trusted without asking
+    const HubConfig config = m_host->config();
+    QCOMPARE(config.maxPeers, 5);
+    QCOMPARE(config.maxMessageBytes, qint64(16 * 1024));
+    QCOMPARE(config.messagesPerSecond, 20.0);
+    QCOMPARE(config.maxConnectionsPerAddress, 7);
+    const QString fingerprint = m_host->certificateFingerprint();
+    QCOMPARE(fingerprint.count(u':'), 31);
+    QVERIFY(m_window->hubPanel()->findChild<QLabel *>(u"addressesLabel"_s)->text().contains(fingerprint));
+    QVERIFY(!m_window->findChild<QMessageBox *>(u"confirmCertificate"_s));
+}
+
+void TestMainWindow::unknownCertificateIsConfirmedAndPinned()
+{
+    const QString data = QStringLiteral(PEERLINK_SOURCE_DIR "/tests/data/");
+    HubServiceConfig service;
+    QVERIFY(applyHubSetting(service, u"tls-cert"_s, data + u"hub-test.crt"_s, nullptr));
+    QVERIFY(applyHubSetting(service, u"tls-key"_s, data + u"hub-test.key"_s, nullptr));
+    Hub tlsHub(service.hub);
+    QVERIFY(tlsHub.listen());
+    m_window->connectToHub(tlsHub.serverUrl(), u"me"_s, QString(), QString());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox *>(u"confirmCertificate"_s)) != nullptr);
+    QVERIFY(box->text().contains(tlsHub.certificateFingerprint()));
+    QVERIFY(!m_window->findChild<ConnectDialog *>()); // one question, not an "unreachable" error as well
+    QVERIFY(!m_client->isJoined());
+    box->button(QMessageBox::Yes)->click();
+    QTRY_VERIFY(m_client->isJoined());
+    QCOMPARE(m_settings->pinnedFingerprint(tlsHub.serverUrl()), tlsHub.certificateFingerprint());
+    // Next time, no question.
+    m_window->connectToHub(tlsHub.serverUrl(), u"me"_s, QString(), QString());
+    QTRY_VERIFY(m_client->isJoined());
+    QVERIFY(!m_window->findChild<QMessageBox *>(u"confirmCertificate"_s));
 }
 
 QTEST_MAIN(TestMainWindow)
