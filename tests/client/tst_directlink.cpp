@@ -2,6 +2,7 @@
 // secret, carrying messages the hub never sees, and falling back to the hub without loss or duplicates.
 #include "client/peerclient.h"
 #include "hub/hub.h"
+#include "rawtcpclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void linkComesBackAfterTheHubRestarts();
     void listenerLimitsUnauthenticatedConnections();
     void onlyTheRecipientCanAck();
+    void silentLinkIsDroppedByKeepalive();
 
 private:
     std::unique_ptr<PeerClient> peer(const QString &id, bool listen = true);
@@ -439,6 +441,38 @@ void TestDirectLink::onlyTheRecipientCanAck()
     QCOMPARE(rHub.waitFor(u"message"_s).value("mid"_L1).toString(), mid);
     QTRY_COMPARE(acked.size(), 1);
     QCOMPARE(acked.at(0).at(0).toString(), mid);
+}
+
+void TestDirectLink::silentLinkIsDroppedByKeepalive()
+{
+    // A half-open link: the other side authenticated, then went silent (a hand-written client that stops reading,
+    // and so never answers pings). The keepalive notices, and messages go through the hub again.
+    auto a = peer(u"a"_s);
+    QVERIFY(a);
+    a->setDirectKeepalive(100, 200);
+    Raw mHub;
+    QVERIFY(mHub.open(m_hub->serverUrl()));
+    mHub.send({ { u"type"_s, u"join"_s }, { u"id"_s, u"m"_s } });
+    QVERIFY(!mHub.waitFor(u"welcome"_s).isEmpty());
+    QTRY_VERIFY(a->hasPeer(u"m"_s));
+    mHub.send({ { u"type"_s, u"connect_to_peer"_s }, { u"peer"_s, u"a"_s } });
+    const QJsonObject accept = mHub.waitFor(u"connect_accept"_s);
+    const QString link = accept.value("link"_L1).toString(), secret = accept.value("secret"_L1).toString();
+    Test::RawTcpClient mLink;
+    const QString endpoint = a->directEndpoints().value(0);
+    QVERIFY(mLink.open(quint16(endpoint.section(u':', -1).toUInt())));
+    mLink.sendFrame(QJsonDocument(QJsonObject { { u"type"_s, u"link_hello"_s }, { u"from"_s, u"m"_s }, { u"link"_s, link },
+                                                { u"nonce"_s, u"0123456789abcdef0123456789abcdef"_s } })
+                        .toJson(QJsonDocument::Compact));
+    const QJsonObject w = QJsonDocument::fromJson(mLink.readTextFrame()).object();
+    QCOMPARE(w.value("type"_L1).toString(), u"link_welcome"_s);
+    mLink.sendFrame(QJsonDocument(QJsonObject { { u"type"_s, u"link_proof"_s },
+                                                { u"proof"_s, hmac(secret, u"dialer|"_s + link + u'|'
+                                                                               + w.value("nonce"_L1).toString()) } })
+                        .toJson(QJsonDocument::Compact));
+    QTRY_COMPARE(a->pathTo(u"m"_s), PeerClient::Path::Direct);
+    mLink.stopReading(); // from now on, m never answers a ping
+    QTRY_COMPARE_WITH_TIMEOUT(a->pathTo(u"m"_s), PeerClient::Path::Relayed, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestDirectLink)

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void unreachableHubIsReported();
     void invalidInputIsRefusedLocally();
     void hubShutdownDisconnects();
+    void oversizedMessageFromTheHubClosesWith1009();
     void reconnectsAcrossAHubRestart();
     void rejoinsAfterItsSocketDrops();
     void peerThatDoesNotComeBackIsAnnouncedAfterTheGrace();
@@ -257,6 +258,21 @@ void TestPeerClient::hubShutdownDisconnects()
     QVERIFY(disconnected.wait());
     QCOMPARE(a->lastCloseCode(), QWebSocketProtocol::CloseCodeGoingAway);
     QVERIFY(disconnected.at(0).at(0).toString().contains(u"shutting down"_s));
+}
+
+void TestPeerClient::oversizedMessageFromTheHubClosesWith1009()
+{
+    auto sender = join(u"sender"_s);
+    QVERIFY(sender);
+    PeerClient small;
+    small.setMaxIncomingMessageBytes(1000);
+    QSignalSpy joined(&small, &PeerClient::joined);
+    QVERIFY(small.connectToHub(m_hub->serverUrl(), u"small"_s));
+    QVERIFY(joined.wait());
+    QSignalSpy disconnected(&small, &PeerClient::disconnected);
+    sender->sendMessage(QString(5000, u'x')); // fine for the hub, too big for this client
+    QVERIFY(disconnected.wait());
+    QCOMPARE(small.lastCloseCode(), QWebSocketProtocol::CloseCodeTooMuchData);
 }
 
 void TestPeerClient::reconnectsAcrossAHubRestart()

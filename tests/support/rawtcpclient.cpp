@@ -69,6 +69,37 @@ void RawTcpClient::sendHeaderOnly(quint64 length, quint8 opcode)
     write(frame);
 }
 
+QByteArray RawTcpClient::readTextFrame(int timeoutMs)
+{
+    QByteArray payload;
+    QTest::qWaitFor(
+        [&] {
+            m_received += m_socket.readAll();
+            while (m_received.size() >= 2) {
+                const quint8 opcode = quint8(m_received[0]) & 0x0f;
+                qsizetype length = quint8(m_received[1]) & 0x7f;
+                qsizetype headerSize = 2;
+                if (length == 126) {
+                    if (m_received.size() < 4)
+                        return false;
+                    length = (quint8(m_received[2]) << 8) | quint8(m_received[3]);
+                    headerSize = 4;
+                }
+                if (m_received.size() < headerSize + length)
+                    return false;
+                const QByteArray body = m_received.mid(headerSize, length);
+                m_received.remove(0, headerSize + length);
+                if (opcode == 0x1) {
+                    payload = body;
+                    return true;
+                }
+            }
+            return false;
+        },
+        timeoutMs);
+    return payload;
+}
+
 int RawTcpClient::waitForClose(int timeoutMs)
 {
     const bool closed = QTest::qWaitFor(

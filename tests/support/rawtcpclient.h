@@ -21,6 +21,8 @@ public:
     void sendFrame(const QByteArray &payload, quint8 opcode = 0x1, bool fin = true);
     /// A frame header alone, claiming @p length bytes of payload (none follow).
     void sendHeaderOnly(quint64 length, quint8 opcode = 0x1);
+    /// Waits for the next text frame from the server (unmasked, under 64 KiB) and returns its payload.
+    QByteArray readTextFrame(int timeoutMs = 5000);
     /// From now on nothing is read: the kernel's buffers fill, then the hub's queue for this client grows.
     void stopReading() { m_socket.setReadBufferSize(1); }
     /// Waits for the hub to close the TCP connection; returns the close code of its close frame (or 0 if none).
