@@ -102,6 +102,14 @@
             <source>Connections per &amp;address:</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>M&amp;ore settings:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Any other limit, as key = value lines like peerlink-hub's hub.conf, e.g. byte-rate = 262144</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -589,6 +597,10 @@
             <source>For wss://, give both the certificate and its key (or neither, for plain ws://).</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>More settings</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HubHost</name>
@@ -744,6 +756,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Do not connect</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>More settings</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -102,6 +102,14 @@
             <source>Connections per &amp;address:</source>
             <translation>每个地址的连接数(&amp;A)：</translation>
         </message>
+        <message>
+            <source>M&amp;ore settings:</source>
+            <translation>更多设置(&amp;O)：</translation>
+        </message>
+        <message>
+            <source>Any other limit, as key = value lines like peerlink-hub's hub.conf, e.g. byte-rate = 262144</source>
+            <translation>其他任何限制，按 peerlink-hub 的 hub.conf 格式写成 key = value 行，例如 byte-rate = 262144</translation>
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -589,6 +597,10 @@
             <source>For wss://, give both the certificate and its key (or neither, for plain ws://).</source>
             <translation>使用 wss:// 时，请同时提供证书和私钥（或都不提供，使用普通 ws://）。</translation>
         </message>
+        <message>
+            <source>More settings</source>
+            <translation>更多设置</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HubHost</name>
@@ -747,6 +759,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Do not connect</source>
             <translation>不连接</translation>
+        </message>
+        <message>
+            <source>More settings</source>
+            <translation>更多设置</translation>
         </message>
     </context>
     <context>

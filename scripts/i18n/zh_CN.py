@@ -196,5 +196,8 @@ ZH = {
     "The hub at %1 presents a certificate that no certificate authority vouches for (%2).\n\nIts SHA-256 fingerprint is:\n%3\n\nAsk the hub's operator for the fingerprint and compare. Trust this hub from now on?": '位于 %1 的枢纽出示的证书没有任何证书颁发机构担保（%2）。\n\n其 SHA-256 指纹为：\n%3\n\n请向枢纽的运营者索取指纹并进行核对。今后信任此枢纽吗？',
     'Trust and connect': '信任并连接',
     'Do not connect': '不连接',
+    'M&ore settings:': '更多设置(&O)：',
+    "Any other limit, as key = value lines like peerlink-hub's hub.conf, e.g. byte-rate = 262144": '其他任何限制，按 peerlink-hub 的 hub.conf 格式写成 key = value 行，例如 byte-rate = 262144',
+    'More settings': '更多设置',
     'Reconnecting to %1 (attempt %2)… Lost the connection: %3': '正在重新连接 %1（第 %2 次尝试）… 连接丢失原因：%3',
 }

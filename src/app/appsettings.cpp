@@ -195,6 +195,16 @@ void AppSettings::setHostMaxConnectionsPerAddress(int connections)
     m_settings->setValue(u"hosting/maxConnectionsPerAddress"_s, connections);
 }
 
+QString AppSettings::hostMoreSettings() const
+{
+    return m_settings->value(u"hosting/moreSettings"_s).toString();
+}
+
+void AppSettings::setHostMoreSettings(const QString &text)
+{
+    m_settings->setValue(u"hosting/moreSettings"_s, text);
+}
+
 QString AppSettings::pinnedFingerprint(const QUrl &hub) const
 {
     return m_settings->value(u"pins/%1:%2"_s.arg(hub.host()).arg(hub.port(443))).toString();

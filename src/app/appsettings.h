@@ -58,6 +58,10 @@ public:
     int hostMaxConnectionsPerAddress() const;
     void setHostMaxConnectionsPerAddress(int connections);
 
+    /// Further hub settings as `key = value` lines (the keys of peerlink-hub's hub.conf); they win over the above.
+    QString hostMoreSettings() const;
+    void setHostMoreSettings(const QString &text);
+
     /// Fingerprints the user chose to trust, by hub host:port (like SSH's known_hosts).
     QString pinnedFingerprint(const QUrl &hub) const;
     void setPinnedFingerprint(const QUrl &hub, const QString &fingerprint);

@@ -121,6 +121,7 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
     m_ui->rateSpin->setSpecialValueText(tr("no limit"));
     m_ui->perAddressSpin->setValue(settings->hostMaxConnectionsPerAddress());
     m_ui->perAddressSpin->setSpecialValueText(tr("no limit"));
+    m_ui->advancedEdit->setPlainText(settings->hostMoreSettings());
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &HostDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &HostDialog::reject);
@@ -187,7 +188,8 @@ void HostDialog::accept()
     }
     HubServiceConfig probe; // the same checks as peerlink-hub's
     QString why;
-    if (!applyHubSetting(probe, u"tls-cert"_s, cert, &why) || !applyHubSetting(probe, u"tls-key"_s, key, &why)) {
+    if (!applyHubSetting(probe, u"tls-cert"_s, cert, &why) || !applyHubSetting(probe, u"tls-key"_s, key, &why)
+        || !applyHubSettingsText(m_ui->advancedEdit->toPlainText(), tr("More settings"), probe, &why)) {
         setError(why);
         return;
     }
@@ -201,6 +203,7 @@ void HostDialog::accept()
     m_settings->setHostMaxMessageKiB(m_ui->maxMessageSpin->value());
     m_settings->setHostMessagesPerSecond(m_ui->rateSpin->value());
     m_settings->setHostMaxConnectionsPerAddress(m_ui->perAddressSpin->value());
+    m_settings->setHostMoreSettings(m_ui->advancedEdit->toPlainText());
     QDialog::accept();
 }
 

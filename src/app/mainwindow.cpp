@@ -311,15 +311,20 @@ bool MainWindow::startHosting(std::optional<quint16> port, const QString &passwo
         openHostDialog(tr("The hub could not start: %1").arg(why));
         return false;
     }
+    service.hub.name = m_settings->hubName();
+    service.hub.password = password.isEmpty() ? m_settings->hostPassword() : password;
+    service.hub.maxPeers = m_settings->hostMaxPeers();
+    service.hub.maxMessageBytes = qint64(m_settings->hostMaxMessageKiB()) * 1024;
+    service.hub.messagesPerSecond = m_settings->hostMessagesPerSecond();
+    service.hub.messageBurst = std::max(1.0, 2.0 * service.hub.messagesPerSecond);
+    service.hub.maxConnectionsPerAddress = m_settings->hostMaxConnectionsPerAddress();
+    // Any other limit, in hub.conf's words; where and on which port to listen stay the dialog's.
+    if (!applyHubSettingsText(m_settings->hostMoreSettings(), tr("More settings"), service, &why)) {
+        openHostDialog(tr("The hub could not start: %1").arg(why));
+        return false;
+    }
     HubConfig config = service.hub;
-    config.name = m_settings->hubName();
-    config.password = password.isEmpty() ? m_settings->hostPassword() : password;
     config.hostId = m_settings->peerId();
-    config.maxPeers = m_settings->hostMaxPeers();
-    config.maxMessageBytes = qint64(m_settings->hostMaxMessageKiB()) * 1024;
-    config.messagesPerSecond = m_settings->hostMessagesPerSecond();
-    config.messageBurst = std::max(1.0, 2.0 * config.messagesPerSecond);
-    config.maxConnectionsPerAddress = m_settings->hostMaxConnectionsPerAddress();
     if (!m_host->start(config, m_settings->hostBindAddress(), port.value_or(m_settings->hostPort()))) {
         openHostDialog(tr("The hub could not start: %1").arg(m_host->errorString()));
         return false;

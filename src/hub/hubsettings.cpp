@@ -255,6 +255,11 @@ bool loadHubConfigFile(const QString &path, HubServiceConfig &config, QString *e
             *error = QObject::tr("%1: not valid UTF-8").arg(path);
         return false;
     }
+    return applyHubSettingsText(text, path, config, error);
+}
+
+bool applyHubSettingsText(const QString &text, const QString &source, HubServiceConfig &config, QString *error)
+{
     HubServiceConfig candidate = config;
     int lineNumber = 0;
     for (const QString &raw : text.split(u'\n')) {
@@ -265,7 +270,7 @@ bool loadHubConfigFile(const QString &path, HubServiceConfig &config, QString *e
         const qsizetype eq = line.indexOf(u'=');
         if (eq <= 0) {
             if (error)
-                *error = QObject::tr("%1:%2: expected \"key = value\"").arg(path).arg(lineNumber);
+                *error = QObject::tr("%1:%2: expected \"key = value\"").arg(source).arg(lineNumber);
             return false;
         }
         const QString key = line.left(eq).trimmed();
@@ -273,7 +278,7 @@ bool loadHubConfigFile(const QString &path, HubServiceConfig &config, QString *e
         QString why;
         if (!applyHubSetting(candidate, key, value, &why)) {
             if (error)
-                *error = u"%1:%2: %3"_s.arg(path).arg(lineNumber).arg(why);
+                *error = u"%1:%2: %3"_s.arg(source).arg(lineNumber).arg(why);
             return false;
         }
     }

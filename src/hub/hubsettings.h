@@ -31,6 +31,10 @@ QList<HubSettingInfo> hubSettings();
 /// @p error for an unknown key or a value out of range; @p config is unchanged then.
 bool applyHubSetting(HubServiceConfig &config, const QString &key, const QString &value, QString *error);
 
+/// Applies `key = value` lines (`#` or `;` starts a comment) on top of @p config. Returns false with
+/// "SOURCE:LINE: reason" in @p error at the first bad line; @p config is left unchanged then.
+bool applyHubSettingsText(const QString &text, const QString &source, HubServiceConfig &config, QString *error);
+
 /// Reads a config file of `key = value` lines (`#` or `;` starts a comment; blank lines are ignored) on top of
 /// @p config. Returns false with "FILE:LINE: reason" in @p error at the first bad line, unknown key or unreadable
 /// file; @p config is left unchanged then.

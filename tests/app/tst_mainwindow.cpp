@@ -47,6 +47,7 @@ private Q_SLOTS:
     void connectDialogValidatesAndRemembers();
     void hostOverTlsWithLimits();
     void unknownCertificateIsConfirmedAndPinned();
+    void hostDialogRefusesABadSettingLine();
 
 private:
     void makeWindow();
@@ -364,6 +365,7 @@ void TestMainWindow::hostOverTlsWithLimits()
     m_settings->setHostMaxMessageKiB(16);
     m_settings->setHostMessagesPerSecond(20);
     m_settings->setHostMaxConnectionsPerAddress(7);
+    m_settings->setHostMoreSettings(u"# any hub.conf key\nbyte-rate = 1234\nautoban-connections = 5\nreconnect-grace = 0\n"_s);
     child<QAction>("actionHost")->trigger();
     QVERIFY(m_host->isRunning());
     QCOMPARE(m_host->localUrl().scheme(), u"wss"_s);
@@ -373,6 +375,9 @@ void TestMainWindow::hostOverTlsWithLimits()
     QCOMPARE(config.maxMessageBytes, qint64(16 * 1024));
     QCOMPARE(config.messagesPerSecond, 20.0);
     QCOMPARE(config.maxConnectionsPerAddress, 7);
+    QCOMPARE(config.bytesPerSecond, 1234.0);
+    QCOMPARE(config.autobanConnections, 5);
+    QCOMPARE(config.reconnectGraceMs, 0);
     const QString fingerprint = m_host->certificateFingerprint();
     QCOMPARE(fingerprint.count(u':'), 31);
     QVERIFY(m_window->hubPanel()->findChild<QLabel *>(u"addressesLabel"_s)->text().contains(fingerprint));
@@ -400,6 +405,22 @@ void TestMainWindow::unknownCertificateIsConfirmedAndPinned()
     m_window->connectToHub(tlsHub.serverUrl(), u"me"_s, QString(), QString());
     QTRY_VERIFY(m_client->isJoined());
     QVERIFY(!m_window->findChild<QMessageBox *>(u"confirmCertificate"_s));
+}
+
+void TestMainWindow::hostDialogRefusesABadSettingLine()
+{
+    HostDialog dialog(m_settings.get(), m_window.get());
+    dialog.show();
+    dialog.findChild<QPlainTextEdit *>(u"advancedEdit"_s)->setPlainText(u"byte-rate = 100\nmax-peers = lots\n"_s);
+    dialog.accept();
+    QVERIFY(dialog.isVisible()); // refused, and says where
+    const QString error = dialog.findChild<QLabel *>(u"errorLabel"_s)->text();
+    QVERIFY2(error.contains(u":2:"_s) && error.contains(u"max-peers"_s), qPrintable(error));
+    QCOMPARE(m_settings->hostMoreSettings(), QString()); // nothing saved
+    dialog.findChild<QPlainTextEdit *>(u"advancedEdit"_s)->setPlainText(u"max-peers = 50\n"_s);
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(m_settings->hostMoreSettings(), u"max-peers = 50\n"_s);
 }
 
 QTEST_MAIN(TestMainWindow)
