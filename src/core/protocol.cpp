@@ -1,5 +1,7 @@
 #include "protocol.h"
 
+#include "jsonwriter.h"
+
 #include "rules.h"
 
 #include <QJsonArray>
@@ -443,39 +445,33 @@ QByteArray encode(const Welcome &m)
     return toBytes(o);
 }
 
+// The messages the hub sends most are written directly (JsonWriter), keys in alphabetical order like
+// QJsonDocument, so the bytes are the same.
 QByteArray encode(const PeerConnected &m)
 {
-    QJsonObject o = typed("peer_connect"_L1);
-    o.insert(kId, m.id);
-    insertIfSet(o, kName, m.name);
+    JsonWriter w(48 + m.id.size() + m.name.size());
     if (m.host)
-        o.insert(kHost, true);
-    return toBytes(o);
+        w.boolean(kHost, true);
+    w.string(kId, m.id).optionalString(kName, m.name).string(kType, u"peer_connect");
+    return w.take();
 }
 
 QByteArray encode(const PeerDisconnected &m)
 {
-    QJsonObject o = typed("peer_disconnect"_L1);
-    o.insert(kId, m.id);
-    return toBytes(o);
+    return JsonWriter(48 + m.id.size()).string(kId, m.id).string(kType, u"peer_disconnect").take();
 }
 
 QByteArray encode(const ChatMessage &m)
 {
-    QJsonObject o = typed("message"_L1);
-    o.insert(kFrom, m.from);
-    o.insert(kText, m.text);
-    insertIfSet(o, kTo, m.to);
-    insertIfSet(o, kMid, m.mid);
-    o.insert(kTs, m.ts);
-    return toBytes(o);
+    JsonWriter w(80 + m.from.size() + m.text.size() * 3 + m.to.size() + m.mid.size());
+    w.string(kFrom, m.from).optionalString(kMid, m.mid).string(kText, m.text).optionalString(kTo, m.to);
+    w.integer(kTs, m.ts).string(kType, u"message");
+    return w.take();
 }
 
 QByteArray encode(const Ack &m)
 {
-    QJsonObject o = typed("ack"_L1);
-    o.insert(kMid, m.mid);
-    return toBytes(o);
+    return JsonWriter(32 + m.mid.size()).string(kMid, m.mid).string(kType, u"ack").take();
 }
 
 QByteArray encode(const ConnectOffer &m)

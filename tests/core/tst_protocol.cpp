@@ -2,6 +2,7 @@
 #include "core/protocol.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace PeerLink;
@@ -23,6 +24,8 @@ private Q_SLOTS:
     void hubDecoderRefusesMalformed_data();
     void hubDecoderRefusesMalformed();
     void errorCodeNames();
+    void writerMatchesQJsonDocument_data();
+    void writerMatchesQJsonDocument();
 };
 
 void TestProtocol::decodeClientRefuses_data()
@@ -228,6 +231,56 @@ void TestProtocol::errorCodeNames()
     }
     QCOMPARE(names, contract);
     QVERIFY(!errorCodeFromName(u"no_such_code").has_value());
+}
+
+// The hub writes message, ack and presence with JsonWriter; the bytes must be what QJsonDocument writes, for every
+// kind of character a text can hold.
+void TestProtocol::writerMatchesQJsonDocument_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("plain") << u"hello world!"_s;
+    QTest::newRow("empty") << QString();
+    QTest::newRow("quotes and backslashes") << u"say \"hi\" \\ back\\"_s;
+    QTest::newRow("short escapes") << u"a\bb\fc\nd\re\tf"_s;
+    QString controls;
+    for (char16_t c = 0; c < 0x20; ++c)
+        controls.append(QChar(c));
+    controls.append(QChar(0x7f));
+    QTest::newRow("every control character") << controls;
+    QTest::newRow("chinese") << u"你好，世界"_s;
+    QTest::newRow("emoji (surrogate pair)") << QString::fromUtf8("\xF0\x9F\x98\x80 ok");
+    QTest::newRow("line separators") << QString::fromUtf8("a\xE2\x80\xA8" "b\xE2\x80\xA9" "c");
+    QTest::newRow("slash and html") << u"</script><b>&amp;</b>"_s;
+}
+
+void TestProtocol::writerMatchesQJsonDocument()
+{
+    QFETCH(QString, text);
+    auto qt = [](const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); };
+
+    const ChatMessage m { u"node1"_s, text, u"node2"_s, text.left(8), 1764000000123 };
+    QJsonObject o { { u"type"_s, u"message"_s }, { u"from"_s, m.from }, { u"text"_s, m.text }, { u"to"_s, m.to },
+                    { u"ts"_s, m.ts } };
+    if (!m.mid.isEmpty())
+        o.insert(u"mid"_s, m.mid);
+    QCOMPARE(encode(m), qt(o));
+
+    const ChatMessage broadcast { u"n"_s, text, QString(), QString(), 0 };
+    QCOMPARE(encode(broadcast), qt({ { u"type"_s, u"message"_s }, { u"from"_s, u"n"_s }, { u"text"_s, text }, { u"ts"_s, 0 } }));
+
+    QJsonObject pc { { u"type"_s, u"peer_connect"_s }, { u"id"_s, u"node2"_s } };
+    if (!text.isEmpty())
+        pc.insert(u"name"_s, text);
+    QCOMPARE(encode(PeerConnected { u"node2"_s, text, false }), qt(pc));
+    pc.insert(u"host"_s, true);
+    QCOMPARE(encode(PeerConnected { u"node2"_s, text, true }), qt(pc));
+    QCOMPARE(encode(PeerDisconnected { u"node2"_s }), qt({ { u"type"_s, u"peer_disconnect"_s }, { u"id"_s, u"node2"_s } }));
+    QCOMPARE(encode(Ack { u"m1"_s }), qt({ { u"type"_s, u"ack"_s }, { u"mid"_s, u"m1"_s } }));
+
+    // And it reads back as the same text.
+    const auto back = decodeHubMessage(encode(m));
+    QVERIFY(back.ok());
+    QCOMPARE(std::get<ChatMessage>(back.envelope()).text, text);
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
