@@ -64,6 +64,7 @@ struct Options
     int largeBytes = 1024 * 1024;
     double timeout = 120;
     double settle = 1.0;
+    int concurrency = 1000; // storm, idle: connections joining at once at most
     int sourceAddresses = 200; // connections are spread over 127.0.1.1 .. 127.0.1.N
 };
 
@@ -703,35 +704,42 @@ void addCommon(Result &r, const Options &o, Loop &loop)
         r.addString("first_error", loop.firstError());
 }
 
-/// Opens @p count connections (ids prefix0..), returns when all are joined and know each other (or on timeout).
+/// Opens @p count connections (ids prefix0..), at most @p o.concurrency joining at a time (a crowd arriving, not
+/// one instant: with all at once, every server's listen queue overflows and the run measures SYN retransmission
+/// timers). Returns when all are joined and every one knows every other (or on timeout or a failure).
 bool joinAll(Loop &loop, const Options &o, const std::string &prefix, int count, uint64_t deadline,
-             std::vector<Conn *> *out = nullptr, uint64_t *joinedNs = nullptr)
+             uint64_t *joinedNs = nullptr)
 {
     const uint64_t joinedBefore = loop.joined();
     const size_t first = loop.conns().size();
-    for (int i = 0; i < count; ++i) {
-        Conn &c = loop.open(prefix + std::to_string(i), {});
-        if (out)
-            out->push_back(&c);
-    }
+    int opened = 0;
+    auto openMore = [&]() -> int64_t {
+        while (opened < count
+               && static_cast<uint64_t>(opened) - (loop.joined() - joinedBefore) < static_cast<uint64_t>(o.concurrency)) {
+            loop.open(prefix + std::to_string(opened), {});
+            ++opened;
+        }
+        return -1;
+    };
     const long expected = static_cast<long>(first) + count - 1;
-    const bool joined = loop.run([&] { return loop.joined() - joinedBefore >= static_cast<uint64_t>(count) || loop.failures() > 0; },
-                                 deadline);
+    const bool joined = loop.run(
+        [&] { return loop.joined() - joinedBefore >= static_cast<uint64_t>(count) || loop.failures() > 0; }, deadline,
+        openMore);
     if (joinedNs)
         *joinedNs = nowNs();
     if (!joined || loop.failures() > 0)
         return false;
-    (void)o;
     // Everyone knows everyone: each connection's view must reach the total.
     size_t checkFrom = 0;
     return loop.run(
-        [&] {
-            auto &conns = loop.conns();
-            while (checkFrom < conns.size() && conns[checkFrom]->knownPeers >= expected)
-                ++checkFrom;
-            return checkFrom == conns.size() || loop.failures() > 0;
-        },
-        deadline) && loop.failures() == 0;
+               [&] {
+                   auto &conns = loop.conns();
+                   while (checkFrom < conns.size() && conns[checkFrom]->knownPeers >= expected)
+                       ++checkFrom;
+                   return checkFrom == conns.size() || loop.failures() > 0;
+               },
+               deadline)
+        && loop.failures() == 0;
 }
 
 std::string filler(int bytes, char ch = 'x') { return std::string(static_cast<size_t>(std::max(bytes, 0)), ch); }
@@ -1000,7 +1008,7 @@ int workloadStorm(const Options &o, bool memory)
     const double serverCpu0 = processCpuSeconds(o.serverPid);
     const uint64_t start = nowNs();
     uint64_t joinedNs = 0;
-    const bool ok = joinAll(loop, o, "n", o.peers, deadline, nullptr, &joinedNs);
+    const bool ok = joinAll(loop, o, "n", o.peers, deadline, &joinedNs);
     const uint64_t end = nowNs();
     addCommon(r, o, loop);
     r.addInt("peers", static_cast<uint64_t>(o.peers));
@@ -1038,6 +1046,7 @@ void usage()
         "  --peers N                      fanout, storm, idle: peers (100)\n"
         "  --idle N --rate R              pingpong: idle peers joined first, pings per second (0, 1000)\n"
         "  --text-bytes N --large-bytes N message text sizes (64, 1048576)\n"
+        "  --concurrency N                storm, idle: connections joining at once at most (1000)\n"
         "  --timeout S                    give up after S seconds (120)\n"
         "  --source-addresses N           spread connections over 127.0.1.1..N (200; 0 = let the kernel pick)\n"
         "Prints one JSON object. Exit status 0 when the run completed, 1 when it did not, 2 on bad usage.");
@@ -1082,6 +1091,7 @@ int main(int argc, char **argv)
         else if (a == "--large-bytes") o.largeBytes = static_cast<int>(number());
         else if (a == "--timeout") o.timeout = number();
         else if (a == "--settle") o.settle = number();
+        else if (a == "--concurrency") o.concurrency = std::max(1, static_cast<int>(number()));
         else if (a == "--source-addresses") o.sourceAddresses = static_cast<int>(number());
         else die("unknown option %s (see --help)", a.c_str());
     }

@@ -10,6 +10,12 @@
 #include <QWebSocket>
 #include <QWebSocketCorsAuthenticator>
 #include <QWebSocketServer>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 #include <algorithm>
 
@@ -98,6 +104,7 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
         Q_EMIT errorOccurred(m_errorString);
         return false;
     }
+    m_tcpServer = nullptr;
     m_server = new QWebSocketServer(m_config.name, tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode,
                                     this);
     if (tls) {
@@ -138,6 +145,12 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
         m_server = nullptr;
         return false;
     }
+#ifdef Q_OS_UNIX
+    // QWebSocketServer listens with Qt's fixed queue of 50 and does not expose QTcpServer::setListenBacklogSize;
+    // listen() again on the listening socket sets the queue length (POSIX).
+    if (::listen(int(m_server->socketDescriptor()), m_config.listenBacklog) != 0)
+        qCWarning(lcHub) << "could not set the listen backlog to" << m_config.listenBacklog;
+#endif
     m_closing = false;
     m_closedAnnounced = false;
     m_errorString.clear();
@@ -288,6 +301,14 @@ void Hub::bury(const QString &id, const QString &reason)
     Q_EMIT peerLeft(id, reason);
 }
 
+QString Hub::addressKey(const QHostAddress &address)
+{
+    // An IPv4 peer on a dual-stack socket (::ffff:a.b.c.d) counts as the same address as a.b.c.d.
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4).toString() : address.toString();
+}
+
 bool Hub::autobanned(const QHostAddress &address)
 {
     if (m_config.autobanConnections <= 0)
@@ -309,6 +330,27 @@ bool Hub::autobanned(const QHostAddress &address)
 
 // ---- Connections ----------------------------------------------------------------------------------------------
 
+QTcpSocket *Hub::transportOf(const QWebSocket *socket)
+{
+    // QWebSocketServer accepts with a QTcpServer of its own (a QSslServer for wss://) and leaves each accepted
+    // QTcpSocket that server's child under the QWebSocket made from it. Qt does not document this, so it is looked
+    // up, not assumed: the newest children first (the socket was accepted moments ago), a bounded number of them,
+    // matched by the peer's address and port. Not found: the session sends through QWebSocket as usual.
+    if (!m_tcpServer)
+        m_tcpServer = m_server->findChild<QTcpServer *>();
+    if (!m_tcpServer)
+        return nullptr;
+    const QObjectList &children = m_tcpServer->children();
+    int looked = 0;
+    for (auto it = children.crbegin(); it != children.crend() && looked < 4096; ++it, ++looked) {
+        auto *tcp = qobject_cast<QTcpSocket *>(*it);
+        if (tcp && tcp->peerPort() == socket->peerPort() && tcp->peerAddress() == socket->peerAddress()
+            && tcp->state() == QAbstractSocket::ConnectedState)
+            return tcp;
+    }
+    return nullptr;
+}
+
 void Hub::onNewConnection()
 {
     while (m_server && m_server->hasPendingConnections()) {
@@ -319,7 +361,7 @@ void Hub::onNewConnection()
         socket->setMaxAllowedIncomingFrameSize(quint64(hard));
         socket->setMaxAllowedIncomingMessageSize(quint64(hard));
 
-        auto *session = new HubSession(socket, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
+        auto *session = new HubSession(socket, transportOf(socket), TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
                                        nowMs(), this);
         session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
         m_sessions.insert(session);
@@ -331,9 +373,7 @@ void Hub::onNewConnection()
                 [this, session](quint64, const QByteArray &) { session->touch(nowMs()); });
         connect(socket, &QWebSocket::disconnected, session, [this, session] { onDisconnected(session); });
 
-        const auto fromSameAddress = std::count_if(m_sessions.cbegin(), m_sessions.cend(), [session](HubSession *s) {
-            return s->address().isEqual(session->address(), QHostAddress::TolerantConversion);
-        });
+        const int fromSameAddress = ++m_connectionsPerAddress[addressKey(session->address())];
         if (m_closing) {
             session->closeWith(QWebSocketProtocol::CloseCodeGoingAway, tr("hub shutting down"));
         } else if (isBanned(QString(), session->address())) {
@@ -352,6 +392,9 @@ void Hub::onDisconnected(HubSession *session)
 {
     if (!m_sessions.remove(session))
         return;
+    const QString key = addressKey(session->address());
+    if (--m_connectionsPerAddress[key] <= 0)
+        m_connectionsPerAddress.remove(key);
     QString reason = session->closeReason();
     if (reason.isEmpty()) {
         const QString peerReason = session->socket()->closeReason();
@@ -567,7 +610,7 @@ void Hub::handle(HubSession *session, const MessageRequest &message)
             return;
         }
         // Held for it; the ack comes when it is back and the message handed on.
-        ghost.queue.append(Ghost::Queued { QString::fromUtf8(encode(out)), session->id(), message.mid });
+        ghost.queue.append(Ghost::Queued { encode(out), session->id(), message.mid });
         session->countSent();
         ++m_routed;
         Q_EMIT messageRouted(session->id(), message.to, 0);
@@ -579,20 +622,22 @@ void Hub::handle(HubSession *session, const MessageRequest &message)
             sendError(session, ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(message.to), ref);
             return;
         }
-        deliver(target, QString::fromUtf8(encode(out)));
+        deliver(target, encode(out));
         recipients = 1;
     } else {
-        const QString frame = QString::fromUtf8(encode(out));
+        // One encode and one WebSocket frame for every recipient.
+        const QByteArray utf8 = encode(out);
+        const QByteArray frame = HubSession::textFrame(utf8);
         const auto peers = m_peers; // deliver() may drop a slow reader from m_peers
         for (HubSession *other : peers) {
             if (other != session) {
-                deliver(other, frame);
+                deliver(other, frame, utf8);
                 ++recipients;
             }
         }
         for (Ghost &ghost : m_ghosts) {
             if (ghost.queue.size() < m_config.maxGhostQueue)
-                ghost.queue.append(Ghost::Queued { frame, QString(), QString() });
+                ghost.queue.append(Ghost::Queued { utf8, QString(), QString() });
         }
     }
     session->countSent();
@@ -725,15 +770,20 @@ void Hub::refuseAndClose(HubSession *session, ErrorCode code, const QString &mes
 
 void Hub::broadcast(const QByteArray &utf8, const HubSession *except)
 {
-    const QString frame = QString::fromUtf8(utf8);
+    const QByteArray frame = HubSession::textFrame(utf8);
     const auto peers = m_peers; // deliver() may drop a slow reader from m_peers
     for (HubSession *other : peers) {
         if (other != except)
-            deliver(other, frame);
+            deliver(other, frame, utf8);
     }
 }
 
-void Hub::deliver(HubSession *session, const QString &frame)
+void Hub::deliver(HubSession *session, const QByteArray &utf8)
+{
+    deliver(session, HubSession::textFrame(utf8), utf8);
+}
+
+void Hub::deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8)
 {
     if (session->isClosing())
         return;
@@ -745,7 +795,7 @@ void Hub::deliver(HubSession *session, const QString &frame)
         session->socket()->abort();
         return;
     }
-    session->send(frame);
+    session->sendFrame(frame, utf8);
 }
 
 } // namespace PeerLink

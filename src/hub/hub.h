@@ -8,11 +8,15 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 #include <QUrl>
 #include <QWebSocketProtocol>
 
+class QTcpServer;
+class QTcpSocket;
+class QWebSocket;
 class QWebSocketServer;
 
 namespace PeerLink {
@@ -108,8 +112,11 @@ private:
     bool isBanned(const QString &id, const QHostAddress &address) const;
     /// Counts a connection attempt from @p address; true when it is to be refused by the autoban.
     bool autobanned(const QHostAddress &address);
+    static QString addressKey(const QHostAddress &address);
+    QTcpSocket *transportOf(const QWebSocket *socket);
     /// Sends one frame to @p session, dropping the session if it has stopped reading.
-    void deliver(HubSession *session, const QString &frame);
+    void deliver(HubSession *session, const QByteArray &utf8);
+    void deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8);
     /// Ends a ghost's grace: the others are told it left; what waited for it is refused to its senders.
     void bury(const QString &id, const QString &reason);
     static HubPeer describePeer(const HubSession *session);
@@ -119,6 +126,7 @@ private:
 
     HubConfig m_config;
     QWebSocketServer *m_server = nullptr;
+    QPointer<QTcpServer> m_tcpServer; // the one inside m_server (see transportOf)
     QTimer m_housekeeping;
     QElapsedTimer m_clock;
     qint64 m_lastPingMs = 0;
@@ -127,6 +135,7 @@ private:
     bool m_closedAnnounced = false;
 
     QSet<HubSession *> m_sessions;
+    QHash<QString, int> m_connectionsPerAddress; // open connections (m_sessions) by addressKey()
     QHash<QString, HubSession *> m_peers;
     /// A direct-link introduction waiting for the target's answer.
     struct Introduction
@@ -145,7 +154,7 @@ private:
     {
         struct Queued
         {
-            QString frame;
+            QByteArray frame; // the JSON, UTF-8
             QString sender; // for a direct message: who gets the ack, or the error
             QString mid;
         };

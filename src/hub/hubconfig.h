@@ -65,6 +65,9 @@ struct HubConfig
     int maxPendingIntroductions = 16;
     /// Connections accepted but not yet handed to the hub (QWebSocketServer's pending queue).
     int maxPendingConnections = 128;
+    /// The listen queue: connections the kernel completes before the hub accepts them (Qt's default is 50, which a
+    /// crowd of peers arriving at once overflows; Linux caps it at net.core.somaxconn).
+    int listenBacklog = 4096;
 
     /// The id of the peer that hosts this hub (the desktop app hosting it). When that id joins from a loopback
     /// address, others see it marked `"host": true`. Empty: nobody is marked.

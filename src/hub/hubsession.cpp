@@ -1,12 +1,16 @@
 #include "hubsession.h"
 
+#include <QTcpSocket>
 #include <QWebSocket>
+#include <QtEndian>
 
 namespace PeerLink {
 
-HubSession::HubSession(QWebSocket *socket, const TokenBucket &bucket, qint64 nowMs, QObject *parent)
+HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, const TokenBucket &bucket, qint64 nowMs,
+                       QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_transport(transport)
     , m_address(socket->peerAddress())
     , m_port(socket->peerPort())
     , m_bucket(bucket)
@@ -31,18 +35,48 @@ void HubSession::setJoined(const QString &id, const QString &name, const QString
 
 qint64 HubSession::queuedBytes() const
 {
-    return m_socket->bytesToWrite();
+    return m_transport ? m_transport->bytesToWrite() : m_socket->bytesToWrite();
+}
+
+QByteArray HubSession::textFrame(const QByteArray &utf8)
+{
+    const quint64 size = quint64(utf8.size());
+    QByteArray frame;
+    frame.reserve(utf8.size() + 10);
+    frame.append(char(0x81)); // FIN + text
+    if (size < 126) {
+        frame.append(char(size));
+    } else if (size <= 0xffff) {
+        frame.append(char(126));
+        const quint16 be = qToBigEndian(quint16(size));
+        frame.append(reinterpret_cast<const char *>(&be), 2);
+    } else {
+        frame.append(char(127));
+        const quint64 be = qToBigEndian(size);
+        frame.append(reinterpret_cast<const char *>(&be), 8);
+    }
+    frame.append(utf8);
+    return frame;
 }
 
 void HubSession::send(const QByteArray &utf8)
 {
-    send(QString::fromUtf8(utf8));
+    if (m_closing)
+        return;
+    if (m_transport && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_transport->write(textFrame(utf8));
+    else
+        m_socket->sendTextMessage(QString::fromUtf8(utf8));
 }
 
-void HubSession::send(const QString &text)
+void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
 {
-    if (!m_closing)
-        m_socket->sendTextMessage(text);
+    if (m_closing)
+        return;
+    if (m_transport && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_transport->write(frame);
+    else
+        m_socket->sendTextMessage(QString::fromUtf8(utf8));
 }
 
 void HubSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -5,8 +5,11 @@
 #include <QDateTime>
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QWebSocketProtocol>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace PeerLink {
@@ -16,7 +19,9 @@ class HubSession : public QObject
 {
     Q_OBJECT
 public:
-    HubSession(QWebSocket *socket, const TokenBucket &bucket, qint64 nowMs, QObject *parent = nullptr);
+    /// @p transport: the TCP (or TLS) socket under @p socket when known (see Hub::transportOf), else null.
+    HubSession(QWebSocket *socket, QTcpSocket *transport, const TokenBucket &bucket, qint64 nowMs,
+               QObject *parent = nullptr);
     ~HubSession() override;
 
     QWebSocket *socket() const { return m_socket; }
@@ -35,7 +40,10 @@ public:
 
     /// Sends one UTF-8 JSON text frame, unless the session is closing.
     void send(const QByteArray &utf8);
-    void send(const QString &text);
+    /// Sends a frame made by textFrame() from @p utf8 (the same frame can go to many sessions: built once).
+    void sendFrame(const QByteArray &frame, const QByteArray &utf8);
+    /// A complete server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, no mask) holding @p utf8.
+    static QByteArray textFrame(const QByteArray &utf8);
 
     /// Closes with a WebSocket close code; @p reason is what the hub reports (peerLeft, logs).
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
@@ -63,6 +71,9 @@ public:
 
 private:
     QWebSocket *m_socket;
+    /// The TCP (or TLS) socket under m_socket, when it could be found: frames written straight to it skip
+    /// QWebSocket's UTF-8 -> UTF-16 -> UTF-8 round trip and its framing per recipient. Null: QWebSocket sends.
+    QPointer<QTcpSocket> m_transport;
     QHostAddress m_address;
     quint16 m_port = 0;
     QString m_id;

@@ -176,6 +176,10 @@ const QList<Setting> &table()
         s.append(numeric(u"autoban-duration"_s, u"S"_s,
                          QObject::tr("Seconds an autobanned address is refused (default %1).").arg(d.autobanDurationMs / 1000), 1,
                          86400, [](HubServiceConfig &c, qint64 n) { c.hub.autobanDurationMs = int(n * 1000); }));
+        s.append(numeric(u"listen-backlog"_s, u"N"_s,
+                         QObject::tr("Connections the system may queue before the hub accepts them (default %1).")
+                             .arg(d.listenBacklog),
+                         1, 65535, [](HubServiceConfig &c, qint64 n) { c.hub.listenBacklog = int(n); }));
         s.append(numeric(u"max-queued-bytes"_s, u"N"_s,
                          QObject::tr("Outgoing bytes queued for one peer before it is dropped as not reading (default %1).")
                              .arg(d.maxQueuedBytes),
