@@ -44,6 +44,13 @@ JsonWriter &JsonWriter::boolean(QLatin1StringView k, bool value)
     return *this;
 }
 
+JsonWriter &JsonWriter::raw(QLatin1StringView k, const QByteArray &json)
+{
+    key(k);
+    m_out.append(json);
+    return *this;
+}
+
 QByteArray JsonWriter::take()
 {
     m_out.append('}');

@@ -21,6 +21,8 @@ public:
     JsonWriter &optionalString(QLatin1StringView key, QStringView value);
     JsonWriter &integer(QLatin1StringView key, qint64 value);
     JsonWriter &boolean(QLatin1StringView key, bool value);
+    /// Writes @p json, which must already be valid JSON (an array made with this class, say), as the value.
+    JsonWriter &raw(QLatin1StringView key, const QByteArray &json);
     /// Closes the object and hands over the bytes.
     QByteArray take();
 

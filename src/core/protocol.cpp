@@ -427,22 +427,26 @@ QByteArray encode(const ClientEnvelope &m)
 
 QByteArray encode(const Welcome &m)
 {
-    QJsonObject o = typed("welcome"_L1);
-    o.insert(kId, m.id);
-    QJsonArray peers;
-    for (const PeerInfo &p : m.peers) {
-        QJsonObject po;
-        po.insert(kId, p.id);
-        insertIfSet(po, kName, p.name);
+    // Written directly like the messages below: a welcome lists every peer, so in a crowd of joins its cost adds
+    // up to the square of the crowd. Keys in alphabetical order, as QJsonDocument writes them.
+    QByteArray peers;
+    peers.reserve(2 + m.peers.size() * 24);
+    peers.append('[');
+    for (qsizetype i = 0; i < m.peers.size(); ++i) {
+        const PeerInfo &p = m.peers.at(i);
+        if (i > 0)
+            peers.append(',');
+        JsonWriter po(24 + p.id.size() + p.name.size());
         if (p.host)
-            po.insert(kHost, true);
-        peers.append(po);
+            po.boolean(kHost, true);
+        po.string(kId, p.id).optionalString(kName, p.name);
+        peers.append(po.take());
     }
-    o.insert(kPeers, peers);
-    o.insert(kHub, m.hub);
-    o.insert(kVersion, m.version);
-    insertIfSet(o, kResume, m.resume);
-    return toBytes(o);
+    peers.append(']');
+    JsonWriter w(96 + peers.size());
+    w.string(kHub, m.hub).string(kId, m.id).raw(kPeers, peers).optionalString(kResume, m.resume);
+    w.string(kType, u"welcome").string(kVersion, m.version);
+    return w.take();
 }
 
 // The messages the hub sends most are written directly (JsonWriter), keys in alphabetical order like

@@ -63,7 +63,7 @@ void HubSession::send(const QByteArray &utf8)
 {
     if (m_closing)
         return;
-    if (m_transport && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
         m_transport->write(textFrame(utf8));
     else
         m_socket->sendTextMessage(QString::fromUtf8(utf8));
@@ -73,7 +73,7 @@ void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
 {
     if (m_closing)
         return;
-    if (m_transport && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
         m_transport->write(frame);
     else
         m_socket->sendTextMessage(QString::fromUtf8(utf8));

@@ -2,6 +2,7 @@
 #include "core/protocol.h"
 
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
 
@@ -276,6 +277,22 @@ void TestProtocol::writerMatchesQJsonDocument()
     QCOMPARE(encode(PeerConnected { u"node2"_s, text, true }), qt(pc));
     QCOMPARE(encode(PeerDisconnected { u"node2"_s }), qt({ { u"type"_s, u"peer_disconnect"_s }, { u"id"_s, u"node2"_s } }));
     QCOMPARE(encode(Ack { u"m1"_s }), qt({ { u"type"_s, u"ack"_s }, { u"mid"_s, u"m1"_s } }));
+
+    Welcome welcome { u"me"_s, { PeerInfo { u"a"_s, text, false }, PeerInfo { u"b"_s, QString(), true } }, text,
+                      u"peerlink/1"_s, text.left(4) };
+    QJsonArray peers { QJsonObject { { u"id"_s, u"b"_s }, { u"host"_s, true } } };
+    QJsonObject a { { u"id"_s, u"a"_s } };
+    if (!text.isEmpty())
+        a.insert(u"name"_s, text);
+    peers.prepend(a);
+    QJsonObject wo { { u"type"_s, u"welcome"_s }, { u"id"_s, u"me"_s }, { u"peers"_s, peers }, { u"hub"_s, text },
+                     { u"version"_s, u"peerlink/1"_s } };
+    if (!welcome.resume.isEmpty())
+        wo.insert(u"resume"_s, welcome.resume);
+    QCOMPARE(encode(welcome), qt(wo));
+    QCOMPARE(encode(Welcome { u"me"_s, {}, u"h"_s, u"peerlink/1"_s, QString() }),
+             qt({ { u"type"_s, u"welcome"_s }, { u"id"_s, u"me"_s }, { u"peers"_s, QJsonArray() }, { u"hub"_s, u"h"_s },
+                  { u"version"_s, u"peerlink/1"_s } }));
 
     // And it reads back as the same text.
     const auto back = decodeHubMessage(encode(m));

@@ -1,0 +1,123 @@
+'use strict';
+// The original tutorial's hub on socket.io 4, written as a socket.io user would write it, limited to the websocket
+// transport. A reference for benchmarks (issue 7), not a product.
+//
+//   node socketio-hub.js PORT   listens on 127.0.0.1:PORT (0: any free port), prints "listening PORT" when ready
+//
+// Events (every payload is an object):
+//   client -> hub  join {id, name?}           hub -> client  welcome {id, peers: [{id, name?}]}, or error {code}
+//   client -> hub  message {text, to?, mid?}  hub -> others  message {from, to?, text, ts}; sender gets ack {mid}
+//   client -> hub  connect_to_peer {peer}     hub -> peer    connect_to_peer {from}
+//   client -> hub  leave                      hub -> others  peer_connect {id} / peer_disconnect {id}
+// Wire (Engine.IO 4 over WebSocket at /socket.io/?EIO=4&transport=websocket): the hub opens with
+// 0{"sid":..,"upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":..}, the client sends 40, the hub
+// answers 40{"sid":..}; events are 42["event",{...}]; the hub pings with 2 and the client must answer 3.
+
+const http = require('http');
+const { Server } = require('socket.io');
+
+const port = Number(process.argv[2] ?? 0);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error('usage: node socketio-hub.js PORT');
+  process.exit(2);
+}
+
+const httpServer = http.createServer();
+const io = new Server(httpServer, {
+  transports: ['websocket'],
+  perMessageDeflate: false,
+  serveClient: false,
+  maxHttpBufferSize: 64 * 1024 * 1024, // the default 1 MB would cut 1 MiB messages
+});
+
+/** peer id -> socket.id of every joined peer */
+const peers = new Map();
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
+
+io.on('connection', (socket) => {
+  socket.on('join', (data) => {
+    if (!isObject(data) || !isNonEmptyString(data.id)) {
+      return socket.emit('error', { code: 'bad_message', message: 'join needs an id' });
+    }
+    if (socket.data.id !== undefined) {
+      return socket.emit('error', { code: 'already_joined', message: 'already joined' });
+    }
+    const { id } = data;
+    if (peers.has(id)) {
+      return socket.emit('error', { code: 'id_taken', message: `id ${id} is taken` });
+    }
+    const name = typeof data.name === 'string' && data.name ? data.name : undefined;
+
+    const others = [];
+    for (const [otherId, otherSid] of peers) {
+      const otherName = io.sockets.sockets.get(otherSid)?.data.name;
+      others.push(otherName ? { id: otherId, name: otherName } : { id: otherId });
+    }
+    socket.data.id = id;
+    socket.data.name = name;
+    peers.set(id, socket.id);
+
+    // Presence and broadcasts go to the joined peers only (a room), not to sockets still to join: their welcome
+    // lists everyone already, and the same rule holds on every server the load generator drives.
+    socket.join('peers');
+    socket.emit('welcome', { id, peers: others });
+    socket.to('peers').emit('peer_connect', name ? { id, name } : { id });
+  });
+
+  socket.on('message', (data) => {
+    const from = socket.data.id;
+    if (from === undefined) return socket.emit('error', { code: 'not_joined', message: 'join first' });
+    if (!isObject(data) || typeof data.text !== 'string') {
+      return socket.emit('error', { code: 'bad_message', message: 'message needs a text' });
+    }
+    const { to, text, mid } = data;
+    if (to !== undefined && to !== null) {
+      const target = peers.get(to);
+      if (target === undefined) {
+        return socket.emit('error', { code: 'peer_unavailable', message: `${to} is not here`, ref: to });
+      }
+      socket.to(target).emit('message', { from, to, text, ts: Date.now() });
+    } else {
+      socket.to('peers').emit('message', { from, text, ts: Date.now() });
+    }
+    if (mid !== undefined && mid !== null) socket.emit('ack', { mid });
+  });
+
+  socket.on('connect_to_peer', (data) => {
+    const from = socket.data.id;
+    if (from === undefined) return socket.emit('error', { code: 'not_joined', message: 'join first' });
+    const target = isObject(data) ? peers.get(data.peer) : undefined;
+    if (target === undefined) {
+      return socket.emit('error', { code: 'peer_unavailable', message: 'no such peer', ref: isObject(data) ? data.peer : undefined });
+    }
+    socket.to(target).emit('connect_to_peer', { from });
+  });
+
+  const leave = () => {
+    const id = socket.data.id;
+    if (id === undefined) return;
+    socket.data.id = undefined;
+    if (peers.get(id) !== socket.id) return;
+    peers.delete(id);
+    socket.leave('peers');
+    socket.to('peers').emit('peer_disconnect', { id });
+  };
+
+  socket.on('leave', () => {
+    leave();
+    socket.disconnect(true);
+  });
+
+  socket.on('disconnect', leave);
+});
+
+httpServer.on('error', (err) => {
+  console.error(err.message);
+  process.exit(1);
+});
+
+httpServer.listen(port, '127.0.0.1', () => {
+  console.log(`listening ${httpServer.address().port}`);
+});
