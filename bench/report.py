@@ -102,6 +102,10 @@ def table(rows):
                     med[s] = statistics.median(good)
                     note = "" if len(good) == len(rs) else f" ({len(good)}/{len(rs)})"
                     cells.append(fmt(med[s], unit) + note)
+                elif rs and all(r.get("complete") is False or r.get("failed") for r in rs):
+                    cells.append(f"not done ({len(rs)} runs)")
+                elif rs and all(r.get("loadgen_saturated") for r in rs):
+                    cells.append(f"loadgen-bound ({len(rs)} runs)")
                 else:
                     cells.append(f"invalid ({len(rs)} runs)" if rs else "—")
             for s in ratio_to:

@@ -3,9 +3,9 @@
 # with a minimal C relay (the floor: what this machine can do at all). One command does everything:
 #
 #   bash bench/run.sh            quick mode: a few minutes
-#   bash bench/run.sh --full     every workload at full size, more repetitions (about an hour on 2 cores)
+#   bash bench/run.sh --full     every workload at full size (10 000 peers), about 40 minutes on 2 cores
 #
-# Options: --reps N, --servers peerlink,ws,socketio,floor, --only WORKLOAD[,WORKLOAD...], --out DIR.
+# Options: --reps N (--big-reps N for the 10 000-peer workloads), --servers peerlink,ws,socketio,floor, --only WORKLOAD[,WORKLOAD...], --out DIR.
 # It installs what it needs (Debian packages, the reference servers' npm packages at pinned versions into
 # bench/reference/node_modules), builds in Release into build-bench/, runs every workload against every server with
 # the hub on one core and the load generator on the other, and prints one table of medians and ratios.
@@ -14,6 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=quick
 reps=""
+big_reps=""
 servers="peerlink,ws,socketio,floor"
 only=""
 out="$root/build-bench/results"
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
         --quick) mode=quick ;;
         --full) mode=full ;;
         --reps) reps="$2"; shift ;;
+        --big-reps) big_reps="$2"; shift ;;
         --servers) servers="$2"; shift ;;
         --only) only="$2"; shift ;;
         --out) out="$2"; shift ;;
@@ -100,35 +102,43 @@ run_one() { # name server rep -- loadgen args
 
 # --- workloads ----------------------------------------------------------------------------------------------------
 if [ "$mode" = full ]; then
-    reps=${reps:-5}; warm=1; dur=5
+    reps=${reps:-3}; big_reps=${big_reps:-2}; warm=1; dur=5; big_timeout=90
     fanouts=(10 100 1000); idles=(0 1000 10000); storm=10000; mems=(1000 10000)
 else
-    reps=${reps:-3}; warm=0.5; dur=2
+    reps=${reps:-3}; big_reps=${big_reps:-$reps}; warm=0.5; dur=2; big_timeout=60
     fanouts=(10 100 1000); idles=(0 1000); storm=2000; mems=(1000)
 fi
 timing=(--warmup "$warm" --duration "$dur")
 
+# name|repetitions|load generator arguments. Workloads that first join thousands of peers (each join is announced
+# to every peer already there: the work grows with the square of the crowd) get fewer repetitions and a time limit.
 workloads=()
-workloads+=("relay|--workload relay --pairs 4 --window 256 ${timing[*]}")
-for n in "${fanouts[@]}"; do workloads+=("fanout-$n|--workload fanout --peers $n --window 64 ${timing[*]}"); done
-for n in "${idles[@]}"; do workloads+=("pingpong-idle-$n|--workload pingpong --idle $n --rate 1000 ${timing[*]} --timeout 300"); done
-workloads+=("storm-$storm|--workload storm --peers $storm --timeout 300")
-for n in "${mems[@]}"; do workloads+=("idle-mem-$n|--workload idle --peers $n --timeout 300 --settle 2"); done
-workloads+=("large-1MiB|--workload large --window 4 ${timing[*]}")
+workloads+=("relay|$reps|--workload relay --pairs 4 --window 256 ${timing[*]}")
+for n in "${fanouts[@]}"; do workloads+=("fanout-$n|$reps|--workload fanout --peers $n --window 64 ${timing[*]}"); done
+for n in "${idles[@]}"; do
+    r=$reps; [ "$n" -ge 10000 ] && r=$big_reps
+    workloads+=("pingpong-idle-$n|$r|--workload pingpong --idle $n --rate 1000 ${timing[*]} --timeout $big_timeout")
+done
+r=$reps; [ "$storm" -ge 10000 ] && r=$big_reps
+workloads+=("storm-$storm|$r|--workload storm --peers $storm --timeout $big_timeout")
+for n in "${mems[@]}"; do
+    r=$reps; [ "$n" -ge 10000 ] && r=$big_reps
+    workloads+=("idle-mem-$n|$r|--workload idle --peers $n --timeout $big_timeout --settle 2")
+done
+workloads+=("large-1MiB|$reps|--workload large --window 4 ${timing[*]}")
 
 mkdir -p "$out"
 : >"$out/results.jsonl"
 IFS=, read -r -a server_list <<<"$servers"
-echo "bench: $mode mode, $reps repetitions, servers ${server_list[*]}; server on CPU $server_cpu, load generator on CPU $loadgen_cpu"
+echo "bench: $mode mode, $reps repetitions ($big_reps for 10 000 peers), servers ${server_list[*]}; server on CPU $server_cpu, load generator on CPU $loadgen_cpu"
 for entry in "${workloads[@]}"; do
-    name=${entry%%|*}
-    args=${entry#*|}
+    IFS='|' read -r name n_reps args <<<"$entry"
     if [ -n "$only" ] && ! grep -qw -- "${name%%-[0-9]*}" <<<"${only//,/ }" && ! grep -qw -- "$name" <<<"${only//,/ }"; then
         continue
     fi
     # Repetitions outermost and servers interleaved, so that a noisy moment on this shared machine hits every
     # server rather than one.
-    for rep in $(seq 1 "$reps"); do
+    for rep in $(seq 1 "$n_reps"); do
         for kind in "${server_list[@]}"; do
             # shellcheck disable=SC2086
             run_one "$name" "$kind" "$rep" -- $args
