@@ -1,5 +1,9 @@
 #include "hubhost.h"
 
+#ifdef Q_OS_LINUX
+#include "core/epolleventdispatcher.h"
+#endif
+
 #include "networkaddresses.h"
 
 #include "core/rules.h"
@@ -28,6 +32,13 @@ bool HubHost::start(const HubConfig &config, const QHostAddress &address, quint1
         m_errorString = tr("A hub is already running.");
         return false;
     }
+#ifdef Q_OS_LINUX
+    // The hub's thread runs on epoll (core/epolleventdispatcher.h); the window's thread keeps Qt's dispatcher.
+    if (!m_thread.eventDispatcher()) {
+        if (QAbstractEventDispatcher *dispatcher = EpollEventDispatcher::create())
+            m_thread.setEventDispatcher(dispatcher);
+    }
+#endif
     m_thread.start();
     m_context = new QObject;
     m_context->moveToThread(&m_thread);

@@ -1,5 +1,8 @@
 // peerlink-hub: the headless hub.
 #include "core/signalwatcher.h"
+#ifdef Q_OS_LINUX
+#include "core/epolleventdispatcher.h"
+#endif
 #include "hub/hub.h"
 #include "hub/hubsettings.h"
 
@@ -11,6 +14,10 @@
 #include <QTimer>
 
 #include <csignal>
+
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
 
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
@@ -25,6 +32,19 @@ constexpr int kReloadSignal = -1; // Windows: the ban file is still reloaded whe
 
 int main(int argc, char *argv[])
 {
+#ifdef Q_OS_LINUX
+    // epoll instead of Qt's GLib/poll() loop: a turn costs what is ready, not what is open (thousands of peers).
+    if (QAbstractEventDispatcher *dispatcher = EpollEventDispatcher::create())
+        QCoreApplication::setEventDispatcher(dispatcher);
+#endif
+#ifdef Q_OS_UNIX
+    // One descriptor per peer: take the whole allowance the system grants (often a soft 1024 of a hard 524288).
+    rlimit files {};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"peerlink-hub"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(PEERLINK_VERSION));

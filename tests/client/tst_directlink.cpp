@@ -4,6 +4,8 @@
 #include "hub/hub.h"
 #include "rawtcpclient.h"
 
+#include "testmain.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -475,5 +477,5 @@ void TestDirectLink::silentLinkIsDroppedByKeepalive()
     QTRY_COMPARE_WITH_TIMEOUT(a->pathTo(u"m"_s), PeerClient::Path::Relayed, 5000);
 }
 
-QTEST_GUILESS_MAIN(TestDirectLink)
+PEERLINK_TEST_MAIN(TestDirectLink)
 #include "tst_directlink.moc"

@@ -3,6 +3,8 @@
 #include "client/peerclient.h"
 #include "hub/hub.h"
 
+#include "testmain.h"
+
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -460,5 +462,5 @@ void TestPeerClient::numberedStreamsSurviveAHubRestartExactlyOnce()
     QCOMPARE(aJoined.size(), 2); // it really went through a reconnect
 }
 
-QTEST_GUILESS_MAIN(TestPeerClient)
+PEERLINK_TEST_MAIN(TestPeerClient)
 #include "tst_peerclient.moc"

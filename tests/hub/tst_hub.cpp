@@ -3,6 +3,8 @@
 #include "hub/hub.h"
 #include "rawclient.h"
 
+#include "testmain.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -349,5 +351,5 @@ void TestHub::hostIsMarked()
     QCOMPARE(hub->peers().at(0).host, false);
 }
 
-QTEST_GUILESS_MAIN(TestHub)
+PEERLINK_TEST_MAIN(TestHub)
 #include "tst_hub.moc"

@@ -4,6 +4,8 @@
 #include "rawclient.h"
 #include "rawtcpclient.h"
 
+#include "testmain.h"
+
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -561,5 +563,5 @@ void TestHubInput::deepNestingOverTheWire()
     QVERIFY(healthy(hub));
 }
 
-QTEST_GUILESS_MAIN(TestHubInput)
+PEERLINK_TEST_MAIN(TestHubInput)
 #include "tst_hubinput.moc"
