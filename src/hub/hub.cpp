@@ -361,7 +361,7 @@ void Hub::onNewConnection()
         socket->setMaxAllowedIncomingFrameSize(quint64(hard));
         socket->setMaxAllowedIncomingMessageSize(quint64(hard));
 
-        auto *session = new HubSession(socket, transportOf(socket), TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
+        auto *session = new HubSession(socket, transportOf(socket), &m_output, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
                                        nowMs(), this);
         session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
         m_sessions.insert(session);

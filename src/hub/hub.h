@@ -2,6 +2,7 @@
 
 #include "core/protocol.h"
 #include "hub/hubconfig.h"
+#include "hub/hubsession.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -127,6 +128,7 @@ private:
     HubConfig m_config;
     QWebSocketServer *m_server = nullptr;
     QPointer<QTcpServer> m_tcpServer; // the one inside m_server (see transportOf)
+    OutputBatch m_output; // frames are written once a turn per peer
     QTimer m_housekeeping;
     QElapsedTimer m_clock;
     qint64 m_lastPingMs = 0;

@@ -4,13 +4,34 @@
 #include <QWebSocket>
 #include <QtEndian>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 namespace PeerLink {
 
-HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, const TokenBucket &bucket, qint64 nowMs,
-                       QObject *parent)
+void OutputBatch::add(HubSession *session)
+{
+    if (m_waiting.isEmpty())
+        QMetaObject::invokeMethod(this, &OutputBatch::flush, Qt::QueuedConnection);
+    m_waiting.append(session);
+}
+
+void OutputBatch::flush()
+{
+    const QList<QPointer<HubSession>> waiting = std::exchange(m_waiting, {});
+    for (const QPointer<HubSession> &session : waiting) {
+        if (session)
+            session->flushPending();
+    }
+}
+
+HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *batch, const TokenBucket &bucket,
+                       qint64 nowMs, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_transport(transport)
+    , m_batch(batch)
     , m_address(socket->peerAddress())
     , m_port(socket->peerPort())
     , m_bucket(bucket)
@@ -18,6 +39,13 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, const TokenBuc
     , m_lastSeenMs(nowMs)
 {
     m_socket->setParent(this);
+#ifdef Q_OS_UNIX
+    if (m_transport && !m_transport->inherits("QSslSocket"))
+        m_fd = int(m_transport->socketDescriptor());
+#endif
+    // Small frames (acks, echoes, presence) go out at once, not held back for the previous one's ACK (Nagle).
+    if (m_transport)
+        m_transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Qt 6.4 names this signal error(). A clean close never raises it; a dropped connection does.
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] { m_lost = true; });
 }
@@ -35,7 +63,11 @@ void HubSession::setJoined(const QString &id, const QString &name, const QString
 
 qint64 HubSession::queuedBytes() const
 {
-    return m_transport ? m_transport->bytesToWrite() : m_socket->bytesToWrite();
+    if (!m_transport)
+        return m_socket->bytesToWrite();
+    if (m_qtQueued > 0)
+        m_qtQueued = m_transport->bytesToWrite();
+    return m_pending.size() + m_qtQueued;
 }
 
 QByteArray HubSession::textFrame(const QByteArray &utf8)
@@ -61,28 +93,55 @@ QByteArray HubSession::textFrame(const QByteArray &utf8)
 
 void HubSession::send(const QByteArray &utf8)
 {
-    if (m_closing)
-        return;
-    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
-        m_transport->write(textFrame(utf8));
-    else
-        m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    sendFrame(textFrame(utf8), utf8);
 }
 
 void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
 {
     if (m_closing)
         return;
-    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
-        m_transport->write(frame);
-    else
+    if (m_transport && m_batch && m_transport->state() == QAbstractSocket::ConnectedState) {
+        if (m_pending.isEmpty())
+            m_batch->add(this);
+        m_pending.append(frame);
+    } else {
         m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    }
+}
+
+void HubSession::flushPending()
+{
+    if (m_pending.isEmpty())
+        return;
+    // A close frame may have gone out meanwhile (the peer closed, QWebSocket answered): nothing after it.
+    if (!m_transport || m_socket->state() != QAbstractSocket::ConnectedState
+        || m_transport->state() != QAbstractSocket::ConnectedState) {
+        m_pending.clear();
+        return;
+    }
+    qsizetype written = 0;
+#ifdef Q_OS_UNIX
+    if (m_fd >= 0 && m_transport->bytesToWrite() == 0) {
+        const ssize_t n = ::send(m_fd, m_pending.constData(), size_t(m_pending.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0)
+            written = qsizetype(n);
+        // An error: QTcpSocket meets it too when it writes the rest, and reports it as usual.
+    }
+#endif
+    if (written < m_pending.size())
+        m_transport->write(m_pending.constData() + written, m_pending.size() - written);
+    m_qtQueued = m_transport->bytesToWrite();
+    if (m_pending.capacity() > 64 * 1024)
+        m_pending.clear(); // do not keep a large message's buffer for every peer
+    else
+        m_pending.resize(0);
 }
 
 void HubSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
     if (m_closing)
         return;
+    flushPending(); // what was sent before the close goes before the close frame
     m_closing = true;
     m_closeReason = reason;
     // The close frame's reason is limited to 123 bytes by RFC 6455; Qt truncates it.

@@ -14,14 +14,30 @@ class QWebSocket;
 
 namespace PeerLink {
 
+class HubSession;
+
+/// Collects the sessions that have frames waiting and writes each one's frames once, at the end of the event-loop
+/// turn: a burst of frames to one peer (a relay stream, presence in a crowd of joins) becomes one write.
+class OutputBatch : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    void add(HubSession *session);
+    void flush();
+
+private:
+    QList<QPointer<HubSession>> m_waiting;
+};
+
 /// One connection to the hub, joined or not. Owns its socket; the Hub owns the session.
 class HubSession : public QObject
 {
     Q_OBJECT
 public:
     /// @p transport: the TCP (or TLS) socket under @p socket when known (see Hub::transportOf), else null.
-    HubSession(QWebSocket *socket, QTcpSocket *transport, const TokenBucket &bucket, qint64 nowMs,
-               QObject *parent = nullptr);
+    HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *batch, const TokenBucket &bucket,
+               qint64 nowMs, QObject *parent = nullptr);
     ~HubSession() override;
 
     QWebSocket *socket() const { return m_socket; }
@@ -44,6 +60,8 @@ public:
     void sendFrame(const QByteArray &frame, const QByteArray &utf8);
     /// A complete server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, no mask) holding @p utf8.
     static QByteArray textFrame(const QByteArray &utf8);
+    /// Writes the frames gathered this turn (OutputBatch calls it).
+    void flushPending();
 
     /// Closes with a WebSocket close code; @p reason is what the hub reports (peerLeft, logs).
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
@@ -74,6 +92,12 @@ private:
     /// The TCP (or TLS) socket under m_socket, when it could be found: frames written straight to it skip
     /// QWebSocket's UTF-8 -> UTF-16 -> UTF-8 round trip and its framing per recipient. Null: QWebSocket sends.
     QPointer<QTcpSocket> m_transport;
+    /// Its descriptor when it is a plain TCP socket (not TLS): a batch goes to the kernel directly when Qt holds
+    /// nothing for it; what the kernel does not take goes through QTcpSocket's buffer. -1: always through Qt.
+    int m_fd = -1;
+    OutputBatch *m_batch = nullptr;
+    QByteArray m_pending; // frames waiting for the end of this turn
+    mutable qint64 m_qtQueued = 0; // what QTcpSocket held after the last flush (refreshed when not 0)
     QHostAddress m_address;
     quint16 m_port = 0;
     QString m_id;
