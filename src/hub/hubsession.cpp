@@ -131,8 +131,10 @@ void HubSession::flushPending()
     if (written < m_pending.size())
         m_transport->write(m_pending.constData() + written, m_pending.size() - written);
     m_qtQueued = m_transport->bytesToWrite();
-    if (m_pending.capacity() > 64 * 1024)
-        m_pending.clear(); // do not keep a large message's buffer for every peer
+    // Keep a small buffer for the next turn; a crowd's presence or a large message must not stay allocated for
+    // every peer (idle memory per peer is measured in bench/).
+    if (m_pending.capacity() > 2048)
+        m_pending.clear();
     else
         m_pending.resize(0);
 }
