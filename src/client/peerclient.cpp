@@ -25,8 +25,8 @@ PeerClient::PeerClient(QObject *parent)
     , m_midPrefix(QString::number(QRandomGenerator::global()->generate(), 36))
     , m_reconnectTimer(new QTimer(this))
     , m_links(new DirectLinks(this))
-    , m_resendTimer(new QTimer(this))
     , m_parkTimer(new QTimer(this))
+    , m_resendTimer(new QTimer(this))
 {
     m_parkTimer->setSingleShot(true);
     connect(m_parkTimer, &QTimer::timeout, this, &PeerClient::onParkTimeout);

@@ -425,6 +425,23 @@ QByteArray encode(const ClientEnvelope &m)
     return std::visit([](const auto &v) { return encode(v); }, m);
 }
 
+QByteArray encodePeerEntry(const PeerInfo &p)
+{
+    JsonWriter po(24 + p.id.size() + p.name.size());
+    if (p.host)
+        po.boolean(kHost, true);
+    po.string(kId, p.id).optionalString(kName, p.name);
+    return po.take();
+}
+
+QByteArray encodeWelcome(const Welcome &m, const QByteArray &peersArray)
+{
+    JsonWriter w(96 + peersArray.size());
+    w.string(kHub, m.hub).string(kId, m.id).raw(kPeers, peersArray).optionalString(kResume, m.resume);
+    w.string(kType, u"welcome").string(kVersion, m.version);
+    return w.take();
+}
+
 QByteArray encode(const Welcome &m)
 {
     // Written directly like the messages below: a welcome lists every peer, so in a crowd of joins its cost adds
@@ -433,20 +450,12 @@ QByteArray encode(const Welcome &m)
     peers.reserve(2 + m.peers.size() * 24);
     peers.append('[');
     for (qsizetype i = 0; i < m.peers.size(); ++i) {
-        const PeerInfo &p = m.peers.at(i);
         if (i > 0)
             peers.append(',');
-        JsonWriter po(24 + p.id.size() + p.name.size());
-        if (p.host)
-            po.boolean(kHost, true);
-        po.string(kId, p.id).optionalString(kName, p.name);
-        peers.append(po.take());
+        peers.append(encodePeerEntry(m.peers.at(i)));
     }
     peers.append(']');
-    JsonWriter w(96 + peers.size());
-    w.string(kHub, m.hub).string(kId, m.id).raw(kPeers, peers).optionalString(kResume, m.resume);
-    w.string(kType, u"welcome").string(kVersion, m.version);
-    return w.take();
+    return encodeWelcome(m, peers);
 }
 
 // The messages the hub sends most are written directly (JsonWriter), keys in alphabetical order like

@@ -187,6 +187,10 @@ QByteArray encode(const ConnectAnswer &m);
 QByteArray encode(const ClientEnvelope &m);
 
 QByteArray encode(const Welcome &m);
+/// The parts of a welcome, for a hub that keeps each peer's entry ready: one entry of `peers` (a JSON object), and
+/// the welcome around a ready `peers` array (@p m's own list is not used). encode(Welcome) is made of these.
+QByteArray encodePeerEntry(const PeerInfo &p);
+QByteArray encodeWelcome(const Welcome &m, const QByteArray &peersArray);
 QByteArray encode(const PeerConnected &m);
 QByteArray encode(const PeerDisconnected &m);
 QByteArray encode(const ChatMessage &m);

@@ -533,7 +533,7 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
         session->setJoined(join.id, join.name.isEmpty() ? ghost.name : join.name, newResumeToken(), ghost.joinedAt);
         session->setHost(ghost.host);
         m_peers.insert(join.id, session);
-        session->send(encode(welcomeFor(session)));
+        session->send(welcomeBytes(session));
         for (const Ghost::Queued &q : ghost.queue) {
             deliver(session, q.frame);
             if (HubSession *sender = m_peers.value(q.sender); sender && !q.mid.isEmpty())
@@ -561,9 +561,9 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
                        previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
     session->setHost(!m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback());
 
-    const Welcome welcome = welcomeFor(session);
+    const QByteArray welcome = welcomeBytes(session);
     m_peers.insert(join.id, session);
-    session->send(encode(welcome));
+    session->send(welcome);
 
     if (!previous) {
         broadcast(encode(PeerConnected { join.id, name, session->isHost() }), session);
@@ -572,20 +572,34 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
     }
 }
 
-Welcome Hub::welcomeFor(const HubSession *session) const
+QByteArray Hub::welcomeBytes(const HubSession *session) const
 {
-    Welcome welcome;
-    welcome.id = session->id();
-    welcome.hub = m_config.name;
-    welcome.resume = session->resumeToken();
-    welcome.peers.reserve(m_peers.size() + m_ghosts.size());
+    // Each peer's entry is made once (HubSession::peerEntry); a welcome copies them (encode(Welcome) is built from
+    // the same encodePeerEntry and encodeWelcome).
+    QByteArray peers;
+    peers.reserve(2 + (m_peers.size() + m_ghosts.size()) * 16);
+    peers.append('[');
+    bool first = true;
     for (const HubSession *other : std::as_const(m_peers)) {
-        if (other != session)
-            welcome.peers.append(PeerInfo { other->id(), other->name(), other->isHost() });
+        if (other == session)
+            continue;
+        if (!first)
+            peers.append(',');
+        first = false;
+        peers.append(other->peerEntry());
     }
-    for (auto it = m_ghosts.cbegin(); it != m_ghosts.cend(); ++it) // still there, as far as anyone knows
-        welcome.peers.append(PeerInfo { it.key(), it->name, it->host });
-    return welcome;
+    for (auto it = m_ghosts.cbegin(); it != m_ghosts.cend(); ++it) { // still there, as far as anyone knows
+        if (!first)
+            peers.append(',');
+        first = false;
+        peers.append(encodePeerEntry(PeerInfo { it.key(), it->name, it->host }));
+    }
+    peers.append(']');
+    Welcome head;
+    head.id = session->id();
+    head.hub = m_config.name;
+    head.resume = session->resumeToken();
+    return encodeWelcome(head, peers);
 }
 
 void Hub::handle(HubSession *session, const MessageRequest &message)

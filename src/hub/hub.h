@@ -121,7 +121,7 @@ private:
     /// Ends a ghost's grace: the others are told it left; what waited for it is refused to its senders.
     void bury(const QString &id, const QString &reason);
     static HubPeer describePeer(const HubSession *session);
-    Welcome welcomeFor(const HubSession *session) const;
+    QByteArray welcomeBytes(const HubSession *session) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
     void checkClosed();
 

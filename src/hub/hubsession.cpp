@@ -1,5 +1,7 @@
 #include "hubsession.h"
 
+#include "core/protocol.h"
+
 #include <QTcpSocket>
 #include <QWebSocket>
 #include <QtEndian>
@@ -39,6 +41,10 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *b
     , m_lastSeenMs(nowMs)
 {
     m_socket->setParent(this);
+    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
+        m_transportRaw = m_transport;
+    else
+        m_transport = nullptr;
 #ifdef Q_OS_UNIX
     if (m_transport && !m_transport->inherits("QSslSocket"))
         m_fd = int(m_transport->socketDescriptor());
@@ -57,15 +63,23 @@ void HubSession::setJoined(const QString &id, const QString &name, const QString
 {
     m_id = id;
     m_name = name;
+    m_peerEntry.clear();
     m_resumeToken = resumeToken;
     m_joinedAt = joinedAt;
 }
 
+const QByteArray &HubSession::peerEntry() const
+{
+    if (m_peerEntry.isEmpty())
+        m_peerEntry = encodePeerEntry(PeerInfo { m_id, m_name, m_host });
+    return m_peerEntry;
+}
+
 qint64 HubSession::queuedBytes() const
 {
-    if (!m_transport)
+    if (!m_transportRaw)
         return m_socket->bytesToWrite();
-    if (m_qtQueued > 0)
+    if (m_qtQueued > 0 && m_transport)
         m_qtQueued = m_transport->bytesToWrite();
     return m_pending.size() + m_qtQueued;
 }
@@ -100,7 +114,8 @@ void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
 {
     if (m_closing)
         return;
-    if (m_transport && m_batch && m_transport->state() == QAbstractSocket::ConnectedState) {
+    // The transport's state is checked when the batch is written (flushPending), not for every frame.
+    if (m_transportRaw && m_batch) {
         if (m_pending.isEmpty())
             m_batch->add(this);
         m_pending.append(frame);

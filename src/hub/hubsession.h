@@ -50,7 +50,13 @@ public:
     QString resumeToken() const { return m_resumeToken; }
     QDateTime joinedAt() const { return m_joinedAt; }
     bool isHost() const { return m_host; }
-    void setHost(bool host) { m_host = host; }
+    void setHost(bool host)
+    {
+        m_host = host;
+        m_peerEntry.clear();
+    }
+    /// This peer's entry in others' welcome (`{"id":...}`), made once: a crowd's welcomes are built from these.
+    const QByteArray &peerEntry() const;
     /// Marks the session joined; a resumed session keeps the peer's original @p joinedAt.
     void setJoined(const QString &id, const QString &name, const QString &resumeToken, const QDateTime &joinedAt);
 
@@ -97,6 +103,8 @@ private:
     int m_fd = -1;
     OutputBatch *m_batch = nullptr;
     QByteArray m_pending; // frames waiting for the end of this turn
+    mutable QByteArray m_peerEntry;
+    QTcpSocket *m_transportRaw = nullptr; // m_transport without the guard, for the per-frame path
     mutable qint64 m_qtQueued = 0; // what QTcpSocket held after the last flush (refreshed when not 0)
     QHostAddress m_address;
     quint16 m_port = 0;

@@ -51,7 +51,8 @@ struct Raw
     QJsonObject waitFor(const QString &type)
     {
         QJsonObject found;
-        QTest::qWaitFor(
+        // Not found in time: an empty object, which the caller's checks then reject.
+        [[maybe_unused]] const bool seen = QTest::qWaitFor(
             [&] {
                 for (qsizetype i = 0; i < received.size(); ++i) {
                     if (received[i].value("type"_L1).toString() == type) {
