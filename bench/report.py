@@ -55,6 +55,8 @@ def fmt(v, unit=""):
         s = f"{v:.1f}"
     else:
         s = f"{v:.2f}"
+    if unit == "B":  # 30 k B reads badly: 30 KB, 1.20 MB
+        return s.replace(" k", " KB").replace(" M", " MB") if s[-1] in "kM" else f"{s} B"
     return f"{s} {unit}".strip()
 
 
