@@ -94,6 +94,8 @@ private:
     void onBinaryMessage(HubSession *session);
     void onDisconnected(HubSession *session);
     void onHousekeeping();
+    /// Gives memory freed after a burst back to the system (glibc keeps it otherwise).
+    void releaseFreeMemory(qint64 now);
 
     void handle(HubSession *session, const JoinRequest &join);
     void handle(HubSession *session, const MessageRequest &message);
@@ -127,11 +129,15 @@ private:
 
     HubConfig m_config;
     QWebSocketServer *m_server = nullptr;
-    QPointer<QTcpServer> m_tcpServer; // the one inside m_server (see transportOf)
+    QPointer<QTcpServer> m_tcpServer; // accepts ws:// connections (see listen), or the one inside m_server (wss://)
+    bool m_ownListener = false;       // m_tcpServer is ours, not m_server's
     OutputBatch m_output; // frames are written once a turn per peer
     QTimer m_housekeeping;
     QElapsedTimer m_clock;
     qint64 m_lastPingMs = 0;
+    qint64 m_lastTrimMs = 0;
+    size_t m_heapFreeAtTrim = 0; // glibc's figures at the last trim (releaseFreeMemory)
+    size_t m_heapUsedAtTrim = 0;
     QString m_errorString;
     bool m_closing = false;
     bool m_closedAnnounced = false;

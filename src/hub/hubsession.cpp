@@ -6,10 +6,6 @@
 #include <QWebSocket>
 #include <QtEndian>
 
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
-
 namespace PeerLink {
 
 void OutputBatch::add(HubSession *session)
@@ -45,10 +41,6 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *b
         m_transportRaw = m_transport;
     else
         m_transport = nullptr;
-#ifdef Q_OS_UNIX
-    if (m_transport && !m_transport->inherits("QSslSocket"))
-        m_fd = int(m_transport->socketDescriptor());
-#endif
     // Small frames (acks, echoes, presence) go out at once, not held back for the previous one's ACK (Nagle).
     if (m_transport)
         m_transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -134,17 +126,8 @@ void HubSession::flushPending()
         m_pending.clear();
         return;
     }
-    qsizetype written = 0;
-#ifdef Q_OS_UNIX
-    if (m_fd >= 0 && m_transport->bytesToWrite() == 0) {
-        const ssize_t n = ::send(m_fd, m_pending.constData(), size_t(m_pending.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0)
-            written = qsizetype(n);
-        // An error: QTcpSocket meets it too when it writes the rest, and reports it as usual.
-    }
-#endif
-    if (written < m_pending.size())
-        m_transport->write(m_pending.constData() + written, m_pending.size() - written);
+    // A HubTcpSocket (ws://) hands this straight to the kernel when nothing waits in Qt's buffer.
+    m_transport->write(m_pending);
     m_qtQueued = m_transport->bytesToWrite();
     // Keep a small buffer for the next turn; a crowd's presence or a large message must not stay allocated for
     // every peer (idle memory per peer is measured in bench/).

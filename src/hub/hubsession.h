@@ -100,7 +100,6 @@ private:
     QPointer<QTcpSocket> m_transport;
     /// Its descriptor when it is a plain TCP socket (not TLS): a batch goes to the kernel directly when Qt holds
     /// nothing for it; what the kernel does not take goes through QTcpSocket's buffer. -1: always through Qt.
-    int m_fd = -1;
     OutputBatch *m_batch = nullptr;
     QByteArray m_pending; // frames waiting for the end of this turn
     mutable QByteArray m_peerEntry;

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void invalidUtf8IsClosedWith1007();
     void stalledHalfFrameIsDroppedByHeartbeat();
     void slowlorisHandshakeTimesOut();
+    void joinedPeersOutliveTheHandshakeTimeout();
     void frozenPeerIsAnnouncedGone();
     void duplicateIdRaceHasOneWinner();
     void deepNestingOverTheWire();
@@ -500,6 +501,32 @@ void TestHubInput::slowlorisHandshakeTimesOut()
     QVERIFY(c.waitForClose(10000) >= 0);
     QVERIFY(!c.isConnected());
     QVERIFY(healthy(hub));
+}
+
+void TestHubInput::joinedPeersOutliveTheHandshakeTimeout()
+{
+    // The hub accepts ws:// connections itself and drops those not upgraded in time; upgraded ones are exempt.
+    HubConfig config;
+    config.handshakeTimeoutMs = 300;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient a;
+    RawClient b;
+    QVERIFY(a.open(hub.serverUrl()));
+    QVERIFY(b.open(hub.serverUrl()));
+    QVERIFY(!a.join(u"alice"_s).isEmpty());
+    QVERIFY(!b.join(u"bob"_s).isEmpty());
+    // A slow handshake opened after both joined: its deadline is later than theirs.
+    RawTcpClient slow;
+    QVERIFY(slow.connectOnly(hub.serverPort()));
+    slow.write("GET / HTTP/1.1\r\n");
+    QVERIFY(slow.waitForClose(10000) >= 0);
+    QVERIFY(a.isOpen());
+    QVERIFY(b.isOpen());
+    QCOMPARE(hub.peerCount(), 2);
+    a.sendText(uR"({"type":"message","text":"still here","to":"bob","mid":"m1"})"_s);
+    QCOMPARE(b.waitFor(u"message"_s).value("text"_L1).toString(), u"still here"_s);
+    QCOMPARE(a.waitFor(u"ack"_s).value("mid"_L1).toString(), u"m1"_s);
 }
 
 void TestHubInput::frozenPeerIsAnnouncedGone()
