@@ -162,6 +162,19 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
         listener->setListenBacklogSize(m_config.listenBacklog);
         listener->setMaxPendingConnections(m_config.maxPendingConnections);
         listener->setHandshakeTimeout(m_config.handshakeTimeoutMs);
+        listener->setMaxHandshakes(m_config.maxHandshakes);
+        listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
+        connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
+            // Under a flood this would be a line per connection: the first, then at most one per 10 s with a count.
+            ++m_refusedHandshakes;
+            const qint64 now = nowMs();
+            if (m_lastRefusalLogMs == 0 || now - m_lastRefusalLogMs >= 10000) {
+                qCWarning(lcHub).noquote() << "refused" << m_refusedHandshakes << "connection(s) before their handshake;"
+                                           << "latest from" << address.toString() << "-" << reason;
+                m_lastRefusalLogMs = std::max<qint64>(now, 1);
+                m_refusedHandshakes = 0;
+            }
+        });
         connect(listener, &QTcpServer::newConnection, this, [this, listener] {
             while (listener->hasPendingConnections())
                 m_server->handleConnection(listener->nextPendingConnection());

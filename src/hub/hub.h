@@ -136,6 +136,8 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastPingMs = 0;
     qint64 m_lastTrimMs = 0;
+    int m_refusedHandshakes = 0; // since the last log line about them
+    qint64 m_lastRefusalLogMs = 0;
     size_t m_heapFreeAtTrim = 0; // glibc's figures at the last trim (releaseFreeMemory)
     size_t m_heapUsedAtTrim = 0;
     QString m_errorString;

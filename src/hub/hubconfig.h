@@ -65,6 +65,9 @@ struct HubConfig
     int maxPendingIntroductions = 16;
     /// Connections accepted but not yet handed to the hub (QWebSocketServer's pending queue).
     int maxPendingConnections = 128;
+    /// ws:// connections in their WebSocket handshake at once, in all (0 = no limit); from one address the limit
+    /// is maxConnectionsPerAddress. More are answered `503 Service Unavailable` and closed.
+    int maxHandshakes = 4096;
     /// The listen queue: connections the kernel completes before the hub accepts them (Qt's default is 50, which a
     /// crowd of peers arriving at once overflows; Linux caps it at net.core.somaxconn).
     int listenBacklog = 4096;

@@ -180,6 +180,10 @@ const QList<Setting> &table()
                          QObject::tr("Connections the system may queue before the hub accepts them (default %1).")
                              .arg(d.listenBacklog),
                          1, 65535, [](HubServiceConfig &c, qint64 n) { c.hub.listenBacklog = int(n); }));
+        s.append(numeric(u"max-handshakes"_s, u"N"_s,
+                         QObject::tr("Connections in their WebSocket handshake at once, 0 for no limit (default %1).")
+                             .arg(d.maxHandshakes),
+                         0, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.maxHandshakes = int(n); }));
         s.append(numeric(u"max-queued-bytes"_s, u"N"_s,
                          QObject::tr("Outgoing bytes queued for one peer before it is dropped as not reading (default %1).")
                              .arg(d.maxQueuedBytes),

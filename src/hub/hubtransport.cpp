@@ -37,23 +37,40 @@ HubTcpServer::HubTcpServer(QObject *parent)
     connect(&m_handshakeTimer, &QTimer::timeout, this, &HubTcpServer::expireHandshakes);
 }
 
-void HubTcpServer::forget(quint16 port, const HubTcpSocket *socket)
+QHostAddress HubTcpServer::normalized(const QHostAddress &address)
 {
-    // Entries of this port: the one for @p socket, and any whose socket is gone (closed during the handshake).
-    for (auto it = m_byPort.find(port); it != m_byPort.end() && it.key() == port;) {
-        if (it.value().isNull() || it.value() == socket)
-            it = m_byPort.erase(it);
-        else
-            ++it;
+    bool v4 = false;
+    const quint32 ip = address.toIPv4Address(&v4); // ::ffff:a.b.c.d counts as a.b.c.d
+    return v4 ? QHostAddress(ip) : address;
+}
+
+bool HubTcpServer::endHandshake(HubTcpSocket *socket, quint16 port, const QHostAddress &address)
+{
+    // A null @p socket ends the entry of a socket deleted without a disconnected signal.
+    bool found = false;
+    for (auto it = m_byPort.find(port); it != m_byPort.end() && it.key() == port; ++it) {
+        if (it.value() == socket) {
+            m_byPort.erase(it);
+            found = true;
+            break;
+        }
     }
+    if (found) {
+        auto count = m_perAddress.find(address);
+        if (count != m_perAddress.end() && --count.value() <= 0)
+            m_perAddress.erase(count);
+    }
+    return found;
 }
 
 HubTcpSocket *HubTcpServer::takeUpgraded(const QHostAddress &address, quint16 port)
 {
+    const QHostAddress key = normalized(address);
     for (auto it = m_byPort.find(port); it != m_byPort.end() && it.key() == port; ++it) {
         HubTcpSocket *socket = it.value();
-        if (socket && socket->peerAddress() == address) {
-            forget(port, socket);
+        if (socket && normalized(socket->peerAddress()) == key) {
+            disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
+            endHandshake(socket, port, key);
             return socket;
         }
     }
@@ -71,12 +88,26 @@ void HubTcpServer::expireHandshakes()
             return;
         }
         m_handshakes.pop_front();
-        forget(first.port, first.socket);
         if (waiting) {
+            endHandshake(first.socket, first.port, first.address);
             first.socket->abort();
             first.socket->deleteLater();
+        } else if (!first.socket) {
+            endHandshake(nullptr, first.port, first.address);
         }
     }
+}
+
+void HubTcpServer::refuse(HubTcpSocket *socket, const QString &reason)
+{
+    // Before the WebSocket handshake the only way to say why is HTTP's.
+    const QByteArray body = reason.toUtf8() + '\n';
+    socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+                  "Content-Length: "
+                  + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    Q_EMIT refused(socket->peerAddress(), reason);
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
 }
 
 void HubTcpServer::incomingConnection(qintptr socketDescriptor)
@@ -90,10 +121,26 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
         return;
     }
     const quint16 port = socket->peerPort();
-    m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, socket });
+    const QHostAddress address = normalized(socket->peerAddress());
+    if (m_maxHandshakes > 0 && m_byPort.size() >= m_maxHandshakes) {
+        refuse(socket, tr("Too many connections in their handshake (at most %1); try again later.").arg(m_maxHandshakes));
+        return;
+    }
+    int &fromAddress = m_perAddress[address];
+    if (m_maxPerAddress > 0 && fromAddress >= m_maxPerAddress) {
+        if (fromAddress == 0)
+            m_perAddress.remove(address);
+        refuse(socket, tr("Too many connections in their handshake from your address (at most %1).").arg(m_maxPerAddress));
+        return;
+    }
+    ++fromAddress;
     m_byPort.insert(port, socket);
+    m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, address, socket });
     if (!m_handshakeTimer.isActive())
         m_handshakeTimer.start(m_handshakeTimeoutMs);
+    // Closed during its handshake (QWebSocketServer deletes it then): it no longer counts.
+    connect(socket, &QAbstractSocket::disconnected, this,
+            [this, socket, port, address] { endHandshake(socket, port, address); });
     addPendingConnection(socket);
 }
 

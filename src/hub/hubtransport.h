@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
 #include <QMultiHash>
 #include <QPointer>
 #include <QTcpServer>
@@ -27,9 +29,12 @@ protected:
 };
 
 /// Accepts plain TCP connections as HubTcpSocket, children of this server, for QWebSocketServer::handleConnection.
-/// QWebSocketServer applies its handshake timeout only to connections it accepted itself, so this server drops a
-/// connection that is not upgraded within handshakeTimeout() (a slowloris): one timer for all of them, in order of
-/// arrival, which is the order of their deadlines.
+/// It also bounds the connections still in their WebSocket handshake, which QWebSocketServer does not do for
+/// connections it did not accept itself:
+/// - in time: one not upgraded within handshakeTimeout() is dropped (a slowloris); one timer for all of them, in
+///   order of arrival, which is the order of their deadlines;
+/// - in number: past maxHandshakes() in all, or maxHandshakesPerAddress() from one address, a new connection gets
+///   `503 Service Unavailable` with the reason and is closed.
 class HubTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -38,6 +43,12 @@ public:
 
     void setHandshakeTimeout(int ms) { m_handshakeTimeoutMs = ms; }
     int handshakeTimeout() const { return m_handshakeTimeoutMs; }
+    /// 0 = no limit.
+    void setMaxHandshakes(int n) { m_maxHandshakes = n; }
+    int maxHandshakes() const { return m_maxHandshakes; }
+    /// 0 = no limit.
+    void setMaxHandshakesPerAddress(int n) { m_maxPerAddress = n; }
+    int maxHandshakesPerAddress() const { return m_maxPerAddress; }
 
     /// The connection from @p address : @p port finished its WebSocket handshake (QWebSocketServer made a
     /// QWebSocket of it): its handshake deadline is lifted and its socket returned. Null if there is none.
@@ -45,25 +56,35 @@ public:
     /// Connections accepted and not yet upgraded or dropped.
     qsizetype handshaking() const { return m_byPort.size(); }
 
+Q_SIGNALS:
+    /// A connection was refused before its handshake (@p reason says which limit).
+    void refused(const QHostAddress &address, const QString &reason);
+
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
     void expireHandshakes();
-
-    void forget(quint16 port, const HubTcpSocket *socket);
+    /// Ends @p socket's handshake bookkeeping; false if it had none (already upgraded or ended).
+    bool endHandshake(HubTcpSocket *socket, quint16 port, const QHostAddress &address);
+    void refuse(HubTcpSocket *socket, const QString &reason);
+    static QHostAddress normalized(const QHostAddress &address);
 
     struct Handshake
     {
         qint64 deadlineMs;
         quint16 port;
+        QHostAddress address;
         QPointer<HubTcpSocket> socket;
     };
-    std::deque<Handshake> m_handshakes;               // in order of deadline
-    QMultiHash<quint16, QPointer<HubTcpSocket>> m_byPort; // not yet upgraded, by the peer's port
+    std::deque<Handshake> m_handshakes;                   // in order of deadline; may hold ended ones
+    QMultiHash<quint16, QPointer<HubTcpSocket>> m_byPort; // in their handshake, by the peer's port
+    QHash<QHostAddress, int> m_perAddress;                // in their handshake, by address
     QTimer m_handshakeTimer;
     QElapsedTimer m_clock;
     int m_handshakeTimeoutMs = 10000;
+    int m_maxHandshakes = 0;
+    int m_maxPerAddress = 0;
 };
 
 } // namespace PeerLink

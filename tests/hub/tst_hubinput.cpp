@@ -44,6 +44,8 @@ private Q_SLOTS:
     void stalledHalfFrameIsDroppedByHeartbeat();
     void slowlorisHandshakeTimesOut();
     void joinedPeersOutliveTheHandshakeTimeout();
+    void tooManyHandshakesAreRefused_data();
+    void tooManyHandshakesAreRefused();
     void frozenPeerIsAnnouncedGone();
     void duplicateIdRaceHasOneWinner();
     void deepNestingOverTheWire();
@@ -527,6 +529,47 @@ void TestHubInput::joinedPeersOutliveTheHandshakeTimeout()
     a.sendText(uR"({"type":"message","text":"still here","to":"bob","mid":"m1"})"_s);
     QCOMPARE(b.waitFor(u"message"_s).value("text"_L1).toString(), u"still here"_s);
     QCOMPARE(a.waitFor(u"ack"_s).value("mid"_L1).toString(), u"m1"_s);
+}
+
+void TestHubInput::tooManyHandshakesAreRefused_data()
+{
+    QTest::addColumn<int>("inAll");
+    QTest::addColumn<int>("perAddress");
+    QTest::addColumn<QByteArray>("why");
+    QTest::newRow("in all") << 2 << 0 << QByteArray("handshake (at most 2)");
+    QTest::newRow("from one address") << 0 << 2 << QByteArray("from your address (at most 2)");
+}
+
+void TestHubInput::tooManyHandshakesAreRefused()
+{
+    // Connections that never finish their handshake hold places; past the limit a new one is told why (HTTP 503)
+    // and closed, and a place is free again as soon as one of them goes.
+    QFETCH(int, inAll);
+    QFETCH(int, perAddress);
+    QFETCH(QByteArray, why);
+    HubConfig config;
+    config.maxHandshakes = inAll;
+    config.maxConnectionsPerAddress = perAddress;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    auto first = std::make_unique<RawTcpClient>();
+    RawTcpClient second;
+    QVERIFY(first->connectOnly(hub.serverPort()));
+    QVERIFY(second.connectOnly(hub.serverPort()));
+    first->write("GET / HTTP/1.1\r\n");
+    second.write("GET / HTTP/1.1\r\n");
+    RawTcpClient third;
+    QVERIFY(third.connectOnly(hub.serverPort()));
+    QVERIFY(third.waitForClose(5000) >= 0);
+    QVERIFY2(third.received().startsWith("HTTP/1.1 503 Service Unavailable\r\n"), third.received().constData());
+    QVERIFY2(third.received().contains(why), third.received().constData());
+    QVERIFY(second.isConnected());
+
+    first.reset(); // its place is given back when the hub sees it close
+    RawClient peer;
+    QTRY_VERIFY_WITH_TIMEOUT(peer.open(hub.serverUrl(), 1000), 10000);
+    QVERIFY(!peer.join(u"after"_s).isEmpty());
+    QCOMPARE(hub.peerCount(), 1);
 }
 
 void TestHubInput::frozenPeerIsAnnouncedGone()
