@@ -19,6 +19,7 @@
 #endif
 
 #include <algorithm>
+#include <mutex>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -74,10 +75,31 @@ QString describe(const QHostAddress &address, quint16 port)
 
 } // namespace
 
+namespace {
+
+void tuneAllocator()
+{
+#if defined(__GLIBC__)
+    // The hub gives free memory back itself (releaseFreeMemory), after a burst. Left to itself glibc shrinks the
+    // top of its heap whenever 128 KiB lie free there, so a peer sending 1 MiB messages had every buffer of every
+    // message returned to the kernel and faulted in again (half the throughput went to page faults). Fixing the
+    // trim threshold also fixes the mmap threshold, which would otherwise adapt: large buffers (up to 16 MiB)
+    // come from the heap, where the hub's own trim returns them.
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    });
+#endif
+}
+
+} // namespace
+
 Hub::Hub(const HubConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
 {
+    tuneAllocator();
     m_clock.start();
     m_housekeeping.setInterval(std::clamp(std::min(m_config.pingIntervalMs, m_config.joinTimeoutMs) / 4, 50, 1000));
     connect(&m_housekeeping, &QTimer::timeout, this, &Hub::onHousekeeping);
