@@ -103,6 +103,9 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     m_clock.start();
     m_housekeeping.setInterval(std::clamp(std::min(m_config.pingIntervalMs, m_config.joinTimeoutMs) / 4, 50, 1000));
     connect(&m_housekeeping, &QTimer::timeout, this, &Hub::onHousekeeping);
+    m_settled.setSingleShot(true);
+    m_settled.setInterval(kSettleMs);
+    connect(&m_settled, &QTimer::timeout, this, [this] { releaseFreeMemory(nowMs(), true); });
 }
 
 Hub::~Hub()
@@ -472,6 +475,7 @@ void Hub::onNewConnection()
 
 void Hub::onDisconnected(HubSession *session)
 {
+    m_settled.start();
     if (!m_sessions.remove(session))
         return;
     const QString key = addressKey(session->address());
@@ -514,18 +518,19 @@ void Hub::unregister(HubSession *session, const QString &reason, bool announce)
     Q_EMIT peerLeft(id, reason);
 }
 
-void Hub::releaseFreeMemory(qint64 now)
+void Hub::releaseFreeMemory(qint64 now, bool settled)
 {
 #if defined(__GLIBC__)
     // A crowd joining, or a burst of broadcasts, fills every peer's pending frames for a moment. glibc keeps the
-    // freed memory in the middle of its heap, so the hub's resident size would stay at its peak for good. Once a
-    // second at most, when more than kTrimFreeBytes lie free and the heap has changed since the last time, the
-    // pages of free chunks are given back to the system (malloc_trim: madvise). At 10 000 peers after their storm
-    // that took 11 ms and gave back 120 MiB; an idle hub does not trim again.
-    constexpr qint64 kTrimIntervalMs = 1000;
+    // freed memory in the middle of its heap, so the hub's resident size would stay at its peak for good. When
+    // more than kTrimFreeBytes lie free and the heap has changed since the last time, the pages of free chunks
+    // are given back to the system (malloc_trim: madvise). That is a pause (about 12 ms after a crowd of 10 000
+    // joined, 110 MiB given back), so it is done when joins and leaves have stopped for kSettleMs (@p settled),
+    // before the peers get busy, and otherwise at most every kTrimIntervalMs; an idle hub does not trim again.
+    constexpr qint64 kTrimIntervalMs = 10000;
     constexpr size_t kTrimFreeBytes = 4 * 1024 * 1024;
     constexpr size_t kTrimChangedBytes = 1024 * 1024;
-    if (now - m_lastTrimMs < kTrimIntervalMs)
+    if (!settled && now - m_lastTrimMs < kTrimIntervalMs)
         return;
     m_lastTrimMs = now;
     QElapsedTimer took;
@@ -542,13 +547,14 @@ void Hub::releaseFreeMemory(qint64 now)
                    << took.nsecsElapsed() / 1000 << "µs";
 #else
     Q_UNUSED(now);
+    Q_UNUSED(settled);
 #endif
 }
 
 void Hub::onHousekeeping()
 {
     const qint64 now = nowMs();
-    releaseFreeMemory(now);
+    releaseFreeMemory(now, false);
     const bool pingNow = m_config.pingIntervalMs > 0 && now - m_lastPingMs >= m_config.pingIntervalMs;
     if (pingNow)
         m_lastPingMs = now;
@@ -623,6 +629,7 @@ void Hub::onBinaryMessage(HubSession *session)
 
 void Hub::handle(HubSession *session, const JoinRequest &join)
 {
+    m_settled.start(); // memory is given back once the crowd has settled
     if (session->isJoined()) {
         rejectInvalid(session, ErrorCode::AlreadyJoined, tr("This connection has already joined as %1.").arg(session->id()),
                       u"join"_s);

@@ -95,7 +95,8 @@ private:
     void onDisconnected(HubSession *session);
     void onHousekeeping();
     /// Gives memory freed after a burst back to the system (glibc keeps it otherwise).
-    void releaseFreeMemory(qint64 now);
+    void releaseFreeMemory(qint64 now, bool settled);
+    static constexpr int kSettleMs = 200; // joins and leaves stopped this long: a crowd has settled
 
     void handle(HubSession *session, const JoinRequest &join);
     void handle(HubSession *session, const MessageRequest &message);
@@ -133,6 +134,7 @@ private:
     bool m_ownListener = false;       // m_tcpServer is ours, not m_server's
     OutputBatch m_output; // frames are written once a turn per peer
     QTimer m_housekeeping;
+    QTimer m_settled; // restarted by every join and leave (releaseFreeMemory)
     QElapsedTimer m_clock;
     qint64 m_lastPingMs = 0;
     qint64 m_lastTrimMs = 0;
