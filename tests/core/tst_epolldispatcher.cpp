@@ -5,6 +5,8 @@
 
 #include <QElapsedTimer>
 #include <QPointer>
+#include <QSemaphore>
+#include <QAbstractEventDispatcher>
 #include <QEventLoop>
 #include <QSignalSpy>
 #include <QSocketNotifier>
@@ -122,7 +124,11 @@ void TestEpollDispatcher::postedEventsAndDeleteLater()
 
 void TestEpollDispatcher::wakeUpFromAnotherThread()
 {
-    // The main loop sleeps in epoll_wait with no timer due; an event posted from another thread must wake it.
+    // The main loop is about to sleep in epoll_wait with no timer due; an event posted from another thread then
+    // must wake it. The worker posts only once the main thread's dispatcher has said it is going to block.
+    QSemaphore blocking;
+    const QMetaObject::Connection watch = connect(QAbstractEventDispatcher::instance(), &QAbstractEventDispatcher::aboutToBlock,
+                                                  this, [&blocking] { blocking.release(); }, Qt::DirectConnection);
     QThread thread;
     QObject worker;
     worker.moveToThread(&thread);
@@ -130,13 +136,14 @@ void TestEpollDispatcher::wakeUpFromAnotherThread()
     QSignalSpy arrived(this, &QObject::objectNameChanged);
     QMetaObject::invokeMethod(
         &worker,
-        [this] {
-            QThread::msleep(50); // the main thread is asleep by now
-            QMetaObject::invokeMethod(this, [this] { setObjectName(QStringLiteral("woken")); }, Qt::QueuedConnection);
+        [this, &blocking] {
+            if (blocking.tryAcquire(1, 5000))
+                QMetaObject::invokeMethod(this, [this] { setObjectName(QStringLiteral("woken")); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
     QVERIFY(arrived.wait(5000));
     QCOMPARE(objectName(), QStringLiteral("woken"));
+    disconnect(watch);
     thread.quit();
     QVERIFY(thread.wait(5000));
 }
