@@ -45,14 +45,6 @@ QString newResumeToken()
     return randomHex<6>();
 }
 
-/// The IP address alone, as peers write endpoints (IPv4-mapped IPv6 shown as IPv4).
-QString observedAddress(const QHostAddress &address)
-{
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    return isV4 ? QHostAddress(v4).toString() : address.toString();
-}
-
 /// Compares secrets in time independent of where they differ (the length may leak; the content does not).
 bool sameSecret(const QString &given, const QString &expected)
 {
@@ -384,17 +376,14 @@ void Hub::bury(const QString &id, const QString &reason)
 
 QString Hub::addressKey(const QHostAddress &address)
 {
-    // An IPv4 peer on a dual-stack socket (::ffff:a.b.c.d) counts as the same address as a.b.c.d.
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    return isV4 ? QHostAddress(v4).toString() : address.toString();
+    return unmappedAddress(address).toString();
 }
 
 bool Hub::autobanned(const QHostAddress &address)
 {
     if (m_config.autobanConnections <= 0)
         return false;
-    const QString key = address.toString();
+    const QString key = addressKey(address); // as the per-address count: ::ffff:a.b.c.d is a.b.c.d
     const qint64 now = nowMs();
     if (m_autobannedUntil.value(key) > now)
         return true;
@@ -820,7 +809,7 @@ void Hub::handle(HubSession *session, const ConnectRequest &request)
     offer.link = randomHex<4>();
     offer.secret = randomHex<8>();
     offer.addrs = request.listen;
-    offer.observed = observedAddress(session->address());
+    offer.observed = addressKey(session->address());
     m_introductions.insert(offer.link,
                            Introduction { initiator, target->id(), offer.secret, nowMs() + m_config.introductionTimeoutMs });
     target->send(encode(offer));
@@ -864,7 +853,7 @@ void Hub::handle(HubSession *session, const ConnectAnswer &answer)
     accepted.link = answer.link;
     accepted.secret = intro.secret;
     accepted.addrs = answer.listen;
-    accepted.observed = observedAddress(session->address());
+    accepted.observed = addressKey(session->address());
     initiator->send(encode(accepted));
 }
 

@@ -38,7 +38,7 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *b
 {
     m_socket->setParent(this);
     if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
-        m_transportRaw = m_transport;
+        m_direct = true;
     else
         m_transport = nullptr;
     // Small frames (acks, echoes, presence) go out at once, not held back for the previous one's ACK (Nagle).
@@ -69,7 +69,7 @@ const QByteArray &HubSession::peerEntry() const
 
 qint64 HubSession::queuedBytes() const
 {
-    if (!m_transportRaw)
+    if (!m_direct)
         return m_socket->bytesToWrite();
     if (m_qtQueued > 0 && m_transport)
         m_qtQueued = m_transport->bytesToWrite();
@@ -107,7 +107,7 @@ void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
     if (m_closing)
         return;
     // The transport's state is checked when the batch is written (flushPending), not for every frame.
-    if (m_transportRaw && m_batch) {
+    if (m_direct && m_batch) {
         if (m_pending.isEmpty())
             m_batch->add(this);
         m_pending.append(frame);

@@ -98,12 +98,12 @@ private:
     /// The TCP (or TLS) socket under m_socket, when it could be found: frames written straight to it skip
     /// QWebSocket's UTF-8 -> UTF-16 -> UTF-8 round trip and its framing per recipient. Null: QWebSocket sends.
     QPointer<QTcpSocket> m_transport;
-    /// Its descriptor when it is a plain TCP socket (not TLS): a batch goes to the kernel directly when Qt holds
-    /// nothing for it; what the kernel does not take goes through QTcpSocket's buffer. -1: always through Qt.
+    /// Frames go to m_transport, batched once a turn; for ws:// it is a HubTcpSocket, which hands them to the
+    /// kernel directly when Qt holds nothing for it.
     OutputBatch *m_batch = nullptr;
     QByteArray m_pending; // frames waiting for the end of this turn
     mutable QByteArray m_peerEntry;
-    QTcpSocket *m_transportRaw = nullptr; // m_transport without the guard, for the per-frame path
+    bool m_direct = false; // there was a transport at the start: frames go the batched way (no QPointer check per frame)
     mutable qint64 m_qtQueued = 0; // what QTcpSocket held after the last flush (refreshed when not 0)
     QHostAddress m_address;
     quint16 m_port = 0;

@@ -8,6 +8,13 @@
 
 namespace PeerLink {
 
+QHostAddress unmappedAddress(const QHostAddress &address)
+{
+    bool v4 = false;
+    const quint32 ip = address.toIPv4Address(&v4);
+    return v4 ? QHostAddress(ip) : address;
+}
+
 qint64 HubTcpSocket::writeData(const char *data, qint64 size)
 {
     qint64 written = 0;
@@ -37,12 +44,6 @@ HubTcpServer::HubTcpServer(QObject *parent)
     connect(&m_handshakeTimer, &QTimer::timeout, this, &HubTcpServer::expireHandshakes);
 }
 
-QHostAddress HubTcpServer::normalized(const QHostAddress &address)
-{
-    bool v4 = false;
-    const quint32 ip = address.toIPv4Address(&v4); // ::ffff:a.b.c.d counts as a.b.c.d
-    return v4 ? QHostAddress(ip) : address;
-}
 
 bool HubTcpServer::endHandshake(HubTcpSocket *socket, quint16 port, const QHostAddress &address)
 {
@@ -65,10 +66,10 @@ bool HubTcpServer::endHandshake(HubTcpSocket *socket, quint16 port, const QHostA
 
 HubTcpSocket *HubTcpServer::takeUpgraded(const QHostAddress &address, quint16 port)
 {
-    const QHostAddress key = normalized(address);
+    const QHostAddress key = unmappedAddress(address);
     for (auto it = m_byPort.find(port); it != m_byPort.end() && it.key() == port; ++it) {
         HubTcpSocket *socket = it.value();
-        if (socket && normalized(socket->peerAddress()) == key) {
+        if (socket && unmappedAddress(socket->peerAddress()) == key) {
             disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
             endHandshake(socket, port, key);
             return socket;
@@ -121,7 +122,7 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
         return;
     }
     const quint16 port = socket->peerPort();
-    const QHostAddress address = normalized(socket->peerAddress());
+    const QHostAddress address = unmappedAddress(socket->peerAddress());
     if (m_maxHandshakes > 0 && m_byPort.size() >= m_maxHandshakes) {
         refuse(socket, tr("Too many connections in their handshake (at most %1); try again later.").arg(m_maxHandshakes));
         return;

@@ -13,6 +13,10 @@
 
 namespace PeerLink {
 
+/// @p address as one host: an IPv4 peer on a dual-stack socket (::ffff:a.b.c.d) is a.b.c.d. Limits, bans and
+/// the address a peer is told it was seen at all use this form.
+QHostAddress unmappedAddress(const QHostAddress &address);
+
 /// A peer's TCP connection to the hub. Writes go straight to the kernel while Qt's write buffer is empty, and
 /// only what the kernel does not take is buffered by QTcpSocket as usual (kept in order, written when the socket
 /// is writable, errors reported as usual). QTcpSocket itself copies every write into a 32 KiB buffer block that it
@@ -42,19 +46,14 @@ public:
     explicit HubTcpServer(QObject *parent = nullptr);
 
     void setHandshakeTimeout(int ms) { m_handshakeTimeoutMs = ms; }
-    int handshakeTimeout() const { return m_handshakeTimeoutMs; }
     /// 0 = no limit.
     void setMaxHandshakes(int n) { m_maxHandshakes = n; }
-    int maxHandshakes() const { return m_maxHandshakes; }
     /// 0 = no limit.
     void setMaxHandshakesPerAddress(int n) { m_maxPerAddress = n; }
-    int maxHandshakesPerAddress() const { return m_maxPerAddress; }
 
     /// The connection from @p address : @p port finished its WebSocket handshake (QWebSocketServer made a
     /// QWebSocket of it): its handshake deadline is lifted and its socket returned. Null if there is none.
     HubTcpSocket *takeUpgraded(const QHostAddress &address, quint16 port);
-    /// Connections accepted and not yet upgraded or dropped.
-    qsizetype handshaking() const { return m_byPort.size(); }
 
 Q_SIGNALS:
     /// A connection was refused before its handshake (@p reason says which limit).
@@ -68,7 +67,6 @@ private:
     /// Ends @p socket's handshake bookkeeping; false if it had none (already upgraded or ended).
     bool endHandshake(HubTcpSocket *socket, quint16 port, const QHostAddress &address);
     void refuse(HubTcpSocket *socket, const QString &reason);
-    static QHostAddress normalized(const QHostAddress &address);
 
     struct Handshake
     {
