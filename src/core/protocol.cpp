@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cmath>
+
 namespace PeerLink {
 
 namespace {
@@ -40,6 +42,12 @@ constexpr QLatin1StringView kSecret("secret");
 constexpr QLatin1StringView kAddrs("addrs");
 constexpr QLatin1StringView kObserved("observed");
 constexpr QLatin1StringView kReason("reason");
+constexpr QLatin1StringView kLimits("limits");
+constexpr QLatin1StringView kMaxMessageBytes("max_message_bytes");
+constexpr QLatin1StringView kRate("rate");
+constexpr QLatin1StringView kBurst("burst");
+constexpr QLatin1StringView kByteRate("byte_rate");
+constexpr QLatin1StringView kByteBurst("byte_burst");
 
 // Longest free-form token fields (resume, client, password), in characters.
 constexpr int kMaxTokenLength = 256;
@@ -224,7 +232,7 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
         if (!r.failed() && !m.mid.isEmpty()) {
             if (!Rules::isValidMid(m.mid))
                 return refuse<ClientEnvelope>(ErrorCode::BadMessage,
-                                              u"a mid is 1 to 64 printable ASCII characters"_s, type);
+                                              u"a mid is 1 to 64 characters"_s, type);
             r.setRef(m.mid);
         }
         m.text = r.required(kText);
@@ -288,6 +296,17 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         w.hub = r.optional(kHub);
         w.version = r.optional(kVersion);
         w.resume = r.optional(kResume);
+        // Limits are advice for the client: a malformed or negative value is ignored, never a reason to drop a welcome.
+        const QJsonObject limits = o.value(kLimits).toObject();
+        const auto number = [&limits](QLatin1StringView key) {
+            const double v = limits.value(key).toDouble(0);
+            return std::isfinite(v) && v > 0 ? v : 0.0;
+        };
+        w.limits.maxMessageBytes = qint64(std::min(number(kMaxMessageBytes), 1e15));
+        w.limits.messagesPerSecond = number(kRate);
+        w.limits.messageBurst = number(kBurst);
+        w.limits.bytesPerSecond = number(kByteRate);
+        w.limits.byteBurst = number(kByteBurst);
         const QJsonValue peers = o.value(kPeers);
         if (!peers.isArray())
             r.fail(ErrorCode::BadMessage, u"field 'peers' must be an array"_s);
@@ -434,10 +453,27 @@ QByteArray encodePeerEntry(const PeerInfo &p)
     return po.take();
 }
 
+QByteArray encodeLimits(const HubLimits &limits)
+{
+    // Keys in alphabetical order, numbers as QJsonDocument writes them (integers without a fraction).
+    const auto number = [](double v) { return QByteArray::number(v, 'g', 15); };
+    QByteArray out;
+    out.reserve(112);
+    out.append("{\"burst\":").append(number(limits.messageBurst));
+    out.append(",\"byte_burst\":").append(number(limits.byteBurst));
+    out.append(",\"byte_rate\":").append(number(limits.bytesPerSecond));
+    out.append(",\"max_message_bytes\":").append(QByteArray::number(limits.maxMessageBytes));
+    out.append(",\"rate\":").append(number(limits.messagesPerSecond)).append('}');
+    return out;
+}
+
 QByteArray encodeWelcome(const Welcome &m, const QByteArray &peersArray)
 {
     JsonWriter w(96 + peersArray.size());
-    w.string(kHub, m.hub).string(kId, m.id).raw(kPeers, peersArray).optionalString(kResume, m.resume);
+    w.string(kHub, m.hub).string(kId, m.id);
+    if (!m.limits.isEmpty())
+        w.raw(kLimits, encodeLimits(m.limits));
+    w.raw(kPeers, peersArray).optionalString(kResume, m.resume);
     w.string(kType, u"welcome").string(kVersion, m.version);
     return w.take();
 }

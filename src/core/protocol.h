@@ -76,6 +76,30 @@ using ClientEnvelope = std::variant<JoinRequest, MessageRequest, ConnectRequest,
 
 // ---- Hub to client -------------------------------------------------------------------------------------------
 
+/// The limits a hub enforces that a client must respect (an addition to `welcome`: `limits`). 0 = not announced
+/// (or no limit): a client then keeps its own defaults.
+struct HubLimits
+{
+    /// Largest message the hub accepts, in bytes of UTF-8 JSON (`max_message_bytes`).
+    qint64 maxMessageBytes = 0;
+    /// Messages per second and burst (`rate`, `burst`); bytes per second and burst (`byte_rate`, `byte_burst`).
+    double messagesPerSecond = 0;
+    double messageBurst = 0;
+    double bytesPerSecond = 0;
+    double byteBurst = 0;
+
+    bool isEmpty() const
+    {
+        return maxMessageBytes <= 0 && messagesPerSecond <= 0 && messageBurst <= 0 && bytesPerSecond <= 0
+            && byteBurst <= 0;
+    }
+    friend bool operator==(const HubLimits &a, const HubLimits &b)
+    {
+        return a.maxMessageBytes == b.maxMessageBytes && a.messagesPerSecond == b.messagesPerSecond
+            && a.messageBurst == b.messageBurst && a.bytesPerSecond == b.bytesPerSecond && a.byteBurst == b.byteBurst;
+    }
+};
+
 /// `welcome`: reply to a successful join.
 struct Welcome
 {
@@ -84,6 +108,8 @@ struct Welcome
     QString hub;
     QString version = ProtocolVersion;
     QString resume;
+    /// Optional (addition): the hub's limits; empty when the hub did not send them.
+    HubLimits limits;
 };
 
 /// `peer_connect`: another peer joined.
@@ -191,6 +217,8 @@ QByteArray encode(const Welcome &m);
 /// the welcome around a ready `peers` array (@p m's own list is not used). encode(Welcome) is made of these.
 QByteArray encodePeerEntry(const PeerInfo &p);
 QByteArray encodeWelcome(const Welcome &m, const QByteArray &peersArray);
+/// The `limits` object of a welcome (compact JSON), for a hub that writes it once.
+QByteArray encodeLimits(const HubLimits &limits);
 QByteArray encode(const PeerConnected &m);
 QByteArray encode(const PeerDisconnected &m);
 QByteArray encode(const ChatMessage &m);

@@ -60,13 +60,19 @@ bool isValidName(QStringView name)
 
 bool isValidMid(QStringView mid)
 {
-    if (mid.isEmpty() || mid.size() > MaxMidLength)
+    // The contract allows any mid of at most 64 characters: counted in code points, lone surrogates refused (they
+    // are not characters and would not survive UTF-8).
+    if (mid.isEmpty() || mid.size() > 2 * MaxMidLength)
         return false;
-    for (QChar c : mid) {
-        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+    int count = 0;
+    for (qsizetype i = 0; i < mid.size(); ++i, ++count) {
+        const QChar c = mid[i];
+        if (c.isHighSurrogate() && i + 1 < mid.size() && mid[i + 1].isLowSurrogate())
+            ++i;
+        else if (c.isSurrogate())
             return false;
     }
-    return true;
+    return count <= MaxMidLength;
 }
 
 bool isValidEndpoint(QStringView endpoint)

@@ -19,7 +19,7 @@ bool isValidId(QStringView id);
 /// Non-empty, at most 64 code points, printable (no control characters, no lone surrogates, no line breaks).
 bool isValidName(QStringView name);
 
-/// 1 to 64 characters, printable ASCII.
+/// 1 to 64 characters (Unicode code points; no lone surrogates), as the contract allows.
 bool isValidMid(QStringView mid);
 
 /// Most endpoints a peer may list for direct links.

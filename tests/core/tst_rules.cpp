@@ -78,7 +78,11 @@ void TestRules::mids_data()
     QTest::newRow("short") << u"m1"_s << true;
     QTest::newRow("64") << QString(64, u'z') << true;
     QTest::newRow("65") << QString(65, u'z') << false;
-    QTest::newRow("space") << u"m 1"_s << false;
+    QTest::newRow("space") << u"m 1"_s << true; // the contract allows any 64 characters
+    QTest::newRow("chinese") << u"消息-1"_s << true;
+    QTest::newRow("64 emoji") << QString(64, u'x').replace(u"x"_s, u"\U0001F600"_s) << true;
+    QTest::newRow("65 emoji") << QString(65, u'x').replace(u"x"_s, u"\U0001F600"_s) << false;
+    QTest::newRow("lone surrogate") << QString(QChar(0xd800)) << false;
     QTest::newRow("empty") << QString() << false;
 }
 
