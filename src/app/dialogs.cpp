@@ -172,11 +172,12 @@ void HostDialog::setError(const QString &text)
 
 void HostDialog::accept()
 {
+    HubServiceConfig probe; // the same checks as peerlink-hub's
     if (bindAddress().isNull()) {
         setError(tr("Choose where the hub can be reached from, or type an IP address of this computer."));
         return;
     }
-    if (hubName().isEmpty() || !Rules::isValidName(hubName())) {
+    if (!applyHubSetting(probe, u"name"_s, hubName(), nullptr)) { // the hub's own rule, as in hub.conf
         setError(tr("A hub name is 1 to 64 characters, on one line."));
         return;
     }
@@ -186,10 +187,10 @@ void HostDialog::accept()
         setError(tr("For wss://, give both the certificate and its key (or neither, for plain ws://)."));
         return;
     }
-    HubServiceConfig probe; // the same checks as peerlink-hub's
     QString why;
     if (!applyHubSetting(probe, u"tls-cert"_s, cert, &why) || !applyHubSetting(probe, u"tls-key"_s, key, &why)
-        || !applyHubSettingsText(m_ui->advancedEdit->toPlainText(), tr("More settings"), probe, &why)) {
+        || !applyHubSettingsText(m_ui->advancedEdit->toPlainText(), tr("More settings"), probe, &why,
+                                 hubDialogSettingKeys())) {
         setError(why);
         return;
     }

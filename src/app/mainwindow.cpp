@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "hostingconfig.h"
+
 #include "appicon.h"
 #include "appsettings.h"
 #include "chatcontroller.h"
@@ -305,27 +307,12 @@ bool MainWindow::startHosting(std::optional<quint16> port, const QString &passwo
         return true;
     HubServiceConfig service; // the same settings, and checks, as peerlink-hub's
     QString why;
-    if (!m_settings->hostTlsCertificate().isEmpty()
-        && (!applyHubSetting(service, u"tls-cert"_s, m_settings->hostTlsCertificate(), &why)
-            || !applyHubSetting(service, u"tls-key"_s, m_settings->hostTlsKey(), &why))) {
+    if (!hostingConfig(*m_settings, service, &why, port, password)) {
         openHostDialog(tr("The hub could not start: %1").arg(why));
         return false;
     }
-    service.hub.name = m_settings->hubName();
-    service.hub.password = password.isEmpty() ? m_settings->hostPassword() : password;
-    service.hub.maxPeers = m_settings->hostMaxPeers();
-    service.hub.maxMessageBytes = qint64(m_settings->hostMaxMessageKiB()) * 1024;
-    service.hub.messagesPerSecond = m_settings->hostMessagesPerSecond();
-    service.hub.messageBurst = std::max(1.0, 2.0 * service.hub.messagesPerSecond);
-    service.hub.maxConnectionsPerAddress = m_settings->hostMaxConnectionsPerAddress();
-    // Any other limit, in hub.conf's words; where and on which port to listen stay the dialog's.
-    if (!applyHubSettingsText(m_settings->hostMoreSettings(), tr("More settings"), service, &why)) {
-        openHostDialog(tr("The hub could not start: %1").arg(why));
-        return false;
-    }
-    HubConfig config = service.hub;
-    config.hostId = m_settings->peerId();
-    if (!m_host->start(config, m_settings->hostBindAddress(), port.value_or(m_settings->hostPort()))) {
+    const HubConfig &config = service.hub;
+    if (!m_host->start(config, service.bind, service.port)) {
         openHostDialog(tr("The hub could not start: %1").arg(m_host->errorString()));
         return false;
     }

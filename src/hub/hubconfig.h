@@ -2,6 +2,7 @@
 
 #include <QHostAddress>
 #include <QList>
+#include <QPair>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QString>
@@ -37,6 +38,10 @@ struct HubConfig
     int autobanConnections = 30;
     int autobanWindowMs = 60000;
     int autobanDurationMs = 300000;
+    /// Networks the autoban never counts (like fail2ban's ignoreip): address and prefix length. Default: loopback
+    /// (127.0.0.0/8 and ::1), so that local tools and tests that reconnect often are not locked out.
+    QList<QPair<QHostAddress, int>> autobanIgnore = { { QHostAddress(QStringLiteral("127.0.0.0")), 8 },
+                                                      { QHostAddress(QHostAddress::LocalHostIPv6), 128 } };
     /// Outgoing bytes queued for one peer at most: a peer that stops reading is dropped past this, so it cannot
     /// make the hub's memory grow (and the others do not wait for it).
     qint64 maxQueuedBytes = 8 * 1024 * 1024;

@@ -18,203 +18,329 @@ namespace {
 // Largest config file read, in bytes: a config file is a few hundred bytes.
 constexpr qint64 kMaxConfigBytes = 1024 * 1024;
 
-bool number(const QString &value, qint64 min, qint64 max, qint64 &out, QString *error, const QString &key)
+using Apply = std::function<bool(HubServiceConfig &, const QString &, QString *)>;
+using Show = std::function<QString(const HubServiceConfig &)>;
+
+/// A declaration: what is documented, how a value is applied, and how the current value is written.
+struct Setting
+{
+    HubSettingInfo info;
+    Apply apply;
+    Show show;
+};
+
+bool fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+bool parseNumber(const HubSettingInfo &info, const QString &value, qint64 &out, QString *error)
 {
     bool ok = false;
     const qint64 n = value.trimmed().toLongLong(&ok);
-    if (!ok || n < min || n > max) {
-        if (error)
-            *error = QObject::tr("%1 takes a whole number from %2 to %3 (got \"%4\")").arg(key).arg(min).arg(max).arg(value);
-        return false;
-    }
+    if (!ok || n < info.minimum || n > info.maximum)
+        return fail(error, u"%1 takes a whole number from %2 to %3 (got \"%4\")"_s.arg(info.key)
+                               .arg(info.minimum)
+                               .arg(info.maximum)
+                               .arg(value));
     out = n;
     return true;
 }
 
-struct Setting
+/// A whole-number setting of a HubConfig field, written in units of @p scale (1000 for seconds stored as ms).
+template<typename T>
+Setting number(const QString &key, const QString &member, const QString &valueName, const QString &unit, qint64 min,
+               qint64 max, qint64 scale, T HubConfig::*field, const QString &description, bool dialog = false)
 {
-    HubSettingInfo info;
-    std::function<bool(HubServiceConfig &, const QString &, QString *)> apply;
-};
-
-/// A setting that takes a whole number within [min, max] and stores it through @p store.
-Setting numeric(const QString &key, const QString &valueName, const QString &description, qint64 min, qint64 max,
-                std::function<void(HubServiceConfig &, qint64)> store)
-{
-    return Setting { { key, valueName, description }, [=](HubServiceConfig &c, const QString &v, QString *error) {
-                        qint64 n = 0;
-                        if (!number(v, min, max, n, error, key))
-                            return false;
-                        store(c, n);
-                        return true;
-                    } };
+    HubSettingInfo info { key, u"hub."_s + member, valueName, HubSettingKind::Number, unit, min, max, QString(),
+                          description, dialog };
+    return Setting { info,
+                     [info, field, scale](HubServiceConfig &c, const QString &v, QString *error) {
+                         qint64 n = 0;
+                         if (!parseNumber(info, v, n, error))
+                             return false;
+                         c.hub.*field = T(n * scale);
+                         return true;
+                     },
+                     [field, scale](const HubServiceConfig &c) { return QString::number(qint64(c.hub.*field) / scale); } };
 }
 
+bool parseSwitch(const QString &key, const QString &value, bool &out, QString *error)
+{
+    const QString b = value.trimmed().toLower();
+    if (b == u"yes" || b == u"true" || b == u"1" || b == u"on")
+        out = true;
+    else if (b == u"no" || b == u"false" || b == u"0" || b == u"off")
+        out = false;
+    else
+        return fail(error, u"%1 takes yes or no (got \"%2\")"_s.arg(key, value));
+    return true;
+}
+
+QString subnetText(const QPair<QHostAddress, int> &net)
+{
+    const bool whole = net.first.protocol() == QAbstractSocket::IPv6Protocol ? net.second == 128 : net.second == 32;
+    return whole ? net.first.toString() : u"%1/%2"_s.arg(net.first.toString()).arg(net.second);
+}
+
+// The declarations. Texts are English: they are the hub's (peerlink-hub --help, the man page, hub.conf).
 const QList<Setting> &table()
 {
     static const QList<Setting> settings = [] {
-        const HubConfig d;
         QList<Setting> s;
-        s.append(Setting { { u"bind"_s, u"ADDR"_s,
-                             QObject::tr("Address to listen on (default 127.0.0.1; 0.0.0.0 or :: for every interface).") },
-                           [](HubServiceConfig &c, const QString &v, QString *error) {
-                               const QHostAddress a(v.trimmed());
-                               if (a.isNull()) {
-                                   if (error)
-                                       *error = QObject::tr("bind takes an IP address such as 127.0.0.1 or :: (got \"%1\")").arg(v);
-                                   return false;
-                               }
-                               c.bind = a;
-                               return true;
-                           } });
-        s.append(numeric(u"port"_s, u"N"_s, QObject::tr("Port to listen on; 0 picks a free one (default 0)."), 0, 65535,
-                         [](HubServiceConfig &c, qint64 n) { c.port = quint16(n); }));
-        s.append(Setting { { u"name"_s, u"NAME"_s, QObject::tr("Hub name announced to peers (default \"%1\").").arg(d.name) },
-                           [](HubServiceConfig &c, const QString &v, QString *error) {
-                               const QString name = v.trimmed();
-                               if (name.isEmpty() || name.size() > 128) {
-                                   if (error)
-                                       *error = QObject::tr("name takes 1 to 128 characters");
-                                   return false;
-                               }
-                               c.hub.name = name;
-                               return true;
-                           } });
-        s.append(Setting { { u"password"_s, u"P"_s, QObject::tr("Password peers must give to join; empty for none.") },
-                           [](HubServiceConfig &c, const QString &v, QString *) {
-                               c.hub.password = v;
-                               return true;
-                           } });
-        s.append(numeric(u"max-message-bytes"_s, u"N"_s,
-                         QObject::tr("Largest message accepted, in bytes (default %1).").arg(d.maxMessageBytes), 256,
-                         512LL * 1024 * 1024, [](HubServiceConfig &c, qint64 n) { c.hub.maxMessageBytes = n; }));
-        s.append(numeric(u"max-peers"_s, u"N"_s, QObject::tr("Most peers joined at once (default %1).").arg(d.maxPeers), 1,
-                         1000000, [](HubServiceConfig &c, qint64 n) { c.hub.maxPeers = int(n); }));
-        s.append(numeric(u"rate"_s, u"N"_s,
-                         QObject::tr("Messages per second per peer, 0 for no limit (default %1).").arg(d.messagesPerSecond), 0,
-                         1000000, [](HubServiceConfig &c, qint64 n) { c.hub.messagesPerSecond = double(n); }));
-        s.append(numeric(u"burst"_s, u"N"_s, QObject::tr("Messages a peer may send in a burst (default %1).").arg(d.messageBurst),
-                         1, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.messageBurst = double(n); }));
-        s.append(numeric(u"max-invalid"_s, u"N"_s,
-                         QObject::tr("Invalid messages tolerated before a peer is disconnected (default %1).")
-                             .arg(d.maxInvalidMessages),
-                         0, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.maxInvalidMessages = int(n); }));
-        s.append(numeric(u"ping-interval"_s, u"S"_s,
-                         QObject::tr("Seconds between heartbeats, 0 to switch them off (default %1).").arg(d.pingIntervalMs / 1000),
-                         0, 3600, [](HubServiceConfig &c, qint64 n) { c.hub.pingIntervalMs = int(n * 1000); }));
-        s.append(numeric(u"ping-timeout"_s, u"S"_s,
-                         QObject::tr("Seconds of silence after a heartbeat before a peer is dropped (default %1).")
-                             .arg(d.pingTimeoutMs / 1000),
-                         1, 3600, [](HubServiceConfig &c, qint64 n) { c.hub.pingTimeoutMs = int(n * 1000); }));
-        s.append(numeric(u"join-timeout"_s, u"S"_s,
-                         QObject::tr("Seconds a new connection has to join (default %1).").arg(d.joinTimeoutMs / 1000), 1,
-                         3600, [](HubServiceConfig &c, qint64 n) { c.hub.joinTimeoutMs = int(n * 1000); }));
-        s.append(Setting { { u"tls-cert"_s, u"FILE"_s,
-                             QObject::tr("Serve wss:// with this certificate (PEM; with tls-key).") },
-                           [](HubServiceConfig &c, const QString &v, QString *error) {
-                               if (v.trimmed().isEmpty()) { // empty: plain ws://
-                                   c.hub.tlsCertificate = QSslCertificate();
-                                   return true;
-                               }
-                               const auto certs = QSslCertificate::fromPath(v.trimmed(), QSsl::Pem);
-                               if (certs.isEmpty()) {
-                                   if (error)
-                                       *error = QObject::tr("tls-cert: no PEM certificate in \"%1\"").arg(v);
-                                   return false;
-                               }
-                               c.hub.tlsCertificate = certs.constFirst();
-                               return true;
-                           } });
-        s.append(Setting { { u"tls-key"_s, u"FILE"_s, QObject::tr("The private key of tls-cert (PEM, unencrypted).") },
-                           [](HubServiceConfig &c, const QString &v, QString *error) {
-                               if (v.trimmed().isEmpty()) {
-                                   c.hub.tlsKey = QSslKey();
-                                   return true;
-                               }
-                               QFile f(v.trimmed());
-                               if (!f.open(QIODevice::ReadOnly)) {
-                                   if (error)
-                                       *error = QObject::tr("tls-key: cannot read \"%1\": %2").arg(v, f.errorString());
-                                   return false;
-                               }
-                               const QByteArray pem = f.read(1024 * 1024);
-                               for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec }) {
-                                   QSslKey key(pem, algorithm, QSsl::Pem);
-                                   if (!key.isNull()) {
-                                       c.hub.tlsKey = key;
-                                       return true;
-                                   }
-                               }
-                               if (error)
-                                   *error = QObject::tr("tls-key: no unencrypted RSA or EC key in \"%1\"").arg(v);
-                               return false;
-                           } });
-        s.append(numeric(u"reconnect-grace"_s, u"MS"_s,
-                         QObject::tr("Milliseconds a peer whose connection dropped keeps its place before the others are "
-                                     "told it left, 0 to tell them at once (default %1).")
-                             .arg(d.reconnectGraceMs),
-                         0, 600000, [](HubServiceConfig &c, qint64 n) { c.hub.reconnectGraceMs = int(n); }));
-        s.append(numeric(u"byte-rate"_s, u"N"_s,
-                         QObject::tr("Bytes per second per peer, 0 for no limit (default %1).").arg(qint64(d.bytesPerSecond)), 0,
-                         1LL << 40, [](HubServiceConfig &c, qint64 n) { c.hub.bytesPerSecond = double(n); }));
-        s.append(numeric(u"byte-burst"_s, u"N"_s,
-                         QObject::tr("Bytes a peer may send in a burst (default %1).").arg(qint64(d.byteBurst)), 1, 1LL << 40,
-                         [](HubServiceConfig &c, qint64 n) { c.hub.byteBurst = double(n); }));
-        s.append(numeric(u"max-connections-per-address"_s, u"N"_s,
-                         QObject::tr("Connections from one IP address at most, 0 for no limit (default %1).")
-                             .arg(d.maxConnectionsPerAddress),
-                         0, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.maxConnectionsPerAddress = int(n); }));
-        s.append(numeric(u"autoban-connections"_s, u"N"_s,
-                         QObject::tr("Ban an address that opens more connections than this within the autoban window, "
-                                     "0 to switch autoban off (default %1).")
-                             .arg(d.autobanConnections),
-                         0, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.autobanConnections = int(n); }));
-        s.append(numeric(u"autoban-window"_s, u"S"_s,
-                         QObject::tr("Seconds over which connections are counted for the autoban (default %1).")
-                             .arg(d.autobanWindowMs / 1000),
-                         1, 86400, [](HubServiceConfig &c, qint64 n) { c.hub.autobanWindowMs = int(n * 1000); }));
-        s.append(numeric(u"autoban-duration"_s, u"S"_s,
-                         QObject::tr("Seconds an autobanned address is refused (default %1).").arg(d.autobanDurationMs / 1000), 1,
-                         86400, [](HubServiceConfig &c, qint64 n) { c.hub.autobanDurationMs = int(n * 1000); }));
-        s.append(numeric(u"listen-backlog"_s, u"N"_s,
-                         QObject::tr("Connections the system may queue before the hub accepts them (default %1).")
-                             .arg(d.listenBacklog),
-                         1, 65535, [](HubServiceConfig &c, qint64 n) { c.hub.listenBacklog = int(n); }));
-        s.append(numeric(u"max-handshakes"_s, u"N"_s,
-                         QObject::tr("Connections in their WebSocket handshake at once, 0 for no limit (default %1).")
-                             .arg(d.maxHandshakes),
-                         0, 1000000, [](HubServiceConfig &c, qint64 n) { c.hub.maxHandshakes = int(n); }));
-        s.append(numeric(u"max-queued-bytes"_s, u"N"_s,
-                         QObject::tr("Outgoing bytes queued for one peer before it is dropped as not reading (default %1).")
-                             .arg(d.maxQueuedBytes),
-                         4096, 1LL << 40, [](HubServiceConfig &c, qint64 n) { c.hub.maxQueuedBytes = n; }));
-        s.append(Setting { { u"allowed-origins"_s, u"LIST"_s,
-                             QObject::tr("Comma-separated Origins of web pages allowed to connect (default none).") },
-                           [](HubServiceConfig &c, const QString &v, QString *) {
-                               QStringList origins;
-                               for (const QString &o : v.split(u',', Qt::SkipEmptyParts))
-                                   origins.append(o.trimmed());
-                               c.hub.allowedOrigins = origins;
-                               return true;
-                           } });
-        s.append(Setting { { u"allow-no-origin"_s, u"yes|no"_s,
-                             QObject::tr("Let in clients that send no Origin, such as desktop apps (default yes).") },
-                           [](HubServiceConfig &c, const QString &v, QString *error) {
-                               const QString b = v.trimmed().toLower();
-                               if (b == u"yes" || b == u"true" || b == u"1") {
-                                   c.hub.allowNoOrigin = true;
-                               } else if (b == u"no" || b == u"false" || b == u"0") {
-                                   c.hub.allowNoOrigin = false;
-                               } else {
-                                   if (error)
-                                       *error = QObject::tr("allow-no-origin takes yes or no (got \"%1\")").arg(v);
-                                   return false;
-                               }
-                               return true;
-                           } });
+        const auto add = [&s](HubSettingInfo info, Apply apply, Show show) {
+            s.append(Setting { std::move(info), std::move(apply), std::move(show) });
+        };
+        add({ u"bind"_s, u"bind"_s, u"ADDR"_s, HubSettingKind::Address, QString(), 0, 0, QString(),
+              u"Address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every IPv4 interface) or :: (IPv4 and "
+              "IPv6)."_s,
+              true },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                const QHostAddress a(v.trimmed());
+                if (a.isNull())
+                    return fail(error, u"bind takes an IP address such as 127.0.0.1 or :: (got \"%1\")"_s.arg(v));
+                c.bind = a;
+                return true;
+            },
+            [](const HubServiceConfig &c) { return c.bind.toString(); });
+        const HubSettingInfo portInfo { u"port"_s, u"port"_s, u"N"_s, HubSettingKind::Number, QString(), 0, 65535,
+                                        QString(), u"Port to listen on; 0 picks a free one."_s, true };
+        add(portInfo,
+            [portInfo](HubServiceConfig &c, const QString &v, QString *error) {
+                qint64 n = 0;
+                if (!parseNumber(portInfo, v, n, error))
+                    return false;
+                c.port = quint16(n);
+                return true;
+            },
+            [](const HubServiceConfig &c) { return QString::number(c.port); });
+        add({ u"name"_s, u"hub.name"_s, u"NAME"_s, HubSettingKind::Text, QString(), 1, Rules::MaxNameLength, QString(),
+              u"Hub name announced to peers: 1 to 64 characters on one line."_s, true },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                const QString name = v.trimmed();
+                if (!Rules::isValidName(name))
+                    return fail(error, u"name takes 1 to %1 characters on one line"_s.arg(Rules::MaxNameLength));
+                c.hub.name = name;
+                return true;
+            },
+            [](const HubServiceConfig &c) { return c.hub.name; });
+        add({ u"password"_s, u"hub.password"_s, u"P"_s, HubSettingKind::Secret, QString(), 0, 0, QString(),
+              u"Password peers must give to join; empty for none. The environment variable PEERLINK_HUB_PASSWORD does "
+              "the same without showing it to other users of the machine."_s,
+              true },
+            [](HubServiceConfig &c, const QString &v, QString *) {
+                c.hub.password = v;
+                return true;
+            },
+            [](const HubServiceConfig &c) { return c.hub.password; });
+        s.append(number(u"max-message-bytes"_s, u"maxMessageBytes"_s, u"N"_s, u"bytes"_s, 256, 512LL * 1024 * 1024, 1,
+                        &HubConfig::maxMessageBytes,
+                        u"Largest message accepted; a larger one gets too_large and close 1009."_s, true));
+        s.append(number(u"hard-frame-bytes"_s, u"hardFrameBytes"_s, u"N"_s, u"bytes"_s, 0, 1024LL * 1024 * 1024, 1,
+                        &HubConfig::hardFrameBytes,
+                        u"Largest frame or message the WebSocket layer buffers at all (bounds memory per connection; "
+                        "closed with 1009 on its header); 0 for twice max-message-bytes."_s));
+        s.append(number(u"max-peers"_s, u"maxPeers"_s, u"N"_s, QString(), 1, 1000000, 1, &HubConfig::maxPeers,
+                        u"Most peers joined at once; more get hub_full."_s, true));
+        s.append(number(u"rate"_s, u"messagesPerSecond"_s, u"N"_s, u"messages per second"_s, 0, 1000000, 1,
+                        &HubConfig::messagesPerSecond,
+                        u"Messages per second per peer, 0 for no limit; more get rate_limited."_s, true));
+        s.append(number(u"burst"_s, u"messageBurst"_s, u"N"_s, u"messages"_s, 1, 1000000, 1, &HubConfig::messageBurst,
+                        u"Messages a peer may send in a burst."_s));
+        s.append(number(u"byte-rate"_s, u"bytesPerSecond"_s, u"N"_s, u"bytes per second"_s, 0, 1LL << 40, 1,
+                        &HubConfig::bytesPerSecond, u"Bytes per second per peer, 0 for no limit."_s));
+        s.append(number(u"byte-burst"_s, u"byteBurst"_s, u"N"_s, u"bytes"_s, 1, 1LL << 40, 1, &HubConfig::byteBurst,
+                        u"Bytes a peer may send in a burst."_s));
+        s.append(number(u"max-invalid"_s, u"maxInvalidMessages"_s, u"N"_s, u"messages"_s, 0, 1000000, 1,
+                        &HubConfig::maxInvalidMessages,
+                        u"Invalid messages tolerated before a peer is disconnected with close 1008."_s));
+        s.append(number(u"ping-interval"_s, u"pingIntervalMs"_s, u"S"_s, u"seconds"_s, 0, 3600, 1000,
+                        &HubConfig::pingIntervalMs, u"Seconds between heartbeats (WebSocket pings), 0 to switch them off."_s));
+        s.append(number(u"ping-timeout"_s, u"pingTimeoutMs"_s, u"S"_s, u"seconds"_s, 1, 3600, 1000,
+                        &HubConfig::pingTimeoutMs,
+                        u"Seconds of silence after a heartbeat before a peer is dropped and announced gone."_s));
+        s.append(number(u"handshake-timeout"_s, u"handshakeTimeoutMs"_s, u"S"_s, u"seconds"_s, 1, 3600, 1000,
+                        &HubConfig::handshakeTimeoutMs, u"Seconds a new connection has for its WebSocket handshake."_s));
+        s.append(number(u"join-timeout"_s, u"joinTimeoutMs"_s, u"S"_s, u"seconds"_s, 1, 3600, 1000,
+                        &HubConfig::joinTimeoutMs, u"Seconds a new connection has to join."_s));
+        s.append(number(u"reconnect-grace"_s, u"reconnectGraceMs"_s, u"MS"_s, u"milliseconds"_s, 0, 600000, 1,
+                        &HubConfig::reconnectGraceMs,
+                        u"Milliseconds a peer whose connection dropped keeps its place before the others are told it "
+                        "left, 0 to tell them at once."_s));
+        s.append(number(u"max-held-messages"_s, u"maxGhostQueue"_s, u"N"_s, u"messages"_s, 0, 100000, 1,
+                        &HubConfig::maxGhostQueue,
+                        u"Messages held for a peer within its reconnect grace; more are refused to their senders "
+                        "with peer_unavailable."_s));
+        s.append(number(u"max-connections-per-address"_s, u"maxConnectionsPerAddress"_s, u"N"_s, QString(), 0, 1000000,
+                        1, &HubConfig::maxConnectionsPerAddress,
+                        u"Connections from one IP address at most, 0 for no limit; more get hub_full. Peers behind one "
+                        "NAT share an address."_s,
+                        true));
+        s.append(number(u"autoban-connections"_s, u"autobanConnections"_s, u"N"_s, u"connections"_s, 0, 1000000, 1,
+                        &HubConfig::autobanConnections,
+                        u"Ban an address that opens more connections than this within the autoban window, 0 to switch "
+                        "autoban off."_s));
+        s.append(number(u"autoban-window"_s, u"autobanWindowMs"_s, u"S"_s, u"seconds"_s, 1, 86400, 1000,
+                        &HubConfig::autobanWindowMs, u"Seconds over which connections are counted for the autoban."_s));
+        s.append(number(u"autoban-duration"_s, u"autobanDurationMs"_s, u"S"_s, u"seconds"_s, 1, 86400, 1000,
+                        &HubConfig::autobanDurationMs, u"Seconds an autobanned address is refused."_s));
+        add({ u"autoban-ignore"_s, u"hub.autobanIgnore"_s, u"LIST"_s, HubSettingKind::List, QString(), 0, 0, QString(),
+              u"Comma-separated networks (CIDR) the autoban never counts; empty to count every address."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                QList<QPair<QHostAddress, int>> nets;
+                for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+                    const QString text = part.trimmed();
+                    if (text.isEmpty())
+                        continue;
+                    QPair<QHostAddress, int> net = QHostAddress::parseSubnet(text);
+                    if (net.first.isNull()) {
+                        const QHostAddress single(text);
+                        if (single.isNull())
+                            return fail(error, u"autoban-ignore takes networks such as 127.0.0.0/8, ::1 (got \"%1\")"_s
+                                                   .arg(text.left(80)));
+                        net = { single, single.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32 };
+                    }
+                    nets.append(net);
+                }
+                c.hub.autobanIgnore = nets;
+                return true;
+            },
+            [](const HubServiceConfig &c) {
+                QStringList nets;
+                for (const auto &net : c.hub.autobanIgnore)
+                    nets.append(subnetText(net));
+                return nets.join(u", "_s);
+            });
+        s.append(number(u"max-queued-bytes"_s, u"maxQueuedBytes"_s, u"N"_s, u"bytes"_s, 4096, 1LL << 40, 1,
+                        &HubConfig::maxQueuedBytes,
+                        u"Outgoing bytes queued for one peer before it is dropped as not reading."_s));
+        s.append(number(u"introduction-timeout"_s, u"introductionTimeoutMs"_s, u"S"_s, u"seconds"_s, 1, 3600, 1000,
+                        &HubConfig::introductionTimeoutMs,
+                        u"Seconds a direct-link introduction waits for the other peer's answer."_s));
+        s.append(number(u"max-pending-introductions"_s, u"maxPendingIntroductions"_s, u"N"_s, QString(), 1, 10000, 1,
+                        &HubConfig::maxPendingIntroductions,
+                        u"Introductions one peer may have waiting for an answer at once; more get rate_limited."_s));
+        s.append(number(u"max-pending-connections"_s, u"maxPendingConnections"_s, u"N"_s, QString(), 1, 1000000, 1,
+                        &HubConfig::maxPendingConnections,
+                        u"Connections accepted and upgraded but not yet taken up by the hub."_s));
+        s.append(number(u"max-handshakes"_s, u"maxHandshakes"_s, u"N"_s, QString(), 0, 1000000, 1,
+                        &HubConfig::maxHandshakes,
+                        u"ws:// connections in their WebSocket handshake at once, 0 for no limit; more are answered 503 "
+                        "and closed."_s));
+        s.append(number(u"listen-backlog"_s, u"listenBacklog"_s, u"N"_s, QString(), 1, 65535, 1,
+                        &HubConfig::listenBacklog,
+                        u"Connections the system may queue before the hub accepts them (capped by "
+                        "net.core.somaxconn)."_s));
+        add({ u"allowed-origins"_s, u"hub.allowedOrigins"_s, u"LIST"_s, HubSettingKind::List, QString(), 0, 0, QString(),
+              u"Comma-separated Origins of web pages allowed to connect; empty for none."_s },
+            [](HubServiceConfig &c, const QString &v, QString *) {
+                QStringList origins;
+                for (const QString &o : v.split(u',', Qt::SkipEmptyParts)) {
+                    if (!o.trimmed().isEmpty())
+                        origins.append(o.trimmed());
+                }
+                c.hub.allowedOrigins = origins;
+                return true;
+            },
+            [](const HubServiceConfig &c) { return c.hub.allowedOrigins.join(u", "_s); });
+        add({ u"allow-no-origin"_s, u"hub.allowNoOrigin"_s, u"yes|no"_s, HubSettingKind::Switch, QString(), 0, 0,
+              QString(), u"Let in clients that send no Origin, such as desktop apps and peerlink-cli."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                return parseSwitch(u"allow-no-origin"_s, v, c.hub.allowNoOrigin, error);
+            },
+            [](const HubServiceConfig &c) { return c.hub.allowNoOrigin ? u"yes"_s : u"no"_s; });
+        add({ u"tls-cert"_s, u"hub.tlsCertificate"_s, u"FILE"_s, HubSettingKind::File, QString(), 0, 0, QString(),
+              u"Serve wss:// with this certificate (PEM; with tls-key); empty for plain ws://."_s, true },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                if (v.trimmed().isEmpty()) { // empty: plain ws://
+                    c.hub.tlsCertificate = QSslCertificate();
+                    return true;
+                }
+                const auto certs = QSslCertificate::fromPath(v.trimmed(), QSsl::Pem);
+                if (certs.isEmpty())
+                    return fail(error, u"tls-cert: no PEM certificate in \"%1\""_s.arg(v));
+                c.hub.tlsCertificate = certs.constFirst();
+                return true;
+            },
+            [](const HubServiceConfig &) { return QString(); });
+        add({ u"tls-key"_s, u"hub.tlsKey"_s, u"FILE"_s, HubSettingKind::File, QString(), 0, 0, QString(),
+              u"The private key of tls-cert (PEM, unencrypted RSA or EC)."_s, true },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                if (v.trimmed().isEmpty()) {
+                    c.hub.tlsKey = QSslKey();
+                    return true;
+                }
+                QFile f(v.trimmed());
+                if (!f.open(QIODevice::ReadOnly))
+                    return fail(error, u"tls-key: cannot read \"%1\": %2"_s.arg(v, f.errorString()));
+                const QByteArray pem = f.read(1024 * 1024);
+                for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec }) {
+                    QSslKey key(pem, algorithm, QSsl::Pem);
+                    if (!key.isNull()) {
+                        c.hub.tlsKey = key;
+                        return true;
+                    }
+                }
+                return fail(error, u"tls-key: no unencrypted RSA or EC key in \"%1\""_s.arg(v));
+            },
+            [](const HubServiceConfig &) { return QString(); });
+        // Defaults come from a default configuration, so they cannot drift from HubConfig's initialisers.
+        const HubServiceConfig defaults;
+        for (Setting &setting : s)
+            setting.info.defaultValue = setting.show(defaults);
         return s;
     }();
     return settings;
+}
+
+const Setting *findSetting(const QString &key)
+{
+    for (const Setting &s : table()) {
+        if (s.info.key == key)
+            return &s;
+    }
+    return nullptr;
+}
+
+QString unitText(const HubSettingInfo &info)
+{
+    return info.unit.isEmpty() ? QString() : u" "_s + info.unit;
+}
+
+} // namespace
+
+QString hubSettingHelp(const HubSettingInfo &info)
+{
+    if (info.kind == HubSettingKind::Secret || info.kind == HubSettingKind::File)
+        return info.description;
+    const QString value = info.defaultValue.isEmpty() ? u"empty"_s : info.defaultValue + unitText(info);
+    return u"%1 Default: %2."_s.arg(info.description, value);
+}
+
+namespace {
+
+/// @p text as `# ` comment lines of at most about 116 columns.
+QString commentLines(const QString &text)
+{
+    QString out;
+    QString line;
+    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + word.size() > 114) {
+            out += u"# "_s + line + u'\n';
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : u" "_s) + word;
+    }
+    return out + u"# "_s + line + u'\n';
+}
+
+QString roffEscape(QString text)
+{
+    text.replace(u'\\', u"\\e"_s);
+    text.replace(u'-', u"\\-"_s);
+    return text;
 }
 
 } // namespace
@@ -227,46 +353,50 @@ QList<HubSettingInfo> hubSettings()
     return list;
 }
 
+const HubSettingInfo *findHubSetting(const QString &key)
+{
+    const Setting *s = findSetting(key);
+    return s ? &s->info : nullptr;
+}
+
+QStringList hubDialogSettingKeys()
+{
+    QStringList keys;
+    for (const Setting &s : table()) {
+        if (s.info.dialogField)
+            keys.append(s.info.key);
+    }
+    return keys;
+}
+
 bool applyHubSetting(HubServiceConfig &config, const QString &key, const QString &value, QString *error)
 {
-    for (const Setting &s : table()) {
-        if (s.info.key == key) {
-            HubServiceConfig candidate = config;
-            if (!s.apply(candidate, value, error))
-                return false;
-            config = candidate;
-            return true;
-        }
-    }
-    if (error)
-        *error = QObject::tr("unknown setting \"%1\"").arg(key);
-    return false;
+    const Setting *s = findSetting(key);
+    if (!s)
+        return fail(error, u"unknown setting \"%1\""_s.arg(key.left(80)));
+    HubServiceConfig candidate = config;
+    if (!s->apply(candidate, value, error))
+        return false;
+    config = candidate;
+    return true;
 }
 
 bool loadHubConfigFile(const QString &path, HubServiceConfig &config, QString *error)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QObject::tr("%1: cannot read: %2").arg(path, file.errorString());
-        return false;
-    }
-    if (file.size() > kMaxConfigBytes) {
-        if (error)
-            *error = QObject::tr("%1: larger than %2 bytes; not a config file").arg(path).arg(kMaxConfigBytes);
-        return false;
-    }
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(error, u"%1: cannot read: %2"_s.arg(path, file.errorString()));
+    if (file.size() > kMaxConfigBytes)
+        return fail(error, u"%1: larger than %2 bytes; not a config file"_s.arg(path).arg(kMaxConfigBytes));
     const QByteArray bytes = file.readAll();
     const QString text = QString::fromUtf8(bytes);
-    if (text.toUtf8() != bytes) {
-        if (error)
-            *error = QObject::tr("%1: not valid UTF-8").arg(path);
-        return false;
-    }
+    if (text.toUtf8() != bytes)
+        return fail(error, u"%1: not valid UTF-8"_s.arg(path));
     return applyHubSettingsText(text, path, config, error);
 }
 
-bool applyHubSettingsText(const QString &text, const QString &source, HubServiceConfig &config, QString *error)
+bool applyHubSettingsText(const QString &text, const QString &source, HubServiceConfig &config, QString *error,
+                          const QStringList &reservedKeys)
 {
     HubServiceConfig candidate = config;
     int lineNumber = 0;
@@ -276,22 +406,67 @@ bool applyHubSettingsText(const QString &text, const QString &source, HubService
         if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
             continue;
         const qsizetype eq = line.indexOf(u'=');
-        if (eq <= 0) {
-            if (error)
-                *error = QObject::tr("%1:%2: expected \"key = value\"").arg(source).arg(lineNumber);
-            return false;
-        }
+        if (eq <= 0)
+            return fail(error, u"%1:%2: expected \"key = value\""_s.arg(source).arg(lineNumber));
         const QString key = line.left(eq).trimmed();
         const QString value = line.mid(eq + 1).trimmed();
+        if (reservedKeys.contains(key))
+            return fail(error, u"%1:%2: \"%3\" has a field of its own above; set it there"_s.arg(source).arg(lineNumber).arg(key));
         QString why;
-        if (!applyHubSetting(candidate, key, value, &why)) {
-            if (error)
-                *error = u"%1:%2: %3"_s.arg(source).arg(lineNumber).arg(why);
-            return false;
-        }
+        if (!applyHubSetting(candidate, key, value, &why))
+            return fail(error, u"%1:%2: %3"_s.arg(source).arg(lineNumber).arg(why));
     }
     config = candidate;
     return true;
+}
+
+QString hubSettingsManPage()
+{
+    QString out;
+    for (const Setting &s : table()) {
+        const HubSettingInfo &i = s.info;
+        out += u".TP\n.BI \\-\\-%1 \" %2\"\n%3\n"_s.arg(roffEscape(i.key), i.valueName, roffEscape(hubSettingHelp(i)));
+    }
+    return out;
+}
+
+QString hubSettingsConfFile(const QList<std::pair<QString, QString>> &packaged)
+{
+    QString out;
+    for (const Setting &s : table()) {
+        const HubSettingInfo &i = s.info;
+        QString value = i.defaultValue;
+        for (const auto &[key, v] : packaged) {
+            if (key == i.key)
+                value = v;
+        }
+        out += commentLines(hubSettingHelp(i)) + u"%1 =%2\n"_s.arg(i.key, value.isEmpty() ? QString() : u" "_s + value);
+    }
+    return out;
+}
+
+QString hubSettingsMarkdown()
+{
+    QString out = u"| key (`--key`) | value | default | field | what it does |\n|---|---|---|---|---|\n"_s;
+    for (const Setting &s : table()) {
+        const HubSettingInfo &i = s.info;
+        QString range;
+        if (i.kind == HubSettingKind::Number)
+            range = u"%1 to %2%3"_s.arg(i.minimum).arg(i.maximum).arg(unitText(i));
+        else if (i.kind == HubSettingKind::Switch)
+            range = u"yes or no"_s;
+        else if (i.kind == HubSettingKind::Text)
+            range = u"1 to %1 characters"_s.arg(i.maximum);
+        else
+            range = i.valueName;
+        const QString def = i.kind == HubSettingKind::Secret || i.kind == HubSettingKind::File
+            ? u"none"_s
+            : (i.defaultValue.isEmpty() ? u"empty"_s : u"`%1`"_s.arg(i.defaultValue));
+        out += u"| `%1` | %2 | %3 | `%4` | %5%6 |\n"_s.arg(i.key, range, def, i.member, i.description,
+                                                        i.dialogField ? u" *(a field of the app's hosting options)*"_s
+                                                                      : QString());
+    }
+    return out;
 }
 
 bool loadBanFile(const QString &path, BanList &bans, QString *error)
@@ -299,12 +474,12 @@ bool loadBanFile(const QString &path, BanList &bans, QString *error)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = QObject::tr("%1: cannot read: %2").arg(path, file.errorString());
+            *error = u"%1: cannot read: %2"_s.arg(path, file.errorString());
         return false;
     }
     if (file.size() > 16 * kMaxConfigBytes) {
         if (error)
-            *error = QObject::tr("%1: larger than %2 bytes").arg(path).arg(16 * kMaxConfigBytes);
+            *error = u"%1: larger than %2 bytes"_s.arg(path).arg(16 * kMaxConfigBytes);
         return false;
     }
     BanList list;
@@ -318,7 +493,7 @@ bool loadBanFile(const QString &path, BanList &bans, QString *error)
             const QString id = line.mid(3).trimmed();
             if (!Rules::isValidId(id)) {
                 if (error)
-                    *error = QObject::tr("%1:%2: \"%3\" is not a valid peer id").arg(path).arg(lineNumber).arg(id.left(80));
+                    *error = u"%1:%2: \"%3\" is not a valid peer id"_s.arg(path).arg(lineNumber).arg(id.left(80));
                 return false;
             }
             list.ids.append(id);
@@ -327,7 +502,7 @@ bool loadBanFile(const QString &path, BanList &bans, QString *error)
         const QHostAddress address(line);
         if (address.isNull()) {
             if (error)
-                *error = QObject::tr("%1:%2: expected an IP address or id:NAME (got \"%3\")")
+                *error = u"%1:%2: expected an IP address or id:NAME (got \"%3\")"_s
                              .arg(path)
                              .arg(lineNumber)
                              .arg(line.left(80));

@@ -64,7 +64,7 @@ int main(int argc, char *argv[])
                        u"FILE"_s });
     const QList<HubSettingInfo> settings = hubSettings();
     for (const HubSettingInfo &s : settings)
-        parser.addOption({ s.key, s.description, s.valueName });
+        parser.addOption({ s.key, hubSettingHelp(s), s.valueName });
     parser.process(app);
 
     HubServiceConfig config;

@@ -417,10 +417,17 @@ void TestMainWindow::hostDialogRefusesABadSettingLine()
     const QString error = dialog.findChild<QLabel *>(u"errorLabel"_s)->text();
     QVERIFY2(error.contains(u":2:"_s) && error.contains(u"max-peers"_s), qPrintable(error));
     QCOMPARE(m_settings->hostMoreSettings(), QString()); // nothing saved
+    // A line for a setting the dialog has a field for is refused too, instead of silently winning or losing.
     dialog.findChild<QPlainTextEdit *>(u"advancedEdit"_s)->setPlainText(u"max-peers = 50\n"_s);
     dialog.accept();
+    QVERIFY(dialog.isVisible());
+    const QString collision = dialog.findChild<QLabel *>(u"errorLabel"_s)->text();
+    QVERIFY2(collision.contains(u":1:"_s) && collision.contains(u"max-peers"_s), qPrintable(collision));
+    QCOMPARE(m_settings->hostMoreSettings(), QString());
+    dialog.findChild<QPlainTextEdit *>(u"advancedEdit"_s)->setPlainText(u"autoban-connections = 50\n"_s);
+    dialog.accept();
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
-    QCOMPARE(m_settings->hostMoreSettings(), u"max-peers = 50\n"_s);
+    QCOMPARE(m_settings->hostMoreSettings(), u"autoban-connections = 50\n"_s);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -279,7 +279,7 @@ void TestProtocol::writerMatchesQJsonDocument()
     QCOMPARE(encode(Ack { u"m1"_s }), qt({ { u"type"_s, u"ack"_s }, { u"mid"_s, u"m1"_s } }));
 
     Welcome welcome { u"me"_s, { PeerInfo { u"a"_s, text, false }, PeerInfo { u"b"_s, QString(), true } }, text,
-                      u"peerlink/1"_s, text.left(4) };
+                      u"peerlink/1"_s, text.left(4), {} };
     QJsonArray peers { QJsonObject { { u"id"_s, u"b"_s }, { u"host"_s, true } } };
     QJsonObject a { { u"id"_s, u"a"_s } };
     if (!text.isEmpty())
@@ -290,9 +290,27 @@ void TestProtocol::writerMatchesQJsonDocument()
     if (!welcome.resume.isEmpty())
         wo.insert(u"resume"_s, welcome.resume);
     QCOMPARE(encode(welcome), qt(wo));
-    QCOMPARE(encode(Welcome { u"me"_s, {}, u"h"_s, u"peerlink/1"_s, QString() }),
+    QCOMPARE(encode(Welcome { u"me"_s, {}, u"h"_s, u"peerlink/1"_s, QString(), {} }),
              qt({ { u"type"_s, u"welcome"_s }, { u"id"_s, u"me"_s }, { u"peers"_s, QJsonArray() }, { u"hub"_s, u"h"_s },
                   { u"version"_s, u"peerlink/1"_s } }));
+    // The hub's limits (an addition), written as QJsonDocument writes them, and read back.
+    const HubLimits limits { 65536, 100, 200, 1048576, 4194304.5 };
+    const QByteArray withLimits = encode(Welcome { u"me"_s, {}, u"h"_s, u"peerlink/1"_s, QString(), limits });
+    QCOMPARE(withLimits,
+             qt({ { u"type"_s, u"welcome"_s }, { u"id"_s, u"me"_s }, { u"peers"_s, QJsonArray() }, { u"hub"_s, u"h"_s },
+                  { u"version"_s, u"peerlink/1"_s },
+                  { u"limits"_s, QJsonObject { { u"max_message_bytes"_s, 65536 }, { u"rate"_s, 100 }, { u"burst"_s, 200 },
+                                               { u"byte_rate"_s, 1048576 }, { u"byte_burst"_s, 4194304.5 } } } }));
+    const Decoded<HubEnvelope> limitsBack = decodeHubMessage(withLimits);
+    QVERIFY(limitsBack.ok());
+    QCOMPARE(std::get<Welcome>(limitsBack.envelope()).limits, limits);
+    // Limits are advice: malformed ones are ignored, and the welcome still counts.
+    for (const QByteArray &bad : { R"({"type":"welcome","id":"me","peers":[],"limits":"fast"})"_ba,
+                                   R"({"type":"welcome","id":"me","peers":[],"limits":{"rate":-5,"max_message_bytes":"big"}})"_ba }) {
+        const Decoded<HubEnvelope> d = decodeHubMessage(bad);
+        QVERIFY2(d.ok(), bad.constData());
+        QVERIFY(std::get<Welcome>(d.envelope()).limits.isEmpty());
+    }
 
     // And it reads back as the same text.
     const auto back = decodeHubMessage(encode(m));

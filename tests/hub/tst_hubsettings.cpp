@@ -1,6 +1,7 @@
 // peerlink-hub's settings: one table for the config file and the command line, strict values, clear errors.
 #include "hub/hubsettings.h"
 
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +19,12 @@ private Q_SLOTS:
     void configFileErrors_data();
     void configFileErrors();
     void everySettingIsDocumented();
+    void settingsAgreeEverywhere_data();
+    void settingsAgreeEverywhere();
+    void everyConfigFieldHasAKey();
+    void numbersKeepTheirRangeAndUnit();
+    void reservedKeysAreRefused();
+    void autobanIgnoreTakesNetworks();
     void banFile();
     void badBanFileChangesNothing_data();
     void badBanFileChangesNothing();
@@ -183,6 +190,142 @@ void TestHubSettings::badBanFileChangesNothing()
     QCOMPARE(bans.ids, QStringList({ u"kept"_s }));
     QVERIFY(!loadBanFile(dir.filePath(u"missing"_s), bans, &error));
     QVERIFY(error.contains(u"cannot read"_s));
+}
+
+// The documentation made from the declarations must be what is checked in: a setting added to the table only, or to
+// a document only, fails here. PEERLINK_REGENERATE=1 rewrites the generated parts instead of comparing them.
+void TestHubSettings::settingsAgreeEverywhere_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("begin");
+    QTest::addColumn<QString>("end");
+    QTest::addColumn<QString>("generated");
+    QTest::newRow("man page") << u"packaging/man/peerlink-hub.1"_s << u".\\\" BEGIN SETTINGS"_s
+                              << u".\\\" END SETTINGS"_s << hubSettingsManPage();
+    QTest::newRow("hub.conf") << u"packaging/linux/hub.conf"_s << u"# BEGIN SETTINGS"_s << u"# END SETTINGS"_s
+                              << hubSettingsConfFile({ { u"bind"_s, u"0.0.0.0"_s }, { u"port"_s, u"9000"_s } });
+    QTest::newRow("docs") << u"docs/hub-settings.md"_s << u"<!-- BEGIN SETTINGS"_s << u"<!-- END SETTINGS"_s
+                          << hubSettingsMarkdown();
+}
+
+void TestHubSettings::settingsAgreeEverywhere()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, begin);
+    QFETCH(QString, end);
+    QFETCH(QString, generated);
+    QFile f(QStringLiteral(PEERLINK_SOURCE_DIR "/") + file);
+    QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(file));
+    const QString text = QString::fromUtf8(f.readAll());
+    f.close();
+    const qsizetype b = text.indexOf(begin);
+    QVERIFY2(b >= 0, qPrintable(file + u": no "_s + begin));
+    const qsizetype from = text.indexOf(u'\n', b) + 1;
+    const qsizetype to = text.indexOf(end, from);
+    QVERIFY2(to >= from, qPrintable(file + u": no "_s + end));
+    if (qEnvironmentVariableIsSet("PEERLINK_REGENERATE")) {
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write((text.left(from) + generated + text.mid(to)).toUtf8());
+        return;
+    }
+    QCOMPARE(text.mid(from, to - from), generated);
+}
+
+// Every field of HubConfig that an operator may need has a key: the fields are read from the header itself, so a
+// new field without a setting fails here unless it is named below as set another way.
+void TestHubSettings::everyConfigFieldHasAKey()
+{
+    QFile header(QStringLiteral(PEERLINK_SOURCE_DIR "/src/hub/hubconfig.h"));
+    QVERIFY(header.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(header.readAll());
+    static const QRegularExpression field(uR"(^    [A-Za-z0-9:<>, ]+ (\w+)( = [^;]+)?;\s*$)"_s,
+                                          QRegularExpression::MultilineOption);
+    QStringList members;
+    for (const QRegularExpressionMatch &m : field.globalMatch(text))
+        members.append(m.captured(1));
+    QVERIFY2(members.size() >= 30, qPrintable(members.join(u' ')));
+    QStringList withKeys;
+    for (const HubSettingInfo &s : hubSettings())
+        withKeys.append(s.member.section(u'.', -1));
+    // Set otherwise: the app marks its own peer (hostId), bans come from --ban-file and the hub panel.
+    const QStringList otherwise { u"hostId"_s, u"bannedIds"_s, u"bannedAddresses"_s };
+    for (const QString &member : std::as_const(members)) {
+        QVERIFY2(withKeys.contains(member) || otherwise.contains(member),
+                 qPrintable(u"HubConfig::"_s + member + u" has no setting in hubsettings.cpp"_s));
+    }
+    for (const QString &member : std::as_const(withKeys)) {
+        QVERIFY2(members.contains(member) || member == u"bind" || member == u"port",
+                 qPrintable(member + u" is not a field of HubConfig"_s));
+    }
+}
+
+void TestHubSettings::numbersKeepTheirRangeAndUnit()
+{
+    for (const HubSettingInfo &s : hubSettings()) {
+        QVERIFY2(!s.description.isEmpty() && !s.member.isEmpty() && !s.valueName.isEmpty(), qPrintable(s.key));
+        // The default as written is accepted as it is.
+        if (s.kind != HubSettingKind::File && s.kind != HubSettingKind::Secret) {
+            HubServiceConfig config;
+            QString error;
+            QVERIFY2(applyHubSetting(config, s.key, s.defaultValue, &error), qPrintable(s.key + u": "_s + error));
+        }
+        if (s.kind != HubSettingKind::Number)
+            continue;
+        HubServiceConfig config;
+        QVERIFY2(applyHubSetting(config, s.key, QString::number(s.minimum), nullptr), qPrintable(s.key));
+        QVERIFY2(applyHubSetting(config, s.key, QString::number(s.maximum), nullptr), qPrintable(s.key));
+        QVERIFY2(!applyHubSetting(config, s.key, QString::number(s.minimum - 1), nullptr), qPrintable(s.key));
+        QVERIFY2(!applyHubSetting(config, s.key, QString::number(s.maximum + 1), nullptr), qPrintable(s.key));
+    }
+    // Seconds are stored as milliseconds; milliseconds as they are.
+    HubServiceConfig config;
+    QVERIFY(applyHubSetting(config, u"handshake-timeout"_s, u"7"_s, nullptr));
+    QCOMPARE(config.hub.handshakeTimeoutMs, 7000);
+    QVERIFY(applyHubSetting(config, u"introduction-timeout"_s, u"9"_s, nullptr));
+    QCOMPARE(config.hub.introductionTimeoutMs, 9000);
+    QVERIFY(applyHubSetting(config, u"reconnect-grace"_s, u"1500"_s, nullptr));
+    QCOMPARE(config.hub.reconnectGraceMs, 1500);
+    QVERIFY(applyHubSetting(config, u"hard-frame-bytes"_s, u"300000"_s, nullptr));
+    QCOMPARE(config.hub.effectiveHardFrameBytes(), 300000);
+    QVERIFY(applyHubSetting(config, u"max-held-messages"_s, u"12"_s, nullptr));
+    QCOMPARE(config.hub.maxGhostQueue, 12);
+    QVERIFY(applyHubSetting(config, u"max-pending-introductions"_s, u"3"_s, nullptr));
+    QCOMPARE(config.hub.maxPendingIntroductions, 3);
+    QVERIFY(applyHubSetting(config, u"max-pending-connections"_s, u"64"_s, nullptr));
+    QCOMPARE(config.hub.maxPendingConnections, 64);
+    // The hub name follows the protocol's name rule everywhere: 64 characters at most.
+    QVERIFY(applyHubSetting(config, u"name"_s, QString(64, u'n'), nullptr));
+    QVERIFY(!applyHubSetting(config, u"name"_s, QString(65, u'n'), nullptr));
+}
+
+void TestHubSettings::reservedKeysAreRefused()
+{
+    const QStringList dialog = hubDialogSettingKeys();
+    for (const QString &key : { u"port"_s, u"bind"_s, u"password"_s, u"name"_s, u"max-peers"_s })
+        QVERIFY2(dialog.contains(key), qPrintable(key));
+    QVERIFY(!dialog.contains(u"byte-rate"_s));
+    HubServiceConfig config;
+    QString error;
+    QVERIFY(!applyHubSettingsText(u"byte-rate = 5\nmax-peers = 50\n"_s, u"More settings"_s, config, &error, dialog));
+    QVERIFY2(error.contains(u":2:"_s) && error.contains(u"max-peers"_s), qPrintable(error));
+    QCOMPARE(config.hub.bytesPerSecond, HubConfig().bytesPerSecond); // nothing applied
+    QVERIFY(applyHubSettingsText(u"byte-rate = 5\n"_s, u"More settings"_s, config, &error, dialog));
+    QCOMPARE(config.hub.bytesPerSecond, 5.0);
+}
+
+void TestHubSettings::autobanIgnoreTakesNetworks()
+{
+    HubServiceConfig config;
+    QCOMPARE(findHubSetting(u"autoban-ignore"_s)->defaultValue, u"127.0.0.0/8, ::1"_s);
+    QString error;
+    QVERIFY2(applyHubSetting(config, u"autoban-ignore"_s, u"10.0.0.0/8, 192.0.2.7 , 2001:db8::/32"_s, &error),
+             qPrintable(error));
+    QCOMPARE(config.hub.autobanIgnore.size(), 3);
+    QCOMPARE(config.hub.autobanIgnore.at(1).second, 32);
+    QVERIFY(applyHubSetting(config, u"autoban-ignore"_s, QString(), nullptr));
+    QVERIFY(config.hub.autobanIgnore.isEmpty());
+    QVERIFY(!applyHubSetting(config, u"autoban-ignore"_s, u"localhost"_s, &error));
+    QVERIFY2(error.contains(u"autoban-ignore"_s), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestHubSettings)

@@ -1,0 +1,44 @@
+#include "hostingconfig.h"
+
+#include "appsettings.h"
+
+#include <QCoreApplication>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+bool hostingConfig(const AppSettings &settings, HubServiceConfig &out, QString *error, std::optional<quint16> port,
+                   const QString &password)
+{
+    // The dialog's fields, in the hub's own words. The burst follows the rate (twice it) unless a "More settings"
+    // line says otherwise: it has no field.
+    const int rate = settings.hostMessagesPerSecond();
+    const QList<std::pair<QString, QString>> fields {
+        { u"bind"_s, settings.hostBindAddress().toString() },
+        { u"port"_s, QString::number(port.value_or(settings.hostPort())) },
+        { u"name"_s, settings.hubName() },
+        { u"password"_s, password.isEmpty() ? settings.hostPassword() : password },
+        { u"max-peers"_s, QString::number(settings.hostMaxPeers()) },
+        { u"max-message-bytes"_s, QString::number(qint64(settings.hostMaxMessageKiB()) * 1024) },
+        { u"rate"_s, QString::number(rate) },
+        { u"burst"_s, QString::number(std::max(1, 2 * rate)) },
+        { u"max-connections-per-address"_s, QString::number(settings.hostMaxConnectionsPerAddress()) },
+        { u"tls-cert"_s, settings.hostTlsCertificate() },
+        { u"tls-key"_s, settings.hostTlsKey() },
+    };
+    HubServiceConfig config;
+    for (const auto &[key, value] : fields) {
+        if (!applyHubSetting(config, key, value, error))
+            return false;
+    }
+    if (!applyHubSettingsText(settings.hostMoreSettings(), QCoreApplication::translate("HostDialog", "More settings"),
+                              config, error, hubDialogSettingKeys())) {
+        return false;
+    }
+    config.hub.hostId = settings.peerId();
+    out = config;
+    return true;
+}
+
+} // namespace PeerLink
