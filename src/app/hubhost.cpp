@@ -6,7 +6,6 @@
 
 #include "networkaddresses.h"
 
-#include "client/peerclient.h"
 #include "core/rules.h"
 
 #include <algorithm>
@@ -214,18 +213,18 @@ void HubHost::onListened(quint64 generation, const Started &result)
     Q_EMIT started(m_localUrl);
 }
 
-void HubHost::stop(PeerClient *leavingClient)
+void HubHost::stop(const QString &leavingPeerId)
 {
     if (m_state == State::Stopped || m_state == State::Stopping)
         return;
+    const bool running = m_state == State::Running;
     setState(State::Stopping);
-    if (leavingClient && leavingClient->state() != PeerClient::State::Disconnected) {
-        // First step: the app's own client finishes leaving, so its peers hear "left", not "hub shutting down".
-        m_leavingClient = leavingClient;
-        m_leavingConnection = connect(leavingClient, &PeerClient::stateChanged, this, [this](PeerClient::State state) {
-            if (state == PeerClient::State::Disconnected)
-                closeHub();
-        });
+    const bool joined = std::any_of(m_peers.cbegin(), m_peers.cend(),
+                                    [&leavingPeerId](const HubPeer &p) { return p.id == leavingPeerId; });
+    if (running && !leavingPeerId.isEmpty() && joined) {
+        // First step: the hub sees the app's own client leave, so that its peers hear it left, not that the hub
+        // shut down. Its socket closing is not enough: the hub may not have read its `leave` yet (onPeerLeft).
+        m_leavingPeer = leavingPeerId;
         m_leaveDeadline.start(kLeaveDeadlineMs);
         return;
     }
@@ -238,8 +237,7 @@ void HubHost::closeHub()
         return;
     m_closeRequested = true;
     m_leaveDeadline.stop();
-    disconnect(m_leavingConnection);
-    m_leavingClient = nullptr;
+    m_leavingPeer.clear();
     HubRunner *runner = m_runner;
     QMetaObject::invokeMethod(runner, [runner] { runner->close(); });
 }
@@ -255,7 +253,7 @@ void HubHost::onThreadFinished()
     m_fingerprint.clear();
     m_peers.clear();
     m_leaveDeadline.stop();
-    disconnect(m_leavingConnection);
+    m_leavingPeer.clear();
     setState(State::Stopped);
     if (was == State::Starting)
         Q_EMIT errorOccurred(m_errorString); // listen failed
@@ -278,10 +276,13 @@ void HubHost::onPeerJoined(quint64 generation, const HubPeer &peer)
 
 void HubHost::onPeerLeft(quint64 generation, const QString &id, const QString &reason)
 {
-    if (generation != m_generation || m_state != State::Running)
+    const bool waitingForLeave = m_state == State::Stopping && !m_leavingPeer.isEmpty();
+    if (generation != m_generation || (m_state != State::Running && !waitingForLeave))
         return;
     m_peers.removeIf([&id](const HubPeer &p) { return p.id == id; });
     Q_EMIT peerLeft(id, reason);
+    if (waitingForLeave && id == m_leavingPeer)
+        closeHub(); // the own client is gone: next step of stop()
 }
 
 void HubHost::onMessageRouted(quint64 generation, const QString &from, const QString &to, int recipients)

@@ -3,7 +3,6 @@
 #include "hub/hub.h"
 
 #include <QObject>
-#include <QPointer>
 #include <QThread>
 #include <QTimer>
 #include <QUrl>
@@ -11,7 +10,6 @@
 namespace PeerLink {
 
 class HubRunner;
-class PeerClient;
 
 /// Runs a Hub inside the app, in a worker thread of its own (like Quassel's embedded core). Nothing here blocks the
 /// calling (GUI) thread: start() and stop() return at once and report through signals, as a chain of queued steps.
@@ -31,10 +29,10 @@ public:
     /// Starts hosting and returns at once: started() or errorOccurred() follows. Returns false (errorString() says
     /// why, no signal) when a hub is already starting or running, or while a stop is under way.
     bool start(const HubConfig &config, const QHostAddress &address, quint16 port);
-    /// Stops hosting and returns at once. In order: @p leavingClient (the app's own client, already told to leave
-    /// this hub) gets disconnected, the hub closes in its thread (every peer gets 1001, bounded at 3 s), the thread
-    /// ends; then stopped(). Does nothing when stopped or stopping.
-    void stop(PeerClient *leavingClient = nullptr);
+    /// Stops hosting and returns at once. In order: the hub sees @p leavingPeerId (the app's own client, already
+    /// told to leave) go (bounded at 2 s), the hub closes in its thread (every peer gets 1001, bounded at 3 s), the
+    /// thread ends; then stopped(). Does nothing when stopped or stopping.
+    void stop(const QString &leavingPeerId = QString());
 
     State state() const { return m_state; }
     /// Hosting or about to: from start() until stop() or a failed start.
@@ -101,8 +99,7 @@ private:
     State m_state = State::Stopped;
     quint64 m_generation = 0;
     bool m_closeRequested = false;
-    QPointer<PeerClient> m_leavingClient;
-    QMetaObject::Connection m_leavingConnection;
+    QString m_leavingPeer; // stop() waits for the hub to see it go
     QTimer m_leaveDeadline;
     HubConfig m_config;
     QHostAddress m_address;

@@ -370,7 +370,7 @@ void MainWindow::stopHosting()
         && client->state() != PeerClient::State::Disconnected && client->hubUrl() == m_host->localUrl();
     if (ownClientThere)
         m_controller->disconnectFromHub();
-    m_host->stop(ownClientThere ? client : nullptr);
+    m_host->stop(ownClientThere ? client->id() : QString());
     updateActions();
 }
 
