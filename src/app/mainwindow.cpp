@@ -366,11 +366,13 @@ void MainWindow::stopHosting()
     // Quassel's order: the app's own client leaves first, then the hub closes, then its thread ends. HubHost runs
     // that chain on queued signals and says stopped(); nothing here waits.
     PeerClient *client = m_controller->client();
-    const bool ownClientThere = m_host->state() == HubHost::State::Running
+    const bool ownClientThere = client && m_host->state() == HubHost::State::Running
         && client->state() != PeerClient::State::Disconnected && client->hubUrl() == m_host->localUrl();
+    // Only a joined client's leave is something the hub will report (HubHost waits for it, bounded).
+    const QString leavingId = ownClientThere && client->isJoined() ? client->id() : QString();
     if (ownClientThere)
         m_controller->disconnectFromHub();
-    m_host->stop(ownClientThere ? client->id() : QString());
+    m_host->stop(leavingId);
     updateActions();
 }
 
