@@ -408,6 +408,97 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::CliPeer</name>
+        <message>
+            <source>* %1 joined</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 (%2) joined</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 left</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1: direct link</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1: connecting directly…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1: through the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 asks to connect to you</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 &lt;%2&gt; %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 &lt;%2 to you&gt; %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* joined "%1" as %2; peers: %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* disconnected: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: could not send: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>! %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>! %1 (%2): %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: cannot join (%1): %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* delivered %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/to PEER TEXT</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/connect PEER</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>none</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* peers: %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::ConnectDialog</name>
         <message>
             <source>A hub address looks like ws://192.168.1.5:9000.</source>
@@ -608,6 +699,10 @@
             <source>A hub is already running.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The hub is still stopping; start it again once it has stopped.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPanel</name>
@@ -642,6 +737,14 @@
 %1</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Starting the hub…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stopping the hub…</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPeersModel</name>
@@ -667,6 +770,81 @@
         </message>
         <message>
             <source>Messages</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubText</name>
+        <message>
+            <source>%1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>left the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>closed the connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>lost the connection and did not come back in time</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>kicked by the host</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>banned from this hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>stopped answering the hub's heartbeat</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>sent too many invalid messages</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>stopped reading: too much was waiting for it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>sent a message larger than this hub allows</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>was refused by the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub stopped</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub is already listening</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>TLS is not available: Qt found no TLS library (install libssl3), so the hub cannot use the certificate.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub cannot listen on that address and port. Choose another port, or another address.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub cannot listen on that address and port (%1). Choose another port, or another address.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub could not accept a connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub reported a problem</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -893,6 +1071,22 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>&amp;Language:</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>main</name>
+        <message>
+            <source>peerlink-cli: the hub's certificate is not trusted (%1).
+Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with --pin %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: no ack within %1 s</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: dropped an input line of over %1 bytes</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -408,6 +408,97 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::CliPeer</name>
+        <message>
+            <source>* %1 joined</source>
+            <translation>* %1 已加入</translation>
+        </message>
+        <message>
+            <source>* %1 (%2) joined</source>
+            <translation>* %1（%2）已加入</translation>
+        </message>
+        <message>
+            <source>* %1 left</source>
+            <translation>* %1 已离开</translation>
+        </message>
+        <message>
+            <source>* %1: direct link</source>
+            <translation>* %1：直接连接</translation>
+        </message>
+        <message>
+            <source>* %1: connecting directly…</source>
+            <translation>* %1：正在建立直接连接…</translation>
+        </message>
+        <message>
+            <source>* %1: through the hub</source>
+            <translation>* %1：经由枢纽</translation>
+        </message>
+        <message>
+            <source>* %1 asks to connect to you</source>
+            <translation>* %1 请求与你连接</translation>
+        </message>
+        <message>
+            <source>%1 &lt;%2&gt; %3</source>
+            <translation>%1 &lt;%2&gt; %3</translation>
+        </message>
+        <message>
+            <source>%1 &lt;%2 to you&gt; %3</source>
+            <translation>%1 &lt;%2 对你&gt; %3</translation>
+        </message>
+        <message>
+            <source>* joined "%1" as %2; peers: %3</source>
+            <translation>* 已以 %2 身份加入“%1”；节点：%3</translation>
+        </message>
+        <message>
+            <source>* disconnected: %1</source>
+            <translation>* 已断开：%1</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: could not send: %1</source>
+            <translation>peerlink-cli：无法发送：%1</translation>
+        </message>
+        <message>
+            <source>! %1: %2</source>
+            <translation>! %1：%2</translation>
+        </message>
+        <message>
+            <source>! %1 (%2): %3</source>
+            <translation>! %1（%2）：%3</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: %1: %2</source>
+            <translation>peerlink-cli：%1：%2</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: cannot join (%1): %2</source>
+            <translation>peerlink-cli：无法加入（%1）：%2</translation>
+        </message>
+        <message>
+            <source>* delivered %1</source>
+            <translation>* 已送达 %1</translation>
+        </message>
+        <message>
+            <source>/to PEER TEXT</source>
+            <translation>/to 节点 文本</translation>
+        </message>
+        <message>
+            <source>/connect PEER</source>
+            <translation>/connect 节点</translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit</source>
+            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/quit</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>* peers: %1</source>
+            <translation>* 节点：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::ConnectDialog</name>
         <message>
             <source>A hub address looks like ws://192.168.1.5:9000.</source>
@@ -608,6 +699,10 @@
             <source>A hub is already running.</source>
             <translation>已有一个枢纽在运行。</translation>
         </message>
+        <message>
+            <source>The hub is still stopping; start it again once it has stopped.</source>
+            <translation>枢纽仍在停止中；请在它停止后再启动。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPanel</name>
@@ -641,6 +736,14 @@
             <translation>TLS 证书 SHA-256 指纹（其他人在被询问时进行核对）：
 %1</translation>
         </message>
+        <message>
+            <source>Starting the hub…</source>
+            <translation>正在启动枢纽…</translation>
+        </message>
+        <message>
+            <source>Stopping the hub…</source>
+            <translation>正在停止枢纽…</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPeersModel</name>
@@ -667,6 +770,81 @@
         <message>
             <source>Messages</source>
             <translation>消息数</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubText</name>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>left the hub</source>
+            <translation>已离开枢纽</translation>
+        </message>
+        <message>
+            <source>closed the connection</source>
+            <translation>关闭了连接</translation>
+        </message>
+        <message>
+            <source>lost the connection and did not come back in time</source>
+            <translation>连接丢失，且未能及时恢复</translation>
+        </message>
+        <message>
+            <source>kicked by the host</source>
+            <translation>被托管者踢出</translation>
+        </message>
+        <message>
+            <source>banned from this hub</source>
+            <translation>已被此枢纽封禁</translation>
+        </message>
+        <message>
+            <source>stopped answering the hub's heartbeat</source>
+            <translation>不再响应枢纽的心跳检测</translation>
+        </message>
+        <message>
+            <source>sent too many invalid messages</source>
+            <translation>发送了过多无效消息</translation>
+        </message>
+        <message>
+            <source>stopped reading: too much was waiting for it</source>
+            <translation>停止了接收：等待发给它的数据过多</translation>
+        </message>
+        <message>
+            <source>sent a message larger than this hub allows</source>
+            <translation>发送的消息超过了此枢纽允许的大小</translation>
+        </message>
+        <message>
+            <source>was refused by the hub</source>
+            <translation>被枢纽拒绝</translation>
+        </message>
+        <message>
+            <source>the hub stopped</source>
+            <translation>枢纽已停止</translation>
+        </message>
+        <message>
+            <source>The hub is already listening</source>
+            <translation>枢纽已在监听</translation>
+        </message>
+        <message>
+            <source>TLS is not available: Qt found no TLS library (install libssl3), so the hub cannot use the certificate.</source>
+            <translation>TLS 不可用：Qt 找不到 TLS 库（请安装 libssl3），因此枢纽无法使用该证书。</translation>
+        </message>
+        <message>
+            <source>The hub cannot listen on that address and port. Choose another port, or another address.</source>
+            <translation>枢纽无法在该地址和端口上监听。请选择其他端口或其他地址。</translation>
+        </message>
+        <message>
+            <source>The hub cannot listen on that address and port (%1). Choose another port, or another address.</source>
+            <translation>枢纽无法在该地址和端口上监听（%1）。请选择其他端口或其他地址。</translation>
+        </message>
+        <message>
+            <source>The hub could not accept a connection</source>
+            <translation>枢纽无法接受连接</translation>
+        </message>
+        <message>
+            <source>The hub reported a problem</source>
+            <translation>枢纽报告了一个问题</translation>
         </message>
     </context>
     <context>
@@ -896,6 +1074,23 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>&amp;Language:</source>
             <translation>语言(&amp;L)：</translation>
+        </message>
+    </context>
+    <context>
+        <name>main</name>
+        <message>
+            <source>peerlink-cli: the hub's certificate is not trusted (%1).
+Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with --pin %2</source>
+            <translation>peerlink-cli：枢纽的证书不受信任（%1）。
+其 SHA-256 指纹为 %2；如果枢纽的运营者确认无误，请加上 --pin %2 重新运行</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: no ack within %1 s</source>
+            <translation>peerlink-cli：%1 秒内没有收到确认</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: dropped an input line of over %1 bytes</source>
+            <translation>peerlink-cli：丢弃了一行超过 %1 字节的输入</translation>
         </message>
     </context>
 </TS>

@@ -8,161 +8,312 @@
 
 #include "core/rules.h"
 
-#include <QCoreApplication>
-#include <QDeadlineTimer>
+#include <algorithm>
+#include <memory>
 
 namespace PeerLink {
 
 using namespace Qt::StringLiterals;
 
+/// The hub thread's side of a HubHost: owns the Hub there, and runs listen and the close chain in that thread.
+/// Every method but the constructor runs in the hub's thread; it answers the host with queued calls only.
+class HubRunner : public QObject
+{
+public:
+    explicit HubRunner(HubHost *host)
+        : m_host(host)
+    {
+    }
+    ~HubRunner() override { delete m_hub; } // normally gone already, deleted in its own thread by finish()
+
+    void open(quint64 generation, const HubConfig &config, const QHostAddress &address, quint16 port)
+    {
+        HubHost *host = m_host;
+        auto hub = std::make_unique<Hub>(config);
+        HubHost::Started result;
+        result.ok = hub->listen(address, port);
+        if (!result.ok) {
+            result.error = hub->errorString();
+            hub.reset();
+            report(generation, result);
+            thread()->quit(); // the host reports the error once this thread has ended, and can start again
+            return;
+        }
+        m_hub = hub.release();
+        result.port = m_hub->serverPort();
+        // Enumerating the interfaces takes a while: done here, once per start, not in the window's thread.
+        result.shareableUrls = shareableHubUrls(address, result.port);
+        // Queued into the host's thread. The generation tells a previous start's late signals apart.
+        connect(m_hub, &Hub::peerJoined, host,
+                [host, generation](const HubPeer &peer) { host->onPeerJoined(generation, peer); });
+        connect(m_hub, &Hub::peerLeft, host, [host, generation](const QString &id, const QString &reason) {
+            host->onPeerLeft(generation, id, reason);
+        });
+        connect(m_hub, &Hub::messageRouted, host,
+                [host, generation](const QString &from, const QString &to, int recipients) {
+                    host->onMessageRouted(generation, from, to, recipients);
+                });
+        connect(m_hub, &Hub::errorOccurred, host,
+                [host, generation](const QString &message) { host->onHubError(generation, message); });
+        report(generation, result);
+    }
+
+    void kick(const QString &id)
+    {
+        if (m_hub && !m_closing)
+            m_hub->kick(id, QString());
+    }
+
+    void ban(const QString &id)
+    {
+        if (m_hub && !m_closing)
+            m_hub->ban(id);
+    }
+
+    /// Tells every peer (close 1001), waits for Hub::closed or the deadline, deletes the hub and ends the thread.
+    void close()
+    {
+        if (m_closing)
+            return;
+        m_closing = true;
+        if (!m_hub) {
+            finish();
+            return;
+        }
+        connect(m_hub, &Hub::closed, this, &HubRunner::finish);
+        // Peers that never answer the close do not hold the thread up: a timer of this thread, no nested loop.
+        QTimer::singleShot(kCloseDeadlineMs, this, &HubRunner::finish);
+        m_hub->close();
+    }
+
+private:
+    static constexpr int kCloseDeadlineMs = 3000;
+
+    void report(quint64 generation, const HubHost::Started &result)
+    {
+        HubHost *host = m_host;
+        QMetaObject::invokeMethod(host, [host, generation, result] { host->onListened(generation, result); });
+    }
+
+    void finish()
+    {
+        if (m_finished)
+            return;
+        m_finished = true;
+        // Hub::closed comes from the hub's own event handling: delete it on a clean stack, then end the thread
+        // (QThread::finished takes the chain on in the host's thread).
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                delete std::exchange(m_hub, nullptr);
+                thread()->quit();
+            },
+            Qt::QueuedConnection);
+    }
+
+    HubHost *m_host; // outlives this thread: ~HubHost waits for it
+    Hub *m_hub = nullptr;
+    bool m_closing = false;
+    bool m_finished = false;
+};
+
 HubHost::HubHost(QObject *parent)
     : QObject(parent)
 {
     m_thread.setObjectName(u"PeerLink hub"_s);
+    // Emitted in the hub's thread as it ends; queued here.
+    connect(&m_thread, &QThread::finished, this, &HubHost::onThreadFinished);
+    m_leaveDeadline.setSingleShot(true);
+    connect(&m_leaveDeadline, &QTimer::timeout, this, &HubHost::closeHub);
 }
 
 HubHost::~HubHost()
 {
-    stop();
+    if (!m_runner)
+        return;
+    // Last resort, for an owner that goes away without waiting for stopped(): the hub still closes in its own
+    // thread, bounded there by its 3 s deadline, and only here does this thread block, on QThread::wait() (no
+    // event loop runs meanwhile, so peers in this thread cannot answer and the deadline may be spent).
+    disconnect(&m_thread, nullptr, this, nullptr);
+    if (!m_closeRequested) {
+        m_closeRequested = true;
+        HubRunner *runner = m_runner;
+        QMetaObject::invokeMethod(runner, [runner] { runner->close(); });
+    }
+    m_thread.wait();
+    delete m_runner;
+}
+
+void HubHost::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
 }
 
 bool HubHost::start(const HubConfig &config, const QHostAddress &address, quint16 port)
 {
-    if (m_hub) {
+    if (m_state == State::Stopping) {
+        m_errorString = tr("The hub is still stopping; start it again once it has stopped.");
+        return false;
+    }
+    if (m_state != State::Stopped) {
         m_errorString = tr("A hub is already running.");
         return false;
     }
 #ifdef Q_OS_LINUX
     // The hub's thread runs on epoll (core/epolleventdispatcher.h); the window's thread keeps Qt's dispatcher.
+    // QThread deletes the dispatcher when the thread ends, so each start makes one.
     if (!m_thread.eventDispatcher()) {
         if (QAbstractEventDispatcher *dispatcher = EpollEventDispatcher::create())
             m_thread.setEventDispatcher(dispatcher);
     }
 #endif
+    m_runner = new HubRunner(this);
+    m_runner->moveToThread(&m_thread);
     m_thread.start();
-    m_context = new QObject;
-    m_context->moveToThread(&m_thread);
 
-    bool ok = false;
-    QString error;
-    quint16 realPort = 0;
-    Hub *hub = nullptr;
-    QMetaObject::invokeMethod(
-        m_context,
-        [&] {
-            hub = new Hub(config);
-            ok = hub->listen(address, port);
-            if (ok) {
-                realPort = hub->serverPort();
-            } else {
-                error = hub->errorString();
-                delete hub;
-                hub = nullptr;
-            }
-        },
-        Qt::BlockingQueuedConnection);
-
-    if (!ok) {
-        m_errorString = error;
-        QMetaObject::invokeMethod(m_context, &QObject::deleteLater);
-        m_context = nullptr;
-        m_thread.quit();
-        m_thread.wait();
-        Q_EMIT errorOccurred(error);
-        return false;
-    }
-    m_hub = hub;
+    ++m_generation;
     m_config = config;
     m_address = address;
-    m_port = realPort;
+    m_port = 0;
+    m_localUrl.clear();
+    m_shareableUrls.clear();
+    m_fingerprint = config.useTls() ? Rules::certificateFingerprint(config.tlsCertificate.toDer()) : QString();
+    m_peers.clear();
     m_routed = 0;
     m_errorString.clear();
-    // Queued across threads: the hub's signals arrive in this (GUI) thread.
-    connect(m_hub, &Hub::peerJoined, this, &HubHost::peerJoined);
-    connect(m_hub, &Hub::peerLeft, this, &HubHost::peerLeft);
-    connect(m_hub, &Hub::errorOccurred, this, &HubHost::errorOccurred);
-    connect(m_hub, &Hub::messageRouted, this, [this](const QString &from, const QString &to, int recipients) {
-        ++m_routed;
-        Q_EMIT messageRouted(from, to, recipients);
+    m_closeRequested = false;
+    setState(State::Starting);
+    HubRunner *runner = m_runner;
+    QMetaObject::invokeMethod(runner, [runner, generation = m_generation, config, address, port] {
+        runner->open(generation, config, address, port);
     });
-    Q_EMIT started(localUrl());
     return true;
 }
 
-void HubHost::stop()
+void HubHost::onListened(quint64 generation, const Started &result)
 {
-    if (!m_hub)
+    if (generation != m_generation || m_state != State::Starting)
+        return; // stopped meanwhile: stopped() ends that story
+    if (!result.ok) {
+        m_errorString = result.error; // errorOccurred() once the thread has ended, so that start() works again
         return;
-    Hub *hub = std::exchange(m_hub, nullptr);
-    disconnect(hub, nullptr, this, nullptr);
-    QMetaObject::invokeMethod(
-        m_context,
-        [hub] {
-            // Tell every peer, then let the hub thread's loop deliver the close frames before the hub goes away.
-            hub->close();
-            const QDeadlineTimer deadline(3000);
-            while (hub->connectionCount() > 0 && !deadline.hasExpired())
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-            delete hub;
-        },
-        Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_context, &QObject::deleteLater);
-    m_context = nullptr;
-    m_thread.quit();
-    m_thread.wait();
-    m_port = 0;
-    Q_EMIT stopped();
-}
-
-QUrl HubHost::localUrl() const
-{
-    if (!m_hub)
-        return QUrl();
-    QUrl url = localHubUrl(m_address, m_port);
-    if (m_config.useTls())
-        url.setScheme(u"wss"_s);
-    return url;
-}
-
-QString HubHost::certificateFingerprint() const
-{
-    return m_hub && m_config.useTls() ? Rules::certificateFingerprint(m_config.tlsCertificate.toDer()) : QString();
-}
-
-QList<QUrl> HubHost::shareableUrls() const
-{
-    QList<QUrl> urls = m_hub ? shareableHubUrls(m_address, m_port) : QList<QUrl>();
+    }
+    m_port = result.port;
+    m_localUrl = localHubUrl(m_address, m_port);
+    m_shareableUrls = result.shareableUrls;
     if (m_config.useTls()) {
-        for (QUrl &url : urls)
+        m_localUrl.setScheme(u"wss"_s);
+        for (QUrl &url : m_shareableUrls)
             url.setScheme(u"wss"_s);
     }
-    return urls;
+    setState(State::Running);
+    Q_EMIT started(m_localUrl);
 }
 
-QList<HubPeer> HubHost::peers() const
+void HubHost::stop(const QString &leavingPeerId)
 {
-    QList<HubPeer> list;
-    if (m_hub) {
-        Hub *hub = m_hub;
-        QMetaObject::invokeMethod(m_context, [&list, hub] { list = hub->peers(); }, Qt::BlockingQueuedConnection);
+    if (m_state == State::Stopped || m_state == State::Stopping)
+        return;
+    const bool running = m_state == State::Running;
+    setState(State::Stopping);
+    const bool joined = std::any_of(m_peers.cbegin(), m_peers.cend(),
+                                    [&leavingPeerId](const HubPeer &p) { return p.id == leavingPeerId; });
+    if (running && !leavingPeerId.isEmpty() && joined) {
+        // First step: the hub sees the app's own client leave, so that its peers hear it left, not that the hub
+        // shut down. Its socket closing is not enough: the hub may not have read its `leave` yet (onPeerLeft).
+        m_leavingPeer = leavingPeerId;
+        m_leaveDeadline.start(kLeaveDeadlineMs);
+        return;
     }
-    return list;
+    closeHub();
+}
+
+void HubHost::closeHub()
+{
+    if (m_state != State::Stopping || m_closeRequested)
+        return;
+    m_closeRequested = true;
+    m_leaveDeadline.stop();
+    m_leavingPeer.clear();
+    HubRunner *runner = m_runner;
+    QMetaObject::invokeMethod(runner, [runner] { runner->close(); });
+}
+
+void HubHost::onThreadFinished()
+{
+    m_thread.wait(); // QThread::finished has been emitted: the thread is at its very end
+    delete std::exchange(m_runner, nullptr);
+    const State was = m_state;
+    m_port = 0;
+    m_localUrl.clear();
+    m_shareableUrls.clear();
+    m_fingerprint.clear();
+    m_peers.clear();
+    m_leaveDeadline.stop();
+    m_leavingPeer.clear();
+    setState(State::Stopped);
+    if (was == State::Starting)
+        Q_EMIT errorOccurred(m_errorString); // listen failed
+    else
+        Q_EMIT stopped();
+}
+
+void HubHost::onPeerJoined(quint64 generation, const HubPeer &peer)
+{
+    if (generation != m_generation || m_state != State::Running)
+        return;
+    // A peer that resumes is announced again: keep one row per id.
+    auto it = std::find_if(m_peers.begin(), m_peers.end(), [&peer](const HubPeer &p) { return p.id == peer.id; });
+    if (it != m_peers.end())
+        *it = peer;
+    else
+        m_peers.append(peer);
+    Q_EMIT peerJoined(peer);
+}
+
+void HubHost::onPeerLeft(quint64 generation, const QString &id, const QString &reason)
+{
+    const bool waitingForLeave = m_state == State::Stopping && !m_leavingPeer.isEmpty();
+    if (generation != m_generation || (m_state != State::Running && !waitingForLeave))
+        return;
+    m_peers.removeIf([&id](const HubPeer &p) { return p.id == id; });
+    Q_EMIT peerLeft(id, reason);
+    if (waitingForLeave && id == m_leavingPeer)
+        closeHub(); // the own client is gone: next step of stop()
+}
+
+void HubHost::onMessageRouted(quint64 generation, const QString &from, const QString &to, int recipients)
+{
+    if (generation != m_generation || m_state != State::Running)
+        return;
+    ++m_routed;
+    Q_EMIT messageRouted(from, to, recipients);
+}
+
+void HubHost::onHubError(quint64 generation, const QString &message)
+{
+    if (generation != m_generation || m_state != State::Running)
+        return;
+    Q_EMIT errorOccurred(message);
 }
 
 void HubHost::kick(const QString &id)
 {
-    if (m_hub) {
-        Hub *hub = m_hub;
-        QMetaObject::invokeMethod(m_context, [hub, id] { hub->kick(id, QString()); });
-    }
+    if (m_state != State::Running)
+        return;
+    HubRunner *runner = m_runner;
+    QMetaObject::invokeMethod(runner, [runner, id] { runner->kick(id); });
 }
 
 void HubHost::ban(const QString &id)
 {
-    if (m_hub) {
-        Hub *hub = m_hub;
-        QMetaObject::invokeMethod(m_context, [hub, id] { hub->ban(id); });
-    }
+    if (m_state != State::Running)
+        return;
+    HubRunner *runner = m_runner;
+    QMetaObject::invokeMethod(runner, [runner, id] { runner->ban(id); });
 }
 
 } // namespace PeerLink

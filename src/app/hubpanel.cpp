@@ -20,26 +20,31 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
     m_ui->peersTable->setModel(&m_model);
     m_ui->peersTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
+    connect(host, &HubHost::stateChanged, this, &HubPanel::refresh);
     connect(host, &HubHost::started, this, [this] {
         m_model.setPeers(m_host->peers());
+        m_unshownMessages.clear();
         refresh();
     });
     connect(host, &HubHost::stopped, this, [this] {
         m_model.clear();
+        m_unshownMessages.clear();
         refresh();
     });
     connect(host, &HubHost::peerJoined, this, [this](const HubPeer &peer) {
         m_model.addPeer(peer);
-        refresh();
+        m_countersThrottle.request();
     });
     connect(host, &HubHost::peerLeft, this, [this](const QString &id) {
         m_model.removePeer(id);
-        refresh();
+        m_unshownMessages.remove(id);
+        m_countersThrottle.request();
     });
     connect(host, &HubHost::messageRouted, this, [this](const QString &from) {
-        m_model.countMessage(from);
-        refresh();
+        ++m_unshownMessages[from];
+        m_countersThrottle.request();
     });
+    connect(&m_countersThrottle, &UpdateThrottle::due, this, &HubPanel::refreshCounters);
     connect(m_ui->kickButton, &QPushButton::clicked, this, [this] {
         if (!selectedPeer().isEmpty())
             m_host->kick(selectedPeer());
@@ -71,8 +76,17 @@ void HubPanel::selectPeer(const QString &id)
 
 void HubPanel::refresh()
 {
-    const bool running = m_host->isRunning();
-    if (running) {
+    const bool running = m_host->state() == HubHost::State::Running;
+    const bool stopping = m_host->isStopping();
+    if (m_host->state() == HubHost::State::Starting) {
+        m_ui->statusLabel->setText(tr("Starting the hub…"));
+        m_ui->addressesLabel->setText(u"-"_s);
+        m_ui->countersLabel->setText(QString());
+    } else if (stopping) {
+        m_ui->statusLabel->setText(tr("Stopping the hub…"));
+        m_ui->addressesLabel->setText(u"-"_s);
+        m_ui->countersLabel->setText(QString());
+    } else if (running) {
         const HubConfig config = m_host->config();
         m_ui->statusLabel->setText(config.password.isEmpty()
                                        ? tr("Hosting \"%1\" on port %2, open to anyone who can reach it.")
@@ -87,8 +101,7 @@ void HubPanel::refresh()
             addresses += u'\n' + tr("TLS certificate SHA-256 fingerprint (others compare it when asked):\n%1")
                                       .arg(m_host->certificateFingerprint());
         m_ui->addressesLabel->setText(addresses);
-        m_ui->countersLabel->setText(tr("%n peer(s) connected", nullptr, m_model.rowCount()) + u" · "_s
-                                     + tr("%n message(s) routed", nullptr, int(m_host->routedMessageCount())));
+        refreshCounters();
     } else {
         m_ui->statusLabel->setText(tr("Not hosting a hub."));
         m_ui->addressesLabel->setText(u"-"_s);
@@ -99,8 +112,22 @@ void HubPanel::refresh()
     const bool selected = running && !selectedPeer().isEmpty();
     m_ui->kickButton->setEnabled(selected);
     m_ui->banButton->setEnabled(selected);
-    m_ui->hostButton->setVisible(!running);
-    m_ui->stopButton->setVisible(running);
+    const bool hosting = m_host->isRunning();
+    m_ui->hostButton->setVisible(!hosting);
+    m_ui->hostButton->setEnabled(!stopping); // HubHost refuses to start until stopped() has come
+    m_ui->stopButton->setVisible(hosting);
+}
+
+void HubPanel::refreshCounters()
+{
+    m_countersThrottle.cancel(); // whoever called this showed everything pending
+    for (auto it = m_unshownMessages.cbegin(); it != m_unshownMessages.cend(); ++it)
+        m_model.countMessage(it.key(), it.value());
+    m_unshownMessages.clear();
+    if (m_host->state() != HubHost::State::Running)
+        return;
+    m_ui->countersLabel->setText(tr("%n peer(s) connected", nullptr, m_model.rowCount()) + u" · "_s
+                                 + tr("%n message(s) routed", nullptr, int(m_host->routedMessageCount())));
 }
 
 void HubPanel::changeEvent(QEvent *event)

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "hubpeersmodel.h"
+#include "updatethrottle.h"
+
+#include <QHash>
 
 #include <QWidget>
 
@@ -15,6 +18,8 @@ namespace PeerLink {
 class HubHost;
 
 /// The host's view of the hub it runs: where others reach it, who is connected, how much it routed; kick and ban.
+/// Who is connected follows every join and leave; the counters follow on a throttle (busy hubs route thousands of
+/// messages a second), and the addresses are the ones HubHost found once per start.
 class HubPanel : public QWidget
 {
     Q_OBJECT
@@ -35,11 +40,16 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    /// Status, addresses and buttons: on start, stop, selection and language changes.
     void refresh();
+    /// The message counts gathered since the last update, and the counters line (UpdateThrottle::due).
+    void refreshCounters();
 
     std::unique_ptr<Ui::HubPanel> m_ui;
     HubHost *m_host;
     HubPeersModel m_model;
+    UpdateThrottle m_countersThrottle;
+    QHash<QString, quint64> m_unshownMessages; // by sender, not yet in m_model
 };
 
 } // namespace PeerLink

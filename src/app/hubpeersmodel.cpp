@@ -104,12 +104,12 @@ void HubPeersModel::removePeer(const QString &id)
     endRemoveRows();
 }
 
-void HubPeersModel::countMessage(const QString &id)
+void HubPeersModel::countMessage(const QString &id, quint64 count)
 {
     const int row = rowOf(id);
-    if (row < 0)
+    if (row < 0 || count == 0)
         return;
-    ++m_peers[row].messagesSent;
+    m_peers[row].messagesSent += count;
     const QModelIndex i = index(row, MessagesColumn);
     Q_EMIT dataChanged(i, i);
 }

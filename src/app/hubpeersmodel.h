@@ -26,8 +26,8 @@ public:
     void setPeers(const QList<HubPeer> &peers);
     void addPeer(const HubPeer &peer);
     void removePeer(const QString &id);
-    /// Counts a message sent by @p id.
-    void countMessage(const QString &id);
+    /// Counts @p count messages sent by @p id.
+    void countMessage(const QString &id, quint64 count = 1);
     void clear();
 
 private:

@@ -75,14 +75,20 @@ int main(int argc, char *argv[])
         window.connectToHub(options.hubUrl, settings.peerId(), settings.displayName(), options.password);
 
     if (!options.screenshotDir.isEmpty()) {
-        QTimer::singleShot(options.screenshotDelayMs, &window, [&window, &options] {
+        QTimer::singleShot(options.screenshotDelayMs, &window, [&window, &host, &options] {
             if (!window.saveScreenshots(options.screenshotDir))
                 std::fputs("peerlink: could not save the screenshots\n", stderr);
             window.shutdown();
-            QApplication::quit();
+            // The hub stops in its own thread: quit once it has.
+            if (host.state() == HubHost::State::Stopped)
+                QApplication::quit();
+            else
+                QObject::connect(&host, &HubHost::stopped, &host, &QApplication::quit);
         });
     }
     const int rc = app.exec();
-    window.shutdown(); // the client leaves, then the hub stops and its thread ends
+    // Closing the window while hosting waits for HubHost::stopped() first. After a quit from anywhere else the loop
+    // is gone: the client leaves, and HubHost's destructor finishes stopping the hub (a bounded wait).
+    window.shutdown();
     return rc;
 }

@@ -125,8 +125,17 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     });
     connect(m_hubPanel, &HubPanel::hostRequested, this, [this] { openHostDialog(); });
     connect(m_hubPanel, &HubPanel::stopRequested, this, &MainWindow::stopHosting);
-    connect(host, &HubHost::started, this, &MainWindow::updateActions);
-    connect(host, &HubHost::stopped, this, &MainWindow::updateActions);
+    connect(host, &HubHost::stateChanged, this, &MainWindow::updateActions);
+    connect(host, &HubHost::started, this, &MainWindow::onHostingStarted);
+    connect(host, &HubHost::errorOccurred, this, [this](const QString &message) {
+        // A start that failed (the hub's own problems while it runs are its panel's business).
+        if (std::exchange(m_ownHubJoin, std::nullopt))
+            openHostDialog(tr("The hub could not start: %1").arg(message));
+    });
+    connect(host, &HubHost::stopped, this, [this] {
+        if (m_closeWhenStopped)
+            close();
+    });
 
     setUpTray();
     restoreGeometry(settings->windowGeometry());
@@ -291,10 +300,11 @@ void MainWindow::updateActions()
     const bool joined = m_controller->client()->isJoined();
     const bool connecting = m_controller->client()->state() != PeerClient::State::Disconnected;
     const bool hosting = m_host->isRunning();
+    const bool stopping = m_host->isStopping(); // HubHost refuses to start until stopped() has come
     const bool peerSelected = !selectedPeer().isEmpty();
     m_ui->actionDisconnect->setEnabled(connecting);
-    m_ui->actionHost->setEnabled(!hosting);
-    m_ui->actionHostOptions->setEnabled(!hosting);
+    m_ui->actionHost->setEnabled(!hosting && !stopping);
+    m_ui->actionHostOptions->setEnabled(!hosting && !stopping);
     m_ui->actionStopHosting->setEnabled(hosting);
     m_ui->actionConnectToPeer->setEnabled(joined && peerSelected);
     m_ui->actionKick->setEnabled(hosting && peerSelected);
@@ -316,23 +326,40 @@ bool MainWindow::startHosting(std::optional<quint16> port, const QString &passwo
         openHostDialog(tr("The hub could not start: %1").arg(m_host->errorString()));
         return false;
     }
+    // The hub listens in its thread; onHostingStarted() joins it, a failed listen reopens the hosting options.
+    m_ownHubJoin = OwnHubJoin { config.hostId, m_settings->displayName(), config.password };
+    m_hubDock->show();
+    updateActions();
+    return true;
+}
+
+void MainWindow::onHostingStarted(const QUrl &localUrl)
+{
+    const std::optional<OwnHubJoin> join = std::exchange(m_ownHubJoin, std::nullopt);
+    if (!join)
+        return;
     if (m_controller->client()->state() != PeerClient::State::Disconnected)
         m_controller->disconnectFromHub();
     // The app trusts its own hub's certificate: it made the hub with it.
     m_controller->client()->setPinnedFingerprint(m_host->certificateFingerprint());
-    m_controller->connectToHub(m_host->localUrl(), config.hostId, { m_settings->displayName(), config.password });
-    m_hubDock->show();
-    updateActions();
-    return true;
+    m_controller->connectToHub(localUrl, join->id, { join->name, join->password });
 }
 
 void MainWindow::stopHosting()
 {
     if (!m_host->isRunning())
         return;
-    if (m_controller->client()->hubUrl() == m_host->localUrl())
+    m_ownHubJoin.reset();
+    // Quassel's order: the app's own client leaves first, then the hub closes, then its thread ends. HubHost runs
+    // that chain on queued signals and says stopped(); nothing here waits.
+    PeerClient *client = m_controller->client();
+    const bool ownClientThere = client && m_host->state() == HubHost::State::Running
+        && client->state() != PeerClient::State::Disconnected && client->hubUrl() == m_host->localUrl();
+    // Only a joined client's leave is something the hub will report (HubHost waits for it, bounded).
+    const QString leavingId = ownClientThere && client->isJoined() ? client->id() : QString();
+    if (ownClientThere)
         m_controller->disconnectFromHub();
-    m_host->stop();
+    m_host->stop(leavingId);
     updateActions();
 }
 
@@ -352,9 +379,10 @@ void MainWindow::shutdown()
         return;
     m_shutDown = true;
     m_settings->setWindowGeometry(saveGeometry());
+    // Without an event loop any more (after exec(), or in the destructor) HubHost's destructor finishes the stop.
+    stopHosting();
     if (m_controller->client())
         m_controller->disconnectFromHub();
-    m_host->stop();
 }
 
 void MainWindow::openConnectDialog(const QString &error)
@@ -413,6 +441,13 @@ void MainWindow::closeEvent(QCloseEvent *event)
             }
         });
         box->open();
+        return;
+    }
+    if (m_host->isRunning() || m_host->isStopping()) {
+        // Quit once the hub has stopped: the window keeps working meanwhile, and close() comes again on stopped().
+        event->ignore();
+        m_closeWhenStopped = true;
+        stopHosting();
         return;
     }
     shutdown();

@@ -35,14 +35,16 @@ public:
                QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    /// Starts the embedded hub with the saved hosting settings (and @p port / @p password if given) and joins it.
-    /// Returns false, showing why, when the hub cannot start.
+    /// Starts the embedded hub with the saved hosting settings (and @p port / @p password if given) and joins it
+    /// once it listens. Returns false, showing why, when the start is refused at once; a failed listen reopens the
+    /// hosting options with the reason later.
     bool startHosting(std::optional<quint16> port = std::nullopt, const QString &password = QString());
-    /// Leaves the own hub, then stops it, in that order.
+    /// Leaves the own hub, then stops it, in that order; returns at once (HubHost::stopped() follows).
     void stopHosting();
     /// Connects to a hub (leaving the current one); a hub this app hosts keeps running.
     void connectToHub(const QUrl &url, const QString &id, const QString &name, const QString &password);
-    /// Ordered shutdown: the client leaves, then the hub stops and its thread ends.
+    /// Ordered shutdown: the client leaves, then the hub stops and its thread ends (asynchronously; closing the
+    /// window while hosting waits for HubHost::stopped() before it closes).
     void shutdown();
 
     HubPanel *hubPanel() const { return m_hubPanel; }
@@ -66,6 +68,7 @@ private:
     void showConnectRequest(const QString &from, const QString &name);
     /// Asks whether to trust a hub certificate no authority vouches for (like an SSH host key).
     void confirmCertificate(const QString &fingerprint, const QString &reason);
+    void onHostingStarted(const QUrl &localUrl);
     void updateTitle();
     void updateActions();
     void retranslate();
@@ -91,7 +94,16 @@ private:
         QString name;
         QString password;
     } m_lastConnect;
+    /// Who the app joins its own hub as, once HubHost::started() says it listens.
+    struct OwnHubJoin
+    {
+        QString id;
+        QString name;
+        QString password;
+    };
+    std::optional<OwnHubJoin> m_ownHubJoin;
     bool m_quitConfirmed = false;
+    bool m_closeWhenStopped = false;
     bool m_shutDown = false;
 };
 

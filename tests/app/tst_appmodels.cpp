@@ -1,11 +1,13 @@
 // The app's logic without a window: ChatController, the peer list and conversation models against a real hub,
-// and the small pure helpers (command line, settings, error words, addresses).
+// and the small pure helpers (command line, settings, error words, the hosted hub's words, addresses, the throttle).
 #include "app/appicon.h"
 #include "app/appoptions.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
 #include "app/errortext.h"
+#include "app/hubtext.h"
 #include "app/networkaddresses.h"
+#include "app/updatethrottle.h"
 #include "core/errorcode.h"
 #include "hub/hub.h"
 
@@ -44,6 +46,11 @@ private Q_SLOTS:
     void settingsPersist();
     void everyErrorCodeHasWords();
     void shareableUrls();
+    void leaveReasonsInWords_data();
+    void leaveReasonsInWords();
+    void hostingErrorsInWords_data();
+    void hostingErrorsInWords();
+    void throttleCoalescesABurst();
 
 private:
     std::unique_ptr<PeerClient> joinedPeer(const QString &id, const QString &name = QString());
@@ -414,6 +421,79 @@ void TestAppModels::shareableUrls()
     // Only loopback available: the local URL is the answer.
     QCOMPARE(shareableHubUrls(QHostAddress(QHostAddress::AnyIPv4), 9000, { QHostAddress(u"127.0.0.1"_s) }),
              QList<QUrl>({ QUrl(u"ws://127.0.0.1:9000"_s) }));
+}
+
+void TestAppModels::leaveReasonsInWords_data()
+{
+    QTest::addColumn<LeaveReason>("why");
+    QTest::addColumn<QString>("detail");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("left") << LeaveReason::Left << QString() << u"left the hub"_s;
+    QTest::newRow("closed") << LeaveReason::Closed << QString() << u"closed the connection"_s;
+    QTest::newRow("closed, with the peer's reason") << LeaveReason::Closed << u"bye"_s << u"closed the connection: bye"_s;
+    QTest::newRow("connection lost") << LeaveReason::ConnectionLost << QString()
+                                     << u"lost the connection and did not come back in time"_s;
+    QTest::newRow("kicked") << LeaveReason::Kicked << QString() << u"kicked by the host"_s;
+    QTest::newRow("kicked, with a reason") << LeaveReason::Kicked << u"spam"_s << u"kicked by the host: spam"_s;
+    QTest::newRow("banned") << LeaveReason::Banned << QString() << u"banned from this hub"_s;
+    QTest::newRow("heartbeat") << LeaveReason::HeartbeatTimeout << QString() << u"stopped answering the hub's heartbeat"_s;
+    QTest::newRow("invalid") << LeaveReason::TooManyInvalid << QString() << u"sent too many invalid messages"_s;
+    QTest::newRow("not reading") << LeaveReason::NotReading << QString()
+                                 << u"stopped reading: too much was waiting for it"_s;
+    QTest::newRow("too large") << LeaveReason::TooLarge << QString() << u"sent a message larger than this hub allows"_s;
+    QTest::newRow("refused") << LeaveReason::Refused << QString() << u"was refused by the hub"_s;
+    QTest::newRow("refused, hub full") << LeaveReason::Refused << u"the hub is full"_s
+                                       << u"was refused by the hub: the hub is full"_s;
+    QTest::newRow("hub shutting down") << LeaveReason::HubShuttingDown << QString() << u"the hub stopped"_s;
+}
+
+void TestAppModels::leaveReasonsInWords()
+{
+    QFETCH(LeaveReason, why);
+    QFETCH(QString, detail);
+    QFETCH(QString, words);
+    QCOMPARE(describeLeaveReason(why, detail), words);
+}
+
+void TestAppModels::hostingErrorsInWords_data()
+{
+    QTest::addColumn<HubError>("error");
+    QTest::addColumn<QString>("detail");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("already listening") << HubError::AlreadyListening << u"ws://127.0.0.1:9000"_s
+                                       << u"The hub is already listening: ws://127.0.0.1:9000"_s;
+    QTest::newRow("no TLS") << HubError::TlsUnavailable << QString()
+                            << u"TLS is not available: Qt found no TLS library (install libssl3), so the hub cannot "
+                               "use the certificate."_s;
+    QTest::newRow("cannot listen") << HubError::CannotListen << u"The bound address is already in use"_s
+                                   << u"The hub cannot listen on that address and port (The bound address is already "
+                                      "in use). Choose another port, or another address."_s;
+    QTest::newRow("cannot listen, no reason") << HubError::CannotListen << QString()
+                                              << u"The hub cannot listen on that address and port. Choose another "
+                                                 "port, or another address."_s;
+    QTest::newRow("accept failed") << HubError::AcceptFailed << u"Too many open files"_s
+                                   << u"The hub could not accept a connection: Too many open files"_s;
+}
+
+void TestAppModels::hostingErrorsInWords()
+{
+    QFETCH(HubError, error);
+    QFETCH(QString, detail);
+    QFETCH(QString, words);
+    QCOMPARE(describeHostingError(error, detail), words);
+}
+
+void TestAppModels::throttleCoalescesABurst()
+{
+    UpdateThrottle throttle(3, 20); // 3 at once, then one every 50 ms
+    QSignalSpy due(&throttle, &UpdateThrottle::due);
+    for (int i = 0; i < 10; ++i)
+        throttle.request();
+    QCOMPARE(due.size(), 3); // the burst, at once
+    QVERIFY(throttle.isPending());
+    QVERIFY(due.wait());
+    QCOMPARE(due.size(), 4); // the other seven requests, in one update
+    QVERIFY(!throttle.isPending());
 }
 
 QTEST_MAIN(TestAppModels)

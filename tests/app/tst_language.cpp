@@ -2,12 +2,14 @@
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
 #include "app/hubhost.h"
+#include "app/hubtext.h"
 #include "app/languagemanager.h"
 #include "app/mainwindow.h"
 
 #include <QAction>
 #include <QFile>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +23,7 @@ private Q_SLOTS:
     void translationsAreEmbedded();
     void switchToChineseAndBack();
     void errorWordsAreTranslated();
+    void hostedHubWordsAreTranslated();
 };
 
 void TestLanguage::translationsAreEmbedded()
@@ -63,6 +66,23 @@ void TestLanguage::errorWordsAreTranslated()
     ChatController controller(&client);
     QCOMPARE(controller.statusText(), u"未连接"_s);
     language.apply(u"en"_s);
+}
+
+void TestLanguage::hostedHubWordsAreTranslated()
+{
+    // The hub speaks English; the app words its typed reasons, in the user's language.
+    LanguageManager language;
+    language.apply(u"zh_CN"_s);
+    QCOMPARE(describeLeaveReason(LeaveReason::Kicked, u"spam"_s), u"被托管者踢出：spam"_s);
+    QCOMPARE(describeHostingError(HubError::AcceptFailed, u"EMFILE"_s), u"枢纽无法接受连接：EMFILE"_s);
+    HubHost host;
+    QSignalSpy started(&host, &HubHost::started);
+    QVERIFY(host.start(HubConfig(), QHostAddress::LocalHost, 0));
+    QVERIFY(!host.start(HubConfig(), QHostAddress::LocalHost, 0));
+    QCOMPARE(host.errorString(), u"已有一个枢纽在运行。"_s);
+    QVERIFY(started.wait());
+    language.apply(u"en"_s);
+    QCOMPARE(describeLeaveReason(LeaveReason::Kicked, u"spam"_s), u"kicked by the host: spam"_s);
 }
 
 QTEST_MAIN(TestLanguage)

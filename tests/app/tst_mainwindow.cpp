@@ -1,5 +1,6 @@
 // The main window driven like a user would: typing and Enter, the peer list, hosting from the window, the hub
-// panel's kick, connection requests, and quitting while hosting. Offscreen, real sockets on loopback.
+// panel's kick, connection requests, and quitting while hosting. Offscreen, real sockets on loopback. The hub starts
+// and stops in its own thread: the window never waits for it.
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
 #include "app/dialogs.h"
@@ -24,6 +25,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -48,6 +50,9 @@ private Q_SLOTS:
     void hostOverTlsWithLimits();
     void unknownCertificateIsConfirmedAndPinned();
     void hostDialogRefusesABadSettingLine();
+    void stopHostingKeepsTheWindowWorking();
+    void quittingWhileHostingClosesAfterTheHubStopped();
+    void hubPanelCountsABurstOfMessages();
 
 private:
     void makeWindow();
@@ -368,6 +373,7 @@ void TestMainWindow::hostOverTlsWithLimits()
     m_settings->setHostMoreSettings(u"# any hub.conf key\nbyte-rate = 1234\nautoban-connections = 5\nreconnect-grace = 0\n"_s);
     child<QAction>("actionHost")->trigger();
     QVERIFY(m_host->isRunning());
+    QTRY_COMPARE(m_host->state(), HubHost::State::Running); // it listens in its own thread
     QCOMPARE(m_host->localUrl().scheme(), u"wss"_s);
     QTRY_VERIFY(m_client->isJoined()); // its own hub's certificate is trusted without asking
     const HubConfig config = m_host->config();
@@ -428,6 +434,88 @@ void TestMainWindow::hostDialogRefusesABadSettingLine()
     dialog.accept();
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     QCOMPARE(m_settings->hostMoreSettings(), u"autoban-connections = 50\n"_s);
+}
+
+void TestMainWindow::stopHostingKeepsTheWindowWorking()
+{
+    QVERIFY(m_window->startHosting());
+    QTRY_VERIFY(m_client->isJoined());
+    const quint16 port = m_host->port();
+    auto guest = joinedPeer(m_host->localUrl(), u"guest"_s);
+    QVERIFY(guest);
+    HubPanel *panel = m_window->hubPanel();
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 2);
+
+    QStringList guestHeardLeave;
+    connect(guest.get(), &PeerClient::peerDisconnected, guest.get(), [&](const QString &id) { guestHeardLeave << id; });
+    QSignalSpy guestGone(guest.get(), &PeerClient::disconnected);
+    QSignalSpy stopped(m_host.get(), &HubHost::stopped);
+    // An event of the window's thread, posted before the stop: it runs only once the stop has handed control back.
+    int stoppedWhenTimerRan = -1;
+    QTimer::singleShot(0, m_window.get(), [&] { stoppedWhenTimerRan = int(stopped.size()); });
+
+    child<QAction>("actionStopHosting")->trigger();
+    // Back at once: no nested loop ran the timer, and the hub is still on its way down.
+    QCOMPARE(stoppedWhenTimerRan, -1);
+    QCOMPARE(stopped.size(), 0);
+    QVERIFY(!m_host->isRunning());
+    QVERIFY(m_host->isStopping());
+    QVERIFY(!child<QAction>("actionHost")->isEnabled()); // no second hub until this one is gone
+    QVERIFY(panel->findChild<QLabel *>(u"statusLabel"_s)->text().contains(u"Stopping"_s));
+
+    QVERIFY(stopped.wait());
+    QCOMPARE(stoppedWhenTimerRan, 0); // the window's loop kept running while the hub shut down
+    QTRY_COMPARE(guestGone.size(), 1);
+    QCOMPARE(guest->lastCloseCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    // The app's own client left before the hub closed: the guest heard it leave.
+    QCOMPARE(guestHeardLeave, QStringList { u"me"_s });
+    QCOMPARE(m_client->state(), PeerClient::State::Disconnected);
+    QVERIFY(child<QAction>("actionHost")->isEnabled());
+    QCOMPARE(panel->peersModel()->rowCount(), 0);
+    QVERIFY(panel->findChild<QLabel *>(u"statusLabel"_s)->text().contains(u"Not hosting"_s));
+    // The port is free again.
+    Hub again;
+    QVERIFY2(again.listen(QHostAddress::LocalHost, port), qPrintable(again.errorString()));
+}
+
+void TestMainWindow::quittingWhileHostingClosesAfterTheHubStopped()
+{
+    QVERIFY(m_window->startHosting());
+    QTRY_VERIFY(m_client->isJoined());
+    auto guest = joinedPeer(m_host->localUrl(), u"guest"_s);
+    QVERIFY(guest);
+    QSignalSpy guestGone(guest.get(), &PeerClient::disconnected);
+    QSignalSpy stopped(m_host.get(), &HubHost::stopped);
+    QVERIFY(!m_window->close());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox *>(u"confirmQuit"_s)) != nullptr);
+    box->button(QMessageBox::Yes)->click();
+    // The window stays until the hub has stopped, and does not block meanwhile.
+    QVERIFY(m_window->isVisible());
+    QVERIFY(m_host->isStopping());
+    QVERIFY(stopped.wait());
+    QTRY_VERIFY(!m_window->isVisible());
+    QTRY_COMPARE(guestGone.size(), 1);
+    QCOMPARE(m_host->state(), HubHost::State::Stopped);
+}
+
+void TestMainWindow::hubPanelCountsABurstOfMessages()
+{
+    QVERIFY(m_window->startHosting());
+    QTRY_VERIFY(m_client->isJoined());
+    auto guest = joinedPeer(m_host->localUrl(), u"guest"_s);
+    QVERIFY(guest);
+    HubPanel *panel = m_window->hubPanel();
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 2);
+    constexpr int burst = 40;
+    for (int i = 0; i < burst; ++i)
+        guest->sendMessage(u"message %1"_s.arg(i));
+    // The counters follow on a throttle, and its last update is not lost.
+    auto *counters = panel->findChild<QLabel *>(u"countersLabel"_s);
+    QTRY_VERIFY2(counters->text().contains(u"%1 message"_s.arg(burst)), qPrintable(counters->text()));
+    const int row = panel->peersModel()->rowOf(u"guest"_s);
+    QCOMPARE(panel->peersModel()->index(row, HubPeersModel::MessagesColumn).data().toULongLong(), quint64(burst));
+    QVERIFY(counters->text().contains(u"2 peer"_s));
 }
 
 QTEST_MAIN(TestMainWindow)
