@@ -1,7 +1,7 @@
 #include "hubhost.h"
 
 #ifdef Q_OS_LINUX
-#include "core/epolleventdispatcher.h"
+#include "runtime/epolleventdispatcher.h"
 #endif
 
 #include "networkaddresses.h"
@@ -33,7 +33,7 @@ bool HubHost::start(const HubConfig &config, const QHostAddress &address, quint1
         return false;
     }
 #ifdef Q_OS_LINUX
-    // The hub's thread runs on epoll (core/epolleventdispatcher.h); the window's thread keeps Qt's dispatcher.
+    // The hub's thread runs on epoll (runtime/epolleventdispatcher.h); the window's thread keeps Qt's dispatcher.
     if (!m_thread.eventDispatcher()) {
         if (QAbstractEventDispatcher *dispatcher = EpollEventDispatcher::create())
             m_thread.setEventDispatcher(dispatcher);
@@ -51,6 +51,7 @@ bool HubHost::start(const HubConfig &config, const QHostAddress &address, quint1
         m_context,
         [&] {
             hub = new Hub(config);
+            hub->setReleaseFreeMemory(true); // the hub's thread gives memory back after bursts, as peerlink-hub does
             ok = hub->listen(address, port);
             if (ok) {
                 realPort = hub->serverPort();

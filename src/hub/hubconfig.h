@@ -2,6 +2,7 @@
 
 #include <QHostAddress>
 #include <QList>
+#include <QPair>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QString>
@@ -37,6 +38,13 @@ struct HubConfig
     int autobanConnections = 30;
     int autobanWindowMs = 60000;
     int autobanDurationMs = 300000;
+    /// Subnets the autoban never counts (like fail2ban's ignoreip): by default the loopback networks, so that the
+    /// host's own app, scripts and tests reconnecting often are not locked out. An IPv4 peer on a dual-stack socket
+    /// (::ffff:127.0.0.1) counts as its IPv4 address. Bans and the per-address connection limit still apply.
+    QList<QPair<QHostAddress, int>> autobanIgnore = {
+        QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")),
+        QHostAddress::parseSubnet(QStringLiteral("::1/128")),
+    };
     /// Outgoing bytes queued for one peer at most: a peer that stops reading is dropped past this, so it cannot
     /// make the hub's memory grow (and the others do not wait for it).
     qint64 maxQueuedBytes = 8 * 1024 * 1024;
