@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -34,6 +35,9 @@ private Q_SLOTS:
     void listensOnIpv6Loopback();
     void peersListForTheHost();
     void hostIsMarked();
+    void welcomeCarriesTheHubsLimits_data();
+    void welcomeCarriesTheHubsLimits();
+    void nonAsciiMidIsDeliveredAndAcked();
 
 private:
     static std::unique_ptr<Hub> startHub(const HubConfig &config = HubConfig());
@@ -349,6 +353,72 @@ void TestHub::hostIsMarked()
         QCOMPARE(p.toObject().value("host"_L1).toBool(), p.toObject().value("id"_L1).toString() == u"boss");
     QCOMPARE(hub->peers().at(1).host, true);
     QCOMPARE(hub->peers().at(0).host, false);
+}
+
+void TestHub::welcomeCarriesTheHubsLimits_data()
+{
+    QTest::addColumn<qint64>("maxMessageBytes");
+    QTest::addColumn<double>("messagesPerSecond");
+    QTest::addColumn<double>("messageBurst");
+    QTest::addColumn<double>("bytesPerSecond");
+    QTest::addColumn<double>("byteBurst");
+
+    const HubConfig defaults;
+    QTest::newRow("defaults") << defaults.maxMessageBytes << defaults.messagesPerSecond << defaults.messageBurst
+                              << defaults.bytesPerSecond << defaults.byteBurst;
+    QTest::newRow("tuned") << qint64(4096) << 2.5 << 7.0 << 10000.0 << 50000.0;
+    QTest::newRow("no rate limits") << qint64(1024) << 0.0 << 0.0 << 0.0 << 0.0;
+}
+
+void TestHub::welcomeCarriesTheHubsLimits()
+{
+    QFETCH(qint64, maxMessageBytes);
+    QFETCH(double, messagesPerSecond);
+    QFETCH(double, messageBurst);
+    QFETCH(double, bytesPerSecond);
+    QFETCH(double, byteBurst);
+
+    HubConfig config;
+    config.maxMessageBytes = maxMessageBytes;
+    config.messagesPerSecond = messagesPerSecond;
+    config.messageBurst = messageBurst;
+    config.bytesPerSecond = bytesPerSecond;
+    config.byteBurst = byteBurst;
+    auto hub = startHub(config);
+    const HubLimits expected { maxMessageBytes, messagesPerSecond, messageBurst, bytesPerSecond, byteBurst };
+    // Every welcome: the first peer's, and one with others already there (a welcome made of ready entries).
+    for (const QString &id : { u"first"_s, u"second"_s }) {
+        RawClient c;
+        QVERIFY(c.open(hub->serverUrl()));
+        const QJsonObject w = c.join(id);
+        QVERIFY(!w.isEmpty());
+        const Decoded<HubEnvelope> decoded = decodeHubMessage(QJsonDocument(w).toJson(QJsonDocument::Compact));
+        QVERIFY2(decoded.ok(), decoded.ok() ? "" : qPrintable(decoded.error().message));
+        const auto *welcome = std::get_if<Welcome>(&decoded.envelope());
+        QVERIFY(welcome);
+        QCOMPARE(welcome->id, id);
+        QCOMPARE(welcome->limits, expected);
+        c.socket().close();
+        QVERIFY(c.waitClosed());
+    }
+}
+
+void TestHub::nonAsciiMidIsDeliveredAndAcked()
+{
+    auto hub = startHub();
+    auto a = joined(*hub, u"a"_s);
+    auto b = joined(*hub, u"b"_s);
+    QVERIFY(a && b);
+    // A mid is any 1 to 64 characters: the hub hands it on and acks it as it came.
+    a->sendJson({ { u"type"_s, u"message"_s }, { u"to"_s, u"b"_s }, { u"text"_s, u"你好"_s }, { u"mid"_s, u"消息-1"_s } });
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"消息-1"_s);
+    const QJsonObject m = b->waitFor(u"message"_s);
+    QCOMPARE(m.value("mid"_L1).toString(), u"消息-1"_s);
+    QCOMPARE(m.value("text"_L1).toString(), u"你好"_s);
+    // And to everyone.
+    a->sendJson({ { u"type"_s, u"message"_s }, { u"text"_s, u"大家好"_s }, { u"mid"_s, u"消息-2 ✓"_s } });
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"消息-2 ✓"_s);
+    QCOMPARE(b->waitFor(u"message"_s).value("mid"_L1).toString(), u"消息-2 ✓"_s);
 }
 
 PEERLINK_TEST_MAIN(TestHub)
