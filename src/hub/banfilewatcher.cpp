@@ -1,7 +1,5 @@
 #include "banfilewatcher.h"
 
-#include "hub/logging.h"
-
 #include <QFileInfo>
 
 namespace PeerLink {
@@ -10,6 +8,7 @@ BanFileWatcher::BanFileWatcher(const QString &path, QObject *parent)
     : QObject(parent)
     , m_path(path)
 {
+    qRegisterMetaType<PeerLink::BanList>();
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &BanFileWatcher::onChanged);
     connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &BanFileWatcher::onChanged);
 }
@@ -32,8 +31,7 @@ bool BanFileWatcher::reload()
     QString error;
     if (!loadBanFile(m_path, fresh, &error)) {
         m_errorString = error;
-        qCWarning(lcHub).noquote() << error << "(the previous ban list stays)";
-        Q_EMIT reloadFailed(error);
+        Q_EMIT reloadFailed(error); // the owner reports it (peerlink-hub: on stderr)
         return false;
     }
     m_bans = fresh;

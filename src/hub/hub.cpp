@@ -79,8 +79,7 @@ void Hub::close()
 {
     m_closing = true;
     // Nobody is told about the peers in grace: every peer is closed anyway.
-    for (const QString &id : m_registry.graceEnded(std::numeric_limits<qint64>::max()))
-        m_registry.endGrace(id);
+    m_registry.dropGraces();
     m_listener->close();
     m_housekeeping.stop();
     const auto sessions = m_sessions;

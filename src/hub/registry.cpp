@@ -101,6 +101,11 @@ bool Registry::hold(Grace &grace, Held held) const
     return true;
 }
 
+void Registry::dropGraces()
+{
+    m_entries.removeIf([](const auto &it) { return bool(it.value().grace); });
+}
+
 void Registry::clear()
 {
     m_entries.clear();

@@ -76,7 +76,9 @@ public:
     QStringList graceEnded(qint64 nowMs) const;
     /// Holds a message for a peer in grace; false when its queue is full.
     bool hold(Grace &grace, Held held) const;
-    /// Forgets everyone (the hub closes).
+    /// Forgets the peers in grace, telling nobody (the hub closes).
+    void dropGraces();
+    /// Forgets everyone.
     void clear();
 
     /// The `peers` array of a welcome for @p except: every other peer, live or in grace (they are there, as far as

@@ -144,6 +144,10 @@ void TestRegistry::graceEndsInTime()
     QStringList both = registry.graceEnded(5000);
     both.sort();
     QCOMPARE(both, QStringList({ u"a"_s, u"b"_s })); // never a live one
+    registry.dropGraces();
+    QCOMPARE(registry.size(), 1);
+    QCOMPARE(registry.live(u"c"_s), c);
+    QVERIFY(registry.graceEnded(5000).isEmpty());
     registry.clear();
     QCOMPARE(registry.size(), 0);
     QCOMPARE(registry.liveCount(), 0);
