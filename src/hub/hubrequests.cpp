@@ -92,11 +92,13 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
         return;
     }
     if (m_admission.isBanned(join.id, session->address())) {
-        refuseAndClose(session, ErrorCode::Banned, kYouAreBanned, LeaveReason::Banned);
+        refuseAndClose(session, ErrorCode::Banned, kYouAreBanned, LeaveReason::Banned,
+                       QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
         return;
     }
     if (!m_config.password.isEmpty() && !constantTimeEquals(join.password, m_config.password)) {
-        refuseAndClose(session, ErrorCode::AuthFailed, u"Wrong hub password."_s, LeaveReason::Refused);
+        refuseAndClose(session, ErrorCode::AuthFailed, u"Wrong hub password."_s, LeaveReason::Refused,
+                       QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
         return;
     }
     if (resumeFromGrace(session, join))
@@ -112,7 +114,8 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
         previous->closeWith(QWebSocketProtocol::CloseCodeNormal, u"resumed on a new connection"_s);
     } else if (m_registry.size() >= m_config.maxPeers) {
         refuseAndClose(session, ErrorCode::HubFull, u"The hub is full (%1 peers)."_s.arg(m_config.maxPeers),
-                       LeaveReason::Refused);
+                       LeaveReason::Refused,
+                       QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
         return;
     }
 

@@ -39,6 +39,8 @@ private Q_SLOTS:
     void crowdFromLoopback();
     void wholeInputErrorsCarryTheRef_data();
     void wholeInputErrorsCarryTheRef();
+    void refusedJoinIsAnswered_data();
+    void refusedJoinIsAnswered();
     void byteFloodIsRateLimited();
     void originPolicy_data();
     void originPolicy();
@@ -456,6 +458,40 @@ void TestHubInput::wholeInputErrorsCarryTheRef()
         QVERIFY(c.isOpen()); // rate limiting is not a disconnect
     }
     QVERIFY(healthy(hub));
+}
+
+void TestHubInput::refusedJoinIsAnswered_data()
+{
+    QTest::addColumn<QString>("code");
+    QTest::newRow("auth_failed") << u"auth_failed"_s;
+    QTest::newRow("hub_full") << u"hub_full"_s;
+    QTest::newRow("banned id") << u"banned"_s;
+}
+
+void TestHubInput::refusedJoinIsAnswered()
+{
+    QFETCH(QString, code);
+    HubConfig config;
+    config.password = u"secret"_s;
+    config.maxPeers = 1;
+    config.bannedIds = { u"outlaw"_s };
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient first;
+    QVERIFY(first.open(hub.serverUrl()));
+    QVERIFY(!first.join(u"first"_s, { { u"password"_s, u"secret"_s } }).isEmpty());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    QJsonObject join { { u"type"_s, u"join"_s }, { u"id"_s, code == u"banned" ? u"outlaw"_s : u"second"_s } };
+    if (code != u"auth_failed")
+        join.insert(u"password"_s, u"secret"_s);
+    c.sendJson(join);
+    // The refusal answers the join (ref "join", as every refused request is answered), then the connection closes.
+    const QJsonObject e = c.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), code);
+    QCOMPARE(e.value("ref"_L1).toString(), u"join"_s);
+    QVERIFY(c.waitClosed());
+    QCOMPARE(c.closeCode(), 1008);
 }
 
 void TestHubInput::byteFloodIsRateLimited()
