@@ -1,9 +1,10 @@
 #include "hubhost.h"
 
 #ifdef Q_OS_LINUX
-#include "core/epolleventdispatcher.h"
+#include "runtime/epolleventdispatcher.h"
 #endif
 
+#include "hubtext.h"
 #include "networkaddresses.h"
 
 #include "core/rules.h"
@@ -30,10 +31,20 @@ public:
     {
         HubHost *host = m_host;
         auto hub = std::make_unique<Hub>(config);
+        hub->setReleaseFreeMemory(true); // the hub's thread gives memory back after bursts, as peerlink-hub does
+        // The hub's own words are English; what the user reads is worded here from the typed error.
+        HubError listenError = HubError::CannotListen;
+        QString listenDetail;
+        const QMetaObject::Connection watch = connect(hub.get(), &Hub::errorOccurred, this,
+                                                      [&](const QString &, HubError error, const QString &detail) {
+                                                          listenError = error;
+                                                          listenDetail = detail;
+                                                      });
         HubHost::Started result;
         result.ok = hub->listen(address, port);
+        disconnect(watch);
         if (!result.ok) {
-            result.error = hub->errorString();
+            result.error = describeHostingError(listenError, listenDetail);
             hub.reset();
             report(generation, result);
             thread()->quit(); // the host reports the error once this thread has ended, and can start again
@@ -46,15 +57,17 @@ public:
         // Queued into the host's thread. The generation tells a previous start's late signals apart.
         connect(m_hub, &Hub::peerJoined, host,
                 [host, generation](const HubPeer &peer) { host->onPeerJoined(generation, peer); });
-        connect(m_hub, &Hub::peerLeft, host, [host, generation](const QString &id, const QString &reason) {
-            host->onPeerLeft(generation, id, reason);
+        connect(m_hub, &Hub::peerLeft, host, [host, generation](const QString &id, const QString &, LeaveReason why) {
+            host->onPeerLeft(generation, id, describeLeaveReason(why));
         });
         connect(m_hub, &Hub::messageRouted, host,
                 [host, generation](const QString &from, const QString &to, int recipients) {
                     host->onMessageRouted(generation, from, to, recipients);
                 });
         connect(m_hub, &Hub::errorOccurred, host,
-                [host, generation](const QString &message) { host->onHubError(generation, message); });
+                [host, generation](const QString &, HubError error, const QString &detail) {
+                    host->onHubError(generation, describeHostingError(error, detail));
+                });
         report(generation, result);
     }
 
@@ -163,7 +176,7 @@ bool HubHost::start(const HubConfig &config, const QHostAddress &address, quint1
         return false;
     }
 #ifdef Q_OS_LINUX
-    // The hub's thread runs on epoll (core/epolleventdispatcher.h); the window's thread keeps Qt's dispatcher.
+    // The hub's thread runs on epoll (runtime/epolleventdispatcher.h); the window's thread keeps Qt's dispatcher.
     // QThread deletes the dispatcher when the thread ends, so each start makes one.
     if (!m_thread.eventDispatcher()) {
         if (QAbstractEventDispatcher *dispatcher = EpollEventDispatcher::create())

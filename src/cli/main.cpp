@@ -2,7 +2,7 @@
 #include "cli/clipeer.h"
 #include "cli/linereader.h"
 #include "client/peerclient.h"
-#include "core/signalwatcher.h"
+#include "runtime/signalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QHostAddress>

@@ -1,27 +1,26 @@
 #pragma once
 
 #include "core/protocol.h"
+#include "hub/admission.h"
 #include "hub/hubconfig.h"
+#include "hub/hubreason.h"
 #include "hub/hubsession.h"
+#include "hub/introductions.h"
+#include "hub/registry.h"
+#include "runtime/memorytuning.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QHash>
 #include <QHostAddress>
 #include <QObject>
-#include <QPointer>
 #include <QSet>
 #include <QTimer>
 #include <QUrl>
 #include <QWebSocketProtocol>
 
-class QTcpServer;
-class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
-
 namespace PeerLink {
 
+class HubListener;
 class HubSession;
 
 /// A joined peer as the hub's operator sees it.
@@ -36,8 +35,9 @@ struct HubPeer
     bool host = false;
 };
 
-/// The PeerLink hub: accepts WebSocket connections, keeps the registry of joined peers, routes messages and
-/// introductions, and enforces the limits of its HubConfig. Lives in one thread (any thread).
+/// The PeerLink hub: accepts WebSocket connections (HubListener), lets them in or not (Admission), keeps the joined
+/// peers (Registry), routes messages and introductions (Introductions), and enforces the limits of its HubConfig.
+/// Lives in one thread (any thread).
 class Hub : public QObject
 {
     Q_OBJECT
@@ -55,15 +55,20 @@ public:
     QHostAddress serverAddress() const;
     /// ws://ADDRESS:PORT of the listening hub (IPv6 addresses in brackets).
     QUrl serverUrl() const;
-    QString errorString() const { return m_errorString; }
+    QString errorString() const;
     /// The SHA-256 fingerprint of the hub's TLS certificate ("AB:CD:…"); empty without TLS.
     QString certificateFingerprint() const;
 
     const HubConfig &config() const { return m_config; }
 
+    /// Gives memory freed after a burst back to the system (malloc_trim, glibc), once joins and leaves settle and
+    /// otherwise at most every 10 s. Off by default: a process that hosts a hub opts in (with tuneAllocatorForHub()).
+    void setReleaseFreeMemory(bool release) { m_releaseFreeMemory = release; }
+    bool releasesFreeMemory() const { return m_releaseFreeMemory; }
+
     /// The joined peers, in join order.
     QList<HubPeer> peers() const;
-    int peerCount() const { return int(m_peers.size()); }
+    int peerCount() const { return m_registry.liveCount(); }
     /// Connections, joined or not.
     int connectionCount() const { return int(m_sessions.size()); }
     /// Messages accepted and handed on since start (one per `message`, however many recipients).
@@ -80,11 +85,13 @@ public:
 
 Q_SIGNALS:
     void peerJoined(const PeerLink::HubPeer &peer);
-    void peerLeft(const QString &id, const QString &reason);
+    /// A joined peer left: @p reason in English (logs, operators), @p why for words a user reads.
+    void peerLeft(const QString &id, const QString &reason, PeerLink::LeaveReason why);
     /// A message was handed on: @p to is empty for a broadcast; @p recipients is how many got it.
     void messageRouted(const QString &from, const QString &to, int recipients);
-    /// A problem of the hub itself (listening, accepting), not of one peer's input.
-    void errorOccurred(const QString &message);
+    /// A problem of the hub itself (listening, accepting), not of one peer's input: an English @p message, the
+    /// kind, and the system's reason (@p detail, may be empty).
+    void errorOccurred(const QString &message, PeerLink::HubError error, const QString &detail);
     /// close() finished: not listening and no connection left.
     void closed();
 
@@ -94,7 +101,7 @@ private:
     void onBinaryMessage(HubSession *session);
     void onDisconnected(HubSession *session);
     void onHousekeeping();
-    /// Gives memory freed after a burst back to the system (glibc keeps it otherwise).
+    /// Trims the heap when opted in (setReleaseFreeMemory): when @p settled, else at most every 10 s.
     void releaseFreeMemory(qint64 now, bool settled);
     static constexpr int kSettleMs = 200; // joins and leaves stopped this long: a crowd has settled
 
@@ -104,82 +111,64 @@ private:
     void handle(HubSession *session, const LeaveRequest &leave);
     void handle(HubSession *session, const ConnectAnswer &answer);
 
+    /// What a request needs of its sender besides being joined.
+    enum class Cost { Free, OneMessage };
+    /// The one guard of every request that needs a joined peer (and, at Cost::OneMessage, a token of its message
+    /// rate): answers `not_joined` (counted invalid) or `rate_limited` with @p ref and returns false when not met.
+    /// @p action words the not_joined answer ("Join before %1."); nothing is allocated when the request passes.
+    bool admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost);
+    /// Resumes @p join into the place its id holds in grace; false when the id is not in grace.
+    bool resumeFromGrace(HubSession *session, const JoinRequest &join);
+
     void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
     /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
     void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
-    /// Sends an error, then closes with @p closeCode.
-    void refuseAndClose(HubSession *session, ErrorCode code, const QString &message,
-                        QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodePolicyViolated);
-    /// Takes a joined session out of the registry and tells the others; idempotent.
-    void unregister(HubSession *session, const QString &reason, bool announce = true);
-    void broadcast(const QByteArray &utf8, const HubSession *except);
-    bool isBanned(const QString &id, const QHostAddress &address) const;
-    /// Counts a connection attempt from @p address; true when it is to be refused by the autoban.
-    bool autobanned(const QHostAddress &address);
-    static QString addressKey(const QHostAddress &address);
-    QTcpSocket *transportOf(const QWebSocket *socket);
+    /// Sends an error (answering @p ref), then closes with @p closeCode; a joined peer leaves for @p why.
+    void refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
+                        QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodePolicyViolated,
+                        const QString &ref = QString());
+    /// Who hears that a peer left.
+    enum class Tell {
+        Everyone,  ///< the other peers (peer_disconnect) and the hub's owner (peerLeft)
+        OwnerOnly, ///< the hub closes: every peer is closed anyway
+        Nobody,    ///< it resumed on a new connection, which nobody is to notice
+    };
+    /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
+    void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell = Tell::Everyone);
+    /// Unregisters a joined @p session for @p why and closes it with @p code.
+    void dropPeer(HubSession *session, const QString &reason, LeaveReason why, QWebSocketProtocol::CloseCode code,
+                  Tell tell = Tell::Everyone);
+    /// Sends @p utf8 to every live peer but @p except, and holds it for the peers in grace when @p hold.
+    int broadcast(const QByteArray &utf8, const HubSession *except, bool hold = false);
     /// Sends one frame to @p session, dropping the session if it has stopped reading.
     void deliver(HubSession *session, const QByteArray &utf8);
     void deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8);
-    /// Ends a ghost's grace: the others are told it left; what waited for it is refused to its senders.
-    void bury(const QString &id, const QString &reason);
+    /// Ends a grace for good: the others are told it left; what waited for it is refused to its senders.
+    void bury(const QString &id, const QString &reason, LeaveReason why);
     static HubPeer describePeer(const HubSession *session);
     QByteArray welcomeBytes(const HubSession *session) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
     void checkClosed();
 
     HubConfig m_config;
-    QWebSocketServer *m_server = nullptr;
-    QPointer<QTcpServer> m_tcpServer; // accepts ws:// connections (see listen), or the one inside m_server (wss://)
-    bool m_ownListener = false;       // m_tcpServer is ours, not m_server's
-    OutputBatch m_output; // frames are written once a turn per peer
+    HubListener *m_listener = nullptr;
+    Admission m_admission;
+    Registry m_registry;
+    Introductions m_introductions;
+    QSet<HubSession *> m_sessions; // every connection, joined or not
+    HubLimits m_limits;            // announced in every welcome
+    OutputBatch m_output;          // frames are written once a turn per peer
     QTimer m_housekeeping;
     QTimer m_settled; // restarted by every join and leave (releaseFreeMemory)
     QElapsedTimer m_clock;
+    HeapTrimmer m_trimmer;
     qint64 m_lastPingMs = 0;
     qint64 m_lastTrimMs = 0;
-    int m_refusedHandshakes = 0; // since the last log line about them
-    qint64 m_lastRefusalLogMs = 0;
-    size_t m_heapFreeAtTrim = 0; // glibc's figures at the last trim (releaseFreeMemory)
-    size_t m_heapUsedAtTrim = 0;
-    QString m_errorString;
-    bool m_closing = false;
-    bool m_closedAnnounced = false;
-
-    QSet<HubSession *> m_sessions;
-    QHash<QString, int> m_connectionsPerAddress; // open connections (m_sessions) by addressKey()
-    QHash<QString, HubSession *> m_peers;
-    /// A direct-link introduction waiting for the target's answer.
-    struct Introduction
-    {
-        QString initiator;
-        QString target;
-        QString secret;
-        qint64 expiresMs = 0;
-    };
-    QHash<QString, Introduction> m_introductions; // by link id
-    QHash<QString, QList<qint64>> m_connectTimes; // recent connection attempts, by address
-    QHash<QString, qint64> m_autobannedUntil; // by address
-
-    /// A peer whose connection dropped, within its grace: still "there" for the others.
-    struct Ghost
-    {
-        struct Queued
-        {
-            QByteArray frame; // the JSON, UTF-8
-            QString sender; // for a direct message: who gets the ack, or the error
-            QString mid;
-        };
-        QString name;
-        QString resumeToken;
-        QDateTime joinedAt;
-        bool host = false;
-        qint64 expiresMs = 0;
-        QList<Queued> queue;
-    };
-    QHash<QString, Ghost> m_ghosts; // by id
     quint64 m_routed = 0;
     quint64 m_delivered = 0;
+    bool m_releaseFreeMemory = false;
+    bool m_closing = false;
+    bool m_closedAnnounced = false;
 };
 
 } // namespace PeerLink

@@ -38,10 +38,13 @@ struct HubConfig
     int autobanConnections = 30;
     int autobanWindowMs = 60000;
     int autobanDurationMs = 300000;
-    /// Networks the autoban never counts (like fail2ban's ignoreip): address and prefix length. Default: loopback
-    /// (127.0.0.0/8 and ::1), so that local tools and tests that reconnect often are not locked out.
-    QList<QPair<QHostAddress, int>> autobanIgnore = { { QHostAddress(QStringLiteral("127.0.0.0")), 8 },
-                                                      { QHostAddress(QHostAddress::LocalHostIPv6), 128 } };
+    /// Subnets the autoban never counts (like fail2ban's ignoreip): by default the loopback networks, so that the
+    /// host's own app, scripts and tests reconnecting often are not locked out. An IPv4 peer on a dual-stack socket
+    /// (::ffff:127.0.0.1) counts as its IPv4 address. Bans and the per-address connection limit still apply.
+    QList<QPair<QHostAddress, int>> autobanIgnore = {
+        QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")),
+        QHostAddress::parseSubnet(QStringLiteral("::1/128")),
+    };
     /// Outgoing bytes queued for one peer at most: a peer that stops reading is dropped past this, so it cannot
     /// make the hub's memory grow (and the others do not wait for it).
     qint64 maxQueuedBytes = 8 * 1024 * 1024;

@@ -1,19 +1,20 @@
 // peerlink-hub: the headless hub.
-#include "core/signalwatcher.h"
+#include "runtime/signalwatcher.h"
 #ifdef Q_OS_LINUX
-#include "core/epolleventdispatcher.h"
+#include "runtime/epolleventdispatcher.h"
 #endif
+#include "hub/banfilewatcher.h"
 #include "hub/hub.h"
 #include "hub/hubsettings.h"
+#include "runtime/memorytuning.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QTextStream>
 #include <QTimer>
 
 #include <csignal>
+#include <memory>
 
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
@@ -82,16 +83,23 @@ int main(int argc, char *argv[])
         }
     }
 
-    BanList bans;
+    // The ban file is read now and again when it changes or on SIGHUP; a bad edit keeps the list in force.
     const QString banFile = parser.value(u"ban-file"_s);
-    if (!banFile.isEmpty() && !loadBanFile(banFile, bans, &error)) {
-        err << u"peerlink-hub: "_s << error << Qt::endl;
-        return 2;
+    std::unique_ptr<BanFileWatcher> banWatcher;
+    if (!banFile.isEmpty()) {
+        banWatcher = std::make_unique<BanFileWatcher>(banFile);
+        if (!banWatcher->start()) {
+            err << u"peerlink-hub: "_s << banWatcher->errorString() << Qt::endl;
+            return 2;
+        }
+        config.hub.bannedIds = banWatcher->bans().ids;
+        config.hub.bannedAddresses = banWatcher->bans().addresses;
     }
-    config.hub.bannedIds = bans.ids;
-    config.hub.bannedAddresses = bans.addresses;
 
+    // This process is a hub: its allocator is tuned for one, and the hub gives memory back after bursts.
+    tuneAllocatorForHub();
     Hub hub(config.hub);
+    hub.setReleaseFreeMemory(true);
     if (!hub.listen(config.bind, config.port)) {
         err << u"peerlink-hub: "_s << hub.errorString() << Qt::endl;
         return 1;
@@ -109,34 +117,19 @@ int main(int argc, char *argv[])
         out << QCoreApplication::translate("main", "left: %1 (%2)").arg(id, reason) << Qt::endl;
     });
 
-    // The ban file is read again when it changes and on SIGHUP; a bad edit keeps the list in force.
-    const auto reloadBans = [&hub, &out, &err, banFile] {
-        BanList fresh;
-        QString why;
-        if (!loadBanFile(banFile, fresh, &why)) {
-            err << u"peerlink-hub: "_s << why << QCoreApplication::translate("main", " (the previous ban list stays)") << Qt::endl;
-            return;
-        }
-        hub.setBans(fresh.ids, fresh.addresses);
-        out << QCoreApplication::translate("main", "bans: %1 ids, %2 addresses from %3")
-                   .arg(fresh.ids.size())
-                   .arg(fresh.addresses.size())
-                   .arg(banFile)
-            << Qt::endl;
-    };
-    QFileSystemWatcher banWatcher;
-    if (!banFile.isEmpty()) {
-        // Watch the folder too: editors replace the file, which ends a watch on the file itself.
-        banWatcher.addPath(banFile);
-        banWatcher.addPath(QFileInfo(banFile).absolutePath());
-        const auto changed = [&banWatcher, banFile, reloadBans] {
-            if (!banWatcher.files().contains(banFile) && QFileInfo::exists(banFile))
-                banWatcher.addPath(banFile);
-            if (QFileInfo::exists(banFile))
-                reloadBans();
-        };
-        QObject::connect(&banWatcher, &QFileSystemWatcher::fileChanged, &app, changed);
-        QObject::connect(&banWatcher, &QFileSystemWatcher::directoryChanged, &app, changed);
+    if (banWatcher) {
+        QObject::connect(banWatcher.get(), &BanFileWatcher::reloaded, &app, [&hub, &out, banFile](const BanList &fresh) {
+            hub.setBans(fresh.ids, fresh.addresses);
+            out << QCoreApplication::translate("main", "bans: %1 ids, %2 addresses from %3")
+                       .arg(fresh.ids.size())
+                       .arg(fresh.addresses.size())
+                       .arg(banFile)
+                << Qt::endl;
+        });
+        QObject::connect(banWatcher.get(), &BanFileWatcher::reloadFailed, &app, [&err](const QString &why) {
+            err << u"peerlink-hub: "_s << why << QCoreApplication::translate("main", " (the previous ban list stays)")
+                << Qt::endl;
+        });
     }
 
     // SIGINT / SIGTERM: tell every peer (close 1001), then quit once they are gone, or after 3 s at most.
@@ -145,10 +138,10 @@ int main(int argc, char *argv[])
     signalWatcher.watch(SIGTERM);
     if (kReloadSignal > 0)
         signalWatcher.watch(kReloadSignal);
-    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &app, [&hub, &out, reloadBans, banFile](int signum) {
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &app, [&hub, &out, &banWatcher](int signum) {
         if (signum == kReloadSignal) {
-            if (!banFile.isEmpty())
-                reloadBans();
+            if (banWatcher)
+                banWatcher->reload();
             return;
         }
         out << QCoreApplication::translate("main", "shutting down (signal %1)").arg(signum) << Qt::endl;

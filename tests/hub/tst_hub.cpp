@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -34,6 +35,13 @@ private Q_SLOTS:
     void listensOnIpv6Loopback();
     void peersListForTheHost();
     void hostIsMarked();
+    void welcomeCarriesTheHubsLimits_data();
+    void welcomeCarriesTheHubsLimits();
+    void nonAsciiMidIsDeliveredAndAcked();
+    void peerLeftSaysWhy_data();
+    void peerLeftSaysWhy();
+    void listenErrorIsTyped();
+    void resumingOnANewConnectionIsNoLeave();
 
 private:
     static std::unique_ptr<Hub> startHub(const HubConfig &config = HubConfig());
@@ -349,6 +357,172 @@ void TestHub::hostIsMarked()
         QCOMPARE(p.toObject().value("host"_L1).toBool(), p.toObject().value("id"_L1).toString() == u"boss");
     QCOMPARE(hub->peers().at(1).host, true);
     QCOMPARE(hub->peers().at(0).host, false);
+}
+
+void TestHub::welcomeCarriesTheHubsLimits_data()
+{
+    QTest::addColumn<qint64>("maxMessageBytes");
+    QTest::addColumn<double>("messagesPerSecond");
+    QTest::addColumn<double>("messageBurst");
+    QTest::addColumn<double>("bytesPerSecond");
+    QTest::addColumn<double>("byteBurst");
+
+    const HubConfig defaults;
+    QTest::newRow("defaults") << defaults.maxMessageBytes << defaults.messagesPerSecond << defaults.messageBurst
+                              << defaults.bytesPerSecond << defaults.byteBurst;
+    QTest::newRow("tuned") << qint64(4096) << 2.5 << 7.0 << 10000.0 << 50000.0;
+    QTest::newRow("no rate limits") << qint64(1024) << 0.0 << 0.0 << 0.0 << 0.0;
+}
+
+void TestHub::welcomeCarriesTheHubsLimits()
+{
+    QFETCH(qint64, maxMessageBytes);
+    QFETCH(double, messagesPerSecond);
+    QFETCH(double, messageBurst);
+    QFETCH(double, bytesPerSecond);
+    QFETCH(double, byteBurst);
+
+    HubConfig config;
+    config.maxMessageBytes = maxMessageBytes;
+    config.messagesPerSecond = messagesPerSecond;
+    config.messageBurst = messageBurst;
+    config.bytesPerSecond = bytesPerSecond;
+    config.byteBurst = byteBurst;
+    auto hub = startHub(config);
+    const HubLimits expected { maxMessageBytes, messagesPerSecond, messageBurst, bytesPerSecond, byteBurst };
+    // Every welcome: the first peer's, and one with others already there (a welcome made of ready entries).
+    for (const QString &id : { u"first"_s, u"second"_s }) {
+        RawClient c;
+        QVERIFY(c.open(hub->serverUrl()));
+        const QJsonObject w = c.join(id);
+        QVERIFY(!w.isEmpty());
+        const Decoded<HubEnvelope> decoded = decodeHubMessage(QJsonDocument(w).toJson(QJsonDocument::Compact));
+        QVERIFY2(decoded.ok(), decoded.ok() ? "" : qPrintable(decoded.error().message));
+        const auto *welcome = std::get_if<Welcome>(&decoded.envelope());
+        QVERIFY(welcome);
+        QCOMPARE(welcome->id, id);
+        QCOMPARE(welcome->limits, expected);
+        c.socket().close();
+        QVERIFY(c.waitClosed());
+    }
+}
+
+void TestHub::nonAsciiMidIsDeliveredAndAcked()
+{
+    auto hub = startHub();
+    auto a = joined(*hub, u"a"_s);
+    auto b = joined(*hub, u"b"_s);
+    QVERIFY(a && b);
+    // A mid is any 1 to 64 characters: the hub hands it on and acks it as it came.
+    a->sendJson({ { u"type"_s, u"message"_s }, { u"to"_s, u"b"_s }, { u"text"_s, u"你好"_s }, { u"mid"_s, u"消息-1"_s } });
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"消息-1"_s);
+    const QJsonObject m = b->waitFor(u"message"_s);
+    QCOMPARE(m.value("mid"_L1).toString(), u"消息-1"_s);
+    QCOMPARE(m.value("text"_L1).toString(), u"你好"_s);
+    // And to everyone.
+    a->sendJson({ { u"type"_s, u"message"_s }, { u"text"_s, u"大家好"_s }, { u"mid"_s, u"消息-2 ✓"_s } });
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"消息-2 ✓"_s);
+    QCOMPARE(b->waitFor(u"message"_s).value("mid"_L1).toString(), u"消息-2 ✓"_s);
+}
+
+void TestHub::peerLeftSaysWhy_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<PeerLink::LeaveReason>("why");
+    QTest::addColumn<QString>("reason");
+
+    QTest::newRow("leave") << u"leave"_s << LeaveReason::Left << u"left"_s;
+    QTest::newRow("close") << u"close"_s << LeaveReason::Closed << u"bye"_s;
+    QTest::newRow("kick") << u"kick"_s << LeaveReason::Kicked << u"kicked by the hub: spam"_s;
+    QTest::newRow("ban") << u"ban"_s << LeaveReason::Banned << u"banned"_s;
+    QTest::newRow("invalid") << u"invalid"_s << LeaveReason::TooManyInvalid << u"too many invalid messages"_s;
+    QTest::newRow("too large") << u"too large"_s << LeaveReason::TooLarge << QString();
+    QTest::newRow("hub closes") << u"hub closes"_s << LeaveReason::HubShuttingDown << u"hub shutting down"_s;
+}
+
+void TestHub::peerLeftSaysWhy()
+{
+    QFETCH(QString, how);
+    QFETCH(PeerLink::LeaveReason, why);
+    QFETCH(QString, reason);
+
+    HubConfig config;
+    config.maxInvalidMessages = 0;
+    config.maxMessageBytes = 1024;
+    auto hub = startHub(config);
+    auto gone = joined(*hub, u"gone"_s);
+    QVERIFY(gone);
+    QSignalSpy left(hub.get(), &Hub::peerLeft);
+    if (how == u"leave")
+        gone->sendText(uR"({"type":"leave"})"_s);
+    else if (how == u"close")
+        gone->socket().close(QWebSocketProtocol::CloseCodeNormal, u"bye"_s);
+    else if (how == u"kick")
+        QVERIFY(hub->kick(u"gone"_s, u"spam"_s));
+    else if (how == u"ban")
+        QVERIFY(hub->ban(u"gone"_s));
+    else if (how == u"invalid")
+        gone->sendText(u"garbage"_s);
+    else if (how == u"too large")
+        gone->sendText(QString(2000, u'x'));
+    else if (how == u"hub closes")
+        hub->close();
+    QTRY_COMPARE(left.size(), 1);
+    QCOMPARE(left.at(0).at(0).toString(), u"gone"_s);
+    QCOMPARE(left.at(0).at(2).value<PeerLink::LeaveReason>(), why);
+    if (!reason.isEmpty())
+        QCOMPARE(left.at(0).at(1).toString(), reason);
+    else
+        QVERIFY(!left.at(0).at(1).toString().isEmpty());
+}
+
+void TestHub::listenErrorIsTyped()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    Hub hub;
+    QVERIFY(!hub.releasesFreeMemory()); // trimming the process's heap is the host process's choice, off by default
+    QSignalSpy errors(&hub, &Hub::errorOccurred);
+    QVERIFY(!hub.listen(QHostAddress::LocalHost, squatter.serverPort()));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).toString(), hub.errorString());
+    QCOMPARE(errors.at(0).at(1).value<PeerLink::HubError>(), HubError::CannotListen);
+    const QString detail = errors.at(0).at(2).toString();
+    QVERIFY(!detail.isEmpty()); // the system's reason, for the app to show under its own words
+    QVERIFY(hub.errorString().contains(detail));
+
+    // Listening twice is refused and typed too (no signal: the caller asked and gets false).
+    Hub twice;
+    QVERIFY(twice.listen());
+    QSignalSpy twiceErrors(&twice, &Hub::errorOccurred);
+    QVERIFY(!twice.listen());
+    QVERIFY(twice.errorString().contains(twice.serverUrl().toString()));
+    QCOMPARE(twiceErrors.size(), 0);
+    QVERIFY(twice.isListening());
+}
+
+void TestHub::resumingOnANewConnectionIsNoLeave()
+{
+    auto hub = startHub();
+    QSignalSpy left(hub.get(), &Hub::peerLeft);
+    QSignalSpy joinedSpy(hub.get(), &Hub::peerJoined);
+    RawClient old;
+    QVERIFY(old.open(hub->serverUrl()));
+    const QString token = old.join(u"blinky"_s).value("resume"_L1).toString();
+    QVERIFY(!token.isEmpty());
+    RawClient fresh;
+    QVERIFY(fresh.open(hub->serverUrl()));
+    QVERIFY(!fresh.join(u"blinky"_s, { { u"resume"_s, token } }).isEmpty());
+    QVERIFY(old.waitClosed());
+    // The host's list keeps it, as the other peers do: no leave, and no second join.
+    auto marker = joined(*hub, u"marker"_s);
+    QVERIFY(marker);
+    marker->socket().close();
+    QTRY_COMPARE(left.size(), 1);
+    QCOMPARE(left.at(0).at(0).toString(), u"marker"_s);
+    QCOMPARE(joinedSpy.size(), 2);
+    QCOMPARE(hub->peers().size(), 1);
+    QCOMPARE(hub->peers().at(0).id, u"blinky"_s);
 }
 
 PEERLINK_TEST_MAIN(TestHub)

@@ -35,6 +35,12 @@ private Q_SLOTS:
     void silentConnectionIsClosedAfterJoinTimeout();
     void tooManyConnectionsFromOneAddress();
     void reconnectingTooFastIsAutobanned();
+    void crowdFromLoopback_data();
+    void crowdFromLoopback();
+    void wholeInputErrorsCarryTheRef_data();
+    void wholeInputErrorsCarryTheRef();
+    void refusedJoinIsAnswered_data();
+    void refusedJoinIsAnswered();
     void byteFloodIsRateLimited();
     void originPolicy_data();
     void originPolicy();
@@ -324,6 +330,7 @@ void TestHubInput::reconnectingTooFastIsAutobanned()
     config.autobanConnections = 4;
     config.autobanWindowMs = 60000;
     config.autobanDurationMs = 1500;
+    config.autobanIgnore = {}; // loopback is ignored by default; here it stands for any address
     Hub hub(config);
     QVERIFY(hub.listen());
     for (int i = 0; i < 4; ++i) {
@@ -344,6 +351,147 @@ void TestHubInput::reconnectingTooFastIsAutobanned()
             return again.open(hub.serverUrl()) && !again.join(u"back"_s, {}, 1000).isEmpty();
         }(),
         10000);
+}
+
+void TestHubInput::crowdFromLoopback_data()
+{
+    QTest::addColumn<bool>("ignoreLoopback");
+    QTest::addColumn<int>("admitted");
+
+    // The default autoban: more than 30 connections from one address within 60 s.
+    QTest::newRow("loopback ignored (default)") << true << 50;
+    QTest::newRow("nothing ignored") << false << HubConfig().autobanConnections;
+}
+
+void TestHubInput::crowdFromLoopback()
+{
+    QFETCH(bool, ignoreLoopback);
+    QFETCH(int, admitted);
+
+    HubConfig config; // the default autoban settings
+    config.maxConnectionsPerAddress = 64; // the 50 stay connected: only the autoban may refuse one
+    if (!ignoreLoopback)
+        config.autobanIgnore = {};
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    std::vector<std::unique_ptr<RawClient>> peers;
+    int in = 0;
+    int banned = 0;
+    for (int i = 0; i < 50; ++i) {
+        auto c = std::make_unique<RawClient>();
+        c->open(hub.serverUrl()); // may already be closed when the handshake returns
+        c->sendText(uR"({"type":"join","id":"crowd%1"})"_s.arg(i));
+        const QJsonObject answer = c->next();
+        if (answer.value("type"_L1).toString() == u"welcome")
+            ++in;
+        else if (answer.value("code"_L1).toString() == u"banned")
+            ++banned;
+        peers.push_back(std::move(c));
+    }
+    QCOMPARE(in, admitted);
+    QCOMPARE(banned, 50 - admitted);
+    QCOMPARE(hub.peerCount(), admitted);
+}
+
+void TestHubInput::wholeInputErrorsCarryTheRef_data()
+{
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("ref");
+
+    // too_large: over maxMessageBytes (1024 here) but within the hard frame limit, so the hub can read it.
+    const QString big(1500, u'x');
+    const QString tooLarge = u"too_large"_s;
+    QTest::newRow("too_large: mid") << tooLarge << uR"({"type":"message","text":"%1","mid":"big-1"})"_s.arg(big)
+                                    << u"big-1"_s;
+    QTest::newRow("too_large: non-ASCII mid") << tooLarge << uR"({"type":"message","text":"%1","mid":"消息-2"})"_s.arg(big)
+                                              << u"消息-2"_s;
+    QTest::newRow("too_large: no mid") << tooLarge << uR"({"type":"message","text":"%1"})"_s.arg(big) << u"message"_s;
+    QTest::newRow("too_large: bad mid") << tooLarge
+                                        << uR"({"type":"message","text":"%1","mid":"%2"})"_s.arg(big, QString(65, u'm'))
+                                        << u"message"_s;
+    QTest::newRow("too_large: connect_to_peer") << tooLarge
+                                                << uR"({"type":"connect_to_peer","peer":"b","pad":"%1"})"_s.arg(big)
+                                                << u"connect_to_peer"_s;
+    QTest::newRow("too_large: not JSON") << tooLarge << big << QString();
+    // rate_limited by bytes: one message larger than the byte burst (2000 here) is refused at once.
+    const QString mid(2500, u'y');
+    const QString limited = u"rate_limited"_s;
+    QTest::newRow("rate_limited: mid") << limited << uR"({"type":"message","text":"%1","mid":"r-1"})"_s.arg(mid)
+                                       << u"r-1"_s;
+    QTest::newRow("rate_limited: non-ASCII mid") << limited
+                                                 << uR"({"type":"message","text":"%1","mid":"消息-3"})"_s.arg(mid)
+                                                 << u"消息-3"_s;
+    QTest::newRow("rate_limited: no mid") << limited << uR"({"type":"message","text":"%1"})"_s.arg(mid) << u"message"_s;
+    QTest::newRow("rate_limited: bad text") << limited << uR"({"type":"message","text":7,"mid":"r-2","pad":"%1"})"_s.arg(mid)
+                                            << u"r-2"_s;
+}
+
+void TestHubInput::wholeInputErrorsCarryTheRef()
+{
+    QFETCH(QString, code);
+    QFETCH(QString, input);
+    QFETCH(QString, ref);
+
+    HubConfig config;
+    if (code == u"too_large") {
+        config.maxMessageBytes = 1024;
+    } else {
+        config.maxMessageBytes = 64 * 1024;
+        config.bytesPerSecond = 1000;
+        config.byteBurst = 2000;
+    }
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    QVERIFY(!c.join(u"sender"_s).isEmpty());
+    c.sendText(input);
+    const QJsonObject e = c.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), code);
+    QCOMPARE(e.value("ref"_L1).toString(), ref);
+    QVERIFY(!e.value("message"_L1).toString().isEmpty());
+    if (code == u"too_large") {
+        QVERIFY(c.waitClosed());
+        QCOMPARE(c.closeCode(), 1009);
+    } else {
+        QVERIFY(c.isOpen()); // rate limiting is not a disconnect
+    }
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::refusedJoinIsAnswered_data()
+{
+    QTest::addColumn<QString>("code");
+    QTest::newRow("auth_failed") << u"auth_failed"_s;
+    QTest::newRow("hub_full") << u"hub_full"_s;
+    QTest::newRow("banned id") << u"banned"_s;
+}
+
+void TestHubInput::refusedJoinIsAnswered()
+{
+    QFETCH(QString, code);
+    HubConfig config;
+    config.password = u"secret"_s;
+    config.maxPeers = 1;
+    config.bannedIds = { u"outlaw"_s };
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient first;
+    QVERIFY(first.open(hub.serverUrl()));
+    QVERIFY(!first.join(u"first"_s, { { u"password"_s, u"secret"_s } }).isEmpty());
+    RawClient c;
+    QVERIFY(c.open(hub.serverUrl()));
+    QJsonObject join { { u"type"_s, u"join"_s }, { u"id"_s, code == u"banned" ? u"outlaw"_s : u"second"_s } };
+    if (code != u"auth_failed")
+        join.insert(u"password"_s, u"secret"_s);
+    c.sendJson(join);
+    // The refusal answers the join (ref "join", as every refused request is answered), then the connection closes.
+    const QJsonObject e = c.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), code);
+    QCOMPARE(e.value("ref"_L1).toString(), u"join"_s);
+    QVERIFY(c.waitClosed());
+    QCOMPARE(c.closeCode(), 1008);
 }
 
 void TestHubInput::byteFloodIsRateLimited()

@@ -7,7 +7,7 @@
 #include <QTest>
 
 #ifdef Q_OS_LINUX
-#include "core/epolleventdispatcher.h"
+#include "runtime/epolleventdispatcher.h"
 #endif
 
 namespace PeerLink::Test {

@@ -1,7 +1,7 @@
 // The epoll event dispatcher on its own: timers, socket notifiers over real loopback sockets, posted events,
 // deferred deletes, wake-ups from other threads, nested loops. The network tests run on it too (*_epoll in CTest).
 
-#include "core/epolleventdispatcher.h"
+#include "runtime/epolleventdispatcher.h"
 
 #include <QElapsedTimer>
 #include <QPointer>

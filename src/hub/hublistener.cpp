@@ -1,0 +1,224 @@
+#include "hublistener.h"
+
+#include "core/secrets.h"
+#include "hub/hubtransport.h"
+#include "hub/logging.h"
+
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
+#include <QWebSocketServer>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+HubListener::HubListener(const HubConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+{
+    m_clock.start();
+}
+
+HubListener::~HubListener() = default;
+
+void HubListener::fail(HubError error, const QString &message, const QString &detail, bool announce)
+{
+    m_error = error;
+    m_errorString = message;
+    m_errorDetail = detail;
+    if (announce) {
+        qCWarning(lcHub).noquote() << message;
+        Q_EMIT errorOccurred(message, error, detail);
+    }
+}
+
+bool HubListener::listen(const QHostAddress &address, quint16 port)
+{
+    if (isListening()) {
+        fail(HubError::AlreadyListening, u"The hub is already listening on %1."_s.arg(serverUrl().toString()), QString(),
+             false);
+        return false;
+    }
+    delete m_server;
+    m_server = nullptr;
+    m_tcpServer = nullptr;
+    m_ownListener = false;
+    const bool tls = m_config.useTls();
+    if (tls && !QSslSocket::supportsSsl()) {
+        fail(HubError::TlsUnavailable, u"TLS is not available: Qt found no TLS library (install libssl3)."_s, QString(),
+             true);
+        return false;
+    }
+    m_server = new QWebSocketServer(m_config.name, tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode,
+                                    this);
+    if (tls) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(m_config.tlsCertificate);
+        ssl.setPrivateKey(m_config.tlsKey);
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // peers authenticate with join, not client certificates
+        m_server->setSslConfiguration(ssl);
+        connect(m_server, &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
+            qCDebug(lcHub) << "TLS handshake errors:" << errors;
+        });
+    }
+    m_server->setMaxPendingConnections(m_config.maxPendingConnections);
+    m_server->setHandshakeTimeout(m_config.handshakeTimeoutMs);
+    connect(m_server, &QWebSocketServer::newConnection, this, &HubListener::newConnection);
+    connect(m_server, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *auth) {
+        const QString origin = auth->origin();
+        const bool allowed = origin.isEmpty() ? m_config.allowNoOrigin : m_config.allowedOrigins.contains(origin);
+        if (!allowed)
+            qCInfo(lcHub).noquote() << "refused a connection with Origin" << origin.left(200);
+        auth->setAllowed(allowed);
+    });
+    connect(m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError) {
+        const QString detail = m_server->errorString();
+        fail(HubError::AcceptFailed, u"Accepting a connection failed: %1"_s.arg(detail), detail, true);
+    });
+    connect(m_server, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode) {
+        qCDebug(lcHub).noquote() << "A WebSocket handshake failed:" << m_server->errorString();
+    });
+    bool listening = false;
+    QString listenError;
+    if (tls) {
+        // wss://: QWebSocketServer's own TLS server does the TLS handshake; its sockets are found by transportOf.
+        listening = m_server->listen(address, port);
+        listenError = m_server->errorString();
+#ifdef Q_OS_UNIX
+        // QWebSocketServer listens with Qt's fixed queue of 50 and does not expose QTcpServer::setListenBacklogSize;
+        // listen() again on the listening socket sets the queue length (POSIX).
+        if (listening && ::listen(int(m_server->socketDescriptor()), m_config.listenBacklog) != 0)
+            qCWarning(lcHub) << "could not set the listen backlog to" << m_config.listenBacklog;
+#endif
+    } else {
+        // ws://: the hub accepts the connections itself (HubTcpSocket: no 32 KiB write buffer kept per peer, writes
+        // straight to the kernel) and hands each to QWebSocketServer for the WebSocket handshake.
+        auto *listener = new HubTcpServer(m_server);
+        listener->setListenBacklogSize(m_config.listenBacklog);
+        listener->setMaxPendingConnections(m_config.maxPendingConnections);
+        listener->setHandshakeTimeout(m_config.handshakeTimeoutMs);
+        listener->setMaxHandshakes(m_config.maxHandshakes);
+        listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
+        connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
+            // Under a flood this would be a line per connection: the first, then at most one per 10 s with a count.
+            ++m_refusedHandshakes;
+            const qint64 now = m_clock.elapsed();
+            if (m_lastRefusalLogMs == 0 || now - m_lastRefusalLogMs >= 10000) {
+                qCWarning(lcHub).noquote() << "refused" << m_refusedHandshakes << "connection(s) before their handshake;"
+                                           << "latest from" << address.toString() << "-" << reason;
+                m_lastRefusalLogMs = std::max<qint64>(now, 1);
+                m_refusedHandshakes = 0;
+            }
+        });
+        connect(listener, &QTcpServer::newConnection, this, [this, listener] {
+            while (listener->hasPendingConnections())
+                m_server->handleConnection(listener->nextPendingConnection());
+        });
+        connect(listener, &QTcpServer::acceptError, this, [this, listener](QAbstractSocket::SocketError) {
+            const QString detail = listener->errorString();
+            fail(HubError::AcceptFailed, u"Accepting a connection failed: %1"_s.arg(detail), detail, true);
+        });
+        listening = listener->listen(address, port);
+        listenError = listener->errorString();
+        m_tcpServer = listener;
+        m_ownListener = true;
+    }
+    if (!listening) {
+        fail(HubError::CannotListen,
+             u"Cannot listen on %1: %2"_s.arg(hostPort(address.toString(), port), listenError), listenError, true);
+        delete m_server;
+        m_server = nullptr;
+        m_tcpServer = nullptr;
+        m_ownListener = false;
+        return false;
+    }
+    m_errorString.clear();
+    m_errorDetail.clear();
+    return true;
+}
+
+void HubListener::close()
+{
+    if (m_server)
+        m_server->close();
+    if (m_ownListener && m_tcpServer)
+        m_tcpServer->close();
+}
+
+bool HubListener::isListening() const
+{
+    if (m_ownListener)
+        return m_server && m_tcpServer && m_tcpServer->isListening();
+    return m_server && m_server->isListening();
+}
+
+quint16 HubListener::serverPort() const
+{
+    if (!isListening())
+        return 0;
+    return m_ownListener ? m_tcpServer->serverPort() : m_server->serverPort();
+}
+
+QHostAddress HubListener::serverAddress() const
+{
+    if (!isListening())
+        return QHostAddress();
+    return m_ownListener ? m_tcpServer->serverAddress() : m_server->serverAddress();
+}
+
+QUrl HubListener::serverUrl() const
+{
+    if (!isListening())
+        return QUrl();
+    return QUrl((m_config.useTls() ? u"wss://"_s : u"ws://"_s) + hostPort(serverAddress().toString(), serverPort()));
+}
+
+QWebSocket *HubListener::nextPendingConnection(QTcpSocket **transport)
+{
+    *transport = nullptr;
+    if (!m_server || !m_server->hasPendingConnections())
+        return nullptr;
+    QWebSocket *socket = m_server->nextPendingConnection();
+    if (!socket)
+        return nullptr;
+    const qint64 hard = m_config.effectiveHardFrameBytes();
+    socket->setMaxAllowedIncomingFrameSize(quint64(hard));
+    socket->setMaxAllowedIncomingMessageSize(quint64(hard));
+    *transport = transportOf(socket);
+    return socket;
+}
+
+QTcpSocket *HubListener::transportOf(const QWebSocket *socket)
+{
+    // QWebSocketServer accepts with a QTcpServer of its own (a QSslServer for wss://) and leaves each accepted
+    // QTcpSocket that server's child under the QWebSocket made from it. Qt does not document this, so it is looked
+    // up, not assumed: the newest children first (the socket was accepted moments ago), a bounded number of them,
+    // matched by the peer's address and port. Not found: the session sends through QWebSocket as usual.
+    // For ws:// the hub accepted the connection itself (HubTcpServer) and knows it.
+    if (m_ownListener)
+        return m_tcpServer ? static_cast<HubTcpServer *>(m_tcpServer.data())->takeUpgraded(socket->peerAddress(), socket->peerPort())
+                           : nullptr;
+    if (!m_tcpServer)
+        m_tcpServer = m_server->findChild<QTcpServer *>();
+    if (!m_tcpServer)
+        return nullptr;
+    const QObjectList &children = m_tcpServer->children();
+    int looked = 0;
+    for (auto it = children.crbegin(); it != children.crend() && looked < 4096; ++it, ++looked) {
+        auto *tcp = qobject_cast<QTcpSocket *>(*it);
+        if (tcp && tcp->peerPort() == socket->peerPort() && tcp->peerAddress() == socket->peerAddress()
+            && tcp->state() == QAbstractSocket::ConnectedState)
+            return tcp;
+    }
+    return nullptr;
+}
+
+} // namespace PeerLink

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "hub/hubconfig.h"
+#include "hub/hubreason.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+class QTcpServer;
+class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace PeerLink {
+
+/// The hub's listening side: the listening socket (with its backlog), TLS for wss://, HubTcpServer for ws://, the
+/// origin policy and the WebSocket handshake. Hands on each upgraded connection with the TCP (or TLS) socket under
+/// it, so that the hub can write frames to it directly.
+class HubListener : public QObject
+{
+    Q_OBJECT
+public:
+    /// Uses the name, TLS, origin and handshake settings of @p config.
+    explicit HubListener(const HubConfig &config, QObject *parent = nullptr);
+    ~HubListener() override;
+
+    /// Starts listening; false with error(), errorString() and errorDetail() set (and errorOccurred emitted, except
+    /// for AlreadyListening).
+    bool listen(const QHostAddress &address, quint16 port);
+    /// Stops listening; connections already handed on are not touched.
+    void close();
+
+    bool isListening() const;
+    quint16 serverPort() const;
+    QHostAddress serverAddress() const;
+    /// ws://ADDRESS:PORT or wss://… of the listening hub (IPv6 addresses in brackets); empty when not listening.
+    QUrl serverUrl() const;
+    QString errorString() const { return m_errorString; }
+    HubError error() const { return m_error; }
+    QString errorDetail() const { return m_errorDetail; }
+
+    /// The next upgraded connection (its frame limits set to the hard limit), or null; @p transport gets the socket
+    /// under it when it could be found, else null.
+    QWebSocket *nextPendingConnection(QTcpSocket **transport);
+
+Q_SIGNALS:
+    /// Upgraded connections wait (nextPendingConnection()).
+    void newConnection();
+    /// Listening or accepting failed: an English @p message, the kind, and the system's reason (may be empty).
+    void errorOccurred(const QString &message, PeerLink::HubError error, const QString &detail);
+
+private:
+    void fail(HubError error, const QString &message, const QString &detail, bool announce);
+    QTcpSocket *transportOf(const QWebSocket *socket);
+
+    HubConfig m_config;
+    QWebSocketServer *m_server = nullptr;
+    QPointer<QTcpServer> m_tcpServer; // accepts ws:// connections (see listen), or the one inside m_server (wss://)
+    bool m_ownListener = false;       // m_tcpServer is ours, not m_server's
+    QElapsedTimer m_clock;
+    int m_refusedHandshakes = 0;      // since the last log line about them
+    qint64 m_lastRefusalLogMs = 0;
+    QString m_errorString;
+    QString m_errorDetail;
+    HubError m_error = HubError::CannotListen;
+};
+
+} // namespace PeerLink

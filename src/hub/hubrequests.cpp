@@ -1,0 +1,278 @@
+// The hub's handling of what peers send: one text frame in, checked against the limits, decoded, and handed to the
+// handler of its type. Part of Hub (hub.h); kept apart from the hub's lifecycle and connections in hub.cpp.
+#include "hub.h"
+
+#include "core/secrets.h"
+#include "hub/hubsession.h"
+#include "hub/hubtransport.h"
+#include "hub/logging.h"
+
+#include <QWebSocket>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+/// The `ref` of an error about a whole input (too large, over the byte rate), found before it was handled: the
+/// message's mid when it has a valid one, its type otherwise (as the decoder answers). Only on those refusals: the
+/// input is at most the hard frame limit, so decoding it is bounded, and as strict as decoding it to handle it.
+QString refOf(const QByteArray &utf8)
+{
+    const Decoded<ClientEnvelope> decoded = decodeClientMessage(utf8);
+    if (!decoded.ok())
+        return decoded.error().ref;
+    if (const auto *m = std::get_if<MessageRequest>(&decoded.envelope()); m && !m->mid.isEmpty())
+        return m->mid;
+    return typeName(decoded.envelope());
+}
+
+const QString kYouAreBanned = QStringLiteral("You are banned from this hub.");
+
+} // namespace
+
+// ---- Input ----------------------------------------------------------------------------------------------------
+
+void Hub::onTextMessage(HubSession *session, const QString &message)
+{
+    if (session->isClosing())
+        return;
+    session->touch(nowMs());
+    const QByteArray utf8 = message.toUtf8();
+    if (utf8.size() > m_config.maxMessageBytes) {
+        refuseAndClose(session, ErrorCode::TooLarge,
+                       u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(utf8.size()),
+                       LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, refOf(utf8));
+        return;
+    }
+    if (!session->byteBucket().tryTake(nowMs(), double(utf8.size()))) {
+        sendError(session, ErrorCode::RateLimited,
+                  u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), refOf(utf8));
+        return;
+    }
+    const Decoded<ClientEnvelope> decoded = decodeClientMessage(utf8);
+    if (!decoded.ok()) {
+        const DecodeError &e = decoded.error();
+        rejectInvalid(session, e.code, e.message, e.ref);
+        return;
+    }
+    std::visit([this, session](const auto &envelope) { handle(session, envelope); }, decoded.envelope());
+}
+
+void Hub::onBinaryMessage(HubSession *session)
+{
+    if (session->isClosing())
+        return;
+    session->touch(nowMs());
+    rejectInvalid(session, ErrorCode::BadMessage, u"Binary frames are not part of the protocol; send JSON text."_s,
+                  QString());
+}
+
+bool Hub::admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost)
+{
+    if (!session->isJoined()) {
+        rejectInvalid(session, ErrorCode::NotJoined, u"Join before %1."_s.arg(action), ref);
+        return false;
+    }
+    if (cost == Cost::OneMessage && !session->messageBucket().tryTake(nowMs())) {
+        sendError(session, ErrorCode::RateLimited,
+                  u"Too many requests: at most %1 per second."_s.arg(m_config.messagesPerSecond), ref);
+        return false;
+    }
+    return true;
+}
+
+void Hub::handle(HubSession *session, const JoinRequest &join)
+{
+    m_settled.start(); // memory is given back once the crowd has settled
+    if (session->isJoined()) {
+        rejectInvalid(session, ErrorCode::AlreadyJoined, u"This connection has already joined as %1."_s.arg(session->id()),
+                      u"join"_s);
+        return;
+    }
+    if (m_admission.isBanned(join.id, session->address())) {
+        refuseAndClose(session, ErrorCode::Banned, kYouAreBanned, LeaveReason::Banned,
+                       QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
+        return;
+    }
+    if (!m_config.password.isEmpty() && !constantTimeEquals(join.password, m_config.password)) {
+        refuseAndClose(session, ErrorCode::AuthFailed, u"Wrong hub password."_s, LeaveReason::Refused,
+                       QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
+        return;
+    }
+    if (resumeFromGrace(session, join))
+        return;
+    HubSession *previous = m_registry.live(join.id);
+    if (previous) {
+        if (join.resume.isEmpty() || !constantTimeEquals(join.resume, previous->resumeToken())) {
+            sendError(session, ErrorCode::IdTaken, u"The id %1 is already in use on this hub."_s.arg(join.id), u"join"_s);
+            return;
+        }
+        // The same peer, back on a new connection: hand the id over without telling anyone it left.
+        unregister(previous, u"resumed on a new connection"_s, LeaveReason::Closed, Tell::Nobody);
+        previous->closeWith(QWebSocketProtocol::CloseCodeNormal, u"resumed on a new connection"_s);
+    } else if (m_registry.size() >= m_config.maxPeers) {
+        refuseAndClose(session, ErrorCode::HubFull, u"The hub is full (%1 peers)."_s.arg(m_config.maxPeers),
+                       LeaveReason::Refused,
+                       QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
+        return;
+    }
+
+    const QString name = join.name.isEmpty() && previous ? previous->name() : join.name;
+    session->setJoined(join.id, name, randomHex(24), previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
+    session->setHost(!m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback());
+
+    const QByteArray welcome = welcomeBytes(session);
+    m_registry.add(session);
+    session->send(welcome);
+
+    if (!previous) {
+        broadcast(encode(PeerConnected { join.id, name, session->isHost() }), session);
+        qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from"
+                                << hostPort(session->address().toString(), session->port());
+        Q_EMIT peerJoined(describePeer(session));
+    }
+}
+
+bool Hub::resumeFromGrace(HubSession *session, const JoinRequest &join)
+{
+    const Registry::Entry *entry = m_registry.find(join.id);
+    if (!entry || !entry->grace)
+        return false;
+    if (join.resume.isEmpty() || !constantTimeEquals(join.resume, entry->grace->resumeToken)) {
+        sendError(session, ErrorCode::IdTaken, u"The id %1 is already in use on this hub."_s.arg(join.id), u"join"_s);
+        return true;
+    }
+    // Back within its grace: nobody was told it had gone; what waited for it is delivered now, and acked.
+    const Registry::Grace grace = *m_registry.endGrace(join.id);
+    session->setJoined(join.id, join.name.isEmpty() ? grace.name : join.name, randomHex(24), grace.joinedAt);
+    session->setHost(grace.host);
+    m_registry.add(session);
+    session->send(welcomeBytes(session));
+    for (const Registry::Held &held : grace.held) {
+        deliver(session, held.frame);
+        if (HubSession *sender = m_registry.live(held.sender); sender && !held.mid.isEmpty())
+            sender->send(encode(Ack { held.mid }));
+    }
+    qCInfo(lcHub).noquote() << "peer resumed:" << join.id;
+    return true;
+}
+
+QByteArray Hub::welcomeBytes(const HubSession *session) const
+{
+    Welcome head;
+    head.id = session->id();
+    head.hub = m_config.name;
+    head.resume = session->resumeToken();
+    head.limits = m_limits;
+    return encodeWelcome(head, m_registry.welcomePeers(session));
+}
+
+void Hub::handle(HubSession *session, const MessageRequest &message)
+{
+    const QString ref = message.mid.isEmpty() ? u"message"_s : message.mid;
+    if (!admitRequest(session, ref, u"sending messages", Cost::OneMessage))
+        return;
+
+    ChatMessage out { session->id(), message.text, message.to, message.mid, QDateTime::currentMSecsSinceEpoch() };
+    int recipients = 0;
+    if (!message.to.isEmpty()) {
+        const Registry::Entry *target = m_registry.find(message.to);
+        if (!target) {
+            sendError(session, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(message.to), ref);
+            return;
+        }
+        if (!target->session) {
+            // In its grace: held for it; the ack comes when it is back and the message handed on.
+            if (!m_registry.hold(*target->grace, Registry::Held { encode(out), session->id(), message.mid })) {
+                sendError(session, ErrorCode::PeerUnavailable, u"%1 lost its connection."_s.arg(message.to), ref);
+                return;
+            }
+            session->countSent();
+            ++m_routed;
+            Q_EMIT messageRouted(session->id(), message.to, 0);
+            return;
+        }
+        deliver(target->session, encode(out));
+        recipients = 1;
+    } else {
+        recipients = broadcast(encode(out), session, true);
+    }
+    session->countSent();
+    ++m_routed;
+    m_delivered += quint64(recipients);
+    if (!message.mid.isEmpty())
+        session->send(encode(Ack { message.mid }));
+    Q_EMIT messageRouted(session->id(), message.to, recipients);
+}
+
+void Hub::handle(HubSession *session, const ConnectRequest &request)
+{
+    const QString ref = u"connect_to_peer"_s;
+    // Introductions cost the same as messages: they make the target do work (answer, maybe dial).
+    if (!admitRequest(session, ref, u"asking to connect to a peer", Cost::OneMessage))
+        return;
+    if (request.peer == session->id()) {
+        rejectInvalid(session, ErrorCode::BadMessage, u"A peer cannot connect to itself."_s, ref);
+        return;
+    }
+    HubSession *target = m_registry.live(request.peer);
+    if (!target) {
+        sendError(session, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(request.peer), ref);
+        return;
+    }
+    if (!m_introductions.canStart(session->id())) {
+        sendError(session, ErrorCode::RateLimited,
+                  u"At most %1 introductions may wait for an answer at once."_s.arg(m_config.maxPendingIntroductions), ref);
+        return;
+    }
+    ConnectOffer offer;
+    offer.from = session->id();
+    offer.secret = m_introductions.start(session->id(), target->id(), nowMs(), &offer.link).secret;
+    offer.addrs = request.listen;
+    offer.observed = unmappedAddress(session->address()).toString();
+    target->send(encode(offer));
+}
+
+void Hub::handle(HubSession *session, const ConnectAnswer &answer)
+{
+    const QString ref = answer.accept ? u"connect_accept"_s : u"connect_decline"_s;
+    if (!admitRequest(session, ref, u"answering an introduction", Cost::OneMessage))
+        return;
+    const std::optional<Introductions::Pending> intro =
+        m_introductions.answer(answer.link, session->id(), answer.peer, nowMs());
+    if (!intro) {
+        sendError(session, ErrorCode::UnknownLink,
+                  u"No introduction %1 from %2 is waiting for you."_s.arg(answer.link, answer.peer), ref);
+        return;
+    }
+    HubSession *initiator = m_registry.live(intro->initiator);
+    if (!initiator) {
+        sendError(session, ErrorCode::PeerUnavailable, u"%1 has left the hub."_s.arg(intro->initiator), ref);
+        return;
+    }
+    if (!answer.accept) {
+        const QString why = answer.reason.isEmpty() ? u"%1 declined to connect."_s.arg(session->id())
+                                                    : u"%1 declined to connect: %2"_s.arg(session->id(), answer.reason);
+        // ref names the peer that declined, so the initiator knows which of its requests this answers.
+        sendError(initiator, ErrorCode::ConnectDeclined, why, session->id());
+        return;
+    }
+    ConnectAccepted accepted;
+    accepted.from = session->id();
+    accepted.link = answer.link;
+    accepted.secret = intro->secret;
+    accepted.addrs = answer.listen;
+    accepted.observed = unmappedAddress(session->address()).toString();
+    initiator->send(encode(accepted));
+}
+
+void Hub::handle(HubSession *session, const LeaveRequest &)
+{
+    if (!admitRequest(session, u"leave"_s, u"leaving", Cost::Free))
+        return;
+    dropPeer(session, u"left"_s, LeaveReason::Left, QWebSocketProtocol::CloseCodeNormal);
+}
+
+} // namespace PeerLink
