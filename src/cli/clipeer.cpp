@@ -36,6 +36,10 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     connect(client, &PeerClient::disconnected, this, &CliPeer::onDisconnected);
     connect(client, &PeerClient::errorOccurred, this, &CliPeer::onError);
     connect(client, &PeerClient::messageAcked, this, &CliPeer::onAcked);
+    connect(client, &PeerClient::reconnecting, this, [this](int attempt, int delayMs) {
+        m_printer.print(u"reconnecting"_s, { { u"attempt"_s, attempt }, { u"delay_ms"_s, delayMs } },
+                        tr("* reconnecting in %1 ms (attempt %2)").arg(delayMs).arg(attempt));
+    });
     connect(client, &PeerClient::peerConnected, this, [this](const QString &id, const QString &name) {
         QJsonObject f { { u"id"_s, id } };
         if (!name.isEmpty())
@@ -91,6 +95,8 @@ void CliPeer::onJoined(const QString &id, const QString &hubName)
 void CliPeer::onDisconnected(const QString &reason)
 {
     m_printer.print(u"disconnected"_s, { { u"reason"_s, reason } }, tr("* disconnected: %1").arg(reason));
+    if (m_client->state() == PeerClient::State::Reconnecting)
+        return; // it comes back by itself; what was not acked is kept and goes again
     if (m_options.oneShot && m_oneShotMid.isEmpty() && m_exitCode == 0) {
         m_err << tr("peerlink-cli: could not send: %1").arg(reason) << Qt::endl;
         m_exitCode = 1;

@@ -260,14 +260,15 @@ void PeerClient::handle(const Welcome &m)
     m_peers = m.peers;
     m_hub->welcomed(m.resume);
     applyLimits(m.limits);
-    setState(State::Joined);
-    Q_EMIT joined(m.id, m.hub);
     // Back after a reconnect: everything the old connection did not get acked goes again, in order, with the same
-    // mids, then what direct links did not confirm (receivers drop what they already have).
+    // mids, then what direct links did not confirm (receivers drop what they already have). Queued before joined()
+    // is announced, so that what its handlers send goes behind.
     m_outbox.resendAll();
     for (const MessageRequest &r : m_paths->takeAllUnacked())
         m_outbox.add(r, false);
+    setState(State::Joined);
     drainOutbox();
+    Q_EMIT joined(m.id, m.hub);
     // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
     m_paths->rejoined();
 }
