@@ -1,7 +1,5 @@
 #include "peerclient.h"
 
-#include "client/directpaths.h"
-#include "client/hubconnection.h"
 #include "client/logging.h"
 #include "core/rules.h"
 
@@ -56,30 +54,6 @@ PeerClient::~PeerClient() = default;
 static_assert(int(PeerClient::Path::Direct) == int(DirectPaths::Path::Direct));
 static_assert(int(PeerClient::ConnectPolicy::DeclineAll) == int(DirectPaths::Policy::DeclineAll));
 
-QUrl PeerClient::hubUrl() const { return m_hub->url(); }
-QString PeerClient::resumeToken() const { return m_hub->resumeToken(); }
-void PeerClient::setMaxIncomingMessageBytes(qint64 bytes) { m_hub->setMaxIncomingMessageBytes(bytes); }
-void PeerClient::setAutoReconnect(bool enabled) { m_hub->setAutoReconnect(enabled); }
-bool PeerClient::autoReconnect() const { return m_hub->autoReconnect(); }
-void PeerClient::setReconnectDelays(int initialMs, int maximumMs) { m_hub->setReconnectDelays(initialMs, maximumMs); }
-int PeerClient::reconnectAttempt() const { return m_hub->reconnectAttempt(); }
-void PeerClient::setDirectListening(bool enabled, const QHostAddress &address, quint16 port)
-{
-    m_paths->setListening(enabled, address, port);
-}
-bool PeerClient::isDirectListening() const { return m_paths->isListening(); }
-QStringList PeerClient::directEndpoints() const { return m_paths->endpoints(); }
-void PeerClient::setConnectPolicy(ConnectPolicy policy) { m_paths->setPolicy(DirectPaths::Policy(int(policy))); }
-PeerClient::ConnectPolicy PeerClient::connectPolicy() const { return ConnectPolicy(int(m_paths->policy())); }
-void PeerClient::setDirectTimeouts(int dialMs, int answerMs) { m_paths->setTimeouts(dialMs, answerMs); }
-void PeerClient::setDirectKeepalive(int intervalMs, int timeoutMs) { m_paths->setKeepalive(intervalMs, timeoutMs); }
-void PeerClient::setDirectRetryDelays(int initialMs, int maximumMs) { m_paths->setRetryDelays(initialMs, maximumMs); }
-PeerClient::Path PeerClient::pathTo(const QString &peer) const { return Path(int(m_paths->pathTo(peer))); }
-void PeerClient::setPinnedFingerprint(const QString &fingerprint) { m_hub->setPinnedFingerprint(fingerprint); }
-QString PeerClient::hubFingerprint() const { return m_hub->hubFingerprint(); }
-QWebSocketProtocol::CloseCode PeerClient::lastCloseCode() const { return m_hub->lastCloseCode(); }
-QString PeerClient::lastDisconnectReason() const { return m_hub->lastReason(); }
-
 bool PeerClient::hasPeer(const QString &id) const
 {
     return std::any_of(m_peers.cbegin(), m_peers.cend(), [&id](const PeerInfo &p) { return p.id == id; });
@@ -117,22 +91,14 @@ void PeerClient::applyLimits(const HubLimits &limits)
 
 bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOptions &options)
 {
-    if (m_state != State::Disconnected) {
-        failLocally(ErrorCode::AlreadyJoined, tr("Already connected to %1.").arg(m_hub->url().toString()));
-        return false;
-    }
-    if (!Rules::isValidId(id)) {
-        failLocally(ErrorCode::InvalidId, tr("An id is 1 to 64 characters of A-Z a-z 0-9 . _ -"));
-        return false;
-    }
-    if (!options.name.isEmpty() && !Rules::isValidName(options.name)) {
-        failLocally(ErrorCode::BadMessage, tr("A display name is at most 64 printable characters."));
-        return false;
-    }
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty()) {
-        failLocally(ErrorCode::BadMessage, tr("A hub address looks like ws://host:port (got \"%1\").").arg(url.toString()));
-        return false;
-    }
+    if (m_state != State::Disconnected)
+        return failLocally(ErrorCode::AlreadyJoined, tr("Already connected to %1.").arg(m_hub->url().toString()));
+    if (!Rules::isValidId(id))
+        return failLocally(ErrorCode::InvalidId, tr("An id is 1 to 64 characters of A-Z a-z 0-9 . _ -"));
+    if (!options.name.isEmpty() && !Rules::isValidName(options.name))
+        return failLocally(ErrorCode::BadMessage, tr("A display name is at most 64 printable characters."));
+    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty())
+        return failLocally(ErrorCode::BadMessage, tr("A hub address looks like ws://host:port (got \"%1\").").arg(url.toString()));
     m_id = id;
     m_options = options;
     m_outbox.clear();
@@ -150,35 +116,13 @@ QString PeerClient::sendMessage(const QString &text)
     return sendMessage(QString(), text);
 }
 
-bool PeerClient::canQueue() const
-{
-    // Joined, or on the way back after a drop: messages wait in the outbox.
-    return m_state == State::Joined || (m_state != State::Disconnected && m_hub->isResuming());
-}
-
 QString PeerClient::sendMessage(const QString &to, const QString &text)
 {
-    if (!canQueue()) {
-        failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"message"_s);
-        return QString();
-    }
-    if (m_outbox.isFull()) {
-        failLocally(ErrorCode::RateLimited, tr("%1 messages are waiting for the hub already.").arg(MaxOutbox), u"message"_s);
-        return QString();
-    }
-    if (!to.isEmpty() && !Rules::isValidId(to)) {
-        failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(to), u"message"_s);
-        return QString();
-    }
     const QString mid = nextMid();
     const MessageRequest request { text, to, mid };
     const QByteArray frame = encode(request);
-    if (frame.size() > maxOutgoingMessageBytes()) {
-        failLocally(ErrorCode::TooLarge,
-                    tr("The message is %1 bytes; at most %2 can be sent.").arg(frame.size()).arg(maxOutgoingMessageBytes()),
-                    u"message"_s);
+    if (!mayQueue(to, frame.size()))
         return QString();
-    }
     if (!to.isEmpty() && m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch()))
         return mid;
     if (m_outbox.add(request, m_state == State::Joined))
@@ -187,32 +131,33 @@ QString PeerClient::sendMessage(const QString &to, const QString &text)
     return mid;
 }
 
-bool PeerClient::connectToPeer(const QString &peer)
+bool PeerClient::mayQueue(const QString &to, qsizetype bytes)
 {
-    if (m_state != State::Joined) {
-        failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"connect_to_peer"_s);
-        return false;
-    }
-    if (!Rules::isValidId(peer)) {
-        failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(peer), u"connect_to_peer"_s);
-        return false;
-    }
-    if (!hasPeer(peer)) {
-        failLocally(ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(peer), u"connect_to_peer"_s);
-        return false;
-    }
-    m_paths->want(peer);
+    // Joined, or on the way back after a drop: messages wait in the outbox.
+    if (m_state != State::Joined && (m_state == State::Disconnected || !m_hub->isResuming()))
+        return failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"message"_s);
+    if (m_outbox.isFull())
+        return failLocally(ErrorCode::RateLimited, tr("%1 messages are waiting for the hub already.").arg(MaxOutbox),
+                           u"message"_s);
+    if (!to.isEmpty() && !Rules::isValidId(to))
+        return failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(to), u"message"_s);
+    if (bytes > maxOutgoingMessageBytes())
+        return failLocally(ErrorCode::TooLarge,
+                           tr("The message is %1 bytes; at most %2 can be sent.").arg(bytes).arg(maxOutgoingMessageBytes()),
+                           u"message"_s);
     return true;
 }
 
-bool PeerClient::acceptConnection(const QString &from)
+bool PeerClient::connectToPeer(const QString &peer)
 {
-    return m_paths->accept(from);
-}
-
-bool PeerClient::declineConnection(const QString &from, const QString &reason)
-{
-    return m_paths->decline(from, reason);
+    if (m_state != State::Joined)
+        return failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"connect_to_peer"_s);
+    if (!Rules::isValidId(peer))
+        return failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(peer), u"connect_to_peer"_s);
+    if (!hasPeer(peer))
+        return failLocally(ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(peer), u"connect_to_peer"_s);
+    m_paths->want(peer);
+    return true;
 }
 
 void PeerClient::disconnectFromHub()
@@ -391,9 +336,10 @@ QString PeerClient::nextMid()
     return m_midPrefix + u'-' + QString::number(++m_midCounter);
 }
 
-void PeerClient::failLocally(ErrorCode code, const QString &message, const QString &ref)
+bool PeerClient::failLocally(ErrorCode code, const QString &message, const QString &ref)
 {
     Q_EMIT errorOccurred(ClientError::fromCode(code, message, ref));
+    return false;
 }
 
 } // namespace PeerLink

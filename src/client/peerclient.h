@@ -1,6 +1,8 @@
 #pragma once
 
 #include "client/clienterror.h"
+#include "client/directpaths.h"
+#include "client/hubconnection.h"
 #include "client/outbox.h"
 #include "core/protocol.h"
 
@@ -13,9 +15,6 @@
 class QTimer;
 
 namespace PeerLink {
-
-class DirectPaths;
-class HubConnection;
 
 /// A peer's connection to a hub. Its signals mirror the events of the original tutorial: connected, joined
 /// (welcome), messages, peers that come and go, and requests to connect. A facade over HubConnection (the socket,
@@ -48,11 +47,11 @@ public:
     /// The id this client joins (or joined) as.
     QString id() const { return m_id; }
     QString displayName() const { return m_options.name; }
-    QUrl hubUrl() const;
+    QUrl hubUrl() const { return m_hub->url(); }
     /// The hub's name from `welcome`.
     QString hubName() const { return m_hubName; }
     /// The resume token from the last `welcome`.
-    QString resumeToken() const;
+    QString resumeToken() const { return m_hub->resumeToken(); }
     /// The limits the hub announced in its last `welcome` (empty if it announced none).
     HubLimits hubLimits() const { return m_limits; }
 
@@ -63,7 +62,7 @@ public:
     QString peerName(const QString &id) const;
 
     /// Largest message accepted from the hub (bytes); larger ones close the connection with 1009.
-    void setMaxIncomingMessageBytes(qint64 bytes);
+    void setMaxIncomingMessageBytes(qint64 bytes) { m_hub->setMaxIncomingMessageBytes(bytes); }
     /// Largest message this client sends (bytes of JSON; default 65 536, the hub's default) unless the hub announces
     /// its own limit. Larger ones are refused here with `too_large`, on a direct link too, so that a fallback to the
     /// hub never carries a message the hub would refuse.
@@ -79,40 +78,43 @@ public:
 
     /// After losing a joined connection (not after leaving, a kick, a ban or a refused join), connect and join
     /// again by itself, with exponential backoff and jitter, resuming the session with its resume token.
-    void setAutoReconnect(bool enabled);
-    bool autoReconnect() const;
+    void setAutoReconnect(bool enabled) { m_hub->setAutoReconnect(enabled); }
+    bool autoReconnect() const { return m_hub->autoReconnect(); }
     /// The first delay before reconnecting and the most it grows to (milliseconds; defaults 500 and 30 000).
-    void setReconnectDelays(int initialMs, int maximumMs);
+    void setReconnectDelays(int initialMs, int maximumMs) { m_hub->setReconnectDelays(initialMs, maximumMs); }
     /// The number of the reconnect attempt under way (0 when not reconnecting).
-    int reconnectAttempt() const;
+    int reconnectAttempt() const { return m_hub->reconnectAttempt(); }
 
     /// Listen for direct links (on by default: 127.0.0.1, port 0; the programs use 0.0.0.0). Takes effect at the next
     /// connectToHub().
     void setDirectListening(bool enabled, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
-                            quint16 port = 0);
-    bool isDirectListening() const;
+                            quint16 port = 0)
+    {
+        m_paths->setListening(enabled, address, port);
+    }
+    bool isDirectListening() const { return m_paths->isListening(); }
     /// The endpoints others can dial ("ip:port"); empty when not listening.
-    QStringList directEndpoints() const;
-    void setConnectPolicy(ConnectPolicy policy);
-    ConnectPolicy connectPolicy() const;
+    QStringList directEndpoints() const { return m_paths->endpoints(); }
+    void setConnectPolicy(ConnectPolicy policy) { m_paths->setPolicy(DirectPaths::Policy(int(policy))); }
+    ConnectPolicy connectPolicy() const { return ConnectPolicy(int(m_paths->policy())); }
     /// Time allowed to dial a peer (or to be dialled), and to wait for a peer's answer to an introduction.
-    void setDirectTimeouts(int dialMs, int answerMs);
+    void setDirectTimeouts(int dialMs, int answerMs) { m_paths->setTimeouts(dialMs, answerMs); }
     /// Keepalive pings on direct links: interval, and the silence after it that drops a link (defaults 15 s, 15 s).
-    void setDirectKeepalive(int intervalMs, int timeoutMs);
+    void setDirectKeepalive(int intervalMs, int timeoutMs) { m_paths->setKeepalive(intervalMs, timeoutMs); }
     /// Delays between attempts to (re)make a direct link that failed or dropped: first and largest (ms).
-    void setDirectRetryDelays(int initialMs, int maximumMs);
+    void setDirectRetryDelays(int initialMs, int maximumMs) { m_paths->setRetryDelays(initialMs, maximumMs); }
     /// How messages to @p peer travel now.
-    Path pathTo(const QString &peer) const;
+    Path pathTo(const QString &peer) const { return Path(int(m_paths->pathTo(peer))); }
 
     /// For wss:// hubs: trust a certificate with this SHA-256 fingerprint ("AB:CD:…", as the hub prints it) even when
     /// no certificate authority vouches for it (a self-signed hub), like an SSH host key.
-    void setPinnedFingerprint(const QString &fingerprint);
+    void setPinnedFingerprint(const QString &fingerprint) { m_hub->setPinnedFingerprint(fingerprint); }
     /// The fingerprint of the hub's certificate on the current (or last) wss:// connection.
-    QString hubFingerprint() const;
+    QString hubFingerprint() const { return m_hub->hubFingerprint(); }
 
     /// Close code and reason of the last disconnection.
-    QWebSocketProtocol::CloseCode lastCloseCode() const;
-    QString lastDisconnectReason() const;
+    QWebSocketProtocol::CloseCode lastCloseCode() const { return m_hub->lastCloseCode(); }
+    QString lastDisconnectReason() const { return m_hub->lastReason(); }
 
     /// Most messages waiting for the hub's ack (or to be sent after a reconnect); more are refused.
     static constexpr int MaxOutbox = Outbox::MaxSize;
@@ -130,9 +132,9 @@ public Q_SLOTS:
     /// go through the hub until then, and whenever the link is down (it is re-made with backoff).
     bool connectToPeer(const QString &peer);
     /// Accepts @p from's pending request to connect (with the Ask policy).
-    bool acceptConnection(const QString &from);
+    bool acceptConnection(const QString &from) { return m_paths->accept(from); }
     /// Declines @p from's pending request; @p from gets `connect_declined`.
-    bool declineConnection(const QString &from, const QString &reason = QString());
+    bool declineConnection(const QString &from, const QString &reason = QString()) { return m_paths->decline(from, reason); }
     /// Sends `leave` and closes the connection.
     void disconnectFromHub();
 
@@ -180,11 +182,13 @@ private:
     void resendUnacked(const QString &peer);
     void onParkTimeout();
     void armParkTimer();
-    bool canQueue() const;
+    /// Whether a message to @p to of @p bytes may be sent (or kept for after a reconnect); emits the error if not.
+    bool mayQueue(const QString &to, qsizetype bytes);
     void applyLimits(const HubLimits &limits);
     void setState(State state);
     QString nextMid();
-    void failLocally(ErrorCode code, const QString &message, const QString &ref = QString());
+    /// Emits errorOccurred for a check made here; returns false.
+    bool failLocally(ErrorCode code, const QString &message, const QString &ref = QString());
 
     HubConnection *m_hub;
     DirectPaths *m_paths;
