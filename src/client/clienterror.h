@@ -5,13 +5,13 @@
 
 #include <QMetaType>
 #include <QString>
-
 #include <optional>
 
 namespace PeerLink {
 
-/// An error the hub reported (or the client found itself): the protocol code, kept as the wire name too so that
-/// codes from newer hubs survive, a readable message, and the `ref` it answers (a mid, a type, a peer id).
+/// An error the hub reported (or the client found itself): the protocol code, kept as the wire name too so
+/// that codes from newer hubs survive, a readable message, and the `ref` it answers (a mid, a type, a peer
+/// id).
 struct ClientError
 {
     /// The code, when this version knows it.

@@ -20,12 +20,7 @@ constexpr int kExpectedMs = 60000;
 
 QString endpoint(const QHostAddress &address, quint16 port)
 {
-    return hostPort(address.toString(), port, true);
-}
-
-QString nonce()
-{
-    return randomHex(LinkNonceLength / 2);
+    return hostPort(address.toString(), port, true); // no scope: endpoints are handed to other machines
 }
 
 } // namespace
@@ -72,7 +67,7 @@ void DirectLinks::onKeepalive()
 int DirectLinks::pendingListenerConnections() const
 {
     return int(std::count_if(m_conns.cbegin(), m_conns.cend(),
-                             [](const Conn &c) { return c.role == Role::Listener && c.stage != Stage::Up; }));
+        [](const Conn &c) { return c.role == Role::Listener && c.stage != Stage::Up; }));
 }
 
 bool DirectLinks::listen(const QHostAddress &address, quint16 port)
@@ -82,7 +77,8 @@ bool DirectLinks::listen(const QHostAddress &address, quint16 port)
     m_server->setHandshakeTimeout(m_timeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &DirectLinks::onNewConnection);
     if (!m_server->listen(address, port)) {
-        m_errorString = tr("Cannot listen for direct links on %1: %2").arg(endpoint(address, port), m_server->errorString());
+        m_errorString = tr("Cannot listen for direct links on %1: %2")
+                            .arg(endpoint(address, port), m_server->errorString());
         delete m_server;
         m_server = nullptr;
         return false;
@@ -112,7 +108,8 @@ QStringList DirectLinks::endpoints() const
         || bound == QHostAddress(QHostAddress::AnyIPv6);
     if (!any)
         return { endpoint(bound, port) };
-    // Every usable address of this machine: LAN addresses first, loopback last (for peers on the same machine).
+    // Every usable address of this machine: LAN addresses first, loopback last (for peers on the same
+    // machine).
     QStringList loopback;
     for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
         if (a.isLinkLocal() || a.isNull())
@@ -183,7 +180,8 @@ void DirectLinks::expect(const QString &peer, const QString &link, const QString
     }
 }
 
-void DirectLinks::dial(const QString &peer, const QString &link, const QString &secret, const QStringList &candidates)
+void DirectLinks::dial(
+    const QString &peer, const QString &link, const QString &secret, const QStringList &candidates)
 {
     int started = 0;
     for (const QString &candidate : candidates) {
@@ -196,7 +194,9 @@ void DirectLinks::dial(const QString &peer, const QString &link, const QString &
         // Counted before open(): a connect that fails at once reports inside open().
         ++m_peers[peer].dialsInFlight;
         ++started;
-        adopt(socket, Conn { Role::Dialer, Stage::Connecting, peer, link, secret, nonce(), QString(), nullptr, QElapsedTimer() });
+        adopt(socket,
+            Conn { Role::Dialer, Stage::Connecting, peer, link, secret, randomHex(LinkNonceLength / 2),
+                QString(), nullptr, QElapsedTimer() });
         connect(socket, &QWebSocket::connected, this, [this, socket] {
             auto it = m_conns.find(socket);
             if (it == m_conns.end())
@@ -218,11 +218,14 @@ void DirectLinks::onNewConnection()
         QWebSocket *socket = m_server->nextPendingConnection();
         socket->setParent(this);
         if (pendingListenerConnections() >= MaxPendingConnections) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many unauthenticated connections"_s);
+            socket->close(
+                QWebSocketProtocol::CloseCodePolicyViolated, u"too many unauthenticated connections"_s);
             socket->deleteLater();
             continue;
         }
-        adopt(socket, Conn { Role::Listener, Stage::AwaitHello, QString(), QString(), QString(), nonce(), QString(), nullptr, QElapsedTimer() });
+        adopt(socket,
+            Conn { Role::Listener, Stage::AwaitHello, QString(), QString(), QString(),
+                randomHex(LinkNonceLength / 2), QString(), nullptr, QElapsedTimer() });
     }
 }
 
@@ -237,9 +240,10 @@ void DirectLinks::adopt(QWebSocket *socket, const Conn &conn)
     connect(c.timer, &QTimer::timeout, this, [this, socket] { fail(socket, tr("timed out")); });
     c.timer->start(m_timeoutMs);
     m_conns.insert(socket, c);
-    connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &t) { onText(socket, t); });
+    connect(socket, &QWebSocket::textMessageReceived, this,
+        [this, socket](const QString &t) { onText(socket, t); });
     connect(socket, &QWebSocket::binaryMessageReceived, this,
-            [this, socket] { fail(socket, tr("binary frames are not part of the link protocol")); });
+        [this, socket] { fail(socket, tr("binary frames are not part of the link protocol")); });
     connect(socket, &QWebSocket::disconnected, this, [this, socket] { onClosed(socket); });
     connect(socket, &QWebSocket::pong, this, [this, socket] {
         auto it = m_conns.find(socket);
@@ -263,7 +267,8 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
     }
     it->lastSeen.start();
     if (!decoded.ok()) {
-        qCWarning(lcClient).noquote() << "ignoring a bad frame on the link to" << it->peer << "-" << decoded.error().message;
+        qCWarning(lcClient).noquote()
+            << "ignoring a bad frame on the link to" << it->peer << "-" << decoded.error().message;
         return;
     }
     const QString peer = it->peer;
@@ -292,12 +297,13 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
         welcome && conn.role == Role::Dialer && conn.stage == Stage::AwaitWelcome) {
         conn.theirNonce = welcome->nonce;
         if (welcome->from != conn.peer
-            || !constantTimeEquals(welcome->proof, linkProof(conn.secret, u"listener", conn.link, conn.myNonce))) {
+            || !constantTimeEquals(
+                welcome->proof, linkProof(conn.secret, u"listener", conn.link, conn.myNonce))) {
             fail(socket, tr("the other side could not prove it is %1").arg(conn.peer));
             return;
         }
-        socket->sendTextMessage(
-            QString::fromUtf8(encode(LinkProof { linkProof(conn.secret, u"dialer", conn.link, conn.theirNonce) })));
+        socket->sendTextMessage(QString::fromUtf8(
+            encode(LinkProof { linkProof(conn.secret, u"dialer", conn.link, conn.theirNonce) })));
         authenticated(socket, conn);
         return;
     }
@@ -318,14 +324,15 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
 void DirectLinks::answerHello(QWebSocket *socket, Conn &conn)
 {
     const auto p = m_peers.constFind(conn.peer);
-    if (p == m_peers.cend() || !p->expected || p->expected->link != conn.link || p->expected->deadline.hasExpired()) {
+    if (p == m_peers.cend() || !p->expected || p->expected->link != conn.link
+        || p->expected->deadline.hasExpired()) {
         fail(socket, tr("no introduction %1 for %2").arg(conn.link, conn.peer));
         return;
     }
     conn.secret = p->expected->secret;
     conn.stage = Stage::AwaitProof;
-    socket->sendTextMessage(QString::fromUtf8(
-        encode(LinkWelcome { m_selfId, conn.myNonce, linkProof(conn.secret, u"listener", conn.link, conn.theirNonce) })));
+    socket->sendTextMessage(QString::fromUtf8(encode(LinkWelcome {
+        m_selfId, conn.myNonce, linkProof(conn.secret, u"listener", conn.link, conn.theirNonce) })));
 }
 
 void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)

@@ -15,9 +15,9 @@ class QWebSocketServer;
 
 namespace PeerLink {
 
-/// A peer's direct links to other peers: a WebSocket listener for links others dial, dialing the candidates of a
-/// peer, and the mutual authentication of every link with the one-time secret of its introduction before any
-/// message passes. Messages and acks after authentication are handed to the owner by peer id.
+/// A peer's direct links to other peers: a WebSocket listener for links others dial, dialing the candidates
+/// of a peer, and the mutual authentication of every link with the one-time secret of its introduction before
+/// any message passes. Messages and acks after authentication are handed to the owner by peer id.
 ///
 /// Authentication (nonces are fresh random hex, proofs are HMAC-SHA256 with the introduction's secret):
 ///   dialer   -> listener  {"type":"link_hello","from":A,"link":L,"nonce":nA}
@@ -36,8 +36,9 @@ public:
     void setMaxFrameBytes(qint64 bytes) { m_maxFrameBytes = bytes; }
     /// How long a dial (all candidates) or an unauthenticated connection may take.
     void setTimeout(int ms) { m_timeoutMs = ms; }
-    /// Keepalive on authenticated links: a ping every interval; a link silent for interval + timeout is dropped,
-    /// so a half-open link (a NAT that forgot it, a laptop that slept) falls back to the hub in seconds.
+    /// Keepalive on authenticated links: a ping every interval; a link silent for interval + timeout is
+    /// dropped, so a half-open link (a NAT that forgot it, a laptop that slept) falls back to the hub in
+    /// seconds.
     void setKeepalive(int intervalMs, int timeoutMs);
 
     /// Unauthenticated connections a listener holds at most; frames before authentication are at most 4 KiB.
@@ -51,12 +52,15 @@ public:
     void stopListening();
     bool isListening() const;
     QString errorString() const { return m_errorString; }
-    /// Where others can dial this listener: "ip:port" for every usable address (all interfaces' when bound to any).
+    /// Where others can dial this listener: "ip:port" for every usable address (all interfaces' when bound to
+    /// any).
     QStringList endpoints() const;
 
-    /// Accept one authenticated dial from @p peer for introduction @p link (until @p link is used or times out).
+    /// Accept one authenticated dial from @p peer for introduction @p link (until @p link is used or times
+    /// out).
     void expect(const QString &peer, const QString &link, const QString &secret);
-    /// Dial @p peer at @p candidates, all at once; the first to authenticate wins. Ends in linkUp or dialFailed.
+    /// Dial @p peer at @p candidates, all at once; the first to authenticate wins. Ends in linkUp or
+    /// dialFailed.
     void dial(const QString &peer, const QString &link, const QString &secret, const QStringList &candidates);
 
     bool hasLink(const QString &peer) const;

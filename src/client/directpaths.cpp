@@ -250,8 +250,7 @@ void DirectPaths::peerLeft(const QString &peer)
         return;
     if (it->path == Path::Connecting && it->wanted) {
         Q_EMIT errorOccurred(ClientError::fromCode(ErrorCode::PeerUnavailable,
-                                                   tr("%1 left before the direct link was made.").arg(peer),
-                                                   u"connect_to_peer"_s));
+            tr("%1 left before the direct link was made.").arg(peer), u"connect_to_peer"_s));
     }
     PeerPath &p = m_peers[peer];
     if (p.timer)
@@ -304,8 +303,8 @@ void DirectPaths::requestIntroduction(const QString &peer)
 {
     Q_EMIT hubFrameReady(encode(ConnectRequest { peer, QJsonObject(), m_links->endpoints() }));
     setPath(peer, Path::Connecting);
-    // No answer in time: the hub relays. No retry: the other side has not accepted (its user may not have decided),
-    // and asking again and again would nag it; retries follow only failed dials and dropped links.
+    // No answer in time: the hub relays. No retry: the other side has not accepted (its user may not have
+    // decided), and asking again and again would nag it; retries follow only failed dials and dropped links.
     armTimer(peer, m_answerTimeoutMs, [this, peer] {
         if (pathTo(peer) == Path::Connecting)
             setPath(peer, Path::Relayed);
@@ -374,7 +373,8 @@ QStringList DirectPaths::candidates(const QStringList &addrs, const QString &obs
 {
     QStringList list = addrs;
     if (!observed.isEmpty()) {
-        // The address the hub sees, with each advertised port: the way in through a NAT that forwards the port.
+        // The address the hub sees, with each advertised port: the way in through a NAT that forwards the
+        // port.
         for (const QString &a : addrs) {
             const QString e = hostPort(observed, a.section(u':', -1).toUShort());
             if (!list.contains(e))

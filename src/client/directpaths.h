@@ -7,7 +7,6 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
-
 #include <functional>
 #include <optional>
 
@@ -19,8 +18,9 @@ class DirectLinks;
 struct LinkMessage;
 
 /// The path of each peer's messages: through the hub, or over a direct link. Asks the hub for introductions,
-/// answers them by policy, dials or is dialled through DirectLinks, keeps what went over a link until the peer
-/// acks it, and makes a wanted link again with backoff after a failed dial or a drop. One record per peer.
+/// answers them by policy, dials or is dialled through DirectLinks, keeps what went over a link until the
+/// peer acks it, and makes a wanted link again with backoff after a failed dial or a drop. One record per
+/// peer.
 class DirectPaths : public QObject
 {
     Q_OBJECT
@@ -33,8 +33,8 @@ public:
     explicit DirectPaths(QObject *parent = nullptr);
     ~DirectPaths() override;
 
-    /// How to tell whether @p peer is joined to the hub now (and we are; an empty @p peer asks only whether we
-    /// are): retries and re-asking need it.
+    /// How to tell whether @p peer is joined to the hub now (and we are; an empty @p peer asks only whether
+    /// we are): retries and re-asking need it.
     void setPresence(std::function<bool(const QString &peer)> present) { m_present = std::move(present); }
 
     /// Listen for direct links at the next start() (address and port).

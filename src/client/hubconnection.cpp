@@ -28,7 +28,8 @@ HubConnection::HubConnection(QObject *parent)
     connect(m_socket, &QWebSocket::textMessageReceived, this, &HubConnection::onText);
     connect(m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
         const QSslCertificate certificate = m_socket->sslConfiguration().peerCertificate();
-        m_hubFingerprint = certificate.isNull() ? QString() : Rules::certificateFingerprint(certificate.toDer());
+        m_hubFingerprint
+            = certificate.isNull() ? QString() : Rules::certificateFingerprint(certificate.toDer());
         if (!m_pinnedFingerprint.isEmpty() && Rules::sameFingerprint(m_hubFingerprint, m_pinnedFingerprint)) {
             m_socket->ignoreSslErrors(); // the user's pin stands in for a certificate authority
             return;
@@ -41,10 +42,11 @@ HubConnection::HubConnection(QObject *parent)
         Q_EMIT certificateUntrusted(m_hubFingerprint, why.join(u"; "_s));
     });
     // Qt 6.4 names this signal error(); errorOccurred() arrived in 6.5.
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
-        m_socketError = m_socket->errorString();
-        qCDebug(lcClient).noquote() << "socket error:" << m_socketError;
-    });
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+        [this](QAbstractSocket::SocketError) {
+            m_socketError = m_socket->errorString();
+            qCDebug(lcClient).noquote() << "socket error:" << m_socketError;
+        });
     setMaxIncomingMessageBytes(16 * 1024 * 1024);
 }
 

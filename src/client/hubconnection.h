@@ -12,9 +12,9 @@ class QWebSocket;
 
 namespace PeerLink {
 
-/// The WebSocket to the hub: opening it and sending `join` (with the resume token once welcomed), reconnecting
-/// with backoff after losing a joined connection, and checking the hub's certificate against a pinned fingerprint.
-/// What the hub says is handed on decoded; what it means is PeerClient's business.
+/// The WebSocket to the hub: opening it and sending `join` (with the resume token once welcomed),
+/// reconnecting with backoff after losing a joined connection, and checking the hub's certificate against a
+/// pinned fingerprint. What the hub says is handed on decoded; what it means is PeerClient's business.
 class HubConnection : public QObject
 {
     Q_OBJECT
@@ -24,8 +24,8 @@ public:
 
     /// Largest message accepted from the hub (bytes); larger ones close the connection with 1009.
     void setMaxIncomingMessageBytes(qint64 bytes);
-    /// Reconnect by itself after losing a joined connection (not after leave(), a policy close or an untrusted
-    /// certificate).
+    /// Reconnect by itself after losing a joined connection (not after leave(), a policy close or an
+    /// untrusted certificate).
     void setAutoReconnect(bool enabled) { m_autoReconnect = enabled; }
     bool autoReconnect() const { return m_autoReconnect; }
     /// The first reconnect delay and the most it grows to (ms).
@@ -51,8 +51,8 @@ public:
     void welcomed(const QString &resumeToken);
     /// Sends one text frame.
     void send(const QByteArray &utf8);
-    /// Leaves: sends `leave` if @p joined, closes, and does not reconnect. Returns false if it was only waiting to
-    /// reconnect (nothing to close: no closed() follows).
+    /// Leaves: sends `leave` if @p joined, closes, and does not reconnect. Returns false if it was only
+    /// waiting to reconnect (nothing to close: no closed() follows).
     bool leave(bool joined);
 
 Q_SIGNALS:
@@ -60,7 +60,8 @@ Q_SIGNALS:
     void opened();
     /// An object from the hub.
     void received(const PeerLink::HubEnvelope &envelope);
-    /// The connection ended (or could not be made) with @p reason; with @p willReconnect, reconnecting() follows.
+    /// The connection ended (or could not be made) with @p reason; with @p willReconnect, reconnecting()
+    /// follows.
     void closed(const QString &reason, bool willReconnect);
     /// The next attempt (number @p attempt) starts in @p delayMs.
     void reconnecting(int attempt, int delayMs);

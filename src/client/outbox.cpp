@@ -16,7 +16,8 @@ void Outbox::setResendRate(int perSecond)
 
 bool Outbox::contains(const QString &mid) const
 {
-    return std::any_of(m_messages.cbegin(), m_messages.cend(), [&mid](const MessageRequest &r) { return r.mid == mid; });
+    return std::any_of(
+        m_messages.cbegin(), m_messages.cend(), [&mid](const MessageRequest &r) { return r.mid == mid; });
 }
 
 bool Outbox::add(const MessageRequest &message, bool canSendNow)
@@ -101,7 +102,8 @@ bool Outbox::park(const QString &mid, qint64 nowMs)
     for (const MessageRequest &r : std::as_const(m_messages)) {
         if (r.mid == mid && m_returning.contains(r.to)) {
             m_parked[r.to].append(mid);
-            // One wait for all: the hub's restart brought them all back at about the same time, or not at all.
+            // One wait for all: the hub's restart brought them all back at about the same time, or not at
+            // all.
             if (m_parkDeadline < 0)
                 m_parkDeadline = nowMs + ParkMs;
             return true;

@@ -8,15 +8,15 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
-
 #include <utility>
 
 namespace PeerLink {
 
-/// The messages sent through the hub and not acknowledged yet. Each is kept until the hub acks or refuses it, goes
-/// again (same mid, in order) after a reconnect or a `rate_limited`, paced below the hub's rate, and waits
-/// ("parked") while its peer has not come back after the hub restarted. Time is a parameter, as in TokenBucket, so
-/// its rules are tested without sockets or waiting.
+/// The messages sent through the hub and not acknowledged yet. Each is kept until the hub acks or refuses it,
+/// goes again (same mid, in order) after a reconnect or a `rate_limited`, paced below the hub's rate, and
+/// waits
+/// ("parked") while its peer has not come back after the hub restarted. Time is a parameter, as in
+/// TokenBucket, so its rules are tested without sockets or waiting.
 class Outbox
 {
 public:
@@ -39,8 +39,8 @@ public:
     /// Every kept message, oldest first.
     const QList<MessageRequest> &messages() const { return m_messages; }
 
-    /// Keeps @p message until it is settled. Returns true when the caller may send it at once (@p canSendNow and
-    /// nothing waits before it); otherwise it waits in line behind the others, so that the order holds.
+    /// Keeps @p message until it is settled. Returns true when the caller may send it at once (@p canSendNow
+    /// and nothing waits before it); otherwise it waits in line behind the others, so that the order holds.
     bool add(const MessageRequest &message, bool canSendNow);
     /// After a reconnect: every kept message goes again, in order.
     void resendAll();
@@ -48,7 +48,8 @@ public:
     bool retry(const QString &mid);
     /// Acked, or refused for good: forgets @p mid. False if it was not kept.
     bool settle(const QString &mid);
-    /// The messages to send at @p nowMs, within the pacing; they leave the line (and stay kept until settled).
+    /// The messages to send at @p nowMs, within the pacing; they leave the line (and stay kept until
+    /// settled).
     QList<MessageRequest> takeDue(qint64 nowMs);
     /// Forgets everything.
     void clear();
@@ -59,8 +60,8 @@ public:
     void peerBack(const QString &peer);
     /// A peer left for real: its messages are not parked any more.
     void peerGone(const QString &peer);
-    /// The hub said @p mid's peer is not there: if that peer is expected back, the message is parked (true) until
-    /// it joins or the park time ends.
+    /// The hub said @p mid's peer is not there: if that peer is expected back, the message is parked (true)
+    /// until it joins or the park time ends.
     bool park(const QString &mid, qint64 nowMs);
     /// When the parked messages fail (ms, same clock as nowMs), or -1 when none wait.
     qint64 parkDeadline() const { return m_parkDeadline; }
@@ -78,8 +79,8 @@ private:
     qint64 m_parkDeadline = -1;
 };
 
-/// Remembers the last messages delivered, by (from, mid), so that one that comes again through the hub after a
-/// direct link dropped is delivered once.
+/// Remembers the last messages delivered, by (from, mid), so that one that comes again through the hub after
+/// a direct link dropped is delivered once.
 class DuplicateFilter
 {
 public:

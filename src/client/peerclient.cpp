@@ -30,15 +30,16 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_hub, &HubConnection::opened, this, &PeerClient::onOpened);
     connect(m_hub, &HubConnection::closed, this, &PeerClient::onClosed);
     connect(m_hub, &HubConnection::received, this,
-            [this](const HubEnvelope &envelope) { std::visit([this](const auto &m) { handle(m); }, envelope); });
+        [this](const HubEnvelope &envelope) { std::visit([this](const auto &m) { handle(m); }, envelope); });
     connect(m_hub, &HubConnection::reconnecting, this, &PeerClient::reconnecting);
     connect(m_hub, &HubConnection::reopening, this, [this] { setState(State::Connecting); });
     connect(m_hub, &HubConnection::certificateUntrusted, this, &PeerClient::certificateUntrusted);
 
-    m_paths->setPresence([this](const QString &peer) { return isJoined() && (peer.isEmpty() || hasPeer(peer)); });
+    m_paths->setPresence(
+        [this](const QString &peer) { return isJoined() && (peer.isEmpty() || hasPeer(peer)); });
     connect(m_paths, &DirectPaths::hubFrameReady, m_hub, &HubConnection::send);
     connect(m_paths, &DirectPaths::pathChanged, this,
-            [this](const QString &peer, DirectPaths::Path path) { Q_EMIT pathChanged(peer, Path(int(path))); });
+        [this](const QString &peer, DirectPaths::Path path) { Q_EMIT pathChanged(peer, Path(int(path))); });
     connect(m_paths, &DirectPaths::connectRequested, this, &PeerClient::connectRequested);
     connect(m_paths, &DirectPaths::messageArrived, this, [this](const ChatMessage &m) {
         if (m_seen.firstTime(m.from, m.mid))
@@ -92,13 +93,15 @@ void PeerClient::applyLimits(const HubLimits &limits)
 bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOptions &options)
 {
     if (m_state != State::Disconnected)
-        return failLocally(ErrorCode::AlreadyJoined, tr("Already connected to %1.").arg(m_hub->url().toString()));
+        return failLocally(
+            ErrorCode::AlreadyJoined, tr("Already connected to %1.").arg(m_hub->url().toString()));
     if (!Rules::isValidId(id))
         return failLocally(ErrorCode::InvalidId, tr("An id is 1 to 64 characters of A-Z a-z 0-9 . _ -"));
     if (!options.name.isEmpty() && !Rules::isValidName(options.name))
         return failLocally(ErrorCode::BadMessage, tr("A display name is at most 64 printable characters."));
     if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty())
-        return failLocally(ErrorCode::BadMessage, tr("A hub address looks like ws://host:port (got \"%1\").").arg(url.toString()));
+        return failLocally(ErrorCode::BadMessage,
+            tr("A hub address looks like ws://host:port (got \"%1\").").arg(url.toString()));
     m_id = id;
     m_options = options;
     m_outbox.clear();
@@ -137,14 +140,14 @@ bool PeerClient::mayQueue(const QString &to, qsizetype bytes)
     if (m_state != State::Joined && (m_state == State::Disconnected || !m_hub->isResuming()))
         return failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"message"_s);
     if (m_outbox.isFull())
-        return failLocally(ErrorCode::RateLimited, tr("%1 messages are waiting for the hub already.").arg(MaxOutbox),
-                           u"message"_s);
+        return failLocally(ErrorCode::RateLimited,
+            tr("%1 messages are waiting for the hub already.").arg(MaxOutbox), u"message"_s);
     if (!to.isEmpty() && !Rules::isValidId(to))
         return failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(to), u"message"_s);
     if (bytes > maxOutgoingMessageBytes())
         return failLocally(ErrorCode::TooLarge,
-                           tr("The message is %1 bytes; at most %2 can be sent.").arg(bytes).arg(maxOutgoingMessageBytes()),
-                           u"message"_s);
+            tr("The message is %1 bytes; at most %2 can be sent.").arg(bytes).arg(maxOutgoingMessageBytes()),
+            u"message"_s);
     return true;
 }
 
@@ -153,9 +156,11 @@ bool PeerClient::connectToPeer(const QString &peer)
     if (m_state != State::Joined)
         return failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"connect_to_peer"_s);
     if (!Rules::isValidId(peer))
-        return failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(peer), u"connect_to_peer"_s);
+        return failLocally(
+            ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(peer), u"connect_to_peer"_s);
     if (!hasPeer(peer))
-        return failLocally(ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(peer), u"connect_to_peer"_s);
+        return failLocally(ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(peer),
+            u"connect_to_peer"_s);
     m_paths->want(peer);
     return true;
 }
@@ -205,9 +210,9 @@ void PeerClient::handle(const Welcome &m)
     m_peers = m.peers;
     m_hub->welcomed(m.resume);
     applyLimits(m.limits);
-    // Back after a reconnect: everything the old connection did not get acked goes again, in order, with the same
-    // mids, then what direct links did not confirm (receivers drop what they already have). Queued before joined()
-    // is announced, so that what its handlers send goes behind.
+    // Back after a reconnect: everything the old connection did not get acked goes again, in order, with the
+    // same mids, then what direct links did not confirm (receivers drop what they already have). Queued
+    // before joined() is announced, so that what its handlers send goes behind.
     m_outbox.resendAll();
     for (const MessageRequest &r : m_paths->takeAllUnacked())
         m_outbox.add(r, false);
@@ -268,8 +273,8 @@ void PeerClient::handle(const ConnectAccepted &m)
 void PeerClient::handle(const ErrorReply &m)
 {
     const ClientError error = ClientError::fromWire(m.code, m.message, m.ref);
-    // The hub names the refused message by its mid in `ref`. Refused for speed, not for content: it stays in the
-    // outbox and goes again, paced below the hub's rate.
+    // The hub names the refused message by its mid in `ref`. Refused for speed, not for content: it stays in
+    // the outbox and goes again, paced below the hub's rate.
     if (error.is(ErrorCode::RateLimited) && m_outbox.retry(m.ref)) {
         drainOutbox();
         return;
@@ -317,8 +322,8 @@ void PeerClient::onParkTimeout()
     // They did not come back: the messages that waited for them fail now.
     const auto failed = m_outbox.expireParked(m_clock.elapsed());
     for (const auto &[peer, mid] : failed) {
-        Q_EMIT errorOccurred(ClientError::fromCode(ErrorCode::PeerUnavailable,
-                                                   tr("%1 did not come back after the hub restarted.").arg(peer), mid));
+        Q_EMIT errorOccurred(ClientError::fromCode(
+            ErrorCode::PeerUnavailable, tr("%1 did not come back after the hub restarted.").arg(peer), mid));
     }
     armParkTimer(); // (a timer that fired early goes on)
 }

@@ -17,8 +17,8 @@ class QTimer;
 namespace PeerLink {
 
 /// A peer's connection to a hub. Its signals mirror the events of the original tutorial: connected, joined
-/// (welcome), messages, peers that come and go, and requests to connect. A facade over HubConnection (the socket,
-/// join, resume, reconnect), Outbox (messages until acked) and DirectPaths (direct links, per peer).
+/// (welcome), messages, peers that come and go, and requests to connect. A facade over HubConnection (the
+/// socket, join, resume, reconnect), Outbox (messages until acked) and DirectPaths (direct links, per peer).
 class PeerClient : public QObject
 {
     Q_OBJECT
@@ -28,7 +28,8 @@ public:
     /// How messages to one peer travel: through the hub, being connected directly, or over a direct link.
     enum class Path { Relayed, Connecting, Direct };
     Q_ENUM(Path)
-    /// What to do when a peer asks to connect: accept at once, ask (connectRequested, then accept/decline), refuse.
+    /// What to do when a peer asks to connect: accept at once, ask (connectRequested, then accept/decline),
+    /// refuse.
     enum class ConnectPolicy { AcceptAll, Ask, DeclineAll };
     Q_ENUM(ConnectPolicy)
 
@@ -63,21 +64,21 @@ public:
 
     /// Largest message accepted from the hub (bytes); larger ones close the connection with 1009.
     void setMaxIncomingMessageBytes(qint64 bytes) { m_hub->setMaxIncomingMessageBytes(bytes); }
-    /// Largest message this client sends (bytes of JSON; default 65 536, the hub's default) unless the hub announces
-    /// its own limit. Larger ones are refused here with `too_large`, on a direct link too, so that a fallback to the
-    /// hub never carries a message the hub would refuse.
+    /// Largest message this client sends (bytes of JSON; default 65 536, the hub's default) unless the hub
+    /// announces its own limit. Larger ones are refused here with `too_large`, on a direct link too, so that
+    /// a fallback to the hub never carries a message the hub would refuse.
     void setMaxOutgoingMessageBytes(qint64 bytes) { m_maxOutgoingBytes = bytes; }
     /// The largest message this client sends now: the hub's announced limit, or the value set above.
     qint64 maxOutgoingMessageBytes() const;
-    /// Messages sent again through the hub after a link dropped, per second at most (default 50: half the hub's
-    /// default rate, so a burst of resends is not refused as a flood). A hub that announces its rate lowers it to
-    /// half that rate.
+    /// Messages sent again through the hub after a link dropped, per second at most (default 50: half the
+    /// hub's default rate, so a burst of resends is not refused as a flood). A hub that announces its rate
+    /// lowers it to half that rate.
     void setResendRate(int perSecond);
     /// The resend rate in force (messages per second).
     int resendRate() const { return m_outbox.resendRate(); }
 
-    /// After losing a joined connection (not after leaving, a kick, a ban or a refused join), connect and join
-    /// again by itself, with exponential backoff and jitter, resuming the session with its resume token.
+    /// After losing a joined connection (not after leaving, a kick, a ban or a refused join), connect and
+    /// join again by itself, with exponential backoff and jitter, resuming the session with its resume token.
     void setAutoReconnect(bool enabled) { m_hub->setAutoReconnect(enabled); }
     bool autoReconnect() const { return m_hub->autoReconnect(); }
     /// The first delay before reconnecting and the most it grows to (milliseconds; defaults 500 and 30 000).
@@ -85,10 +86,10 @@ public:
     /// The number of the reconnect attempt under way (0 when not reconnecting).
     int reconnectAttempt() const { return m_hub->reconnectAttempt(); }
 
-    /// Listen for direct links (on by default: 127.0.0.1, port 0; the programs use 0.0.0.0). Takes effect at the next
-    /// connectToHub().
-    void setDirectListening(bool enabled, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
-                            quint16 port = 0)
+    /// Listen for direct links (on by default: 127.0.0.1, port 0; the programs use 0.0.0.0). Takes effect at
+    /// the next connectToHub().
+    void setDirectListening(
+        bool enabled, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost), quint16 port = 0)
     {
         m_paths->setListening(enabled, address, port);
     }
@@ -99,15 +100,16 @@ public:
     ConnectPolicy connectPolicy() const { return ConnectPolicy(int(m_paths->policy())); }
     /// Time allowed to dial a peer (or to be dialled), and to wait for a peer's answer to an introduction.
     void setDirectTimeouts(int dialMs, int answerMs) { m_paths->setTimeouts(dialMs, answerMs); }
-    /// Keepalive pings on direct links: interval, and the silence after it that drops a link (defaults 15 s, 15 s).
+    /// Keepalive pings on direct links: interval, and the silence after it that drops a link (defaults 15 s,
+    /// 15 s).
     void setDirectKeepalive(int intervalMs, int timeoutMs) { m_paths->setKeepalive(intervalMs, timeoutMs); }
     /// Delays between attempts to (re)make a direct link that failed or dropped: first and largest (ms).
     void setDirectRetryDelays(int initialMs, int maximumMs) { m_paths->setRetryDelays(initialMs, maximumMs); }
     /// How messages to @p peer travel now.
     Path pathTo(const QString &peer) const { return Path(int(m_paths->pathTo(peer))); }
 
-    /// For wss:// hubs: trust a certificate with this SHA-256 fingerprint ("AB:CD:…", as the hub prints it) even when
-    /// no certificate authority vouches for it (a self-signed hub), like an SSH host key.
+    /// For wss:// hubs: trust a certificate with this SHA-256 fingerprint ("AB:CD:…", as the hub prints it)
+    /// even when no certificate authority vouches for it (a self-signed hub), like an SSH host key.
     void setPinnedFingerprint(const QString &fingerprint) { m_hub->setPinnedFingerprint(fingerprint); }
     /// The fingerprint of the hub's certificate on the current (or last) wss:// connection.
     QString hubFingerprint() const { return m_hub->hubFingerprint(); }
@@ -122,19 +124,24 @@ public:
     int outboxSize() const { return m_outbox.size(); }
 
 public Q_SLOTS:
-    /// Opens the connection and sends `join`. Returns false (and emits errorOccurred) for an invalid id or URL.
-    bool connectToHub(const QUrl &url, const QString &id, const PeerLink::PeerClient::JoinOptions &options = {});
+    /// Opens the connection and sends `join`. Returns false (and emits errorOccurred) for an invalid id or
+    /// URL.
+    bool connectToHub(
+        const QUrl &url, const QString &id, const PeerLink::PeerClient::JoinOptions &options = {});
     /// Broadcasts @p text to every other peer; returns the message id (empty if not joined).
     QString sendMessage(const QString &text);
     /// Sends @p text to one peer; returns the message id (empty if not joined or @p to is invalid).
     QString sendMessage(const QString &to, const QString &text);
-    /// Asks the hub to introduce this peer to @p peer and makes a direct link when it accepts; messages to @p peer
-    /// go through the hub until then, and whenever the link is down (it is re-made with backoff).
+    /// Asks the hub to introduce this peer to @p peer and makes a direct link when it accepts; messages to @p
+    /// peer go through the hub until then, and whenever the link is down (it is re-made with backoff).
     bool connectToPeer(const QString &peer);
     /// Accepts @p from's pending request to connect (with the Ask policy).
     bool acceptConnection(const QString &from) { return m_paths->accept(from); }
     /// Declines @p from's pending request; @p from gets `connect_declined`.
-    bool declineConnection(const QString &from, const QString &reason = QString()) { return m_paths->decline(from, reason); }
+    bool declineConnection(const QString &from, const QString &reason = QString())
+    {
+        return m_paths->decline(from, reason);
+    }
     /// Sends `leave` and closes the connection.
     void disconnectFromHub();
 
@@ -148,8 +155,8 @@ Q_SIGNALS:
     void disconnected(const QString &reason);
     /// The client will try again in @p delayMs (attempt @p attempt since the connection was lost).
     void reconnecting(int attempt, int delayMs);
-    /// A message arrived (through the hub or over a direct link). Its `to` is set when it was sent to this peer
-    /// only; `ts` is the hub's (or the sender's) time in ms since the epoch.
+    /// A message arrived (through the hub or over a direct link). Its `to` is set when it was sent to this
+    /// peer only; `ts` is the hub's (or the sender's) time in ms since the epoch.
     void messageReceived(const PeerLink::ChatMessage &message);
     /// The hub (or the peer, over a direct link) accepted the message with this id.
     void messageAcked(const QString &mid);
@@ -157,12 +164,14 @@ Q_SIGNALS:
     void peerDisconnected(const QString &id);
     /// @p from asks to connect to this peer.
     void connectRequested(const QString &from);
-    /// The hub's certificate could not be verified and is not pinned: the connection was refused. Show the user
+    /// The hub's certificate could not be verified and is not pinned: the connection was refused. Show the
+    /// user
     /// @p fingerprint; if they trust it, pin it and connect again.
     void certificateUntrusted(const QString &fingerprint, const QString &reason);
     /// Messages to @p peer now travel by @p path.
     void pathChanged(const QString &peer, PeerLink::PeerClient::Path path);
-    /// The hub (or this client, for local checks) reported an error; its `ref` names the message (mid) or request.
+    /// The hub (or this client, for local checks) reported an error; its `ref` names the message (mid) or
+    /// request.
     void errorOccurred(const PeerLink::ClientError &error);
 
 private:
@@ -182,7 +191,8 @@ private:
     void resendUnacked(const QString &peer);
     void onParkTimeout();
     void armParkTimer();
-    /// Whether a message to @p to of @p bytes may be sent (or kept for after a reconnect); emits the error if not.
+    /// Whether a message to @p to of @p bytes may be sent (or kept for after a reconnect); emits the error if
+    /// not.
     bool mayQueue(const QString &to, qsizetype bytes);
     void applyLimits(const HubLimits &limits);
     void setState(State state);

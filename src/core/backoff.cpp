@@ -1,7 +1,6 @@
 #include "backoff.h"
 
 #include <QRandomGenerator>
-
 #include <algorithm>
 
 namespace PeerLink {

@@ -1,14 +1,13 @@
 #pragma once
 
 #include <QtGlobal>
-
 #include <functional>
 
 namespace PeerLink {
 
-/// Exponential backoff with "equal jitter": the delay doubles from the first to the largest, and each delay is half
-/// fixed, half random, so that many peers that lost the same thing do not all come back at the same moment. The
-/// random source is injected, so the delays are testable.
+/// Exponential backoff with "equal jitter": the delay doubles from the first to the largest, and each delay
+/// is half fixed, half random, so that many peers that lost the same thing do not all come back at the same
+/// moment. The random source is injected, so the delays are testable.
 class Backoff
 {
 public:
@@ -30,7 +29,8 @@ public:
     /// Back to the first delay.
     void reset() { m_attempt = 0; }
 
-    /// The delay without jitter before attempt @p attempt (1-based): initial × 2^(attempt-1), at most the maximum.
+    /// The delay without jitter before attempt @p attempt (1-based): initial × 2^(attempt-1), at most the
+    /// maximum.
     qint64 baseDelay(int attempt) const;
 
 private:

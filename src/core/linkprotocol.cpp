@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QMessageAuthenticationCode>
-
 #include <cmath>
 
 namespace PeerLink {
@@ -30,9 +29,8 @@ bool isLowerHex(QStringView s, qsizetype length)
 {
     if (s.size() != length)
         return false;
-    return std::all_of(s.begin(), s.end(), [](QChar c) {
-        return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f');
-    });
+    return std::all_of(
+        s.begin(), s.end(), [](QChar c) { return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'); });
 }
 
 /// Reads the typed fields of one link frame and keeps the first problem.
@@ -60,8 +58,7 @@ public:
     }
 
     /// A required string that must pass @p valid.
-    template<typename Check>
-    QString checked(QLatin1StringView key, Check valid, const char *rule)
+    template<typename Check> QString checked(QLatin1StringView key, Check valid, const char *rule)
     {
         const QString s = string(key, true);
         if (!m_failed && !valid(s))
@@ -81,11 +78,26 @@ public:
     QString m_error;
 };
 
-bool validNonce(const QString &s) { return isLowerHex(s, LinkNonceLength); }
-bool validProof(const QString &s) { return isLowerHex(s, LinkProofLength); }
-bool validId(const QString &s) { return Rules::isValidId(s); }
-bool validMid(const QString &s) { return Rules::isValidMid(s); }
-bool validLink(const QString &s) { return Rules::isValidToken(s); }
+bool validNonce(const QString &s)
+{
+    return isLowerHex(s, LinkNonceLength);
+}
+bool validProof(const QString &s)
+{
+    return isLowerHex(s, LinkProofLength);
+}
+bool validId(const QString &s)
+{
+    return Rules::isValidId(s);
+}
+bool validMid(const QString &s)
+{
+    return Rules::isValidMid(s);
+}
+bool validLink(const QString &s)
+{
+    return Rules::isValidToken(s);
+}
 
 QByteArray compact(const QJsonObject &o)
 {
@@ -99,7 +111,8 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return { DecodeError { ErrorCode::BadJson, u"invalid JSON: %1"_s.arg(parseError.errorString()), QString() } };
+        return { DecodeError {
+            ErrorCode::BadJson, u"invalid JSON: %1"_s.arg(parseError.errorString()), QString() } };
     if (!doc.isObject())
         return { DecodeError { ErrorCode::BadMessage, u"expected a JSON object"_s, QString() } };
     const QJsonObject o = doc.object();
@@ -138,7 +151,8 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
     } else if (type == u"ack") {
         envelope = LinkAck { r.checked(kMid, validMid, "a valid message id") };
     } else {
-        return { DecodeError { ErrorCode::UnknownType, u"unknown type '%1'"_s.arg(type.left(64)), type.left(64) } };
+        return { DecodeError {
+            ErrorCode::UnknownType, u"unknown type '%1'"_s.arg(type.left(64)), type.left(64) } };
     }
     if (r.m_failed)
         return { DecodeError { ErrorCode::BadMessage, r.m_error, type } };
@@ -152,7 +166,8 @@ QByteArray encode(const LinkHello &m)
 
 QByteArray encode(const LinkWelcome &m)
 {
-    return compact({ { kType, u"link_welcome"_s }, { kFrom, m.from }, { kNonce, m.nonce }, { kProof, m.proof } });
+    return compact(
+        { { kType, u"link_welcome"_s }, { kFrom, m.from }, { kNonce, m.nonce }, { kProof, m.proof } });
 }
 
 QByteArray encode(const LinkProof &m)

@@ -4,12 +4,12 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <variant>
 
 namespace PeerLink {
 
-// The direct-link protocol (docs/protocol.md, "Direct links"): a three-step handshake, then messages and acks.
+// The direct-link protocol (docs/protocol.md, "Direct links"): a three-step handshake, then messages and
+// acks.
 
 /// `link_hello`, dialer to listener: who dials, for which introduction, and the dialer's fresh nonce.
 struct LinkHello
@@ -19,7 +19,8 @@ struct LinkHello
     QString nonce;
 };
 
-/// `link_welcome`, listener to dialer: the listener's nonce and its proof HMAC(secret, "listener|link|dialer's nonce").
+/// `link_welcome`, listener to dialer: the listener's nonce and its proof HMAC(secret,
+/// "listener|link|dialer's nonce").
 struct LinkWelcome
 {
     QString from;
@@ -33,8 +34,9 @@ struct LinkProof
     QString proof;
 };
 
-/// `message` on an authenticated link. The sender is the link's peer; a `from` in the frame is ignored. The mid is
-/// required: without it the message could not be acked, nor dropped when it comes again through the hub.
+/// `message` on an authenticated link. The sender is the link's peer; a `from` in the frame is ignored. The
+/// mid is required: without it the message could not be acked, nor dropped when it comes again through the
+/// hub.
 struct LinkMessage
 {
     QString text;

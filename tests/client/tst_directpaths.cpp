@@ -1,14 +1,13 @@
-// DirectPaths: two of them on loopback, with the test playing the hub (it turns one side's introduction into the
-// other side's offer), so that paths, policies, acks over the link, unacked messages and retries are seen one by one.
+// DirectPaths: two of them on loopback, with the test playing the hub (it turns one side's introduction into
+// the other side's offer), so that paths, policies, acks over the link, unacked messages and retries are seen
+// one by one.
 #include "client/directpaths.h"
-
 #include "core/protocol.h"
 #include "core/secrets.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
-
 #include <memory>
 
 using namespace PeerLink;
@@ -24,16 +23,16 @@ struct Side
         , self(id)
     {
         paths->setPresence([](const QString &) { return true; });
-        QObject::connect(paths.get(), &DirectPaths::hubFrameReady, paths.get(), [this](const QByteArray &frame) {
-            const Decoded<ClientEnvelope> d = decodeClientMessage(frame);
-            QVERIFY(d.ok());
-            toHub.append(d.envelope());
-        });
+        QObject::connect(
+            paths.get(), &DirectPaths::hubFrameReady, paths.get(), [this](const QByteArray &frame) {
+                const Decoded<ClientEnvelope> d = decodeClientMessage(frame);
+                QVERIFY(d.ok());
+                toHub.append(d.envelope());
+            });
     }
 
     /// The last frame for the hub of type T (nullopt if the last one is not a T).
-    template<typename T>
-    std::optional<T> last() const
+    template<typename T> std::optional<T> last() const
     {
         if (toHub.isEmpty() || !std::holds_alternative<T>(toHub.constLast()))
             return std::nullopt;
@@ -101,8 +100,8 @@ QString TestDirectPaths::introduce(const QStringList &bAddrs)
     m_b->paths->offered(ConnectOffer { u"a"_s, {}, linkId, m_secret, request->listen, QString() });
     const auto answer = m_b->last<ConnectAnswer>();
     if (answer && answer->accept) {
-        m_a->paths->accepted(
-            ConnectAccepted { u"b"_s, linkId, m_secret, bAddrs.isEmpty() ? answer->listen : bAddrs, QString() });
+        m_a->paths->accepted(ConnectAccepted {
+            u"b"_s, linkId, m_secret, bAddrs.isEmpty() ? answer->listen : bAddrs, QString() });
     }
     return linkId;
 }
@@ -111,10 +110,12 @@ bool TestDirectPaths::link()
 {
     if (introduce().isEmpty())
         return false;
-    return QTest::qWaitFor([this] {
-        return m_a->paths->pathTo(u"b"_s) == DirectPaths::Path::Direct
-            && m_b->paths->pathTo(u"a"_s) == DirectPaths::Path::Direct;
-    }, 10000);
+    return QTest::qWaitFor(
+        [this] {
+            return m_a->paths->pathTo(u"b"_s) == DirectPaths::Path::Direct
+                && m_b->paths->pathTo(u"a"_s) == DirectPaths::Path::Direct;
+        },
+        10000);
 }
 
 void TestDirectPaths::linkIsMadeThroughAnIntroduction()
@@ -223,7 +224,8 @@ void TestDirectPaths::failedDialIsRetriedWithBackoff()
     QSignalSpy aPath(m_a->paths.get(), &DirectPaths::pathChanged);
     QVERIFY(!introduce({ nowhere }).isEmpty());
     QCOMPARE(m_a->toHub.size(), 1);
-    QTRY_VERIFY(aPath.size() >= 2 && aPath.at(1).at(1).value<DirectPaths::Path>() == DirectPaths::Path::Relayed);
+    QTRY_VERIFY(
+        aPath.size() >= 2 && aPath.at(1).at(1).value<DirectPaths::Path>() == DirectPaths::Path::Relayed);
     QTRY_COMPARE(m_a->toHub.size(), 2); // asked again, by itself
     QVERIFY(m_a->last<ConnectRequest>().has_value());
     QCOMPARE(m_a->last<ConnectRequest>()->peer, u"b"_s);

@@ -1,5 +1,5 @@
-// HubConnection against a hand-written hub (a QWebSocketServer on loopback): join, resume after a drop, reconnect
-// with backoff, and when it must not reconnect.
+// HubConnection against a hand-written hub (a QWebSocketServer on loopback): join, resume after a drop,
+// reconnect with backoff, and when it must not reconnect.
 #include "client/hubconnection.h"
 
 #include <QJsonArray>
@@ -9,7 +9,6 @@
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
 #include <memory>
 
 using namespace PeerLink;
@@ -43,15 +42,19 @@ public:
     int connections() const { return int(m_sockets.size()); }
     QWebSocket *socket(int i) const { return m_sockets.at(i); }
     /// The frames received on connection @p i.
-    QList<QJsonObject> frames(int i) const { return i < m_frames.size() ? m_frames.at(i) : QList<QJsonObject>(); }
+    QList<QJsonObject> frames(int i) const
+    {
+        return i < m_frames.size() ? m_frames.at(i) : QList<QJsonObject>();
+    }
     void send(int i, const QJsonObject &o)
     {
         m_sockets.at(i)->sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
     }
     void welcome(int i, const QString &token)
     {
-        send(i, { { u"type"_s, u"welcome"_s }, { u"id"_s, u"me"_s }, { u"hub"_s, u"fake"_s },
-                  { u"version"_s, u"peerlink/1"_s }, { u"resume"_s, token }, { u"peers"_s, QJsonArray() } });
+        send(i,
+            { { u"type"_s, u"welcome"_s }, { u"id"_s, u"me"_s }, { u"hub"_s, u"fake"_s },
+                { u"version"_s, u"peerlink/1"_s }, { u"resume"_s, token }, { u"peers"_s, QJsonArray() } });
     }
 
 private:
@@ -90,7 +93,8 @@ void TestHubConnection::init()
     QVERIFY(m_hub->listen());
     m_connection = std::make_unique<HubConnection>();
     m_received.clear();
-    connect(m_connection.get(), &HubConnection::received, this, [this](const HubEnvelope &e) { m_received.append(e); });
+    connect(m_connection.get(), &HubConnection::received, this,
+        [this](const HubEnvelope &e) { m_received.append(e); });
 }
 
 void TestHubConnection::cleanup()
@@ -153,7 +157,8 @@ void TestHubConnection::resumesAfterADrop()
     QCOMPARE(reconnecting.size(), 1);
     QCOMPARE(reconnecting.at(0).at(0).toInt(), 1);
     const int delay = reconnecting.at(0).at(1).toInt();
-    QVERIFY2(delay >= 20 && delay <= 40, qPrintable(QString::number(delay))); // equal jitter on the first delay
+    QVERIFY2(
+        delay >= 20 && delay <= 40, qPrintable(QString::number(delay))); // equal jitter on the first delay
     QCOMPARE(m_connection->reconnectAttempt(), 1);
     QTRY_COMPARE(reopening.size(), 1);
     QTRY_COMPARE(m_hub->frames(1).size(), 1);
@@ -180,7 +185,8 @@ void TestHubConnection::noReconnect_data()
     QTest::addColumn<bool>("leave");
 
     QTest::newRow("never welcomed") << false << int(QWebSocketProtocol::CloseCodeGoingAway) << false;
-    QTest::newRow("policy close (kick, ban)") << true << int(QWebSocketProtocol::CloseCodePolicyViolated) << false;
+    QTest::newRow("policy close (kick, ban)")
+        << true << int(QWebSocketProtocol::CloseCodePolicyViolated) << false;
     QTest::newRow("too large") << true << int(QWebSocketProtocol::CloseCodeTooMuchData) << false;
     QTest::newRow("left") << true << 0 << true;
 }
@@ -204,7 +210,8 @@ void TestHubConnection::noReconnect()
     }
     if (leave) {
         QVERIFY(m_connection->leave(true));
-        QTRY_VERIFY(!m_hub->frames(0).isEmpty() && m_hub->frames(0).constLast().value("type"_L1) == u"leave"_s);
+        QTRY_VERIFY(
+            !m_hub->frames(0).isEmpty() && m_hub->frames(0).constLast().value("type"_L1) == u"leave"_s);
     } else {
         m_hub->socket(0)->close(QWebSocketProtocol::CloseCode(closeCode), u"bye"_s);
     }

@@ -10,7 +10,6 @@
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
 #include <memory>
 
 using namespace PeerLink;
@@ -35,7 +34,10 @@ public:
 
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     QUrl url() const { return QUrl(u"ws://127.0.0.1:%1/"_s.arg(m_server.serverPort())); }
-    void send(const QJsonObject &o) { m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact))); }
+    void send(const QJsonObject &o)
+    {
+        m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+    }
 
     /// Frames received of @p type, in order.
     QList<QJsonObject> received(const QString &type) const
@@ -106,8 +108,8 @@ bool TestHubLimits::joinWith(const QJsonObject &limits)
     if (!QTest::qWaitFor([this] { return !m_hub->received(u"join"_s).isEmpty(); }, 5000))
         return false;
     QJsonObject welcome { { u"type"_s, u"welcome"_s }, { u"id"_s, u"me"_s }, { u"hub"_s, u"fake"_s },
-                          { u"version"_s, u"peerlink/1"_s }, { u"resume"_s, u"00112233445566778899aabbccddeeff"_s },
-                          { u"peers"_s, QJsonArray { QJsonObject { { u"id"_s, u"you"_s } } } } };
+        { u"version"_s, u"peerlink/1"_s }, { u"resume"_s, u"00112233445566778899aabbccddeeff"_s },
+        { u"peers"_s, QJsonArray { QJsonObject { { u"id"_s, u"you"_s } } } } };
     if (!limits.isEmpty())
         welcome.insert("limits"_L1, limits);
     m_hub->send(welcome);
@@ -122,13 +124,16 @@ void TestHubLimits::limitsFromWelcome_data()
     QTest::addColumn<int>("resendRate");
 
     QTest::newRow("none announced") << QJsonObject() << 0 << qint64(64 * 1024) << 50;
-    QTest::newRow("small hub") << QJsonObject { { u"max_message_bytes"_s, 300 }, { u"rate"_s, 10 }, { u"burst"_s, 20 } }
-                               << 0 << qint64(300) << 5;
+    QTest::newRow("small hub") << QJsonObject { { u"max_message_bytes"_s, 300 }, { u"rate"_s, 10 },
+        { u"burst"_s, 20 } } << 0
+                               << qint64(300) << 5;
     QTest::newRow("large hub: the setting stays the upper bound")
-        << QJsonObject { { u"max_message_bytes"_s, 1000000 }, { u"rate"_s, 1000 } } << 0 << qint64(1000000) << 50;
-    QTest::newRow("setter below half the rate") << QJsonObject { { u"rate"_s, 100 } } << 20 << qint64(64 * 1024) << 20;
-    QTest::newRow("rate of 1: at least one resend a second") << QJsonObject { { u"rate"_s, 1 } } << 0 << qint64(64 * 1024)
-                                                             << 1;
+        << QJsonObject { { u"max_message_bytes"_s, 1000000 }, { u"rate"_s, 1000 } } << 0 << qint64(1000000)
+        << 50;
+    QTest::newRow("setter below half the rate")
+        << QJsonObject { { u"rate"_s, 100 } } << 20 << qint64(64 * 1024) << 20;
+    QTest::newRow("rate of 1: at least one resend a second")
+        << QJsonObject { { u"rate"_s, 1 } } << 0 << qint64(64 * 1024) << 1;
 }
 
 void TestHubLimits::limitsFromWelcome()
@@ -184,7 +189,8 @@ void TestHubLimits::errorsSettleTheMessageTheyName()
     QCOMPARE(m_client->outboxSize(), 3);
 
     // The hub refuses the middle one, naming it by its mid (as it does for byte-rate limits and sizes too).
-    m_hub->send({ { u"type"_s, u"error"_s }, { u"code"_s, code }, { u"message"_s, u"refused"_s }, { u"ref"_s, m2 } });
+    m_hub->send(
+        { { u"type"_s, u"error"_s }, { u"code"_s, code }, { u"message"_s, u"refused"_s }, { u"ref"_s, m2 } });
     m_hub->send({ { u"type"_s, u"ack"_s }, { u"mid"_s, m1 } });
     m_hub->send({ { u"type"_s, u"ack"_s }, { u"mid"_s, m3 } });
     QTRY_COMPARE(acked.size(), 2);
@@ -214,7 +220,8 @@ void TestHubLimits::refusalsWithoutAMidLeaveTheOutboxAlone()
     const QString m1 = m_client->sendMessage(u"you"_s, u"one"_s);
     QTRY_COMPARE(m_hub->received(u"message"_s).size(), 1);
     // An old hub's byte-rate refusal names nothing: no message can be settled by it.
-    m_hub->send({ { u"type"_s, u"error"_s }, { u"code"_s, u"rate_limited"_s }, { u"message"_s, u"slow down"_s } });
+    m_hub->send(
+        { { u"type"_s, u"error"_s }, { u"code"_s, u"rate_limited"_s }, { u"message"_s, u"slow down"_s } });
     QTRY_COMPARE(errors.size(), 1);
     QVERIFY(errors.at(0).at(0).value<ClientError>().is(ErrorCode::RateLimited));
     QCOMPARE(m_client->outboxSize(), 1);

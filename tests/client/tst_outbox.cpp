@@ -1,4 +1,5 @@
-// Outbox and DuplicateFilter: the rules of keeping, resending, pacing and parking messages, with time passed in.
+// Outbox and DuplicateFilter: the rules of keeping, resending, pacing and parking messages, with time passed
+// in.
 #include "client/outbox.h"
 
 #include <QTest>

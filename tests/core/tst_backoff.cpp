@@ -30,7 +30,8 @@ void TestBackoff::delays_data()
     // The direct-link retry: 2 s doubling to 60 s.
     QTest::newRow("link retry") << 2000 << 60000 << QList<int> { 1000, 2000, 4000, 8000, 16000, 30000, 30000 }
                                 << QList<int> { 2000, 4000, 8000, 16000, 32000, 60000, 60000 };
-    QTest::newRow("maximum below initial") << 1000 << 10 << QList<int> { 500, 500 } << QList<int> { 1000, 1000 };
+    QTest::newRow("maximum below initial")
+        << 1000 << 10 << QList<int> { 500, 500 } << QList<int> { 1000, 1000 };
     QTest::newRow("odd delay") << 3 << 100 << QList<int> { 1, 3, 6 } << QList<int> { 3, 6, 12 };
 }
 

@@ -1,4 +1,5 @@
-// The direct-link codec: what it accepts, what it refuses (and with which code), and encode/decode round trips.
+// The direct-link codec: what it accepts, what it refuses (and with which code), and encode/decode round
+// trips.
 #include "core/linkprotocol.h"
 
 #include <QTest>
@@ -37,39 +38,47 @@ void TestLinkProtocol::refuses_data()
     QTest::newRow("no type") << R"({"mid":"m1"})"_ba << u"bad_message"_s;
     QTest::newRow("type number") << R"({"type":1})"_ba << u"bad_message"_s;
     QTest::newRow("unknown type") << R"({"type":"join","id":"a"})"_ba << u"unknown_type"_s;
-    QTest::newRow("hello bad id") << (R"({"type":"link_hello","from":"a b","link":")" + kLink + R"(","nonce":")" + kNonce + R"("})")
+    QTest::newRow("hello bad id") << (R"({"type":"link_hello","from":"a b","link":")" + kLink
+        + R"(","nonce":")" + kNonce + R"("})")
                                   << u"bad_message"_s;
-    QTest::newRow("hello no from") << (R"({"type":"link_hello","link":")" + kLink + R"(","nonce":")" + kNonce + R"("})")
-                                   << u"bad_message"_s;
-    QTest::newRow("hello link not hex") << (R"({"type":"link_hello","from":"a","link":"xyz","nonce":")" + kNonce + R"("})")
-                                        << u"bad_message"_s;
-    QTest::newRow("hello short nonce") << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":"0123"})")
-                                       << u"bad_message"_s;
-    QTest::newRow("hello long nonce") << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":")" + kNonce
-                                          + R"(0"})")
-                                      << u"bad_message"_s;
-    QTest::newRow("hello upper-case nonce")
-        << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":")" + kNonce.toUpper() + R"("})")
+    QTest::newRow("hello no from") << (R"({"type":"link_hello","link":")" + kLink + R"(","nonce":")" + kNonce
+        + R"("})") << u"bad_message"_s;
+    QTest::newRow("hello link not hex")
+        << (R"({"type":"link_hello","from":"a","link":"xyz","nonce":")" + kNonce + R"("})")
         << u"bad_message"_s;
-    QTest::newRow("hello nonce number") << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":12})")
-                                        << u"bad_message"_s;
-    QTest::newRow("welcome no proof") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce + R"("})")
-                                      << u"bad_message"_s;
-    QTest::newRow("welcome proof not hex")
-        << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce + R"(","proof":")" + QByteArray(64, 'g') + R"("})")
+    QTest::newRow("hello short nonce")
+        << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":"0123"})")
         << u"bad_message"_s;
-    QTest::newRow("welcome proof short") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce + R"(","proof":"abcd"})")
-                                         << u"bad_message"_s;
-    QTest::newRow("proof upper-case") << (R"({"type":"link_proof","proof":")" + kProof.toUpper() + R"("})") << u"bad_message"_s;
+    QTest::newRow("hello long nonce")
+        << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":")" + kNonce + R"(0"})")
+        << u"bad_message"_s;
+    QTest::newRow("hello upper-case nonce") << (R"({"type":"link_hello","from":"a","link":")" + kLink
+        + R"(","nonce":")" + kNonce.toUpper() + R"("})")
+                                            << u"bad_message"_s;
+    QTest::newRow("hello nonce number")
+        << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":12})") << u"bad_message"_s;
+    QTest::newRow("welcome no proof")
+        << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce + R"("})") << u"bad_message"_s;
+    QTest::newRow("welcome proof not hex") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce
+        + R"(","proof":")" + QByteArray(64, 'g') + R"("})")
+                                           << u"bad_message"_s;
+    QTest::newRow("welcome proof short")
+        << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce + R"(","proof":"abcd"})")
+        << u"bad_message"_s;
+    QTest::newRow("proof upper-case")
+        << (R"({"type":"link_proof","proof":")" + kProof.toUpper() + R"("})") << u"bad_message"_s;
     QTest::newRow("proof missing") << R"({"type":"link_proof"})"_ba << u"bad_message"_s;
     QTest::newRow("message no mid") << R"({"type":"message","text":"hi"})"_ba << u"bad_message"_s;
     QTest::newRow("message empty mid") << R"({"type":"message","text":"hi","mid":""})"_ba << u"bad_message"_s;
-    QTest::newRow("message mid too long") << (R"({"type":"message","text":"hi","mid":")" + QByteArray(65, 'm') + R"("})")
-                                          << u"bad_message"_s;
-    QTest::newRow("message text number") << R"({"type":"message","text":5,"mid":"m1"})"_ba << u"bad_message"_s;
+    QTest::newRow("message mid too long")
+        << (R"({"type":"message","text":"hi","mid":")" + QByteArray(65, 'm') + R"("})") << u"bad_message"_s;
+    QTest::newRow("message text number")
+        << R"({"type":"message","text":5,"mid":"m1"})"_ba << u"bad_message"_s;
     QTest::newRow("message no text") << R"({"type":"message","mid":"m1"})"_ba << u"bad_message"_s;
-    QTest::newRow("message ts string") << R"({"type":"message","text":"hi","mid":"m1","ts":"now"})"_ba << u"bad_message"_s;
-    QTest::newRow("message to bad id") << R"({"type":"message","text":"hi","mid":"m1","to":"a b"})"_ba << u"bad_message"_s;
+    QTest::newRow("message ts string")
+        << R"({"type":"message","text":"hi","mid":"m1","ts":"now"})"_ba << u"bad_message"_s;
+    QTest::newRow("message to bad id")
+        << R"({"type":"message","text":"hi","mid":"m1","to":"a b"})"_ba << u"bad_message"_s;
     QTest::newRow("ack no mid") << R"({"type":"ack"})"_ba << u"bad_message"_s;
     QTest::newRow("ack mid number") << R"({"type":"ack","mid":1})"_ba << u"bad_message"_s;
 }
@@ -89,18 +98,20 @@ void TestLinkProtocol::accepts_data()
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QString>("type");
 
-    QTest::newRow("hello") << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":")" + kNonce + R"("})")
-                           << u"link_hello"_s;
+    QTest::newRow("hello") << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":")"
+        + kNonce + R"("})") << u"link_hello"_s;
     QTest::newRow("hello with unknown field")
         << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":")" + kNonce + R"(","v":2})")
         << u"link_hello"_s;
-    QTest::newRow("welcome") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce + R"(","proof":")" + kProof + R"("})")
-                             << u"link_welcome"_s;
+    QTest::newRow("welcome") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce + R"(","proof":")"
+        + kProof + R"("})") << u"link_welcome"_s;
     QTest::newRow("proof") << (R"({"type":"link_proof","proof":")" + kProof + R"("})") << u"link_proof"_s;
-    QTest::newRow("message") << R"({"type":"message","text":"hi","mid":"m1","ts":1764000000000})"_ba << u"message"_s;
-    QTest::newRow("message null ts and to") << R"({"type":"message","text":"","mid":"m1","ts":null,"to":null})"_ba
-                                            << u"message"_s;
-    QTest::newRow("message chinese mid") << R"({"type":"message","text":"你好","mid":"消息一"})"_ba << u"message"_s;
+    QTest::newRow("message") << R"({"type":"message","text":"hi","mid":"m1","ts":1764000000000})"_ba
+                             << u"message"_s;
+    QTest::newRow("message null ts and to")
+        << R"({"type":"message","text":"","mid":"m1","ts":null,"to":null})"_ba << u"message"_s;
+    QTest::newRow("message chinese mid")
+        << R"({"type":"message","text":"你好","mid":"消息一"})"_ba << u"message"_s;
     QTest::newRow("ack") << R"({"type":"ack","mid":"m1"})"_ba << u"ack"_s;
 }
 
@@ -152,7 +163,8 @@ void TestLinkProtocol::roundTrip()
 void TestLinkProtocol::messageIgnoresFrom()
 {
     // The sender of a link message is the link's peer; a `from` field is neither required nor read.
-    const Decoded<LinkEnvelope> d = decodeLinkMessage(R"({"type":"message","from":"mallory","text":"x","mid":"m"})"_ba);
+    const Decoded<LinkEnvelope> d
+        = decodeLinkMessage(R"({"type":"message","from":"mallory","text":"x","mid":"m"})"_ba);
     QVERIFY(d.ok());
     QVERIFY(!encode(d.envelope()).contains("mallory"));
 }
