@@ -246,19 +246,20 @@ void DirectPaths::peerJoined(const QString &peer)
 void DirectPaths::peerLeft(const QString &peer)
 {
     const auto it = m_peers.find(peer);
-    if (it == m_peers.end())
-        return;
-    if (it->path == Path::Connecting && it->wanted) {
-        Q_EMIT errorOccurred(ClientError::fromCode(ErrorCode::PeerUnavailable,
-            tr("%1 left before the direct link was made.").arg(peer), u"connect_to_peer"_s));
+    if (it != m_peers.end()) {
+        if (it->path == Path::Connecting && it->wanted) {
+            Q_EMIT errorOccurred(ClientError::fromCode(ErrorCode::PeerUnavailable,
+                tr("%1 left before the direct link was made.").arg(peer), u"connect_to_peer"_s));
+        }
+        PeerPath &p = record(peer); // (looked up again: a slot of errorOccurred may have changed the hash)
+        if (p.timer)
+            p.timer->stop();
+        p.retry->reset();
+        p.wanted = false;
+        p.offer.reset();
+        p.accepted = false; // whoever joins under this id next is asked again
     }
-    PeerPath &p = m_peers[peer];
-    if (p.timer)
-        p.timer->stop();
-    p.retry->reset();
-    p.wanted = false;
-    p.offer.reset();
-    p.accepted = false; // whoever joins under this id next is asked again
+    // Also an attempt that has no record yet: a dial from it that came before the hub's word.
     m_links->drop(peer, tr("%1 left the hub").arg(peer));
     setPath(peer, Path::Relayed);
     prune(peer);
