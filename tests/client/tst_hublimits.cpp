@@ -77,6 +77,7 @@ private Q_SLOTS:
     void errorsSettleTheMessageTheyName_data();
     void errorsSettleTheMessageTheyName();
     void refusalsWithoutAMidLeaveTheOutboxAlone();
+    void signalsCrossQueuedConnections();
 
 private:
     /// Connects m_client to m_hub and welcomes it with @p limits (none when empty).
@@ -226,6 +227,33 @@ void TestHubLimits::refusalsWithoutAMidLeaveTheOutboxAlone()
     QVERIFY(errors.at(0).at(0).value<ClientError>().is(ErrorCode::RateLimited));
     QCOMPARE(m_client->outboxSize(), 1);
     QCOMPARE(m_hub->sentCount(m1), 1);
+}
+
+void TestHubLimits::signalsCrossQueuedConnections()
+{
+    // ChatMessage and ClientError are registered types: a queued connection (another thread, or later in this
+    // one) carries them whole.
+    QVERIFY(joinWith(QJsonObject()));
+    QList<ChatMessage> messages;
+    QList<ClientError> errors;
+    connect(m_client.get(), &PeerClient::messageReceived, this,
+        [&messages](const ChatMessage &m) { messages.append(m); }, Qt::QueuedConnection);
+    connect(m_client.get(), &PeerClient::errorOccurred, this, [&errors](const ClientError &e) { errors.append(e); },
+        Qt::QueuedConnection);
+    m_hub->send({ { u"type"_s, u"message"_s }, { u"from"_s, u"you"_s }, { u"to"_s, u"me"_s }, { u"text"_s, u"hi"_s },
+        { u"mid"_s, u"y1"_s }, { u"ts"_s, qint64(1764000000000) } });
+    m_hub->send({ { u"type"_s, u"error"_s }, { u"code"_s, u"peer_unavailable"_s }, { u"message"_s, u"gone"_s },
+        { u"ref"_s, u"connect_to_peer"_s } });
+    QTRY_COMPARE(errors.size(), 1);
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.at(0).from, u"you"_s);
+    QCOMPARE(messages.at(0).to, u"me"_s);
+    QCOMPARE(messages.at(0).text, u"hi"_s);
+    QCOMPARE(messages.at(0).mid, u"y1"_s);
+    QCOMPARE(messages.at(0).ts, 1764000000000);
+    QVERIFY(errors.at(0).is(ErrorCode::PeerUnavailable));
+    QCOMPARE(errors.at(0).ref, u"connect_to_peer"_s);
+    QCOMPARE(errors.at(0).message, u"gone"_s);
 }
 
 QTEST_GUILESS_MAIN(TestHubLimits)
