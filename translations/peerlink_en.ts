@@ -567,10 +567,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>a malformed hello</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>the other side could not prove it is %1</source>
             <translation type="unfinished" />
         </message>
@@ -596,6 +592,25 @@
         </message>
         <message>
             <source>replaced by a new link</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::DirectPaths</name>
+        <message>
+            <source>not accepting direct connections</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 left before the direct link was made.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 left the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>left the hub</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -690,6 +705,21 @@
         </message>
         <message>
             <source>More settings</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubConnection</name>
+        <message>
+            <source>The hub's certificate is not trusted: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>left</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>connection closed</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -968,31 +998,7 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>connection closed</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>left</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>No peer %1 is joined to this hub.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 left before the direct link was made.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>not accepting direct connections</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 left the hub</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>left the hub</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1005,10 +1011,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>%1 did not come back after the hub restarted.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The hub's certificate is not trusted: %1</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -567,10 +567,6 @@
             <translation>认证期间收到错误的帧</translation>
         </message>
         <message>
-            <source>a malformed hello</source>
-            <translation>格式错误的问候消息</translation>
-        </message>
-        <message>
             <source>the other side could not prove it is %1</source>
             <translation>对方无法证明自己是 %1</translation>
         </message>
@@ -597,6 +593,25 @@
         <message>
             <source>replaced by a new link</source>
             <translation>已被新的连接取代</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::DirectPaths</name>
+        <message>
+            <source>not accepting direct connections</source>
+            <translation>不接受直接连接</translation>
+        </message>
+        <message>
+            <source>%1 left before the direct link was made.</source>
+            <translation>%1 在直接连接建立之前离开了。</translation>
+        </message>
+        <message>
+            <source>%1 left the hub</source>
+            <translation>%1 离开了枢纽</translation>
+        </message>
+        <message>
+            <source>left the hub</source>
+            <translation>已离开枢纽</translation>
         </message>
     </context>
     <context>
@@ -691,6 +706,21 @@
         <message>
             <source>More settings</source>
             <translation>更多设置</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::HubConnection</name>
+        <message>
+            <source>The hub's certificate is not trusted: %1</source>
+            <translation>枢纽的证书不受信任：%1</translation>
+        </message>
+        <message>
+            <source>left</source>
+            <translation>已离开</translation>
+        </message>
+        <message>
+            <source>connection closed</source>
+            <translation>连接已关闭</translation>
         </message>
     </context>
     <context>
@@ -970,32 +1000,8 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation>“%1”不是有效的节点 ID。</translation>
         </message>
         <message>
-            <source>connection closed</source>
-            <translation>连接已关闭</translation>
-        </message>
-        <message>
-            <source>left</source>
-            <translation>已离开</translation>
-        </message>
-        <message>
             <source>No peer %1 is joined to this hub.</source>
             <translation>此枢纽上没有名为 %1 的节点。</translation>
-        </message>
-        <message>
-            <source>%1 left before the direct link was made.</source>
-            <translation>%1 在直接连接建立之前离开了。</translation>
-        </message>
-        <message>
-            <source>not accepting direct connections</source>
-            <translation>不接受直接连接</translation>
-        </message>
-        <message>
-            <source>%1 left the hub</source>
-            <translation>%1 离开了枢纽</translation>
-        </message>
-        <message>
-            <source>left the hub</source>
-            <translation>已离开枢纽</translation>
         </message>
         <message>
             <source>The message is %1 bytes; at most %2 can be sent.</source>
@@ -1008,10 +1014,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>%1 did not come back after the hub restarted.</source>
             <translation>枢纽重启后 %1 没有回来。</translation>
-        </message>
-        <message>
-            <source>The hub's certificate is not trusted: %1</source>
-            <translation>枢纽的证书不受信任：%1</translation>
         </message>
     </context>
     <context>

@@ -17,8 +17,10 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
     connect(client, &PeerClient::reconnecting, this, &ChatController::updateStatus);
     connect(client, &PeerClient::joined, this, &ChatController::onJoined);
     connect(client, &PeerClient::disconnected, this, &ChatController::onDisconnected);
-    connect(client, &PeerClient::messageReceived, this, &ChatController::onMessage);
-    connect(client, &PeerClient::errorOccurred, this, &ChatController::onError);
+    connect(client, &PeerClient::messageReceived, this,
+            [this](const ChatMessage &m) { onMessage(m.from, m.text, m.to, m.mid, m.ts); });
+    connect(client, &PeerClient::errorOccurred, this,
+            [this](const ClientError &e) { onError(e.codeName, e.message, e.ref); });
     connect(client, &PeerClient::peerConnected, this, [this](const QString &id, const QString &name) {
         if (!name.isEmpty())
             m_knownNames.insert(id, name);

@@ -36,6 +36,10 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     connect(client, &PeerClient::disconnected, this, &CliPeer::onDisconnected);
     connect(client, &PeerClient::errorOccurred, this, &CliPeer::onError);
     connect(client, &PeerClient::messageAcked, this, &CliPeer::onAcked);
+    connect(client, &PeerClient::reconnecting, this, [this](int attempt, int delayMs) {
+        m_printer.print(u"reconnecting"_s, { { u"attempt"_s, attempt }, { u"delay_ms"_s, delayMs } },
+                        tr("* reconnecting in %1 ms (attempt %2)").arg(delayMs).arg(attempt));
+    });
     connect(client, &PeerClient::peerConnected, this, [this](const QString &id, const QString &name) {
         QJsonObject f { { u"id"_s, id } };
         if (!name.isEmpty())
@@ -58,18 +62,17 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     connect(client, &PeerClient::connectRequested, this, [this](const QString &from) {
         m_printer.print(u"connect_to_peer"_s, { { u"from"_s, from } }, tr("* %1 asks to connect to you").arg(from));
     });
-    connect(client, &PeerClient::messageReceived, this,
-            [this](const QString &from, const QString &text, const QString &to, const QString &mid, qint64 ts) {
-                QJsonObject f { { u"from"_s, from }, { u"text"_s, text }, { u"ts"_s, ts } };
-                if (!to.isEmpty())
-                    f.insert("to"_L1, to);
-                if (!mid.isEmpty())
-                    f.insert("mid"_L1, mid);
-                const QString time = QDateTime::fromMSecsSinceEpoch(ts).toString(u"HH:mm:ss"_s);
-                m_printer.print(u"message"_s, f,
-                                to.isEmpty() ? tr("%1 <%2> %3").arg(time, from, text)
-                                             : tr("%1 <%2 to you> %3").arg(time, from, text));
-            });
+    connect(client, &PeerClient::messageReceived, this, [this](const ChatMessage &m) {
+        QJsonObject f { { u"from"_s, m.from }, { u"text"_s, m.text }, { u"ts"_s, m.ts } };
+        if (!m.to.isEmpty())
+            f.insert("to"_L1, m.to);
+        if (!m.mid.isEmpty())
+            f.insert("mid"_L1, m.mid);
+        const QString time = QDateTime::fromMSecsSinceEpoch(m.ts).toString(u"HH:mm:ss"_s);
+        m_printer.print(u"message"_s, f,
+                        m.to.isEmpty() ? tr("%1 <%2> %3").arg(time, m.from, m.text)
+                                       : tr("%1 <%2 to you> %3").arg(time, m.from, m.text));
+    });
 }
 
 void CliPeer::onJoined(const QString &id, const QString &hubName)
@@ -92,6 +95,8 @@ void CliPeer::onJoined(const QString &id, const QString &hubName)
 void CliPeer::onDisconnected(const QString &reason)
 {
     m_printer.print(u"disconnected"_s, { { u"reason"_s, reason } }, tr("* disconnected: %1").arg(reason));
+    if (m_client->state() == PeerClient::State::Reconnecting)
+        return; // it comes back by itself; what was not acked is kept and goes again
     if (m_options.oneShot && m_oneShotMid.isEmpty() && m_exitCode == 0) {
         m_err << tr("peerlink-cli: could not send: %1").arg(reason) << Qt::endl;
         m_exitCode = 1;
@@ -99,8 +104,16 @@ void CliPeer::onDisconnected(const QString &reason)
     finish(m_leaving ? m_exitCode : (m_exitCode ? m_exitCode : 1));
 }
 
-void CliPeer::onError(const QString &code, const QString &message, const QString &ref)
+void CliPeer::usage(const QString &message)
 {
+    onError(ClientError { std::nullopt, u"usage"_s, message, QString() });
+}
+
+void CliPeer::onError(const ClientError &error)
+{
+    const QString &code = error.codeName;
+    const QString &message = error.message;
+    const QString &ref = error.ref;
     const bool joined = m_client->isJoined();
     QJsonObject f { { u"code"_s, code }, { u"message"_s, message } };
     if (!ref.isEmpty())
@@ -168,13 +181,13 @@ void CliPeer::execute(const QString &line)
         const QString peer = rest.section(u' ', 0, 0);
         const QString text = rest.section(u' ', 1);
         if (peer.isEmpty() || text.isEmpty()) {
-            onError(u"usage"_s, tr("/to PEER TEXT"), QString());
+            usage(tr("/to PEER TEXT"));
             return;
         }
         track(m_client->sendMessage(peer, text));
     } else if (command == u"/connect") {
         if (rest.isEmpty()) {
-            onError(u"usage"_s, tr("/connect PEER"), QString());
+            usage(tr("/connect PEER"));
             return;
         }
         m_client->connectToPeer(rest);
@@ -183,8 +196,7 @@ void CliPeer::execute(const QString &line)
     } else if (command == u"/quit") {
         quit();
     } else {
-        onError(u"usage"_s, tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit").arg(command),
-                QString());
+        usage(tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit").arg(command));
     }
 }
 

@@ -57,7 +57,8 @@ Q_SIGNALS:
 private:
     void onJoined(const QString &id, const QString &hubName);
     void onDisconnected(const QString &reason);
-    void onError(const QString &code, const QString &message, const QString &ref);
+    void onError(const PeerLink::ClientError &error);
+    void usage(const QString &message);
     void onAcked(const QString &mid);
     void execute(const QString &line);
     void printPeers();

@@ -47,6 +47,8 @@ int main(int argc, char *argv[])
         { u"pin"_s, tr("For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it)."),
           u"FINGERPRINT"_s },
         { u"no-listen"_s, tr("Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
+        { u"no-reconnect"_s, tr("Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
+                                "resuming (messages not yet acknowledged are kept and sent again).") },
     });
     parser.process(app);
 
@@ -100,6 +102,8 @@ int main(int argc, char *argv[])
                    .arg(why, fingerprint)
             << Qt::endl;
     });
+    // A one-shot send reports failure by its exit code instead of waiting for a hub to come back.
+    client.setAutoReconnect(!parser.isSet(u"no-reconnect"_s) && !options.oneShot);
     client.setDirectListening(!parser.isSet(u"no-listen"_s) && !options.oneShot, listenAddress, quint16(listenPort));
     CliPeer peer(&client, options, out, err);
     int exitCode = 0;

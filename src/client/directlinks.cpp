@@ -2,12 +2,9 @@
 
 #include "client/logging.h"
 #include "core/rules.h"
+#include "core/secrets.h"
 
-#include <QDateTime>
-#include <QJsonDocument>
-#include <QMessageAuthenticationCode>
 #include <QNetworkInterface>
-#include <QRandomGenerator>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -18,35 +15,12 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString nonce()
-{
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof(words)).toHex());
-}
-
-QByteArray toBytes(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
+// How long an introduction we were told of may be used.
+constexpr int kExpectedMs = 60000;
 
 QString endpoint(const QHostAddress &address, quint16 port)
 {
-    QHostAddress a = address;
-    a.setScopeId(QString());
-    return a.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]:%2"_s.arg(a.toString()).arg(port)
-                                                         : u"%1:%2"_s.arg(a.toString()).arg(port);
-}
-
-/// Constant-time comparison of two proofs.
-bool sameProof(const QString &a, const QString &b)
-{
-    if (a.size() != b.size() || a.isEmpty())
-        return false;
-    unsigned diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= unsigned(a[i].unicode() ^ b[i].unicode());
-    return diff == 0;
+    return hostPort(address.toString(), port, true); // no scope: endpoints are handed to other machines
 }
 
 } // namespace
@@ -59,34 +33,6 @@ DirectLinks::DirectLinks(QObject *parent)
     m_keepalive->start(m_keepaliveIntervalMs);
 }
 
-void DirectLinks::setKeepalive(int intervalMs, int timeoutMs)
-{
-    m_keepaliveIntervalMs = std::max(10, intervalMs);
-    m_keepaliveTimeoutMs = std::max(10, timeoutMs);
-    m_keepalive->start(m_keepaliveIntervalMs);
-}
-
-void DirectLinks::onKeepalive()
-{
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const auto sockets = m_conns.keys();
-    for (QWebSocket *s : sockets) {
-        const Conn c = m_conns.value(s);
-        if (c.stage != Stage::Up)
-            continue;
-        if (now - c.lastSeenMs > m_keepaliveIntervalMs + m_keepaliveTimeoutMs)
-            fail(s, tr("no answer to keepalives"));
-        else
-            s->ping();
-    }
-}
-
-int DirectLinks::pendingListenerConnections() const
-{
-    return int(std::count_if(m_conns.cbegin(), m_conns.cend(),
-                             [](const Conn &c) { return c.role == Role::Listener && c.stage != Stage::Up; }));
-}
-
 DirectLinks::~DirectLinks()
 {
     const auto sockets = m_conns.keys();
@@ -97,6 +43,33 @@ DirectLinks::~DirectLinks()
     }
 }
 
+void DirectLinks::setKeepalive(int intervalMs, int timeoutMs)
+{
+    m_keepaliveIntervalMs = std::max(10, intervalMs);
+    m_keepaliveTimeoutMs = std::max(10, timeoutMs);
+    m_keepalive->start(m_keepaliveIntervalMs);
+}
+
+void DirectLinks::onKeepalive()
+{
+    const auto sockets = m_conns.keys();
+    for (QWebSocket *s : sockets) {
+        const auto it = m_conns.constFind(s);
+        if (it == m_conns.cend() || it->stage != Stage::Up)
+            continue;
+        if (it->lastSeen.hasExpired(m_keepaliveIntervalMs + m_keepaliveTimeoutMs))
+            fail(s, tr("no answer to keepalives"));
+        else
+            s->ping();
+    }
+}
+
+int DirectLinks::pendingListenerConnections() const
+{
+    return int(std::count_if(m_conns.cbegin(), m_conns.cend(),
+        [](const Conn &c) { return c.role == Role::Listener && c.stage != Stage::Up; }));
+}
+
 bool DirectLinks::listen(const QHostAddress &address, quint16 port)
 {
     stopListening();
@@ -104,7 +77,8 @@ bool DirectLinks::listen(const QHostAddress &address, quint16 port)
     m_server->setHandshakeTimeout(m_timeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &DirectLinks::onNewConnection);
     if (!m_server->listen(address, port)) {
-        m_errorString = tr("Cannot listen for direct links on %1: %2").arg(endpoint(address, port), m_server->errorString());
+        m_errorString = tr("Cannot listen for direct links on %1: %2")
+                            .arg(endpoint(address, port), m_server->errorString());
         delete m_server;
         m_server = nullptr;
         return false;
@@ -134,7 +108,8 @@ QStringList DirectLinks::endpoints() const
         || bound == QHostAddress(QHostAddress::AnyIPv6);
     if (!any)
         return { endpoint(bound, port) };
-    // Every usable address of this machine: LAN addresses first, loopback last (for peers on the same machine).
+    // Every usable address of this machine: LAN addresses first, loopback last (for peers on the same
+    // machine).
     QStringList loopback;
     for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
         if (a.isLinkLocal() || a.isNull())
@@ -150,17 +125,52 @@ QStringList DirectLinks::endpoints() const
     return list.mid(0, Rules::MaxEndpoints);
 }
 
+bool DirectLinks::hasLink(const QString &peer) const
+{
+    const auto it = m_peers.constFind(peer);
+    return it != m_peers.cend() && it->link;
+}
+
+DirectLinks::Peer *DirectLinks::expecting(const QString &link)
+{
+    for (auto it = m_peers.begin(); it != m_peers.end(); ++it) {
+        if (it->expected && it->expected->link == link)
+            return &*it;
+    }
+    return nullptr;
+}
+
+void DirectLinks::prune(const QString &peer)
+{
+    const auto it = m_peers.constFind(peer);
+    if (it != m_peers.cend() && !it->link && it->dialsInFlight == 0 && !it->expected)
+        m_peers.erase(it);
+}
+
 void DirectLinks::expect(const QString &peer, const QString &link, const QString &secret)
 {
     // Bounded: expired introductions go, a peer has one at a time, and at most MaxExpected are kept.
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_expected.removeIf([now, &peer](const auto &it) { return it.value().expiresMs < now || it.value().peer == peer; });
-    while (m_expected.size() >= MaxExpected) {
-        auto oldest = std::min_element(m_expected.begin(), m_expected.end(),
-                                       [](const Expected &a, const Expected &b) { return a.expiresMs < b.expiresMs; });
-        m_expected.erase(oldest);
+    int count = 0;
+    for (auto it = m_peers.begin(); it != m_peers.end(); ++it) {
+        if (it->expected && it->expected->deadline.hasExpired())
+            it->expected.reset();
+        count += it->expected ? 1 : 0;
     }
-    m_expected.insert(link, Expected { peer, secret, now + 60000 });
+    Peer &record = m_peers[peer];
+    count -= record.expected ? 1 : 0;
+    while (count >= MaxExpected) {
+        Peer *oldest = nullptr;
+        for (auto it = m_peers.begin(); it != m_peers.end(); ++it) {
+            if (it->expected && &*it != &record
+                && (!oldest || it->expected->deadline < oldest->expected->deadline))
+                oldest = &*it;
+        }
+        if (!oldest)
+            break;
+        oldest->expected.reset();
+        --count;
+    }
+    record.expected = Expected { link, secret, QDeadlineTimer(kExpectedMs) };
     // A dial may have come before we learnt of the link (the other side can be quicker than the hub).
     for (auto it = m_conns.begin(); it != m_conns.end(); ++it) {
         if (it->role == Role::Listener && it->stage == Stage::AwaitLink && it->link == link) {
@@ -170,7 +180,8 @@ void DirectLinks::expect(const QString &peer, const QString &link, const QString
     }
 }
 
-void DirectLinks::dial(const QString &peer, const QString &link, const QString &secret, const QStringList &candidates)
+void DirectLinks::dial(
+    const QString &peer, const QString &link, const QString &secret, const QStringList &candidates)
 {
     int started = 0;
     for (const QString &candidate : candidates) {
@@ -181,23 +192,22 @@ void DirectLinks::dial(const QString &peer, const QString &link, const QString &
             continue;
         auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
         // Counted before open(): a connect that fails at once reports inside open().
-        ++m_dialsInFlight[peer];
+        ++m_peers[peer].dialsInFlight;
         ++started;
-        adopt(socket, Conn { Role::Dialer, Stage::Connecting, peer, link, secret, nonce(), QString() });
+        adopt(socket,
+            Conn { Role::Dialer, Stage::Connecting, peer, link, secret, randomHex(LinkNonceLength / 2),
+                QString(), nullptr, QElapsedTimer() });
         connect(socket, &QWebSocket::connected, this, [this, socket] {
             auto it = m_conns.find(socket);
             if (it == m_conns.end())
                 return;
             it->stage = Stage::AwaitWelcome;
-            socket->sendTextMessage(QString::fromUtf8(toBytes({ { u"type"_s, u"link_hello"_s },
-                                                                { u"from"_s, m_selfId },
-                                                                { u"link"_s, it->link },
-                                                                { u"nonce"_s, it->myNonce } })));
+            socket->sendTextMessage(QString::fromUtf8(encode(LinkHello { m_selfId, it->link, it->myNonce })));
         });
         socket->open(url);
     }
     if (started == 0) {
-        m_dialsInFlight.remove(peer);
+        prune(peer);
         Q_EMIT dialFailed(peer, tr("%1 gave no address to dial").arg(peer));
     }
 }
@@ -208,11 +218,14 @@ void DirectLinks::onNewConnection()
         QWebSocket *socket = m_server->nextPendingConnection();
         socket->setParent(this);
         if (pendingListenerConnections() >= MaxPendingConnections) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many unauthenticated connections"_s);
+            socket->close(
+                QWebSocketProtocol::CloseCodePolicyViolated, u"too many unauthenticated connections"_s);
             socket->deleteLater();
             continue;
         }
-        adopt(socket, Conn { Role::Listener, Stage::AwaitHello, QString(), QString(), QString(), nonce(), QString() });
+        adopt(socket,
+            Conn { Role::Listener, Stage::AwaitHello, QString(), QString(), QString(),
+                randomHex(LinkNonceLength / 2), QString(), nullptr, QElapsedTimer() });
     }
 }
 
@@ -227,14 +240,15 @@ void DirectLinks::adopt(QWebSocket *socket, const Conn &conn)
     connect(c.timer, &QTimer::timeout, this, [this, socket] { fail(socket, tr("timed out")); });
     c.timer->start(m_timeoutMs);
     m_conns.insert(socket, c);
-    connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &t) { onText(socket, t); });
+    connect(socket, &QWebSocket::textMessageReceived, this,
+        [this, socket](const QString &t) { onText(socket, t); });
     connect(socket, &QWebSocket::binaryMessageReceived, this,
-            [this, socket] { fail(socket, tr("binary frames are not part of the link protocol")); });
+        [this, socket] { fail(socket, tr("binary frames are not part of the link protocol")); });
     connect(socket, &QWebSocket::disconnected, this, [this, socket] { onClosed(socket); });
     connect(socket, &QWebSocket::pong, this, [this, socket] {
         auto it = m_conns.find(socket);
         if (it != m_conns.end())
-            it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+            it->lastSeen.start();
     });
 }
 
@@ -243,80 +257,82 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
     auto it = m_conns.find(socket);
     if (it == m_conns.end())
         return;
-    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
-    if (frame.isEmpty() || !frame.value("type"_L1).isString()) {
-        if (it->stage != Stage::Up)
+    const Decoded<LinkEnvelope> decoded = decodeLinkMessage(text.toUtf8());
+    if (it->stage != Stage::Up) {
+        if (!decoded.ok())
             fail(socket, tr("a bad frame during authentication"));
         else
-            qCWarning(lcClient) << "ignoring a bad frame on the link to" << it->peer;
+            handshake(socket, *it, decoded.envelope());
         return;
     }
-    if (it->stage == Stage::Up) {
-        it->lastSeenMs = QDateTime::currentMSecsSinceEpoch();
-        Q_EMIT frameReceived(it->peer, frame);
+    it->lastSeen.start();
+    if (!decoded.ok()) {
+        qCWarning(lcClient).noquote()
+            << "ignoring a bad frame on the link to" << it->peer << "-" << decoded.error().message;
         return;
     }
-    handshake(socket, *it, frame);
+    const QString peer = it->peer;
+    if (const auto *m = std::get_if<LinkMessage>(&decoded.envelope()))
+        Q_EMIT messageReceived(peer, *m);
+    else if (const auto *a = std::get_if<LinkAck>(&decoded.envelope()))
+        Q_EMIT ackReceived(peer, a->mid);
+    else
+        qCWarning(lcClient) << "ignoring a" << typeName(decoded.envelope()) << "frame on the link to" << peer;
 }
 
-void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const QJsonObject &frame)
+void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &frame)
 {
-    const QString type = frame.value("type"_L1).toString();
-    if (conn.role == Role::Listener && conn.stage == Stage::AwaitHello && type == u"link_hello") {
-        conn.peer = frame.value("from"_L1).toString();
-        conn.link = frame.value("link"_L1).toString();
-        conn.theirNonce = frame.value("nonce"_L1).toString();
-        if (!Rules::isValidId(conn.peer) || !Rules::isValidToken(conn.link) || conn.theirNonce.size() != 32
-            || !Rules::isValidToken(conn.theirNonce)) {
-            fail(socket, tr("a malformed hello"));
-            return;
-        }
+    if (const auto *hello = std::get_if<LinkHello>(&frame);
+        hello && conn.role == Role::Listener && conn.stage == Stage::AwaitHello) {
+        conn.peer = hello->from;
+        conn.link = hello->link;
+        conn.theirNonce = hello->nonce;
         conn.stage = Stage::AwaitLink;
-        if (m_expected.contains(conn.link))
+        if (expecting(conn.link))
             answerHello(socket, conn);
         // else: wait (within the time-out) for the hub's word about this link.
         return;
     }
-    if (conn.role == Role::Dialer && conn.stage == Stage::AwaitWelcome && type == u"link_welcome") {
-        conn.theirNonce = frame.value("nonce"_L1).toString();
-        if (frame.value("from"_L1).toString() != conn.peer || conn.theirNonce.size() != 32
-            || !Rules::isValidToken(conn.theirNonce)
-            || !sameProof(frame.value("proof"_L1).toString(), proof(conn.secret, u"listener"_s, conn.link, conn.myNonce))) {
+    if (const auto *welcome = std::get_if<LinkWelcome>(&frame);
+        welcome && conn.role == Role::Dialer && conn.stage == Stage::AwaitWelcome) {
+        conn.theirNonce = welcome->nonce;
+        if (welcome->from != conn.peer
+            || !constantTimeEquals(
+                welcome->proof, linkProof(conn.secret, u"listener", conn.link, conn.myNonce))) {
             fail(socket, tr("the other side could not prove it is %1").arg(conn.peer));
             return;
         }
         socket->sendTextMessage(QString::fromUtf8(
-            toBytes({ { u"type"_s, u"link_proof"_s },
-                      { u"proof"_s, proof(conn.secret, u"dialer"_s, conn.link, conn.theirNonce) } })));
+            encode(LinkProof { linkProof(conn.secret, u"dialer", conn.link, conn.theirNonce) })));
         authenticated(socket, conn);
         return;
     }
-    if (conn.role == Role::Listener && conn.stage == Stage::AwaitProof && type == u"link_proof") {
-        if (!sameProof(frame.value("proof"_L1).toString(), proof(conn.secret, u"dialer"_s, conn.link, conn.myNonce))) {
+    if (const auto *proof = std::get_if<LinkProof>(&frame);
+        proof && conn.role == Role::Listener && conn.stage == Stage::AwaitProof) {
+        if (!constantTimeEquals(proof->proof, linkProof(conn.secret, u"dialer", conn.link, conn.myNonce))) {
             fail(socket, tr("%1 could not prove the introduction").arg(conn.peer));
             return;
         }
-        m_expected.remove(conn.link); // one time only
+        if (Peer *p = expecting(conn.link))
+            p->expected.reset(); // one time only
         authenticated(socket, conn);
         return;
     }
-    fail(socket, tr("unexpected \"%1\" during authentication").arg(type.left(32)));
+    fail(socket, tr("unexpected \"%1\" during authentication").arg(typeName(frame)));
 }
 
 void DirectLinks::answerHello(QWebSocket *socket, Conn &conn)
 {
-    const auto it = m_expected.constFind(conn.link);
-    if (it == m_expected.cend() || it->peer != conn.peer || it->expiresMs < QDateTime::currentMSecsSinceEpoch()) {
+    const auto p = m_peers.constFind(conn.peer);
+    if (p == m_peers.cend() || !p->expected || p->expected->link != conn.link
+        || p->expected->deadline.hasExpired()) {
         fail(socket, tr("no introduction %1 for %2").arg(conn.link, conn.peer));
         return;
     }
-    conn.secret = it->secret;
+    conn.secret = p->expected->secret;
     conn.stage = Stage::AwaitProof;
-    socket->sendTextMessage(QString::fromUtf8(toBytes({ { u"type"_s, u"link_welcome"_s },
-                                                        { u"from"_s, m_selfId },
-                                                        { u"nonce"_s, conn.myNonce },
-                                                        { u"proof"_s, proof(conn.secret, u"listener"_s, conn.link,
-                                                                            conn.theirNonce) } })));
+    socket->sendTextMessage(QString::fromUtf8(encode(LinkWelcome {
+        m_selfId, conn.myNonce, linkProof(conn.secret, u"listener", conn.link, conn.theirNonce) })));
 }
 
 void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
@@ -324,7 +340,7 @@ void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
     conn.stage = Stage::Up;
     conn.timer->stop();
     conn.secret.clear();
-    conn.lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    conn.lastSeen.start();
     socket->setMaxAllowedIncomingFrameSize(quint64(m_maxFrameBytes));
     socket->setMaxAllowedIncomingMessageSize(quint64(m_maxFrameBytes));
     socket->setObjectName(u"link:"_s + conn.peer);
@@ -332,30 +348,32 @@ void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
     // Other attempts for this peer lose; an older link is replaced.
     const auto sockets = m_conns.keys();
     for (QWebSocket *other : sockets) {
-        if (other != socket && m_conns.value(other).peer == peer && m_conns.value(other).stage != Stage::Up) {
-            m_conns.remove(other);
+        const auto it = m_conns.constFind(other);
+        if (other != socket && it->peer == peer && it->stage != Stage::Up) {
+            m_conns.erase(it);
             other->abort();
             other->deleteLater();
         }
     }
-    if (QWebSocket *old = m_links.value(peer)) {
+    Peer &record = m_peers[peer];
+    if (QWebSocket *old = std::exchange(record.link, nullptr)) {
         // Tell the owner the old link is gone, so that what it did not confirm is sent again.
         m_conns.remove(old);
-        m_links.remove(peer);
         old->disconnect(this);
         old->close(QWebSocketProtocol::CloseCodeNormal, u"replaced"_s);
         old->deleteLater();
         Q_EMIT linkDown(peer, tr("replaced by a new link"));
     }
-    m_dialsInFlight.remove(peer);
-    m_links.insert(peer, socket);
+    Peer &now = m_peers[peer]; // (the owner may have dropped the record in between)
+    now.dialsInFlight = 0;
+    now.link = socket;
     qCInfo(lcClient).noquote() << "direct link up with" << peer;
     Q_EMIT linkUp(peer);
 }
 
 bool DirectLinks::send(const QString &peer, const QByteArray &frame)
 {
-    QWebSocket *socket = m_links.value(peer);
+    QWebSocket *socket = m_peers.value(peer).link;
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return false;
     socket->sendTextMessage(QString::fromUtf8(frame));
@@ -366,7 +384,8 @@ void DirectLinks::drop(const QString &peer, const QString &reason)
 {
     const auto sockets = m_conns.keys();
     for (QWebSocket *s : sockets) {
-        if (m_conns.value(s).peer == peer)
+        const auto it = m_conns.constFind(s);
+        if (it != m_conns.cend() && it->peer == peer)
             fail(s, reason);
     }
 }
@@ -376,7 +395,7 @@ void DirectLinks::dropAll(const QString &reason)
     const auto sockets = m_conns.keys();
     for (QWebSocket *s : sockets)
         fail(s, reason);
-    m_expected.clear();
+    m_peers.clear();
 }
 
 void DirectLinks::fail(QWebSocket *socket, const QString &reason)
@@ -393,7 +412,10 @@ void DirectLinks::fail(QWebSocket *socket, const QString &reason)
         socket->abort();
     socket->deleteLater();
     if (conn.stage == Stage::Up) {
-        m_links.remove(conn.peer);
+        const auto p = m_peers.find(conn.peer);
+        if (p != m_peers.end() && p->link == socket)
+            p->link = nullptr;
+        prune(conn.peer);
         Q_EMIT linkDown(conn.peer, reason);
     } else if (conn.role == Role::Dialer) {
         finishDialIfLost(conn.peer, reason);
@@ -410,20 +432,13 @@ void DirectLinks::onClosed(QWebSocket *socket)
 
 void DirectLinks::finishDialIfLost(const QString &peer, const QString &reason)
 {
-    auto it = m_dialsInFlight.find(peer);
-    if (it == m_dialsInFlight.end())
+    const auto it = m_peers.find(peer);
+    if (it == m_peers.end() || it->dialsInFlight == 0)
         return;
-    if (--*it > 0 || m_links.contains(peer))
+    if (--it->dialsInFlight > 0 || it->link)
         return;
-    m_dialsInFlight.erase(it);
+    prune(peer);
     Q_EMIT dialFailed(peer, reason);
-}
-
-QString DirectLinks::proof(const QString &secret, const QString &role, const QString &link, const QString &nonce)
-{
-    return QString::fromLatin1(QMessageAuthenticationCode::hash((role + u'|' + link + u'|' + nonce).toUtf8(),
-                                                                secret.toUtf8(), QCryptographicHash::Sha256)
-                                   .toHex());
 }
 
 } // namespace PeerLink

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "core/linkprotocol.h"
+
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
-#include <QJsonObject>
 #include <QObject>
 #include <QStringList>
 
@@ -12,9 +15,9 @@ class QWebSocketServer;
 
 namespace PeerLink {
 
-/// A peer's direct links to other peers: a WebSocket listener for links others dial, dialing the candidates of a
-/// peer, and the mutual authentication of every link with the one-time secret of its introduction before any
-/// message passes. Frames after authentication are handed to the owner (PeerClient) by peer id.
+/// A peer's direct links to other peers: a WebSocket listener for links others dial, dialing the candidates
+/// of a peer, and the mutual authentication of every link with the one-time secret of its introduction before
+/// any message passes. Messages and acks after authentication are handed to the owner by peer id.
 ///
 /// Authentication (nonces are fresh random hex, proofs are HMAC-SHA256 with the introduction's secret):
 ///   dialer   -> listener  {"type":"link_hello","from":A,"link":L,"nonce":nA}
@@ -33,8 +36,9 @@ public:
     void setMaxFrameBytes(qint64 bytes) { m_maxFrameBytes = bytes; }
     /// How long a dial (all candidates) or an unauthenticated connection may take.
     void setTimeout(int ms) { m_timeoutMs = ms; }
-    /// Keepalive on authenticated links: a ping every interval; a link silent for interval + timeout is dropped,
-    /// so a half-open link (a NAT that forgot it, a laptop that slept) falls back to the hub in seconds.
+    /// Keepalive on authenticated links: a ping every interval; a link silent for interval + timeout is
+    /// dropped, so a half-open link (a NAT that forgot it, a laptop that slept) falls back to the hub in
+    /// seconds.
     void setKeepalive(int intervalMs, int timeoutMs);
 
     /// Unauthenticated connections a listener holds at most; frames before authentication are at most 4 KiB.
@@ -48,15 +52,18 @@ public:
     void stopListening();
     bool isListening() const;
     QString errorString() const { return m_errorString; }
-    /// Where others can dial this listener: "ip:port" for every usable address (all interfaces' when bound to any).
+    /// Where others can dial this listener: "ip:port" for every usable address (all interfaces' when bound to
+    /// any).
     QStringList endpoints() const;
 
-    /// Accept one authenticated dial from @p peer for introduction @p link (until @p link is used or times out).
+    /// Accept one authenticated dial from @p peer for introduction @p link (until @p link is used or times
+    /// out).
     void expect(const QString &peer, const QString &link, const QString &secret);
-    /// Dial @p peer at @p candidates, all at once; the first to authenticate wins. Ends in linkUp or dialFailed.
+    /// Dial @p peer at @p candidates, all at once; the first to authenticate wins. Ends in linkUp or
+    /// dialFailed.
     void dial(const QString &peer, const QString &link, const QString &secret, const QStringList &candidates);
 
-    bool hasLink(const QString &peer) const { return m_links.contains(peer); }
+    bool hasLink(const QString &peer) const;
     /// Sends a frame over the authenticated link to @p peer; false if there is none.
     bool send(const QString &peer, const QByteArray &frame);
     /// Closes the link to @p peer (and any attempt for it).
@@ -67,11 +74,15 @@ Q_SIGNALS:
     void linkUp(const QString &peer);
     void linkDown(const QString &peer, const QString &reason);
     void dialFailed(const QString &peer, const QString &reason);
-    void frameReceived(const QString &peer, const QJsonObject &frame);
+    /// A message on the authenticated link from @p peer.
+    void messageReceived(const QString &peer, const PeerLink::LinkMessage &message);
+    /// An ack on the authenticated link from @p peer.
+    void ackReceived(const QString &peer, const QString &mid);
 
 private:
     enum class Role { Dialer, Listener };
     enum class Stage { Connecting, AwaitWelcome, AwaitHello, AwaitLink, AwaitProof, Up };
+    /// One connection, from its first byte to its end.
     struct Conn
     {
         Role role;
@@ -82,36 +93,44 @@ private:
         QString myNonce;
         QString theirNonce;
         QTimer *timer = nullptr;
-        qint64 lastSeenMs = 0;
+        QElapsedTimer lastSeen; // monotonic: keepalive silence
+    };
+    /// An introduction we were told of: one peer may dial with it, once, until the deadline.
+    struct Expected
+    {
+        QString link;
+        QString secret;
+        QDeadlineTimer deadline;
+    };
+    /// Everything about one peer: its authenticated link, the dials still trying, the introduction expected.
+    struct Peer
+    {
+        QWebSocket *link = nullptr;
+        int dialsInFlight = 0;
+        std::optional<Expected> expected;
     };
 
     void onNewConnection();
     void adopt(QWebSocket *socket, const Conn &conn);
     void onText(QWebSocket *socket, const QString &text);
     void onClosed(QWebSocket *socket);
-    void handshake(QWebSocket *socket, Conn &conn, const QJsonObject &frame);
+    void handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &frame);
     void answerHello(QWebSocket *socket, Conn &conn);
     void authenticated(QWebSocket *socket, Conn &conn);
     void fail(QWebSocket *socket, const QString &reason);
     void finishDialIfLost(const QString &peer, const QString &reason);
     void onKeepalive();
     int pendingListenerConnections() const;
-    static QString proof(const QString &secret, const QString &role, const QString &link, const QString &nonce);
-
-    struct Expected
-    {
-        QString peer;
-        QString secret;
-        qint64 expiresMs;
-    };
+    /// The peer expecting introduction @p link, or nullptr.
+    Peer *expecting(const QString &link);
+    /// Forgets @p peer's record once nothing is left in it.
+    void prune(const QString &peer);
 
     QString m_selfId;
     QWebSocketServer *m_server = nullptr;
     QString m_errorString;
     QHash<QWebSocket *, Conn> m_conns;
-    QHash<QString, QWebSocket *> m_links; // authenticated, by peer
-    QHash<QString, Expected> m_expected; // by link id
-    QHash<QString, int> m_dialsInFlight; // sockets still trying, by peer
+    QHash<QString, Peer> m_peers;
     qint64 m_maxFrameBytes = 1024 * 1024;
     int m_timeoutMs = 5000;
     QTimer *m_keepalive;

@@ -186,8 +186,8 @@ void TestAppModels::outgoingMessageIsPendingThenDelivered()
     QTRY_COMPARE(c->index(0).data(ConversationModel::StateRole).value<ConversationModel::State>(),
                  ConversationModel::State::Delivered);
     QTRY_COMPARE(received.size(), 1);
-    QCOMPARE(received.at(0).at(1).toString(), u"hi bob"_s);
-    QCOMPARE(received.at(0).at(2).toString(), u"bob"_s); // private, not a broadcast
+    QCOMPARE(received.at(0).at(0).value<ChatMessage>().text, u"hi bob"_s);
+    QCOMPARE(received.at(0).at(0).value<ChatMessage>().to, u"bob"_s); // private, not a broadcast
 }
 
 void TestAppModels::failedMessagesAreMarked()

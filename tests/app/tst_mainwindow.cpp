@@ -143,9 +143,9 @@ void TestMainWindow::typeEnterSendsAndPeersAppear()
     QSignalSpy received(bob.get(), &PeerClient::messageReceived);
     typeAndEnter(u"hello bob"_s);
     QVERIFY(received.wait());
-    QCOMPARE(received.at(0).at(0).toString(), u"me"_s);
-    QCOMPARE(received.at(0).at(1).toString(), u"hello bob"_s);
-    QVERIFY(received.at(0).at(2).toString().isEmpty()); // the Everyone conversation broadcasts
+    QCOMPARE(received.at(0).at(0).value<ChatMessage>().from, u"me"_s);
+    QCOMPARE(received.at(0).at(0).value<ChatMessage>().text, u"hello bob"_s);
+    QVERIFY(received.at(0).at(0).value<ChatMessage>().to.isEmpty()); // the Everyone conversation broadcasts
     auto *input = child<QPlainTextEdit>("messageInput");
     QCOMPARE(input->toPlainText(), QString());
 
@@ -156,7 +156,7 @@ void TestMainWindow::typeEnterSendsAndPeersAppear()
     QCOMPARE(input->toPlainText(), u"line one\nline two"_s);
     QTest::keyClick(input, Qt::Key_Return);
     QVERIFY(received.wait());
-    QCOMPARE(received.at(1).at(1).toString(), u"line one\nline two"_s);
+    QCOMPARE(received.at(1).at(0).value<ChatMessage>().text, u"line one\nline two"_s);
 
     // Our own messages show in the conversation, delivered once the hub acked them.
     auto *view = child<QListView>("messageView");
@@ -181,7 +181,7 @@ void TestMainWindow::privateConversationBothWays()
     QSignalSpy received(bob.get(), &PeerClient::messageReceived);
     typeAndEnter(u"just for you"_s);
     QVERIFY(received.wait());
-    QCOMPARE(received.at(0).at(2).toString(), u"bob"_s);
+    QCOMPARE(received.at(0).at(0).value<ChatMessage>().to, u"bob"_s);
 
     bob->sendMessage(u"me"_s, u"thanks"_s);
     auto *view = child<QListView>("messageView");
@@ -218,7 +218,7 @@ void TestMainWindow::hostWithOneClickAndChatBothWays()
     QSignalSpy received(guest.get(), &PeerClient::messageReceived);
     typeAndEnter(u"welcome, guest"_s);
     QVERIFY(received.wait());
-    QCOMPARE(received.at(0).at(1).toString(), u"welcome, guest"_s);
+    QCOMPARE(received.at(0).at(0).value<ChatMessage>().text, u"welcome, guest"_s);
     QVERIFY(m_window->hubPanel()->findChild<QLabel *>(u"countersLabel"_s)->text().contains(u"2 message"_s));
 
     // Stopping the hub tells the guest and frees the port.
@@ -285,7 +285,7 @@ void TestMainWindow::connectRequestCanBeAccepted()
     QTest::mouseClick(child<QPushButton>("declineButton"), Qt::LeftButton);
     QVERIFY(!bar->isVisible());
     QVERIFY(daveErrors.wait());
-    QCOMPARE(daveErrors.at(0).at(0).toString(), u"connect_declined"_s);
+    QCOMPARE(daveErrors.at(0).at(0).value<ClientError>().codeName, u"connect_declined"_s);
     QCOMPARE(dave->pathTo(u"me"_s), PeerClient::Path::Relayed);
 }
 

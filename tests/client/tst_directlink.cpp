@@ -155,10 +155,10 @@ void TestDirectLink::directLinkBypassesTheHub()
         mids.append(a->sendMessage(u"b"_s, u"direct %1"_s.arg(i)));
     QTRY_COMPARE(bGot.size(), 5);
     for (int i = 0; i < 5; ++i) {
-        QCOMPARE(bGot.at(i).at(0).toString(), u"a"_s);
-        QCOMPARE(bGot.at(i).at(1).toString(), u"direct %1"_s.arg(i));
-        QCOMPARE(bGot.at(i).at(2).toString(), u"b"_s);
-        QCOMPARE(bGot.at(i).at(3).toString(), mids.at(i));
+        QCOMPARE(bGot.at(i).at(0).value<ChatMessage>().from, u"a"_s);
+        QCOMPARE(bGot.at(i).at(0).value<ChatMessage>().text, u"direct %1"_s.arg(i));
+        QCOMPARE(bGot.at(i).at(0).value<ChatMessage>().to, u"b"_s);
+        QCOMPARE(bGot.at(i).at(0).value<ChatMessage>().mid, mids.at(i));
     }
     QTRY_COMPARE(aAcked.size(), 5); // acks come back over the link
     b->sendMessage(u"a"_s, u"and back"_s);
@@ -202,7 +202,7 @@ void TestDirectLink::nobodyListensSoTheHubRelays()
     const quint64 routed = m_hub->routedMessageCount();
     a->sendMessage(u"b"_s, u"via the hub"_s);
     QVERIFY(got.wait());
-    QCOMPARE(got.at(0).at(1).toString(), u"via the hub"_s);
+    QCOMPARE(got.at(0).at(0).value<ChatMessage>().text, u"via the hub"_s);
     QCOMPARE(m_hub->routedMessageCount(), routed + 1);
 }
 
@@ -217,7 +217,7 @@ void TestDirectLink::cutLinkFallsBackExactlyOnceAndComesBack()
 
     QStringList received;
     connect(b.get(), &PeerClient::messageReceived, this,
-            [&received](const QString &, const QString &text) { received.append(text); });
+            [&received](const ChatMessage &m) { received.append(m.text); });
     QSignalSpy aPath(a.get(), &PeerClient::pathChanged);
 
     // A numbered stream; the link is cut under it (no close frame, as when a network fails) half-way.
@@ -304,7 +304,7 @@ void TestDirectLink::onlyTheIntroducedPeerWithTheSecretGetsIn()
     QSignalSpy got(b.get(), &PeerClient::messageReceived);
     dialer.send({ { u"type"_s, u"message"_s }, { u"from"_s, u"someone-else"_s }, { u"text"_s, u"hi b"_s }, { u"mid"_s, u"d1"_s } });
     QVERIFY(got.wait());
-    QCOMPARE(got.at(0).at(0).toString(), u"mallory"_s); // the link says who it is, not the frame
+    QCOMPARE(got.at(0).at(0).value<ChatMessage>().from, u"mallory"_s); // the link says who it is, not the frame
     QCOMPARE(dialer.waitFor(u"ack"_s).value("mid"_L1).toString(), u"d1"_s);
 
     // The introduction was for one link only: the same proof again is refused.
@@ -328,9 +328,9 @@ void TestDirectLink::introducedPeerLeavingBeforeDialingIsAClearError()
     QCOMPARE(a->pathTo(u"b"_s), PeerClient::Path::Connecting);
     b->disconnectFromHub();
     QVERIFY(errors.wait());
-    QCOMPARE(errors.at(0).at(0).toString(), u"peer_unavailable"_s);
-    QVERIFY(errors.at(0).at(1).toString().contains(u"left before the direct link was made"_s));
-    QCOMPARE(errors.at(0).at(2).toString(), u"connect_to_peer"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"peer_unavailable"_s);
+    QVERIFY(errors.at(0).at(0).value<ClientError>().message.contains(u"left before the direct link was made"_s));
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().ref, u"connect_to_peer"_s);
     QCOMPARE(a->pathTo(u"b"_s), PeerClient::Path::Relayed);
 }
 
@@ -344,8 +344,8 @@ void TestDirectLink::declinedRequestIsAnError()
     QSignalSpy errors(a.get(), &PeerClient::errorOccurred);
     QVERIFY(a->connectToPeer(u"b"_s));
     QVERIFY(errors.wait());
-    QCOMPARE(errors.at(0).at(0).toString(), u"connect_declined"_s);
-    QCOMPARE(errors.at(0).at(2).toString(), u"b"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"connect_declined"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().ref, u"b"_s);
     QCOMPARE(a->pathTo(u"b"_s), PeerClient::Path::Relayed);
     // Messages still reach b, through the hub.
     QSignalSpy got(b.get(), &PeerClient::messageReceived);

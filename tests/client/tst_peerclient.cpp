@@ -109,11 +109,11 @@ void TestPeerClient::tutorialScenario()
     const QString mid = node1.sendMessage(u"node2"_s, u"hello world!"_s);
     QVERIFY(!mid.isEmpty());
     QVERIFY(received2.wait());
-    QCOMPARE(received2.at(0).at(0).toString(), u"node1"_s);
-    QCOMPARE(received2.at(0).at(1).toString(), u"hello world!"_s);
-    QCOMPARE(received2.at(0).at(2).toString(), u"node2"_s);
-    QCOMPARE(received2.at(0).at(3).toString(), mid);
-    QVERIFY(received2.at(0).at(4).toLongLong() > 0);
+    QCOMPARE(received2.at(0).at(0).value<ChatMessage>().from, u"node1"_s);
+    QCOMPARE(received2.at(0).at(0).value<ChatMessage>().text, u"hello world!"_s);
+    QCOMPARE(received2.at(0).at(0).value<ChatMessage>().to, u"node2"_s);
+    QCOMPARE(received2.at(0).at(0).value<ChatMessage>().mid, mid);
+    QVERIFY(received2.at(0).at(0).value<ChatMessage>().ts > 0);
     QTRY_COMPARE(acked1.size(), 1);
     QCOMPARE(acked1.at(0).at(0).toString(), mid);
 
@@ -158,14 +158,14 @@ void TestPeerClient::broadcastAndDirect()
     a->sendMessage(u"everyone"_s);
     QTRY_COMPARE(toB.size(), 1);
     QTRY_COMPARE(toC.size(), 1);
-    QVERIFY(toB.at(0).at(2).toString().isEmpty()); // no `to`: a broadcast
+    QVERIFY(toB.at(0).at(0).value<ChatMessage>().to.isEmpty()); // no `to`: a broadcast
     c->sendMessage(u"b"_s, u"just b"_s);
     QTRY_COMPARE(toB.size(), 2);
-    QCOMPARE(toB.at(1).at(1).toString(), u"just b"_s);
+    QCOMPARE(toB.at(1).at(0).value<ChatMessage>().text, u"just b"_s);
     // Nobody else got the direct one, and the broadcaster got no echo.
     b->sendMessage(u"a"_s, u"sync"_s);
     QTRY_COMPARE(toA.size(), 1);
-    QCOMPARE(toA.at(0).at(1).toString(), u"sync"_s);
+    QCOMPARE(toA.at(0).at(0).value<ChatMessage>().text, u"sync"_s);
     QCOMPARE(toC.size(), 1);
 }
 
@@ -177,7 +177,7 @@ void TestPeerClient::idTakenIsReported()
     QSignalSpy errors(&second, &PeerClient::errorOccurred);
     QVERIFY(second.connectToHub(m_hub->serverUrl(), u"same"_s));
     QVERIFY(errors.wait());
-    QCOMPARE(errors.at(0).at(0).toString(), u"id_taken"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"id_taken"_s);
     QVERIFY(!second.isJoined());
 }
 
@@ -193,7 +193,7 @@ void TestPeerClient::wrongPasswordIsReported()
     QVERIFY(client.connectToHub(m_hub->serverUrl(), u"x"_s, { QString(), u"wrong"_s }));
     QVERIFY(disconnected.wait());
     QCOMPARE(errors.size(), 1);
-    QCOMPARE(errors.at(0).at(0).toString(), u"auth_failed"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"auth_failed"_s);
     QCOMPARE(client.lastCloseCode(), QWebSocketProtocol::CloseCodePolicyViolated);
     QVERIFY(join(u"y"_s, { QString(), u"right"_s }));
 }
@@ -205,8 +205,8 @@ void TestPeerClient::peerUnavailableIsReported()
     QSignalSpy errors(a.get(), &PeerClient::errorOccurred);
     const QString mid = a->sendMessage(u"ghost"_s, u"boo"_s);
     QVERIFY(errors.wait());
-    QCOMPARE(errors.at(0).at(0).toString(), u"peer_unavailable"_s);
-    QCOMPARE(errors.at(0).at(2).toString(), mid);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"peer_unavailable"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().ref, mid);
 }
 
 void TestPeerClient::unreachableHubIsReported()
@@ -229,11 +229,11 @@ void TestPeerClient::invalidInputIsRefusedLocally()
     PeerClient client;
     QSignalSpy errors(&client, &PeerClient::errorOccurred);
     QVERIFY(!client.connectToHub(m_hub->serverUrl(), u"bad id"_s));
-    QCOMPARE(errors.at(0).at(0).toString(), u"invalid_id"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"invalid_id"_s);
     QVERIFY(!client.connectToHub(QUrl(u"http://example.invalid/"_s), u"ok"_s));
     QVERIFY(!client.connectToHub(m_hub->serverUrl(), u"ok"_s, { u"bad\nname"_s, QString() }));
     QVERIFY(client.sendMessage(u"not joined yet"_s).isEmpty());
-    QCOMPARE(errors.last().at(0).toString(), u"not_joined"_s);
+    QCOMPARE(errors.last().at(0).value<ClientError>().codeName, u"not_joined"_s);
     QCOMPARE(client.state(), PeerClient::State::Disconnected);
 
     auto a = join(u"a"_s);
@@ -242,12 +242,12 @@ void TestPeerClient::invalidInputIsRefusedLocally()
     QVERIFY(a->sendMessage(u"in valid"_s, u"x"_s).isEmpty());
     QVERIFY(!a->connectToPeer(u"in valid"_s));
     QCOMPARE(aErrors.size(), 2);
-    QCOMPARE(aErrors.at(0).at(0).toString(), u"invalid_id"_s);
+    QCOMPARE(aErrors.at(0).at(0).value<ClientError>().codeName, u"invalid_id"_s);
     // Too large to send: refused here, before the hub (or a direct link) sees it.
     a->setMaxOutgoingMessageBytes(200);
     QVERIFY(a->sendMessage(QString(150, u'x')).size() > 0);
     QVERIFY(a->sendMessage(QString(300, u'x')).isEmpty());
-    QCOMPARE(aErrors.last().at(0).toString(), u"too_large"_s);
+    QCOMPARE(aErrors.last().at(0).value<ClientError>().codeName, u"too_large"_s);
     QVERIFY(a->isJoined());
 }
 
@@ -338,7 +338,7 @@ void TestPeerClient::rejoinsAfterItsSocketDrops()
     const QString mid = watcher->sendMessage(u"blinker"_s, u"while you were away"_s);
     QTRY_VERIFY_WITH_TIMEOUT(joined.size() == 2, 10000);
     QTRY_COMPARE(got.size(), 1);
-    QCOMPARE(got.at(0).at(1).toString(), u"while you were away"_s);
+    QCOMPARE(got.at(0).at(0).value<ChatMessage>().text, u"while you were away"_s);
     QTRY_COMPARE(watcherAcked.size(), 1);
     QCOMPARE(watcherAcked.at(0).at(0).toString(), mid);
     QCOMPARE(errors.size(), 0);
@@ -369,8 +369,8 @@ void TestPeerClient::peerThatDoesNotComeBackIsAnnouncedAfterTheGrace()
     QVERIFY(clock.elapsed() >= 400); // not at once: after the grace
     QCOMPARE(left.at(0).at(0).toString(), u"gone"_s);
     QTRY_COMPARE(errors.size(), 1); // what waited for it is refused, not silently lost
-    QCOMPARE(errors.at(0).at(0).toString(), u"peer_unavailable"_s);
-    QCOMPARE(errors.at(0).at(2).toString(), mid);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"peer_unavailable"_s);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().ref, mid);
 }
 
 void TestPeerClient::noReconnectAfterKickOrLeave()
@@ -421,8 +421,8 @@ void TestPeerClient::numberedStreamsSurviveAHubRestartExactlyOnce()
     QTRY_VERIFY(aJoined.size() == 1 && bJoined.size() == 1 && a.hasPeer(u"b"_s) && b.hasPeer(u"a"_s));
 
     QStringList atA, atB;
-    connect(&a, &PeerClient::messageReceived, this, [&atA](const QString &, const QString &text) { atA.append(text); });
-    connect(&b, &PeerClient::messageReceived, this, [&atB](const QString &, const QString &text) { atB.append(text); });
+    connect(&a, &PeerClient::messageReceived, this, [&atA](const ChatMessage &m) { atA.append(m.text); });
+    connect(&b, &PeerClient::messageReceived, this, [&atB](const ChatMessage &m) { atB.append(m.text); });
     QSignalSpy aErrors(&a, &PeerClient::errorOccurred), bErrors(&b, &PeerClient::errorOccurred);
 
     const int total = 120;

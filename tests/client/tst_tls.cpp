@@ -66,7 +66,7 @@ void TestTls::pinnedClientJoinsOverWss()
     QTRY_VERIFY(a.hasPeer(u"b"_s));
     a.sendMessage(u"b"_s, u"over TLS"_s);
     QVERIFY(got.wait());
-    QCOMPARE(got.at(0).at(1).toString(), u"over TLS"_s);
+    QCOMPARE(got.at(0).at(0).value<ChatMessage>().text, u"over TLS"_s);
 }
 
 void TestTls::unknownCertificateIsReportedNotTrusted()

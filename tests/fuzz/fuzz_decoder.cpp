@@ -1,6 +1,7 @@
-// libFuzzer target for the protocol decoder and validator: any bytes a peer or a hub could send. It checks that
+// libFuzzer target for the protocol decoders and validator: any bytes a peer, a hub or a linked peer could send. It checks that
 // nothing crashes, leaks or reads out of bounds (ASan, UBSan), and that whatever decodes also survives a round trip
 // through the encoder.
+#include "core/linkprotocol.h"
 #include "core/protocol.h"
 #include "core/rules.h"
 
@@ -30,6 +31,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const Decoded<HubEnvelope> again = decodeHubMessage(encode(hub.envelope()));
         if (!again.ok() || typeName(again.envelope()) != typeName(hub.envelope()))
             std::abort();
+    }
+
+    // What another peer sends on a direct link.
+    const Decoded<LinkEnvelope> link = decodeLinkMessage(bytes);
+    if (link.ok()) {
+        const Decoded<LinkEnvelope> again = decodeLinkMessage(encode(link.envelope()));
+        if (!again.ok() || typeName(again.envelope()) != typeName(link.envelope()))
+            std::abort(); // the encoder wrote something the decoder refuses
+    } else if (link.error().message.isEmpty()) {
+        std::abort();
     }
 
     // The rules take any text a peer sends.

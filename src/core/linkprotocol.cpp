@@ -1,0 +1,209 @@
+#include "linkprotocol.h"
+
+#include "rules.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QMessageAuthenticationCode>
+#include <cmath>
+
+namespace PeerLink {
+
+namespace {
+
+using namespace Qt::StringLiterals;
+
+constexpr QLatin1StringView kType("type");
+constexpr QLatin1StringView kFrom("from");
+constexpr QLatin1StringView kLink("link");
+constexpr QLatin1StringView kNonce("nonce");
+constexpr QLatin1StringView kProof("proof");
+constexpr QLatin1StringView kText("text");
+constexpr QLatin1StringView kTo("to");
+constexpr QLatin1StringView kMid("mid");
+constexpr QLatin1StringView kTs("ts");
+
+bool isLowerHex(QStringView s, qsizetype length)
+{
+    if (s.size() != length)
+        return false;
+    return std::all_of(
+        s.begin(), s.end(), [](QChar c) { return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'); });
+}
+
+/// Reads the typed fields of one link frame and keeps the first problem.
+class Reader
+{
+public:
+    explicit Reader(const QJsonObject &o)
+        : m_o(o)
+    {
+    }
+
+    QString string(QLatin1StringView key, bool required)
+    {
+        const QJsonValue v = m_o.value(key);
+        if (v.isUndefined() || v.isNull()) {
+            if (required)
+                fail(u"missing string field '%1'"_s.arg(key));
+            return QString();
+        }
+        if (!v.isString()) {
+            fail(u"field '%1' must be a string"_s.arg(key));
+            return QString();
+        }
+        return v.toString();
+    }
+
+    /// A required string that must pass @p valid.
+    template<typename Check> QString checked(QLatin1StringView key, Check valid, const char *rule)
+    {
+        const QString s = string(key, true);
+        if (!m_failed && !valid(s))
+            fail(u"field '%1' must be %2"_s.arg(key, QLatin1StringView(rule)));
+        return s;
+    }
+
+    void fail(const QString &message)
+    {
+        if (!m_failed)
+            m_error = message;
+        m_failed = true;
+    }
+
+    const QJsonObject &m_o;
+    bool m_failed = false;
+    QString m_error;
+};
+
+bool validNonce(const QString &s)
+{
+    return isLowerHex(s, LinkNonceLength);
+}
+bool validProof(const QString &s)
+{
+    return isLowerHex(s, LinkProofLength);
+}
+bool validId(const QString &s)
+{
+    return Rules::isValidId(s);
+}
+bool validMid(const QString &s)
+{
+    return Rules::isValidMid(s);
+}
+bool validLink(const QString &s)
+{
+    return Rules::isValidToken(s);
+}
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return { DecodeError {
+            ErrorCode::BadJson, u"invalid JSON: %1"_s.arg(parseError.errorString()), QString() } };
+    if (!doc.isObject())
+        return { DecodeError { ErrorCode::BadMessage, u"expected a JSON object"_s, QString() } };
+    const QJsonObject o = doc.object();
+    const QJsonValue t = o.value(kType);
+    if (!t.isString())
+        return { DecodeError { ErrorCode::BadMessage, u"missing string field 'type'"_s, QString() } };
+    const QString type = t.toString();
+    Reader r(o);
+    LinkEnvelope envelope;
+    if (type == u"link_hello") {
+        LinkHello m;
+        m.from = r.checked(kFrom, validId, "a valid id");
+        m.link = r.checked(kLink, validLink, "a link id (hex)");
+        m.nonce = r.checked(kNonce, validNonce, "32 lower-case hex digits");
+        envelope = m;
+    } else if (type == u"link_welcome") {
+        LinkWelcome m;
+        m.from = r.checked(kFrom, validId, "a valid id");
+        m.nonce = r.checked(kNonce, validNonce, "32 lower-case hex digits");
+        m.proof = r.checked(kProof, validProof, "64 lower-case hex digits");
+        envelope = m;
+    } else if (type == u"link_proof") {
+        envelope = LinkProof { r.checked(kProof, validProof, "64 lower-case hex digits") };
+    } else if (type == u"message") {
+        LinkMessage m;
+        m.text = r.string(kText, true);
+        m.mid = r.checked(kMid, validMid, "a valid message id");
+        m.to = r.string(kTo, false);
+        if (!m.to.isEmpty() && !Rules::isValidId(m.to))
+            r.fail(u"field 'to' must be a valid id"_s);
+        const QJsonValue ts = o.value(kTs);
+        if (!ts.isUndefined() && !ts.isNull() && (!ts.isDouble() || !std::isfinite(ts.toDouble())))
+            r.fail(u"field 'ts' must be a number"_s);
+        m.ts = ts.toInteger();
+        envelope = m;
+    } else if (type == u"ack") {
+        envelope = LinkAck { r.checked(kMid, validMid, "a valid message id") };
+    } else {
+        return { DecodeError {
+            ErrorCode::UnknownType, u"unknown type '%1'"_s.arg(type.left(64)), type.left(64) } };
+    }
+    if (r.m_failed)
+        return { DecodeError { ErrorCode::BadMessage, r.m_error, type } };
+    return { envelope };
+}
+
+QByteArray encode(const LinkHello &m)
+{
+    return compact({ { kType, u"link_hello"_s }, { kFrom, m.from }, { kLink, m.link }, { kNonce, m.nonce } });
+}
+
+QByteArray encode(const LinkWelcome &m)
+{
+    return compact(
+        { { kType, u"link_welcome"_s }, { kFrom, m.from }, { kNonce, m.nonce }, { kProof, m.proof } });
+}
+
+QByteArray encode(const LinkProof &m)
+{
+    return compact({ { kType, u"link_proof"_s }, { kProof, m.proof } });
+}
+
+QByteArray encode(const LinkMessage &m)
+{
+    QJsonObject o { { kType, u"message"_s }, { kText, m.text }, { kMid, m.mid }, { kTs, m.ts } };
+    if (!m.to.isEmpty())
+        o.insert(kTo, m.to);
+    return compact(o);
+}
+
+QByteArray encode(const LinkAck &m)
+{
+    return compact({ { kType, u"ack"_s }, { kMid, m.mid } });
+}
+
+QByteArray encode(const LinkEnvelope &m)
+{
+    return std::visit([](const auto &e) { return encode(e); }, m);
+}
+
+QString typeName(const LinkEnvelope &m)
+{
+    static const char *const names[] = { "link_hello", "link_welcome", "link_proof", "message", "ack" };
+    return QString::fromLatin1(names[m.index()]);
+}
+
+QString linkProof(const QString &secret, QStringView role, const QString &link, const QString &nonce)
+{
+    const QByteArray data = (role.toString() + u'|' + link + u'|' + nonce).toUtf8();
+    return QString::fromLatin1(
+        QMessageAuthenticationCode::hash(data, secret.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+} // namespace PeerLink
