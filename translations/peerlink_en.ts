@@ -110,6 +110,10 @@
             <source>Any other limit, as key = value lines like peerlink-hub's hub.conf, e.g. byte-rate = 262144</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>More settings</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -495,6 +499,10 @@
         </message>
         <message>
             <source>* peers: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* reconnecting in %1 ms (attempt %2)</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -966,10 +974,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Do not connect</source>
             <translation type="unfinished" />
         </message>
-        <message>
-            <source>More settings</source>
-            <translation type="unfinished" />
-        </message>
     </context>
     <context>
         <name>PeerLink::PeerClient</name>
@@ -1089,6 +1093,83 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>peerlink-cli: dropped an input line of over %1 bytes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /quit             leave (so does the end of input)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub URL, e.g. ws://127.0.0.1:9000.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Peer id: 1 to 64 of A-Z a-z 0-9 . _ -</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Display name.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub password (or set PEERLINK_PASSWORD).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print each event as one JSON object per line.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send TEXT once, wait for the hub's ack and exit.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --send: send to this peer only.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --send: give up after this many seconds (default 10).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept no direct links: peers that connect to this one go through the hub, or are dialled.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Exit when the connection to the hub is lost, instead of reconnecting with backoff and resuming (messages not yet acknowledged are kept and sent again).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --hub URL and --id ID are required (see --help)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --hub takes a ws:// or wss:// URL (got "%1")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --to goes with --send</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --timeout takes a whole number of seconds from 1 to 3600</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got "%1")</source>
             <translation type="unfinished" />
         </message>
     </context>

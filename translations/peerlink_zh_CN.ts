@@ -110,6 +110,10 @@
             <source>Any other limit, as key = value lines like peerlink-hub's hub.conf, e.g. byte-rate = 262144</source>
             <translation>其他任何限制，按 peerlink-hub 的 hub.conf 格式写成 key = value 行，例如 byte-rate = 262144</translation>
         </message>
+        <message>
+            <source>More settings</source>
+            <translation>更多设置</translation>
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -496,6 +500,10 @@
         <message>
             <source>* peers: %1</source>
             <translation>* 节点：%1</translation>
+        </message>
+        <message>
+            <source>* reconnecting in %1 ms (attempt %2)</source>
+            <translation>* %1 毫秒后重新连接（第 %2 次尝试）</translation>
         </message>
     </context>
     <context>
@@ -968,10 +976,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Do not connect</source>
             <translation>不连接</translation>
         </message>
-        <message>
-            <source>More settings</source>
-            <translation>更多设置</translation>
-        </message>
     </context>
     <context>
         <name>PeerLink::PeerClient</name>
@@ -1093,6 +1097,88 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>peerlink-cli: dropped an input line of over %1 bytes</source>
             <translation>peerlink-cli：丢弃了一行超过 %1 字节的输入</translation>
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /quit             leave (so does the end of input)</source>
+            <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
+  TEXT              把 TEXT 发给所有节点
+  /to PEER TEXT     只把 TEXT 发给 PEER
+  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
+  /peers            列出已加入的节点
+  /quit             离开（输入结束时也会离开）</translation>
+        </message>
+        <message>
+            <source>Hub URL, e.g. ws://127.0.0.1:9000.</source>
+            <translation>枢纽地址，例如 ws://127.0.0.1:9000。</translation>
+        </message>
+        <message>
+            <source>Peer id: 1 to 64 of A-Z a-z 0-9 . _ -</source>
+            <translation>节点 ID：1 到 64 个 A-Z a-z 0-9 . _ - 字符</translation>
+        </message>
+        <message>
+            <source>Display name.</source>
+            <translation>显示名称。</translation>
+        </message>
+        <message>
+            <source>Hub password (or set PEERLINK_PASSWORD).</source>
+            <translation>枢纽密码（也可设置环境变量 PEERLINK_PASSWORD）。</translation>
+        </message>
+        <message>
+            <source>Print each event as one JSON object per line.</source>
+            <translation>把每个事件输出为一行 JSON 对象。</translation>
+        </message>
+        <message>
+            <source>Send TEXT once, wait for the hub's ack and exit.</source>
+            <translation>发送一次 TEXT，等待枢纽确认后退出。</translation>
+        </message>
+        <message>
+            <source>With --send: send to this peer only.</source>
+            <translation>与 --send 一起使用：只发给这个节点。</translation>
+        </message>
+        <message>
+            <source>With --send: give up after this many seconds (default 10).</source>
+            <translation>与 --send 一起使用：超过这么多秒后放弃（默认 10）。</translation>
+        </message>
+        <message>
+            <source>Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port).</source>
+            <translation>在哪里接受其他节点的直连（默认 0.0.0.0:0：所有网络接口，任意端口）。</translation>
+        </message>
+        <message>
+            <source>For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it).</source>
+            <translation>对于 wss:// 枢纽：信任具有此 SHA-256 指纹的证书（即 peerlink-hub 打印的指纹）。</translation>
+        </message>
+        <message>
+            <source>Accept no direct links: peers that connect to this one go through the hub, or are dialled.</source>
+            <translation>不接受直连：连接本节点的节点通过枢纽转发，或由本节点主动拨号。</translation>
+        </message>
+        <message>
+            <source>Exit when the connection to the hub is lost, instead of reconnecting with backoff and resuming (messages not yet acknowledged are kept and sent again).</source>
+            <translation>与枢纽的连接断开时退出，而不是退避重连并恢复会话（尚未确认的消息会被保留并重新发送）。</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --hub URL and --id ID are required (see --help)</source>
+            <translation>peerlink-cli：必须提供 --hub URL 和 --id ID（参见 --help）</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --hub takes a ws:// or wss:// URL (got "%1")</source>
+            <translation>peerlink-cli：--hub 需要 ws:// 或 wss:// 地址（收到的是“%1”）</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --to goes with --send</source>
+            <translation>peerlink-cli：--to 需要与 --send 一起使用</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --timeout takes a whole number of seconds from 1 to 3600</source>
+            <translation>peerlink-cli：--timeout 需要 1 到 3600 之间的整数秒</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got "%1")</source>
+            <translation>peerlink-cli：--listen 需要 地址:端口，例如 0.0.0.0:0 或 127.0.0.1:9100（收到的是“%1”）</translation>
         </message>
     </context>
 </TS>

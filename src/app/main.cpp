@@ -6,6 +6,7 @@
 #include "app/languagemanager.h"
 #include "app/appicon.h"
 #include "app/mainwindow.h"
+#include "runtime/memorytuning.h"
 
 #include <QApplication>
 #include <QTimer>
@@ -31,6 +32,10 @@ int main(int argc, char *argv[])
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
+    // The app hosts hubs (the main job): large messages through its hub thread keep their buffers, and the hub
+    // thread gives memory back itself after bursts (Hub::setReleaseFreeMemory in HubHost). The app's own choice, made
+    // here: no library changes the process's allocator.
+    tuneAllocatorForHub();
     const AppOptions options = AppOptions::parse(arguments);
     if (options.exitNow) {
         std::fputs(options.output.toLocal8Bit().constData(), options.exitCode ? stderr : stdout);

@@ -21,11 +21,9 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(PEERLINK_VERSION));
     QTextStream out(stdout);
     QTextStream err(stderr);
-
-    const auto tr = [](const char *text) { return QCoreApplication::translate("main", text); };
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("PeerLink headless peer. Reads commands from standard input, one a line:\n"
+        QCoreApplication::translate("main", "PeerLink headless peer. Reads commands from standard input, one a line:\n"
            "  TEXT              send TEXT to every peer\n"
            "  /to PEER TEXT     send TEXT to PEER only\n"
            "  /connect PEER     make a direct link to PEER (the hub relays until it is up)\n"
@@ -34,41 +32,41 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        { u"hub"_s, tr("Hub URL, e.g. ws://127.0.0.1:9000."), u"URL"_s },
-        { u"id"_s, tr("Peer id: 1 to 64 of A-Z a-z 0-9 . _ -"), u"ID"_s },
-        { u"name"_s, tr("Display name."), u"NAME"_s },
-        { u"password"_s, tr("Hub password (or set PEERLINK_PASSWORD)."), u"P"_s },
-        { u"json"_s, tr("Print each event as one JSON object per line.") },
-        { u"send"_s, tr("Send TEXT once, wait for the hub's ack and exit."), u"TEXT"_s },
-        { u"to"_s, tr("With --send: send to this peer only."), u"PEER"_s },
-        { u"timeout"_s, tr("With --send: give up after this many seconds (default 10)."), u"S"_s, u"10"_s },
-        { u"listen"_s, tr("Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port)."),
+        { u"hub"_s, QCoreApplication::translate("main", "Hub URL, e.g. ws://127.0.0.1:9000."), u"URL"_s },
+        { u"id"_s, QCoreApplication::translate("main", "Peer id: 1 to 64 of A-Z a-z 0-9 . _ -"), u"ID"_s },
+        { u"name"_s, QCoreApplication::translate("main", "Display name."), u"NAME"_s },
+        { u"password"_s, QCoreApplication::translate("main", "Hub password (or set PEERLINK_PASSWORD)."), u"P"_s },
+        { u"json"_s, QCoreApplication::translate("main", "Print each event as one JSON object per line.") },
+        { u"send"_s, QCoreApplication::translate("main", "Send TEXT once, wait for the hub's ack and exit."), u"TEXT"_s },
+        { u"to"_s, QCoreApplication::translate("main", "With --send: send to this peer only."), u"PEER"_s },
+        { u"timeout"_s, QCoreApplication::translate("main", "With --send: give up after this many seconds (default 10)."), u"S"_s, u"10"_s },
+        { u"listen"_s, QCoreApplication::translate("main", "Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port)."),
           u"ADDR:PORT"_s, u"0.0.0.0:0"_s },
-        { u"pin"_s, tr("For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it)."),
+        { u"pin"_s, QCoreApplication::translate("main", "For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it)."),
           u"FINGERPRINT"_s },
-        { u"no-listen"_s, tr("Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
-        { u"no-reconnect"_s, tr("Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
+        { u"no-listen"_s, QCoreApplication::translate("main", "Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
+        { u"no-reconnect"_s, QCoreApplication::translate("main", "Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
                                 "resuming (messages not yet acknowledged are kept and sent again).") },
     });
     parser.process(app);
 
     if (!parser.isSet(u"hub"_s) || !parser.isSet(u"id"_s)) {
-        err << tr("peerlink-cli: --hub URL and --id ID are required (see --help)") << Qt::endl;
+        err << QCoreApplication::translate("main", "peerlink-cli: --hub URL and --id ID are required (see --help)") << Qt::endl;
         return 2;
     }
     const QUrl url(parser.value(u"hub"_s), QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
-        err << tr("peerlink-cli: --hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(u"hub"_s)) << Qt::endl;
+        err << QCoreApplication::translate("main", "peerlink-cli: --hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(u"hub"_s)) << Qt::endl;
         return 2;
     }
     if (parser.isSet(u"to"_s) && !parser.isSet(u"send"_s)) {
-        err << tr("peerlink-cli: --to goes with --send") << Qt::endl;
+        err << QCoreApplication::translate("main", "peerlink-cli: --to goes with --send") << Qt::endl;
         return 2;
     }
     bool timeoutOk = false;
     const int timeoutSeconds = parser.value(u"timeout"_s).toInt(&timeoutOk);
     if (!timeoutOk || timeoutSeconds < 1 || timeoutSeconds > 3600) {
-        err << tr("peerlink-cli: --timeout takes a whole number of seconds from 1 to 3600") << Qt::endl;
+        err << QCoreApplication::translate("main", "peerlink-cli: --timeout takes a whole number of seconds from 1 to 3600") << Qt::endl;
         return 2;
     }
 
@@ -81,7 +79,7 @@ int main(int argc, char *argv[])
     bool portOk = false;
     const int listenPort = listen.mid(colon + 1).toInt(&portOk);
     if (colon <= 0 || listenAddress.isNull() || !portOk || listenPort < 0 || listenPort > 65535) {
-        err << tr("peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got \"%1\")").arg(listen)
+        err << QCoreApplication::translate("main", "peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got \"%1\")").arg(listen)
             << Qt::endl;
         return 2;
     }

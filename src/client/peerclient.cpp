@@ -71,7 +71,10 @@ QString PeerClient::peerName(const QString &id) const
 
 qint64 PeerClient::maxOutgoingMessageBytes() const
 {
-    return m_limits.maxMessageBytes > 0 ? m_limits.maxMessageBytes : m_maxOutgoingBytes;
+    const qint64 own = m_maxOutgoingBytes > 0 ? m_maxOutgoingBytes : 0;
+    if (m_limits.maxMessageBytes > 0)
+        return own > 0 ? std::min(own, m_limits.maxMessageBytes) : m_limits.maxMessageBytes;
+    return own > 0 ? own : qint64(64 * 1024);
 }
 
 void PeerClient::setResendRate(int perSecond)

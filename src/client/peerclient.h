@@ -64,11 +64,12 @@ public:
 
     /// Largest message accepted from the hub (bytes); larger ones close the connection with 1009.
     void setMaxIncomingMessageBytes(qint64 bytes) { m_hub->setMaxIncomingMessageBytes(bytes); }
-    /// Largest message this client sends (bytes of JSON; default 65 536, the hub's default) unless the hub
-    /// announces its own limit. Larger ones are refused here with `too_large`, on a direct link too, so that
-    /// a fallback to the hub never carries a message the hub would refuse.
-    void setMaxOutgoingMessageBytes(qint64 bytes) { m_maxOutgoingBytes = bytes; }
-    /// The largest message this client sends now: the hub's announced limit, or the value set above.
+    /// Largest message this client sends (bytes of JSON; 0, the default, leaves it to the hub's announced limit,
+    /// or 65 536, the hub's default, when it announces none). A hub's announced limit lowers it further. Larger ones
+    /// are refused here with `too_large`, on a direct link too, so that a fallback to the hub never carries a
+    /// message the hub would refuse.
+    void setMaxOutgoingMessageBytes(qint64 bytes) { m_maxOutgoingBytes = std::max<qint64>(0, bytes); }
+    /// The largest message this client sends now: the smaller of the value set above and the hub's announced limit.
     qint64 maxOutgoingMessageBytes() const;
     /// Messages sent again through the hub after a link dropped, per second at most (default 50: half the
     /// hub's default rate, so a burst of resends is not refused as a flood). A hub that announces its rate
@@ -210,7 +211,7 @@ private:
     HubLimits m_limits;
     QString m_midPrefix;
     quint64 m_midCounter = 0;
-    qint64 m_maxOutgoingBytes = 64 * 1024;
+    qint64 m_maxOutgoingBytes = 0; // 0: not set (see maxOutgoingMessageBytes)
     int m_resendPerSecond = 50; // the setting; the outbox paces at this or below the hub's announced rate
     Outbox m_outbox;
     DuplicateFilter m_seen;

@@ -132,8 +132,10 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
         m_ownListener = true;
     }
     if (!listening) {
-        fail(HubError::CannotListen,
-             u"Cannot listen on %1: %2"_s.arg(hostPort(address.toString(), port), listenError), listenError, true);
+        // The detail names the address and port too: it is what the app shows the user, in its own words around it.
+        const QString where = hostPort(address.toString(), port);
+        fail(HubError::CannotListen, u"Cannot listen on %1: %2"_s.arg(where, listenError),
+             u"%1: %2"_s.arg(where, listenError), true);
         delete m_server;
         m_server = nullptr;
         m_tcpServer = nullptr;
