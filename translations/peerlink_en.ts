@@ -680,6 +680,42 @@
             <source>That connection request has expired.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>you left the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>your session continued on a new connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub is shutting down</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub heard nothing from this computer for too long</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the host removed you from the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the host removed you from the hub: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>you are banned from this hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub received too many requests it could not understand from this app</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>this computer did not keep up with the messages from the hub</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>

@@ -680,6 +680,42 @@
             <source>That connection request has expired.</source>
             <translation>该连接请求已过期。</translation>
         </message>
+        <message>
+            <source>you left the hub</source>
+            <translation>你已离开枢纽</translation>
+        </message>
+        <message>
+            <source>your session continued on a new connection</source>
+            <translation>你的会话已在新连接上继续</translation>
+        </message>
+        <message>
+            <source>the hub is shutting down</source>
+            <translation>枢纽正在关闭</translation>
+        </message>
+        <message>
+            <source>the hub heard nothing from this computer for too long</source>
+            <translation>枢纽太久没有收到这台电脑的回应</translation>
+        </message>
+        <message>
+            <source>the host removed you from the hub</source>
+            <translation>主持人已将你移出枢纽</translation>
+        </message>
+        <message>
+            <source>the host removed you from the hub: %1</source>
+            <translation>主持人已将你移出枢纽：%1</translation>
+        </message>
+        <message>
+            <source>you are banned from this hub</source>
+            <translation>你已被此枢纽封禁</translation>
+        </message>
+        <message>
+            <source>the hub received too many requests it could not understand from this app</source>
+            <translation>枢纽从本应用收到太多无法理解的请求</translation>
+        </message>
+        <message>
+            <source>this computer did not keep up with the messages from the hub</source>
+            <translation>这台电脑跟不上枢纽发来的消息</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>

@@ -270,4 +270,13 @@ ZH = {
     'peerlink-cli: --to goes with --send': 'peerlink-cli：--to 需要与 --send 一起使用',
     'peerlink-cli: --timeout takes a whole number of seconds from 1 to 3600': 'peerlink-cli：--timeout 需要 1 到 3600 之间的整数秒',
     'peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got "%1")': 'peerlink-cli：--listen 需要 地址:端口，例如 0.0.0.0:0 或 127.0.0.1:9100（收到的是“%1”）',
+    'you left the hub': '你已离开枢纽',
+    'your session continued on a new connection': '你的会话已在新连接上继续',
+    'the hub is shutting down': '枢纽正在关闭',
+    'the hub heard nothing from this computer for too long': '枢纽太久没有收到这台电脑的回应',
+    'the host removed you from the hub': '主持人已将你移出枢纽',
+    'the host removed you from the hub: %1': '主持人已将你移出枢纽：%1',
+    'you are banned from this hub': '你已被此枢纽封禁',
+    'the hub received too many requests it could not understand from this app': '枢纽从本应用收到太多无法理解的请求',
+    'this computer did not keep up with the messages from the hub': '这台电脑跟不上枢纽发来的消息',
 }

@@ -199,7 +199,7 @@ void ChatController::onDisconnected(const QString &reason)
     }
     m_peers.allOffline(conversationsWithMessages());
     if (m_lastReason.isEmpty())
-        m_lastReason = reason;
+        m_lastReason = describeDisconnect(reason); // the hub's close reasons are English: worded here
     updateStatus();
     if (neverJoined)
         Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), reason));

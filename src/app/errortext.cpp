@@ -1,5 +1,6 @@
 #include "errortext.h"
 
+#include "core/closereason.h"
 #include "core/errorcode.h"
 
 #include <QCoreApplication>
@@ -49,6 +50,35 @@ QString describeHubError(const QString &code, const QString &hubMessage)
         return ErrorText::tr("That connection request has expired.");
     }
     return hubMessage;
+}
+
+QString describeDisconnect(const QString &closeReason)
+{
+    const ParsedCloseReason parsed = parseCloseReason(closeReason);
+    switch (parsed.reason) {
+    case CloseReason::Left:
+        return ErrorText::tr("you left the hub");
+    case CloseReason::Resumed:
+        return ErrorText::tr("your session continued on a new connection");
+    case CloseReason::HubShuttingDown:
+        return ErrorText::tr("the hub is shutting down");
+    case CloseReason::HeartbeatTimeout:
+        return ErrorText::tr("the hub heard nothing from this computer for too long");
+    case CloseReason::Kicked:
+        return parsed.detail.isEmpty() ? ErrorText::tr("the host removed you from the hub")
+                                       : ErrorText::tr("the host removed you from the hub: %1").arg(parsed.detail);
+    case CloseReason::Banned:
+        return ErrorText::tr("you are banned from this hub");
+    case CloseReason::TooManyInvalid:
+        return ErrorText::tr("the hub received too many requests it could not understand from this app");
+    case CloseReason::NotReading:
+        return ErrorText::tr("this computer did not keep up with the messages from the hub");
+    case CloseReason::Refused:
+        return describeHubError(parsed.detail, parsed.detail);
+    case CloseReason::Unknown:
+        break;
+    }
+    return closeReason;
 }
 
 } // namespace PeerLink

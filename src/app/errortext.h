@@ -7,4 +7,9 @@ namespace PeerLink {
 /// Words a user understands for a hub error code (translated); @p hubMessage is kept for codes it does not know.
 QString describeHubError(const QString &code, const QString &hubMessage);
 
+/// Words a user understands for why the connection to the hub ended: @p closeReason is the reason text of the
+/// hub's close frame (a fixed English vocabulary, parseCloseReason()), or a socket's error text. Texts it does not
+/// know are kept as they are.
+QString describeDisconnect(const QString &closeReason);
+
 } // namespace PeerLink

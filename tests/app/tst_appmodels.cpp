@@ -50,6 +50,9 @@ private Q_SLOTS:
     void leaveReasonsInWords();
     void hostingErrorsInWords_data();
     void hostingErrorsInWords();
+    void disconnectReasonsInWords_data();
+    void disconnectReasonsInWords();
+    void kickedPeerReadsWhyInItsWords();
     void throttleCoalescesABurst();
 
 private:
@@ -453,6 +456,36 @@ void TestAppModels::leaveReasonsInWords()
     QFETCH(QString, detail);
     QFETCH(QString, words);
     QCOMPARE(describeLeaveReason(why, detail), words);
+}
+
+void TestAppModels::disconnectReasonsInWords_data()
+{
+    QTest::addColumn<QString>("closeReason");
+    QTest::addColumn<QString>("words");
+    QTest::newRow("kicked") << u"kicked by the hub"_s << u"the host removed you from the hub"_s;
+    QTest::newRow("kicked, why") << u"kicked by the hub: spam"_s << u"the host removed you from the hub: spam"_s;
+    QTest::newRow("banned") << u"banned"_s << u"you are banned from this hub"_s;
+    QTest::newRow("heartbeat") << u"heartbeat timeout"_s << u"the hub heard nothing from this computer for too long"_s;
+    QTest::newRow("shutdown") << u"hub shutting down"_s << u"the hub is shutting down"_s;
+    QTest::newRow("refused") << u"hub_full"_s << u"The hub is full. Try again later."_s;
+    QTest::newRow("socket error kept") << u"Connection refused"_s << u"Connection refused"_s;
+}
+
+void TestAppModels::disconnectReasonsInWords()
+{
+    QFETCH(QString, closeReason);
+    QFETCH(QString, words);
+    QCOMPARE(describeDisconnect(closeReason), words);
+}
+
+void TestAppModels::kickedPeerReadsWhyInItsWords()
+{
+    // The hub's close reason is English wire text; the app's status bar says it in the user's words.
+    QVERIFY(m_hub->kick(u"me"_s, u"spam"_s));
+    QTRY_VERIFY(m_controller->statusText().startsWith(u"Disconnected"_s));
+    QVERIFY2(m_controller->statusText().contains(u"the host removed you from the hub: spam"_s),
+             qPrintable(m_controller->statusText()));
+    QVERIFY(!m_controller->statusText().contains(u"kicked by the hub"_s));
 }
 
 void TestAppModels::hostingErrorsInWords_data()
