@@ -42,7 +42,7 @@ bash "$root/scripts/install-deps.sh" "${extra[@]}"
 build="$root/build-bench"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DPEERLINK_BUILD_APP=OFF -DPEERLINK_BUILD_TESTS=OFF -DPEERLINK_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" -j "${PEERLINK_JOBS:-2}" --target peerlink-hub peerlink-loadgen floor-relay
+cmake --build "$build" -j "${PEERLINK_JOBS:-2}" --target peerlink-hub peerlink-loadgen floor-relay peerlink-cryptobench
 
 # Thousands of connections on both sides.
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -114,6 +114,8 @@ timing=(--warmup "$warm" --duration "$dur")
 # to every peer already there: the work grows with the square of the crowd) get fewer repetitions and a time limit.
 workloads=()
 workloads+=("relay|$reps|--workload relay --pairs 4 --window 256 ${timing[*]}")
+# The same relay with end-to-end envelopes (64 bytes of text sealed): what encryption costs the hub (PeerLink only).
+workloads+=("relay-e2e|$reps|--workload relay --pairs 4 --window 256 --e2e ${timing[*]}")
 for n in "${fanouts[@]}"; do workloads+=("fanout-$n|$reps|--workload fanout --peers $n --window 64 ${timing[*]}"); done
 for n in "${idles[@]}"; do
     r=$reps; [ "$n" -ge 10000 ] && r=$big_reps
@@ -140,11 +142,17 @@ for entry in "${workloads[@]}"; do
     # server rather than one.
     for rep in $(seq 1 "$n_reps"); do
         for kind in "${server_list[@]}"; do
+            [ "$name" = relay-e2e ] && [ "$kind" != peerlink ] && continue
             # shellcheck disable=SC2086
             run_one "$name" "$kind" "$rep" -- $args
         done
     done
 done
+
+# What end-to-end encryption costs a peer (sealing and opening on one core), beside what it costs the hub above.
+if [ -z "$only" ] || grep -qw -- crypto <<<"${only//,/ }"; then
+    taskset -c "$loadgen_cpu" "$build/bench/peerlink-cryptobench" >>"$out/results.jsonl"
+fi
 
 python3 "$root/bench/report.py" "$out/results.jsonl" --markdown "$out/report.md"
 echo "bench: results in $out/results.jsonl and $out/report.md"
