@@ -211,7 +211,7 @@ qint64 MessageStore::existingId(const StoredMessage &m) const
 {
     if (!m.mid.isEmpty()) {
         QSqlQuery existing(m_db);
-        existing.prepare(u"SELECT id FROM messages WHERE conversation = ? AND sender = ? AND mid = ?"_s);
+        existing.prepare(u"SELECT id FROM messages WHERE conversation = ? AND sender = ? AND mid = ? AND mid <> ''"_s);
         existing.addBindValue(text(m.conversation));
         existing.addBindValue(text(m.sender));
         existing.addBindValue(text(m.mid));
@@ -270,8 +270,9 @@ bool MessageStore::setState(const QString &conversation, const QString &sender, 
     // "sending" or "stored". Incoming messages keep their state.
     const bool failed = state == MessageState::Failed;
     QSqlQuery q(m_db);
-    q.prepare(u"UPDATE messages SET state = ?%1 WHERE conversation = ? AND sender = ? AND mid = ? AND outgoing = 1 "
-              "AND %2"_s.arg(column.isEmpty() ? QString() : u", %1 = ?"_s.arg(column),
+    // "mid <> ''" lets SQLite use the partial index on mids (a bound mid might be empty as far as it knows).
+    q.prepare(u"UPDATE messages SET state = ?%1 WHERE conversation = ? AND sender = ? AND mid = ? AND mid <> '' "
+              "AND outgoing = 1 AND %2"_s.arg(column.isEmpty() ? QString() : u", %1 = ?"_s.arg(column),
                              failed ? u"state IN (0, 1)"_s : u"state < ?"_s));
     q.addBindValue(int(state));
     if (!column.isEmpty())
