@@ -35,8 +35,7 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     , m_admission(config)
     , m_registry(config.maxGhostQueue)
     , m_introductions(config.introductionTimeoutMs, config.maxPendingIntroductions)
-    , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
-                 config.byteBurst }
+    , m_requests(m_config, m_admission, m_registry, m_introductions, m_clock, *this)
 {
     qRegisterMetaType<PeerLink::HubPeer>();
     qRegisterMetaType<PeerLink::LeaveReason>();
@@ -147,7 +146,7 @@ bool Hub::ban(const QString &id)
     if (HubSession *s = m_registry.live(id)) {
         m_admission.banAddress(s->address());
         unregister(s, kBanned, LeaveReason::Banned);
-        sendError(s, ErrorCode::Banned, kYouAreBanned);
+        HubRequests::sendError(s, ErrorCode::Banned, kYouAreBanned);
         s->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, kBanned);
     }
     m_config.bannedIds = m_admission.bannedIds();
@@ -165,7 +164,7 @@ void Hub::setBans(const QStringList &ids, const QList<QHostAddress> &addresses)
         HubSession *s = e.session;
         if (s && m_admission.isBanned(s->id(), s->address())) {
             unregister(s, kBanned, LeaveReason::Banned);
-            sendError(s, ErrorCode::Banned, kYouAreBanned);
+            HubRequests::sendError(s, ErrorCode::Banned, kYouAreBanned);
             s->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, kBanned);
         }
     }
@@ -179,10 +178,10 @@ void Hub::bury(const QString &id, const QString &reason, LeaveReason why)
     m_introductions.forget(id);
     for (const Registry::Held &held : grace->held) {
         if (HubSession *sender = m_registry.live(held.sender); sender && !held.mid.isEmpty())
-            sendError(sender, ErrorCode::PeerUnavailable, u"%1 lost its connection."_s.arg(id), held.mid);
+            HubRequests::sendError(sender, ErrorCode::PeerUnavailable, u"%1 lost its connection."_s.arg(id), held.mid);
     }
     qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
-    broadcast(encode(PeerDisconnected { id }), nullptr);
+    broadcast(encode(PeerDisconnected { id }), nullptr, false);
     Q_EMIT peerLeft(id, reason, why);
 }
 
@@ -197,9 +196,9 @@ void Hub::onNewConnection()
         session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
         m_sessions.insert(session);
         connect(socket, &QWebSocket::textMessageReceived, session,
-                [this, session](const QString &message) { onTextMessage(session, message); });
+                [this, session](const QString &message) { m_requests.onTextMessage(session, message); });
         connect(socket, &QWebSocket::binaryMessageReceived, session,
-                [this, session](const QByteArray &) { onBinaryMessage(session); });
+                [this, session](const QByteArray &) { m_requests.onBinaryMessage(session); });
         connect(socket, &QWebSocket::pong, session,
                 [this, session](quint64, const QByteArray &) { session->touch(nowMs()); });
         connect(socket, &QWebSocket::disconnected, session, [this, session] { onDisconnected(session); });
@@ -214,15 +213,15 @@ void Hub::onNewConnection()
         case Admission::Verdict::Admitted:
             break;
         case Admission::Verdict::Banned:
-            refuseAndClose(session, ErrorCode::Banned, u"Your address is banned from this hub."_s, LeaveReason::Banned);
+            m_requests.refuseAndClose(session, ErrorCode::Banned, u"Your address is banned from this hub."_s, LeaveReason::Banned);
             break;
         case Admission::Verdict::Autobanned:
-            refuseAndClose(session, ErrorCode::Banned,
+            m_requests.refuseAndClose(session, ErrorCode::Banned,
                            u"Too many connections from your address in a short time; try again later."_s,
                            LeaveReason::Banned);
             break;
         case Admission::Verdict::TooManyConnections:
-            refuseAndClose(session, ErrorCode::HubFull,
+            m_requests.refuseAndClose(session, ErrorCode::HubFull,
                            u"Too many connections from your address (at most %1)."_s.arg(m_config.maxConnectionsPerAddress),
                            LeaveReason::Refused);
             break;
@@ -262,7 +261,7 @@ void Hub::unregister(HubSession *session, const QString &reason, LeaveReason why
     if (tell == Tell::Everyone) {
         // A peer that really leaves takes its introductions along; a resumed one keeps them.
         m_introductions.forget(id);
-        broadcast(encode(PeerDisconnected { id }), session);
+        broadcast(encode(PeerDisconnected { id }), session, false);
     }
     Q_EMIT peerLeft(id, reason, why);
 }
@@ -305,7 +304,7 @@ void Hub::onHousekeeping()
             continue;
         if (!s->isJoined()) {
             if (m_config.joinTimeoutMs > 0 && now - s->connectedAtMs() > m_config.joinTimeoutMs)
-                refuseAndClose(s, ErrorCode::NotJoined, u"No join within %1 ms."_s.arg(m_config.joinTimeoutMs),
+                m_requests.refuseAndClose(s, ErrorCode::NotJoined, u"No join within %1 ms."_s.arg(m_config.joinTimeoutMs),
                                LeaveReason::Refused);
             continue;
         }
@@ -318,25 +317,24 @@ void Hub::onHousekeeping()
 
 // ---- Output ---------------------------------------------------------------------------------------------------
 
-void Hub::sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+void Hub::dropPeer(HubSession *session, const QString &reason, LeaveReason why, QWebSocketProtocol::CloseCode code)
 {
-    session->send(encode(makeError(code, message, ref)));
+    dropPeer(session, reason, why, code, Tell::Everyone);
 }
 
-void Hub::rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+void Hub::membershipChanged()
 {
-    sendError(session, code, message, ref);
-    if (session->addInvalid() > m_config.maxInvalidMessages)
-        dropPeer(session, u"too many invalid messages"_s, LeaveReason::TooManyInvalid,
-                 QWebSocketProtocol::CloseCodePolicyViolated);
+    m_settled.start();
 }
 
-void Hub::refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
-                         QWebSocketProtocol::CloseCode closeCode, const QString &ref)
+void Hub::joined(HubSession *session)
 {
-    sendError(session, code, message, ref);
-    unregister(session, message, why);
-    session->closeWith(closeCode, errorCodeName(code));
+    Q_EMIT peerJoined(describePeer(session));
+}
+
+void Hub::routed(const QString &from, const QString &to, int recipients)
+{
+    Q_EMIT messageRouted(from, to, recipients);
 }
 
 int Hub::broadcast(const QByteArray &utf8, const HubSession *except, bool hold)

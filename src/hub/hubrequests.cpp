@@ -1,12 +1,15 @@
-// The hub's handling of what peers send: one text frame in, checked against the limits, decoded, and handed to the
-// handler of its type. Part of Hub (hub.h); kept apart from the hub's lifecycle and connections in hub.cpp.
-#include "hub.h"
+#include "hubrequests.h"
 
 #include "core/secrets.h"
+#include "hub/admission.h"
+#include "hub/hubconfig.h"
+#include "hub/introductions.h"
+#include "hub/registry.h"
 #include "hub/hubsession.h"
 #include "hub/hubtransport.h"
 #include "hub/logging.h"
 
+#include <QElapsedTimer>
 #include <QWebSocket>
 
 namespace PeerLink {
@@ -32,9 +35,27 @@ const QString kYouAreBanned = QStringLiteral("You are banned from this hub.");
 
 } // namespace
 
+HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry &registry,
+                         Introductions &introductions, const QElapsedTimer &clock, Owner &owner)
+    : m_config(config)
+    , m_admission(admission)
+    , m_registry(registry)
+    , m_introductions(introductions)
+    , m_clock(clock)
+    , m_owner(owner)
+    , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
+                 config.byteBurst }
+{
+}
+
+qint64 HubRequests::nowMs() const
+{
+    return m_clock.elapsed();
+}
+
 // ---- Input ----------------------------------------------------------------------------------------------------
 
-void Hub::onTextMessage(HubSession *session, const QString &message)
+void HubRequests::onTextMessage(HubSession *session, const QString &message)
 {
     if (session->isClosing())
         return;
@@ -60,7 +81,7 @@ void Hub::onTextMessage(HubSession *session, const QString &message)
     std::visit([this, session](const auto &envelope) { handle(session, envelope); }, decoded.envelope());
 }
 
-void Hub::onBinaryMessage(HubSession *session)
+void HubRequests::onBinaryMessage(HubSession *session)
 {
     if (session->isClosing())
         return;
@@ -69,7 +90,7 @@ void Hub::onBinaryMessage(HubSession *session)
                   QString());
 }
 
-bool Hub::admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost)
+bool HubRequests::admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost)
 {
     if (!session->isJoined()) {
         rejectInvalid(session, ErrorCode::NotJoined, u"Join before %1."_s.arg(action), ref);
@@ -83,9 +104,9 @@ bool Hub::admitRequest(HubSession *session, const QString &ref, QStringView acti
     return true;
 }
 
-void Hub::handle(HubSession *session, const JoinRequest &join)
+void HubRequests::handle(HubSession *session, const JoinRequest &join)
 {
-    m_settled.start(); // memory is given back once the crowd has settled
+    m_owner.membershipChanged(); // memory is given back once the crowd has settled
     if (session->isJoined()) {
         rejectInvalid(session, ErrorCode::AlreadyJoined, u"This connection has already joined as %1."_s.arg(session->id()),
                       u"join"_s);
@@ -110,7 +131,7 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
             return;
         }
         // The same peer, back on a new connection: hand the id over without telling anyone it left.
-        unregister(previous, u"resumed on a new connection"_s, LeaveReason::Closed, Tell::Nobody);
+        m_owner.unregister(previous, u"resumed on a new connection"_s, LeaveReason::Closed, Tell::Nobody);
         previous->closeWith(QWebSocketProtocol::CloseCodeNormal, u"resumed on a new connection"_s);
     } else if (m_registry.size() >= m_config.maxPeers) {
         refuseAndClose(session, ErrorCode::HubFull, u"The hub is full (%1 peers)."_s.arg(m_config.maxPeers),
@@ -128,14 +149,14 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
     session->send(welcome);
 
     if (!previous) {
-        broadcast(encode(PeerConnected { join.id, name, session->isHost() }), session);
+        m_owner.broadcast(encode(PeerConnected { join.id, name, session->isHost() }), session, false);
         qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from"
                                 << hostPort(session->address().toString(), session->port());
-        Q_EMIT peerJoined(describePeer(session));
+        m_owner.joined(session);
     }
 }
 
-bool Hub::resumeFromGrace(HubSession *session, const JoinRequest &join)
+bool HubRequests::resumeFromGrace(HubSession *session, const JoinRequest &join)
 {
     const Registry::Entry *entry = m_registry.find(join.id);
     if (!entry || !entry->grace)
@@ -151,7 +172,7 @@ bool Hub::resumeFromGrace(HubSession *session, const JoinRequest &join)
     m_registry.add(session);
     session->send(welcomeBytes(session));
     for (const Registry::Held &held : grace.held) {
-        deliver(session, held.frame);
+        m_owner.deliver(session, held.frame);
         if (HubSession *sender = m_registry.live(held.sender); sender && !held.mid.isEmpty())
             sender->send(encode(Ack { held.mid }));
     }
@@ -159,7 +180,7 @@ bool Hub::resumeFromGrace(HubSession *session, const JoinRequest &join)
     return true;
 }
 
-QByteArray Hub::welcomeBytes(const HubSession *session) const
+QByteArray HubRequests::welcomeBytes(const HubSession *session) const
 {
     Welcome head;
     head.id = session->id();
@@ -169,7 +190,7 @@ QByteArray Hub::welcomeBytes(const HubSession *session) const
     return encodeWelcome(head, m_registry.welcomePeers(session));
 }
 
-void Hub::handle(HubSession *session, const MessageRequest &message)
+void HubRequests::handle(HubSession *session, const MessageRequest &message)
 {
     const QString ref = message.mid.isEmpty() ? u"message"_s : message.mid;
     if (!admitRequest(session, ref, u"sending messages", Cost::OneMessage))
@@ -191,23 +212,23 @@ void Hub::handle(HubSession *session, const MessageRequest &message)
             }
             session->countSent();
             ++m_routed;
-            Q_EMIT messageRouted(session->id(), message.to, 0);
+            m_owner.routed(session->id(), message.to, 0);
             return;
         }
-        deliver(target->session, encode(out));
+        m_owner.deliver(target->session, encode(out));
         recipients = 1;
     } else {
-        recipients = broadcast(encode(out), session, true);
+        recipients = m_owner.broadcast(encode(out), session, true);
     }
     session->countSent();
     ++m_routed;
     m_delivered += quint64(recipients);
     if (!message.mid.isEmpty())
         session->send(encode(Ack { message.mid }));
-    Q_EMIT messageRouted(session->id(), message.to, recipients);
+    m_owner.routed(session->id(), message.to, recipients);
 }
 
-void Hub::handle(HubSession *session, const ConnectRequest &request)
+void HubRequests::handle(HubSession *session, const ConnectRequest &request)
 {
     const QString ref = u"connect_to_peer"_s;
     // Introductions cost the same as messages: they make the target do work (answer, maybe dial).
@@ -235,7 +256,7 @@ void Hub::handle(HubSession *session, const ConnectRequest &request)
     target->send(encode(offer));
 }
 
-void Hub::handle(HubSession *session, const ConnectAnswer &answer)
+void HubRequests::handle(HubSession *session, const ConnectAnswer &answer)
 {
     const QString ref = answer.accept ? u"connect_accept"_s : u"connect_decline"_s;
     if (!admitRequest(session, ref, u"answering an introduction", Cost::OneMessage))
@@ -268,11 +289,34 @@ void Hub::handle(HubSession *session, const ConnectAnswer &answer)
     initiator->send(encode(accepted));
 }
 
-void Hub::handle(HubSession *session, const LeaveRequest &)
+void HubRequests::handle(HubSession *session, const LeaveRequest &)
 {
     if (!admitRequest(session, u"leave"_s, u"leaving", Cost::Free))
         return;
-    dropPeer(session, u"left"_s, LeaveReason::Left, QWebSocketProtocol::CloseCodeNormal);
+    m_owner.dropPeer(session, u"left"_s, LeaveReason::Left, QWebSocketProtocol::CloseCodeNormal);
+}
+
+// ---- Answers --------------------------------------------------------------------------------------------------
+
+void HubRequests::sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+{
+    session->send(encode(makeError(code, message, ref)));
+}
+
+void HubRequests::rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+{
+    sendError(session, code, message, ref);
+    if (session->addInvalid() > m_config.maxInvalidMessages)
+        m_owner.dropPeer(session, u"too many invalid messages"_s, LeaveReason::TooManyInvalid,
+                         QWebSocketProtocol::CloseCodePolicyViolated);
+}
+
+void HubRequests::refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
+                                 QWebSocketProtocol::CloseCode closeCode, const QString &ref)
+{
+    sendError(session, code, message, ref);
+    m_owner.unregister(session, message, why, Tell::Everyone);
+    session->closeWith(closeCode, errorCodeName(code));
 }
 
 } // namespace PeerLink
