@@ -35,7 +35,7 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     , m_admission(config)
     , m_registry(config.maxGhostQueue)
     , m_introductions(config.introductionTimeoutMs, config.maxPendingIntroductions)
-    , m_requests(m_config, m_admission, m_registry, m_introductions, m_clock, *this)
+    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_output, m_clock, *this)
 {
     qRegisterMetaType<PeerLink::HubPeer>();
     qRegisterMetaType<PeerLink::LeaveReason>();
@@ -64,6 +64,9 @@ Hub::~Hub()
 
 bool Hub::listen(const QHostAddress &address, quint16 port)
 {
+    m_error.clear();
+    if (!loadBindings())
+        return false;
     if (!m_listener->listen(address, port))
         return false;
     m_closing = false;
@@ -99,7 +102,34 @@ bool Hub::isListening() const { return m_listener->isListening(); }
 quint16 Hub::serverPort() const { return m_listener->serverPort(); }
 QHostAddress Hub::serverAddress() const { return m_listener->serverAddress(); }
 QUrl Hub::serverUrl() const { return m_listener->serverUrl(); }
-QString Hub::errorString() const { return m_listener->errorString(); }
+QString Hub::errorString() const { return m_error.isEmpty() ? m_listener->errorString() : m_error; }
+
+bool Hub::loadBindings()
+{
+    if (m_bindings.isLoaded())
+        return true;
+    if (!m_bindings.load(m_config.dataDir, &m_error))
+        return false;
+    if (!m_config.dataDir.isEmpty())
+        qCInfo(lcHub).noquote() << "id bindings:" << m_bindings.size() << "from" << m_config.dataDir;
+    return true;
+}
+
+bool Hub::forgetId(const QString &id, QString *error)
+{
+    QString why;
+    const bool done = loadBindings() ? m_bindings.forget(id, &why) : (why = m_error, false);
+    if (done)
+        qCInfo(lcHub).noquote() << "id binding released:" << id;
+    else if (error)
+        *error = why;
+    return done;
+}
+
+QString Hub::boundKey(const QString &id)
+{
+    return loadBindings() ? m_bindings.keyOf(id) : QString();
+}
 
 QString Hub::certificateFingerprint() const
 {

@@ -6,6 +6,7 @@
 #include "hub/hubreason.h"
 #include "hub/hubrequests.h"
 #include "hub/hubsession.h"
+#include "hub/idbindings.h"
 #include "hub/introductions.h"
 #include "hub/registry.h"
 #include "runtime/memorytuning.h"
@@ -46,7 +47,8 @@ public:
     explicit Hub(const HubConfig &config = HubConfig(), QObject *parent = nullptr);
     ~Hub() override;
 
-    /// Starts listening; port 0 picks a free port (see serverPort()). Returns false with errorString() set.
+    /// Starts listening; port 0 picks a free port (see serverPort()). Returns false with errorString() set (also
+    /// when the data-dir cannot be loaded: the message names the file and line).
     bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost), quint16 port = 0);
     /// Stops listening and closes every connection with 1001 (going away). Emits closed() when all are gone.
     void close();
@@ -83,6 +85,16 @@ public:
     bool ban(const QString &id);
     /// Replaces the ban lists; joined peers that are now banned are kicked.
     void setBans(const QStringList &ids, const QList<QHostAddress> &addresses);
+
+    /// Releases the binding of @p id to its identity key (kept in the data-dir), so that another key can take the
+    /// id; a peer joined under it stays. False with @p error when the id is not bound or the file cannot be written.
+    bool forgetId(const QString &id, QString *error = nullptr);
+    /// The identity key (base64url) @p id is bound to; empty when it is not.
+    QString boundKey(const QString &id);
+
+    /// For tests and debugging only: @p observer sees every text frame the hub reads (incoming) and writes, as
+    /// UTF-8 JSON. An empty function removes it; unset, it costs one branch per frame.
+    void setFrameObserver(FrameObserver observer) { m_output.setObserver(std::move(observer)); }
 
 Q_SIGNALS:
     void peerJoined(const PeerLink::HubPeer &peer);
@@ -129,21 +141,25 @@ private:
     static HubPeer describePeer(const HubSession *session);
     qint64 nowMs() const { return m_clock.elapsed(); }
     void checkClosed();
+    /// Loads the data-dir once (listen, forgetId); false with m_error set.
+    bool loadBindings();
 
     HubConfig m_config;
     HubListener *m_listener = nullptr;
     Admission m_admission;
     Registry m_registry;
     Introductions m_introductions;
+    IdBindings m_bindings;
+    OutputBatch m_output; // frames are written once a turn per peer
     HubRequests m_requests;
     QSet<HubSession *> m_sessions; // every connection, joined or not
-    OutputBatch m_output;          // frames are written once a turn per peer
     QTimer m_housekeeping;
     QTimer m_settled; // restarted by every join and leave (releaseFreeMemory)
     QElapsedTimer m_clock;
     HeapTrimmer m_trimmer;
     qint64 m_lastPingMs = 0;
     qint64 m_lastTrimMs = 0;
+    QString m_error; // the data-dir's, when it could not be loaded
     bool m_releaseFreeMemory = false;
     bool m_closing = false;
     bool m_closedAnnounced = false;

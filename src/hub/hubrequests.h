@@ -14,7 +14,9 @@ namespace PeerLink {
 
 class Admission;
 class HubSession;
+class IdBindings;
 class Introductions;
+class OutputBatch;
 class Registry;
 struct HubConfig;
 
@@ -57,7 +59,7 @@ public:
     };
 
     HubRequests(const HubConfig &config, Admission &admission, Registry &registry, Introductions &introductions,
-                const QElapsedTimer &clock, Owner &owner);
+                IdBindings &bindings, const OutputBatch &output, const QElapsedTimer &clock, Owner &owner);
 
     /// One text frame from @p session.
     void onTextMessage(HubSession *session, const QString &message);
@@ -90,6 +92,13 @@ private:
     bool admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost);
     /// Resumes @p join into the place its id holds in grace; false when the id is not in grace.
     bool resumeFromGrace(HubSession *session, const JoinRequest &join);
+    /// The identity part of a join: challenges a key without proof, checks a proof and the id's binding, refuses
+    /// a join without a key where one is required or bound. True when the join may go on.
+    bool checkIdentity(HubSession *session, const JoinRequest &join);
+    /// Binds a joined peer's id to its key the first time (kept in the data-dir).
+    void bindIdentity(const HubSession *session);
+    /// Tells the peers with a key that @p session's prekey changed (a resume), when it did.
+    void announcePrekey(HubSession *session, const QString &previousPrekey);
     /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
     void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
     QByteArray welcomeBytes(const HubSession *session) const;
@@ -99,6 +108,8 @@ private:
     Admission &m_admission;
     Registry &m_registry;
     Introductions &m_introductions;
+    IdBindings &m_bindings;
+    const OutputBatch &m_output; // its frame observer
     const QElapsedTimer &m_clock;
     Owner &m_owner;
     HubLimits m_limits; // announced in every welcome
