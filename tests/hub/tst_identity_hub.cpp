@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void v1ClientJoinsNextToKeyedPeers();
     void requireIdentityRefusesV1();
     void forgetIdReleasesTheId();
+    void forgetIdOnTheCommandLine();
     void e2eAndSigPassThroughUntouched();
     void resumeWithANewPrekeyIsAnnounced();
     void malformedIdentityIsBadMessage();
@@ -303,6 +305,42 @@ void TestIdentityHub::forgetIdReleasesTheId()
     IdBindings onDisk;
     QVERIFY(onDisk.load(dir.path(), &error));
     QCOMPARE(onDisk.keyOf(u"alice"_s), b64(newOwner.identity.publicKey()));
+}
+
+// peerlink-hub --data-dir DIR --forget-id ID: says what it did and exits 0, or says why not and exits 1.
+void TestIdentityHub::forgetIdOnTheCommandLine()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString key = b64(Crypto::Identity::generate().publicKey());
+    {
+        IdBindings bindings;
+        QString error;
+        QVERIFY(bindings.load(dir.path(), &error));
+        QVERIFY(bindings.bind(u"alice"_s, key, &error));
+        QVERIFY(bindings.bind(u"bob"_s, b64(Crypto::Identity::generate().publicKey()), &error));
+    }
+    const auto run = [&dir](const QStringList &arguments) {
+        QProcess hub;
+        hub.start(QStringLiteral(PEERLINK_HUB_BIN), arguments);
+        hub.waitForFinished(20000);
+        return std::make_pair(hub.exitCode(), QString::fromUtf8(hub.readAllStandardOutput() + hub.readAllStandardError()));
+    };
+    auto [code, output] = run({ u"--data-dir"_s, dir.path(), u"--forget-id"_s, u"alice"_s });
+    QCOMPARE(code, 0);
+    QVERIFY2(output.contains(u"alice"_s) && output.contains(key), qPrintable(output));
+    IdBindings after;
+    QString error;
+    QVERIFY(after.load(dir.path(), &error));
+    QVERIFY(after.keyOf(u"alice"_s).isEmpty());
+    QVERIFY(!after.keyOf(u"bob"_s).isEmpty());
+
+    std::tie(code, output) = run({ u"--data-dir"_s, dir.path(), u"--forget-id"_s, u"alice"_s });
+    QCOMPARE(code, 1);
+    QVERIFY2(output.contains(u"not bound"_s), qPrintable(output));
+    std::tie(code, output) = run({ u"--forget-id"_s, u"alice"_s });
+    QCOMPARE(code, 1);
+    QVERIFY2(output.contains(u"data"_s), qPrintable(output));
 }
 
 void TestIdentityHub::e2eAndSigPassThroughUntouched()
