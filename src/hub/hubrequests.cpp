@@ -251,6 +251,11 @@ bool HubRequests::checkIdentity(HubSession *session, const JoinRequest &join)
         sendError(session, ErrorCode::IdBound, u"The id %1 belongs to another identity key."_s.arg(join.id), ref);
         return false;
     }
+    if (bound.isEmpty() && m_bindings.size() >= m_config.maxBoundIds) {
+        refuseAndClose(session, ErrorCode::HubFull, u"The hub binds at most %1 ids to keys."_s.arg(m_config.maxBoundIds),
+                       LeaveReason::Refused, QWebSocketProtocol::CloseCodePolicyViolated, ref);
+        return false;
+    }
     return true;
 }
 

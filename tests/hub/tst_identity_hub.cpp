@@ -78,6 +78,7 @@ private Q_SLOTS:
     void requireIdentityRefusesV1();
     void forgetIdReleasesTheId();
     void forgetIdOnTheCommandLine();
+    void boundIdsAreLimited();
     void e2eAndSigPassThroughUntouched();
     void resumeWithANewPrekeyIsAnnounced();
     void malformedIdentityIsBadMessage();
@@ -341,6 +342,34 @@ void TestIdentityHub::forgetIdOnTheCommandLine()
     std::tie(code, output) = run({ u"--forget-id"_s, u"alice"_s });
     QCOMPARE(code, 1);
     QVERIFY2(output.contains(u"data"_s), qPrintable(output));
+}
+
+// max-bound-ids: a join that would bind one more id is refused (hub_full, 1008); bound ids and v1 joins go on.
+void TestIdentityHub::boundIdsAreLimited()
+{
+    HubConfig config;
+    config.maxBoundIds = 1;
+    auto hub = startHub(config);
+    const Keyed alice(u"alice"_s);
+    {
+        RawClient a;
+        QVERIFY(a.open(hub->serverUrl()));
+        QCOMPARE(joinKeyed(a, alice).value("type"_L1).toString(), u"welcome"_s);
+    }
+    RawClient bob;
+    QVERIFY(bob.open(hub->serverUrl()));
+    const QJsonObject refused = joinKeyed(bob, Keyed(u"bob"_s));
+    QCOMPARE(refused.value("code"_L1).toString(), u"hub_full"_s);
+    QVERIFY(bob.waitClosed());
+    QCOMPARE(bob.closeCode(), int(QWebSocketProtocol::CloseCodePolicyViolated));
+    QVERIFY(hub->boundKey(u"bob"_s).isEmpty());
+
+    QTRY_COMPARE(hub->peerCount(), 0);
+    RawClient again, v1;
+    QVERIFY(again.open(hub->serverUrl()));
+    QCOMPARE(joinKeyed(again, Keyed(u"alice"_s, alice.identity)).value("type"_L1).toString(), u"welcome"_s);
+    QVERIFY(v1.open(hub->serverUrl()));
+    QVERIFY(!v1.join(u"carol"_s).isEmpty());
 }
 
 void TestIdentityHub::e2eAndSigPassThroughUntouched()
