@@ -162,9 +162,9 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
     m_registry.add(session);
     session->send(welcome);
 
-    if (previous)
+    if (previous) {
         announcePrekey(session, previous->prekey());
-    if (!previous) {
+    } else {
         m_owner.broadcast(encode(PeerConnected { join.id, name, session->isHost(), join.key, join.prekey,
                                                  join.prekeySig }),
                           session, false);

@@ -258,6 +258,11 @@ void TestIdentityHub::v1ClientJoinsNextToKeyedPeers()
     QVERIFY(!connected.contains("key"_L1));
     QVERIFY(!connected.contains("prekey"_L1));
     QVERIFY(hub->boundKey(u"bob"_s).isEmpty());
+    // The operator sees who joined with which key.
+    const QList<HubPeer> peers = hub->peers();
+    QCOMPARE(peers.size(), 2);
+    QCOMPARE(peers.at(0).key, b64(alice.identity.publicKey()));
+    QVERIFY(peers.at(1).key.isEmpty());
 }
 
 void TestIdentityHub::requireIdentityRefusesV1()
