@@ -495,6 +495,8 @@ void TestIdentityHub::corruptBindingsStopTheHub_data()
     QTest::newRow("bad id") << u"id-bindings"_s << header + "a b " + key + '\n' << u"id-bindings:2:"_s;
     QTest::newRow("bound twice") << u"id-bindings"_s << header + "alice " + key + "\nalice " + key + '\n'
                                  << u"id-bindings:3:"_s;
+    QTest::newRow("long line") << u"id-bindings"_s << header + "alice " + key + '\n' + QByteArray(100000, 'x') + '\n'
+                               << u"id-bindings:3:"_s;
     QTest::newRow("empty") << u"id-bindings"_s << QByteArray() << u"id-bindings:1:"_s;
     QTest::newRow("hub id") << u"hub-id"_s << "short\n"_ba << u"hub-id:1:"_s;
 }
