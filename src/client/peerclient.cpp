@@ -30,7 +30,14 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_hub, &HubConnection::opened, this, &PeerClient::onOpened);
     connect(m_hub, &HubConnection::closed, this, &PeerClient::onClosed);
     connect(m_hub, &HubConnection::received, this,
-        [this](const HubEnvelope &envelope) { std::visit([this](const auto &m) { handle(m); }, envelope); });
+        [this](const HubEnvelope &envelope) {
+            std::visit([this](const auto &m) {
+                // Compile fix for the identity additions (issue 13): the client side handles them on its branch.
+                using T = std::decay_t<decltype(m)>;
+                if constexpr (!std::is_same_v<T, Challenge> && !std::is_same_v<T, PeerUpdate>)
+                    handle(m);
+            }, envelope);
+        });
     connect(m_hub, &HubConnection::reconnecting, this, &PeerClient::reconnecting);
     connect(m_hub, &HubConnection::reopening, this, [this] { setState(State::Connecting); });
     connect(m_hub, &HubConnection::certificateUntrusted, this, &PeerClient::certificateUntrusted);
