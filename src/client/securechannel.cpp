@@ -46,18 +46,19 @@ QByteArray SecureChannel::joinSignature(QByteArrayView hubId, QByteArrayView non
 {
     if (!m_identity || !m_prekey)
         return QByteArray();
-    return m_identity->sign(Crypto::framed(
-        "peerlink-join-1", { hubId, nonce, m_selfId.toUtf8(), m_identity->publicKey(), m_prekey->publicKey() }));
+    return m_identity->sign(Crypto::framed("peerlink-join-1",
+        { hubId, nonce, m_selfId.toUtf8(), m_identity->publicKey(), m_prekey->publicKey() }));
 }
 
-SecureChannel::Presence SecureChannel::peerPresent(const QString &peer, const QByteArray &key,
-                                                   const QByteArray &prekey, const QByteArray &prekeySignature)
+SecureChannel::Presence SecureChannel::peerPresent(
+    const QString &peer, const QByteArray &key, const QByteArray &prekey, const QByteArray &prekeySignature)
 {
     Peer &p = m_peers[peer];
     const QByteArray known = m_store.key(m_hub, peer);
     Presence result;
     if (key.isEmpty()) {
-        // A peer we know by a key shows up without one: a downgrade (or another person), blocked like a change.
+        // A peer we know by a key shows up without one: a downgrade (or another person), blocked like a
+        // change.
         p = Peer {};
         if (!known.isEmpty()) {
             p.trust = Trust::Changed;
@@ -113,8 +114,8 @@ bool SecureChannel::trustKey(const QString &peer, QString *storeError)
     if (it == m_peers.end() || it->trust != Trust::Changed)
         return false;
     if (it->key.isEmpty()) {
-        // It shows no key any more: accepted as a peer without identity (the old key stays on file for the day
-        // it shows it again; it is then Trusted).
+        // It shows no key any more: accepted as a peer without identity (the old key stays on file for the
+        // day it shows it again; it is then Trusted).
         it->trust = Trust::NoKey;
         return true;
     }
@@ -133,7 +134,8 @@ SecureChannel::Outbound SecureChannel::outbound(const QString &to, const QString
     Outbound out;
     if (to.isEmpty()) {
         if (m_identity)
-            out.sig = QString::fromLatin1(Crypto::toBase64(Crypto::signBroadcast(*m_identity, m_selfId, mid, text)));
+            out.sig = QString::fromLatin1(
+                Crypto::toBase64(Crypto::signBroadcast(*m_identity, m_selfId, mid, text)));
         return out;
     }
     const auto it = m_peers.find(to);
@@ -164,7 +166,7 @@ SecureChannel::Outbound SecureChannel::outbound(const QString &to, const QString
 }
 
 SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString &to, const QString &mid,
-                                              const QString &text, const QString &e2e, const QString &sig)
+    const QString &text, const QString &e2e, const QString &sig)
 {
     Inbound in;
     in.text = text;
@@ -190,7 +192,8 @@ SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString
         }
         in.signedByKey = true;
     } else if (e2e.isEmpty()) {
-        // We announced a prekey; a peer with a key seals what it sends to us, so this one was not sent by it as is.
+        // We announced a prekey; a peer with a key seals what it sends to us, so this one was not sent by it
+        // as is.
         if (m_incoming) {
             in.kind = Inbound::Kind::Reject;
             in.problem = u"a message from a peer with a key that is not encrypted"_s;
@@ -204,10 +207,11 @@ SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString
         }
         const auto opened = m_incoming->open(e2e.toLatin1(), from, peer.key, mid);
         if (!opened.plaintext) {
-            static const char *const why[] = { "", "malformed", "sealed for another prekey", "forged session",
-                                               "tampered" };
+            static const char *const why[]
+                = { "", "malformed", "sealed for another prekey", "forged session", "tampered" };
             in.kind = Inbound::Kind::Reject;
-            in.problem = u"the encrypted message does not open (%1)"_s.arg(QLatin1StringView(why[int(opened.failure)]));
+            in.problem = u"the encrypted message does not open (%1)"_s.arg(
+                QLatin1StringView(why[int(opened.failure)]));
             return in;
         }
         in.text = QString::fromUtf8(*opened.plaintext);
