@@ -3,6 +3,7 @@
 // tampers with and forges what it relays, which is exactly what end-to-end encryption must survive.
 #include "client/peerclient.h"
 #include "core/secrets.h"
+#include "hub/hub.h"
 #include "crypto/envelope.h"
 #include "crypto/sodium.h"
 
@@ -202,8 +203,12 @@ private Q_SLOTS:
     void keyChangeBlocksUntilTrusted();
     void peersWithoutIdentityStillTalk();
     void directLinkFramesAreSealed();
+    void realHubEncryptedMessagesAndSealedLink();
+    void realHubKeyChangeOnAFreshHub();
 
 private:
+    std::unique_ptr<PeerClient> realPeer(Hub &hub, const QString &id, const std::optional<Crypto::Identity> &identity,
+                                         const QString &knownKeys = QString());
     std::unique_ptr<PeerClient> peer(const QString &id, const std::optional<Crypto::Identity> &identity,
                                      const QString &knownKeys = QString(), bool listen = false);
     std::unique_ptr<FakeHub> m_hub;
@@ -500,6 +505,103 @@ void TestIdentityClient::directLinkFramesAreSealed()
     QCOMPARE(messages(bobGot).at(1).text, u"through the hub now"_s);
     QVERIFY(messages(bobGot).at(1).encrypted);
     QCOMPARE(m_hub->relayed.size(), relayedBefore + 1);
+}
+
+std::unique_ptr<PeerClient> TestIdentityClient::realPeer(Hub &hub, const QString &id,
+                                                         const std::optional<Crypto::Identity> &identity,
+                                                         const QString &knownKeys)
+{
+    auto c = std::make_unique<PeerClient>();
+    c->setIdentity(identity);
+    if (!c->setKnownKeysFile(knownKeys))
+        return nullptr;
+    c->setDirectListening(true, QHostAddress::LocalHost, 0);
+    c->setDirectTimeouts(2000, 5000);
+    QSignalSpy joined(c.get(), &PeerClient::joined);
+    if (!c->connectToHub(hub.serverUrl(), id) || !joined.wait())
+        return nullptr;
+    return c;
+}
+
+void TestIdentityClient::realHubEncryptedMessagesAndSealedLink()
+{
+    Hub hub;
+    QVERIFY(hub.listen());
+    auto alice = realPeer(hub, u"alice"_s, Crypto::Identity::generate());
+    auto bob = realPeer(hub, u"bob"_s, Crypto::Identity::generate());
+    auto old = realPeer(hub, u"old"_s, std::nullopt);
+    QVERIFY(alice && bob && old);
+    QTRY_VERIFY(alice->hasPeer(u"bob"_s) && bob->hasPeer(u"alice"_s) && old->hasPeer(u"alice"_s));
+    QCOMPARE(alice->peerFingerprint(u"bob"_s), bob->fingerprint());
+
+    QSignalSpy bobGot(bob.get(), &PeerClient::messageReceived);
+    QSignalSpy oldGot(old.get(), &PeerClient::messageReceived);
+    alice->sendMessage(u"bob"_s, u"through the real hub"_s);
+    alice->sendMessage(u"old"_s, u"to a peer without identity"_s);
+    alice->sendMessage(u"to everyone"_s);
+    QTRY_COMPARE(bobGot.size(), 2);
+    QCOMPARE(messages(bobGot).at(0).text, u"through the real hub"_s);
+    QVERIFY(messages(bobGot).at(0).encrypted);
+    QVERIFY(messages(bobGot).at(1).signedByKey);
+    QTRY_COMPARE(oldGot.size(), 2);
+    QVERIFY(!messages(oldGot).at(0).encrypted);
+    QCOMPARE(messages(oldGot).at(0).text, u"to a peer without identity"_s);
+    QVERIFY(messages(oldGot).at(1).signedByKey);
+
+    // A direct link through the real hub's introduction: sealed; the hub routes nothing meanwhile.
+    QVERIFY(alice->connectToPeer(u"bob"_s));
+    QTRY_COMPARE(alice->pathTo(u"bob"_s), PeerClient::Path::Direct);
+    QTRY_COMPARE(bob->pathTo(u"alice"_s), PeerClient::Path::Direct);
+    QVERIFY(alice->isDirectLinkSealed(u"bob"_s) && bob->isDirectLinkSealed(u"alice"_s));
+    const quint64 routed = hub.routedMessageCount();
+    bob->sendMessage(u"alice"_s, u"over the sealed link"_s);
+    QSignalSpy aliceGot(alice.get(), &PeerClient::messageReceived);
+    QTRY_COMPARE(aliceGot.size(), 1);
+    QVERIFY(messages(aliceGot).at(0).encrypted);
+    QCOMPARE(hub.routedMessageCount(), routed);
+    // A link with the peer without identity stays HMAC-only, and works.
+    QVERIFY(alice->connectToPeer(u"old"_s));
+    QTRY_COMPARE(alice->pathTo(u"old"_s), PeerClient::Path::Direct);
+    QVERIFY(!alice->isDirectLinkSealed(u"old"_s));
+    alice->sendMessage(u"old"_s, u"plain link"_s);
+    QTRY_COMPARE(oldGot.size(), 3);
+}
+
+void TestIdentityClient::realHubKeyChangeOnAFreshHub()
+{
+    QTemporaryDir dir;
+    const QString known = dir.filePath(u"alice.known"_s);
+    const Crypto::Identity aliceId = Crypto::Identity::generate();
+    const Crypto::Identity bobFirst = Crypto::Identity::generate();
+    quint16 port = 0;
+    {
+        Hub hub;
+        QVERIFY(hub.listen());
+        port = hub.serverUrl().port();
+        auto alice = realPeer(hub, u"alice"_s, aliceId, known);
+        auto bob = realPeer(hub, u"bob"_s, bobFirst);
+        QVERIFY(alice && bob);
+        QTRY_COMPARE(alice->peerTrust(u"bob"_s), PeerClient::PeerTrust::Trusted);
+    }
+    Hub fresh; // its bindings are new: it lets another key be "bob"
+    QVERIFY(fresh.listen(QHostAddress::LocalHost, port));
+    auto alice = realPeer(fresh, u"alice"_s, aliceId, known);
+    QVERIFY(alice);
+    QSignalSpy changed(alice.get(), &PeerClient::keyChanged);
+    const Crypto::Identity bobSecond = Crypto::Identity::generate();
+    auto bob = realPeer(fresh, u"bob"_s, bobSecond);
+    QVERIFY(bob);
+    QTRY_COMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(1).toString(), bobFirst.fingerprint());
+    QCOMPARE(changed.at(0).at(2).toString(), bobSecond.fingerprint());
+    QSignalSpy aliceErrors(alice.get(), &PeerClient::errorOccurred);
+    QVERIFY(alice->sendMessage(u"bob"_s, u"who are you?"_s).isEmpty());
+    QCOMPARE(errors(aliceErrors).value(0).codeName, u"key_changed"_s);
+    QVERIFY(alice->trustKey(u"bob"_s));
+    QSignalSpy bobGot(bob.get(), &PeerClient::messageReceived);
+    QVERIFY(!alice->sendMessage(u"bob"_s, u"ok, trusted"_s).isEmpty());
+    QTRY_COMPARE(bobGot.size(), 1);
+    QVERIFY(messages(bobGot).at(0).encrypted);
 }
 
 PEERLINK_TEST_MAIN(TestIdentityClient)
