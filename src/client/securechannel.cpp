@@ -12,6 +12,7 @@ void SecureChannel::setIdentity(const std::optional<Crypto::Identity> &identity)
     m_identity = identity;
     m_prekey.reset();
     m_incoming.reset();
+    m_previous.reset();
 }
 
 QString SecureChannel::fingerprint() const
@@ -21,15 +22,25 @@ QString SecureChannel::fingerprint() const
 
 void SecureChannel::startConnection(const QString &hub, const QString &selfId)
 {
+    m_peers.clear();
+    // The last connection's sessions stay for a moment: what the hub held for us while we were away, and what
+    // peers sealed before they heard of the new prekey, was sealed to the old one (forgetPreviousPrekey()).
+    m_previous.reset();
+    if (m_incoming && hub == m_hub && selfId == m_selfId)
+        m_previous = std::move(m_incoming);
     m_hub = hub;
     m_selfId = selfId;
-    m_peers.clear();
     m_incoming.reset();
     m_prekey.reset();
     if (!m_identity)
         return;
     m_prekey = Crypto::Prekey::generate(*m_identity, selfId);
     m_incoming.emplace(*m_identity, selfId, *m_prekey);
+}
+
+void SecureChannel::forgetPreviousPrekey()
+{
+    m_previous.reset();
 }
 
 QByteArray SecureChannel::prekey() const
@@ -205,7 +216,9 @@ SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString
             in.problem = u"an encrypted message, and this client has no identity"_s;
             return in;
         }
-        const auto opened = m_incoming->open(e2e.toLatin1(), from, peer.key, mid);
+        auto opened = m_incoming->open(e2e.toLatin1(), from, peer.key, mid);
+        if (opened.failure == Crypto::IncomingSessions::Failure::BadSignature && m_previous)
+            opened = m_previous->open(e2e.toLatin1(), from, peer.key, mid); // sealed to our last prekey
         if (!opened.plaintext) {
             static const char *const why[]
                 = { "", "malformed", "sealed for another prekey", "forged session", "tampered" };

@@ -31,6 +31,9 @@ public:
     /// A new connection to @p hub as @p selfId: a fresh prekey (the old one's secret is gone: forward
     /// secrecy), no sessions, no peers.
     void startConnection(const QString &hub, const QString &selfId);
+    /// Wipes the last connection's prekey sessions (kept after startConnection() on the same hub as the same id,
+    /// so that messages sealed to it while we reconnected still open).
+    void forgetPreviousPrekey();
     /// This connection's prekey and its signature (empty without identity).
     QByteArray prekey() const;
     QByteArray prekeySignature() const;
@@ -95,6 +98,7 @@ private:
     std::optional<Crypto::Identity> m_identity;
     std::optional<Crypto::Prekey> m_prekey;
     std::optional<Crypto::IncomingSessions> m_incoming;
+    std::optional<Crypto::IncomingSessions> m_previous; // the last connection's, for a moment after it
     KeyStore m_store;
     QString m_hub;
     QString m_selfId;

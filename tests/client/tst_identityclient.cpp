@@ -205,6 +205,7 @@ private Q_SLOTS:
     void directLinkFramesAreSealed();
     void realHubEncryptedMessagesAndSealedLink();
     void realHubKeyChangeOnAFreshHub();
+    void realHubResumeWithANewPrekey();
 
 private:
     std::unique_ptr<PeerClient> realPeer(Hub &hub, const QString &id, const std::optional<Crypto::Identity> &identity,
@@ -602,6 +603,43 @@ void TestIdentityClient::realHubKeyChangeOnAFreshHub()
     QVERIFY(!alice->sendMessage(u"bob"_s, u"ok, trusted"_s).isEmpty());
     QTRY_COMPARE(bobGot.size(), 1);
     QVERIFY(messages(bobGot).at(0).encrypted);
+}
+
+void TestIdentityClient::realHubResumeWithANewPrekey()
+{
+    // Bob's socket breaks; he comes back with a new prekey (announced as peer_update). What the hub held for him
+    // was sealed to the old one and still opens; what alice seals after the update goes to the new one.
+    Hub hub;
+    QVERIFY(hub.listen());
+    auto alice = realPeer(hub, u"alice"_s, Crypto::Identity::generate());
+    PeerClient bob;
+    bob.setIdentity(Crypto::Identity::generate());
+    bob.setAutoReconnect(true);
+    bob.setReconnectDelays(20, 100);
+    bob.setDirectListening(false);
+    QSignalSpy joined(&bob, &PeerClient::joined);
+    QVERIFY(bob.connectToHub(hub.serverUrl(), u"bob"_s));
+    QVERIFY(joined.wait());
+    QVERIFY(alice);
+    QTRY_VERIFY(alice->hasPeer(u"bob"_s));
+    QSignalSpy got(&bob, &PeerClient::messageReceived);
+    QSignalSpy bobErrors(&bob, &PeerClient::errorOccurred);
+    QWebSocket *socket = bob.findChild<QWebSocket *>();
+    QVERIFY(socket);
+    socket->abort();
+    alice->sendMessage(u"bob"_s, u"while you were away"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(joined.size() == 2, 10000);
+    QTRY_COMPARE(got.size(), 1);
+    QCOMPARE(messages(got).at(0).text, u"while you were away"_s);
+    QVERIFY(messages(got).at(0).encrypted);
+    // Once alice has bob's new prekey, her messages are sealed to it.
+    QTRY_VERIFY(alice->peerTrust(u"bob"_s) == PeerClient::PeerTrust::Trusted);
+    QSignalSpy aliceAcked(alice.get(), &PeerClient::messageAcked);
+    alice->sendMessage(u"bob"_s, u"welcome back"_s);
+    QTRY_COMPARE(got.size(), 2);
+    QCOMPARE(messages(got).at(1).text, u"welcome back"_s);
+    QVERIFY(messages(got).at(1).encrypted);
+    QCOMPARE(bobErrors.size(), 0);
 }
 
 PEERLINK_TEST_MAIN(TestIdentityClient)
