@@ -490,10 +490,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>none</source>
             <translation type="unfinished" />
         </message>
@@ -503,6 +499,46 @@
         </message>
         <message>
             <source>* reconnecting in %1 ms (attempt %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 &lt;%2, signed&gt; %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 &lt;%2 to you, encrypted&gt; %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>! the key of %1 changed (was %2, now %3); nothing goes to or comes from it until /trust %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* your fingerprint: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* fingerprint of %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/trust PEER</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 has no changed key to trust</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* trusted the new key of %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -600,6 +636,22 @@
         </message>
         <message>
             <source>replaced by a new link</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a frame on the link failed verification</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a bad key during authentication</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 could not prove the key it joined the hub with</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 did not prove the key it joined the hub with</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -923,6 +975,37 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::KeyStore</name>
+        <message>
+            <source>%1: the known keys can be changed by others (mode %2); make the file the owner's only (chmod 600 %1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: cannot read the known keys: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: too large for a known-keys file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1, line %2: not a known-keys line (hub-url id key); the file is left as it is and no key is remembered until it is fixed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>too many known keys</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is not a valid known-keys file; the key of %2 is not saved</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: cannot save the known keys: %2</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::LanguageManager</name>
         <message>
             <source>System language</source>
@@ -1053,6 +1136,18 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>%1 did not come back after the hub restarted.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 announced no valid key to encrypt to; the message was not sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A message from %1 could not be verified or decrypted and was not delivered.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>
@@ -1132,15 +1227,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>PeerLink headless peer. Reads commands from standard input, one a line:
-  TEXT              send TEXT to every peer
-  /to PEER TEXT     send TEXT to PEER only
-  /connect PEER     make a direct link to PEER (the hub relays until it is up)
-  /peers            list the joined peers
-  /quit             leave (so does the end of input)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Hub URL, e.g. ws://127.0.0.1:9000.</source>
             <translation type="unfinished" />
         </message>
@@ -1206,6 +1292,37 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got "%1")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
+  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
+  /quit             leave (so does the end of input)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --identity: print the identity's fingerprint and exit.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: cannot use the identity: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --show-identity needs --identity FILE</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: %1</source>
             <translation type="unfinished" />
         </message>
     </context>
