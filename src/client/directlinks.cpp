@@ -214,7 +214,7 @@ void DirectLinks::dial(
         ++started;
         adopt(socket,
             Conn { Role::Dialer, Stage::Connecting, peer, link, secret, randomHex(LinkNonceLength / 2),
-                QString(), nullptr, QElapsedTimer() });
+                QString(), nullptr, QElapsedTimer(), std::nullopt, QByteArray(), QByteArray(), false, std::nullopt });
         connect(socket, &QWebSocket::connected, this, [this, socket] {
             auto it = m_conns.find(socket);
             if (it == m_conns.end())
@@ -249,7 +249,8 @@ void DirectLinks::onNewConnection()
         }
         adopt(socket,
             Conn { Role::Listener, Stage::AwaitHello, QString(), QString(), QString(),
-                randomHex(LinkNonceLength / 2), QString(), nullptr, QElapsedTimer() });
+                randomHex(LinkNonceLength / 2), QString(), nullptr, QElapsedTimer(), std::nullopt, QByteArray(),
+                QByteArray(), false, std::nullopt });
     }
 }
 

@@ -171,7 +171,7 @@ void TestLinkProtocol::roundTrip()
     const QString nonce = QString::fromLatin1(kNonce);
     const QString proof = QString::fromLatin1(kProof);
     const LinkEnvelope envelopes[] = {
-        LinkHello { u"a"_s, QString::fromLatin1(kLink), nonce },
+        LinkHello { u"a"_s, QString::fromLatin1(kLink), nonce, QString(), QString() },
         LinkWelcome { u"b"_s, nonce, proof },
         LinkProof { proof },
         LinkMessage { u"hello \"world\" 你好"_s, u"b"_s, u"m-1"_s, 1764000000123 },
