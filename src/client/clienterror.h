@@ -31,8 +31,18 @@ struct ClientError
     {
         return ClientError { errorCodeFromName(codeName), codeName, message, ref };
     }
+    /// An error found by this client that has no protocol code (`code` is empty): see the names below.
+    static ClientError local(const QString &codeName, const QString &message, const QString &ref = QString())
+    {
+        return ClientError { std::nullopt, codeName, message, ref };
+    }
     /// True if this is @p c.
     bool is(ErrorCode c) const { return code == c; }
+
+    /// Local codes (identities): a message that could not be opened or verified was not delivered (ref: its mid);
+    /// a message to a peer whose key changed was not sent (ref: its mid), until PeerClient::trustKey().
+    static constexpr QLatin1StringView E2eFailed { "e2e_failed" };
+    static constexpr QLatin1StringView KeyChanged { "key_changed" };
 };
 
 } // namespace PeerLink

@@ -3,6 +3,7 @@
 #include "client/logging.h"
 #include "core/rules.h"
 #include "core/secrets.h"
+#include "crypto/sodium.h"
 
 #include <QNetworkInterface>
 #include <QTimer>
@@ -21,6 +22,23 @@ constexpr int kExpectedMs = 60000;
 QString endpoint(const QHostAddress &address, quint16 port)
 {
     return hostPort(address.toString(), port, true); // no scope: endpoints are handed to other machines
+}
+
+/// A base64url field of a handshake frame: @p size bytes, or empty when absent; @p ok false when malformed.
+QByteArray decodeField(const QString &text, int size, bool *ok)
+{
+    if (text.isEmpty())
+        return QByteArray();
+    bool good = false;
+    const QByteArray bytes = Crypto::fromBase64(text.toLatin1(), &good);
+    if (!good || bytes.size() != size)
+        *ok = false;
+    return bytes;
+}
+
+QString base64(const QByteArray &bytes)
+{
+    return QString::fromLatin1(Crypto::toBase64(bytes));
 }
 
 } // namespace
@@ -202,7 +220,13 @@ void DirectLinks::dial(
             if (it == m_conns.end())
                 return;
             it->stage = Stage::AwaitWelcome;
-            socket->sendTextMessage(QString::fromUtf8(encode(LinkHello { m_selfId, it->link, it->myNonce })));
+            LinkHello hello { m_selfId, it->link, it->myNonce, QString(), QString() };
+            if (m_identity) {
+                it->ephemeral = Crypto::EphemeralKey::generate();
+                hello.key = base64(m_identity->publicKey());
+                hello.eph = base64(it->ephemeral->publicKey());
+            }
+            socket->sendTextMessage(QString::fromUtf8(encode(hello)));
         });
         socket->open(url);
     }
@@ -266,18 +290,37 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
         return;
     }
     it->lastSeen.start();
+    if (it->cipher) {
+        // A sealed link: nothing but the next sealed frame counts; anything else means someone else is talking.
+        const auto *sealed = decoded.ok() ? std::get_if<LinkSealed>(&decoded.envelope()) : nullptr;
+        bool ok = false;
+        const QByteArray box = sealed ? Crypto::fromBase64(sealed->box.toLatin1(), &ok) : QByteArray();
+        const std::optional<QByteArray> inner = ok ? it->cipher->open(box) : std::nullopt;
+        const Decoded<LinkEnvelope> frame = inner ? decodeLinkMessage(*inner) : decoded;
+        if (!inner || !frame.ok()
+            || (!std::holds_alternative<LinkMessage>(frame.envelope()) && !std::holds_alternative<LinkAck>(frame.envelope()))) {
+            fail(socket, tr("a frame on the link failed verification"));
+            return;
+        }
+        dispatch(it->peer, frame.envelope());
+        return;
+    }
     if (!decoded.ok()) {
         qCWarning(lcClient).noquote()
             << "ignoring a bad frame on the link to" << it->peer << "-" << decoded.error().message;
         return;
     }
-    const QString peer = it->peer;
-    if (const auto *m = std::get_if<LinkMessage>(&decoded.envelope()))
+    dispatch(it->peer, decoded.envelope());
+}
+
+void DirectLinks::dispatch(const QString &peer, const LinkEnvelope &frame)
+{
+    if (const auto *m = std::get_if<LinkMessage>(&frame))
         Q_EMIT messageReceived(peer, *m);
-    else if (const auto *a = std::get_if<LinkAck>(&decoded.envelope()))
+    else if (const auto *a = std::get_if<LinkAck>(&frame))
         Q_EMIT ackReceived(peer, a->mid);
     else
-        qCWarning(lcClient) << "ignoring a" << typeName(decoded.envelope()) << "frame on the link to" << peer;
+        qCWarning(lcClient) << "ignoring a" << typeName(frame) << "frame on the link to" << peer;
 }
 
 void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &frame)
@@ -287,6 +330,13 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
         conn.peer = hello->from;
         conn.link = hello->link;
         conn.theirNonce = hello->nonce;
+        bool ok = true;
+        conn.theirKey = decodeField(hello->key, Crypto::PublicKeyBytes, &ok);
+        conn.theirEphemeral = decodeField(hello->eph, Crypto::EphemeralKeyBytes, &ok);
+        if (!ok) {
+            fail(socket, tr("a bad key during authentication"));
+            return;
+        }
         conn.stage = Stage::AwaitLink;
         if (expecting(conn.link))
             answerHello(socket, conn);
@@ -302,8 +352,34 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
             fail(socket, tr("the other side could not prove it is %1").arg(conn.peer));
             return;
         }
-        socket->sendTextMessage(QString::fromUtf8(
-            encode(LinkProof { linkProof(conn.secret, u"dialer", conn.link, conn.theirNonce) })));
+        LinkProof answer { linkProof(conn.secret, u"dialer", conn.link, conn.theirNonce), QString() };
+        const QByteArray expected = expectedKey(conn.peer);
+        bool ok = true;
+        const QByteArray theirKey = decodeField(welcome->key, Crypto::PublicKeyBytes, &ok);
+        conn.theirEphemeral = decodeField(welcome->eph, Crypto::EphemeralKeyBytes, &ok);
+        const QByteArray signature = decodeField(welcome->sig, Crypto::SignatureBytes, &ok);
+        if (m_identity && conn.ephemeral && !signature.isEmpty()) {
+            conn.theirKey = theirKey;
+            const Crypto::LinkTranscript t = transcript(conn);
+            if (!ok || expected.isEmpty() || !Crypto::equal(expected, theirKey)
+                || !Crypto::verifyLinkTranscript(theirKey, t, false, signature)) {
+                fail(socket, tr("%1 could not prove the key it joined the hub with").arg(conn.peer));
+                return;
+            }
+            conn.cipher = Crypto::LinkCipher::create(true, conn.ephemeral->secretKey(), conn.ephemeral->publicKey(),
+                                                     conn.theirEphemeral);
+            if (!conn.cipher) {
+                fail(socket, tr("a bad key during authentication"));
+                return;
+            }
+            conn.sealing = true;
+            answer.sig = base64(Crypto::signLinkTranscript(*m_identity, t, true));
+        } else if (m_identity && !expected.isEmpty()) {
+            // The hub says it has an identity, yet it did not use it here: not the peer we expect.
+            fail(socket, tr("%1 did not prove its identity key").arg(conn.peer));
+            return;
+        }
+        socket->sendTextMessage(QString::fromUtf8(encode(answer)));
         authenticated(socket, conn);
         return;
     }
@@ -312,6 +388,21 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
         if (!constantTimeEquals(proof->proof, linkProof(conn.secret, u"dialer", conn.link, conn.myNonce))) {
             fail(socket, tr("%1 could not prove the introduction").arg(conn.peer));
             return;
+        }
+        if (conn.sealing) {
+            bool ok = true;
+            const QByteArray signature = decodeField(proof->sig, Crypto::SignatureBytes, &ok);
+            if (!ok || signature.isEmpty()
+                || !Crypto::verifyLinkTranscript(conn.theirKey, transcript(conn), true, signature)) {
+                fail(socket, tr("%1 could not prove the key it joined the hub with").arg(conn.peer));
+                return;
+            }
+            conn.cipher = Crypto::LinkCipher::create(false, conn.ephemeral->secretKey(), conn.ephemeral->publicKey(),
+                                                     conn.theirEphemeral);
+            if (!conn.cipher) {
+                fail(socket, tr("a bad key during authentication"));
+                return;
+            }
         }
         if (Peer *p = expecting(conn.link))
             p->expected.reset(); // one time only
@@ -330,9 +421,25 @@ void DirectLinks::answerHello(QWebSocket *socket, Conn &conn)
         return;
     }
     conn.secret = p->expected->secret;
+    LinkWelcome welcome { m_selfId, conn.myNonce, linkProof(conn.secret, u"listener", conn.link, conn.theirNonce),
+                          QString(), QString(), QString() };
+    const QByteArray expected = expectedKey(conn.peer);
+    if (m_identity && !conn.theirKey.isEmpty()) {
+        if (expected.isEmpty() || !Crypto::equal(expected, conn.theirKey)) {
+            fail(socket, tr("%1 dialled with a key it did not join the hub with").arg(conn.peer));
+            return;
+        }
+        conn.ephemeral = Crypto::EphemeralKey::generate();
+        conn.sealing = true;
+        welcome.key = base64(m_identity->publicKey());
+        welcome.eph = base64(conn.ephemeral->publicKey());
+        welcome.sig = base64(Crypto::signLinkTranscript(*m_identity, transcript(conn), false));
+    } else if (m_identity && !expected.isEmpty()) {
+        fail(socket, tr("%1 did not prove its identity key").arg(conn.peer));
+        return;
+    }
     conn.stage = Stage::AwaitProof;
-    socket->sendTextMessage(QString::fromUtf8(encode(LinkWelcome {
-        m_selfId, conn.myNonce, linkProof(conn.secret, u"listener", conn.link, conn.theirNonce) })));
+    socket->sendTextMessage(QString::fromUtf8(encode(welcome)));
 }
 
 void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
@@ -374,10 +481,43 @@ void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
 bool DirectLinks::send(const QString &peer, const QByteArray &frame)
 {
     QWebSocket *socket = m_peers.value(peer).link;
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+    const auto it = m_conns.find(socket);
+    if (!socket || it == m_conns.end() || socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    socket->sendTextMessage(QString::fromUtf8(frame));
+    sendFrame(socket, *it, frame);
     return true;
+}
+
+void DirectLinks::sendFrame(QWebSocket *socket, Conn &conn, const QByteArray &frame)
+{
+    if (conn.cipher)
+        socket->sendTextMessage(QString::fromUtf8(encode(LinkSealed { base64(conn.cipher->seal(frame)) })));
+    else
+        socket->sendTextMessage(QString::fromUtf8(frame));
+}
+
+bool DirectLinks::isSealed(const QString &peer) const
+{
+    const auto it = m_conns.constFind(m_peers.value(peer).link);
+    return it != m_conns.cend() && it->cipher.has_value();
+}
+
+Crypto::LinkTranscript DirectLinks::transcript(const Conn &c) const
+{
+    const bool dialer = c.role == Role::Dialer;
+    const QByteArray own = m_identity ? m_identity->publicKey() : QByteArray();
+    const QByteArray ownEphemeral = c.ephemeral ? c.ephemeral->publicKey() : QByteArray();
+    Crypto::LinkTranscript t;
+    t.link = c.link;
+    t.dialerId = dialer ? m_selfId : c.peer;
+    t.listenerId = dialer ? c.peer : m_selfId;
+    t.dialerNonce = dialer ? c.myNonce : c.theirNonce;
+    t.listenerNonce = dialer ? c.theirNonce : c.myNonce;
+    t.dialerKey = dialer ? own : c.theirKey;
+    t.listenerKey = dialer ? c.theirKey : own;
+    t.dialerEphemeral = dialer ? ownEphemeral : c.theirEphemeral;
+    t.listenerEphemeral = dialer ? c.theirEphemeral : ownEphemeral;
+    return t;
 }
 
 void DirectLinks::drop(const QString &peer, const QString &reason)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/linkprotocol.h"
+#include "crypto/identity.h"
+#include "crypto/linkcipher.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -8,6 +10,9 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QStringList>
+
+#include <functional>
+#include <optional>
 
 class QTimer;
 class QWebSocket;
@@ -24,6 +29,20 @@ namespace PeerLink {
 ///   listener -> dialer    {"type":"link_welcome","from":B,"nonce":nB,"proof":HMAC(s, "listener|L|nA")}
 ///   dialer   -> listener  {"type":"link_proof","proof":HMAC(s, "dialer|L|nB")}
 /// Each side checks the other's proof; the secret itself never crosses the link, and a link id is used once.
+///
+/// With identities on both sides (addition) the same three frames also make the link's keys:
+///   link_hello   + key: A's identity key, eph: A's fresh X25519 key
+///   link_welcome + key: B's identity key, eph: B's fresh X25519 key, sig: B's signature of the transcript
+///   link_proof   + sig: A's signature of the transcript
+/// The transcript (Crypto::LinkTranscript) is framed("peerlink-link-1", role, L, A, B, nA, nB, keyA, keyB, ephA,
+/// ephB): each signature proves its side holds the identity key the hub announced with its presence, on this
+/// link, for these ephemeral keys, and cannot be replayed or moved. Then both sides derive one key per direction
+/// (crypto_kx of the ephemeral keys: forward secret, the hub's one-time secret plays no part in them) and every
+/// later frame is `{"type":"sealed","box":…}`, the inner frame sealed with XChaCha20-Poly1305 and its number in
+/// that direction as the nonce (Crypto::LinkCipher). A frame that does not open, a plain frame, or a frame out
+/// of order closes the link; what it did not confirm goes through the hub (the usual fallback). A side that knows
+/// (from the hub) that the other has an identity refuses a handshake without it (no downgrade); peers without
+/// identities keep the HMAC-only link.
 class DirectLinks : public QObject
 {
     Q_OBJECT
@@ -32,6 +51,12 @@ public:
     ~DirectLinks() override;
 
     void setSelfId(const QString &id) { m_selfId = id; }
+    /// This peer's identity for the links' handshakes (nullopt: HMAC-only links).
+    void setIdentity(const std::optional<Crypto::Identity> &identity) { m_identity = identity; }
+    /// Where to look up the identity key a peer joined the hub with (empty: it has none).
+    void setPeerKeys(std::function<QByteArray(const QString &peer)> lookup) { m_peerKeys = std::move(lookup); }
+    /// Whether the link to @p peer is sealed (both sides proved their identity keys).
+    bool isSealed(const QString &peer) const;
     /// Largest frame accepted on a link, in bytes.
     void setMaxFrameBytes(qint64 bytes) { m_maxFrameBytes = bytes; }
     /// How long a dial (all candidates) or an unauthenticated connection may take.
@@ -94,6 +119,12 @@ private:
         QString theirNonce;
         QTimer *timer = nullptr;
         QElapsedTimer lastSeen; // monotonic: keepalive silence
+        // With identities: our ephemeral key, what the other side sent, and the keys once both signed.
+        std::optional<Crypto::EphemeralKey> ephemeral;
+        QByteArray theirKey;
+        QByteArray theirEphemeral;
+        bool sealing = false; // the handshake is the identity one: a signature is due, then sealed frames
+        std::optional<Crypto::LinkCipher> cipher;
     };
     /// An introduction we were told of: one peer may dial with it, once, until the deadline.
     struct Expected
@@ -113,6 +144,7 @@ private:
     void onNewConnection();
     void adopt(QWebSocket *socket, const Conn &conn);
     void onText(QWebSocket *socket, const QString &text);
+    void dispatch(const QString &peer, const LinkEnvelope &frame);
     void onClosed(QWebSocket *socket);
     void handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &frame);
     void answerHello(QWebSocket *socket, Conn &conn);
@@ -125,8 +157,15 @@ private:
     Peer *expecting(const QString &link);
     /// Forgets @p peer's record once nothing is left in it.
     void prune(const QString &peer);
+    /// The key the hub announced for @p peer (empty: none).
+    QByteArray expectedKey(const QString &peer) const { return m_peerKeys ? m_peerKeys(peer) : QByteArray(); }
+    Crypto::LinkTranscript transcript(const Conn &conn) const;
+    /// Sends @p frame on @p socket, sealed when the link is.
+    void sendFrame(QWebSocket *socket, Conn &conn, const QByteArray &frame);
 
     QString m_selfId;
+    std::optional<Crypto::Identity> m_identity;
+    std::function<QByteArray(const QString &)> m_peerKeys;
     QWebSocketServer *m_server = nullptr;
     QString m_errorString;
     QHash<QWebSocket *, Conn> m_conns;

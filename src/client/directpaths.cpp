@@ -108,9 +108,24 @@ DirectPaths::Path DirectPaths::pathTo(const QString &peer) const
     return it == m_peers.cend() ? Path::Relayed : it->path;
 }
 
-bool DirectPaths::send(const QString &to, const QString &text, const QString &mid, qint64 ts)
+void DirectPaths::setIdentity(const std::optional<Crypto::Identity> &identity)
 {
-    if (!m_links->send(to, encode(LinkMessage { text, to, mid, ts })))
+    m_links->setIdentity(identity);
+}
+
+void DirectPaths::setPeerKeys(std::function<QByteArray(const QString &peer)> lookup)
+{
+    m_links->setPeerKeys(std::move(lookup));
+}
+
+bool DirectPaths::isSealed(const QString &peer) const
+{
+    return m_links->isSealed(peer);
+}
+
+bool DirectPaths::send(const QString &to, const QString &text, const QString &mid, qint64 ts, const QString &e2e)
+{
+    if (!m_links->send(to, encode(LinkMessage { e2e.isEmpty() ? text : QString(), to, mid, ts, e2e })))
         return false;
     record(to).unacked.append(MessageRequest { text, to, mid });
     return true;
@@ -348,7 +363,9 @@ void DirectPaths::onLinkMessage(const QString &peer, const LinkMessage &m)
 {
     // The authenticated link says who sent it; a "from" in the frame is not trusted.
     m_links->send(peer, encode(LinkAck { m.mid }));
-    Q_EMIT messageArrived(ChatMessage { peer, m.text, m_selfId, m.mid, m.ts });
+    ChatMessage delivered { peer, m.text, m_selfId, m.mid, m.ts };
+    delivered.e2e = m.e2e;
+    Q_EMIT messageArrived(delivered);
 }
 
 void DirectPaths::onLinkAck(const QString &peer, const QString &mid)

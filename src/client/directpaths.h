@@ -3,6 +3,7 @@
 #include "client/clienterror.h"
 #include "core/backoff.h"
 #include "core/protocol.h"
+#include "crypto/identity.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -53,8 +54,15 @@ public:
 
     Path pathTo(const QString &peer) const;
 
-    /// Sends a message over @p to's link if it is up, and keeps it until @p to acks it. False: no link.
-    bool send(const QString &to, const QString &text, const QString &mid, qint64 ts);
+    /// Sends a message over @p to's link if it is up, and keeps it until @p to acks it. False: no link. With
+    /// @p e2e (the text sealed for @p to's prekey of now) the link carries that and an empty text; what is kept for
+    /// a fallback is @p text, sealed again when it goes (the peer may have a new prekey by then).
+    bool send(const QString &to, const QString &text, const QString &mid, qint64 ts, const QString &e2e = QString());
+    /// This peer's identity and the keys peers joined with, for the links' handshakes (see DirectLinks).
+    void setIdentity(const std::optional<Crypto::Identity> &identity);
+    void setPeerKeys(std::function<QByteArray(const QString &peer)> lookup);
+    /// Whether the link to @p peer is up and sealed with both sides' identity keys.
+    bool isSealed(const QString &peer) const;
     /// The messages @p peer's link did not confirm, oldest first; they are forgotten here.
     QList<MessageRequest> takeUnacked(const QString &peer);
     /// The same for every peer.

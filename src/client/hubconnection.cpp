@@ -115,9 +115,20 @@ void HubConnection::onConnected()
     if (!certificate.isNull())
         m_hubFingerprint = Rules::certificateFingerprint(certificate.toDer());
     Q_EMIT opened();
+    sendJoin(QString());
+}
+
+void HubConnection::answerChallenge(const QString &sig)
+{
+    sendJoin(sig);
+}
+
+void HubConnection::sendJoin(const QString &sig)
+{
     JoinRequest join = m_join;
     join.resume = m_resumeToken;
     join.client = u"peerlink/" PEERLINK_VERSION ""_s;
+    join.sig = sig;
     send(encode(join));
 }
 

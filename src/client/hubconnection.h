@@ -47,6 +47,11 @@ public:
 
     /// Opens a new session at @p url and joins with @p join once open (forgets any resume token).
     void open(const QUrl &url, const JoinRequest &join);
+    /// Replaces the join sent on the next (re)connection (its resume token is added here); called from opened()
+    /// it is the join of this connection (a new prekey for every connection).
+    void setJoin(const JoinRequest &join) { m_join = join; }
+    /// Sends this connection's join again with @p sig, the answer to the hub's challenge.
+    void answerChallenge(const QString &sig);
     /// The hub welcomed us: from now on a lost connection is resumed with @p resumeToken.
     void welcomed(const QString &resumeToken);
     /// Sends one text frame.
@@ -75,6 +80,7 @@ private:
     void onDisconnected();
     void onText(const QString &text);
     bool shouldReconnect() const;
+    void sendJoin(const QString &sig);
 
     QWebSocket *m_socket;
     QTimer *m_reconnectTimer;

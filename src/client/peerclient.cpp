@@ -2,6 +2,7 @@
 
 #include "client/logging.h"
 #include "core/rules.h"
+#include "crypto/sodium.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>
@@ -30,7 +31,9 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_hub, &HubConnection::opened, this, &PeerClient::onOpened);
     connect(m_hub, &HubConnection::closed, this, &PeerClient::onClosed);
     connect(m_hub, &HubConnection::received, this,
-        [this](const HubEnvelope &envelope) { std::visit([this](const auto &m) { handle(m); }, envelope); });
+        [this](const HubEnvelope &envelope) {
+            std::visit([this](const auto &m) { handle(m); }, envelope);
+        });
     connect(m_hub, &HubConnection::reconnecting, this, &PeerClient::reconnecting);
     connect(m_hub, &HubConnection::reopening, this, [this] { setState(State::Connecting); });
     connect(m_hub, &HubConnection::certificateUntrusted, this, &PeerClient::certificateUntrusted);
@@ -41,10 +44,9 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_paths, &DirectPaths::pathChanged, this,
         [this](const QString &peer, DirectPaths::Path path) { Q_EMIT pathChanged(peer, Path(int(path))); });
     connect(m_paths, &DirectPaths::connectRequested, this, &PeerClient::connectRequested);
-    connect(m_paths, &DirectPaths::messageArrived, this, [this](const ChatMessage &m) {
-        if (m_seen.firstTime(m.from, m.mid))
-            Q_EMIT messageReceived(m);
-    });
+    connect(m_paths, &DirectPaths::messageArrived, this, [this](const ChatMessage &m) { receive(m, false); });
+    // A link is sealed with the key the peer joined with (the hub's word, checked against what we remember).
+    m_paths->setPeerKeys([this](const QString &peer) { return m_secure.peerKey(peer); });
     connect(m_paths, &DirectPaths::messageAcked, this, &PeerClient::messageAcked);
     connect(m_paths, &DirectPaths::linkLost, this, &PeerClient::resendUnacked);
     connect(m_paths, &DirectPaths::errorOccurred, this, &PeerClient::errorOccurred);
@@ -75,6 +77,32 @@ qint64 PeerClient::maxOutgoingMessageBytes() const
     if (m_limits.maxMessageBytes > 0)
         return own > 0 ? std::min(own, m_limits.maxMessageBytes) : m_limits.maxMessageBytes;
     return own > 0 ? own : qint64(64 * 1024);
+}
+
+void PeerClient::setIdentity(const std::optional<Crypto::Identity> &identity)
+{
+    m_secure.setIdentity(identity);
+    m_paths->setIdentity(identity);
+}
+
+bool PeerClient::setKnownKeysFile(const QString &path, QString *error)
+{
+    m_knownKeysError.clear();
+    const bool ok = m_secure.keyStore().setFile(path, &m_knownKeysError);
+    if (error)
+        *error = m_knownKeysError;
+    return ok;
+}
+
+bool PeerClient::trustKey(const QString &peer)
+{
+    if (!m_secure.trustKey(peer))
+        return false;
+    // What it sent meanwhile was checked against the key now trusted: it is delivered, in order.
+    const QList<ChatMessage> held = m_held.take(peer);
+    for (const ChatMessage &m : held)
+        Q_EMIT messageReceived(m);
+    return true;
 }
 
 void PeerClient::setResendRate(int perSecond)
@@ -126,15 +154,68 @@ QString PeerClient::sendMessage(const QString &to, const QString &text)
 {
     const QString mid = nextMid();
     const MessageRequest request { text, to, mid };
-    const QByteArray frame = encode(request);
-    if (!mayQueue(to, frame.size()))
+    if (!to.isEmpty() && m_secure.trust(to) == SecureChannel::Trust::Changed) {
+        Q_EMIT errorOccurred(ClientError::local(ClientError::KeyChanged,
+            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(to), u"message"_s));
         return QString();
-    if (!to.isEmpty() && m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch()))
+    }
+    // The size of what goes on the wire: sealed, it is larger than the text (it is sealed again when it goes).
+    const SecureChannel::Outbound out = m_secure.outbound(to, mid, text);
+    MessageRequest wire = request;
+    if (out.kind == SecureChannel::Outbound::Kind::Sealed)
+        wire = MessageRequest { QString(), to, mid, out.e2e };
+    wire.sig = out.sig;
+    if (!mayQueue(to, encode(wire).size()))
+        return QString();
+    if (!to.isEmpty()
+        && m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch(),
+                         out.kind == SecureChannel::Outbound::Kind::Sealed ? out.e2e : QString()))
         return mid;
-    if (m_outbox.add(request, m_state == State::Joined))
-        m_hub->send(frame);
+    // The outbox keeps the text; it is sealed (again) each time it goes, for the peer's prekey of then.
+    if (m_outbox.add(request, m_state == State::Joined)) {
+        if (const auto frame = prepare(request))
+            m_hub->send(encode(*frame));
+    }
     drainOutbox();
     return mid;
+}
+
+std::optional<MessageRequest> PeerClient::prepare(const MessageRequest &r)
+{
+    const SecureChannel::Outbound out = m_secure.outbound(r.to, r.mid, r.text);
+    using Kind = SecureChannel::Outbound::Kind;
+    switch (out.kind) {
+    case Kind::Plain: {
+        MessageRequest signed_ = r;
+        signed_.sig = out.sig;
+        return signed_;
+    }
+    case Kind::Sealed:
+        return MessageRequest { QString(), r.to, r.mid, out.e2e };
+    case Kind::Absent:
+        // Not sent in the clear to a peer known by a key: it waits for it like for a peer the hub says is not
+        // back (or fails like one).
+        if (m_outbox.park(r.mid, m_clock.elapsed())) {
+            armParkTimer();
+            return std::nullopt;
+        }
+        m_outbox.settle(r.mid);
+        Q_EMIT errorOccurred(ClientError::fromCode(
+            ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(r.to), r.mid));
+        return std::nullopt;
+    case Kind::KeyChanged:
+        m_outbox.settle(r.mid);
+        m_paths->forgetUnacked(r.mid);
+        Q_EMIT errorOccurred(ClientError::local(ClientError::KeyChanged,
+            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(r.to), r.mid));
+        return std::nullopt;
+    case Kind::NoPrekey:
+        break;
+    }
+    m_outbox.settle(r.mid);
+    Q_EMIT errorOccurred(ClientError::local(ClientError::E2eFailed,
+        tr("%1 announced no valid key to encrypt to; the message was not sent.").arg(r.to), r.mid));
+    return std::nullopt;
 }
 
 bool PeerClient::mayQueue(const QString &to, qsizetype bytes)
@@ -184,6 +265,17 @@ void PeerClient::disconnectFromHub()
 
 void PeerClient::onOpened()
 {
+    // Every connection gets a new prekey: what was sealed for the last one cannot be opened with this one's
+    // secret, nor that one's any more (forward secrecy).
+    m_secure.startConnection(m_hub->url().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
+    m_held.clear();
+    JoinRequest join { m_id, m_options.name, m_options.password, QString(), QString() };
+    if (const auto &identity = m_secure.identity()) {
+        join.key = QString::fromLatin1(Crypto::toBase64(identity->publicKey()));
+        join.prekey = QString::fromLatin1(Crypto::toBase64(m_secure.prekey()));
+        join.prekeySig = QString::fromLatin1(Crypto::toBase64(m_secure.prekeySignature()));
+    }
+    m_hub->setJoin(join);
     setState(State::Joining);
     Q_EMIT connected();
 }
@@ -207,10 +299,54 @@ void PeerClient::onClosed(const QString &reason, bool willReconnect)
     Q_EMIT disconnected(reason);
 }
 
+void PeerClient::handle(const Challenge &m)
+{
+    bool hubOk = false;
+    bool nonceOk = false;
+    const QByteArray hub = Crypto::fromBase64(m.hub.toLatin1(), &hubOk);
+    const QByteArray nonce = Crypto::fromBase64(m.nonce.toLatin1(), &nonceOk);
+    if (!m_secure.hasIdentity() || m_state != State::Joining || !hubOk || !nonceOk) {
+        qCWarning(lcClient) << "ignoring a challenge the join did not ask for";
+        return;
+    }
+    m_hub->answerChallenge(QString::fromLatin1(Crypto::toBase64(m_secure.joinSignature(hub, nonce))));
+}
+
+void PeerClient::present(const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig)
+{
+    bool ok[3] = { true, true, true };
+    const QByteArray k = key.isEmpty() ? QByteArray() : Crypto::fromBase64(key.toLatin1(), &ok[0]);
+    const QByteArray p = prekey.isEmpty() ? QByteArray() : Crypto::fromBase64(prekey.toLatin1(), &ok[1]);
+    const QByteArray s = prekeySig.isEmpty() ? QByteArray() : Crypto::fromBase64(prekeySig.toLatin1(), &ok[2]);
+    const auto presence = m_secure.peerPresent(peer, ok[0] ? k : QByteArray(), ok[1] ? p : QByteArray(),
+                                               ok[2] ? s : QByteArray());
+    using Kind = SecureChannel::Presence::Kind;
+    if (presence.kind == Kind::BadPrekey)
+        qCWarning(lcClient).noquote() << peer << "announced a prekey its key did not sign; nothing is sealed for it";
+    else if (presence.kind == Kind::Changed)
+        Q_EMIT keyChanged(peer, presence.oldFingerprint, presence.newFingerprint);
+}
+
+void PeerClient::handle(const PeerUpdate &m)
+{
+    for (PeerInfo &p : m_peers) {
+        if (p.id == m.id) {
+            p.key = m.key;
+            p.prekey = m.prekey;
+            p.prekeySig = m.prekeySig;
+            present(m.id, m.key, m.prekey, m.prekeySig);
+            return;
+        }
+    }
+}
+
 void PeerClient::handle(const Welcome &m)
 {
     m_hubName = m.hub;
     m_peers = m.peers;
+    // Keys first: what goes again below is sealed for the prekeys of now.
+    for (const PeerInfo &p : m.peers)
+        present(p.id, p.key, p.prekey, p.prekeySig);
     m_hub->welcomed(m.resume);
     applyLimits(m.limits);
     // Back after a reconnect: everything the old connection did not get acked goes again, in order, with the
@@ -230,7 +366,8 @@ void PeerClient::handle(const PeerConnected &m)
 {
     if (hasPeer(m.id))
         return;
-    m_peers.append(PeerInfo { m.id, m.name, m.host });
+    m_peers.append(PeerInfo { m.id, m.name, m.host, m.key, m.prekey, m.prekeySig });
+    present(m.id, m.key, m.prekey, m.prekeySig);
     Q_EMIT peerConnected(m.id, m.name);
     m_paths->peerJoined(m.id);
     m_outbox.peerBack(m.id); // what waited for it goes now, in order
@@ -242,14 +379,39 @@ void PeerClient::handle(const PeerDisconnected &m)
     const auto removed = m_peers.removeIf([&m](const PeerInfo &p) { return p.id == m.id; });
     m_outbox.peerGone(m.id); // it left for real
     m_paths->peerLeft(m.id);
+    m_secure.peerGone(m.id);
+    m_held.remove(m.id);
     if (removed > 0)
         Q_EMIT peerDisconnected(m.id);
 }
 
 void PeerClient::handle(const ChatMessage &m)
 {
-    if (!m.mid.isEmpty() && !m_seen.firstTime(m.from, m.mid))
-        return; // already delivered over a direct link
+    receive(m, true);
+}
+
+void PeerClient::receive(ChatMessage m, bool viaHub)
+{
+    const SecureChannel::Inbound in = m_secure.inbound(m.from, m.to, m.mid, m.text, m.e2e, m.sig);
+    if (in.kind == SecureChannel::Inbound::Kind::Reject) {
+        // Not marked as seen: a forgery must not keep the real message with this mid out.
+        qCWarning(lcClient).noquote() << "dropped a message from" << m.from << "-" << in.problem;
+        Q_EMIT errorOccurred(ClientError::local(ClientError::E2eFailed,
+            tr("A message from %1 could not be verified or decrypted and was not delivered.").arg(m.from), m.mid));
+        return;
+    }
+    // Through the hub without a mid there is nothing to compare; over a link there always is one.
+    if ((!viaHub || !m.mid.isEmpty()) && !m_seen.firstTime(m.from, m.mid))
+        return; // already delivered (over a direct link, or through the hub)
+    m.text = in.text;
+    m.encrypted = in.encrypted;
+    m.signedByKey = in.signedByKey;
+    if (in.kind == SecureChannel::Inbound::Kind::Hold) {
+        QList<ChatMessage> &held = m_held[m.from];
+        if (held.size() < MaxHeldMessages)
+            held.append(m);
+        return;
+    }
     Q_EMIT messageReceived(m);
 }
 
@@ -305,8 +467,10 @@ void PeerClient::resendUnacked(const QString &peer)
 void PeerClient::drainOutbox()
 {
     if (isJoined()) {
-        for (const MessageRequest &r : m_outbox.takeDue(m_clock.elapsed()))
-            m_hub->send(encode(r));
+        for (const MessageRequest &r : m_outbox.takeDue(m_clock.elapsed())) {
+            if (const auto frame = prepare(r))
+                m_hub->send(encode(*frame));
+        }
     }
     if (m_outbox.waiting() == 0 || !isJoined())
         m_resendTimer->stop();

@@ -4,7 +4,9 @@
 #include "client/directpaths.h"
 #include "client/hubconnection.h"
 #include "client/outbox.h"
+#include "client/securechannel.h"
 #include "core/protocol.h"
+#include "crypto/identity.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -18,7 +20,8 @@ namespace PeerLink {
 
 /// A peer's connection to a hub. Its signals mirror the events of the original tutorial: connected, joined
 /// (welcome), messages, peers that come and go, and requests to connect. A facade over HubConnection (the
-/// socket, join, resume, reconnect), Outbox (messages until acked) and DirectPaths (direct links, per peer).
+/// socket, join, resume, reconnect), Outbox (messages until acked), DirectPaths (direct links, per peer) and
+/// SecureChannel (identity, end-to-end encryption, known keys).
 class PeerClient : public QObject
 {
     Q_OBJECT
@@ -32,6 +35,10 @@ public:
     /// refuse.
     enum class ConnectPolicy { AcceptAll, Ask, DeclineAll };
     Q_ENUM(ConnectPolicy)
+    /// A peer's key: none (no identity), trusted (first use or the remembered key), changed (blocked until
+    /// trustKey()).
+    enum class PeerTrust { NoKey, Trusted, Changed };
+    Q_ENUM(PeerTrust)
 
     /// Optional fields of `join`.
     struct JoinOptions
@@ -115,12 +122,34 @@ public:
     /// The fingerprint of the hub's certificate on the current (or last) wss:// connection.
     QString hubFingerprint() const { return m_hub->hubFingerprint(); }
 
+    /// Joins with this identity from the next connectToHub() on (nullopt: none, the v1 join): a challenge join,
+    /// a new prekey on every connection, messages to peers with keys sealed end to end, broadcasts signed, direct
+    /// links sealed with both identity keys.
+    void setIdentity(const std::optional<PeerLink::Crypto::Identity> &identity);
+    bool hasIdentity() const { return m_secure.hasIdentity(); }
+    /// Own fingerprint, "12345 67890 ..." (empty without identity).
+    QString fingerprint() const { return m_secure.fingerprint(); }
+    /// The trust-on-first-use store: one line per "hub-url id key", 0600 (an empty path: memory only). A file that
+    /// is not a known-keys file is refused (false, with @p error), not overwritten; keys are then kept in memory.
+    bool setKnownKeysFile(const QString &path, QString *error = nullptr);
+    /// The fingerprint of the key @p peer joined with (empty when it has none).
+    QString peerFingerprint(const QString &peer) const { return m_secure.peerFingerprint(peer); }
+    /// Trust in @p peer's key now.
+    PeerTrust peerTrust(const QString &peer) const { return PeerTrust(int(m_secure.trust(peer))); }
+    /// Accepts @p peer's changed key (remembered) and delivers what it sent meanwhile; false when it has no
+    /// changed key.
+    bool trustKey(const QString &peer);
+    /// Whether the direct link to @p peer is sealed with both identity keys (frames encrypted and authenticated).
+    bool isDirectLinkSealed(const QString &peer) const { return m_paths->isSealed(peer); }
+
     /// Close code and reason of the last disconnection.
     QWebSocketProtocol::CloseCode lastCloseCode() const { return m_hub->lastCloseCode(); }
     QString lastDisconnectReason() const { return m_hub->lastReason(); }
 
     /// Most messages waiting for the hub's ack (or to be sent after a reconnect); more are refused.
     static constexpr int MaxOutbox = Outbox::MaxSize;
+    /// Messages held back from one peer whose key changed, at most (more are dropped).
+    static constexpr int MaxHeldMessages = 256;
     /// Messages sent through the hub that it has not acked yet (they go again after a reconnect).
     int outboxSize() const { return m_outbox.size(); }
 
@@ -174,6 +203,9 @@ Q_SIGNALS:
     /// The hub (or this client, for local checks) reported an error; its `ref` names the message (mid) or
     /// request.
     void errorOccurred(const PeerLink::ClientError &error);
+    /// @p peer joined with another key than the one remembered for it on this hub (@p newFingerprint empty: with
+    /// none). Nothing goes to it and nothing from it is delivered until trustKey().
+    void keyChanged(const QString &peer, const QString &oldFingerprint, const QString &newFingerprint);
 
 private:
     void onOpened();
@@ -186,6 +218,15 @@ private:
     void handle(const ConnectOffer &m);
     void handle(const ErrorReply &m);
     void handle(const ConnectAccepted &m);
+    void handle(const Challenge &m);
+    void handle(const PeerUpdate &m);
+    /// A peer's presence with its keys (welcome, peer_connect, peer_update): checked and remembered.
+    void present(const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig);
+    /// Opens or checks a message (hub or link) and delivers it, holds it (changed key), or reports it.
+    void receive(ChatMessage m, bool viaHub);
+    /// The frame for @p r as it goes now: sealed for its peer's prekey of now, or signed. Nullopt: it must not go
+    /// (reported, or parked for a peer that is not back).
+    std::optional<MessageRequest> prepare(const MessageRequest &r);
     /// Sends what the outbox lets go now, and keeps the pacing timer running while more waits.
     void drainOutbox();
     /// What @p peer's dropped link did not confirm goes through the hub, in order, with the same mids.
@@ -203,6 +244,9 @@ private:
 
     HubConnection *m_hub;
     DirectPaths *m_paths;
+    SecureChannel m_secure;
+    QString m_knownKeysError;
+    QHash<QString, QList<ChatMessage>> m_held; // from peers whose key changed, until trustKey()
     State m_state = State::Disconnected;
     QString m_id;
     JoinOptions m_options;

@@ -9,7 +9,7 @@ namespace PeerLink {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, const char16_t *>, 15> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char16_t *>, 18> kNames { {
     { ErrorCode::BadJson, u"bad_json" },
     { ErrorCode::BadMessage, u"bad_message" },
     { ErrorCode::UnknownType, u"unknown_type" },
@@ -25,6 +25,9 @@ constexpr std::array<std::pair<ErrorCode, const char16_t *>, 15> kNames { {
     { ErrorCode::Banned, u"banned" },
     { ErrorCode::ConnectDeclined, u"connect_declined" },
     { ErrorCode::UnknownLink, u"unknown_link" },
+    { ErrorCode::IdentityRequired, u"identity_required" },
+    { ErrorCode::IdBound, u"id_bound" },
+    { ErrorCode::BadProof, u"bad_proof" },
 } };
 
 } // namespace

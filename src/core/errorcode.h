@@ -24,6 +24,11 @@ enum class ErrorCode {
     /// Additions beyond the contract: the target declined an introduction; an introduction is unknown or expired.
     ConnectDeclined,
     UnknownLink,
+    /// Additions (identities): the hub wants a join with a key; the id is bound to another key (or the join has
+    /// none); the join's proof (signature, nonce) or prekey signature does not verify.
+    IdentityRequired,
+    IdBound,
+    BadProof,
 };
 
 /// The wire name of @p code ("bad_json", ...).

@@ -24,6 +24,11 @@ constexpr QLatin1StringView kText("text");
 constexpr QLatin1StringView kTo("to");
 constexpr QLatin1StringView kMid("mid");
 constexpr QLatin1StringView kTs("ts");
+constexpr QLatin1StringView kKey("key");
+constexpr QLatin1StringView kEph("eph");
+constexpr QLatin1StringView kSig("sig");
+constexpr QLatin1StringView kE2e("e2e");
+constexpr QLatin1StringView kBox("box");
 
 bool isLowerHex(QStringView s, qsizetype length)
 {
@@ -78,6 +83,24 @@ public:
     QString m_error;
 };
 
+bool isBase64Url(QStringView s)
+{
+    return std::all_of(s.begin(), s.end(), [](QChar c) {
+        return (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-'
+            || c == u'_';
+    });
+}
+
+/// An optional base64url field of exactly @p length characters (43 for 32 bytes, 86 for 64); the crypto layer
+/// decodes it strictly.
+QString optionalBase64(Reader &r, QLatin1StringView key, qsizetype length)
+{
+    const QString s = r.string(key, false);
+    if (!s.isEmpty() && (s.size() != length || !isBase64Url(s)))
+        r.fail(u"field '%1' must be %2 base64url characters"_s.arg(key).arg(length));
+    return s;
+}
+
 bool validNonce(const QString &s)
 {
     return isLowerHex(s, LinkNonceLength);
@@ -127,15 +150,27 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
         m.from = r.checked(kFrom, validId, "a valid id");
         m.link = r.checked(kLink, validLink, "a link id (hex)");
         m.nonce = r.checked(kNonce, validNonce, "32 lower-case hex digits");
+        m.key = optionalBase64(r, kKey, 43);
+        m.eph = optionalBase64(r, kEph, 43);
+        if (m.key.isEmpty() != m.eph.isEmpty())
+            r.fail(u"fields 'key' and 'eph' go together"_s);
         envelope = m;
     } else if (type == u"link_welcome") {
         LinkWelcome m;
         m.from = r.checked(kFrom, validId, "a valid id");
         m.nonce = r.checked(kNonce, validNonce, "32 lower-case hex digits");
         m.proof = r.checked(kProof, validProof, "64 lower-case hex digits");
+        m.key = optionalBase64(r, kKey, 43);
+        m.eph = optionalBase64(r, kEph, 43);
+        m.sig = optionalBase64(r, kSig, 86);
+        if (m.key.isEmpty() != m.eph.isEmpty() || m.key.isEmpty() != m.sig.isEmpty())
+            r.fail(u"fields 'key', 'eph' and 'sig' go together"_s);
         envelope = m;
     } else if (type == u"link_proof") {
-        envelope = LinkProof { r.checked(kProof, validProof, "64 lower-case hex digits") };
+        LinkProof m;
+        m.proof = r.checked(kProof, validProof, "64 lower-case hex digits");
+        m.sig = optionalBase64(r, kSig, 86);
+        envelope = m;
     } else if (type == u"message") {
         LinkMessage m;
         m.text = r.string(kText, true);
@@ -147,9 +182,15 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
         if (!ts.isUndefined() && !ts.isNull() && (!ts.isDouble() || !std::isfinite(ts.toDouble())))
             r.fail(u"field 'ts' must be a number"_s);
         m.ts = ts.toInteger();
+        m.e2e = r.string(kE2e, false);
         envelope = m;
     } else if (type == u"ack") {
         envelope = LinkAck { r.checked(kMid, validMid, "a valid message id") };
+    } else if (type == u"sealed") {
+        const QString box = r.string(kBox, true);
+        if (!r.m_failed && (box.isEmpty() || !isBase64Url(box)))
+            r.fail(u"field 'box' must be base64url"_s);
+        envelope = LinkSealed { box };
     } else {
         return { DecodeError {
             ErrorCode::UnknownType, u"unknown type '%1'"_s.arg(type.left(64)), type.left(64) } };
@@ -159,20 +200,38 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
     return { envelope };
 }
 
+namespace {
+
+void insertIfSet(QJsonObject &o, QLatin1StringView key, const QString &value)
+{
+    if (!value.isEmpty())
+        o.insert(key, value);
+}
+
+} // namespace
+
 QByteArray encode(const LinkHello &m)
 {
-    return compact({ { kType, u"link_hello"_s }, { kFrom, m.from }, { kLink, m.link }, { kNonce, m.nonce } });
+    QJsonObject o { { kType, u"link_hello"_s }, { kFrom, m.from }, { kLink, m.link }, { kNonce, m.nonce } };
+    insertIfSet(o, kKey, m.key);
+    insertIfSet(o, kEph, m.eph);
+    return compact(o);
 }
 
 QByteArray encode(const LinkWelcome &m)
 {
-    return compact(
-        { { kType, u"link_welcome"_s }, { kFrom, m.from }, { kNonce, m.nonce }, { kProof, m.proof } });
+    QJsonObject o { { kType, u"link_welcome"_s }, { kFrom, m.from }, { kNonce, m.nonce }, { kProof, m.proof } };
+    insertIfSet(o, kKey, m.key);
+    insertIfSet(o, kEph, m.eph);
+    insertIfSet(o, kSig, m.sig);
+    return compact(o);
 }
 
 QByteArray encode(const LinkProof &m)
 {
-    return compact({ { kType, u"link_proof"_s }, { kProof, m.proof } });
+    QJsonObject o { { kType, u"link_proof"_s }, { kProof, m.proof } };
+    insertIfSet(o, kSig, m.sig);
+    return compact(o);
 }
 
 QByteArray encode(const LinkMessage &m)
@@ -180,12 +239,18 @@ QByteArray encode(const LinkMessage &m)
     QJsonObject o { { kType, u"message"_s }, { kText, m.text }, { kMid, m.mid }, { kTs, m.ts } };
     if (!m.to.isEmpty())
         o.insert(kTo, m.to);
+    insertIfSet(o, kE2e, m.e2e);
     return compact(o);
 }
 
 QByteArray encode(const LinkAck &m)
 {
     return compact({ { kType, u"ack"_s }, { kMid, m.mid } });
+}
+
+QByteArray encode(const LinkSealed &m)
+{
+    return compact({ { kType, u"sealed"_s }, { kBox, m.box } });
 }
 
 QByteArray encode(const LinkEnvelope &m)
@@ -195,7 +260,7 @@ QByteArray encode(const LinkEnvelope &m)
 
 QString typeName(const LinkEnvelope &m)
 {
-    static const char *const names[] = { "link_hello", "link_welcome", "link_proof", "message", "ack" };
+    static const char *const names[] = { "link_hello", "link_welcome", "link_proof", "message", "ack", "sealed" };
     return QString::fromLatin1(names[m.index()]);
 }
 

@@ -17,6 +17,10 @@ struct LinkHello
     QString from;
     QString link;
     QString nonce;
+    /// With an identity (addition): the dialer's identity key and its ephemeral X25519 key for this link
+    /// (base64url, 32 bytes each); absent otherwise.
+    QString key;
+    QString eph;
 };
 
 /// `link_welcome`, listener to dialer: the listener's nonce and its proof HMAC(secret,
@@ -26,12 +30,19 @@ struct LinkWelcome
     QString from;
     QString nonce;
     QString proof;
+    /// When both sides have identities (addition): the listener's identity key, its ephemeral key, and its
+    /// signature of the link transcript (Crypto::LinkTranscript, role "listener"; base64url, 64 bytes).
+    QString key;
+    QString eph;
+    QString sig;
 };
 
 /// `link_proof`, dialer to listener: HMAC(secret, "dialer|link|listener's nonce").
 struct LinkProof
 {
     QString proof;
+    /// When the welcome carried a signature (addition): the dialer's signature of the transcript (role "dialer").
+    QString sig;
 };
 
 /// `message` on an authenticated link. The sender is the link's peer; a `from` in the frame is ignored. The
@@ -44,6 +55,8 @@ struct LinkMessage
     QString mid;
     /// The sender's wall-clock time, ms since the epoch (0 when absent).
     qint64 ts = 0;
+    /// The end-to-end envelope, as in a hub `message` (the text is then empty).
+    QString e2e;
 };
 
 /// `ack` on a link: the peer received the message with this mid.
@@ -52,7 +65,14 @@ struct LinkAck
     QString mid;
 };
 
-using LinkEnvelope = std::variant<LinkHello, LinkWelcome, LinkProof, LinkMessage, LinkAck>;
+/// `sealed` (addition): on a link whose handshake exchanged identity keys, every frame after it is this, with
+/// `box` the base64url of the inner frame (a `message` or `ack`) sealed by Crypto::LinkCipher.
+struct LinkSealed
+{
+    QString box;
+};
+
+using LinkEnvelope = std::variant<LinkHello, LinkWelcome, LinkProof, LinkMessage, LinkAck, LinkSealed>;
 
 /// Length of a link nonce in hex digits (128 random bits).
 inline constexpr int LinkNonceLength = 32;
@@ -68,6 +88,7 @@ QByteArray encode(const LinkWelcome &m);
 QByteArray encode(const LinkProof &m);
 QByteArray encode(const LinkMessage &m);
 QByteArray encode(const LinkAck &m);
+QByteArray encode(const LinkSealed &m);
 QByteArray encode(const LinkEnvelope &m);
 
 /// The `type` name of a link envelope ("link_hello", ...).

@@ -48,6 +48,12 @@ constexpr QLatin1StringView kRate("rate");
 constexpr QLatin1StringView kBurst("burst");
 constexpr QLatin1StringView kByteRate("byte_rate");
 constexpr QLatin1StringView kByteBurst("byte_burst");
+constexpr QLatin1StringView kKey("key");
+constexpr QLatin1StringView kPrekey("prekey");
+constexpr QLatin1StringView kPrekeySig("prekey_sig");
+constexpr QLatin1StringView kSig("sig");
+constexpr QLatin1StringView kE2e("e2e");
+constexpr QLatin1StringView kNonce("nonce");
 
 // Longest free-form token fields (resume, client, password), in characters.
 constexpr int kMaxTokenLength = 256;
@@ -166,6 +172,18 @@ QStringList endpoints(const QJsonObject &o, QLatin1StringView key, FieldReader &
     return list;
 }
 
+/// Whether the identity fields of a peer (key, prekey, prekey_sig) are all absent or all well formed.
+bool validPeerKeys(const QString &key, const QString &prekey, const QString &prekeySig)
+{
+    if (key.isEmpty() && prekey.isEmpty() && prekeySig.isEmpty())
+        return true;
+    return Rules::isBase64UrlOf(key, Rules::KeyBytes) && Rules::isBase64UrlOf(prekey, Rules::KeyBytes)
+        && Rules::isBase64UrlOf(prekeySig, Rules::SignatureBytes);
+}
+
+const QString kBadPeerKeys = QStringLiteral(
+    "'key' and 'prekey' are base64url (no padding) of 32 bytes and 'prekey_sig' of 64, all three or none");
+
 QJsonArray toArray(const QStringList &list)
 {
     QJsonArray a;
@@ -212,6 +230,10 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
         join.password = r.optional(kPassword);
         join.resume = r.optional(kResume);
         join.client = r.optional(kClient);
+        join.key = r.optional(kKey);
+        join.prekey = r.optional(kPrekey);
+        join.prekeySig = r.optional(kPrekeySig);
+        join.sig = r.optional(kSig);
         if (r.failed())
             return Decoded<ClientEnvelope> { r.error() };
         if (!Rules::isValidId(join.id))
@@ -224,6 +246,11 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
             || join.client.size() > kMaxTokenLength)
             return refuse<ClientEnvelope>(ErrorCode::BadMessage,
                                           u"password, resume and client are at most 256 characters"_s, type);
+        if (!validPeerKeys(join.key, join.prekey, join.prekeySig) || (join.key.isEmpty() && !join.sig.isEmpty()))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, kBadPeerKeys + u"; 'sig' only with a key"_s, type);
+        if (!join.sig.isEmpty() && !Rules::isBase64UrlOf(join.sig, Rules::SignatureBytes))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'sig' is base64url (no padding) of 64 bytes"_s,
+                                          type);
         return Decoded<ClientEnvelope> { ClientEnvelope(join) };
     }
     if (type == u"message") {
@@ -237,10 +264,19 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
         }
         m.text = r.required(kText);
         m.to = r.optional(kTo);
+        m.e2e = r.optional(kE2e);
+        m.sig = r.optional(kSig);
         if (r.failed())
             return Decoded<ClientEnvelope> { r.error() };
         if (!m.to.isNull() && !Rules::isValidId(m.to))
             return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'to' is not a valid peer id"_s,
+                                          m.mid.isEmpty() ? type : m.mid);
+        // The hub never opens e2e or checks sig (it does not know the text they cover); only their shape is checked.
+        if (!m.e2e.isEmpty() && !m.text.isEmpty())
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"a message with 'e2e' has an empty 'text'"_s,
+                                          m.mid.isEmpty() ? type : m.mid);
+        if (!m.sig.isEmpty() && !Rules::isBase64UrlOf(m.sig, Rules::SignatureBytes))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'sig' is base64url (no padding) of 64 bytes"_s,
                                           m.mid.isEmpty() ? type : m.mid);
         return Decoded<ClientEnvelope> { ClientEnvelope(m) };
     }
@@ -317,14 +353,23 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
                 r.fail(ErrorCode::BadMessage, u"a peer in 'peers' has no valid id"_s);
                 break;
             }
-            w.peers.append(PeerInfo { id, po.value(kName).toString(), po.value(kHost).toBool() });
+            PeerInfo info { id, po.value(kName).toString(), po.value(kHost).toBool(), po.value(kKey).toString(),
+                            po.value(kPrekey).toString(), po.value(kPrekeySig).toString() };
+            if (!validPeerKeys(info.key, info.prekey, info.prekeySig)) {
+                r.fail(ErrorCode::BadMessage, kBadPeerKeys);
+                break;
+            }
+            w.peers.append(info);
         }
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(w) };
     }
     if (type == u"peer_connect") {
-        PeerConnected p { r.required(kId), r.optional(kName), o.value(kHost).toBool() };
+        PeerConnected p { r.required(kId),          r.optional(kName),      o.value(kHost).toBool(),
+                          r.optional(kKey),         r.optional(kPrekey),    r.optional(kPrekeySig) };
+        if (!r.failed() && !validPeerKeys(p.key, p.prekey, p.prekeySig))
+            r.fail(ErrorCode::BadMessage, kBadPeerKeys);
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(p) };
@@ -341,6 +386,8 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         m.text = r.required(kText);
         m.to = r.optional(kTo);
         m.mid = r.optional(kMid);
+        m.e2e = r.optional(kE2e);
+        m.sig = r.optional(kSig);
         const QJsonValue ts = o.value(kTs);
         if (!ts.isUndefined() && !ts.isDouble())
             r.fail(ErrorCode::BadMessage, u"field 'ts' must be a number"_s);
@@ -378,6 +425,23 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(a) };
     }
+    if (type == u"challenge") {
+        Challenge c { r.required(kHub), r.required(kNonce) };
+        if (!r.failed()
+            && (!Rules::isBase64UrlOf(c.hub, Rules::KeyBytes) || !Rules::isBase64UrlOf(c.nonce, Rules::KeyBytes)))
+            r.fail(ErrorCode::BadMessage, u"'hub' and 'nonce' are base64url (no padding) of 32 bytes"_s);
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(c) };
+    }
+    if (type == u"peer_update") {
+        PeerUpdate u { r.required(kId), r.required(kKey), r.required(kPrekey), r.required(kPrekeySig) };
+        if (!r.failed() && !validPeerKeys(u.key, u.prekey, u.prekeySig))
+            r.fail(ErrorCode::BadMessage, kBadPeerKeys);
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(u) };
+    }
     if (type == u"error") {
         ErrorReply e;
         e.code = r.required(kCode);
@@ -401,6 +465,10 @@ QByteArray encode(const JoinRequest &m)
     insertIfSet(o, kPassword, m.password);
     insertIfSet(o, kResume, m.resume);
     insertIfSet(o, kClient, m.client);
+    insertIfSet(o, kKey, m.key);
+    insertIfSet(o, kPrekey, m.prekey);
+    insertIfSet(o, kPrekeySig, m.prekeySig);
+    insertIfSet(o, kSig, m.sig);
     return toBytes(o);
 }
 
@@ -410,6 +478,8 @@ QByteArray encode(const MessageRequest &m)
     o.insert(kText, m.text);
     insertIfSet(o, kTo, m.to);
     insertIfSet(o, kMid, m.mid);
+    insertIfSet(o, kE2e, m.e2e);
+    insertIfSet(o, kSig, m.sig);
     return toBytes(o);
 }
 
@@ -446,10 +516,11 @@ QByteArray encode(const ClientEnvelope &m)
 
 QByteArray encodePeerEntry(const PeerInfo &p)
 {
-    JsonWriter po(24 + p.id.size() + p.name.size());
+    JsonWriter po(24 + p.id.size() + p.name.size() + (p.key.isEmpty() ? 0 : 220));
     if (p.host)
         po.boolean(kHost, true);
-    po.string(kId, p.id).optionalString(kName, p.name);
+    po.string(kId, p.id).optionalString(kKey, p.key).optionalString(kName, p.name);
+    po.optionalString(kPrekey, p.prekey).optionalString(kPrekeySig, p.prekeySig);
     return po.take();
 }
 
@@ -498,11 +569,24 @@ QByteArray encode(const Welcome &m)
 // QJsonDocument, so the bytes are the same.
 QByteArray encode(const PeerConnected &m)
 {
-    JsonWriter w(48 + m.id.size() + m.name.size());
+    JsonWriter w(48 + m.id.size() + m.name.size() + (m.key.isEmpty() ? 0 : 220));
     if (m.host)
         w.boolean(kHost, true);
-    w.string(kId, m.id).optionalString(kName, m.name).string(kType, u"peer_connect");
+    w.string(kId, m.id).optionalString(kKey, m.key).optionalString(kName, m.name);
+    w.optionalString(kPrekey, m.prekey).optionalString(kPrekeySig, m.prekeySig).string(kType, u"peer_connect");
     return w.take();
+}
+
+QByteArray encode(const Challenge &m)
+{
+    return JsonWriter(128).string(kHub, m.hub).string(kNonce, m.nonce).string(kType, u"challenge").take();
+}
+
+QByteArray encode(const PeerUpdate &m)
+{
+    JsonWriter w(260 + m.id.size());
+    w.string(kId, m.id).string(kKey, m.key).string(kPrekey, m.prekey).string(kPrekeySig, m.prekeySig);
+    return w.string(kType, u"peer_update").take();
 }
 
 QByteArray encode(const PeerDisconnected &m)
@@ -512,8 +596,10 @@ QByteArray encode(const PeerDisconnected &m)
 
 QByteArray encode(const ChatMessage &m)
 {
-    JsonWriter w(80 + m.from.size() + m.text.size() * 3 + m.to.size() + m.mid.size());
-    w.string(kFrom, m.from).optionalString(kMid, m.mid).string(kText, m.text).optionalString(kTo, m.to);
+    // e2e and sig are written only when present: a plain message costs what it did.
+    JsonWriter w(80 + m.from.size() + m.text.size() * 3 + m.to.size() + m.mid.size() + m.e2e.size() + m.sig.size());
+    w.optionalString(kE2e, m.e2e).string(kFrom, m.from).optionalString(kMid, m.mid).optionalString(kSig, m.sig);
+    w.string(kText, m.text).optionalString(kTo, m.to);
     w.integer(kTs, m.ts).string(kType, u"message");
     return w.take();
 }
@@ -577,7 +663,8 @@ QString typeName(const ClientEnvelope &m)
 QString typeName(const HubEnvelope &m)
 {
     static const QString names[] = { u"welcome"_s, u"peer_connect"_s,     u"peer_disconnect"_s, u"message"_s,
-                                     u"ack"_s,     u"connect_to_peer"_s, u"error"_s,           u"connect_accept"_s };
+                                     u"ack"_s,     u"connect_to_peer"_s, u"error"_s,           u"connect_accept"_s,
+                                     u"challenge"_s, u"peer_update"_s };
     return names[m.index()];
 }
 

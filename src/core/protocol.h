@@ -22,9 +22,15 @@ struct PeerInfo
     QString name;
     /// This peer hosts the hub (an addition to the core protocol: `"host": true`).
     bool host = false;
+    /// Additions (identities): the peer's Ed25519 key, its X25519 prekey for this connection and the key's signature
+    /// of it (`key`, `prekey`, `prekey_sig`, base64url); all empty for a peer that joined without an identity.
+    QString key {};
+    QString prekey {};
+    QString prekeySig {};
     friend bool operator==(const PeerInfo &a, const PeerInfo &b)
     {
-        return a.id == b.id && a.name == b.name && a.host == b.host;
+        return a.id == b.id && a.name == b.name && a.host == b.host && a.key == b.key && a.prekey == b.prekey
+            && a.prekeySig == b.prekeySig;
     }
 };
 
@@ -38,6 +44,14 @@ struct JoinRequest
     QString password;
     QString resume;
     QString client;
+    /// Additions (identities; `{}` so that initialisations listing only the older fields stay warning-free),
+    /// base64url without padding: the Ed25519 key (32 bytes), this connection's X25519
+    /// prekey (32), the key's signature of the prekey (`prekey_sig`, 64), all three or none; and the proof (`sig`,
+    /// 64) answering the hub's `challenge`, only with a key.
+    QString key {};
+    QString prekey {};
+    QString prekeySig {};
+    QString sig {};
 };
 
 /// `message`: to everyone (empty `to`) or to one peer.
@@ -46,6 +60,10 @@ struct MessageRequest
     QString text;
     QString to;
     QString mid;
+    /// Additions, passed on untouched by the hub: the end-to-end envelope (`text` is then "") and the sender's
+    /// signature of a broadcast (base64url of 64 bytes).
+    QString e2e {};
+    QString sig {};
 };
 
 /// `connect_to_peer`: ask the hub to introduce this peer to `peer`. `listen` (an addition) lists the endpoints
@@ -118,6 +136,27 @@ struct PeerConnected
     QString id;
     QString name;
     bool host = false;
+    /// Additions (identities), as in PeerInfo.
+    QString key {};
+    QString prekey {};
+    QString prekeySig {};
+};
+
+/// `challenge` (addition): the hub's answer to a join with a `key` and no `sig`: its own id and a nonce for this
+/// connection, used once (base64url of 32 bytes each). The join is sent again with `sig`.
+struct Challenge
+{
+    QString hub;
+    QString nonce;
+};
+
+/// `peer_update` (addition): a peer with an identity resumed with a new prekey (sent to peers with a key).
+struct PeerUpdate
+{
+    QString id;
+    QString key {};
+    QString prekey {};
+    QString prekeySig {};
 };
 
 /// `peer_disconnect`: another peer left.
@@ -134,6 +173,13 @@ struct ChatMessage
     QString to;
     QString mid;
     qint64 ts = 0;
+    /// Additions on the wire (passed on by the hub untouched): the end-to-end envelope and a broadcast's signature.
+    QString e2e {};
+    QString sig {};
+    /// Never on the wire; filled by the client when it delivers the message: it came end-to-end encrypted and
+    /// opened; a broadcast whose signature verified against the sender's known key.
+    bool encrypted = false;
+    bool signedByKey = false;
 };
 
 /// `ack`: the hub accepted and handed on the message with this mid.
@@ -174,7 +220,7 @@ struct ErrorReply
 };
 
 using HubEnvelope = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer,
-                                 ErrorReply, ConnectAccepted>;
+                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate>;
 
 // ---- Decoding ------------------------------------------------------------------------------------------------
 
@@ -226,6 +272,8 @@ QByteArray encode(const Ack &m);
 QByteArray encode(const ConnectOffer &m);
 QByteArray encode(const ErrorReply &m);
 QByteArray encode(const ConnectAccepted &m);
+QByteArray encode(const Challenge &m);
+QByteArray encode(const PeerUpdate &m);
 QByteArray encode(const HubEnvelope &m);
 
 /// An `error` object for a contract error code.

@@ -114,6 +114,32 @@ bool isValidEndpoint(QStringView endpoint)
     return true;
 }
 
+bool isBase64UrlOf(QStringView text, int bytes)
+{
+    // 4 characters per 3 bytes, the last group cut short; its spare low bits must be zero so each value has one text.
+    const qsizetype length = (qsizetype(bytes) * 4 + 2) / 3;
+    if (bytes <= 0 || text.size() != length)
+        return false;
+    int last = 0;
+    for (QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u >= u'A' && u <= u'Z')
+            last = u - u'A';
+        else if (u >= u'a' && u <= u'z')
+            last = u - u'a' + 26;
+        else if (u >= u'0' && u <= u'9')
+            last = u - u'0' + 52;
+        else if (u == u'-')
+            last = 62;
+        else if (u == u'_')
+            last = 63;
+        else
+            return false;
+    }
+    const int spareBits = int(length * 6 - qsizetype(bytes) * 8);
+    return (last & ((1 << spareBits) - 1)) == 0;
+}
+
 bool isValidToken(QStringView token)
 {
     if (token.size() < 16 || token.size() > 128)

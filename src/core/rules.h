@@ -29,6 +29,14 @@ bool isValidEndpoint(QStringView endpoint);
 /// A link id or secret: 16 to 128 characters of 0-9 a-f.
 bool isValidToken(QStringView token);
 
+/// Sizes of the identity values on the wire (issue 13): Ed25519 and X25519 public keys, a nonce or hub id, and an
+/// Ed25519 signature, in bytes.
+inline constexpr int KeyBytes = 32;
+inline constexpr int SignatureBytes = 64;
+/// Whether @p text is base64url without padding of exactly @p bytes bytes, in its one canonical form (unused low
+/// bits zero, as libsodium's strict decoder wants): the shape check core can make without linking libsodium.
+bool isBase64UrlOf(QStringView text, int bytes);
+
 /// The SHA-256 fingerprint of a certificate's DER bytes, as "AB:CD:…" (the form `openssl x509 -fingerprint` prints).
 QString certificateFingerprint(const QByteArray &der);
 /// Whether two fingerprints are the same, whatever their case, colons or spaces.

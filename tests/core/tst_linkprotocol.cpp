@@ -11,6 +11,8 @@ namespace {
 const QByteArray kNonce = "0123456789abcdef0123456789abcdef"_ba;
 const QByteArray kProof = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"_ba;
 const QByteArray kLink = "9f1c0000000000000000000000000001"_ba;
+const QByteArray kKey = QByteArray(42, 'A') + 'E'; // 43 base64url characters: 32 bytes
+const QByteArray kSig = QByteArray(85, 'B') + 'A'; // 86: 64 bytes
 } // namespace
 
 class TestLinkProtocol : public QObject
@@ -81,6 +83,20 @@ void TestLinkProtocol::refuses_data()
         << R"({"type":"message","text":"hi","mid":"m1","to":"a b"})"_ba << u"bad_message"_s;
     QTest::newRow("ack no mid") << R"({"type":"ack"})"_ba << u"bad_message"_s;
     QTest::newRow("ack mid number") << R"({"type":"ack","mid":1})"_ba << u"bad_message"_s;
+    QTest::newRow("hello key without eph") << (R"({"type":"link_hello","from":"a","link":")" + kLink
+        + R"(","nonce":")" + kNonce + R"(","key":")" + kKey + R"("})") << u"bad_message"_s;
+    QTest::newRow("hello short key") << (R"({"type":"link_hello","from":"a","link":")" + kLink + R"(","nonce":")"
+        + kNonce + R"(","key":"AAAA","eph":")" + kKey + R"("})") << u"bad_message"_s;
+    QTest::newRow("welcome key without sig") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce
+        + R"(","proof":")" + kProof + R"(","key":")" + kKey + R"(","eph":")" + kKey + R"("})") << u"bad_message"_s;
+    QTest::newRow("welcome sig padded") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce
+        + R"(","proof":")" + kProof + R"(","key":")" + kKey + R"(","eph":")" + kKey + R"(","sig":")"
+        + kSig.left(84) + R"(==")" + R"(})") << u"bad_message"_s;
+    QTest::newRow("proof sig short") << (R"({"type":"link_proof","proof":")" + kProof + R"(","sig":"AA"})")
+                                     << u"bad_message"_s;
+    QTest::newRow("sealed no box") << R"({"type":"sealed"})"_ba << u"bad_message"_s;
+    QTest::newRow("sealed empty box") << R"({"type":"sealed","box":""})"_ba << u"bad_message"_s;
+    QTest::newRow("sealed box not base64url") << R"({"type":"sealed","box":"a+b/"})"_ba << u"bad_message"_s;
 }
 
 void TestLinkProtocol::refuses()
@@ -113,6 +129,16 @@ void TestLinkProtocol::accepts_data()
     QTest::newRow("message chinese mid")
         << R"({"type":"message","text":"你好","mid":"消息一"})"_ba << u"message"_s;
     QTest::newRow("ack") << R"({"type":"ack","mid":"m1"})"_ba << u"ack"_s;
+    QTest::newRow("hello with identity") << (R"({"type":"link_hello","from":"a","link":")" + kLink
+        + R"(","nonce":")" + kNonce + R"(","key":")" + kKey + R"(","eph":")" + kKey + R"("})") << u"link_hello"_s;
+    QTest::newRow("welcome with identity") << (R"({"type":"link_welcome","from":"b","nonce":")" + kNonce
+        + R"(","proof":")" + kProof + R"(","key":")" + kKey + R"(","eph":")" + kKey + R"(","sig":")" + kSig
+        + R"("})") << u"link_welcome"_s;
+    QTest::newRow("proof with sig") << (R"({"type":"link_proof","proof":")" + kProof + R"(","sig":")" + kSig
+        + R"("})") << u"link_proof"_s;
+    QTest::newRow("message with e2e") << R"({"type":"message","text":"","mid":"m1","e2e":"1.a.b.c.d"})"_ba
+                                      << u"message"_s;
+    QTest::newRow("sealed") << R"({"type":"sealed","box":"AbC-_9"})"_ba << u"sealed"_s;
 }
 
 void TestLinkProtocol::accepts()
@@ -132,6 +158,11 @@ void TestLinkProtocol::roundTrip_data()
     QTest::newRow("proof") << 2;
     QTest::newRow("message") << 3;
     QTest::newRow("ack") << 4;
+    QTest::newRow("hello with identity") << 5;
+    QTest::newRow("welcome with identity") << 6;
+    QTest::newRow("proof with sig") << 7;
+    QTest::newRow("sealed") << 8;
+    QTest::newRow("message with e2e") << 9;
 }
 
 void TestLinkProtocol::roundTrip()
@@ -145,6 +176,12 @@ void TestLinkProtocol::roundTrip()
         LinkProof { proof },
         LinkMessage { u"hello \"world\" 你好"_s, u"b"_s, u"m-1"_s, 1764000000123 },
         LinkAck { u"m-1"_s },
+        LinkHello { u"a"_s, QString::fromLatin1(kLink), nonce, QString::fromLatin1(kKey), QString::fromLatin1(kKey) },
+        LinkWelcome { u"b"_s, nonce, proof, QString::fromLatin1(kKey), QString::fromLatin1(kKey),
+                      QString::fromLatin1(kSig) },
+        LinkProof { proof, QString::fromLatin1(kSig) },
+        LinkSealed { u"AbC-_9"_s },
+        LinkMessage { QString(), u"b"_s, u"m-2"_s, 1, u"1.a.b.c.d"_s },
     };
     const LinkEnvelope &original = envelopes[index];
     const Decoded<LinkEnvelope> d = decodeLinkMessage(encode(original));
@@ -158,6 +195,10 @@ void TestLinkProtocol::roundTrip()
         QCOMPARE(m.mid, u"m-1"_s);
         QCOMPARE(m.ts, 1764000000123);
     }
+    if (index == 9)
+        QCOMPARE(std::get<LinkMessage>(d.envelope()).e2e, u"1.a.b.c.d"_s);
+    if (index == 6)
+        QCOMPARE(std::get<LinkWelcome>(d.envelope()).sig, QString::fromLatin1(kSig));
 }
 
 void TestLinkProtocol::messageIgnoresFrom()

@@ -9,6 +9,7 @@
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
 
+
 class TestProtocol : public QObject
 {
     Q_OBJECT
@@ -28,6 +29,25 @@ private Q_SLOTS:
     void writerMatchesQJsonDocument_data();
     void writerMatchesQJsonDocument();
 };
+
+namespace {
+
+// Well-formed identity values (base64url without padding): 32 bytes (43 characters) and 64 bytes (86).
+const QByteArray kKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"_ba;
+const QByteArray kPrekey = QByteArray(42, 'B') + 'A';
+const QByteArray kSig = QByteArray(85, 'C') + 'A';
+
+QByteArray joinWith(const QByteArray &fields)
+{
+    return R"({"type":"join","id":"a",)"_ba + fields + '}';
+}
+
+QByteArray identityFields()
+{
+    return R"("key":")"_ba + kKey + R"(","prekey":")" + kPrekey + R"(","prekey_sig":")" + kSig + '"';
+}
+
+} // namespace
 
 void TestProtocol::decodeClientRefuses_data()
 {
@@ -67,6 +87,35 @@ void TestProtocol::decodeClientRefuses_data()
                                           << u"bad_message"_s << u"message"_s;
     QTest::newRow("message mid not string") << R"({"type":"message","text":"x","mid":[]})"_ba << u"bad_message"_s
                                             << u"message"_s;
+    // Identities (additions): shapes checked strictly in core, a bad one is bad_message answering "join".
+    QTest::newRow("join key short") << joinWith(R"("key":")" + kKey.left(42) + R"(","prekey":")" + kPrekey
+                                                + R"(","prekey_sig":")" + kSig + '"')
+                                    << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join key padded") << joinWith(R"("key":")" + kKey + R"(=","prekey":")" + kPrekey
+                                                 + R"(","prekey_sig":")" + kSig + '"')
+                                     << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join key not canonical") << joinWith(R"("key":")" + kKey.left(42) + R"(B","prekey":")" + kPrekey
+                                                        + R"(","prekey_sig":")" + kSig + '"')
+                                            << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join key plain base64") << joinWith(R"("key":")" + kKey.left(41) + R"(+A","prekey":")" + kPrekey
+                                                       + R"(","prekey_sig":")" + kSig + '"')
+                                           << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join key without prekey") << joinWith(R"("key":")" + kKey + '"') << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join prekey without key") << joinWith(R"("prekey":")" + kPrekey + R"(","prekey_sig":")" + kSig + '"')
+                                             << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join prekey_sig 32 bytes") << joinWith(R"("key":")" + kKey + R"(","prekey":")" + kPrekey
+                                                          + R"(","prekey_sig":")" + kKey + '"')
+                                              << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join sig without key") << joinWith(R"("sig":")" + kSig + '"') << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join sig short") << joinWith(identityFields() + R"(,"sig":")" + kSig.left(85) + '"')
+                                    << u"bad_message"_s << u"join"_s;
+    QTest::newRow("join key number") << joinWith(R"("key":7)") << u"bad_message"_s << u"join"_s;
+    QTest::newRow("message e2e with text") << R"({"type":"message","text":"x","e2e":"1.a.b.c.d","to":"b","mid":"m3"})"_ba
+                                           << u"bad_message"_s << u"m3"_s;
+    QTest::newRow("message e2e number") << R"({"type":"message","text":"","e2e":5})"_ba << u"bad_message"_s
+                                        << u"message"_s;
+    QTest::newRow("message sig short") << R"({"type":"message","text":"x","sig":")"_ba + kKey + R"("})"
+                                       << u"bad_message"_s << u"message"_s;
     QTest::newRow("connect without peer") << R"({"type":"connect_to_peer"})"_ba << u"bad_message"_s
                                           << u"connect_to_peer"_s;
     QTest::newRow("connect invalid peer") << R"({"type":"connect_to_peer","peer":"../x y"})"_ba << u"invalid_id"_s
@@ -95,6 +144,11 @@ void TestProtocol::decodeClientAccepts_data()
                                << u"join"_s;
     QTest::newRow("join unknown fields") << R"({"type":"join","id":"a","future":{"x":[1]}})"_ba << u"join"_s;
     QTest::newRow("join null name") << R"({"type":"join","id":"a","name":null})"_ba << u"join"_s;
+    QTest::newRow("join with identity") << joinWith(identityFields()) << u"join"_s;
+    QTest::newRow("join with proof") << joinWith(identityFields() + R"(,"sig":")" + kSig + '"') << u"join"_s;
+    QTest::newRow("sealed") << R"({"type":"message","text":"","to":"b","e2e":"1.x.y.z.w"})"_ba << u"message"_s;
+    QTest::newRow("signed broadcast") << R"({"type":"message","text":"hi","mid":"m1","sig":")"_ba + kSig + R"("})"
+                                      << u"message"_s;
     QTest::newRow("broadcast") << R"({"type":"message","text":"hello world!"})"_ba << u"message"_s;
     QTest::newRow("direct with mid") << R"({"type":"message","text":"hi","to":"node2","mid":"m1"})"_ba << u"message"_s;
     QTest::newRow("empty text") << R"({"type":"message","text":""})"_ba << u"message"_s;
@@ -142,6 +196,27 @@ void TestProtocol::clientRoundTrip()
     QCOMPARE(mm.mid, m.mid);
 
     QVERIFY(std::holds_alternative<LeaveRequest>(decodeClientMessage(encode(LeaveRequest {})).envelope()));
+
+    JoinRequest keyed { u"node1"_s, QString(), QString(), QString(), QString() };
+    keyed.key = QString::fromLatin1(kKey);
+    keyed.prekey = QString::fromLatin1(kPrekey);
+    keyed.prekeySig = QString::fromLatin1(kSig);
+    keyed.sig = QString::fromLatin1(kSig);
+    const auto k = decodeClientMessage(encode(keyed));
+    QVERIFY(k.ok());
+    const auto &kk = std::get<JoinRequest>(k.envelope());
+    QCOMPARE(kk.key, keyed.key);
+    QCOMPARE(kk.prekey, keyed.prekey);
+    QCOMPARE(kk.prekeySig, keyed.prekeySig);
+    QCOMPARE(kk.sig, keyed.sig);
+
+    MessageRequest sealed { QString(), u"node2"_s, u"m-8"_s };
+    sealed.e2e = u"1.e.s.n.c"_s;
+    sealed.sig = QString::fromLatin1(kSig);
+    const auto s = decodeClientMessage(encode(sealed));
+    QVERIFY(s.ok());
+    QCOMPARE(std::get<MessageRequest>(s.envelope()).e2e, sealed.e2e);
+    QCOMPARE(std::get<MessageRequest>(s.envelope()).sig, sealed.sig);
 }
 
 void TestProtocol::hubRoundTrip_data()
@@ -172,6 +247,22 @@ void TestProtocol::hubRoundTrip_data()
     ConnectAccepted accepted { u"b"_s, offer.link, offer.secret, { u"127.0.0.1:5000"_s }, u"127.0.0.1"_s };
     QTest::newRow("connect_accept") << encode(accepted) << u"connect_accept"_s;
     QTest::newRow("error") << encode(makeError(ErrorCode::IdTaken, u"taken"_s, u"join"_s)) << u"error"_s;
+
+    const QString key = QString::fromLatin1(kKey), prekey = QString::fromLatin1(kPrekey),
+                  sig = QString::fromLatin1(kSig);
+    Welcome keyed = w;
+    keyed.peers = { { u"node1"_s, u"n"_s, false, key, prekey, sig }, { u"n3"_s, QString(), true } };
+    QTest::newRow("welcome with keys") << encode(keyed) << u"welcome"_s;
+    QTest::newRow("peer_connect with keys") << encode(PeerConnected { u"a"_s, u"n"_s, true, key, prekey, sig })
+                                            << u"peer_connect"_s;
+    QTest::newRow("challenge") << encode(Challenge { key, prekey }) << u"challenge"_s;
+    QTest::newRow("peer_update") << encode(PeerUpdate { u"a"_s, key, prekey, sig }) << u"peer_update"_s;
+    ChatMessage sealed { u"a"_s, QString(), u"b"_s, u"m1"_s, 1764000000000 };
+    sealed.e2e = u"1.e.s.n.c"_s;
+    QTest::newRow("message sealed") << encode(sealed) << u"message"_s;
+    ChatMessage signedBroadcast { u"a"_s, u"hi"_s, QString(), u"m2"_s, 1764000000000 };
+    signedBroadcast.sig = sig;
+    QTest::newRow("message signed") << encode(signedBroadcast) << u"message"_s;
 }
 
 void TestProtocol::hubRoundTrip()
@@ -210,6 +301,13 @@ void TestProtocol::hubDecoderRefusesMalformed_data()
     QTest::newRow("message ts string") << R"({"type":"message","from":"a","text":"x","ts":"now"})"_ba;
     QTest::newRow("ack without mid") << R"({"type":"ack"})"_ba;
     QTest::newRow("unknown") << R"({"type":"surprise"})"_ba;
+    QTest::newRow("welcome peer key without prekey")
+        << R"({"type":"welcome","id":"a","peers":[{"id":"b","key":")"_ba + kKey + R"("}]})";
+    QTest::newRow("peer_connect bad key") << R"({"type":"peer_connect","id":"b","key":"x","prekey":"y","prekey_sig":"z"})"_ba;
+    QTest::newRow("challenge short nonce") << R"({"type":"challenge","hub":")"_ba + kKey + R"(","nonce":"AAAA"})";
+    QTest::newRow("challenge without hub") << R"({"type":"challenge","nonce":")"_ba + kKey + R"("})";
+    QTest::newRow("peer_update without prekey_sig")
+        << R"({"type":"peer_update","id":"b","key":")"_ba + kKey + R"(","prekey":")" + kPrekey + R"("})";
 }
 
 void TestProtocol::hubDecoderRefusesMalformed()
@@ -224,7 +322,9 @@ void TestProtocol::errorCodeNames()
                                  u"already_joined"_s, u"invalid_id"_s, u"id_taken"_s, u"auth_failed"_s,
                                  u"peer_unavailable"_s, u"too_large"_s, u"rate_limited"_s, u"hub_full"_s, u"banned"_s,
                                  // additions for direct links
-                                 u"connect_declined"_s, u"unknown_link"_s };
+                                 u"connect_declined"_s, u"unknown_link"_s,
+                                 // additions for identities
+                                 u"identity_required"_s, u"id_bound"_s, u"bad_proof"_s };
     QStringList names;
     for (ErrorCode c : allErrorCodes()) {
         names.append(errorCodeName(c));
@@ -277,6 +377,29 @@ void TestProtocol::writerMatchesQJsonDocument()
     QCOMPARE(encode(PeerConnected { u"node2"_s, text, true }), qt(pc));
     QCOMPARE(encode(PeerDisconnected { u"node2"_s }), qt({ { u"type"_s, u"peer_disconnect"_s }, { u"id"_s, u"node2"_s } }));
     QCOMPARE(encode(Ack { u"m1"_s }), qt({ { u"type"_s, u"ack"_s }, { u"mid"_s, u"m1"_s } }));
+
+    // The identity additions: e2e and sig only when present, keys with presence.
+    ChatMessage sealed = m;
+    sealed.e2e = u"1.AAAA.BBBB.CCCC.DDDD"_s;
+    sealed.sig = QString::fromLatin1(kSig);
+    QJsonObject so = o;
+    so.insert(u"e2e"_s, sealed.e2e);
+    so.insert(u"sig"_s, sealed.sig);
+    QCOMPARE(encode(sealed), qt(so));
+    const QString key = QString::fromLatin1(kKey), prekey = QString::fromLatin1(kPrekey),
+                  psig = QString::fromLatin1(kSig);
+    QJsonObject kpc = pc;
+    kpc.insert(u"key"_s, key);
+    kpc.insert(u"prekey"_s, prekey);
+    kpc.insert(u"prekey_sig"_s, psig);
+    QCOMPARE(encode(PeerConnected { u"node2"_s, text, true, key, prekey, psig }), qt(kpc));
+    kpc.remove(u"type"_s);
+    QCOMPARE(encodePeerEntry(PeerInfo { u"node2"_s, text, true, key, prekey, psig }), qt(kpc));
+    QCOMPARE(encode(PeerUpdate { u"node2"_s, key, prekey, psig }),
+             qt({ { u"type"_s, u"peer_update"_s }, { u"id"_s, u"node2"_s }, { u"key"_s, key }, { u"prekey"_s, prekey },
+                  { u"prekey_sig"_s, psig } }));
+    QCOMPARE(encode(Challenge { key, prekey }),
+             qt({ { u"type"_s, u"challenge"_s }, { u"hub"_s, key }, { u"nonce"_s, prekey } }));
 
     Welcome welcome { u"me"_s, { PeerInfo { u"a"_s, text, false }, PeerInfo { u"b"_s, QString(), true } }, text,
                       u"peerlink/1"_s, text.left(4), {} };

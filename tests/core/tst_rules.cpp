@@ -17,6 +17,7 @@ private Q_SLOTS:
     void names();
     void mids_data();
     void mids();
+    void base64UrlShapes();
     void tokenBucketBurstThenRate();
     void tokenBucketUnlimited();
 };
@@ -91,6 +92,24 @@ void TestRules::mids()
     QFETCH(QString, mid);
     QFETCH(bool, valid);
     QCOMPARE(Rules::isValidMid(mid), valid);
+}
+
+// The identity values' shape check (core cannot decode with libsodium): exact length, alphabet, canonical tail.
+void TestRules::base64UrlShapes()
+{
+    QVERIFY(Rules::isBase64UrlOf(u"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", 32));
+    QVERIFY(Rules::isBase64UrlOf(QString(QString(42, u'-') + u'A'), 32));
+    QVERIFY(Rules::isBase64UrlOf(QString(QString(42, u'_') + u'w'), 32)); // w = 48: the two spare bits are zero
+    QVERIFY(!Rules::isBase64UrlOf(QString(QString(42, u'_') + u'x'), 32)); // x = 49: a spare bit set
+    QVERIFY(!Rules::isBase64UrlOf(QString(42, u'A'), 32));
+    QVERIFY(!Rules::isBase64UrlOf(QString(44, u'A'), 32));
+    QVERIFY(!Rules::isBase64UrlOf(QString(QString(42, u'A') + u'='), 32));
+    QVERIFY(!Rules::isBase64UrlOf(QString(QString(41, u'A') + u"+A"), 32));
+    QVERIFY(!Rules::isBase64UrlOf(QString(QString(41, u'A') + u"/A"), 32));
+    QVERIFY(Rules::isBase64UrlOf(QString(QString(85, u'z') + u'Q'), 64)); // Q = 16: the four spare bits are zero
+    QVERIFY(!Rules::isBase64UrlOf(QString(QString(85, u'z') + u'R'), 64));
+    QVERIFY(!Rules::isBase64UrlOf(QString(86, u'A'), 32));
+    QVERIFY(!Rules::isBase64UrlOf(QString(), 0));
 }
 
 void TestRules::tokenBucketBurstThenRate()

@@ -1,7 +1,9 @@
 // libFuzzer target for the end-to-end envelope and key decoders: any bytes a hub or a peer could put in an `e2e`
-// field, a key or a signature. Nothing may crash or read out of bounds (ASan, UBSan); whatever decodes must encode
-// back to the same bytes (one spelling per envelope), and nothing random may open or verify.
+// field, a key, a signature or a sealed direct-link frame. Nothing may crash or read out of bounds (ASan, UBSan);
+// whatever decodes must encode back to the same bytes (one spelling per envelope), and nothing random may open or
+// verify.
 #include "crypto/envelope.h"
+#include "crypto/linkcipher.h"
 
 #include <QByteArray>
 #include <QString>
@@ -29,6 +31,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         std::abort(); // only alice's signed sessions open
     if (verify(bytes.left(32), bytes.mid(32, 16), bytes.mid(48)) || verifyPrekey(bytes.left(32), QString(), bytes.mid(32, 32), bytes.mid(64)))
         std::abort(); // a forged signature would be a libsodium bug worth knowing about
+    // Direct links: no random frame opens on a link, and no random transcript signature verifies.
+    static const EphemeralKey ours = EphemeralKey::generate();
+    static const EphemeralKey theirs = EphemeralKey::generate();
+    std::optional<LinkCipher> link = LinkCipher::create(false, ours.secretKey(), ours.publicKey(), theirs.publicKey());
+    if (!link || link->open(bytes))
+        std::abort();
+    (void)LinkCipher::create(true, ours.secretKey(), ours.publicKey(), bytes.left(EphemeralKeyBytes)); // no crash
+    const LinkTranscript transcript { QString::fromUtf8(bytes.left(8)), QStringLiteral("a"), QStringLiteral("b"),
+                                      QString(), QString(), alice.publicKey(), bob.publicKey(), bytes.left(32),
+                                      ours.publicKey() };
+    if (verifyLinkTranscript(alice.publicKey(), transcript, true, bytes.right(64)))
+        std::abort();
     curvePublicKey(bytes);
     fingerprintOf(bytes);
     return 0;

@@ -1,0 +1,221 @@
+#include "securechannel.h"
+
+#include "client/logging.h"
+#include "crypto/sodium.h"
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+void SecureChannel::setIdentity(const std::optional<Crypto::Identity> &identity)
+{
+    m_identity = identity;
+    m_prekey.reset();
+    m_incoming.reset();
+}
+
+QString SecureChannel::fingerprint() const
+{
+    return m_identity ? m_identity->fingerprint() : QString();
+}
+
+void SecureChannel::startConnection(const QString &hub, const QString &selfId)
+{
+    m_hub = hub;
+    m_selfId = selfId;
+    m_peers.clear();
+    m_incoming.reset();
+    m_prekey.reset();
+    if (!m_identity)
+        return;
+    m_prekey = Crypto::Prekey::generate(*m_identity, selfId);
+    m_incoming.emplace(*m_identity, selfId, *m_prekey);
+}
+
+QByteArray SecureChannel::prekey() const
+{
+    return m_prekey ? m_prekey->publicKey() : QByteArray();
+}
+
+QByteArray SecureChannel::prekeySignature() const
+{
+    return m_prekey ? m_prekey->signature() : QByteArray();
+}
+
+QByteArray SecureChannel::joinSignature(QByteArrayView hubId, QByteArrayView nonce) const
+{
+    if (!m_identity || !m_prekey)
+        return QByteArray();
+    return m_identity->sign(Crypto::framed(
+        "peerlink-join-1", { hubId, nonce, m_selfId.toUtf8(), m_identity->publicKey(), m_prekey->publicKey() }));
+}
+
+SecureChannel::Presence SecureChannel::peerPresent(const QString &peer, const QByteArray &key,
+                                                   const QByteArray &prekey, const QByteArray &prekeySignature)
+{
+    Peer &p = m_peers[peer];
+    const QByteArray known = m_store.key(m_hub, peer);
+    Presence result;
+    if (key.isEmpty()) {
+        // A peer we know by a key shows up without one: a downgrade (or another person), blocked like a change.
+        p = Peer {};
+        if (!known.isEmpty()) {
+            p.trust = Trust::Changed;
+            return { Presence::Kind::Changed, Crypto::fingerprintOf(known), QString() };
+        }
+        return result;
+    }
+    const bool sameKey = p.key == key;
+    p.key = key;
+    const bool prekeyOk = Crypto::verifyPrekey(key, peer, prekey, prekeySignature);
+    if (!sameKey || p.prekey != prekey)
+        p.session.reset(); // a new prekey (the peer reconnected): sessions for the old one cannot be opened
+    p.prekey = prekeyOk ? prekey : QByteArray();
+    if (known.isEmpty()) {
+        QString error;
+        if (!m_store.remember(m_hub, peer, key, &error))
+            qCWarning(lcClient).noquote() << error;
+        p.trust = Trust::Trusted;
+    } else if (Crypto::equal(known, key)) {
+        p.trust = Trust::Trusted;
+    } else {
+        p.trust = Trust::Changed;
+        return { Presence::Kind::Changed, Crypto::fingerprintOf(known), Crypto::fingerprintOf(key) };
+    }
+    result.kind = prekeyOk ? Presence::Kind::Trusted : Presence::Kind::BadPrekey;
+    return result;
+}
+
+void SecureChannel::peerGone(const QString &peer)
+{
+    m_peers.remove(peer);
+}
+
+SecureChannel::Trust SecureChannel::trust(const QString &peer) const
+{
+    return m_peers.value(peer).trust;
+}
+
+QString SecureChannel::peerFingerprint(const QString &peer) const
+{
+    const QByteArray key = m_peers.value(peer).key;
+    return key.isEmpty() ? QString() : Crypto::fingerprintOf(key);
+}
+
+QByteArray SecureChannel::peerKey(const QString &peer) const
+{
+    return m_peers.value(peer).key;
+}
+
+bool SecureChannel::trustKey(const QString &peer, QString *storeError)
+{
+    const auto it = m_peers.find(peer);
+    if (it == m_peers.end() || it->trust != Trust::Changed)
+        return false;
+    if (it->key.isEmpty()) {
+        // It shows no key any more: accepted as a peer without identity (the old key stays on file for the day
+        // it shows it again; it is then Trusted).
+        it->trust = Trust::NoKey;
+        return true;
+    }
+    QString error;
+    if (!m_store.remember(m_hub, peer, it->key, &error)) {
+        qCWarning(lcClient).noquote() << error;
+        if (storeError)
+            *storeError = error;
+    }
+    it->trust = Trust::Trusted;
+    return true;
+}
+
+SecureChannel::Outbound SecureChannel::outbound(const QString &to, const QString &mid, const QString &text)
+{
+    Outbound out;
+    if (to.isEmpty()) {
+        if (m_identity)
+            out.sig = QString::fromLatin1(Crypto::toBase64(Crypto::signBroadcast(*m_identity, m_selfId, mid, text)));
+        return out;
+    }
+    const auto it = m_peers.find(to);
+    if (it == m_peers.end()) {
+        if (!m_store.key(m_hub, to).isEmpty())
+            out.kind = Outbound::Kind::Absent;
+        return out;
+    }
+    if (it->trust == Trust::Changed) {
+        out.kind = Outbound::Kind::KeyChanged;
+        return out;
+    }
+    if (it->key.isEmpty() || !m_identity)
+        return out; // a peer without identity, or we have none: the v1 message (the hub can read it)
+    if (it->prekey.isEmpty()) {
+        out.kind = Outbound::Kind::NoPrekey;
+        return out;
+    }
+    if (!it->session)
+        it->session = Crypto::OutgoingSession::create(*m_identity, m_selfId, to, it->key, it->prekey);
+    if (!it->session) {
+        out.kind = Outbound::Kind::NoPrekey;
+        return out;
+    }
+    out.kind = Outbound::Kind::Sealed;
+    out.e2e = QString::fromLatin1(it->session->seal(text.toUtf8(), mid));
+    return out;
+}
+
+SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString &to, const QString &mid,
+                                              const QString &text, const QString &e2e, const QString &sig)
+{
+    Inbound in;
+    in.text = text;
+    const auto it = m_peers.constFind(from);
+    const Peer peer = it == m_peers.cend() ? Peer {} : *it;
+    if (peer.key.isEmpty()) {
+        if (!e2e.isEmpty()) {
+            in.kind = Inbound::Kind::Reject;
+            in.problem = u"an encrypted message from a peer without a key"_s;
+        } else if (peer.trust == Trust::Changed) {
+            in.kind = Inbound::Kind::Hold; // it used to have a key
+        }
+        return in;
+    }
+    if (to.isEmpty()) {
+        bool ok = false;
+        const QByteArray signature = Crypto::fromBase64(sig.toLatin1(), &ok);
+        if (sig.isEmpty() || !ok || !Crypto::verifyBroadcast(peer.key, from, mid, text, signature)) {
+            in.kind = Inbound::Kind::Reject;
+            in.problem = sig.isEmpty() ? u"an unsigned broadcast from a peer with a key"_s
+                                       : u"a broadcast whose signature does not verify"_s;
+            return in;
+        }
+        in.signedByKey = true;
+    } else if (e2e.isEmpty()) {
+        // We announced a prekey; a peer with a key seals what it sends to us, so this one was not sent by it as is.
+        if (m_incoming) {
+            in.kind = Inbound::Kind::Reject;
+            in.problem = u"a message from a peer with a key that is not encrypted"_s;
+            return in;
+        }
+    } else {
+        if (!m_incoming) {
+            in.kind = Inbound::Kind::Reject;
+            in.problem = u"an encrypted message, and this client has no identity"_s;
+            return in;
+        }
+        const auto opened = m_incoming->open(e2e.toLatin1(), from, peer.key, mid);
+        if (!opened.plaintext) {
+            static const char *const why[] = { "", "malformed", "sealed for another prekey", "forged session",
+                                               "tampered" };
+            in.kind = Inbound::Kind::Reject;
+            in.problem = u"the encrypted message does not open (%1)"_s.arg(QLatin1StringView(why[int(opened.failure)]));
+            return in;
+        }
+        in.text = QString::fromUtf8(*opened.plaintext);
+        in.encrypted = true;
+    }
+    if (peer.trust == Trust::Changed)
+        in.kind = Inbound::Kind::Hold;
+    return in;
+}
+
+} // namespace PeerLink
