@@ -141,6 +141,14 @@
             <source>S&amp;top hosting</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>&amp;Forget id…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Release an id bound to a key, for its owner who lost the key</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -254,6 +262,26 @@
         </message>
         <message>
             <source>&amp;About PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Verify…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept the &amp;new key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>My &amp;identity…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your fingerprint, for peers who want to verify you</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Compare this peer's fingerprint with yours in person and mark them verified</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -410,6 +438,26 @@
             <source>the hub's certificate is not trusted</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 — key changed!</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 ✓ verified</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1's key changed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1's key changed. This happens when they reinstall PeerLink or use another computer, but it is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept the new key; compare fingerprints with them first (Verify…).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sending to %1 is paused: their key changed. Accept the new key to send again.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliPeer</name>
@@ -551,6 +599,10 @@
             <source>From %1 at %2</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>End-to-end encrypted: only you and %1 can read it.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>
@@ -600,6 +652,26 @@
         </message>
         <message>
             <source>replaced by a new link</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a frame on the link failed verification</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a bad key during authentication</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 could not prove the key it joined the hub with</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 did not prove its identity key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 dialled with a key it did not join the hub with</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -678,6 +750,18 @@
         </message>
         <message>
             <source>That connection request has expired.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This hub admits only peers with an identity, and PeerLink has none at the moment (see PeerLink ▸ My identity).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That id belongs to another key on this hub: someone else uses it, or it was yours with a key you no longer have. Choose another id, or ask the hub's host to forget it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub could not confirm your identity (the proof of your key was refused).</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -887,6 +971,68 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::IdentityDialog</name>
+        <message>
+            <source>My identity</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Copy the fingerprint</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This is your fingerprint. Peers who want to be sure that they talk to you compare it with what their PeerLink shows for you, in person or on a call they trust.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your key is kept in %1. Keep it private; whoever has it can pose as you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You have no identity at the moment.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The key would be kept in %1.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::KeyStore</name>
+        <message>
+            <source>%1: the known keys can be changed by others (mode %2); make the file the owner's only (chmod 600 %1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: cannot read the known keys: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: too large for a known-keys file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1, line %2: not a known-keys line (hub-url id key); the file is left as it is and no key is remembered until it is fixed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>too many known keys</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is not a valid known-keys file; the key of %2 is not saved</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1: cannot save the known keys: %2</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::LanguageManager</name>
         <message>
             <source>System language</source>
@@ -974,6 +1120,18 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Do not connect</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1's key changed: see the warning in your conversation with them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A problem with your identity</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerClient</name>
@@ -1017,6 +1175,18 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>%1 did not come back after the hub restarted.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 announced no valid key to encrypt to; the message was not sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A message from %1 could not be verified or decrypted and was not delivered.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>
@@ -1046,6 +1216,76 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source> · connecting…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> ⚠ key changed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Their key changed: nothing is sent to them until you accept the new key.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Verified: you compared fingerprints in person.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ProfileIdentity</name>
+        <message>
+            <source>Your identity key file %1 can be read or changed by other users of this computer, so PeerLink does not use it: anyone who copied it could pose as you. Make it private (chmod 600 "%1") if only you ever had access, or delete it to get a new identity (your peers will then be told your key changed). Until then PeerLink works without an identity: your messages are not end-to-end encrypted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink could not use your identity key file %1 (%2). Until this is fixed it works without an identity: your messages are not end-to-end encrypted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink could not use the file of your peers' keys %1 (%2). It was left as it is; until it is fixed, peers' keys are remembered only until PeerLink quits.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::VerifyPeerDialog</name>
+        <message>
+            <source>%1 (%2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Verify %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 has no key on this hub (an older PeerLink, or no identity), so there is nothing to compare and messages with them are not end-to-end encrypted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You have no identity at the moment, so %1 cannot verify you and you cannot mark them verified. See PeerLink ▸ My identity.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Compare these numbers with %1 in person, or on a call where you know their voice: each of you reads out what the other's PeerLink shows. If both pairs match, mark %1 as verified. If they differ, someone may be in between: do not mark them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1's fingerprint</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your fingerprint</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Mark as verified</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Remove the verified mark</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close</source>
             <translation type="unfinished" />
         </message>
     </context>

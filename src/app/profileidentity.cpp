@@ -1,5 +1,7 @@
 #include "profileidentity.h"
 
+#include "client/peerclient.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -76,6 +78,20 @@ bool ProfileIdentity::load()
         return false;
     }
     return true;
+}
+
+bool ProfileIdentity::applyTo(PeerClient *client)
+{
+    client->setIdentity(m_identity);
+    QString why;
+    m_knownKeysErrorText.clear();
+    if (client->setKnownKeysFile(knownKeysFile(), &why))
+        return true;
+    m_knownKeysErrorText = IdentityText::tr("PeerLink could not use the file of your peers' keys %1 (%2). It was left "
+                                            "as it is; until it is fixed, peers' keys are remembered only until PeerLink "
+                                            "quits.")
+                               .arg(QDir::toNativeSeparators(knownKeysFile()), why);
+    return false;
 }
 
 QString ProfileIdentity::fingerprint() const

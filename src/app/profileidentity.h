@@ -8,6 +8,8 @@
 
 namespace PeerLink {
 
+class PeerClient;
+
 /// The identity of one profile of the app: an Ed25519 key file in the profile's folder (made on first use, owner-only)
 /// and, next to it, the file of peers' keys seen first (trust on first use). A key file that cannot be used leaves the
 /// profile without an identity and says why in words a user understands; the app works on without one.
@@ -22,6 +24,9 @@ public:
 
     /// Loads the key file, or creates it when there is none. False (errorText() says why) when it is refused.
     bool load();
+    /// Hands the identity (or none) and the known-keys file to @p client, before it connects. False when the
+    /// known-keys file is refused (knownKeysErrorText() says why; the client keeps peers' keys in memory then).
+    bool applyTo(PeerClient *client);
 
     QString folder() const { return m_folder; }
     QString keyFile() const;
@@ -32,6 +37,8 @@ public:
     QString fingerprint() const;
     /// Why there is no identity, in plain (translated) words; empty when there is one or load() was not called.
     QString errorText() const { return m_errorText; }
+    /// Why the known-keys file is not used, in plain words; empty when it is.
+    QString knownKeysErrorText() const { return m_knownKeysErrorText; }
     /// Whether the key file was refused because others may read or write it.
     bool refusedAsShared() const { return m_refusedAsShared; }
 
@@ -39,6 +46,7 @@ private:
     QString m_folder;
     std::optional<Crypto::Identity> m_identity;
     QString m_errorText;
+    QString m_knownKeysErrorText;
     bool m_refusedAsShared = false;
 };
 

@@ -1,8 +1,10 @@
 // The app's side of identities (issue 13): the profile's key file, the verified marks, the identity and verify
 // dialogs, and (against a real hub on loopback) key changes, the lock mark and forgetting an id from the hub panel.
 #include "app/appsettings.h"
+#include "app/chatcontroller.h"
 #include "app/identitydialogs.h"
 #include "app/profileidentity.h"
+#include "client/peerclient.h"
 
 #include <QClipboard>
 #include <QFile>
@@ -30,6 +32,9 @@ private Q_SLOTS:
     void identityDialogShowsAndCopies();
     void identityDialogSaysWhyThereIsNone();
     void verifyDialogShowsBothAndMarks();
+    void identityReachesTheClient();
+    void brokenKnownKeysFileIsReported();
+    void nothingToVerifyWithoutKeys();
 };
 
 void TestAppIdentity::keyFileIsMadeOwnerOnlyAndKept()
@@ -174,6 +179,65 @@ void TestAppIdentity::verifyDialogShowsBothAndMarks()
         QVERIFY(!dialog.findChild<QLabel *>(u"peerFingerprint"_s)->isVisible());
         QVERIFY(dialog.findChild<QLabel *>(u"verifyIntro"_s)->text().contains(u"no key"_s));
     }
+}
+
+void TestAppIdentity::identityReachesTheClient()
+{
+    QTemporaryDir dir;
+    ProfileIdentity identity(dir.path());
+    QVERIFY(identity.load());
+    PeerClient client;
+    QVERIFY(!client.hasIdentity());
+    QVERIFY(identity.applyTo(&client));
+    QVERIFY(client.hasIdentity());
+    QCOMPARE(client.fingerprint(), identity.fingerprint());
+    QVERIFY(identity.knownKeysErrorText().isEmpty());
+
+    // A refused key file: the client joins without an identity (the v1 join), and the app works on.
+    QVERIFY(QFile::setPermissions(identity.keyFile(), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther
+                                                         | QFile::ReadUser | QFile::WriteUser));
+    ProfileIdentity refused(dir.path());
+    QVERIFY(!refused.load());
+    PeerClient without;
+    refused.applyTo(&without);
+    QVERIFY(!without.hasIdentity());
+    QVERIFY(without.fingerprint().isEmpty());
+}
+
+void TestAppIdentity::brokenKnownKeysFileIsReported()
+{
+    QTemporaryDir dir;
+    ProfileIdentity identity(dir.path());
+    QVERIFY(identity.load());
+    QFile known(identity.knownKeysFile());
+    QVERIFY(known.open(QIODevice::WriteOnly));
+    known.write("this is not a known-keys line\n");
+    known.close();
+    QVERIFY(known.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser));
+    PeerClient client;
+    QVERIFY(!identity.applyTo(&client));
+    QVERIFY(identity.knownKeysErrorText().contains(identity.knownKeysFile()));
+    QVERIFY(client.hasIdentity()); // the identity is used all the same
+    QFile again(identity.knownKeysFile());
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QCOMPARE(again.readAll(), QByteArray("this is not a known-keys line\n")); // left as it is
+}
+
+void TestAppIdentity::nothingToVerifyWithoutKeys()
+{
+    QTemporaryDir dir;
+    QSettings qs(dir.filePath(u"peerlink.ini"_s), QSettings::IniFormat);
+    AppSettings settings(&qs);
+    PeerClient client;
+    ChatController controller(&client);
+    controller.setVerifiedStore(&settings);
+    QVERIFY(controller.ownFingerprint().isEmpty());
+    QVERIFY(!controller.markVerified(u"bob"_s)); // no key to verify
+    QVERIFY(!controller.isVerified(u"bob"_s));
+    QVERIFY(!controller.hasKeyChanged(u"bob"_s));
+    QVERIFY(controller.keyChangeText(u"bob"_s).isEmpty());
+    QVERIFY(controller.sendBlockedReason(u"bob"_s).isEmpty());
+    QVERIFY(!controller.acceptNewKey(u"bob"_s));
 }
 
 QTEST_MAIN(TestAppIdentity)
