@@ -31,6 +31,14 @@ bool equal(QByteArrayView a, QByteArrayView b)
     return a.size() == b.size() && (a.isEmpty() || sodium_memcmp(a.data(), b.data(), size_t(a.size())) == 0);
 }
 
+QByteArray randomBytes(int size)
+{
+    QByteArray out(size > 0 ? size : 0, Qt::Uninitialized);
+    if (ready() && !out.isEmpty())
+        randombytes_buf(out.data(), size_t(out.size()));
+    return out;
+}
+
 QByteArray toBase64(QByteArrayView bytes)
 {
     return bytes.toByteArray().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);

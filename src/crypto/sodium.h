@@ -30,6 +30,9 @@ private:
 /// Compares in constant time (sodium_memcmp); different sizes never match.
 bool equal(QByteArrayView a, QByteArrayView b);
 
+/// @p size bytes from libsodium's random source (randombytes_buf): nonces, the hub's id.
+QByteArray randomBytes(int size);
+
 /// Base64url without padding, and its strict decoder (no other characters, no padding): nullopt-like empty result
 /// with @p ok false on bad input.
 QByteArray toBase64(QByteArrayView bytes);

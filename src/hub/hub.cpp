@@ -35,8 +35,7 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     , m_admission(config)
     , m_registry(config.maxGhostQueue)
     , m_introductions(config.introductionTimeoutMs, config.maxPendingIntroductions)
-    , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
-                 config.byteBurst }
+    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_output, m_clock, *this)
 {
     qRegisterMetaType<PeerLink::HubPeer>();
     qRegisterMetaType<PeerLink::LeaveReason>();
@@ -65,6 +64,9 @@ Hub::~Hub()
 
 bool Hub::listen(const QHostAddress &address, quint16 port)
 {
+    m_error.clear();
+    if (!loadBindings())
+        return false;
     if (!m_listener->listen(address, port))
         return false;
     m_closing = false;
@@ -100,7 +102,34 @@ bool Hub::isListening() const { return m_listener->isListening(); }
 quint16 Hub::serverPort() const { return m_listener->serverPort(); }
 QHostAddress Hub::serverAddress() const { return m_listener->serverAddress(); }
 QUrl Hub::serverUrl() const { return m_listener->serverUrl(); }
-QString Hub::errorString() const { return m_listener->errorString(); }
+QString Hub::errorString() const { return m_error.isEmpty() ? m_listener->errorString() : m_error; }
+
+bool Hub::loadBindings()
+{
+    if (m_bindings.isLoaded())
+        return true;
+    if (!m_bindings.load(m_config.dataDir, &m_error))
+        return false;
+    if (!m_config.dataDir.isEmpty())
+        qCInfo(lcHub).noquote() << "id bindings:" << m_bindings.size() << "from" << m_config.dataDir;
+    return true;
+}
+
+bool Hub::forgetId(const QString &id, QString *error)
+{
+    QString why;
+    const bool done = loadBindings() ? m_bindings.forget(id, &why) : (why = m_error, false);
+    if (done)
+        qCInfo(lcHub).noquote() << "id binding released:" << id;
+    else if (error)
+        *error = why;
+    return done;
+}
+
+QString Hub::boundKey(const QString &id)
+{
+    return loadBindings() ? m_bindings.keyOf(id) : QString();
+}
 
 QString Hub::certificateFingerprint() const
 {
@@ -147,7 +176,7 @@ bool Hub::ban(const QString &id)
     if (HubSession *s = m_registry.live(id)) {
         m_admission.banAddress(s->address());
         unregister(s, kBanned, LeaveReason::Banned);
-        sendError(s, ErrorCode::Banned, kYouAreBanned);
+        HubRequests::sendError(s, ErrorCode::Banned, kYouAreBanned);
         s->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, kBanned);
     }
     m_config.bannedIds = m_admission.bannedIds();
@@ -165,7 +194,7 @@ void Hub::setBans(const QStringList &ids, const QList<QHostAddress> &addresses)
         HubSession *s = e.session;
         if (s && m_admission.isBanned(s->id(), s->address())) {
             unregister(s, kBanned, LeaveReason::Banned);
-            sendError(s, ErrorCode::Banned, kYouAreBanned);
+            HubRequests::sendError(s, ErrorCode::Banned, kYouAreBanned);
             s->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, kBanned);
         }
     }
@@ -179,10 +208,10 @@ void Hub::bury(const QString &id, const QString &reason, LeaveReason why)
     m_introductions.forget(id);
     for (const Registry::Held &held : grace->held) {
         if (HubSession *sender = m_registry.live(held.sender); sender && !held.mid.isEmpty())
-            sendError(sender, ErrorCode::PeerUnavailable, u"%1 lost its connection."_s.arg(id), held.mid);
+            HubRequests::sendError(sender, ErrorCode::PeerUnavailable, u"%1 lost its connection."_s.arg(id), held.mid);
     }
     qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
-    broadcast(encode(PeerDisconnected { id }), nullptr);
+    broadcast(encode(PeerDisconnected { id }), nullptr, false);
     Q_EMIT peerLeft(id, reason, why);
 }
 
@@ -197,9 +226,9 @@ void Hub::onNewConnection()
         session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
         m_sessions.insert(session);
         connect(socket, &QWebSocket::textMessageReceived, session,
-                [this, session](const QString &message) { onTextMessage(session, message); });
+                [this, session](const QString &message) { m_requests.onTextMessage(session, message); });
         connect(socket, &QWebSocket::binaryMessageReceived, session,
-                [this, session](const QByteArray &) { onBinaryMessage(session); });
+                [this, session](const QByteArray &) { m_requests.onBinaryMessage(session); });
         connect(socket, &QWebSocket::pong, session,
                 [this, session](quint64, const QByteArray &) { session->touch(nowMs()); });
         connect(socket, &QWebSocket::disconnected, session, [this, session] { onDisconnected(session); });
@@ -214,15 +243,15 @@ void Hub::onNewConnection()
         case Admission::Verdict::Admitted:
             break;
         case Admission::Verdict::Banned:
-            refuseAndClose(session, ErrorCode::Banned, u"Your address is banned from this hub."_s, LeaveReason::Banned);
+            m_requests.refuseAndClose(session, ErrorCode::Banned, u"Your address is banned from this hub."_s, LeaveReason::Banned);
             break;
         case Admission::Verdict::Autobanned:
-            refuseAndClose(session, ErrorCode::Banned,
+            m_requests.refuseAndClose(session, ErrorCode::Banned,
                            u"Too many connections from your address in a short time; try again later."_s,
                            LeaveReason::Banned);
             break;
         case Admission::Verdict::TooManyConnections:
-            refuseAndClose(session, ErrorCode::HubFull,
+            m_requests.refuseAndClose(session, ErrorCode::HubFull,
                            u"Too many connections from your address (at most %1)."_s.arg(m_config.maxConnectionsPerAddress),
                            LeaveReason::Refused);
             break;
@@ -262,7 +291,7 @@ void Hub::unregister(HubSession *session, const QString &reason, LeaveReason why
     if (tell == Tell::Everyone) {
         // A peer that really leaves takes its introductions along; a resumed one keeps them.
         m_introductions.forget(id);
-        broadcast(encode(PeerDisconnected { id }), session);
+        broadcast(encode(PeerDisconnected { id }), session, false);
     }
     Q_EMIT peerLeft(id, reason, why);
 }
@@ -305,7 +334,7 @@ void Hub::onHousekeeping()
             continue;
         if (!s->isJoined()) {
             if (m_config.joinTimeoutMs > 0 && now - s->connectedAtMs() > m_config.joinTimeoutMs)
-                refuseAndClose(s, ErrorCode::NotJoined, u"No join within %1 ms."_s.arg(m_config.joinTimeoutMs),
+                m_requests.refuseAndClose(s, ErrorCode::NotJoined, u"No join within %1 ms."_s.arg(m_config.joinTimeoutMs),
                                LeaveReason::Refused);
             continue;
         }
@@ -318,25 +347,24 @@ void Hub::onHousekeeping()
 
 // ---- Output ---------------------------------------------------------------------------------------------------
 
-void Hub::sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+void Hub::dropPeer(HubSession *session, const QString &reason, LeaveReason why, QWebSocketProtocol::CloseCode code)
 {
-    session->send(encode(makeError(code, message, ref)));
+    dropPeer(session, reason, why, code, Tell::Everyone);
 }
 
-void Hub::rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+void Hub::membershipChanged()
 {
-    sendError(session, code, message, ref);
-    if (session->addInvalid() > m_config.maxInvalidMessages)
-        dropPeer(session, u"too many invalid messages"_s, LeaveReason::TooManyInvalid,
-                 QWebSocketProtocol::CloseCodePolicyViolated);
+    m_settled.start();
 }
 
-void Hub::refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
-                         QWebSocketProtocol::CloseCode closeCode, const QString &ref)
+void Hub::joined(HubSession *session)
 {
-    sendError(session, code, message, ref);
-    unregister(session, message, why);
-    session->closeWith(closeCode, errorCodeName(code));
+    Q_EMIT peerJoined(describePeer(session));
+}
+
+void Hub::routed(const QString &from, const QString &to, int recipients)
+{
+    Q_EMIT messageRouted(from, to, recipients);
 }
 
 int Hub::broadcast(const QByteArray &utf8, const HubSession *except, bool hold)

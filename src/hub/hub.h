@@ -4,7 +4,9 @@
 #include "hub/admission.h"
 #include "hub/hubconfig.h"
 #include "hub/hubreason.h"
+#include "hub/hubrequests.h"
 #include "hub/hubsession.h"
+#include "hub/idbindings.h"
 #include "hub/introductions.h"
 #include "hub/registry.h"
 #include "runtime/memorytuning.h"
@@ -38,14 +40,15 @@ struct HubPeer
 /// The PeerLink hub: accepts WebSocket connections (HubListener), lets them in or not (Admission), keeps the joined
 /// peers (Registry), routes messages and introductions (Introductions), and enforces the limits of its HubConfig.
 /// Lives in one thread (any thread).
-class Hub : public QObject
+class Hub : public QObject, private HubRequests::Owner
 {
     Q_OBJECT
 public:
     explicit Hub(const HubConfig &config = HubConfig(), QObject *parent = nullptr);
     ~Hub() override;
 
-    /// Starts listening; port 0 picks a free port (see serverPort()). Returns false with errorString() set.
+    /// Starts listening; port 0 picks a free port (see serverPort()). Returns false with errorString() set (also
+    /// when the data-dir cannot be loaded: the message names the file and line).
     bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost), quint16 port = 0);
     /// Stops listening and closes every connection with 1001 (going away). Emits closed() when all are gone.
     void close();
@@ -72,9 +75,9 @@ public:
     /// Connections, joined or not.
     int connectionCount() const { return int(m_sessions.size()); }
     /// Messages accepted and handed on since start (one per `message`, however many recipients).
-    quint64 routedMessageCount() const { return m_routed; }
+    quint64 routedMessageCount() const { return m_requests.routedCount(); }
     /// Deliveries since start (a broadcast to N peers counts N).
-    quint64 deliveryCount() const { return m_delivered; }
+    quint64 deliveryCount() const { return m_requests.deliveryCount(); }
 
     /// Disconnects a joined peer (close 1008); returns false if no such peer.
     bool kick(const QString &id, const QString &reason = QString());
@@ -82,6 +85,16 @@ public:
     bool ban(const QString &id);
     /// Replaces the ban lists; joined peers that are now banned are kicked.
     void setBans(const QStringList &ids, const QList<QHostAddress> &addresses);
+
+    /// Releases the binding of @p id to its identity key (kept in the data-dir), so that another key can take the
+    /// id; a peer joined under it stays. False with @p error when the id is not bound or the file cannot be written.
+    bool forgetId(const QString &id, QString *error = nullptr);
+    /// The identity key (base64url) @p id is bound to; empty when it is not.
+    QString boundKey(const QString &id);
+
+    /// For tests and debugging only: @p observer sees every text frame the hub reads (incoming) and writes, as
+    /// UTF-8 JSON. An empty function removes it; unset, it costs one branch per frame.
+    void setFrameObserver(FrameObserver observer) { m_output.setObserver(std::move(observer)); }
 
 Q_SIGNALS:
     void peerJoined(const PeerLink::HubPeer &peer);
@@ -97,75 +110,56 @@ Q_SIGNALS:
 
 private:
     void onNewConnection();
-    void onTextMessage(HubSession *session, const QString &message);
-    void onBinaryMessage(HubSession *session);
     void onDisconnected(HubSession *session);
     void onHousekeeping();
     /// Trims the heap when opted in (setReleaseFreeMemory): when @p settled, else at most every 10 s.
     void releaseFreeMemory(qint64 now, bool settled);
     static constexpr int kSettleMs = 200; // joins and leaves stopped this long: a crowd has settled
 
-    void handle(HubSession *session, const JoinRequest &join);
-    void handle(HubSession *session, const MessageRequest &message);
-    void handle(HubSession *session, const ConnectRequest &request);
-    void handle(HubSession *session, const LeaveRequest &leave);
-    void handle(HubSession *session, const ConnectAnswer &answer);
+    // HubRequests::Owner
+    int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) override;
+    void deliver(HubSession *session, const QByteArray &utf8) override;
+    void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) override;
+    void dropPeer(HubSession *session, const QString &reason, LeaveReason why,
+                  QWebSocketProtocol::CloseCode code) override;
+    void membershipChanged() override;
+    void joined(HubSession *session) override;
+    void routed(const QString &from, const QString &to, int recipients) override;
 
-    /// What a request needs of its sender besides being joined.
-    enum class Cost { Free, OneMessage };
-    /// The one guard of every request that needs a joined peer (and, at Cost::OneMessage, a token of its message
-    /// rate): answers `not_joined` (counted invalid) or `rate_limited` with @p ref and returns false when not met.
-    /// @p action words the not_joined answer ("Join before %1."); nothing is allocated when the request passes.
-    bool admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost);
-    /// Resumes @p join into the place its id holds in grace; false when the id is not in grace.
-    bool resumeFromGrace(HubSession *session, const JoinRequest &join);
-
-    void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
-    /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
-    void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
-    /// Sends an error (answering @p ref), then closes with @p closeCode; a joined peer leaves for @p why.
-    void refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
-                        QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodePolicyViolated,
-                        const QString &ref = QString());
-    /// Who hears that a peer left.
-    enum class Tell {
-        Everyone,  ///< the other peers (peer_disconnect) and the hub's owner (peerLeft)
-        OwnerOnly, ///< the hub closes: every peer is closed anyway
-        Nobody,    ///< it resumed on a new connection, which nobody is to notice
-    };
     /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
-    void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell = Tell::Everyone);
-    /// Unregisters a joined @p session for @p why and closes it with @p code.
+    void unregister(HubSession *session, const QString &reason, LeaveReason why)
+    {
+        unregister(session, reason, why, Tell::Everyone);
+    }
+    /// Unregisters a joined @p session for @p why (telling whom @p tell says) and closes it with @p code.
     void dropPeer(HubSession *session, const QString &reason, LeaveReason why, QWebSocketProtocol::CloseCode code,
-                  Tell tell = Tell::Everyone);
-    /// Sends @p utf8 to every live peer but @p except, and holds it for the peers in grace when @p hold.
-    int broadcast(const QByteArray &utf8, const HubSession *except, bool hold = false);
-    /// Sends one frame to @p session, dropping the session if it has stopped reading.
-    void deliver(HubSession *session, const QByteArray &utf8);
+                  Tell tell);
+    /// Sends a frame made once for many recipients (HubSession::textFrame) to @p session.
     void deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8);
     /// Ends a grace for good: the others are told it left; what waited for it is refused to its senders.
     void bury(const QString &id, const QString &reason, LeaveReason why);
     static HubPeer describePeer(const HubSession *session);
-    QByteArray welcomeBytes(const HubSession *session) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
     void checkClosed();
+    /// Loads the data-dir once (listen, forgetId); false with m_error set.
+    bool loadBindings();
 
     HubConfig m_config;
     HubListener *m_listener = nullptr;
     Admission m_admission;
     Registry m_registry;
     Introductions m_introductions;
+    IdBindings m_bindings;
+    OutputBatch m_output; // frames are written once a turn per peer
+    HubRequests m_requests;
     QSet<HubSession *> m_sessions; // every connection, joined or not
-    HubLimits m_limits;            // announced in every welcome
-    OutputBatch m_output;          // frames are written once a turn per peer
     QTimer m_housekeeping;
     QTimer m_settled; // restarted by every join and leave (releaseFreeMemory)
     QElapsedTimer m_clock;
     HeapTrimmer m_trimmer;
     qint64 m_lastPingMs = 0;
     qint64 m_lastTrimMs = 0;
-    quint64 m_routed = 0;
-    quint64 m_delivered = 0;
+    QString m_error; // the data-dir's, when it could not be loaded
     bool m_releaseFreeMemory = false;
     bool m_closing = false;
     bool m_closedAnnounced = false;

@@ -88,6 +88,11 @@ struct HubConfig
     QStringList bannedIds;
     QList<QHostAddress> bannedAddresses;
 
+    /// Identities (issue 13): where the hub keeps its id and the id bindings (empty: in memory only), and whether
+    /// a join without a key is refused (`identity_required`).
+    QString dataDir;
+    bool requireIdentity = false;
+
     /// TLS: with a certificate and its private key the hub serves wss:// only.
     QSslCertificate tlsCertificate;
     QSslKey tlsKey;

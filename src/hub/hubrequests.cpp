@@ -1,12 +1,19 @@
-// The hub's handling of what peers send: one text frame in, checked against the limits, decoded, and handed to the
-// handler of its type. Part of Hub (hub.h); kept apart from the hub's lifecycle and connections in hub.cpp.
-#include "hub.h"
+#include "hubrequests.h"
 
+#include "core/rules.h"
 #include "core/secrets.h"
+#include "crypto/envelope.h"
+#include "crypto/identity.h"
+#include "hub/admission.h"
+#include "hub/hubconfig.h"
+#include "hub/idbindings.h"
+#include "hub/introductions.h"
+#include "hub/registry.h"
 #include "hub/hubsession.h"
 #include "hub/hubtransport.h"
 #include "hub/logging.h"
 
+#include <QElapsedTimer>
 #include <QWebSocket>
 
 namespace PeerLink {
@@ -32,14 +39,37 @@ const QString kYouAreBanned = QStringLiteral("You are banned from this hub.");
 
 } // namespace
 
+HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry &registry,
+                         Introductions &introductions, IdBindings &bindings, const OutputBatch &output,
+                         const QElapsedTimer &clock, Owner &owner)
+    : m_config(config)
+    , m_admission(admission)
+    , m_registry(registry)
+    , m_introductions(introductions)
+    , m_bindings(bindings)
+    , m_output(output)
+    , m_clock(clock)
+    , m_owner(owner)
+    , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
+                 config.byteBurst }
+{
+}
+
+qint64 HubRequests::nowMs() const
+{
+    return m_clock.elapsed();
+}
+
 // ---- Input ----------------------------------------------------------------------------------------------------
 
-void Hub::onTextMessage(HubSession *session, const QString &message)
+void HubRequests::onTextMessage(HubSession *session, const QString &message)
 {
     if (session->isClosing())
         return;
     session->touch(nowMs());
     const QByteArray utf8 = message.toUtf8();
+    if (Q_UNLIKELY(m_output.observer()))
+        m_output.observer()(true, utf8);
     if (utf8.size() > m_config.maxMessageBytes) {
         refuseAndClose(session, ErrorCode::TooLarge,
                        u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(utf8.size()),
@@ -60,7 +90,7 @@ void Hub::onTextMessage(HubSession *session, const QString &message)
     std::visit([this, session](const auto &envelope) { handle(session, envelope); }, decoded.envelope());
 }
 
-void Hub::onBinaryMessage(HubSession *session)
+void HubRequests::onBinaryMessage(HubSession *session)
 {
     if (session->isClosing())
         return;
@@ -69,7 +99,7 @@ void Hub::onBinaryMessage(HubSession *session)
                   QString());
 }
 
-bool Hub::admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost)
+bool HubRequests::admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost)
 {
     if (!session->isJoined()) {
         rejectInvalid(session, ErrorCode::NotJoined, u"Join before %1."_s.arg(action), ref);
@@ -83,9 +113,9 @@ bool Hub::admitRequest(HubSession *session, const QString &ref, QStringView acti
     return true;
 }
 
-void Hub::handle(HubSession *session, const JoinRequest &join)
+void HubRequests::handle(HubSession *session, const JoinRequest &join)
 {
-    m_settled.start(); // memory is given back once the crowd has settled
+    m_owner.membershipChanged(); // memory is given back once the crowd has settled
     if (session->isJoined()) {
         rejectInvalid(session, ErrorCode::AlreadyJoined, u"This connection has already joined as %1."_s.arg(session->id()),
                       u"join"_s);
@@ -101,6 +131,8 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
                        QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
         return;
     }
+    if (!checkIdentity(session, join))
+        return;
     if (resumeFromGrace(session, join))
         return;
     HubSession *previous = m_registry.live(join.id);
@@ -109,8 +141,9 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
             sendError(session, ErrorCode::IdTaken, u"The id %1 is already in use on this hub."_s.arg(join.id), u"join"_s);
             return;
         }
-        // The same peer, back on a new connection: hand the id over without telling anyone it left.
-        unregister(previous, u"resumed on a new connection"_s, LeaveReason::Closed, Tell::Nobody);
+        // The same peer, back on a new connection (the same key: checkIdentity saw to it): hand the id over without
+        // telling anyone it left.
+        m_owner.unregister(previous, u"resumed on a new connection"_s, LeaveReason::Closed, Tell::Nobody);
         previous->closeWith(QWebSocketProtocol::CloseCodeNormal, u"resumed on a new connection"_s);
     } else if (m_registry.size() >= m_config.maxPeers) {
         refuseAndClose(session, ErrorCode::HubFull, u"The hub is full (%1 peers)."_s.arg(m_config.maxPeers),
@@ -122,20 +155,26 @@ void Hub::handle(HubSession *session, const JoinRequest &join)
     const QString name = join.name.isEmpty() && previous ? previous->name() : join.name;
     session->setJoined(join.id, name, randomHex(24), previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
     session->setHost(!m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback());
+    session->setIdentity(join.key, join.prekey, join.prekeySig);
+    bindIdentity(session);
 
     const QByteArray welcome = welcomeBytes(session);
     m_registry.add(session);
     session->send(welcome);
 
+    if (previous)
+        announcePrekey(session, previous->prekey());
     if (!previous) {
-        broadcast(encode(PeerConnected { join.id, name, session->isHost() }), session);
+        m_owner.broadcast(encode(PeerConnected { join.id, name, session->isHost(), join.key, join.prekey,
+                                                 join.prekeySig }),
+                          session, false);
         qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from"
                                 << hostPort(session->address().toString(), session->port());
-        Q_EMIT peerJoined(describePeer(session));
+        m_owner.joined(session);
     }
 }
 
-bool Hub::resumeFromGrace(HubSession *session, const JoinRequest &join)
+bool HubRequests::resumeFromGrace(HubSession *session, const JoinRequest &join)
 {
     const Registry::Entry *entry = m_registry.find(join.id);
     if (!entry || !entry->grace)
@@ -148,10 +187,13 @@ bool Hub::resumeFromGrace(HubSession *session, const JoinRequest &join)
     const Registry::Grace grace = *m_registry.endGrace(join.id);
     session->setJoined(join.id, join.name.isEmpty() ? grace.name : join.name, randomHex(24), grace.joinedAt);
     session->setHost(grace.host);
+    session->setIdentity(join.key, join.prekey, join.prekeySig);
+    bindIdentity(session);
     m_registry.add(session);
     session->send(welcomeBytes(session));
+    announcePrekey(session, grace.prekey);
     for (const Registry::Held &held : grace.held) {
-        deliver(session, held.frame);
+        m_owner.deliver(session, held.frame);
         if (HubSession *sender = m_registry.live(held.sender); sender && !held.mid.isEmpty())
             sender->send(encode(Ack { held.mid }));
     }
@@ -159,7 +201,87 @@ bool Hub::resumeFromGrace(HubSession *session, const JoinRequest &join)
     return true;
 }
 
-QByteArray Hub::welcomeBytes(const HubSession *session) const
+bool HubRequests::checkIdentity(HubSession *session, const JoinRequest &join)
+{
+    const QString ref = u"join"_s;
+    if (join.key.isEmpty()) {
+        if (m_config.requireIdentity) {
+            refuseAndClose(session, ErrorCode::IdentityRequired, u"This hub lets in peers with an identity key only."_s,
+                           LeaveReason::Refused, QWebSocketProtocol::CloseCodePolicyViolated, ref);
+            return false;
+        }
+        if (!m_bindings.keyOf(join.id).isEmpty()) {
+            sendError(session, ErrorCode::IdBound, u"The id %1 belongs to an identity key; join with it."_s.arg(join.id),
+                      ref);
+            return false;
+        }
+        return true;
+    }
+    if (join.sig.isEmpty()) {
+        // Step one: a nonce for this connection, used once; the proof signs it with the hub's id (no replay).
+        const QByteArray nonce = Crypto::randomBytes(Rules::KeyBytes);
+        session->setChallenge(nonce);
+        session->send(encode(Challenge { QString::fromLatin1(Crypto::toBase64(m_bindings.hubId())),
+                                         QString::fromLatin1(Crypto::toBase64(nonce)) }));
+        return false;
+    }
+    const QByteArray nonce = session->takeChallenge();
+    if (nonce.isEmpty()) {
+        rejectInvalid(session, ErrorCode::BadProof, u"No challenge is waiting for a proof on this connection."_s, ref);
+        return false;
+    }
+    // The decoder checked the shapes, so these decode; a failure is treated as a bad proof all the same.
+    bool keyOk = false, prekeyOk = false, sigOk = false, prekeySigOk = false;
+    const QByteArray key = Crypto::fromBase64(join.key.toLatin1(), &keyOk);
+    const QByteArray prekey = Crypto::fromBase64(join.prekey.toLatin1(), &prekeyOk);
+    const QByteArray sig = Crypto::fromBase64(join.sig.toLatin1(), &sigOk);
+    const QByteArray prekeySig = Crypto::fromBase64(join.prekeySig.toLatin1(), &prekeySigOk);
+    const QByteArray signedBytes =
+        Crypto::framed("peerlink-join-1", { m_bindings.hubId(), nonce, join.id.toUtf8(), key, prekey });
+    if (!(keyOk && prekeyOk && sigOk && prekeySigOk) || !Crypto::verify(key, signedBytes, sig)) {
+        rejectInvalid(session, ErrorCode::BadProof, u"The join's signature does not verify."_s, ref);
+        return false;
+    }
+    if (!Crypto::verifyPrekey(key, join.id, prekey, prekeySig)) {
+        rejectInvalid(session, ErrorCode::BadProof, u"The prekey's signature does not verify."_s, ref);
+        return false;
+    }
+    const QString bound = m_bindings.keyOf(join.id);
+    if (!bound.isEmpty() && bound != join.key) {
+        sendError(session, ErrorCode::IdBound, u"The id %1 belongs to another identity key."_s.arg(join.id), ref);
+        return false;
+    }
+    return true;
+}
+
+void HubRequests::bindIdentity(const HubSession *session)
+{
+    if (session->key().isEmpty() || !m_bindings.keyOf(session->id()).isEmpty())
+        return;
+    QString error;
+    if (!m_bindings.bind(session->id(), session->key(), &error)) {
+        // Held in memory for as long as the hub runs; the operator is told the file could not keep it.
+        qCWarning(lcHub).noquote() << "id binding of" << session->id() << "not saved:" << error;
+    } else {
+        qCInfo(lcHub).noquote() << "id bound:" << session->id() << "to key" << Crypto::fingerprintOf(
+            Crypto::fromBase64(session->key().toLatin1(), nullptr));
+    }
+}
+
+void HubRequests::announcePrekey(HubSession *session, const QString &previousPrekey)
+{
+    if (session->key().isEmpty() || session->prekey() == previousPrekey)
+        return;
+    // Only peers with a key can use it; the others (v1 clients) never see a peer_update.
+    const QByteArray utf8 = encode(PeerUpdate { session->id(), session->key(), session->prekey(), session->prekeySig() });
+    const Registry::Entries entries = m_registry.entries(); // deliver() may drop a slow reader
+    for (const Registry::Entry &e : entries) {
+        if (e.session && e.session != session && !e.session->key().isEmpty())
+            m_owner.deliver(e.session, utf8);
+    }
+}
+
+QByteArray HubRequests::welcomeBytes(const HubSession *session) const
 {
     Welcome head;
     head.id = session->id();
@@ -169,13 +291,16 @@ QByteArray Hub::welcomeBytes(const HubSession *session) const
     return encodeWelcome(head, m_registry.welcomePeers(session));
 }
 
-void Hub::handle(HubSession *session, const MessageRequest &message)
+void HubRequests::handle(HubSession *session, const MessageRequest &message)
 {
     const QString ref = message.mid.isEmpty() ? u"message"_s : message.mid;
     if (!admitRequest(session, ref, u"sending messages", Cost::OneMessage))
         return;
 
     ChatMessage out { session->id(), message.text, message.to, message.mid, QDateTime::currentMSecsSinceEpoch() };
+    // Passed on untouched (the hub cannot read them): shared strings, no copy of their bytes.
+    out.e2e = message.e2e;
+    out.sig = message.sig;
     int recipients = 0;
     if (!message.to.isEmpty()) {
         const Registry::Entry *target = m_registry.find(message.to);
@@ -191,23 +316,23 @@ void Hub::handle(HubSession *session, const MessageRequest &message)
             }
             session->countSent();
             ++m_routed;
-            Q_EMIT messageRouted(session->id(), message.to, 0);
+            m_owner.routed(session->id(), message.to, 0);
             return;
         }
-        deliver(target->session, encode(out));
+        m_owner.deliver(target->session, encode(out));
         recipients = 1;
     } else {
-        recipients = broadcast(encode(out), session, true);
+        recipients = m_owner.broadcast(encode(out), session, true);
     }
     session->countSent();
     ++m_routed;
     m_delivered += quint64(recipients);
     if (!message.mid.isEmpty())
         session->send(encode(Ack { message.mid }));
-    Q_EMIT messageRouted(session->id(), message.to, recipients);
+    m_owner.routed(session->id(), message.to, recipients);
 }
 
-void Hub::handle(HubSession *session, const ConnectRequest &request)
+void HubRequests::handle(HubSession *session, const ConnectRequest &request)
 {
     const QString ref = u"connect_to_peer"_s;
     // Introductions cost the same as messages: they make the target do work (answer, maybe dial).
@@ -235,7 +360,7 @@ void Hub::handle(HubSession *session, const ConnectRequest &request)
     target->send(encode(offer));
 }
 
-void Hub::handle(HubSession *session, const ConnectAnswer &answer)
+void HubRequests::handle(HubSession *session, const ConnectAnswer &answer)
 {
     const QString ref = answer.accept ? u"connect_accept"_s : u"connect_decline"_s;
     if (!admitRequest(session, ref, u"answering an introduction", Cost::OneMessage))
@@ -268,11 +393,34 @@ void Hub::handle(HubSession *session, const ConnectAnswer &answer)
     initiator->send(encode(accepted));
 }
 
-void Hub::handle(HubSession *session, const LeaveRequest &)
+void HubRequests::handle(HubSession *session, const LeaveRequest &)
 {
     if (!admitRequest(session, u"leave"_s, u"leaving", Cost::Free))
         return;
-    dropPeer(session, u"left"_s, LeaveReason::Left, QWebSocketProtocol::CloseCodeNormal);
+    m_owner.dropPeer(session, u"left"_s, LeaveReason::Left, QWebSocketProtocol::CloseCodeNormal);
+}
+
+// ---- Answers --------------------------------------------------------------------------------------------------
+
+void HubRequests::sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+{
+    session->send(encode(makeError(code, message, ref)));
+}
+
+void HubRequests::rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+{
+    sendError(session, code, message, ref);
+    if (session->addInvalid() > m_config.maxInvalidMessages)
+        m_owner.dropPeer(session, u"too many invalid messages"_s, LeaveReason::TooManyInvalid,
+                         QWebSocketProtocol::CloseCodePolicyViolated);
+}
+
+void HubRequests::refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
+                                 QWebSocketProtocol::CloseCode closeCode, const QString &ref)
+{
+    sendError(session, code, message, ref);
+    m_owner.unregister(session, message, why, Tell::Everyone);
+    session->closeWith(closeCode, errorCodeName(code));
 }
 
 } // namespace PeerLink

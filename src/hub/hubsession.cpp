@@ -60,10 +60,18 @@ void HubSession::setJoined(const QString &id, const QString &name, const QString
     m_joinedAt = joinedAt;
 }
 
+void HubSession::setIdentity(const QString &key, const QString &prekey, const QString &prekeySig)
+{
+    m_key = key;
+    m_prekey = prekey;
+    m_prekeySig = prekeySig;
+    m_peerEntry.clear();
+}
+
 const QByteArray &HubSession::peerEntry() const
 {
     if (m_peerEntry.isEmpty())
-        m_peerEntry = encodePeerEntry(PeerInfo { m_id, m_name, m_host });
+        m_peerEntry = encodePeerEntry(PeerInfo { m_id, m_name, m_host, m_key, m_prekey, m_prekeySig });
     return m_peerEntry;
 }
 
@@ -106,6 +114,8 @@ void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
 {
     if (m_closing)
         return;
+    if (Q_UNLIKELY(m_batch && m_batch->observer()))
+        m_batch->observer()(false, utf8);
     // The transport's state is checked when the batch is written (flushPending), not for every frame.
     if (m_direct && m_batch) {
         if (m_pending.isEmpty())

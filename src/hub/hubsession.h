@@ -9,12 +9,18 @@
 #include <QTcpSocket>
 #include <QWebSocketProtocol>
 
+#include <functional>
+#include <utility>
+
 class QTcpSocket;
 class QWebSocket;
 
 namespace PeerLink {
 
 class HubSession;
+
+/// Sees one frame the hub read (@p incoming) or wrote, as UTF-8 JSON (Hub::setFrameObserver: tests, debugging).
+using FrameObserver = std::function<void(bool incoming, QByteArrayView utf8)>;
 
 /// Collects the sessions that have frames waiting and writes each one's frames once, at the end of the event-loop
 /// turn: a burst of frames to one peer (a relay stream, presence in a crowd of joins) becomes one write.
@@ -25,9 +31,13 @@ public:
     using QObject::QObject;
     void add(HubSession *session);
     void flush();
+    /// The observer of every frame, or an empty function (the usual case: one branch per frame).
+    void setObserver(FrameObserver observer) { m_observer = std::move(observer); }
+    const FrameObserver &observer() const { return m_observer; }
 
 private:
     QList<QPointer<HubSession>> m_waiting;
+    FrameObserver m_observer;
 };
 
 /// One connection to the hub, joined or not. Owns its socket; the Hub owns the session.
@@ -57,6 +67,15 @@ public:
     }
     /// This peer's entry in others' welcome (`{"id":...}`), made once: a crowd's welcomes are built from these.
     const QByteArray &peerEntry() const;
+    /// The identity this peer joined with (base64url; all empty without one), announced with its presence.
+    void setIdentity(const QString &key, const QString &prekey, const QString &prekeySig);
+    QString key() const { return m_key; }
+    QString prekey() const { return m_prekey; }
+    QString prekeySig() const { return m_prekeySig; }
+    /// The nonce of the challenge outstanding on this connection (it replaces an earlier one).
+    void setChallenge(const QByteArray &nonce) { m_challenge = nonce; }
+    /// Takes the outstanding nonce: each is good for one proof only. Empty when none is outstanding.
+    QByteArray takeChallenge() { return std::exchange(m_challenge, QByteArray()); }
     /// Marks the session joined; a resumed session keeps the peer's original @p joinedAt.
     void setJoined(const QString &id, const QString &name, const QString &resumeToken, const QDateTime &joinedAt);
 
@@ -110,6 +129,10 @@ private:
     QString m_id;
     QString m_name;
     QString m_resumeToken;
+    QString m_key;
+    QString m_prekey;
+    QString m_prekeySig;
+    QByteArray m_challenge;
     QDateTime m_joinedAt;
     TokenBucket m_bucket;
     TokenBucket m_byteBucket;

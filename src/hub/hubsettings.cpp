@@ -251,6 +251,21 @@ const QList<Setting> &table()
                 return parseSwitch(u"allow-no-origin"_s, v, c.hub.allowNoOrigin, error);
             },
             [](const HubServiceConfig &c) { return c.hub.allowNoOrigin ? u"yes"_s : u"no"_s; });
+        add({ u"data-dir"_s, u"hub.dataDir"_s, u"DIR"_s, HubSettingKind::File, QString(), 0, 0, QString(),
+              u"Directory for the hub's state: its id and which identity key each peer id is bound to (made when "
+              "missing). Empty: kept in memory only, so bindings are forgotten when the hub stops."_s },
+            [](HubServiceConfig &c, const QString &v, QString *) {
+                c.hub.dataDir = v.trimmed();
+                return true;
+            },
+            [](const HubServiceConfig &c) { return c.hub.dataDir; });
+        add({ u"require-identity"_s, u"hub.requireIdentity"_s, u"yes|no"_s, HubSettingKind::Switch, QString(), 0, 0,
+              QString(),
+              u"Refuse peers that join without an identity key (identity_required); older clients cannot join."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                return parseSwitch(u"require-identity"_s, v, c.hub.requireIdentity, error);
+            },
+            [](const HubServiceConfig &c) { return c.hub.requireIdentity ? u"yes"_s : u"no"_s; });
         add({ u"tls-cert"_s, u"hub.tlsCertificate"_s, u"FILE"_s, HubSettingKind::File, QString(), 0, 0, QString(),
               u"Serve wss:// with this certificate (PEM; with tls-key); empty for plain ws://."_s, true },
             [](HubServiceConfig &c, const QString &v, QString *error) {

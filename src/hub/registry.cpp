@@ -66,6 +66,9 @@ bool Registry::startGrace(const HubSession *session, qint64 endsMs)
     grace->resumeToken = session->resumeToken();
     grace->joinedAt = session->joinedAt();
     grace->host = session->isHost();
+    grace->key = session->key();
+    grace->prekey = session->prekey();
+    grace->prekeySig = session->prekeySig();
     grace->endsMs = endsMs;
     it->session = nullptr;
     it->grace = std::move(grace);
@@ -128,7 +131,8 @@ QByteArray Registry::welcomePeers(const HubSession *except) const
         if (it->session)
             peers.append(it->session->peerEntry());
         else
-            peers.append(encodePeerEntry(PeerInfo { it.key(), it->grace->name, it->grace->host }));
+            peers.append(encodePeerEntry(PeerInfo { it.key(), it->grace->name, it->grace->host, it->grace->key,
+                                                               it->grace->prekey, it->grace->prekeySig }));
     }
     peers.append(']');
     return peers;

@@ -35,6 +35,9 @@ public:
         QString resumeToken;
         QDateTime joinedAt;
         bool host = false;
+        QString key; // the identity it joined with (base64url; empty without one)
+        QString prekey;
+        QString prekeySig;
         qint64 endsMs = 0;
         QList<Held> held;
     };

@@ -6,6 +6,7 @@
 #include "hub/banfilewatcher.h"
 #include "hub/hub.h"
 #include "hub/hubsettings.h"
+#include "hub/idbindings.h"
 #include "runtime/memorytuning.h"
 
 #include <QCommandLineParser>
@@ -63,6 +64,10 @@ int main(int argc, char *argv[])
                        tr("Ban the ids (id:NAME) and IP addresses listed in FILE, one a line; reloaded when it changes "
                           "and on SIGHUP (a bad edit is reported and the previous list kept)."),
                        u"FILE"_s });
+    parser.addOption({ u"forget-id"_s,
+                       tr("Release the id ID from the identity key it is bound to in the data-dir (so another key can "
+                          "take it), then exit."),
+                       u"ID"_s });
     const QList<HubSettingInfo> settings = hubSettings();
     for (const HubSettingInfo &s : settings)
         parser.addOption({ s.key, hubSettingHelp(s), s.valueName });
@@ -81,6 +86,28 @@ int main(int argc, char *argv[])
             err << u"peerlink-hub: --"_s << error << Qt::endl;
             return 2;
         }
+    }
+
+    if (parser.isSet(u"forget-id"_s)) {
+        // An operator's release of an id (its owner lost the key): done on the files, no hub is started.
+        const QString id = parser.value(u"forget-id"_s);
+        if (config.hub.dataDir.isEmpty()) {
+            err << u"peerlink-hub: "_s << tr("--forget-id needs the data directory (--data-dir DIR or data-dir in "
+                                             "the configuration).") << Qt::endl;
+            return 1;
+        }
+        IdBindings bindings;
+        if (!bindings.load(config.hub.dataDir, &error)) {
+            err << u"peerlink-hub: "_s << error << Qt::endl;
+            return 1;
+        }
+        const QString key = bindings.keyOf(id);
+        if (!bindings.forget(id, &error)) {
+            err << u"peerlink-hub: "_s << error << Qt::endl;
+            return 1;
+        }
+        out << tr("Released the id %1 (it was bound to the key %2).").arg(id, key) << Qt::endl;
+        return 0;
     }
 
     // The ban file is read now and again when it changes or on SIGHUP; a bad edit keeps the list in force.

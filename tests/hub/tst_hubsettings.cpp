@@ -203,7 +203,8 @@ void TestHubSettings::settingsAgreeEverywhere_data()
     QTest::newRow("man page") << u"packaging/man/peerlink-hub.1"_s << u".\\\" BEGIN SETTINGS"_s
                               << u".\\\" END SETTINGS"_s << hubSettingsManPage();
     QTest::newRow("hub.conf") << u"packaging/linux/hub.conf"_s << u"# BEGIN SETTINGS"_s << u"# END SETTINGS"_s
-                              << hubSettingsConfFile({ { u"bind"_s, u"0.0.0.0"_s }, { u"port"_s, u"9000"_s } });
+                              << hubSettingsConfFile({ { u"bind"_s, u"0.0.0.0"_s }, { u"port"_s, u"9000"_s },
+                                                      { u"data-dir"_s, u"/var/lib/peerlink-hub"_s } });
     QTest::newRow("docs") << u"docs/hub-settings.md"_s << u"<!-- BEGIN SETTINGS"_s << u"<!-- END SETTINGS"_s
                           << hubSettingsMarkdown();
 }

@@ -1,0 +1,120 @@
+#pragma once
+
+#include "core/errorcode.h"
+#include "core/protocol.h"
+#include "hub/hubreason.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QWebSocketProtocol>
+
+class QElapsedTimer;
+
+namespace PeerLink {
+
+class Admission;
+class HubSession;
+class IdBindings;
+class Introductions;
+class OutputBatch;
+class Registry;
+struct HubConfig;
+
+/// Who hears that a peer left.
+enum class Tell {
+    Everyone,  ///< the other peers (peer_disconnect) and the hub's owner (peerLeft)
+    OwnerOnly, ///< the hub closes: every peer is closed anyway
+    Nobody,    ///< it resumed on a new connection, which nobody is to notice
+};
+
+/// The protocol's request handling: one text frame in, checked against the limits, decoded, and handed to the
+/// handler of its type (join, message, introductions, leave). Owned by Hub, which passes in the parts it shares
+/// (config, admission, registry, introductions) and is called back through Owner for what stays the hub's: handing
+/// frames on, letting peers go, and its signals.
+class HubRequests
+{
+public:
+    /// What the handlers need of the hub around them. Hub implements it.
+    class Owner
+    {
+    public:
+        /// Sends @p utf8 to every live peer but @p except (and holds it for the peers in grace when @p hold).
+        virtual int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) = 0;
+        /// Sends one frame to @p session, dropping the session if it has stopped reading.
+        virtual void deliver(HubSession *session, const QByteArray &utf8) = 0;
+        /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
+        virtual void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) = 0;
+        /// Unregisters @p session (telling everyone) and closes it with @p code.
+        virtual void dropPeer(HubSession *session, const QString &reason, LeaveReason why,
+                              QWebSocketProtocol::CloseCode code) = 0;
+        /// A join or a leave happened (the hub waits for the crowd to settle before trimming memory).
+        virtual void membershipChanged() = 0;
+        /// A new peer joined (not a resume).
+        virtual void joined(HubSession *session) = 0;
+        /// A message was handed on to @p recipients peers (0: held for a peer in grace).
+        virtual void routed(const QString &from, const QString &to, int recipients) = 0;
+
+    protected:
+        ~Owner() = default;
+    };
+
+    HubRequests(const HubConfig &config, Admission &admission, Registry &registry, Introductions &introductions,
+                IdBindings &bindings, const OutputBatch &output, const QElapsedTimer &clock, Owner &owner);
+
+    /// One text frame from @p session.
+    void onTextMessage(HubSession *session, const QString &message);
+    /// One binary frame from @p session (not part of the protocol).
+    void onBinaryMessage(HubSession *session);
+
+    /// Messages accepted and handed on since start; deliveries since start (a broadcast to N peers counts N).
+    quint64 routedCount() const { return m_routed; }
+    quint64 deliveryCount() const { return m_delivered; }
+
+    /// Sends an `error` to @p session.
+    static void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
+    /// Sends an error (answering @p ref), then closes with @p closeCode; a joined peer leaves for @p why.
+    void refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
+                        QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodePolicyViolated,
+                        const QString &ref = QString());
+
+private:
+    void handle(HubSession *session, const JoinRequest &join);
+    void handle(HubSession *session, const MessageRequest &message);
+    void handle(HubSession *session, const ConnectRequest &request);
+    void handle(HubSession *session, const LeaveRequest &leave);
+    void handle(HubSession *session, const ConnectAnswer &answer);
+
+    /// What a request needs of its sender besides being joined.
+    enum class Cost { Free, OneMessage };
+    /// The one guard of every request that needs a joined peer (and, at Cost::OneMessage, a token of its message
+    /// rate): answers `not_joined` (counted invalid) or `rate_limited` with @p ref and returns false when not met.
+    /// @p action words the not_joined answer ("Join before %1."); nothing is allocated when the request passes.
+    bool admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost);
+    /// Resumes @p join into the place its id holds in grace; false when the id is not in grace.
+    bool resumeFromGrace(HubSession *session, const JoinRequest &join);
+    /// The identity part of a join: challenges a key without proof, checks a proof and the id's binding, refuses
+    /// a join without a key where one is required or bound. True when the join may go on.
+    bool checkIdentity(HubSession *session, const JoinRequest &join);
+    /// Binds a joined peer's id to its key the first time (kept in the data-dir).
+    void bindIdentity(const HubSession *session);
+    /// Tells the peers with a key that @p session's prekey changed (a resume), when it did.
+    void announcePrekey(HubSession *session, const QString &previousPrekey);
+    /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
+    void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
+    QByteArray welcomeBytes(const HubSession *session) const;
+    qint64 nowMs() const;
+
+    const HubConfig &m_config;
+    Admission &m_admission;
+    Registry &m_registry;
+    Introductions &m_introductions;
+    IdBindings &m_bindings;
+    const OutputBatch &m_output; // its frame observer
+    const QElapsedTimer &m_clock;
+    Owner &m_owner;
+    HubLimits m_limits; // announced in every welcome
+    quint64 m_routed = 0;
+    quint64 m_delivered = 0;
+};
+
+} // namespace PeerLink
