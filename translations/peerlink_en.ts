@@ -867,6 +867,36 @@
             <source>Stopping the hub…</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>No key was bound to %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub could not forget %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub forgot the key of %1: whoever joins as %1 next binds theirs.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Forget an id</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub keeps each id for the key it first joined with, so nobody else can take it. Forget an id only when its owner lost their key (a new computer, a deleted profile): the next peer to join as that id binds its own key, and the others are told the key changed.
+
+Id to forget:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Forget this id</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>"%1" is not an id.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPeersModel</name>

@@ -866,6 +866,38 @@
             <source>Stopping the hub…</source>
             <translation>正在停止枢纽…</translation>
         </message>
+        <message>
+            <source>No key was bound to %1.</source>
+            <translation>%1 没有绑定任何密钥。</translation>
+        </message>
+        <message>
+            <source>The hub could not forget %1: %2</source>
+            <translation>枢纽无法遗忘 %1：%2</translation>
+        </message>
+        <message>
+            <source>The hub forgot the key of %1: whoever joins as %1 next binds theirs.</source>
+            <translation>枢纽已遗忘 %1 的密钥：下一个以 %1 加入的人将绑定自己的密钥。</translation>
+        </message>
+        <message>
+            <source>Forget an id</source>
+            <translation>遗忘 ID</translation>
+        </message>
+        <message>
+            <source>The hub keeps each id for the key it first joined with, so nobody else can take it. Forget an id only when its owner lost their key (a new computer, a deleted profile): the next peer to join as that id binds its own key, and the others are told the key changed.
+
+Id to forget:</source>
+            <translation>枢纽会把每个 ID 保留给它首次加入时使用的密钥，这样别人无法占用它。只有在 ID 的主人丢失了密钥（换了新电脑、删除了配置）时才遗忘该 ID：下一个以该 ID 加入的节点将绑定自己的密钥，其他节点会被告知密钥已更改。
+
+要遗忘的 ID：</translation>
+        </message>
+        <message>
+            <source>&amp;Forget this id</source>
+            <translation>遗忘此 ID(&amp;F)</translation>
+        </message>
+        <message>
+            <source>"%1" is not an id.</source>
+            <translation>“%1”不是有效的 ID。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPeersModel</name>

@@ -335,4 +335,5 @@ ZH = {
     'The hub could not confirm your identity (the proof of your key was refused).': '枢纽无法确认你的身份（你的密钥证明被拒绝）。',
     'A problem with your identity': '你的身份出现问题',
     "PeerLink could not use the file of your peers' keys %1 (%2). It was left as it is; until it is fixed, peers' keys are remembered only until PeerLink quits.": 'PeerLink 无法使用保存节点密钥的文件 %1（%2）。文件保持原样；在修复之前，节点的密钥只会记住到 PeerLink 退出为止。',
+    'The hub could not forget %1: %2': '枢纽无法遗忘 %1：%2',
 }

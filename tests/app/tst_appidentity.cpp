@@ -2,15 +2,27 @@
 // dialogs, and (against a real hub on loopback) key changes, the lock mark and forgetting an id from the hub panel.
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
+#include "app/hubhost.h"
+#include "app/hubpanel.h"
 #include "app/identitydialogs.h"
+#include "app/languagemanager.h"
+#include "app/mainwindow.h"
 #include "app/profileidentity.h"
 #include "client/peerclient.h"
+#include "hub/hub.h"
+
+#include <QAction>
+#include <QFrame>
+#include <QInputDialog>
+#include <QListView>
+#include <QPlainTextEdit>
 
 #include <QClipboard>
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -35,7 +47,24 @@ private Q_SLOTS:
     void identityReachesTheClient();
     void brokenKnownKeysFileIsReported();
     void nothingToVerifyWithoutKeys();
+    void verifyThenKeyChangeWarnsBlocksAndAcceptReenables();
+    void forgetIdFromTheHubPanel();
+
+private:
+    static std::unique_ptr<PeerClient> peerWithIdentity(const QUrl &hub, const QString &id,
+                                                        const Crypto::Identity &identity);
 };
+
+std::unique_ptr<PeerClient> TestAppIdentity::peerWithIdentity(const QUrl &hub, const QString &id,
+                                                              const Crypto::Identity &identity)
+{
+    auto c = std::make_unique<PeerClient>();
+    c->setIdentity(identity);
+    QSignalSpy joined(c.get(), &PeerClient::joined);
+    if (!c->connectToHub(hub, id) || !joined.wait())
+        return nullptr;
+    return c;
+}
 
 void TestAppIdentity::keyFileIsMadeOwnerOnlyAndKept()
 {
@@ -238,6 +267,202 @@ void TestAppIdentity::nothingToVerifyWithoutKeys()
     QVERIFY(controller.keyChangeText(u"bob"_s).isEmpty());
     QVERIFY(controller.sendBlockedReason(u"bob"_s).isEmpty());
     QVERIFY(!controller.acceptNewKey(u"bob"_s));
+}
+
+// Two clients with two identities against a real hub: "me" (the app: window, controller, profile identity) and bob.
+// Bob is verified in person; then he comes back with another key (the hub was told to forget his id): the app warns
+// in his conversation, drops the mark, sends him nothing, shows nothing from him, until the user accepts the new key.
+void TestAppIdentity::verifyThenKeyChangeWarnsBlocksAndAcceptReenables()
+{
+    QTemporaryDir dir;
+    Hub hub;
+    QVERIFY(hub.listen());
+    QSettings qs(dir.filePath(u"peerlink.ini"_s), QSettings::IniFormat);
+    AppSettings settings(&qs);
+    ProfileIdentity mine(dir.filePath(u"profile"_s));
+    QVERIFY(mine.load());
+    PeerClient client;
+    QVERIFY(mine.applyTo(&client));
+    ChatController controller(&client);
+    controller.setVerifiedStore(&settings);
+    LanguageManager language;
+    HubHost host;
+    MainWindow window(&controller, &host, &settings, &language);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setProfileIdentity(&mine);
+    QVERIFY(!window.findChild<QMessageBox *>(u"identityProblem"_s)); // nothing wrong to report
+
+    QSignalSpy joined(&client, &PeerClient::joined);
+    window.connectToHub(hub.serverUrl(), u"me"_s, u"Me"_s, QString());
+    QVERIFY(joined.wait());
+    const Crypto::Identity bobFirst = Crypto::Identity::generate();
+    auto bob = peerWithIdentity(hub.serverUrl(), u"bob"_s, bobFirst);
+    QVERIFY(bob);
+    PeerListModel *peers = controller.peerModel();
+    QTRY_VERIFY(peers->contains(u"bob"_s));
+    QTRY_COMPARE(controller.peerFingerprint(u"bob"_s), bobFirst.fingerprint());
+    QVERIFY(!controller.isVerified(u"bob"_s));
+
+    // Verify… from the peer list: both fingerprints side by side; marking keeps the mark with bob's fingerprint.
+    auto *peerList = window.findChild<QListView *>(u"peerList"_s);
+    peerList->setCurrentIndex(peers->indexOf(u"bob"_s));
+    QCOMPARE(controller.activeConversation(), u"bob"_s);
+    auto *verifyAction = window.findChild<QAction *>(u"actionVerifyPeer"_s);
+    QVERIFY(verifyAction->isEnabled());
+    verifyAction->trigger();
+    VerifyPeerDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<VerifyPeerDialog *>()) != nullptr);
+    QCOMPARE(dialog->findChild<QLabel *>(u"peerFingerprint"_s)->text().simplified(), bobFirst.fingerprint());
+    QCOMPARE(dialog->findChild<QLabel *>(u"ownFingerprint"_s)->text().simplified(), mine.fingerprint());
+    dialog->findChild<QPushButton *>(u"markVerifiedButton"_s)->click();
+    QVERIFY(controller.isVerified(u"bob"_s));
+    QCOMPARE(settings.verifiedFingerprint(hub.serverUrl(), u"bob"_s), bobFirst.fingerprint());
+    QVERIFY(peers->indexOf(u"bob"_s).data(PeerListModel::VerifiedRole).toBool());
+    QVERIFY(peers->indexOf(u"bob"_s).data(Qt::DisplayRole).toString().contains(u"✓"_s));
+    auto *title = window.findChild<QLabel *>(u"conversationTitle"_s);
+    QVERIFY(title->text().contains(u"✓"_s));
+
+    // End-to-end encrypted both ways, with the lock mark.
+    auto *input = window.findChild<QPlainTextEdit *>(u"messageInput"_s);
+    auto *sendButton = window.findChild<QPushButton *>(u"sendButton"_s);
+    QVERIFY(sendButton->isEnabled());
+    QSignalSpy bobGot(bob.get(), &PeerClient::messageReceived);
+    input->setPlainText(u"hello bob"_s);
+    sendButton->click();
+    QVERIFY(bobGot.wait());
+    QCOMPARE(bobGot.at(0).at(0).value<ChatMessage>().text, u"hello bob"_s);
+    QVERIFY(bobGot.at(0).at(0).value<ChatMessage>().encrypted);
+    ConversationModel *talk = controller.conversation(u"bob"_s);
+    QCOMPARE(talk->rowCount(), 1);
+    QVERIFY(talk->index(0).data(ConversationModel::EncryptedRole).toBool());
+    bob->sendMessage(u"me"_s, u"hello me"_s);
+    QTRY_COMPARE(talk->rowCount(), 2);
+    QVERIFY(talk->index(1).data(ConversationModel::EncryptedRole).toBool());
+    QVERIFY(!talk->index(1).data(Qt::DecorationRole).isNull()); // the lock
+    QVERIFY(talk->index(1).data(Qt::ToolTipRole).toString().contains(u"End-to-end encrypted"_s));
+
+    // Bob comes back with another key.
+    peerList->setCurrentIndex(peers->indexOf(QString())); // looking at Everyone: the change is notified
+    QSignalSpy gone(&client, &PeerClient::peerDisconnected);
+    bob.reset();
+    QVERIFY(gone.wait());
+    QString why;
+    QVERIFY2(hub.forgetId(u"bob"_s, &why), qPrintable(why));
+    QSignalSpy changed(&client, &PeerClient::keyChanged);
+    QSignalSpy notified(&controller, &ChatController::notificationRequested);
+    const Crypto::Identity bobSecond = Crypto::Identity::generate();
+    auto bob2 = peerWithIdentity(hub.serverUrl(), u"bob"_s, bobSecond);
+    QVERIFY(bob2);
+    QTRY_COMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(1).toString(), bobFirst.fingerprint());
+    QCOMPARE(changed.at(0).at(2).toString(), bobSecond.fingerprint());
+    QVERIFY(controller.hasKeyChanged(u"bob"_s));
+    QVERIFY(!controller.isVerified(u"bob"_s));
+    QCOMPARE(settings.verifiedFingerprint(hub.serverUrl(), u"bob"_s), QString()); // the mark is dropped, for good
+    QTRY_VERIFY(peers->indexOf(u"bob"_s).data(PeerListModel::KeyChangedRole).toBool());
+    QVERIFY(!peers->indexOf(u"bob"_s).data(PeerListModel::VerifiedRole).toBool());
+    QCOMPARE(notified.size(), 1);
+    QVERIFY(notified.at(0).at(0).toString().contains(u"bob"_s));
+
+    // In bob's conversation: the warning bar, and sending is off with the reason.
+    peerList->setCurrentIndex(peers->indexOf(u"bob"_s));
+    auto *bar = window.findChild<QFrame *>(u"keyChangeBar"_s);
+    QVERIFY(bar->isVisible());
+    QVERIFY(window.findChild<QLabel *>(u"keyChangeLabel"_s)->text().contains(u"key changed"_s));
+    QVERIFY(!title->text().contains(u"✓"_s));
+    QVERIFY(!sendButton->isEnabled());
+    QVERIFY(!sendButton->toolTip().isEmpty());
+    QSignalSpy refused(&controller, &ChatController::errorReported);
+    QSignalSpy bob2Got(bob2.get(), &PeerClient::messageReceived);
+    input->setPlainText(u"are you bob?"_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(talk->rowCount(), 2); // nothing went out
+    // What the new key sends is held back meanwhile.
+    QSignalSpy hubTookIt(bob2.get(), &PeerClient::messageAcked);
+    bob2->sendMessage(u"me"_s, u"it is me, new laptop"_s);
+    QVERIFY(hubTookIt.wait());
+    QCOMPARE(talk->rowCount(), 2);
+    QVERIFY(bob2Got.isEmpty());
+
+    // Accept the new key: the bar goes, sending works again, and what bob sent meanwhile shows.
+    window.findChild<QPushButton *>(u"acceptKeyButton"_s)->click();
+    QVERIFY(!controller.hasKeyChanged(u"bob"_s));
+    QVERIFY(!bar->isVisible());
+    QVERIFY(sendButton->isEnabled());
+    QVERIFY(!controller.isVerified(u"bob"_s)); // accepted is not verified
+    QTRY_COMPARE(talk->rowCount(), 3);
+    QCOMPARE(talk->index(2).data(ConversationModel::TextRole).toString(), u"it is me, new laptop"_s);
+    input->setPlainText(u"welcome back"_s);
+    sendButton->click();
+    QTRY_COMPARE(bob2Got.size(), 1);
+    QCOMPARE(bob2Got.at(0).at(0).value<ChatMessage>().text, u"welcome back"_s);
+    QVERIFY(bob2Got.at(0).at(0).value<ChatMessage>().encrypted);
+    window.shutdown();
+}
+
+// The hosted hub keeps ids bound to keys (in memory); its panel's "Forget id…" releases one for a new key.
+void TestAppIdentity::forgetIdFromTheHubPanel()
+{
+    HubHost host;
+    HubPanel panel(&host);
+    panel.show();
+    QSignalSpy started(&host, &HubHost::started);
+    QVERIFY(host.start(HubConfig(), QHostAddress(QHostAddress::LocalHost), 0));
+    QVERIFY(started.wait());
+    const QUrl url = host.localUrl();
+    {
+        auto first = peerWithIdentity(url, u"alice"_s, Crypto::Identity::generate());
+        QVERIFY(first);
+        QSignalSpy left(&host, &HubHost::peerLeft);
+        first.reset();
+        QVERIFY(left.wait());
+    }
+    // Another key may not take the id...
+    PeerClient second;
+    second.setIdentity(Crypto::Identity::generate());
+    QSignalSpy errors(&second, &PeerClient::errorOccurred);
+    QVERIFY(second.connectToHub(url, u"alice"_s));
+    QTRY_VERIFY(!errors.isEmpty());
+    QCOMPARE(errors.last().at(0).value<ClientError>().codeName, u"id_bound"_s);
+    second.disconnectFromHub();
+
+    // ... until the host forgets it: the button asks which id, the selected peer's by default.
+    auto *forget = panel.findChild<QPushButton *>(u"forgetIdButton"_s);
+    QVERIFY(forget->isEnabled());
+    forget->click();
+    QInputDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = panel.findChild<QInputDialog *>(u"forgetIdDialog"_s)) != nullptr);
+    QVERIFY(dialog->labelText().contains(u"lost their key"_s));
+    QSignalSpy forgotten(&host, &HubHost::idForgetDone);
+    dialog->setTextValue(u"alice"_s);
+    dialog->accept();
+    QVERIFY(forgotten.wait());
+    QCOMPARE(forgotten.at(0).at(0).toString(), u"alice"_s);
+    QVERIFY(forgotten.at(0).at(1).toBool()); // it was bound
+    QVERIFY(forgotten.at(0).at(2).toString().isEmpty()); // and is no more
+    auto *notice = panel.findChild<QLabel *>(u"noticeLabel"_s);
+    QVERIFY(notice->isVisible());
+    QVERIFY(notice->text().contains(u"alice"_s));
+
+    QSignalSpy joined(&second, &PeerClient::joined);
+    QVERIFY(second.connectToHub(url, u"alice"_s));
+    QVERIFY(joined.wait());
+
+    // An id that was never bound is said so.
+    panel.forgetId();
+    QTRY_VERIFY((dialog = panel.findChild<QInputDialog *>(u"forgetIdDialog"_s)) != nullptr);
+    dialog->setTextValue(u"nobody"_s);
+    dialog->accept();
+    QVERIFY(forgotten.wait());
+    QVERIFY(!forgotten.at(1).at(1).toBool());
+    QVERIFY(notice->text().contains(u"nobody"_s));
+
+    second.disconnectFromHub();
+    QSignalSpy stopped(&host, &HubHost::stopped);
+    host.stop();
+    QVERIFY(stopped.wait());
 }
 
 QTEST_MAIN(TestAppIdentity)
