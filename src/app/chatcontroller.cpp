@@ -348,7 +348,9 @@ void ChatController::refreshTrust(const QString &id)
 {
     if (id.isEmpty())
         return;
-    m_peers.setTrust(id, isVerified(id), hasKeyChanged(id));
+    // A peer that comes back verified (or with its key changed) while its conversation is shown: the title follows.
+    if (m_peers.setTrust(id, isVerified(id), hasKeyChanged(id)) && id == m_active)
+        Q_EMIT peerTrustChanged(id);
 }
 
 void ChatController::onError(const QString &code, const QString &message, const QString &ref)

@@ -109,7 +109,6 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
         m_controller->acceptConnectRequest(m_requestFrom);
         m_ui->peerList->setCurrentIndex(m_controller->peerModel()->indexOf(m_requestFrom));
         m_ui->requestBar->hide();
-    m_ui->keyChangeBar->hide();
     });
     connect(m_ui->acceptKeyButton, &QPushButton::clicked, this,
             [this] { m_controller->acceptNewKey(m_controller->activeConversation()); });
@@ -118,7 +117,6 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     connect(m_ui->declineButton, &QPushButton::clicked, this, [this] {
         m_controller->declineConnectRequest(m_requestFrom);
         m_ui->requestBar->hide();
-    m_ui->keyChangeBar->hide();
     });
 
     connect(m_ui->actionConnect, &QAction::triggered, this, [this] { openConnectDialog(); });

@@ -186,14 +186,15 @@ void PeerListModel::setPath(const QString &id, PeerClient::Path path)
     changed(row);
 }
 
-void PeerListModel::setTrust(const QString &id, bool verified, bool keyChanged)
+bool PeerListModel::setTrust(const QString &id, bool verified, bool keyChanged)
 {
     const int row = rowOf(id);
     if (row <= 0 || (m_rows.at(row).verified == verified && m_rows.at(row).keyChanged == keyChanged))
-        return;
+        return false;
     m_rows[row].verified = verified;
     m_rows[row].keyChanged = keyChanged;
     changed(row);
+    return true;
 }
 
 void PeerListModel::changed(int row)

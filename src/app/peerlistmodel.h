@@ -45,7 +45,8 @@ public:
     void allOffline(const QList<QString> &keep);
     void setUnread(const QString &id, int count);
     void setPath(const QString &id, PeerClient::Path path);
-    void setTrust(const QString &id, bool verified, bool keyChanged);
+    /// Returns whether anything changed.
+    bool setTrust(const QString &id, bool verified, bool keyChanged);
 
 private:
     struct Row

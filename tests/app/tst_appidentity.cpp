@@ -49,6 +49,7 @@ private Q_SLOTS:
     void nothingToVerifyWithoutKeys();
     void verifyThenKeyChangeWarnsBlocksAndAcceptReenables();
     void forgetIdFromTheHubPanel();
+    void verifiedMarkHoldsAcrossRestarts();
 
 private:
     static std::unique_ptr<PeerClient> peerWithIdentity(const QUrl &hub, const QString &id,
@@ -463,6 +464,59 @@ void TestAppIdentity::forgetIdFromTheHubPanel()
     QSignalSpy stopped(&host, &HubHost::stopped);
     host.stop();
     QVERIFY(stopped.wait());
+}
+
+// The mark is kept with the fingerprint: the next start (a new client and controller on the same profile) shows bob
+// verified again when he comes back with the same key, and the open conversation's title follows.
+void TestAppIdentity::verifiedMarkHoldsAcrossRestarts()
+{
+    QTemporaryDir dir;
+    Hub hub;
+    QVERIFY(hub.listen());
+    const Crypto::Identity bobKey = Crypto::Identity::generate();
+    const QString file = dir.filePath(u"peerlink.ini"_s);
+    {
+        QSettings qs(file, QSettings::IniFormat);
+        AppSettings settings(&qs);
+        ProfileIdentity mine(dir.filePath(u"profile"_s));
+        QVERIFY(mine.load());
+        PeerClient client;
+        mine.applyTo(&client);
+        ChatController controller(&client);
+        controller.setVerifiedStore(&settings);
+        QSignalSpy joined(&client, &PeerClient::joined);
+        QVERIFY(controller.connectToHub(hub.serverUrl(), u"me"_s, {}));
+        QVERIFY(joined.wait());
+        auto bob = peerWithIdentity(hub.serverUrl(), u"bob"_s, bobKey);
+        QVERIFY(bob);
+        QTRY_VERIFY(!controller.peerFingerprint(u"bob"_s).isEmpty());
+        QVERIFY(controller.markVerified(u"bob"_s));
+        settings.sync();
+        QSignalSpy left(&hub, &Hub::peerLeft);
+        client.disconnectFromHub();
+        bob->disconnectFromHub();
+        QTRY_COMPARE(left.size(), 2);
+    }
+    QSettings qs(file, QSettings::IniFormat);
+    AppSettings settings(&qs);
+    ProfileIdentity mine(dir.filePath(u"profile"_s));
+    QVERIFY(mine.load());
+    PeerClient client;
+    mine.applyTo(&client);
+    ChatController controller(&client);
+    controller.setVerifiedStore(&settings);
+    controller.setActiveConversation(u"bob"_s);
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QVERIFY(controller.connectToHub(hub.serverUrl(), u"me"_s, {}));
+    QVERIFY(joined.wait());
+    QSignalSpy trust(&controller, &ChatController::peerTrustChanged);
+    auto bob = peerWithIdentity(hub.serverUrl(), u"bob"_s, bobKey);
+    QVERIFY(bob);
+    QTRY_VERIFY(controller.isVerified(u"bob"_s));
+    QTRY_VERIFY(controller.peerModel()->indexOf(u"bob"_s).data(PeerListModel::VerifiedRole).toBool());
+    QVERIFY(!trust.isEmpty());
+    QVERIFY(controller.conversationTitle(u"bob"_s).contains(u"✓"_s));
+    QVERIFY(!controller.hasKeyChanged(u"bob"_s));
 }
 
 QTEST_MAIN(TestAppIdentity)
