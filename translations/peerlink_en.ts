@@ -538,10 +538,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>none</source>
             <translation type="unfinished" />
         </message>
@@ -551,6 +547,46 @@
         </message>
         <message>
             <source>* reconnecting in %1 ms (attempt %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 &lt;%2, signed&gt; %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 &lt;%2 to you, encrypted&gt; %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>! the key of %1 changed (was %2, now %3); nothing goes to or comes from it until /trust %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* your fingerprint: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* fingerprint of %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/trust PEER</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 has no changed key to trust</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* trusted the new key of %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -667,11 +703,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>%1 did not prove its identity key</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 dialled with a key it did not join the hub with</source>
+            <source>%1 did not prove the key it joined the hub with</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1155,11 +1187,11 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
+            <source>A problem with your identity</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>A problem with your identity</source>
+            <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1366,15 +1398,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>PeerLink headless peer. Reads commands from standard input, one a line:
-  TEXT              send TEXT to every peer
-  /to PEER TEXT     send TEXT to PEER only
-  /connect PEER     make a direct link to PEER (the hub relays until it is up)
-  /peers            list the joined peers
-  /quit             leave (so does the end of input)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Hub URL, e.g. ws://127.0.0.1:9000.</source>
             <translation type="unfinished" />
         </message>
@@ -1440,6 +1463,37 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got "%1")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
+  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
+  /quit             leave (so does the end of input)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --identity: print the identity's fingerprint and exit.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: cannot use the identity: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --show-identity needs --identity FILE</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: %1</source>
             <translation type="unfinished" />
         </message>
     </context>

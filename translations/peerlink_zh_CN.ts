@@ -538,10 +538,6 @@
             <translation>/connect 节点</translation>
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit</source>
-            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/quit</translation>
-        </message>
-        <message>
             <source>none</source>
             <translation>无</translation>
         </message>
@@ -552,6 +548,46 @@
         <message>
             <source>* reconnecting in %1 ms (attempt %2)</source>
             <translation>* %1 毫秒后重新连接（第 %2 次尝试）</translation>
+        </message>
+        <message>
+            <source>%1 &lt;%2, signed&gt; %3</source>
+            <translation>%1 &lt;%2，已签名&gt; %3</translation>
+        </message>
+        <message>
+            <source>%1 &lt;%2 to you, encrypted&gt; %3</source>
+            <translation>%1 &lt;%2 发给你，已加密&gt; %3</translation>
+        </message>
+        <message>
+            <source>! the key of %1 changed (was %2, now %3); nothing goes to or comes from it until /trust %1</source>
+            <translation>! %1 的密钥已变更（原为 %2，现为 %3）；在执行 /trust %1 之前，不向其发送也不接收其任何消息</translation>
+        </message>
+        <message>
+            <source>no key</source>
+            <translation>无密钥</translation>
+        </message>
+        <message>
+            <source>* your fingerprint: %1</source>
+            <translation>* 你的指纹：%1</translation>
+        </message>
+        <message>
+            <source>* fingerprint of %1: %2</source>
+            <translation>* %1 的指纹：%2</translation>
+        </message>
+        <message>
+            <source>/trust PEER</source>
+            <translation>/trust 节点</translation>
+        </message>
+        <message>
+            <source>%1 has no changed key to trust</source>
+            <translation>%1 没有需要信任的已变更密钥</translation>
+        </message>
+        <message>
+            <source>* trusted the new key of %1</source>
+            <translation>* 已信任 %1 的新密钥</translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit</source>
+            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/quit</translation>
         </message>
     </context>
     <context>
@@ -656,23 +692,19 @@
         </message>
         <message>
             <source>a frame on the link failed verification</source>
-            <translation>直连上的一个数据帧未通过验证</translation>
+            <translation>直连上的一帧未通过校验</translation>
         </message>
         <message>
             <source>a bad key during authentication</source>
-            <translation>认证时遇到无效的密钥</translation>
+            <translation>认证过程中收到无效密钥</translation>
         </message>
         <message>
             <source>%1 could not prove the key it joined the hub with</source>
-            <translation>%1 无法证明它加入枢纽时使用的密钥</translation>
+            <translation>%1 无法证明其加入枢纽时使用的密钥</translation>
         </message>
         <message>
-            <source>%1 did not prove its identity key</source>
-            <translation>%1 没有证明它的身份密钥</translation>
-        </message>
-        <message>
-            <source>%1 dialled with a key it did not join the hub with</source>
-            <translation>%1 拨入时使用的密钥不是它加入枢纽时的密钥</translation>
+            <source>%1 did not prove the key it joined the hub with</source>
+            <translation>%1 未证明其加入枢纽时使用的密钥</translation>
         </message>
     </context>
     <context>
@@ -1036,7 +1068,7 @@ Id to forget:</source>
         <name>PeerLink::KeyStore</name>
         <message>
             <source>%1: the known keys can be changed by others (mode %2); make the file the owner's only (chmod 600 %1)</source>
-            <translation>%1：已知密钥可以被其他人修改（权限 %2）；请把文件设为仅所有者可用（chmod 600 %1）</translation>
+            <translation>%1：已知密钥文件可被他人修改（权限 %2）；请设为仅所有者可用（chmod 600 %1）</translation>
         </message>
         <message>
             <source>%1: cannot read the known keys: %2</source>
@@ -1044,11 +1076,11 @@ Id to forget:</source>
         </message>
         <message>
             <source>%1: too large for a known-keys file</source>
-            <translation>%1：作为已知密钥文件太大</translation>
+            <translation>%1：作为已知密钥文件过大</translation>
         </message>
         <message>
             <source>%1, line %2: not a known-keys line (hub-url id key); the file is left as it is and no key is remembered until it is fixed</source>
-            <translation>%1，第 %2 行：不是已知密钥行（枢纽地址 ID 密钥）；文件保持原样，在修复之前不会记住任何密钥</translation>
+            <translation>%1，第 %2 行：不是已知密钥行（枢纽地址 ID 密钥）；文件保持原样，修复之前不会记住任何密钥</translation>
         </message>
         <message>
             <source>too many known keys</source>
@@ -1159,12 +1191,12 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation>%1 的密钥已更改：请查看你与对方对话中的警告。</translation>
         </message>
         <message>
-            <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
-            <translation>没有身份：你的消息不是端到端加密的（PeerLink ▸ 我的身份）。</translation>
-        </message>
-        <message>
             <source>A problem with your identity</source>
             <translation>你的身份出现问题</translation>
+        </message>
+        <message>
+            <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
+            <translation>没有身份：你的消息不是端到端加密的（PeerLink ▸ 我的身份）。</translation>
         </message>
     </context>
     <context>
@@ -1211,15 +1243,15 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>
-            <translation>%1 的密钥已更改；在你信任新密钥之前，不会向它发送任何消息。</translation>
+            <translation>%1 的密钥已变更；在你信任新密钥之前，不会向其发送任何内容。</translation>
         </message>
         <message>
             <source>%1 announced no valid key to encrypt to; the message was not sent.</source>
-            <translation>%1 没有公布可用于加密的有效密钥；消息未发送。</translation>
+            <translation>%1 未公布可用于加密的有效密钥；消息未发送。</translation>
         </message>
         <message>
             <source>A message from %1 could not be verified or decrypted and was not delivered.</source>
-            <translation>来自 %1 的一条消息无法验证或解密，未予送达。</translation>
+            <translation>来自 %1 的一条消息无法验证或解密，未予投递。</translation>
         </message>
     </context>
     <context>
@@ -1371,20 +1403,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>peerlink-cli：丢弃了一行超过 %1 字节的输入</translation>
         </message>
         <message>
-            <source>PeerLink headless peer. Reads commands from standard input, one a line:
-  TEXT              send TEXT to every peer
-  /to PEER TEXT     send TEXT to PEER only
-  /connect PEER     make a direct link to PEER (the hub relays until it is up)
-  /peers            list the joined peers
-  /quit             leave (so does the end of input)</source>
-            <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
-  TEXT              把 TEXT 发给所有节点
-  /to PEER TEXT     只把 TEXT 发给 PEER
-  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
-  /peers            列出已加入的节点
-  /quit             离开（输入结束时也会离开）</translation>
-        </message>
-        <message>
             <source>Hub URL, e.g. ws://127.0.0.1:9000.</source>
             <translation>枢纽地址，例如 ws://127.0.0.1:9000。</translation>
         </message>
@@ -1451,6 +1469,44 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>peerlink-cli: --listen takes ADDRESS:PORT such as 0.0.0.0:0 or 127.0.0.1:9100 (got "%1")</source>
             <translation>peerlink-cli：--listen 需要 地址:端口，例如 0.0.0.0:0 或 127.0.0.1:9100（收到的是“%1”）</translation>
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
+  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
+  /quit             leave (so does the end of input)</source>
+            <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
+  TEXT              把 TEXT 发给所有节点
+  /to PEER TEXT     只把 TEXT 发给 PEER
+  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
+  /peers            列出已加入的节点
+  /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对
+  /trust PEER       接受 PEER 已变更的密钥（在此之前与其往来的消息均被阻止）
+  /quit             离开（输入结束时也会离开）</translation>
+        </message>
+        <message>
+            <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.</source>
+            <translation>使用 FILE 中的身份密钥加入（首次使用时创建，仅所有者可读写）：发给有身份的节点的消息端到端加密，广播带签名，直连加密。已知节点的密钥保存在 FILE.known 中。</translation>
+        </message>
+        <message>
+            <source>With --identity: print the identity's fingerprint and exit.</source>
+            <translation>与 --identity 一起使用：打印身份指纹后退出。</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: cannot use the identity: %1</source>
+            <translation>peerlink-cli：无法使用该身份：%1</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --show-identity needs --identity FILE</source>
+            <translation>peerlink-cli：--show-identity 需要 --identity FILE</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: %1</source>
+            <translation>peerlink-cli：%1</translation>
         </message>
     </context>
 </TS>

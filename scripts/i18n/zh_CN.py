@@ -313,22 +313,6 @@ ZH = {
     'Your fingerprint': '你的指纹',
     '&Mark as verified': '标记为已验证(&M)',
     '&Remove the verified mark': '移除已验证标记(&R)',
-    # Identities (issue 13): the client library's words the app shows.
-    'a frame on the link failed verification': '直连上的一个数据帧未通过验证',
-    'a bad key during authentication': '认证时遇到无效的密钥',
-    '%1 could not prove the key it joined the hub with': '%1 无法证明它加入枢纽时使用的密钥',
-    '%1 did not prove its identity key': '%1 没有证明它的身份密钥',
-    '%1 dialled with a key it did not join the hub with': '%1 拨入时使用的密钥不是它加入枢纽时的密钥',
-    "%1: the known keys can be changed by others (mode %2); make the file the owner's only (chmod 600 %1)": '%1：已知密钥可以被其他人修改（权限 %2）；请把文件设为仅所有者可用（chmod 600 %1）',
-    '%1: cannot read the known keys: %2': '%1：无法读取已知密钥：%2',
-    '%1: too large for a known-keys file': '%1：作为已知密钥文件太大',
-    '%1, line %2: not a known-keys line (hub-url id key); the file is left as it is and no key is remembered until it is fixed': '%1，第 %2 行：不是已知密钥行（枢纽地址 ID 密钥）；文件保持原样，在修复之前不会记住任何密钥',
-    'too many known keys': '已知密钥过多',
-    '%1 is not a valid known-keys file; the key of %2 is not saved': '%1 不是有效的已知密钥文件；%2 的密钥未保存',
-    '%1: cannot save the known keys: %2': '%1：无法保存已知密钥：%2',
-    'The key of %1 changed; nothing is sent to it until you trust the new key.': '%1 的密钥已更改；在你信任新密钥之前，不会向它发送任何消息。',
-    '%1 announced no valid key to encrypt to; the message was not sent.': '%1 没有公布可用于加密的有效密钥；消息未发送。',
-    'A message from %1 could not be verified or decrypted and was not delivered.': '来自 %1 的一条消息无法验证或解密，未予送达。',
     # Identities (issue 13): the app side, continued.
     'This hub admits only peers with an identity, and PeerLink has none at the moment (see PeerLink ▸ My identity).': '这个枢纽只接纳有身份的节点，而 PeerLink 目前没有身份（参见 PeerLink ▸ 我的身份）。',
     "That id belongs to another key on this hub: someone else uses it, or it was yours with a key you no longer have. Choose another id, or ask the hub's host to forget it.": '在这个枢纽上，该 ID 属于另一个密钥：有别人在使用它，或者它曾属于你但你已不再拥有那个密钥。请选择其他 ID，或请枢纽的托管者遗忘它。',
@@ -336,4 +320,43 @@ ZH = {
     'A problem with your identity': '你的身份出现问题',
     "PeerLink could not use the file of your peers' keys %1 (%2). It was left as it is; until it is fixed, peers' keys are remembered only until PeerLink quits.": 'PeerLink 无法使用保存节点密钥的文件 %1（%2）。文件保持原样；在修复之前，节点的密钥只会记住到 PeerLink 退出为止。',
     'The hub could not forget %1: %2': '枢纽无法遗忘 %1：%2',
+    # Identities and end-to-end encryption (issue 13, client side).
+    '%1 <%2, signed> %3': '%1 <%2，已签名> %3',
+    '%1 <%2 to you, encrypted> %3': '%1 <%2 发给你，已加密> %3',
+    '! the key of %1 changed (was %2, now %3); nothing goes to or comes from it until /trust %1':
+        '! %1 的密钥已变更（原为 %2，现为 %3）；在执行 /trust %1 之前，不向其发送也不接收其任何消息',
+    'no key': '无密钥',
+    '* your fingerprint: %1': '* 你的指纹：%1',
+    '* fingerprint of %1: %2': '* %1 的指纹：%2',
+    '/trust PEER': '/trust 节点',
+    '%1 has no changed key to trust': '%1 没有需要信任的已变更密钥',
+    '* trusted the new key of %1': '* 已信任 %1 的新密钥',
+    'unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit':
+        '未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/quit',
+    'a frame on the link failed verification': '直连上的一帧未通过校验',
+    'a bad key during authentication': '认证过程中收到无效密钥',
+    '%1 could not prove the key it joined the hub with': '%1 无法证明其加入枢纽时使用的密钥',
+    '%1 did not prove the key it joined the hub with': '%1 未证明其加入枢纽时使用的密钥',
+    "%1: the known keys can be changed by others (mode %2); make the file the owner's only (chmod 600 %1)":
+        '%1：已知密钥文件可被他人修改（权限 %2）；请设为仅所有者可用（chmod 600 %1）',
+    '%1: cannot read the known keys: %2': '%1：无法读取已知密钥：%2',
+    '%1: too large for a known-keys file': '%1：作为已知密钥文件过大',
+    '%1, line %2: not a known-keys line (hub-url id key); the file is left as it is and no key is remembered until it is fixed':
+        '%1，第 %2 行：不是已知密钥行（枢纽地址 ID 密钥）；文件保持原样，修复之前不会记住任何密钥',
+    'too many known keys': '已知密钥过多',
+    '%1 is not a valid known-keys file; the key of %2 is not saved': '%1 不是有效的已知密钥文件；%2 的密钥未保存',
+    '%1: cannot save the known keys: %2': '%1：无法保存已知密钥：%2',
+    'The key of %1 changed; nothing is sent to it until you trust the new key.':
+        '%1 的密钥已变更；在你信任新密钥之前，不会向其发送任何内容。',
+    '%1 announced no valid key to encrypt to; the message was not sent.': '%1 未公布可用于加密的有效密钥；消息未发送。',
+    'A message from %1 could not be verified or decrypted and was not delivered.':
+        '来自 %1 的一条消息无法验证或解密，未予投递。',
+    "PeerLink headless peer. Reads commands from standard input, one a line:\n  TEXT              send TEXT to every peer\n  /to PEER TEXT     send TEXT to PEER only\n  /connect PEER     make a direct link to PEER (the hub relays until it is up)\n  /peers            list the joined peers\n  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person\n  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)\n  /quit             leave (so does the end of input)":
+        'PeerLink 无界面节点。从标准输入读取命令，每行一条：\n  TEXT              把 TEXT 发给所有节点\n  /to PEER TEXT     只把 TEXT 发给 PEER\n  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）\n  /peers            列出已加入的节点\n  /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对\n  /trust PEER       接受 PEER 已变更的密钥（在此之前与其往来的消息均被阻止）\n  /quit             离开（输入结束时也会离开）',
+    "Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.":
+        '使用 FILE 中的身份密钥加入（首次使用时创建，仅所有者可读写）：发给有身份的节点的消息端到端加密，广播带签名，直连加密。已知节点的密钥保存在 FILE.known 中。',
+    "With --identity: print the identity's fingerprint and exit.": '与 --identity 一起使用：打印身份指纹后退出。',
+    'peerlink-cli: cannot use the identity: %1': 'peerlink-cli：无法使用该身份：%1',
+    'peerlink-cli: --show-identity needs --identity FILE': 'peerlink-cli：--show-identity 需要 --identity FILE',
+    'peerlink-cli: %1': 'peerlink-cli：%1',
 }

@@ -63,16 +63,30 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
         m_printer.print(u"connect_to_peer"_s, { { u"from"_s, from } }, tr("* %1 asks to connect to you").arg(from));
     });
     connect(client, &PeerClient::messageReceived, this, [this](const ChatMessage &m) {
-        QJsonObject f { { u"from"_s, m.from }, { u"text"_s, m.text }, { u"ts"_s, m.ts } };
+        QJsonObject f { { u"from"_s, m.from }, { u"text"_s, m.text }, { u"ts"_s, m.ts }, { u"e2e"_s, m.encrypted },
+                        { u"signed"_s, m.signedByKey } };
         if (!m.to.isEmpty())
             f.insert("to"_L1, m.to);
         if (!m.mid.isEmpty())
             f.insert("mid"_L1, m.mid);
         const QString time = QDateTime::fromMSecsSinceEpoch(m.ts).toString(u"HH:mm:ss"_s);
-        m_printer.print(u"message"_s, f,
-                        m.to.isEmpty() ? tr("%1 <%2> %3").arg(time, m.from, m.text)
-                                       : tr("%1 <%2 to you> %3").arg(time, m.from, m.text));
+        QString line;
+        if (m.to.isEmpty())
+            line = m.signedByKey ? tr("%1 <%2, signed> %3").arg(time, m.from, m.text)
+                                 : tr("%1 <%2> %3").arg(time, m.from, m.text);
+        else
+            line = m.encrypted ? tr("%1 <%2 to you, encrypted> %3").arg(time, m.from, m.text)
+                               : tr("%1 <%2 to you> %3").arg(time, m.from, m.text);
+        m_printer.print(u"message"_s, f, line);
     });
+    connect(client, &PeerClient::keyChanged, this,
+            [this](const QString &peer, const QString &oldFingerprint, const QString &newFingerprint) {
+                m_printer.print(u"key_changed"_s,
+                                { { u"peer"_s, peer }, { u"old"_s, oldFingerprint }, { u"new"_s, newFingerprint } },
+                                tr("! the key of %1 changed (was %2, now %3); nothing goes to or comes from it until "
+                                   "/trust %1")
+                                    .arg(peer, oldFingerprint, newFingerprint.isEmpty() ? tr("none") : newFingerprint));
+            });
 }
 
 void CliPeer::onJoined(const QString &id, const QString &hubName)
@@ -193,10 +207,32 @@ void CliPeer::execute(const QString &line)
         m_client->connectToPeer(rest);
     } else if (command == u"/peers") {
         printPeers();
+    } else if (command == u"/fingerprint") {
+        const QString fingerprint = rest.isEmpty() ? m_client->fingerprint() : m_client->peerFingerprint(rest);
+        QJsonObject f { { u"fingerprint"_s, fingerprint } };
+        if (!rest.isEmpty())
+            f.insert("peer"_L1, rest);
+        const QString shown = fingerprint.isEmpty() ? tr("no key") : fingerprint;
+        m_printer.print(u"fingerprint"_s, f,
+                        rest.isEmpty() ? tr("* your fingerprint: %1").arg(shown)
+                                       : tr("* fingerprint of %1: %2").arg(rest, shown));
+    } else if (command == u"/trust") {
+        if (rest.isEmpty()) {
+            usage(tr("/trust PEER"));
+            return;
+        }
+        if (!m_client->trustKey(rest)) {
+            usage(tr("%1 has no changed key to trust").arg(rest));
+            return;
+        }
+        m_printer.print(u"trusted"_s, { { u"peer"_s, rest }, { u"fingerprint"_s, m_client->peerFingerprint(rest) } },
+                        tr("* trusted the new key of %1").arg(rest));
     } else if (command == u"/quit") {
         quit();
     } else {
-        usage(tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /quit").arg(command));
+        usage(tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], "
+                 "/trust PEER, /quit")
+                  .arg(command));
     }
 }
 

@@ -2,6 +2,7 @@
 #include "cli/clipeer.h"
 #include "cli/linereader.h"
 #include "client/peerclient.h"
+#include "crypto/identity.h"
 #include "runtime/signalwatcher.h"
 
 #include <QCommandLineParser>
@@ -28,6 +29,8 @@ int main(int argc, char *argv[])
            "  /to PEER TEXT     send TEXT to PEER only\n"
            "  /connect PEER     make a direct link to PEER (the hub relays until it is up)\n"
            "  /peers            list the joined peers\n"
+           "  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person\n"
+           "  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)\n"
            "  /quit             leave (so does the end of input)"));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -44,11 +47,34 @@ int main(int argc, char *argv[])
           u"ADDR:PORT"_s, u"0.0.0.0:0"_s },
         { u"pin"_s, QCoreApplication::translate("main", "For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it)."),
           u"FINGERPRINT"_s },
+        { u"identity"_s, QCoreApplication::translate("main", "Join with the identity key in FILE (created on first use, owner-only): "
+                                "messages to peers with identities are end-to-end encrypted, broadcasts signed, "
+                                "direct links encrypted. Known peers' keys are kept in FILE.known."),
+          u"FILE"_s },
+        { u"show-identity"_s, QCoreApplication::translate("main", "With --identity: print the identity's fingerprint and exit.") },
         { u"no-listen"_s, QCoreApplication::translate("main", "Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
         { u"no-reconnect"_s, QCoreApplication::translate("main", "Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
                                 "resuming (messages not yet acknowledged are kept and sent again).") },
     });
     parser.process(app);
+
+    std::optional<Crypto::Identity> identity;
+    if (parser.isSet(u"identity"_s)) {
+        QString why;
+        identity = Crypto::Identity::loadOrCreate(parser.value(u"identity"_s), &why);
+        if (!identity) {
+            err << QCoreApplication::translate("main", "peerlink-cli: cannot use the identity: %1").arg(why) << Qt::endl;
+            return 2;
+        }
+    }
+    if (parser.isSet(u"show-identity"_s)) {
+        if (!identity) {
+            err << QCoreApplication::translate("main", "peerlink-cli: --show-identity needs --identity FILE") << Qt::endl;
+            return 2;
+        }
+        out << identity->fingerprint() << Qt::endl;
+        return 0;
+    }
 
     if (!parser.isSet(u"hub"_s) || !parser.isSet(u"id"_s)) {
         err << QCoreApplication::translate("main", "peerlink-cli: --hub URL and --id ID are required (see --help)") << Qt::endl;
@@ -92,6 +118,15 @@ int main(int argc, char *argv[])
 
     PeerClient client;
     client.setPinnedFingerprint(parser.value(u"pin"_s));
+    if (identity) {
+        client.setIdentity(identity);
+        QString why;
+        if (!client.setKnownKeysFile(parser.value(u"identity"_s) + u".known"_s, &why)) {
+            // The file holds the user's decisions about keys: it is not replaced behind their back.
+            err << QCoreApplication::translate("main", "peerlink-cli: %1").arg(why) << Qt::endl;
+            return 2;
+        }
+    }
     QObject::connect(&client, &PeerClient::certificateUntrusted, &app, [&err](const QString &fingerprint, const QString &why) {
         err << QCoreApplication::translate("main",
                                            "peerlink-cli: the hub's certificate is not trusted (%1).\n"

@@ -358,10 +358,11 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
         const QByteArray theirKey = decodeField(welcome->key, Crypto::PublicKeyBytes, &ok);
         conn.theirEphemeral = decodeField(welcome->eph, Crypto::EphemeralKeyBytes, &ok);
         const QByteArray signature = decodeField(welcome->sig, Crypto::SignatureBytes, &ok);
-        if (m_identity && conn.ephemeral && !signature.isEmpty()) {
+        if (m_identity && conn.ephemeral && !expected.isEmpty()) {
+            // The hub says it has an identity: it must prove it here (no downgrade to an HMAC-only link).
             conn.theirKey = theirKey;
             const Crypto::LinkTranscript t = transcript(conn);
-            if (!ok || expected.isEmpty() || !Crypto::equal(expected, theirKey)
+            if (!ok || signature.isEmpty() || conn.theirEphemeral.isEmpty() || !Crypto::equal(expected, theirKey)
                 || !Crypto::verifyLinkTranscript(theirKey, t, false, signature)) {
                 fail(socket, tr("%1 could not prove the key it joined the hub with").arg(conn.peer));
                 return;
@@ -374,10 +375,6 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
             }
             conn.sealing = true;
             answer.sig = base64(Crypto::signLinkTranscript(*m_identity, t, true));
-        } else if (m_identity && !expected.isEmpty()) {
-            // The hub says it has an identity, yet it did not use it here: not the peer we expect.
-            fail(socket, tr("%1 did not prove its identity key").arg(conn.peer));
-            return;
         }
         socket->sendTextMessage(QString::fromUtf8(encode(answer)));
         authenticated(socket, conn);
@@ -423,10 +420,12 @@ void DirectLinks::answerHello(QWebSocket *socket, Conn &conn)
     conn.secret = p->expected->secret;
     LinkWelcome welcome { m_selfId, conn.myNonce, linkProof(conn.secret, u"listener", conn.link, conn.theirNonce),
                           QString(), QString(), QString() };
+    // Sealed exactly when both sides have identities and the hub announced the dialer's key (then the dialer
+    // knows ours too); a hub that announces no keys gets HMAC-only links, as before.
     const QByteArray expected = expectedKey(conn.peer);
-    if (m_identity && !conn.theirKey.isEmpty()) {
-        if (expected.isEmpty() || !Crypto::equal(expected, conn.theirKey)) {
-            fail(socket, tr("%1 dialled with a key it did not join the hub with").arg(conn.peer));
+    if (m_identity && !expected.isEmpty()) {
+        if (conn.theirKey.isEmpty() || conn.theirEphemeral.isEmpty() || !Crypto::equal(expected, conn.theirKey)) {
+            fail(socket, tr("%1 did not prove the key it joined the hub with").arg(conn.peer));
             return;
         }
         conn.ephemeral = Crypto::EphemeralKey::generate();
@@ -434,9 +433,9 @@ void DirectLinks::answerHello(QWebSocket *socket, Conn &conn)
         welcome.key = base64(m_identity->publicKey());
         welcome.eph = base64(conn.ephemeral->publicKey());
         welcome.sig = base64(Crypto::signLinkTranscript(*m_identity, transcript(conn), false));
-    } else if (m_identity && !expected.isEmpty()) {
-        fail(socket, tr("%1 did not prove its identity key").arg(conn.peer));
-        return;
+    } else {
+        conn.theirKey.clear(); // not part of this link
+        conn.theirEphemeral.clear();
     }
     conn.stage = Stage::AwaitProof;
     socket->sendTextMessage(QString::fromUtf8(encode(welcome)));

@@ -22,11 +22,6 @@ namespace {
 constexpr char kHeader[] = "# PeerLink known keys: hub-url id key (trust on first use). Edit with care.";
 constexpr qint64 kMaxFileBytes = 64 * 1024 * 1024;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("PeerLink::KeyStore", text);
-}
-
 bool fail(QString *error, const QString &message)
 {
     if (error)
@@ -45,22 +40,30 @@ bool KeyStore::setFile(const QString &path, QString *error)
         return true;
 #ifdef Q_OS_UNIX
     // Anyone who can write the file can plant a key and impersonate a peer.
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &st) == 0 && (st.st_mode & 022) != 0) {
         m_broken = true;
-        return fail(error, tr("%1: the known keys can be changed by others (mode %2); make the file the owner's "
-                              "only (chmod 600 %1)")
-                               .arg(path, QString::number(st.st_mode & 0777, 8)));
+        return fail(error,
+            QCoreApplication::translate("PeerLink::KeyStore",
+                "%1: the known keys can be changed by others (mode %2); make the file the owner's "
+                "only (chmod 600 %1)")
+                .arg(path, QString::number(st.st_mode & 0777, 8)));
     }
 #endif
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         m_broken = true;
-        return fail(error, tr("%1: cannot read the known keys: %2").arg(path, file.errorString()));
+        return fail(error,
+            QCoreApplication::translate("PeerLink::KeyStore", "%1: cannot read the known keys: %2")
+                .arg(path, file.errorString()));
     }
     if (file.size() > kMaxFileBytes) {
         m_broken = true;
-        return fail(error, tr("%1: too large for a known-keys file").arg(path));
+        return fail(error,
+            QCoreApplication::translate("PeerLink::KeyStore", "%1: too large for a known-keys file")
+                .arg(path));
     }
     QHash<QString, QByteArray> keys;
     int number = 0;
@@ -76,10 +79,12 @@ bool KeyStore::setFile(const QString &path, QString *error)
         if (!ok || key.size() != Crypto::PublicKeyBytes || !hub.isValid()
             || !Rules::isValidId(QString::fromUtf8(parts.at(1))) || keys.size() >= MaxEntries) {
             m_broken = true;
-            return fail(error, tr("%1, line %2: not a known-keys line (hub-url id key); the file is left as it is "
-                                  "and no key is remembered until it is fixed")
-                                   .arg(path)
-                                   .arg(number));
+            return fail(error,
+                QCoreApplication::translate("PeerLink::KeyStore",
+                    "%1, line %2: not a known-keys line (hub-url id key); the file is left as it is "
+                    "and no key is remembered until it is fixed")
+                    .arg(path)
+                    .arg(number));
         }
         keys.insert(entryKey(QString::fromUtf8(parts.at(0)), QString::fromUtf8(parts.at(1))), key);
     }
@@ -95,12 +100,15 @@ QByteArray KeyStore::key(const QString &hub, const QString &id) const
 bool KeyStore::remember(const QString &hub, const QString &id, const QByteArray &key, QString *error)
 {
     if (m_keys.size() >= MaxEntries && !m_keys.contains(entryKey(hub, id)))
-        return fail(error, tr("too many known keys"));
+        return fail(error, QCoreApplication::translate("PeerLink::KeyStore", "too many known keys"));
     m_keys.insert(entryKey(hub, id), key);
     if (m_path.isEmpty())
         return true;
     if (m_broken)
-        return fail(error, tr("%1 is not a valid known-keys file; the key of %2 is not saved").arg(m_path, id));
+        return fail(error,
+            QCoreApplication::translate(
+                "PeerLink::KeyStore", "%1 is not a valid known-keys file; the key of %2 is not saved")
+                .arg(m_path, id));
     return write(error);
 }
 
@@ -113,9 +121,12 @@ bool KeyStore::write(QString *error) const
         content += entry.toUtf8() + ' ' + Crypto::toBase64(m_keys.value(entry)) + '\n';
     QSaveFile file(m_path);
     // Owner-only before anything is written (QSaveFile keeps an existing file's mode, else the umask's).
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
         || file.write(content) != content.size() || !file.commit())
-        return fail(error, tr("%1: cannot save the known keys: %2").arg(m_path, file.errorString()));
+        return fail(error,
+            QCoreApplication::translate("PeerLink::KeyStore", "%1: cannot save the known keys: %2")
+                .arg(m_path, file.errorString()));
     return true;
 }
 

@@ -8,13 +8,13 @@ namespace PeerLink {
 
 /// Trust on first use: the identity key last accepted for each peer id on each hub. Kept in a file of lines
 /// "HUB-URL ID KEY" (KEY in base64url), written whole and atomically (QSaveFile) with owner-only permissions,
-/// or in memory only when no file is set. A file that cannot be read as such is reported and never overwritten:
-/// the keys it holds are the user's decisions.
+/// or in memory only when no file is set. A file that cannot be read as such is reported and never
+/// overwritten: the keys it holds are the user's decisions.
 class KeyStore
 {
 public:
-    /// Uses @p path (an empty path: memory only) and loads it; false with @p error when it exists and is not a
-    /// readable known-keys file (the store then stays empty and refuses to write).
+    /// Uses @p path (an empty path: memory only) and loads it; false with @p error when it exists and is not
+    /// a readable known-keys file (the store then stays empty and refuses to write).
     bool setFile(const QString &path, QString *error);
     QString file() const { return m_path; }
     /// Whether the file was refused (nothing is written to it).
@@ -22,8 +22,8 @@ public:
 
     /// The key remembered for @p id on @p hub (empty when none).
     QByteArray key(const QString &hub, const QString &id) const;
-    /// Remembers @p key for @p id on @p hub and writes the file; false with @p error when it cannot be written
-    /// (the key is still remembered in memory for this session).
+    /// Remembers @p key for @p id on @p hub and writes the file; false with @p error when it cannot be
+    /// written (the key is still remembered in memory for this session).
     bool remember(const QString &hub, const QString &id, const QByteArray &key, QString *error);
 
     /// Most keys kept (a bound on a file edited by hand or grown by hostile hubs).

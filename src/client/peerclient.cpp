@@ -19,6 +19,7 @@ PeerClient::PeerClient(QObject *parent)
     , m_midPrefix(QString::number(QRandomGenerator::global()->generate(), 36))
     , m_resendTimer(new QTimer(this))
     , m_parkTimer(new QTimer(this))
+    , m_previousPrekeyTimer(new QTimer(this))
 {
     qRegisterMetaType<PeerLink::ChatMessage>();
     qRegisterMetaType<PeerLink::ClientError>();
@@ -27,6 +28,9 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_resendTimer, &QTimer::timeout, this, &PeerClient::drainOutbox);
     m_parkTimer->setSingleShot(true);
     connect(m_parkTimer, &QTimer::timeout, this, &PeerClient::onParkTimeout);
+    m_previousPrekeyTimer->setSingleShot(true);
+    m_previousPrekeyTimer->setInterval(PreviousPrekeyMs);
+    connect(m_previousPrekeyTimer, &QTimer::timeout, this, [this] { m_secure.forgetPreviousPrekey(); });
 
     connect(m_hub, &HubConnection::opened, this, &PeerClient::onOpened);
     connect(m_hub, &HubConnection::closed, this, &PeerClient::onClosed);
@@ -276,6 +280,7 @@ void PeerClient::onOpened()
         join.prekeySig = QString::fromLatin1(Crypto::toBase64(m_secure.prekeySignature()));
     }
     m_hub->setJoin(join);
+    m_previousPrekeyTimer->start();
     setState(State::Joining);
     Q_EMIT connected();
 }

@@ -148,6 +148,9 @@ public:
 
     /// Most messages waiting for the hub's ack (or to be sent after a reconnect); more are refused.
     static constexpr int MaxOutbox = Outbox::MaxSize;
+    /// How long after a rejoin messages sealed to the last connection's prekey still open (what the hub held for
+    /// us, what peers sealed before they heard of the new prekey); then its secret is wiped.
+    static constexpr int PreviousPrekeyMs = 10000;
     /// Messages held back from one peer whose key changed, at most (more are dropped).
     static constexpr int MaxHeldMessages = 256;
     /// Messages sent through the hub that it has not acked yet (they go again after a reconnect).
@@ -262,6 +265,7 @@ private:
     QElapsedTimer m_clock; // monotonic time for the outbox's rules
     QTimer *m_resendTimer;
     QTimer *m_parkTimer;
+    QTimer *m_previousPrekeyTimer; // wipes the last connection's prekey a little after a rejoin
 };
 
 } // namespace PeerLink

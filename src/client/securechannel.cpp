@@ -12,6 +12,7 @@ void SecureChannel::setIdentity(const std::optional<Crypto::Identity> &identity)
     m_identity = identity;
     m_prekey.reset();
     m_incoming.reset();
+    m_previous.reset();
 }
 
 QString SecureChannel::fingerprint() const
@@ -21,15 +22,25 @@ QString SecureChannel::fingerprint() const
 
 void SecureChannel::startConnection(const QString &hub, const QString &selfId)
 {
+    m_peers.clear();
+    // The last connection's sessions stay for a moment: what the hub held for us while we were away, and what
+    // peers sealed before they heard of the new prekey, was sealed to the old one (forgetPreviousPrekey()).
+    m_previous.reset();
+    if (m_incoming && hub == m_hub && selfId == m_selfId)
+        m_previous = std::move(m_incoming);
     m_hub = hub;
     m_selfId = selfId;
-    m_peers.clear();
     m_incoming.reset();
     m_prekey.reset();
     if (!m_identity)
         return;
     m_prekey = Crypto::Prekey::generate(*m_identity, selfId);
     m_incoming.emplace(*m_identity, selfId, *m_prekey);
+}
+
+void SecureChannel::forgetPreviousPrekey()
+{
+    m_previous.reset();
 }
 
 QByteArray SecureChannel::prekey() const
@@ -46,18 +57,19 @@ QByteArray SecureChannel::joinSignature(QByteArrayView hubId, QByteArrayView non
 {
     if (!m_identity || !m_prekey)
         return QByteArray();
-    return m_identity->sign(Crypto::framed(
-        "peerlink-join-1", { hubId, nonce, m_selfId.toUtf8(), m_identity->publicKey(), m_prekey->publicKey() }));
+    return m_identity->sign(Crypto::framed("peerlink-join-1",
+        { hubId, nonce, m_selfId.toUtf8(), m_identity->publicKey(), m_prekey->publicKey() }));
 }
 
-SecureChannel::Presence SecureChannel::peerPresent(const QString &peer, const QByteArray &key,
-                                                   const QByteArray &prekey, const QByteArray &prekeySignature)
+SecureChannel::Presence SecureChannel::peerPresent(
+    const QString &peer, const QByteArray &key, const QByteArray &prekey, const QByteArray &prekeySignature)
 {
     Peer &p = m_peers[peer];
     const QByteArray known = m_store.key(m_hub, peer);
     Presence result;
     if (key.isEmpty()) {
-        // A peer we know by a key shows up without one: a downgrade (or another person), blocked like a change.
+        // A peer we know by a key shows up without one: a downgrade (or another person), blocked like a
+        // change.
         p = Peer {};
         if (!known.isEmpty()) {
             p.trust = Trust::Changed;
@@ -113,8 +125,8 @@ bool SecureChannel::trustKey(const QString &peer, QString *storeError)
     if (it == m_peers.end() || it->trust != Trust::Changed)
         return false;
     if (it->key.isEmpty()) {
-        // It shows no key any more: accepted as a peer without identity (the old key stays on file for the day
-        // it shows it again; it is then Trusted).
+        // It shows no key any more: accepted as a peer without identity (the old key stays on file for the
+        // day it shows it again; it is then Trusted).
         it->trust = Trust::NoKey;
         return true;
     }
@@ -133,7 +145,8 @@ SecureChannel::Outbound SecureChannel::outbound(const QString &to, const QString
     Outbound out;
     if (to.isEmpty()) {
         if (m_identity)
-            out.sig = QString::fromLatin1(Crypto::toBase64(Crypto::signBroadcast(*m_identity, m_selfId, mid, text)));
+            out.sig = QString::fromLatin1(
+                Crypto::toBase64(Crypto::signBroadcast(*m_identity, m_selfId, mid, text)));
         return out;
     }
     const auto it = m_peers.find(to);
@@ -164,7 +177,7 @@ SecureChannel::Outbound SecureChannel::outbound(const QString &to, const QString
 }
 
 SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString &to, const QString &mid,
-                                              const QString &text, const QString &e2e, const QString &sig)
+    const QString &text, const QString &e2e, const QString &sig)
 {
     Inbound in;
     in.text = text;
@@ -190,7 +203,8 @@ SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString
         }
         in.signedByKey = true;
     } else if (e2e.isEmpty()) {
-        // We announced a prekey; a peer with a key seals what it sends to us, so this one was not sent by it as is.
+        // We announced a prekey; a peer with a key seals what it sends to us, so this one was not sent by it
+        // as is.
         if (m_incoming) {
             in.kind = Inbound::Kind::Reject;
             in.problem = u"a message from a peer with a key that is not encrypted"_s;
@@ -202,12 +216,15 @@ SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString
             in.problem = u"an encrypted message, and this client has no identity"_s;
             return in;
         }
-        const auto opened = m_incoming->open(e2e.toLatin1(), from, peer.key, mid);
+        auto opened = m_incoming->open(e2e.toLatin1(), from, peer.key, mid);
+        if (opened.failure == Crypto::IncomingSessions::Failure::BadSignature && m_previous)
+            opened = m_previous->open(e2e.toLatin1(), from, peer.key, mid); // sealed to our last prekey
         if (!opened.plaintext) {
-            static const char *const why[] = { "", "malformed", "sealed for another prekey", "forged session",
-                                               "tampered" };
+            static const char *const why[]
+                = { "", "malformed", "sealed for another prekey", "forged session", "tampered" };
             in.kind = Inbound::Kind::Reject;
-            in.problem = u"the encrypted message does not open (%1)"_s.arg(QLatin1StringView(why[int(opened.failure)]));
+            in.problem = u"the encrypted message does not open (%1)"_s.arg(
+                QLatin1StringView(why[int(opened.failure)]));
             return in;
         }
         in.text = QString::fromUtf8(*opened.plaintext);

@@ -6,15 +6,14 @@
 
 #include <QHash>
 #include <QString>
-
 #include <optional>
 
 namespace PeerLink {
 
-/// The end-to-end side of a client, without sockets: its identity and this connection's prekey, the keys peers
-/// announced with their presence (checked, and remembered per hub on first use in a KeyStore), the sessions
-/// that seal messages to a peer's current prekey and open messages sealed to ours, and broadcast signatures.
-/// PeerClient asks it what to send and what to deliver.
+/// The end-to-end side of a client, without sockets: its identity and this connection's prekey, the keys
+/// peers announced with their presence (checked, and remembered per hub on first use in a KeyStore), the
+/// sessions that seal messages to a peer's current prekey and open messages sealed to ours, and broadcast
+/// signatures. PeerClient asks it what to send and what to deliver.
 class SecureChannel
 {
 public:
@@ -29,9 +28,12 @@ public:
     QString fingerprint() const;
     KeyStore &keyStore() { return m_store; }
 
-    /// A new connection to @p hub as @p selfId: a fresh prekey (the old one's secret is gone: forward secrecy),
-    /// no sessions, no peers.
+    /// A new connection to @p hub as @p selfId: a fresh prekey (the old one's secret is gone: forward
+    /// secrecy), no sessions, no peers.
     void startConnection(const QString &hub, const QString &selfId);
+    /// Wipes the last connection's prekey sessions (kept after startConnection() on the same hub as the same id,
+    /// so that messages sealed to it while we reconnected still open).
+    void forgetPreviousPrekey();
     /// This connection's prekey and its signature (empty without identity).
     QByteArray prekey() const;
     QByteArray prekeySignature() const;
@@ -49,7 +51,7 @@ public:
     /// The prekey's signature is checked; a key never seen for this id on this hub is remembered, a different
     /// one makes the peer Changed (blocked) until trustKey().
     Presence peerPresent(const QString &peer, const QByteArray &key, const QByteArray &prekey,
-                         const QByteArray &prekeySignature);
+        const QByteArray &prekeySignature);
     void peerGone(const QString &peer);
     Trust trust(const QString &peer) const;
     QString peerFingerprint(const QString &peer) const;
@@ -65,8 +67,8 @@ public:
         QString e2e; // Sealed: the envelope (the text goes as "")
         QString sig; // a broadcast's signature (with an identity)
     };
-    /// Seals @p text for @p to (empty: a broadcast, signed instead) at the moment it is sent, to @p to's prekey
-    /// of now. Absent: @p to is not present but a key is known for it (it must not go unsealed).
+    /// Seals @p text for @p to (empty: a broadcast, signed instead) at the moment it is sent, to @p to's
+    /// prekey of now. Absent: @p to is not present but a key is known for it (it must not go unsealed).
     Outbound outbound(const QString &to, const QString &mid, const QString &text);
 
     /// What to do with an incoming message.
@@ -78,10 +80,10 @@ public:
         bool signedByKey = false;
         QString problem; // Reject: why (English, for logs; PeerClient words it for users)
     };
-    /// Opens or checks a message from @p from (to this peer when @p to is not empty). Hold: from a peer whose key
-    /// changed, checked against the new key, to be delivered after trustKey().
+    /// Opens or checks a message from @p from (to this peer when @p to is not empty). Hold: from a peer whose
+    /// key changed, checked against the new key, to be delivered after trustKey().
     Inbound inbound(const QString &from, const QString &to, const QString &mid, const QString &text,
-                    const QString &e2e, const QString &sig);
+        const QString &e2e, const QString &sig);
 
 private:
     /// One present peer.
@@ -96,6 +98,7 @@ private:
     std::optional<Crypto::Identity> m_identity;
     std::optional<Crypto::Prekey> m_prekey;
     std::optional<Crypto::IncomingSessions> m_incoming;
+    std::optional<Crypto::IncomingSessions> m_previous; // the last connection's, for a moment after it
     KeyStore m_store;
     QString m_hub;
     QString m_selfId;

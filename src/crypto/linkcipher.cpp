@@ -16,8 +16,8 @@ constexpr char kFrameDomain[] = "peerlink-link-frame-1";
 
 void counterNonce(quint64 counter, unsigned char *nonce)
 {
-    // 24 bytes: the 64-bit frame number, little-endian, then zeros. Unique per key because each key is used for
-    // one direction of one link only and the number never repeats.
+    // 24 bytes: the 64-bit frame number, little-endian, then zeros. Unique per key because each key is used
+    // for one direction of one link only and the number never repeats.
     sodium_memzero(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     for (int i = 0; i < 8; ++i)
         nonce[i] = static_cast<unsigned char>(counter >> (8 * i));
@@ -31,9 +31,9 @@ static_assert(LinkCipher::TagBytes == crypto_aead_xchacha20poly1305_ietf_ABYTES)
 QByteArray LinkTranscript::statement(bool dialer) const
 {
     return framed("peerlink-link-1",
-                  { dialer ? QByteArrayView("dialer") : QByteArrayView("listener"), link.toUtf8(), dialerId.toUtf8(),
-                    listenerId.toUtf8(), dialerNonce.toUtf8(), listenerNonce.toUtf8(), dialerKey, listenerKey,
-                    dialerEphemeral, listenerEphemeral });
+        { dialer ? QByteArrayView("dialer") : QByteArrayView("listener"), link.toUtf8(), dialerId.toUtf8(),
+            listenerId.toUtf8(), dialerNonce.toUtf8(), listenerNonce.toUtf8(), dialerKey, listenerKey,
+            dialerEphemeral, listenerEphemeral });
 }
 
 QByteArray signLinkTranscript(const Identity &identity, const LinkTranscript &transcript, bool dialer)
@@ -41,7 +41,8 @@ QByteArray signLinkTranscript(const Identity &identity, const LinkTranscript &tr
     return identity.sign(transcript.statement(dialer));
 }
 
-bool verifyLinkTranscript(QByteArrayView key, const LinkTranscript &transcript, bool dialer, QByteArrayView signature)
+bool verifyLinkTranscript(
+    QByteArrayView key, const LinkTranscript &transcript, bool dialer, QByteArrayView signature)
 {
     return verify(key, transcript.statement(dialer), signature);
 }
@@ -57,19 +58,19 @@ EphemeralKey EphemeralKey::generate()
     return k;
 }
 
-std::optional<LinkCipher> LinkCipher::create(bool dialer, const SecretBytes &ownSecret, QByteArrayView ownPublic,
-                                             QByteArrayView theirPublic)
+std::optional<LinkCipher> LinkCipher::create(
+    bool dialer, const SecretBytes &ownSecret, QByteArrayView ownPublic, QByteArrayView theirPublic)
 {
-    if (!ready() || ownSecret.size() != crypto_kx_SECRETKEYBYTES || ownPublic.size() != crypto_kx_PUBLICKEYBYTES
-        || theirPublic.size() != crypto_kx_PUBLICKEYBYTES)
+    if (!ready() || ownSecret.size() != crypto_kx_SECRETKEYBYTES
+        || ownPublic.size() != crypto_kx_PUBLICKEYBYTES || theirPublic.size() != crypto_kx_PUBLICKEYBYTES)
         return std::nullopt;
     LinkCipher c;
     c.m_send = SecretBytes(crypto_kx_SESSIONKEYBYTES);
     c.m_receive = SecretBytes(crypto_kx_SESSIONKEYBYTES);
-    const int rc = dialer ? crypto_kx_client_session_keys(c.m_receive.data(), c.m_send.data(), bytes(ownPublic),
-                                                          ownSecret.data(), bytes(theirPublic))
-                          : crypto_kx_server_session_keys(c.m_receive.data(), c.m_send.data(), bytes(ownPublic),
-                                                          ownSecret.data(), bytes(theirPublic));
+    const int rc = dialer ? crypto_kx_client_session_keys(c.m_receive.data(), c.m_send.data(),
+                       bytes(ownPublic), ownSecret.data(), bytes(theirPublic))
+                          : crypto_kx_server_session_keys(c.m_receive.data(), c.m_send.data(),
+                              bytes(ownPublic), ownSecret.data(), bytes(theirPublic));
     if (rc != 0)
         return std::nullopt; // a low-order point: no shared secret
     return c;
@@ -82,9 +83,8 @@ QByteArray LinkCipher::seal(QByteArrayView plaintext)
     QByteArray out(plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, Qt::Uninitialized);
     unsigned long long length = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char *>(out.data()), &length,
-                                               bytes(plaintext), size_t(plaintext.size()),
-                                               reinterpret_cast<const unsigned char *>(kFrameDomain),
-                                               sizeof kFrameDomain - 1, nullptr, nonce, m_send.data());
+        bytes(plaintext), size_t(plaintext.size()), reinterpret_cast<const unsigned char *>(kFrameDomain),
+        sizeof kFrameDomain - 1, nullptr, nonce, m_send.data());
     out.truncate(qsizetype(length));
     return out;
 }
@@ -99,10 +99,10 @@ std::optional<QByteArray> LinkCipher::open(QByteArrayView sealed)
     counterNonce(m_received, nonce);
     QByteArray out(sealed.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES, Qt::Uninitialized);
     unsigned long long length = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char *>(out.data()), &length, nullptr,
-                                                   bytes(sealed), size_t(sealed.size()),
-                                                   reinterpret_cast<const unsigned char *>(kFrameDomain),
-                                                   sizeof kFrameDomain - 1, nonce, m_receive.data())
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char *>(out.data()), &length,
+            nullptr, bytes(sealed), size_t(sealed.size()),
+            reinterpret_cast<const unsigned char *>(kFrameDomain), sizeof kFrameDomain - 1, nonce,
+            m_receive.data())
         != 0) {
         m_broken = true; // the stream is out of step for good: the link must close
         return std::nullopt;

@@ -5,15 +5,14 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <optional>
 
 namespace PeerLink::Crypto {
 
 /// The data both sides of a direct link sign in its handshake: who dials whom, for which introduction, both
 /// fresh nonces, both identity keys and both ephemeral keys. A signature over it proves the signer holds its
-/// identity key now, on this link, with these ephemeral keys: it cannot be replayed on another link or moved to
-/// another key exchange.
+/// identity key now, on this link, with these ephemeral keys: it cannot be replayed on another link or moved
+/// to another key exchange.
 struct LinkTranscript
 {
     QString link;
@@ -33,23 +32,23 @@ struct LinkTranscript
 
 /// Signs / verifies the transcript as one side (libsodium Ed25519).
 QByteArray signLinkTranscript(const Identity &identity, const LinkTranscript &transcript, bool dialer);
-bool verifyLinkTranscript(QByteArrayView key, const LinkTranscript &transcript, bool dialer,
-                          QByteArrayView signature);
+bool verifyLinkTranscript(
+    QByteArrayView key, const LinkTranscript &transcript, bool dialer, QByteArrayView signature);
 
-/// Seals every frame of a direct link after its handshake: XChaCha20-Poly1305 (IETF) with one key per direction
-/// (crypto_kx session keys of the two ephemeral keys) and the frame's number in that direction as the nonce. A
-/// frame that was changed, cut, replayed, reordered or left out does not open: the receiver expects exactly the
-/// next number.
+/// Seals every frame of a direct link after its handshake: XChaCha20-Poly1305 (IETF) with one key per
+/// direction (crypto_kx session keys of the two ephemeral keys) and the frame's number in that direction as
+/// the nonce. A frame that was changed, cut, replayed, reordered or left out does not open: the receiver
+/// expects exactly the next number.
 class LinkCipher
 {
 public:
     /// Overhead of each sealed frame (the tag).
     static constexpr int TagBytes = 16;
 
-    /// Keys for one side: @p ownSecret/@p ownPublic its ephemeral X25519 pair, @p theirPublic the other side's
-    /// ephemeral key. The dialer is crypto_kx's client. Nullopt for a bad key.
-    static std::optional<LinkCipher> create(bool dialer, const SecretBytes &ownSecret, QByteArrayView ownPublic,
-                                            QByteArrayView theirPublic);
+    /// Keys for one side: @p ownSecret/@p ownPublic its ephemeral X25519 pair, @p theirPublic the other
+    /// side's ephemeral key. The dialer is crypto_kx's client. Nullopt for a bad key.
+    static std::optional<LinkCipher> create(
+        bool dialer, const SecretBytes &ownSecret, QByteArrayView ownPublic, QByteArrayView theirPublic);
 
     /// Seals the next outgoing frame.
     QByteArray seal(QByteArrayView plaintext);
@@ -64,7 +63,8 @@ private:
     bool m_broken = false;
 };
 
-/// An ephemeral X25519 key pair for one link handshake (crypto_kx_keypair); the secret half goes with the object.
+/// An ephemeral X25519 key pair for one link handshake (crypto_kx_keypair); the secret half goes with the
+/// object.
 class EphemeralKey
 {
 public:

@@ -130,6 +130,9 @@ private Q_SLOTS:
     void tlsHubWithPinnedPeers();
     void badArgumentsAreErrors_data();
     void badArgumentsAreErrors();
+    void showIdentityPrintsTheFingerprint();
+    void identityReadableByOthersIsRefused();
+    void identifiedPeersExchangeEncryptedMessages();
 
 private:
     std::unique_ptr<Proc> m_hub;
@@ -492,5 +495,106 @@ void TestCliEndToEnd::badArgumentsAreErrors()
     QVERIFY2(err.contains(expected), qPrintable(err));
 }
 
+void TestCliEndToEnd::showIdentityPrintsTheFingerprint()
+{
+    QTemporaryDir dir;
+    const QString key = dir.filePath(u"me.key"_s);
+    Proc first(kCli, { u"--identity"_s, key, u"--show-identity"_s });
+    QVERIFY(first.started());
+    QCOMPARE(first.waitForExit(), 0);
+    QCOMPARE(first.lines().size(), 1);
+    const QString fingerprint = first.lines().at(0);
+    QVERIFY2(QRegularExpression(u"^\\d{5}( \\d{5}){5}$"_s).match(fingerprint).hasMatch(), qPrintable(fingerprint));
+    QCOMPARE(QFile::permissions(key) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+             QFile::Permissions());
+    Proc again(kCli, { u"--identity"_s, key, u"--show-identity"_s });
+    QVERIFY(again.started());
+    QCOMPARE(again.waitForExit(), 0);
+    QCOMPARE(again.lines().value(0), fingerprint); // the same identity, loaded
+    Proc alone(kCli, { u"--show-identity"_s });
+    QVERIFY(alone.started());
+    QCOMPARE(alone.waitForExit(), 2);
+}
+
+void TestCliEndToEnd::identityReadableByOthersIsRefused()
+{
+    QTemporaryDir dir;
+    const QString key = dir.filePath(u"me.key"_s);
+    Proc make(kCli, { u"--identity"_s, key, u"--show-identity"_s });
+    QVERIFY(make.started());
+    QCOMPARE(make.waitForExit(), 0);
+    QVERIFY(QFile::setPermissions(key, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    Proc refused(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"me"_s, u"--identity"_s, key }));
+    QVERIFY(refused.started());
+    QCOMPARE(refused.waitForExit(), 2);
+    const QString err = QString::fromUtf8(refused.process().readAllStandardError());
+    QVERIFY2(err.contains(u"chmod 600"_s), qPrintable(err));
+}
+
+void TestCliEndToEnd::identifiedPeersExchangeEncryptedMessages()
+{
+    QTemporaryDir dir;
+    const QString aliceKey = dir.filePath(u"alice.key"_s);
+    const QString bobKey = dir.filePath(u"bob.key"_s);
+    Proc alice(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"alice"_s, u"--identity"_s, aliceKey, u"--json"_s }));
+    QVERIFY(alice.started());
+    QVERIFY(!alice.waitForEvent(u"welcome"_s).isEmpty());
+    Proc bob(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, bobKey, u"--json"_s }));
+    QVERIFY(bob.started());
+    QVERIFY(!bob.waitForEvent(u"welcome"_s).isEmpty());
+    QVERIFY(!alice.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"bob"_s } }).isEmpty());
+
+    alice.write(u"/to bob hello bob, privately\n"_s);
+    const QJsonObject got = bob.waitForEvent(u"message"_s, { { u"from"_s, u"alice"_s } });
+    QCOMPARE(got.value("text"_L1).toString(), u"hello bob, privately"_s);
+    QCOMPARE(got.value("e2e"_L1), QJsonValue(true));
+    bob.write(u"/to alice hi alice\n"_s);
+    const QJsonObject back = alice.waitForEvent(u"message"_s, { { u"from"_s, u"bob"_s } });
+    QCOMPARE(back.value("text"_L1).toString(), u"hi alice"_s);
+    QCOMPARE(back.value("e2e"_L1), QJsonValue(true));
+    // A broadcast is signed, not encrypted.
+    bob.write(u"hello everyone\n"_s);
+    const QJsonObject all = alice.waitForEvent(u"message"_s, { { u"text"_s, u"hello everyone"_s } });
+    QCOMPARE(all.value("signed"_L1), QJsonValue(true));
+    QCOMPARE(all.value("e2e"_L1), QJsonValue(false));
+    // Fingerprints to compare in person; the known keys were saved next to the identity.
+    alice.write(u"/fingerprint bob\n"_s);
+    Proc bobShows(kCli, { u"--identity"_s, bobKey, u"--show-identity"_s });
+    QVERIFY(bobShows.started());
+    QCOMPARE(bobShows.waitForExit(), 0);
+    QCOMPARE(alice.waitForEvent(u"fingerprint"_s, { { u"peer"_s, u"bob"_s } }).value("fingerprint"_L1).toString(),
+             bobShows.lines().value(0));
+    QVERIFY(QFile::exists(aliceKey + u".known"_s));
+
+    // A fresh hub at the same address (this one binds "bob" to his key): a new "bob" with another key. Alice,
+    // back by herself, is told, and /to bob is refused until /trust bob.
+    bob.write(u"/quit\n"_s);
+    QCOMPARE(bob.waitForExit(), 0);
+    const QString port = QString::number(QUrl(m_url).port());
+    m_hub->process().terminate();
+    QCOMPARE(m_hub->waitForExit(), 0);
+    QVERIFY(!alice.waitForEvent(u"reconnecting"_s).isEmpty());
+    m_hub = std::make_unique<Proc>(kHub, QStringList { u"--port"_s, port, u"--name"_s, u"E2E hub"_s });
+    QVERIFY(m_hub->started());
+    QVERIFY(!m_hub->waitForLine(QRegularExpression(u"listening on ws://"_s)).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(std::count_if(alice.lines().cbegin(), alice.lines().cend(),
+                                           [](const QString &l) { return l.contains(u"\"event\":\"welcome\""_s); })
+                                 == 2,
+                             30000);
+    Proc impostor(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, dir.filePath(u"other.key"_s),
+                              u"--json"_s }));
+    QVERIFY(impostor.started());
+    const QJsonObject changed = alice.waitForEvent(u"key_changed"_s, { { u"peer"_s, u"bob"_s } });
+    QCOMPARE(changed.value("old"_L1).toString(), bobShows.lines().value(0));
+    alice.write(u"/to bob are you bob?\n"_s);
+    QVERIFY(!alice.waitForEvent(u"error"_s, { { u"code"_s, u"key_changed"_s } }).isEmpty());
+    alice.write(u"/trust bob\n/to bob welcome back\n"_s);
+    QVERIFY(!alice.waitForEvent(u"trusted"_s, { { u"peer"_s, u"bob"_s } }).isEmpty());
+    const QJsonObject welcomed = impostor.waitForEvent(u"message"_s, { { u"from"_s, u"alice"_s } });
+    QCOMPARE(welcomed.value("text"_L1).toString(), u"welcome back"_s);
+    QCOMPARE(welcomed.value("e2e"_L1), QJsonValue(true));
+}
+
 QTEST_GUILESS_MAIN(TestCliEndToEnd)
 #include "tst_cli_e2e.moc"
+
