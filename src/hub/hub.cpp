@@ -152,7 +152,8 @@ QList<HubPeer> Hub::peers() const
 
 HubPeer Hub::describePeer(const HubSession *s)
 {
-    return HubPeer { s->id(), s->name(), s->address(), s->port(), s->joinedAt(), s->sentCount(), s->isHost() };
+    return HubPeer { s->id(),        s->name(),      s->address(), s->port(),
+                     s->joinedAt(),  s->sentCount(), s->isHost(),  s->key() };
 }
 
 bool Hub::kick(const QString &id, const QString &reason)

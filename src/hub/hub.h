@@ -35,6 +35,8 @@ struct HubPeer
     QDateTime joinedAt;
     quint64 messagesSent = 0;
     bool host = false;
+    /// The identity key it joined with (base64url; empty without one), for the operator to compare or release.
+    QString key {};
 };
 
 /// The PeerLink hub: accepts WebSocket connections (HubListener), lets them in or not (Admission), keeps the joined

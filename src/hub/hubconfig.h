@@ -92,6 +92,9 @@ struct HubConfig
     /// a join without a key is refused (`identity_required`).
     QString dataDir;
     bool requireIdentity = false;
+    /// Ids bound to a key at most: a join that would bind one more gets `hub_full`. Each new binding rewrites the
+    /// bindings file, so this bounds the file and the cost of a binding (about 110 bytes an id).
+    int maxBoundIds = 100000;
 
     /// TLS: with a certificate and its private key the hub serves wss:// only.
     QSslCertificate tlsCertificate;

@@ -162,9 +162,9 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
     m_registry.add(session);
     session->send(welcome);
 
-    if (previous)
+    if (previous) {
         announcePrekey(session, previous->prekey());
-    if (!previous) {
+    } else {
         m_owner.broadcast(encode(PeerConnected { join.id, name, session->isHost(), join.key, join.prekey,
                                                  join.prekeySig }),
                           session, false);
@@ -249,6 +249,11 @@ bool HubRequests::checkIdentity(HubSession *session, const JoinRequest &join)
     const QString bound = m_bindings.keyOf(join.id);
     if (!bound.isEmpty() && bound != join.key) {
         sendError(session, ErrorCode::IdBound, u"The id %1 belongs to another identity key."_s.arg(join.id), ref);
+        return false;
+    }
+    if (bound.isEmpty() && m_bindings.size() >= m_config.maxBoundIds) {
+        refuseAndClose(session, ErrorCode::HubFull, u"The hub binds at most %1 ids to keys."_s.arg(m_config.maxBoundIds),
+                       LeaveReason::Refused, QWebSocketProtocol::CloseCodePolicyViolated, ref);
         return false;
     }
     return true;

@@ -266,6 +266,9 @@ const QList<Setting> &table()
                 return parseSwitch(u"require-identity"_s, v, c.hub.requireIdentity, error);
             },
             [](const HubServiceConfig &c) { return c.hub.requireIdentity ? u"yes"_s : u"no"_s; });
+        s.append(number(u"max-bound-ids"_s, u"maxBoundIds"_s, u"N"_s, u"ids"_s, 1, 10000000, 1, &HubConfig::maxBoundIds,
+                        u"Ids bound to an identity key at most (kept in data-dir); a join that would bind one more is "
+                        "refused with hub_full."_s));
         add({ u"tls-cert"_s, u"hub.tlsCertificate"_s, u"FILE"_s, HubSettingKind::File, QString(), 0, 0, QString(),
               u"Serve wss:// with this certificate (PEM; with tls-key); empty for plain ws://."_s, true },
             [](HubServiceConfig &c, const QString &v, QString *error) {

@@ -15,6 +15,8 @@ namespace {
 
 /// The first line of the bindings file: what it is and its format's version.
 constexpr QByteArrayView kHeader = "# peerlink-hub id bindings 1";
+/// Longest line read from it: an id (64), a space, a key (43) and the line break fit with room to spare.
+constexpr qint64 kMaxLineBytes = 256;
 
 /// Writes @p bytes to @p path atomically (QSaveFile: a temporary file, synced to disk, renamed over the old one), so
 /// a crash leaves the old file or the new one, never half of one.
@@ -52,7 +54,7 @@ bool IdBindings::load(const QString &dataDir, QString *error)
             *error = u"cannot read %1: %2"_s.arg(idPath, idFile.errorString());
             return false;
         }
-        const QByteArray text = idFile.readAll().trimmed();
+        const QByteArray text = idFile.read(kMaxLineBytes).trimmed(); // 43 characters; more is not a hub id
         bool ok = false;
         m_hubId = Crypto::fromBase64(text, &ok);
         if (!ok || m_hubId.size() != Rules::KeyBytes) {
@@ -74,8 +76,13 @@ bool IdBindings::load(const QString &dataDir, QString *error)
         }
         int lineNumber = 0;
         while (!file.atEnd()) {
-            const QByteArray line = file.readLine();
+            // A binding line is at most 110 bytes; a longer one is damage, reported rather than read into memory.
+            const QByteArray line = file.readLine(kMaxLineBytes);
             ++lineNumber;
+            if (!line.endsWith('\n') && !file.atEnd()) {
+                *error = u"%1:%2: line too long for an id binding"_s.arg(path).arg(lineNumber);
+                return false;
+            }
             const QByteArray content = line.endsWith('\n') ? line.chopped(1) : line;
             if (lineNumber == 1) {
                 if (content != kHeader) {

@@ -114,6 +114,8 @@ void TestProtocol::decodeClientRefuses_data()
                                            << u"bad_message"_s << u"m3"_s;
     QTest::newRow("message e2e number") << R"({"type":"message","text":"","e2e":5})"_ba << u"bad_message"_s
                                         << u"message"_s;
+    QTest::newRow("message sig after null to") << R"({"type":"message","text":"x","to":null,"mid":null,"sig":"AAAA"})"_ba
+                                               << u"bad_message"_s << u"message"_s;
     QTest::newRow("message sig short") << R"({"type":"message","text":"x","sig":")"_ba + kKey + R"("})"
                                        << u"bad_message"_s << u"message"_s;
     QTest::newRow("connect without peer") << R"({"type":"connect_to_peer"})"_ba << u"bad_message"_s

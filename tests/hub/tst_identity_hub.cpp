@@ -78,6 +78,7 @@ private Q_SLOTS:
     void requireIdentityRefusesV1();
     void forgetIdReleasesTheId();
     void forgetIdOnTheCommandLine();
+    void boundIdsAreLimited();
     void e2eAndSigPassThroughUntouched();
     void resumeWithANewPrekeyIsAnnounced();
     void malformedIdentityIsBadMessage();
@@ -257,6 +258,11 @@ void TestIdentityHub::v1ClientJoinsNextToKeyedPeers()
     QVERIFY(!connected.contains("key"_L1));
     QVERIFY(!connected.contains("prekey"_L1));
     QVERIFY(hub->boundKey(u"bob"_s).isEmpty());
+    // The operator sees who joined with which key.
+    const QList<HubPeer> peers = hub->peers();
+    QCOMPARE(peers.size(), 2);
+    QCOMPARE(peers.at(0).key, b64(alice.identity.publicKey()));
+    QVERIFY(peers.at(1).key.isEmpty());
 }
 
 void TestIdentityHub::requireIdentityRefusesV1()
@@ -341,6 +347,34 @@ void TestIdentityHub::forgetIdOnTheCommandLine()
     std::tie(code, output) = run({ u"--forget-id"_s, u"alice"_s });
     QCOMPARE(code, 1);
     QVERIFY2(output.contains(u"data"_s), qPrintable(output));
+}
+
+// max-bound-ids: a join that would bind one more id is refused (hub_full, 1008); bound ids and v1 joins go on.
+void TestIdentityHub::boundIdsAreLimited()
+{
+    HubConfig config;
+    config.maxBoundIds = 1;
+    auto hub = startHub(config);
+    const Keyed alice(u"alice"_s);
+    {
+        RawClient a;
+        QVERIFY(a.open(hub->serverUrl()));
+        QCOMPARE(joinKeyed(a, alice).value("type"_L1).toString(), u"welcome"_s);
+    }
+    RawClient bob;
+    QVERIFY(bob.open(hub->serverUrl()));
+    const QJsonObject refused = joinKeyed(bob, Keyed(u"bob"_s));
+    QCOMPARE(refused.value("code"_L1).toString(), u"hub_full"_s);
+    QVERIFY(bob.waitClosed());
+    QCOMPARE(bob.closeCode(), int(QWebSocketProtocol::CloseCodePolicyViolated));
+    QVERIFY(hub->boundKey(u"bob"_s).isEmpty());
+
+    QTRY_COMPARE(hub->peerCount(), 0);
+    RawClient again, v1;
+    QVERIFY(again.open(hub->serverUrl()));
+    QCOMPARE(joinKeyed(again, Keyed(u"alice"_s, alice.identity)).value("type"_L1).toString(), u"welcome"_s);
+    QVERIFY(v1.open(hub->serverUrl()));
+    QVERIFY(!v1.join(u"carol"_s).isEmpty());
 }
 
 void TestIdentityHub::e2eAndSigPassThroughUntouched()
@@ -461,6 +495,8 @@ void TestIdentityHub::corruptBindingsStopTheHub_data()
     QTest::newRow("bad id") << u"id-bindings"_s << header + "a b " + key + '\n' << u"id-bindings:2:"_s;
     QTest::newRow("bound twice") << u"id-bindings"_s << header + "alice " + key + "\nalice " + key + '\n'
                                  << u"id-bindings:3:"_s;
+    QTest::newRow("long line") << u"id-bindings"_s << header + "alice " + key + '\n' + QByteArray(100000, 'x') + '\n'
+                               << u"id-bindings:3:"_s;
     QTest::newRow("empty") << u"id-bindings"_s << QByteArray() << u"id-bindings:1:"_s;
     QTest::newRow("hub id") << u"hub-id"_s << "short\n"_ba << u"hub-id:1:"_s;
 }
