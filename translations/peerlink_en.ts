@@ -956,6 +956,14 @@ Id to forget:</source>
             <source>Messages</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>no key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Key fingerprint</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HubText</name>

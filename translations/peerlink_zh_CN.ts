@@ -957,6 +957,14 @@ Id to forget:</source>
             <source>Messages</source>
             <translation>消息数</translation>
         </message>
+        <message>
+            <source>no key</source>
+            <translation>无密钥</translation>
+        </message>
+        <message>
+            <source>Key fingerprint</source>
+            <translation>密钥指纹</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HubText</name>

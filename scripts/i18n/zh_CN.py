@@ -359,4 +359,5 @@ ZH = {
     'peerlink-cli: cannot use the identity: %1': 'peerlink-cli：无法使用该身份：%1',
     'peerlink-cli: --show-identity needs --identity FILE': 'peerlink-cli：--show-identity 需要 --identity FILE',
     'peerlink-cli: %1': 'peerlink-cli：%1',
+    'Key fingerprint': '密钥指纹',
 }

@@ -414,8 +414,13 @@ void TestAppIdentity::forgetIdFromTheHubPanel()
     QVERIFY(started.wait());
     const QUrl url = host.localUrl();
     {
-        auto first = peerWithIdentity(url, u"alice"_s, Crypto::Identity::generate());
+        const Crypto::Identity aliceKey = Crypto::Identity::generate();
+        auto first = peerWithIdentity(url, u"alice"_s, aliceKey);
         QVERIFY(first);
+        // The host sees the fingerprint each peer joined with, to compare before releasing an id.
+        QTRY_COMPARE(panel.peersModel()->rowCount(), 1);
+        QCOMPARE(panel.peersModel()->index(0, HubPeersModel::FingerprintColumn).data().toString(),
+                 aliceKey.fingerprint());
         QSignalSpy left(&host, &HubHost::peerLeft);
         first.reset();
         QVERIFY(left.wait());
