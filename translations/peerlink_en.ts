@@ -1358,6 +1358,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Close</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1's key changed: these are the numbers of the new key. Marking it verified also accepts it.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>SettingsDialog</name>

@@ -1362,6 +1362,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Close</source>
             <translation>关闭</translation>
         </message>
+        <message>
+            <source>%1's key changed: these are the numbers of the new key. Marking it verified also accepts it.</source>
+            <translation>%1 的密钥已更改：这些是新密钥的数字。将其标记为已验证也会接受它。</translation>
+        </message>
     </context>
     <context>
         <name>SettingsDialog</name>

@@ -360,4 +360,5 @@ ZH = {
     'peerlink-cli: --show-identity needs --identity FILE': 'peerlink-cli：--show-identity 需要 --identity FILE',
     'peerlink-cli: %1': 'peerlink-cli：%1',
     'Key fingerprint': '密钥指纹',
+    "%1's key changed: these are the numbers of the new key. Marking it verified also accepts it.": '%1 的密钥已更改：这些是新密钥的数字。将其标记为已验证也会接受它。',
 }

@@ -56,6 +56,7 @@ IdentityDialog::IdentityDialog(const ProfileIdentity *identity, QWidget *parent)
     , m_identity(identity)
 {
     setObjectName(u"identityDialog"_s);
+    setMinimumWidth(460);
     auto *layout = new QVBoxLayout(this);
     m_intro = wrappedLabel(this, u"identityIntro"_s);
     m_fingerprint = fingerprintLabel(this, u"ownFingerprint"_s);
@@ -123,6 +124,7 @@ VerifyPeerDialog::VerifyPeerDialog(const QString &peerId, const QString &peerNam
     , m_verified(verified)
 {
     setObjectName(u"verifyPeerDialog"_s);
+    setMinimumWidth(460);
     auto *layout = new QVBoxLayout(this);
     m_intro = wrappedLabel(this, u"verifyIntro"_s);
     auto *grid = new QGridLayout;
@@ -178,6 +180,10 @@ void VerifyPeerDialog::retranslate()
                             "you reads out what the other's PeerLink shows. If both pairs match, mark %1 as verified. If "
                             "they differ, someone may be in between: do not mark them.")
                              .arg(who));
+    if (m_keyChanged && !m_peerFingerprint.isEmpty())
+        m_intro->setText(tr("%1's key changed: these are the numbers of the new key. Marking it verified also "
+                            "accepts it.").arg(who)
+                         + u"\n\n"_s + m_intro->text());
     m_peerCaption->setText(tr("%1's fingerprint").arg(who));
     m_ownCaption->setText(tr("Your fingerprint"));
     m_peerPrint->setText(fingerprintForReading(m_peerFingerprint));
@@ -185,6 +191,12 @@ void VerifyPeerDialog::retranslate()
     m_mark->setText(tr("&Mark as verified"));
     m_unmark->setText(tr("&Remove the verified mark"));
     m_close->setText(tr("Close"));
+}
+
+void VerifyPeerDialog::setKeyChanged(bool changed)
+{
+    m_keyChanged = changed;
+    retranslate();
 }
 
 void VerifyPeerDialog::changeEvent(QEvent *event)

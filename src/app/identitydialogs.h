@@ -43,6 +43,9 @@ public:
     /// @p peerFingerprint empty: the peer has no key (nothing to verify).
     VerifyPeerDialog(const QString &peerId, const QString &peerName, const QString &peerFingerprint,
                      const QString &ownFingerprint, bool verified, QWidget *parent = nullptr);
+    /// The peer's key changed and is not accepted yet: the dialog says these are the new key's numbers (marking it
+    /// verified accepts it).
+    void setKeyChanged(bool changed);
 
 Q_SIGNALS:
     void markRequested();
@@ -59,6 +62,7 @@ private:
     QString m_peerFingerprint;
     QString m_ownFingerprint;
     bool m_verified;
+    bool m_keyChanged = false;
     QLabel *m_intro;
     QLabel *m_peerCaption;
     QLabel *m_peerPrint;

@@ -381,6 +381,7 @@ void MainWindow::openVerifyDialog(const QString &peer)
     const QString name = m_controller->peerModel()->indexOf(peer).data(PeerListModel::NameRole).toString();
     auto *dialog = new VerifyPeerDialog(peer, name, m_controller->peerFingerprint(peer), m_controller->ownFingerprint(),
                                         m_controller->isVerified(peer), this);
+    dialog->setKeyChanged(m_controller->hasKeyChanged(peer));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &VerifyPeerDialog::markRequested, this, [this, peer] {
         // Compared in person: that is also the best reason to accept a changed key.

@@ -372,6 +372,14 @@ void TestAppIdentity::verifyThenKeyChangeWarnsBlocksAndAcceptReenables()
     QVERIFY(bar->isVisible());
     QVERIFY(window.findChild<QLabel *>(u"keyChangeLabel"_s)->text().contains(u"key changed"_s));
     QVERIFY(!title->text().contains(u"✓"_s));
+    // Verify… from the bar shows the new key's numbers and says the key changed.
+    window.findChild<QPushButton *>(u"verifyKeyButton"_s)->click();
+    QTRY_VERIFY((dialog = window.findChild<VerifyPeerDialog *>()) != nullptr);
+    QCOMPARE(dialog->findChild<QLabel *>(u"peerFingerprint"_s)->text().simplified(), bobSecond.fingerprint());
+    QVERIFY(dialog->findChild<QLabel *>(u"verifyIntro"_s)->text().contains(u"key changed"_s));
+    dialog->reject();
+    QTRY_VERIFY(!window.findChild<VerifyPeerDialog *>());
+    QVERIFY(controller.hasKeyChanged(u"bob"_s)); // closing it changes nothing
     QVERIFY(!sendButton->isEnabled());
     QVERIFY(!sendButton->toolTip().isEmpty());
     QSignalSpy refused(&controller, &ChatController::errorReported);
