@@ -43,6 +43,7 @@ private Q_SLOTS:
     void verifiedMarksPersistPerHubAndId();
     void identityDialogShowsAndCopies();
     void identityDialogSaysWhyThereIsNone();
+    void refusedKeyIsShownByTheWindow();
     void verifyDialogShowsBothAndMarks();
     void identityReachesTheClient();
     void brokenKnownKeysFileIsReported();
@@ -173,6 +174,38 @@ void TestAppIdentity::identityDialogSaysWhyThereIsNone()
     QCOMPARE(error->text(), identity.errorText());
     QVERIFY(!dialog.findChild<QLabel *>(u"ownFingerprint"_s)->isVisible());
     QVERIFY(!dialog.findChild<QPushButton *>(u"copyFingerprint"_s)->isEnabled());
+}
+
+void TestAppIdentity::refusedKeyIsShownByTheWindow()
+{
+    QTemporaryDir dir;
+    ProfileIdentity made(dir.filePath(u"profile"_s));
+    QVERIFY(made.load());
+    QVERIFY(QFile::setPermissions(made.keyFile(), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup
+                                                     | QFile::ReadUser | QFile::WriteUser));
+    ProfileIdentity identity(dir.filePath(u"profile"_s));
+    QVERIFY(!identity.load());
+    QSettings qs(dir.filePath(u"peerlink.ini"_s), QSettings::IniFormat);
+    AppSettings settings(&qs);
+    PeerClient client;
+    identity.applyTo(&client);
+    ChatController controller(&client);
+    LanguageManager language;
+    HubHost host;
+    MainWindow window(&controller, &host, &settings, &language);
+    window.show();
+    window.setProfileIdentity(&identity);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>(u"identityProblem"_s)) != nullptr);
+    QVERIFY(box->text().contains(identity.keyFile()));
+    QVERIFY(box->text().contains(u"other users"_s));
+    box->accept();
+    // My identity says it again, and where the key would be.
+    window.findChild<QAction *>(u"actionMyIdentity"_s)->trigger();
+    IdentityDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<IdentityDialog *>()) != nullptr);
+    QCOMPARE(dialog->findChild<QLabel *>(u"identityError"_s)->text(), identity.errorText());
+    QVERIFY(!client.hasIdentity()); // the app works on without one
 }
 
 void TestAppIdentity::verifyDialogShowsBothAndMarks()
