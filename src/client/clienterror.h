@@ -39,8 +39,8 @@ struct ClientError
     /// True if this is @p c.
     bool is(ErrorCode c) const { return code == c; }
 
-    /// Local codes (identities): a message that could not be opened or verified was not delivered (ref: its mid);
-    /// a message to a peer whose key changed was not sent (ref: its mid), until PeerClient::trustKey().
+    /// Local codes (identities): a message that could not be opened or verified was not delivered (ref: its
+    /// mid); a message to a peer whose key changed was not sent (ref: its mid), until PeerClient::trustKey().
     static constexpr QLatin1StringView E2eFailed { "e2e_failed" };
     static constexpr QLatin1StringView KeyChanged { "key_changed" };
 };

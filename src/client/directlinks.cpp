@@ -291,14 +291,16 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
     }
     it->lastSeen.start();
     if (it->cipher) {
-        // A sealed link: nothing but the next sealed frame counts; anything else means someone else is talking.
+        // A sealed link: nothing but the next sealed frame counts; anything else means someone else is
+        // talking.
         const auto *sealed = decoded.ok() ? std::get_if<LinkSealed>(&decoded.envelope()) : nullptr;
         bool ok = false;
         const QByteArray box = sealed ? Crypto::fromBase64(sealed->box.toLatin1(), &ok) : QByteArray();
         const std::optional<QByteArray> inner = ok ? it->cipher->open(box) : std::nullopt;
         const Decoded<LinkEnvelope> frame = inner ? decodeLinkMessage(*inner) : decoded;
         if (!inner || !frame.ok()
-            || (!std::holds_alternative<LinkMessage>(frame.envelope()) && !std::holds_alternative<LinkAck>(frame.envelope()))) {
+            || (!std::holds_alternative<LinkMessage>(frame.envelope())
+                && !std::holds_alternative<LinkAck>(frame.envelope()))) {
             fail(socket, tr("a frame on the link failed verification"));
             return;
         }
@@ -362,13 +364,14 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
             // The hub says it has an identity: it must prove it here (no downgrade to an HMAC-only link).
             conn.theirKey = theirKey;
             const Crypto::LinkTranscript t = transcript(conn);
-            if (!ok || signature.isEmpty() || conn.theirEphemeral.isEmpty() || !Crypto::equal(expected, theirKey)
+            if (!ok || signature.isEmpty() || conn.theirEphemeral.isEmpty()
+                || !Crypto::equal(expected, theirKey)
                 || !Crypto::verifyLinkTranscript(theirKey, t, false, signature)) {
                 fail(socket, tr("%1 could not prove the key it joined the hub with").arg(conn.peer));
                 return;
             }
-            conn.cipher = Crypto::LinkCipher::create(true, conn.ephemeral->secretKey(), conn.ephemeral->publicKey(),
-                                                     conn.theirEphemeral);
+            conn.cipher = Crypto::LinkCipher::create(
+                true, conn.ephemeral->secretKey(), conn.ephemeral->publicKey(), conn.theirEphemeral);
             if (!conn.cipher) {
                 fail(socket, tr("a bad key during authentication"));
                 return;
@@ -394,8 +397,8 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
                 fail(socket, tr("%1 could not prove the key it joined the hub with").arg(conn.peer));
                 return;
             }
-            conn.cipher = Crypto::LinkCipher::create(false, conn.ephemeral->secretKey(), conn.ephemeral->publicKey(),
-                                                     conn.theirEphemeral);
+            conn.cipher = Crypto::LinkCipher::create(
+                false, conn.ephemeral->secretKey(), conn.ephemeral->publicKey(), conn.theirEphemeral);
             if (!conn.cipher) {
                 fail(socket, tr("a bad key during authentication"));
                 return;
@@ -418,13 +421,14 @@ void DirectLinks::answerHello(QWebSocket *socket, Conn &conn)
         return;
     }
     conn.secret = p->expected->secret;
-    LinkWelcome welcome { m_selfId, conn.myNonce, linkProof(conn.secret, u"listener", conn.link, conn.theirNonce),
-                          QString(), QString(), QString() };
+    LinkWelcome welcome { m_selfId, conn.myNonce,
+        linkProof(conn.secret, u"listener", conn.link, conn.theirNonce), QString(), QString(), QString() };
     // Sealed exactly when both sides have identities and the hub announced the dialer's key (then the dialer
     // knows ours too); a hub that announces no keys gets HMAC-only links, as before.
     const QByteArray expected = expectedKey(conn.peer);
     if (m_identity && !expected.isEmpty()) {
-        if (conn.theirKey.isEmpty() || conn.theirEphemeral.isEmpty() || !Crypto::equal(expected, conn.theirKey)) {
+        if (conn.theirKey.isEmpty() || conn.theirEphemeral.isEmpty()
+            || !Crypto::equal(expected, conn.theirKey)) {
             fail(socket, tr("%1 did not prove the key it joined the hub with").arg(conn.peer));
             return;
         }

@@ -10,7 +10,6 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QStringList>
-
 #include <functional>
 #include <optional>
 
@@ -34,15 +33,15 @@ namespace PeerLink {
 ///   link_hello   + key: A's identity key, eph: A's fresh X25519 key
 ///   link_welcome + key: B's identity key, eph: B's fresh X25519 key, sig: B's signature of the transcript
 ///   link_proof   + sig: A's signature of the transcript
-/// The transcript (Crypto::LinkTranscript) is framed("peerlink-link-1", role, L, A, B, nA, nB, keyA, keyB, ephA,
-/// ephB): each signature proves its side holds the identity key the hub announced with its presence, on this
-/// link, for these ephemeral keys, and cannot be replayed or moved. Then both sides derive one key per direction
-/// (crypto_kx of the ephemeral keys: forward secret, the hub's one-time secret plays no part in them) and every
-/// later frame is `{"type":"sealed","box":…}`, the inner frame sealed with XChaCha20-Poly1305 and its number in
-/// that direction as the nonce (Crypto::LinkCipher). A frame that does not open, a plain frame, or a frame out
-/// of order closes the link; what it did not confirm goes through the hub (the usual fallback). A side that knows
-/// (from the hub) that the other has an identity refuses a handshake without it (no downgrade); peers without
-/// identities keep the HMAC-only link.
+/// The transcript (Crypto::LinkTranscript) is framed("peerlink-link-1", role, L, A, B, nA, nB, keyA, keyB,
+/// ephA, ephB): each signature proves its side holds the identity key the hub announced with its presence, on
+/// this link, for these ephemeral keys, and cannot be replayed or moved. Then both sides derive one key per
+/// direction (crypto_kx of the ephemeral keys: forward secret, the hub's one-time secret plays no part in
+/// them) and every later frame is `{"type":"sealed","box":…}`, the inner frame sealed with XChaCha20-Poly1305
+/// and its number in that direction as the nonce (Crypto::LinkCipher). A frame that does not open, a plain
+/// frame, or a frame out of order closes the link; what it did not confirm goes through the hub (the usual
+/// fallback). A side that knows (from the hub) that the other has an identity refuses a handshake without it
+/// (no downgrade); peers without identities keep the HMAC-only link.
 class DirectLinks : public QObject
 {
     Q_OBJECT
@@ -54,7 +53,10 @@ public:
     /// This peer's identity for the links' handshakes (nullopt: HMAC-only links).
     void setIdentity(const std::optional<Crypto::Identity> &identity) { m_identity = identity; }
     /// Where to look up the identity key a peer joined the hub with (empty: it has none).
-    void setPeerKeys(std::function<QByteArray(const QString &peer)> lookup) { m_peerKeys = std::move(lookup); }
+    void setPeerKeys(std::function<QByteArray(const QString &peer)> lookup)
+    {
+        m_peerKeys = std::move(lookup);
+    }
     /// Whether the link to @p peer is sealed (both sides proved their identity keys).
     bool isSealed(const QString &peer) const;
     /// Largest frame accepted on a link, in bytes.

@@ -123,7 +123,8 @@ bool DirectPaths::isSealed(const QString &peer) const
     return m_links->isSealed(peer);
 }
 
-bool DirectPaths::send(const QString &to, const QString &text, const QString &mid, qint64 ts, const QString &e2e)
+bool DirectPaths::send(
+    const QString &to, const QString &text, const QString &mid, qint64 ts, const QString &e2e)
 {
     if (!m_links->send(to, encode(LinkMessage { e2e.isEmpty() ? text : QString(), to, mid, ts, e2e })))
         return false;

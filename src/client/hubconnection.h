@@ -47,8 +47,8 @@ public:
 
     /// Opens a new session at @p url and joins with @p join once open (forgets any resume token).
     void open(const QUrl &url, const JoinRequest &join);
-    /// Replaces the join sent on the next (re)connection (its resume token is added here); called from opened()
-    /// it is the join of this connection (a new prekey for every connection).
+    /// Replaces the join sent on the next (re)connection (its resume token is added here); called from
+    /// opened() it is the join of this connection (a new prekey for every connection).
     void setJoin(const JoinRequest &join) { m_join = join; }
     /// Sends this connection's join again with @p sig, the answer to the hub's challenge.
     void answerChallenge(const QString &sig);

@@ -35,9 +35,7 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_hub, &HubConnection::opened, this, &PeerClient::onOpened);
     connect(m_hub, &HubConnection::closed, this, &PeerClient::onClosed);
     connect(m_hub, &HubConnection::received, this,
-        [this](const HubEnvelope &envelope) {
-            std::visit([this](const auto &m) { handle(m); }, envelope);
-        });
+        [this](const HubEnvelope &envelope) { std::visit([this](const auto &m) { handle(m); }, envelope); });
     connect(m_hub, &HubConnection::reconnecting, this, &PeerClient::reconnecting);
     connect(m_hub, &HubConnection::reopening, this, [this] { setState(State::Connecting); });
     connect(m_hub, &HubConnection::certificateUntrusted, this, &PeerClient::certificateUntrusted);
@@ -160,10 +158,12 @@ QString PeerClient::sendMessage(const QString &to, const QString &text)
     const MessageRequest request { text, to, mid };
     if (!to.isEmpty() && m_secure.trust(to) == SecureChannel::Trust::Changed) {
         Q_EMIT errorOccurred(ClientError::local(ClientError::KeyChanged,
-            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(to), u"message"_s));
+            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(to),
+            u"message"_s));
         return QString();
     }
-    // The size of what goes on the wire: sealed, it is larger than the text (it is sealed again when it goes).
+    // The size of what goes on the wire: sealed, it is larger than the text (it is sealed again when it
+    // goes).
     const SecureChannel::Outbound out = m_secure.outbound(to, mid, text);
     MessageRequest wire = request;
     if (out.kind == SecureChannel::Outbound::Kind::Sealed)
@@ -171,9 +171,13 @@ QString PeerClient::sendMessage(const QString &to, const QString &text)
     wire.sig = out.sig;
     if (!mayQueue(to, encode(wire).size()))
         return QString();
-    if (!to.isEmpty()
+    // Over a link only what may go now (plain to a peer without key, or sealed); the rest is the outbox's to
+    // report or park (prepare()).
+    const bool mayGo = out.kind == SecureChannel::Outbound::Kind::Plain
+        || out.kind == SecureChannel::Outbound::Kind::Sealed;
+    if (!to.isEmpty() && mayGo
         && m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch(),
-                         out.kind == SecureChannel::Outbound::Kind::Sealed ? out.e2e : QString()))
+            out.kind == SecureChannel::Outbound::Kind::Sealed ? out.e2e : QString()))
         return mid;
     // The outbox keeps the text; it is sealed (again) each time it goes, for the peer's prekey of then.
     if (m_outbox.add(request, m_state == State::Joined)) {
@@ -211,7 +215,8 @@ std::optional<MessageRequest> PeerClient::prepare(const MessageRequest &r)
         m_outbox.settle(r.mid);
         m_paths->forgetUnacked(r.mid);
         Q_EMIT errorOccurred(ClientError::local(ClientError::KeyChanged,
-            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(r.to), r.mid));
+            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(r.to),
+            r.mid));
         return std::nullopt;
     case Kind::NoPrekey:
         break;
@@ -271,7 +276,8 @@ void PeerClient::onOpened()
 {
     // Every connection gets a new prekey: what was sealed for the last one cannot be opened with this one's
     // secret, nor that one's any more (forward secrecy).
-    m_secure.startConnection(m_hub->url().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
+    m_secure.startConnection(
+        m_hub->url().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
     m_held.clear();
     JoinRequest join { m_id, m_options.name, m_options.password, QString(), QString() };
     if (const auto &identity = m_secure.identity()) {
@@ -317,17 +323,20 @@ void PeerClient::handle(const Challenge &m)
     m_hub->answerChallenge(QString::fromLatin1(Crypto::toBase64(m_secure.joinSignature(hub, nonce))));
 }
 
-void PeerClient::present(const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig)
+void PeerClient::present(
+    const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig)
 {
     bool ok[3] = { true, true, true };
     const QByteArray k = key.isEmpty() ? QByteArray() : Crypto::fromBase64(key.toLatin1(), &ok[0]);
     const QByteArray p = prekey.isEmpty() ? QByteArray() : Crypto::fromBase64(prekey.toLatin1(), &ok[1]);
-    const QByteArray s = prekeySig.isEmpty() ? QByteArray() : Crypto::fromBase64(prekeySig.toLatin1(), &ok[2]);
-    const auto presence = m_secure.peerPresent(peer, ok[0] ? k : QByteArray(), ok[1] ? p : QByteArray(),
-                                               ok[2] ? s : QByteArray());
+    const QByteArray s
+        = prekeySig.isEmpty() ? QByteArray() : Crypto::fromBase64(prekeySig.toLatin1(), &ok[2]);
+    const auto presence = m_secure.peerPresent(
+        peer, ok[0] ? k : QByteArray(), ok[1] ? p : QByteArray(), ok[2] ? s : QByteArray());
     using Kind = SecureChannel::Presence::Kind;
     if (presence.kind == Kind::BadPrekey)
-        qCWarning(lcClient).noquote() << peer << "announced a prekey its key did not sign; nothing is sealed for it";
+        qCWarning(lcClient).noquote()
+            << peer << "announced a prekey its key did not sign; nothing is sealed for it";
     else if (presence.kind == Kind::Changed)
         Q_EMIT keyChanged(peer, presence.oldFingerprint, presence.newFingerprint);
 }
@@ -402,7 +411,8 @@ void PeerClient::receive(ChatMessage m, bool viaHub)
         // Not marked as seen: a forgery must not keep the real message with this mid out.
         qCWarning(lcClient).noquote() << "dropped a message from" << m.from << "-" << in.problem;
         Q_EMIT errorOccurred(ClientError::local(ClientError::E2eFailed,
-            tr("A message from %1 could not be verified or decrypted and was not delivered.").arg(m.from), m.mid));
+            tr("A message from %1 could not be verified or decrypted and was not delivered.").arg(m.from),
+            m.mid));
         return;
     }
     // Through the hub without a mid there is nothing to compare; over a link there always is one.

@@ -122,15 +122,16 @@ public:
     /// The fingerprint of the hub's certificate on the current (or last) wss:// connection.
     QString hubFingerprint() const { return m_hub->hubFingerprint(); }
 
-    /// Joins with this identity from the next connectToHub() on (nullopt: none, the v1 join): a challenge join,
-    /// a new prekey on every connection, messages to peers with keys sealed end to end, broadcasts signed, direct
-    /// links sealed with both identity keys.
+    /// Joins with this identity from the next connectToHub() on (nullopt: none, the v1 join): a challenge
+    /// join, a new prekey on every connection, messages to peers with keys sealed end to end, broadcasts
+    /// signed, direct links sealed with both identity keys.
     void setIdentity(const std::optional<PeerLink::Crypto::Identity> &identity);
     bool hasIdentity() const { return m_secure.hasIdentity(); }
     /// Own fingerprint, "12345 67890 ..." (empty without identity).
     QString fingerprint() const { return m_secure.fingerprint(); }
-    /// The trust-on-first-use store: one line per "hub-url id key", 0600 (an empty path: memory only). A file that
-    /// is not a known-keys file is refused (false, with @p error), not overwritten; keys are then kept in memory.
+    /// The trust-on-first-use store: one line per "hub-url id key", 0600 (an empty path: memory only). A file
+    /// that is not a known-keys file is refused (false, with @p error), not overwritten; keys are then kept
+    /// in memory.
     bool setKnownKeysFile(const QString &path, QString *error = nullptr);
     /// The fingerprint of the key @p peer joined with (empty when it has none).
     QString peerFingerprint(const QString &peer) const { return m_secure.peerFingerprint(peer); }
@@ -139,7 +140,8 @@ public:
     /// Accepts @p peer's changed key (remembered) and delivers what it sent meanwhile; false when it has no
     /// changed key.
     bool trustKey(const QString &peer);
-    /// Whether the direct link to @p peer is sealed with both identity keys (frames encrypted and authenticated).
+    /// Whether the direct link to @p peer is sealed with both identity keys (frames encrypted and
+    /// authenticated).
     bool isDirectLinkSealed(const QString &peer) const { return m_paths->isSealed(peer); }
 
     /// Close code and reason of the last disconnection.
@@ -148,8 +150,8 @@ public:
 
     /// Most messages waiting for the hub's ack (or to be sent after a reconnect); more are refused.
     static constexpr int MaxOutbox = Outbox::MaxSize;
-    /// How long after a rejoin messages sealed to the last connection's prekey still open (what the hub held for
-    /// us, what peers sealed before they heard of the new prekey); then its secret is wiped.
+    /// How long after a rejoin messages sealed to the last connection's prekey still open (what the hub held
+    /// for us, what peers sealed before they heard of the new prekey); then its secret is wiped.
     static constexpr int PreviousPrekeyMs = 10000;
     /// Messages held back from one peer whose key changed, at most (more are dropped).
     static constexpr int MaxHeldMessages = 256;
@@ -206,8 +208,8 @@ Q_SIGNALS:
     /// The hub (or this client, for local checks) reported an error; its `ref` names the message (mid) or
     /// request.
     void errorOccurred(const PeerLink::ClientError &error);
-    /// @p peer joined with another key than the one remembered for it on this hub (@p newFingerprint empty: with
-    /// none). Nothing goes to it and nothing from it is delivered until trustKey().
+    /// @p peer joined with another key than the one remembered for it on this hub (@p newFingerprint empty:
+    /// with none). Nothing goes to it and nothing from it is delivered until trustKey().
     void keyChanged(const QString &peer, const QString &oldFingerprint, const QString &newFingerprint);
 
 private:
@@ -227,8 +229,8 @@ private:
     void present(const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig);
     /// Opens or checks a message (hub or link) and delivers it, holds it (changed key), or reports it.
     void receive(ChatMessage m, bool viaHub);
-    /// The frame for @p r as it goes now: sealed for its peer's prekey of now, or signed. Nullopt: it must not go
-    /// (reported, or parked for a peer that is not back).
+    /// The frame for @p r as it goes now: sealed for its peer's prekey of now, or signed. Nullopt: it must
+    /// not go (reported, or parked for a peer that is not back).
     std::optional<MessageRequest> prepare(const MessageRequest &r);
     /// Sends what the outbox lets go now, and keeps the pacing timer running while more waits.
     void drainOutbox();

@@ -78,6 +78,7 @@ SecureChannel::Presence SecureChannel::peerPresent(
         return result;
     }
     const bool sameKey = p.key == key;
+    const bool wasChanged = sameKey && p.trust == Trust::Changed; // announced already (this is a peer_update)
     p.key = key;
     const bool prekeyOk = Crypto::verifyPrekey(key, peer, prekey, prekeySignature);
     if (!sameKey || p.prekey != prekey)
@@ -92,6 +93,8 @@ SecureChannel::Presence SecureChannel::peerPresent(
         p.trust = Trust::Trusted;
     } else {
         p.trust = Trust::Changed;
+        if (wasChanged)
+            return { Presence::Kind::StillChanged, QString(), QString() };
         return { Presence::Kind::Changed, Crypto::fingerprintOf(known), Crypto::fingerprintOf(key) };
     }
     result.kind = prekeyOk ? Presence::Kind::Trusted : Presence::Kind::BadPrekey;

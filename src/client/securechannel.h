@@ -31,8 +31,8 @@ public:
     /// A new connection to @p hub as @p selfId: a fresh prekey (the old one's secret is gone: forward
     /// secrecy), no sessions, no peers.
     void startConnection(const QString &hub, const QString &selfId);
-    /// Wipes the last connection's prekey sessions (kept after startConnection() on the same hub as the same id,
-    /// so that messages sealed to it while we reconnected still open).
+    /// Wipes the last connection's prekey sessions (kept after startConnection() on the same hub as the same
+    /// id, so that messages sealed to it while we reconnected still open).
     void forgetPreviousPrekey();
     /// This connection's prekey and its signature (empty without identity).
     QByteArray prekey() const;
@@ -43,7 +43,8 @@ public:
     /// What became of a peer's announced key.
     struct Presence
     {
-        enum class Kind { NoKey, Trusted, Changed, BadPrekey } kind = Kind::NoKey;
+        /// Changed: newly (announce it); StillChanged: a known change, not trusted yet (a new prekey of it).
+        enum class Kind { NoKey, Trusted, Changed, StillChanged, BadPrekey } kind = Kind::NoKey;
         QString oldFingerprint;
         QString newFingerprint;
     };

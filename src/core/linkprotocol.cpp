@@ -220,7 +220,8 @@ QByteArray encode(const LinkHello &m)
 
 QByteArray encode(const LinkWelcome &m)
 {
-    QJsonObject o { { kType, u"link_welcome"_s }, { kFrom, m.from }, { kNonce, m.nonce }, { kProof, m.proof } };
+    QJsonObject o { { kType, u"link_welcome"_s }, { kFrom, m.from }, { kNonce, m.nonce },
+        { kProof, m.proof } };
     insertIfSet(o, kKey, m.key);
     insertIfSet(o, kEph, m.eph);
     insertIfSet(o, kSig, m.sig);
@@ -260,7 +261,8 @@ QByteArray encode(const LinkEnvelope &m)
 
 QString typeName(const LinkEnvelope &m)
 {
-    static const char *const names[] = { "link_hello", "link_welcome", "link_proof", "message", "ack", "sealed" };
+    static const char *const names[]
+        = { "link_hello", "link_welcome", "link_proof", "message", "ack", "sealed" };
     return QString::fromLatin1(names[m.index()]);
 }
 

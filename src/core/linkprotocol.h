@@ -41,7 +41,8 @@ struct LinkWelcome
 struct LinkProof
 {
     QString proof;
-    /// When the welcome carried a signature (addition): the dialer's signature of the transcript (role "dialer").
+    /// When the welcome carried a signature (addition): the dialer's signature of the transcript (role
+    /// "dialer").
     QString sig;
 };
 

@@ -203,6 +203,7 @@ private Q_SLOTS:
     void keyChangeBlocksUntilTrusted();
     void peersWithoutIdentityStillTalk();
     void directLinkFramesAreSealed();
+    void badFrameOnASealedLinkLosesNothing();
     void realHubEncryptedMessagesAndSealedLink();
     void realHubKeyChangeOnAFreshHub();
     void realHubResumeWithANewPrekey();
@@ -506,6 +507,44 @@ void TestIdentityClient::directLinkFramesAreSealed()
     QCOMPARE(messages(bobGot).at(1).text, u"through the hub now"_s);
     QVERIFY(messages(bobGot).at(1).encrypted);
     QCOMPARE(m_hub->relayed.size(), relayedBefore + 1);
+}
+
+void TestIdentityClient::badFrameOnASealedLinkLosesNothing()
+{
+    auto alice = peer(u"alice"_s, Crypto::Identity::generate(), QString(), true);
+    auto bob = peer(u"bob"_s, Crypto::Identity::generate(), QString(), true);
+    QVERIFY(alice && bob);
+    QTRY_VERIFY(alice->hasPeer(u"bob"_s) && bob->hasPeer(u"alice"_s));
+    QVERIFY(alice->connectToPeer(u"bob"_s));
+    QTRY_COMPARE(bob->pathTo(u"alice"_s), PeerClient::Path::Direct);
+    QTRY_COMPARE(alice->pathTo(u"bob"_s), PeerClient::Path::Direct);
+    QVERIFY(alice->isDirectLinkSealed(u"bob"_s));
+    QSignalSpy bobGot(bob.get(), &PeerClient::messageReceived);
+    QSignalSpy aliceAcked(alice.get(), &PeerClient::messageAcked);
+    // Twenty messages on the link, then a frame that does not verify right behind them: bob closes the link
+    // wherever the acks are; what alice has no ack for goes through the hub, sealed again.
+    QStringList mids;
+    for (int i = 0; i < 20; ++i)
+        mids.append(alice->sendMessage(u"bob"_s, u"n%1"_s.arg(i)));
+    QWebSocket *alicesEnd = alice->findChild<QWebSocket *>(u"link:bob"_s);
+    QVERIFY(alicesEnd);
+    alicesEnd->sendTextMessage(u"{\"type\":\"sealed\",\"box\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}"_s);
+    QTRY_COMPARE(alice->pathTo(u"bob"_s), PeerClient::Path::Relayed);
+    QTRY_COMPARE(aliceAcked.size(), 20);
+    QTRY_COMPARE(bobGot.size(), 20);
+    QStringList texts;
+    for (const ChatMessage &m : messages(bobGot)) {
+        QVERIFY(m.encrypted);
+        texts.append(m.text);
+    }
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(texts.count(u"n%1"_s.arg(i)), 1); // each once: none lost, none twice
+    QStringList acked;
+    for (const auto &args : aliceAcked)
+        acked.append(args.at(0).toString());
+    acked.sort();
+    mids.sort();
+    QCOMPARE(acked, mids);
 }
 
 std::unique_ptr<PeerClient> TestIdentityClient::realPeer(Hub &hub, const QString &id,

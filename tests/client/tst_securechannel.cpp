@@ -148,6 +148,12 @@ void TestSecureChannel::keyChangeBlocksUntilTrusted()
     QCOMPARE(presence.newFingerprint, impostor.fingerprint());
     QCOMPARE(alice.trust(u"bob"_s), SecureChannel::Trust::Changed);
     QCOMPARE(alice.outbound(u"bob"_s, u"m1"_s, u"x"_s).kind, SecureChannel::Outbound::Kind::KeyChanged);
+    // Its next prekey (a peer_update) is not a new change to announce; it stays blocked.
+    impostor.startConnection(hub, u"bob"_s);
+    QCOMPARE(alice.peerPresent(u"bob"_s, impostor.identity()->publicKey(), impostor.prekey(), impostor.prekeySignature())
+                 .kind,
+             SecureChannel::Presence::Kind::StillChanged);
+    QCOMPARE(alice.trust(u"bob"_s), SecureChannel::Trust::Changed);
     introduce(impostor, alice, u"alice"_s);
     const QString sig = impostor.outbound(QString(), u"b1"_s, u"hi"_s).sig;
     QCOMPARE(alice.inbound(u"bob"_s, QString(), u"b1"_s, u"hi"_s, QString(), sig).kind,
