@@ -458,6 +458,10 @@
             <source>Sending to %1 is paused: their key changed. Accept the new key to send again.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 came back without the key you know them by (an older PeerLink, or no identity), which is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept this; ask them in person first.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliPeer</name>
@@ -1200,6 +1204,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>They are offline: their new key can be accepted once they are back.</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -458,6 +458,10 @@
             <source>Sending to %1 is paused: their key changed. Accept the new key to send again.</source>
             <translation>已暂停向 %1 发送：对方的密钥已更改。接受新密钥后即可再次发送。</translation>
         </message>
+        <message>
+            <source>%1 came back without the key you know them by (an older PeerLink, or no identity), which is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept this; ask them in person first.</source>
+            <translation>%1 回来时没有带着你所知道的密钥（较旧的 PeerLink，或没有身份），有人冒充对方时看起来也是这样。在你接受之前，不会向 %1 发送任何消息，也不会显示来自对方的任何消息；请先当面问问对方。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliPeer</name>
@@ -1205,6 +1209,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
             <translation>没有身份：你的消息不是端到端加密的（PeerLink ▸ 我的身份）。</translation>
+        </message>
+        <message>
+            <source>They are offline: their new key can be accepted once they are back.</source>
+            <translation>对方已离线：等对方回来后才能接受其新密钥。</translation>
         </message>
     </context>
     <context>

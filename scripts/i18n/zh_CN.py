@@ -361,4 +361,6 @@ ZH = {
     'peerlink-cli: %1': 'peerlink-cli：%1',
     'Key fingerprint': '密钥指纹',
     "%1's key changed: these are the numbers of the new key. Marking it verified also accepts it.": '%1 的密钥已更改：这些是新密钥的数字。将其标记为已验证也会接受它。',
+    '%1 came back without the key you know them by (an older PeerLink, or no identity), which is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept this; ask them in person first.': '%1 回来时没有带着你所知道的密钥（较旧的 PeerLink，或没有身份），有人冒充对方时看起来也是这样。在你接受之前，不会向 %1 发送任何消息，也不会显示来自对方的任何消息；请先当面问问对方。',
+    'They are offline: their new key can be accepted once they are back.': '对方已离线：等对方回来后才能接受其新密钥。',
 }

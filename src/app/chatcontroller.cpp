@@ -30,9 +30,13 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
         }
         m_peers.peerOnline(id, name, host);
         refreshTrust(id);
+        if (m_keyChanges.contains(id))
+            Q_EMIT peerTrustChanged(id); // its new key can be accepted again
     });
     connect(client, &PeerClient::peerDisconnected, this, [this](const QString &id) {
         m_peers.peerOffline(id, conversationsWithMessages().contains(id));
+        if (m_keyChanges.contains(id))
+            Q_EMIT peerTrustChanged(id); // its new key cannot be accepted until it is back
     });
     connect(client, &PeerClient::messageAcked, this, [this](const QString &mid) {
         const QString key = m_pending.take(mid);
@@ -117,6 +121,14 @@ bool ChatController::connectToHub(const QUrl &url, const QString &id, const Peer
     m_joinErrorReported = false;
     m_joinedThisTime = false;
     m_lastReason.clear();
+    // Changed keys are a matter of one hub (the client remembers keys per hub URL and says so again when the peer
+    // shows up there): a warning from the last hub does not follow the user to another one.
+    const QList<QString> changed = m_keyChanges.keys();
+    m_keyChanges.clear();
+    for (const QString &peer : changed) {
+        refreshTrust(peer);
+        Q_EMIT peerTrustChanged(peer);
+    }
     return m_client->connectToHub(url, id, options);
 }
 
@@ -309,15 +321,20 @@ void ChatController::removeVerifiedMark(const QString &id)
 
 bool ChatController::hasKeyChanged(const QString &id) const
 {
-    if (id.isEmpty())
-        return false;
-    return m_keyChanges.contains(id) || m_client->peerTrust(id) == PeerClient::PeerTrust::Changed;
+    // PeerClient says every change (keyChanged); its own peerTrust() may still speak of the last hub for a moment
+    // after connecting to another one.
+    return !id.isEmpty() && m_keyChanges.contains(id);
 }
 
 QString ChatController::keyChangeText(const QString &id) const
 {
     if (!hasKeyChanged(id))
         return QString();
+    if (const auto it = m_keyChanges.constFind(id); it != m_keyChanges.cend() && it->newFingerprint.isEmpty())
+        return tr("%1 came back without the key you know them by (an older PeerLink, or no identity), which is also "
+                  "what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown "
+                  "until you accept this; ask them in person first.")
+            .arg(nameOf(id));
     return tr("%1's key changed. This happens when they reinstall PeerLink or use another computer, but it is also "
               "what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown "
               "until you accept the new key; compare fingerprints with them first (Verify…).")
@@ -328,13 +345,18 @@ bool ChatController::acceptNewKey(const QString &id)
 {
     if (!hasKeyChanged(id))
         return false;
-    // The client may have forgotten the change (the peer left, we disconnected): then it asks again next time.
-    if (m_client->peerTrust(id) == PeerClient::PeerTrust::Changed && !m_client->trustKey(id))
+    if (!canAcceptNewKey(id) || !m_client->trustKey(id))
         return false;
     m_keyChanges.remove(id);
     refreshTrust(id);
     Q_EMIT peerTrustChanged(id);
     return true;
+}
+
+bool ChatController::canAcceptNewKey(const QString &id) const
+{
+    // The client holds the new key only while the peer is there (it says the change again when the peer is back).
+    return hasKeyChanged(id) && m_client->peerTrust(id) == PeerClient::PeerTrust::Changed;
 }
 
 QString ChatController::sendBlockedReason(const QString &key) const

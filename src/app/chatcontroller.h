@@ -69,7 +69,10 @@ public:
     bool hasKeyChanged(const QString &id) const;
     /// The warning about @p id's changed key, in words; empty when its key did not change.
     QString keyChangeText(const QString &id) const;
-    /// Accepts @p id's new key (remembered from now on); sending to it works again. It is not verified.
+    /// Whether @p id's changed key can be accepted now (the peer is there with it).
+    bool canAcceptNewKey(const QString &id) const;
+    /// Accepts @p id's new key (remembered from now on); sending to it works again. It is not verified. False when
+    /// it cannot be accepted now (canAcceptNewKey()).
     bool acceptNewKey(const QString &id);
     /// Why nothing can be sent to conversation @p key now; empty when it can.
     QString sendBlockedReason(const QString &key) const;

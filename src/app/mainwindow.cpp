@@ -344,6 +344,11 @@ void MainWindow::updateKeyChangeBar()
     const QString text = m_controller->keyChangeText(m_controller->activeConversation());
     m_ui->keyChangeLabel->setText(text);
     m_ui->keyChangeBar->setVisible(!text.isEmpty());
+    const bool acceptable = m_controller->canAcceptNewKey(m_controller->activeConversation());
+    m_ui->acceptKeyButton->setEnabled(acceptable);
+    m_ui->acceptKeyButton->setToolTip(acceptable || text.isEmpty()
+                                          ? QString()
+                                          : tr("They are offline: their new key can be accepted once they are back."));
 }
 
 void MainWindow::setProfileIdentity(const ProfileIdentity *identity)

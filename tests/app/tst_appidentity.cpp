@@ -51,6 +51,7 @@ private Q_SLOTS:
     void verifyThenKeyChangeWarnsBlocksAndAcceptReenables();
     void forgetIdFromTheHubPanel();
     void verifiedMarkHoldsAcrossRestarts();
+    void peerBackWithoutAKeyIsWarnedOnThatHubOnly();
 
 private:
     static std::unique_ptr<PeerClient> peerWithIdentity(const QUrl &hub, const QString &id,
@@ -429,6 +430,7 @@ void TestAppIdentity::verifyThenKeyChangeWarnsBlocksAndAcceptReenables()
     QVERIFY(bob2Got.isEmpty());
 
     // Accept the new key: the bar goes, sending works again, and what bob sent meanwhile shows.
+    QVERIFY(controller.canAcceptNewKey(u"bob"_s));
     window.findChild<QPushButton *>(u"acceptKeyButton"_s)->click();
     QVERIFY(!controller.hasKeyChanged(u"bob"_s));
     QVERIFY(!bar->isVisible());
@@ -563,6 +565,61 @@ void TestAppIdentity::verifiedMarkHoldsAcrossRestarts()
     QVERIFY(!trust.isEmpty());
     QVERIFY(controller.conversationTitle(u"bob"_s).contains(u"✓"_s));
     QVERIFY(!controller.hasKeyChanged(u"bob"_s));
+}
+
+// A peer known by a key that comes back with none is a change too (worded as such); and the warning belongs to that
+// hub: connecting to another one clears it.
+void TestAppIdentity::peerBackWithoutAKeyIsWarnedOnThatHubOnly()
+{
+    QTemporaryDir dir;
+    Hub hub;
+    QVERIFY(hub.listen());
+    ProfileIdentity mine(dir.filePath(u"profile"_s));
+    QVERIFY(mine.load());
+    PeerClient client;
+    mine.applyTo(&client);
+    ChatController controller(&client);
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QVERIFY(controller.connectToHub(hub.serverUrl(), u"me"_s, {}));
+    QVERIFY(joined.wait());
+    {
+        auto bob = peerWithIdentity(hub.serverUrl(), u"bob"_s, Crypto::Identity::generate());
+        QVERIFY(bob);
+        QTRY_VERIFY(!controller.peerFingerprint(u"bob"_s).isEmpty());
+        QSignalSpy gone(&client, &PeerClient::peerDisconnected);
+        bob.reset();
+        QVERIFY(gone.wait());
+    }
+    QVERIFY(hub.forgetId(u"bob"_s));
+    QSignalSpy changed(&controller, &ChatController::keyChangeDetected);
+    PeerClient keyless;
+    QSignalSpy keylessJoined(&keyless, &PeerClient::joined);
+    QVERIFY(keyless.connectToHub(hub.serverUrl(), u"bob"_s));
+    QVERIFY(keylessJoined.wait());
+    QTRY_COMPARE(changed.size(), 1);
+    QVERIFY(controller.hasKeyChanged(u"bob"_s));
+    QVERIFY(controller.keyChangeText(u"bob"_s).contains(u"without the key"_s));
+    QVERIFY(!controller.sendBlockedReason(u"bob"_s).isEmpty());
+    QVERIFY(!controller.send(u"bob"_s, u"hello?"_s));
+    // While the keyless bob is away the change cannot be accepted; it still holds.
+    QVERIFY(controller.canAcceptNewKey(u"bob"_s));
+    QSignalSpy away(&client, &PeerClient::peerDisconnected);
+    keyless.disconnectFromHub();
+    QVERIFY(away.wait());
+    QVERIFY(!controller.canAcceptNewKey(u"bob"_s));
+    QVERIFY(!controller.acceptNewKey(u"bob"_s));
+    QVERIFY(controller.hasKeyChanged(u"bob"_s));
+
+    Hub other;
+    QVERIFY(other.listen());
+    QSignalSpy trust(&controller, &ChatController::peerTrustChanged);
+    controller.disconnectFromHub();
+    QVERIFY(controller.hasKeyChanged(u"bob"_s)); // leaving is not enough: back on this hub, it still holds
+    QVERIFY(controller.connectToHub(other.serverUrl(), u"me"_s, {}));
+    QVERIFY(!controller.hasKeyChanged(u"bob"_s));
+    QVERIFY(!trust.isEmpty());
+    QVERIFY(!controller.peerModel()->indexOf(u"bob"_s).data(PeerListModel::KeyChangedRole).toBool());
+    QVERIFY(joined.wait());
 }
 
 QTEST_MAIN(TestAppIdentity)
