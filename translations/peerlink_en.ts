@@ -141,6 +141,14 @@
             <source>S&amp;top hosting</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>&amp;Forget id…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Release an id bound to a key, for its owner who lost the key</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -254,6 +262,26 @@
         </message>
         <message>
             <source>&amp;About PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Verify…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept the &amp;new key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>My &amp;identity…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your fingerprint, for peers who want to verify you</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Compare this peer's fingerprint with yours in person and mark them verified</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -408,6 +436,30 @@
         </message>
         <message>
             <source>the hub's certificate is not trusted</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — key changed!</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 ✓ verified</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1's key changed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 came back without the key you know them by (an older PeerLink, or no identity), which is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept this; ask them in person first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1's key changed. This happens when they reinstall PeerLink or use another computer, but it is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept the new key; compare fingerprints with them first (Verify…).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sending to %1 is paused: their key changed. Accept the new key to send again.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -585,6 +637,10 @@
         </message>
         <message>
             <source>From %1 at %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>End-to-end encrypted: only you and %1 can read it.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -768,6 +824,18 @@
             <source>this computer did not keep up with the messages from the hub</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>This hub admits only peers with an identity, and PeerLink has none at the moment (see PeerLink ▸ My identity).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That id belongs to another key on this hub: someone else uses it, or it was yours with a key you no longer have. Choose another id, or ask the hub's host to forget it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub could not confirm your identity (the proof of your key was refused).</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>
@@ -871,6 +939,36 @@
             <source>Stopping the hub…</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>No key was bound to %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub could not forget %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub forgot the key of %1: whoever joins as %1 next binds theirs.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Forget an id</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub keeps each id for the key it first joined with, so nobody else can take it. Forget an id only when its owner lost their key (a new computer, a deleted profile): the next peer to join as that id binds its own key, and the others are told the key changed.
+
+Id to forget:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Forget this id</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>"%1" is not an id.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPeersModel</name>
@@ -896,6 +994,14 @@
         </message>
         <message>
             <source>Messages</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Key fingerprint</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -971,6 +1077,37 @@
         </message>
         <message>
             <source>The hub reported a problem</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::IdentityDialog</name>
+        <message>
+            <source>My identity</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Copy the fingerprint</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This is your fingerprint. Peers who want to be sure that they talk to you compare it with what their PeerLink shows for you, in person or on a call they trust.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your key is kept in %1. Keep it private; whoever has it can pose as you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You have no identity at the moment.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The key would be kept in %1.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1093,6 +1230,22 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Do not connect</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1's key changed: see the warning in your conversation with them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>They are offline: their new key can be accepted once they are back.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A problem with your identity</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerClient</name>
@@ -1177,6 +1330,80 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source> · connecting…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> ⚠ key changed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Their key changed: nothing is sent to them until you accept the new key.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Verified: you compared fingerprints in person.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ProfileIdentity</name>
+        <message>
+            <source>Your identity key file %1 can be read or changed by other users of this computer, so PeerLink does not use it: anyone who copied it could pose as you. Make it private (chmod 600 "%1") if only you ever had access, or delete it to get a new identity (your peers will then be told your key changed). Until then PeerLink works without an identity: your messages are not end-to-end encrypted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink could not use your identity key file %1 (%2). Until this is fixed it works without an identity: your messages are not end-to-end encrypted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink could not use the file of your peers' keys %1 (%2). It was left as it is; until it is fixed, peers' keys are remembered only until PeerLink quits.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::VerifyPeerDialog</name>
+        <message>
+            <source>%1 (%2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Verify %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 has no key on this hub (an older PeerLink, or no identity), so there is nothing to compare and messages with them are not end-to-end encrypted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You have no identity at the moment, so %1 cannot verify you and you cannot mark them verified. See PeerLink ▸ My identity.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Compare these numbers with %1 in person, or on a call where you know their voice: each of you reads out what the other's PeerLink shows. If both pairs match, mark %1 as verified. If they differ, someone may be in between: do not mark them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1's key changed: these are the numbers of the new key. Marking it verified also accepts it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1's fingerprint</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your fingerprint</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Mark as verified</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Remove the verified mark</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -141,6 +141,14 @@
             <source>S&amp;top hosting</source>
             <translation>停止托管(&amp;T)</translation>
         </message>
+        <message>
+            <source>&amp;Forget id…</source>
+            <translation>遗忘 ID(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Release an id bound to a key, for its owner who lost the key</source>
+            <translation>解除 ID 与密钥的绑定，供丢失密钥的 ID 主人使用</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -255,6 +263,26 @@
         <message>
             <source>&amp;About PeerLink</source>
             <translation>关于 PeerLink(&amp;A)</translation>
+        </message>
+        <message>
+            <source>&amp;Verify…</source>
+            <translation>验证(&amp;V)…</translation>
+        </message>
+        <message>
+            <source>Accept the &amp;new key</source>
+            <translation>接受新密钥(&amp;N)</translation>
+        </message>
+        <message>
+            <source>My &amp;identity…</source>
+            <translation>我的身份(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>Your fingerprint, for peers who want to verify you</source>
+            <translation>你的指纹，供想要验证你的节点核对</translation>
+        </message>
+        <message>
+            <source>Compare this peer's fingerprint with yours in person and mark them verified</source>
+            <translation>当面核对此节点与你的指纹，并将其标记为已验证</translation>
         </message>
     </context>
     <context>
@@ -409,6 +437,30 @@
         <message>
             <source>the hub's certificate is not trusted</source>
             <translation>枢纽的证书不受信任</translation>
+        </message>
+        <message>
+            <source>%1 — key changed!</source>
+            <translation>%1 — 密钥已更改！</translation>
+        </message>
+        <message>
+            <source>%1 ✓ verified</source>
+            <translation>%1 ✓ 已验证</translation>
+        </message>
+        <message>
+            <source>%1's key changed</source>
+            <translation>%1 的密钥已更改</translation>
+        </message>
+        <message>
+            <source>%1 came back without the key you know them by (an older PeerLink, or no identity), which is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept this; ask them in person first.</source>
+            <translation>%1 回来时没有带着你所知道的密钥（较旧的 PeerLink，或没有身份），有人冒充对方时看起来也是这样。在你接受之前，不会向 %1 发送任何消息，也不会显示来自对方的任何消息；请先当面问问对方。</translation>
+        </message>
+        <message>
+            <source>%1's key changed. This happens when they reinstall PeerLink or use another computer, but it is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept the new key; compare fingerprints with them first (Verify…).</source>
+            <translation>%1 的密钥已更改。对方重装 PeerLink 或换了电脑时会这样，但有人冒充对方时看起来也是这样。在你接受新密钥之前，不会向 %1 发送任何消息，也不会显示来自对方的任何消息；请先与对方核对指纹（验证…）。</translation>
+        </message>
+        <message>
+            <source>Sending to %1 is paused: their key changed. Accept the new key to send again.</source>
+            <translation>已暂停向 %1 发送：对方的密钥已更改。接受新密钥后即可再次发送。</translation>
         </message>
     </context>
     <context>
@@ -586,6 +638,10 @@
         <message>
             <source>From %1 at %2</source>
             <translation>来自 %1，时间 %2</translation>
+        </message>
+        <message>
+            <source>End-to-end encrypted: only you and %1 can read it.</source>
+            <translation>端到端加密：只有你和 %1 能阅读。</translation>
         </message>
     </context>
     <context>
@@ -768,6 +824,18 @@
             <source>this computer did not keep up with the messages from the hub</source>
             <translation>这台电脑跟不上枢纽发来的消息</translation>
         </message>
+        <message>
+            <source>This hub admits only peers with an identity, and PeerLink has none at the moment (see PeerLink ▸ My identity).</source>
+            <translation>这个枢纽只接纳有身份的节点，而 PeerLink 目前没有身份（参见 PeerLink ▸ 我的身份）。</translation>
+        </message>
+        <message>
+            <source>That id belongs to another key on this hub: someone else uses it, or it was yours with a key you no longer have. Choose another id, or ask the hub's host to forget it.</source>
+            <translation>在这个枢纽上，该 ID 属于另一个密钥：有别人在使用它，或者它曾属于你但你已不再拥有那个密钥。请选择其他 ID，或请枢纽的托管者遗忘它。</translation>
+        </message>
+        <message>
+            <source>The hub could not confirm your identity (the proof of your key was refused).</source>
+            <translation>枢纽无法确认你的身份（你的密钥证明被拒绝）。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>
@@ -870,6 +938,38 @@
             <source>Stopping the hub…</source>
             <translation>正在停止枢纽…</translation>
         </message>
+        <message>
+            <source>No key was bound to %1.</source>
+            <translation>%1 没有绑定任何密钥。</translation>
+        </message>
+        <message>
+            <source>The hub could not forget %1: %2</source>
+            <translation>枢纽无法遗忘 %1：%2</translation>
+        </message>
+        <message>
+            <source>The hub forgot the key of %1: whoever joins as %1 next binds theirs.</source>
+            <translation>枢纽已遗忘 %1 的密钥：下一个以 %1 加入的人将绑定自己的密钥。</translation>
+        </message>
+        <message>
+            <source>Forget an id</source>
+            <translation>遗忘 ID</translation>
+        </message>
+        <message>
+            <source>The hub keeps each id for the key it first joined with, so nobody else can take it. Forget an id only when its owner lost their key (a new computer, a deleted profile): the next peer to join as that id binds its own key, and the others are told the key changed.
+
+Id to forget:</source>
+            <translation>枢纽会把每个 ID 保留给它首次加入时使用的密钥，这样别人无法占用它。只有在 ID 的主人丢失了密钥（换了新电脑、删除了配置）时才遗忘该 ID：下一个以该 ID 加入的节点将绑定自己的密钥，其他节点会被告知密钥已更改。
+
+要遗忘的 ID：</translation>
+        </message>
+        <message>
+            <source>&amp;Forget this id</source>
+            <translation>遗忘此 ID(&amp;F)</translation>
+        </message>
+        <message>
+            <source>"%1" is not an id.</source>
+            <translation>“%1”不是有效的 ID。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HubPeersModel</name>
@@ -896,6 +996,14 @@
         <message>
             <source>Messages</source>
             <translation>消息数</translation>
+        </message>
+        <message>
+            <source>no key</source>
+            <translation>无密钥</translation>
+        </message>
+        <message>
+            <source>Key fingerprint</source>
+            <translation>密钥指纹</translation>
         </message>
     </context>
     <context>
@@ -971,6 +1079,37 @@
         <message>
             <source>The hub reported a problem</source>
             <translation>枢纽报告了一个问题</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::IdentityDialog</name>
+        <message>
+            <source>My identity</source>
+            <translation>我的身份</translation>
+        </message>
+        <message>
+            <source>&amp;Copy the fingerprint</source>
+            <translation>复制指纹(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>This is your fingerprint. Peers who want to be sure that they talk to you compare it with what their PeerLink shows for you, in person or on a call they trust.</source>
+            <translation>这是你的指纹。想确认正在与你交谈的节点，会当面或通过可信的通话，把它与他们的 PeerLink 为你显示的指纹进行核对。</translation>
+        </message>
+        <message>
+            <source>Your key is kept in %1. Keep it private; whoever has it can pose as you.</source>
+            <translation>你的密钥保存在 %1。请妥善保管；拿到它的人可以冒充你。</translation>
+        </message>
+        <message>
+            <source>You have no identity at the moment.</source>
+            <translation>你目前没有身份。</translation>
+        </message>
+        <message>
+            <source>The key would be kept in %1.</source>
+            <translation>密钥将保存在 %1。</translation>
         </message>
     </context>
     <context>
@@ -1095,6 +1234,22 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Do not connect</source>
             <translation>不连接</translation>
         </message>
+        <message>
+            <source>%1's key changed: see the warning in your conversation with them.</source>
+            <translation>%1 的密钥已更改：请查看你与对方对话中的警告。</translation>
+        </message>
+        <message>
+            <source>They are offline: their new key can be accepted once they are back.</source>
+            <translation>对方已离线：等对方回来后才能接受其新密钥。</translation>
+        </message>
+        <message>
+            <source>A problem with your identity</source>
+            <translation>你的身份出现问题</translation>
+        </message>
+        <message>
+            <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
+            <translation>没有身份：你的消息不是端到端加密的（PeerLink ▸ 我的身份）。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerClient</name>
@@ -1180,6 +1335,80 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source> · connecting…</source>
             <translation> · 连接中…</translation>
+        </message>
+        <message>
+            <source> ⚠ key changed</source>
+            <translation> ⚠ 密钥已更改</translation>
+        </message>
+        <message>
+            <source>Their key changed: nothing is sent to them until you accept the new key.</source>
+            <translation>对方的密钥已更改：在你接受新密钥之前，不会向对方发送任何消息。</translation>
+        </message>
+        <message>
+            <source>Verified: you compared fingerprints in person.</source>
+            <translation>已验证：你已当面核对过指纹。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::ProfileIdentity</name>
+        <message>
+            <source>Your identity key file %1 can be read or changed by other users of this computer, so PeerLink does not use it: anyone who copied it could pose as you. Make it private (chmod 600 "%1") if only you ever had access, or delete it to get a new identity (your peers will then be told your key changed). Until then PeerLink works without an identity: your messages are not end-to-end encrypted.</source>
+            <translation>你的身份密钥文件 %1 可以被这台电脑上的其他用户读取或修改，因此 PeerLink 不使用它：任何复制了它的人都可以冒充你。如果只有你曾经能访问它，请把它设为私有（chmod 600 "%1"）；否则请删除它以获得新身份（你的节点届时会被告知你的密钥已更改）。在此之前，PeerLink 在没有身份的情况下工作：你的消息不是端到端加密的。</translation>
+        </message>
+        <message>
+            <source>PeerLink could not use your identity key file %1 (%2). Until this is fixed it works without an identity: your messages are not end-to-end encrypted.</source>
+            <translation>PeerLink 无法使用你的身份密钥文件 %1（%2）。在解决之前，它在没有身份的情况下工作：你的消息不是端到端加密的。</translation>
+        </message>
+        <message>
+            <source>PeerLink could not use the file of your peers' keys %1 (%2). It was left as it is; until it is fixed, peers' keys are remembered only until PeerLink quits.</source>
+            <translation>PeerLink 无法使用保存节点密钥的文件 %1（%2）。文件保持原样；在修复之前，节点的密钥只会记住到 PeerLink 退出为止。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::VerifyPeerDialog</name>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <source>Verify %1</source>
+            <translation>验证 %1</translation>
+        </message>
+        <message>
+            <source>%1 has no key on this hub (an older PeerLink, or no identity), so there is nothing to compare and messages with them are not end-to-end encrypted.</source>
+            <translation>%1 在这个枢纽上没有密钥（较旧的 PeerLink，或没有身份），因此没有可核对的内容，与对方的消息也不是端到端加密的。</translation>
+        </message>
+        <message>
+            <source>You have no identity at the moment, so %1 cannot verify you and you cannot mark them verified. See PeerLink ▸ My identity.</source>
+            <translation>你目前没有身份，因此 %1 无法验证你，你也无法将对方标记为已验证。请查看 PeerLink ▸ 我的身份。</translation>
+        </message>
+        <message>
+            <source>Compare these numbers with %1 in person, or on a call where you know their voice: each of you reads out what the other's PeerLink shows. If both pairs match, mark %1 as verified. If they differ, someone may be in between: do not mark them.</source>
+            <translation>请当面或在能听出对方声音的通话中与 %1 核对这些数字：双方各自读出对方 PeerLink 显示的内容。如果两组都一致，就把 %1 标记为已验证。如果不一致，可能有人在中间拦截：不要标记。</translation>
+        </message>
+        <message>
+            <source>%1's key changed: these are the numbers of the new key. Marking it verified also accepts it.</source>
+            <translation>%1 的密钥已更改：这些是新密钥的数字。将其标记为已验证也会接受它。</translation>
+        </message>
+        <message>
+            <source>%1's fingerprint</source>
+            <translation>%1 的指纹</translation>
+        </message>
+        <message>
+            <source>Your fingerprint</source>
+            <translation>你的指纹</translation>
+        </message>
+        <message>
+            <source>&amp;Mark as verified</source>
+            <translation>标记为已验证(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;Remove the verified mark</source>
+            <translation>移除已验证标记(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
         </message>
     </context>
     <context>

@@ -215,6 +215,31 @@ void AppSettings::setPinnedFingerprint(const QUrl &hub, const QString &fingerpri
     m_settings->setValue(u"pins/%1:%2"_s.arg(hub.host()).arg(hub.port(443)), fingerprint);
 }
 
+namespace {
+/// One settings key per (hub URL, id); percent-encoded so that neither the URL's slashes nor its colons make groups.
+QString verifiedKey(const QUrl &hub, const QString &id)
+{
+    QUrl normal = hub.adjusted(QUrl::StripTrailingSlash | QUrl::NormalizePathSegments);
+    if (normal.path() == u"/")
+        normal.setPath(QString()); // ws://host:port/ and ws://host:port are one hub
+    const QString url = normal.toString();
+    return u"verified/"_s + QString::fromLatin1(QUrl::toPercentEncoding(url + u' ' + id));
+}
+} // namespace
+
+QString AppSettings::verifiedFingerprint(const QUrl &hub, const QString &id) const
+{
+    return m_settings->value(verifiedKey(hub, id)).toString();
+}
+
+void AppSettings::setVerifiedFingerprint(const QUrl &hub, const QString &id, const QString &fingerprint)
+{
+    if (fingerprint.isEmpty())
+        m_settings->remove(verifiedKey(hub, id));
+    else
+        m_settings->setValue(verifiedKey(hub, id), fingerprint);
+}
+
 bool AppSettings::notificationsEnabled() const
 {
     return m_settings->value(u"ui/notifications"_s, true).toBool();

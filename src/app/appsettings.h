@@ -66,6 +66,12 @@ public:
     QString pinnedFingerprint(const QUrl &hub) const;
     void setPinnedFingerprint(const QUrl &hub, const QString &fingerprint);
 
+    /// The fingerprint of peer @p id on @p hub that the user compared in person and marked verified (empty: none).
+    /// A mark holds for that fingerprint only: a peer whose key changed is no longer verified.
+    QString verifiedFingerprint(const QUrl &hub, const QString &id) const;
+    /// Marks @p id on @p hub verified for @p fingerprint; an empty fingerprint removes the mark.
+    void setVerifiedFingerprint(const QUrl &hub, const QString &id, const QString &fingerprint);
+
     // Behaviour.
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);

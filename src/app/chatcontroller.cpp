@@ -1,8 +1,7 @@
 #include "chatcontroller.h"
 
+#include "appsettings.h"
 #include "errortext.h"
-
-
 
 namespace PeerLink {
 
@@ -17,8 +16,8 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
     connect(client, &PeerClient::reconnecting, this, &ChatController::updateStatus);
     connect(client, &PeerClient::joined, this, &ChatController::onJoined);
     connect(client, &PeerClient::disconnected, this, &ChatController::onDisconnected);
-    connect(client, &PeerClient::messageReceived, this,
-            [this](const ChatMessage &m) { onMessage(m.from, m.text, m.to, m.mid, m.ts); });
+    connect(client, &PeerClient::messageReceived, this, &ChatController::onMessage);
+    connect(client, &PeerClient::keyChanged, this, &ChatController::onKeyChanged);
     connect(client, &PeerClient::errorOccurred, this,
             [this](const ClientError &e) { onError(e.codeName, e.message, e.ref); });
     connect(client, &PeerClient::peerConnected, this, [this](const QString &id, const QString &name) {
@@ -30,9 +29,14 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
                 host = p.host;
         }
         m_peers.peerOnline(id, name, host);
+        refreshTrust(id);
+        if (m_keyChanges.contains(id))
+            Q_EMIT peerTrustChanged(id); // its new key can be accepted again
     });
     connect(client, &PeerClient::peerDisconnected, this, [this](const QString &id) {
         m_peers.peerOffline(id, conversationsWithMessages().contains(id));
+        if (m_keyChanges.contains(id))
+            Q_EMIT peerTrustChanged(id); // its new key cannot be accepted until it is back
     });
     connect(client, &PeerClient::messageAcked, this, [this](const QString &mid) {
         const QString key = m_pending.take(mid);
@@ -65,7 +69,11 @@ QString ChatController::conversationTitle(const QString &key) const
     if (key.isEmpty())
         return tr("Everyone");
     const QString name = nameOf(key);
-    const QString who = name == key ? key : tr("%1 (%2)").arg(name, key);
+    QString who = name == key ? key : tr("%1 (%2)").arg(name, key);
+    if (hasKeyChanged(key))
+        who = tr("%1 — key changed!").arg(who);
+    else if (isVerified(key))
+        who = tr("%1 ✓ verified").arg(who);
     switch (m_client->pathTo(key)) {
     case PeerClient::Path::Direct:
         return tr("%1 — direct link").arg(who);
@@ -113,6 +121,14 @@ bool ChatController::connectToHub(const QUrl &url, const QString &id, const Peer
     m_joinErrorReported = false;
     m_joinedThisTime = false;
     m_lastReason.clear();
+    // Changed keys are a matter of one hub (the client remembers keys per hub URL and says so again when the peer
+    // shows up there): a warning from the last hub does not follow the user to another one.
+    const QList<QString> changed = m_keyChanges.keys();
+    m_keyChanges.clear();
+    for (const QString &peer : changed) {
+        refreshTrust(peer);
+        Q_EMIT peerTrustChanged(peer);
+    }
     return m_client->connectToHub(url, id, options);
 }
 
@@ -137,6 +153,10 @@ bool ChatController::send(const QString &key, const QString &text)
         Q_EMIT errorReported(tr("You are not connected to a hub."));
         return false;
     }
+    if (const QString blocked = sendBlockedReason(key); !blocked.isEmpty()) {
+        Q_EMIT errorReported(blocked);
+        return false;
+    }
     // While reconnecting, messages wait in the client's outbox (peers show offline until the hub is back).
     if (!key.isEmpty() && !m_peers.isOnline(key) && !reconnecting) {
         Q_EMIT errorReported(tr("%1 is offline; the message was not sent.").arg(nameOf(key)));
@@ -153,6 +173,9 @@ bool ChatController::send(const QString &key, const QString &text)
     e.outgoing = true;
     e.state = ConversationModel::State::Pending;
     e.mid = mid;
+    // The client never sends a peer known by a key anything in the clear (it seals, or the message fails): with an
+    // identity of our own, a message to such a peer goes end-to-end encrypted.
+    e.encrypted = !key.isEmpty() && m_client->hasIdentity() && !m_client->peerFingerprint(key).isEmpty();
     conversation(key)->append(e);
     m_pending.insert(mid, key);
     return true;
@@ -182,6 +205,7 @@ void ChatController::onJoined()
         if (!p.name.isEmpty())
             m_knownNames.insert(p.id, p.name);
         m_peers.peerOnline(p.id, p.name, p.host);
+        refreshTrust(p.id);
     }
     updateStatus();
 }
@@ -205,26 +229,150 @@ void ChatController::onDisconnected(const QString &reason)
         Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), reason));
 }
 
-void ChatController::onMessage(const QString &from, const QString &text, const QString &to, const QString &mid, qint64 ts)
+void ChatController::onMessage(const ChatMessage &message)
 {
-    Q_UNUSED(mid);
-    const QString key = to.isEmpty() ? QString() : from;
+    const QString &from = message.from;
+    const QString key = message.to.isEmpty() ? QString() : from;
     ConversationModel::Entry e;
     e.from = from;
     e.fromName = nameOf(from);
-    e.text = text;
-    e.time = ts > 0 ? QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC) : QDateTime::currentDateTimeUtc();
+    e.text = message.text;
+    e.time = message.ts > 0 ? QDateTime::fromMSecsSinceEpoch(message.ts, Qt::UTC) : QDateTime::currentDateTimeUtc();
+    e.mid = message.mid;
+    e.encrypted = message.encrypted;
     conversation(key)->append(e);
-    if (!key.isEmpty() && !m_peers.contains(key))
+    if (!key.isEmpty() && !m_peers.contains(key)) {
         m_peers.peerOnline(key, m_knownNames.value(key), false);
+        refreshTrust(key);
+    }
 
     const bool seen = m_windowActive && key == m_active;
     if (!seen)
         addUnread(key);
     if (!m_windowActive && m_notify) {
         const QString title = key.isEmpty() ? tr("%1 to everyone").arg(e.fromName) : e.fromName;
-        Q_EMIT notificationRequested(title, text);
+        Q_EMIT notificationRequested(title, message.text);
     }
+}
+
+void ChatController::onKeyChanged(const QString &peer, const QString &oldFingerprint, const QString &newFingerprint)
+{
+    m_keyChanges.insert(peer, KeyChange { oldFingerprint, newFingerprint });
+    // A mark holds for the key compared in person only: a new key must be compared again.
+    if (m_verified)
+        m_verified->setVerifiedFingerprint(m_client->hubUrl(), peer, QString());
+    if (!m_peers.contains(peer))
+        m_peers.peerOnline(peer, m_knownNames.value(peer), false);
+    refreshTrust(peer);
+    const QString text = keyChangeText(peer);
+    Q_EMIT peerTrustChanged(peer);
+    Q_EMIT keyChangeDetected(peer, text);
+    // Like a safety-number change: said even while the window is active, unless that conversation is the one shown.
+    if (m_notify && !(m_windowActive && m_active == peer))
+        Q_EMIT notificationRequested(tr("%1's key changed").arg(nameOf(peer)), text);
+}
+
+void ChatController::setVerifiedStore(AppSettings *settings)
+{
+    m_verified = settings;
+    for (int row = 1; row < m_peers.rowCount(); ++row)
+        refreshTrust(m_peers.index(row).data(PeerListModel::IdRole).toString());
+}
+
+QString ChatController::ownFingerprint() const
+{
+    return m_client->fingerprint();
+}
+
+QString ChatController::peerFingerprint(const QString &id) const
+{
+    if (const auto it = m_keyChanges.constFind(id); it != m_keyChanges.cend() && !it->newFingerprint.isEmpty())
+        return it->newFingerprint;
+    return m_client->peerFingerprint(id);
+}
+
+bool ChatController::isVerified(const QString &id) const
+{
+    if (!m_verified || id.isEmpty() || hasKeyChanged(id))
+        return false;
+    const QString fingerprint = peerFingerprint(id);
+    return !fingerprint.isEmpty() && m_verified->verifiedFingerprint(m_client->hubUrl(), id) == fingerprint;
+}
+
+bool ChatController::markVerified(const QString &id)
+{
+    const QString fingerprint = peerFingerprint(id);
+    if (!m_verified || id.isEmpty() || fingerprint.isEmpty() || ownFingerprint().isEmpty() || hasKeyChanged(id))
+        return false;
+    m_verified->setVerifiedFingerprint(m_client->hubUrl(), id, fingerprint);
+    refreshTrust(id);
+    Q_EMIT peerTrustChanged(id);
+    return true;
+}
+
+void ChatController::removeVerifiedMark(const QString &id)
+{
+    if (!m_verified || id.isEmpty())
+        return;
+    m_verified->setVerifiedFingerprint(m_client->hubUrl(), id, QString());
+    refreshTrust(id);
+    Q_EMIT peerTrustChanged(id);
+}
+
+bool ChatController::hasKeyChanged(const QString &id) const
+{
+    // PeerClient says every change (keyChanged); its own peerTrust() may still speak of the last hub for a moment
+    // after connecting to another one.
+    return !id.isEmpty() && m_keyChanges.contains(id);
+}
+
+QString ChatController::keyChangeText(const QString &id) const
+{
+    if (!hasKeyChanged(id))
+        return QString();
+    if (const auto it = m_keyChanges.constFind(id); it != m_keyChanges.cend() && it->newFingerprint.isEmpty())
+        return tr("%1 came back without the key you know them by (an older PeerLink, or no identity), which is also "
+                  "what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown "
+                  "until you accept this; ask them in person first.")
+            .arg(nameOf(id));
+    return tr("%1's key changed. This happens when they reinstall PeerLink or use another computer, but it is also "
+              "what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown "
+              "until you accept the new key; compare fingerprints with them first (Verify…).")
+        .arg(nameOf(id));
+}
+
+bool ChatController::acceptNewKey(const QString &id)
+{
+    if (!hasKeyChanged(id))
+        return false;
+    if (!canAcceptNewKey(id) || !m_client->trustKey(id))
+        return false;
+    m_keyChanges.remove(id);
+    refreshTrust(id);
+    Q_EMIT peerTrustChanged(id);
+    return true;
+}
+
+bool ChatController::canAcceptNewKey(const QString &id) const
+{
+    // The client holds the new key only while the peer is there (it says the change again when the peer is back).
+    return hasKeyChanged(id) && m_client->peerTrust(id) == PeerClient::PeerTrust::Changed;
+}
+
+QString ChatController::sendBlockedReason(const QString &key) const
+{
+    if (hasKeyChanged(key))
+        return tr("Sending to %1 is paused: their key changed. Accept the new key to send again.").arg(nameOf(key));
+    return QString();
+}
+
+void ChatController::refreshTrust(const QString &id)
+{
+    if (id.isEmpty())
+        return;
+    // A peer that comes back verified (or with its key changed) while its conversation is shown: the title follows.
+    if (m_peers.setTrust(id, isVerified(id), hasKeyChanged(id)) && id == m_active)
+        Q_EMIT peerTrustChanged(id);
 }
 
 void ChatController::onError(const QString &code, const QString &message, const QString &ref)

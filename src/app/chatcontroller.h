@@ -10,6 +10,8 @@
 
 namespace PeerLink {
 
+class AppSettings;
+
 /// The messenger's logic, without widgets: keeps the peer list and the conversations in step with a PeerClient,
 /// counts unread messages, decides when to notify, and says the connection state in words.
 class ChatController : public QObject
@@ -49,6 +51,32 @@ public:
     void acceptConnectRequest(const QString &from);
     void declineConnectRequest(const QString &from);
 
+    // Identities (issue 13): fingerprints, verified marks and changed keys.
+    /// Where verified marks are kept (per hub URL and id, with the fingerprint); not owned. Without it, none is.
+    void setVerifiedStore(AppSettings *settings);
+    /// The own fingerprint; empty without an identity.
+    QString ownFingerprint() const;
+    /// @p id's fingerprint as the hub introduced it; empty when the peer has no key.
+    QString peerFingerprint(const QString &id) const;
+    /// Whether the user marked @p id verified for the key it has now.
+    bool isVerified(const QString &id) const;
+    /// Marks @p id verified for its current fingerprint (compared in person). False when there is nothing to verify:
+    /// no key, no own identity, or a changed key not accepted yet.
+    bool markVerified(const QString &id);
+    void removeVerifiedMark(const QString &id);
+    /// Whether @p id came with a key other than the remembered one and the user has not accepted it: nothing is sent
+    /// to it, nothing from it is shown, until acceptNewKey().
+    bool hasKeyChanged(const QString &id) const;
+    /// The warning about @p id's changed key, in words; empty when its key did not change.
+    QString keyChangeText(const QString &id) const;
+    /// Whether @p id's changed key can be accepted now (the peer is there with it).
+    bool canAcceptNewKey(const QString &id) const;
+    /// Accepts @p id's new key (remembered from now on); sending to it works again. It is not verified. False when
+    /// it cannot be accepted now (canAcceptNewKey()).
+    bool acceptNewKey(const QString &id);
+    /// Why nothing can be sent to conversation @p key now; empty when it can.
+    QString sendBlockedReason(const QString &key) const;
+
 Q_SIGNALS:
     void unreadChanged(const QString &key, int count);
     void totalUnreadChanged(int total);
@@ -63,11 +91,18 @@ Q_SIGNALS:
     void joinFailed(const QString &text);
     /// Something else went wrong, in words a user understands.
     void errorReported(const QString &text);
+    /// @p peer's verified mark or key state changed (title, list, warning bar and send action follow).
+    void peerTrustChanged(const QString &peer);
+    /// @p peer's key changed: to be shown prominently (@p text says what it means and what to do).
+    void keyChangeDetected(const QString &peer, const QString &text);
 
 private:
     void onJoined();
     void onDisconnected(const QString &reason);
-    void onMessage(const QString &from, const QString &text, const QString &to, const QString &mid, qint64 ts);
+    void onMessage(const ChatMessage &message);
+    void onKeyChanged(const QString &peer, const QString &oldFingerprint, const QString &newFingerprint);
+    /// Puts @p id's verified and key-changed state into the peer list.
+    void refreshTrust(const QString &id);
     void onError(const QString &code, const QString &message, const QString &ref);
     void addUnread(const QString &key);
     void setUnread(const QString &key, int count);
@@ -81,6 +116,13 @@ private:
     QHash<QString, int> m_unread;
     QHash<QString, QString> m_pending; // mid -> conversation key
     QHash<QString, QString> m_knownNames; // id -> last known display name
+    struct KeyChange
+    {
+        QString oldFingerprint;
+        QString newFingerprint;
+    };
+    QHash<QString, KeyChange> m_keyChanges; // by peer id, until the new key is accepted
+    AppSettings *m_verified = nullptr;
     QString m_active;
     bool m_windowActive = true;
     bool m_notify = true;

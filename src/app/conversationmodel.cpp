@@ -1,6 +1,7 @@
 #include "conversationmodel.h"
 
 #include <QBrush>
+#include <QIcon>
 #include <QLocale>
 #include <QPalette>
 
@@ -34,17 +35,29 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
             line += tr("  (not delivered)");
         return line;
     }
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: {
+        QString tip;
         switch (e.state) {
         case State::Pending:
-            return tr("Waiting for the hub to confirm");
+            tip = tr("Waiting for the hub to confirm");
+            break;
         case State::Delivered:
-            return tr("Delivered at %1").arg(QLocale().toString(e.time.toLocalTime()));
+            tip = tr("Delivered at %1").arg(QLocale().toString(e.time.toLocalTime()));
+            break;
         case State::Failed:
-            return tr("Not delivered: %1").arg(e.error);
+            tip = tr("Not delivered: %1").arg(e.error);
+            break;
         case State::Received:
-            return tr("From %1 at %2").arg(e.from, QLocale().toString(e.time.toLocalTime()));
+            tip = tr("From %1 at %2").arg(e.from, QLocale().toString(e.time.toLocalTime()));
+            break;
         }
+        if (e.encrypted)
+            tip += u'\n' + tr("End-to-end encrypted: only you and %1 can read it.").arg(e.outgoing ? m_key : e.fromName);
+        return tip;
+    }
+    case Qt::DecorationRole:
+        if (e.encrypted)
+            return QIcon(u":/icons/lock.svg"_s);
         return QVariant();
     case Qt::ForegroundRole:
         if (e.state == State::Pending)
@@ -64,6 +77,8 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(e.state);
     case MidRole:
         return e.mid;
+    case EncryptedRole:
+        return e.encrypted;
     default:
         return QVariant();
     }
@@ -78,6 +93,7 @@ QHash<int, QByteArray> ConversationModel::roleNames() const
     names.insert(OutgoingRole, "outgoing");
     names.insert(StateRole, "state");
     names.insert(MidRole, "mid");
+    names.insert(EncryptedRole, "encrypted");
     return names;
 }
 

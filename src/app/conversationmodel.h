@@ -21,6 +21,7 @@ public:
         OutgoingRole,
         StateRole,
         MidRole,
+        EncryptedRole, ///< the message travelled end-to-end encrypted
     };
 
     struct Entry
@@ -33,6 +34,7 @@ public:
         State state = State::Received;
         QString mid;
         QString error;
+        bool encrypted = false;
     };
 
     explicit ConversationModel(const QString &key, QObject *parent = nullptr);

@@ -48,6 +48,14 @@ QString describeHubError(const QString &code, const QString &hubMessage)
         return ErrorText::tr("The peer declined a direct connection; messages go through the hub.");
     case ErrorCode::UnknownLink:
         return ErrorText::tr("That connection request has expired.");
+    case ErrorCode::IdentityRequired:
+        return ErrorText::tr("This hub admits only peers with an identity, and PeerLink has none at the moment "
+                             "(see PeerLink ▸ My identity).");
+    case ErrorCode::IdBound:
+        return ErrorText::tr("That id belongs to another key on this hub: someone else uses it, or it was yours with "
+                             "a key you no longer have. Choose another id, or ask the hub's host to forget it.");
+    case ErrorCode::BadProof:
+        return ErrorText::tr("The hub could not confirm your identity (the proof of your key was refused).");
     }
     return hubMessage;
 }

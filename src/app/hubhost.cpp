@@ -83,6 +83,20 @@ public:
             m_hub->ban(id);
     }
 
+    void forgetId(quint64 generation, const QString &id)
+    {
+        if (!m_hub || m_closing)
+            return;
+        const bool wasBound = !m_hub->boundKey(id).isEmpty();
+        QString error;
+        if (wasBound && !m_hub->forgetId(id, &error) && error.isEmpty())
+            error = u"the binding could not be released"_s;
+        HubHost *host = m_host;
+        QMetaObject::invokeMethod(host, [host, generation, id, wasBound, error] {
+            host->onIdForgetDone(generation, id, wasBound, error);
+        });
+    }
+
     /// Tells every peer (close 1001), waits for Hub::closed or the deadline, deletes the hub and ends the thread.
     void close()
     {
@@ -319,6 +333,22 @@ void HubHost::kick(const QString &id)
         return;
     HubRunner *runner = m_runner;
     QMetaObject::invokeMethod(runner, [runner, id] { runner->kick(id); });
+}
+
+bool HubHost::forgetId(const QString &id)
+{
+    if (m_state != State::Running)
+        return false;
+    HubRunner *runner = m_runner;
+    QMetaObject::invokeMethod(runner, [runner, generation = m_generation, id] { runner->forgetId(generation, id); });
+    return true;
+}
+
+void HubHost::onIdForgetDone(quint64 generation, const QString &id, bool wasBound, const QString &error)
+{
+    if (generation != m_generation || m_state != State::Running)
+        return;
+    Q_EMIT idForgetDone(id, wasBound, error);
 }
 
 void HubHost::ban(const QString &id)

@@ -60,6 +60,9 @@ public:
     void kick(const QString &id);
     /// Bans a peer's id and address and disconnects it.
     void ban(const QString &id);
+    /// Releases the key bound to @p id (Hub::forgetId), so that the next peer to join as @p id binds its own key.
+    /// Returns at once; idForgetDone() follows. False when no hub is running.
+    bool forgetId(const QString &id);
 
 Q_SIGNALS:
     void stateChanged(PeerLink::HubHost::State state);
@@ -68,6 +71,9 @@ Q_SIGNALS:
     void peerJoined(const PeerLink::HubPeer &peer);
     void peerLeft(const QString &id, const QString &reason);
     void messageRouted(const QString &from, const QString &to, int recipients);
+    /// The answer to forgetId(): @p wasBound says whether a key was bound to @p id; @p error is empty when the binding
+    /// is gone (or there was none), else the hub's reason (say, its data-dir could not be written).
+    void idForgetDone(const QString &id, bool wasBound, const QString &error);
     /// A start failed (then the host is stopped again), or the running hub reported a problem of its own.
     void errorOccurred(const QString &message);
 
@@ -87,6 +93,7 @@ private:
     void onPeerLeft(quint64 generation, const QString &id, const QString &reason);
     void onMessageRouted(quint64 generation, const QString &from, const QString &to, int recipients);
     void onHubError(quint64 generation, const QString &message);
+    void onIdForgetDone(quint64 generation, const QString &id, bool wasBound, const QString &error);
     /// Second step of stop(): the hub closes in its thread.
     void closeHub();
     /// Last step: the hub's thread has ended.

@@ -4,8 +4,11 @@
 
 #include "ui_hubpanel.h"
 
+#include "core/rules.h"
+
 #include <QEvent>
 #include <QHeaderView>
+#include <QInputDialog>
 
 namespace PeerLink {
 
@@ -53,6 +56,16 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
         if (!selectedPeer().isEmpty())
             m_host->ban(selectedPeer());
     });
+    connect(m_ui->forgetIdButton, &QPushButton::clicked, this, &HubPanel::forgetId);
+    connect(host, &HubHost::idForgetDone, this, [this](const QString &id, bool wasBound, const QString &error) {
+        if (!wasBound)
+            m_ui->noticeLabel->setText(tr("No key was bound to %1.").arg(id));
+        else if (!error.isEmpty())
+            m_ui->noticeLabel->setText(tr("The hub could not forget %1: %2").arg(id, error));
+        else
+            m_ui->noticeLabel->setText(tr("The hub forgot the key of %1: whoever joins as %1 next binds theirs.").arg(id));
+        m_ui->noticeLabel->show();
+    });
     connect(m_ui->hostButton, &QPushButton::clicked, this, &HubPanel::hostRequested);
     connect(m_ui->stopButton, &QPushButton::clicked, this, &HubPanel::stopRequested);
     connect(m_ui->peersTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HubPanel::refresh);
@@ -72,6 +85,30 @@ void HubPanel::selectPeer(const QString &id)
     const int row = m_model.rowOf(id);
     if (row >= 0)
         m_ui->peersTable->selectRow(row);
+}
+
+void HubPanel::forgetId()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(u"forgetIdDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Forget an id"));
+    dialog->setLabelText(tr("The hub keeps each id for the key it first joined with, so nobody else can take it. "
+                            "Forget an id only when its owner lost their key (a new computer, a deleted profile): the "
+                            "next peer to join as that id binds its own key, and the others are told the key changed.\n\n"
+                            "Id to forget:"));
+    dialog->setTextValue(selectedPeer());
+    dialog->setOkButtonText(tr("&Forget this id"));
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &text) {
+        const QString id = text.trimmed();
+        if (!Rules::isValidId(id)) {
+            m_ui->noticeLabel->setText(tr("\"%1\" is not an id.").arg(id));
+            m_ui->noticeLabel->show();
+            return;
+        }
+        m_host->forgetId(id);
+    });
+    dialog->open();
 }
 
 void HubPanel::refresh()
@@ -112,6 +149,10 @@ void HubPanel::refresh()
     const bool selected = running && !selectedPeer().isEmpty();
     m_ui->kickButton->setEnabled(selected);
     m_ui->banButton->setEnabled(selected);
+    m_ui->forgetIdButton->setEnabled(running);
+    if (!running)
+        m_ui->noticeLabel->clear();
+    m_ui->noticeLabel->setVisible(running && !m_ui->noticeLabel->text().isEmpty());
     const bool hosting = m_host->isRunning();
     m_ui->hostButton->setVisible(!hosting);
     m_ui->hostButton->setEnabled(!stopping); // HubHost refuses to start until stopped() has come

@@ -31,6 +31,8 @@ public:
     /// The id selected in the table (empty if none).
     QString selectedPeer() const;
     void selectPeer(const QString &id);
+    /// Asks which id to release (the selected peer's by default) and, once confirmed, has the hub forget its key.
+    void forgetId();
 
 Q_SIGNALS:
     void hostRequested();

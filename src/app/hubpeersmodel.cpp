@@ -1,5 +1,8 @@
 #include "hubpeersmodel.h"
 
+#include "crypto/identity.h"
+#include "crypto/sodium.h"
+
 #include <QLocale>
 
 namespace PeerLink {
@@ -38,6 +41,13 @@ QVariant HubPeersModel::data(const QModelIndex &index, int role) const
         return QLocale().toString(p.joinedAt.toLocalTime().time(), QLocale::ShortFormat);
     case MessagesColumn:
         return QVariant::fromValue(p.messagesSent);
+    case FingerprintColumn: {
+        if (p.key.isEmpty())
+            return tr("no key");
+        bool ok = false;
+        const QByteArray key = Crypto::fromBase64(p.key.toLatin1(), &ok);
+        return ok ? Crypto::fingerprintOf(key) : QVariant();
+    }
     default:
         return QVariant();
     }
@@ -58,6 +68,8 @@ QVariant HubPeersModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Joined");
     case MessagesColumn:
         return tr("Messages");
+    case FingerprintColumn:
+        return tr("Key fingerprint");
     default:
         return QVariant();
     }

@@ -6,12 +6,13 @@
 
 namespace PeerLink {
 
-/// The peers of the hub this app hosts, for the hub panel: id, name, address, joined at, messages sent.
+/// The peers of the hub this app hosts, for the hub panel: id, name, address, joined at, messages sent, and the
+/// fingerprint of the identity key each joined with (what the host compares before forgetting an id).
 class HubPeersModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { IdColumn, NameColumn, AddressColumn, JoinedColumn, MessagesColumn, ColumnCount };
+    enum Column { IdColumn, NameColumn, AddressColumn, JoinedColumn, MessagesColumn, FingerprintColumn, ColumnCount };
 
     explicit HubPeersModel(QObject *parent = nullptr);
 

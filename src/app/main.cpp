@@ -6,6 +6,7 @@
 #include "app/languagemanager.h"
 #include "app/appicon.h"
 #include "app/mainwindow.h"
+#include "app/profileidentity.h"
 #include "runtime/memorytuning.h"
 
 #include <QApplication>
@@ -63,16 +64,24 @@ int main(int argc, char *argv[])
     LanguageManager language;
     language.apply(settings.language());
 
+    // The profile's identity: made on first use in the app's data folder; a refused key file is reported by the
+    // window, and the app works on without an identity meanwhile.
+    ProfileIdentity identity(ProfileIdentity::defaultFolder());
+    identity.load();
+
     HubHost host;
     PeerClient client;
+    identity.applyTo(&client);
     client.setAutoReconnect(true);
     // Direct links: listen on every interface, and let the user decide who may connect.
     client.setDirectListening(true, QHostAddress(QHostAddress::AnyIPv4), 0);
     client.setConnectPolicy(PeerClient::ConnectPolicy::Ask);
     ChatController controller(&client);
     controller.setNotificationsEnabled(settings.notificationsEnabled());
+    controller.setVerifiedStore(&settings);
     MainWindow window(&controller, &host, &settings, &language);
     window.show();
+    window.setProfileIdentity(&identity);
 
     if (options.host || (settings.hostOnLaunch() && options.hubUrl.isEmpty()))
         window.startHosting(options.port, options.password);

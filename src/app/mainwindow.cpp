@@ -9,7 +9,9 @@
 #include "hubhost.h"
 #include "hub/hubsettings.h"
 #include "hubpanel.h"
+#include "identitydialogs.h"
 #include "languagemanager.h"
+#include "profileidentity.h"
 
 #include "ui_mainwindow.h"
 
@@ -47,6 +49,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->sendButton->setIcon(QIcon(u":/icons/send.svg"_s));
     m_ui->splitter->setStretchFactor(1, 3);
     m_ui->requestBar->hide();
+    m_ui->keyChangeBar->hide();
 
     m_hubPanel = new HubPanel(host, this);
     m_hubDock = new QDockWidget(this);
@@ -79,6 +82,17 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
         if (peer == m_controller->activeConversation())
             m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
     });
+    connect(controller, &ChatController::peerTrustChanged, this, [this](const QString &peer) {
+        if (peer == m_controller->activeConversation()) {
+            m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
+            updateActions();
+        }
+    });
+    connect(controller, &ChatController::keyChangeDetected, this, [this](const QString &peer) {
+        statusBar()->showMessage(tr("%1's key changed: see the warning in your conversation with them.")
+                                     .arg(m_controller->peerModel()->indexOf(peer).data(PeerListModel::NameRole).toString()),
+                                 15000);
+    });
     connect(controller->client(), &PeerClient::stateChanged, this, &MainWindow::updateActions);
     connect(controller, &ChatController::notificationRequested, this, [this](const QString &title, const QString &body) {
         if (!m_settings->notificationsEnabled())
@@ -96,6 +110,10 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
         m_ui->peerList->setCurrentIndex(m_controller->peerModel()->indexOf(m_requestFrom));
         m_ui->requestBar->hide();
     });
+    connect(m_ui->acceptKeyButton, &QPushButton::clicked, this,
+            [this] { m_controller->acceptNewKey(m_controller->activeConversation()); });
+    connect(m_ui->verifyKeyButton, &QPushButton::clicked, this,
+            [this] { openVerifyDialog(m_controller->activeConversation()); });
     connect(m_ui->declineButton, &QPushButton::clicked, this, [this] {
         m_controller->declineConnectRequest(m_requestFrom);
         m_ui->requestBar->hide();
@@ -111,6 +129,11 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     connect(m_ui->actionConnectToPeer, &QAction::triggered, this, [this] {
         if (!selectedPeer().isEmpty())
             m_controller->connectToPeer(selectedPeer());
+    });
+    connect(m_ui->actionMyIdentity, &QAction::triggered, this, &MainWindow::openIdentityDialog);
+    connect(m_ui->actionVerifyPeer, &QAction::triggered, this, [this] {
+        if (!selectedPeer().isEmpty())
+            openVerifyDialog(selectedPeer());
     });
     connect(m_ui->actionKick, &QAction::triggered, this, [this] {
         if (!selectedPeer().isEmpty())
@@ -251,6 +274,7 @@ void MainWindow::showPeerMenu(const QPoint &pos)
     m_ui->peerList->setCurrentIndex(index);
     QMenu menu(this);
     menu.addAction(m_ui->actionConnectToPeer);
+    menu.addAction(m_ui->actionVerifyPeer);
     if (m_host->isRunning())
         menu.addAction(m_ui->actionKick);
     menu.exec(m_ui->peerList->viewport()->mapToGlobal(pos));
@@ -308,7 +332,70 @@ void MainWindow::updateActions()
     m_ui->actionStopHosting->setEnabled(hosting);
     m_ui->actionConnectToPeer->setEnabled(joined && peerSelected);
     m_ui->actionKick->setEnabled(hosting && peerSelected);
-    m_ui->sendButton->setEnabled(joined);
+    m_ui->actionVerifyPeer->setEnabled(peerSelected);
+    const QString blocked = m_controller->sendBlockedReason(m_controller->activeConversation());
+    m_ui->sendButton->setEnabled(joined && blocked.isEmpty());
+    m_ui->sendButton->setToolTip(blocked);
+    updateKeyChangeBar();
+}
+
+void MainWindow::updateKeyChangeBar()
+{
+    const QString text = m_controller->keyChangeText(m_controller->activeConversation());
+    m_ui->keyChangeLabel->setText(text);
+    m_ui->keyChangeBar->setVisible(!text.isEmpty());
+    const bool acceptable = m_controller->canAcceptNewKey(m_controller->activeConversation());
+    m_ui->acceptKeyButton->setEnabled(acceptable);
+    m_ui->acceptKeyButton->setToolTip(acceptable || text.isEmpty()
+                                          ? QString()
+                                          : tr("They are offline: their new key can be accepted once they are back."));
+}
+
+void MainWindow::setProfileIdentity(const ProfileIdentity *identity)
+{
+    m_identity = identity;
+    if (!identity)
+        return;
+    QStringList problems;
+    if (!identity->isValid() && !identity->errorText().isEmpty())
+        problems.append(identity->errorText());
+    if (!identity->knownKeysErrorText().isEmpty())
+        problems.append(identity->knownKeysErrorText());
+    if (problems.isEmpty())
+        return;
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("A problem with your identity"), problems.join(u"\n\n"_s),
+                                QMessageBox::Ok, this);
+    box->setObjectName(u"identityProblem"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    if (!identity->isValid())
+        statusBar()->showMessage(tr("No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity)."));
+}
+
+void MainWindow::openIdentityDialog()
+{
+    auto *dialog = new IdentityDialog(m_identity, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::openVerifyDialog(const QString &peer)
+{
+    if (peer.isEmpty())
+        return;
+    const QString name = m_controller->peerModel()->indexOf(peer).data(PeerListModel::NameRole).toString();
+    auto *dialog = new VerifyPeerDialog(peer, name, m_controller->peerFingerprint(peer), m_controller->ownFingerprint(),
+                                        m_controller->isVerified(peer), this);
+    dialog->setKeyChanged(m_controller->hasKeyChanged(peer));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &VerifyPeerDialog::markRequested, this, [this, peer] {
+        // Compared in person: that is also the best reason to accept a changed key.
+        if (m_controller->hasKeyChanged(peer))
+            m_controller->acceptNewKey(peer);
+        m_controller->markVerified(peer);
+    });
+    connect(dialog, &VerifyPeerDialog::unmarkRequested, this, [this, peer] { m_controller->removeVerifiedMark(peer); });
+    dialog->open();
 }
 
 bool MainWindow::startHosting(std::optional<quint16> port, const QString &password)

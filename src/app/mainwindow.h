@@ -24,6 +24,7 @@ class HubHost;
 class HubPanel;
 class LanguageManager;
 class ConnectDialog;
+class ProfileIdentity;
 
 /// The messenger window: peers and conversations, the message input, hosting, the tray. Logic lives in
 /// ChatController and HubHost; this class wires them to the forms.
@@ -47,6 +48,9 @@ public:
     /// window while hosting waits for HubHost::stopped() before it closes).
     void shutdown();
 
+    /// The profile's identity, for "My identity" (not owned). One that could not be loaded is reported at once.
+    void setProfileIdentity(const ProfileIdentity *identity);
+
     HubPanel *hubPanel() const { return m_hubPanel; }
     QDockWidget *hubDock() const { return m_hubDock; }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
@@ -66,6 +70,10 @@ private:
     void openHostDialog(const QString &error = QString());
     void openSettings();
     void showConnectRequest(const QString &from, const QString &name);
+    void openIdentityDialog();
+    void openVerifyDialog(const QString &peer);
+    /// The changed-key warning and the send action of the shown conversation.
+    void updateKeyChangeBar();
     /// Asks whether to trust a hub certificate no authority vouches for (like an SSH host key).
     void confirmCertificate(const QString &fingerprint, const QString &reason);
     void onHostingStarted(const QUrl &localUrl);
@@ -86,6 +94,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QMenu *m_trayMenu = nullptr;
     QPointer<ConnectDialog> m_connectDialog;
+    const ProfileIdentity *m_identity = nullptr;
     QString m_requestFrom;
     struct LastConnect
     {

@@ -28,6 +28,10 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole: {
         QString text = name;
+        if (r.keyChanged)
+            text += tr(" ⚠ key changed");
+        else if (r.verified)
+            text += u" ✓"_s;
         if (r.host)
             text += tr(" (hosting)");
         if (!everyone && !r.online)
@@ -43,7 +47,14 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (everyone)
             return tr("Messages to every peer on the hub");
-        return r.name.isEmpty() ? r.id : tr("%1 (id %2)").arg(r.name, r.id);
+    {
+        QString tip = r.name.isEmpty() ? r.id : tr("%1 (id %2)").arg(r.name, r.id);
+        if (r.keyChanged)
+            tip += u'\n' + tr("Their key changed: nothing is sent to them until you accept the new key.");
+        else if (r.verified)
+            tip += u'\n' + tr("Verified: you compared fingerprints in person.");
+        return tip;
+    }
     case Qt::DecorationRole:
         if (everyone)
             return QIcon(u":/icons/everyone.svg"_s);
@@ -69,6 +80,10 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
         return everyone;
     case PathRole:
         return QVariant::fromValue(r.path);
+    case VerifiedRole:
+        return r.verified;
+    case KeyChangedRole:
+        return r.keyChanged;
     default:
         return QVariant();
     }
@@ -84,6 +99,8 @@ QHash<int, QByteArray> PeerListModel::roleNames() const
     names.insert(UnreadRole, "unread");
     names.insert(EveryoneRole, "everyone");
     names.insert(PathRole, "path");
+    names.insert(VerifiedRole, "verified");
+    names.insert(KeyChangedRole, "keyChanged");
     return names;
 }
 
@@ -167,6 +184,17 @@ void PeerListModel::setPath(const QString &id, PeerClient::Path path)
         return;
     m_rows[row].path = path;
     changed(row);
+}
+
+bool PeerListModel::setTrust(const QString &id, bool verified, bool keyChanged)
+{
+    const int row = rowOf(id);
+    if (row <= 0 || (m_rows.at(row).verified == verified && m_rows.at(row).keyChanged == keyChanged))
+        return false;
+    m_rows[row].verified = verified;
+    m_rows[row].keyChanged = keyChanged;
+    changed(row);
+    return true;
 }
 
 void PeerListModel::changed(int row)

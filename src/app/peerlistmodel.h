@@ -22,6 +22,8 @@ public:
         UnreadRole,
         EveryoneRole,
         PathRole, ///< PeerClient::Path: how messages to this peer travel
+        VerifiedRole, ///< the user compared this peer's fingerprint in person
+        KeyChangedRole, ///< the peer's key changed and the user has not accepted it
     };
 
     explicit PeerListModel(QObject *parent = nullptr);
@@ -43,6 +45,8 @@ public:
     void allOffline(const QList<QString> &keep);
     void setUnread(const QString &id, int count);
     void setPath(const QString &id, PeerClient::Path path);
+    /// Returns whether anything changed.
+    bool setTrust(const QString &id, bool verified, bool keyChanged);
 
 private:
     struct Row
@@ -53,6 +57,8 @@ private:
         bool host = false;
         int unread = 0;
         PeerClient::Path path = PeerClient::Path::Relayed;
+        bool verified = false;
+        bool keyChanged = false;
     };
     void changed(int row);
 
