@@ -2,7 +2,6 @@
 
 #include "client/logging.h"
 #include "core/rules.h"
-#include "crypto/sodium.h"
 
 #include <QDateTime>
 #include <QTimer>
@@ -46,12 +45,13 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_paths, &DirectPaths::linkLost, m_flow, &MessageFlow::linkLost);
     connect(m_paths, &DirectPaths::errorOccurred, this, &PeerClient::errorOccurred);
 
-    m_flow->setLinks(
-        { [this](const QString &to, const QString &text, const QString &mid, const QString &e2e) {
-             return m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch(), e2e);
-         },
-            [this](const QString &peer) { return m_paths->takeUnacked(peer); },
-            [this](const QString &mid) { m_paths->forgetUnacked(mid); } });
+    MessageFlow::Links links;
+    links.send = [this](const QString &to, const QString &text, const QString &mid, const QString &e2e) {
+        return m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch(), e2e);
+    };
+    links.takeUnacked = [this](const QString &peer) { return m_paths->takeUnacked(peer); };
+    links.forgetUnacked = [this](const QString &mid) { m_paths->forgetUnacked(mid); };
+    m_flow->setLinks(std::move(links));
     m_flow->setResuming([this] { return m_state != State::Disconnected && m_hub->isResuming(); });
     connect(m_flow, &MessageFlow::hubFrameReady, m_hub, &HubConnection::send);
     connect(m_flow, &MessageFlow::messageReceived, this, &PeerClient::messageReceived);
@@ -123,16 +123,6 @@ bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOpti
     return true;
 }
 
-QString PeerClient::sendMessage(const QString &text)
-{
-    return sendMessage(QString(), text);
-}
-
-QString PeerClient::sendMessage(const QString &to, const QString &text)
-{
-    return m_flow->send(to, text);
-}
-
 bool PeerClient::connectToPeer(const QString &peer)
 {
     if (m_state != State::Joined)
@@ -168,11 +158,7 @@ void PeerClient::onOpened()
         m_hub->url().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
     m_flow->connectionOpened();
     JoinRequest join { m_id, m_options.name, m_options.password, QString(), QString() };
-    if (const auto &identity = m_secure.identity()) {
-        join.key = QString::fromLatin1(Crypto::toBase64(identity->publicKey()));
-        join.prekey = QString::fromLatin1(Crypto::toBase64(m_secure.prekey()));
-        join.prekeySig = QString::fromLatin1(Crypto::toBase64(m_secure.prekeySignature()));
-    }
+    m_secure.addJoinKeys(join);
     m_hub->setJoin(join);
     m_previousPrekeyTimer->start();
     setState(State::Joining);
@@ -197,27 +183,18 @@ void PeerClient::onClosed(const QString &reason, bool willReconnect)
 
 void PeerClient::handle(const Challenge &m)
 {
-    bool hubOk = false;
-    bool nonceOk = false;
-    const QByteArray hub = Crypto::fromBase64(m.hub.toLatin1(), &hubOk);
-    const QByteArray nonce = Crypto::fromBase64(m.nonce.toLatin1(), &nonceOk);
-    if (!m_secure.hasIdentity() || m_state != State::Joining || !hubOk || !nonceOk) {
+    const auto answer = m_state == State::Joining ? m_secure.answerChallenge(m.hub, m.nonce) : std::nullopt;
+    if (!answer) {
         qCWarning(lcClient) << "ignoring a challenge the join did not ask for";
         return;
     }
-    m_hub->answerChallenge(QString::fromLatin1(Crypto::toBase64(m_secure.joinSignature(hub, nonce))));
+    m_hub->answerChallenge(*answer);
 }
 
 void PeerClient::present(
     const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig)
 {
-    bool ok[3] = { true, true, true };
-    const QByteArray k = key.isEmpty() ? QByteArray() : Crypto::fromBase64(key.toLatin1(), &ok[0]);
-    const QByteArray p = prekey.isEmpty() ? QByteArray() : Crypto::fromBase64(prekey.toLatin1(), &ok[1]);
-    const QByteArray s
-        = prekeySig.isEmpty() ? QByteArray() : Crypto::fromBase64(prekeySig.toLatin1(), &ok[2]);
-    const auto presence = m_secure.peerPresent(
-        peer, ok[0] ? k : QByteArray(), ok[1] ? p : QByteArray(), ok[2] ? s : QByteArray());
+    const auto presence = m_secure.peerAnnounced(peer, key, prekey, prekeySig);
     using Kind = SecureChannel::Presence::Kind;
     if (presence.kind == Kind::BadPrekey)
         qCWarning(lcClient).noquote()

@@ -164,9 +164,9 @@ public Q_SLOTS:
     bool connectToHub(
         const QUrl &url, const QString &id, const PeerLink::PeerClient::JoinOptions &options = {});
     /// Broadcasts @p text to every other peer; returns the message id (empty if not joined).
-    QString sendMessage(const QString &text);
+    QString sendMessage(const QString &text) { return m_flow->send(QString(), text); }
     /// Sends @p text to one peer; returns the message id (empty if not joined or @p to is invalid).
-    QString sendMessage(const QString &to, const QString &text);
+    QString sendMessage(const QString &to, const QString &text) { return m_flow->send(to, text); }
     /// Asks the hub to introduce this peer to @p peer and makes a direct link when it accepts; messages to @p
     /// peer go through the hub until then, and whenever the link is down (it is re-made with backoff).
     bool connectToPeer(const QString &peer);
