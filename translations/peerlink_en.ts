@@ -1248,6 +1248,45 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::MessageFlow</name>
+        <message>
+            <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No peer %1 is joined to this hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 announced no valid key to encrypt to; the message was not sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not joined to a hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 messages are waiting for the hub already.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>"%1" is not a valid peer id.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message is %1 bytes; at most %2 can be sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A message from %1 could not be verified or decrypted and was not delivered.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 did not come back after the hub restarted.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::PeerClient</name>
         <message>
             <source>Already connected to %1.</source>
@@ -1275,30 +1314,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>No peer %1 is joined to this hub.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The message is %1 bytes; at most %2 can be sent.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 messages are waiting for the hub already.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 did not come back after the hub restarted.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>%1 announced no valid key to encrypt to; the message was not sent.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>A message from %1 could not be verified or decrypted and was not delivered.</source>
             <translation type="unfinished" />
         </message>
     </context>

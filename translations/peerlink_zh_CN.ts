@@ -1252,6 +1252,45 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::MessageFlow</name>
+        <message>
+            <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>
+            <translation>%1 的密钥已变更；在你信任新密钥之前，不会向其发送任何内容。</translation>
+        </message>
+        <message>
+            <source>No peer %1 is joined to this hub.</source>
+            <translation>此枢纽上没有名为 %1 的节点。</translation>
+        </message>
+        <message>
+            <source>%1 announced no valid key to encrypt to; the message was not sent.</source>
+            <translation>%1 未公布可用于加密的有效密钥；消息未发送。</translation>
+        </message>
+        <message>
+            <source>Not joined to a hub.</source>
+            <translation>尚未加入枢纽。</translation>
+        </message>
+        <message>
+            <source>%1 messages are waiting for the hub already.</source>
+            <translation>已有 %1 条消息在等待枢纽处理。</translation>
+        </message>
+        <message>
+            <source>"%1" is not a valid peer id.</source>
+            <translation>“%1”不是有效的节点 ID。</translation>
+        </message>
+        <message>
+            <source>The message is %1 bytes; at most %2 can be sent.</source>
+            <translation>消息有 %1 字节；最多只能发送 %2 字节。</translation>
+        </message>
+        <message>
+            <source>A message from %1 could not be verified or decrypted and was not delivered.</source>
+            <translation>来自 %1 的一条消息无法验证或解密，未予投递。</translation>
+        </message>
+        <message>
+            <source>%1 did not come back after the hub restarted.</source>
+            <translation>枢纽重启后 %1 没有回来。</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::PeerClient</name>
         <message>
             <source>Already connected to %1.</source>
@@ -1280,30 +1319,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>No peer %1 is joined to this hub.</source>
             <translation>此枢纽上没有名为 %1 的节点。</translation>
-        </message>
-        <message>
-            <source>The message is %1 bytes; at most %2 can be sent.</source>
-            <translation>消息有 %1 字节；最多只能发送 %2 字节。</translation>
-        </message>
-        <message>
-            <source>%1 messages are waiting for the hub already.</source>
-            <translation>已有 %1 条消息在等待枢纽处理。</translation>
-        </message>
-        <message>
-            <source>%1 did not come back after the hub restarted.</source>
-            <translation>枢纽重启后 %1 没有回来。</translation>
-        </message>
-        <message>
-            <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>
-            <translation>%1 的密钥已变更；在你信任新密钥之前，不会向其发送任何内容。</translation>
-        </message>
-        <message>
-            <source>%1 announced no valid key to encrypt to; the message was not sent.</source>
-            <translation>%1 未公布可用于加密的有效密钥；消息未发送。</translation>
-        </message>
-        <message>
-            <source>A message from %1 could not be verified or decrypted and was not delivered.</source>
-            <translation>来自 %1 的一条消息无法验证或解密，未予投递。</translation>
         </message>
     </context>
     <context>

@@ -2,10 +2,8 @@
 
 #include "client/logging.h"
 #include "core/rules.h"
-#include "crypto/sodium.h"
 
 #include <QDateTime>
-#include <QRandomGenerator>
 #include <QTimer>
 
 namespace PeerLink {
@@ -16,18 +14,11 @@ PeerClient::PeerClient(QObject *parent)
     : QObject(parent)
     , m_hub(new HubConnection(this))
     , m_paths(new DirectPaths(this))
-    , m_midPrefix(QString::number(QRandomGenerator::global()->generate(), 36))
-    , m_resendTimer(new QTimer(this))
-    , m_parkTimer(new QTimer(this))
+    , m_flow(new MessageFlow(m_secure, this))
     , m_previousPrekeyTimer(new QTimer(this))
 {
     qRegisterMetaType<PeerLink::ChatMessage>();
     qRegisterMetaType<PeerLink::ClientError>();
-    m_clock.start();
-    m_resendTimer->setInterval(100);
-    connect(m_resendTimer, &QTimer::timeout, this, &PeerClient::drainOutbox);
-    m_parkTimer->setSingleShot(true);
-    connect(m_parkTimer, &QTimer::timeout, this, &PeerClient::onParkTimeout);
     m_previousPrekeyTimer->setSingleShot(true);
     m_previousPrekeyTimer->setInterval(PreviousPrekeyMs);
     connect(m_previousPrekeyTimer, &QTimer::timeout, this, [this] { m_secure.forgetPreviousPrekey(); });
@@ -46,12 +37,26 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_paths, &DirectPaths::pathChanged, this,
         [this](const QString &peer, DirectPaths::Path path) { Q_EMIT pathChanged(peer, Path(int(path))); });
     connect(m_paths, &DirectPaths::connectRequested, this, &PeerClient::connectRequested);
-    connect(m_paths, &DirectPaths::messageArrived, this, [this](const ChatMessage &m) { receive(m, false); });
+    connect(m_paths, &DirectPaths::messageArrived, this,
+        [this](const ChatMessage &m) { m_flow->receive(m, false); });
     // A link is sealed with the key the peer joined with (the hub's word, checked against what we remember).
     m_paths->setPeerKeys([this](const QString &peer) { return m_secure.peerKey(peer); });
     connect(m_paths, &DirectPaths::messageAcked, this, &PeerClient::messageAcked);
-    connect(m_paths, &DirectPaths::linkLost, this, &PeerClient::resendUnacked);
+    connect(m_paths, &DirectPaths::linkLost, m_flow, &MessageFlow::linkLost);
     connect(m_paths, &DirectPaths::errorOccurred, this, &PeerClient::errorOccurred);
+
+    MessageFlow::Links links;
+    links.send = [this](const QString &to, const QString &text, const QString &mid, const QString &e2e) {
+        return m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch(), e2e);
+    };
+    links.takeUnacked = [this](const QString &peer) { return m_paths->takeUnacked(peer); };
+    links.forgetUnacked = [this](const QString &mid) { m_paths->forgetUnacked(mid); };
+    m_flow->setLinks(std::move(links));
+    m_flow->setResuming([this] { return m_state != State::Disconnected && m_hub->isResuming(); });
+    connect(m_flow, &MessageFlow::hubFrameReady, m_hub, &HubConnection::send);
+    connect(m_flow, &MessageFlow::messageReceived, this, &PeerClient::messageReceived);
+    connect(m_flow, &MessageFlow::messageAcked, this, &PeerClient::messageAcked);
+    connect(m_flow, &MessageFlow::errorOccurred, this, &PeerClient::errorOccurred);
 }
 
 PeerClient::~PeerClient() = default;
@@ -73,14 +78,6 @@ QString PeerClient::peerName(const QString &id) const
     return QString();
 }
 
-qint64 PeerClient::maxOutgoingMessageBytes() const
-{
-    const qint64 own = m_maxOutgoingBytes > 0 ? m_maxOutgoingBytes : 0;
-    if (m_limits.maxMessageBytes > 0)
-        return own > 0 ? std::min(own, m_limits.maxMessageBytes) : m_limits.maxMessageBytes;
-    return own > 0 ? own : qint64(64 * 1024);
-}
-
 void PeerClient::setIdentity(const std::optional<Crypto::Identity> &identity)
 {
     m_secure.setIdentity(identity);
@@ -89,10 +86,10 @@ void PeerClient::setIdentity(const std::optional<Crypto::Identity> &identity)
 
 bool PeerClient::setKnownKeysFile(const QString &path, QString *error)
 {
-    m_knownKeysError.clear();
-    const bool ok = m_secure.keyStore().setFile(path, &m_knownKeysError);
+    QString problem;
+    const bool ok = m_secure.keyStore().setFile(path, &problem);
     if (error)
-        *error = m_knownKeysError;
+        *error = problem;
     return ok;
 }
 
@@ -100,27 +97,8 @@ bool PeerClient::trustKey(const QString &peer)
 {
     if (!m_secure.trustKey(peer))
         return false;
-    // What it sent meanwhile was checked against the key now trusted: it is delivered, in order.
-    const QList<ChatMessage> held = m_held.take(peer);
-    for (const ChatMessage &m : held)
-        Q_EMIT messageReceived(m);
+    m_flow->releaseHeld(peer);
     return true;
-}
-
-void PeerClient::setResendRate(int perSecond)
-{
-    m_resendPerSecond = std::max(1, perSecond);
-    applyLimits(m_limits);
-}
-
-void PeerClient::applyLimits(const HubLimits &limits)
-{
-    m_limits = limits;
-    // Resends stay below half the hub's rate, so that a burst of them is not refused as a flood.
-    int rate = m_resendPerSecond;
-    if (limits.messagesPerSecond > 0)
-        rate = std::min(rate, std::max(1, int(limits.messagesPerSecond / 2)));
-    m_outbox.setResendRate(rate);
 }
 
 bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOptions &options)
@@ -137,110 +115,11 @@ bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOpti
             tr("A hub address looks like ws://host:port (got \"%1\").").arg(url.toString()));
     m_id = id;
     m_options = options;
-    m_outbox.clear();
-    m_resendTimer->stop();
-    m_parkTimer->stop();
-    applyLimits({});
+    m_flow->clear();
+    m_flow->applyLimits({});
     m_paths->start(id);
     setState(State::Connecting);
     m_hub->open(url, JoinRequest { id, options.name, options.password, QString(), QString() });
-    return true;
-}
-
-QString PeerClient::sendMessage(const QString &text)
-{
-    return sendMessage(QString(), text);
-}
-
-QString PeerClient::sendMessage(const QString &to, const QString &text)
-{
-    const QString mid = nextMid();
-    const MessageRequest request { text, to, mid };
-    if (!to.isEmpty() && m_secure.trust(to) == SecureChannel::Trust::Changed) {
-        Q_EMIT errorOccurred(ClientError::local(ClientError::KeyChanged,
-            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(to),
-            u"message"_s));
-        return QString();
-    }
-    // The size of what goes on the wire: sealed, it is larger than the text (it is sealed again when it
-    // goes).
-    const SecureChannel::Outbound out = m_secure.outbound(to, mid, text);
-    MessageRequest wire = request;
-    if (out.kind == SecureChannel::Outbound::Kind::Sealed)
-        wire = MessageRequest { QString(), to, mid, out.e2e };
-    wire.sig = out.sig;
-    if (!mayQueue(to, encode(wire).size()))
-        return QString();
-    // Over a link only what may go now (plain to a peer without key, or sealed); the rest is the outbox's to
-    // report or park (prepare()).
-    const bool mayGo = out.kind == SecureChannel::Outbound::Kind::Plain
-        || out.kind == SecureChannel::Outbound::Kind::Sealed;
-    if (!to.isEmpty() && mayGo
-        && m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch(),
-            out.kind == SecureChannel::Outbound::Kind::Sealed ? out.e2e : QString()))
-        return mid;
-    // The outbox keeps the text; it is sealed (again) each time it goes, for the peer's prekey of then.
-    if (m_outbox.add(request, m_state == State::Joined)) {
-        if (const auto frame = prepare(request))
-            m_hub->send(encode(*frame));
-    }
-    drainOutbox();
-    return mid;
-}
-
-std::optional<MessageRequest> PeerClient::prepare(const MessageRequest &r)
-{
-    const SecureChannel::Outbound out = m_secure.outbound(r.to, r.mid, r.text);
-    using Kind = SecureChannel::Outbound::Kind;
-    switch (out.kind) {
-    case Kind::Plain: {
-        MessageRequest signed_ = r;
-        signed_.sig = out.sig;
-        return signed_;
-    }
-    case Kind::Sealed:
-        return MessageRequest { QString(), r.to, r.mid, out.e2e };
-    case Kind::Absent:
-        // Not sent in the clear to a peer known by a key: it waits for it like for a peer the hub says is not
-        // back (or fails like one).
-        if (m_outbox.park(r.mid, m_clock.elapsed())) {
-            armParkTimer();
-            return std::nullopt;
-        }
-        m_outbox.settle(r.mid);
-        Q_EMIT errorOccurred(ClientError::fromCode(
-            ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(r.to), r.mid));
-        return std::nullopt;
-    case Kind::KeyChanged:
-        m_outbox.settle(r.mid);
-        m_paths->forgetUnacked(r.mid);
-        Q_EMIT errorOccurred(ClientError::local(ClientError::KeyChanged,
-            tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(r.to),
-            r.mid));
-        return std::nullopt;
-    case Kind::NoPrekey:
-        break;
-    }
-    m_outbox.settle(r.mid);
-    Q_EMIT errorOccurred(ClientError::local(ClientError::E2eFailed,
-        tr("%1 announced no valid key to encrypt to; the message was not sent.").arg(r.to), r.mid));
-    return std::nullopt;
-}
-
-bool PeerClient::mayQueue(const QString &to, qsizetype bytes)
-{
-    // Joined, or on the way back after a drop: messages wait in the outbox.
-    if (m_state != State::Joined && (m_state == State::Disconnected || !m_hub->isResuming()))
-        return failLocally(ErrorCode::NotJoined, tr("Not joined to a hub."), u"message"_s);
-    if (m_outbox.isFull())
-        return failLocally(ErrorCode::RateLimited,
-            tr("%1 messages are waiting for the hub already.").arg(MaxOutbox), u"message"_s);
-    if (!to.isEmpty() && !Rules::isValidId(to))
-        return failLocally(ErrorCode::InvalidId, tr("\"%1\" is not a valid peer id.").arg(to), u"message"_s);
-    if (bytes > maxOutgoingMessageBytes())
-        return failLocally(ErrorCode::TooLarge,
-            tr("The message is %1 bytes; at most %2 can be sent.").arg(bytes).arg(maxOutgoingMessageBytes()),
-            u"message"_s);
     return true;
 }
 
@@ -264,9 +143,8 @@ void PeerClient::disconnectFromHub()
         return;
     if (!m_hub->leave(m_state == State::Joined)) {
         // It was only waiting to reconnect: nothing to close, so it ends here.
-        m_outbox.clear();
+        m_flow->clear();
         m_paths->reset(false);
-        m_parkTimer->stop();
         setState(State::Disconnected);
         Q_EMIT disconnected(m_hub->lastReason());
     }
@@ -278,13 +156,9 @@ void PeerClient::onOpened()
     // secret, nor that one's any more (forward secrecy).
     m_secure.startConnection(
         m_hub->url().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
-    m_held.clear();
+    m_flow->connectionOpened();
     JoinRequest join { m_id, m_options.name, m_options.password, QString(), QString() };
-    if (const auto &identity = m_secure.identity()) {
-        join.key = QString::fromLatin1(Crypto::toBase64(identity->publicKey()));
-        join.prekey = QString::fromLatin1(Crypto::toBase64(m_secure.prekey()));
-        join.prekeySig = QString::fromLatin1(Crypto::toBase64(m_secure.prekeySignature()));
-    }
+    m_secure.addJoinKeys(join);
     m_hub->setJoin(join);
     m_previousPrekeyTimer->start();
     setState(State::Joining);
@@ -293,46 +167,34 @@ void PeerClient::onOpened()
 
 void PeerClient::onClosed(const QString &reason, bool willReconnect)
 {
+    QStringList returning; // they were there and may come back with the hub
     if (willReconnect) {
-        QStringList ids;
         for (const PeerInfo &p : std::as_const(m_peers))
-            ids.append(p.id);
-        m_outbox.setReturning(ids);
+            returning.append(p.id);
     }
+    m_flow->connectionLost(returning);
     m_peers.clear();
-    m_resendTimer->stop();
     m_paths->reset(willReconnect);
-    if (!willReconnect) {
-        m_outbox.clear();
-        m_parkTimer->stop();
-    }
+    if (!willReconnect)
+        m_flow->clear();
     setState(willReconnect ? State::Reconnecting : State::Disconnected);
     Q_EMIT disconnected(reason);
 }
 
 void PeerClient::handle(const Challenge &m)
 {
-    bool hubOk = false;
-    bool nonceOk = false;
-    const QByteArray hub = Crypto::fromBase64(m.hub.toLatin1(), &hubOk);
-    const QByteArray nonce = Crypto::fromBase64(m.nonce.toLatin1(), &nonceOk);
-    if (!m_secure.hasIdentity() || m_state != State::Joining || !hubOk || !nonceOk) {
+    const auto answer = m_state == State::Joining ? m_secure.answerChallenge(m.hub, m.nonce) : std::nullopt;
+    if (!answer) {
         qCWarning(lcClient) << "ignoring a challenge the join did not ask for";
         return;
     }
-    m_hub->answerChallenge(QString::fromLatin1(Crypto::toBase64(m_secure.joinSignature(hub, nonce))));
+    m_hub->answerChallenge(*answer);
 }
 
 void PeerClient::present(
     const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig)
 {
-    bool ok[3] = { true, true, true };
-    const QByteArray k = key.isEmpty() ? QByteArray() : Crypto::fromBase64(key.toLatin1(), &ok[0]);
-    const QByteArray p = prekey.isEmpty() ? QByteArray() : Crypto::fromBase64(prekey.toLatin1(), &ok[1]);
-    const QByteArray s
-        = prekeySig.isEmpty() ? QByteArray() : Crypto::fromBase64(prekeySig.toLatin1(), &ok[2]);
-    const auto presence = m_secure.peerPresent(
-        peer, ok[0] ? k : QByteArray(), ok[1] ? p : QByteArray(), ok[2] ? s : QByteArray());
+    const auto presence = m_secure.peerAnnounced(peer, key, prekey, prekeySig);
     using Kind = SecureChannel::Presence::Kind;
     if (presence.kind == Kind::BadPrekey)
         qCWarning(lcClient).noquote()
@@ -362,15 +224,12 @@ void PeerClient::handle(const Welcome &m)
     for (const PeerInfo &p : m.peers)
         present(p.id, p.key, p.prekey, p.prekeySig);
     m_hub->welcomed(m.resume);
-    applyLimits(m.limits);
     // Back after a reconnect: everything the old connection did not get acked goes again, in order, with the
     // same mids, then what direct links did not confirm (receivers drop what they already have). Queued
     // before joined() is announced, so that what its handlers send goes behind.
-    m_outbox.resendAll();
-    for (const MessageRequest &r : m_paths->takeAllUnacked())
-        m_outbox.add(r, false);
+    m_flow->welcomed(m.limits, m_paths->takeAllUnacked());
     setState(State::Joined);
-    drainOutbox();
+    m_flow->drain();
     Q_EMIT joined(m.id, m.hub);
     // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
     m_paths->rejoined();
@@ -384,57 +243,17 @@ void PeerClient::handle(const PeerConnected &m)
     present(m.id, m.key, m.prekey, m.prekeySig);
     Q_EMIT peerConnected(m.id, m.name);
     m_paths->peerJoined(m.id);
-    m_outbox.peerBack(m.id); // what waited for it goes now, in order
-    drainOutbox();
+    m_flow->peerBack(m.id); // what waited for it goes now, in order
 }
 
 void PeerClient::handle(const PeerDisconnected &m)
 {
     const auto removed = m_peers.removeIf([&m](const PeerInfo &p) { return p.id == m.id; });
-    m_outbox.peerGone(m.id); // it left for real
+    m_flow->peerGone(m.id); // it left for real
     m_paths->peerLeft(m.id);
     m_secure.peerGone(m.id);
-    m_held.remove(m.id);
     if (removed > 0)
         Q_EMIT peerDisconnected(m.id);
-}
-
-void PeerClient::handle(const ChatMessage &m)
-{
-    receive(m, true);
-}
-
-void PeerClient::receive(ChatMessage m, bool viaHub)
-{
-    const SecureChannel::Inbound in = m_secure.inbound(m.from, m.to, m.mid, m.text, m.e2e, m.sig);
-    if (in.kind == SecureChannel::Inbound::Kind::Reject) {
-        // Not marked as seen: a forgery must not keep the real message with this mid out.
-        qCWarning(lcClient).noquote() << "dropped a message from" << m.from << "-" << in.problem;
-        Q_EMIT errorOccurred(ClientError::local(ClientError::E2eFailed,
-            tr("A message from %1 could not be verified or decrypted and was not delivered.").arg(m.from),
-            m.mid));
-        return;
-    }
-    // Through the hub without a mid there is nothing to compare; over a link there always is one.
-    if ((!viaHub || !m.mid.isEmpty()) && !m_seen.firstTime(m.from, m.mid))
-        return; // already delivered (over a direct link, or through the hub)
-    m.text = in.text;
-    m.encrypted = in.encrypted;
-    m.signedByKey = in.signedByKey;
-    if (in.kind == SecureChannel::Inbound::Kind::Hold) {
-        QList<ChatMessage> &held = m_held[m.from];
-        if (held.size() < MaxHeldMessages)
-            held.append(m);
-        return;
-    }
-    Q_EMIT messageReceived(m);
-}
-
-void PeerClient::handle(const Ack &m)
-{
-    m_paths->forgetUnacked(m.mid);
-    m_outbox.settle(m.mid);
-    Q_EMIT messageAcked(m.mid);
 }
 
 void PeerClient::handle(const ConnectOffer &m)
@@ -445,69 +264,14 @@ void PeerClient::handle(const ConnectOffer &m)
         m_paths->offered(m);
 }
 
-void PeerClient::handle(const ConnectAccepted &m)
-{
-    m_paths->accepted(m);
-}
-
 void PeerClient::handle(const ErrorReply &m)
 {
     const ClientError error = ClientError::fromWire(m.code, m.message, m.ref);
-    // The hub names the refused message by its mid in `ref`. Refused for speed, not for content: it stays in
-    // the outbox and goes again, paced below the hub's rate.
-    if (error.is(ErrorCode::RateLimited) && m_outbox.retry(m.ref)) {
-        drainOutbox();
-        return;
-    }
-    // Its peer is not back yet after the hub's restart: it waits for it.
-    if (error.is(ErrorCode::PeerUnavailable) && m_outbox.park(m.ref, m_clock.elapsed())) {
-        armParkTimer();
-        return;
-    }
-    m_outbox.settle(m.ref); // any other refusal is final for that message
+    if (m_flow->refused(error))
+        return; // the message named by `ref` goes again, or waits for its peer
     if (error.is(ErrorCode::ConnectDeclined))
         m_paths->declined(m.ref);
     Q_EMIT errorOccurred(error);
-}
-
-void PeerClient::resendUnacked(const QString &peer)
-{
-    if (!isJoined())
-        return; // they wait in DirectPaths and go after the next welcome
-    for (const MessageRequest &r : m_paths->takeUnacked(peer))
-        m_outbox.add(r, false);
-    drainOutbox();
-}
-
-void PeerClient::drainOutbox()
-{
-    if (isJoined()) {
-        for (const MessageRequest &r : m_outbox.takeDue(m_clock.elapsed())) {
-            if (const auto frame = prepare(r))
-                m_hub->send(encode(*frame));
-        }
-    }
-    if (m_outbox.waiting() == 0 || !isJoined())
-        m_resendTimer->stop();
-    else if (!m_resendTimer->isActive())
-        m_resendTimer->start();
-}
-
-void PeerClient::armParkTimer()
-{
-    if (m_outbox.parkDeadline() >= 0 && !m_parkTimer->isActive())
-        m_parkTimer->start(int(std::max<qint64>(0, m_outbox.parkDeadline() - m_clock.elapsed())));
-}
-
-void PeerClient::onParkTimeout()
-{
-    // They did not come back: the messages that waited for them fail now.
-    const auto failed = m_outbox.expireParked(m_clock.elapsed());
-    for (const auto &[peer, mid] : failed) {
-        Q_EMIT errorOccurred(ClientError::fromCode(
-            ErrorCode::PeerUnavailable, tr("%1 did not come back after the hub restarted.").arg(peer), mid));
-    }
-    armParkTimer(); // (a timer that fired early goes on)
 }
 
 void PeerClient::setState(State state)
@@ -515,12 +279,8 @@ void PeerClient::setState(State state)
     if (m_state == state)
         return;
     m_state = state;
+    m_flow->setJoined(state == State::Joined);
     Q_EMIT stateChanged(state);
-}
-
-QString PeerClient::nextMid()
-{
-    return m_midPrefix + u'-' + QString::number(++m_midCounter);
 }
 
 bool PeerClient::failLocally(ErrorCode code, const QString &message, const QString &ref)

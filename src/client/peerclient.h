@@ -3,12 +3,11 @@
 #include "client/clienterror.h"
 #include "client/directpaths.h"
 #include "client/hubconnection.h"
-#include "client/outbox.h"
+#include "client/messageflow.h"
 #include "client/securechannel.h"
 #include "core/protocol.h"
 #include "crypto/identity.h"
 
-#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 #include <QUrl>
@@ -20,8 +19,9 @@ namespace PeerLink {
 
 /// A peer's connection to a hub. Its signals mirror the events of the original tutorial: connected, joined
 /// (welcome), messages, peers that come and go, and requests to connect. A facade over HubConnection (the
-/// socket, join, resume, reconnect), Outbox (messages until acked), DirectPaths (direct links, per peer) and
-/// SecureChannel (identity, end-to-end encryption, known keys).
+/// socket, join, resume, reconnect), MessageFlow (messages out and in: checks, sealing, the outbox, acks,
+/// duplicates), DirectPaths (direct links, per peer) and SecureChannel (identity, end-to-end encryption,
+/// known keys).
 class PeerClient : public QObject
 {
     Q_OBJECT
@@ -61,7 +61,7 @@ public:
     /// The resume token from the last `welcome`.
     QString resumeToken() const { return m_hub->resumeToken(); }
     /// The limits the hub announced in its last `welcome` (empty if it announced none).
-    HubLimits hubLimits() const { return m_limits; }
+    HubLimits hubLimits() const { return m_flow->hubLimits(); }
 
     /// The other joined peers, in the order the hub announced them; empty when not joined.
     QList<PeerInfo> peers() const { return m_peers; }
@@ -75,15 +75,15 @@ public:
     /// or 65 536, the hub's default, when it announces none). A hub's announced limit lowers it further. Larger ones
     /// are refused here with `too_large`, on a direct link too, so that a fallback to the hub never carries a
     /// message the hub would refuse.
-    void setMaxOutgoingMessageBytes(qint64 bytes) { m_maxOutgoingBytes = std::max<qint64>(0, bytes); }
+    void setMaxOutgoingMessageBytes(qint64 bytes) { m_flow->setMaxOutgoingMessageBytes(bytes); }
     /// The largest message this client sends now: the smaller of the value set above and the hub's announced limit.
-    qint64 maxOutgoingMessageBytes() const;
+    qint64 maxOutgoingMessageBytes() const { return m_flow->maxOutgoingMessageBytes(); }
     /// Messages sent again through the hub after a link dropped, per second at most (default 50: half the
     /// hub's default rate, so a burst of resends is not refused as a flood). A hub that announces its rate
     /// lowers it to half that rate.
-    void setResendRate(int perSecond);
+    void setResendRate(int perSecond) { m_flow->setResendRate(perSecond); }
     /// The resend rate in force (messages per second).
-    int resendRate() const { return m_outbox.resendRate(); }
+    int resendRate() const { return m_flow->resendRate(); }
 
     /// After losing a joined connection (not after leaving, a kick, a ban or a refused join), connect and
     /// join again by itself, with exponential backoff and jitter, resuming the session with its resume token.
@@ -154,9 +154,9 @@ public:
     /// for us, what peers sealed before they heard of the new prekey); then its secret is wiped.
     static constexpr int PreviousPrekeyMs = 10000;
     /// Messages held back from one peer whose key changed, at most (more are dropped).
-    static constexpr int MaxHeldMessages = 256;
+    static constexpr int MaxHeldMessages = MessageFlow::MaxHeldMessages;
     /// Messages sent through the hub that it has not acked yet (they go again after a reconnect).
-    int outboxSize() const { return m_outbox.size(); }
+    int outboxSize() const { return m_flow->outboxSize(); }
 
 public Q_SLOTS:
     /// Opens the connection and sends `join`. Returns false (and emits errorOccurred) for an invalid id or
@@ -164,9 +164,9 @@ public Q_SLOTS:
     bool connectToHub(
         const QUrl &url, const QString &id, const PeerLink::PeerClient::JoinOptions &options = {});
     /// Broadcasts @p text to every other peer; returns the message id (empty if not joined).
-    QString sendMessage(const QString &text);
+    QString sendMessage(const QString &text) { return m_flow->send(QString(), text); }
     /// Sends @p text to one peer; returns the message id (empty if not joined or @p to is invalid).
-    QString sendMessage(const QString &to, const QString &text);
+    QString sendMessage(const QString &to, const QString &text) { return m_flow->send(to, text); }
     /// Asks the hub to introduce this peer to @p peer and makes a direct link when it accepts; messages to @p
     /// peer go through the hub until then, and whenever the link is down (it is re-made with backoff).
     bool connectToPeer(const QString &peer);
@@ -218,55 +218,28 @@ private:
     void handle(const Welcome &m);
     void handle(const PeerConnected &m);
     void handle(const PeerDisconnected &m);
-    void handle(const ChatMessage &m);
-    void handle(const Ack &m);
+    void handle(const ChatMessage &m) { m_flow->receive(m, true); }
+    void handle(const Ack &m) { m_flow->acked(m.mid); }
     void handle(const ConnectOffer &m);
     void handle(const ErrorReply &m);
-    void handle(const ConnectAccepted &m);
+    void handle(const ConnectAccepted &m) { m_paths->accepted(m); }
     void handle(const Challenge &m);
     void handle(const PeerUpdate &m);
     /// A peer's presence with its keys (welcome, peer_connect, peer_update): checked and remembered.
     void present(const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig);
-    /// Opens or checks a message (hub or link) and delivers it, holds it (changed key), or reports it.
-    void receive(ChatMessage m, bool viaHub);
-    /// The frame for @p r as it goes now: sealed for its peer's prekey of now, or signed. Nullopt: it must
-    /// not go (reported, or parked for a peer that is not back).
-    std::optional<MessageRequest> prepare(const MessageRequest &r);
-    /// Sends what the outbox lets go now, and keeps the pacing timer running while more waits.
-    void drainOutbox();
-    /// What @p peer's dropped link did not confirm goes through the hub, in order, with the same mids.
-    void resendUnacked(const QString &peer);
-    void onParkTimeout();
-    void armParkTimer();
-    /// Whether a message to @p to of @p bytes may be sent (or kept for after a reconnect); emits the error if
-    /// not.
-    bool mayQueue(const QString &to, qsizetype bytes);
-    void applyLimits(const HubLimits &limits);
     void setState(State state);
-    QString nextMid();
     /// Emits errorOccurred for a check made here; returns false.
     bool failLocally(ErrorCode code, const QString &message, const QString &ref = QString());
 
     HubConnection *m_hub;
     DirectPaths *m_paths;
     SecureChannel m_secure;
-    QString m_knownKeysError;
-    QHash<QString, QList<ChatMessage>> m_held; // from peers whose key changed, until trustKey()
+    MessageFlow *m_flow; // uses m_secure
     State m_state = State::Disconnected;
     QString m_id;
     JoinOptions m_options;
     QString m_hubName;
     QList<PeerInfo> m_peers;
-    HubLimits m_limits;
-    QString m_midPrefix;
-    quint64 m_midCounter = 0;
-    qint64 m_maxOutgoingBytes = 0; // 0: not set (see maxOutgoingMessageBytes)
-    int m_resendPerSecond = 50; // the setting; the outbox paces at this or below the hub's announced rate
-    Outbox m_outbox;
-    DuplicateFilter m_seen;
-    QElapsedTimer m_clock; // monotonic time for the outbox's rules
-    QTimer *m_resendTimer;
-    QTimer *m_parkTimer;
     QTimer *m_previousPrekeyTimer; // wipes the last connection's prekey a little after a rejoin
 };
 

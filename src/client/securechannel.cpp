@@ -61,6 +61,37 @@ QByteArray SecureChannel::joinSignature(QByteArrayView hubId, QByteArrayView non
         { hubId, nonce, m_selfId.toUtf8(), m_identity->publicKey(), m_prekey->publicKey() }));
 }
 
+std::optional<QString> SecureChannel::answerChallenge(const QString &hubId, const QString &nonce) const
+{
+    bool hubOk = false;
+    bool nonceOk = false;
+    const QByteArray hub = Crypto::fromBase64(hubId.toLatin1(), &hubOk);
+    const QByteArray n = Crypto::fromBase64(nonce.toLatin1(), &nonceOk);
+    if (!m_identity || !hubOk || !nonceOk)
+        return std::nullopt;
+    return QString::fromLatin1(Crypto::toBase64(joinSignature(hub, n)));
+}
+
+void SecureChannel::addJoinKeys(JoinRequest &join) const
+{
+    if (!m_identity)
+        return;
+    join.key = QString::fromLatin1(Crypto::toBase64(m_identity->publicKey()));
+    join.prekey = QString::fromLatin1(Crypto::toBase64(prekey()));
+    join.prekeySig = QString::fromLatin1(Crypto::toBase64(prekeySignature()));
+}
+
+SecureChannel::Presence SecureChannel::peerAnnounced(
+    const QString &peer, const QString &key, const QString &prekey, const QString &prekeySignature)
+{
+    const auto decode = [](const QString &text) {
+        bool ok = true;
+        const QByteArray bytes = text.isEmpty() ? QByteArray() : Crypto::fromBase64(text.toLatin1(), &ok);
+        return ok ? bytes : QByteArray();
+    };
+    return peerPresent(peer, decode(key), decode(prekey), decode(prekeySignature));
+}
+
 SecureChannel::Presence SecureChannel::peerPresent(
     const QString &peer, const QByteArray &key, const QByteArray &prekey, const QByteArray &prekeySignature)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/keystore.h"
+#include "core/protocol.h"
 #include "crypto/envelope.h"
 #include "crypto/identity.h"
 
@@ -39,6 +40,11 @@ public:
     QByteArray prekeySignature() const;
     /// The join proof: the identity's signature of framed("peerlink-join-1", hub id, nonce, id, key, prekey).
     QByteArray joinSignature(QByteArrayView hubId, QByteArrayView nonce) const;
+    /// The `challenge` answer for @p hubId and @p nonce as the hub sends them (base64url): joinSignature() in
+    /// base64url. Nullopt without identity, or when either does not decode.
+    std::optional<QString> answerChallenge(const QString &hubId, const QString &nonce) const;
+    /// Adds this connection's key, prekey and signature of it (base64url) to @p join (none without identity).
+    void addJoinKeys(JoinRequest &join) const;
 
     /// What became of a peer's announced key.
     struct Presence
@@ -53,6 +59,10 @@ public:
     /// one makes the peer Changed (blocked) until trustKey().
     Presence peerPresent(const QString &peer, const QByteArray &key, const QByteArray &prekey,
         const QByteArray &prekeySignature);
+    /// peerPresent() with the keys as the hub announces them (base64url; one that does not decode counts as
+    /// none).
+    Presence peerAnnounced(
+        const QString &peer, const QString &key, const QString &prekey, const QString &prekeySignature);
     void peerGone(const QString &peer);
     Trust trust(const QString &peer) const;
     QString peerFingerprint(const QString &peer) const;

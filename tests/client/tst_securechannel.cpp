@@ -2,6 +2,7 @@
 // a peer's current prekey and opened, broadcasts signed and checked, changed keys blocked until trusted.
 #include "client/securechannel.h"
 #include "crypto/linkcipher.h"
+#include "crypto/sodium.h"
 
 #include <QTest>
 
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void keyChangeBlocksUntilTrusted();
     void peersWithoutIdentityStayV1();
     void badPrekeyIsNotUsed();
+    void keysInTheirWireForm();
 
 private:
     static const QString hub;
@@ -206,6 +208,41 @@ void TestSecureChannel::badPrekeyIsNotUsed()
                                             Crypto::EphemeralKey::generate().publicKey(), bob.prekeySignature());
     QCOMPARE(presence.kind, SecureChannel::Presence::Kind::BadPrekey);
     QCOMPARE(alice.outbound(u"bob"_s, u"m1"_s, u"x"_s).kind, SecureChannel::Outbound::Kind::NoPrekey);
+}
+
+void TestSecureChannel::keysInTheirWireForm()
+{
+    const auto b64 = [](const QByteArray &bytes) { return QString::fromLatin1(Crypto::toBase64(bytes)); };
+    SecureChannel alice, bob, plain;
+    alice.setIdentity(Crypto::Identity::generate());
+    bob.setIdentity(Crypto::Identity::generate());
+    alice.startConnection(hub, u"alice"_s);
+    bob.startConnection(hub, u"bob"_s);
+    plain.startConnection(hub, u"carol"_s);
+    // The join carries the keys in base64url; without identity, none.
+    JoinRequest join { u"bob"_s, QString(), QString(), QString(), QString() };
+    bob.addJoinKeys(join);
+    QCOMPARE(join.key, b64(bob.identity()->publicKey()));
+    QCOMPARE(join.prekey, b64(bob.prekey()));
+    QCOMPARE(join.prekeySig, b64(bob.prekeySignature()));
+    JoinRequest v1 { u"carol"_s, QString(), QString(), QString(), QString() };
+    plain.addJoinKeys(v1);
+    QVERIFY(v1.key.isEmpty() && v1.prekey.isEmpty() && v1.prekeySig.isEmpty());
+    // Announced as the hub sends them: decoded, then as peerPresent().
+    QCOMPARE(alice.peerAnnounced(u"bob"_s, join.key, join.prekey, join.prekeySig).kind,
+             SecureChannel::Presence::Kind::Trusted);
+    QCOMPARE(alice.outbound(u"bob"_s, u"m1"_s, u"x"_s).kind, SecureChannel::Outbound::Kind::Sealed);
+    // A prekey that does not decode counts as none (its signature then signs nothing): nothing to seal for.
+    alice.peerGone(u"bob"_s);
+    QCOMPARE(alice.peerAnnounced(u"bob"_s, join.key, u"not base64!"_s, join.prekeySig).kind,
+             SecureChannel::Presence::Kind::BadPrekey);
+    QCOMPARE(alice.outbound(u"bob"_s, u"m2"_s, u"x"_s).kind, SecureChannel::Outbound::Kind::NoPrekey);
+    // The challenge's answer is the join signature in base64url; nothing without identity or with bad input.
+    const QByteArray hubId("hub-identity"), nonce("0123456789abcdef");
+    QCOMPARE(bob.answerChallenge(b64(hubId), b64(nonce)), std::optional<QString>(b64(bob.joinSignature(hubId, nonce))));
+    QVERIFY(!bob.answerChallenge(u"*"_s, b64(nonce)));
+    QVERIFY(!bob.answerChallenge(b64(hubId), u"*"_s));
+    QVERIFY(!plain.answerChallenge(b64(hubId), b64(nonce)));
 }
 
 QTEST_GUILESS_MAIN(TestSecureChannel)
