@@ -29,9 +29,9 @@ void measure(const char *operation, int textBytes, const std::function<void(int)
             break;
         rounds *= 2;
     }
-    std::printf("{\"workload\":\"crypto-%s\",\"server\":\"peerlink\",\"text_bytes\":%d,\"ops\":%d,"
+    std::printf("{\"name\":\"crypto-%s-%d\",\"workload\":\"crypto-%s\",\"server\":\"peerlink\",\"text_bytes\":%d,\"ops\":%d,"
                 "\"ops_per_s\":%.1f,\"us_per_op\":%.3f}\n",
-                operation, textBytes, rounds, rounds * 1e9 / double(ns), double(ns) / rounds / 1000.0);
+                operation, textBytes, operation, textBytes, rounds, rounds * 1e9 / double(ns), double(ns) / rounds / 1000.0);
 }
 
 } // namespace

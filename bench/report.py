@@ -26,6 +26,7 @@ FIGURES = {
     "storm": [("all_joined_s", "all joined", "s", False), ("all_presence_s", "all presence delivered", "s", False)],
     "idle": [("bytes_per_peer", "RSS per idle peer", "B", False)],
     "large": [("mb_per_s", "MB/s", "", True)],
+    "crypto": [("ops_per_s", "operations/s (one core)", "", True), ("us_per_op", "per operation", "µs", False)],
 }
 
 

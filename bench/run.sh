@@ -116,6 +116,8 @@ workloads=()
 workloads+=("relay|$reps|--workload relay --pairs 4 --window 256 ${timing[*]}")
 # The same relay with end-to-end envelopes (64 bytes of text sealed): what encryption costs the hub (PeerLink only).
 workloads+=("relay-e2e|$reps|--workload relay --pairs 4 --window 256 --e2e ${timing[*]}")
+# A plain message as large as that envelope (273 bytes of text): what the hub pays per byte, sealed or not.
+workloads+=("relay-sized|$reps|--workload relay --pairs 4 --window 256 --text-bytes 273 ${timing[*]}")
 for n in "${fanouts[@]}"; do workloads+=("fanout-$n|$reps|--workload fanout --peers $n --window 64 ${timing[*]}"); done
 for n in "${idles[@]}"; do
     r=$reps; [ "$n" -ge 10000 ] && r=$big_reps
@@ -142,7 +144,7 @@ for entry in "${workloads[@]}"; do
     # server rather than one.
     for rep in $(seq 1 "$n_reps"); do
         for kind in "${server_list[@]}"; do
-            [ "$name" = relay-e2e ] && [ "$kind" != peerlink ] && continue
+            case "$name" in relay-e2e|relay-sized) [ "$kind" != peerlink ] && continue ;; esac
             # shellcheck disable=SC2086
             run_one "$name" "$kind" "$rep" -- $args
         done
