@@ -332,15 +332,23 @@ void MainWindow::showConversation(const QString &key)
 
 void MainWindow::onMessageViewScrolled(int value)
 {
-    auto *model = qobject_cast<ConversationModel *>(m_ui->messageView->model());
-    if (!model || value != m_ui->messageView->verticalScrollBar()->minimum() || !model->canFetchOlder())
-        return;
-    if (m_ui->messageView->verticalScrollBar()->maximum() == 0)
-        return; // everything loaded fits: nothing was scrolled
-    const QModelIndex top = m_ui->messageView->indexAt(QPoint(0, 0));
-    const int added = model->fetchOlder();
-    if (added > 0 && top.isValid())
-        m_ui->messageView->scrollTo(model->index(top.row() + added), QAbstractItemView::PositionAtTop);
+    QScrollBar *bar = m_ui->messageView->verticalScrollBar();
+    if (value != bar->minimum() || bar->maximum() == 0)
+        return; // not at the top, or everything loaded fits
+    // Checked again on the next turn: a layout passes through the top for a moment (new rows, a jump to a message),
+    // and only a view that stays there was scrolled there.
+    QTimer::singleShot(0, this, [this] {
+        QScrollBar *bar = m_ui->messageView->verticalScrollBar();
+        auto *model = qobject_cast<ConversationModel *>(m_ui->messageView->model());
+        if (!model || bar->value() != bar->minimum() || bar->maximum() == 0 || !model->canFetchOlder())
+            return;
+        const QModelIndex top = m_ui->messageView->indexAt(QPoint(0, 0));
+        const int added = model->fetchOlder();
+        if (added > 0 && top.isValid()) {
+            m_ui->messageView->doItemsLayout();
+            m_ui->messageView->scrollTo(model->index(top.row() + added), QAbstractItemView::PositionAtTop);
+        }
+    });
 }
 
 int MainWindow::search(const QString &text)
@@ -380,8 +388,14 @@ bool MainWindow::showMessage(const QString &key, qint64 id)
     if (row < 0)
         return false;
     const QModelIndex index = model->index(row);
+    m_ui->messageView->doItemsLayout(); // the pages just loaded: laid out now, so the scroll lands on the message
     m_ui->messageView->setCurrentIndex(index); // selected: the highlight
     m_ui->messageView->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    // Once more after the layout the new rows asked for (the view lays them out on its next turn).
+    QTimer::singleShot(0, m_ui->messageView, [view = m_ui->messageView, at = QPersistentModelIndex(index)] {
+        if (at.isValid() && at.model() == view->model())
+            view->scrollTo(at, QAbstractItemView::PositionAtCenter);
+    });
     return true;
 }
 
