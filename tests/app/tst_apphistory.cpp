@@ -75,6 +75,7 @@ private Q_SLOTS:
     void largeConversationOpensWithOnePage();
     void historyErrorsInWords_data();
     void historyErrorsInWords();
+    void historyErrorsInChinese();
 
 private:
     /// A client and controller joined to the hub as "me" over @p store.
@@ -540,6 +541,28 @@ void TestAppHistory::historyErrorsInWords()
     const QString text = describeHistoryError(storeMessage);
     QVERIFY2(text.contains(words), qPrintable(text));
     QVERIFY(text.contains(u"Nothing already saved was deleted"_s));
+}
+
+void TestAppHistory::historyErrorsInChinese()
+{
+    m_store = std::make_unique<MessageStore>();
+    QVERIFY(m_store->open(dbPath()));
+    QVERIFY(QSqlQuery(m_store->connection()).exec(u"PRAGMA query_only=1"_s));
+    LanguageManager language;
+    QCOMPARE(language.apply(u"zh_CN"_s), u"zh_CN"_s);
+    startApp(m_store.get());
+    makeWindow();
+    QSignalSpy problems(m_controller.get(), &ChatController::historyProblemReported);
+    auto bob = joinedPeer(u"bob"_s);
+    QVERIFY(bob);
+    bob->sendMessage(u"me"_s, u"你好"_s);
+    QVERIFY(problems.wait());
+    QCOMPARE(problems.first().at(0).toString(),
+             u"无法写入消息记录（磁盘或文件夹是只读的）。 你可以继续聊天；在问题解决之前，新消息不会被保存。已保存的内容均未删除。"_s);
+    QCOMPARE(m_window->findChild<QLineEdit *>(u"searchEdit"_s)->placeholderText(), u"搜索所有对话（Ctrl+F）"_s);
+    QCOMPARE(m_window->findChild<QAction *>(u"actionExport"_s)->text(), u"导出对话(&E)…"_s);
+    QCOMPARE(language.apply(u"en"_s), u"en"_s);
+    QTRY_COMPARE(m_window->findChild<QAction *>(u"actionExport"_s)->text(), u"&Export conversation…"_s);
 }
 
 QTEST_MAIN(TestAppHistory)
