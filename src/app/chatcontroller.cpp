@@ -84,6 +84,7 @@ void ChatController::setHistory(History::MessageStore *store, int pageSize)
     m_history = store;
     m_pageSize = std::max(1, pageSize);
     m_historyProblem.clear();
+    m_storedConversations.clear();
     qDeleteAll(m_conversations);
     m_conversations.clear();
     conversation(QString());
@@ -96,7 +97,10 @@ void ChatController::setHistory(History::MessageStore *store, int pageSize)
         return;
     }
     for (const QString &peer : store->conversations()) {
-        if (peer.isEmpty() || m_peers.contains(peer))
+        if (peer.isEmpty())
+            continue;
+        m_storedConversations.insert(peer);
+        if (m_peers.contains(peer))
             continue;
         m_peers.peerOnline(peer, m_knownNames.value(peer), false);
         m_peers.peerOffline(peer, true);
@@ -146,6 +150,7 @@ bool ChatController::deleteConversation(const QString &key)
 {
     if (m_history && m_history->isOpen() && !m_history->deleteConversation(key))
         return false; // reported through the store's errorOccurred
+    m_storedConversations.remove(key);
     for (auto it = m_pending.begin(); it != m_pending.end();) {
         if (it.value() == key)
             it = m_pending.erase(it);
@@ -540,11 +545,9 @@ QList<QString> ChatController::conversationsWithMessages() const
         if (!it.key().isEmpty() && it.value()->rowCount() > 0)
             keys.append(it.key());
     }
-    if (m_history && m_history->isOpen()) {
-        for (const QString &key : m_history->conversations()) {
-            if (!key.isEmpty() && !keys.contains(key))
-                keys.append(key);
-        }
+    for (const QString &key : m_storedConversations) {
+        if (!keys.contains(key))
+            keys.append(key);
     }
     return keys;
 }

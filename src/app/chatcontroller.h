@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 namespace PeerLink {
 
@@ -141,6 +142,8 @@ private:
     QPointer<History::MessageStore> m_history;
     int m_pageSize = 200;
     QString m_historyProblem;
+    /// Peers with a stored conversation (read once at start: a peer leaving must not scan the history).
+    QSet<QString> m_storedConversations;
     PeerListModel m_peers;
     QHash<QString, ConversationModel *> m_conversations;
     QHash<QString, int> m_unread;

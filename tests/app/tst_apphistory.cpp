@@ -210,6 +210,10 @@ void TestAppHistory::restartShowsEarlierConversations()
     bob->sendMessage(u"me"_s, u"back again"_s);
     QTRY_COMPARE(shown->rowCount(), 3);
     QCOMPARE(m_store->count(u"bob"_s), 3);
+    // Leaving again, bob stays in the list: there is a conversation with him.
+    bob.reset();
+    QTRY_VERIFY(!m_controller->peerModel()->isOnline(u"bob"_s));
+    QVERIFY(m_controller->peerModel()->contains(u"bob"_s));
 }
 
 void TestAppHistory::searchFindsChineseAndEnglishAndJumps()
