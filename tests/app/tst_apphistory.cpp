@@ -72,6 +72,7 @@ private Q_SLOTS:
     void corruptDatabaseIsReportedAndChatGoesOn();
     void unwritableDatabaseIsReportedAndNothingIsLost_data();
     void unwritableDatabaseIsReportedAndNothingIsLost();
+    void lockedDatabaseIsReportedAndChatGoesOn();
     void largeConversationOpensWithOnePage();
     void historyErrorsInWords_data();
     void historyErrorsInWords();
@@ -489,6 +490,41 @@ void TestAppHistory::unwritableDatabaseIsReportedAndNothingIsLost()
     QCOMPARE(m_store->search(u"xxxxxxxx"_s).size(), 0);
     QCOMPARE(m_store->page(u"bob"_s, 0, 100).first().text, u"kept 0"_s);
     QCOMPARE(m_window->search(u"kept"_s), 20);
+}
+
+void TestAppHistory::lockedDatabaseIsReportedAndChatGoesOn()
+{
+    m_store = std::make_unique<MessageStore>();
+    QVERIFY(m_store->open(dbPath()));
+    QVERIFY(m_store->append(stored(u"bob"_s, u"bob"_s, u"before the lock"_s, kBase, u"m1"_s)) > 0);
+    startApp(m_store.get());
+    QSignalSpy problems(m_controller.get(), &ChatController::historyProblemReported);
+    auto bob = joinedPeer(u"bob"_s);
+    QVERIFY(bob);
+    QTRY_VERIFY(m_controller->peerModel()->isOnline(u"bob"_s));
+    ConversationModel *c = m_controller->conversation(u"bob"_s);
+    {
+        // Another program (a second PeerLink) holds the database for writing.
+        QSqlDatabase other = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"locker"_s);
+        other.setDatabaseName(dbPath());
+        QVERIFY(other.open());
+        QVERIFY(QSqlQuery(other).exec(u"BEGIN EXCLUSIVE"_s));
+        bob->sendMessage(u"me"_s, u"while locked"_s);
+        // The store waits a little (its busy timeout) before it gives up and says so.
+        QTRY_COMPARE_WITH_TIMEOUT(c->rowCount(), 2, 20000);
+        QCOMPARE(c->index(1).data(ConversationModel::TextRole).toString(), u"while locked"_s);
+        QCOMPARE(problems.size(), 1);
+        QVERIFY2(problems.first().at(0).toString().contains(u"another program"_s),
+                 qPrintable(problems.first().at(0).toString()));
+        QVERIFY(QSqlQuery(other).exec(u"ROLLBACK"_s));
+        other.close();
+    }
+    QSqlDatabase::removeDatabase(u"locker"_s);
+    // Once the other program lets go, messages are stored again; nothing stored before was lost.
+    bob->sendMessage(u"me"_s, u"after the lock"_s);
+    QTRY_COMPARE(c->rowCount(), 3);
+    QCOMPARE(m_store->count(u"bob"_s), 2);
+    QCOMPARE(m_store->page(u"bob"_s, 0, 10).last().text, u"after the lock"_s);
 }
 
 void TestAppHistory::largeConversationOpensWithOnePage()
