@@ -655,6 +655,10 @@
             <source>PeerLink closed before the hub confirmed it</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Not delivered</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>

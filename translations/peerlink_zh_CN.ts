@@ -655,6 +655,10 @@
             <source>PeerLink closed before the hub confirmed it</source>
             <translation>PeerLink 在枢纽确认之前就已关闭</translation>
         </message>
+        <message>
+            <source>Not delivered</source>
+            <translation>未送达</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>

@@ -406,4 +406,5 @@ ZH = {
     'Messages older than this are deleted from the history, at start and once a day.': '早于此期限的消息会在启动时以及每天一次从记录中删除。',
     'Forever': '永久',
     ' days': ' 天',
+    'Not delivered': '未送达',
 }

@@ -187,7 +187,8 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
             tip = tr("Delivered at %1").arg(QLocale().toString(e.time.toLocalTime()));
             break;
         case State::Failed:
-            tip = tr("Not delivered: %1").arg(e.error);
+            // A failure read back from the history has no reason any more (the store keeps the state only).
+            tip = e.error.isEmpty() ? tr("Not delivered") : tr("Not delivered: %1").arg(e.error);
             break;
         case State::Received:
             tip = tr("From %1 at %2").arg(e.from, QLocale().toString(e.time.toLocalTime()));

@@ -3,6 +3,7 @@
 // large conversation that opens with one page. Offscreen, a real hub on loopback, no fixed sleeps.
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
+#include "app/dialogs.h"
 #include "app/errortext.h"
 #include "app/historyretention.h"
 #include "app/hubhost.h"
@@ -23,6 +24,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -63,12 +65,14 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void restartShowsEarlierConversations();
+    void unconfirmedMessagesOfAnEarlierRunShowAsFailed();
     void searchFindsChineseAndEnglishAndJumps();
     void exportWritesEveryFormat();
     void exportFormatFromFileName_data();
     void exportFormatFromFileName();
     void deleteAsksThenDeletes();
     void retentionWithAControlledClock();
+    void retentionIsASetting();
     void corruptDatabaseIsReportedAndChatGoesOn();
     void unwritableDatabaseIsReportedAndNothingIsLost_data();
     void unwritableDatabaseIsReportedAndNothingIsLost();
@@ -215,6 +219,28 @@ void TestAppHistory::restartShowsEarlierConversations()
     bob.reset();
     QTRY_VERIFY(!m_controller->peerModel()->isOnline(u"bob"_s));
     QVERIFY(m_controller->peerModel()->contains(u"bob"_s));
+}
+
+void TestAppHistory::unconfirmedMessagesOfAnEarlierRunShowAsFailed()
+{
+    m_store = std::make_unique<MessageStore>();
+    QVERIFY(m_store->open(dbPath()));
+    StoredMessage lost = stored(u"bob"_s, u"me"_s, u"never confirmed"_s, kBase, u"m1"_s);
+    lost.state = MessageState::Sending;
+    QVERIFY(m_store->append(lost) > 0);
+    StoredMessage refused = stored(u"bob"_s, u"me"_s, u"refused"_s, kBase + 1, u"m2"_s);
+    refused.state = MessageState::Failed;
+    QVERIFY(m_store->append(refused) > 0);
+    startApp(m_store.get());
+    ConversationModel *c = m_controller->conversation(u"bob"_s);
+    QCOMPARE(c->rowCount(), 2);
+    QCOMPARE(c->index(0).data(ConversationModel::StateRole).value<ConversationModel::State>(),
+             ConversationModel::State::Failed);
+    QVERIFY(c->index(0).data(Qt::ToolTipRole).toString().contains(u"closed before the hub confirmed"_s));
+    QCOMPARE(c->index(1).data(ConversationModel::StateRole).value<ConversationModel::State>(),
+             ConversationModel::State::Failed);
+    QCOMPARE(c->index(1).data(Qt::ToolTipRole).toString(), u"Not delivered"_s);
+    QVERIFY(c->index(1).data(Qt::DisplayRole).toString().contains(u"(not delivered)"_s));
 }
 
 void TestAppHistory::searchFindsChineseAndEnglishAndJumps()
@@ -404,6 +430,25 @@ void TestAppHistory::retentionWithAControlledClock()
     QCOMPARE(m_settings->historyRetentionDays(), 0);
     m_settings->setHistoryRetentionDays(30);
     QCOMPARE(m_settings->historyRetentionDays(), 30);
+}
+
+void TestAppHistory::retentionIsASetting()
+{
+    QCOMPARE(m_settings->historyRetentionDays(), 0); // forever by default
+    {
+        SettingsDialog dialog(m_settings.get());
+        auto *days = dialog.findChild<QSpinBox *>(u"retentionSpin"_s);
+        QVERIFY(days);
+        QCOMPARE(days->value(), 0);
+        QCOMPARE(days->text(), u"Forever"_s);
+        days->setValue(30);
+        dialog.accept();
+    }
+    QCOMPARE(m_settings->historyRetentionDays(), 30);
+    SettingsDialog again(m_settings.get());
+    QCOMPARE(again.findChild<QSpinBox *>(u"retentionSpin"_s)->value(), 30);
+    m_settings->setHistoryRetentionDays(-3);
+    QCOMPARE(m_settings->historyRetentionDays(), 0);
 }
 
 void TestAppHistory::corruptDatabaseIsReportedAndChatGoesOn()
