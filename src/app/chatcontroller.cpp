@@ -3,7 +3,6 @@
 #include "appsettings.h"
 #include "errortext.h"
 
-#include <QFile>
 #include <QSaveFile>
 
 namespace PeerLink {
