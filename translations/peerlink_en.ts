@@ -462,6 +462,14 @@
             <source>Sending to %1 is paused: their key changed. Accept the new key to send again.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>There is no message history to export.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 cannot be written: %2</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliPeer</name>
@@ -641,6 +649,14 @@
         </message>
         <message>
             <source>End-to-end encrypted: only you and %1 can read it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink closed before the hub confirmed it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not delivered</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -834,6 +850,38 @@
         </message>
         <message>
             <source>The hub could not confirm your identity (the proof of your key was refused).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You can keep chatting; new messages are not saved until this is solved. Nothing already saved was deleted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message history file is damaged and cannot be read.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The disk is full: the message history cannot grow.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message history is in use by another program (is PeerLink running twice?).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message history cannot be written (the disk or folder is read-only).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message history was saved by a newer PeerLink and cannot be used by this one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The conversation could not be exported: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message history does not work: %1</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1246,6 +1294,87 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Search results</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Search all conversations (Ctrl+F)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Search messages…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Export conversation…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Delete conversation…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Everyone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 · %2
+%3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Nothing found for “%1”.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Web page (*.html)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Plain text (*.txt)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>JSON (*.json)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Export conversation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>everyone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Exported to %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delete conversation?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delete every message of your conversation with %1 from this computer? This cannot be undone.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Keep it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Conversation deleted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A problem with the message history</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageFlow</name>
@@ -1450,6 +1579,22 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>&amp;Language:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Keep messages:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages older than this are deleted from the history, at start and once a day.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Forever</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> days</source>
             <translation type="unfinished" />
         </message>
     </context>

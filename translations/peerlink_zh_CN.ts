@@ -462,6 +462,14 @@
             <source>Sending to %1 is paused: their key changed. Accept the new key to send again.</source>
             <translation>已暂停向 %1 发送：对方的密钥已更改。接受新密钥后即可再次发送。</translation>
         </message>
+        <message>
+            <source>There is no message history to export.</source>
+            <translation>没有可导出的消息记录。</translation>
+        </message>
+        <message>
+            <source>%1 cannot be written: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliPeer</name>
@@ -642,6 +650,14 @@
         <message>
             <source>End-to-end encrypted: only you and %1 can read it.</source>
             <translation>端到端加密：只有你和 %1 能阅读。</translation>
+        </message>
+        <message>
+            <source>PeerLink closed before the hub confirmed it</source>
+            <translation>PeerLink 在枢纽确认之前就已关闭</translation>
+        </message>
+        <message>
+            <source>Not delivered</source>
+            <translation>未送达</translation>
         </message>
     </context>
     <context>
@@ -835,6 +851,38 @@
         <message>
             <source>The hub could not confirm your identity (the proof of your key was refused).</source>
             <translation>枢纽无法确认你的身份（你的密钥证明被拒绝）。</translation>
+        </message>
+        <message>
+            <source>You can keep chatting; new messages are not saved until this is solved. Nothing already saved was deleted.</source>
+            <translation>你可以继续聊天；在问题解决之前，新消息不会被保存。已保存的内容均未删除。</translation>
+        </message>
+        <message>
+            <source>The message history file is damaged and cannot be read.</source>
+            <translation>消息记录文件已损坏，无法读取。</translation>
+        </message>
+        <message>
+            <source>The disk is full: the message history cannot grow.</source>
+            <translation>磁盘已满：消息记录无法继续增长。</translation>
+        </message>
+        <message>
+            <source>The message history is in use by another program (is PeerLink running twice?).</source>
+            <translation>消息记录正被另一个程序使用（是否同时运行了两个 PeerLink？）。</translation>
+        </message>
+        <message>
+            <source>The message history cannot be written (the disk or folder is read-only).</source>
+            <translation>无法写入消息记录（磁盘或文件夹是只读的）。</translation>
+        </message>
+        <message>
+            <source>The message history was saved by a newer PeerLink and cannot be used by this one.</source>
+            <translation>消息记录由更新版本的 PeerLink 保存，此版本无法使用。</translation>
+        </message>
+        <message>
+            <source>The conversation could not be exported: %1</source>
+            <translation>无法导出对话：%1</translation>
+        </message>
+        <message>
+            <source>The message history does not work: %1</source>
+            <translation>消息记录无法使用：%1</translation>
         </message>
     </context>
     <context>
@@ -1250,6 +1298,88 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>No identity: your messages are not end-to-end encrypted (PeerLink ▸ My identity).</source>
             <translation>没有身份：你的消息不是端到端加密的（PeerLink ▸ 我的身份）。</translation>
         </message>
+        <message>
+            <source>Search results</source>
+            <translation>搜索结果</translation>
+        </message>
+        <message>
+            <source>Search all conversations (Ctrl+F)</source>
+            <translation>搜索所有对话（Ctrl+F）</translation>
+        </message>
+        <message>
+            <source>&amp;Search messages…</source>
+            <translation>搜索消息(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>&amp;Export conversation…</source>
+            <translation>导出对话(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>&amp;Delete conversation…</source>
+            <translation>删除对话(&amp;D)…</translation>
+        </message>
+        <message>
+            <source>Everyone</source>
+            <translation>所有人</translation>
+        </message>
+        <message>
+            <source>%1 · %2
+%3</source>
+            <translation>%1 · %2
+%3</translation>
+        </message>
+        <message>
+            <source>Nothing found for “%1”.</source>
+            <translation>没有找到“%1”。</translation>
+        </message>
+        <message>
+            <source>Web page (*.html)</source>
+            <translation>网页 (*.html)</translation>
+        </message>
+        <message>
+            <source>Plain text (*.txt)</source>
+            <translation>纯文本 (*.txt)</translation>
+        </message>
+        <message>
+            <source>JSON (*.json)</source>
+            <translation>JSON (*.json)</translation>
+        </message>
+        <message>
+            <source>Export conversation</source>
+            <translation>导出对话</translation>
+        </message>
+        <message>
+            <source>everyone</source>
+            <translation>所有人</translation>
+        </message>
+        <message>
+            <source>Exported to %1</source>
+            <translation>已导出到 %1</translation>
+        </message>
+        <message>
+            <source>Delete conversation?</source>
+            <translation>删除对话？</translation>
+        </message>
+        <message>
+            <source>Delete every message of your conversation with %1 from this computer? This cannot be undone.</source>
+            <translation>要从这台电脑上删除你与 %1 的对话中的所有消息吗？此操作无法撤销。</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Keep it</source>
+            <translation>保留</translation>
+        </message>
+        <message>
+            <source>Conversation deleted.</source>
+            <translation>对话已删除。</translation>
+        </message>
+        <message>
+            <source>A problem with the message history</source>
+            <translation>消息记录出现问题</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageFlow</name>
@@ -1455,6 +1585,22 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>&amp;Language:</source>
             <translation>语言(&amp;L)：</translation>
+        </message>
+        <message>
+            <source>&amp;Keep messages:</source>
+            <translation>消息保留时间(&amp;K)：</translation>
+        </message>
+        <message>
+            <source>Messages older than this are deleted from the history, at start and once a day.</source>
+            <translation>早于此期限的消息会在启动时以及每天一次从记录中删除。</translation>
+        </message>
+        <message>
+            <source>Forever</source>
+            <translation>永久</translation>
+        </message>
+        <message>
+            <source> days</source>
+            <translation> 天</translation>
         </message>
     </context>
     <context>

@@ -250,6 +250,16 @@ void AppSettings::setNotificationsEnabled(bool enabled)
     m_settings->setValue(u"ui/notifications"_s, enabled);
 }
 
+int AppSettings::historyRetentionDays() const
+{
+    return std::max(0, m_settings->value(u"history/retentionDays"_s, 0).toInt());
+}
+
+void AppSettings::setHistoryRetentionDays(int days)
+{
+    m_settings->setValue(u"history/retentionDays"_s, std::max(0, days));
+}
+
 QString AppSettings::language() const
 {
     return m_settings->value(u"ui/language"_s).toString();

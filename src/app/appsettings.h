@@ -79,6 +79,10 @@ public:
     QString language() const;
     void setLanguage(const QString &language);
 
+    /// Days to keep the message history; 0 keeps it forever (the default).
+    int historyRetentionDays() const;
+    void setHistoryRetentionDays(int days);
+
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &geometry);
     QByteArray windowState() const;

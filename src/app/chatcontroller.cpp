@@ -3,9 +3,21 @@
 #include "appsettings.h"
 #include "errortext.h"
 
+#include <QSaveFile>
+
 namespace PeerLink {
 
 using namespace Qt::StringLiterals;
+
+History::MessageStore::ExportFormat exportFormatForPath(const QString &path)
+{
+    const QString lower = path.toLower();
+    if (lower.endsWith(u".json"_s))
+        return History::MessageStore::ExportFormat::Json;
+    if (lower.endsWith(u".txt"_s) || lower.endsWith(u".text"_s))
+        return History::MessageStore::ExportFormat::Text;
+    return History::MessageStore::ExportFormat::Html;
+}
 
 ChatController::ChatController(PeerClient *client, QObject *parent)
     : QObject(parent)
@@ -60,8 +72,107 @@ ConversationModel *ChatController::conversation(const QString &key)
 {
     auto *&c = m_conversations[key];
     if (!c)
-        c = new ConversationModel(key, this);
+        c = m_history ? new ConversationModel(key, m_history, m_pageSize, this) : new ConversationModel(key, this);
     return c;
+}
+
+void ChatController::setHistory(History::MessageStore *store, int pageSize)
+{
+    if (m_history)
+        disconnect(m_history, nullptr, this, nullptr);
+    m_history = store;
+    m_pageSize = std::max(1, pageSize);
+    m_historyProblem.clear();
+    m_storedConversations.clear();
+    qDeleteAll(m_conversations);
+    m_conversations.clear();
+    conversation(QString());
+    if (!store)
+        return;
+    connect(store, &History::MessageStore::errorOccurred, this, &ChatController::onHistoryError);
+    if (!store->isOpen()) {
+        if (!store->errorString().isEmpty())
+            onHistoryError(store->errorString());
+        return;
+    }
+    for (const QString &peer : store->conversations()) {
+        if (peer.isEmpty())
+            continue;
+        m_storedConversations.insert(peer);
+        if (m_peers.contains(peer))
+            continue;
+        m_peers.peerOnline(peer, m_knownNames.value(peer), false);
+        m_peers.peerOffline(peer, true);
+        refreshTrust(peer);
+    }
+}
+
+void ChatController::onHistoryError(const QString &message)
+{
+    const QString text = describeHistoryError(message);
+    if (text == m_historyProblem)
+        return; // said once is enough: the same failure comes with every message
+    m_historyProblem = text;
+    Q_EMIT historyProblemReported(text);
+}
+
+QList<History::SearchHit> ChatController::search(const QString &text, int limit) const
+{
+    if (!m_history || !m_history->isOpen())
+        return {};
+    return m_history->search(text, limit);
+}
+
+bool ChatController::exportConversation(const QString &key, const QString &path,
+                                        History::MessageStore::ExportFormat format, QString *error) const
+{
+    auto failed = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (!m_history || !m_history->isOpen())
+        return failed(tr("There is no message history to export."));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return failed(tr("%1 cannot be written: %2").arg(path, file.errorString()));
+    if (!m_history->exportConversation(key, format, &file, conversationTitle(key))) {
+        file.cancelWriting();
+        return failed(describeHistoryError(m_history->errorString()));
+    }
+    if (!file.commit())
+        return failed(tr("%1 cannot be written: %2").arg(path, file.errorString()));
+    return true;
+}
+
+bool ChatController::deleteConversation(const QString &key)
+{
+    if (m_history && m_history->isOpen() && !m_history->deleteConversation(key))
+        return false; // reported through the store's errorOccurred
+    m_storedConversations.remove(key);
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        if (it.value() == key)
+            it = m_pending.erase(it);
+        else
+            ++it;
+    }
+    setUnread(key, 0);
+    if (auto *c = m_conversations.take(key)) {
+        // A view may still show it: the replacement comes first, then the old one goes.
+        conversation(key);
+        if (key == m_active)
+            Q_EMIT activeConversationChanged(key);
+        c->deleteLater();
+    }
+    if (!key.isEmpty() && !m_peers.isOnline(key))
+        m_peers.peerOffline(key, key == m_active);
+    return true;
+}
+
+void ChatController::reloadHistory()
+{
+    for (ConversationModel *c : std::as_const(m_conversations))
+        c->reload();
 }
 
 QString ChatController::conversationTitle(const QString &key) const
@@ -173,6 +284,7 @@ bool ChatController::send(const QString &key, const QString &text)
     e.outgoing = true;
     e.state = ConversationModel::State::Pending;
     e.mid = mid;
+    e.to = key;
     // The client never sends a peer known by a key anything in the clear (it seals, or the message fails): with an
     // identity of our own, a message to such a peer goes end-to-end encrypted.
     e.encrypted = !key.isEmpty() && m_client->hasIdentity() && !m_client->peerFingerprint(key).isEmpty();
@@ -236,6 +348,7 @@ void ChatController::onMessage(const ChatMessage &message)
     ConversationModel::Entry e;
     e.from = from;
     e.fromName = nameOf(from);
+    e.to = message.to;
     e.text = message.text;
     e.time = message.ts > 0 ? QDateTime::fromMSecsSinceEpoch(message.ts, Qt::UTC) : QDateTime::currentDateTimeUtc();
     e.mid = message.mid;
@@ -430,6 +543,10 @@ QList<QString> ChatController::conversationsWithMessages() const
     for (auto it = m_conversations.cbegin(); it != m_conversations.cend(); ++it) {
         if (!it.key().isEmpty() && it.value()->rowCount() > 0)
             keys.append(it.key());
+    }
+    for (const QString &key : m_storedConversations) {
+        if (!keys.contains(key))
+            keys.append(key);
     }
     return keys;
 }

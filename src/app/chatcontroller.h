@@ -2,15 +2,20 @@
 
 #include "client/peerclient.h"
 #include "conversationmodel.h"
+#include "history/messagestore.h"
 #include "peerlistmodel.h"
 
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 namespace PeerLink {
 
 class AppSettings;
+
+/// The export format a file name asks for by its suffix (.json, .txt; anything else: HTML).
+History::MessageStore::ExportFormat exportFormatForPath(const QString &path);
 
 /// The messenger's logic, without widgets: keeps the peer list and the conversations in step with a PeerClient,
 /// counts unread messages, decides when to notify, and says the connection state in words.
@@ -50,6 +55,25 @@ public:
     /// Answers a connection request: accepting opens the conversation with that peer.
     void acceptConnectRequest(const QString &from);
     void declineConnectRequest(const QString &from);
+
+    // History (issue 14): every conversation on disk.
+    /// Keeps every conversation in @p store (not owned; null: in memory only), loading @p pageSize messages at a
+    /// time. Call it before showing any conversation: the conversations made so far start again from the store. The
+    /// peers with stored conversations join the peer list (offline until they are seen). A store that failed to open
+    /// is reported (historyProblem()) and the app works on without history.
+    void setHistory(History::MessageStore *store, int pageSize = 200);
+    History::MessageStore *history() const { return m_history; }
+    /// The last problem with the history, in words a user understands; empty when there was none.
+    QString historyProblem() const { return m_historyProblem; }
+    /// Full-text search across every stored conversation, newest first.
+    QList<History::SearchHit> search(const QString &text, int limit = 100) const;
+    /// Writes conversation @p key to the file @p path in @p format. False with @p error in words when it cannot.
+    bool exportConversation(const QString &key, const QString &path, History::MessageStore::ExportFormat format,
+                            QString *error = nullptr) const;
+    /// Deletes conversation @p key from the history and the window; false (reported) when the store refused.
+    bool deleteConversation(const QString &key);
+    /// Reads every conversation shown so far again from the store (after retention deleted old messages).
+    void reloadHistory();
 
     // Identities (issue 13): fingerprints, verified marks and changed keys.
     /// Where verified marks are kept (per hub URL and id, with the fingerprint); not owned. Without it, none is.
@@ -93,6 +117,8 @@ Q_SIGNALS:
     void errorReported(const QString &text);
     /// @p peer's verified mark or key state changed (title, list, warning bar and send action follow).
     void peerTrustChanged(const QString &peer);
+    /// The history database has a problem (@p text in words a user understands); live chat goes on.
+    void historyProblemReported(const QString &text);
     /// @p peer's key changed: to be shown prominently (@p text says what it means and what to do).
     void keyChangeDetected(const QString &peer, const QString &text);
 
@@ -110,7 +136,14 @@ private:
     QList<QString> conversationsWithMessages() const;
     void updateStatus();
 
+    void onHistoryError(const QString &message);
+
     QPointer<PeerClient> m_client;
+    QPointer<History::MessageStore> m_history;
+    int m_pageSize = 200;
+    QString m_historyProblem;
+    /// Peers with a stored conversation (read once at start: a peer leaving must not scan the history).
+    QSet<QString> m_storedConversations;
     PeerListModel m_peers;
     QHash<QString, ConversationModel *> m_conversations;
     QHash<QString, int> m_unread;

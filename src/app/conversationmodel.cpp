@@ -8,11 +8,148 @@
 namespace PeerLink {
 
 using namespace Qt::StringLiterals;
+using History::MessageState;
+using History::StoredMessage;
+
+namespace {
+
+MessageState toStored(ConversationModel::State state)
+{
+    switch (state) {
+    case ConversationModel::State::Pending:
+        return MessageState::Sending;
+    case ConversationModel::State::Delivered:
+        return MessageState::Delivered;
+    case ConversationModel::State::Failed:
+        return MessageState::Failed;
+    case ConversationModel::State::Received:
+        break;
+    }
+    return MessageState::Received;
+}
+
+} // namespace
 
 ConversationModel::ConversationModel(const QString &key, QObject *parent)
     : QAbstractListModel(parent)
     , m_key(key)
 {
+}
+
+ConversationModel::ConversationModel(const QString &key, History::MessageStore *store, int pageSize, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_key(key)
+    , m_store(store)
+    , m_pageSize(std::max(1, pageSize))
+{
+    reload();
+}
+
+ConversationModel::Entry ConversationModel::fromStored(const StoredMessage &m) const
+{
+    Entry e;
+    e.id = m.id;
+    e.from = m.sender;
+    e.fromName = m.sender;
+    e.to = m.recipient;
+    e.text = m.text;
+    e.time = QDateTime::fromMSecsSinceEpoch(m.sentMs, Qt::UTC);
+    e.outgoing = m.outgoing;
+    e.mid = m.mid;
+    e.encrypted = m.e2e;
+    switch (m.state) {
+    case MessageState::Sending:
+        // Only a message sent in this session can still be confirmed: one from an earlier run never was.
+        if (m_sentNow.contains(m.mid)) {
+            e.state = State::Pending;
+        } else {
+            e.state = State::Failed;
+            e.error = tr("PeerLink closed before the hub confirmed it");
+        }
+        break;
+    case MessageState::Stored:
+    case MessageState::Delivered:
+    case MessageState::Read:
+        e.state = State::Delivered;
+        break;
+    case MessageState::Failed:
+        e.state = State::Failed;
+        break;
+    case MessageState::Received:
+        e.state = State::Received;
+        break;
+    }
+    return e;
+}
+
+void ConversationModel::reload()
+{
+    if (!m_store)
+        return;
+    beginResetModel();
+    m_entries.clear();
+    const QList<StoredMessage> page = storeUsable() ? m_store->page(m_key, 0, m_pageSize) : QList<StoredMessage>();
+    for (const StoredMessage &m : page)
+        m_entries.append(fromStored(m));
+    m_hasOlder = page.size() == m_pageSize;
+    endResetModel();
+}
+
+bool ConversationModel::canFetchOlder() const
+{
+    return m_hasOlder && storeUsable();
+}
+
+int ConversationModel::fetchOlder()
+{
+    if (!canFetchOlder())
+        return 0;
+    qint64 oldest = 0;
+    for (const Entry &e : std::as_const(m_entries)) {
+        if (e.id > 0) {
+            oldest = e.id;
+            break;
+        }
+    }
+    const QList<StoredMessage> older = m_store->page(m_key, oldest, m_pageSize);
+    m_hasOlder = older.size() == m_pageSize;
+    if (older.isEmpty())
+        return 0;
+    QList<Entry> rows;
+    rows.reserve(older.size());
+    for (const StoredMessage &m : older)
+        rows.append(fromStored(m));
+    beginInsertRows(QModelIndex(), 0, int(rows.size()) - 1);
+    m_entries = rows + m_entries;
+    endInsertRows();
+    return int(rows.size());
+}
+
+int ConversationModel::rowOfId(qint64 id)
+{
+    if (id <= 0)
+        return -1;
+    auto find = [this, id] {
+        for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
+            if (m_entries.at(row).id == id)
+                return row;
+        }
+        return -1;
+    };
+    if (const int row = find(); row >= 0)
+        return row;
+    if (!storeUsable())
+        return -1;
+    const StoredMessage wanted = m_store->message(id);
+    if (wanted.id == 0 || wanted.conversation != m_key)
+        return -1;
+    // Load what lies between it and the newest message, page by page.
+    const qint64 needed = m_store->countFrom(m_key, id);
+    while (m_entries.size() < needed && canFetchOlder()) {
+        if (fetchOlder() == 0)
+            break;
+    }
+    return find();
 }
 
 int ConversationModel::rowCount(const QModelIndex &parent) const
@@ -25,10 +162,15 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_entries.size())
         return QVariant();
     const Entry &e = m_entries.at(index.row());
+    const QString fromName = e.fromName.isEmpty() ? e.from : e.fromName;
     switch (role) {
     case Qt::DisplayRole: {
-        const QString time = QLocale().toString(e.time.toLocalTime().time(), QLocale::ShortFormat);
-        QString line = u"%1  %2: %3"_s.arg(time, e.outgoing ? tr("You") : e.fromName, e.text);
+        const QDateTime local = e.time.toLocalTime();
+        // Messages from another day (history) say the date as well.
+        const QString time = local.date() == QDate::currentDate()
+            ? QLocale().toString(local.time(), QLocale::ShortFormat)
+            : QLocale().toString(local, QLocale::ShortFormat);
+        QString line = u"%1  %2: %3"_s.arg(time, e.outgoing ? tr("You") : fromName, e.text);
         if (e.state == State::Pending)
             line += tr("  (sending…)");
         else if (e.state == State::Failed)
@@ -45,14 +187,15 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
             tip = tr("Delivered at %1").arg(QLocale().toString(e.time.toLocalTime()));
             break;
         case State::Failed:
-            tip = tr("Not delivered: %1").arg(e.error);
+            // A failure read back from the history has no reason any more (the store keeps the state only).
+            tip = e.error.isEmpty() ? tr("Not delivered") : tr("Not delivered: %1").arg(e.error);
             break;
         case State::Received:
             tip = tr("From %1 at %2").arg(e.from, QLocale().toString(e.time.toLocalTime()));
             break;
         }
         if (e.encrypted)
-            tip += u'\n' + tr("End-to-end encrypted: only you and %1 can read it.").arg(e.outgoing ? m_key : e.fromName);
+            tip += u'\n' + tr("End-to-end encrypted: only you and %1 can read it.").arg(e.outgoing ? m_key : fromName);
         return tip;
     }
     case Qt::DecorationRole:
@@ -79,6 +222,8 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
         return e.mid;
     case EncryptedRole:
         return e.encrypted;
+    case IdRole:
+        return e.id;
     default:
         return QVariant();
     }
@@ -94,14 +239,38 @@ QHash<int, QByteArray> ConversationModel::roleNames() const
     names.insert(StateRole, "state");
     names.insert(MidRole, "mid");
     names.insert(EncryptedRole, "encrypted");
+    names.insert(IdRole, "id");
     return names;
 }
 
 void ConversationModel::append(const Entry &entry)
 {
+    Entry e = entry;
+    if (e.outgoing && !e.mid.isEmpty())
+        m_sentNow.insert(e.mid);
+    if (storeUsable()) {
+        StoredMessage m;
+        m.conversation = m_key;
+        m.sender = e.from;
+        m.recipient = e.to;
+        m.mid = e.mid;
+        m.text = e.text;
+        m.outgoing = e.outgoing;
+        m.e2e = e.encrypted;
+        m.state = toStored(e.state);
+        m.sentMs = e.time.isValid() ? e.time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+        // 0 when it could not be stored: the store says why (errorOccurred), and the message is shown all the same.
+        e.id = m_store->append(m);
+        if (e.id > 0) {
+            for (const Entry &shown : std::as_const(m_entries)) {
+                if (shown.id == e.id)
+                    return; // a duplicate delivery of a message already shown
+            }
+        }
+    }
     const int row = int(m_entries.size());
     beginInsertRows(QModelIndex(), row, row);
-    m_entries.append(entry);
+    m_entries.append(e);
     endInsertRows();
 }
 
@@ -112,6 +281,8 @@ bool ConversationModel::setState(const QString &mid, State state, const QString 
         if (e.outgoing && e.mid == mid) {
             e.state = state;
             e.error = error;
+            if (storeUsable())
+                m_store->setState(m_key, e.from, mid, toStored(state), QDateTime::currentMSecsSinceEpoch());
             const QModelIndex i = index(row);
             Q_EMIT dataChanged(i, i);
             return true;

@@ -1,12 +1,20 @@
 #pragma once
 
+#include "history/messagestore.h"
+
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QList>
+#include <QPointer>
+#include <QSet>
 
 namespace PeerLink {
 
-/// The messages of one conversation ("Everyone" or one peer), oldest first.
+/// The messages of one conversation ("Everyone" or one peer), oldest first. With a MessageStore it is the view of
+/// that conversation's history: it starts with the newest page, every message appended is stored, every state change
+/// moves the stored state too, and older pages are loaded on request (fetchOlder(), when the user scrolls to the top),
+/// so a conversation of a million messages opens at once. Without a store (or when the store fails) it keeps the
+/// messages in memory only: live chat never depends on the disk.
 class ConversationModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -22,12 +30,14 @@ public:
         StateRole,
         MidRole,
         EncryptedRole, ///< the message travelled end-to-end encrypted
+        IdRole, ///< the message's id in the history (0: not stored)
     };
 
     struct Entry
     {
         QString from; ///< sender id (our own id for outgoing messages)
         QString fromName; ///< what to show for the sender
+        QString to; ///< recipient id (empty for Everyone)
         QString text;
         QDateTime time;
         bool outgoing = false;
@@ -35,9 +45,12 @@ public:
         QString mid;
         QString error;
         bool encrypted = false;
+        qint64 id = 0; ///< the history's id, 0 when not stored
     };
 
     explicit ConversationModel(const QString &key, QObject *parent = nullptr);
+    /// A conversation backed by @p store (not owned; may be null), loading @p pageSize messages at a time.
+    ConversationModel(const QString &key, History::MessageStore *store, int pageSize, QObject *parent = nullptr);
 
     /// "" for Everyone, otherwise the peer id.
     QString key() const { return m_key; }
@@ -46,13 +59,31 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    /// Whether older messages are still on disk. (Not canFetchMore(): Qt's views call that whenever the last row is
+    /// visible, which in a chat is the newest message; they would pull the whole history page by page.)
+    bool canFetchOlder() const;
+    /// Loads the next older page at the top; returns how many rows were added.
+    int fetchOlder();
+    /// The row of stored message @p id, loading older pages until it is there; -1 if it is not in this conversation.
+    int rowOfId(qint64 id);
+    /// Reads the newest page again (after messages were deleted from the store).
+    void reload();
+
     const Entry &entry(int row) const { return m_entries.at(row); }
+    /// Shows @p entry at the bottom and stores it (when there is a store).
     void append(const Entry &entry);
-    /// Updates the state of the outgoing message with @p mid; returns false if it is not here.
+    /// Updates the state of the outgoing message with @p mid (shown and stored); returns false if it is not here.
     bool setState(const QString &mid, State state, const QString &error = QString());
 
 private:
+    Entry fromStored(const History::StoredMessage &m) const;
+    bool storeUsable() const { return m_store && m_store->isOpen(); }
+
     QString m_key;
+    QPointer<History::MessageStore> m_store;
+    int m_pageSize = 200;
+    bool m_hasOlder = false;
+    QSet<QString> m_sentNow; ///< mids sent in this session: "sending" in the store means still waiting only for these
     QList<Entry> m_entries;
 };
 

@@ -230,6 +230,7 @@ SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
     m_ui->nameEdit->setText(settings->displayName());
     m_ui->hostOnLaunchCheck->setChecked(settings->hostOnLaunch());
     m_ui->notificationsCheck->setChecked(settings->notificationsEnabled());
+    m_ui->retentionSpin->setValue(settings->historyRetentionDays());
     for (const auto &language : LanguageManager::available())
         m_ui->languageCombo->addItem(language.nativeName, language.code);
     m_ui->languageCombo->setCurrentIndex(std::max(0, m_ui->languageCombo->findData(settings->language())));
@@ -254,6 +255,7 @@ void SettingsDialog::accept()
     m_settings->setDisplayName(m_ui->nameEdit->text().trimmed());
     m_settings->setHostOnLaunch(m_ui->hostOnLaunchCheck->isChecked());
     m_settings->setNotificationsEnabled(m_ui->notificationsCheck->isChecked());
+    m_settings->setHistoryRetentionDays(m_ui->retentionSpin->value());
     m_settings->setLanguage(m_ui->languageCombo->currentData().toString());
     QDialog::accept();
 }

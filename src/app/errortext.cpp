@@ -89,4 +89,30 @@ QString describeDisconnect(const QString &closeReason)
     return closeReason;
 }
 
+QString describeHistoryError(const QString &storeMessage)
+{
+    const QString m = storeMessage.toLower();
+    const QString goesOn = ErrorText::tr("You can keep chatting; new messages are not saved until this is solved. "
+                                         "Nothing already saved was deleted.");
+    QString what;
+    if (m.contains(QLatin1String("not a database")) || m.contains(QLatin1String("malformed"))
+        || m.contains(QLatin1String("cannot be read")) || m.contains(QLatin1String("corrupt")))
+        what = ErrorText::tr("The message history file is damaged and cannot be read.");
+    else if (m.contains(QLatin1String("full")))
+        what = ErrorText::tr("The disk is full: the message history cannot grow.");
+    else if (m.contains(QLatin1String("locked")) || m.contains(QLatin1String("busy")))
+        what = ErrorText::tr("The message history is in use by another program (is PeerLink running twice?).");
+    else if (m.contains(QLatin1String("readonly")) || m.contains(QLatin1String("read-only"))
+             || m.contains(QLatin1String("query_only")) || m.contains(QLatin1String("could not be written"))
+             || m.contains(QLatin1String("permission")))
+        what = ErrorText::tr("The message history cannot be written (the disk or folder is read-only).");
+    else if (m.contains(QLatin1String("newer peerlink")))
+        what = ErrorText::tr("The message history was saved by a newer PeerLink and cannot be used by this one.");
+    else if (m.contains(QLatin1String("export")))
+        return ErrorText::tr("The conversation could not be exported: %1").arg(storeMessage);
+    else
+        what = ErrorText::tr("The message history does not work: %1").arg(storeMessage);
+    return what + u' ' + goesOn;
+}
+
 } // namespace PeerLink

@@ -12,4 +12,8 @@ QString describeHubError(const QString &code, const QString &hubMessage);
 /// know are kept as they are.
 QString describeDisconnect(const QString &closeReason);
 
+/// Words a user understands for a problem with the history database (MessageStore's English @p storeMessage):
+/// corrupt, locked, full, read-only or otherwise unusable; always says that chatting goes on.
+QString describeHistoryError(const QString &storeMessage);
+
 } // namespace PeerLink

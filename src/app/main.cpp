@@ -2,14 +2,17 @@
 #include "app/appoptions.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
+#include "app/historyretention.h"
 #include "app/hubhost.h"
 #include "app/languagemanager.h"
 #include "app/appicon.h"
 #include "app/mainwindow.h"
 #include "app/profileidentity.h"
+#include "history/messagestore.h"
 #include "runtime/memorytuning.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QTimer>
 
 #include <cstdio>
@@ -76,10 +79,20 @@ int main(int argc, char *argv[])
     // Direct links: listen on every interface, and let the user decide who may connect.
     client.setDirectListening(true, QHostAddress(QHostAddress::AnyIPv4), 0);
     client.setConnectPolicy(PeerClient::ConnectPolicy::Ask);
+    // The profile's history, next to its identity. One that cannot be opened (corrupt, locked, read-only) is left
+    // as it is and reported by the window; chatting works on without it.
+    History::MessageStore history;
+    history.open(QDir(identity.folder()).filePath(u"history.db"_s));
     ChatController controller(&client);
+    controller.setHistory(&history);
+    HistoryRetention retention(&history);
+    retention.setDays(settings.historyRetentionDays());
+    QObject::connect(&retention, &HistoryRetention::messagesDeleted, &controller, &ChatController::reloadHistory);
+    retention.start();
     controller.setNotificationsEnabled(settings.notificationsEnabled());
     controller.setVerifiedStore(&settings);
     MainWindow window(&controller, &host, &settings, &language);
+    window.setHistoryRetention(&retention);
     window.show();
     window.setProfileIdentity(&identity);
 

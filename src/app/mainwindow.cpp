@@ -6,6 +6,7 @@
 #include "appsettings.h"
 #include "chatcontroller.h"
 #include "dialogs.h"
+#include "historyretention.h"
 #include "hubhost.h"
 #include "hub/hubsettings.h"
 #include "hubpanel.h"
@@ -19,7 +20,11 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QKeyEvent>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QTimer>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -58,6 +63,57 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     addDockWidget(Qt::RightDockWidgetArea, m_hubDock);
     m_hubDock->hide();
 
+    // Search across every conversation (Ctrl+F): a field in the toolbar, the results in a dock.
+    m_searchEdit = new QLineEdit(this);
+    m_searchEdit->setObjectName(u"searchEdit"_s);
+    m_searchEdit->setClearButtonEnabled(true);
+    m_searchEdit->setMaximumWidth(260);
+    m_ui->toolBar->addSeparator();
+    m_ui->toolBar->addWidget(m_searchEdit);
+    m_searchResults = new QListWidget(this);
+    m_searchResults->setObjectName(u"searchResults"_s);
+    m_searchResults->setWordWrap(true);
+    m_searchDock = new QDockWidget(this);
+    m_searchDock->setObjectName(u"searchDock"_s);
+    m_searchDock->setWidget(m_searchResults);
+    addDockWidget(Qt::LeftDockWidgetArea, m_searchDock);
+    m_searchDock->hide();
+    m_searchTimer = new QTimer(this);
+    m_searchTimer->setSingleShot(true);
+    m_searchTimer->setInterval(250);
+    connect(m_searchTimer, &QTimer::timeout, this, [this] { search(m_searchEdit->text()); });
+    connect(m_searchEdit, &QLineEdit::textEdited, m_searchTimer, qOverload<>(&QTimer::start));
+    connect(m_searchEdit, &QLineEdit::returnPressed, this, [this] {
+        m_searchTimer->stop();
+        search(m_searchEdit->text());
+    });
+    connect(m_searchResults, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        showMessage(item->data(Qt::UserRole + 1).toString(), item->data(Qt::UserRole).toLongLong());
+    });
+    connect(m_searchResults, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) {
+        showMessage(item->data(Qt::UserRole + 1).toString(), item->data(Qt::UserRole).toLongLong());
+    });
+    m_actionSearch = new QAction(this);
+    m_actionSearch->setObjectName(u"actionSearch"_s);
+    m_actionSearch->setShortcut(QKeySequence::Find);
+    connect(m_actionSearch, &QAction::triggered, this, [this] {
+        m_searchEdit->setFocus(Qt::ShortcutFocusReason);
+        m_searchEdit->selectAll();
+    });
+    addAction(m_actionSearch);
+    m_actionExport = new QAction(this);
+    m_actionExport->setObjectName(u"actionExport"_s);
+    connect(m_actionExport, &QAction::triggered, this, &MainWindow::exportConversation);
+    m_actionDelete = new QAction(this);
+    m_actionDelete->setObjectName(u"actionDeleteConversation"_s);
+    connect(m_actionDelete, &QAction::triggered, this, &MainWindow::confirmDeleteConversation);
+    m_ui->menuPeers->addSeparator();
+    m_ui->menuPeers->addAction(m_actionSearch);
+    m_ui->menuPeers->addAction(m_actionExport);
+    m_ui->menuPeers->addAction(m_actionDelete);
+    connect(m_ui->messageView->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &MainWindow::onMessageViewScrolled);
+
     m_statusLabel = new QLabel(this);
     m_statusLabel->setObjectName(u"connectionStatus"_s);
     statusBar()->addPermanentWidget(m_statusLabel, 1);
@@ -77,6 +133,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(controller, &ChatController::joinFailed, this, [this](const QString &text) { openConnectDialog(text); });
     connect(controller, &ChatController::connectRequestReceived, this, &MainWindow::showConnectRequest);
+    connect(controller, &ChatController::historyProblemReported, this, &MainWindow::showHistoryProblem);
     connect(controller->client(), &PeerClient::certificateUntrusted, this, &MainWindow::confirmCertificate);
     connect(controller, &ChatController::pathChanged, this, [this](const QString &peer) {
         if (peer == m_controller->activeConversation())
@@ -165,6 +222,8 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     retranslate();
     updateActions();
     m_statusLabel->setText(controller->statusText());
+    if (!controller->historyProblem().isEmpty())
+        showHistoryProblem(controller->historyProblem());
 }
 
 MainWindow::~MainWindow()
@@ -195,6 +254,11 @@ void MainWindow::setUpTray()
 void MainWindow::retranslate()
 {
     m_hubDock->setWindowTitle(tr("Hub"));
+    m_searchDock->setWindowTitle(tr("Search results"));
+    m_searchEdit->setPlaceholderText(tr("Search all conversations (Ctrl+F)"));
+    m_actionSearch->setText(tr("&Search messages…"));
+    m_actionExport->setText(tr("&Export conversation…"));
+    m_actionDelete->setText(tr("&Delete conversation…"));
     if (m_trayMenu) {
         m_trayMenu->clear();
         m_trayMenu->addAction(tr("Show PeerLink"), this, [this] {
@@ -251,7 +315,12 @@ void MainWindow::showConversation(const QString &key)
         if (m_ui->messageView->model())
             disconnect(m_ui->messageView->model(), nullptr, m_ui->messageView, nullptr);
         m_ui->messageView->setModel(model);
-        connect(model, &QAbstractItemModel::rowsInserted, m_ui->messageView, &QAbstractItemView::scrollToBottom);
+        // New messages come at the bottom and are followed; older pages loaded at the top are not.
+        connect(model, &QAbstractItemModel::rowsInserted, m_ui->messageView,
+                [view = m_ui->messageView, model](const QModelIndex &, int, int last) {
+                    if (last == model->rowCount() - 1)
+                        view->scrollToBottom();
+                });
         m_ui->messageView->scrollToBottom();
     }
     m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
@@ -259,6 +328,128 @@ void MainWindow::showConversation(const QString &key)
     if (index.isValid() && m_ui->peerList->currentIndex() != index)
         m_ui->peerList->setCurrentIndex(index);
     updateActions();
+}
+
+void MainWindow::onMessageViewScrolled(int value)
+{
+    QScrollBar *bar = m_ui->messageView->verticalScrollBar();
+    if (value != bar->minimum() || bar->maximum() == 0)
+        return; // not at the top, or everything loaded fits
+    // Checked again on the next turn: a layout passes through the top for a moment (new rows, a jump to a message),
+    // and only a view that stays there was scrolled there.
+    QTimer::singleShot(0, this, [this] {
+        QScrollBar *bar = m_ui->messageView->verticalScrollBar();
+        auto *model = qobject_cast<ConversationModel *>(m_ui->messageView->model());
+        if (!model || bar->value() != bar->minimum() || bar->maximum() == 0 || !model->canFetchOlder())
+            return;
+        const QModelIndex top = m_ui->messageView->indexAt(QPoint(0, 0));
+        const int added = model->fetchOlder();
+        if (added > 0 && top.isValid()) {
+            m_ui->messageView->doItemsLayout();
+            m_ui->messageView->scrollTo(model->index(top.row() + added), QAbstractItemView::PositionAtTop);
+        }
+    });
+}
+
+int MainWindow::search(const QString &text)
+{
+    m_searchResults->clear();
+    if (text.trimmed().isEmpty()) {
+        m_searchDock->hide();
+        return 0;
+    }
+    const QList<History::SearchHit> hits = m_controller->search(text);
+    for (const History::SearchHit &hit : hits) {
+        const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(hit.sentMs).toLocalTime(),
+                                                QLocale::ShortFormat);
+        const QString title = hit.conversation.isEmpty() ? tr("Everyone") : hit.conversation;
+        auto *item = new QListWidgetItem(tr("%1 · %2\n%3").arg(title, when, hit.excerpt), m_searchResults);
+        item->setData(Qt::UserRole, hit.id);
+        item->setData(Qt::UserRole + 1, hit.conversation);
+        item->setToolTip(m_controller->conversationTitle(hit.conversation));
+    }
+    if (hits.isEmpty())
+        new QListWidgetItem(tr("Nothing found for “%1”.").arg(text.trimmed()), m_searchResults);
+    m_searchDock->show();
+    return int(hits.size());
+}
+
+bool MainWindow::showMessage(const QString &key, qint64 id)
+{
+    if (id <= 0)
+        return false;
+    if (m_controller->peerModel()->contains(key) || key.isEmpty())
+        m_ui->peerList->setCurrentIndex(m_controller->peerModel()->indexOf(key));
+    m_controller->setActiveConversation(key);
+    auto *model = m_controller->conversation(key);
+    if (m_ui->messageView->model() != model)
+        showConversation(key);
+    const int row = model->rowOfId(id);
+    if (row < 0)
+        return false;
+    const QModelIndex index = model->index(row);
+    m_ui->messageView->doItemsLayout(); // the pages just loaded: laid out now, so the scroll lands on the message
+    m_ui->messageView->setCurrentIndex(index); // selected: the highlight
+    m_ui->messageView->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    // Once more after the layout the new rows asked for (the view lays them out on its next turn).
+    QTimer::singleShot(0, m_ui->messageView, [view = m_ui->messageView, at = QPersistentModelIndex(index)] {
+        if (at.isValid() && at.model() == view->model())
+            view->scrollTo(at, QAbstractItemView::PositionAtCenter);
+    });
+    return true;
+}
+
+void MainWindow::exportConversation()
+{
+    const QString key = m_controller->activeConversation();
+    const QString html = tr("Web page (*.html)");
+    const QString text = tr("Plain text (*.txt)");
+    const QString json = tr("JSON (*.json)");
+    QString filter = html;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export conversation"),
+                                                      key.isEmpty() ? tr("everyone") : key,
+                                                      u"%1;;%2;;%3"_s.arg(html, text, json), &filter);
+    if (path.isEmpty())
+        return;
+    const auto format = filter == json ? History::MessageStore::ExportFormat::Json
+        : filter == text               ? History::MessageStore::ExportFormat::Text
+                                       : exportFormatForPath(path);
+    QString error;
+    if (!m_controller->exportConversation(key, path, format, &error))
+        QMessageBox::warning(this, tr("Export conversation"), error);
+    else
+        statusBar()->showMessage(tr("Exported to %1").arg(path), 10000);
+}
+
+void MainWindow::confirmDeleteConversation()
+{
+    const QString key = m_controller->activeConversation();
+    const QString title = m_controller->conversationTitle(key);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Delete conversation?"),
+                                tr("Delete every message of your conversation with %1 from this computer? This "
+                                   "cannot be undone.")
+                                    .arg(key.isEmpty() ? tr("everyone") : title),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(u"confirmDelete"_s);
+    box->button(QMessageBox::Yes)->setText(tr("Delete"));
+    box->button(QMessageBox::No)->setText(tr("Keep it"));
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, key](int result) {
+        if (result == QMessageBox::Yes && m_controller->deleteConversation(key))
+            statusBar()->showMessage(tr("Conversation deleted."), 10000);
+    });
+    box->open();
+}
+
+void MainWindow::showHistoryProblem(const QString &text)
+{
+    statusBar()->showMessage(text, 30000);
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("A problem with the message history"), text,
+                                QMessageBox::Ok, this);
+    box->setObjectName(u"historyProblem"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 QString MainWindow::selectedPeer() const
@@ -333,6 +524,9 @@ void MainWindow::updateActions()
     m_ui->actionConnectToPeer->setEnabled(joined && peerSelected);
     m_ui->actionKick->setEnabled(hosting && peerSelected);
     m_ui->actionVerifyPeer->setEnabled(peerSelected);
+    const bool history = m_controller->history() && m_controller->history()->isOpen();
+    m_actionExport->setEnabled(history);
+    m_actionDelete->setEnabled(history);
     const QString blocked = m_controller->sendBlockedReason(m_controller->activeConversation());
     m_ui->sendButton->setEnabled(joined && blocked.isEmpty());
     m_ui->sendButton->setToolTip(blocked);
@@ -503,6 +697,10 @@ void MainWindow::openSettings()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this] {
         m_controller->setNotificationsEnabled(m_settings->notificationsEnabled());
+        if (m_retention && m_retention->days() != m_settings->historyRetentionDays()) {
+            m_retention->setDays(m_settings->historyRetentionDays());
+            m_retention->apply();
+        }
         if (m_language->current() != m_settings->language())
             m_language->apply(m_settings->language());
     });

@@ -7,10 +7,14 @@
 #include <memory>
 #include <optional>
 
+class QAction;
 class QDockWidget;
 class QLabel;
+class QLineEdit;
+class QListWidget;
 class QSystemTrayIcon;
 class QMenu;
+class QTimer;
 
 namespace Ui {
 class MainWindow;
@@ -25,6 +29,7 @@ class HubPanel;
 class LanguageManager;
 class ConnectDialog;
 class ProfileIdentity;
+class HistoryRetention;
 
 /// The messenger window: peers and conversations, the message input, hosting, the tray. Logic lives in
 /// ChatController and HubHost; this class wires them to the forms.
@@ -48,8 +53,20 @@ public:
     /// window while hosting waits for HubHost::stopped() before it closes).
     void shutdown();
 
+    /// The retention the settings dialog changes (not owned; may be null).
+    void setHistoryRetention(HistoryRetention *retention) { m_retention = retention; }
+
     /// The profile's identity, for "My identity" (not owned). One that could not be loaded is reported at once.
     void setProfileIdentity(const ProfileIdentity *identity);
+
+    /// Searches every stored conversation for @p text and lists what it finds (the search field does this as the
+    /// user types). Returns how many messages were found.
+    int search(const QString &text);
+    /// Opens conversation @p key, scrolls to the stored message @p id (loading older pages as needed) and selects
+    /// it. False when it is not in that conversation.
+    bool showMessage(const QString &key, qint64 id);
+    /// Asks (a message box, "confirmDelete") whether to delete the shown conversation, then deletes it.
+    void confirmDeleteConversation();
 
     HubPanel *hubPanel() const { return m_hubPanel; }
     QDockWidget *hubDock() const { return m_hubDock; }
@@ -64,6 +81,10 @@ protected:
 
 private:
     void sendInput();
+    /// Loads older messages when the conversation view is scrolled to the top, keeping what is shown in place.
+    void onMessageViewScrolled(int value);
+    void exportConversation();
+    void showHistoryProblem(const QString &text);
     void showConversation(const QString &key);
     void showPeerMenu(const QPoint &pos);
     void openConnectDialog(const QString &error = QString());
@@ -91,6 +112,14 @@ private:
     HubPanel *m_hubPanel;
     QDockWidget *m_hubDock;
     QLabel *m_statusLabel;
+    QLineEdit *m_searchEdit = nullptr;
+    QListWidget *m_searchResults = nullptr;
+    QDockWidget *m_searchDock = nullptr;
+    QAction *m_actionSearch = nullptr;
+    QAction *m_actionExport = nullptr;
+    QAction *m_actionDelete = nullptr;
+    QTimer *m_searchTimer = nullptr;
+    HistoryRetention *m_retention = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QMenu *m_trayMenu = nullptr;
     QPointer<ConnectDialog> m_connectDialog;
