@@ -241,6 +241,15 @@ void MessageFlow::acked(const QString &mid)
     Q_EMIT messageAcked(mid);
 }
 
+void MessageFlow::stored(const QString &mid)
+{
+    // The hub keeps it now: nothing goes again after a reconnect (the hub delivers it when the peer joins).
+    if (m_links.forgetUnacked)
+        m_links.forgetUnacked(mid);
+    m_outbox.settle(mid);
+    Q_EMIT messageStored(mid);
+}
+
 bool MessageFlow::refused(const ClientError &error)
 {
     // The hub names the refused message by its mid in `ref`. Refused for speed, not for content: it stays in

@@ -35,7 +35,11 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     , m_admission(config)
     , m_registry(config.maxGhostQueue)
     , m_introductions(config.introductionTimeoutMs, config.maxPendingIntroductions)
-    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_output, m_clock, *this)
+    , m_mailbox(Mailbox::Limits { config.mailboxTtlMs, config.mailboxMessages, config.mailboxBytes,
+                                  config.mailboxTotalBytes })
+    , m_wallClock([] { return QDateTime::currentMSecsSinceEpoch(); })
+    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_mailbox, m_output, m_clock,
+                 m_wallClock, *this)
 {
     qRegisterMetaType<PeerLink::HubPeer>();
     qRegisterMetaType<PeerLink::LeaveReason>();
@@ -67,6 +71,13 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
     m_error.clear();
     if (!loadBindings())
         return false;
+    if (m_config.mailboxMessages > 0 && !m_mailbox.isOpen()) {
+        // A mailbox that cannot be read stops the hub: starting without it would drop what it promised to keep.
+        if (!m_mailbox.open(m_config.dataDir, &m_error))
+            return false;
+        if (m_mailbox.totalCount() > 0)
+            qCInfo(lcHub).noquote() << "mailbox:" << m_mailbox.totalCount() << "messages kept in" << m_mailbox.path();
+    }
     if (!m_listener->listen(address, port))
         return false;
     m_closing = false;
@@ -216,6 +227,25 @@ void Hub::bury(const QString &id, const QString &reason, LeaveReason why)
     Q_EMIT peerLeft(id, reason, why);
 }
 
+void Hub::expireMailbox()
+{
+    if (!m_mailbox.isOpen())
+        return;
+    for (const Mailbox::Letter &letter : m_mailbox.expire(m_wallClock())) {
+        qCInfo(lcHub).noquote() << "mailbox: a message from" << letter.sender << "to" << letter.recipient << "expired";
+        if (letter.mid.isEmpty())
+            continue; // nothing to name it by
+        if (HubSession *sender = m_registry.live(letter.sender)) {
+            HubRequests::sendError(sender, ErrorCode::Expired,
+                                   u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(
+                                       letter.recipient),
+                                   letter.mid);
+        } else if (!m_mailbox.addNotice(letter.sender, letter.mid, letter.recipient)) {
+            qCWarning(lcHub).noquote() << "mailbox: expiry notice not kept:" << m_mailbox.errorString();
+        }
+    }
+}
+
 // ---- Connections ----------------------------------------------------------------------------------------------
 
 void Hub::onNewConnection()
@@ -329,6 +359,7 @@ void Hub::onHousekeeping()
     m_admission.expire(now);
     for (const QString &id : m_registry.graceEnded(now))
         bury(id, u"connection lost"_s, LeaveReason::ConnectionLost);
+    expireMailbox();
     const auto sessions = m_sessions;
     for (HubSession *s : sessions) {
         if (s->isClosing())
