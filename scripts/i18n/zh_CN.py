@@ -372,4 +372,7 @@ ZH = {
     "%1's key changed: these are the numbers of the new key. Marking it verified also accepts it.": '%1 的密钥已更改：这些是新密钥的数字。将其标记为已验证也会接受它。',
     '%1 came back without the key you know them by (an older PeerLink, or no identity), which is also what someone posing as them would look like. Nothing is sent to %1 and nothing from them is shown until you accept this; ask them in person first.': '%1 回来时没有带着你所知道的密钥（较旧的 PeerLink，或没有身份），有人冒充对方时看起来也是这样。在你接受之前，不会向 %1 发送任何消息，也不会显示来自对方的任何消息；请先当面问问对方。',
     'They are offline: their new key can be accepted once they are back.': '对方已离线：等对方回来后才能接受其新密钥。',
+    '* stored on the hub for later %1': '* 已存放在中心节点，稍后送达 %1',
+    'The peer is offline and the hub cannot keep more messages for it now; try again later.': '该节点不在线，中心节点目前无法再为其保存更多消息；请稍后再试。',
+    'The peer did not come back in time: the hub dropped a message it kept for it.': '该节点未能及时回来：中心节点已丢弃为其保存的一条消息。',
 }

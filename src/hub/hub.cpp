@@ -130,8 +130,15 @@ bool Hub::forgetId(const QString &id, QString *error)
 {
     QString why;
     const bool done = loadBindings() ? m_bindings.forget(id, &why) : (why = m_error, false);
-    if (done)
+    if (done) {
         qCInfo(lcHub).noquote() << "id binding released:" << id;
+        // What was kept for the id was sealed to the old key; a new owner could not open it.
+        QString mailboxError;
+        if (m_config.mailboxMessages > 0 && !m_mailbox.isOpen() && !m_mailbox.open(m_config.dataDir, &mailboxError))
+            qCWarning(lcHub).noquote() << "mailbox:" << mailboxError;
+        else if (m_mailbox.isOpen() && m_mailbox.count(id) > 0 && !m_mailbox.forget(id))
+            qCWarning(lcHub).noquote() << "mailbox:" << m_mailbox.errorString();
+    }
     else if (error)
         *error = why;
     return done;

@@ -342,4 +342,19 @@ QList<std::pair<QString, QString>> Mailbox::takeNotices(const QString &sender)
     return notices;
 }
 
+bool Mailbox::forget(const QString &recipient)
+{
+    if (!m_open)
+        return false;
+    QSqlQuery q(m_db);
+    q.prepare(u"DELETE FROM letters WHERE recipient = ?"_s);
+    q.addBindValue(text(recipient));
+    if (!q.exec())
+        return fail(u"the messages kept for %1 could not be removed"_s.arg(recipient), q.lastError().text());
+    const Usage usage = m_usage.take(recipient);
+    m_totalBytes -= usage.bytes;
+    m_totalCount -= usage.messages;
+    return true;
+}
+
 } // namespace PeerLink

@@ -76,6 +76,10 @@ public:
     /// Takes the expiry notices kept for @p sender: pairs of (mid, recipient), oldest first.
     QList<std::pair<QString, QString>> takeNotices(const QString &sender);
 
+    /// Drops everything kept for @p recipient (its id was released: a new key may take it, and could not open
+    /// what was sealed to the old one). False when the database refused.
+    bool forget(const QString &recipient);
+
     int count(const QString &recipient) const { return m_usage.value(recipient).messages; }
     qint64 bytes(const QString &recipient) const { return m_usage.value(recipient).bytes; }
     qint64 totalBytes() const { return m_totalBytes; }

@@ -135,6 +135,12 @@ void TestMailbox::keepsOrderAndRemovesDelivered()
     QCOMPARE(box.pending(u"bob"_s).constFirst().mid, u"m3"_s);
     QCOMPARE(box.pending(u"carol"_s).size(), 1); // someone else's mail is untouched
     QVERIFY(box.pending(u"nobody"_s).isEmpty());
+    // A released id: what was kept for it goes.
+    QVERIFY(box.forget(u"bob"_s));
+    QCOMPARE(box.count(u"bob"_s), 0);
+    QVERIFY(box.pending(u"bob"_s).isEmpty());
+    QCOMPARE(box.totalBytes(), 5);
+    QCOMPARE(box.totalCount(), 1);
 }
 
 void TestMailbox::limitsPerRecipientAndInAll()
@@ -444,6 +450,18 @@ void TestMailbox::hubRestartKeepsStoredMessages()
     QCOMPARE(bob.joinOn(b).value("type"_L1).toString(), u"welcome"_s);
     for (int i = 1; i <= 3; ++i)
         QCOMPARE(b.next().value("mid"_L1).toString(), u"m%1"_s.arg(i));
+    QCOMPARE(hub->mailbox().count(u"bob"_s), 0);
+
+    // Released by the operator: what is kept for the id is dropped with the binding.
+    RawClient a;
+    QVERIFY(a.open(hub->serverUrl()));
+    QCOMPARE(alice.joinOn(a).value("type"_L1).toString(), u"welcome"_s);
+    b.sendJson({ { u"type"_s, u"leave"_s } });
+    QVERIFY(b.waitClosed());
+    QTRY_COMPARE(hub->peerCount(), 1);
+    a.sendJson(sealed(u"bob"_s, u"late"_s));
+    QCOMPARE(a.waitFor(u"stored"_s).value("mid"_L1).toString(), u"late"_s);
+    QVERIFY(hub->forgetId(u"bob"_s));
     QCOMPARE(hub->mailbox().count(u"bob"_s), 0);
 }
 
