@@ -22,7 +22,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
 [ "$(field Description | wc -l)" -ge 3 ] || fail "no long Description"
 depends="$(field Depends)"
-for dep in libqt6core6 libqt6network6 libqt6websockets6 libqt6widgets6 libqt6gui6 libqt6svg6 qt6-qpa-plugins libc6; do
+for dep in libqt6core6 libqt6network6 libqt6websockets6 libqt6widgets6 libqt6gui6 libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libc6; do
     grep -q "\b$dep\b" <<<"$depends" || fail "Depends lacks $dep: $depends"
 done
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/peerlink/hub.conf || fail "hub.conf is not a conffile"
