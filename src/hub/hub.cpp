@@ -367,6 +367,13 @@ void Hub::onHousekeeping()
     for (const QString &id : m_registry.graceEnded(now))
         bury(id, u"connection lost"_s, LeaveReason::ConnectionLost);
     expireMailbox();
+    if (m_mailbox.isOpen() && m_mailbox.totalCount() > 0) {
+        // Letters left over because a peer's queue was full at its welcome go as it drains.
+        for (const QString &id : m_mailbox.recipients()) {
+            if (HubSession *s = m_registry.live(id); s && !s->isClosing())
+                m_requests.deliverMailbox(s);
+        }
+    }
     const auto sessions = m_sessions;
     for (HubSession *s : sessions) {
         if (s->isClosing())

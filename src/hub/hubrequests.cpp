@@ -386,9 +386,14 @@ void HubRequests::deliverMailbox(HubSession *session)
     if (!m_mailbox.isOpen())
         return;
     QList<qint64> delivered;
+    // At most what the connection may queue (half of it, so live traffic still fits): more would drop the peer as
+    // not reading and lose what was queued. The rest goes when the queue has drained (Hub's housekeeping).
+    const qint64 budget = m_config.maxQueuedBytes / 2;
     for (const Mailbox::Letter &letter : m_mailbox.pending(session->id())) {
         if (session->isClosing())
             break;
+        if (session->queuedBytes() + letter.frame.size() > budget && session->queuedBytes() > 0)
+            break; // (one letter alone may go into an empty queue)
         m_owner.deliver(session, letter.frame);
         if (session->isClosing())
             break; // dropped as not reading: that one did not go; it and the rest stay for the next join

@@ -74,6 +74,11 @@ public:
     quint64 routedCount() const { return m_routed; }
     quint64 deliveryCount() const { return m_delivered; }
 
+    /// Hands a joined @p session what the mailbox kept for it, in order and as much as its output queue takes
+    /// (the rest at the next call), then the expiry notices of what it sent. Called right after a welcome, and by
+    /// the hub's housekeeping while letters remain.
+    void deliverMailbox(HubSession *session);
+
     /// Sends an `error` to @p session.
     static void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
     /// Sends an error (answering @p ref), then closes with @p closeCode; a joined peer leaves for @p why.
@@ -106,9 +111,6 @@ private:
     /// Keeps @p out (a message with `e2e` to an absent peer bound to a key) in the mailbox and answers `stored`,
     /// or `mailbox_full`.
     void storeForLater(HubSession *session, const MessageRequest &message, const ChatMessage &out, const QString &ref);
-    /// Right after a welcome: hands @p session what the mailbox kept for it, in order, then the expiry notices of
-    /// what it sent.
-    void deliverMailbox(HubSession *session);
     /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
     void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
     QByteArray welcomeBytes(const HubSession *session) const;

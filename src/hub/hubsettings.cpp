@@ -280,7 +280,8 @@ const QList<Setting> &table()
                         "store-and-forward off (peer_unavailable, as without a mailbox)."_s));
         s.append(number(u"mailbox-bytes"_s, u"mailboxBytes"_s, u"N"_s, u"bytes"_s, 1024, 1LL << 40, 1,
                         &HubConfig::mailboxBytes,
-                        u"Bytes of messages kept for one absent peer at most; more get mailbox_full."_s));
+                        u"Bytes of messages kept for one absent peer at most; more get mailbox_full. Keep it below half of "
+                        "max-queued-bytes, so that a peer gets all of it at once when it joins."_s));
         s.append(number(u"mailbox-total-bytes"_s, u"mailboxTotalBytes"_s, u"N"_s, u"bytes"_s, 1024, 1LL << 50, 1,
                         &HubConfig::mailboxTotalBytes,
                         u"Bytes of messages the mailbox keeps in all (in data-dir's mailbox.sqlite) at most; more get "

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include <utility>
 
@@ -26,7 +27,7 @@ public:
     {
         qint64 ttlMs = 7LL * 24 * 3600 * 1000;
         int maxMessages = 1000;               ///< per recipient
-        qint64 maxBytes = 16LL * 1024 * 1024; ///< per recipient, bytes of the stored frames
+        qint64 maxBytes = 2LL * 1024 * 1024; ///< per recipient, bytes of the stored frames
         qint64 maxTotalBytes = 1024LL * 1024 * 1024; ///< all recipients, bytes of the stored frames
     };
     /// One stored message.
@@ -80,6 +81,8 @@ public:
     /// what was sealed to the old one). False when the database refused.
     bool forget(const QString &recipient);
 
+    /// The recipients with letters waiting.
+    QStringList recipients() const { return m_usage.keys(); }
     int count(const QString &recipient) const { return m_usage.value(recipient).messages; }
     qint64 bytes(const QString &recipient) const { return m_usage.value(recipient).bytes; }
     qint64 totalBytes() const { return m_totalBytes; }

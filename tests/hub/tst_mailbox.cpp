@@ -95,6 +95,7 @@ private Q_SLOTS:
     void mailboxFullIsReported();
     void expiredIsReportedNowOrOnNextJoin();
     void hubRestartKeepsStoredMessages();
+    void moreThanTheQueueTakesGoesAsItDrains();
     void corruptMailboxStopsTheHub();
 
 private:
@@ -463,6 +464,42 @@ void TestMailbox::hubRestartKeepsStoredMessages()
     QCOMPARE(a.waitFor(u"stored"_s).value("mid"_L1).toString(), u"late"_s);
     QVERIFY(hub->forgetId(u"bob"_s));
     QCOMPARE(hub->mailbox().count(u"bob"_s), 0);
+}
+
+void TestMailbox::moreThanTheQueueTakesGoesAsItDrains()
+{
+    // 20 letters of about 3 KB for a peer whose output queue may hold 16 KB: handing them all on at its welcome would
+    // drop it as not reading (and lose them). They go in parts as its queue drains, all of them, in order, once.
+    HubConfig config;
+    config.reconnectGraceMs = 0;
+    config.maxQueuedBytes = 16384;
+    config.joinTimeoutMs = 400; // housekeeping every 100 ms
+    auto hub = startHub(config);
+    const Keyed alice(u"alice"_s), bob(u"bob"_s);
+    {
+        RawClient b;
+        QVERIFY(b.open(hub->serverUrl()));
+        QCOMPARE(bob.joinOn(b).value("type"_L1).toString(), u"welcome"_s);
+        b.sendJson({ { u"type"_s, u"leave"_s } });
+        QVERIFY(b.waitClosed());
+    }
+    RawClient a;
+    QVERIFY(a.open(hub->serverUrl()));
+    QCOMPARE(alice.joinOn(a).value("type"_L1).toString(), u"welcome"_s);
+    const QString bulk = u"2."_s + QString(3000, u'x');
+    for (int i = 0; i < 20; ++i) {
+        a.sendJson(sealed(u"bob"_s, u"m%1"_s.arg(i), bulk));
+        QCOMPARE(a.waitFor(u"stored"_s).value("mid"_L1).toString(), u"m%1"_s.arg(i));
+    }
+    QVERIFY(hub->mailbox().bytes(u"bob"_s) > config.maxQueuedBytes);
+    RawClient b;
+    QVERIFY(b.open(hub->serverUrl()));
+    QCOMPARE(bob.joinOn(b).value("type"_L1).toString(), u"welcome"_s);
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(b.waitFor(u"message"_s).value("mid"_L1).toString(), u"m%1"_s.arg(i));
+    QVERIFY(b.isOpen());
+    QCOMPARE(hub->mailbox().count(u"bob"_s), 0);
+    QCOMPARE(hub->peerCount(), 2);
 }
 
 void TestMailbox::corruptMailboxStopsTheHub()
