@@ -247,7 +247,7 @@ void Hub::expireMailbox()
                                    u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(
                                        letter.recipient),
                                    letter.mid);
-        } else if (!m_mailbox.addNotice(letter.sender, letter.mid, letter.recipient)) {
+        } else if (!m_mailbox.addNotice(letter.sender, letter.mid, letter.recipient, m_wallClock())) {
             qCWarning(lcHub).noquote() << "mailbox: expiry notice not kept:" << m_mailbox.errorString();
         }
     }

@@ -103,7 +103,7 @@ bool Mailbox::open(const QString &dataDir, QString *error)
             && exec(u"CREATE INDEX IF NOT EXISTS letters_by_recipient ON letters(recipient, id)"_s)
             && exec(u"CREATE INDEX IF NOT EXISTS letters_by_expiry ON letters(expires_ms)"_s)
             && exec(u"CREATE TABLE IF NOT EXISTS notices (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                    "sender TEXT NOT NULL, mid TEXT NOT NULL, recipient TEXT NOT NULL)"_s)
+                    "sender TEXT NOT NULL, mid TEXT NOT NULL, recipient TEXT NOT NULL, expires_ms INTEGER NOT NULL)"_s)
             && exec(u"CREATE INDEX IF NOT EXISTS notices_by_sender ON notices(sender, id)"_s)
             && exec(u"PRAGMA user_version=%1"_s.arg(kSchemaVersion)) && m_db.commit();
         if (!made) {
@@ -264,6 +264,16 @@ bool Mailbox::remove(const QList<qint64> &ids)
 QList<Mailbox::Letter> Mailbox::expire(qint64 nowMs)
 {
     QList<Letter> expired;
+    if (m_open && m_notices > 0) {
+        // A sender that does not come back within another time to live is not told at all: notices are bounded too.
+        QSqlQuery n(m_db);
+        n.prepare(u"DELETE FROM notices WHERE expires_ms <= ?"_s);
+        n.addBindValue(nowMs);
+        if (n.exec())
+            m_notices -= n.numRowsAffected();
+        else
+            fail(u"old expiry notices could not be removed"_s, n.lastError().text());
+    }
     if (!m_open || m_totalCount == 0)
         return expired;
     QSqlQuery q(m_db);
@@ -298,15 +308,16 @@ QList<Mailbox::Letter> Mailbox::expire(qint64 nowMs)
     return expired;
 }
 
-bool Mailbox::addNotice(const QString &sender, const QString &mid, const QString &recipient)
+bool Mailbox::addNotice(const QString &sender, const QString &mid, const QString &recipient, qint64 nowMs)
 {
     if (!m_open)
         return false;
     QSqlQuery q(m_db);
-    q.prepare(u"INSERT INTO notices (sender, mid, recipient) VALUES (?, ?, ?)"_s);
+    q.prepare(u"INSERT INTO notices (sender, mid, recipient, expires_ms) VALUES (?, ?, ?, ?)"_s);
     q.addBindValue(text(sender));
     q.addBindValue(text(mid));
     q.addBindValue(text(recipient));
+    q.addBindValue(nowMs + m_limits.ttlMs);
     if (!q.exec())
         return fail(u"an expiry notice could not be kept"_s, q.lastError().text());
     ++m_notices;

@@ -70,10 +70,12 @@ public:
     QList<Letter> pending(const QString &recipient);
     /// Removes delivered letters; false when the database refused (they may then be delivered again).
     bool remove(const QList<qint64> &ids);
-    /// Removes the letters that expired at or before @p nowMs and returns them (their senders are told).
+    /// Removes the letters that expired at or before @p nowMs and returns them (their senders are told), and the
+    /// expiry notices that waited a time to live for their sender in vain.
     QList<Letter> expire(qint64 nowMs);
-    /// Keeps a notice for @p sender (offline now) that its message @p mid to @p recipient expired.
-    bool addNotice(const QString &sender, const QString &mid, const QString &recipient);
+    /// Keeps a notice for @p sender (offline now) that its message @p mid to @p recipient expired; the notice itself
+    /// is dropped by expire() after another time to live.
+    bool addNotice(const QString &sender, const QString &mid, const QString &recipient, qint64 nowMs);
     /// Takes the expiry notices kept for @p sender: pairs of (mid, recipient), oldest first.
     QList<std::pair<QString, QString>> takeNotices(const QString &sender);
 

@@ -186,7 +186,7 @@ void TestMailbox::expiresWithTheClockGiven()
     QCOMPARE(box.totalBytes(), 1);
     QVERIFY(box.expire(kT0 + 1000).isEmpty()); // reported once
 
-    QVERIFY(box.addNotice(u"alice"_s, u"old"_s, u"bob"_s));
+    QVERIFY(box.addNotice(u"alice"_s, u"old"_s, u"bob"_s, kT0 + 1000));
     QVERIFY(box.hasNotices());
     QVERIFY(box.takeNotices(u"carol"_s).isEmpty());
     const auto notices = box.takeNotices(u"alice"_s);
@@ -194,6 +194,13 @@ void TestMailbox::expiresWithTheClockGiven()
     QCOMPARE(notices.constFirst().first, u"old"_s);
     QCOMPARE(notices.constFirst().second, u"bob"_s);
     QVERIFY(box.takeNotices(u"alice"_s).isEmpty());
+    // A notice waits one more time to live for its sender, then it goes too.
+    QVERIFY(box.addNotice(u"carol"_s, u"c1"_s, u"bob"_s, kT0 + 2000));
+    box.expire(kT0 + 2999);
+    QVERIFY(box.hasNotices());
+    box.expire(kT0 + 3000);
+    QVERIFY(!box.hasNotices());
+    QVERIFY(box.takeNotices(u"carol"_s).isEmpty());
 }
 
 void TestMailbox::survivesARestartOnTheSameDir()
@@ -207,7 +214,7 @@ void TestMailbox::survivesARestartOnTheSameDir()
         QVERIFY(QFile::exists(QDir(dir.path()).filePath(Mailbox::FileName)));
         for (int i = 1; i <= 3; ++i)
             QCOMPARE(box.store(u"bob"_s, u"alice"_s, u"m%1"_s.arg(i), "x", kT0), Mailbox::StoreResult::Stored);
-        QVERIFY(box.addNotice(u"carol"_s, u"c1"_s, u"dave"_s));
+        QVERIFY(box.addNotice(u"carol"_s, u"c1"_s, u"dave"_s, kT0));
         // No close(): a crash keeps what was committed.
     }
     Mailbox again;
