@@ -102,7 +102,8 @@ struct HubConfig
     /// most `mailboxTotalBytes` bytes (of the stored messages); over a limit: `mailbox_full`. 0 messages: no mailbox.
     qint64 mailboxTtlMs = 7LL * 24 * 3600 * 1000;
     int mailboxMessages = 1000;
-    qint64 mailboxBytes = 2LL * 1024 * 1024; // a full mailbox fits in half of maxQueuedBytes
+    // 2 MiB: a full mailbox fits in the half of maxQueuedBytes one delivery may use.
+    qint64 mailboxBytes = 2LL * 1024 * 1024;
     qint64 mailboxTotalBytes = 1024LL * 1024 * 1024;
 
     /// TLS: with a certificate and its private key the hub serves wss:// only.
