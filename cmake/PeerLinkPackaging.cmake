@@ -77,9 +77,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Plugins are loaded at run time, so dpkg-shlibdeps cannot see them: the SVG icons, the windowing platforms and
-# the SQLite driver of the message history (libqt6sql6 itself is linked, and found).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6svg6, qt6-qpa-plugins, libqt6sql6-sqlite")
+# Plugins are loaded at run time, so dpkg-shlibdeps cannot see them: the SVG icons, the windowing platforms, and
+# the SQLite driver of Qt SQL (the hub's mailbox, the app's history).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6svg6, libqt6sql6-sqlite, qt6-qpa-plugins")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-translations-l10n, fonts-noto-cjk | fonts-wqy-microhei")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${pkg}/linux/debian/postinst" "${pkg}/linux/debian/prerm" "${pkg}/linux/debian/postrm"

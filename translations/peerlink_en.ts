@@ -601,6 +601,10 @@
             <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>* stored on the hub for later %1</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -882,6 +886,14 @@
         </message>
         <message>
             <source>The message history does not work: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The peer is offline and the hub cannot keep more messages for it now; try again later.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The peer did not come back in time: the hub dropped a message it kept for it.</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -601,6 +601,10 @@
             <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit</source>
             <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/quit</translation>
         </message>
+        <message>
+            <source>* stored on the hub for later %1</source>
+            <translation>* 已存放在中心节点，稍后送达 %1</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -883,6 +887,14 @@
         <message>
             <source>The message history does not work: %1</source>
             <translation>消息记录无法使用：%1</translation>
+        </message>
+        <message>
+            <source>The peer is offline and the hub cannot keep more messages for it now; try again later.</source>
+            <translation>该节点不在线，中心节点目前无法再为其保存更多消息；请稍后再试。</translation>
+        </message>
+        <message>
+            <source>The peer did not come back in time: the hub dropped a message it kept for it.</source>
+            <translation>该节点未能及时回来：中心节点已丢弃为其保存的一条消息。</translation>
         </message>
     </context>
     <context>

@@ -407,4 +407,7 @@ ZH = {
     'Forever': '永久',
     ' days': ' 天',
     'Not delivered': '未送达',
+    '* stored on the hub for later %1': '* 已存放在中心节点，稍后送达 %1',
+    'The peer is offline and the hub cannot keep more messages for it now; try again later.': '该节点不在线，中心节点目前无法再为其保存更多消息；请稍后再试。',
+    'The peer did not come back in time: the hub dropped a message it kept for it.': '该节点未能及时回来：中心节点已丢弃为其保存的一条消息。',
 }

@@ -56,6 +56,10 @@ QString describeHubError(const QString &code, const QString &hubMessage)
                              "a key you no longer have. Choose another id, or ask the hub's host to forget it.");
     case ErrorCode::BadProof:
         return ErrorText::tr("The hub could not confirm your identity (the proof of your key was refused).");
+    case ErrorCode::MailboxFull:
+        return ErrorText::tr("The peer is offline and the hub cannot keep more messages for it now; try again later.");
+    case ErrorCode::Expired:
+        return ErrorText::tr("The peer did not come back in time: the hub dropped a message it kept for it.");
     }
     return hubMessage;
 }

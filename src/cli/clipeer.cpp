@@ -36,6 +36,12 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     connect(client, &PeerClient::disconnected, this, &CliPeer::onDisconnected);
     connect(client, &PeerClient::errorOccurred, this, &CliPeer::onError);
     connect(client, &PeerClient::messageAcked, this, &CliPeer::onAcked);
+    connect(client, &PeerClient::messageStored, this, [this](const QString &mid) {
+        m_printer.print(u"stored"_s, { { u"mid"_s, mid } }, tr("* stored on the hub for later %1").arg(mid));
+        if (m_options.oneShot && mid == m_oneShotMid)
+            quit();
+        settle(mid);
+    });
     connect(client, &PeerClient::reconnecting, this, [this](int attempt, int delayMs) {
         m_printer.print(u"reconnecting"_s, { { u"attempt"_s, attempt }, { u"delay_ms"_s, delayMs } },
                         tr("* reconnecting in %1 ms (attempt %2)").arg(delayMs).arg(attempt));

@@ -65,7 +65,8 @@ QString MessageFlow::send(const QString &to, const QString &text)
     // goes).
     const SecureChannel::Outbound out = m_secure.outbound(to, mid, text);
     MessageRequest wire = request;
-    if (out.kind == SecureChannel::Outbound::Kind::Sealed)
+    if (out.kind == SecureChannel::Outbound::Kind::Sealed
+        || (out.kind == SecureChannel::Outbound::Kind::Absent && !out.e2e.isEmpty()))
         wire = MessageRequest { QString(), to, mid, out.e2e };
     wire.sig = out.sig;
     if (!mayQueue(to, encode(wire).size()))
@@ -106,6 +107,10 @@ std::optional<MessageRequest> MessageFlow::prepare(const MessageRequest &r)
             armParkTimer();
             return std::nullopt;
         }
+        // Not expected back soon: sealed to its identity, for the hub to keep until it joins (`stored`); a hub
+        // without a mailbox answers peer_unavailable.
+        if (!out.e2e.isEmpty())
+            return MessageRequest { QString(), r.to, r.mid, out.e2e };
         m_outbox.settle(r.mid);
         Q_EMIT errorOccurred(ClientError::fromCode(
             ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(r.to), r.mid));
@@ -239,6 +244,15 @@ void MessageFlow::acked(const QString &mid)
         m_links.forgetUnacked(mid);
     m_outbox.settle(mid);
     Q_EMIT messageAcked(mid);
+}
+
+void MessageFlow::stored(const QString &mid)
+{
+    // The hub keeps it now: nothing goes again after a reconnect (the hub delivers it when the peer joins).
+    if (m_links.forgetUnacked)
+        m_links.forgetUnacked(mid);
+    m_outbox.settle(mid);
+    Q_EMIT messageStored(mid);
 }
 
 bool MessageFlow::refused(const ClientError &error)

@@ -98,6 +98,8 @@ public:
     void releaseHeld(const QString &peer);
     /// The hub acked @p mid.
     void acked(const QString &mid);
+    /// The hub kept @p mid in its mailbox for the absent recipient (`stored`): settled like an ack.
+    void stored(const QString &mid);
     /// The hub refused what @p error's `ref` names. A message refused for speed goes again; one whose peer is
     /// expected back waits for it: true (nothing to report). Otherwise the message (if it is one) is
     /// settled: false, the caller reports @p error.
@@ -111,6 +113,8 @@ Q_SIGNALS:
     void messageReceived(const PeerLink::ChatMessage &message);
     /// The hub accepted the message with this id.
     void messageAcked(const QString &mid);
+    /// The hub stored the message with this id for its absent recipient.
+    void messageStored(const QString &mid);
     /// A message was refused here, failed, or could not be opened; `ref` is its mid (or "message").
     void errorOccurred(const PeerLink::ClientError &error);
 

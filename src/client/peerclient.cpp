@@ -56,6 +56,7 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_flow, &MessageFlow::hubFrameReady, m_hub, &HubConnection::send);
     connect(m_flow, &MessageFlow::messageReceived, this, &PeerClient::messageReceived);
     connect(m_flow, &MessageFlow::messageAcked, this, &PeerClient::messageAcked);
+    connect(m_flow, &MessageFlow::messageStored, this, &PeerClient::messageStored);
     connect(m_flow, &MessageFlow::errorOccurred, this, &PeerClient::errorOccurred);
 }
 

@@ -195,6 +195,9 @@ Q_SIGNALS:
     void messageReceived(const PeerLink::ChatMessage &message);
     /// The hub (or the peer, over a direct link) accepted the message with this id.
     void messageAcked(const QString &mid);
+    /// The peer the message with this id was sent to is offline: the hub stored it (`stored`, an addition) and
+    /// delivers it when the peer joins again.
+    void messageStored(const QString &mid);
     void peerConnected(const QString &id, const QString &name);
     void peerDisconnected(const QString &id);
     /// @p from asks to connect to this peer.
@@ -220,6 +223,7 @@ private:
     void handle(const PeerDisconnected &m);
     void handle(const ChatMessage &m) { m_flow->receive(m, true); }
     void handle(const Ack &m) { m_flow->acked(m.mid); }
+    void handle(const Stored &m) { m_flow->stored(m.mid); }
     void handle(const ConnectOffer &m);
     void handle(const ErrorReply &m);
     void handle(const ConnectAccepted &m) { m_paths->accepted(m); }

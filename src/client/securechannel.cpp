@@ -185,8 +185,13 @@ SecureChannel::Outbound SecureChannel::outbound(const QString &to, const QString
     }
     const auto it = m_peers.find(to);
     if (it == m_peers.end()) {
-        if (!m_store.key(m_hub, to).isEmpty())
+        const QByteArray known = m_store.key(m_hub, to);
+        if (!known.isEmpty()) {
             out.kind = Outbound::Kind::Absent;
+            if (m_identity)
+                out.e2e = QString::fromLatin1(
+                    Crypto::sealOffline(*m_identity, m_selfId, to, known, mid, text.toUtf8()));
+        }
         return out;
     }
     if (it->trust == Trust::Changed) {
@@ -217,6 +222,8 @@ SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString
     in.text = text;
     const auto it = m_peers.constFind(from);
     const Peer peer = it == m_peers.cend() ? Peer {} : *it;
+    if (!to.isEmpty() && Crypto::isOfflineEnvelope(e2e.toLatin1()))
+        return inboundOffline(from, mid, e2e, peer);
     if (peer.key.isEmpty()) {
         if (!e2e.isEmpty()) {
             in.kind = Inbound::Kind::Reject;
@@ -264,6 +271,37 @@ SecureChannel::Inbound SecureChannel::inbound(const QString &from, const QString
         in.text = QString::fromUtf8(*opened.plaintext);
         in.encrypted = true;
     }
+    if (peer.trust == Trust::Changed)
+        in.kind = Inbound::Kind::Hold;
+    return in;
+}
+
+SecureChannel::Inbound SecureChannel::inboundOffline(const QString &from, const QString &mid, const QString &e2e,
+    const Peer &peer) const
+{
+    // Kept by the hub while we were away, sealed to our identity: the sender need not be present now, so its key
+    // is the one it shows, or else the one remembered for it on this hub.
+    Inbound in;
+    const QByteArray key = peer.key.isEmpty() ? m_store.key(m_hub, from) : peer.key;
+    if (!m_identity) {
+        in.kind = Inbound::Kind::Reject;
+        in.problem = u"an encrypted message, and this client has no identity"_s;
+        return in;
+    }
+    if (key.isEmpty()) {
+        in.kind = Inbound::Kind::Reject;
+        in.problem = u"an encrypted message from a peer without a known key"_s;
+        return in;
+    }
+    const Crypto::OpenedOffline opened = Crypto::openOffline(*m_identity, m_selfId, e2e.toLatin1(), from, key, mid);
+    if (!opened.plaintext) {
+        static const char *const why[] = { "", "malformed", "not sealed to this identity", "forged signature" };
+        in.kind = Inbound::Kind::Reject;
+        in.problem = u"the offline message does not open (%1)"_s.arg(QLatin1StringView(why[int(opened.failure)]));
+        return in;
+    }
+    in.text = QString::fromUtf8(*opened.plaintext);
+    in.encrypted = true;
     if (peer.trust == Trust::Changed)
         in.kind = Inbound::Kind::Hold;
     return in;

@@ -75,11 +75,13 @@ public:
     struct Outbound
     {
         enum class Kind { Plain, Sealed, KeyChanged, NoPrekey, Absent } kind = Kind::Plain;
-        QString e2e; // Sealed: the envelope (the text goes as "")
+        QString e2e; // Sealed: the envelope (the text goes as ""); Absent: sealed to its identity ("2.…"), if we
+                     // have one, for the hub to keep until it is back
         QString sig; // a broadcast's signature (with an identity)
     };
     /// Seals @p text for @p to (empty: a broadcast, signed instead) at the moment it is sent, to @p to's
-    /// prekey of now. Absent: @p to is not present but a key is known for it (it must not go unsealed).
+    /// prekey of now. Absent: @p to is not present but a key is known for it (it must not go unsealed); `e2e` is
+    /// then the offline envelope, sealed to that key (no forward secrecy), when this peer has an identity.
     Outbound outbound(const QString &to, const QString &mid, const QString &text);
 
     /// What to do with an incoming message.
@@ -105,6 +107,9 @@ private:
         Trust trust = Trust::NoKey;
         std::optional<Crypto::OutgoingSession> session; // for `prekey`, made on first use
     };
+
+    /// inbound() of an offline envelope ("2.…", sealed to our identity).
+    Inbound inboundOffline(const QString &from, const QString &mid, const QString &e2e, const Peer &peer) const;
 
     std::optional<Crypto::Identity> m_identity;
     std::optional<Crypto::Prekey> m_prekey;

@@ -9,7 +9,7 @@ namespace PeerLink {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, const char16_t *>, 18> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char16_t *>, 20> kNames { {
     { ErrorCode::BadJson, u"bad_json" },
     { ErrorCode::BadMessage, u"bad_message" },
     { ErrorCode::UnknownType, u"unknown_type" },
@@ -28,6 +28,8 @@ constexpr std::array<std::pair<ErrorCode, const char16_t *>, 18> kNames { {
     { ErrorCode::IdentityRequired, u"identity_required" },
     { ErrorCode::IdBound, u"id_bound" },
     { ErrorCode::BadProof, u"bad_proof" },
+    { ErrorCode::MailboxFull, u"mailbox_full" },
+    { ErrorCode::Expired, u"expired" },
 } };
 
 } // namespace

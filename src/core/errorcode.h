@@ -29,6 +29,10 @@ enum class ErrorCode {
     IdentityRequired,
     IdBound,
     BadProof,
+    /// Additions (store-and-forward): the mailbox of the absent recipient (or the hub's) is full; a stored message
+    /// expired before its recipient came back.
+    MailboxFull,
+    Expired,
 };
 
 /// The wire name of @p code ("bad_json", ...).

@@ -408,6 +408,12 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(a) };
     }
+    if (type == u"stored") {
+        Stored st { r.required(kMid) };
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(st) };
+    }
     if (type == u"connect_to_peer") {
         ConnectOffer c;
         c.from = r.required(kFrom);
@@ -615,6 +621,11 @@ QByteArray encode(const Ack &m)
     return JsonWriter(32 + m.mid.size()).string(kMid, m.mid).string(kType, u"ack").take();
 }
 
+QByteArray encode(const Stored &m)
+{
+    return JsonWriter(32 + m.mid.size()).string(kMid, m.mid).string(kType, u"stored").take();
+}
+
 QByteArray encode(const ConnectOffer &m)
 {
     QJsonObject o = m.extra;
@@ -670,7 +681,7 @@ QString typeName(const HubEnvelope &m)
 {
     static const QString names[] = { u"welcome"_s, u"peer_connect"_s,     u"peer_disconnect"_s, u"message"_s,
                                      u"ack"_s,     u"connect_to_peer"_s, u"error"_s,           u"connect_accept"_s,
-                                     u"challenge"_s, u"peer_update"_s };
+                                     u"challenge"_s, u"peer_update"_s, u"stored"_s };
     return names[m.index()];
 }
 

@@ -188,6 +188,13 @@ struct Ack
     QString mid;
 };
 
+/// `stored` (addition): the hub kept the end-to-end message with this mid for its absent recipient (its mailbox), to
+/// hand on when the recipient joins again. Sent instead of `ack`, only for a message that carried `e2e`.
+struct Stored
+{
+    QString mid;
+};
+
 /// `connect_to_peer` from the hub: `from` asks to connect. The direct-link fields (additions): the introduction's
 /// `link` id and one-time `secret`, the initiator's `addrs` and the address the hub sees it at (`observed`).
 struct ConnectOffer
@@ -220,7 +227,7 @@ struct ErrorReply
 };
 
 using HubEnvelope = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer,
-                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate>;
+                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate, Stored>;
 
 // ---- Decoding ------------------------------------------------------------------------------------------------
 
@@ -269,6 +276,7 @@ QByteArray encode(const PeerConnected &m);
 QByteArray encode(const PeerDisconnected &m);
 QByteArray encode(const ChatMessage &m);
 QByteArray encode(const Ack &m);
+QByteArray encode(const Stored &m);
 QByteArray encode(const ConnectOffer &m);
 QByteArray encode(const ErrorReply &m);
 QByteArray encode(const ConnectAccepted &m);

@@ -159,6 +159,64 @@ IncomingSessions::Opened IncomingSessions::open(QByteArrayView e2e, const QStrin
     return { plaintext, Failure::None };
 }
 
+namespace {
+
+QByteArray offlineStatement(const QString &from, const QString &to, QByteArrayView senderKey,
+                            QByteArrayView recipientKey, const QString &mid, QByteArrayView plaintext)
+{
+    return framed("peerlink-offline-1", { u8(from), u8(to), senderKey, recipientKey, u8(mid), plaintext });
+}
+
+} // namespace
+
+QByteArray sealOffline(const Identity &sender, const QString &from, const QString &to, QByteArrayView recipientKey,
+                       const QString &mid, QByteArrayView plaintext)
+{
+    const QByteArray curve = curvePublicKey(recipientKey);
+    if (curve.isEmpty() || plaintext.size() > MaxSealedPlaintext)
+        return QByteArray();
+    const QByteArray inner = sender.sign(offlineStatement(from, to, sender.publicKey(), recipientKey, mid, plaintext))
+        + plaintext.toByteArray();
+    QByteArray box(inner.size() + crypto_box_SEALBYTES, Qt::Uninitialized);
+    if (crypto_box_seal(reinterpret_cast<unsigned char *>(box.data()), bytes(inner), (unsigned long long)inner.size(),
+                        bytes(curve))
+        != 0)
+        return QByteArray();
+    return "2." + toBase64(box);
+}
+
+bool isOfflineEnvelope(QByteArrayView e2e)
+{
+    return e2e.startsWith("2.");
+}
+
+OpenedOffline openOffline(const Identity &recipient, const QString &to, QByteArrayView e2e, const QString &from,
+                          QByteArrayView senderKey, const QString &mid)
+{
+    // Bounded before decoding: base64 of the largest plaintext plus the fixed parts.
+    if (!ready() || !isOfflineEnvelope(e2e) || e2e.size() > (MaxSealedPlaintext / 3 + 1) * 4 + 512)
+        return { std::nullopt, OfflineFailure::Malformed };
+    bool ok = false;
+    const QByteArray box = fromBase64(e2e.sliced(2), &ok);
+    if (!ok || box.size() < crypto_box_SEALBYTES + crypto_sign_BYTES)
+        return { std::nullopt, OfflineFailure::Malformed };
+    const QByteArray ownKey = recipient.publicKey();
+    const QByteArray curve = curvePublicKey(ownKey);
+    const SecretBytes secret = recipient.curveSecretKey();
+    if (curve.isEmpty() || secret.isEmpty())
+        return { std::nullopt, OfflineFailure::NotForMe };
+    SecretBytes inner(int(box.size() - crypto_box_SEALBYTES));
+    if (crypto_box_seal_open(inner.data(), bytes(box), (unsigned long long)box.size(), bytes(curve), secret.data())
+        != 0)
+        return { std::nullopt, OfflineFailure::NotForMe };
+    const QByteArrayView all(reinterpret_cast<const char *>(inner.data()), inner.size());
+    const QByteArrayView signature = all.first(crypto_sign_BYTES);
+    const QByteArrayView plaintext = all.sliced(crypto_sign_BYTES);
+    if (!verify(senderKey, offlineStatement(from, to, senderKey, ownKey, mid, plaintext), signature))
+        return { std::nullopt, OfflineFailure::BadSignature };
+    return { plaintext.toByteArray(), OfflineFailure::None };
+}
+
 QByteArray signBroadcast(const Identity &identity, const QString &from, const QString &mid, const QString &text)
 {
     return identity.sign(framed("peerlink-broadcast-1", { u8(from), u8(mid), u8(text) }));

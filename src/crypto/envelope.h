@@ -104,6 +104,29 @@ private:
     QList<QByteArray> m_order;
 };
 
+/// A message for a peer that is offline (addition, issue 14): its prekey of the last connection is gone, so the message
+/// is sealed to its long-term identity instead (no forward secrecy: whoever later gets the recipient's identity key
+/// can open what was recorded). The `e2e` text is "2." + base64url(crypto_box_seal(X25519 key of the recipient's
+/// identity, SIGNATURE || TEXT)), where SIGNATURE (64 bytes) is the sender's identity signature of
+/// framed("peerlink-offline-1", from, to, sender key, recipient key, mid, TEXT): sealed boxes are anonymous, so the
+/// signature inside says who sent it, to whom, and under which message id.
+/// The empty result when @p recipientKey is not a valid identity key.
+QByteArray sealOffline(const Identity &sender, const QString &from, const QString &to, QByteArrayView recipientKey,
+                       const QString &mid, QByteArrayView plaintext);
+/// Whether @p e2e is an offline envelope ("2.…"), to be opened with openOffline().
+bool isOfflineEnvelope(QByteArrayView e2e);
+/// Why an offline envelope did not open.
+enum class OfflineFailure { None, Malformed, NotForMe, BadSignature };
+struct OpenedOffline
+{
+    std::optional<QByteArray> plaintext;
+    OfflineFailure failure = OfflineFailure::None;
+};
+/// Opens an offline envelope sent to @p recipient (whose id is @p to) by @p from, whose identity key is
+/// @p senderKey, for the message @p mid. Strict and bounded; never throws.
+OpenedOffline openOffline(const Identity &recipient, const QString &to, QByteArrayView e2e, const QString &from,
+                          QByteArrayView senderKey, const QString &mid);
+
 /// Signatures of broadcasts (the `sig` field of a message to everyone): framed("peerlink-broadcast-1", from, mid,
 /// text), so a signature cannot be moved to another sender, message id or text.
 QByteArray signBroadcast(const Identity &identity, const QString &from, const QString &mid, const QString &text);

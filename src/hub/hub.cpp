@@ -35,7 +35,11 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     , m_admission(config)
     , m_registry(config.maxGhostQueue)
     , m_introductions(config.introductionTimeoutMs, config.maxPendingIntroductions)
-    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_output, m_clock, *this)
+    , m_mailbox(Mailbox::Limits { config.mailboxTtlMs, config.mailboxMessages, config.mailboxBytes,
+                                  config.mailboxTotalBytes })
+    , m_wallClock([] { return QDateTime::currentMSecsSinceEpoch(); })
+    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_mailbox, m_output, m_clock,
+                 m_wallClock, *this)
 {
     qRegisterMetaType<PeerLink::HubPeer>();
     qRegisterMetaType<PeerLink::LeaveReason>();
@@ -67,6 +71,13 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
     m_error.clear();
     if (!loadBindings())
         return false;
+    if (m_config.mailboxMessages > 0 && !m_mailbox.isOpen()) {
+        // A mailbox that cannot be read stops the hub: starting without it would drop what it promised to keep.
+        if (!m_mailbox.open(m_config.dataDir, &m_error))
+            return false;
+        if (m_mailbox.totalCount() > 0)
+            qCInfo(lcHub).noquote() << "mailbox:" << m_mailbox.totalCount() << "messages kept in" << m_mailbox.path();
+    }
     if (!m_listener->listen(address, port))
         return false;
     m_closing = false;
@@ -119,8 +130,15 @@ bool Hub::forgetId(const QString &id, QString *error)
 {
     QString why;
     const bool done = loadBindings() ? m_bindings.forget(id, &why) : (why = m_error, false);
-    if (done)
+    if (done) {
         qCInfo(lcHub).noquote() << "id binding released:" << id;
+        // What was kept for the id was sealed to the old key; a new owner could not open it.
+        QString mailboxError;
+        if (m_config.mailboxMessages > 0 && !m_mailbox.isOpen() && !m_mailbox.open(m_config.dataDir, &mailboxError))
+            qCWarning(lcHub).noquote() << "mailbox:" << mailboxError;
+        else if (m_mailbox.isOpen() && m_mailbox.count(id) > 0 && !m_mailbox.forget(id))
+            qCWarning(lcHub).noquote() << "mailbox:" << m_mailbox.errorString();
+    }
     else if (error)
         *error = why;
     return done;
@@ -214,6 +232,25 @@ void Hub::bury(const QString &id, const QString &reason, LeaveReason why)
     qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
     broadcast(encode(PeerDisconnected { id }), nullptr, false);
     Q_EMIT peerLeft(id, reason, why);
+}
+
+void Hub::expireMailbox()
+{
+    if (!m_mailbox.isOpen())
+        return;
+    for (const Mailbox::Letter &letter : m_mailbox.expire(m_wallClock())) {
+        qCInfo(lcHub).noquote() << "mailbox: a message from" << letter.sender << "to" << letter.recipient << "expired";
+        if (letter.mid.isEmpty())
+            continue; // nothing to name it by
+        if (HubSession *sender = m_registry.live(letter.sender)) {
+            HubRequests::sendError(sender, ErrorCode::Expired,
+                                   u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(
+                                       letter.recipient),
+                                   letter.mid);
+        } else if (!m_mailbox.addNotice(letter.sender, letter.mid, letter.recipient, m_wallClock())) {
+            qCWarning(lcHub).noquote() << "mailbox: expiry notice not kept:" << m_mailbox.errorString();
+        }
+    }
 }
 
 // ---- Connections ----------------------------------------------------------------------------------------------
@@ -329,6 +366,14 @@ void Hub::onHousekeeping()
     m_admission.expire(now);
     for (const QString &id : m_registry.graceEnded(now))
         bury(id, u"connection lost"_s, LeaveReason::ConnectionLost);
+    expireMailbox();
+    if (m_mailbox.isOpen() && m_mailbox.totalCount() > 0) {
+        // Letters left over because a peer's queue was full at its welcome go as it drains.
+        for (const QString &id : m_mailbox.recipients()) {
+            if (HubSession *s = m_registry.live(id); s && !s->isClosing())
+                m_requests.deliverMailbox(s);
+        }
+    }
     const auto sessions = m_sessions;
     for (HubSession *s : sessions) {
         if (s->isClosing())

@@ -8,6 +8,7 @@
 #include "hub/hubsession.h"
 #include "hub/idbindings.h"
 #include "hub/introductions.h"
+#include "hub/mailbox.h"
 #include "hub/registry.h"
 #include "runtime/memorytuning.h"
 
@@ -19,6 +20,8 @@
 #include <QTimer>
 #include <QUrl>
 #include <QWebSocketProtocol>
+
+#include <functional>
 
 namespace PeerLink {
 
@@ -94,6 +97,15 @@ public:
     /// The identity key (base64url) @p id is bound to; empty when it is not.
     QString boundKey(const QString &id);
 
+    /// The wall clock (milliseconds since the Unix epoch) the hub stamps messages (`ts`) and times the mailbox by;
+    /// QDateTime::currentMSecsSinceEpoch unless a test sets another.
+    void setWallClock(std::function<qint64()> clock) { m_wallClock = std::move(clock); }
+    /// The store-and-forward mailbox (open once listening).
+    const Mailbox &mailbox() const { return m_mailbox; }
+    /// Drops the stored messages whose time to live is over, and tells their senders (`expired`) now if they are
+    /// joined, else when they next join. Runs by itself every housekeeping turn (at most a second apart).
+    void expireMailbox();
+
     /// For tests and debugging only: @p observer sees every text frame the hub reads (incoming) and writes, as
     /// UTF-8 JSON. An empty function removes it; unset, it costs one branch per frame.
     void setFrameObserver(FrameObserver observer) { m_output.setObserver(std::move(observer)); }
@@ -152,6 +164,8 @@ private:
     Registry m_registry;
     Introductions m_introductions;
     IdBindings m_bindings;
+    Mailbox m_mailbox;
+    std::function<qint64()> m_wallClock;
     OutputBatch m_output; // frames are written once a turn per peer
     HubRequests m_requests;
     QSet<HubSession *> m_sessions; // every connection, joined or not

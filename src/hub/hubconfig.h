@@ -96,6 +96,16 @@ struct HubConfig
     /// bindings file, so this bounds the file and the cost of a binding (about 110 bytes an id).
     int maxBoundIds = 100000;
 
+    /// Store-and-forward (issue 14): an end-to-end message to an absent peer whose id is bound to a key is kept
+    /// (in data-dir's mailbox.sqlite; in memory without a data-dir) for at most `mailboxTtlMs`, and delivered when
+    /// the peer joins again. Per recipient at most `mailboxMessages` messages and `mailboxBytes` bytes, in all at
+    /// most `mailboxTotalBytes` bytes (of the stored messages); over a limit: `mailbox_full`. 0 messages: no mailbox.
+    qint64 mailboxTtlMs = 7LL * 24 * 3600 * 1000;
+    int mailboxMessages = 1000;
+    // 2 MiB: a full mailbox fits in the half of maxQueuedBytes one delivery may use.
+    qint64 mailboxBytes = 2LL * 1024 * 1024;
+    qint64 mailboxTotalBytes = 1024LL * 1024 * 1024;
+
     /// TLS: with a certificate and its private key the hub serves wss:// only.
     QSslCertificate tlsCertificate;
     QSslKey tlsKey;

@@ -8,6 +8,7 @@
 #include "hub/hubconfig.h"
 #include "hub/idbindings.h"
 #include "hub/introductions.h"
+#include "hub/mailbox.h"
 #include "hub/registry.h"
 #include "hub/hubsession.h"
 #include "hub/hubtransport.h"
@@ -40,15 +41,18 @@ const QString kYouAreBanned = QStringLiteral("You are banned from this hub.");
 } // namespace
 
 HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry &registry,
-                         Introductions &introductions, IdBindings &bindings, const OutputBatch &output,
-                         const QElapsedTimer &clock, Owner &owner)
+                         Introductions &introductions, IdBindings &bindings, Mailbox &mailbox,
+                         const OutputBatch &output, const QElapsedTimer &clock,
+                         const std::function<qint64()> &wallClock, Owner &owner)
     : m_config(config)
     , m_admission(admission)
     , m_registry(registry)
     , m_introductions(introductions)
     , m_bindings(bindings)
+    , m_mailbox(mailbox)
     , m_output(output)
     , m_clock(clock)
+    , m_wallClock(wallClock)
     , m_owner(owner)
     , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
                  config.byteBurst }
@@ -161,6 +165,7 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
     const QByteArray welcome = welcomeBytes(session);
     m_registry.add(session);
     session->send(welcome);
+    deliverMailbox(session); // before any live traffic to it
 
     if (previous) {
         announcePrekey(session, previous->prekey());
@@ -191,6 +196,7 @@ bool HubRequests::resumeFromGrace(HubSession *session, const JoinRequest &join)
     bindIdentity(session);
     m_registry.add(session);
     session->send(welcomeBytes(session));
+    deliverMailbox(session); // older than what was held in the grace
     announcePrekey(session, grace.prekey);
     for (const Registry::Held &held : grace.held) {
         m_owner.deliver(session, held.frame);
@@ -302,13 +308,18 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
     if (!admitRequest(session, ref, u"sending messages", Cost::OneMessage))
         return;
 
-    ChatMessage out { session->id(), message.text, message.to, message.mid, QDateTime::currentMSecsSinceEpoch() };
+    ChatMessage out { session->id(), message.text, message.to, message.mid, m_wallClock() };
     // Passed on untouched (the hub cannot read them): shared strings, no copy of their bytes.
     out.e2e = message.e2e;
     out.sig = message.sig;
     int recipients = 0;
     if (!message.to.isEmpty()) {
         const Registry::Entry *target = m_registry.find(message.to);
+        if (!target && !message.e2e.isEmpty() && m_mailbox.isOpen() && !m_bindings.keyOf(message.to).isEmpty()) {
+            // Absent, but its id is bound to a key and the text is sealed to it: kept until it joins again.
+            storeForLater(session, message, out, ref);
+            return;
+        }
         if (!target) {
             sendError(session, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(message.to), ref);
             return;
@@ -335,6 +346,69 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
     if (!message.mid.isEmpty())
         session->send(encode(Ack { message.mid }));
     m_owner.routed(session->id(), message.to, recipients);
+}
+
+void HubRequests::storeForLater(HubSession *session, const MessageRequest &message, const ChatMessage &out,
+                                const QString &ref)
+{
+    const Mailbox::Limits &limits = m_mailbox.limits();
+    switch (m_mailbox.store(message.to, session->id(), message.mid, encode(out), out.ts)) {
+    case Mailbox::StoreResult::Stored:
+        session->countSent();
+        ++m_routed;
+        if (!message.mid.isEmpty())
+            session->send(encode(Stored { message.mid }));
+        m_owner.routed(session->id(), message.to, 0);
+        return;
+    case Mailbox::StoreResult::RecipientFull:
+        sendError(session, ErrorCode::MailboxFull,
+                  u"%1 is offline and the hub keeps at most %2 messages (%3 bytes) for it."_s.arg(message.to)
+                      .arg(limits.maxMessages)
+                      .arg(limits.maxBytes),
+                  ref);
+        return;
+    case Mailbox::StoreResult::HubFull:
+        sendError(session, ErrorCode::MailboxFull,
+                  u"%1 is offline and the hub's mailbox is full (%2 bytes)."_s.arg(message.to).arg(limits.maxTotalBytes),
+                  ref);
+        return;
+    case Mailbox::StoreResult::Failed:
+        qCWarning(lcHub).noquote() << "mailbox:" << m_mailbox.errorString();
+        sendError(session, ErrorCode::MailboxFull, u"%1 is offline and the hub could not store the message."_s.arg(
+                                                       message.to),
+                  ref);
+        return;
+    }
+}
+
+void HubRequests::deliverMailbox(HubSession *session)
+{
+    if (!m_mailbox.isOpen())
+        return;
+    QList<qint64> delivered;
+    // At most what the connection may queue (half of it, so live traffic still fits): more would drop the peer as
+    // not reading and lose what was queued. The rest goes when the queue has drained (Hub's housekeeping).
+    const qint64 budget = m_config.maxQueuedBytes / 2;
+    for (const Mailbox::Letter &letter : m_mailbox.pending(session->id())) {
+        if (session->isClosing())
+            break;
+        if (session->queuedBytes() + letter.frame.size() > budget && session->queuedBytes() > 0)
+            break; // (one letter alone may go into an empty queue)
+        m_owner.deliver(session, letter.frame);
+        if (session->isClosing())
+            break; // dropped as not reading: that one did not go; it and the rest stay for the next join
+        delivered.append(letter.id);
+    }
+    if (!delivered.isEmpty()) {
+        m_delivered += quint64(delivered.size());
+        qCInfo(lcHub).noquote() << "mailbox:" << delivered.size() << "kept messages handed to" << session->id();
+        if (!m_mailbox.remove(delivered))
+            qCWarning(lcHub).noquote() << "mailbox: delivered messages not removed (may come again):"
+                                       << m_mailbox.errorString();
+    }
+    for (const auto &[mid, recipient] : m_mailbox.takeNotices(session->id()))
+        sendError(session, ErrorCode::Expired,
+                  u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(recipient), mid);
 }
 
 void HubRequests::handle(HubSession *session, const ConnectRequest &request)

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QWebSocketProtocol>
 
+#include <functional>
+
 class QElapsedTimer;
 
 namespace PeerLink {
@@ -16,6 +18,7 @@ class Admission;
 class HubSession;
 class IdBindings;
 class Introductions;
+class Mailbox;
 class OutputBatch;
 class Registry;
 struct HubConfig;
@@ -59,7 +62,8 @@ public:
     };
 
     HubRequests(const HubConfig &config, Admission &admission, Registry &registry, Introductions &introductions,
-                IdBindings &bindings, const OutputBatch &output, const QElapsedTimer &clock, Owner &owner);
+                IdBindings &bindings, Mailbox &mailbox, const OutputBatch &output, const QElapsedTimer &clock,
+                const std::function<qint64()> &wallClock, Owner &owner);
 
     /// One text frame from @p session.
     void onTextMessage(HubSession *session, const QString &message);
@@ -69,6 +73,11 @@ public:
     /// Messages accepted and handed on since start; deliveries since start (a broadcast to N peers counts N).
     quint64 routedCount() const { return m_routed; }
     quint64 deliveryCount() const { return m_delivered; }
+
+    /// Hands a joined @p session what the mailbox kept for it, in order and as much as its output queue takes
+    /// (the rest at the next call), then the expiry notices of what it sent. Called right after a welcome, and by
+    /// the hub's housekeeping while letters remain.
+    void deliverMailbox(HubSession *session);
 
     /// Sends an `error` to @p session.
     static void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
@@ -99,6 +108,9 @@ private:
     void bindIdentity(const HubSession *session);
     /// Tells the peers with a key that @p session's prekey changed (a resume), when it did.
     void announcePrekey(HubSession *session, const QString &previousPrekey);
+    /// Keeps @p out (a message with `e2e` to an absent peer bound to a key) in the mailbox and answers `stored`,
+    /// or `mailbox_full`.
+    void storeForLater(HubSession *session, const MessageRequest &message, const ChatMessage &out, const QString &ref);
     /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
     void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
     QByteArray welcomeBytes(const HubSession *session) const;
@@ -109,8 +121,10 @@ private:
     Registry &m_registry;
     Introductions &m_introductions;
     IdBindings &m_bindings;
+    Mailbox &m_mailbox;
     const OutputBatch &m_output; // its frame observer
     const QElapsedTimer &m_clock;
+    const std::function<qint64()> &m_wallClock; // ms since the epoch: `ts` and the mailbox's times
     Owner &m_owner;
     HubLimits m_limits; // announced in every welcome
     quint64 m_routed = 0;

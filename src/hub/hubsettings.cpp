@@ -252,8 +252,9 @@ const QList<Setting> &table()
             },
             [](const HubServiceConfig &c) { return c.hub.allowNoOrigin ? u"yes"_s : u"no"_s; });
         add({ u"data-dir"_s, u"hub.dataDir"_s, u"DIR"_s, HubSettingKind::File, QString(), 0, 0, QString(),
-              u"Directory for the hub's state: its id and which identity key each peer id is bound to (made when "
-              "missing). Empty: kept in memory only, so bindings are forgotten when the hub stops."_s },
+              u"Directory for the hub's state: its id, which identity key each peer id is bound to, and the mailbox "
+              "of messages kept for absent peers (made when missing). Empty: kept in memory only, so bindings and "
+              "stored messages are forgotten when the hub stops."_s },
             [](HubServiceConfig &c, const QString &v, QString *) {
                 c.hub.dataDir = v.trimmed();
                 return true;
@@ -269,6 +270,22 @@ const QList<Setting> &table()
         s.append(number(u"max-bound-ids"_s, u"maxBoundIds"_s, u"N"_s, u"ids"_s, 1, 10000000, 1, &HubConfig::maxBoundIds,
                         u"Ids bound to an identity key at most (kept in data-dir); a join that would bind one more is "
                         "refused with hub_full."_s));
+        s.append(number(u"mailbox-ttl"_s, u"mailboxTtlMs"_s, u"S"_s, u"seconds"_s, 1, 366LL * 24 * 3600, 1000,
+                        &HubConfig::mailboxTtlMs,
+                        u"Seconds the hub keeps an end-to-end message for an absent peer whose id is bound to a key; "
+                        "then it is dropped and its sender gets expired."_s));
+        s.append(number(u"mailbox-messages"_s, u"mailboxMessages"_s, u"N"_s, u"messages"_s, 0, 10000000, 1,
+                        &HubConfig::mailboxMessages,
+                        u"Messages kept for one absent peer at most, more get mailbox_full; 0 switches "
+                        "store-and-forward off (peer_unavailable, as without a mailbox)."_s));
+        s.append(number(u"mailbox-bytes"_s, u"mailboxBytes"_s, u"N"_s, u"bytes"_s, 1024, 1LL << 40, 1,
+                        &HubConfig::mailboxBytes,
+                        u"Bytes of messages kept for one absent peer at most; more get mailbox_full. Keep it below half of "
+                        "max-queued-bytes, so that a peer gets all of it at once when it joins."_s));
+        s.append(number(u"mailbox-total-bytes"_s, u"mailboxTotalBytes"_s, u"N"_s, u"bytes"_s, 1024, 1LL << 50, 1,
+                        &HubConfig::mailboxTotalBytes,
+                        u"Bytes of messages the mailbox keeps in all (in data-dir's mailbox.sqlite) at most; more get "
+                        "mailbox_full."_s));
         add({ u"tls-cert"_s, u"hub.tlsCertificate"_s, u"FILE"_s, HubSettingKind::File, QString(), 0, 0, QString(),
               u"Serve wss:// with this certificate (PEM; with tls-key); empty for plain ws://."_s, true },
             [](HubServiceConfig &c, const QString &v, QString *error) {

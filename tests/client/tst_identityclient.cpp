@@ -207,6 +207,7 @@ private Q_SLOTS:
     void realHubEncryptedMessagesAndSealedLink();
     void realHubKeyChangeOnAFreshHub();
     void realHubResumeWithANewPrekey();
+    void realHubStoresForAnOfflinePeer();
 
 private:
     std::unique_ptr<PeerClient> realPeer(Hub &hub, const QString &id, const std::optional<Crypto::Identity> &identity,
@@ -679,6 +680,64 @@ void TestIdentityClient::realHubResumeWithANewPrekey()
     QCOMPARE(messages(got).at(1).text, u"welcome back"_s);
     QVERIFY(messages(got).at(1).encrypted);
     QCOMPARE(bobErrors.size(), 0);
+}
+
+void TestIdentityClient::realHubStoresForAnOfflinePeer()
+{
+    // Issue 14: bob has left; alice still knows his key, so her messages are sealed to his identity and the hub keeps
+    // them (messageStored, not messageAcked). When bob joins again, before alice says anything live, he gets them in
+    // order, opened and checked against alice's key. Without an identity nothing is sealed: it fails as before.
+    HubConfig config;
+    config.reconnectGraceMs = 0;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    const Crypto::Identity bobId = Crypto::Identity::generate();
+    auto alice = realPeer(hub, u"alice"_s, Crypto::Identity::generate());
+    auto plain = realPeer(hub, u"plain"_s, std::nullopt);
+    QVERIFY(alice && plain);
+    {
+        auto bob = realPeer(hub, u"bob"_s, bobId);
+        QVERIFY(bob);
+        QTRY_VERIFY(alice->hasPeer(u"bob"_s) && plain->hasPeer(u"bob"_s));
+        bob->disconnectFromHub();
+        QTRY_VERIFY(!alice->hasPeer(u"bob"_s) && !plain->hasPeer(u"bob"_s));
+    }
+    QSignalSpy stored(alice.get(), &PeerClient::messageStored);
+    QSignalSpy acked(alice.get(), &PeerClient::messageAcked);
+    QSignalSpy aliceErrors(alice.get(), &PeerClient::errorOccurred);
+    const QString m1 = alice->sendMessage(u"bob"_s, u"first, while you are away"_s);
+    const QString m2 = alice->sendMessage(u"bob"_s, u"second"_s);
+    QVERIFY(!m1.isEmpty() && !m2.isEmpty());
+    QTRY_COMPARE(stored.size(), 2);
+    QCOMPARE(stored.at(0).at(0).toString(), m1);
+    QCOMPARE(stored.at(1).at(0).toString(), m2);
+    QCOMPARE(acked.size(), 0);
+    QCOMPARE(aliceErrors.size(), 0);
+    QCOMPARE(hub.mailbox().count(u"bob"_s), 2);
+
+    QSignalSpy plainErrors(plain.get(), &PeerClient::errorOccurred);
+    plain->sendMessage(u"bob"_s, u"no identity, nothing sealed"_s);
+    QTRY_COMPARE(plainErrors.size(), 1);
+    QCOMPARE(errors(plainErrors).value(0).codeName, u"peer_unavailable"_s);
+    QCOMPARE(hub.mailbox().count(u"bob"_s), 2);
+
+    PeerClient bob;
+    bob.setIdentity(bobId);
+    bob.setDirectListening(false);
+    QSignalSpy got(&bob, &PeerClient::messageReceived);
+    QSignalSpy bobErrors(&bob, &PeerClient::errorOccurred);
+    QSignalSpy joined(&bob, &PeerClient::joined);
+    QVERIFY(bob.connectToHub(hub.serverUrl(), u"bob"_s));
+    QVERIFY(joined.wait());
+    QTRY_COMPARE(got.size(), 2);
+    QCOMPARE(messages(got).at(0).text, u"first, while you are away"_s);
+    QCOMPARE(messages(got).at(0).mid, m1);
+    QCOMPARE(messages(got).at(0).from, u"alice"_s);
+    QVERIFY(messages(got).at(0).encrypted);
+    QCOMPARE(messages(got).at(1).text, u"second"_s);
+    QVERIFY(messages(got).at(1).encrypted);
+    QCOMPARE(bobErrors.size(), 0);
+    QCOMPARE(hub.mailbox().count(u"bob"_s), 0);
 }
 
 PEERLINK_TEST_MAIN(TestIdentityClient)

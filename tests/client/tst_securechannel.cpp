@@ -21,6 +21,7 @@ private Q_SLOTS:
     void peersWithoutIdentityStayV1();
     void badPrekeyIsNotUsed();
     void keysInTheirWireForm();
+    void absentPeerGetsTheOfflineEnvelope();
 
 private:
     static const QString hub;
@@ -243,6 +244,49 @@ void TestSecureChannel::keysInTheirWireForm()
     QVERIFY(!bob.answerChallenge(u"*"_s, b64(nonce)));
     QVERIFY(!bob.answerChallenge(b64(hubId), u"*"_s));
     QVERIFY(!plain.answerChallenge(b64(hubId), b64(nonce)));
+}
+
+void TestSecureChannel::absentPeerGetsTheOfflineEnvelope()
+{
+    SecureChannel alice, bob, mallory;
+    alice.setIdentity(Crypto::Identity::generate());
+    bob.setIdentity(Crypto::Identity::generate());
+    mallory.setIdentity(Crypto::Identity::generate());
+    alice.startConnection(hub, u"alice"_s);
+    bob.startConnection(hub, u"bob"_s);
+    mallory.startConnection(hub, u"alice"_s); // claims to be alice
+    introduce(alice, bob, u"bob"_s);
+    introduce(bob, alice, u"alice"_s); // bob remembers alice's key
+    introduce(mallory, bob, u"bob"_s);
+    alice.peerGone(u"bob"_s);
+    mallory.peerGone(u"bob"_s);
+    const auto out = alice.outbound(u"bob"_s, u"m1"_s, u"while you were away"_s);
+    QCOMPARE(out.kind, SecureChannel::Outbound::Kind::Absent);
+    QVERIFY(out.e2e.startsWith(u"2."_s));
+    QVERIFY(!out.e2e.contains(u"away"_s));
+
+    // Bob comes back on a new connection (a new prekey) before alice is there: her remembered key checks it.
+    bob.startConnection(hub, u"bob"_s);
+    const auto in = bob.inbound(u"alice"_s, u"bob"_s, u"m1"_s, QString(), out.e2e, QString());
+    QCOMPARE(in.kind, SecureChannel::Inbound::Kind::Deliver);
+    QCOMPARE(in.text, u"while you were away"_s);
+    QVERIFY(in.encrypted);
+    // Moved to another mid, or signed by someone else claiming to be alice: refused.
+    QCOMPARE(bob.inbound(u"alice"_s, u"bob"_s, u"m2"_s, QString(), out.e2e, QString()).kind,
+             SecureChannel::Inbound::Kind::Reject);
+    const auto forged = mallory.outbound(u"bob"_s, u"m1"_s, u"pay mallory"_s);
+    QVERIFY(forged.e2e.startsWith(u"2."_s));
+    QCOMPARE(bob.inbound(u"alice"_s, u"bob"_s, u"m1"_s, QString(), forged.e2e, QString()).kind,
+             SecureChannel::Inbound::Kind::Reject);
+
+    // Without an identity nothing is sealed (the message waits or fails as before).
+    SecureChannel plain;
+    plain.startConnection(hub, u"carol"_s);
+    introduce(plain, bob, u"bob"_s);
+    plain.peerGone(u"bob"_s);
+    const auto none = plain.outbound(u"bob"_s, u"m1"_s, u"hi"_s);
+    QCOMPARE(none.kind, SecureChannel::Outbound::Kind::Absent);
+    QVERIFY(none.e2e.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSecureChannel)

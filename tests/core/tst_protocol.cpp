@@ -326,7 +326,9 @@ void TestProtocol::errorCodeNames()
                                  // additions for direct links
                                  u"connect_declined"_s, u"unknown_link"_s,
                                  // additions for identities
-                                 u"identity_required"_s, u"id_bound"_s, u"bad_proof"_s };
+                                 u"identity_required"_s, u"id_bound"_s, u"bad_proof"_s,
+                                 // additions for store-and-forward
+                                 u"mailbox_full"_s, u"expired"_s };
     QStringList names;
     for (ErrorCode c : allErrorCodes()) {
         names.append(errorCodeName(c));

@@ -19,6 +19,9 @@ private Q_SLOTS:
     void decoderIsStrict_data();
     void decoderIsStrict();
     void broadcastSignatures();
+    void offlineRoundTrip();
+    void offlineRefusals_data();
+    void offlineRefusals();
 
 private:
     const Identity m_alice = Identity::generate();
@@ -160,6 +163,69 @@ void TestEnvelope::broadcastSignatures()
     QVERIFY(!verifyBroadcast(m_alice.publicKey(), u"alice"_s, u"m2"_s, u"hello all"_s, sig));
     QVERIFY(!verifyBroadcast(m_alice.publicKey(), u"mallory"_s, u"m1"_s, u"hello all"_s, sig));
     QVERIFY(!verifyBroadcast(m_mallory.publicKey(), u"alice"_s, u"m1"_s, u"hello all"_s, sig));
+}
+
+void TestEnvelope::offlineRoundTrip()
+{
+    const QByteArray text = u"留言 for later, bob"_s.toUtf8();
+    const QByteArray e2e = sealOffline(m_alice, u"alice"_s, u"bob"_s, m_bob.publicKey(), u"m1"_s, text);
+    QVERIFY(e2e.startsWith("2."));
+    QVERIFY(isOfflineEnvelope(e2e));
+    QVERIFY(!isOfflineEnvelope("1.abc"));
+    QVERIFY(!e2e.contains(text));
+    bool ok = false;
+    QVERIFY(!fromBase64(e2e.mid(2), &ok).isEmpty() && ok); // one base64url part, no padding
+    const OpenedOffline opened = openOffline(m_bob, u"bob"_s, e2e, u"alice"_s, m_alice.publicKey(), u"m1"_s);
+    QCOMPARE(opened.failure, OfflineFailure::None);
+    QCOMPARE(opened.plaintext.value_or(QByteArray()), text);
+    // Random per seal (an ephemeral key in every sealed box); an empty text works too.
+    QVERIFY(sealOffline(m_alice, u"alice"_s, u"bob"_s, m_bob.publicKey(), u"m1"_s, text) != e2e);
+    const QByteArray empty = sealOffline(m_alice, u"alice"_s, u"bob"_s, m_bob.publicKey(), u"m2"_s, "");
+    QCOMPARE(openOffline(m_bob, u"bob"_s, empty, u"alice"_s, m_alice.publicKey(), u"m2"_s).plaintext.value_or("x"),
+             QByteArray());
+    // Not a key: nothing sealed.
+    QVERIFY(sealOffline(m_alice, u"alice"_s, u"bob"_s, QByteArray(5, 'k'), u"m1"_s, text).isEmpty());
+}
+
+void TestEnvelope::offlineRefusals_data()
+{
+    QTest::addColumn<QByteArray>("e2e");
+    QTest::addColumn<QString>("to");
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("mid");
+    QTest::addColumn<bool>("openedByMallory");
+    QTest::addColumn<int>("failure");
+    const QByteArray good = sealOffline(m_alice, u"alice"_s, u"bob"_s, m_bob.publicKey(), u"m1"_s, "hi");
+    QByteArray bent = good;
+    bent[bent.size() - 5] = bent.at(bent.size() - 5) == 'A' ? 'B' : 'A';
+    // Mallory seals to bob but signs as herself, claiming to be alice.
+    const QByteArray forged = sealOffline(m_mallory, u"alice"_s, u"bob"_s, m_bob.publicKey(), u"m1"_s, "hi");
+    const int malformed = int(OfflineFailure::Malformed), notForMe = int(OfflineFailure::NotForMe),
+              badSig = int(OfflineFailure::BadSignature);
+    QTest::newRow("not version 2") << ("1." + good.mid(2)) << u"bob"_s << u"alice"_s << u"m1"_s << false << malformed;
+    QTest::newRow("bad base64") << QByteArray("2.*&^") << u"bob"_s << u"alice"_s << u"m1"_s << false << malformed;
+    QTest::newRow("padding") << (good + "=") << u"bob"_s << u"alice"_s << u"m1"_s << false << malformed;
+    QTest::newRow("too short") << QByteArray("2.AAAA") << u"bob"_s << u"alice"_s << u"m1"_s << false << malformed;
+    QTest::newRow("bent ciphertext") << bent << u"bob"_s << u"alice"_s << u"m1"_s << false << notForMe;
+    QTest::newRow("someone else's") << good << u"bob"_s << u"alice"_s << u"m1"_s << true << notForMe;
+    QTest::newRow("other mid") << good << u"bob"_s << u"alice"_s << u"m2"_s << false << badSig;
+    QTest::newRow("other sender") << good << u"bob"_s << u"carol"_s << u"m1"_s << false << badSig;
+    QTest::newRow("other recipient id") << good << u"bobby"_s << u"alice"_s << u"m1"_s << false << badSig;
+    QTest::newRow("forged signer") << forged << u"bob"_s << u"alice"_s << u"m1"_s << false << badSig;
+}
+
+void TestEnvelope::offlineRefusals()
+{
+    QFETCH(QByteArray, e2e);
+    QFETCH(QString, to);
+    QFETCH(QString, from);
+    QFETCH(QString, mid);
+    QFETCH(bool, openedByMallory);
+    QFETCH(int, failure);
+    const OpenedOffline opened
+        = openOffline(openedByMallory ? m_mallory : m_bob, to, e2e, from, m_alice.publicKey(), mid);
+    QVERIFY(!opened.plaintext);
+    QCOMPARE(int(opened.failure), failure);
 }
 
 QTEST_GUILESS_MAIN(TestEnvelope)

@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QDir>
 #include <QFile>
 #include <QUrl>
 
@@ -133,6 +134,7 @@ private Q_SLOTS:
     void showIdentityPrintsTheFingerprint();
     void identityReadableByOthersIsRefused();
     void identifiedPeersExchangeEncryptedMessages();
+    void offlinePeerGetsStoredMessagesAfterHubKill();
 
 private:
     std::unique_ptr<Proc> m_hub;
@@ -595,6 +597,94 @@ void TestCliEndToEnd::identifiedPeersExchangeEncryptedMessages()
     QCOMPARE(welcomed.value("e2e"_L1), QJsonValue(true));
 }
 
+// Issue 14's "done when": alice sends bob three messages while he is offline; the hub (with a data-dir) keeps them,
+// is killed with SIGKILL and restarted on the same data-dir and port; bob joins and prints the three once each, in
+// order, and alice printed `stored` for each.
+void TestCliEndToEnd::offlinePeerGetsStoredMessagesAfterHubKill()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString dataDir = dir.filePath(u"hub-data"_s);
+    const QString port = QString::number(QUrl(m_url).port());
+    const auto startHub = [this, &port, &dataDir] {
+        m_hub = std::make_unique<Proc>(kHub, QStringList { u"--port"_s, port, u"--name"_s, u"E2E hub"_s,
+                                                           u"--data-dir"_s, dataDir });
+        QVERIFY(m_hub->started());
+        QVERIFY(!m_hub->waitForLine(QRegularExpression(u"listening on ws://"_s)).isEmpty());
+    };
+    m_hub->process().terminate(); // the test's hub, again with a data-dir
+    QCOMPARE(m_hub->waitForExit(), 0);
+    startHub();
+    if (QTest::currentTestFailed())
+        return;
+
+    const QString aliceKey = dir.filePath(u"alice.key"_s);
+    const QString bobKey = dir.filePath(u"bob.key"_s);
+    Proc alice(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"alice"_s, u"--identity"_s, aliceKey, u"--json"_s }));
+    QVERIFY(alice.started());
+    QVERIFY(!alice.waitForEvent(u"welcome"_s).isEmpty());
+    {
+        // Bob joins once (the hub binds his id to his key; alice remembers it), then goes.
+        Proc bob(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, bobKey, u"--json"_s }));
+        QVERIFY(bob.started());
+        QVERIFY(!bob.waitForEvent(u"welcome"_s).isEmpty());
+        QVERIFY(!alice.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"bob"_s } }).isEmpty());
+        bob.write(u"/quit\n"_s);
+        QCOMPARE(bob.waitForExit(), 0);
+        QVERIFY(!alice.waitForEvent(u"peer_disconnect"_s, { { u"id"_s, u"bob"_s } }).isEmpty());
+    }
+
+    const auto events = [](const Proc &p, const QString &event) {
+        QList<QJsonObject> found;
+        for (const QString &line : p.lines()) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (o.value("event"_L1).toString() == event)
+                found.append(o);
+        }
+        return found;
+    };
+    alice.write(u"/to bob one\n/to bob two\n/to bob three\n"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(events(alice, u"stored"_s).size(), 3, 10000);
+    QCOMPARE(events(alice, u"error"_s).size(), 0);
+    QCOMPARE(events(alice, u"ack"_s).size(), 0); // stored, not delivered
+    for (const QJsonObject &stored : events(alice, u"stored"_s))
+        QVERIFY(!stored.value("mid"_L1).toString().isEmpty());
+
+    // SIGKILL: nothing is flushed or closed on the way out.
+    const auto welcomes = events(alice, u"welcome"_s).size();
+    m_hub->process().kill();
+    QCOMPARE(m_hub->waitForExit(), -1);
+    QVERIFY(!alice.waitForEvent(u"reconnecting"_s).isEmpty());
+    startHub();
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_VERIFY_WITH_TIMEOUT(events(alice, u"welcome"_s).size() > welcomes, 30000);
+
+    Proc bob(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, bobKey, u"--json"_s }));
+    QVERIFY(bob.started());
+    QVERIFY(!bob.waitForEvent(u"welcome"_s).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(events(bob, u"message"_s).size(), 3, 10000);
+    // Then a live one: whatever the mailbox had came before it, once.
+    QVERIFY(!alice.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"bob"_s } }).isEmpty());
+    alice.write(u"/to bob live\n"_s);
+    QVERIFY(!bob.waitForEvent(u"message"_s, { { u"text"_s, u"live"_s } }).isEmpty());
+    QStringList texts;
+    for (const QJsonObject &m : events(bob, u"message"_s)) {
+        QCOMPARE(m.value("from"_L1).toString(), u"alice"_s);
+        QCOMPARE(m.value("e2e"_L1), QJsonValue(true));
+        texts.append(m.value("text"_L1).toString());
+    }
+    QCOMPARE(texts, (QStringList { u"one"_s, u"two"_s, u"three"_s, u"live"_s }));
+    QCOMPARE(events(bob, u"error"_s).size(), 0);
+    // The hub kept ciphertext only: no text on its disk.
+    QDir data(dataDir);
+    for (const QString &name : data.entryList(QDir::Files)) {
+        QFile f(data.filePath(name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray content = f.readAll();
+        QVERIFY2(!content.contains("three"), qPrintable(name));
+    }
+}
+
 QTEST_GUILESS_MAIN(TestCliEndToEnd)
 #include "tst_cli_e2e.moc"
-

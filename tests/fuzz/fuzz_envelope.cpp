@@ -29,6 +29,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static IncomingSessions sessions(bob, QStringLiteral("bob"), prekey);
     if (sessions.open(bytes, QStringLiteral("alice"), alice.publicKey(), QStringLiteral("m")).plaintext)
         std::abort(); // only alice's signed sessions open
+    // Offline envelopes ("2.…", sealed to bob's identity): nothing random opens as alice's, and a random "2." text
+    // (the fuzzer's bytes after the prefix) is refused without a crash.
+    if (openOffline(bob, QStringLiteral("bob"), bytes, QStringLiteral("alice"), alice.publicKey(), QStringLiteral("m"))
+            .plaintext
+        || openOffline(bob, QStringLiteral("bob"), "2." + bytes, QStringLiteral("alice"), alice.publicKey(),
+                       QStringLiteral("m"))
+               .plaintext)
+        std::abort();
     if (verify(bytes.left(32), bytes.mid(32, 16), bytes.mid(48)) || verifyPrekey(bytes.left(32), QString(), bytes.mid(32, 32), bytes.mid(64)))
         std::abort(); // a forged signature would be a libsodium bug worth knowing about
     // Direct links: no random frame opens on a link, and no random transcript signature verifies.

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void banFile();
     void badBanFileChangesNothing_data();
     void badBanFileChangesNothing();
+    void mailboxSettings();
 
 private:
     static QString write(QTemporaryDir &dir, const QByteArray &content);
@@ -53,6 +54,14 @@ void TestHubSettings::applyValues_data()
     QTest::newRow("max-peers zero") << u"max-peers"_s << u"0"_s << false;
     QTest::newRow("rate off") << u"rate"_s << u"0"_s << true;
     QTest::newRow("ping-interval") << u"ping-interval"_s << u"30"_s << true;
+    QTest::newRow("mailbox-ttl") << u"mailbox-ttl"_s << u"3600"_s << true;
+    QTest::newRow("mailbox-ttl zero") << u"mailbox-ttl"_s << u"0"_s << false;
+    QTest::newRow("mailbox-messages off") << u"mailbox-messages"_s << u"0"_s << true;
+    QTest::newRow("mailbox-messages negative") << u"mailbox-messages"_s << u"-1"_s << false;
+    QTest::newRow("mailbox-bytes") << u"mailbox-bytes"_s << u"65536"_s << true;
+    QTest::newRow("mailbox-bytes tiny") << u"mailbox-bytes"_s << u"10"_s << false;
+    QTest::newRow("mailbox-total-bytes") << u"mailbox-total-bytes"_s << u"1073741824"_s << true;
+    QTest::newRow("mailbox-total-bytes text") << u"mailbox-total-bytes"_s << u"lots"_s << false;
     QTest::newRow("unknown key") << u"colour"_s << u"blue"_s << false;
 }
 
@@ -327,6 +336,20 @@ void TestHubSettings::autobanIgnoreTakesNetworks()
     QVERIFY(config.hub.autobanIgnore.isEmpty());
     QVERIFY(!applyHubSetting(config, u"autoban-ignore"_s, u"localhost"_s, &error));
     QVERIFY2(error.contains(u"autoban-ignore"_s), qPrintable(error));
+}
+
+void TestHubSettings::mailboxSettings()
+{
+    HubServiceConfig config;
+    QCOMPARE(config.hub.mailboxTtlMs, 7LL * 24 * 3600 * 1000); // a week by default
+    QString error;
+    QVERIFY(applyHubSettingsText(u"mailbox-ttl = 60\nmailbox-messages = 5\nmailbox-bytes = 2048\n"
+                                 "mailbox-total-bytes = 4096\n"_s,
+                                 u"test"_s, config, &error));
+    QCOMPARE(config.hub.mailboxTtlMs, 60000); // seconds, kept in ms
+    QCOMPARE(config.hub.mailboxMessages, 5);
+    QCOMPARE(config.hub.mailboxBytes, 2048);
+    QCOMPARE(config.hub.mailboxTotalBytes, 4096);
 }
 
 QTEST_GUILESS_MAIN(TestHubSettings)
