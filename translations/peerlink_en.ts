@@ -884,6 +884,14 @@
             <source>The message history does not work: %1</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 declined a direct connection; messages go through the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 declined a direct connection ("%2"); messages go through the hub.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>
@@ -1015,6 +1023,38 @@ Id to forget:</source>
         </message>
         <message>
             <source>"%1" is not an id.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is banned by its id only: it connects from this computer, and banning this computer's address would shut out your own PeerLink too.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is banned, and so is its address %2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Kick %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Disconnect %1 from your hub? They can join again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Kick</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ban %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ban %1 from your hub? They are disconnected and cannot join again while the hub runs.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Ban</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1374,6 +1414,13 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>A problem with the message history</source>
             <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n more request(s) waiting.</source>
+            <translation>
+                <numerusform>%n more request waiting.</numerusform>
+                <numerusform>%n more requests waiting.</numerusform>
+            </translation>
         </message>
     </context>
     <context>

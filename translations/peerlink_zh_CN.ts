@@ -884,6 +884,14 @@
             <source>The message history does not work: %1</source>
             <translation>消息记录无法使用：%1</translation>
         </message>
+        <message>
+            <source>%1 declined a direct connection; messages go through the hub.</source>
+            <translation>%1 拒绝了直接连接；消息经由枢纽传递。</translation>
+        </message>
+        <message>
+            <source>%1 declined a direct connection ("%2"); messages go through the hub.</source>
+            <translation>%1 拒绝了直接连接（“%2”）；消息经由枢纽传递。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>
@@ -1017,6 +1025,38 @@ Id to forget:</source>
         <message>
             <source>"%1" is not an id.</source>
             <translation>“%1”不是有效的 ID。</translation>
+        </message>
+        <message>
+            <source>%1 is banned by its id only: it connects from this computer, and banning this computer's address would shut out your own PeerLink too.</source>
+            <translation>%1 仅按 ID 封禁：它从本机连接，封禁本机地址会把你自己的 PeerLink 也挡在外面。</translation>
+        </message>
+        <message>
+            <source>%1 is banned, and so is its address %2.</source>
+            <translation>%1 已被封禁，其地址 %2 也已封禁。</translation>
+        </message>
+        <message>
+            <source>Kick %1</source>
+            <translation>踢出 %1</translation>
+        </message>
+        <message>
+            <source>Disconnect %1 from your hub? They can join again.</source>
+            <translation>要将 %1 从你的枢纽断开吗？对方可以再次加入。</translation>
+        </message>
+        <message>
+            <source>&amp;Kick</source>
+            <translation>踢出(&amp;K)</translation>
+        </message>
+        <message>
+            <source>Ban %1</source>
+            <translation>封禁 %1</translation>
+        </message>
+        <message>
+            <source>Ban %1 from your hub? They are disconnected and cannot join again while the hub runs.</source>
+            <translation>要在你的枢纽封禁 %1 吗？对方会被断开，并且在枢纽运行期间无法再次加入。</translation>
+        </message>
+        <message>
+            <source>&amp;Ban</source>
+            <translation>封禁(&amp;B)</translation>
         </message>
     </context>
     <context>
@@ -1379,6 +1419,12 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>A problem with the message history</source>
             <translation>消息记录出现问题</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n more request(s) waiting.</source>
+            <translation>
+                <numerusform>还有 %n 个请求在等待。</numerusform>
+            </translation>
         </message>
     </context>
     <context>

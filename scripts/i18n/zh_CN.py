@@ -407,4 +407,14 @@ ZH = {
     'Forever': '永久',
     ' days': ' 天',
     'Not delivered': '未送达',
+    # Issue 16, rough edges.
+    '%1 declined a direct connection; messages go through the hub.': '%1 拒绝了直接连接；消息经由枢纽传递。',
+    '%1 declined a direct connection ("%2"); messages go through the hub.': '%1 拒绝了直接连接（“%2”）；消息经由枢纽传递。',
+    '%n more request(s) waiting.': ['还有 %n 个请求在等待。'],
+    "%1 is banned by its id only: it connects from this computer, and banning this computer's address would shut out your own PeerLink too.": '%1 仅按 ID 封禁：它从本机连接，封禁本机地址会把你自己的 PeerLink 也挡在外面。',
+    '%1 is banned, and so is its address %2.': '%1 已被封禁，其地址 %2 也已封禁。',
+    'Kick %1': '踢出 %1',
+    'Disconnect %1 from your hub? They can join again.': '要将 %1 从你的枢纽断开吗？对方可以再次加入。',
+    'Ban %1': '封禁 %1',
+    'Ban %1 from your hub? They are disconnected and cannot join again while the hub runs.': '要在你的枢纽封禁 %1 吗？对方会被断开，并且在枢纽运行期间无法再次加入。',
 }

@@ -60,6 +60,17 @@ QString describeHubError(const QString &code, const QString &hubMessage)
     return hubMessage;
 }
 
+QString describeConnectDeclined(const QString &peerName, const QString &hubMessage)
+{
+    // The hub's text is fixed English around the decliner's own words: only those words are kept.
+    static const QLatin1String marker("declined to connect: ");
+    const qsizetype at = hubMessage.indexOf(marker);
+    const QString reason = at < 0 ? QString() : hubMessage.mid(at + marker.size()).trimmed();
+    if (reason.isEmpty())
+        return ErrorText::tr("%1 declined a direct connection; messages go through the hub.").arg(peerName);
+    return ErrorText::tr("%1 declined a direct connection (\"%2\"); messages go through the hub.").arg(peerName, reason);
+}
+
 QString describeDisconnect(const QString &closeReason)
 {
     const ParsedCloseReason parsed = parseCloseReason(closeReason);

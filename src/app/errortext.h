@@ -7,6 +7,10 @@ namespace PeerLink {
 /// Words a user understands for a hub error code (translated); @p hubMessage is kept for codes it does not know.
 QString describeHubError(const QString &code, const QString &hubMessage);
 
+/// Words a user understands for a declined direct connection: @p peerName declined, with the reason it gave when
+/// @p hubMessage (the hub's "ID declined to connect: REASON") carries one.
+QString describeConnectDeclined(const QString &peerName, const QString &hubMessage);
+
 /// Words a user understands for why the connection to the hub ended: @p closeReason is the reason text of the
 /// hub's close frame (a fixed English vocabulary, parseCloseReason()), or a socket's error text. Texts it does not
 /// know are kept as they are.

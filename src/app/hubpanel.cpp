@@ -9,6 +9,8 @@
 #include <QEvent>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QMessageBox>
+#include <QPushButton>
 
 namespace PeerLink {
 
@@ -48,13 +50,16 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
         m_countersThrottle.request();
     });
     connect(&m_countersThrottle, &UpdateThrottle::due, this, &HubPanel::refreshCounters);
-    connect(m_ui->kickButton, &QPushButton::clicked, this, [this] {
-        if (!selectedPeer().isEmpty())
-            m_host->kick(selectedPeer());
-    });
-    connect(m_ui->banButton, &QPushButton::clicked, this, [this] {
-        if (!selectedPeer().isEmpty())
-            m_host->ban(selectedPeer());
+    connect(m_ui->kickButton, &QPushButton::clicked, this, [this] { confirmKick(selectedPeer()); });
+    connect(m_ui->banButton, &QPushButton::clicked, this, [this] { confirmBan(selectedPeer()); });
+    connect(host, &HubHost::banDone, this, [this](const QString &id, const QString &address) {
+        m_ui->noticeLabel->setText(
+            address.isEmpty()
+                ? tr("%1 is banned by its id only: it connects from this computer, and banning this computer's "
+                     "address would shut out your own PeerLink too.")
+                      .arg(id)
+                : tr("%1 is banned, and so is its address %2.").arg(id, address));
+        m_ui->noticeLabel->show();
     });
     connect(m_ui->forgetIdButton, &QPushButton::clicked, this, &HubPanel::forgetId);
     connect(host, &HubHost::idForgetDone, this, [this](const QString &id, bool wasBound, const QString &error) {
@@ -85,6 +90,50 @@ void HubPanel::selectPeer(const QString &id)
     const int row = m_model.rowOf(id);
     if (row >= 0)
         m_ui->peersTable->selectRow(row);
+}
+
+bool HubPanel::canRemove(const QString &id) const
+{
+    return m_host->state() == HubHost::State::Running && !id.isEmpty() && id != m_host->config().hostId
+        && m_model.rowOf(id) >= 0;
+}
+
+void HubPanel::confirmKick(const QString &id)
+{
+    if (!canRemove(id))
+        return;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Kick %1").arg(id),
+                                tr("Disconnect %1 from your hub? They can join again.").arg(id),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(u"confirmKick"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->button(QMessageBox::Yes)->setText(tr("&Kick"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, id](int result) {
+        if (result == QMessageBox::Yes && canRemove(id))
+            m_host->kick(id);
+    });
+    box->open();
+}
+
+void HubPanel::confirmBan(const QString &id)
+{
+    if (!canRemove(id))
+        return;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Ban %1").arg(id),
+                                tr("Ban %1 from your hub? They are disconnected and cannot join again while the hub "
+                                   "runs.")
+                                    .arg(id),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(u"confirmBan"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->button(QMessageBox::Yes)->setText(tr("&Ban"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, id](int result) {
+        if (result == QMessageBox::Yes && canRemove(id))
+            m_host->ban(id);
+    });
+    box->open();
 }
 
 void HubPanel::forgetId()
@@ -146,9 +195,9 @@ void HubPanel::refresh()
     }
     m_ui->addressesCaption->setVisible(running);
     m_ui->addressesLabel->setVisible(running);
-    const bool selected = running && !selectedPeer().isEmpty();
-    m_ui->kickButton->setEnabled(selected);
-    m_ui->banButton->setEnabled(selected);
+    const bool removable = canRemove(selectedPeer()); // never the host's own row
+    m_ui->kickButton->setEnabled(removable);
+    m_ui->banButton->setEnabled(removable);
     m_ui->forgetIdButton->setEnabled(running);
     if (!running)
         m_ui->noticeLabel->clear();

@@ -31,6 +31,12 @@ public:
     /// The id selected in the table (empty if none).
     QString selectedPeer() const;
     void selectPeer(const QString &id);
+    /// Whether @p id may be kicked or banned from here: a peer of the running hub, not the host's own client.
+    bool canRemove(const QString &id) const;
+    /// Asks (a message box, "confirmKick") whether to disconnect @p id from the hosted hub, then does.
+    void confirmKick(const QString &id);
+    /// Asks (a message box, "confirmBan") whether to ban @p id from the hosted hub, then does.
+    void confirmBan(const QString &id);
     /// Asks which id to release (the selected peer's by default) and, once confirmed, has the hub forget its key.
     void forgetId();
 

@@ -1,0 +1,323 @@
+// The rough edges of issue 16 (part 7), each pinned: "Connect to peer" only for online peers and a decline's reason
+// shown; Kick and Ban never on the host's own row and only once confirmed, a ban from this computer by id only,
+// "Kick from my hub" only on the hosted hub; connection requests queued and each answered. Offscreen, a real hub on
+// loopback.
+#include "app/appsettings.h"
+#include "app/chatcontroller.h"
+#include "app/errortext.h"
+#include "app/hubhost.h"
+#include "app/hubpanel.h"
+#include "app/languagemanager.h"
+#include "app/mainwindow.h"
+#include "hub/hub.h"
+
+#include <QAction>
+#include <QFrame>
+#include <QLabel>
+#include <QListView>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+class TestRoughEdges : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void connectToPeerOnlyForOnlinePeers();
+    void declineReasonIsShown();
+    void declineReasonWording_data();
+    void declineReasonWording();
+    void secondConnectRequestIsQueuedAndEachAnswered();
+    void kickAndBanNeverOnTheOwnRowAndConfirmed();
+    void banFromThisComputerBansTheIdOnly();
+    void kickFromMyHubActsOnTheHostedHubOnly();
+
+private:
+    std::unique_ptr<PeerClient> joinedPeer(const QUrl &url, const QString &id);
+    template<typename T>
+    T *child(const char *name) const
+    {
+        return m_window->findChild<T *>(QString::fromLatin1(name));
+    }
+    void joinTestHub();
+    void hostAndJoin();
+    void selectPeer(const QString &id);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_qsettings;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<LanguageManager> m_language;
+    std::unique_ptr<HubHost> m_host;
+    std::unique_ptr<PeerClient> m_client;
+    std::unique_ptr<ChatController> m_controller;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Hub> m_hub;
+};
+
+void TestRoughEdges::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_qsettings = std::make_unique<QSettings>(m_dir->filePath(u"peerlink.ini"_s), QSettings::IniFormat);
+    m_settings = std::make_unique<AppSettings>(m_qsettings.get());
+    m_settings->setPeerId(u"me"_s);
+    m_settings->setDisplayName(u"Me"_s);
+    m_settings->setHostBindAddress(QHostAddress::LocalHost);
+    m_settings->setHostPort(0);
+    m_language = std::make_unique<LanguageManager>();
+    m_host = std::make_unique<HubHost>();
+    m_client = std::make_unique<PeerClient>();
+    m_controller = std::make_unique<ChatController>(m_client.get());
+    m_hub = std::make_unique<Hub>();
+    QVERIFY(m_hub->listen(QHostAddress::LocalHost, 0));
+    m_window = std::make_unique<MainWindow>(m_controller.get(), m_host.get(), m_settings.get(), m_language.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestRoughEdges::cleanup()
+{
+    m_window.reset();
+    m_controller.reset();
+    m_client.reset();
+    m_host.reset();
+    m_hub.reset();
+}
+
+std::unique_ptr<PeerClient> TestRoughEdges::joinedPeer(const QUrl &url, const QString &id)
+{
+    auto c = std::make_unique<PeerClient>();
+    QSignalSpy joined(c.get(), &PeerClient::joined);
+    if (!c->connectToHub(url, id) || !joined.wait())
+        return nullptr;
+    return c;
+}
+
+void TestRoughEdges::joinTestHub()
+{
+    QSignalSpy joined(m_client.get(), &PeerClient::joined);
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, QString(), QString());
+    QVERIFY(joined.wait());
+}
+
+void TestRoughEdges::hostAndJoin()
+{
+    QVERIFY(m_window->startHosting());
+    QTRY_VERIFY(m_client->isJoined());
+    QTRY_COMPARE(m_window->hubPanel()->peersModel()->rowCount(), 1);
+}
+
+void TestRoughEdges::selectPeer(const QString &id)
+{
+    auto *list = child<QListView>("peerList");
+    list->setCurrentIndex(m_controller->peerModel()->indexOf(id));
+    QCOMPARE(m_controller->activeConversation(), id);
+}
+
+void TestRoughEdges::connectToPeerOnlyForOnlinePeers()
+{
+    joinTestHub();
+    auto bob = joinedPeer(m_hub->serverUrl(), u"bob"_s);
+    QVERIFY(bob);
+    bob->sendMessage(u"me"_s, u"hello"_s); // a conversation keeps bob in the list once he is gone
+    QTRY_VERIFY(m_controller->peerModel()->isOnline(u"bob"_s));
+    QTRY_COMPARE(m_controller->conversation(u"bob"_s)->rowCount(), 1);
+    selectPeer(u"bob"_s);
+    auto *connectToPeer = child<QAction>("actionConnectToPeer");
+    QVERIFY(connectToPeer->isEnabled());
+
+    bob->disconnectFromHub();
+    QTRY_VERIFY(!m_controller->peerModel()->isOnline(u"bob"_s));
+    QVERIFY(m_controller->peerModel()->contains(u"bob"_s));
+    QTRY_VERIFY(!connectToPeer->isEnabled());
+    QVERIFY(!m_controller->canConnectToPeer(u"bob"_s));
+    QSignalSpy errors(m_controller.get(), &ChatController::errorReported);
+    QVERIFY(!m_controller->connectToPeer(u"bob"_s)); // nothing asked, so no "not delivered" either
+    connectToPeer->trigger();
+    QCoreApplication::processEvents();
+    QVERIFY(errors.isEmpty());
+}
+
+void TestRoughEdges::declineReasonIsShown()
+{
+    joinTestHub();
+    auto carol = joinedPeer(m_hub->serverUrl(), u"carol"_s);
+    QVERIFY(carol);
+    carol->setConnectPolicy(PeerClient::ConnectPolicy::Ask);
+    QTRY_VERIFY(m_controller->peerModel()->isOnline(u"carol"_s));
+    QSignalSpy asked(carol.get(), &PeerClient::connectRequested);
+    QSignalSpy errors(m_controller.get(), &ChatController::errorReported);
+    QVERIFY(m_controller->connectToPeer(u"carol"_s));
+    QVERIFY(asked.wait());
+    QVERIFY(carol->declineConnection(u"me"_s, u"on a metered line today"_s));
+    QTRY_COMPARE(errors.size(), 1);
+    const QString text = errors.at(0).at(0).toString();
+    QVERIFY2(text.contains(u"on a metered line today"_s), qPrintable(text));
+    QVERIFY2(text.contains(u"carol"_s), qPrintable(text));
+}
+
+void TestRoughEdges::declineReasonWording_data()
+{
+    QTest::addColumn<QString>("hubMessage");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("reason") << u"carol declined to connect: busy"_s
+                            << u"Carol declined a direct connection (\"busy\"); messages go through the hub."_s;
+    QTest::newRow("reason with colon") << u"carol declined to connect: later: busy"_s
+                                       << u"Carol declined a direct connection (\"later: busy\"); messages go through "
+                                          "the hub."_s;
+    QTest::newRow("none") << u"carol declined to connect."_s
+                          << u"Carol declined a direct connection; messages go through the hub."_s;
+    QTest::newRow("empty") << QString() << u"Carol declined a direct connection; messages go through the hub."_s;
+}
+
+void TestRoughEdges::declineReasonWording()
+{
+    QFETCH(QString, hubMessage);
+    QFETCH(QString, expected);
+    QCOMPARE(describeConnectDeclined(u"Carol"_s, hubMessage), expected);
+}
+
+void TestRoughEdges::secondConnectRequestIsQueuedAndEachAnswered()
+{
+    m_client->setConnectPolicy(PeerClient::ConnectPolicy::Ask);
+    joinTestHub();
+    auto carol = joinedPeer(m_hub->serverUrl(), u"carol"_s);
+    auto dave = joinedPeer(m_hub->serverUrl(), u"dave"_s);
+    QVERIFY(carol && dave);
+    QSignalSpy carolErrors(carol.get(), &PeerClient::errorOccurred);
+    QSignalSpy daveErrors(dave.get(), &PeerClient::errorOccurred);
+    auto *bar = child<QFrame>("requestBar");
+    auto *label = child<QLabel>("requestLabel");
+    carol->connectToPeer(u"me"_s);
+    QTRY_VERIFY(bar->isVisible());
+    dave->connectToPeer(u"me"_s);
+    QTRY_COMPARE(m_controller->pendingConnectRequests(), QStringList({ u"carol"_s, u"dave"_s }));
+    // The first request stays shown; the second waits behind it.
+    QVERIFY2(label->text().contains(u"carol"_s), qPrintable(label->text()));
+    QVERIFY2(label->text().contains(u"1 more"_s), qPrintable(label->text()));
+
+    QTest::mouseClick(child<QPushButton>("declineButton"), Qt::LeftButton);
+    QVERIFY(carolErrors.wait());
+    QCOMPARE(carolErrors.at(0).at(0).value<ClientError>().codeName, u"connect_declined"_s);
+    QVERIFY(bar->isVisible());
+    QVERIFY2(label->text().contains(u"dave"_s), qPrintable(label->text()));
+    QVERIFY(!label->text().contains(u"more"_s));
+
+    QTest::mouseClick(child<QPushButton>("declineButton"), Qt::LeftButton);
+    QVERIFY(daveErrors.wait());
+    QCOMPARE(daveErrors.at(0).at(0).value<ClientError>().codeName, u"connect_declined"_s);
+    QVERIFY(!bar->isVisible());
+    QVERIFY(m_controller->pendingConnectRequests().isEmpty());
+}
+
+void TestRoughEdges::kickAndBanNeverOnTheOwnRowAndConfirmed()
+{
+    hostAndJoin();
+    HubPanel *panel = m_window->hubPanel();
+    auto *kick = panel->findChild<QPushButton *>(u"kickButton"_s);
+    auto *ban = panel->findChild<QPushButton *>(u"banButton"_s);
+    panel->selectPeer(u"me"_s);
+    QCOMPARE(panel->selectedPeer(), u"me"_s);
+    QVERIFY(!kick->isEnabled());
+    QVERIFY(!ban->isEnabled());
+    panel->confirmKick(u"me"_s);
+    QVERIFY(!panel->findChild<QMessageBox *>(u"confirmKick"_s));
+
+    auto guest = joinedPeer(m_host->localUrl(), u"guest"_s);
+    QVERIFY(guest);
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 2);
+    panel->selectPeer(u"guest"_s);
+    QVERIFY(kick->isEnabled());
+    QVERIFY(ban->isEnabled());
+
+    // Cancel keeps the guest.
+    QTest::mouseClick(kick, Qt::LeftButton);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = panel->findChild<QMessageBox *>(u"confirmKick"_s)) != nullptr);
+    QVERIFY(guest->isJoined());
+    box->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!panel->findChild<QMessageBox *>(u"confirmKick"_s));
+    QCOMPARE(panel->peersModel()->rowCount(), 2);
+    QVERIFY(guest->isJoined());
+
+    // Confirmed, it acts.
+    QSignalSpy gone(guest.get(), &PeerClient::disconnected);
+    QTest::mouseClick(kick, Qt::LeftButton);
+    QTRY_VERIFY((box = panel->findChild<QMessageBox *>(u"confirmKick"_s)) != nullptr);
+    box->button(QMessageBox::Yes)->click();
+    QVERIFY(gone.wait());
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 1);
+    QVERIFY(m_client->isJoined());
+}
+
+void TestRoughEdges::banFromThisComputerBansTheIdOnly()
+{
+    hostAndJoin();
+    HubPanel *panel = m_window->hubPanel();
+    auto pest = joinedPeer(m_host->localUrl(), u"pest"_s);
+    QVERIFY(pest);
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 2);
+    panel->selectPeer(u"pest"_s);
+    QSignalSpy banned(m_host.get(), &HubHost::banDone);
+    QSignalSpy gone(pest.get(), &PeerClient::disconnected);
+    QTest::mouseClick(panel->findChild<QPushButton *>(u"banButton"_s), Qt::LeftButton);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = panel->findChild<QMessageBox *>(u"confirmBan"_s)) != nullptr);
+    box->button(QMessageBox::Yes)->click();
+    QVERIFY(gone.wait());
+    QTRY_COMPARE(banned.size(), 1);
+    QCOMPARE(banned.at(0).at(0).toString(), u"pest"_s);
+    QCOMPARE(banned.at(0).at(1).toString(), QString()); // by id only
+    auto *notice = panel->findChild<QLabel *>(u"noticeLabel"_s);
+    QVERIFY2(notice->text().contains(u"id only"_s), qPrintable(notice->text()));
+
+    // The host's own client stays, and others on this computer can still join; the banned id cannot.
+    QVERIFY(m_client->isJoined());
+    auto friendly = joinedPeer(m_host->localUrl(), u"friendly"_s);
+    QVERIFY(friendly);
+    PeerClient again;
+    QSignalSpy againErrors(&again, &PeerClient::errorOccurred);
+    QVERIFY(again.connectToHub(m_host->localUrl(), u"pest"_s));
+    QTRY_VERIFY(!againErrors.isEmpty());
+    QCOMPARE(againErrors.at(0).at(0).value<ClientError>().codeName, u"banned"_s);
+    QVERIFY(!again.isJoined());
+    QVERIFY(m_client->isJoined());
+}
+
+void TestRoughEdges::kickFromMyHubActsOnTheHostedHubOnly()
+{
+    hostAndJoin();
+    auto bobHere = joinedPeer(m_host->localUrl(), u"bob"_s);
+    QVERIFY(bobHere);
+    QTRY_VERIFY(m_controller->peerModel()->isOnline(u"bob"_s));
+    QTRY_COMPARE(m_host->peers().size(), 2);
+    auto *kick = child<QAction>("actionKick");
+    selectPeer(u"bob"_s);
+    QTRY_VERIFY(kick->isEnabled()); // on the hosted hub, a guest can be kicked
+
+    // The client moves to another hub where a different "bob" is: the hosted hub's bob is out of reach of this menu.
+    auto bobThere = joinedPeer(m_hub->serverUrl(), u"bob"_s);
+    QVERIFY(bobThere);
+    joinTestHub();
+    QTRY_VERIFY(m_controller->peerModel()->isOnline(u"bob"_s));
+    QVERIFY(m_host->isRunning());
+    selectPeer(u"bob"_s);
+    QTRY_VERIFY(!kick->isEnabled());
+    kick->trigger();
+    QCoreApplication::processEvents();
+    QVERIFY(!m_window->hubPanel()->findChild<QMessageBox *>(u"confirmKick"_s));
+    QVERIFY(bobHere->isJoined());
+    QVERIFY(bobThere->isJoined());
+}
+
+QTEST_MAIN(TestRoughEdges)
+#include "tst_roughedges.moc"
