@@ -659,6 +659,14 @@
             <source>Not delivered</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Sent at %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delivered</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>
@@ -890,6 +898,26 @@
         </message>
         <message>
             <source>%1 declined a direct connection ("%2"); messages go through the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>nothing answers at that address and port (is the hub running, and is the port right?)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub's address was not found (check the name)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub did not answer in time</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>this computer has no network route to the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a secure (TLS) connection to the hub could not be set up</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -659,6 +659,14 @@
             <source>Not delivered</source>
             <translation>未送达</translation>
         </message>
+        <message>
+            <source>Sent at %1</source>
+            <translation>发送于 %1</translation>
+        </message>
+        <message>
+            <source>Delivered</source>
+            <translation>已送达</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>
@@ -891,6 +899,26 @@
         <message>
             <source>%1 declined a direct connection ("%2"); messages go through the hub.</source>
             <translation>%1 拒绝了直接连接（“%2”）；消息经由枢纽传递。</translation>
+        </message>
+        <message>
+            <source>nothing answers at that address and port (is the hub running, and is the port right?)</source>
+            <translation>该地址和端口无人应答（枢纽是否在运行？端口是否正确？）</translation>
+        </message>
+        <message>
+            <source>the hub's address was not found (check the name)</source>
+            <translation>找不到枢纽的地址（请检查名称）</translation>
+        </message>
+        <message>
+            <source>the hub did not answer in time</source>
+            <translation>枢纽未能及时应答</translation>
+        </message>
+        <message>
+            <source>this computer has no network route to the hub</source>
+            <translation>本机没有通往枢纽的网络路由</translation>
+        </message>
+        <message>
+            <source>a secure (TLS) connection to the hub could not be set up</source>
+            <translation>无法与枢纽建立安全（TLS）连接</translation>
         </message>
     </context>
     <context>

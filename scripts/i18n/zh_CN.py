@@ -417,4 +417,11 @@ ZH = {
     'Disconnect %1 from your hub? They can join again.': '要将 %1 从你的枢纽断开吗？对方可以再次加入。',
     'Ban %1': '封禁 %1',
     'Ban %1 from your hub? They are disconnected and cannot join again while the hub runs.': '要在你的枢纽封禁 %1 吗？对方会被断开，并且在枢纽运行期间无法再次加入。',
+    'nothing answers at that address and port (is the hub running, and is the port right?)': '该地址和端口无人应答（枢纽是否在运行？端口是否正确？）',
+    "the hub's address was not found (check the name)": '找不到枢纽的地址（请检查名称）',
+    'the hub did not answer in time': '枢纽未能及时应答',
+    'this computer has no network route to the hub': '本机没有通往枢纽的网络路由',
+    'a secure (TLS) connection to the hub could not be set up': '无法与枢纽建立安全（TLS）连接',
+    'Sent at %1': '发送于 %1',
+    'Delivered': '已送达',
 }

@@ -355,7 +355,7 @@ void ChatController::onDisconnected(const QString &reason)
         m_lastReason = describeDisconnect(reason); // the hub's close reasons are English: worded here
     updateStatus();
     if (neverJoined)
-        Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), reason));
+        Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), m_lastReason));
 }
 
 void ChatController::onMessage(const ChatMessage &message)
@@ -587,7 +587,7 @@ void ChatController::updateStatus()
         text = tr("Reconnecting to %1 (attempt %2)… Lost the connection: %3")
                    .arg(url)
                    .arg(m_client->reconnectAttempt())
-                   .arg(m_client->lastDisconnectReason());
+                   .arg(describeDisconnect(m_client->lastDisconnectReason())); // socket and close texts in words
         break;
     case PeerClient::State::Joined:
         text = tr("Connected as %1 to %2").arg(m_client->id(), url);

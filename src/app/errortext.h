@@ -16,6 +16,10 @@ QString describeConnectDeclined(const QString &peerName, const QString &hubMessa
 /// know are kept as they are.
 QString describeDisconnect(const QString &closeReason);
 
+/// Words a user understands for a common socket error (@p socketError is Qt's English errorString(): refused, host
+/// not found, timed out, network unreachable, TLS handshake); empty for one it does not know.
+QString describeSocketError(const QString &socketError);
+
 /// Words a user understands for a problem with the history database (MessageStore's English @p storeMessage):
 /// corrupt, locked, full, read-only or otherwise unusable; always says that chatting goes on.
 QString describeHistoryError(const QString &storeMessage);

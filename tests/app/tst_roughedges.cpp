@@ -4,6 +4,7 @@
 // loopback.
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
+#include "app/conversationmodel.h"
 #include "app/errortext.h"
 #include "app/hubhost.h"
 #include "app/hubpanel.h"
@@ -41,6 +42,11 @@ private Q_SLOTS:
     void kickAndBanNeverOnTheOwnRowAndConfirmed();
     void banFromThisComputerBansTheIdOnly();
     void kickFromMyHubActsOnTheHostedHubOnly();
+    void socketErrorsInWords_data();
+    void socketErrorsInWords();
+    void reconnectingSaysWhyInWords();
+    void deliveredAtIsTheDeliveryTime();
+    void pluralsUnderTheCLocale();
 
 private:
     std::unique_ptr<PeerClient> joinedPeer(const QUrl &url, const QString &id);
@@ -317,6 +323,86 @@ void TestRoughEdges::kickFromMyHubActsOnTheHostedHubOnly()
     QVERIFY(!m_window->hubPanel()->findChild<QMessageBox *>(u"confirmKick"_s));
     QVERIFY(bobHere->isJoined());
     QVERIFY(bobThere->isJoined());
+}
+
+void TestRoughEdges::socketErrorsInWords_data()
+{
+    QTest::addColumn<QString>("socketError");
+    QTest::addColumn<QString>("words");
+    const QString refused = u"nothing answers at that address and port (is the hub running, and is the port right?)"_s;
+    QTest::newRow("refused") << u"Connection refused"_s << refused;
+    QTest::newRow("host not found") << u"Host not found"_s << u"the hub's address was not found (check the name)"_s;
+    QTest::newRow("timed out") << u"Socket operation timed out"_s << u"the hub did not answer in time"_s;
+    QTest::newRow("connection timed out") << u"Connection timed out"_s << u"the hub did not answer in time"_s;
+    QTest::newRow("unreachable") << u"Network unreachable"_s << u"this computer has no network route to the hub"_s;
+    QTest::newRow("tls") << u"Error during SSL handshake: error:0A00010B:SSL routines::wrong version number"_s
+                         << u"a secure (TLS) connection to the hub could not be set up"_s;
+    QTest::newRow("unknown kept") << u"Remote host closed the connection"_s << u"Remote host closed the connection"_s;
+}
+
+void TestRoughEdges::socketErrorsInWords()
+{
+    QFETCH(QString, socketError);
+    QFETCH(QString, words);
+    QCOMPARE(describeDisconnect(socketError), words);
+}
+
+void TestRoughEdges::reconnectingSaysWhyInWords()
+{
+    // The status bar while reconnecting said the hub's (or the socket's) own English text.
+    PeerClient client;
+    client.setAutoReconnect(true);
+    client.setReconnectDelays(200, 400);
+    ChatController controller(&client);
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QVERIFY(controller.connectToHub(m_hub->serverUrl(), u"lonely"_s, {}));
+    QVERIFY(joined.wait());
+    QSignalSpy status(&controller, &ChatController::statusTextChanged);
+    m_hub.reset(); // closes every connection: "hub shutting down"; the client tries again
+    QTRY_VERIFY(client.reconnectAttempt() > 0);
+    QStringList texts;
+    for (const QList<QVariant> &args : std::as_const(status))
+        texts.append(args.at(0).toString());
+    QVERIFY2(texts.join(u'|').contains(u"Lost the connection: the hub is shutting down"_s), qPrintable(texts.join(u'|')));
+    QVERIFY2(!texts.join(u'|').contains(u"Lost the connection: hub shutting down"_s), qPrintable(texts.join(u'|')));
+    client.disconnectFromHub();
+}
+
+void TestRoughEdges::deliveredAtIsTheDeliveryTime()
+{
+    ConversationModel model(u"bob"_s);
+    ConversationModel::Entry e;
+    e.from = u"me"_s;
+    e.to = u"bob"_s;
+    e.text = u"sent while bob was away"_s;
+    e.time = QDateTime::currentDateTimeUtc().addSecs(-3 * 3600);
+    e.outgoing = true;
+    e.state = ConversationModel::State::Pending;
+    e.mid = u"m1"_s;
+    model.append(e);
+    const QString sent = QLocale().toString(e.time.toLocalTime());
+    QVERIFY(model.setState(u"m1"_s, ConversationModel::State::Delivered));
+    const QStringList lines = model.index(0).data(Qt::ToolTipRole).toString().split(u'\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(0), u"Sent at %1"_s.arg(sent));
+    QVERIFY2(lines.at(1).startsWith(u"Delivered at "_s), qPrintable(lines.at(1)));
+    QVERIFY2(!lines.at(1).contains(sent), qPrintable(lines.at(1)));
+    const QDateTime delivered = QLocale().toDateTime(lines.at(1).mid(int(qstrlen("Delivered at "))), QLocale::LongFormat);
+    QVERIFY(!delivered.isValid() || delivered.secsTo(QDateTime::currentDateTime()) < 3600);
+}
+
+void TestRoughEdges::pluralsUnderTheCLocale()
+{
+    QCOMPARE(m_language->apply(u"C"_s), u"en"_s);
+    QCOMPARE(QCoreApplication::translate("PeerLink::HubPanel", "%n peer(s) connected", nullptr, 2),
+             u"2 peers connected"_s);
+    hostAndJoin();
+    auto guest = joinedPeer(m_host->localUrl(), u"guest"_s);
+    QVERIFY(guest);
+    auto *counters = m_window->hubPanel()->findChild<QLabel *>(u"countersLabel"_s);
+    QTRY_VERIFY2(counters->text().contains(u"2 peers connected"_s), qPrintable(counters->text()));
+    QVERIFY2(!counters->text().contains(u"(s)"_s), qPrintable(counters->text()));
+    m_language->apply(u"en"_s);
 }
 
 QTEST_MAIN(TestRoughEdges)
