@@ -114,6 +114,10 @@
             <source>More settings</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Browse…</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -953,6 +957,18 @@
         </message>
         <message>
             <source>More settings</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the TLS certificate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the TLS private key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -114,6 +114,10 @@
             <source>More settings</source>
             <translation>更多设置</translation>
         </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -954,6 +958,18 @@
         <message>
             <source>More settings</source>
             <translation>更多设置</translation>
+        </message>
+        <message>
+            <source>Choose the TLS certificate</source>
+            <translation>选择 TLS 证书</translation>
+        </message>
+        <message>
+            <source>Choose the TLS private key</source>
+            <translation>选择 TLS 私钥</translation>
+        </message>
+        <message>
+            <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
+            <translation>PEM 文件 (*.pem *.crt *.cer *.key);;所有文件 (*)</translation>
         </message>
     </context>
     <context>

@@ -424,4 +424,8 @@ ZH = {
     'a secure (TLS) connection to the hub could not be set up': '无法与枢纽建立安全（TLS）连接',
     'Sent at %1': '发送于 %1',
     'Delivered': '已送达',
+    'Browse…': '浏览…',
+    'Choose the TLS certificate': '选择 TLS 证书',
+    'Choose the TLS private key': '选择 TLS 私钥',
+    'PEM files (*.pem *.crt *.cer *.key);;All files (*)': 'PEM 文件 (*.pem *.crt *.cer *.key);;所有文件 (*)',
 }

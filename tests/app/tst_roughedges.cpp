@@ -5,6 +5,7 @@
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
 #include "app/conversationmodel.h"
+#include "app/dialogs.h"
 #include "app/errortext.h"
 #include "app/hubhost.h"
 #include "app/hubpanel.h"
@@ -13,8 +14,10 @@
 #include "hub/hub.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFrame>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
 #include <QPushButton>
@@ -47,6 +50,7 @@ private Q_SLOTS:
     void reconnectingSaysWhyInWords();
     void deliveredAtIsTheDeliveryTime();
     void pluralsUnderTheCLocale();
+    void tlsFilesHaveBrowseButtons();
 
 private:
     std::unique_ptr<PeerClient> joinedPeer(const QUrl &url, const QString &id);
@@ -403,6 +407,53 @@ void TestRoughEdges::pluralsUnderTheCLocale()
     QTRY_VERIFY2(counters->text().contains(u"2 peers connected"_s), qPrintable(counters->text()));
     QVERIFY2(!counters->text().contains(u"(s)"_s), qPrintable(counters->text()));
     m_language->apply(u"en"_s);
+}
+
+void TestRoughEdges::tlsFilesHaveBrowseButtons()
+{
+    HostDialog dialog(m_settings.get());
+    struct Asked
+    {
+        QString caption;
+        QString dir;
+        QString filter;
+    };
+    QList<Asked> asked;
+    QString answer;
+    dialog.setFilePicker([&](QWidget *parent, const QString &caption, const QString &dir, const QString &filter) {
+        Q_ASSERT(parent == &dialog);
+        asked.append({ caption, dir, filter });
+        return answer;
+    });
+    auto *cert = dialog.findChild<QLineEdit *>(u"tlsCertEdit"_s);
+    auto *key = dialog.findChild<QLineEdit *>(u"tlsKeyEdit"_s);
+    auto *certBrowse = dialog.findChild<QPushButton *>(u"tlsCertBrowseButton"_s);
+    auto *keyBrowse = dialog.findChild<QPushButton *>(u"tlsKeyBrowseButton"_s);
+    QVERIFY(cert && key && certBrowse && keyBrowse);
+    QCOMPARE(certBrowse->text(), u"Browse…"_s);
+
+    const QString folder = m_dir->filePath(u"tls"_s);
+    answer = folder + u"/hub.crt"_s;
+    QTest::mouseClick(certBrowse, Qt::LeftButton);
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked.at(0).caption.contains(u"certificate"_s), qPrintable(asked.at(0).caption));
+    QVERIFY(asked.at(0).filter.contains(u"*.pem"_s));
+    QCOMPARE(cert->text(), QDir::toNativeSeparators(answer));
+
+    // The key is looked for beside the certificate.
+    answer = folder + u"/hub.key"_s;
+    QTest::mouseClick(keyBrowse, Qt::LeftButton);
+    QCOMPARE(asked.size(), 2);
+    QVERIFY2(asked.at(1).caption.contains(u"key"_s), qPrintable(asked.at(1).caption));
+    QCOMPARE(asked.at(1).dir, folder);
+    QCOMPARE(key->text(), QDir::toNativeSeparators(answer));
+
+    // Cancelling keeps what was there; the certificate's picker starts in its folder.
+    answer.clear();
+    QTest::mouseClick(certBrowse, Qt::LeftButton);
+    QCOMPARE(asked.size(), 3);
+    QCOMPARE(asked.at(2).dir, folder);
+    QCOMPARE(cert->text(), QDir::toNativeSeparators(folder + u"/hub.crt"_s));
 }
 
 QTEST_MAIN(TestRoughEdges)
