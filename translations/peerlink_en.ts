@@ -153,6 +153,14 @@
             <source>Release an id bound to a key, for its owner who lost the key</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Banned (kept for the next time you host):</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Unban</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -1094,11 +1102,19 @@ Id to forget:</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Ban %1 from your hub? They are disconnected and cannot join again while the hub runs.</source>
+            <source>&amp;Ban</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Ban</source>
+            <source>%1 may join again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (and %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ban %1 from your hub? They are disconnected and cannot join again until you unban them.</source>
             <translation type="unfinished" />
         </message>
     </context>

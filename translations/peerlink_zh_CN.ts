@@ -153,6 +153,14 @@
             <source>Release an id bound to a key, for its owner who lost the key</source>
             <translation>解除 ID 与密钥的绑定，供丢失密钥的 ID 主人使用</translation>
         </message>
+        <message>
+            <source>Banned (kept for the next time you host):</source>
+            <translation>已封禁（下次托管时仍然有效）：</translation>
+        </message>
+        <message>
+            <source>&amp;Unban</source>
+            <translation>解除封禁(&amp;U)</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -1095,12 +1103,20 @@ Id to forget:</source>
             <translation>封禁 %1</translation>
         </message>
         <message>
-            <source>Ban %1 from your hub? They are disconnected and cannot join again while the hub runs.</source>
-            <translation>要在你的枢纽封禁 %1 吗？对方会被断开，并且在枢纽运行期间无法再次加入。</translation>
-        </message>
-        <message>
             <source>&amp;Ban</source>
             <translation>封禁(&amp;B)</translation>
+        </message>
+        <message>
+            <source>%1 may join again.</source>
+            <translation>%1 可以再次加入了。</translation>
+        </message>
+        <message>
+            <source>%1 (and %2)</source>
+            <translation>%1（以及 %2）</translation>
+        </message>
+        <message>
+            <source>Ban %1 from your hub? They are disconnected and cannot join again until you unban them.</source>
+            <translation>要在你的枢纽封禁 %1 吗？对方会被断开，在你解除封禁之前无法再次加入。</translation>
         </message>
     </context>
     <context>

@@ -106,6 +106,12 @@ public:
         QMetaObject::invokeMethod(host, [host, generation, id, shown] { host->onBanDone(generation, id, shown); });
     }
 
+    void setBans(const QStringList &ids, const QList<QHostAddress> &addresses)
+    {
+        if (m_hub && !m_closing)
+            m_hub->setBans(ids, addresses);
+    }
+
     void forgetId(quint64 generation, const QString &id)
     {
         if (!m_hub || m_closing)
@@ -387,6 +393,14 @@ void HubHost::onBanDone(quint64 generation, const QString &id, const QString &ad
     if (generation != m_generation || m_state != State::Running)
         return;
     Q_EMIT banDone(id, address);
+}
+
+void HubHost::setBans(const QStringList &ids, const QList<QHostAddress> &addresses)
+{
+    if (m_state != State::Running)
+        return;
+    HubRunner *runner = m_runner;
+    QMetaObject::invokeMethod(runner, [runner, ids, addresses] { runner->setBans(ids, addresses); });
 }
 
 } // namespace PeerLink

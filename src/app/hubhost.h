@@ -61,6 +61,8 @@ public:
     /// Bans a peer's id, and its address unless it is a loopback one (a peer on this computer shares it with the own
     /// client), and disconnects it. Returns at once; banDone() follows.
     void ban(const QString &id);
+    /// Replaces the running hub's ban lists (Hub::setBans): joined peers now banned are disconnected.
+    void setBans(const QStringList &ids, const QList<QHostAddress> &addresses);
     /// Releases the key bound to @p id (Hub::forgetId), so that the next peer to join as @p id binds its own key.
     /// Returns at once; idForgetDone() follows. False when no hub is running.
     bool forgetId(const QString &id);

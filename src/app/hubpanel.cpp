@@ -1,5 +1,6 @@
 #include "hubpanel.h"
 
+#include "appsettings.h"
 #include "hubhost.h"
 
 #include "ui_hubpanel.h"
@@ -9,6 +10,7 @@
 #include <QEvent>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
 
@@ -60,7 +62,18 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
                       .arg(id)
                 : tr("%1 is banned, and so is its address %2.").arg(id, address));
         m_ui->noticeLabel->show();
+        if (m_settings) {
+            QMap<QString, QString> bans = m_settings->hostBans();
+            bans.insert(id, address);
+            m_settings->setHostBans(bans);
+            refreshBans();
+        }
     });
+    connect(m_ui->unbanButton, &QPushButton::clicked, this, [this] {
+        if (QListWidgetItem *item = m_ui->bansList->currentItem())
+            unban(item->data(Qt::UserRole).toString());
+    });
+    connect(m_ui->bansList, &QListWidget::currentRowChanged, this, &HubPanel::refresh);
     connect(m_ui->forgetIdButton, &QPushButton::clicked, this, &HubPanel::forgetId);
     connect(host, &HubHost::idForgetDone, this, [this](const QString &id, bool wasBound, const QString &error) {
         if (!wasBound)
@@ -74,6 +87,7 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
     connect(m_ui->hostButton, &QPushButton::clicked, this, &HubPanel::hostRequested);
     connect(m_ui->stopButton, &QPushButton::clicked, this, &HubPanel::stopRequested);
     connect(m_ui->peersTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HubPanel::refresh);
+    refreshBans();
     refresh();
 }
 
@@ -90,6 +104,61 @@ void HubPanel::selectPeer(const QString &id)
     const int row = m_model.rowOf(id);
     if (row >= 0)
         m_ui->peersTable->selectRow(row);
+}
+
+void HubPanel::setSettings(AppSettings *settings)
+{
+    m_settings = settings;
+    refreshBans();
+}
+
+void HubPanel::unban(const QString &id)
+{
+    if (!m_settings)
+        return;
+    QMap<QString, QString> bans = m_settings->hostBans();
+    if (!bans.contains(id))
+        return;
+    const QString address = bans.take(id);
+    m_settings->setHostBans(bans);
+    if (m_host->state() == HubHost::State::Running) {
+        // The running hub's lists, without this ban (those a "More settings" line gives stay).
+        const HubConfig config = m_host->config();
+        QStringList ids = config.bannedIds;
+        QList<QHostAddress> addresses = config.bannedAddresses;
+        ids.removeAll(id);
+        QStringList keptAddresses;
+        for (const QString &a : std::as_const(bans))
+            keptAddresses.append(a);
+        if (!address.isEmpty() && !keptAddresses.contains(address))
+            addresses.removeAll(QHostAddress(address));
+        for (auto it = bans.cbegin(); it != bans.cend(); ++it) {
+            if (!ids.contains(it.key()))
+                ids.append(it.key());
+            const QHostAddress a(it.value());
+            if (!a.isNull() && !addresses.contains(a))
+                addresses.append(a);
+        }
+        m_host->setBans(ids, addresses);
+    }
+    m_ui->noticeLabel->setText(tr("%1 may join again.").arg(id));
+    m_ui->noticeLabel->setVisible(m_host->state() == HubHost::State::Running);
+    refreshBans();
+}
+
+void HubPanel::refreshBans()
+{
+    m_ui->bansList->clear();
+    const QMap<QString, QString> bans = m_settings ? m_settings->hostBans() : QMap<QString, QString>();
+    for (auto it = bans.cbegin(); it != bans.cend(); ++it) {
+        auto *item = new QListWidgetItem(it.value().isEmpty() ? it.key() : tr("%1 (and %2)").arg(it.key(), it.value()));
+        item->setData(Qt::UserRole, it.key());
+        m_ui->bansList->addItem(item);
+    }
+    m_ui->bansCaption->setVisible(!bans.isEmpty());
+    m_ui->bansList->setVisible(!bans.isEmpty());
+    m_ui->unbanButton->setVisible(!bans.isEmpty());
+    m_ui->unbanButton->setEnabled(m_ui->bansList->currentItem() != nullptr);
 }
 
 bool HubPanel::canRemove(const QString &id) const
@@ -121,8 +190,8 @@ void HubPanel::confirmBan(const QString &id)
     if (!canRemove(id))
         return;
     auto *box = new QMessageBox(QMessageBox::Question, tr("Ban %1").arg(id),
-                                tr("Ban %1 from your hub? They are disconnected and cannot join again while the hub "
-                                   "runs.")
+                                tr("Ban %1 from your hub? They are disconnected and cannot join again until you "
+                                   "unban them.")
                                     .arg(id),
                                 QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setObjectName(u"confirmBan"_s);
@@ -199,6 +268,7 @@ void HubPanel::refresh()
     m_ui->kickButton->setEnabled(removable);
     m_ui->banButton->setEnabled(removable);
     m_ui->forgetIdButton->setEnabled(running);
+    m_ui->unbanButton->setEnabled(m_ui->bansList->currentItem() != nullptr);
     if (!running)
         m_ui->noticeLabel->clear();
     m_ui->noticeLabel->setVisible(running && !m_ui->noticeLabel->text().isEmpty());
@@ -224,6 +294,7 @@ void HubPanel::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
+        refreshBans();
         refresh();
     }
     QWidget::changeEvent(event);

@@ -58,6 +58,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->keyChangeBar->hide();
 
     m_hubPanel = new HubPanel(host, this);
+    m_hubPanel->setSettings(settings); // bans are kept with the hosting settings
     m_hubDock = new QDockWidget(this);
     m_hubDock->setObjectName(u"hubDock"_s);
     m_hubDock->setWidget(m_hubPanel);

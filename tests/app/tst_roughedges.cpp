@@ -7,6 +7,7 @@
 #include "app/conversationmodel.h"
 #include "app/dialogs.h"
 #include "app/errortext.h"
+#include "app/hostingconfig.h"
 #include "app/hubhost.h"
 #include "app/hubpanel.h"
 #include "app/languagemanager.h"
@@ -19,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void deliveredAtIsTheDeliveryTime();
     void pluralsUnderTheCLocale();
     void tlsFilesHaveBrowseButtons();
+    void bansAreKeptAndCanBeLifted();
 
 private:
     std::unique_ptr<PeerClient> joinedPeer(const QUrl &url, const QString &id);
@@ -454,6 +457,59 @@ void TestRoughEdges::tlsFilesHaveBrowseButtons()
     QCOMPARE(asked.size(), 3);
     QCOMPARE(asked.at(2).dir, folder);
     QCOMPARE(cert->text(), QDir::toNativeSeparators(folder + u"/hub.crt"_s));
+}
+
+void TestRoughEdges::bansAreKeptAndCanBeLifted()
+{
+    // The settings' bans reach the next start's configuration.
+    m_settings->setHostBans({ { u"far"_s, u"192.0.2.7"_s } });
+    HubServiceConfig config;
+    QString error;
+    QVERIFY2(hostingConfig(*m_settings, config, &error), qPrintable(error));
+    QCOMPARE(config.hub.bannedIds, QStringList { u"far"_s });
+    QCOMPARE(config.hub.bannedAddresses, QList<QHostAddress> { QHostAddress(u"192.0.2.7"_s) });
+    m_settings->setHostBans({});
+
+    hostAndJoin();
+    HubPanel *panel = m_window->hubPanel();
+    auto *bans = panel->findChild<QListWidget *>(u"bansList"_s);
+    auto *unban = panel->findChild<QPushButton *>(u"unbanButton"_s);
+    QVERIFY(bans && unban);
+    QCOMPARE(bans->count(), 0);
+    auto pest = joinedPeer(m_host->localUrl(), u"pest"_s);
+    QVERIFY(pest);
+    QTRY_COMPARE(panel->peersModel()->rowCount(), 2);
+    panel->confirmBan(u"pest"_s);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = panel->findChild<QMessageBox *>(u"confirmBan"_s)) != nullptr);
+    box->button(QMessageBox::Yes)->click();
+    QTRY_COMPARE(bans->count(), 1);
+    QCOMPARE(m_settings->hostBans(), (QMap<QString, QString> { { u"pest"_s, QString() } }));
+    QCOMPARE(bans->item(0)->text(), u"pest"_s);
+
+    // Hosting stops and starts again: the ban is still there, and in force.
+    QSignalSpy stopped(m_host.get(), &HubHost::stopped);
+    m_window->stopHosting();
+    QVERIFY(stopped.wait());
+    QCOMPARE(bans->count(), 1);
+    QVERIFY(m_window->startHosting());
+    QTRY_VERIFY(m_client->isJoined());
+    {
+        PeerClient again;
+        QSignalSpy errors(&again, &PeerClient::errorOccurred);
+        QVERIFY(again.connectToHub(m_host->localUrl(), u"pest"_s));
+        QTRY_VERIFY(!errors.isEmpty());
+        QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"banned"_s);
+    }
+
+    // Unban: gone from the list and the settings, and the running hub lets the peer in at once.
+    QVERIFY(!unban->isEnabled());
+    bans->setCurrentRow(0);
+    QVERIFY(unban->isEnabled());
+    QTest::mouseClick(unban, Qt::LeftButton);
+    QCOMPARE(bans->count(), 0);
+    QVERIFY(m_settings->hostBans().isEmpty());
+    QTRY_VERIFY(joinedPeer(m_host->localUrl(), u"pest"_s) != nullptr);
 }
 
 QTEST_MAIN(TestRoughEdges)
