@@ -114,6 +114,10 @@
             <source>More settings</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Browse…</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -147,6 +151,14 @@
         </message>
         <message>
             <source>Release an id bound to a key, for its owner who lost the key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Banned (kept for the next time you host):</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Unban</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -663,6 +675,14 @@
             <source>Not delivered</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Sent at %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delivered</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>
@@ -896,6 +916,34 @@
             <source>The peer did not come back in time: the hub dropped a message it kept for it.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 declined a direct connection; messages go through the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 declined a direct connection ("%2"); messages go through the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>nothing answers at that address and port (is the hub running, and is the port right?)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub's address was not found (check the name)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the hub did not answer in time</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>this computer has no network route to the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a secure (TLS) connection to the hub could not be set up</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>
@@ -929,6 +977,18 @@
         </message>
         <message>
             <source>More settings</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the TLS certificate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the TLS private key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1027,6 +1087,46 @@ Id to forget:</source>
         </message>
         <message>
             <source>"%1" is not an id.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is banned by its id only: it connects from this computer, and banning this computer's address would shut out your own PeerLink too.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is banned, and so is its address %2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 may join again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (and %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Kick %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Disconnect %1 from your hub? They can join again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Kick</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ban %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ban %1 from your hub? They are disconnected and cannot join again until you unban them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Ban</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1386,6 +1486,13 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>A problem with the message history</source>
             <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n more request(s) waiting.</source>
+            <translation>
+                <numerusform>%n more request waiting.</numerusform>
+                <numerusform>%n more requests waiting.</numerusform>
+            </translation>
         </message>
     </context>
     <context>

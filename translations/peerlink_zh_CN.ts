@@ -114,6 +114,10 @@
             <source>More settings</source>
             <translation>更多设置</translation>
         </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -148,6 +152,14 @@
         <message>
             <source>Release an id bound to a key, for its owner who lost the key</source>
             <translation>解除 ID 与密钥的绑定，供丢失密钥的 ID 主人使用</translation>
+        </message>
+        <message>
+            <source>Banned (kept for the next time you host):</source>
+            <translation>已封禁（下次托管时仍然有效）：</translation>
+        </message>
+        <message>
+            <source>&amp;Unban</source>
+            <translation>解除封禁(&amp;U)</translation>
         </message>
     </context>
     <context>
@@ -663,6 +675,14 @@
             <source>Not delivered</source>
             <translation>未送达</translation>
         </message>
+        <message>
+            <source>Sent at %1</source>
+            <translation>发送于 %1</translation>
+        </message>
+        <message>
+            <source>Delivered</source>
+            <translation>已送达</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>
@@ -896,6 +916,34 @@
             <source>The peer did not come back in time: the hub dropped a message it kept for it.</source>
             <translation>该节点未能及时回来：中心节点已丢弃为其保存的一条消息。</translation>
         </message>
+        <message>
+            <source>%1 declined a direct connection; messages go through the hub.</source>
+            <translation>%1 拒绝了直接连接；消息经由枢纽传递。</translation>
+        </message>
+        <message>
+            <source>%1 declined a direct connection ("%2"); messages go through the hub.</source>
+            <translation>%1 拒绝了直接连接（“%2”）；消息经由枢纽传递。</translation>
+        </message>
+        <message>
+            <source>nothing answers at that address and port (is the hub running, and is the port right?)</source>
+            <translation>该地址和端口无人应答（枢纽是否在运行？端口是否正确？）</translation>
+        </message>
+        <message>
+            <source>the hub's address was not found (check the name)</source>
+            <translation>找不到枢纽的地址（请检查名称）</translation>
+        </message>
+        <message>
+            <source>the hub did not answer in time</source>
+            <translation>枢纽未能及时应答</translation>
+        </message>
+        <message>
+            <source>this computer has no network route to the hub</source>
+            <translation>本机没有通往枢纽的网络路由</translation>
+        </message>
+        <message>
+            <source>a secure (TLS) connection to the hub could not be set up</source>
+            <translation>无法与枢纽建立安全（TLS）连接</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>
@@ -930,6 +978,18 @@
         <message>
             <source>More settings</source>
             <translation>更多设置</translation>
+        </message>
+        <message>
+            <source>Choose the TLS certificate</source>
+            <translation>选择 TLS 证书</translation>
+        </message>
+        <message>
+            <source>Choose the TLS private key</source>
+            <translation>选择 TLS 私钥</translation>
+        </message>
+        <message>
+            <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
+            <translation>PEM 文件 (*.pem *.crt *.cer *.key);;所有文件 (*)</translation>
         </message>
     </context>
     <context>
@@ -1029,6 +1089,46 @@ Id to forget:</source>
         <message>
             <source>"%1" is not an id.</source>
             <translation>“%1”不是有效的 ID。</translation>
+        </message>
+        <message>
+            <source>%1 is banned by its id only: it connects from this computer, and banning this computer's address would shut out your own PeerLink too.</source>
+            <translation>%1 仅按 ID 封禁：它从本机连接，封禁本机地址会把你自己的 PeerLink 也挡在外面。</translation>
+        </message>
+        <message>
+            <source>%1 is banned, and so is its address %2.</source>
+            <translation>%1 已被封禁，其地址 %2 也已封禁。</translation>
+        </message>
+        <message>
+            <source>%1 may join again.</source>
+            <translation>%1 可以再次加入了。</translation>
+        </message>
+        <message>
+            <source>%1 (and %2)</source>
+            <translation>%1（以及 %2）</translation>
+        </message>
+        <message>
+            <source>Kick %1</source>
+            <translation>踢出 %1</translation>
+        </message>
+        <message>
+            <source>Disconnect %1 from your hub? They can join again.</source>
+            <translation>要将 %1 从你的枢纽断开吗？对方可以再次加入。</translation>
+        </message>
+        <message>
+            <source>&amp;Kick</source>
+            <translation>踢出(&amp;K)</translation>
+        </message>
+        <message>
+            <source>Ban %1</source>
+            <translation>封禁 %1</translation>
+        </message>
+        <message>
+            <source>Ban %1 from your hub? They are disconnected and cannot join again until you unban them.</source>
+            <translation>要在你的枢纽封禁 %1 吗？对方会被断开，在你解除封禁之前无法再次加入。</translation>
+        </message>
+        <message>
+            <source>&amp;Ban</source>
+            <translation>封禁(&amp;B)</translation>
         </message>
     </context>
     <context>
@@ -1391,6 +1491,12 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>A problem with the message history</source>
             <translation>消息记录出现问题</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n more request(s) waiting.</source>
+            <translation>
+                <numerusform>还有 %n 个请求在等待。</numerusform>
+            </translation>
         </message>
     </context>
     <context>

@@ -155,6 +155,27 @@ void AppSettings::setHostTlsKey(const QString &path)
     m_settings->setValue(u"hosting/tlsKey"_s, path);
 }
 
+QMap<QString, QString> AppSettings::hostBans() const
+{
+    QMap<QString, QString> bans;
+    const QVariantMap stored = m_settings->value(u"hosting/bans"_s).toMap();
+    for (auto it = stored.cbegin(); it != stored.cend(); ++it)
+        bans.insert(it.key(), it.value().toString());
+    return bans;
+}
+
+void AppSettings::setHostBans(const QMap<QString, QString> &bans)
+{
+    if (bans.isEmpty()) {
+        m_settings->remove(u"hosting/bans"_s);
+        return;
+    }
+    QVariantMap stored;
+    for (auto it = bans.cbegin(); it != bans.cend(); ++it)
+        stored.insert(it.key(), it.value());
+    m_settings->setValue(u"hosting/bans"_s, stored);
+}
+
 int AppSettings::hostMaxPeers() const
 {
     return m_settings->value(u"hosting/maxPeers"_s, HubConfig().maxPeers).toInt();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMap>
 #include <QByteArray>
 #include <QHostAddress>
 #include <QString>
@@ -48,6 +49,9 @@ public:
     void setHostTlsCertificate(const QString &path);
     QString hostTlsKey() const;
     void setHostTlsKey(const QString &path);
+    /// The hosted hub's bans, kept between runs: banned id -> the address banned with it (empty: by id only).
+    QMap<QString, QString> hostBans() const;
+    void setHostBans(const QMap<QString, QString> &bans);
     /// Limits of the hosted hub (defaults: HubConfig's).
     int hostMaxPeers() const;
     void setHostMaxPeers(int peers);

@@ -63,8 +63,13 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
         m_peers.setPath(peer, path);
         Q_EMIT pathChanged(peer);
     });
-    connect(client, &PeerClient::connectRequested, this,
-            [this](const QString &from) { Q_EMIT connectRequestReceived(from, nameOf(from)); });
+    connect(client, &PeerClient::connectRequested, this, [this](const QString &from) {
+        // A second request must not replace the first: each waits for its own answer.
+        if (!m_requests.contains(from))
+            m_requests.append(from);
+        Q_EMIT connectRequestReceived(from, nameOf(from));
+        Q_EMIT connectRequestsChanged();
+    });
     updateStatus();
 }
 
@@ -293,20 +298,32 @@ bool ChatController::send(const QString &key, const QString &text)
     return true;
 }
 
+bool ChatController::canConnectToPeer(const QString &id) const
+{
+    return m_client->isJoined() && !id.isEmpty() && id != m_client->id() && m_peers.isOnline(id);
+}
+
 bool ChatController::connectToPeer(const QString &id)
 {
+    // An offline peer cannot be introduced: the hub would only answer that it is not there.
+    if (!canConnectToPeer(id))
+        return false;
     return m_client->connectToPeer(id);
 }
 
 void ChatController::acceptConnectRequest(const QString &from)
 {
+    m_requests.removeAll(from);
     m_client->acceptConnection(from);
     setActiveConversation(from);
+    Q_EMIT connectRequestsChanged();
 }
 
 void ChatController::declineConnectRequest(const QString &from)
 {
+    m_requests.removeAll(from);
     m_client->declineConnection(from);
+    Q_EMIT connectRequestsChanged();
 }
 
 void ChatController::onJoined()
@@ -338,7 +355,7 @@ void ChatController::onDisconnected(const QString &reason)
         m_lastReason = describeDisconnect(reason); // the hub's close reasons are English: worded here
     updateStatus();
     if (neverJoined)
-        Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), reason));
+        Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), m_lastReason));
 }
 
 void ChatController::onMessage(const ChatMessage &message)
@@ -490,7 +507,8 @@ void ChatController::refreshTrust(const QString &id)
 
 void ChatController::onError(const QString &code, const QString &message, const QString &ref)
 {
-    const QString text = describeHubError(code, message);
+    const QString text = code == u"connect_declined"_s ? describeConnectDeclined(nameOf(ref), message)
+                                                       : describeHubError(code, message);
     if (m_pending.contains(ref)) {
         const QString key = m_pending.take(ref);
         if (auto *c = m_conversations.value(key))
@@ -569,7 +587,7 @@ void ChatController::updateStatus()
         text = tr("Reconnecting to %1 (attempt %2)… Lost the connection: %3")
                    .arg(url)
                    .arg(m_client->reconnectAttempt())
-                   .arg(m_client->lastDisconnectReason());
+                   .arg(describeDisconnect(m_client->lastDisconnectReason())); // socket and close texts in words
         break;
     case PeerClient::State::Joined:
         text = tr("Connected as %1 to %2").arg(m_client->id(), url);

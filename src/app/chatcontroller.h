@@ -50,8 +50,12 @@ public:
     /// Sends @p text to the active conversation. False if there is nothing to send or nobody to send it to.
     bool sendToActive(const QString &text);
     bool send(const QString &key, const QString &text);
-    /// Asks the hub to introduce us to @p id.
+    /// Whether a direct connection to @p id can be asked for now: joined, and @p id is another peer that is online.
+    bool canConnectToPeer(const QString &id) const;
+    /// Asks the hub to introduce us to @p id; false (nothing sent) when canConnectToPeer() says no.
     bool connectToPeer(const QString &id);
+    /// The peers asking to connect that have not been answered yet, oldest first (each is answered in turn).
+    QStringList pendingConnectRequests() const { return m_requests; }
     /// Answers a connection request: accepting opens the conversation with that peer.
     void acceptConnectRequest(const QString &from);
     void declineConnectRequest(const QString &from);
@@ -109,6 +113,8 @@ Q_SIGNALS:
     /// A message arrived that the user has not seen: show a desktop notification.
     void notificationRequested(const QString &title, const QString &body);
     void connectRequestReceived(const QString &from, const QString &name);
+    /// A request was queued or answered: pendingConnectRequests() changed.
+    void connectRequestsChanged();
     /// The way messages to @p peer travel changed (the conversation title says it).
     void pathChanged(const QString &peer);
     /// Joining failed (id taken, wrong password, hub unreachable...), in words a user understands.
@@ -163,6 +169,7 @@ private:
     bool m_joinedThisTime = false;
     QString m_lastReason;
     QString m_status;
+    QStringList m_requests; // peers asking to connect, not answered yet, oldest first
 };
 
 } // namespace PeerLink

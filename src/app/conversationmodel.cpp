@@ -54,6 +54,8 @@ ConversationModel::Entry ConversationModel::fromStored(const StoredMessage &m) c
     e.to = m.recipient;
     e.text = m.text;
     e.time = QDateTime::fromMSecsSinceEpoch(m.sentMs, Qt::UTC);
+    if (m.deliveredMs > 0)
+        e.deliveredAt = QDateTime::fromMSecsSinceEpoch(m.deliveredMs, Qt::UTC);
     e.outgoing = m.outgoing;
     e.mid = m.mid;
     e.encrypted = m.e2e;
@@ -184,7 +186,12 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
             tip = tr("Waiting for the hub to confirm");
             break;
         case State::Delivered:
-            tip = tr("Delivered at %1").arg(QLocale().toString(e.time.toLocalTime()));
+            // The send time and the delivery time differ when the peer or the hub was away for a while.
+            tip = tr("Sent at %1").arg(QLocale().toString(e.time.toLocalTime()));
+            if (e.deliveredAt.isValid())
+                tip += u'\n' + tr("Delivered at %1").arg(QLocale().toString(e.deliveredAt.toLocalTime()));
+            else
+                tip += u'\n' + tr("Delivered");
             break;
         case State::Failed:
             // A failure read back from the history has no reason any more (the store keeps the state only).
@@ -281,8 +288,11 @@ bool ConversationModel::setState(const QString &mid, State state, const QString 
         if (e.outgoing && e.mid == mid) {
             e.state = state;
             e.error = error;
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (state == State::Delivered)
+                e.deliveredAt = now;
             if (storeUsable())
-                m_store->setState(m_key, e.from, mid, toStored(state), QDateTime::currentMSecsSinceEpoch());
+                m_store->setState(m_key, e.from, mid, toStored(state), now.toMSecsSinceEpoch());
             const QModelIndex i = index(row);
             Q_EMIT dataChanged(i, i);
             return true;

@@ -39,7 +39,8 @@ public:
         QString fromName; ///< what to show for the sender
         QString to; ///< recipient id (empty for Everyone)
         QString text;
-        QDateTime time;
+        QDateTime time; ///< when it was sent
+        QDateTime deliveredAt; ///< when the hub or the peer confirmed it (own messages; invalid until then)
         bool outgoing = false;
         State state = State::Received;
         QString mid;

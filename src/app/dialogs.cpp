@@ -10,6 +10,9 @@
 #include "ui_settingsdialog.h"
 
 #include <QEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 
 namespace PeerLink {
 
@@ -115,6 +118,11 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
     m_ui->passwordEdit->setText(settings->hostPassword());
     m_ui->tlsCertEdit->setText(settings->hostTlsCertificate());
     m_ui->tlsKeyEdit->setText(settings->hostTlsKey());
+    m_pickFile = [](QWidget *parent, const QString &caption, const QString &dir, const QString &filter) {
+        return QFileDialog::getOpenFileName(parent, caption, dir, filter);
+    };
+    connect(m_ui->tlsCertBrowseButton, &QPushButton::clicked, this, &HostDialog::browseCertificate);
+    connect(m_ui->tlsKeyBrowseButton, &QPushButton::clicked, this, &HostDialog::browseKey);
     m_ui->maxPeersSpin->setValue(settings->hostMaxPeers());
     m_ui->maxMessageSpin->setValue(settings->hostMaxMessageKiB());
     m_ui->rateSpin->setValue(settings->hostMessagesPerSecond());
@@ -128,6 +136,29 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
 }
 
 HostDialog::~HostDialog() = default;
+
+void HostDialog::browseCertificate()
+{
+    browseInto(m_ui->tlsCertEdit, tr("Choose the TLS certificate"), m_ui->tlsCertEdit->text().trimmed());
+}
+
+void HostDialog::browseKey()
+{
+    const QString key = m_ui->tlsKeyEdit->text().trimmed();
+    browseInto(m_ui->tlsKeyEdit, tr("Choose the TLS private key"), key.isEmpty() ? m_ui->tlsCertEdit->text().trimmed() : key);
+}
+
+void HostDialog::browseInto(QLineEdit *edit, const QString &caption, const QString &nearFile)
+{
+    if (!m_pickFile)
+        return;
+    const QString dir = nearFile.isEmpty() ? QString() : QFileInfo(nearFile).absolutePath();
+    const QString chosen
+        = m_pickFile(this, caption, dir, tr("PEM files (*.pem *.crt *.cer *.key);;All files (*)"));
+    if (chosen.isEmpty())
+        return; // cancelled: the field keeps what it had
+    edit->setText(QDir::toNativeSeparators(chosen));
+}
 
 void HostDialog::fillBindChoices()
 {

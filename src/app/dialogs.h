@@ -4,7 +4,10 @@
 #include <QHostAddress>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
+
+class QLineEdit;
 
 namespace Ui {
 class ConnectDialog;
@@ -58,6 +61,15 @@ public:
     QString password() const;
     void setError(const QString &text);
 
+    /// Asks for a file to open: (parent, caption, start folder, name filter) -> the chosen path, empty if cancelled.
+    using FilePicker = std::function<QString(QWidget *, const QString &, const QString &, const QString &)>;
+    /// Replaces the file dialog the Browse… buttons open (tests pass one that answers without a window).
+    void setFilePicker(FilePicker picker) { m_pickFile = std::move(picker); }
+    /// Lets the user pick the TLS certificate (the "Browse…" button beside it); starts in the current file's folder.
+    void browseCertificate();
+    /// Lets the user pick the TLS private key, starting in the key's folder, else the certificate's.
+    void browseKey();
+
     void accept() override;
 
 protected:
@@ -65,6 +77,9 @@ protected:
 
 private:
     void fillBindChoices();
+    /// Fills @p edit with the file the picker returns (unchanged when cancelled).
+    void browseInto(QLineEdit *edit, const QString &caption, const QString &nearFile);
+    FilePicker m_pickFile;
 
     std::unique_ptr<Ui::HostDialog> m_ui;
     AppSettings *m_settings;

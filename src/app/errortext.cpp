@@ -64,6 +64,17 @@ QString describeHubError(const QString &code, const QString &hubMessage)
     return hubMessage;
 }
 
+QString describeConnectDeclined(const QString &peerName, const QString &hubMessage)
+{
+    // The hub's text is fixed English around the decliner's own words: only those words are kept.
+    static const QLatin1String marker("declined to connect: ");
+    const qsizetype at = hubMessage.indexOf(marker);
+    const QString reason = at < 0 ? QString() : hubMessage.mid(at + marker.size()).trimmed();
+    if (reason.isEmpty())
+        return ErrorText::tr("%1 declined a direct connection; messages go through the hub.").arg(peerName);
+    return ErrorText::tr("%1 declined a direct connection (\"%2\"); messages go through the hub.").arg(peerName, reason);
+}
+
 QString describeDisconnect(const QString &closeReason)
 {
     const ParsedCloseReason parsed = parseCloseReason(closeReason);
@@ -90,7 +101,25 @@ QString describeDisconnect(const QString &closeReason)
     case CloseReason::Unknown:
         break;
     }
-    return closeReason;
+    const QString socket = describeSocketError(closeReason);
+    return socket.isEmpty() ? closeReason : socket;
+}
+
+QString describeSocketError(const QString &socketError)
+{
+    // QAbstractSocket's (and QWebSocket's) errorString() texts, in Qt's English: the common ones, in a user's words.
+    const QString m = socketError.toLower();
+    if (m.contains(QLatin1String("connection refused")))
+        return ErrorText::tr("nothing answers at that address and port (is the hub running, and is the port right?)");
+    if (m.contains(QLatin1String("host not found")) || m.contains(QLatin1String("unknown host")))
+        return ErrorText::tr("the hub's address was not found (check the name)");
+    if (m.contains(QLatin1String("timed out")) || m.contains(QLatin1String("timeout")))
+        return ErrorText::tr("the hub did not answer in time");
+    if (m.contains(QLatin1String("network unreachable")) || m.contains(QLatin1String("network is unreachable")))
+        return ErrorText::tr("this computer has no network route to the hub");
+    if (m.contains(QLatin1String("handshake")) || m.contains(QLatin1String("ssl")) || m.contains(QLatin1String("tls")))
+        return ErrorText::tr("a secure (TLS) connection to the hub could not be set up");
+    return QString();
 }
 
 QString describeHistoryError(const QString &storeMessage)

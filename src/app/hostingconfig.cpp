@@ -37,6 +37,15 @@ bool hostingConfig(const AppSettings &settings, HubServiceConfig &out, QString *
         return false;
     }
     config.hub.hostId = settings.peerId();
+    // The bans made from the hub panel in earlier runs (besides any a "More settings" line gives).
+    const QMap<QString, QString> bans = settings.hostBans();
+    for (auto it = bans.cbegin(); it != bans.cend(); ++it) {
+        if (!config.hub.bannedIds.contains(it.key()))
+            config.hub.bannedIds.append(it.key());
+        const QHostAddress address(it.value());
+        if (!address.isNull() && !config.hub.bannedAddresses.contains(address))
+            config.hub.bannedAddresses.append(address);
+    }
     out = config;
     return true;
 }

@@ -77,10 +77,39 @@ public:
             m_hub->kick(id, QString());
     }
 
-    void ban(const QString &id)
+    /// Bans @p id, and its address unless that is a loopback one: a peer on this computer shares 127.0.0.1 with the
+    /// host's own client, which a ban of the address would shut out too.
+    void ban(quint64 generation, const QString &id)
+    {
+        if (!m_hub || m_closing || !Rules::isValidId(id))
+            return;
+        QHostAddress address;
+        for (const HubPeer &p : m_hub->peers()) {
+            if (p.id == id)
+                address = p.address;
+        }
+        bool v4 = false;
+        const QHostAddress plain(address.toIPv4Address(&v4));
+        if (v4)
+            address = plain; // ::ffff:127.0.0.1 is loopback too
+        // The hub's configuration holds its bans (Hub::setBans keeps it in step).
+        QStringList ids = m_hub->config().bannedIds;
+        QList<QHostAddress> addresses = m_hub->config().bannedAddresses;
+        if (!ids.contains(id))
+            ids.append(id);
+        const bool byAddress = !address.isNull() && !address.isLoopback();
+        if (byAddress && !addresses.contains(address))
+            addresses.append(address);
+        m_hub->setBans(ids, addresses); // kicks the peer now banned
+        HubHost *host = m_host;
+        const QString shown = byAddress ? address.toString() : QString();
+        QMetaObject::invokeMethod(host, [host, generation, id, shown] { host->onBanDone(generation, id, shown); });
+    }
+
+    void setBans(const QStringList &ids, const QList<QHostAddress> &addresses)
     {
         if (m_hub && !m_closing)
-            m_hub->ban(id);
+            m_hub->setBans(ids, addresses);
     }
 
     void forgetId(quint64 generation, const QString &id)
@@ -356,7 +385,22 @@ void HubHost::ban(const QString &id)
     if (m_state != State::Running)
         return;
     HubRunner *runner = m_runner;
-    QMetaObject::invokeMethod(runner, [runner, id] { runner->ban(id); });
+    QMetaObject::invokeMethod(runner, [runner, generation = m_generation, id] { runner->ban(generation, id); });
+}
+
+void HubHost::onBanDone(quint64 generation, const QString &id, const QString &address)
+{
+    if (generation != m_generation || m_state != State::Running)
+        return;
+    Q_EMIT banDone(id, address);
+}
+
+void HubHost::setBans(const QStringList &ids, const QList<QHostAddress> &addresses)
+{
+    if (m_state != State::Running)
+        return;
+    HubRunner *runner = m_runner;
+    QMetaObject::invokeMethod(runner, [runner, ids, addresses] { runner->setBans(ids, addresses); });
 }
 
 } // namespace PeerLink

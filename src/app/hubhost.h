@@ -58,8 +58,11 @@ public:
     quint64 routedMessageCount() const { return m_routed; }
     /// Disconnects a peer (close 1008). Returns at once; peerLeft() follows.
     void kick(const QString &id);
-    /// Bans a peer's id and address and disconnects it.
+    /// Bans a peer's id, and its address unless it is a loopback one (a peer on this computer shares it with the own
+    /// client), and disconnects it. Returns at once; banDone() follows.
     void ban(const QString &id);
+    /// Replaces the running hub's ban lists (Hub::setBans): joined peers now banned are disconnected.
+    void setBans(const QStringList &ids, const QList<QHostAddress> &addresses);
     /// Releases the key bound to @p id (Hub::forgetId), so that the next peer to join as @p id binds its own key.
     /// Returns at once; idForgetDone() follows. False when no hub is running.
     bool forgetId(const QString &id);
@@ -74,6 +77,8 @@ Q_SIGNALS:
     /// The answer to forgetId(): @p wasBound says whether a key was bound to @p id; @p error is empty when the binding
     /// is gone (or there was none), else the hub's reason (say, its data-dir could not be written).
     void idForgetDone(const QString &id, bool wasBound, const QString &error);
+    /// The answer to ban(): @p id is banned, and so is @p address; an empty @p address: by id only.
+    void banDone(const QString &id, const QString &address);
     /// A start failed (then the host is stopped again), or the running hub reported a problem of its own.
     void errorOccurred(const QString &message);
 
@@ -94,6 +99,7 @@ private:
     void onMessageRouted(quint64 generation, const QString &from, const QString &to, int recipients);
     void onHubError(quint64 generation, const QString &message);
     void onIdForgetDone(quint64 generation, const QString &id, bool wasBound, const QString &error);
+    void onBanDone(quint64 generation, const QString &id, const QString &address);
     /// Second step of stop(): the hub closes in its thread.
     void closeHub();
     /// Last step: the hub's thread has ended.

@@ -1,5 +1,6 @@
 #include "hubpanel.h"
 
+#include "appsettings.h"
 #include "hubhost.h"
 
 #include "ui_hubpanel.h"
@@ -9,6 +10,9 @@
 #include <QEvent>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
 
 namespace PeerLink {
 
@@ -48,14 +52,28 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
         m_countersThrottle.request();
     });
     connect(&m_countersThrottle, &UpdateThrottle::due, this, &HubPanel::refreshCounters);
-    connect(m_ui->kickButton, &QPushButton::clicked, this, [this] {
-        if (!selectedPeer().isEmpty())
-            m_host->kick(selectedPeer());
+    connect(m_ui->kickButton, &QPushButton::clicked, this, [this] { confirmKick(selectedPeer()); });
+    connect(m_ui->banButton, &QPushButton::clicked, this, [this] { confirmBan(selectedPeer()); });
+    connect(host, &HubHost::banDone, this, [this](const QString &id, const QString &address) {
+        m_ui->noticeLabel->setText(
+            address.isEmpty()
+                ? tr("%1 is banned by its id only: it connects from this computer, and banning this computer's "
+                     "address would shut out your own PeerLink too.")
+                      .arg(id)
+                : tr("%1 is banned, and so is its address %2.").arg(id, address));
+        m_ui->noticeLabel->show();
+        if (m_settings) {
+            QMap<QString, QString> bans = m_settings->hostBans();
+            bans.insert(id, address);
+            m_settings->setHostBans(bans);
+            refreshBans();
+        }
     });
-    connect(m_ui->banButton, &QPushButton::clicked, this, [this] {
-        if (!selectedPeer().isEmpty())
-            m_host->ban(selectedPeer());
+    connect(m_ui->unbanButton, &QPushButton::clicked, this, [this] {
+        if (QListWidgetItem *item = m_ui->bansList->currentItem())
+            unban(item->data(Qt::UserRole).toString());
     });
+    connect(m_ui->bansList, &QListWidget::currentRowChanged, this, &HubPanel::refresh);
     connect(m_ui->forgetIdButton, &QPushButton::clicked, this, &HubPanel::forgetId);
     connect(host, &HubHost::idForgetDone, this, [this](const QString &id, bool wasBound, const QString &error) {
         if (!wasBound)
@@ -69,6 +87,7 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
     connect(m_ui->hostButton, &QPushButton::clicked, this, &HubPanel::hostRequested);
     connect(m_ui->stopButton, &QPushButton::clicked, this, &HubPanel::stopRequested);
     connect(m_ui->peersTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HubPanel::refresh);
+    refreshBans();
     refresh();
 }
 
@@ -85,6 +104,105 @@ void HubPanel::selectPeer(const QString &id)
     const int row = m_model.rowOf(id);
     if (row >= 0)
         m_ui->peersTable->selectRow(row);
+}
+
+void HubPanel::setSettings(AppSettings *settings)
+{
+    m_settings = settings;
+    refreshBans();
+}
+
+void HubPanel::unban(const QString &id)
+{
+    if (!m_settings)
+        return;
+    QMap<QString, QString> bans = m_settings->hostBans();
+    if (!bans.contains(id))
+        return;
+    const QString address = bans.take(id);
+    m_settings->setHostBans(bans);
+    if (m_host->state() == HubHost::State::Running) {
+        // The running hub's lists, without this ban (those a "More settings" line gives stay).
+        const HubConfig config = m_host->config();
+        QStringList ids = config.bannedIds;
+        QList<QHostAddress> addresses = config.bannedAddresses;
+        ids.removeAll(id);
+        QStringList keptAddresses;
+        for (const QString &a : std::as_const(bans))
+            keptAddresses.append(a);
+        if (!address.isEmpty() && !keptAddresses.contains(address))
+            addresses.removeAll(QHostAddress(address));
+        for (auto it = bans.cbegin(); it != bans.cend(); ++it) {
+            if (!ids.contains(it.key()))
+                ids.append(it.key());
+            const QHostAddress a(it.value());
+            if (!a.isNull() && !addresses.contains(a))
+                addresses.append(a);
+        }
+        m_host->setBans(ids, addresses);
+    }
+    m_ui->noticeLabel->setText(tr("%1 may join again.").arg(id));
+    m_ui->noticeLabel->setVisible(m_host->state() == HubHost::State::Running);
+    refreshBans();
+}
+
+void HubPanel::refreshBans()
+{
+    m_ui->bansList->clear();
+    const QMap<QString, QString> bans = m_settings ? m_settings->hostBans() : QMap<QString, QString>();
+    for (auto it = bans.cbegin(); it != bans.cend(); ++it) {
+        auto *item = new QListWidgetItem(it.value().isEmpty() ? it.key() : tr("%1 (and %2)").arg(it.key(), it.value()));
+        item->setData(Qt::UserRole, it.key());
+        m_ui->bansList->addItem(item);
+    }
+    m_ui->bansCaption->setVisible(!bans.isEmpty());
+    m_ui->bansList->setVisible(!bans.isEmpty());
+    m_ui->unbanButton->setVisible(!bans.isEmpty());
+    m_ui->unbanButton->setEnabled(m_ui->bansList->currentItem() != nullptr);
+}
+
+bool HubPanel::canRemove(const QString &id) const
+{
+    return m_host->state() == HubHost::State::Running && !id.isEmpty() && id != m_host->config().hostId
+        && m_model.rowOf(id) >= 0;
+}
+
+void HubPanel::confirmKick(const QString &id)
+{
+    if (!canRemove(id))
+        return;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Kick %1").arg(id),
+                                tr("Disconnect %1 from your hub? They can join again.").arg(id),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(u"confirmKick"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->button(QMessageBox::Yes)->setText(tr("&Kick"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, id](int result) {
+        if (result == QMessageBox::Yes && canRemove(id))
+            m_host->kick(id);
+    });
+    box->open();
+}
+
+void HubPanel::confirmBan(const QString &id)
+{
+    if (!canRemove(id))
+        return;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Ban %1").arg(id),
+                                tr("Ban %1 from your hub? They are disconnected and cannot join again until you "
+                                   "unban them.")
+                                    .arg(id),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(u"confirmBan"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->button(QMessageBox::Yes)->setText(tr("&Ban"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, id](int result) {
+        if (result == QMessageBox::Yes && canRemove(id))
+            m_host->ban(id);
+    });
+    box->open();
 }
 
 void HubPanel::forgetId()
@@ -146,10 +264,11 @@ void HubPanel::refresh()
     }
     m_ui->addressesCaption->setVisible(running);
     m_ui->addressesLabel->setVisible(running);
-    const bool selected = running && !selectedPeer().isEmpty();
-    m_ui->kickButton->setEnabled(selected);
-    m_ui->banButton->setEnabled(selected);
+    const bool removable = canRemove(selectedPeer()); // never the host's own row
+    m_ui->kickButton->setEnabled(removable);
+    m_ui->banButton->setEnabled(removable);
     m_ui->forgetIdButton->setEnabled(running);
+    m_ui->unbanButton->setEnabled(m_ui->bansList->currentItem() != nullptr);
     if (!running)
         m_ui->noticeLabel->clear();
     m_ui->noticeLabel->setVisible(running && !m_ui->noticeLabel->text().isEmpty());
@@ -175,6 +294,7 @@ void HubPanel::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
+        refreshBans();
         refresh();
     }
     QWidget::changeEvent(event);

@@ -15,6 +15,7 @@ class HubPanel;
 
 namespace PeerLink {
 
+class AppSettings;
 class HubHost;
 
 /// The host's view of the hub it runs: where others reach it, who is connected, how much it routed; kick and ban.
@@ -31,6 +32,17 @@ public:
     /// The id selected in the table (empty if none).
     QString selectedPeer() const;
     void selectPeer(const QString &id);
+    /// Whether @p id may be kicked or banned from here: a peer of the running hub, not the host's own client.
+    bool canRemove(const QString &id) const;
+    /// Asks (a message box, "confirmKick") whether to disconnect @p id from the hosted hub, then does.
+    void confirmKick(const QString &id);
+    /// Asks (a message box, "confirmBan") whether to ban @p id from the hosted hub, then does.
+    void confirmBan(const QString &id);
+    /// Where the bans are kept between runs (not owned; null: bans last while the hub runs). The ban list shows them.
+    void setSettings(AppSettings *settings);
+    /// Lifts the ban on @p id (and on the address banned with it): forgotten in the settings and, while hosting, in
+    /// the running hub at once.
+    void unban(const QString &id);
     /// Asks which id to release (the selected peer's by default) and, once confirmed, has the hub forget its key.
     void forgetId();
 
@@ -44,6 +56,8 @@ protected:
 private:
     /// Status, addresses and buttons: on start, stop, selection and language changes.
     void refresh();
+    /// The ban list from the settings.
+    void refreshBans();
     /// The message counts gathered since the last update, and the counters line (UpdateThrottle::due).
     void refreshCounters();
 
@@ -51,6 +65,7 @@ private:
     HubHost *m_host;
     HubPeersModel m_model;
     UpdateThrottle m_countersThrottle;
+    AppSettings *m_settings = nullptr;
     QHash<QString, quint64> m_unshownMessages; // by sender, not yet in m_model
 };
 

@@ -33,7 +33,9 @@ QString LanguageManager::apply(const QString &code)
     auto *app = new QTranslator(this);
     QString used = u"en"_s;
     // The English source strings need no translation; the _en file only carries plural forms.
-    if (app->load(locale, u"peerlink"_s, u"_"_s, u":/i18n"_s)) {
+    // A language without a file of its own (and the C locale, which has no language at all) gets the English file:
+    // without it, plurals read "2 peer(s)".
+    if (app->load(locale, u"peerlink"_s, u"_"_s, u":/i18n"_s) || app->load(u":/i18n/peerlink_en"_s)) {
         QCoreApplication::installTranslator(app);
         m_translators.append(app);
         // ":/i18n/peerlink_zh_CN.qm" -> "zh_CN"

@@ -17,6 +17,7 @@
 #include "ui_mainwindow.h"
 
 #include <QApplication>
+#include <algorithm>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -57,6 +58,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->keyChangeBar->hide();
 
     m_hubPanel = new HubPanel(host, this);
+    m_hubPanel->setSettings(settings); // bans are kept with the hosting settings
     m_hubDock = new QDockWidget(this);
     m_hubDock->setObjectName(u"hubDock"_s);
     m_hubDock->setWidget(m_hubPanel);
@@ -132,7 +134,11 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     connect(controller, &ChatController::errorReported, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(controller, &ChatController::joinFailed, this, [this](const QString &text) { openConnectDialog(text); });
-    connect(controller, &ChatController::connectRequestReceived, this, &MainWindow::showConnectRequest);
+    connect(controller, &ChatController::connectRequestsChanged, this, &MainWindow::showConnectRequest);
+    // Who is online decides whether "Connect to peer" is possible.
+    connect(controller->peerModel(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(controller->peerModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateActions);
+    connect(controller->peerModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
     connect(controller, &ChatController::historyProblemReported, this, &MainWindow::showHistoryProblem);
     connect(controller->client(), &PeerClient::certificateUntrusted, this, &MainWindow::confirmCertificate);
     connect(controller, &ChatController::pathChanged, this, [this](const QString &peer) {
@@ -163,18 +169,16 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::sendInput);
     connect(m_ui->peerList, &QWidget::customContextMenuRequested, this, &MainWindow::showPeerMenu);
     connect(m_ui->acceptButton, &QPushButton::clicked, this, [this] {
-        m_controller->acceptConnectRequest(m_requestFrom);
-        m_ui->peerList->setCurrentIndex(m_controller->peerModel()->indexOf(m_requestFrom));
-        m_ui->requestBar->hide();
+        const QString from = m_requestFrom;
+        m_controller->acceptConnectRequest(from); // the next request, if any, is shown
+        m_ui->peerList->setCurrentIndex(m_controller->peerModel()->indexOf(from));
     });
     connect(m_ui->acceptKeyButton, &QPushButton::clicked, this,
             [this] { m_controller->acceptNewKey(m_controller->activeConversation()); });
     connect(m_ui->verifyKeyButton, &QPushButton::clicked, this,
             [this] { openVerifyDialog(m_controller->activeConversation()); });
-    connect(m_ui->declineButton, &QPushButton::clicked, this, [this] {
-        m_controller->declineConnectRequest(m_requestFrom);
-        m_ui->requestBar->hide();
-    });
+    connect(m_ui->declineButton, &QPushButton::clicked, this,
+            [this] { m_controller->declineConnectRequest(m_requestFrom); });
 
     connect(m_ui->actionConnect, &QAction::triggered, this, [this] { openConnectDialog(); });
     connect(m_ui->actionDisconnect, &QAction::triggered, m_controller, &ChatController::disconnectFromHub);
@@ -184,7 +188,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::openSettings);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionConnectToPeer, &QAction::triggered, this, [this] {
-        if (!selectedPeer().isEmpty())
+        if (m_controller->canConnectToPeer(selectedPeer()))
             m_controller->connectToPeer(selectedPeer());
     });
     connect(m_ui->actionMyIdentity, &QAction::triggered, this, &MainWindow::openIdentityDialog);
@@ -193,9 +197,12 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             openVerifyDialog(selectedPeer());
     });
     connect(m_ui->actionKick, &QAction::triggered, this, [this] {
-        if (!selectedPeer().isEmpty())
-            m_host->kick(selectedPeer());
+        if (canKickFromOwnHub(selectedPeer()))
+            m_hubPanel->confirmKick(selectedPeer());
     });
+    connect(host, &HubHost::peerJoined, this, &MainWindow::updateActions);
+    connect(host, &HubHost::peerLeft, this, &MainWindow::updateActions);
+    connect(controller->client(), &PeerClient::joined, this, &MainWindow::updateActions);
     connect(m_ui->actionShowHubPanel, &QAction::triggered, m_hubDock, &QWidget::show);
     connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About PeerLink"),
@@ -471,12 +478,33 @@ void MainWindow::showPeerMenu(const QPoint &pos)
     menu.exec(m_ui->peerList->viewport()->mapToGlobal(pos));
 }
 
-void MainWindow::showConnectRequest(const QString &from, const QString &name)
+void MainWindow::showConnectRequest()
 {
+    const QStringList requests = m_controller->pendingConnectRequests();
+    if (requests.isEmpty()) {
+        m_requestFrom.clear();
+        m_ui->requestBar->hide();
+        return;
+    }
+    const QString from = requests.first();
+    const QString name = m_controller->peerModel()->indexOf(from).data(PeerListModel::NameRole).toString();
     m_requestFrom = from;
-    m_ui->requestLabel->setText(name == from ? tr("%1 asks to connect to you.").arg(from)
-                                             : tr("%1 (%2) asks to connect to you.").arg(name, from));
+    QString text = name.isEmpty() || name == from ? tr("%1 asks to connect to you.").arg(from)
+                                                  : tr("%1 (%2) asks to connect to you.").arg(name, from);
+    if (requests.size() > 1)
+        text += u' ' + tr("%n more request(s) waiting.", nullptr, int(requests.size() - 1));
+    m_ui->requestLabel->setText(text);
     m_ui->requestBar->show();
+}
+
+bool MainWindow::canKickFromOwnHub(const QString &id) const
+{
+    // Only a peer of the hub this app hosts, seen through the own client on that hub, and never the own row.
+    if (id.isEmpty() || !m_host->isRunning() || !m_controller->client()->isJoined()
+        || m_controller->client()->hubUrl() != m_host->localUrl() || id == m_host->config().hostId)
+        return false;
+    const QList<HubPeer> peers = m_host->peers();
+    return std::any_of(peers.cbegin(), peers.cend(), [&id](const HubPeer &p) { return p.id == id; });
 }
 
 void MainWindow::confirmCertificate(const QString &fingerprint, const QString &reason)
@@ -521,8 +549,8 @@ void MainWindow::updateActions()
     m_ui->actionHost->setEnabled(!hosting && !stopping);
     m_ui->actionHostOptions->setEnabled(!hosting && !stopping);
     m_ui->actionStopHosting->setEnabled(hosting);
-    m_ui->actionConnectToPeer->setEnabled(joined && peerSelected);
-    m_ui->actionKick->setEnabled(hosting && peerSelected);
+    m_ui->actionConnectToPeer->setEnabled(joined && m_controller->canConnectToPeer(selectedPeer()));
+    m_ui->actionKick->setEnabled(hosting && canKickFromOwnHub(selectedPeer()));
     m_ui->actionVerifyPeer->setEnabled(peerSelected);
     const bool history = m_controller->history() && m_controller->history()->isOpen();
     m_actionExport->setEnabled(history);

@@ -90,7 +90,10 @@ private:
     void openConnectDialog(const QString &error = QString());
     void openHostDialog(const QString &error = QString());
     void openSettings();
-    void showConnectRequest(const QString &from, const QString &name);
+    /// The oldest unanswered connection request in the request bar (hidden when there is none).
+    void showConnectRequest();
+    /// Whether "Kick from my hub" may act on @p id: a peer of the hosted hub, the client on it, not the own row.
+    bool canKickFromOwnHub(const QString &id) const;
     void openIdentityDialog();
     void openVerifyDialog(const QString &peer);
     /// The changed-key warning and the send action of the shown conversation.

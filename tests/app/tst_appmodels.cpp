@@ -468,7 +468,12 @@ void TestAppModels::disconnectReasonsInWords_data()
     QTest::newRow("heartbeat") << u"heartbeat timeout"_s << u"the hub heard nothing from this computer for too long"_s;
     QTest::newRow("shutdown") << u"hub shutting down"_s << u"the hub is shutting down"_s;
     QTest::newRow("refused") << u"hub_full"_s << u"The hub is full. Try again later."_s;
-    QTest::newRow("socket error kept") << u"Connection refused"_s << u"Connection refused"_s;
+    // Issue 16: the common socket errors are worded (tst_roughedges has them all); others are kept.
+    QTest::newRow("socket error worded") << u"Connection refused"_s
+                                         << u"nothing answers at that address and port (is the hub running, and is "
+                                            "the port right?)"_s;
+    QTest::newRow("other socket error kept") << u"Remote host closed the connection"_s
+                                             << u"Remote host closed the connection"_s;
 }
 
 void TestAppModels::disconnectReasonsInWords()

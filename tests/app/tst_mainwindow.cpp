@@ -246,6 +246,10 @@ void TestMainWindow::kickFromHubPanelRemovesThePeer()
     auto *kick = panel->findChild<QPushButton *>(u"kickButton"_s);
     QVERIFY(kick->isEnabled());
     QTest::mouseClick(kick, Qt::LeftButton);
+    // Kicking asks first (issue 16): confirmed, it acts.
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = panel->findChild<QMessageBox *>(u"confirmKick"_s)) != nullptr);
+    box->button(QMessageBox::Yes)->click();
     QVERIFY(kicked.wait());
     QTRY_VERIFY(!m_controller->peerModel()->contains(u"pest"_s));
     QTRY_COMPARE(panel->peersModel()->rowCount(), 1);
