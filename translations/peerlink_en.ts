@@ -683,6 +683,14 @@
             <source>Delivered</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>  (kept by the hub until the peer is back)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The peer is away: the hub keeps the message, sealed end to end, and hands it on when the peer is back.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>

@@ -683,6 +683,14 @@
             <source>Delivered</source>
             <translation>已送达</translation>
         </message>
+        <message>
+            <source>  (kept by the hub until the peer is back)</source>
+            <translation>  （枢纽代为保存，待对方上线后送达）</translation>
+        </message>
+        <message>
+            <source>The peer is away: the hub keeps the message, sealed end to end, and hands it on when the peer is back.</source>
+            <translation>对方不在线：枢纽保存这条端到端加密的消息，待对方回来后转交。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>

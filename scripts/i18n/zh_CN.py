@@ -435,4 +435,6 @@ ZH = {
     'Choose the TLS certificate': '选择 TLS 证书',
     'Choose the TLS private key': '选择 TLS 私钥',
     'PEM files (*.pem *.crt *.cer *.key);;All files (*)': 'PEM 文件 (*.pem *.crt *.cer *.key);;所有文件 (*)',
+    '  (kept by the hub until the peer is back)': '  （枢纽代为保存，待对方上线后送达）',
+    'The peer is away: the hub keeps the message, sealed end to end, and hands it on when the peer is back.': '对方不在线：枢纽保存这条端到端加密的消息，待对方回来后转交。',
 }

@@ -55,6 +55,12 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
         if (auto *c = m_conversations.value(key))
             c->setState(mid, ConversationModel::State::Delivered);
     });
+    connect(client, &PeerClient::messageStored, this, [this](const QString &mid) {
+        // The hub keeps it for a peer who is away: no longer "sending", not yet delivered.
+        const QString key = m_pending.take(mid);
+        if (auto *c = m_conversations.value(key))
+            c->setState(mid, ConversationModel::State::Stored);
+    });
     connect(client, &PeerClient::certificateUntrusted, this, [this] {
         m_joinErrorReported = true; // the window asks about the certificate instead of reporting "unreachable"
         m_lastReason = tr("the hub's certificate is not trusted");
@@ -273,8 +279,10 @@ bool ChatController::send(const QString &key, const QString &text)
         Q_EMIT errorReported(blocked);
         return false;
     }
-    // While reconnecting, messages wait in the client's outbox (peers show offline until the hub is back).
-    if (!key.isEmpty() && !m_peers.isOnline(key) && !reconnecting) {
+    // While reconnecting, messages wait in the client's outbox (peers show offline until the hub is back). A peer
+    // whose key we know may be away: the message goes sealed to its key and the hub keeps it (store-and-forward).
+    const bool storable = m_client->hasIdentity() && !m_client->peerFingerprint(key).isEmpty();
+    if (!key.isEmpty() && !m_peers.isOnline(key) && !reconnecting && !storable) {
         Q_EMIT errorReported(tr("%1 is offline; the message was not sent.").arg(nameOf(key)));
         return false;
     }

@@ -20,6 +20,8 @@ MessageState toStored(ConversationModel::State state)
         return MessageState::Sending;
     case ConversationModel::State::Delivered:
         return MessageState::Delivered;
+    case ConversationModel::State::Stored:
+        return MessageState::Stored;
     case ConversationModel::State::Failed:
         return MessageState::Failed;
     case ConversationModel::State::Received:
@@ -70,6 +72,8 @@ ConversationModel::Entry ConversationModel::fromStored(const StoredMessage &m) c
         }
         break;
     case MessageState::Stored:
+        e.state = State::Stored;
+        break;
     case MessageState::Delivered:
     case MessageState::Read:
         e.state = State::Delivered;
@@ -177,6 +181,8 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
             line += tr("  (sending…)");
         else if (e.state == State::Failed)
             line += tr("  (not delivered)");
+        else if (e.state == State::Stored)
+            line += tr("  (kept by the hub until the peer is back)");
         return line;
     }
     case Qt::ToolTipRole: {
@@ -192,6 +198,11 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
                 tip += u'\n' + tr("Delivered at %1").arg(QLocale().toString(e.deliveredAt.toLocalTime()));
             else
                 tip += u'\n' + tr("Delivered");
+            break;
+        case State::Stored:
+            tip = tr("Sent at %1").arg(QLocale().toString(e.time.toLocalTime())) + u'\n'
+                + tr("The peer is away: the hub keeps the message, sealed end to end, and hands it on when the peer "
+                     "is back.");
             break;
         case State::Failed:
             // A failure read back from the history has no reason any more (the store keeps the state only).

@@ -19,7 +19,8 @@ class ConversationModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum class State { Received, Pending, Delivered, Failed };
+    /// Stored: the hub keeps it for a peer who is away (end-to-end sealed), and hands it on when the peer is back.
+    enum class State { Received, Pending, Delivered, Failed, Stored };
     Q_ENUM(State)
 
     enum Role {

@@ -133,7 +133,8 @@ public:
     /// that is not a known-keys file is refused (false, with @p error), not overwritten; keys are then kept
     /// in memory.
     bool setKnownKeysFile(const QString &path, QString *error = nullptr);
-    /// The fingerprint of the key @p peer joined with (empty when it has none).
+    /// The fingerprint of the key @p peer joined with, or of the one remembered for it while it is away (empty when
+    /// none is known).
     QString peerFingerprint(const QString &peer) const { return m_secure.peerFingerprint(peer); }
     /// Trust in @p peer's key now.
     PeerTrust peerTrust(const QString &peer) const { return PeerTrust(int(m_secure.trust(peer))); }

@@ -144,7 +144,10 @@ SecureChannel::Trust SecureChannel::trust(const QString &peer) const
 
 QString SecureChannel::peerFingerprint(const QString &peer) const
 {
-    const QByteArray key = m_peers.value(peer).key;
+    // A peer that is away keeps the key remembered for it on this hub: messages to it go sealed to that key.
+    QByteArray key = m_peers.value(peer).key;
+    if (key.isEmpty() && !m_peers.contains(peer) && !m_hub.isEmpty())
+        key = m_store.key(m_hub, peer);
     return key.isEmpty() ? QString() : Crypto::fingerprintOf(key);
 }
 

@@ -65,6 +65,8 @@ public:
         const QString &peer, const QString &key, const QString &prekey, const QString &prekeySignature);
     void peerGone(const QString &peer);
     Trust trust(const QString &peer) const;
+    /// The fingerprint of @p peer's key: the one it announced, or for a peer that is away the one remembered for it
+    /// on this hub; empty when none is known.
     QString peerFingerprint(const QString &peer) const;
     /// The identity key @p peer joined with now (empty when none or not present).
     QByteArray peerKey(const QString &peer) const;

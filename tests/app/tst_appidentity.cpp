@@ -53,6 +53,8 @@ private Q_SLOTS:
     void verifiedMarkHoldsAcrossRestarts();
     void peerBackWithoutAKeyIsWarnedOnThatHubOnly();
 
+    void messageForAnAbsentPeerIsShownAsKeptByTheHub();
+
 private:
     static std::unique_ptr<PeerClient> peerWithIdentity(const QUrl &hub, const QString &id,
                                                         const Crypto::Identity &identity);
@@ -67,6 +69,50 @@ std::unique_ptr<PeerClient> TestAppIdentity::peerWithIdentity(const QUrl &hub, c
     if (!c->connectToHub(hub, id) || !joined.wait())
         return nullptr;
     return c;
+}
+
+void TestAppIdentity::messageForAnAbsentPeerIsShownAsKeptByTheHub()
+{
+    // A peer bound to its key is away: the hub keeps what is sealed for it, and the conversation says so instead
+    // of "sending…" for ever; when the peer is back it gets the message.
+    QTemporaryDir dir;
+    Hub hub;
+    QVERIFY(hub.listen());
+    ProfileIdentity mine(dir.filePath(u"profile"_s));
+    QVERIFY(mine.load());
+    PeerClient client;
+    QVERIFY(mine.applyTo(&client));
+    ChatController controller(&client);
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QVERIFY(controller.connectToHub(hub.serverUrl(), u"me"_s, {}));
+    QVERIFY(joined.wait());
+    const Crypto::Identity bobKey = Crypto::Identity::generate();
+    {
+        auto bob = peerWithIdentity(hub.serverUrl(), u"bob"_s, bobKey);
+        QVERIFY(bob);
+        QTRY_COMPARE(controller.peerFingerprint(u"bob"_s), bobKey.fingerprint());
+        bob->disconnectFromHub();
+        QTRY_VERIFY(!client.hasPeer(u"bob"_s));
+    }
+    controller.setActiveConversation(u"bob"_s);
+    QSignalSpy stored(&client, &PeerClient::messageStored);
+    QSignalSpy refused(&controller, &ChatController::errorReported);
+    QVERIFY2(controller.sendToActive(u"while you were away"_s),
+             qPrintable(refused.isEmpty() ? QString() : refused.constLast().at(0).toString()));
+    QVERIFY(stored.wait());
+    ConversationModel *conversation = controller.conversation(u"bob"_s);
+    const QModelIndex last = conversation->index(conversation->rowCount() - 1);
+    QTRY_COMPARE(last.data(ConversationModel::StateRole).value<ConversationModel::State>(),
+                 ConversationModel::State::Stored);
+    QVERIFY(last.data(Qt::DisplayRole).toString().contains(u"kept by the hub"_s));
+    QVERIFY(!last.data(Qt::DisplayRole).toString().contains(u"sending"_s));
+    auto bob = std::make_unique<PeerClient>();
+    bob->setIdentity(bobKey);
+    QSignalSpy bobGot(bob.get(), &PeerClient::messageReceived);
+    QVERIFY(bob->connectToHub(hub.serverUrl(), u"bob"_s));
+    QTRY_COMPARE(bobGot.size(), 1);
+    QCOMPARE(bobGot.at(0).at(0).value<ChatMessage>().text, u"while you were away"_s);
+    QVERIFY(bobGot.at(0).at(0).value<ChatMessage>().encrypted);
 }
 
 void TestAppIdentity::keyFileIsMadeOwnerOnlyAndKept()
