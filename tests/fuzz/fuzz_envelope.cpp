@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // (the fuzzer's bytes after the prefix) is refused without a crash.
     if (openOffline(bob, QStringLiteral("bob"), bytes, QStringLiteral("alice"), alice.publicKey(), QStringLiteral("m"))
             .plaintext
-        || openOffline(bob, QStringLiteral("bob"), "2." + bytes, QStringLiteral("alice"), alice.publicKey(),
+        || openOffline(bob, QStringLiteral("bob"), QByteArray("2." + bytes), QStringLiteral("alice"), alice.publicKey(),
                        QStringLiteral("m"))
                .plaintext)
         std::abort();
