@@ -610,11 +610,30 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit</source>
+            <source>* stored on the hub for later %1</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>* stored on the hub for later %1</source>
+            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no history is kept: start with --history FILE</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* no messages with %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>* the last %n message(s) with %1:</source>
+            <translation>
+                <numerusform>* the last %n message with %1:</numerusform>
+                <numerusform>* the last %n messages with %1:</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1837,6 +1856,14 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>peerlink-cli: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Keep every message sent and received in FILE (SQLite); /history PEER [N] prints the last ones.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: history: %1</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -610,12 +610,30 @@
             <translation>* 已信任 %1 的新密钥</translation>
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /quit</source>
-            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/quit</translation>
-        </message>
-        <message>
             <source>* stored on the hub for later %1</source>
             <translation>* 已存放在中心节点，稍后送达 %1</translation>
+        </message>
+        <message>
+            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone)</source>
+            <translation>/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人）</translation>
+        </message>
+        <message>
+            <source>no history is kept: start with --history FILE</source>
+            <translation>未保存历史记录：请使用 --history FILE 启动</translation>
+        </message>
+        <message>
+            <source>* no messages with %1</source>
+            <translation>* 没有与 %1 的消息</translation>
+        </message>
+        <message numerus="yes">
+            <source>* the last %n message(s) with %1:</source>
+            <translation>
+                <numerusform>* 与 %1 的最近 %n 条消息：</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit</source>
+            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/quit</translation>
         </message>
     </context>
     <context>
@@ -1850,6 +1868,14 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>peerlink-cli: %1</source>
             <translation>peerlink-cli：%1</translation>
+        </message>
+        <message>
+            <source>Keep every message sent and received in FILE (SQLite); /history PEER [N] prints the last ones.</source>
+            <translation>把收发的每条消息保存在 FILE（SQLite）中；/history 节点 [N] 打印最近的消息。</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: history: %1</source>
+            <translation>peerlink-cli：历史记录：%1</translation>
         </message>
     </context>
 </TS>

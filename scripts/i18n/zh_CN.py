@@ -437,4 +437,11 @@ ZH = {
     'PEM files (*.pem *.crt *.cer *.key);;All files (*)': 'PEM 文件 (*.pem *.crt *.cer *.key);;所有文件 (*)',
     '  (kept by the hub until the peer is back)': '  （枢纽代为保存，待对方上线后送达）',
     'The peer is away: the hub keeps the message, sealed end to end, and hands it on when the peer is back.': '对方不在线：枢纽保存这条端到端加密的消息，待对方回来后转交。',
+    '/history PEER [N] (N from 1 to 10000; PEER * for Everyone)': '/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人）',
+    'no history is kept: start with --history FILE': '未保存历史记录：请使用 --history FILE 启动',
+    '* no messages with %1': '* 没有与 %1 的消息',
+    '* the last %n message(s) with %1:': ['* 与 %1 的最近 %n 条消息：'],
+    'unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit': '未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/quit',
+    'Keep every message sent and received in FILE (SQLite); /history PEER [N] prints the last ones.': '把收发的每条消息保存在 FILE（SQLite）中；/history 节点 [N] 打印最近的消息。',
+    'peerlink-cli: history: %1': 'peerlink-cli：历史记录：%1',
 }

@@ -69,6 +69,7 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
         m_printer.print(u"connect_to_peer"_s, { { u"from"_s, from } }, tr("* %1 asks to connect to you").arg(from));
     });
     connect(client, &PeerClient::messageReceived, this, [this](const ChatMessage &m) {
+        remember(m.to.isEmpty() ? QString() : m.from, m.from, m.to, m.mid, m.text, false, m.encrypted, m.ts);
         QJsonObject f { { u"from"_s, m.from }, { u"text"_s, m.text }, { u"ts"_s, m.ts }, { u"e2e"_s, m.encrypted },
                         { u"signed"_s, m.signedByKey } };
         if (!m.to.isEmpty())
@@ -153,10 +154,65 @@ void CliPeer::onError(const ClientError &error)
 
 void CliPeer::onAcked(const QString &mid)
 {
+    if (m_history && m_history->isOpen()) {
+        // The ack is for a message to one peer or to everyone: try both conversations' rows of ours.
+        for (const QString &conversation : m_history->conversations())
+            m_history->setState(conversation, m_client->id(), mid, History::MessageState::Delivered,
+                                QDateTime::currentMSecsSinceEpoch());
+    }
     m_printer.print(u"ack"_s, { { u"mid"_s, mid } }, tr("* delivered %1").arg(mid));
     if (m_options.oneShot && mid == m_oneShotMid)
         quit();
     settle(mid);
+}
+
+void CliPeer::remember(const QString &conversation, const QString &from, const QString &to, const QString &mid,
+                       const QString &text, bool outgoing, bool e2e, qint64 ts)
+{
+    if (!m_history || !m_history->isOpen())
+        return;
+    History::StoredMessage m;
+    m.conversation = conversation;
+    m.sender = from;
+    m.recipient = to;
+    m.mid = mid;
+    m.text = text;
+    m.outgoing = outgoing;
+    m.e2e = e2e;
+    m.state = outgoing ? History::MessageState::Sending : History::MessageState::Received;
+    m.sentMs = ts;
+    m_history->append(m); // a failure is reported once through the store's errorOccurred (main.cpp)
+}
+
+void CliPeer::printHistory(const QString &args)
+{
+    const QString peer = args.section(u' ', 0, 0);
+    bool numberOk = true;
+    const QString count = args.section(u' ', 1, 1);
+    const int n = count.isEmpty() ? 20 : count.toInt(&numberOk);
+    if (peer.isEmpty() || !numberOk || n < 1 || n > 10000) {
+        usage(tr("/history PEER [N] (N from 1 to 10000; PEER * for Everyone)"));
+        return;
+    }
+    if (!m_history || !m_history->isOpen()) {
+        usage(tr("no history is kept: start with --history FILE"));
+        return;
+    }
+    const QString conversation = peer == u"*" ? QString() : peer;
+    const QList<History::StoredMessage> page = m_history->page(conversation, 0, n);
+    QJsonArray list;
+    QStringList lines;
+    for (const History::StoredMessage &m : page) {
+        list.append(QJsonObject { { u"from"_s, m.sender }, { u"to"_s, m.recipient }, { u"mid"_s, m.mid },
+                                  { u"text"_s, m.text }, { u"ts"_s, m.sentMs }, { u"e2e"_s, m.e2e } });
+        lines.append(tr("%1 <%2> %3")
+                         .arg(QDateTime::fromMSecsSinceEpoch(m.sentMs).toString(u"yyyy-MM-dd HH:mm:ss"_s), m.sender,
+                              m.text));
+    }
+    m_printer.print(u"history"_s, { { u"peer"_s, peer }, { u"messages"_s, list } },
+                    lines.isEmpty() ? tr("* no messages with %1").arg(peer)
+                                    : tr("* the last %n message(s) with %1:", nullptr, int(lines.size())).arg(peer)
+                                        + u'\n' + lines.join(u'\n'));
 }
 
 void CliPeer::track(const QString &mid)
@@ -204,7 +260,14 @@ void CliPeer::execute(const QString &line)
             usage(tr("/to PEER TEXT"));
             return;
         }
-        track(m_client->sendMessage(peer, text));
+        const QString mid = m_client->sendMessage(peer, text);
+        if (!mid.isEmpty())
+            remember(peer, m_client->id(), peer, mid, text, true, !m_client->peerFingerprint(peer).isEmpty()
+                                                                       && m_client->hasIdentity(),
+                     QDateTime::currentMSecsSinceEpoch());
+        track(mid);
+    } else if (command == u"/history") {
+        printHistory(rest);
     } else if (command == u"/connect") {
         if (rest.isEmpty()) {
             usage(tr("/connect PEER"));
@@ -237,7 +300,7 @@ void CliPeer::execute(const QString &line)
         quit();
     } else {
         usage(tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], "
-                 "/trust PEER, /quit")
+                 "/trust PEER, /history PEER [N], /quit")
                   .arg(command));
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/peerclient.h"
+#include "history/messagestore.h"
 
 #include <QJsonArray>
 #include <QObject>
@@ -43,6 +44,9 @@ public:
 
     CliPeer(PeerClient *client, const Options &options, QTextStream &out, QTextStream &err, QObject *parent = nullptr);
 
+    /// Keeps every message sent and received in @p store (--history FILE), for /history; null: none kept.
+    void setHistory(History::MessageStore *store) { m_history = store; }
+
     /// Handles one command line (queued until joined).
     void handleLine(const QString &line);
     /// Standard input ended: leave cleanly once the queued commands are sent.
@@ -62,6 +66,10 @@ private:
     void onAcked(const QString &mid);
     void execute(const QString &line);
     void printPeers();
+    /// /history PEER [N]: the last N messages with PEER (or "*" for Everyone) from the history file.
+    void printHistory(const QString &args);
+    void remember(const QString &conversation, const QString &from, const QString &to, const QString &mid,
+                  const QString &text, bool outgoing, bool e2e, qint64 ts);
     /// The joined peers as JSON and as readable text.
     std::pair<QJsonArray, QString> peerList() const;
     /// Remembers a sent message until the hub acks or refuses it.
@@ -71,6 +79,7 @@ private:
     void finish(int exitCode);
 
     PeerClient *m_client;
+    History::MessageStore *m_history = nullptr;
     Options m_options;
     EventPrinter m_printer;
     QTextStream &m_err;

@@ -51,6 +51,8 @@ int main(int argc, char *argv[])
                                 "messages to peers with identities are end-to-end encrypted, broadcasts signed, "
                                 "direct links encrypted. Known peers' keys are kept in FILE.known."),
           u"FILE"_s },
+        { u"history"_s, QCoreApplication::translate("main", "Keep every message sent and received in FILE (SQLite); "
+                                                             "/history PEER [N] prints the last ones."), u"FILE"_s },
         { u"show-identity"_s, QCoreApplication::translate("main", "With --identity: print the identity's fingerprint and exit.") },
         { u"no-listen"_s, QCoreApplication::translate("main", "Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
         { u"no-reconnect"_s, QCoreApplication::translate("main", "Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
@@ -139,6 +141,15 @@ int main(int argc, char *argv[])
     client.setAutoReconnect(!parser.isSet(u"no-reconnect"_s) && !options.oneShot);
     client.setDirectListening(!parser.isSet(u"no-listen"_s) && !options.oneShot, listenAddress, quint16(listenPort));
     CliPeer peer(&client, options, out, err);
+    History::MessageStore history;
+    if (parser.isSet(u"history"_s)) {
+        // A history that cannot be opened is reported and the peer works without it, as the app does.
+        QObject::connect(&history, &History::MessageStore::errorOccurred, &app, [&err](const QString &message) {
+            err << QCoreApplication::translate("main", "peerlink-cli: history: %1").arg(message) << Qt::endl;
+        });
+        if (history.open(parser.value(u"history"_s)))
+            peer.setHistory(&history);
+    }
     int exitCode = 0;
     QObject::connect(&peer, &CliPeer::finished, &app, [&exitCode](int code) {
         exitCode = code;

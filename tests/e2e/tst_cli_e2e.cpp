@@ -133,6 +133,7 @@ private Q_SLOTS:
     void badArgumentsAreErrors();
     void showIdentityPrintsTheFingerprint();
     void identityReadableByOthersIsRefused();
+    void historyIsKeptAcrossRuns();
     void identifiedPeersExchangeEncryptedMessages();
     void offlinePeerGetsStoredMessagesAfterHubKill();
 
@@ -531,6 +532,46 @@ void TestCliEndToEnd::identityReadableByOthersIsRefused()
     QCOMPARE(refused.waitForExit(), 2);
     const QString err = QString::fromUtf8(refused.process().readAllStandardError());
     QVERIFY2(err.contains(u"chmod 600"_s), qPrintable(err));
+}
+
+void TestCliEndToEnd::historyIsKeptAcrossRuns()
+{
+    // --history FILE keeps what was sent and received; /history PEER [N] prints it, also in the next run.
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"bob-history.db"_s);
+    {
+        Proc bob(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--history"_s, file, u"--json"_s }));
+        QVERIFY(bob.started());
+        QVERIFY(!bob.waitForEvent(u"welcome"_s).isEmpty());
+        Proc alice(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"alice"_s, u"--json"_s }));
+        QVERIFY(alice.started());
+        QVERIFY(!alice.waitForEvent(u"welcome"_s).isEmpty());
+        alice.write(u"/to bob first 你好\n/to bob second\n"_s);
+        QVERIFY(!bob.waitForEvent(u"message"_s, { { u"text"_s, u"second"_s } }).isEmpty());
+        bob.write(u"/to alice reply\n"_s);
+        QVERIFY(!alice.waitForEvent(u"message"_s, { { u"text"_s, u"reply"_s } }).isEmpty());
+        QVERIFY(!bob.waitForEvent(u"ack"_s).isEmpty());
+        bob.write(u"/history alice 2\n"_s);
+        const QJsonArray last = bob.waitForEvent(u"history"_s).value("messages"_L1).toArray();
+        QCOMPARE(last.size(), 2); // the newest two, oldest first
+        QCOMPARE(last.at(0).toObject().value("text"_L1).toString(), u"second"_s);
+        QCOMPARE(last.at(1).toObject().value("text"_L1).toString(), u"reply"_s);
+        QCOMPARE(last.at(1).toObject().value("from"_L1).toString(), u"bob"_s);
+        bob.write(u"/quit\n"_s);
+        QCOMPARE(bob.waitForExit(), 0);
+        alice.write(u"/quit\n"_s);
+        QCOMPARE(alice.waitForExit(), 0);
+    }
+    Proc again(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--history"_s, file, u"--json"_s }));
+    QVERIFY(again.started());
+    QVERIFY(!again.waitForEvent(u"welcome"_s).isEmpty());
+    again.write(u"/history alice\n/history\n"_s);
+    const QJsonArray all = again.waitForEvent(u"history"_s).value("messages"_L1).toArray();
+    QCOMPARE(all.size(), 3);
+    QCOMPARE(all.at(0).toObject().value("text"_L1).toString(), u"first 你好"_s);
+    QCOMPARE(again.waitForEvent(u"error"_s).value("code"_L1).toString(), u"usage"_s); // /history needs a peer
+    again.write(u"/quit\n"_s);
+    QCOMPARE(again.waitForExit(), 0);
 }
 
 void TestCliEndToEnd::identifiedPeersExchangeEncryptedMessages()
