@@ -410,32 +410,8 @@ QList<SearchHit> MessageStore::search(const QString &query, int limit) const
 
 bool MessageStore::deleteConversation(const QString &conversation)
 {
-    if (!m_open)
-        return false;
-    if (!m_db.transaction())
-        return fail(u"The history database is busy"_s, m_db.lastError().text());
-    QSqlQuery rows(m_db);
-    rows.setForwardOnly(true);
-    rows.prepare(u"SELECT id, body FROM messages WHERE conversation = ?"_s);
-    rows.addBindValue(text(conversation));
-    bool ok = rows.exec();
-    QSqlQuery forget(m_db);
-    forget.prepare(u"INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', ?, ?)"_s);
-    while (ok && rows.next()) {
-        forget.addBindValue(rows.value(0).toLongLong());
-        forget.addBindValue(indexedText(rows.value(1).toString()));
-        ok = forget.exec();
-    }
-    QSqlQuery drop(m_db);
-    drop.prepare(u"DELETE FROM messages WHERE conversation = ?"_s);
-    drop.addBindValue(text(conversation));
-    ok = ok && drop.exec() && m_db.commit();
-    if (!ok) {
-        const QString detail = forget.lastError().isValid() ? forget.lastError().text() : drop.lastError().text();
-        m_db.rollback();
-        return fail(u"The conversation could not be deleted from the history"_s, detail);
-    }
-    return true;
+    return removeWhere(u"conversation = ?"_s, text(conversation),
+                       u"The conversation could not be deleted from the history"_s) >= 0;
 }
 
 int MessageStore::applyRetention(qint64 nowMs, int days)
@@ -443,32 +419,51 @@ int MessageStore::applyRetention(qint64 nowMs, int days)
     if (!m_open || days <= 0)
         return 0;
     const qint64 before = nowMs - qint64(days) * 24 * 3600 * 1000;
+    return removeWhere(u"sent_ms < ?"_s, before, u"Old messages could not be deleted from the history"_s);
+}
+
+int MessageStore::removeWhere(const QString &condition, const QVariant &value, const QString &failure)
+{
+    if (!m_open)
+        return -1;
     if (!m_db.transaction()) {
         fail(u"The history database is busy"_s, m_db.lastError().text());
         return -1;
     }
+    // A contentless FTS5 index forgets a row only when told its indexed text: read the rows first.
     QSqlQuery rows(m_db);
     rows.setForwardOnly(true);
-    rows.prepare(u"SELECT id, body FROM messages WHERE sent_ms < ?"_s);
-    rows.addBindValue(before);
-    bool ok = rows.exec();
-    int removed = 0;
+    rows.prepare(u"SELECT id, body FROM messages WHERE %1"_s.arg(condition));
+    rows.addBindValue(value);
     QSqlQuery forget(m_db);
     forget.prepare(u"INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', ?, ?)"_s);
+    QSqlQuery drop(m_db);
+    drop.prepare(u"DELETE FROM messages WHERE %1"_s.arg(condition));
+    drop.addBindValue(value);
+    QString detail;
+    int removed = 0;
+    bool ok = rows.exec();
+    if (!ok)
+        detail = rows.lastError().text();
     while (ok && rows.next()) {
         forget.addBindValue(rows.value(0).toLongLong());
         forget.addBindValue(indexedText(rows.value(1).toString()));
         ok = forget.exec();
+        if (!ok)
+            detail = forget.lastError().text();
         ++removed;
     }
-    QSqlQuery drop(m_db);
-    drop.prepare(u"DELETE FROM messages WHERE sent_ms < ?"_s);
-    drop.addBindValue(before);
-    ok = ok && drop.exec() && m_db.commit();
+    if (ok && !drop.exec()) {
+        ok = false;
+        detail = drop.lastError().text();
+    }
+    if (ok && !m_db.commit()) {
+        ok = false;
+        detail = m_db.lastError().text();
+    }
     if (!ok) {
-        const QString detail = forget.lastError().isValid() ? forget.lastError().text() : drop.lastError().text();
         m_db.rollback();
-        fail(u"Old messages could not be deleted from the history"_s, detail);
+        fail(failure, detail);
         return -1;
     }
     return removed;

@@ -110,6 +110,9 @@ private:
     qint64 existingId(const StoredMessage &m) const;
     /// Inserts into the table and the index, inside the caller's transaction; 0 on failure (reported).
     qint64 insert(const StoredMessage &m);
+    /// Deletes the messages matching @p condition (one "?" bound to @p value) from the table and the index, in one
+    /// transaction; how many, or -1 on failure (reported with @p failure).
+    int removeWhere(const QString &condition, const QVariant &value, const QString &failure);
     bool fail(const QString &what, const QString &detail) const;
     StoredMessage read(const class QSqlQuery &q) const;
 
