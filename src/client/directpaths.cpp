@@ -123,12 +123,17 @@ bool DirectPaths::isSealed(const QString &peer) const
     return m_links->isSealed(peer);
 }
 
-bool DirectPaths::send(
-    const QString &to, const QString &text, const QString &mid, qint64 ts, const QString &e2e)
+bool DirectPaths::send(const MessageRequest &message, qint64 ts, const QString &e2e)
 {
-    if (!m_links->send(to, encode(LinkMessage { e2e.isEmpty() ? text : QString(), to, mid, ts, e2e })))
+    LinkMessage link { e2e.isEmpty() ? message.text : QString(), message.to, message.mid, ts, e2e };
+    link.seq = message.seq;
+    link.run = message.run;
+    if (!m_links->send(message.to, encode(link)))
         return false;
-    record(to).unacked.append(MessageRequest { text, to, mid });
+    MessageRequest kept { message.text, message.to, message.mid };
+    kept.seq = message.seq;
+    kept.run = message.run;
+    record(message.to).unacked.append(kept);
     return true;
 }
 
@@ -366,6 +371,8 @@ void DirectPaths::onLinkMessage(const QString &peer, const LinkMessage &m)
     m_links->send(peer, encode(LinkAck { m.mid }));
     ChatMessage delivered { peer, m.text, m_selfId, m.mid, m.ts };
     delivered.e2e = m.e2e;
+    delivered.seq = m.seq;
+    delivered.run = m.run;
     Q_EMIT messageArrived(delivered);
 }
 

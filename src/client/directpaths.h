@@ -54,11 +54,11 @@ public:
 
     Path pathTo(const QString &peer) const;
 
-    /// Sends a message over @p to's link if it is up, and keeps it until @p to acks it. False: no link. With
-    /// @p e2e (the text sealed for @p to's prekey of now) the link carries that and an empty text; what is
-    /// kept for a fallback is @p text, sealed again when it goes (the peer may have a new prekey by then).
-    bool send(const QString &to, const QString &text, const QString &mid, qint64 ts,
-        const QString &e2e = QString());
+    /// Sends @p message over its peer's link if it is up, and keeps it until the peer acks it. False: no link.
+    /// With @p e2e (the text sealed for the peer's prekey of now) the link carries that and an empty text; what
+    /// is kept for a fallback is the message's text, sealed again when it goes (the peer may have a new prekey
+    /// by then).
+    bool send(const MessageRequest &message, qint64 ts, const QString &e2e = QString());
     /// This peer's identity and the keys peers joined with, for the links' handshakes (see DirectLinks).
     void setIdentity(const std::optional<Crypto::Identity> &identity);
     void setPeerKeys(std::function<QByteArray(const QString &peer)> lookup);

@@ -4,6 +4,7 @@
 #include "client/securechannel.h"
 #include "core/rules.h"
 
+#include <QDateTime>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -11,18 +12,36 @@ namespace PeerLink {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+/// @p r as it goes on the wire: its place in the stream kept, with this body (the text, or "" and the envelope).
+MessageRequest withBody(const MessageRequest &r, const QString &text, const QString &e2e, const QString &sig = {})
+{
+    MessageRequest out = r;
+    out.text = text;
+    out.e2e = e2e;
+    out.sig = sig;
+    return out;
+}
+
+} // namespace
+
 MessageFlow::MessageFlow(SecureChannel &secure, QObject *parent)
     : QObject(parent)
     , m_secure(secure)
     , m_midPrefix(QString::number(QRandomGenerator::global()->generate(), 36))
+    , m_run(QDateTime::currentMSecsSinceEpoch())
     , m_resendTimer(new QTimer(this))
     , m_parkTimer(new QTimer(this))
+    , m_orderTimer(new QTimer(this))
 {
     m_elapsed.start();
     m_resendTimer->setInterval(100);
     connect(m_resendTimer, &QTimer::timeout, this, &MessageFlow::drain);
     m_parkTimer->setSingleShot(true);
     connect(m_parkTimer, &QTimer::timeout, this, &MessageFlow::expireParked);
+    m_orderTimer->setSingleShot(true);
+    connect(m_orderTimer, &QTimer::timeout, this, &MessageFlow::expireOrder);
 }
 
 MessageFlow::~MessageFlow() = default;
@@ -54,7 +73,7 @@ void MessageFlow::applyLimits(const HubLimits &limits)
 QString MessageFlow::send(const QString &to, const QString &text)
 {
     const QString mid = m_midPrefix + u'-' + QString::number(++m_midCounter);
-    const MessageRequest request { text, to, mid };
+    MessageRequest request { text, to, mid };
     if (!to.isEmpty() && m_secure.trust(to) == SecureChannel::Trust::Changed) {
         Q_EMIT errorOccurred(ClientError::local(ClientError::KeyChanged,
             tr("The key of %1 changed; nothing is sent to it until you trust the new key.").arg(to),
@@ -67,17 +86,26 @@ QString MessageFlow::send(const QString &to, const QString &text)
     MessageRequest wire = request;
     if (out.kind == SecureChannel::Outbound::Kind::Sealed
         || (out.kind == SecureChannel::Outbound::Kind::Absent && !out.e2e.isEmpty()))
-        wire = MessageRequest { QString(), to, mid, out.e2e };
+        wire = withBody(request, QString(), out.e2e);
     wire.sig = out.sig;
+    if (!to.isEmpty()) {
+        // Its place in what we send this peer in this run (numbered once it may go: refusals leave no gap).
+        wire.seq = m_lastSeq.value(to) + 1;
+        wire.run = m_run;
+    }
     if (!mayQueue(to, encode(wire).size()))
         return QString();
-    // Over a link only what may go now (plain to a peer without key, or sealed); the rest is the outbox's to
-    // report or park (prepare()).
+    if (!to.isEmpty()) {
+        request.seq = m_lastSeq[to] = wire.seq;
+        request.run = m_run;
+    }
+    // Over a link only what may go now (plain to a peer without key, or sealed), and only when nothing to that
+    // peer still waits for the hub (it would overtake it); the rest is the outbox's to report or park
+    // (prepare()).
     const bool mayGo = out.kind == SecureChannel::Outbound::Kind::Plain
         || out.kind == SecureChannel::Outbound::Kind::Sealed;
-    if (!to.isEmpty() && mayGo && m_links.send
-        && m_links.send(
-            to, text, mid, out.kind == SecureChannel::Outbound::Kind::Sealed ? out.e2e : QString()))
+    if (!to.isEmpty() && mayGo && m_links.send && !m_outbox.hasMessagesTo(to)
+        && m_links.send(request, out.kind == SecureChannel::Outbound::Kind::Sealed ? out.e2e : QString()))
         return mid;
     // The outbox keeps the text; it is sealed (again) each time it goes, for the peer's prekey of then.
     if (m_outbox.add(request, m_joined)) {
@@ -93,13 +121,10 @@ std::optional<MessageRequest> MessageFlow::prepare(const MessageRequest &r)
     const SecureChannel::Outbound out = m_secure.outbound(r.to, r.mid, r.text);
     using Kind = SecureChannel::Outbound::Kind;
     switch (out.kind) {
-    case Kind::Plain: {
-        MessageRequest signed_ = r;
-        signed_.sig = out.sig;
-        return signed_;
-    }
+    case Kind::Plain:
+        return withBody(r, r.text, QString(), out.sig);
     case Kind::Sealed:
-        return MessageRequest { QString(), r.to, r.mid, out.e2e };
+        return withBody(r, QString(), out.e2e);
     case Kind::Absent:
         // Not sent in the clear to a peer known by a key: it waits for it like for a peer the hub says is not
         // back (or fails like one).
@@ -110,7 +135,7 @@ std::optional<MessageRequest> MessageFlow::prepare(const MessageRequest &r)
         // Not expected back soon: sealed to its identity, for the hub to keep until it joins (`stored`); a hub
         // without a mailbox answers peer_unavailable.
         if (!out.e2e.isEmpty())
-            return MessageRequest { QString(), r.to, r.mid, out.e2e };
+            return withBody(r, QString(), out.e2e);
         m_outbox.settle(r.mid);
         Q_EMIT errorOccurred(ClientError::fromCode(
             ErrorCode::PeerUnavailable, tr("No peer %1 is joined to this hub.").arg(r.to), r.mid));
@@ -227,7 +252,23 @@ void MessageFlow::receive(ChatMessage m, bool viaHub)
             held.append(m);
         return;
     }
-    Q_EMIT messageReceived(m);
+    deliverInOrder(m);
+}
+
+void MessageFlow::deliverInOrder(const ChatMessage &m)
+{
+    for (const ChatMessage &ready : m_order.accept(m, now()))
+        Q_EMIT messageReceived(ready);
+    if (m_order.deadline() >= 0 && !m_orderTimer->isActive())
+        m_orderTimer->start(int(std::max<qint64>(0, m_order.deadline() - now())));
+}
+
+void MessageFlow::expireOrder()
+{
+    for (const ChatMessage &ready : m_order.expire(now()))
+        Q_EMIT messageReceived(ready);
+    if (m_order.deadline() >= 0)
+        m_orderTimer->start(int(std::max<qint64>(1, m_order.deadline() - now())));
 }
 
 void MessageFlow::releaseHeld(const QString &peer)
@@ -235,7 +276,7 @@ void MessageFlow::releaseHeld(const QString &peer)
     // What it sent meanwhile was checked against the key now trusted: it is delivered, in order.
     const QList<ChatMessage> held = m_held.take(peer);
     for (const ChatMessage &m : held)
-        Q_EMIT messageReceived(m);
+        deliverInOrder(m);
 }
 
 void MessageFlow::acked(const QString &mid)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/clienterror.h"
+#include "client/orderbuffer.h"
 #include "client/outbox.h"
 #include "core/protocol.h"
 
@@ -34,10 +35,9 @@ public:
     /// The direct links, as the flow uses them (unset callbacks: there is no link).
     struct Links
     {
-        /// Sends over @p to's link if it is up (with @p e2e, the sealed text, instead of @p text on the wire)
-        /// and keeps it until the peer acks it; false: no link.
-        std::function<bool(const QString &to, const QString &text, const QString &mid, const QString &e2e)>
-            send;
+        /// Sends @p message over its peer's link if it is up (with @p e2e, the sealed text, instead of its text
+        /// on the wire) and keeps it until the peer acks it; false: no link.
+        std::function<bool(const MessageRequest &message, const QString &e2e)> send;
         /// What @p peer's link did not confirm, oldest first (forgotten there).
         std::function<QList<MessageRequest>(const QString &peer)> takeUnacked;
         /// @p mid is settled: no link waits for its ack any more.
@@ -61,6 +61,13 @@ public:
     void setMaxOutgoingMessageBytes(qint64 bytes) { m_maxOutgoingBytes = std::max<qint64>(0, bytes); }
     /// The smaller of the value set above and the hub's announced limit.
     qint64 maxOutgoingMessageBytes() const;
+    /// How long a message that came before its turn waits for the ones sent before it (ms; see OrderBuffer).
+    void setOrderHoldMs(qint64 ms) { m_order.setHoldMs(std::max<qint64>(0, ms)); }
+    qint64 orderHoldMs() const { return m_order.holdMs(); }
+    /// This run's number in the `run` of what it sends (by default the wall-clock time of its construction, ms):
+    /// a client started later numbers its messages in a newer run.
+    qint64 run() const { return m_run; }
+    void setRun(qint64 run) { m_run = run; }
     /// Resends per second at most (at most half the hub's announced rate).
     void setResendRate(int perSecond);
     int resendRate() const { return m_outbox.resendRate(); }
@@ -106,6 +113,8 @@ public:
     bool refused(const ClientError &error);
     /// Parked messages whose time is up fail (errorOccurred); called by its timer.
     void expireParked();
+    /// Messages that waited their turn long enough are delivered; called by its timer.
+    void expireOrder();
 
 Q_SIGNALS:
     /// A frame for the hub.
@@ -125,6 +134,8 @@ private:
     /// Whether a message to @p to of @p bytes may be sent (or kept for after a reconnect); reports it if not.
     bool mayQueue(const QString &to, qsizetype bytes);
     void armParkTimer();
+    /// Delivers @p m in its sender's order (OrderBuffer), and arms the timer of what it holds.
+    void deliverInOrder(const ChatMessage &m);
     qint64 now() const { return m_clock ? m_clock() : m_elapsed.elapsed(); }
     bool failLocally(ErrorCode code, const QString &message);
 
@@ -142,8 +153,12 @@ private:
     Outbox m_outbox;
     DuplicateFilter m_seen;
     QHash<QString, QList<ChatMessage>> m_held; // from peers whose key changed, until releaseHeld()
+    OrderBuffer m_order;
+    qint64 m_run;
+    QHash<QString, qint64> m_lastSeq; // per peer: the seq of the last message numbered for it in this run
     QTimer *m_resendTimer;
     QTimer *m_parkTimer;
+    QTimer *m_orderTimer;
 };
 
 } // namespace PeerLink

@@ -1,5 +1,7 @@
 #include "outbox.h"
 
+#include <algorithm>
+
 namespace PeerLink {
 
 Outbox::Outbox(int resendPerSecond)
@@ -12,6 +14,11 @@ void Outbox::setResendRate(int perSecond)
     m_resendPerSecond = std::max(1, perSecond);
     // A tenth of the rate at once: what used to go out on each 100 ms tick.
     m_pacing = TokenBucket(m_resendPerSecond, std::max(1, m_resendPerSecond / 10));
+}
+
+bool Outbox::hasMessagesTo(const QString &peer) const
+{
+    return std::any_of(m_messages.cbegin(), m_messages.cend(), [&](const MessageRequest &m) { return m.to == peer; });
 }
 
 bool Outbox::contains(const QString &mid) const

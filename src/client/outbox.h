@@ -34,6 +34,8 @@ public:
     int size() const { return int(m_messages.size()); }
     bool isFull() const { return m_messages.size() >= MaxSize; }
     bool contains(const QString &mid) const;
+    /// Whether a message to @p peer is kept (not acked by the hub yet).
+    bool hasMessagesTo(const QString &peer) const;
     /// Messages waiting for their turn to be sent (again).
     int waiting() const { return int(m_queue.size()); }
     /// Every kept message, oldest first.

@@ -15,6 +15,7 @@ PeerClient::PeerClient(QObject *parent)
     , m_hub(new HubConnection(this))
     , m_paths(new DirectPaths(this))
     , m_flow(new MessageFlow(m_secure, this))
+    , m_receipts(new Receipts(m_secure, this))
     , m_previousPrekeyTimer(new QTimer(this))
 {
     qRegisterMetaType<PeerLink::ChatMessage>();
@@ -46,8 +47,8 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_paths, &DirectPaths::errorOccurred, this, &PeerClient::errorOccurred);
 
     MessageFlow::Links links;
-    links.send = [this](const QString &to, const QString &text, const QString &mid, const QString &e2e) {
-        return m_paths->send(to, text, mid, QDateTime::currentMSecsSinceEpoch(), e2e);
+    links.send = [this](const MessageRequest &message, const QString &e2e) {
+        return m_paths->send(message, QDateTime::currentMSecsSinceEpoch(), e2e);
     };
     links.takeUnacked = [this](const QString &peer) { return m_paths->takeUnacked(peer); };
     links.forgetUnacked = [this](const QString &mid) { m_paths->forgetUnacked(mid); };
@@ -58,6 +59,18 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_flow, &MessageFlow::messageAcked, this, &PeerClient::messageAcked);
     connect(m_flow, &MessageFlow::messageStored, this, &PeerClient::messageStored);
     connect(m_flow, &MessageFlow::errorOccurred, this, &PeerClient::errorOccurred);
+    // Handed to the application: its sender hears so (a signed receipt), and believes only signed ones.
+    connect(m_flow, &MessageFlow::messageReceived, m_receipts, &Receipts::messageDelivered);
+    connect(m_receipts, &Receipts::hubFrameReady, m_hub, &HubConnection::send);
+    connect(m_receipts, &Receipts::receiptReceived, this,
+        [this](const QString &peer, ReceiptKind kind, const QStringList &mids) {
+            for (const QString &mid : mids) {
+                if (kind == ReceiptKind::Read)
+                    Q_EMIT messageRead(peer, mid);
+                else
+                    Q_EMIT messageDelivered(peer, mid);
+            }
+        });
 }
 
 PeerClient::~PeerClient() = default;
@@ -281,6 +294,7 @@ void PeerClient::setState(State state)
         return;
     m_state = state;
     m_flow->setJoined(state == State::Joined);
+    m_receipts->setJoined(state == State::Joined);
     Q_EMIT stateChanged(state);
 }
 

@@ -4,6 +4,7 @@
 #include "client/directpaths.h"
 #include "client/hubconnection.h"
 #include "client/messageflow.h"
+#include "client/receipts.h"
 #include "client/securechannel.h"
 #include "core/protocol.h"
 #include "crypto/identity.h"
@@ -159,6 +160,13 @@ public:
     /// Messages sent through the hub that it has not acked yet (they go again after a reconnect).
     int outboxSize() const { return m_flow->outboxSize(); }
 
+    /// Read receipts are sent when markRead() is called (the default); off: none is sent, ever.
+    void setReadReceipts(bool on) { m_receipts->setReadReceipts(on); }
+    bool readReceipts() const { return m_receipts->readReceipts(); }
+    /// How long a message that arrives before its turn waits for those its sender sent before it (ms).
+    void setOrderHoldMs(qint64 ms) { m_flow->setOrderHoldMs(ms); }
+    qint64 orderHoldMs() const { return m_flow->orderHoldMs(); }
+
 public Q_SLOTS:
     /// Opens the connection and sends `join`. Returns false (and emits errorOccurred) for an invalid id or
     /// URL.
@@ -180,6 +188,9 @@ public Q_SLOTS:
     }
     /// Sends `leave` and closes the connection.
     void disconnectFromHub();
+    /// The user was shown the messages @p mids that @p peer sent: @p peer gets a signed `read` receipt (unless
+    /// read receipts are off, or either side has no identity).
+    void markRead(const QString &peer, const QStringList &mids) { m_receipts->messagesRead(peer, mids); }
 
 Q_SIGNALS:
     void stateChanged(PeerLink::PeerClient::State state);
@@ -199,6 +210,10 @@ Q_SIGNALS:
     /// The peer the message with this id was sent to is offline: the hub stored it (`stored`, an addition) and
     /// delivers it when the peer joins again.
     void messageStored(const QString &mid);
+    /// @p peer's client has the message @p mid we sent it: its signed receipt verified (not the hub's word).
+    void messageDelivered(const QString &peer, const QString &mid);
+    /// @p peer's user was shown the message @p mid (a signed receipt; implies delivered).
+    void messageRead(const QString &peer, const QString &mid);
     void peerConnected(const QString &id, const QString &name);
     void peerDisconnected(const QString &id);
     /// @p from asks to connect to this peer.
@@ -225,6 +240,7 @@ private:
     void handle(const ChatMessage &m) { m_flow->receive(m, true); }
     void handle(const Ack &m) { m_flow->acked(m.mid); }
     void handle(const Stored &m) { m_flow->stored(m.mid); }
+    void handle(const Receipt &m) { m_receipts->received(m); }
     void handle(const ConnectOffer &m);
     void handle(const ErrorReply &m);
     void handle(const ConnectAccepted &m) { m_paths->accepted(m); }
@@ -240,6 +256,7 @@ private:
     DirectPaths *m_paths;
     SecureChannel m_secure;
     MessageFlow *m_flow; // uses m_secure
+    Receipts *m_receipts; // uses m_secure
     State m_state = State::Disconnected;
     QString m_id;
     JoinOptions m_options;

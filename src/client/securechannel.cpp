@@ -156,6 +156,31 @@ QByteArray SecureChannel::peerKey(const QString &peer) const
     return m_peers.value(peer).key;
 }
 
+QByteArray SecureChannel::knownKey(const QString &peer) const
+{
+    const auto it = m_peers.constFind(peer);
+    if (it != m_peers.constEnd())
+        return it->trust == Trust::Trusted ? it->key : QByteArray();
+    return m_hub.isEmpty() ? QByteArray() : m_store.key(m_hub, peer);
+}
+
+QString SecureChannel::signReceipt(const QString &to, ReceiptKind kind, const QStringList &mids) const
+{
+    if (!m_identity)
+        return QString();
+    return QString::fromLatin1(
+        Crypto::toBase64(Crypto::signReceipt(*m_identity, m_selfId, to, receiptKindName(kind), mids)));
+}
+
+bool SecureChannel::verifyReceipt(const Receipt &receipt) const
+{
+    const QByteArray key = knownKey(receipt.from);
+    bool ok = false;
+    const QByteArray sig = Crypto::fromBase64(receipt.sig.toLatin1(), &ok);
+    return ok && !key.isEmpty() && receipt.to == m_selfId
+        && Crypto::verifyReceipt(key, receipt.from, receipt.to, receiptKindName(receipt.kind), receipt.mids, sig);
+}
+
 bool SecureChannel::trustKey(const QString &peer, QString *storeError)
 {
     const auto it = m_peers.find(peer);

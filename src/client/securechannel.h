@@ -70,6 +70,13 @@ public:
     QString peerFingerprint(const QString &peer) const;
     /// The identity key @p peer joined with now (empty when none or not present).
     QByteArray peerKey(const QString &peer) const;
+    /// The key to check @p peer's signatures with: the one it announced when trusted, or for a peer that is away
+    /// the one remembered for it on this hub; empty when none is known or its key changed and is not trusted.
+    QByteArray knownKey(const QString &peer) const;
+    /// A receipt's signature (base64url) from us to @p to; empty without identity.
+    QString signReceipt(const QString &to, ReceiptKind kind, const QStringList &mids) const;
+    /// Whether @p receipt (to us) carries the signature of its sender's known key.
+    bool verifyReceipt(const Receipt &receipt) const;
     /// Accepts @p peer's changed key (remembered); false when it has none that changed.
     bool trustKey(const QString &peer, QString *storeError = nullptr);
 

@@ -7,7 +7,9 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QMessageAuthenticationCode>
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace PeerLink {
 
@@ -29,6 +31,8 @@ constexpr QLatin1StringView kEph("eph");
 constexpr QLatin1StringView kSig("sig");
 constexpr QLatin1StringView kE2e("e2e");
 constexpr QLatin1StringView kBox("box");
+constexpr QLatin1StringView kSeq("seq");
+constexpr QLatin1StringView kRun("run");
 
 bool isLowerHex(QStringView s, qsizetype length)
 {
@@ -183,6 +187,14 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
             r.fail(u"field 'ts' must be a number"_s);
         m.ts = ts.toInteger();
         m.e2e = r.string(kE2e, false);
+        for (const auto &[key, field] : { std::pair { kSeq, &m.seq }, std::pair { kRun, &m.run } }) {
+            const QJsonValue v = o.value(key);
+            const double d = v.toDouble(-1);
+            if (!v.isUndefined() && !v.isNull()
+                && (!v.isDouble() || d < 0 || d > double(Rules::MaxSequence) || d != double(qint64(d))))
+                r.fail(u"field '%1' must be a whole number from 0 to 2^53-1"_s.arg(key));
+            *field = qint64(std::max(0.0, d));
+        }
         envelope = m;
     } else if (type == u"ack") {
         envelope = LinkAck { r.checked(kMid, validMid, "a valid message id") };
@@ -241,6 +253,11 @@ QByteArray encode(const LinkMessage &m)
     if (!m.to.isEmpty())
         o.insert(kTo, m.to);
     insertIfSet(o, kE2e, m.e2e);
+    if (m.seq > 0) {
+        o.insert(kSeq, m.seq);
+        if (m.run > 0)
+            o.insert(kRun, m.run);
+    }
     return compact(o);
 }
 

@@ -58,6 +58,9 @@ struct LinkMessage
     qint64 ts = 0;
     /// The end-to-end envelope, as in a hub `message` (the text is then empty).
     QString e2e;
+    /// The place in the sender's stream to this peer, as in a hub `message` (0: not numbered).
+    qint64 seq = 0;
+    qint64 run = 0;
 };
 
 /// `ack` on a link: the peer received the message with this mid.

@@ -54,6 +54,10 @@ constexpr QLatin1StringView kPrekeySig("prekey_sig");
 constexpr QLatin1StringView kSig("sig");
 constexpr QLatin1StringView kE2e("e2e");
 constexpr QLatin1StringView kNonce("nonce");
+constexpr QLatin1StringView kSeq("seq");
+constexpr QLatin1StringView kRun("run");
+constexpr QLatin1StringView kKind("kind");
+constexpr QLatin1StringView kMids("mids");
 
 // Longest free-form token fields (resume, client, password), in characters.
 constexpr int kMaxTokenLength = 256;
@@ -92,6 +96,53 @@ public:
             return QString();
         }
         return v.toString();
+    }
+
+    /// An optional whole number in [0, Rules::MaxSequence]; absent or null: 0.
+    qint64 optionalCount(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return 0;
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d < 0 || d > double(Rules::MaxSequence) || d != double(qint64(d))) {
+            fail(ErrorCode::BadMessage, u"field '%1' must be a whole number from 0 to 2^53-1"_s.arg(key));
+            return 0;
+        }
+        return qint64(d);
+    }
+
+    /// A required array of 1 to Rules::MaxReceiptMids valid message ids.
+    QStringList requiredMids(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        const QJsonArray a = v.toArray();
+        QStringList mids;
+        if (!v.isArray() || a.isEmpty() || a.size() > Rules::MaxReceiptMids) {
+            fail(ErrorCode::BadMessage, u"'%1' must be an array of 1 to %2 message ids"_s.arg(key).arg(
+                                            Rules::MaxReceiptMids));
+            return mids;
+        }
+        mids.reserve(a.size());
+        for (const QJsonValue &e : a) {
+            if (!e.isString() || !Rules::isValidMid(e.toString())) {
+                fail(ErrorCode::BadMessage, u"'%1' entries are message ids of 1 to 64 characters"_s.arg(key));
+                return QStringList();
+            }
+            mids.append(e.toString());
+        }
+        return mids;
+    }
+
+    /// A required receipt kind ("delivered" or "read").
+    ReceiptKind requiredKind(QLatin1StringView key)
+    {
+        const QString kind = required(key);
+        if (kind == u"read")
+            return ReceiptKind::Read;
+        if (kind != u"delivered" && !m_failed)
+            fail(ErrorCode::BadMessage, u"'%1' is \"delivered\" or \"read\""_s.arg(key));
+        return ReceiptKind::Delivered;
     }
 
     void fail(ErrorCode code, const QString &message)
@@ -271,9 +322,14 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
         if (o.size() > plain) {
             m.e2e = r.optional(kE2e);
             m.sig = r.optional(kSig);
+            m.seq = r.optionalCount(kSeq);
+            m.run = r.optionalCount(kRun);
         }
         if (r.failed())
             return Decoded<ClientEnvelope> { r.error() };
+        if (m.run > 0 && m.seq == 0)
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'run' comes with a 'seq'"_s,
+                                          m.mid.isEmpty() ? type : m.mid);
         if (!m.to.isNull() && !Rules::isValidId(m.to))
             return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'to' is not a valid peer id"_s,
                                           m.mid.isEmpty() ? type : m.mid);
@@ -316,6 +372,21 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
     }
     if (type == u"leave")
         return Decoded<ClientEnvelope> { ClientEnvelope(LeaveRequest {}) };
+    if (type == u"receipt") {
+        ReceiptRequest rr;
+        rr.to = r.required(kTo);
+        rr.kind = r.requiredKind(kKind);
+        rr.mids = r.requiredMids(kMids);
+        rr.sig = r.required(kSig);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isValidId(rr.to))
+            return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'to' is not a valid peer id"_s, type);
+        if (!Rules::isBase64UrlOf(rr.sig, Rules::SignatureBytes))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'sig' is base64url (no padding) of 64 bytes"_s,
+                                          type);
+        return Decoded<ClientEnvelope> { ClientEnvelope(rr) };
+    }
 
     return refuse<ClientEnvelope>(ErrorCode::UnknownType, u"unknown message type '%1'"_s.arg(type.left(64)),
                                   type.left(64));
@@ -394,6 +465,8 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         m.mid = r.optional(kMid);
         m.e2e = r.optional(kE2e);
         m.sig = r.optional(kSig);
+        m.seq = r.optionalCount(kSeq);
+        m.run = r.optionalCount(kRun);
         const QJsonValue ts = o.value(kTs);
         if (!ts.isUndefined() && !ts.isDouble())
             r.fail(ErrorCode::BadMessage, u"field 'ts' must be a number"_s);
@@ -413,6 +486,18 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(st) };
+    }
+    if (type == u"receipt") {
+        Receipt rc;
+        rc.from = r.required(kFrom);
+        rc.to = r.required(kTo);
+        rc.kind = r.requiredKind(kKind);
+        rc.mids = r.requiredMids(kMids);
+        rc.sig = r.required(kSig);
+        rc.ts = r.optionalCount(kTs);
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        return Decoded<HubEnvelope> { HubEnvelope(rc) };
     }
     if (type == u"connect_to_peer") {
         ConnectOffer c;
@@ -492,6 +577,21 @@ QByteArray encode(const MessageRequest &m)
     insertIfSet(o, kMid, m.mid);
     insertIfSet(o, kE2e, m.e2e);
     insertIfSet(o, kSig, m.sig);
+    if (m.seq > 0) {
+        o.insert(kSeq, m.seq);
+        if (m.run > 0)
+            o.insert(kRun, m.run);
+    }
+    return toBytes(o);
+}
+
+QByteArray encode(const ReceiptRequest &m)
+{
+    QJsonObject o = typed("receipt"_L1);
+    o.insert(kTo, m.to);
+    o.insert(kKind, receiptKindName(m.kind));
+    o.insert(kMids, toArray(m.mids));
+    o.insert(kSig, m.sig);
     return toBytes(o);
 }
 
@@ -610,8 +710,13 @@ QByteArray encode(const ChatMessage &m)
 {
     // e2e and sig are written only when present: a plain message costs what it did.
     JsonWriter w(80 + m.from.size() + m.text.size() * 3 + m.to.size() + m.mid.size() + m.e2e.size() + m.sig.size());
-    w.optionalString(kE2e, m.e2e).string(kFrom, m.from).optionalString(kMid, m.mid).optionalString(kSig, m.sig);
-    w.string(kText, m.text).optionalString(kTo, m.to);
+    w.optionalString(kE2e, m.e2e).string(kFrom, m.from).optionalString(kMid, m.mid);
+    if (m.seq > 0) {
+        if (m.run > 0)
+            w.integer(kRun, m.run);
+        w.integer(kSeq, m.seq);
+    }
+    w.optionalString(kSig, m.sig).string(kText, m.text).optionalString(kTo, m.to);
     w.integer(kTs, m.ts).string(kType, u"message");
     return w.take();
 }
@@ -624,6 +729,23 @@ QByteArray encode(const Ack &m)
 QByteArray encode(const Stored &m)
 {
     return JsonWriter(32 + m.mid.size()).string(kMid, m.mid).string(kType, u"stored").take();
+}
+
+QByteArray encode(const Receipt &m)
+{
+    QJsonObject o = typed("receipt"_L1);
+    o.insert(kFrom, m.from);
+    o.insert(kTo, m.to);
+    o.insert(kKind, receiptKindName(m.kind));
+    o.insert(kMids, toArray(m.mids));
+    o.insert(kSig, m.sig);
+    o.insert(kTs, m.ts);
+    return toBytes(o);
+}
+
+QString receiptKindName(ReceiptKind kind)
+{
+    return kind == ReceiptKind::Read ? u"read"_s : u"delivered"_s;
 }
 
 QByteArray encode(const ConnectOffer &m)
@@ -673,7 +795,8 @@ QString typeName(const ClientEnvelope &m)
 {
     if (const auto *a = std::get_if<ConnectAnswer>(&m))
         return a->accept ? u"connect_accept"_s : u"connect_decline"_s;
-    static const QString names[] = { u"join"_s, u"message"_s, u"connect_to_peer"_s, u"leave"_s };
+    static const QString names[] = { u"join"_s, u"message"_s, u"connect_to_peer"_s, u"leave"_s, QString(),
+                                     u"receipt"_s };
     return names[m.index()];
 }
 
@@ -681,7 +804,7 @@ QString typeName(const HubEnvelope &m)
 {
     static const QString names[] = { u"welcome"_s, u"peer_connect"_s,     u"peer_disconnect"_s, u"message"_s,
                                      u"ack"_s,     u"connect_to_peer"_s, u"error"_s,           u"connect_accept"_s,
-                                     u"challenge"_s, u"peer_update"_s, u"stored"_s };
+                                     u"challenge"_s, u"peer_update"_s, u"stored"_s, u"receipt"_s };
     return names[m.index()];
 }
 

@@ -64,6 +64,28 @@ struct MessageRequest
     /// signature of a broadcast (base64url of 64 bytes).
     QString e2e {};
     QString sig {};
+    /// Additions (issue 14), passed on untouched: the message's place in its sender's stream to this recipient
+    /// (`seq`, from 1) within one run of the sender's client (`run`, an id that grows from run to run: the
+    /// client's start time in ms). 0: not numbered (a broadcast, or an older client).
+    qint64 seq = 0;
+    qint64 run = 0;
+};
+
+/// What a receipt says of the messages it names.
+enum class ReceiptKind {
+    Delivered, ///< the recipient's client has them
+    Read,      ///< they were shown to the recipient's user (implies delivered)
+};
+
+/// `receipt` (addition, issue 14), client to hub: the messages @p mids that `to` sent us were delivered or read.
+/// Signed with the sender's identity key (`sig`: framed("peerlink-receipt-1", from, to, kind, mid…)), so the
+/// hub, which passes it on, cannot forge one. Only from a peer that joined with a key.
+struct ReceiptRequest
+{
+    QString to;
+    ReceiptKind kind = ReceiptKind::Delivered;
+    QStringList mids;
+    QString sig;
 };
 
 /// `connect_to_peer`: ask the hub to introduce this peer to `peer`. `listen` (an addition) lists the endpoints
@@ -90,7 +112,8 @@ struct LeaveRequest
 {
 };
 
-using ClientEnvelope = std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest, ConnectAnswer>;
+using ClientEnvelope =
+    std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest, ConnectAnswer, ReceiptRequest>;
 
 // ---- Hub to client -------------------------------------------------------------------------------------------
 
@@ -176,6 +199,9 @@ struct ChatMessage
     /// Additions on the wire (passed on by the hub untouched): the end-to-end envelope and a broadcast's signature.
     QString e2e {};
     QString sig {};
+    /// Additions (issue 14), as in MessageRequest.
+    qint64 seq = 0;
+    qint64 run = 0;
     /// Never on the wire; filled by the client when it delivers the message: it came end-to-end encrypted and
     /// opened; a broadcast whose signature verified against the sender's known key.
     bool encrypted = false;
@@ -193,6 +219,18 @@ struct Ack
 struct Stored
 {
     QString mid;
+};
+
+/// `receipt` (addition, issue 14), hub to client: `from` says the messages @p mids we sent it were delivered or
+/// read; `ts` is when the hub passed it on. The client checks `sig` against `from`'s key before it believes it.
+struct Receipt
+{
+    QString from;
+    QString to;
+    ReceiptKind kind = ReceiptKind::Delivered;
+    QStringList mids;
+    QString sig;
+    qint64 ts = 0;
 };
 
 /// `connect_to_peer` from the hub: `from` asks to connect. The direct-link fields (additions): the introduction's
@@ -227,7 +265,7 @@ struct ErrorReply
 };
 
 using HubEnvelope = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer,
-                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate, Stored>;
+                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate, Stored, Receipt>;
 
 // ---- Decoding ------------------------------------------------------------------------------------------------
 
@@ -263,6 +301,7 @@ QByteArray encode(const MessageRequest &m);
 QByteArray encode(const ConnectRequest &m);
 QByteArray encode(const LeaveRequest &m);
 QByteArray encode(const ConnectAnswer &m);
+QByteArray encode(const ReceiptRequest &m);
 QByteArray encode(const ClientEnvelope &m);
 
 QByteArray encode(const Welcome &m);
@@ -282,7 +321,11 @@ QByteArray encode(const ErrorReply &m);
 QByteArray encode(const ConnectAccepted &m);
 QByteArray encode(const Challenge &m);
 QByteArray encode(const PeerUpdate &m);
+QByteArray encode(const Receipt &m);
 QByteArray encode(const HubEnvelope &m);
+
+/// The wire name of a receipt kind ("delivered", "read").
+QString receiptKindName(ReceiptKind kind);
 
 /// An `error` object for a contract error code.
 ErrorReply makeError(ErrorCode code, const QString &message, const QString &ref = QString());

@@ -12,6 +12,10 @@ inline constexpr int MaxIdLength = 64;
 inline constexpr int MaxNameLength = 64;
 /// Longest client-chosen message id, in characters.
 inline constexpr int MaxMidLength = 64;
+/// Most message ids one receipt names.
+inline constexpr int MaxReceiptMids = 100;
+/// Largest `seq` and `run` (the largest integer a JSON number carries exactly: 2^53 - 1).
+inline constexpr qint64 MaxSequence = (qint64(1) << 53) - 1;
 
 /// 1 to 64 characters of A-Z a-z 0-9 . _ - (case-sensitive).
 bool isValidId(QStringView id);

@@ -228,4 +228,28 @@ bool verifyBroadcast(QByteArrayView senderKey, const QString &from, const QStrin
     return verify(senderKey, framed("peerlink-broadcast-1", { u8(from), u8(mid), u8(text) }), signature);
 }
 
+namespace {
+
+QByteArray receiptBytes(const QString &from, const QString &to, const QString &kind, const QStringList &mids)
+{
+    QList<QByteArray> fields { u8(from), u8(to), u8(kind) };
+    for (const QString &mid : mids)
+        fields.append(u8(mid));
+    return framed("peerlink-receipt-1", fields);
+}
+
+} // namespace
+
+QByteArray signReceipt(const Identity &identity, const QString &from, const QString &to, const QString &kind,
+                       const QStringList &mids)
+{
+    return identity.sign(receiptBytes(from, to, kind, mids));
+}
+
+bool verifyReceipt(QByteArrayView senderKey, const QString &from, const QString &to, const QString &kind,
+                   const QStringList &mids, QByteArrayView signature)
+{
+    return verify(senderKey, receiptBytes(from, to, kind, mids), signature);
+}
+
 } // namespace PeerLink::Crypto

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -132,5 +133,13 @@ OpenedOffline openOffline(const Identity &recipient, const QString &to, QByteArr
 QByteArray signBroadcast(const Identity &identity, const QString &from, const QString &mid, const QString &text);
 bool verifyBroadcast(QByteArrayView senderKey, const QString &from, const QString &mid, const QString &text,
                      QByteArrayView signature);
+
+/// Signatures of receipts (issue 14): framed("peerlink-receipt-1", from, to, kind, mid, mid, …), from the peer that
+/// received the messages (@p from) to their sender (@p to); @p kind is the receipt's wire name ("delivered",
+/// "read"). Bound to both ids, the kind and every mid it names, in order.
+QByteArray signReceipt(const Identity &identity, const QString &from, const QString &to, const QString &kind,
+                       const QStringList &mids);
+bool verifyReceipt(QByteArrayView senderKey, const QString &from, const QString &to, const QString &kind,
+                   const QStringList &mids, QByteArrayView signature);
 
 } // namespace PeerLink::Crypto

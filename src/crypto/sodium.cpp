@@ -57,7 +57,10 @@ QByteArray fromBase64(QByteArrayView text, bool *ok)
     return good ? result.decoded : QByteArray();
 }
 
-QByteArray framed(QByteArrayView domain, std::initializer_list<QByteArrayView> fields)
+namespace {
+
+template<typename Fields>
+QByteArray framedFields(QByteArrayView domain, const Fields &fields)
 {
     QByteArray out;
     qsizetype size = domain.size() + 1;
@@ -73,6 +76,18 @@ QByteArray framed(QByteArrayView domain, std::initializer_list<QByteArrayView> f
         out.append(f.data(), f.size());
     }
     return out;
+}
+
+} // namespace
+
+QByteArray framed(QByteArrayView domain, std::initializer_list<QByteArrayView> fields)
+{
+    return framedFields(domain, fields);
+}
+
+QByteArray framed(QByteArrayView domain, const QList<QByteArray> &fields)
+{
+    return framedFields(domain, fields);
 }
 
 } // namespace PeerLink::Crypto

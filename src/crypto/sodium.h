@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QByteArrayView>
 
 #include <memory>
@@ -42,5 +43,7 @@ QByteArray fromBase64(QByteArrayView text, bool *ok);
 /// length and its bytes, after a domain string (what the bytes are for), so a signature made for one purpose can
 /// never be read as one made for another.
 QByteArray framed(QByteArrayView domain, std::initializer_list<QByteArrayView> fields);
+/// The same for a list of fields whose length is known only at run time.
+QByteArray framed(QByteArrayView domain, const QList<QByteArray> &fields);
 
 } // namespace PeerLink::Crypto

@@ -312,6 +312,8 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
     // Passed on untouched (the hub cannot read them): shared strings, no copy of their bytes.
     out.e2e = message.e2e;
     out.sig = message.sig;
+    out.seq = message.seq;
+    out.run = message.run;
     int recipients = 0;
     if (!message.to.isEmpty()) {
         const Registry::Entry *target = m_registry.find(message.to);
@@ -409,6 +411,33 @@ void HubRequests::deliverMailbox(HubSession *session)
     for (const auto &[mid, recipient] : m_mailbox.takeNotices(session->id()))
         sendError(session, ErrorCode::Expired,
                   u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(recipient), mid);
+}
+
+void HubRequests::handle(HubSession *session, const ReceiptRequest &receipt)
+{
+    const QString ref = u"receipt"_s;
+    // Free of the message rate (a peer handed a full mailbox must be able to confirm it), not of the byte rate.
+    if (!admitRequest(session, ref, u"sending receipts", Cost::Free))
+        return;
+    if (session->key().isEmpty()) {
+        rejectInvalid(session, ErrorCode::BadMessage, u"Receipts are signed: join with an identity key to send them."_s,
+                      ref);
+        return;
+    }
+    const Receipt out { session->id(), receipt.to, receipt.kind, receipt.mids, receipt.sig, m_wallClock() };
+    const QByteArray frame = encode(out);
+    const Registry::Entry *target = m_registry.find(receipt.to);
+    if (target && target->session) {
+        m_owner.deliver(target->session, frame);
+    } else if (target) {
+        m_registry.hold(*target->grace, Registry::Held { frame, session->id(), QString() });
+    } else if (m_mailbox.isOpen() && !m_bindings.keyOf(receipt.to).isEmpty()) {
+        // Its sender is away: kept with the messages for it, and handed on when it joins (no mid: it expires
+        // silently). A receipt that does not fit is dropped: the messages were delivered all the same.
+        if (m_mailbox.store(receipt.to, session->id(), QString(), frame, out.ts) != Mailbox::StoreResult::Stored)
+            qCInfo(lcHub).noquote() << "mailbox: a receipt for" << receipt.to << "was not kept (full)";
+    }
+    // Otherwise nobody is waiting for it (the sender left and is not bound): dropped.
 }
 
 void HubRequests::handle(HubSession *session, const ConnectRequest &request)

@@ -139,8 +139,8 @@ void TestDirectPaths::messagesAreAckedByTheirPeerOnly()
     QVERIFY(link());
     QSignalSpy arrived(m_b->paths.get(), &DirectPaths::messageArrived);
     QSignalSpy acked(m_a->paths.get(), &DirectPaths::messageAcked);
-    QVERIFY(m_a->paths->send(u"b"_s, u"over the link"_s, u"m1"_s, 1764000000000));
-    QVERIFY(!m_a->paths->send(u"c"_s, u"no link"_s, u"m2"_s, 0)); // nobody linked: the hub's job
+    QVERIFY(m_a->paths->send(MessageRequest { u"over the link"_s, u"b"_s, u"m1"_s }, 1764000000000));
+    QVERIFY(!m_a->paths->send(MessageRequest { u"no link"_s, u"c"_s, u"m2"_s }, 0)); // nobody linked: the hub's job
     QTRY_COMPARE(arrived.size(), 1);
     const ChatMessage m = arrived.at(0).at(0).value<ChatMessage>();
     QCOMPARE(m.from, u"a"_s); // the link says who sent it
@@ -157,8 +157,8 @@ void TestDirectPaths::unackedComeBackWhenTheLinkDrops()
 {
     QVERIFY(link());
     QSignalSpy lost(m_a->paths.get(), &DirectPaths::linkLost);
-    QVERIFY(m_a->paths->send(u"b"_s, u"one"_s, u"m1"_s, 0));
-    QVERIFY(m_a->paths->send(u"b"_s, u"two"_s, u"m2"_s, 0));
+    QVERIFY(m_a->paths->send(MessageRequest { u"one"_s, u"b"_s, u"m1"_s }, 0));
+    QVERIFY(m_a->paths->send(MessageRequest { u"two"_s, u"b"_s, u"m2"_s }, 0));
     m_b->paths->peerLeft(u"a"_s); // b drops the link before it reads them: no acks
     QTRY_COMPARE(lost.size(), 1);
     QCOMPARE(lost.at(0).at(0).toString(), u"b"_s);
