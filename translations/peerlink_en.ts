@@ -550,10 +550,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>* delivered %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>/to PEER TEXT</source>
             <translation type="unfinished" />
         </message>
@@ -636,6 +632,18 @@
             <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>* %1 has %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 read %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* sent %1</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -708,6 +716,18 @@
         </message>
         <message>
             <source>The peer is away: the hub keeps the message, sealed end to end, and hands it on when the peer is back.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>  ✓✓ read</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub passed it on; no receipt from the peer yet.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Read</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1743,6 +1763,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source> days</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Send &amp;read receipts (peers see when you have read their messages)</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>main</name>
@@ -1864,6 +1888,10 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>peerlink-cli: history: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send no read receipts: peers are told a message was delivered, never that it was read.</source>
             <translation type="unfinished" />
         </message>
     </context>

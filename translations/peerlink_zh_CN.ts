@@ -550,10 +550,6 @@
             <translation>peerlink-cli：无法加入（%1）：%2</translation>
         </message>
         <message>
-            <source>* delivered %1</source>
-            <translation>* 已送达 %1</translation>
-        </message>
-        <message>
             <source>/to PEER TEXT</source>
             <translation>/to 节点 文本</translation>
         </message>
@@ -635,6 +631,18 @@
             <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit</source>
             <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/quit</translation>
         </message>
+        <message>
+            <source>* %1 has %2</source>
+            <translation>* %1 已收到 %2</translation>
+        </message>
+        <message>
+            <source>* %1 read %2</source>
+            <translation>* %1 已读 %2</translation>
+        </message>
+        <message>
+            <source>* sent %1</source>
+            <translation>* 已发送 %1</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
@@ -708,6 +716,18 @@
         <message>
             <source>The peer is away: the hub keeps the message, sealed end to end, and hands it on when the peer is back.</source>
             <translation>对方不在线：枢纽保存这条端到端加密的消息，待对方回来后转交。</translation>
+        </message>
+        <message>
+            <source>  ✓✓ read</source>
+            <translation>  ✓✓ 已读</translation>
+        </message>
+        <message>
+            <source>The hub passed it on; no receipt from the peer yet.</source>
+            <translation>中心已转发；尚未收到对方的回执。</translation>
+        </message>
+        <message>
+            <source>Read</source>
+            <translation>已读</translation>
         </message>
     </context>
     <context>
@@ -1746,6 +1766,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source> days</source>
             <translation> 天</translation>
         </message>
+        <message>
+            <source>Send &amp;read receipts (peers see when you have read their messages)</source>
+            <translation>发送已读回执（对方可看到你已读其消息）(&amp;R)</translation>
+        </message>
     </context>
     <context>
         <name>main</name>
@@ -1876,6 +1900,10 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>peerlink-cli: history: %1</source>
             <translation>peerlink-cli：历史记录：%1</translation>
+        </message>
+        <message>
+            <source>Send no read receipts: peers are told a message was delivered, never that it was read.</source>
+            <translation>不发送已读回执：对方只会得知消息已送达，不会得知已读。</translation>
         </message>
     </context>
 </TS>

@@ -444,4 +444,13 @@ ZH = {
     'unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit': '未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/quit',
     'Keep every message sent and received in FILE (SQLite); /history PEER [N] prints the last ones.': '把收发的每条消息保存在 FILE（SQLite）中；/history 节点 [N] 打印最近的消息。',
     'peerlink-cli: history: %1': 'peerlink-cli：历史记录：%1',
+    # Issue 14: receipts
+    '* %1 has %2': '* %1 已收到 %2',
+    '* %1 read %2': '* %1 已读 %2',
+    '* sent %1': '* 已发送 %1',
+    '  ✓✓ read': '  ✓✓ 已读',
+    'The hub passed it on; no receipt from the peer yet.': '中心已转发；尚未收到对方的回执。',
+    'Read': '已读',
+    'Send &read receipts (peers see when you have read their messages)': '发送已读回执（对方可看到你已读其消息）(&R)',
+    'Send no read receipts: peers are told a message was delivered, never that it was read.': '不发送已读回执：对方只会得知消息已送达，不会得知已读。',
 }

@@ -271,6 +271,16 @@ void AppSettings::setNotificationsEnabled(bool enabled)
     m_settings->setValue(u"ui/notifications"_s, enabled);
 }
 
+bool AppSettings::readReceipts() const
+{
+    return m_settings->value(u"privacy/read_receipts"_s, true).toBool();
+}
+
+void AppSettings::setReadReceipts(bool on)
+{
+    m_settings->setValue(u"privacy/read_receipts"_s, on);
+}
+
 int AppSettings::historyRetentionDays() const
 {
     return std::max(0, m_settings->value(u"history/retentionDays"_s, 0).toInt());

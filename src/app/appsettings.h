@@ -79,6 +79,9 @@ public:
     // Behaviour.
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
+    /// Whether peers get a read receipt when their message is shown (on by default; off: none is sent).
+    bool readReceipts() const;
+    void setReadReceipts(bool on);
     /// "" follows the system locale; otherwise a locale name such as "en" or "zh_CN".
     QString language() const;
     void setLanguage(const QString &language);

@@ -51,9 +51,19 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
             Q_EMIT peerTrustChanged(id); // its new key cannot be accepted until it is back
     });
     connect(client, &PeerClient::messageAcked, this, [this](const QString &mid) {
+        // The hub's word (or a link's): passed on, not yet confirmed by the peer.
         const QString key = m_pending.take(mid);
         if (auto *c = m_conversations.value(key))
-            c->setState(mid, ConversationModel::State::Delivered);
+            c->setState(mid, ConversationModel::State::Sent);
+    });
+    // The peer's own signed word: its client has the message, then its user saw it.
+    connect(client, &PeerClient::messageDelivered, this, [this](const QString &peer, const QString &mid) {
+        m_pending.remove(mid);
+        conversation(peer)->setState(mid, ConversationModel::State::Delivered);
+    });
+    connect(client, &PeerClient::messageRead, this, [this](const QString &peer, const QString &mid) {
+        m_pending.remove(mid);
+        conversation(peer)->setState(mid, ConversationModel::State::Read);
     });
     connect(client, &PeerClient::messageStored, this, [this](const QString &mid) {
         // The hub keeps it for a peer who is away: no longer "sending", not yet delivered.
@@ -167,6 +177,7 @@ bool ChatController::deleteConversation(const QString &key)
         else
             ++it;
     }
+    m_unreadMids.remove(key); // deleted unseen: not read
     setUnread(key, 0);
     if (auto *c = m_conversations.take(key)) {
         // A view may still show it: the replacement comes first, then the old one goes.
@@ -385,6 +396,12 @@ void ChatController::onMessage(const ChatMessage &message)
     }
 
     const bool seen = m_windowActive && key == m_active;
+    if (!key.isEmpty() && !message.mid.isEmpty()) {
+        if (seen)
+            m_client->markRead(key, { message.mid });
+        else
+            m_unreadMids[key].append(message.mid);
+    }
     if (!seen)
         addUnread(key);
     if (!m_windowActive && m_notify) {
@@ -542,8 +559,18 @@ void ChatController::addUnread(const QString &key)
     setUnread(key, m_unread.value(key) + 1);
 }
 
+void ChatController::setReadReceipts(bool on)
+{
+    m_client->setReadReceipts(on);
+}
+
 void ChatController::setUnread(const QString &key, int count)
 {
+    // Shown now: its sender hears so (when read receipts are on; PeerClient sends none otherwise).
+    if (count == 0 && !key.isEmpty()) {
+        if (const QStringList mids = m_unreadMids.take(key); !mids.isEmpty())
+            m_client->markRead(key, mids);
+    }
     if (m_unread.value(key) == count)
         return;
     if (count == 0)

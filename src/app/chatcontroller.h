@@ -37,6 +37,9 @@ public:
     /// Whether the window is the active one: messages to the shown conversation count as read only then.
     void setWindowActive(bool active);
     void setNotificationsEnabled(bool enabled) { m_notify = enabled; }
+    /// Whether a peer's messages get a read receipt once they are shown (its conversation open in the active
+    /// window); off: none is sent.
+    void setReadReceipts(bool on);
 
     int unread(const QString &key) const { return m_unread.value(key); }
     int totalUnread() const;
@@ -165,6 +168,7 @@ private:
     QString m_active;
     bool m_windowActive = true;
     bool m_notify = true;
+    QHash<QString, QStringList> m_unreadMids; // per peer: mids received and not shown yet (read receipts)
     bool m_joinErrorReported = false;
     bool m_joinedThisTime = false;
     QString m_lastReason;

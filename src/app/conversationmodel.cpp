@@ -18,8 +18,12 @@ MessageState toStored(ConversationModel::State state)
     switch (state) {
     case ConversationModel::State::Pending:
         return MessageState::Sending;
+    case ConversationModel::State::Sent:
+        return MessageState::Sent;
     case ConversationModel::State::Delivered:
         return MessageState::Delivered;
+    case ConversationModel::State::Read:
+        return MessageState::Read;
     case ConversationModel::State::Stored:
         return MessageState::Stored;
     case ConversationModel::State::Failed:
@@ -28,6 +32,26 @@ MessageState toStored(ConversationModel::State state)
         break;
     }
     return MessageState::Received;
+}
+
+/// The order of outgoing states: a state only ever moves up (a late ack after a receipt changes nothing).
+int rank(ConversationModel::State state)
+{
+    switch (state) {
+    case ConversationModel::State::Pending:
+        return 0;
+    case ConversationModel::State::Sent:
+    case ConversationModel::State::Stored:
+        return 1;
+    case ConversationModel::State::Delivered:
+        return 2;
+    case ConversationModel::State::Read:
+        return 3;
+    case ConversationModel::State::Failed:
+    case ConversationModel::State::Received:
+        break;
+    }
+    return 4;
 }
 
 } // namespace
@@ -74,9 +98,14 @@ ConversationModel::Entry ConversationModel::fromStored(const StoredMessage &m) c
     case MessageState::Stored:
         e.state = State::Stored;
         break;
+    case MessageState::Sent:
+        e.state = State::Sent;
+        break;
     case MessageState::Delivered:
-    case MessageState::Read:
         e.state = State::Delivered;
+        break;
+    case MessageState::Read:
+        e.state = State::Read;
         break;
     case MessageState::Failed:
         e.state = State::Failed;
@@ -183,6 +212,12 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
             line += tr("  (not delivered)");
         else if (e.state == State::Stored)
             line += tr("  (kept by the hub until the peer is back)");
+        else if (e.state == State::Sent)
+            line += u"  ✓"_s;
+        else if (e.state == State::Delivered)
+            line += u"  ✓✓"_s;
+        else if (e.state == State::Read)
+            line += tr("  ✓✓ read");
         return line;
     }
     case Qt::ToolTipRole: {
@@ -191,13 +226,20 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
         case State::Pending:
             tip = tr("Waiting for the hub to confirm");
             break;
+        case State::Sent:
+            tip = tr("Sent at %1").arg(QLocale().toString(e.time.toLocalTime())) + u'\n'
+                + tr("The hub passed it on; no receipt from the peer yet.");
+            break;
         case State::Delivered:
+        case State::Read:
             // The send time and the delivery time differ when the peer or the hub was away for a while.
             tip = tr("Sent at %1").arg(QLocale().toString(e.time.toLocalTime()));
             if (e.deliveredAt.isValid())
                 tip += u'\n' + tr("Delivered at %1").arg(QLocale().toString(e.deliveredAt.toLocalTime()));
             else
                 tip += u'\n' + tr("Delivered");
+            if (e.state == State::Read)
+                tip += u'\n' + tr("Read");
             break;
         case State::Stored:
             tip = tr("Sent at %1").arg(QLocale().toString(e.time.toLocalTime())) + u'\n'
@@ -297,10 +339,15 @@ bool ConversationModel::setState(const QString &mid, State state, const QString 
     for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
         Entry &e = m_entries[row];
         if (e.outgoing && e.mid == mid) {
+            // Forward only: Failed only while nothing confirmed it; other states only upwards.
+            const bool forward = state == State::Failed ? rank(e.state) <= 1 && e.state != State::Sent
+                                                        : rank(state) > rank(e.state) || e.state == State::Failed;
+            if (!forward)
+                return false;
             e.state = state;
             e.error = error;
             const QDateTime now = QDateTime::currentDateTimeUtc();
-            if (state == State::Delivered)
+            if (state == State::Delivered || (state == State::Read && !e.deliveredAt.isValid()))
                 e.deliveredAt = now;
             if (storeUsable())
                 m_store->setState(m_key, e.from, mid, toStored(state), now.toMSecsSinceEpoch());

@@ -20,7 +20,9 @@ class ConversationModel : public QAbstractListModel
     Q_OBJECT
 public:
     /// Stored: the hub keeps it for a peer who is away (end-to-end sealed), and hands it on when the peer is back.
-    enum class State { Received, Pending, Delivered, Failed, Stored };
+    /// Where an outgoing message stands, in order: Pending, then Sent (the hub took it) or Stored (the hub keeps
+    /// it for a peer who is away), then Delivered (the peer's signed receipt), then Read. Received: incoming.
+    enum class State { Received, Pending, Delivered, Failed, Stored, Sent, Read };
     Q_ENUM(State)
 
     enum Role {

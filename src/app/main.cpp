@@ -90,6 +90,7 @@ int main(int argc, char *argv[])
     QObject::connect(&retention, &HistoryRetention::messagesDeleted, &controller, &ChatController::reloadHistory);
     retention.start();
     controller.setNotificationsEnabled(settings.notificationsEnabled());
+    controller.setReadReceipts(settings.readReceipts());
     controller.setVerifiedStore(&settings);
     MainWindow window(&controller, &host, &settings, &language);
     window.setHistoryRetention(&retention);

@@ -725,6 +725,7 @@ void MainWindow::openSettings()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this] {
         m_controller->setNotificationsEnabled(m_settings->notificationsEnabled());
+        m_controller->setReadReceipts(m_settings->readReceipts());
         if (m_retention && m_retention->days() != m_settings->historyRetentionDays()) {
             m_retention->setDays(m_settings->historyRetentionDays());
             m_retention->apply();

@@ -42,6 +42,16 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
             quit();
         settle(mid);
     });
+    // The recipient's own signed word (not the hub's): its client has the message, then its user saw it.
+    connect(client, &PeerClient::messageDelivered, this, [this](const QString &peer, const QString &mid) {
+        recordState(peer, mid, History::MessageState::Delivered);
+        m_printer.print(u"delivered"_s, { { u"peer"_s, peer }, { u"mid"_s, mid } },
+                        tr("* %1 has %2").arg(peer, mid));
+    });
+    connect(client, &PeerClient::messageRead, this, [this](const QString &peer, const QString &mid) {
+        recordState(peer, mid, History::MessageState::Read);
+        m_printer.print(u"read"_s, { { u"peer"_s, peer }, { u"mid"_s, mid } }, tr("* %1 read %2").arg(peer, mid));
+    });
     connect(client, &PeerClient::reconnecting, this, [this](int attempt, int delayMs) {
         m_printer.print(u"reconnecting"_s, { { u"attempt"_s, attempt }, { u"delay_ms"_s, delayMs } },
                         tr("* reconnecting in %1 ms (attempt %2)").arg(delayMs).arg(attempt));
@@ -85,6 +95,9 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
             line = m.encrypted ? tr("%1 <%2 to you, encrypted> %3").arg(time, m.from, m.text)
                                : tr("%1 <%2 to you> %3").arg(time, m.from, m.text);
         m_printer.print(u"message"_s, f, line);
+        // Printed is shown: the sender gets a read receipt (unless --no-read-receipts).
+        if (!m.to.isEmpty() && !m.mid.isEmpty())
+            m_client->markRead(m.from, { m.mid });
     });
     connect(client, &PeerClient::keyChanged, this,
             [this](const QString &peer, const QString &oldFingerprint, const QString &newFingerprint) {
@@ -157,13 +170,19 @@ void CliPeer::onAcked(const QString &mid)
     if (m_history && m_history->isOpen()) {
         // The ack is for a message to one peer or to everyone: try both conversations' rows of ours.
         for (const QString &conversation : m_history->conversations())
-            m_history->setState(conversation, m_client->id(), mid, History::MessageState::Delivered,
+            m_history->setState(conversation, m_client->id(), mid, History::MessageState::Sent,
                                 QDateTime::currentMSecsSinceEpoch());
     }
-    m_printer.print(u"ack"_s, { { u"mid"_s, mid } }, tr("* delivered %1").arg(mid));
+    m_printer.print(u"ack"_s, { { u"mid"_s, mid } }, tr("* sent %1").arg(mid));
     if (m_options.oneShot && mid == m_oneShotMid)
         quit();
     settle(mid);
+}
+
+void CliPeer::recordState(const QString &peer, const QString &mid, History::MessageState state)
+{
+    if (m_history && m_history->isOpen())
+        m_history->setState(peer, m_client->id(), mid, state, QDateTime::currentMSecsSinceEpoch());
 }
 
 void CliPeer::remember(const QString &conversation, const QString &from, const QString &to, const QString &mid,

@@ -68,6 +68,8 @@ private:
     void printPeers();
     /// /history PEER [N]: the last N messages with PEER (or "*" for Everyone) from the history file.
     void printHistory(const QString &args);
+    /// Writes @p mid's new state (a receipt from @p peer) into the history, when one is kept.
+    void recordState(const QString &peer, const QString &mid, History::MessageState state);
     void remember(const QString &conversation, const QString &from, const QString &to, const QString &mid,
                   const QString &text, bool outgoing, bool e2e, qint64 ts);
     /// The joined peers as JSON and as readable text.

@@ -55,6 +55,8 @@ int main(int argc, char *argv[])
                                                              "/history PEER [N] prints the last ones."), u"FILE"_s },
         { u"show-identity"_s, QCoreApplication::translate("main", "With --identity: print the identity's fingerprint and exit.") },
         { u"no-listen"_s, QCoreApplication::translate("main", "Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
+        { u"no-read-receipts"_s, QCoreApplication::translate("main", "Send no read receipts: peers are told a message "
+                                                                     "was delivered, never that it was read.") },
         { u"no-reconnect"_s, QCoreApplication::translate("main", "Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
                                 "resuming (messages not yet acknowledged are kept and sent again).") },
     });
@@ -139,6 +141,7 @@ int main(int argc, char *argv[])
     });
     // A one-shot send reports failure by its exit code instead of waiting for a hub to come back.
     client.setAutoReconnect(!parser.isSet(u"no-reconnect"_s) && !options.oneShot);
+    client.setReadReceipts(!parser.isSet(u"no-read-receipts"_s));
     client.setDirectListening(!parser.isSet(u"no-listen"_s) && !options.oneShot, listenAddress, quint16(listenPort));
     CliPeer peer(&client, options, out, err);
     History::MessageStore history;

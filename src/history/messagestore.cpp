@@ -38,6 +38,8 @@ QString stateName(MessageState s)
         return u"sending"_s;
     case MessageState::Stored:
         return u"stored"_s;
+    case MessageState::Sent:
+        return u"sent"_s;
     case MessageState::Delivered:
         return u"delivered"_s;
     case MessageState::Read:
@@ -271,9 +273,16 @@ bool MessageStore::setState(const QString &conversation, const QString &sender, 
     const bool failed = state == MessageState::Failed;
     QSqlQuery q(m_db);
     // "mid <> ''" lets SQLite use the partial index on mids (a bound mid might be empty as far as it knows).
+    // The order of states (Sent was added later, with a higher number): sending, then stored or sent, then
+    // delivered, then read.
+    const QString rank = u"(CASE state WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 6 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 ELSE 9 END)"_s;
+    const int newRank = state == MessageState::Sending ? 0
+        : state == MessageState::Stored || state == MessageState::Sent ? 1
+        : state == MessageState::Delivered                               ? 2
+                                                                          : 3;
     q.prepare(u"UPDATE messages SET state = ?%1 WHERE conversation = ? AND sender = ? AND mid = ? AND mid <> '' "
               "AND outgoing = 1 AND %2"_s.arg(column.isEmpty() ? QString() : u", %1 = ?"_s.arg(column),
-                             failed ? u"state IN (0, 1)"_s : u"state < ?"_s));
+                             failed ? u"state IN (0, 1)"_s : rank + u" < ?"_s));
     q.addBindValue(int(state));
     if (!column.isEmpty())
         q.addBindValue(timeMs);
@@ -281,7 +290,7 @@ bool MessageStore::setState(const QString &conversation, const QString &sender, 
     q.addBindValue(text(sender));
     q.addBindValue(text(mid));
     if (!failed)
-        q.addBindValue(int(state));
+        q.addBindValue(newRank);
     if (!q.exec())
         return fail(u"A message's state could not be written to the history"_s, q.lastError().text());
     return q.numRowsAffected() > 0;
@@ -299,7 +308,7 @@ StoredMessage MessageStore::read(const QSqlQuery &q) const
     m.outgoing = q.value(6).toInt() != 0;
     m.e2e = q.value(7).toInt() != 0;
     const int state = q.value(8).toInt();
-    m.state = state >= 0 && state <= int(MessageState::Received) ? MessageState(state) : MessageState::Received;
+    m.state = state >= 0 && state <= int(MessageState::Sent) ? MessageState(state) : MessageState::Received;
     m.sentMs = q.value(9).toLongLong();
     m.storedMs = q.value(10).toLongLong();
     m.deliveredMs = q.value(11).toLongLong();

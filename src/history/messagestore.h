@@ -19,6 +19,7 @@ enum class MessageState {
     Read = 3,      ///< shown to the recipient
     Failed = 4,    ///< refused or lost
     Received = 5,  ///< an incoming message
+    Sent = 6,      ///< the hub took it (its `ack`); delivered comes with the recipient's signed receipt
 };
 
 /// One message as the history keeps it.

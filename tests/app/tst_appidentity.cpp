@@ -54,11 +54,33 @@ private Q_SLOTS:
     void peerBackWithoutAKeyIsWarnedOnThatHubOnly();
 
     void messageForAnAbsentPeerIsShownAsKeptByTheHub();
+    void readReceiptsWhenShownUnlessTurnedOff();
 
 private:
     static std::unique_ptr<PeerClient> peerWithIdentity(const QUrl &hub, const QString &id,
                                                         const Crypto::Identity &identity);
 };
+
+namespace {
+
+/// The app's chat side with its profile's identity, joined as "me" to a hub of its own.
+struct AppOnHub
+{
+    QTemporaryDir dir;
+    Hub hub;
+    ProfileIdentity mine { dir.filePath(u"profile"_s) };
+    PeerClient client;
+    ChatController controller { &client };
+    bool start()
+    {
+        if (!hub.listen() || !mine.load() || !mine.applyTo(&client))
+            return false;
+        QSignalSpy joined(&client, &PeerClient::joined);
+        return controller.connectToHub(hub.serverUrl(), u"me"_s, {}) && joined.wait();
+    }
+};
+
+} // namespace
 
 std::unique_ptr<PeerClient> TestAppIdentity::peerWithIdentity(const QUrl &hub, const QString &id,
                                                               const Crypto::Identity &identity)
@@ -75,17 +97,11 @@ void TestAppIdentity::messageForAnAbsentPeerIsShownAsKeptByTheHub()
 {
     // A peer bound to its key is away: the hub keeps what is sealed for it, and the conversation says so instead
     // of "sending…" for ever; when the peer is back it gets the message.
-    QTemporaryDir dir;
-    Hub hub;
-    QVERIFY(hub.listen());
-    ProfileIdentity mine(dir.filePath(u"profile"_s));
-    QVERIFY(mine.load());
-    PeerClient client;
-    QVERIFY(mine.applyTo(&client));
-    ChatController controller(&client);
-    QSignalSpy joined(&client, &PeerClient::joined);
-    QVERIFY(controller.connectToHub(hub.serverUrl(), u"me"_s, {}));
-    QVERIFY(joined.wait());
+    AppOnHub app;
+    QVERIFY(app.start());
+    Hub &hub = app.hub;
+    PeerClient &client = app.client;
+    ChatController &controller = app.controller;
     const Crypto::Identity bobKey = Crypto::Identity::generate();
     {
         auto bob = peerWithIdentity(hub.serverUrl(), u"bob"_s, bobKey);
@@ -113,6 +129,53 @@ void TestAppIdentity::messageForAnAbsentPeerIsShownAsKeptByTheHub()
     QTRY_COMPARE(bobGot.size(), 1);
     QCOMPARE(bobGot.at(0).at(0).value<ChatMessage>().text, u"while you were away"_s);
     QVERIFY(bobGot.at(0).at(0).value<ChatMessage>().encrypted);
+    // Then bob's own signed receipts move the mark on: delivered, and read once his user saw it.
+    QTRY_COMPARE(last.data(ConversationModel::StateRole).value<ConversationModel::State>(),
+                 ConversationModel::State::Delivered);
+    QVERIFY(last.data(Qt::DisplayRole).toString().endsWith(u"✓✓"_s));
+    bob->markRead(u"me"_s, { bobGot.at(0).at(0).value<ChatMessage>().mid });
+    QTRY_COMPARE(last.data(ConversationModel::StateRole).value<ConversationModel::State>(),
+                 ConversationModel::State::Read);
+    QVERIFY(last.data(Qt::ToolTipRole).toString().contains(u"Read"_s));
+}
+
+void TestAppIdentity::readReceiptsWhenShownUnlessTurnedOff()
+{
+    // A message from a peer with a key gets a read receipt when it is shown: at once when its conversation is open
+    // in the active window, otherwise when the user opens it. With the setting off, none is ever sent.
+    AppOnHub app;
+    QVERIFY(app.start());
+    Hub &hub = app.hub;
+    PeerClient &client = app.client;
+    ChatController &controller = app.controller;
+    auto bob = peerWithIdentity(hub.serverUrl(), u"bob"_s, Crypto::Identity::generate());
+    QVERIFY(bob);
+    QTRY_VERIFY(client.hasPeer(u"bob"_s));
+    QSignalSpy delivered(bob.get(), &PeerClient::messageDelivered);
+    QSignalSpy read(bob.get(), &PeerClient::messageRead);
+
+    controller.setWindowActive(true);
+    controller.setActiveConversation(QString()); // Everyone is shown, not bob
+    const QString m1 = bob->sendMessage(u"me"_s, u"one"_s);
+    QTRY_COMPARE(delivered.size(), 1);
+    const QString m2 = bob->sendMessage(u"me"_s, u"two"_s);
+    QTRY_COMPARE(delivered.size(), 2);
+    QCOMPARE(read.size(), 0); // not shown yet
+    controller.setActiveConversation(u"bob"_s);
+    QTRY_COMPARE(read.size(), 2);
+    QCOMPARE(read.at(0).at(1).toString(), m1);
+    QCOMPARE(read.at(1).at(1).toString(), m2);
+    const QString m3 = bob->sendMessage(u"me"_s, u"three, while you look"_s);
+    QTRY_COMPARE(read.size(), 3);
+    QCOMPARE(read.at(2).at(1).toString(), m3);
+
+    controller.setReadReceipts(false);
+    bob->sendMessage(u"me"_s, u"four"_s);
+    QTRY_COMPARE(delivered.size(), 4);
+    const QString m5 = bob->sendMessage(u"me"_s, u"five"_s); // its delivered receipt follows any read of four
+    QTRY_COMPARE(delivered.size(), 5);
+    QCOMPARE(delivered.at(4).at(1).toString(), m5);
+    QCOMPARE(read.size(), 3);
 }
 
 void TestAppIdentity::keyFileIsMadeOwnerOnlyAndKept()

@@ -187,7 +187,7 @@ void TestAppModels::outgoingMessageIsPendingThenDelivered()
     QCOMPARE(c->index(0).data(ConversationModel::StateRole).value<ConversationModel::State>(),
              ConversationModel::State::Pending);
     QTRY_COMPARE(c->index(0).data(ConversationModel::StateRole).value<ConversationModel::State>(),
-                 ConversationModel::State::Delivered);
+                 ConversationModel::State::Sent);
     QTRY_COMPARE(received.size(), 1);
     QCOMPARE(received.at(0).at(0).value<ChatMessage>().text, u"hi bob"_s);
     QCOMPARE(received.at(0).at(0).value<ChatMessage>().to, u"bob"_s); // private, not a broadcast
@@ -261,7 +261,7 @@ void TestAppModels::statusSaysReconnecting()
     QVERIFY(m_hub->listen(QHostAddress::LocalHost, port));
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->statusText().startsWith(u"Connected as me"_s), 10000);
     QTRY_COMPARE(everyone->index(row).data(ConversationModel::StateRole).value<ConversationModel::State>(),
-                 ConversationModel::State::Delivered);
+                 ConversationModel::State::Sent);
 }
 
 void TestAppModels::iconsAreCompiledIn()

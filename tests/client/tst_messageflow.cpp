@@ -103,6 +103,8 @@ private Q_SLOTS:
     void duplicatesDeliveredOnce();
     void sealedWhenSentAndOpened();
     void changedKeyBlocksAndHolds();
+    void numberedPerPeerAndDeliveredInOrder();
+    void noOvertakingThroughALink();
 };
 
 void TestMessageFlow::notJoinedUnlessResuming()
@@ -406,6 +408,75 @@ void TestMessageFlow::changedKeyBlocksAndHolds()
     QVERIFY(alice.message(1).signedByKey);
     alice.flow.releaseHeld(u"bob"_s); // nothing twice
     QCOMPARE(alice.received.size(), 2);
+}
+
+void TestMessageFlow::numberedPerPeerAndDeliveredInOrder()
+{
+    // Issue 14: what alice sends each peer is numbered from 1 in her run; bob's flow hands on what arrives out of
+    // that order (another path, a resend) in the order she sent it, and gives up waiting for a gap after the hold.
+    Rig alice, bob;
+    alice.flow.setRun(1764000000000);
+    alice.join();
+    bob.join();
+    bob.flow.setOrderHoldMs(2000);
+    for (const QString &text : { u"one"_s, u"two"_s, u"three"_s, u"four"_s, u"five"_s })
+        alice.flow.send(u"bob"_s, text);
+    alice.flow.send(u"carol"_s, u"carol's first"_s);
+    alice.flow.send(QString(), u"to everyone"_s);
+    const QList<MessageRequest> frames = alice.takeFrames();
+    QCOMPARE(frames.size(), 7);
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(frames.at(i).seq, i + 1);
+        QCOMPARE(frames.at(i).run, 1764000000000);
+    }
+    QCOMPARE(frames.at(5).seq, 1); // carol's stream is her own
+    QCOMPARE(frames.at(6).seq, 0); // a broadcast is not numbered
+    auto arrive = [&bob](const MessageRequest &f) {
+        ChatMessage m { u"alice"_s, f.text, f.to, f.mid, 1 };
+        m.seq = f.seq;
+        m.run = f.run;
+        bob.flow.receive(m, true);
+    };
+    arrive(frames.at(0));
+    arrive(frames.at(2)); // three before two: held
+    QCOMPARE(bob.received.size(), 1);
+    arrive(frames.at(1));
+    QCOMPARE(bob.received.size(), 3);
+    QCOMPARE(bob.message(1).text, u"two"_s);
+    QCOMPARE(bob.message(2).text, u"three"_s);
+    arrive(frames.at(2)); // the same again: dropped, not reordered
+    QCOMPARE(bob.received.size(), 3);
+    arrive(frames.at(4)); // five, and four is lost for now
+    QCOMPARE(bob.received.size(), 3);
+    bob.now += 1999;
+    bob.flow.expireOrder();
+    QCOMPARE(bob.received.size(), 3);
+    bob.now += 1;
+    bob.flow.expireOrder();
+    QCOMPARE(bob.received.size(), 4);
+    QCOMPARE(bob.message(3).text, u"five"_s);
+    arrive(frames.at(3)); // late, but delivered once
+    QCOMPARE(bob.received.size(), 5);
+    QCOMPARE(bob.message(4).text, u"four"_s);
+}
+
+void TestMessageFlow::noOvertakingThroughALink()
+{
+    // A link that comes up while a message to that peer still waits for the hub's ack does not carry the next one:
+    // it would overtake it. Once the hub acked them, the link is used, and the numbering goes on.
+    Rig alice;
+    alice.join();
+    const QString m1 = alice.flow.send(u"bob"_s, u"through the hub"_s);
+    alice.linksUp.insert(u"bob"_s);
+    const QString m2 = alice.flow.send(u"bob"_s, u"after it"_s);
+    QCOMPARE(alice.onLinks.value(u"bob"_s).size(), 0);
+    QCOMPARE(alice.takeFrames().size(), 2);
+    alice.flow.acked(m1);
+    alice.flow.acked(m2);
+    alice.flow.send(u"bob"_s, u"by the link now"_s);
+    QCOMPARE(alice.onLinks.value(u"bob"_s).size(), 1);
+    QCOMPARE(alice.onLinks.value(u"bob"_s).at(0).seq, 3);
+    QCOMPARE(alice.takeFrames().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestMessageFlow)

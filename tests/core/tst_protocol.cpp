@@ -1,5 +1,6 @@
 // The JSON codec: what it accepts, what it refuses (with which code and ref), and encode/decode round trips.
 #include "core/protocol.h"
+#include "core/rules.h"
 
 #include <QJsonDocument>
 #include <QJsonArray>
@@ -79,6 +80,39 @@ void TestProtocol::decodeClientRefuses_data()
                                           << u"join"_s;
     QTest::newRow("message without text") << R"({"type":"message","mid":"m1"})"_ba << u"bad_message"_s << u"m1"_s;
     QTest::newRow("message text number") << R"({"type":"message","text":3})"_ba << u"bad_message"_s << u"message"_s;
+    // Additions (issue 14): numbering and receipts.
+    QTest::newRow("message seq negative") << R"({"type":"message","text":"a","to":"b","mid":"m1","seq":-1})"_ba
+                                          << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("message seq fraction") << R"({"type":"message","text":"a","to":"b","mid":"m1","seq":1.5})"_ba
+                                          << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("message seq string") << R"({"type":"message","text":"a","to":"b","mid":"m1","seq":"1"})"_ba
+                                        << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("message seq 2^53") << R"({"type":"message","text":"a","to":"b","mid":"m1","seq":9007199254740992})"_ba
+                                      << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("message run without seq") << R"({"type":"message","text":"a","to":"b","mid":"m1","run":5})"_ba
+                                             << u"bad_message"_s << u"m1"_s;
+    const QByteArray receiptSig = R"(,"sig":")" + kSig + '"';
+    QTest::newRow("receipt without to") << (R"({"type":"receipt","kind":"read","mids":["m1"])" + receiptSig + "}")
+                                        << u"bad_message"_s << u"receipt"_s;
+    QTest::newRow("receipt bad to") << (R"({"type":"receipt","to":"a b","kind":"read","mids":["m1"])" + receiptSig + "}")
+                                    << u"invalid_id"_s << u"receipt"_s;
+    QTest::newRow("receipt bad kind") << (R"({"type":"receipt","to":"a","kind":"seen","mids":["m1"])" + receiptSig + "}")
+                                      << u"bad_message"_s << u"receipt"_s;
+    QTest::newRow("receipt no mids") << (R"({"type":"receipt","to":"a","kind":"read","mids":[])" + receiptSig + "}")
+                                     << u"bad_message"_s << u"receipt"_s;
+    QTest::newRow("receipt mids not array") << (R"({"type":"receipt","to":"a","kind":"read","mids":"m1")" + receiptSig + "}")
+                                            << u"bad_message"_s << u"receipt"_s;
+    QTest::newRow("receipt mid too long") << (R"({"type":"receipt","to":"a","kind":"read","mids":[")" + QByteArray(65, 'm')
+                                              + R"("])" + receiptSig + "}")
+                                          << u"bad_message"_s << u"receipt"_s;
+    QByteArray many = R"({"type":"receipt","to":"a","kind":"read","mids":[)";
+    for (int i = 0; i <= Rules::MaxReceiptMids; ++i)
+        many += (i ? ",\"m" : "\"m") + QByteArray::number(i) + '"';
+    QTest::newRow("receipt 101 mids") << (many + "]" + receiptSig + "}") << u"bad_message"_s << u"receipt"_s;
+    QTest::newRow("receipt without sig") << R"({"type":"receipt","to":"a","kind":"read","mids":["m1"]})"_ba
+                                         << u"bad_message"_s << u"receipt"_s;
+    QTest::newRow("receipt short sig") << R"({"type":"receipt","to":"a","kind":"read","mids":["m1"],"sig":"AAAA"})"_ba
+                                       << u"bad_message"_s << u"receipt"_s;
     QTest::newRow("message to invalid") << R"({"type":"message","text":"x","to":"a b","mid":"m2"})"_ba
                                         << u"invalid_id"_s << u"m2"_s;
     QTest::newRow("message to number") << R"({"type":"message","text":"x","to":1})"_ba << u"bad_message"_s
@@ -148,6 +182,11 @@ void TestProtocol::decodeClientAccepts_data()
     QTest::newRow("join null name") << R"({"type":"join","id":"a","name":null})"_ba << u"join"_s;
     QTest::newRow("join with identity") << joinWith(identityFields()) << u"join"_s;
     QTest::newRow("join with proof") << joinWith(identityFields() + R"(,"sig":")" + kSig + '"') << u"join"_s;
+    QTest::newRow("message numbered") << R"({"type":"message","text":"a","to":"b","mid":"m1","seq":9007199254740991,"run":1764000000000})"_ba
+                                      << u"message"_s;
+    QTest::newRow("receipt") << (R"({"type":"receipt","to":"a","kind":"delivered","mids":["m1","m2"],"sig":")" + kSig
+                                 + R"("})")
+                             << u"receipt"_s;
     QTest::newRow("sealed") << R"({"type":"message","text":"","to":"b","e2e":"1.x.y.z.w"})"_ba << u"message"_s;
     QTest::newRow("signed broadcast") << R"({"type":"message","text":"hi","mid":"m1","sig":")"_ba + kSig + R"("})"
                                       << u"message"_s;
@@ -265,6 +304,12 @@ void TestProtocol::hubRoundTrip_data()
     ChatMessage signedBroadcast { u"a"_s, u"hi"_s, QString(), u"m2"_s, 1764000000000 };
     signedBroadcast.sig = sig;
     QTest::newRow("message signed") << encode(signedBroadcast) << u"message"_s;
+    ChatMessage numbered { u"a"_s, u"hi"_s, u"b"_s, u"m3"_s, 1764000000000 };
+    numbered.seq = 42;
+    numbered.run = 1764000000000;
+    QTest::newRow("message numbered") << encode(numbered) << u"message"_s;
+    QTest::newRow("receipt") << encode(Receipt { u"b"_s, u"a"_s, ReceiptKind::Read, { u"m1"_s, u"m3"_s }, sig, 17 })
+                             << u"receipt"_s;
 }
 
 void TestProtocol::hubRoundTrip()

@@ -717,6 +717,32 @@ void TestCliEndToEnd::offlinePeerGetsStoredMessagesAfterHubKill()
     }
     QCOMPARE(texts, (QStringList { u"one"_s, u"two"_s, u"three"_s, u"live"_s }));
     QCOMPARE(events(bob, u"error"_s).size(), 0);
+    // Alice hears from bob himself (signed receipts, not the hub's word): each stored message delivered, once, after
+    // its `stored` line; and read, since bob's CLI printed them.
+    QStringList storedMids;
+    for (const QJsonObject &stored : events(alice, u"stored"_s))
+        storedMids.append(stored.value("mid"_L1).toString());
+    const auto midsOf = [&](const QString &event) {
+        QStringList mids;
+        for (const QJsonObject &o : events(alice, event)) {
+            if (storedMids.contains(o.value("mid"_L1).toString()) && o.value("peer"_L1).toString() == u"bob"_s)
+                mids.append(o.value("mid"_L1).toString());
+        }
+        return mids;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(midsOf(u"delivered"_s).size(), 3, 10000);
+    QCOMPARE(midsOf(u"delivered"_s), storedMids);
+    QTRY_COMPARE_WITH_TIMEOUT(midsOf(u"read"_s), storedMids, 10000);
+    int lastStoredLine = -1, firstDeliveredLine = -1;
+    const QStringList aliceLines = alice.lines();
+    for (int i = 0; i < aliceLines.size(); ++i) {
+        const QString event = QJsonDocument::fromJson(aliceLines.at(i).toUtf8()).object().value("event"_L1).toString();
+        if (event == u"stored"_s)
+            lastStoredLine = i;
+        else if (event == u"delivered"_s && firstDeliveredLine < 0)
+            firstDeliveredLine = i;
+    }
+    QVERIFY(lastStoredLine >= 0 && firstDeliveredLine > lastStoredLine);
     // The hub kept ciphertext only: no text on its disk.
     QDir data(dataDir);
     for (const QString &name : data.entryList(QDir::Files)) {
