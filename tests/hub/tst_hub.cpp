@@ -24,6 +24,7 @@ class TestHub : public QObject
 private Q_SLOTS:
     void tutorialScenarioOnTheWire();
     void broadcastReachesOthersNotSender();
+    void broadcastAckMeansHandedToEveryoneJoinedThen();
     void spoofedFromIsReplaced();
     void chineseNamesTravel();
     void duplicateIdIsRefusedAndConnectionStaysUsable();
@@ -140,6 +141,51 @@ void TestHub::broadcastReachesOthersNotSender()
     QCOMPARE(next.value("type"_L1).toString(), u"ack"_s);
     QCOMPARE(next.value("mid"_L1).toString(), u"x2"_s);
     QCOMPARE(hub->deliveryCount(), quint64(3));
+}
+
+void TestHub::broadcastAckMeansHandedToEveryoneJoinedThen()
+{
+    // docs/protocol.md, "What an ack of a broadcast says": by the time the sender reads the ack, the hub has queued
+    // the broadcast for every peer joined at that moment (in one order for all), and held it for a peer in its
+    // reconnect grace, which gets it when it resumes; a peer that joins after the ack never gets it. (That the ack
+    // does not mean everyone read it, because a peer that stopped reading is dropped instead, is
+    // tst_hubinput's slowReaderIsDroppedOthersUnaffected.)
+    HubConfig config;
+    config.reconnectGraceMs = 10000;
+    auto hub = startHub(config);
+    auto a = joined(*hub, u"a"_s);
+    auto b = joined(*hub, u"b"_s);
+    QVERIFY(a && b);
+    RawClient e;
+    QVERIFY(e.open(hub->serverUrl()));
+    const QString token = e.join(u"e"_s).value("resume"_L1).toString();
+    QVERIFY(!token.isEmpty());
+    QTRY_COMPARE(a->pending().size(), 2); // peer_connect b, e
+    e.socket().abort(); // e's connection drops: it is in its grace, nobody is told
+    QTRY_COMPARE(hub->connectionCount(), 2);
+    a->sendText(uR"({"type":"message","text":"one","mid":"x1"})"_s);
+    a->sendText(uR"({"type":"message","text":"two","mid":"x2"})"_s);
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"x1"_s);
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"x2"_s);
+    // Acked: b has both queued, in order.
+    QCOMPARE(b->waitFor(u"message"_s).value("text"_L1).toString(), u"one"_s);
+    QCOMPARE(b->waitFor(u"message"_s).value("text"_L1).toString(), u"two"_s);
+    // A peer joining after the ack does not get them: the first message it sees is a later one.
+    auto late = joined(*hub, u"late"_s);
+    QVERIFY(late);
+    QVERIFY(!a->waitFor(u"peer_connect"_s).isEmpty());
+    a->sendText(uR"({"type":"message","text":"three","mid":"x3"})"_s);
+    QCOMPARE(a->waitFor(u"ack"_s).value("mid"_L1).toString(), u"x3"_s);
+    QCOMPARE(late->waitFor(u"message"_s).value("text"_L1).toString(), u"three"_s);
+    // e comes back within its grace: what was broadcast meanwhile was held for it, and comes right after its
+    // welcome, in order.
+    RawClient back;
+    QVERIFY(back.open(hub->serverUrl()));
+    QCOMPARE(back.join(u"e"_s, { { u"resume"_s, token } }).value("type"_L1).toString(), u"welcome"_s);
+    QStringList texts;
+    for (int i = 0; i < 3; ++i)
+        texts.append(back.waitFor(u"message"_s).value("text"_L1).toString());
+    QCOMPARE(texts, QStringList({ u"one"_s, u"two"_s, u"three"_s }));
 }
 
 void TestHub::spoofedFromIsReplaced()
