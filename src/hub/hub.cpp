@@ -47,6 +47,13 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     m_clock.start();
     m_housekeeping.setInterval(std::clamp(std::min(m_config.pingIntervalMs, m_config.joinTimeoutMs) / 4, 50, 1000));
     connect(&m_housekeeping, &QTimer::timeout, this, &Hub::onHousekeeping);
+    // Group commit: what was stored in one turn of the event loop is synced once, then answered.
+    m_mailboxCommit.setSingleShot(true);
+    m_mailboxCommit.setInterval(0);
+    connect(&m_mailboxCommit, &QTimer::timeout, this, [this] { m_requests.commitMailbox(); });
+    m_mailboxDrain.setSingleShot(true);
+    m_mailboxDrain.setInterval(MailboxDrainMs);
+    connect(&m_mailboxDrain, &QTimer::timeout, this, &Hub::drainMailboxes);
     m_settled.setSingleShot(true);
     m_settled.setInterval(kSettleMs);
     connect(&m_settled, &QTimer::timeout, this, [this] { releaseFreeMemory(nowMs(), true); });
@@ -354,6 +361,35 @@ void Hub::releaseFreeMemory(qint64 now, bool settled)
     m_trimmer.trim();
 }
 
+void Hub::drainMailboxes()
+{
+    if (!m_mailbox.isOpen() || m_mailbox.totalCount() == 0)
+        return;
+    // Letters left over because a peer's queue was full go as it drains: looked at again soon while any remain
+    // for a joined peer.
+    bool more = false;
+    for (const QString &id : m_mailbox.recipients()) {
+        if (HubSession *s = m_registry.live(id); s && !s->isClosing()) {
+            m_requests.deliverMailbox(s);
+            more = more || (m_mailbox.count(id) > 0 && !s->isClosing());
+        }
+    }
+    if (more && !m_mailboxDrain.isActive())
+        m_mailboxDrain.start();
+}
+
+void Hub::mailboxWritten()
+{
+    if (!m_mailboxCommit.isActive())
+        m_mailboxCommit.start();
+}
+
+void Hub::mailboxBacklog()
+{
+    if (!m_mailboxDrain.isActive())
+        m_mailboxDrain.start();
+}
+
 void Hub::onHousekeeping()
 {
     const qint64 now = nowMs();
@@ -367,13 +403,7 @@ void Hub::onHousekeeping()
     for (const QString &id : m_registry.graceEnded(now))
         bury(id, u"connection lost"_s, LeaveReason::ConnectionLost);
     expireMailbox();
-    if (m_mailbox.isOpen() && m_mailbox.totalCount() > 0) {
-        // Letters left over because a peer's queue was full at its welcome go as it drains.
-        for (const QString &id : m_mailbox.recipients()) {
-            if (HubSession *s = m_registry.live(id); s && !s->isClosing())
-                m_requests.deliverMailbox(s);
-        }
-    }
+    drainMailboxes();
     const auto sessions = m_sessions;
     for (HubSession *s : sessions) {
         if (s->isClosing())

@@ -139,6 +139,10 @@ private:
     void membershipChanged() override;
     void joined(HubSession *session) override;
     void routed(const QString &from, const QString &to, int recipients) override;
+    void mailboxWritten() override;
+    void mailboxBacklog() override;
+    /// Hands joined peers more of what the mailbox keeps for them, as far as their queues take it.
+    void drainMailboxes();
 
     /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
     void unregister(HubSession *session, const QString &reason, LeaveReason why)
@@ -170,6 +174,9 @@ private:
     HubRequests m_requests;
     QSet<HubSession *> m_sessions; // every connection, joined or not
     QTimer m_housekeeping;
+    QTimer m_mailboxCommit; // group commit of the mailbox, at the end of a turn
+    QTimer m_mailboxDrain;  // a mailbox delivery goes on as the peer's queue drains
+    static constexpr int MailboxDrainMs = 5;
     QTimer m_settled; // restarted by every join and leave (releaseFreeMemory)
     QElapsedTimer m_clock;
     HeapTrimmer m_trimmer;

@@ -358,8 +358,9 @@ void HubRequests::storeForLater(HubSession *session, const MessageRequest &messa
     case Mailbox::StoreResult::Stored:
         session->countSent();
         ++m_routed;
-        if (!message.mid.isEmpty())
-            session->send(encode(Stored { message.mid }));
+        // Answered once it is on disk (commitMailbox(), at the end of this turn of the event loop).
+        m_uncommitted.append(StoredAnswer { session->id(), message.mid, message.to });
+        m_owner.mailboxWritten();
         m_owner.routed(session->id(), message.to, 0);
         return;
     case Mailbox::StoreResult::RecipientFull:
@@ -383,15 +384,35 @@ void HubRequests::storeForLater(HubSession *session, const MessageRequest &messa
     }
 }
 
+void HubRequests::commitMailbox()
+{
+    const bool ok = m_mailbox.commit();
+    if (!ok)
+        qCWarning(lcHub).noquote() << "mailbox:" << m_mailbox.errorString();
+    const QList<StoredAnswer> answers = std::exchange(m_uncommitted, {});
+    for (const StoredAnswer &a : answers) {
+        HubSession *sender = m_registry.live(a.sender);
+        if (!sender || a.mid.isEmpty())
+            continue; // (a sender that left will send it again after its reconnect: a duplicate, dropped by mid)
+        if (ok)
+            sender->send(encode(Stored { a.mid }));
+        else
+            sendError(sender, ErrorCode::MailboxFull,
+                      u"%1 is offline and the hub could not store the message."_s.arg(a.recipient), a.mid);
+    }
+}
+
 void HubRequests::deliverMailbox(HubSession *session)
 {
     if (!m_mailbox.isOpen())
         return;
     QList<qint64> delivered;
     // At most what the connection may queue (half of it, so live traffic still fits): more would drop the peer as
-    // not reading and lose what was queued. The rest goes when the queue has drained (Hub's housekeeping).
+    // not reading and lose what was queued. The rest goes when the queue has drained (Hub calls again).
     const qint64 budget = m_config.maxQueuedBytes / 2;
-    for (const Mailbox::Letter &letter : m_mailbox.pending(session->id())) {
+    if (session->queuedBytes() >= budget)
+        return;
+    for (const Mailbox::Letter &letter : m_mailbox.pending(session->id(), budget - session->queuedBytes())) {
         if (session->isClosing())
             break;
         if (session->queuedBytes() + letter.frame.size() > budget && session->queuedBytes() > 0)
@@ -408,6 +429,8 @@ void HubRequests::deliverMailbox(HubSession *session)
             qCWarning(lcHub).noquote() << "mailbox: delivered messages not removed (may come again):"
                                        << m_mailbox.errorString();
     }
+    if (!session->isClosing() && m_mailbox.count(session->id()) > 0)
+        m_owner.mailboxBacklog();
     for (const auto &[mid, recipient] : m_mailbox.takeNotices(session->id()))
         sendError(session, ErrorCode::Expired,
                   u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(recipient), mid);
@@ -434,7 +457,9 @@ void HubRequests::handle(HubSession *session, const ReceiptRequest &receipt)
     } else if (m_mailbox.isOpen() && !m_bindings.keyOf(receipt.to).isEmpty()) {
         // Its sender is away: kept with the messages for it, and handed on when it joins (no mid: it expires
         // silently). A receipt that does not fit is dropped: the messages were delivered all the same.
-        if (m_mailbox.store(receipt.to, session->id(), QString(), frame, out.ts) != Mailbox::StoreResult::Stored)
+        if (m_mailbox.store(receipt.to, session->id(), QString(), frame, out.ts) == Mailbox::StoreResult::Stored)
+            m_owner.mailboxWritten();
+        else
             qCInfo(lcHub).noquote() << "mailbox: a receipt for" << receipt.to << "was not kept (full)";
     }
     // Otherwise nobody is waiting for it (the sender left and is not bound): dropped.

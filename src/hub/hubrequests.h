@@ -56,6 +56,11 @@ public:
         virtual void joined(HubSession *session) = 0;
         /// A message was handed on to @p recipients peers (0: held for a peer in grace).
         virtual void routed(const QString &from, const QString &to, int recipients) = 0;
+        /// Letters were stored in the mailbox's open batch: call commitMailbox() soon (once this turn of the event
+        /// loop is over, so that everything stored in it shares one sync).
+        virtual void mailboxWritten() = 0;
+        /// A joined peer's mailbox did not fit its output queue: hand it more as the queue drains.
+        virtual void mailboxBacklog() = 0;
 
     protected:
         ~Owner() = default;
@@ -78,6 +83,9 @@ public:
     /// (the rest at the next call), then the expiry notices of what it sent. Called right after a welcome, and by
     /// the hub's housekeeping while letters remain.
     void deliverMailbox(HubSession *session);
+    /// Commits what the mailbox stored since the last call (group commit: one sync) and only then answers each of
+    /// its senders `stored`, or `mailbox_full` if the database refused.
+    void commitMailbox();
 
     /// Sends an `error` to @p session.
     static void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
@@ -131,6 +139,14 @@ private:
     HubLimits m_limits; // announced in every welcome
     quint64 m_routed = 0;
     quint64 m_delivered = 0;
+    /// Stored in the open batch, to answer once it is committed: the sender's id, the message's mid and recipient.
+    struct StoredAnswer
+    {
+        QString sender;
+        QString mid;
+        QString recipient;
+    };
+    QList<StoredAnswer> m_uncommitted;
 };
 
 } // namespace PeerLink

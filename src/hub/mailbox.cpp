@@ -143,6 +143,7 @@ bool Mailbox::loadUsage()
 
 void Mailbox::close()
 {
+    settleBatch();
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -168,6 +169,10 @@ Mailbox::StoreResult Mailbox::store(const QString &recipient, const QString &sen
         return StoreResult::RecipientFull;
     if (m_totalBytes + size > m_limits.maxTotalBytes)
         return StoreResult::HubFull;
+    if (m_batch.isEmpty() && !m_db.transaction()) {
+        fail(u"the database is busy"_s, m_db.lastError().text());
+        return StoreResult::Failed;
+    }
     QSqlQuery q(m_db);
     q.prepare(u"INSERT INTO letters (recipient, sender, mid, frame, stored_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(text(recipient));
@@ -178,8 +183,14 @@ Mailbox::StoreResult Mailbox::store(const QString &recipient, const QString &sen
     q.addBindValue(nowMs + m_limits.ttlMs);
     if (!q.exec()) {
         fail(u"a message could not be stored"_s, q.lastError().text());
+        if (m_batch.isEmpty())
+            m_db.rollback();
         return StoreResult::Failed;
     }
+    Letter counted;
+    counted.recipient = recipient;
+    counted.frame.resize(size); // only its size counts here
+    m_batch.append(counted);
     Usage &u = m_usage[recipient];
     ++u.messages;
     u.bytes += size;
@@ -188,22 +199,51 @@ Mailbox::StoreResult Mailbox::store(const QString &recipient, const QString &sen
     return StoreResult::Stored;
 }
 
-QList<Mailbox::Letter> Mailbox::pending(const QString &recipient)
+bool Mailbox::commit()
 {
+    bool ok = !std::exchange(m_batchFailed, false);
+    if (m_batch.isEmpty())
+        return ok;
+    if (!m_db.commit()) {
+        const QString why = m_db.lastError().text();
+        m_db.rollback();
+        for (const Letter &l : std::as_const(m_batch))
+            uncount(l);
+        ok = fail(u"stored messages could not be written"_s, why);
+    }
+    m_batch.clear();
+    return ok;
+}
+
+void Mailbox::settleBatch()
+{
+    if (!m_batch.isEmpty() && !commit())
+        m_batchFailed = true;
+}
+
+QList<Mailbox::Letter> Mailbox::pending(const QString &recipient, qint64 maxBytes)
+{
+    settleBatch();
     QList<Letter> letters;
     if (!m_open || !m_usage.contains(recipient))
         return letters;
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT id, sender, mid, frame, expires_ms FROM letters WHERE recipient = ? ORDER BY id"_s);
+    q.prepare(u"SELECT id, sender, mid, frame, expires_ms FROM letters WHERE recipient = ? ORDER BY id LIMIT 4096"_s);
     q.addBindValue(text(recipient));
     if (!q.exec()) {
         fail(u"the letters cannot be read"_s, q.lastError().text());
         return letters;
     }
-    while (q.next())
-        letters.append(Letter { q.value(0).toLongLong(), recipient, q.value(1).toString(), q.value(2).toString(),
-                                q.value(3).toByteArray(), q.value(4).toLongLong() });
+    qint64 bytes = 0;
+    while (q.next()) {
+        Letter l { q.value(0).toLongLong(), recipient, q.value(1).toString(), q.value(2).toString(),
+                   q.value(3).toByteArray(), q.value(4).toLongLong() };
+        bytes += l.frame.size();
+        if (bytes > maxBytes && !letters.isEmpty())
+            break;
+        letters.append(std::move(l));
+    }
     return letters;
 }
 
@@ -222,6 +262,7 @@ void Mailbox::uncount(const Letter &letter)
 
 bool Mailbox::remove(const QList<qint64> &ids)
 {
+    settleBatch();
     if (!m_open || ids.isEmpty())
         return m_open;
     // The sizes are read back for the counters; one transaction: one sync for a whole delivery.
@@ -263,6 +304,7 @@ bool Mailbox::remove(const QList<qint64> &ids)
 
 QList<Mailbox::Letter> Mailbox::expire(qint64 nowMs)
 {
+    settleBatch();
     QList<Letter> expired;
     if (m_open && m_notices > 0) {
         // A sender that does not come back within another time to live is not told at all: notices are bounded too.
@@ -310,6 +352,7 @@ QList<Mailbox::Letter> Mailbox::expire(qint64 nowMs)
 
 bool Mailbox::addNotice(const QString &sender, const QString &mid, const QString &recipient, qint64 nowMs)
 {
+    settleBatch();
     if (!m_open)
         return false;
     QSqlQuery q(m_db);
@@ -326,6 +369,7 @@ bool Mailbox::addNotice(const QString &sender, const QString &mid, const QString
 
 QList<std::pair<QString, QString>> Mailbox::takeNotices(const QString &sender)
 {
+    settleBatch();
     QList<std::pair<QString, QString>> notices;
     if (!m_open || m_notices == 0)
         return notices;
@@ -355,6 +399,7 @@ QList<std::pair<QString, QString>> Mailbox::takeNotices(const QString &sender)
 
 bool Mailbox::forget(const QString &recipient)
 {
+    settleBatch();
     if (!m_open)
         return false;
     QSqlQuery q(m_db);

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <limits>
 #include <utility>
 
 namespace PeerLink {
@@ -64,10 +65,19 @@ public:
     QString errorString() const { return m_error; }
 
     /// Stores @p frame for @p recipient, unless a limit says no; it expires at @p nowMs + the time to live.
+    /// Group commit: the letter goes into one open transaction with every other stored since the last commit()
+    /// (and counts against the limits at once); it is on disk, and may be answered `stored`, only once commit()
+    /// returned true. Every other operation commits an open batch first.
     StoreResult store(const QString &recipient, const QString &sender, const QString &mid, const QByteArray &frame,
                       qint64 nowMs);
-    /// What waits for @p recipient, in the order stored.
-    QList<Letter> pending(const QString &recipient);
+    /// Ends the open batch of store(): one sync for all of it. True when it is on disk (or nothing was open); false
+    /// when the database refused (the batch is rolled back and uncounted: none of it may be answered `stored`).
+    bool commit();
+    /// Letters stored since the last commit().
+    int uncommitted() const { return int(m_batch.size()); }
+    /// What waits for @p recipient, in the order stored: at most @p maxBytes of frames (the first letter always),
+    /// at most 4096 letters; the rest at the next call.
+    QList<Letter> pending(const QString &recipient, qint64 maxBytes = std::numeric_limits<qint64>::max());
     /// Removes delivered letters; false when the database refused (they may then be delivered again).
     bool remove(const QList<qint64> &ids);
     /// Removes the letters that expired at or before @p nowMs and returns them (their senders are told), and the
@@ -99,6 +109,8 @@ private:
         qint64 bytes = 0;
     };
     bool exec(const QString &sql);
+    /// commit() before any other operation; a failure is remembered for the next commit() to report.
+    void settleBatch();
     bool fail(const QString &what, const QString &detail);
     bool loadUsage();
     void uncount(const Letter &letter);
@@ -113,6 +125,8 @@ private:
     int m_totalCount = 0;
     int m_notices = 0;
     bool m_open = false;
+    QList<Letter> m_batch; // stored, not committed yet (recipient and size only)
+    bool m_batchFailed = false;
 };
 
 } // namespace PeerLink
