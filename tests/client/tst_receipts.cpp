@@ -1,6 +1,7 @@
 // Delivery and read receipts end to end (issue 14): signed by the recipient, passed on by the hub, believed only when
 // the signature verifies; batched; off for read receipts when the user says so; kept by the hub for a sender who is
-// away. Over real sockets on loopback against the real hub, plus the checks of Receipts itself.
+// away. And the order guarantee where the mailbox and live traffic meet. Over real sockets on loopback against the
+// real hub, plus the checks of Receipts itself.
 #include "client/peerclient.h"
 #include "client/receipts.h"
 #include "client/securechannel.h"
@@ -91,6 +92,7 @@ private Q_SLOTS:
     void onlySignedReceiptsAreBelieved();
     void batchedAndOnlyWithKeys();
     void hubPassesOnlyReceiptsFromKeys();
+    void rejoiningWhileStoringGetsAllOnceInOrder();
 };
 
 void TestReceipts::deliveredThenReadOverTheHub()
@@ -273,6 +275,59 @@ void TestReceipts::hubPassesOnlyReceiptsFromKeys()
     keyed->sendMessage(u"other"_s, u"still talking"_s);
     QVERIFY(got.wait());
     QCOMPARE(errors.size(), 0);
+}
+
+void TestReceipts::rejoiningWhileStoringGetsAllOnceInOrder()
+{
+    // bob comes back while alice's messages are still being stored for him: what the mailbox kept (handed over in
+    // small pieces: the hub's queue for him is small) and what goes live after his return meet at his client, which
+    // shows every one once, in the order alice sent them; alice hears each delivered.
+    HubConfig config;
+    config.reconnectGraceMs = 0;
+    config.maxQueuedBytes = 16 * 1024;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    QTemporaryDir dir;
+    const Crypto::Identity bobId = Crypto::Identity::generate();
+    auto alice = joinedPeer(hub, u"alice"_s, Crypto::Identity::generate(), dir.filePath(u"alice-keys"_s));
+    QVERIFY(alice);
+    {
+        auto bob = joinedPeer(hub, u"bob"_s, bobId, dir.filePath(u"bob-keys"_s));
+        QVERIFY(bob);
+        QTRY_VERIFY(alice->hasPeer(u"bob"_s));
+        bob->disconnectFromHub();
+        QTRY_VERIFY(!alice->hasPeer(u"bob"_s));
+    }
+    QSignalSpy stored(alice.get(), &PeerClient::messageStored);
+    QSignalSpy delivered(alice.get(), &PeerClient::messageDelivered);
+    constexpr int total = 200;
+    QStringList sentMids;
+    for (int i = 0; i < 120; ++i)
+        sentMids.append(alice->sendMessage(u"bob"_s, u"message %1"_s.arg(i)));
+    QTRY_VERIFY(stored.size() >= 40); // some on disk, more on their way
+    auto bob = std::make_unique<PeerClient>();
+    bob->setIdentity(bobId);
+    QVERIFY(bob->setKnownKeysFile(dir.filePath(u"bob-keys"_s)));
+    bob->setDirectListening(false);
+    QSignalSpy got(bob.get(), &PeerClient::messageReceived);
+    QVERIFY(bob->connectToHub(hub.serverUrl(), u"bob"_s));
+    for (int i = 120; i < total; ++i) {
+        sentMids.append(alice->sendMessage(u"bob"_s, u"message %1"_s.arg(i)));
+        if (i % 10 == 0)
+            QCoreApplication::processEvents(); // let the hub's event loop turn between them
+    }
+    QVERIFY(!sentMids.contains(QString()));
+    QTRY_COMPARE_WITH_TIMEOUT(got.size(), total, 20000);
+    for (int i = 0; i < total; ++i)
+        QCOMPARE(got.at(i).at(0).value<ChatMessage>().text, u"message %1"_s.arg(i));
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), total, 20000);
+    QStringList deliveredMids;
+    for (const QList<QVariant> &args : std::as_const(delivered))
+        deliveredMids.append(args.at(1).toString());
+    deliveredMids.sort();
+    sentMids.sort();
+    QCOMPARE(deliveredMids, sentMids);
+    QCOMPARE(hub.mailbox().count(u"bob"_s), 0);
 }
 
 PEERLINK_TEST_MAIN(TestReceipts)
