@@ -62,7 +62,12 @@ void Receipts::queue(const QString &peer, ReceiptKind kind, const QStringList &m
         open->mids.append(mid);
     }
     m_pendingCount += int(mids.size());
-    if (m_joined && !m_timer->isActive())
+    if (!m_joined)
+        return;
+    // A full batch goes at once (a burst, such as a mailbox handed over, must not pile up behind the timer).
+    if (open->mids.size() >= Rules::MaxReceiptMids)
+        flush();
+    else if (!m_timer->isActive())
         m_timer->start();
 }
 

@@ -5,6 +5,7 @@
 #include "client/peerclient.h"
 #include "client/receipts.h"
 #include "client/securechannel.h"
+#include "core/rules.h"
 #include "crypto/sodium.h"
 #include "hub/hub.h"
 #include "hub/hubconfig.h"
@@ -240,6 +241,11 @@ void TestReceipts::batchedAndOnlyWithKeys()
             QCOMPARE(r.mids, QStringList({ u"m0"_s }));
     }
     QCOMPARE(deliveredMids, 150);
+    QCOMPARE(atB.pendingCount(), 0);
+    // Joined, a full batch goes at once, without waiting for the batching timer.
+    for (int i = 0; i < Rules::MaxReceiptMids; ++i)
+        atB.messageDelivered(ChatMessage { u"a"_s, QString(), u"b"_s, u"n%1"_s.arg(i), 0 });
+    QCOMPARE(frames.size(), 4);
     QCOMPARE(atB.pendingCount(), 0);
     // Without an identity nothing is signed, so nothing goes.
     SecureChannel anonymous;
