@@ -207,16 +207,26 @@ int main(int argc, char *argv[])
         // Store: alice keeps at most 2000 unanswered (the client's outbox holds 10 000).
         int sent = 0, stored = 0;
         QObject::connect(alice.get(), &PeerClient::messageStored, [&] { ++stored; });
+        QObject::connect(alice.get(), &PeerClient::errorOccurred, [](const ClientError &e) {
+            std::fprintf(stderr, "mailboxbench: alice: %s %s\n", qPrintable(e.codeName), qPrintable(e.message));
+        });
+        QObject::connect(alice.get(), &PeerClient::disconnected, [](const QString &why) {
+            std::fprintf(stderr, "mailboxbench: alice disconnected: %s\n", qPrintable(why));
+        });
         QElapsedTimer t;
         double cpu0 = hub->cpuSeconds();
         t.start();
-        while (stored < n && t.elapsed() < 600000) {
+        while (stored < n && t.elapsed() < 600000 && alice->isJoined()) {
             while (sent < n && sent - stored < 2000) {
                 if (alice->sendMessage(u"bob"_s, text).isEmpty())
                     return 1;
                 ++sent;
             }
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        }
+        if (stored < n) {
+            std::fprintf(stderr, "mailboxbench: only %d of %d stored\n", stored, n);
+            return 1;
         }
         const double storeSeconds = double(t.nsecsElapsed()) / 1e9;
         const double storeCpu = hub->cpuSeconds() - cpu0;
