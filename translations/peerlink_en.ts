@@ -1769,6 +1769,45 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>WelcomeDialog</name>
+        <message>
+            <source>Welcome to PeerLink</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose how others will see you. You can change it later in Settings.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your &amp;name:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your &amp;id:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your id</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>How the hub and other peers address you: letters, digits, dots, dashes or underscores</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Host a hub for my group</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Join a hub</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>main</name>
         <message>
             <source>peerlink-cli: the hub's certificate is not trusted (%1).

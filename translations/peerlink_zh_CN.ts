@@ -1772,6 +1772,45 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>WelcomeDialog</name>
+        <message>
+            <source>Welcome to PeerLink</source>
+            <translation>欢迎使用 PeerLink</translation>
+        </message>
+        <message>
+            <source>Choose how others will see you. You can change it later in Settings.</source>
+            <translation>选择别人看到的你。之后可以在设置中修改。</translation>
+        </message>
+        <message>
+            <source>Your &amp;name:</source>
+            <translation>你的名字(&amp;N)：</translation>
+        </message>
+        <message>
+            <source>Your name</source>
+            <translation>你的名字</translation>
+        </message>
+        <message>
+            <source>Your &amp;id:</source>
+            <translation>你的 ID(&amp;I)：</translation>
+        </message>
+        <message>
+            <source>Your id</source>
+            <translation>你的 ID</translation>
+        </message>
+        <message>
+            <source>How the hub and other peers address you: letters, digits, dots, dashes or underscores</source>
+            <translation>中心和其他节点用来称呼你的标识：字母、数字、点、短横线或下划线</translation>
+        </message>
+        <message>
+            <source>&amp;Host a hub for my group</source>
+            <translation>为我的群组架设中心(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;Join a hub</source>
+            <translation>加入一个中心(&amp;J)</translation>
+        </message>
+    </context>
+    <context>
         <name>main</name>
         <message>
             <source>peerlink-cli: the hub's certificate is not trusted (%1).

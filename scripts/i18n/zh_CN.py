@@ -453,4 +453,14 @@ ZH = {
     'Read': '已读',
     'Send &read receipts (peers see when you have read their messages)': '发送已读回执（对方可看到你已读其消息）(&R)',
     'Send no read receipts: peers are told a message was delivered, never that it was read.': '不发送已读回执：对方只会得知消息已送达，不会得知已读。',
+    # Issue 16: the first run
+    'Welcome to PeerLink': '欢迎使用 PeerLink',
+    'Choose how others will see you. You can change it later in Settings.': '选择别人看到的你。之后可以在设置中修改。',
+    'Your &name:': '你的名字(&N)：',
+    'Your &id:': '你的 ID(&I)：',
+    'Your name': '你的名字',
+    'Your id': '你的 ID',
+    'How the hub and other peers address you: letters, digits, dots, dashes or underscores': '中心和其他节点用来称呼你的标识：字母、数字、点、短横线或下划线',
+    '&Host a hub for my group': '为我的群组架设中心(&H)',
+    '&Join a hub': '加入一个中心(&J)',
 }

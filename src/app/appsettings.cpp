@@ -1,5 +1,7 @@
 #include "appsettings.h"
 
+#include "app/firstrun.h"
+
 #include "core/rules.h"
 #include "hub/hubconfig.h"
 
@@ -35,19 +37,23 @@ void AppSettings::setHubUrl(const QUrl &url)
 
 QString AppSettings::peerId() const
 {
+    if (Rules::isValidId(m_sessionPeerId))
+        return m_sessionPeerId;
     const QString saved = m_settings->value(u"connection/peerId"_s).toString();
     if (Rules::isValidId(saved))
         return saved;
-    QString base = qEnvironmentVariable("USER", u"peer"_s);
-    base.remove(QRegularExpression(u"[^A-Za-z0-9._-]"_s));
-    if (base.isEmpty())
-        base = u"peer"_s;
-    return base.left(40) + u'-' + QString::number(QRandomGenerator::global()->bounded(1000, 9999));
+    return proposePeerId(QString(), qEnvironmentVariable("USER"));
 }
 
 void AppSettings::setPeerId(const QString &id)
 {
     m_settings->setValue(u"connection/peerId"_s, id);
+    m_sessionPeerId.clear();
+}
+
+bool AppSettings::hasSavedPeerId() const
+{
+    return Rules::isValidId(m_settings->value(u"connection/peerId"_s).toString());
 }
 
 QString AppSettings::displayName() const

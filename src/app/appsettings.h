@@ -23,9 +23,15 @@ public:
     // Connection (the connect dialog remembers these).
     QUrl hubUrl() const;
     void setHubUrl(const QUrl &url);
-    /// The peer id; a fresh valid id derived from the user name when none was saved.
+    /// The peer id: this run's (`--id`), else the saved one, else one proposed from the system's user name
+    /// (always the same one: no random ids; the welcome dialog saves a chosen one on the first run).
     QString peerId() const;
+    /// Saves @p id (the dialogs), which then holds for this run too.
     void setPeerId(const QString &id);
+    /// Uses @p id for this run only (`--id`): the saved id stays as it is.
+    void setSessionPeerId(const QString &id) { m_sessionPeerId = id; }
+    /// Whether an id was saved: false on the first run (the welcome dialog is shown).
+    bool hasSavedPeerId() const;
     QString displayName() const;
     void setDisplayName(const QString &name);
     bool rememberPassword() const;
@@ -99,6 +105,7 @@ public:
 
 private:
     QSettings *m_settings;
+    QString m_sessionPeerId;
     bool m_owned;
 };
 

@@ -1,6 +1,7 @@
 // peerlink: the desktop app.
 #include "app/appoptions.h"
 #include "app/appsettings.h"
+#include "app/firstrun.h"
 #include "app/chatcontroller.h"
 #include "app/historyretention.h"
 #include "app/hubhost.h"
@@ -14,6 +15,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QTimer>
+
+#include <optional>
 
 #include <cstdio>
 
@@ -60,8 +63,9 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(appIcon());
 
     AppSettings settings;
+    // --id holds for this run; the saved id (chosen on the first run) stays.
     if (!options.id.isEmpty())
-        settings.setPeerId(options.id);
+        settings.setSessionPeerId(options.id);
     if (!options.name.isEmpty())
         settings.setDisplayName(options.name);
     LanguageManager language;
@@ -92,12 +96,23 @@ int main(int argc, char *argv[])
     controller.setNotificationsEnabled(settings.notificationsEnabled());
     controller.setReadReceipts(settings.readReceipts());
     controller.setVerifiedStore(&settings);
+    // The first run asks for a name and an id, and whether to host or join (not with --id, nor for screenshots).
+    std::optional<WelcomeDialog::Choice> firstRun;
+    if (!settings.hasSavedPeerId() && options.id.isEmpty() && options.screenshotDir.isEmpty()) {
+        WelcomeDialog welcome(&settings);
+        if (welcome.exec() != QDialog::Accepted)
+            return 0;
+        firstRun = welcome.choice();
+    }
     MainWindow window(&controller, &host, &settings, &language);
     window.setHistoryRetention(&retention);
     window.show();
     window.setProfileIdentity(&identity);
 
-    if (options.host || (settings.hostOnLaunch() && options.hubUrl.isEmpty()))
+    if (firstRun == WelcomeDialog::Choice::Join && !options.host && options.hubUrl.isEmpty())
+        window.openConnectDialog();
+    else if (options.host || firstRun == WelcomeDialog::Choice::Host
+             || (settings.hostOnLaunch() && options.hubUrl.isEmpty()))
         window.startHosting(options.port, options.password);
     else if (!options.hubUrl.isEmpty())
         window.connectToHub(options.hubUrl, settings.peerId(), settings.displayName(), options.password);

@@ -47,6 +47,8 @@ public:
     bool startHosting(std::optional<quint16> port = std::nullopt, const QString &password = QString());
     /// Leaves the own hub, then stops it, in that order; returns at once (HubHost::stopped() follows).
     void stopHosting();
+    /// Asks for a hub to connect to (with @p error: why the last attempt failed).
+    void openConnectDialog(const QString &error = QString());
     /// Connects to a hub (leaving the current one); a hub this app hosts keeps running.
     void connectToHub(const QUrl &url, const QString &id, const QString &name, const QString &password);
     /// Ordered shutdown: the client leaves, then the hub stops and its thread ends (asynchronously; closing the
@@ -87,7 +89,6 @@ private:
     void showHistoryProblem(const QString &text);
     void showConversation(const QString &key);
     void showPeerMenu(const QPoint &pos);
-    void openConnectDialog(const QString &error = QString());
     void openHostDialog(const QString &error = QString());
     void openSettings();
     /// The oldest unanswered connection request in the request bar (hidden when there is none).
