@@ -1541,6 +1541,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
                 <numerusform>%n more requests waiting.</numerusform>
             </translation>
         </message>
+        <message>
+            <source>PeerLink is still running</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>It keeps you connected from the tray. Choose Quit in its menu to leave.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageFlow</name>
@@ -1765,6 +1773,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Send &amp;read receipts (peers see when you have read their messages)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Keep running in the tray when the window is closed</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -1544,6 +1544,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
                 <numerusform>还有 %n 个请求在等待。</numerusform>
             </translation>
         </message>
+        <message>
+            <source>PeerLink is still running</source>
+            <translation>PeerLink 仍在运行</translation>
+        </message>
+        <message>
+            <source>It keeps you connected from the tray. Choose Quit in its menu to leave.</source>
+            <translation>它在托盘中保持你的连接。要退出，请在托盘菜单中选择“退出”。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageFlow</name>
@@ -1769,6 +1777,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Send &amp;read receipts (peers see when you have read their messages)</source>
             <translation>发送已读回执（对方可看到你已读其消息）(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Keep running in the tray when the window is closed</source>
+            <translation>关闭窗口后在托盘中继续运行(&amp;K)</translation>
         </message>
     </context>
     <context>

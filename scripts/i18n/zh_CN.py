@@ -463,4 +463,8 @@ ZH = {
     'How the hub and other peers address you: letters, digits, dots, dashes or underscores': '中心和其他节点用来称呼你的标识：字母、数字、点、短横线或下划线',
     '&Host a hub for my group': '为我的群组架设中心(&H)',
     '&Join a hub': '加入一个中心(&J)',
+    # Issue 16: close to the tray
+    'PeerLink is still running': 'PeerLink 仍在运行',
+    'It keeps you connected from the tray. Choose Quit in its menu to leave.': '它在托盘中保持你的连接。要退出，请在托盘菜单中选择“退出”。',
+    '&Keep running in the tray when the window is closed': '关闭窗口后在托盘中继续运行(&K)',
 }

@@ -277,6 +277,16 @@ void AppSettings::setNotificationsEnabled(bool enabled)
     m_settings->setValue(u"ui/notifications"_s, enabled);
 }
 
+bool AppSettings::closeToTray() const
+{
+    return m_settings->value(u"ui/close_to_tray"_s, true).toBool();
+}
+
+void AppSettings::setCloseToTray(bool on)
+{
+    m_settings->setValue(u"ui/close_to_tray"_s, on);
+}
+
 bool AppSettings::readReceipts() const
 {
     return m_settings->value(u"privacy/read_receipts"_s, true).toBool();

@@ -40,6 +40,9 @@ public:
     void setPassword(const QString &password);
 
     // Hosting.
+    /// Closing the window keeps PeerLink running in the tray (where there is one), as chat apps do; on by default.
+    bool closeToTray() const;
+    void setCloseToTray(bool on);
     bool hostOnLaunch() const;
     void setHostOnLaunch(bool host);
     QHostAddress hostBindAddress() const;

@@ -262,6 +262,7 @@ SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
     m_ui->hostOnLaunchCheck->setChecked(settings->hostOnLaunch());
     m_ui->notificationsCheck->setChecked(settings->notificationsEnabled());
     m_ui->readReceiptsCheck->setChecked(settings->readReceipts());
+    m_ui->closeToTrayCheck->setChecked(settings->closeToTray());
     m_ui->retentionSpin->setValue(settings->historyRetentionDays());
     for (const auto &language : LanguageManager::available())
         m_ui->languageCombo->addItem(language.nativeName, language.code);
@@ -288,6 +289,7 @@ void SettingsDialog::accept()
     m_settings->setHostOnLaunch(m_ui->hostOnLaunchCheck->isChecked());
     m_settings->setNotificationsEnabled(m_ui->notificationsCheck->isChecked());
     m_settings->setReadReceipts(m_ui->readReceiptsCheck->isChecked());
+    m_settings->setCloseToTray(m_ui->closeToTrayCheck->isChecked());
     m_settings->setHistoryRetentionDays(m_ui->retentionSpin->value());
     m_settings->setLanguage(m_ui->languageCombo->currentData().toString());
     QDialog::accept();

@@ -186,7 +186,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     connect(m_ui->actionHostOptions, &QAction::triggered, this, [this] { openHostDialog(); });
     connect(m_ui->actionStopHosting, &QAction::triggered, this, &MainWindow::stopHosting);
     connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::openSettings);
-    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &MainWindow::quit);
     connect(m_ui->actionConnectToPeer, &QAction::triggered, this, [this] {
         if (m_controller->canConnectToPeer(selectedPeer()))
             m_controller->connectToPeer(selectedPeer());
@@ -238,9 +238,9 @@ MainWindow::~MainWindow()
     shutdown();
 }
 
-void MainWindow::setUpTray()
+void MainWindow::setUpTray(bool evenWithoutTray)
 {
-    if (!QSystemTrayIcon::isSystemTrayAvailable())
+    if (m_tray || (!QSystemTrayIcon::isSystemTrayAvailable() && !evenWithoutTray))
         return;
     m_tray = new QSystemTrayIcon(appIcon(), this);
     m_trayMenu = new QMenu(this);
@@ -736,8 +736,24 @@ void MainWindow::openSettings()
     dialog->open();
 }
 
+void MainWindow::quit()
+{
+    m_quitRequested = true;
+    close();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // With a tray, closing the window keeps PeerLink running there (a chat app's habit); Quit quits.
+    if (!m_quitRequested && m_tray && m_tray->isVisible() && m_settings->closeToTray()) {
+        event->ignore();
+        hide();
+        if (!std::exchange(m_toldAboutTray, true))
+            m_tray->showMessage(tr("PeerLink is still running"),
+                                tr("It keeps you connected from the tray. Choose Quit in its menu to leave."),
+                                QSystemTrayIcon::Information, 5000);
+        return;
+    }
     if (m_host->isRunning() && !m_quitConfirmed) {
         event->ignore();
         auto *box = new QMessageBox(QMessageBox::Question, tr("Stop hosting?"),

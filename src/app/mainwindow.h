@@ -73,6 +73,10 @@ public:
     HubPanel *hubPanel() const { return m_hubPanel; }
     QDockWidget *hubDock() const { return m_hubDock; }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
+    /// Makes the tray icon even where the platform says there is no tray (tests, offscreen).
+    void setUpTrayForTesting() { setUpTray(true); }
+    /// Quits for real: closing no longer hides to the tray (the Quit action, the tray menu's Quit).
+    void quit();
     /// Saves PNG screenshots of the window and the hub panel into @p dir.
     bool saveScreenshots(const QString &dir);
 
@@ -105,7 +109,7 @@ private:
     void updateTitle();
     void updateActions();
     void retranslate();
-    void setUpTray();
+    void setUpTray(bool evenWithoutTray = false);
     QString selectedPeer() const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -146,6 +150,8 @@ private:
     std::optional<OwnHubJoin> m_ownHubJoin;
     bool m_quitConfirmed = false;
     bool m_closeWhenStopped = false;
+    bool m_quitRequested = false;
+    bool m_toldAboutTray = false; // the first hide to the tray says so once
     bool m_shutDown = false;
 };
 

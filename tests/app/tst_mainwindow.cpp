@@ -23,6 +23,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void stopHostingKeepsTheWindowWorking();
     void quittingWhileHostingClosesAfterTheHubStopped();
     void hubPanelCountsABurstOfMessages();
+    void closingKeepsRunningInTheTrayUntilQuit();
 
 private:
     void makeWindow();
@@ -520,6 +522,32 @@ void TestMainWindow::hubPanelCountsABurstOfMessages()
     const int row = panel->peersModel()->rowOf(u"guest"_s);
     QCOMPARE(panel->peersModel()->index(row, HubPeersModel::MessagesColumn).data().toULongLong(), quint64(burst));
     QVERIFY(counters->text().contains(u"2 peer"_s));
+}
+
+void TestMainWindow::closingKeepsRunningInTheTrayUntilQuit()
+{
+    // With a tray, closing the window hides it and PeerLink stays connected there; with the setting off, or with
+    // Quit, it closes. (Offscreen has no tray: the test makes the icon anyway.)
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
+    QTRY_VERIFY(m_client->isJoined());
+    m_window->setUpTrayForTesting();
+    QVERIFY(m_window->trayIcon() && m_window->trayIcon()->isVisible());
+    QVERIFY(!m_window->close());
+    QVERIFY(m_window->isHidden());
+    QVERIFY(m_client->isJoined()); // still connected, from the tray
+    m_window->show();
+    m_settings->setCloseToTray(false);
+    QVERIFY(m_window->close());
+    QTRY_VERIFY(!m_client->isJoined());
+
+    m_settings->setCloseToTray(true);
+    makeWindow();
+    m_window->setUpTrayForTesting();
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
+    QTRY_VERIFY(m_client->isJoined());
+    child<QAction>("actionQuit")->trigger();
+    QVERIFY(m_window->isHidden());
+    QTRY_VERIFY(!m_client->isJoined()); // quit: it left the hub
 }
 
 QTEST_MAIN(TestMainWindow)
