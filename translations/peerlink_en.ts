@@ -161,6 +161,14 @@
             <source>&amp;Unban</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Peers on this hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Banned peers</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -294,6 +302,18 @@
         </message>
         <message>
             <source>Compare this peer's fingerprint with yours in person and mark them verified</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Peers and conversations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The messages of the conversation shown, oldest first</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Messages of the conversation</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1547,6 +1567,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>It keeps you connected from the tray. Choose Quit in its menu to leave.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Search all conversations</source>
             <translation type="unfinished" />
         </message>
     </context>

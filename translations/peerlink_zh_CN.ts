@@ -161,6 +161,14 @@
             <source>&amp;Unban</source>
             <translation>解除封禁(&amp;U)</translation>
         </message>
+        <message>
+            <source>Peers on this hub</source>
+            <translation>此中心上的节点</translation>
+        </message>
+        <message>
+            <source>Banned peers</source>
+            <translation>被封禁的节点</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -295,6 +303,18 @@
         <message>
             <source>Compare this peer's fingerprint with yours in person and mark them verified</source>
             <translation>当面核对此节点与你的指纹，并将其标记为已验证</translation>
+        </message>
+        <message>
+            <source>Peers and conversations</source>
+            <translation>节点与会话</translation>
+        </message>
+        <message>
+            <source>The messages of the conversation shown, oldest first</source>
+            <translation>当前会话的消息，从最早的开始</translation>
+        </message>
+        <message>
+            <source>Messages of the conversation</source>
+            <translation>会话消息</translation>
         </message>
     </context>
     <context>
@@ -1551,6 +1571,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>It keeps you connected from the tray. Choose Quit in its menu to leave.</source>
             <translation>它在托盘中保持你的连接。要退出，请在托盘菜单中选择“退出”。</translation>
+        </message>
+        <message>
+            <source>Search all conversations</source>
+            <translation>搜索所有会话</translation>
         </message>
     </context>
     <context>

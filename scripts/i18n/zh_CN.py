@@ -467,4 +467,11 @@ ZH = {
     'PeerLink is still running': 'PeerLink 仍在运行',
     'It keeps you connected from the tray. Choose Quit in its menu to leave.': '它在托盘中保持你的连接。要退出，请在托盘菜单中选择“退出”。',
     '&Keep running in the tray when the window is closed': '关闭窗口后在托盘中继续运行(&K)',
+    # Issue 16: accessible names
+    'Peers on this hub': '此中心上的节点',
+    'Banned peers': '被封禁的节点',
+    'Peers and conversations': '节点与会话',
+    'The messages of the conversation shown, oldest first': '当前会话的消息，从最早的开始',
+    'Search all conversations': '搜索所有会话',
+    'Messages of the conversation': '会话消息',
 }

@@ -1,5 +1,7 @@
 #include "conversationmodel.h"
 
+#include "app/apppalette.h"
+
 #include <QBrush>
 #include <QIcon>
 #include <QLocale>
@@ -266,7 +268,7 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
         if (e.state == State::Pending)
             return QBrush(QPalette().color(QPalette::Disabled, QPalette::Text));
         if (e.state == State::Failed)
-            return QBrush(Qt::red);
+            return QBrush(errorColor(QPalette()));
         return QVariant();
     case FromRole:
         return e.from;

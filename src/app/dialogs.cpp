@@ -1,5 +1,7 @@
 #include "dialogs.h"
 
+#include "app/apppalette.h"
+
 #include "appsettings.h"
 #include "core/rules.h"
 #include "hub/hubsettings.h"
@@ -43,6 +45,7 @@ ConnectDialog::ConnectDialog(AppSettings *settings, QWidget *parent)
     m_ui->nameEdit->setText(settings->displayName());
     m_ui->rememberPasswordCheck->setChecked(settings->rememberPassword());
     m_ui->passwordEdit->setText(settings->password());
+    markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
@@ -130,6 +133,7 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
     m_ui->perAddressSpin->setValue(settings->hostMaxConnectionsPerAddress());
     m_ui->perAddressSpin->setSpecialValueText(tr("no limit"));
     m_ui->advancedEdit->setPlainText(settings->hostMoreSettings());
+    markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &HostDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &HostDialog::reject);
@@ -267,6 +271,7 @@ SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
     for (const auto &language : LanguageManager::available())
         m_ui->languageCombo->addItem(language.nativeName, language.code);
     m_ui->languageCombo->setCurrentIndex(std::max(0, m_ui->languageCombo->findData(settings->language())));
+    markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);

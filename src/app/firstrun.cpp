@@ -1,5 +1,6 @@
 #include "firstrun.h"
 
+#include "app/apppalette.h"
 #include "app/appsettings.h"
 #include "core/rules.h"
 #include "ui_welcomedialog.h"
@@ -51,6 +52,7 @@ WelcomeDialog::WelcomeDialog(AppSettings *settings, QWidget *parent)
     m_ui->setupUi(this);
     m_ui->nameEdit->setText(settings->displayName());
     m_ui->idEdit->setText(proposePeerId(settings->displayName(), m_userName));
+    markAsError(m_ui->idErrorLabel);
     connect(m_ui->nameEdit, &QLineEdit::textEdited, this, &WelcomeDialog::nameEdited);
     connect(m_ui->idEdit, &QLineEdit::textEdited, this, [this] {
         m_idEdited = true;

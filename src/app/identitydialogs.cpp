@@ -1,5 +1,7 @@
 #include "identitydialogs.h"
 
+#include "app/apppalette.h"
+
 #include "profileidentity.h"
 
 #include <QClipboard>
@@ -63,7 +65,7 @@ IdentityDialog::IdentityDialog(const ProfileIdentity *identity, QWidget *parent)
     m_where = wrappedLabel(this, u"identityFile"_s);
     m_where->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error = wrappedLabel(this, u"identityError"_s);
-    m_error->setStyleSheet(u"color: #b00020;"_s);
+    markAsError(m_error);
     auto *buttons = new QDialogButtonBox(this);
     m_copy = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
     m_copy->setObjectName(u"copyFingerprint"_s);

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "app/apppalette.h"
+
 #include "hostingconfig.h"
 
 #include "appicon.h"
@@ -56,6 +58,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->splitter->setStretchFactor(1, 3);
     m_ui->requestBar->hide();
     m_ui->keyChangeBar->hide();
+    styleKeyChangeBar();
 
     m_hubPanel = new HubPanel(host, this);
     m_hubPanel->setSettings(settings); // bans are kept with the hosting settings
@@ -226,6 +229,10 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
 
     setUpTray();
     restoreGeometry(settings->windowGeometry());
+    // Where the docks were (their place and size); what they show starts hidden until there is something to show.
+    restoreState(settings->windowState());
+    m_hubDock->hide();
+    m_searchDock->hide();
     retranslate();
     updateActions();
     m_statusLabel->setText(controller->statusText());
@@ -263,6 +270,8 @@ void MainWindow::retranslate()
     m_hubDock->setWindowTitle(tr("Hub"));
     m_searchDock->setWindowTitle(tr("Search results"));
     m_searchEdit->setPlaceholderText(tr("Search all conversations (Ctrl+F)"));
+    m_searchEdit->setAccessibleName(tr("Search all conversations"));
+    m_searchResults->setAccessibleName(tr("Search results"));
     m_actionSearch->setText(tr("&Search messages…"));
     m_actionExport->setText(tr("&Export conversation…"));
     m_actionDelete->setText(tr("&Delete conversation…"));
@@ -281,6 +290,13 @@ void MainWindow::retranslate()
     updateTitle();
 }
 
+void MainWindow::styleKeyChangeBar()
+{
+    m_ui->keyChangeBar->setStyleSheet(
+        u"QFrame#keyChangeBar { background: %1; border: 2px solid %2; border-radius: 4px; }"_s.arg(
+            warningBackground(palette()).name(), errorColor(palette()).name()));
+}
+
 void MainWindow::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {
@@ -289,6 +305,8 @@ void MainWindow::changeEvent(QEvent *event)
         updateActions();
     } else if (event->type() == QEvent::ActivationChange) {
         m_controller->setWindowActive(isActiveWindow());
+    } else if (event->type() == QEvent::PaletteChange) {
+        styleKeyChangeBar(); // light or dark: the bar follows
     }
     QMainWindow::changeEvent(event);
 }
@@ -688,6 +706,7 @@ void MainWindow::shutdown()
         return;
     m_shutDown = true;
     m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
     // Without an event loop any more (after exec(), or in the destructor) HubHost's destructor finishes the stop.
     stopHosting();
     if (m_controller->client())

@@ -110,6 +110,8 @@ private:
     void updateActions();
     void retranslate();
     void setUpTray(bool evenWithoutTray = false);
+    /// The key-change warning bar in the palette's colours.
+    void styleKeyChangeBar();
     QString selectedPeer() const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;

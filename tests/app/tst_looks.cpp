@@ -1,0 +1,197 @@
+// Looks and access (issue 16, part 5): colours that follow a light or a dark palette (no fixed red), every control with
+// an accessible name (a walk over the widget tree of the window and the dialogs), and the window's docks back where the
+// user left them.
+#include "app/apppalette.h"
+#include "app/appsettings.h"
+#include "app/chatcontroller.h"
+#include "app/conversationmodel.h"
+#include "app/dialogs.h"
+#include "app/firstrun.h"
+#include "app/hubhost.h"
+#include "app/languagemanager.h"
+#include "app/mainwindow.h"
+#include "client/peerclient.h"
+
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAbstractSpinBox>
+#include <QAccessible>
+#include <QApplication>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QPalette darkPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(0x20, 0x22, 0x25));
+    p.setColor(QPalette::Base, QColor(0x2a, 0x2c, 0x30));
+    p.setColor(QPalette::WindowText, Qt::white);
+    p.setColor(QPalette::Text, Qt::white);
+    p.setColor(QPalette::Button, QColor(0x30, 0x32, 0x36));
+    p.setColor(QPalette::ButtonText, Qt::white);
+    return p;
+}
+
+QPalette lightPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(0xef, 0xef, 0xef));
+    p.setColor(QPalette::Base, Qt::white);
+    p.setColor(QPalette::WindowText, Qt::black);
+    p.setColor(QPalette::Text, Qt::black);
+    return p;
+}
+
+/// The controls of @p root (and its children) that a screen reader would announce without a name.
+QStringList unnamedControls(QWidget *root)
+{
+    QStringList unnamed;
+    QList<QWidget *> widgets = root->findChildren<QWidget *>();
+    widgets.prepend(root);
+    for (QWidget *w : std::as_const(widgets)) {
+        const bool control = qobject_cast<QAbstractButton *>(w) || qobject_cast<QLineEdit *>(w)
+            || qobject_cast<QComboBox *>(w) || qobject_cast<QAbstractSpinBox *>(w)
+            || qobject_cast<QAbstractItemView *>(w);
+        // Qt's own inner parts (a view's headers and corner, a combo box's list, a line edit's clear button) are named
+        // by the control they belong to.
+        const QWidget *parent = w->parentWidget();
+        const bool qtPart = w->objectName().startsWith(u"qt_"_s)
+            || (parent && (qobject_cast<const QComboBox *>(parent) || qobject_cast<const QLineEdit *>(parent)
+                           || qobject_cast<const QAbstractItemView *>(parent) || parent->inherits("QAbstractSpinBox")
+                           || parent->inherits("QComboBoxPrivateContainer")));
+        if (!control || qtPart)
+            continue;
+        QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(w);
+        if (!iface || iface->text(QAccessible::Name).trimmed().isEmpty())
+            unnamed.append(u"%1 (%2)"_s.arg(w->objectName(), QString::fromLatin1(w->metaObject()->className())));
+    }
+    return unnamed;
+}
+
+} // namespace
+
+class TestLooks : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void errorColourReadsOnLightAndDark();
+    void failedMessageFollowsThePalette();
+    void everyControlHasAnAccessibleName();
+    void docksComeBackWhereTheyWere();
+
+private:
+    void makeWindow();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_qsettings;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<LanguageManager> m_language;
+    std::unique_ptr<HubHost> m_host;
+    std::unique_ptr<PeerClient> m_client;
+    std::unique_ptr<ChatController> m_controller;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestLooks::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_qsettings = std::make_unique<QSettings>(m_dir->filePath(u"peerlink.ini"_s), QSettings::IniFormat);
+    m_settings = std::make_unique<AppSettings>(m_qsettings.get());
+    m_settings->setPeerId(u"me"_s);
+    m_language = std::make_unique<LanguageManager>();
+    m_host = std::make_unique<HubHost>();
+    m_client = std::make_unique<PeerClient>();
+    m_controller = std::make_unique<ChatController>(m_client.get());
+}
+
+void TestLooks::cleanup()
+{
+    m_window.reset();
+    m_controller.reset();
+    m_client.reset();
+    m_host.reset();
+    QApplication::setPalette(QPalette());
+}
+
+void TestLooks::makeWindow()
+{
+    m_window = std::make_unique<MainWindow>(m_controller.get(), m_host.get(), m_settings.get(), m_language.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestLooks::errorColourReadsOnLightAndDark()
+{
+    for (const QPalette &p : { lightPalette(), darkPalette() }) {
+        const QColor error = errorColor(p);
+        QVERIFY2(contrastRatio(error, p.color(QPalette::Window)) >= 4.5, qPrintable(error.name()));
+        QVERIFY2(contrastRatio(error, p.color(QPalette::Base)) >= 4.5, qPrintable(error.name()));
+        // Text on the warning bar reads too.
+        QVERIFY(contrastRatio(p.color(QPalette::WindowText), warningBackground(p)) >= 4.5);
+    }
+    QVERIFY(errorColor(lightPalette()) != errorColor(darkPalette()));
+    QCOMPARE(contrastRatio(Qt::black, Qt::white), 21.0);
+}
+
+void TestLooks::failedMessageFollowsThePalette()
+{
+    ConversationModel model(u"bob"_s);
+    ConversationModel::Entry e;
+    e.from = u"me"_s;
+    e.text = u"lost"_s;
+    e.outgoing = true;
+    e.mid = u"m1"_s;
+    e.time = QDateTime::currentDateTimeUtc();
+    e.state = ConversationModel::State::Failed;
+    model.append(e);
+    for (const QPalette &p : { darkPalette(), lightPalette() }) {
+        QApplication::setPalette(p);
+        const QColor shown = model.index(0).data(Qt::ForegroundRole).value<QBrush>().color();
+        QCOMPARE(shown, errorColor(p));
+        QVERIFY(contrastRatio(shown, p.color(QPalette::Base)) >= 4.5);
+    }
+}
+
+void TestLooks::everyControlHasAnAccessibleName()
+{
+    makeWindow();
+    QStringList unnamed = unnamedControls(m_window.get());
+    ConnectDialog connect(m_settings.get());
+    HostDialog host(m_settings.get());
+    SettingsDialog settings(m_settings.get());
+    WelcomeDialog welcome(m_settings.get());
+    for (QWidget *dialog : std::initializer_list<QWidget *> { &connect, &host, &settings, &welcome })
+        unnamed += unnamedControls(dialog);
+    QVERIFY2(unnamed.isEmpty(), qPrintable(u"without an accessible name: "_s + unnamed.join(u", "_s)));
+}
+
+void TestLooks::docksComeBackWhereTheyWere()
+{
+    makeWindow();
+    auto *hubDock = m_window->findChild<QDockWidget *>(u"hubDock"_s);
+    QVERIFY(hubDock);
+    QCOMPARE(m_window->dockWidgetArea(hubDock), Qt::RightDockWidgetArea);
+    m_window->addDockWidget(Qt::LeftDockWidgetArea, hubDock);
+    m_window->shutdown();
+    m_window.reset();
+    makeWindow();
+    hubDock = m_window->findChild<QDockWidget *>(u"hubDock"_s);
+    QCOMPARE(m_window->dockWidgetArea(hubDock), Qt::LeftDockWidgetArea);
+    QVERIFY(hubDock->isHidden()); // shown again when there is a hub to show
+}
+
+QTEST_MAIN(TestLooks)
+#include "tst_looks.moc"
