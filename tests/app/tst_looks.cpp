@@ -1,6 +1,7 @@
 // Looks and access (issue 16, part 5): colours that follow a light or a dark palette (no fixed red), every control with
 // an accessible name (a walk over the widget tree of the window and the dialogs), and the window's docks back where the
 // user left them.
+#include "appwindowfixture.h"
 #include "app/apppalette.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
@@ -81,7 +82,7 @@ QStringList unnamedControls(QWidget *root)
 
 } // namespace
 
-class TestLooks : public QObject
+class TestLooks : public QObject, protected Test::AppWindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -92,45 +93,17 @@ private Q_SLOTS:
     void everyControlHasAnAccessibleName();
     void docksComeBackWhereTheyWere();
 
-private:
-    void makeWindow();
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<QSettings> m_qsettings;
-    std::unique_ptr<AppSettings> m_settings;
-    std::unique_ptr<LanguageManager> m_language;
-    std::unique_ptr<HubHost> m_host;
-    std::unique_ptr<PeerClient> m_client;
-    std::unique_ptr<ChatController> m_controller;
-    std::unique_ptr<MainWindow> m_window;
 };
 
 void TestLooks::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_qsettings = std::make_unique<QSettings>(m_dir->filePath(u"peerlink.ini"_s), QSettings::IniFormat);
-    m_settings = std::make_unique<AppSettings>(m_qsettings.get());
-    m_settings->setPeerId(u"me"_s);
-    m_language = std::make_unique<LanguageManager>();
-    m_host = std::make_unique<HubHost>();
-    m_client = std::make_unique<PeerClient>();
-    m_controller = std::make_unique<ChatController>(m_client.get());
+    QVERIFY(setUpApp());
 }
 
 void TestLooks::cleanup()
 {
-    m_window.reset();
-    m_controller.reset();
-    m_client.reset();
-    m_host.reset();
+    tearDownApp();
     QApplication::setPalette(QPalette());
-}
-
-void TestLooks::makeWindow()
-{
-    m_window = std::make_unique<MainWindow>(m_controller.get(), m_host.get(), m_settings.get(), m_language.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
 
 void TestLooks::errorColourReadsOnLightAndDark()
@@ -167,7 +140,7 @@ void TestLooks::failedMessageFollowsThePalette()
 
 void TestLooks::everyControlHasAnAccessibleName()
 {
-    makeWindow();
+    QVERIFY(makeWindow());
     QStringList unnamed = unnamedControls(m_window.get());
     ConnectDialog connect(m_settings.get());
     HostDialog host(m_settings.get());
@@ -180,14 +153,14 @@ void TestLooks::everyControlHasAnAccessibleName()
 
 void TestLooks::docksComeBackWhereTheyWere()
 {
-    makeWindow();
+    QVERIFY(makeWindow());
     auto *hubDock = m_window->findChild<QDockWidget *>(u"hubDock"_s);
     QVERIFY(hubDock);
     QCOMPARE(m_window->dockWidgetArea(hubDock), Qt::RightDockWidgetArea);
     m_window->addDockWidget(Qt::LeftDockWidgetArea, hubDock);
     m_window->shutdown();
     m_window.reset();
-    makeWindow();
+    QVERIFY(makeWindow());
     hubDock = m_window->findChild<QDockWidget *>(u"hubDock"_s);
     QCOMPARE(m_window->dockWidgetArea(hubDock), Qt::LeftDockWidgetArea);
     QVERIFY(hubDock->isHidden()); // shown again when there is a hub to show

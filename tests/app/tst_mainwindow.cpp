@@ -1,6 +1,7 @@
 // The main window driven like a user would: typing and Enter, the peer list, hosting from the window, the hub
 // panel's kick, connection requests, and quitting while hosting. Offscreen, real sockets on loopback. The hub starts
 // and stops in its own thread: the window never waits for it.
+#include "appwindowfixture.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
 #include "app/dialogs.h"
@@ -33,7 +34,7 @@
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
 
-class TestMainWindow : public QObject
+class TestMainWindow : public QObject, protected Test::AppWindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -57,67 +58,17 @@ private Q_SLOTS:
     void closingKeepsRunningInTheTrayUntilQuit();
 
 private:
-    void makeWindow();
-    std::unique_ptr<PeerClient> joinedPeer(const QUrl &url, const QString &id);
-    template<typename T>
-    T *child(const char *name) const
-    {
-        return m_window->findChild<T *>(QString::fromLatin1(name));
-    }
     void typeAndEnter(const QString &text);
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<QSettings> m_qsettings;
-    std::unique_ptr<AppSettings> m_settings;
-    std::unique_ptr<LanguageManager> m_language;
-    std::unique_ptr<HubHost> m_host;
-    std::unique_ptr<PeerClient> m_client;
-    std::unique_ptr<ChatController> m_controller;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<Hub> m_hub;
 };
 
 void TestMainWindow::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_qsettings = std::make_unique<QSettings>(m_dir->filePath(u"peerlink.ini"_s), QSettings::IniFormat);
-    m_settings = std::make_unique<AppSettings>(m_qsettings.get());
-    m_settings->setPeerId(u"me"_s);
-    m_settings->setDisplayName(u"Me"_s);
-    m_settings->setHostBindAddress(QHostAddress::LocalHost);
-    m_settings->setHostPort(0);
-    m_language = std::make_unique<LanguageManager>();
-    m_host = std::make_unique<HubHost>();
-    m_client = std::make_unique<PeerClient>();
-    m_controller = std::make_unique<ChatController>(m_client.get());
-    m_hub = std::make_unique<Hub>();
-    QVERIFY(m_hub->listen());
-    makeWindow();
-}
-
-void TestMainWindow::makeWindow()
-{
-    m_window = std::make_unique<MainWindow>(m_controller.get(), m_host.get(), m_settings.get(), m_language.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(setUpApp());
 }
 
 void TestMainWindow::cleanup()
 {
-    m_window.reset();
-    m_controller.reset();
-    m_client.reset();
-    m_host.reset();
-    m_hub.reset();
-}
-
-std::unique_ptr<PeerClient> TestMainWindow::joinedPeer(const QUrl &url, const QString &id)
-{
-    auto c = std::make_unique<PeerClient>();
-    QSignalSpy joined(c.get(), &PeerClient::joined);
-    if (!c->connectToHub(url, id) || !joined.wait())
-        return nullptr;
-    return c;
+    tearDownApp();
 }
 
 void TestMainWindow::typeAndEnter(const QString &text)
@@ -541,7 +492,7 @@ void TestMainWindow::closingKeepsRunningInTheTrayUntilQuit()
     QTRY_VERIFY(!m_client->isJoined());
 
     m_settings->setCloseToTray(true);
-    makeWindow();
+    QVERIFY(makeWindow());
     m_window->setUpTrayForTesting();
     m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
     QTRY_VERIFY(m_client->isJoined());
