@@ -263,6 +263,23 @@ void MainWindow::setUpTray(bool evenWithoutTray)
         activateWindow();
     });
     m_tray->show();
+    fillTrayMenu();
+}
+
+void MainWindow::fillTrayMenu()
+{
+    if (!m_trayMenu)
+        return;
+    m_trayMenu->clear();
+    QAction *show = m_trayMenu->addAction(tr("Show PeerLink"), this, [this] {
+        showNormal();
+        activateWindow();
+    });
+    show->setObjectName(u"trayShow"_s);
+    m_trayMenu->addAction(m_ui->actionHost);
+    m_trayMenu->addAction(m_ui->actionStopHosting);
+    m_trayMenu->addSeparator();
+    m_trayMenu->addAction(m_ui->actionQuit);
 }
 
 void MainWindow::retranslate()
@@ -275,17 +292,7 @@ void MainWindow::retranslate()
     m_actionSearch->setText(tr("&Search messages…"));
     m_actionExport->setText(tr("&Export conversation…"));
     m_actionDelete->setText(tr("&Delete conversation…"));
-    if (m_trayMenu) {
-        m_trayMenu->clear();
-        m_trayMenu->addAction(tr("Show PeerLink"), this, [this] {
-            showNormal();
-            activateWindow();
-        });
-        m_trayMenu->addAction(m_ui->actionHost);
-        m_trayMenu->addAction(m_ui->actionStopHosting);
-        m_trayMenu->addSeparator();
-        m_trayMenu->addAction(m_ui->actionQuit);
-    }
+    fillTrayMenu();
     showConversation(m_controller->activeConversation());
     updateTitle();
 }

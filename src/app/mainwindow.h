@@ -112,6 +112,8 @@ private:
     void setUpTray(bool evenWithoutTray = false);
     /// The key-change warning bar in the palette's colours.
     void styleKeyChangeBar();
+    /// Show / Host / Stop hosting / Quit, in the current language.
+    void fillTrayMenu();
     QString selectedPeer() const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;

@@ -24,6 +24,10 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QSpinBox>
+#include <QMenu>
 #include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
@@ -56,6 +60,8 @@ private Q_SLOTS:
     void quittingWhileHostingClosesAfterTheHubStopped();
     void hubPanelCountsABurstOfMessages();
     void closingKeepsRunningInTheTrayUntilQuit();
+    void trayMenuShowsHostsStopsAndQuits();
+    void settingsDialogSavesEveryField();
 
 private:
     void typeAndEnter(const QString &text);
@@ -499,6 +505,65 @@ void TestMainWindow::closingKeepsRunningInTheTrayUntilQuit()
     child<QAction>("actionQuit")->trigger();
     QVERIFY(m_window->isHidden());
     QTRY_VERIFY(!m_client->isJoined()); // quit: it left the hub
+}
+
+void TestMainWindow::trayMenuShowsHostsStopsAndQuits()
+{
+    m_window->setUpTrayForTesting();
+    QMenu *menu = m_window->trayIcon()->contextMenu();
+    QVERIFY(menu);
+    const QList<QAction *> actions = menu->actions();
+    QCOMPARE(actions.size(), 5); // Show, Host, Stop hosting, a separator, Quit
+    QCOMPARE(actions.at(1), child<QAction>("actionHost"));
+    QCOMPARE(actions.at(2), child<QAction>("actionStopHosting"));
+    QCOMPARE(actions.at(4), child<QAction>("actionQuit"));
+    QVERIFY(!m_window->close()); // to the tray
+    QVERIFY(m_window->isHidden());
+    QCOMPARE(actions.at(0)->objectName(), u"trayShow"_s);
+    actions.at(0)->trigger();
+    QVERIFY(m_window->isVisible());
+    // Host from the tray: the hub starts and the window joins it; Stop hosting from the tray stops it.
+    actions.at(1)->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_host->isRunning(), 10000);
+    QTRY_VERIFY(actions.at(2)->isEnabled());
+    actions.at(2)->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_host->isRunning() && !m_host->isStopping(), 10000);
+    // Translated with the rest of the window.
+    m_language->apply(u"zh_CN"_s);
+    QTRY_COMPARE(m_window->trayIcon()->contextMenu()->actions().at(0)->text(), u"显示 PeerLink"_s);
+    m_language->apply(u"en"_s);
+}
+
+void TestMainWindow::settingsDialogSavesEveryField()
+{
+    child<QAction>("actionSettings")->trigger();
+    auto *d = m_window->findChild<SettingsDialog *>();
+    QVERIFY(d);
+    d->findChild<QLineEdit *>(u"hubUrlEdit"_s)->setText(u"ws://127.0.0.1:9123"_s);
+    d->findChild<QLineEdit *>(u"idEdit"_s)->setText(u"new-id"_s);
+    d->findChild<QLineEdit *>(u"nameEdit"_s)->setText(u"New Name"_s);
+    for (const char *name : { "hostOnLaunchCheck", "notificationsCheck", "readReceiptsCheck", "closeToTrayCheck" }) {
+        auto *check = d->findChild<QCheckBox *>(QLatin1StringView(name));
+        QVERIFY2(check, name);
+        check->setChecked(!check->isChecked());
+    }
+    const bool hostOnLaunch = d->findChild<QCheckBox *>(u"hostOnLaunchCheck"_s)->isChecked();
+    d->findChild<QSpinBox *>(u"retentionSpin"_s)->setValue(30);
+    auto *language = d->findChild<QComboBox *>(u"languageCombo"_s);
+    language->setCurrentIndex(language->findData(u"zh_CN"_s));
+    d->accept();
+    QCOMPARE(m_settings->hubUrl(), QUrl(u"ws://127.0.0.1:9123"_s));
+    QCOMPARE(m_settings->peerId(), u"new-id"_s);
+    QCOMPARE(m_settings->displayName(), u"New Name"_s);
+    QCOMPARE(m_settings->hostOnLaunch(), hostOnLaunch);
+    QVERIFY(!m_settings->notificationsEnabled());
+    QVERIFY(!m_settings->readReceipts());
+    QVERIFY(!m_settings->closeToTray());
+    QCOMPARE(m_settings->historyRetentionDays(), 30);
+    QCOMPARE(m_settings->language(), u"zh_CN"_s);
+    // Applied at once where it matters now.
+    QVERIFY(!m_client->readReceipts());
+    m_language->apply(u"en"_s);
 }
 
 QTEST_MAIN(TestMainWindow)
