@@ -1,0 +1,70 @@
+// The invitation's QR code (issue 16, part 3), read back by a real decoder (zxing-cpp): what a phone camera or a second
+// machine scans is the link itself, for a long link with several addresses and a fingerprint too.
+#define ZX_USE_UTF8
+#include "app/qrcode.h"
+#include "core/invitation.h"
+
+#include <ZXing/ReadBarcode.h>
+
+#include <QTest>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString decode(const QImage &image)
+{
+    const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
+    ZXing::DecodeHints hints;
+    hints.setFormats(ZXing::BarcodeFormat::QRCode);
+    const ZXing::Result result = ZXing::ReadBarcode(
+        ZXing::ImageView(gray.constBits(), gray.width(), gray.height(), ZXing::ImageFormat::Lum, int(gray.bytesPerLine())),
+        hints);
+    return result.isValid() ? QString::fromStdString(result.text()) : QString();
+}
+
+} // namespace
+
+class TestInvitationQr : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void decodesToTheLink_data();
+    void decodesToTheLink();
+    void tooLongIsNull();
+};
+
+void TestInvitationQr::decodesToTheLink_data()
+{
+    QTest::addColumn<QString>("link");
+    Invitation small;
+    small.hubs = { QUrl(u"ws://192.168.1.5:9000"_s) };
+    QTest::newRow("one address") << small.toLink();
+    Invitation full;
+    full.hubs = { QUrl(u"wss://192.168.1.5:9000"_s), QUrl(u"wss://10.0.0.7:9000"_s), QUrl(u"wss://[fd00::5]:9000"_s) };
+    full.name = u"我们的中心 & friends"_s;
+    full.fingerprint = u"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"_s;
+    full.passwordRequired = true;
+    QTest::newRow("three addresses, name, fingerprint") << full.toLink();
+}
+
+void TestInvitationQr::decodesToTheLink()
+{
+    QFETCH(QString, link);
+    const QImage image = qrCodeImage(link, 4);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.width(), image.height());
+    const QString read = decode(image);
+    QCOMPARE(read, link);
+    QVERIFY(Invitation::fromLink(read)); // and it is a valid invitation
+}
+
+void TestInvitationQr::tooLongIsNull()
+{
+    QVERIFY(qrCodeImage(QString(8000, u'x')).isNull()); // over a QR code's capacity: no image, no crash
+    QVERIFY(qrCodeImage(u"x"_s, 0).isNull());
+}
+
+QTEST_MAIN(TestInvitationQr)
+#include "tst_invitationqr.moc"
