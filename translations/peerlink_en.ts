@@ -169,6 +169,18 @@
             <source>Banned peers</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>&amp;Copy invitation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy a peerlink:// link that friends open (or scan as the QR code below) to join this hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invitation QR code</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -340,10 +352,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Peer id to join as.</source>
             <translation type="unfinished" />
         </message>
@@ -393,6 +401,22 @@
         </message>
         <message>
             <source>--screenshot-delay takes milliseconds</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>An invitation link (peerlink://join?…) to open.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not a valid invitation link: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>an invitation and --host exclude each other</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1573,6 +1597,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Search all conversations</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>This hub asks for a password: its host can tell you.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageFlow</name>
@@ -1859,10 +1887,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Hub URL, e.g. ws://127.0.0.1:9000.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Peer id: 1 to 64 of A-Z a-z 0-9 . _ -</source>
             <translation type="unfinished" />
         </message>
@@ -1967,6 +1991,18 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>Send no read receipts: peers are told a message was delivered, never that it was read.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --hub: not a valid invitation (%1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: this hub asks for a password: add --password</source>
             <translation type="unfinished" />
         </message>
     </context>

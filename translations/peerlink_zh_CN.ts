@@ -169,6 +169,18 @@
             <source>Banned peers</source>
             <translation>被封禁的节点</translation>
         </message>
+        <message>
+            <source>&amp;Copy invitation</source>
+            <translation>复制邀请(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Copy a peerlink:// link that friends open (or scan as the QR code below) to join this hub</source>
+            <translation>复制一个 peerlink:// 链接，朋友打开它（或扫描下面的二维码）即可加入此中心</translation>
+        </message>
+        <message>
+            <source>Invitation QR code</source>
+            <translation>邀请二维码</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -340,10 +352,6 @@
             <translation>--host 使用的端口（默认：设置中的端口）。</translation>
         </message>
         <message>
-            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000.</source>
-            <translation>启动时连接到此枢纽，例如 ws://192.168.1.5:9000。</translation>
-        </message>
-        <message>
             <source>Peer id to join as.</source>
             <translation>加入时使用的节点 ID。</translation>
         </message>
@@ -394,6 +402,22 @@
         <message>
             <source>--screenshot-delay takes milliseconds</source>
             <translation>--screenshot-delay 需要毫秒数</translation>
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…).</source>
+            <translation>启动时连接到此中心，例如 ws://192.168.1.5:9000，或打开一个邀请链接（peerlink://join?…）。</translation>
+        </message>
+        <message>
+            <source>An invitation link (peerlink://join?…) to open.</source>
+            <translation>要打开的邀请链接（peerlink://join?…）。</translation>
+        </message>
+        <message>
+            <source>not a valid invitation link: %1</source>
+            <translation>不是有效的邀请链接：%1</translation>
+        </message>
+        <message>
+            <source>an invitation and --host exclude each other</source>
+            <translation>邀请与 --host 不能同时使用</translation>
         </message>
     </context>
     <context>
@@ -1576,6 +1600,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Search all conversations</source>
             <translation>搜索所有会话</translation>
         </message>
+        <message>
+            <source>This hub asks for a password: its host can tell you.</source>
+            <translation>此中心需要密码：可以向它的主持人询问。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageFlow</name>
@@ -1863,10 +1891,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>peerlink-cli：丢弃了一行超过 %1 字节的输入</translation>
         </message>
         <message>
-            <source>Hub URL, e.g. ws://127.0.0.1:9000.</source>
-            <translation>枢纽地址，例如 ws://127.0.0.1:9000。</translation>
-        </message>
-        <message>
             <source>Peer id: 1 to 64 of A-Z a-z 0-9 . _ -</source>
             <translation>节点 ID：1 到 64 个 A-Z a-z 0-9 . _ - 字符</translation>
         </message>
@@ -1979,6 +2003,18 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>Send no read receipts: peers are told a message was delivered, never that it was read.</source>
             <translation>不发送已读回执：对方只会得知消息已送达，不会得知已读。</translation>
+        </message>
+        <message>
+            <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host.</source>
+            <translation>中心地址，例如 ws://127.0.0.1:9000，或中心主持人发来的邀请链接（peerlink://join?…）。</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --hub: not a valid invitation (%1)</source>
+            <translation>peerlink-cli：--hub：不是有效的邀请（%1）</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: this hub asks for a password: add --password</source>
+            <translation>peerlink-cli：此中心需要密码：请加上 --password</translation>
         </message>
     </context>
 </TS>

@@ -474,4 +474,16 @@ ZH = {
     'The messages of the conversation shown, oldest first': '当前会话的消息，从最早的开始',
     'Search all conversations': '搜索所有会话',
     'Messages of the conversation': '会话消息',
+    # Issue 16: invitations
+    '&Copy invitation': '复制邀请(&C)',
+    'Copy a peerlink:// link that friends open (or scan as the QR code below) to join this hub': '复制一个 peerlink:// 链接，朋友打开它（或扫描下面的二维码）即可加入此中心',
+    'Invitation QR code': '邀请二维码',
+    'Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…).': '启动时连接到此中心，例如 ws://192.168.1.5:9000，或打开一个邀请链接（peerlink://join?…）。',
+    'An invitation link (peerlink://join?…) to open.': '要打开的邀请链接（peerlink://join?…）。',
+    'not a valid invitation link: %1': '不是有效的邀请链接：%1',
+    'an invitation and --host exclude each other': '邀请与 --host 不能同时使用',
+    'This hub asks for a password: its host can tell you.': '此中心需要密码：可以向它的主持人询问。',
+    "Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host.": '中心地址，例如 ws://127.0.0.1:9000，或中心主持人发来的邀请链接（peerlink://join?…）。',
+    'peerlink-cli: --hub: not a valid invitation (%1)': 'peerlink-cli：--hub：不是有效的邀请（%1）',
+    'peerlink-cli: this hub asks for a password: add --password': 'peerlink-cli：此中心需要密码：请加上 --password',
 }

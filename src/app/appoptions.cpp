@@ -18,7 +18,9 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     const QCommandLineOption version({ u"v"_s, u"version"_s }, tr("Show the version."));
     const QCommandLineOption host(u"host"_s, tr("Start hosting a hub on launch."));
     const QCommandLineOption port(u"port"_s, tr("Port for --host (default: the one in the settings)."), u"N"_s);
-    const QCommandLineOption hub(u"hub"_s, tr("Connect to this hub on launch, e.g. ws://192.168.1.5:9000."), u"URL"_s);
+    const QCommandLineOption hub(u"hub"_s, tr("Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an "
+                                              "invitation link (peerlink://join?…)."), u"URL"_s);
+    parser.addPositionalArgument(u"link"_s, tr("An invitation link (peerlink://join?…) to open."), u"[LINK]"_s);
     const QCommandLineOption id(u"id"_s, tr("Peer id to join as."), u"ID"_s);
     const QCommandLineOption name(u"name"_s, tr("Display name."), u"NAME"_s);
     const QCommandLineOption password(u"password"_s, tr("Hub password for --hub, or for the hub started by --host."), u"P"_s);
@@ -46,10 +48,23 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         o.output = u"peerlink " PEERLINK_VERSION "\n"_s;
         return o;
     }
-    if (!parser.positionalArguments().isEmpty())
-        return fail(tr("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().constFirst()));
+    // One peerlink:// link may come alone (a desktop opening an invitation) or as --hub.
+    QString link = parser.isSet(hub) && Invitation::isLink(parser.value(hub)) ? parser.value(hub) : QString();
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() == 1 && Invitation::isLink(positional.constFirst()) && link.isEmpty())
+        link = positional.constFirst();
+    else if (!positional.isEmpty())
+        return fail(tr("unexpected argument \"%1\" (see --help)").arg(positional.constFirst()));
+    if (!link.isEmpty()) {
+        QString why;
+        o.invitation = Invitation::fromLink(link, &why);
+        if (!o.invitation)
+            return fail(tr("not a valid invitation link: %1").arg(why));
+    }
 
     o.host = parser.isSet(host);
+    if (o.host && o.invitation && !parser.isSet(hub))
+        return fail(tr("an invitation and --host exclude each other"));
     if (parser.isSet(port)) {
         bool ok = false;
         const int p = parser.value(port).toInt(&ok);
@@ -59,7 +74,10 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         if (!o.host)
             return fail(tr("--port goes with --host"));
     }
-    if (parser.isSet(hub)) {
+    if (parser.isSet(hub) && o.invitation) {
+        if (parser.isSet(host))
+            return fail(tr("--hub and --host exclude each other"));
+    } else if (parser.isSet(hub)) {
         o.hubUrl = QUrl(parser.value(hub), QUrl::StrictMode);
         if (!o.hubUrl.isValid() || (o.hubUrl.scheme() != u"ws" && o.hubUrl.scheme() != u"wss") || o.hubUrl.host().isEmpty())
             return fail(tr("--hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(hub)));

@@ -5,6 +5,10 @@
 #include <QStringList>
 #include <QUrl>
 
+#include "core/invitation.h"
+
+#include <optional>
+
 #include <optional>
 
 namespace PeerLink {
@@ -18,6 +22,9 @@ public:
     bool host = false;
     std::optional<quint16> port;
     QUrl hubUrl;
+    /// A peerlink:// invitation to open (the only argument, as the desktop's handler of such links passes it, or
+    /// --hub LINK): the connect dialog comes up filled in.
+    std::optional<Invitation> invitation;
     QString id;
     QString name;
     QString password;

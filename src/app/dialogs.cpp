@@ -58,6 +58,11 @@ QUrl ConnectDialog::hubUrl() const
     return QUrl(m_ui->hubUrlEdit->text().trimmed());
 }
 
+void ConnectDialog::setHubUrl(const QUrl &url)
+{
+    m_ui->hubUrlEdit->setText(url.toString());
+}
+
 QString ConnectDialog::peerId() const
 {
     return m_ui->idEdit->text().trimmed();

@@ -36,6 +36,8 @@ public:
     QString password() const;
     /// Shows why the last attempt failed.
     void setError(const QString &text);
+    /// Fills in the hub's address (an invitation).
+    void setHubUrl(const QUrl &url);
 
     void accept() override;
 

@@ -5,9 +5,13 @@
 
 #include "ui_hubpanel.h"
 
+#include "app/qrcode.h"
+#include "core/invitation.h"
 #include "core/rules.h"
 
+#include <QClipboard>
 #include <QEvent>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QListWidget>
@@ -74,6 +78,9 @@ HubPanel::HubPanel(HubHost *host, QWidget *parent)
             unban(item->data(Qt::UserRole).toString());
     });
     connect(m_ui->bansList, &QListWidget::currentRowChanged, this, &HubPanel::refresh);
+    connect(m_ui->copyInvitationButton, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_invitation);
+    });
     connect(m_ui->forgetIdButton, &QPushButton::clicked, this, &HubPanel::forgetId);
     connect(host, &HubHost::idForgetDone, this, [this](const QString &id, bool wasBound, const QString &error) {
         if (!wasBound)
@@ -256,6 +263,17 @@ void HubPanel::refresh()
             addresses += u'\n' + tr("TLS certificate SHA-256 fingerprint (others compare it when asked):\n%1")
                                       .arg(m_host->certificateFingerprint());
         m_ui->addressesLabel->setText(addresses);
+        // The same, as a link to send or a code to scan (never with the password itself).
+        Invitation invitation;
+        invitation.hubs = m_host->shareableUrls();
+        invitation.name = config.name;
+        invitation.fingerprint = m_host->certificateFingerprint();
+        invitation.passwordRequired = !config.password.isEmpty();
+        if (const QString link = invitation.toLink(); link != m_invitation) {
+            m_invitation = link;
+            m_ui->qrLabel->setPixmap(QPixmap::fromImage(qrCodeImage(link, 3)));
+            m_ui->qrLabel->setToolTip(link);
+        }
         refreshCounters();
     } else {
         m_ui->statusLabel->setText(tr("Not hosting a hub."));
@@ -264,6 +282,10 @@ void HubPanel::refresh()
     }
     m_ui->addressesCaption->setVisible(running);
     m_ui->addressesLabel->setVisible(running);
+    if (!running)
+        m_invitation.clear();
+    m_ui->copyInvitationButton->setVisible(running);
+    m_ui->qrLabel->setVisible(running && !m_ui->qrLabel->pixmap().isNull());
     const bool removable = canRemove(selectedPeer()); // never the host's own row
     m_ui->kickButton->setEnabled(removable);
     m_ui->banButton->setEnabled(removable);

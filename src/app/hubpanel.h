@@ -45,6 +45,8 @@ public:
     void unban(const QString &id);
     /// Asks which id to release (the selected peer's by default) and, once confirmed, has the hub forget its key.
     void forgetId();
+    /// The running hub's invitation link (peerlink://join?…), also shown as a QR code; empty when not hosting.
+    QString invitation() const { return m_invitation; }
 
 Q_SIGNALS:
     void hostRequested();
@@ -62,6 +64,7 @@ private:
     void refreshCounters();
 
     std::unique_ptr<Ui::HubPanel> m_ui;
+    QString m_invitation;
     HubHost *m_host;
     HubPeersModel m_model;
     UpdateThrottle m_countersThrottle;

@@ -109,9 +109,11 @@ int main(int argc, char *argv[])
     window.show();
     window.setProfileIdentity(&identity);
 
-    if (firstRun == WelcomeDialog::Choice::Join && !options.host && options.hubUrl.isEmpty())
+    if (options.invitation)
+        window.openInvitation(*options.invitation);
+    else if (firstRun == WelcomeDialog::Choice::Join && !options.host && options.hubUrl.isEmpty())
         window.openConnectDialog();
-    else if (options.host || firstRun == WelcomeDialog::Choice::Host
+    else if (options.host || (firstRun == WelcomeDialog::Choice::Host && options.hubUrl.isEmpty())
              || (settings.hostOnLaunch() && options.hubUrl.isEmpty()))
         window.startHosting(options.port, options.password);
     else if (!options.hubUrl.isEmpty())

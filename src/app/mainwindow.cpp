@@ -731,9 +731,21 @@ void MainWindow::openConnectDialog(const QString &error)
     m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
     m_connectDialog->setError(error);
     connect(m_connectDialog, &QDialog::accepted, this, [this, dialog = m_connectDialog.data()] {
+        if (const auto invitation = std::exchange(m_invitation, std::nullopt);
+            invitation && !invitation->fingerprint.isEmpty() && invitation->hubs.contains(dialog->hubUrl()))
+            m_settings->setPinnedFingerprint(dialog->hubUrl(), invitation->fingerprint);
         connectToHub(dialog->hubUrl(), dialog->peerId(), dialog->displayName(), dialog->password());
     });
+    connect(m_connectDialog, &QDialog::rejected, this, [this] { m_invitation.reset(); });
     m_connectDialog->open();
+}
+
+void MainWindow::openInvitation(const Invitation &invitation)
+{
+    openConnectDialog(invitation.passwordRequired ? tr("This hub asks for a password: its host can tell you.")
+                                                  : QString());
+    m_invitation = invitation;
+    m_connectDialog->setHubUrl(invitation.hubs.first());
 }
 
 void MainWindow::openHostDialog(const QString &error)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/invitation.h"
+
 #include <QMainWindow>
 #include <QPointer>
 #include <QUrl>
@@ -49,6 +51,9 @@ public:
     void stopHosting();
     /// Asks for a hub to connect to (with @p error: why the last attempt failed).
     void openConnectDialog(const QString &error = QString());
+    /// Opens an invitation: the connect dialog filled in with its first address; when accepted for one of its
+    /// addresses, the invitation's certificate fingerprint is pinned for it.
+    void openInvitation(const Invitation &invitation);
     /// Connects to a hub (leaving the current one); a hub this app hosts keeps running.
     void connectToHub(const QUrl &url, const QString &id, const QString &name, const QString &password);
     /// Ordered shutdown: the client leaves, then the hub stops and its thread ends (asynchronously; closing the
@@ -155,6 +160,7 @@ private:
     bool m_quitConfirmed = false;
     bool m_closeWhenStopped = false;
     bool m_quitRequested = false;
+    std::optional<Invitation> m_invitation; // being opened in the connect dialog
     bool m_toldAboutTray = false; // the first hide to the tray says so once
     bool m_shutDown = false;
 };

@@ -1,5 +1,6 @@
 // peerlink-cli: a headless peer driven by standard input.
 #include "cli/clipeer.h"
+#include "core/invitation.h"
 #include "cli/linereader.h"
 #include "client/peerclient.h"
 #include "crypto/identity.h"
@@ -35,7 +36,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        { u"hub"_s, QCoreApplication::translate("main", "Hub URL, e.g. ws://127.0.0.1:9000."), u"URL"_s },
+        { u"hub"_s, QCoreApplication::translate("main", "Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link "
+                                                     "(peerlink://join?…) from the hub's host."), u"URL"_s },
         { u"id"_s, QCoreApplication::translate("main", "Peer id: 1 to 64 of A-Z a-z 0-9 . _ -"), u"ID"_s },
         { u"name"_s, QCoreApplication::translate("main", "Display name."), u"NAME"_s },
         { u"password"_s, QCoreApplication::translate("main", "Hub password (or set PEERLINK_PASSWORD)."), u"P"_s },
@@ -84,7 +86,22 @@ int main(int argc, char *argv[])
         err << QCoreApplication::translate("main", "peerlink-cli: --hub URL and --id ID are required (see --help)") << Qt::endl;
         return 2;
     }
-    const QUrl url(parser.value(u"hub"_s), QUrl::StrictMode);
+    // --hub takes an invitation link as well: its first address, and its certificate fingerprint to pin.
+    QString pin = parser.value(u"pin"_s);
+    QUrl url(parser.value(u"hub"_s), QUrl::StrictMode);
+    if (Invitation::isLink(parser.value(u"hub"_s))) {
+        QString why;
+        const std::optional<Invitation> invitation = Invitation::fromLink(parser.value(u"hub"_s), &why);
+        if (!invitation) {
+            err << QCoreApplication::translate("main", "peerlink-cli: --hub: not a valid invitation (%1)").arg(why) << Qt::endl;
+            return 2;
+        }
+        url = invitation->hubs.first();
+        if (pin.isEmpty())
+            pin = invitation->fingerprint;
+        if (invitation->passwordRequired && !parser.isSet(u"password"_s))
+            err << QCoreApplication::translate("main", "peerlink-cli: this hub asks for a password: add --password") << Qt::endl;
+    }
     if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
         err << QCoreApplication::translate("main", "peerlink-cli: --hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(u"hub"_s)) << Qt::endl;
         return 2;
@@ -121,7 +138,7 @@ int main(int argc, char *argv[])
     options.sendTo = parser.value(u"to"_s);
 
     PeerClient client;
-    client.setPinnedFingerprint(parser.value(u"pin"_s));
+    client.setPinnedFingerprint(pin);
     if (identity) {
         client.setIdentity(identity);
         QString why;

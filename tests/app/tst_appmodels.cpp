@@ -343,6 +343,14 @@ void TestAppModels::appOptions_data()
     QTest::newRow("bad id") << QStringList { u"--id"_s, u"a b"_s } << true << 2 << false;
     QTest::newRow("host and hub") << QStringList { u"--host"_s, u"--hub"_s, u"ws://h:1"_s } << true << 2 << false;
     QTest::newRow("unknown option") << QStringList { u"--frobnicate"_s } << true << 2 << false;
+    // Invitations: the link alone (as a desktop's handler of peerlink:// passes it), or with --hub.
+    const QString link = u"peerlink://join?hub=ws%3A%2F%2F10.0.0.1%3A9000"_s;
+    QTest::newRow("invitation alone") << QStringList { link } << false << 0 << false;
+    QTest::newRow("invitation as --hub") << QStringList { u"--hub"_s, link } << false << 0 << false;
+    QTest::newRow("bad invitation") << QStringList { u"peerlink://join?hub=http%3A%2F%2Fx"_s } << true << 2 << false;
+    QTest::newRow("invitation and host") << QStringList { link, u"--host"_s } << true << 2 << false;
+    QTest::newRow("two links") << QStringList { link, link } << true << 2 << false;
+    QTest::newRow("not a link") << QStringList { u"ws://10.0.0.1:9000"_s } << true << 2 << false;
 }
 
 void TestAppModels::appOptions()
@@ -360,6 +368,13 @@ void TestAppModels::appOptions()
         QCOMPARE(o.host, host);
     if (args.contains(u"9100"_s))
         QCOMPARE(o.port.value_or(0), quint16(9100));
+    const bool invited = !exitNow && !args.isEmpty() && args.last().startsWith(u"peerlink:"_s);
+    if (!exitNow)
+        QCOMPARE(o.invitation.has_value(), invited);
+    if (invited) {
+        QCOMPARE(o.invitation->hubs.value(0), QUrl(u"ws://10.0.0.1:9000"_s));
+        QVERIFY(o.hubUrl.isEmpty());
+    }
 }
 
 void TestAppModels::settingsPersist()

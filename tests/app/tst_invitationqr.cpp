@@ -1,11 +1,17 @@
 // The invitation's QR code (issue 16, part 3), read back by a real decoder (zxing-cpp): what a phone camera or a second
 // machine scans is the link itself, for a long link with several addresses and a fingerprint too.
 #define ZX_USE_UTF8
+#include "appwindowfixture.h"
+#include "app/hubpanel.h"
 #include "app/qrcode.h"
 #include "core/invitation.h"
 
 #include <ZXing/ReadBarcode.h>
 
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QPushButton>
 #include <QTest>
 
 using namespace PeerLink;
@@ -26,13 +32,16 @@ QString decode(const QImage &image)
 
 } // namespace
 
-class TestInvitationQr : public QObject
+class TestInvitationQr : public QObject, protected Test::AppWindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
+    void init() { QVERIFY(setUpApp()); }
+    void cleanup() { tearDownApp(); }
     void decodesToTheLink_data();
     void decodesToTheLink();
     void tooLongIsNull();
+    void hubPanelShowsAndCopiesTheInvitation();
 };
 
 void TestInvitationQr::decodesToTheLink_data()
@@ -64,6 +73,31 @@ void TestInvitationQr::tooLongIsNull()
 {
     QVERIFY(qrCodeImage(QString(8000, u'x')).isNull()); // over a QR code's capacity: no image, no crash
     QVERIFY(qrCodeImage(u"x"_s, 0).isNull());
+}
+
+void TestInvitationQr::hubPanelShowsAndCopiesTheInvitation()
+{
+    // Hosting with a password: the panel's link names the hub's addresses and says a password is needed (without it),
+    // Copy puts it on the clipboard, and its QR code decodes to the same link.
+    QVERIFY(m_window->startHosting(std::nullopt, u"s3cret-pass"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(m_host->isRunning(), 10000);
+    auto *panel = m_window->findChild<HubPanel *>();
+    QVERIFY(panel);
+    QTRY_VERIFY(!panel->invitation().isEmpty());
+    const QString link = panel->invitation();
+    QVERIFY(!link.contains(u"s3cret"_s));
+    const auto invitation = Invitation::fromLink(link);
+    QVERIFY(invitation);
+    QCOMPARE(invitation->hubs, m_host->shareableUrls());
+    QVERIFY(invitation->passwordRequired);
+    panel->findChild<QPushButton *>(u"copyInvitationButton"_s)->click();
+    QCOMPARE(QGuiApplication::clipboard()->text(), link);
+    const QPixmap qr = panel->findChild<QLabel *>(u"qrLabel"_s)->pixmap();
+    QVERIFY(!qr.isNull());
+    QCOMPARE(decode(qr.toImage()), link);
+    m_window->stopHosting();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_host->isRunning() && !m_host->isStopping(), 10000);
+    QVERIFY(panel->invitation().isEmpty());
 }
 
 QTEST_MAIN(TestInvitationQr)

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void closingKeepsRunningInTheTrayUntilQuit();
     void trayMenuShowsHostsStopsAndQuits();
     void settingsDialogSavesEveryField();
+    void invitationFillsTheConnectDialogAndPins();
 
 private:
     void typeAndEnter(const QString &text);
@@ -564,6 +565,25 @@ void TestMainWindow::settingsDialogSavesEveryField()
     // Applied at once where it matters now.
     QVERIFY(!m_client->readReceipts());
     m_language->apply(u"en"_s);
+}
+
+void TestMainWindow::invitationFillsTheConnectDialogAndPins()
+{
+    // Opening an invitation brings the connect dialog up with its address; accepting it pins the invitation's
+    // certificate fingerprint for that address and joins.
+    Invitation invitation;
+    invitation.hubs = { m_hub->serverUrl() };
+    invitation.fingerprint = u"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"_s;
+    invitation.passwordRequired = true;
+    m_window->openInvitation(invitation);
+    auto *dialog = m_window->findChild<ConnectDialog *>();
+    QVERIFY(dialog && dialog->isVisible());
+    QCOMPARE(dialog->hubUrl(), m_hub->serverUrl());
+    QVERIFY(dialog->findChild<QLabel *>(u"errorLabel"_s)->text().contains(u"password"_s));
+    QVERIFY(m_settings->pinnedFingerprint(m_hub->serverUrl()).isEmpty());
+    dialog->accept();
+    QCOMPARE(m_settings->pinnedFingerprint(m_hub->serverUrl()), invitation.fingerprint);
+    QTRY_VERIFY(m_client->isJoined());
 }
 
 QTEST_MAIN(TestMainWindow)

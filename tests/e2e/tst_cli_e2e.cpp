@@ -1,4 +1,5 @@
 // End to end: the real peerlink-hub and peerlink-cli processes, talking over loopback.
+#include "core/invitation.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -464,6 +465,17 @@ void TestCliEndToEnd::tlsHubWithPinnedPeers()
     QVERIFY(sender.started());
     QCOMPARE(sender.waitForExit(), 0);
     QCOMPARE(listener.waitForEvent(u"message"_s).value("text"_L1).toString(), u"secret"_s);
+
+    // An invitation link carries the address and the fingerprint: no --pin needed.
+    PeerLink::Invitation invitation;
+    invitation.hubs = { QUrl(url) };
+    invitation.fingerprint = fingerprint;
+    Proc invited(kCli, cli({ u"--hub"_s, invitation.toLink(), u"--id"_s, u"invited"_s, u"--send"_s, u"by invitation"_s,
+                             u"--to"_s, u"listener"_s }));
+    QVERIFY(invited.started());
+    QCOMPARE(invited.waitForExit(), 0);
+    QCOMPARE(listener.waitForEvent(u"message"_s, { { u"from"_s, u"invited"_s } }).value("text"_L1).toString(),
+             u"by invitation"_s);
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors_data()
@@ -480,6 +492,10 @@ void TestCliEndToEnd::badArgumentsAreErrors_data()
     QTest::newRow("cli bad url") << false << QStringList { u"--hub"_s, u"http://x"_s, u"--id"_s, u"a"_s } << u"--hub"_s;
     QTest::newRow("cli bad id") << false << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a b"_s }
                                 << u"id"_s;
+    QTest::newRow("cli bad invitation") << false
+                                        << QStringList { u"--hub"_s, u"peerlink://join?hub=http%3A%2F%2Fx"_s, u"--id"_s,
+                                                         u"a"_s }
+                                        << u"not a valid invitation"_s;
     QTest::newRow("cli bad listen") << false
                                     << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a"_s, u"--listen"_s,
                                                      u"everywhere"_s }
