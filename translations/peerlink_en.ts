@@ -1603,6 +1603,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::MessageDelegate</name>
+        <message>
+            <source>Today</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::MessageFlow</name>
         <message>
             <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>

@@ -1606,6 +1606,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::MessageDelegate</name>
+        <message>
+            <source>Today</source>
+            <translation>今天</translation>
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation>昨天</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::MessageFlow</name>
         <message>
             <source>The key of %1 changed; nothing is sent to it until you trust the new key.</source>

@@ -486,4 +486,7 @@ ZH = {
     "Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host.": '中心地址，例如 ws://127.0.0.1:9000，或中心主持人发来的邀请链接（peerlink://join?…）。',
     'peerlink-cli: --hub: not a valid invitation (%1)': 'peerlink-cli：--hub：不是有效的邀请（%1）',
     'peerlink-cli: this hub asks for a password: add --password': 'peerlink-cli：此中心需要密码：请加上 --password',
+    # Issue 16: the chat view
+    'Today': '今天',
+    'Yesterday': '昨天',
 }

@@ -286,6 +286,8 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
         return e.encrypted;
     case IdRole:
         return e.id;
+    case FromNameRole:
+        return fromName;
     default:
         return QVariant();
     }

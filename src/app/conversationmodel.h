@@ -34,6 +34,7 @@ public:
         MidRole,
         EncryptedRole, ///< the message travelled end-to-end encrypted
         IdRole, ///< the message's id in the history (0: not stored)
+        FromNameRole, ///< the sender as shown: its display name, else its id
     };
 
     struct Entry

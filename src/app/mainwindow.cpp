@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "app/apppalette.h"
+#include "app/messagedelegate.h"
 
 #include "hostingconfig.h"
 
@@ -116,6 +117,10 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->menuPeers->addAction(m_actionSearch);
     m_ui->menuPeers->addAction(m_actionExport);
     m_ui->menuPeers->addAction(m_actionDelete);
+    // The chat itself: bubbles, groups, day separators, avatars and marks (MessageDelegate).
+    m_ui->messageView->setItemDelegate(new MessageDelegate(m_ui->messageView));
+    m_ui->messageView->setUniformItemSizes(false);
+    m_ui->messageView->setResizeMode(QListView::Adjust);
     connect(m_ui->messageView->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &MainWindow::onMessageViewScrolled);
 

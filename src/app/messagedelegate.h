@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QCache>
+#include <QColor>
+#include <QDate>
+#include <QStyledItemDelegate>
+
+class QTextLayout;
+
+namespace PeerLink {
+
+/// What the chat view draws around one message, from the message and the one before it (no painting: tested alone).
+struct MessageDecoration
+{
+    bool daySeparator = false; ///< the first message of its (local) day
+    QString dayLabel;          ///< "Today", "Yesterday", or the date in the user's locale
+    bool showSender = false;   ///< the first of a run from one sender (runs break after GroupMinutes)
+};
+
+/// Messages from one sender closer than this in time form one group: name and avatar once.
+inline constexpr int GroupMinutes = 5;
+
+/// "Today", "Yesterday", else @p day in the locale's long format.
+QString dayLabel(const QDate &day, const QDate &today);
+/// The decoration of @p index in a ConversationModel (its previous row decides grouping and separators).
+MessageDecoration decorationFor(const QModelIndex &index, const QDate &today);
+/// One or two letters for an avatar: the initials of the first two words ("Li Lei" -> "LL"), or the first letter.
+QString initials(const QString &name);
+/// A colour for @p id's avatar, the same every time, dark enough for white initials.
+QColor avatarColor(const QString &id);
+
+/// Paints a ConversationModel as a chat: day separators, messages grouped by sender with a coloured initials avatar
+/// and the name once per group, own messages on the right in the palette's highlight colours and others' on the left,
+/// long text wrapped (at word boundaries, or anywhere in a long word), time and state marks under each of one's own
+/// messages (sending …, sent ✓, kept by the hub ⧗, delivered ✓✓, read ✓✓ in bold, failed ! in the error colour), a lock on
+/// end-to-end encrypted ones. Text heights are cached per text and width, so a 64 KiB message is laid out once.
+class MessageDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    explicit MessageDelegate(QObject *parent = nullptr);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+    /// Where each part goes in a row of @p rowRect (public for tests).
+    struct Geometry
+    {
+        QRect separator; ///< the day separator (empty when none)
+        QRect avatar;    ///< empty for own messages and inside a group
+        QRect name;      ///< the sender's name (empty when not shown)
+        QRect bubble;
+        QRect text;
+        QRect footer;    ///< time and marks
+    };
+    Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+
+private:
+    int textHeight(const QString &text, const QFont &font, int width) const;
+    /// The state mark of an outgoing message and whether to draw it in the error colour.
+    static QString stateMark(const QModelIndex &index, bool *error, bool *read);
+
+    mutable QCache<QString, int> m_heights { 2000 };
+};
+
+} // namespace PeerLink
