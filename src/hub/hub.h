@@ -45,7 +45,7 @@ struct HubPeer
 /// The PeerLink hub: accepts WebSocket connections (HubListener), lets them in or not (Admission), keeps the joined
 /// peers (Registry), routes messages and introductions (Introductions), and enforces the limits of its HubConfig.
 /// Lives in one thread (any thread).
-class Hub : public QObject, private HubRequests::Owner
+class Hub : public QObject, private HubRequests::Owner, private HubSession::Events
 {
     Q_OBJECT
 public:
@@ -125,6 +125,12 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void onDisconnected(HubSession *session);
+
+    // HubSession::Events
+    void textReceived(HubSession *session, const QByteArray &utf8) override;
+    void binaryReceived(HubSession *session) override;
+    void pongReceived(HubSession *session) override;
+    void sessionEnded(HubSession *session) override { onDisconnected(session); }
     void onHousekeeping();
     /// Trims the heap when opted in (setReleaseFreeMemory): when @p settled, else at most every 10 s.
     void releaseFreeMemory(qint64 now, bool settled);

@@ -66,12 +66,11 @@ qint64 HubRequests::nowMs() const
 
 // ---- Input ----------------------------------------------------------------------------------------------------
 
-void HubRequests::onTextMessage(HubSession *session, const QString &message)
+void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
 {
     if (session->isClosing())
         return;
     session->touch(nowMs());
-    const QByteArray utf8 = message.toUtf8();
     if (Q_UNLIKELY(m_output.observer()))
         m_output.observer()(true, utf8);
     if (utf8.size() > m_config.maxMessageBytes) {

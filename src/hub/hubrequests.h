@@ -65,8 +65,8 @@ public:
                 IdBindings &bindings, Mailbox &mailbox, const OutputBatch &output, const QElapsedTimer &clock,
                 const std::function<qint64()> &wallClock, Owner &owner);
 
-    /// One text frame from @p session.
-    void onTextMessage(HubSession *session, const QString &message);
+    /// One text message (valid UTF-8) from @p session.
+    void onTextMessage(HubSession *session, const QByteArray &utf8);
     /// One binary frame from @p session (not part of the protocol).
     void onBinaryMessage(HubSession *session);
 
