@@ -151,6 +151,7 @@ private:
     // WsConnection::Receiver
     void messageReceived(bool text, QByteArray &payload) override;
     void pongReceived() override;
+    void controlFrameDue() override { flushPending(); }
     void connectionEnded() override;
     void connectQtSignals();
     bool transportOpen() const;

@@ -1,5 +1,7 @@
 #include "wsconnection.h"
 
+#include "hub/hubtransport.h"
+
 namespace PeerLink {
 
 WsConnection::WsConnection(QTcpSocket *socket, qint64 maxMessageBytes, Receiver &receiver, QObject *parent)
@@ -27,8 +29,11 @@ void WsConnection::start()
         QMetaObject::invokeMethod(this, &WsConnection::onDisconnected, Qt::QueuedConnection);
         return;
     }
-    // A client may send its first frames right behind the handshake request, in the same packet.
-    if (m_socket->bytesAvailable() > 0)
+    // A client may send its first frames right behind the handshake request, in the same packet: HubTcpSocket kept
+    // them from QWebSocket.
+    if (auto *hubSocket = qobject_cast<HubTcpSocket *>(m_socket.data()))
+        m_early = hubSocket->takeEarlyBytes();
+    if (!m_early.isEmpty() || m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &WsConnection::onReadyRead, Qt::QueuedConnection);
 }
 
@@ -36,13 +41,15 @@ void WsConnection::onReadyRead()
 {
     while (m_socket) {
         // Usually the socket's own buffer, handed over without a copy.
-        const QByteArray chunk = m_socket->readAll();
+        const QByteArray chunk = m_early.isEmpty() ? m_socket->readAll() : std::exchange(m_early, QByteArray());
         if (chunk.isEmpty())
             return;
         if (m_closeSent || m_reader.closeReceived())
             continue; // what follows a close is not read
-        if (!m_reader.feed(chunk, *this))
+        if (!m_reader.feed(chunk, *this)) {
+            m_receiver.controlFrameDue(); // the answers to the messages before the violation go first
             close(m_reader.error(), m_reader.errorString());
+        }
     }
 }
 
@@ -93,6 +100,9 @@ void WsConnection::messageReceived(bool text, QByteArray &payload)
 
 void WsConnection::pingReceived(QByteArrayView payload)
 {
+    if (!isOpen())
+        return;
+    m_receiver.controlFrameDue();
     write(WsFrame::frame(WsFrame::Pong, payload));
 }
 
@@ -107,6 +117,7 @@ void WsConnection::closeReceived(uint16_t code, QByteArrayView reason)
     m_closeReceived = true;
     if (m_closeSent)
         return; // the answer to the hub's own close: the TCP connection is closing already
+    m_receiver.controlFrameDue();
     m_closeSent = true;
     m_closeCode = code;
     m_closeReason = QString::fromUtf8(reason);

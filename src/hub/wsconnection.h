@@ -23,6 +23,9 @@ public:
         /// A complete message: @p text (valid UTF-8) or binary. The receiver may take @p payload.
         virtual void messageReceived(bool text, QByteArray &payload) = 0;
         virtual void pongReceived() = 0;
+        /// A control frame (a pong, a close) is about to be written: frames the receiver holds back go first, so
+        /// that a client's ping answers after everything its earlier messages caused.
+        virtual void controlFrameDue() = 0;
         /// The TCP connection is closed (after a close handshake or not: lost()).
         virtual void connectionEnded() = 0;
 
@@ -65,6 +68,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     WsFrame::Reader m_reader;
     Receiver &m_receiver;
+    QByteArray m_early; // frames that came with the handshake, read first
     QString m_closeReason;
     uint16_t m_closeCode = 0;
     bool m_closeSent = false;
