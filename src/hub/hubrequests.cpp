@@ -1,5 +1,6 @@
 #include "hubrequests.h"
 
+#include "core/messagescan.h"
 #include "core/rules.h"
 #include "core/secrets.h"
 #include "crypto/envelope.h"
@@ -82,6 +83,15 @@ void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
     if (!session->byteBucket().tryTake(nowMs(), double(utf8.size()))) {
         sendError(session, ErrorCode::RateLimited,
                   u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), refOf(utf8));
+        return;
+    }
+    // The hot path: a plain message, found in its bytes and handed on with `from` and `ts` spliced in. Whatever
+    // that does not recognise is decoded in full, with the same result as always.
+    if (const std::optional<ScannedMessage> scanned = scanPlainMessage(utf8)) {
+        MessageRequest message;
+        message.to = QString::fromLatin1(scanned->to); // an id is ASCII
+        message.mid = QString::fromUtf8(scanned->mid);
+        route(session, message, utf8);
         return;
     }
     const Decoded<ClientEnvelope> decoded = decodeClientMessage(utf8);
@@ -303,6 +313,11 @@ QByteArray HubRequests::welcomeBytes(const HubSession *session) const
 
 void HubRequests::handle(HubSession *session, const MessageRequest &message)
 {
+    route(session, message, QByteArrayView());
+}
+
+void HubRequests::route(HubSession *session, const MessageRequest &message, QByteArrayView scanned)
+{
     const QString ref = message.mid.isEmpty() ? u"message"_s : message.mid;
     if (!admitRequest(session, ref, u"sending messages", Cost::OneMessage))
         return;
@@ -311,6 +326,9 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
     // Passed on untouched (the hub cannot read them): shared strings, no copy of their bytes.
     out.e2e = message.e2e;
     out.sig = message.sig;
+    const auto outgoing = [&] {
+        return scanned.isEmpty() ? encode(out) : spliceChatMessage(scanned, out.from, out.ts);
+    };
     int recipients = 0;
     if (!message.to.isEmpty()) {
         const Registry::Entry *target = m_registry.find(message.to);
@@ -325,7 +343,7 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
         }
         if (!target->session) {
             // In its grace: held for it; the ack comes when it is back and the message handed on.
-            if (!m_registry.hold(*target->grace, Registry::Held { encode(out), session->id(), message.mid })) {
+            if (!m_registry.hold(*target->grace, Registry::Held { outgoing(), session->id(), message.mid })) {
                 sendError(session, ErrorCode::PeerUnavailable, u"%1 lost its connection."_s.arg(message.to), ref);
                 return;
             }
@@ -334,10 +352,10 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
             m_owner.routed(session->id(), message.to, 0);
             return;
         }
-        m_owner.deliver(target->session, encode(out));
+        m_owner.deliver(target->session, outgoing());
         recipients = 1;
     } else {
-        recipients = m_owner.broadcast(encode(out), session, true);
+        recipients = m_owner.broadcast(outgoing(), session, true);
     }
     session->countSent();
     ++m_routed;

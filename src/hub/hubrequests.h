@@ -89,6 +89,9 @@ public:
 private:
     void handle(HubSession *session, const JoinRequest &join);
     void handle(HubSession *session, const MessageRequest &message);
+    /// Routes @p message; @p scanned: its bytes when scanPlainMessage() found it (then `text` is not decoded, and
+    /// what goes out is those bytes with `from` and `ts` spliced in), else empty.
+    void route(HubSession *session, const MessageRequest &message, QByteArrayView scanned);
     void handle(HubSession *session, const ConnectRequest &request);
     void handle(HubSession *session, const LeaveRequest &leave);
     void handle(HubSession *session, const ConnectAnswer &answer);

@@ -1,0 +1,177 @@
+#include "messagescan.h"
+
+#include "rules.h"
+
+namespace PeerLink {
+
+namespace {
+
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool isIdChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+        || c == '-';
+}
+
+bool isValidIdBytes(QByteArrayView id)
+{
+    if (id.isEmpty() || id.size() > Rules::MaxIdLength)
+        return false;
+    for (char c : id) {
+        if (!isIdChar(c))
+            return false;
+    }
+    return true;
+}
+
+/// 1 to MaxMidLength characters of valid UTF-8 (no escapes were allowed, so no lone surrogates).
+bool isValidMidBytes(QByteArrayView mid)
+{
+    if (mid.isEmpty() || mid.size() > 4 * Rules::MaxMidLength)
+        return false;
+    int characters = 0;
+    for (char c : mid)
+        characters += (uchar(c) & 0xc0) != 0x80;
+    return characters <= Rules::MaxMidLength;
+}
+
+/// One pass over a flat JSON object; every method returns false at the first thing outside the accepted shape.
+class Scanner
+{
+public:
+    explicit Scanner(QByteArrayView bytes)
+        : m_p(bytes.data())
+        , m_end(bytes.data() + bytes.size())
+    {
+    }
+
+    void skipSpace()
+    {
+        while (m_p < m_end && isJsonSpace(*m_p))
+            ++m_p;
+    }
+    bool take(char c)
+    {
+        skipSpace();
+        if (m_p == m_end || *m_p != c)
+            return false;
+        ++m_p;
+        return true;
+    }
+    bool peek(char c)
+    {
+        skipSpace();
+        return m_p < m_end && *m_p == c;
+    }
+    bool atEnd()
+    {
+        skipSpace();
+        return m_p == m_end;
+    }
+    /// A string's raw bytes between its quotes. With @p escapes, the one-character escapes of JSON are allowed
+    /// (\u is not: it could make a lone surrogate, which the full decoder handles); never a control character.
+    bool string(QByteArrayView &out, bool escapes)
+    {
+        if (!take('"'))
+            return false;
+        const char *start = m_p;
+        while (m_p < m_end) {
+            const char c = *m_p;
+            if (c == '"') {
+                out = QByteArrayView(start, m_p - start);
+                ++m_p;
+                return true;
+            }
+            if (uchar(c) < 0x20)
+                return false;
+            if (c == '\\') {
+                if (!escapes || m_end - m_p < 2)
+                    return false;
+                switch (m_p[1]) {
+                case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                    m_p += 2;
+                    continue;
+                default:
+                    return false;
+                }
+            }
+            ++m_p;
+        }
+        return false;
+    }
+
+private:
+    const char *m_p;
+    const char *m_end;
+};
+
+} // namespace
+
+std::optional<ScannedMessage> scanPlainMessage(QByteArrayView utf8)
+{
+    enum Seen { Type = 1, Text = 2, To = 4, Mid = 8 };
+    Scanner s(utf8);
+    if (!s.take('{') || s.peek('}'))
+        return std::nullopt;
+    ScannedMessage m;
+    int seen = 0;
+    do {
+        QByteArrayView key;
+        QByteArrayView value;
+        if (!s.string(key, false) || !s.take(':'))
+            return std::nullopt;
+        int field;
+        bool ok;
+        if (key == "type") {
+            field = Type;
+            ok = s.string(value, false) && value == "message";
+        } else if (key == "text") {
+            field = Text;
+            ok = s.string(value, true);
+        } else if (key == "to") {
+            field = To;
+            ok = s.string(m.to, false) && isValidIdBytes(m.to);
+        } else if (key == "mid") {
+            field = Mid;
+            ok = s.string(m.mid, false) && isValidMidBytes(m.mid);
+        } else {
+            return std::nullopt; // e2e, sig, a stray field: the full decoder says what it means
+        }
+        if (!ok || (seen & field))
+            return std::nullopt;
+        seen |= field;
+    } while (s.take(','));
+    if (!s.take('}') || !s.atEnd() || (seen & (Type | Text)) != (Type | Text))
+        return std::nullopt;
+    return m;
+}
+
+QByteArray spliceChatMessage(QByteArrayView utf8, QStringView from, qint64 ts)
+{
+    // The object's inside, without its braces and the spaces around them.
+    qsizetype first = 0;
+    qsizetype last = utf8.size();
+    while (first < last && utf8[first] != '{')
+        ++first;
+    while (last > first && utf8[last - 1] != '}')
+        --last;
+    const QByteArrayView inside = utf8.sliced(first + 1, last - first - 2);
+    const QByteArray stamp = QByteArray::number(ts);
+    QByteArray out;
+    out.reserve(inside.size() + from.size() + stamp.size() + 24);
+    out.append("{\"from\":\"");
+    for (QChar c : from)
+        out.append(char(c.unicode())); // an id is ASCII
+    out.append("\",");
+    out.append(inside);
+    out.append(",\"ts\":");
+    out.append(stamp);
+    out.append('}');
+    return out;
+}
+
+} // namespace PeerLink
