@@ -130,6 +130,7 @@ private:
     const std::function<qint64()> &m_wallClock; // ms since the epoch: `ts` and the mailbox's times
     Owner &m_owner;
     HubLimits m_limits; // announced in every welcome
+    qint64 m_requestMs = 0; // when the request being handled arrived (onTextMessage)
     quint64 m_routed = 0;
     quint64 m_delivered = 0;
 };

@@ -27,6 +27,10 @@ void TestMessageScan::scan_data()
     QTest::newRow("json whitespace") << "\r\n {\t\"type\" : \"message\" ,\n\"text\":\"a\" } \n"_ba << true;
     QTest::newRow("simple escapes in text") << R"({"type":"message","text":"a\"b\\c\/d\n\t\r\b\f"})"_ba << true;
     QTest::newRow("utf-8 text and mid") << "{\"type\":\"message\",\"text\":\"κόσμε 😀\",\"mid\":\"ü😀\"}"_ba << true;
+    QTest::newRow("escape after 20 plain bytes")
+        << (R"({"type":"message","text":")" + QByteArray(20, 'a') + R"(\"q\\)" + QByteArray(20, 'b') + R"("})") << true;
+    QTest::newRow("long utf-8 text") << "{\"type\":\"message\",\"text\":\"κόσμε κόσμε κόσμε κόσμε κόσμε\"}"_ba
+                                     << true;
     QTest::newRow("empty text") << R"({"type":"message","text":""})"_ba << true;
     QTest::newRow("64-character mid") << (R"({"type":"message","text":"a","mid":")" + QByteArray(64, 'm') + R"("})")
                                       << true;
@@ -50,6 +54,9 @@ void TestMessageScan::scan_data()
     QTest::newRow("escape in to") << R"({"type":"message","text":"a","to":"b\/c"})"_ba << false;
     QTest::newRow("escape in a key") << R"({"typ\u0065":"message","text":"a"})"_ba << false;
     QTest::newRow("bad escape") << R"({"type":"message","text":"\x"})"_ba << false;
+    QTest::newRow("control character after 9 plain bytes")
+        << (R"({"type":"message","text":")" + QByteArray(9, 'a') + "\x01" + QByteArray(9, 'a') + R"("})") << false;
+    QTest::newRow("unterminated long string") << (R"({"type":"message","text":")" + QByteArray(40, 'a')) << false;
     QTest::newRow("raw control character") << "{\"type\":\"message\",\"text\":\"a\tb\"}"_ba << false;
     QTest::newRow("e2e") << R"({"type":"message","text":"","e2e":"x"})"_ba << false;
     QTest::newRow("sig") << R"({"type":"message","text":"a","sig":"x"})"_ba << false;
