@@ -1,6 +1,7 @@
 #include "messagescan.h"
 
 #include "rules.h"
+#include "wsframe.h"
 
 #include <algorithm>
 #include <charconv>
@@ -14,6 +15,12 @@ namespace {
 bool isJsonSpace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+template<size_t N>
+bool is(QByteArrayView bytes, const char (&literal)[N])
+{
+    return bytes.size() == qsizetype(N - 1) && std::memcmp(bytes.data(), literal, N - 1) == 0;
 }
 
 bool isIdChar(char c)
@@ -151,16 +158,16 @@ std::optional<ScannedMessage> scanPlainMessage(QByteArrayView utf8)
             return std::nullopt;
         int field;
         bool ok;
-        if (key == "type") {
+        if (is(key, "type")) {
             field = Type;
-            ok = s.string(value, false) && value == "message";
-        } else if (key == "text") {
+            ok = s.string(value, false) && is(value, "message");
+        } else if (is(key, "text")) {
             field = Text;
             ok = s.string(value, true);
-        } else if (key == "to") {
+        } else if (is(key, "to")) {
             field = To;
             ok = s.string(m.to, false) && isValidIdBytes(m.to);
-        } else if (key == "mid") {
+        } else if (is(key, "mid")) {
             field = Mid;
             ok = s.string(m.mid, false) && isValidMidBytes(m.mid);
         } else {
@@ -175,7 +182,10 @@ std::optional<ScannedMessage> scanPlainMessage(QByteArrayView utf8)
     return m;
 }
 
-QByteArray spliceChatMessage(QByteArrayView utf8, QStringView from, qint64 ts)
+namespace {
+
+/// Writes the spliced message into a buffer of its own, after @p headroom bytes left for a frame header.
+QByteArray splice(QByteArrayView utf8, QStringView from, qint64 ts, bool framed)
 {
     // The object's inside, without its braces and the spaces around them.
     qsizetype first = 0;
@@ -189,10 +199,13 @@ QByteArray spliceChatMessage(QByteArrayView utf8, QStringView from, qint64 ts)
     const std::to_chars_result written = std::to_chars(stamp, stamp + sizeof stamp, ts);
     const QByteArrayView head("{\"from\":\"");
     const QByteArrayView tail(",\"ts\":");
+    const qsizetype size = head.size() + from.size() + 2 + inside.size() + tail.size() + (written.ptr - stamp) + 1;
+    const int headroom = framed ? WsFrame::headerSize(quint64(size)) : 0;
     // One allocation, written in place.
-    QByteArray out(head.size() + from.size() + 2 + inside.size() + tail.size() + (written.ptr - stamp) + 1,
-                   Qt::Uninitialized);
+    QByteArray out(headroom + size, Qt::Uninitialized);
     char *p = out.data();
+    if (framed)
+        p = WsFrame::writeHeader(p, WsFrame::Text, quint64(size));
     p = std::copy(head.begin(), head.end(), p);
     for (QChar c : from)
         *p++ = char(c.unicode()); // an id is ASCII
@@ -203,6 +216,24 @@ QByteArray spliceChatMessage(QByteArrayView utf8, QStringView from, qint64 ts)
     p = std::copy(static_cast<const char *>(stamp), static_cast<const char *>(written.ptr), p);
     *p = '}';
     return out;
+}
+
+} // namespace
+
+QByteArray spliceChatMessage(QByteArrayView utf8, QStringView from, qint64 ts)
+{
+    return splice(utf8, from, ts, false);
+}
+
+QByteArray spliceChatFrame(QByteArrayView utf8, QStringView from, qint64 ts)
+{
+    return splice(utf8, from, ts, true);
+}
+
+QByteArrayView chatFramePayload(const QByteArray &frame)
+{
+    const auto length7 = quint8(frame.at(1)) & 0x7f;
+    return QByteArrayView(frame).sliced(length7 < 126 ? 2 : length7 == 126 ? 4 : 10);
 }
 
 } // namespace PeerLink

@@ -30,5 +30,10 @@ std::optional<ScannedMessage> scanPlainMessage(QByteArrayView utf8);
 /// means what encode(ChatMessage) writes for it (the same fields and values; the order and spacing may differ).
 /// @p from must be a valid id (nothing in it needs escaping).
 QByteArray spliceChatMessage(QByteArrayView utf8, QStringView from, qint64 ts);
+/// The same message, already in the WebSocket text frame that carries it (one buffer, built once); the message is
+/// the frame's last chatFramePayload() bytes.
+QByteArray spliceChatFrame(QByteArrayView utf8, QStringView from, qint64 ts);
+/// The message inside a frame made by spliceChatFrame().
+QByteArrayView chatFramePayload(const QByteArray &frame);
 
 } // namespace PeerLink

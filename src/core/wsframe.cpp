@@ -14,24 +14,34 @@ bool isValidCloseCode(uint16_t code)
     return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
+int headerSize(quint64 payloadSize)
+{
+    return payloadSize < 126 ? 2 : payloadSize <= 0xffff ? 4 : 10;
+}
+
+char *writeHeader(char *out, Opcode opcode, quint64 size)
+{
+    *out++ = char(0x80 | opcode);
+    if (size < 126) {
+        *out++ = char(size);
+    } else if (size <= 0xffff) {
+        *out++ = char(126);
+        qToBigEndian(quint16(size), out);
+        out += 2;
+    } else {
+        *out++ = char(127);
+        qToBigEndian(size, out);
+        out += 8;
+    }
+    return out;
+}
+
 QByteArray frame(Opcode opcode, QByteArrayView payload)
 {
     const auto size = quint64(payload.size());
-    QByteArray out;
-    out.reserve(payload.size() + 10);
-    out.append(char(0x80 | opcode));
-    if (size < 126) {
-        out.append(char(size));
-    } else if (size <= 0xffff) {
-        out.append(char(126));
-        const quint16 be = qToBigEndian(quint16(size));
-        out.append(reinterpret_cast<const char *>(&be), 2);
-    } else {
-        out.append(char(127));
-        const quint64 be = qToBigEndian(size);
-        out.append(reinterpret_cast<const char *>(&be), 8);
-    }
-    out.append(payload);
+    QByteArray out(headerSize(size) + payload.size(), Qt::Uninitialized);
+    char *p = writeHeader(out.data(), opcode, size);
+    std::copy(payload.begin(), payload.end(), p);
     return out;
 }
 

@@ -39,6 +39,10 @@ bool isValidCloseCode(uint16_t code);
 
 /// A complete unmasked (server) frame: FIN, @p opcode, the shortest length encoding, @p payload.
 QByteArray frame(Opcode opcode, QByteArrayView payload);
+/// The size of an unmasked frame header for a payload of @p payloadSize bytes (2, 4 or 10).
+int headerSize(quint64 payloadSize);
+/// Writes that header (FIN, @p opcode) at @p out (headerSize() bytes) and returns the end of it.
+char *writeHeader(char *out, Opcode opcode, quint64 payloadSize);
 /// A close frame with @p code and @p reason cut to the 123 bytes a control frame leaves (at a character boundary).
 QByteArray closeFrame(uint16_t code, QByteArrayView reason);
 

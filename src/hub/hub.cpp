@@ -449,7 +449,7 @@ void Hub::deliver(HubSession *session, const QByteArray &utf8)
     deliver(session, HubSession::textFrame(utf8), utf8);
 }
 
-void Hub::deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8)
+void Hub::deliver(HubSession *session, const QByteArray &frame, QByteArrayView utf8)
 {
     if (session->isClosing())
         return;

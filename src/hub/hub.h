@@ -139,6 +139,10 @@ private:
     // HubRequests::Owner
     int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) override;
     void deliver(HubSession *session, const QByteArray &utf8) override;
+    void deliverFrame(HubSession *session, const QByteArray &frame, QByteArrayView utf8) override
+    {
+        deliver(session, frame, utf8);
+    }
     void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) override;
     void dropPeer(HubSession *session, const QString &reason, LeaveReason why,
                   QWebSocketProtocol::CloseCode code) override;
@@ -155,7 +159,7 @@ private:
     void dropPeer(HubSession *session, const QString &reason, LeaveReason why, QWebSocketProtocol::CloseCode code,
                   Tell tell);
     /// Sends a frame made once for many recipients (HubSession::textFrame) to @p session.
-    void deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8);
+    void deliver(HubSession *session, const QByteArray &frame, QByteArrayView utf8);
     /// Ends a grace for good: the others are told it left; what waited for it is refused to its senders.
     void bury(const QString &id, const QString &reason, LeaveReason why);
     static HubPeer describePeer(const HubSession *session);

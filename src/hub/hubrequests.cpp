@@ -354,7 +354,12 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
             m_owner.routed(session->id(), message.to, 0);
             return;
         }
-        m_owner.deliver(target->session, outgoing());
+        if (scanned.isEmpty()) {
+            m_owner.deliver(target->session, encode(out));
+        } else {
+            const QByteArray frame = spliceChatFrame(scanned, out.from, out.ts);
+            m_owner.deliverFrame(target->session, frame, chatFramePayload(frame));
+        }
         recipients = 1;
     } else {
         recipients = m_owner.broadcast(outgoing(), session, true);

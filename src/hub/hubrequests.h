@@ -45,6 +45,8 @@ public:
         virtual int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) = 0;
         /// Sends one frame to @p session, dropping the session if it has stopped reading.
         virtual void deliver(HubSession *session, const QByteArray &utf8) = 0;
+        /// The same with the frame already made (@p utf8: the message inside it).
+        virtual void deliverFrame(HubSession *session, const QByteArray &frame, QByteArrayView utf8) = 0;
         /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
         virtual void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) = 0;
         /// Unregisters @p session (telling everyone) and closes it with @p code.

@@ -190,7 +190,7 @@ void HubSession::send(const QByteArray &utf8)
     sendFrame(textFrame(utf8), utf8);
 }
 
-void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
+void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
 {
     if (m_closing)
         return;

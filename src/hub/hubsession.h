@@ -111,7 +111,7 @@ public:
     /// Sends one UTF-8 JSON text frame, unless the session is closing.
     void send(const QByteArray &utf8);
     /// Sends a frame made by textFrame() from @p utf8 (the same frame can go to many sessions: built once).
-    void sendFrame(const QByteArray &frame, const QByteArray &utf8);
+    void sendFrame(const QByteArray &frame, QByteArrayView utf8);
     /// A complete server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, no mask) holding @p utf8.
     static QByteArray textFrame(const QByteArray &utf8);
     /// Writes the frames gathered this turn (OutputBatch calls it).

@@ -2,6 +2,7 @@
 // accepts and splices means exactly what the full decoder and encoder make of it.
 #include "core/messagescan.h"
 #include "core/protocol.h"
+#include "core/wsframe.h"
 
 #include <QTest>
 
@@ -31,6 +32,10 @@ void TestMessageScan::scan_data()
         << (R"({"type":"message","text":")" + QByteArray(20, 'a') + R"(\"q\\)" + QByteArray(20, 'b') + R"("})") << true;
     QTest::newRow("long utf-8 text") << "{\"type\":\"message\",\"text\":\"κόσμε κόσμε κόσμε κόσμε κόσμε\"}"_ba
                                      << true;
+    QTest::newRow("text of 300 bytes (16-bit frame length)")
+        << (R"({"type":"message","text":")" + QByteArray(300, 't') + R"("})") << true;
+    QTest::newRow("text of 70000 bytes (64-bit frame length)")
+        << (R"({"type":"message","text":")" + QByteArray(70000, 't') + R"("})") << true;
     QTest::newRow("empty text") << R"({"type":"message","text":""})"_ba << true;
     QTest::newRow("64-character mid") << (R"({"type":"message","text":"a","mid":")" + QByteArray(64, 'm') + R"("})")
                                       << true;
@@ -107,6 +112,10 @@ void TestMessageScan::scan()
     QVERIFY(chat);
     const ChatMessage expected { u"alice"_s, m->text, m->to, m->mid, 1764000000123 };
     QCOMPARE(encode(*chat), encode(expected));
+    // And the frame built around it in the same buffer is the frame the writer makes of it.
+    const QByteArray frame = spliceChatFrame(json, u"alice", 1764000000123);
+    QCOMPARE(chatFramePayload(frame).toByteArray(), spliced);
+    QCOMPARE(frame, WsFrame::frame(WsFrame::Text, spliced));
 }
 
 QTEST_GUILESS_MAIN(TestMessageScan)

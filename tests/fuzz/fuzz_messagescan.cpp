@@ -1,9 +1,11 @@
 // Differential libFuzzer target for the hub's fast path (scanPlainMessage, spliceChatMessage) against the full
 // decoder and encoder: whatever the fast path accepts, decodeClientMessage must accept as a plain MessageRequest with
-// the same `to` and `mid`, and the spliced message must decode to what encode(ChatMessage) writes for it.
+// the same `to` and `mid`, the spliced message must decode to what encode(ChatMessage) writes for it, and the frame
+// spliced in one buffer must be the writer's frame of that message.
 #include "core/messagescan.h"
 #include "core/protocol.h"
 #include "core/utf8validator.h"
+#include "core/wsframe.h"
 
 #include <QByteArray>
 #include <QString>
@@ -38,5 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const ChatMessage expected { QStringLiteral("sender"), m->text, m->to, m->mid, 1764000000000 };
     if (encode(*chat) != encode(expected))
         std::abort(); // it means something else than the full path's message
+    const QByteArray frame = spliceChatFrame(bytes, u"sender", 1764000000000);
+    if (frame != WsFrame::frame(WsFrame::Text, spliced))
+        std::abort(); // the frame built in one buffer is not the frame of that message
     return 0;
 }
