@@ -39,17 +39,26 @@ void WsConnection::start()
 
 void WsConnection::onReadyRead()
 {
+    if (!m_early.isEmpty())
+        feed(std::exchange(m_early, QByteArray()));
     while (m_socket) {
-        // Usually the socket's own buffer, handed over without a copy.
-        const QByteArray chunk = m_early.isEmpty() ? m_socket->readAll() : std::exchange(m_early, QByteArray());
-        if (chunk.isEmpty())
+        // Everything there is, asked for by its exact size: when Qt holds it in one block (the usual case), read()
+        // hands that block over without a copy and keeps no block for the connection afterwards. readAll() and
+        // reads into a buffer of our own copy it and leave Qt's 16 KiB block allocated per peer.
+        const qint64 available = m_socket->bytesAvailable();
+        if (available <= 0)
             return;
-        if (m_closeSent || m_reader.closeReceived())
-            continue; // what follows a close is not read
-        if (!m_reader.feed(chunk, *this)) {
-            m_receiver.controlFrameDue(); // the answers to the messages before the violation go first
-            close(m_reader.error(), m_reader.errorString());
-        }
+        feed(m_socket->read(available));
+    }
+}
+
+void WsConnection::feed(QByteArrayView bytes)
+{
+    if (m_closeSent || m_reader.closeReceived())
+        return; // what follows a close is not read
+    if (!m_reader.feed(bytes, *this)) {
+        m_receiver.controlFrameDue(); // the answers to the messages before the violation go first
+        close(m_reader.error(), m_reader.errorString());
     }
 }
 

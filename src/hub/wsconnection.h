@@ -59,6 +59,7 @@ public:
 private:
     void onReadyRead();
     void onDisconnected();
+    void feed(QByteArrayView bytes);
     // WsFrame::Reader::Sink
     void messageReceived(bool text, QByteArray &payload) override;
     void pingReceived(QByteArrayView payload) override;
