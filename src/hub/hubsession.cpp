@@ -60,17 +60,20 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framin
     , m_lastSeenMs(nowMs)
 {
     m_socket->setParent(this);
-    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
-        m_direct = true;
-    else
-        m_transport = nullptr;
-    // Small frames (acks, echoes, presence) go out at once, not held back for the previous one's ACK (Nagle).
-    if (m_transport)
-        m_transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    if (framing == Framing::Hub && m_transport)
+    if (framing == Framing::Hub && m_transport) {
+        // Connected or already gone: the QWebSocket is detached and would never report the end, WsConnection does.
         m_connection = new WsConnection(m_transport, maxMessageBytes, *this, this);
-    else
+        m_direct = true;
+    } else {
+        if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
+            m_direct = true;
+        else
+            m_transport = nullptr;
         connectQtSignals();
+    }
+    // Small frames (acks, echoes, presence) go out at once, not held back for the previous one's ACK (Nagle).
+    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
+        m_transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
 }
 
 HubSession::~HubSession()
