@@ -265,18 +265,15 @@ void Hub::expireMailbox()
 void Hub::onNewConnection()
 {
     QTcpSocket *transport = nullptr;
-    while (QWebSocket *socket = m_listener->nextPendingConnection(&transport)) {
-        auto *session = new HubSession(socket, transport, &m_output,
-                                       TokenBucket(m_config.messagesPerSecond, m_config.messageBurst), nowMs(), this);
+    bool detached = false;
+    while (QWebSocket *socket = m_listener->nextPendingConnection(&transport, &detached)) {
+        const auto framing = detached ? HubSession::Framing::Hub : HubSession::Framing::Qt;
+        auto *session = new HubSession(socket, transport, framing, m_config.effectiveHardFrameBytes(), *this,
+                                       &m_output, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
+                                       nowMs(), this);
         session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
         m_sessions.insert(session);
-        connect(socket, &QWebSocket::textMessageReceived, session,
-                [this, session](const QString &message) { m_requests.onTextMessage(session, message); });
-        connect(socket, &QWebSocket::binaryMessageReceived, session,
-                [this, session](const QByteArray &) { m_requests.onBinaryMessage(session); });
-        connect(socket, &QWebSocket::pong, session,
-                [this, session](quint64, const QByteArray &) { session->touch(nowMs()); });
-        connect(socket, &QWebSocket::disconnected, session, [this, session] { onDisconnected(session); });
+        session->start();
 
         // Counted even when refused: onDisconnected() uncounts every session.
         const Admission::Verdict verdict = m_admission.admit(session->address(), nowMs());
@@ -304,6 +301,21 @@ void Hub::onNewConnection()
     }
 }
 
+void Hub::textReceived(HubSession *session, const QByteArray &utf8)
+{
+    m_requests.onTextMessage(session, utf8);
+}
+
+void Hub::binaryReceived(HubSession *session)
+{
+    m_requests.onBinaryMessage(session);
+}
+
+void Hub::pongReceived(HubSession *session)
+{
+    session->touch(nowMs());
+}
+
 void Hub::onDisconnected(HubSession *session)
 {
     m_settled.start();
@@ -318,7 +330,7 @@ void Hub::onDisconnected(HubSession *session)
     } else {
         QString reason = session->closeReason();
         if (reason.isEmpty()) {
-            const QString peerReason = session->socket()->closeReason();
+            const QString peerReason = session->frameCloseReason();
             reason = peerReason.isEmpty() ? u"connection closed"_s : peerReason;
         }
         unregister(session, reason, session->lostConnection() ? LeaveReason::ConnectionLost : LeaveReason::Closed);
@@ -417,7 +429,7 @@ void Hub::onHousekeeping()
         if (m_config.pingIntervalMs > 0 && now - s->lastSeenMs() > silenceLimit)
             dropPeer(s, u"heartbeat timeout"_s, LeaveReason::HeartbeatTimeout, QWebSocketProtocol::CloseCodeGoingAway);
         else if (pingNow)
-            s->socket()->ping();
+            s->ping();
     }
 }
 
@@ -467,7 +479,7 @@ void Hub::deliver(HubSession *session, const QByteArray &utf8)
     deliver(session, HubSession::textFrame(utf8), utf8);
 }
 
-void Hub::deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8)
+void Hub::deliver(HubSession *session, const QByteArray &frame, QByteArrayView utf8)
 {
     if (session->isClosing())
         return;
@@ -475,7 +487,7 @@ void Hub::deliver(HubSession *session, const QByteArray &frame, const QByteArray
         // It has stopped reading: drop it at once (no close frame could get through) rather than buffer more.
         dropPeer(session, u"not reading (over %1 bytes queued)"_s.arg(m_config.maxQueuedBytes), LeaveReason::NotReading,
                  QWebSocketProtocol::CloseCodePolicyViolated);
-        session->socket()->abort();
+        session->abort();
         return;
     }
     session->sendFrame(frame, utf8);

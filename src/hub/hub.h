@@ -45,7 +45,7 @@ struct HubPeer
 /// The PeerLink hub: accepts WebSocket connections (HubListener), lets them in or not (Admission), keeps the joined
 /// peers (Registry), routes messages and introductions (Introductions), and enforces the limits of its HubConfig.
 /// Lives in one thread (any thread).
-class Hub : public QObject, private HubRequests::Owner
+class Hub : public QObject, private HubRequests::Owner, private HubSession::Events
 {
     Q_OBJECT
 public:
@@ -125,6 +125,12 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void onDisconnected(HubSession *session);
+
+    // HubSession::Events
+    void textReceived(HubSession *session, const QByteArray &utf8) override;
+    void binaryReceived(HubSession *session) override;
+    void pongReceived(HubSession *session) override;
+    void sessionEnded(HubSession *session) override { onDisconnected(session); }
     void onHousekeeping();
     /// Trims the heap when opted in (setReleaseFreeMemory): when @p settled, else at most every 10 s.
     void releaseFreeMemory(qint64 now, bool settled);
@@ -133,6 +139,10 @@ private:
     // HubRequests::Owner
     int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) override;
     void deliver(HubSession *session, const QByteArray &utf8) override;
+    void deliverFrame(HubSession *session, const QByteArray &frame, QByteArrayView utf8) override
+    {
+        deliver(session, frame, utf8);
+    }
     void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) override;
     void dropPeer(HubSession *session, const QString &reason, LeaveReason why,
                   QWebSocketProtocol::CloseCode code) override;
@@ -153,7 +163,7 @@ private:
     void dropPeer(HubSession *session, const QString &reason, LeaveReason why, QWebSocketProtocol::CloseCode code,
                   Tell tell);
     /// Sends a frame made once for many recipients (HubSession::textFrame) to @p session.
-    void deliver(HubSession *session, const QByteArray &frame, const QByteArray &utf8);
+    void deliver(HubSession *session, const QByteArray &frame, QByteArrayView utf8);
     /// Ends a grace for good: the others are told it left; what waited for it is refused to its senders.
     void bury(const QString &id, const QString &reason, LeaveReason why);
     static HubPeer describePeer(const HubSession *session);

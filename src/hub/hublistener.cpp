@@ -183,9 +183,10 @@ QUrl HubListener::serverUrl() const
     return QUrl((m_config.useTls() ? u"wss://"_s : u"ws://"_s) + hostPort(serverAddress().toString(), serverPort()));
 }
 
-QWebSocket *HubListener::nextPendingConnection(QTcpSocket **transport)
+QWebSocket *HubListener::nextPendingConnection(QTcpSocket **transport, bool *detached)
 {
     *transport = nullptr;
+    *detached = false;
     if (!m_server || !m_server->hasPendingConnections())
         return nullptr;
     QWebSocket *socket = m_server->nextPendingConnection();
@@ -195,7 +196,29 @@ QWebSocket *HubListener::nextPendingConnection(QTcpSocket **transport)
     socket->setMaxAllowedIncomingFrameSize(quint64(hard));
     socket->setMaxAllowedIncomingMessageSize(quint64(hard));
     *transport = transportOf(socket);
+    if (m_ownListener && *transport) {
+        detach(socket, *transport);
+        *detached = true;
+    }
     return socket;
+}
+
+void HubListener::detach(QWebSocket *socket, QTcpSocket *transport)
+{
+    // QWebSocket connects these to itself or its private part (whose receiver is the QWebSocket too), and
+    // QWebSocketServer deletes the socket on disconnected. Nothing of it may act on the socket any more; only
+    // QObject::destroyed stays connected, so that QWebSocket forgets the socket when the hub deletes it.
+    // Connecting happens in the same call as the handshake's end, so no queued read of QWebSocket is waiting.
+    QObject::disconnect(transport, &QIODevice::readyRead, socket, nullptr);
+    QObject::disconnect(transport, &QIODevice::bytesWritten, socket, nullptr);
+    QObject::disconnect(transport, &QIODevice::aboutToClose, socket, nullptr);
+    QObject::disconnect(transport, &QIODevice::readChannelFinished, socket, nullptr);
+    QObject::disconnect(transport, &QAbstractSocket::stateChanged, socket, nullptr);
+    QObject::disconnect(transport, &QAbstractSocket::errorOccurred, socket, nullptr);
+    QObject::disconnect(transport, &QAbstractSocket::disconnected, socket, nullptr);
+    QObject::disconnect(transport, &QAbstractSocket::proxyAuthenticationRequired, socket, nullptr);
+    QObject::disconnect(transport, &QAbstractSocket::disconnected, m_server, nullptr);
+    transport->setParent(nullptr); // the session takes it
 }
 
 QTcpSocket *HubListener::transportOf(const QWebSocket *socket)

@@ -43,8 +43,9 @@ public:
     QString errorDetail() const { return m_errorDetail; }
 
     /// The next upgraded connection (its frame limits set to the hard limit), or null; @p transport gets the socket
-    /// under it when it could be found, else null.
-    QWebSocket *nextPendingConnection(QTcpSocket **transport);
+    /// under it when it could be found, else null. @p detached: the transport is a ws:// connection the hub accepted
+    /// itself, detached from the QWebSocket (which then reads and writes nothing): the hub does the framing.
+    QWebSocket *nextPendingConnection(QTcpSocket **transport, bool *detached);
 
 Q_SIGNALS:
     /// Upgraded connections wait (nextPendingConnection()).
@@ -55,6 +56,9 @@ Q_SIGNALS:
 private:
     void fail(HubError error, const QString &message, const QString &detail, bool announce);
     QTcpSocket *transportOf(const QWebSocket *socket);
+    /// Cuts what QWebSocket and QWebSocketServer connected to @p transport, but for QWebSocket learning that the
+    /// socket is deleted (so that the QWebSocket, deleted later, does not write a close frame of its own).
+    void detach(QWebSocket *socket, QTcpSocket *transport);
 
     HubConfig m_config;
     QWebSocketServer *m_server = nullptr;

@@ -1,5 +1,6 @@
 #include "hubrequests.h"
 
+#include "core/messagescan.h"
 #include "core/rules.h"
 #include "core/secrets.h"
 #include "crypto/envelope.h"
@@ -66,12 +67,13 @@ qint64 HubRequests::nowMs() const
 
 // ---- Input ----------------------------------------------------------------------------------------------------
 
-void HubRequests::onTextMessage(HubSession *session, const QString &message)
+void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
 {
     if (session->isClosing())
         return;
-    session->touch(nowMs());
-    const QByteArray utf8 = message.toUtf8();
+    // One reading of the clock for the whole request (the clock is a measurable share of a relayed message).
+    m_requestMs = nowMs();
+    session->touch(m_requestMs);
     if (Q_UNLIKELY(m_output.observer()))
         m_output.observer()(true, utf8);
     if (utf8.size() > m_config.maxMessageBytes) {
@@ -80,9 +82,18 @@ void HubRequests::onTextMessage(HubSession *session, const QString &message)
                        LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, refOf(utf8));
         return;
     }
-    if (!session->byteBucket().tryTake(nowMs(), double(utf8.size()))) {
+    if (!session->byteBucket().tryTake(m_requestMs, double(utf8.size()))) {
         sendError(session, ErrorCode::RateLimited,
                   u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), refOf(utf8));
+        return;
+    }
+    // The hot path: a plain message, found in its bytes and handed on with `from` and `ts` spliced in. Whatever
+    // that does not recognise is decoded in full, with the same result as always.
+    if (const std::optional<ScannedMessage> scanned = scanPlainMessage(utf8)) {
+        MessageRequest message;
+        message.to = QString::fromLatin1(scanned->to); // an id is ASCII
+        message.mid = QString::fromUtf8(scanned->mid);
+        route(session, message, utf8);
         return;
     }
     const Decoded<ClientEnvelope> decoded = decodeClientMessage(utf8);
@@ -109,7 +120,7 @@ bool HubRequests::admitRequest(HubSession *session, const QString &ref, QStringV
         rejectInvalid(session, ErrorCode::NotJoined, u"Join before %1."_s.arg(action), ref);
         return false;
     }
-    if (cost == Cost::OneMessage && !session->messageBucket().tryTake(nowMs())) {
+    if (cost == Cost::OneMessage && !session->messageBucket().tryTake(m_requestMs)) {
         sendError(session, ErrorCode::RateLimited,
                   u"Too many requests: at most %1 per second."_s.arg(m_config.messagesPerSecond), ref);
         return false;
@@ -304,6 +315,11 @@ QByteArray HubRequests::welcomeBytes(const HubSession *session) const
 
 void HubRequests::handle(HubSession *session, const MessageRequest &message)
 {
+    route(session, message, QByteArrayView());
+}
+
+void HubRequests::route(HubSession *session, const MessageRequest &message, QByteArrayView scanned)
+{
     const QString ref = message.mid.isEmpty() ? u"message"_s : message.mid;
     if (!admitRequest(session, ref, u"sending messages", Cost::OneMessage))
         return;
@@ -314,6 +330,9 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
     out.sig = message.sig;
     out.seq = message.seq;
     out.run = message.run;
+    const auto outgoing = [&] {
+        return scanned.isEmpty() ? encode(out) : spliceChatMessage(scanned, out.from, out.ts);
+    };
     int recipients = 0;
     if (!message.to.isEmpty()) {
         const Registry::Entry *target = m_registry.find(message.to);
@@ -328,7 +347,7 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
         }
         if (!target->session) {
             // In its grace: held for it; the ack comes when it is back and the message handed on.
-            if (!m_registry.hold(*target->grace, Registry::Held { encode(out), session->id(), message.mid })) {
+            if (!m_registry.hold(*target->grace, Registry::Held { outgoing(), session->id(), message.mid })) {
                 sendError(session, ErrorCode::PeerUnavailable, u"%1 lost its connection."_s.arg(message.to), ref);
                 return;
             }
@@ -337,10 +356,15 @@ void HubRequests::handle(HubSession *session, const MessageRequest &message)
             m_owner.routed(session->id(), message.to, 0);
             return;
         }
-        m_owner.deliver(target->session, encode(out));
+        if (scanned.isEmpty()) {
+            m_owner.deliver(target->session, encode(out));
+        } else {
+            const QByteArray frame = spliceChatFrame(scanned, out.from, out.ts);
+            m_owner.deliverFrame(target->session, frame, chatFramePayload(frame));
+        }
         recipients = 1;
     } else {
-        recipients = m_owner.broadcast(encode(out), session, true);
+        recipients = m_owner.broadcast(outgoing(), session, true);
     }
     session->countSent();
     ++m_routed;

@@ -45,6 +45,8 @@ public:
         virtual int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) = 0;
         /// Sends one frame to @p session, dropping the session if it has stopped reading.
         virtual void deliver(HubSession *session, const QByteArray &utf8) = 0;
+        /// The same with the frame already made (@p utf8: the message inside it).
+        virtual void deliverFrame(HubSession *session, const QByteArray &frame, QByteArrayView utf8) = 0;
         /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
         virtual void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) = 0;
         /// Unregisters @p session (telling everyone) and closes it with @p code.
@@ -70,8 +72,8 @@ public:
                 IdBindings &bindings, Mailbox &mailbox, const OutputBatch &output, const QElapsedTimer &clock,
                 const std::function<qint64()> &wallClock, Owner &owner);
 
-    /// One text frame from @p session.
-    void onTextMessage(HubSession *session, const QString &message);
+    /// One text message (valid UTF-8) from @p session.
+    void onTextMessage(HubSession *session, const QByteArray &utf8);
     /// One binary frame from @p session (not part of the protocol).
     void onBinaryMessage(HubSession *session);
 
@@ -97,6 +99,9 @@ public:
 private:
     void handle(HubSession *session, const JoinRequest &join);
     void handle(HubSession *session, const MessageRequest &message);
+    /// Routes @p message; @p scanned: its bytes when scanPlainMessage() found it (then `text` is not decoded, and
+    /// what goes out is those bytes with `from` and `ts` spliced in), else empty.
+    void route(HubSession *session, const MessageRequest &message, QByteArrayView scanned);
     void handle(HubSession *session, const ConnectRequest &request);
     void handle(HubSession *session, const LeaveRequest &leave);
     void handle(HubSession *session, const ConnectAnswer &answer);
@@ -137,6 +142,7 @@ private:
     const std::function<qint64()> &m_wallClock; // ms since the epoch: `ts` and the mailbox's times
     Owner &m_owner;
     HubLimits m_limits; // announced in every welcome
+    qint64 m_requestMs = 0; // when the request being handled arrived (onTextMessage)
     quint64 m_routed = 0;
     quint64 m_delivered = 0;
     /// Stored in the open batch, to answer once it is committed: the sender's id, the message's mid and recipient.

@@ -24,10 +24,33 @@ void OutputBatch::flush()
     }
 }
 
+namespace {
+
+/// The events of a session nobody reads (HubSession's short constructor).
+class NoEvents : public HubSession::Events
+{
+public:
+    void textReceived(HubSession *, const QByteArray &) override {}
+    void binaryReceived(HubSession *) override {}
+    void pongReceived(HubSession *) override {}
+    void sessionEnded(HubSession *) override {}
+};
+
+NoEvents g_noEvents; // stateless
+
+} // namespace
+
 HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *batch, const TokenBucket &bucket,
                        qint64 nowMs, QObject *parent)
+    : HubSession(socket, transport, Framing::Qt, 0, g_noEvents, batch, bucket, nowMs, parent)
+{
+}
+
+HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framing, qint64 maxMessageBytes,
+                       Events &events, OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_events(events)
     , m_transport(transport)
     , m_batch(batch)
     , m_address(socket->peerAddress())
@@ -37,18 +60,94 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *b
     , m_lastSeenMs(nowMs)
 {
     m_socket->setParent(this);
-    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
+    if (framing == Framing::Hub && m_transport) {
+        // Connected or already gone: the QWebSocket is detached and would never report the end, WsConnection does.
+        m_connection = new WsConnection(m_transport, maxMessageBytes, *this, this);
         m_direct = true;
-    else
-        m_transport = nullptr;
+    } else {
+        if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
+            m_direct = true;
+        else
+            m_transport = nullptr;
+        connectQtSignals();
+    }
     // Small frames (acks, echoes, presence) go out at once, not held back for the previous one's ACK (Nagle).
-    if (m_transport)
+    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
         m_transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    // Qt 6.4 names this signal error(). A clean close never raises it; a dropped connection does.
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] { m_lost = true; });
 }
 
-HubSession::~HubSession() = default;
+HubSession::~HubSession()
+{
+    // The TCP socket goes first, with the WsConnection that owns it: the QWebSocket left from the handshake then
+    // has no socket to say goodbye on when it is deleted as a child.
+    delete m_connection;
+}
+
+void HubSession::connectQtSignals()
+{
+    // Qt 6.4 names this signal error(). A clean close never raises it; a dropped connection does.
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] { m_lost = true; });
+    connect(m_socket, &QWebSocket::textMessageReceived, this,
+            [this](const QString &message) { m_events.textReceived(this, message.toUtf8()); });
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this,
+            [this](const QByteArray &) { m_events.binaryReceived(this); });
+    connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { m_events.pongReceived(this); });
+    connect(m_socket, &QWebSocket::disconnected, this, [this] { m_events.sessionEnded(this); });
+}
+
+void HubSession::start()
+{
+    if (m_connection)
+        m_connection->start();
+}
+
+void HubSession::messageReceived(bool text, QByteArray &payload)
+{
+    if (text)
+        m_events.textReceived(this, payload);
+    else
+        m_events.binaryReceived(this);
+}
+
+void HubSession::pongReceived()
+{
+    m_events.pongReceived(this);
+}
+
+void HubSession::connectionEnded()
+{
+    m_lost = m_connection->lost();
+    m_events.sessionEnded(this);
+}
+
+QString HubSession::frameCloseReason() const
+{
+    return m_connection ? m_connection->closeReason() : m_socket->closeReason();
+}
+
+void HubSession::ping()
+{
+    if (m_connection)
+        m_connection->ping();
+    else
+        m_socket->ping();
+}
+
+void HubSession::abort()
+{
+    if (m_connection)
+        m_connection->abort();
+    else
+        m_socket->abort();
+}
+
+bool HubSession::transportOpen() const
+{
+    if (m_connection)
+        return m_connection->isOpen();
+    return m_transport && m_socket->state() == QAbstractSocket::ConnectedState
+        && m_transport->state() == QAbstractSocket::ConnectedState;
+}
 
 void HubSession::setJoined(const QString &id, const QString &name, const QString &resumeToken,
                            const QDateTime &joinedAt)
@@ -86,23 +185,7 @@ qint64 HubSession::queuedBytes() const
 
 QByteArray HubSession::textFrame(const QByteArray &utf8)
 {
-    const quint64 size = quint64(utf8.size());
-    QByteArray frame;
-    frame.reserve(utf8.size() + 10);
-    frame.append(char(0x81)); // FIN + text
-    if (size < 126) {
-        frame.append(char(size));
-    } else if (size <= 0xffff) {
-        frame.append(char(126));
-        const quint16 be = qToBigEndian(quint16(size));
-        frame.append(reinterpret_cast<const char *>(&be), 2);
-    } else {
-        frame.append(char(127));
-        const quint64 be = qToBigEndian(size);
-        frame.append(reinterpret_cast<const char *>(&be), 8);
-    }
-    frame.append(utf8);
-    return frame;
+    return WsFrame::frame(WsFrame::Text, utf8);
 }
 
 void HubSession::send(const QByteArray &utf8)
@@ -110,7 +193,7 @@ void HubSession::send(const QByteArray &utf8)
     sendFrame(textFrame(utf8), utf8);
 }
 
-void HubSession::sendFrame(const QByteArray &frame, const QByteArray &utf8)
+void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
 {
     if (m_closing)
         return;
@@ -130,9 +213,8 @@ void HubSession::flushPending()
 {
     if (m_pending.isEmpty())
         return;
-    // A close frame may have gone out meanwhile (the peer closed, QWebSocket answered): nothing after it.
-    if (!m_transport || m_socket->state() != QAbstractSocket::ConnectedState
-        || m_transport->state() != QAbstractSocket::ConnectedState) {
+    // A close frame may have gone out meanwhile (the peer closed and was answered): nothing after it.
+    if (!transportOpen()) {
         m_pending.clear();
         return;
     }
@@ -154,8 +236,11 @@ void HubSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &re
     flushPending(); // what was sent before the close goes before the close frame
     m_closing = true;
     m_closeReason = reason;
-    // The close frame's reason is limited to 123 bytes by RFC 6455; Qt truncates it.
-    m_socket->close(code, reason);
+    // The close frame's reason is limited to 123 bytes by RFC 6455; it is cut to fit.
+    if (m_connection)
+        m_connection->close(uint16_t(code), reason);
+    else
+        m_socket->close(code, reason);
 }
 
 } // namespace PeerLink

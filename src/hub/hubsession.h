@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/tokenbucket.h"
+#include "hub/wsconnection.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -41,16 +42,44 @@ private:
 };
 
 /// One connection to the hub, joined or not. Owns its socket; the Hub owns the session.
-class HubSession : public QObject
+class HubSession : public QObject, private WsConnection::Receiver
 {
     Q_OBJECT
 public:
-    /// @p transport: the TCP (or TLS) socket under @p socket when known (see Hub::transportOf), else null.
+    /// What a session reads, reported to the hub (Hub implements it).
+    class Events
+    {
+    public:
+        virtual void textReceived(HubSession *session, const QByteArray &utf8) = 0;
+        virtual void binaryReceived(HubSession *session) = 0;
+        virtual void pongReceived(HubSession *session) = 0;
+        /// The connection is closed; the session may be deleted (later, not in this call).
+        virtual void sessionEnded(HubSession *session) = 0;
+
+    protected:
+        ~Events() = default;
+    };
+
+    /// How the session's frames are read.
+    enum class Framing {
+        /// The hub reads and writes the frames on @p transport itself (WsConnection; ws://): @p socket is the
+        /// QWebSocket left by the handshake, detached from the transport (HubListener) and unused.
+        Hub,
+        /// QWebSocket reads the frames (wss://); the hub writes to @p transport when known, else through QWebSocket.
+        Qt,
+    };
+
+    /// @p transport: the TCP (or TLS) socket under @p socket when known (see HubListener), else null.
+    /// @p maxMessageBytes: the hard limit of one message (Framing::Hub).
+    HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framing, qint64 maxMessageBytes, Events &events,
+               OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs, QObject *parent = nullptr);
+    /// A session read by QWebSocket whose reading reaches nobody (tests of the registry, which need sessions only).
     HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *batch, const TokenBucket &bucket,
                qint64 nowMs, QObject *parent = nullptr);
     ~HubSession() override;
 
-    QWebSocket *socket() const { return m_socket; }
+    /// Starts reading: call once the session is registered (frames that came with the handshake are read).
+    void start();
     QHostAddress address() const { return m_address; }
     quint16 port() const { return m_port; }
 
@@ -82,7 +111,7 @@ public:
     /// Sends one UTF-8 JSON text frame, unless the session is closing.
     void send(const QByteArray &utf8);
     /// Sends a frame made by textFrame() from @p utf8 (the same frame can go to many sessions: built once).
-    void sendFrame(const QByteArray &frame, const QByteArray &utf8);
+    void sendFrame(const QByteArray &frame, QByteArrayView utf8);
     /// A complete server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, no mask) holding @p utf8.
     static QByteArray textFrame(const QByteArray &utf8);
     /// Writes the frames gathered this turn (OutputBatch calls it).
@@ -92,6 +121,12 @@ public:
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
     bool isClosing() const { return m_closing; }
     QString closeReason() const { return m_closeReason; }
+    /// The reason in the close frame that ended the connection: the peer's, or the WebSocket layer's own.
+    QString frameCloseReason() const;
+    /// Sends a ping (the heartbeat).
+    void ping();
+    /// Drops the connection at once, without a close frame.
+    void abort();
 
     /// Counts one invalid message; returns the count so far.
     int addInvalid() { return ++m_invalid; }
@@ -113,7 +148,17 @@ public:
     void countSent() { ++m_sent; }
 
 private:
+    // WsConnection::Receiver
+    void messageReceived(bool text, QByteArray &payload) override;
+    void pongReceived() override;
+    void controlFrameDue() override { flushPending(); }
+    void connectionEnded() override;
+    void connectQtSignals();
+    bool transportOpen() const;
+
     QWebSocket *m_socket;
+    WsConnection *m_connection = nullptr; // Framing::Hub: reads and writes the frames; else null
+    Events &m_events;
     /// The TCP (or TLS) socket under m_socket, when it could be found: frames written straight to it skip
     /// QWebSocket's UTF-8 -> UTF-16 -> UTF-8 round trip and its framing per recipient. Null: QWebSocket sends.
     QPointer<QTcpSocket> m_transport;

@@ -36,6 +36,30 @@ qint64 HubTcpSocket::writeData(const char *data, qint64 size)
     return rest < 0 ? (written > 0 ? written : rest) : written + rest;
 }
 
+void HubTcpSocket::holdBytesBehindHandshake()
+{
+    // Connected before QWebSocketServer's own (queued) handler: this runs first on every readyRead.
+    connect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
+}
+
+void HubTcpSocket::separateHandshake()
+{
+    const QByteArray seen = peek(bytesAvailable());
+    const qsizetype end = seen.indexOf("\r\n\r\n");
+    if (end < 0)
+        return; // not all there yet (QWebSocketServer bounds its size)
+    disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
+    const qsizetype headerSize = end + 4;
+    if (seen.size() == headerSize)
+        return;
+    // Take everything and put the request back: QIODevice can only push bytes back one at a time, so the request
+    // (a few hundred bytes, once per connection) goes back last byte first.
+    const QByteArray all = read(seen.size());
+    m_early = all.mid(headerSize);
+    for (qsizetype i = headerSize - 1; i >= 0; --i)
+        ungetChar(all[i]);
+}
+
 HubTcpServer::HubTcpServer(QObject *parent)
     : QTcpServer(parent)
 {
@@ -139,6 +163,7 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
     m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, address, socket });
     if (!m_handshakeTimer.isActive())
         m_handshakeTimer.start(m_handshakeTimeoutMs);
+    socket->holdBytesBehindHandshake();
     // Closed during its handshake (QWebSocketServer deletes it then): it no longer counts.
     connect(socket, &QAbstractSocket::disconnected, this,
             [this, socket, port, address] { endHandshake(socket, port, address); });

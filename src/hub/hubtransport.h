@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <utility>
 
 namespace PeerLink {
 
@@ -28,8 +29,20 @@ class HubTcpSocket : public QTcpSocket
 public:
     using QTcpSocket::QTcpSocket;
 
+    /// Keeps what a client sends behind its handshake request (frames in the same packet) out of sight until
+    /// takeEarlyBytes(): QWebSocketServer then reads the request alone, and the QWebSocket it makes cannot read
+    /// (and answer) those frames before the hub takes the connection over. Call before the handshake starts.
+    void holdBytesBehindHandshake();
+    /// The bytes that came behind the handshake request (usually none).
+    QByteArray takeEarlyBytes() { return std::exchange(m_early, QByteArray()); }
+
 protected:
     qint64 writeData(const char *data, qint64 size) override;
+
+private:
+    void separateHandshake();
+
+    QByteArray m_early;
 };
 
 /// Accepts plain TCP connections as HubTcpSocket, children of this server, for QWebSocketServer::handleConnection.

@@ -12,12 +12,13 @@ bool RawTcpClient::connectOnly(quint16 port)
     return m_socket.waitForConnected(5000);
 }
 
-bool RawTcpClient::open(quint16 port)
+bool RawTcpClient::open(quint16 port, const QByteArray &behindHandshake)
 {
     if (!connectOnly(port))
         return false;
     write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+          + behindHandshake);
     QByteArray head;
     if (!QTest::qWaitFor([&] {
             head += m_socket.readAll();
@@ -98,6 +99,16 @@ QByteArray RawTcpClient::readTextFrame(int timeoutMs)
         },
         timeoutMs);
     return payload;
+}
+
+bool RawTcpClient::waitForReceived(const std::function<bool(const QByteArray &)> &done, int timeoutMs)
+{
+    return QTest::qWaitFor(
+        [&] {
+            m_received += m_socket.readAll();
+            return done(m_received) || m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
 }
 
 int RawTcpClient::waitForClose(int timeoutMs)

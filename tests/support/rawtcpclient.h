@@ -4,6 +4,8 @@
 #include <QHostAddress>
 #include <QTcpSocket>
 
+#include <functional>
+
 namespace PeerLink::Test {
 
 /// A WebSocket client written by hand on a QTcpSocket, for the input Qt's own client never sends: huge frame
@@ -12,7 +14,8 @@ class RawTcpClient
 {
 public:
     /// Connects and completes the WebSocket handshake; false if the hub did not switch protocols.
-    bool open(quint16 port);
+    /// @p behindHandshake goes in the same write as the request (frames a client sends without waiting).
+    bool open(quint16 port, const QByteArray &behindHandshake = {});
     /// Connects without a handshake.
     bool connectOnly(quint16 port);
     /// Writes raw bytes.
@@ -27,6 +30,8 @@ public:
     void stopReading() { m_socket.setReadBufferSize(1); }
     /// Waits for the hub to close the TCP connection; returns the close code of its close frame (or 0 if none).
     int waitForClose(int timeoutMs = 10000);
+    /// Waits until @p done holds for everything received after the handshake, or the connection is closed.
+    bool waitForReceived(const std::function<bool(const QByteArray &)> &done, int timeoutMs = 5000);
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     QByteArray received() const { return m_received; }
 
