@@ -54,6 +54,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->actionHost->setIcon(QIcon(u":/icons/host.svg"_s));
     m_ui->actionConnectToPeer->setIcon(QIcon(u":/icons/link.svg"_s));
     m_ui->actionSettings->setIcon(QIcon(u":/icons/settings.svg"_s));
+    m_ui->actionSettings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma)); // (a comma in a .ui string splits keys)
     m_ui->actionKick->setIcon(QIcon(u":/icons/kick.svg"_s));
     m_ui->sendButton->setIcon(QIcon(u":/icons/send.svg"_s));
     m_ui->splitter->setStretchFactor(1, 3);

@@ -21,6 +21,9 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSet>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -92,7 +95,7 @@ private Q_SLOTS:
     void failedMessageFollowsThePalette();
     void everyControlHasAnAccessibleName();
     void docksComeBackWhereTheyWere();
-
+    void menusWorkFromTheKeyboard();
 };
 
 void TestLooks::init()
@@ -164,6 +167,37 @@ void TestLooks::docksComeBackWhereTheyWere()
     hubDock = m_window->findChild<QDockWidget *>(u"hubDock"_s);
     QCOMPARE(m_window->dockWidgetArea(hubDock), Qt::LeftDockWidgetArea);
     QVERIFY(hubDock->isHidden()); // shown again when there is a hub to show
+}
+
+void TestLooks::menusWorkFromTheKeyboard()
+{
+    // Every menu and every action in it has a mnemonic, unique within its menu; the main actions have shortcuts,
+    // which the menus show.
+    QStringList problems;
+    for (QAction *menuAction : m_window->menuBar()->actions()) {
+        QMenu *menu = menuAction->menu();
+        if (!menu)
+            continue;
+        if (!menuAction->text().contains(u'&'))
+            problems.append(u"menu %1 has no mnemonic"_s.arg(menuAction->text()));
+        QSet<QChar> seen;
+        for (QAction *a : menu->actions()) {
+            if (a->isSeparator() || a->text().isEmpty())
+                continue;
+            const qsizetype amp = a->text().indexOf(u'&');
+            if (amp < 0 || amp + 1 >= a->text().size()) {
+                problems.append(u"%1 has no mnemonic"_s.arg(a->text()));
+                continue;
+            }
+            const QChar key = a->text().at(amp + 1).toLower();
+            if (seen.contains(key))
+                problems.append(u"%1: mnemonic %2 used twice in %3"_s.arg(a->text(), key, menuAction->text()));
+            seen.insert(key);
+        }
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u"; "_s)));
+    for (const char *name : { "actionConnect", "actionHost", "actionQuit", "actionSettings" })
+        QVERIFY2(!m_window->findChild<QAction *>(QLatin1StringView(name))->shortcut().isEmpty(), name);
 }
 
 QTEST_MAIN(TestLooks)
