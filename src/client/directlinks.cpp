@@ -301,7 +301,8 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
         const Decoded<LinkEnvelope> frame = inner ? decodeLinkMessage(*inner) : decoded;
         if (!inner || !frame.ok()
             || (!std::holds_alternative<LinkMessage>(frame.envelope())
-                && !std::holds_alternative<LinkAck>(frame.envelope()))) {
+                && !std::holds_alternative<LinkAck>(frame.envelope())
+                && !std::holds_alternative<LinkFile>(frame.envelope()))) {
             fail(socket, tr("a frame on the link failed verification"));
             return;
         }
@@ -322,6 +323,8 @@ void DirectLinks::dispatch(const QString &peer, const LinkEnvelope &frame)
         Q_EMIT messageReceived(peer, *m);
     else if (const auto *a = std::get_if<LinkAck>(&frame))
         Q_EMIT ackReceived(peer, a->mid);
+    else if (const auto *f = std::get_if<LinkFile>(&frame))
+        Q_EMIT fileReceived(peer, *f);
     else
         qCWarning(lcClient) << "ignoring a" << typeName(frame) << "frame on the link to" << peer;
 }

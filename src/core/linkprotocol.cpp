@@ -33,6 +33,9 @@ constexpr QLatin1StringView kE2e("e2e");
 constexpr QLatin1StringView kBox("box");
 constexpr QLatin1StringView kSeq("seq");
 constexpr QLatin1StringView kRun("run");
+constexpr QLatin1StringView kTid("tid");
+constexpr QLatin1StringView kOp("op");
+constexpr QLatin1StringView kData("data");
 
 bool isLowerHex(QStringView s, qsizetype length)
 {
@@ -198,6 +201,12 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
         envelope = m;
     } else if (type == u"ack") {
         envelope = LinkAck { r.checked(kMid, validMid, "a valid message id") };
+    } else if (type == u"file") {
+        LinkFile m;
+        m.tid = r.checked(kTid, [](const QString &s) { return Rules::isTransferId(s); }, "32 lower-case hex digits");
+        m.op = r.checked(kOp, [](const QString &s) { return Rules::isFileOp(s); }, "1 to 16 of a-z");
+        m.data = r.string(kData, true);
+        envelope = m;
     } else if (type == u"sealed") {
         const QString box = r.string(kBox, true);
         if (!r.m_failed && (box.isEmpty() || !isBase64Url(box)))
@@ -271,6 +280,11 @@ QByteArray encode(const LinkSealed &m)
     return compact({ { kType, u"sealed"_s }, { kBox, m.box } });
 }
 
+QByteArray encode(const LinkFile &m)
+{
+    return compact({ { kType, u"file"_s }, { kTid, m.tid }, { kOp, m.op }, { kData, m.data } });
+}
+
 QByteArray encode(const LinkEnvelope &m)
 {
     return std::visit([](const auto &e) { return encode(e); }, m);
@@ -279,7 +293,7 @@ QByteArray encode(const LinkEnvelope &m)
 QString typeName(const LinkEnvelope &m)
 {
     static const char *const names[]
-        = { "link_hello", "link_welcome", "link_proof", "message", "ack", "sealed" };
+        = { "link_hello", "link_welcome", "link_proof", "message", "ack", "sealed", "file" };
     return QString::fromLatin1(names[m.index()]);
 }
 
