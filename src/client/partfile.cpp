@@ -45,8 +45,9 @@ PartFile::PartFile(const QString &dir, const QString &target, const Meta &meta)
 {
 }
 
-std::unique_ptr<PartFile> PartFile::open(const QString &dir, const Meta &meta, QString *error)
+std::unique_ptr<PartFile> PartFile::open(const QString &folder, const Meta &meta, QString *error)
 {
+    const QString dir = QDir(folder).absolutePath();
     if (!QDir().mkpath(dir)) {
         *error = tr("cannot make the folder %1").arg(dir);
         return nullptr;
