@@ -95,6 +95,7 @@ void FileTransfers::applyLimits(double bytesPerSecond, double fileBytesPerSecond
         rate = fileBytesPerSecond;
     // 80%: the hub's bucket also pays for this peer's other traffic (messages, acks of incoming files).
     rate *= 0.8;
+    m_relayRate = rate;
     m_relayBudget = TokenBucket(rate, std::max(rate / 4, double(frameBytes(m_chunkBytes))));
     if (maxMessageBytes > 0)
         setChunkBytes(int(std::min<qint64>(MaxChunkBytes, (maxMessageBytes - 200) * 3 / 4 - 64)));
@@ -492,7 +493,7 @@ void FileTransfers::pump(Transfer &t)
         // Relayed chunks are paced below the hub's byte rate (the timer comes back for them); a direct link takes what
         // the window allows.
         const bool direct = m_transport.linkUp(t.info.peer);
-        if (!direct && m_relayBudget.available(now()) < double(frameBytes(size)))
+        if (!direct && m_relayRate > 0 && m_relayBudget.available(now()) < double(frameBytes(size)))
             return;
         if (!t.source->seek(t.next * t.chunkBytes))
             break;

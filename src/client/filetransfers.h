@@ -162,6 +162,7 @@ private:
     int m_stallMs = 5000;
     int m_chunkBytes;
     TokenBucket m_relayBudget;
+    double m_relayRate = 0; // bytes per second of relayed chunks (0: not paced)
     QTimer *m_timer;
 };
 

@@ -69,7 +69,7 @@ std::optional<qint64> count(const QJsonValue &v, qint64 max)
 bool isShortCode(const QString &s)
 {
     return s.size() <= kMaxReasonLength
-        && std::all_of(s.begin(), s.end(), [](QChar c) { return (c >= u'a' && c <= u'z') || c == u'_'; });
+        && std::all_of(s.begin(), s.end(), [](QChar c) { return (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'_'; });
 }
 
 bool isDeviceName(const QString &stem)
@@ -202,7 +202,7 @@ std::optional<FileControl> decodeFileControl(const QByteArray &json, QString *er
     case FileControl::Kind::Failed:
         c.reason = o.value(kReason).toString();
         if (!isShortCode(c.reason))
-            return fail(u"a reason is a short code of a-z and _"_s);
+            return fail(u"a reason is a short code of a-z, 0-9 and _"_s);
         break;
     }
     return c;
