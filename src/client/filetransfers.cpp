@@ -606,6 +606,10 @@ bool FileTransfers::refused(const ClientError &error)
     if (!t->outgoing() || t->info.state != State::Active)
         return true; // an ack or answer that did not go: the sender asks again
     if (error.is(ErrorCode::FileRelayRefused) && !m_transport.linkUp(t->info.peer)) {
+        FileControl c;
+        c.kind = FileControl::Kind::Failed;
+        c.reason = u"relay_refused"_s;
+        sendControl(*t, c);
         end(*t, State::Failed, tr("The hub does not relay files and there is no direct link to %1.").arg(t->info.peer));
         return true;
     }
