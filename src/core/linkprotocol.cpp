@@ -8,6 +8,7 @@
 #include <QJsonParseError>
 #include <QMessageAuthenticationCode>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 
@@ -92,10 +93,21 @@ public:
 
 bool isBase64Url(QStringView s)
 {
-    return std::all_of(s.begin(), s.end(), [](QChar c) {
-        return (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-'
-            || c == u'_';
-    });
+    // A table over the code units: a sealed frame's box is the whole frame, so this runs over every byte a link
+    // carries (a file chunk is ~60 KB of it), and the per-character comparisons were a fifth of a receiver's CPU.
+    static const auto table = [] {
+        std::array<bool, 128> t {};
+        for (char16_t c = 0; c < 128; ++c)
+            t[c] = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-'
+                || c == u'_';
+        return t;
+    }();
+    const char16_t *p = s.utf16();
+    const char16_t *end = p + s.size();
+    bool ok = true;
+    for (; p != end; ++p)
+        ok &= *p < 128 && table[*p];
+    return ok;
 }
 
 /// An optional base64url field of exactly @p length characters (43 for 32 bytes, 86 for 64); the crypto layer
