@@ -47,6 +47,9 @@ struct FileTransfers::Transfer
     int chunkBytes = 0;
     qint64 chunks = 0;
     quint32 controls = 0; // control frames sent (their mids)
+    /// The last control that settles the transfer or asks for the next step (an offer, a resume, done, a refusal):
+    /// sent again when the other side shows it did not get it (control frames are not acknowledged).
+    std::optional<FileControl> standing;
     // Outgoing
     std::unique_ptr<QFile> source;
     std::unique_ptr<Crypto::ChunkSealer> sealer;
@@ -131,6 +134,8 @@ bool FileTransfers::sendFrame(Transfer &t, const QString &op, const QString &dat
 
 bool FileTransfers::sendControl(Transfer &t, const FileControl &control)
 {
+    if (!t.outgoing())
+        t.standing = control; // the receiver's last word, said again when the offer comes again
     const quint32 n = ++t.controls;
     // The mid binds the sealed control to this transfer and its place; the sender's own counter (each side its own).
     const QString mid = u"f%1.%2"_s.arg(t.info.tid).arg(n);
@@ -183,6 +188,10 @@ QString FileTransfers::offer(const QString &peer, const QString &path)
     if (!sendControl(*t, c))
         return fail(tr("Cannot offer a file to %1: files go end to end, and it has no identity key we can seal to.")
                         .arg(peer));
+    t->standing = c; // offered again until answered
+    t->lastProgressMs = now();
+    if (!m_timer->isActive())
+        m_timer->start();
     const QString tid = t->info.tid;
     qCInfo(lcClient).noquote() << "offered" << t->info.name << "to" << peer << "as" << tid;
     m_transfers.emplace(tid, std::move(t));
@@ -191,8 +200,12 @@ QString FileTransfers::offer(const QString &peer, const QString &path)
 
 void FileTransfers::onOffer(const QString &peer, const QString &tid, const FileControl &offer)
 {
-    if (m_transfers.count(tid))
-        return; // the same offer again (a replay): already known
+    if (Transfer *known = find(tid)) {
+        // The same offer again: our answer was lost (or it is a replay); say it again, if there was one.
+        if (known->info.peer == peer && known->standing)
+            sendControl(*known, *known->standing);
+        return;
+    }
     auto t = std::make_unique<Transfer>();
     t->info.tid = tid;
     t->info.peer = peer;
@@ -546,6 +559,14 @@ void FileTransfers::tick()
 {
     bool busy = false;
     for (auto &[tid, t] : m_transfers) {
+        if (t->outgoing() && t->info.state == State::Offered) {
+            busy = true;
+            if (now() - t->lastProgressMs > m_stallMs && m_transport.present(t->info.peer) && t->standing) {
+                sendControl(*t, *t->standing); // no answer yet: the offer may have been lost on a path that dropped
+                t->lastProgressMs = now();
+            }
+            continue;
+        }
         if (!t->outgoing() || t->info.state != State::Active || t->waiting)
             continue;
         busy = true;

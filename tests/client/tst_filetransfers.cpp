@@ -138,6 +138,7 @@ private Q_SLOTS:
     void cancelByReceiverCleansUp();
     void resumesFromAPartKeptInTheFolder();
     void declineIsReported();
+    void lostControlFramesAreSentAgain();
 
 private:
     /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
@@ -440,6 +441,26 @@ void TestFileTransfers::declineIsReported()
     p.alice->offer(u"bob"_s, writeFile(*m_dir, u"x.txt"_s, "hello"));
     QTRY_COMPARE(aliceFailed.size(), 1);
     QVERIFY(aliceFailed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"declined"_s));
+}
+
+void TestFileTransfers::lostControlFramesAreSentAgain()
+{
+    // Control frames are not acknowledged: a lost offer is offered again, and a lost answer is given again when the
+    // offer comes again.
+    Pair p;
+    p.alice->setStallTimeout(100);
+    int offersLost = 0, answersLost = 0;
+    p.toBob = [&offersLost](LinkFile &f, bool) { return f.op != u"ctl" || offersLost++ > 0; };
+    p.toAlice = [&answersLost](LinkFile &f, bool) { return f.op != u"ctl" || answersLost++ > 0; };
+    QSignalSpy offers(p.bob.get(), &FileTransfers::offerReceived);
+    QSignalSpy done(p.alice.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(4000);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(offers.size(), 1);
+    QVERIFY(offersLost >= 2);
+    QVERIFY(answersLost >= 2);
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
 }
 
 QTEST_GUILESS_MAIN(TestFileTransfers)
