@@ -1,5 +1,7 @@
 #include "directlinks.h"
 
+#include "core/base64url.h"
+
 #include "client/logging.h"
 #include "core/rules.h"
 #include "core/secrets.h"
@@ -296,7 +298,7 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
         // talking.
         const auto *sealed = decoded.ok() ? std::get_if<LinkSealed>(&decoded.envelope()) : nullptr;
         bool ok = false;
-        const QByteArray box = sealed ? Crypto::fromBase64(sealed->box.toLatin1(), &ok) : QByteArray();
+        const QByteArray box = sealed ? fromBase64Url(sealed->box.toLatin1(), &ok) : QByteArray();
         const std::optional<QByteArray> inner = ok ? it->cipher->open(box) : std::nullopt;
         const Decoded<LinkEnvelope> frame = inner ? decodeLinkMessage(*inner) : decoded;
         if (!inner || !frame.ok()
@@ -498,7 +500,9 @@ bool DirectLinks::send(const QString &peer, const QByteArray &frame)
 void DirectLinks::sendFrame(QWebSocket *socket, Conn &conn, const QByteArray &frame)
 {
     if (conn.cipher)
-        socket->sendTextMessage(QString::fromUtf8(encode(LinkSealed { base64(conn.cipher->seal(frame)) })));
+        // A sealed frame is ciphertext: the fast codec (a file's chunks make most of what links carry).
+        socket->sendTextMessage(
+            QString::fromUtf8(encode(LinkSealed { QString::fromLatin1(toBase64Url(conn.cipher->seal(frame))) })));
     else
         socket->sendTextMessage(QString::fromUtf8(frame));
 }

@@ -2,6 +2,7 @@
 
 #include "client/logging.h"
 #include "client/partfile.h"
+#include "core/base64url.h"
 #include "core/fileprotocol.h"
 #include "crypto/chunkstream.h"
 #include "crypto/sodium.h"
@@ -27,14 +28,14 @@ qint64 frameBytes(qint64 plain)
 
 QByteArray base64(const QByteArray &bytes)
 {
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return toBase64Url(bytes);
 }
 
 std::optional<QByteArray> fromBase64(const QString &text)
 {
-    const auto r = QByteArray::fromBase64Encoding(text.toLatin1(),
-        QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals | QByteArray::AbortOnBase64DecodingErrors);
-    return r ? std::optional<QByteArray>(r.decoded) : std::nullopt;
+    bool ok = false;
+    QByteArray bytes = fromBase64Url(text.toLatin1(), &ok);
+    return ok ? std::optional<QByteArray>(std::move(bytes)) : std::nullopt;
 }
 
 } // namespace

@@ -1,4 +1,5 @@
 // The file transfer decoders and the name rules (issue 15): table-driven, no sockets.
+#include "core/base64url.h"
 #include "core/fileprotocol.h"
 
 #include <QFile>
@@ -23,6 +24,9 @@ private Q_SLOTS:
     void malformedControlsAreRefused();
     void acks_data();
     void acks();
+    void base64UrlRoundTrips();
+    void base64UrlIsStrict_data();
+    void base64UrlIsStrict();
 };
 
 void TestFileProtocol::hostileNamesAreMadeSafe_data()
@@ -192,6 +196,40 @@ void TestFileProtocol::acks()
     QFETCH(qint64, value);
     const auto n = decodeFileAck(text);
     QCOMPARE(n.value_or(-1), value);
+}
+
+void TestFileProtocol::base64UrlRoundTrips()
+{
+    QByteArray bytes;
+    for (int n = 0; n < 70; ++n) {
+        const QByteArray text = toBase64Url(bytes);
+        QCOMPARE(text, bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        bool ok = false;
+        QCOMPARE(fromBase64Url(text, &ok), bytes);
+        QVERIFY(ok);
+        bytes.append(char(n * 37 + 11));
+    }
+}
+
+void TestFileProtocol::base64UrlIsStrict_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("padding") << "cGVlcmxpbms="_ba;
+    QTest::newRow("standard alphabet") << "ab+/"_ba;
+    QTest::newRow("space") << "cGVl cmxp"_ba;
+    QTest::newRow("one character over") << "cGVlc"_ba;
+    QTest::newRow("non-canonical tail bits, 2") << "cGVlcmxpbmt"_ba;
+    QTest::newRow("non-canonical tail bits, 1") << "AB"_ba;
+    QTest::newRow("high byte") << "cGV\xff"_ba;
+    QTest::newRow("nul") << QByteArray("cG\0l", 4);
+}
+
+void TestFileProtocol::base64UrlIsStrict()
+{
+    QFETCH(QByteArray, text);
+    bool ok = true;
+    QVERIFY(fromBase64Url(text, &ok).isEmpty());
+    QVERIFY(!ok);
 }
 
 QTEST_GUILESS_MAIN(TestFileProtocol)
