@@ -142,6 +142,7 @@ private Q_SLOTS:
     void fileOverDirectLink();
     void fileResumesAfterHubKill();
     void fileRelayRefusedIsReported();
+    void fileSwitchesToADirectLinkMidway();
 
 private:
     /// Stops the test's hub and starts one on the same port with @p args added.
@@ -149,7 +150,10 @@ private:
     /// Alice sends bob (who accepts into a folder) a file of @p bytes random bytes; both have identities. With
     /// @p direct they listen and alice asks for a direct link first; otherwise both run with --no-listen. Returns
     /// bob's file_progress byte counts in order (empty on failure). @p midway runs when bob has @p midwayBytes.
-    QList<qint64> sendFile(qint64 bytes, bool direct, qint64 midwayBytes = 0, const std::function<void()> &midway = {});
+    /// How sendFile's peers are connected: both --no-listen; a direct link first; listening but relayed until @p midway.
+    enum class FilePath { Relayed, Direct, Listening };
+    QList<qint64> sendFile(qint64 bytes, FilePath path, qint64 midwayBytes = 0,
+                           const std::function<void(Proc &alice)> &midway = {});
     std::unique_ptr<Proc> m_hub;
     QString m_url;
 };
@@ -778,8 +782,10 @@ void TestCliEndToEnd::restartHub(const QStringList &args, bool kill)
     QVERIFY(!m_hub->waitForLine(QRegularExpression(u"listening on ws://"_s)).isEmpty());
 }
 
-QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, bool direct, qint64 midwayBytes, const std::function<void()> &midway)
+QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, FilePath path, qint64 midwayBytes,
+                                        const std::function<void(Proc &alice)> &midway)
 {
+    const bool direct = path == FilePath::Direct;
     QTemporaryDir dir;
     if (!dir.isValid())
         return {};
@@ -793,7 +799,7 @@ QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, bool direct, qint64 midway
     const QString sha = QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
     content.clear();
     const QString inbox = dir.filePath(u"inbox"_s);
-    const QStringList listen = direct ? QStringList() : QStringList { u"--no-listen"_s };
+    const QStringList listen = path == FilePath::Relayed ? QStringList { u"--no-listen"_s } : QStringList();
     Proc bob(kCli, cli(QStringList { u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, dir.filePath(u"bob.key"_s),
                                      u"--json"_s, u"--accept-files"_s, inbox } + listen));
     bob.started();
@@ -822,7 +828,7 @@ QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, bool direct, qint64 midway
     if (midway) {
         if (!QTest::qWaitFor([&] { return !progress().isEmpty() && progress().last() >= midwayBytes; }, 30000))
             return {};
-        midway();
+        midway(alice);
     }
     const QJsonObject received = bob.waitForEvent(u"file_done"_s, {}, 120000);
     const QJsonObject sent = alice.waitForEvent(u"file_done"_s, {}, 30000);
@@ -851,14 +857,14 @@ QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, bool direct, qint64 midway
 void TestCliEndToEnd::fileRelayed()
 {
     restartHub({ u"--byte-rate"_s, u"0"_s });
-    QVERIFY(!sendFile(30 * 1024 * 1024, false).isEmpty());
+    QVERIFY(!sendFile(30 * 1024 * 1024, FilePath::Relayed).isEmpty());
 }
 
 // ... and over a direct link: the hub relays no file chunk at all (relay-files no), so they all went direct.
 void TestCliEndToEnd::fileOverDirectLink()
 {
     restartHub({ u"--relay-files"_s, u"no"_s });
-    QVERIFY(!sendFile(30 * 1024 * 1024, true).isEmpty());
+    QVERIFY(!sendFile(30 * 1024 * 1024, FilePath::Direct).isEmpty());
 }
 
 // The hub is killed in the middle of a relayed transfer and restarted: the transfer completes without starting over
@@ -868,13 +874,32 @@ void TestCliEndToEnd::fileResumesAfterHubKill()
     const QStringList slow { u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s };
     restartHub(slow);
     qint64 before = 0;
-    const QList<qint64> progress = sendFile(6 * 1024 * 1024, false, 2 * 1024 * 1024, [&] {
+    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Relayed, 2 * 1024 * 1024, [&](Proc &) {
         restartHub(slow, true);
     });
     QVERIFY(!progress.isEmpty());
     const qint64 window = 16 * 32 * 1024;
     for (const qint64 bytes : progress) {
         QVERIFY2(bytes >= before - window, qPrintable(u"fell back from %1 to %2"_s.arg(before).arg(bytes)));
+        before = std::max(before, bytes);
+    }
+}
+
+// The transfer starts through the hub (paced by its file relay rate) and moves to a direct link made in its middle,
+// without starting over.
+void TestCliEndToEnd::fileSwitchesToADirectLinkMidway()
+{
+    restartHub({ u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s });
+    qint64 before = 0;
+    bool direct = false;
+    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Listening, 1024 * 1024, [&](Proc &alice) {
+        alice.write(u"/connect bob\n"_s);
+        direct = !alice.waitForEvent(u"path"_s, { { u"peer"_s, u"bob"_s }, { u"path"_s, u"direct"_s } }).isEmpty();
+    });
+    QVERIFY(direct);
+    QVERIFY(!progress.isEmpty());
+    for (const qint64 bytes : progress) {
+        QVERIFY2(bytes >= before - 16 * 32 * 1024, qPrintable(u"fell back from %1 to %2"_s.arg(before).arg(bytes)));
         before = std::max(before, bytes);
     }
 }
