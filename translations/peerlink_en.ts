@@ -1136,6 +1136,10 @@
             <source>The hub does not relay files and there is no direct link to %1.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>

@@ -1135,6 +1135,10 @@
             <source>The hub does not relay files and there is no direct link to %1.</source>
             <translation>枢纽不转发文件，且与 %1 之间没有直连。</translation>
         </message>
+        <message>
+            <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
+            <translation>%1 已不认识这次传输（它重启过）；请重新发送该文件，将从它已保存的部分继续。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>

@@ -325,6 +325,21 @@ void FileTransfers::received(const QString &peer, const LinkFile &frame)
         return;
     }
     Transfer *t = find(frame.tid);
+    if (!t && frame.op == u"chunk" && !m_unknown.contains(frame.tid)) {
+        // Chunks of a transfer we do not know (this program was restarted in its middle): the sender hears so once,
+        // and offers the file again, which goes on from what the .part kept.
+        m_unknown.insert(frame.tid);
+        Transfer stranger;
+        stranger.info.tid = frame.tid;
+        stranger.info.peer = peer;
+        stranger.info.direction = Direction::Incoming;
+        stranger.controls = 1000000; // its own counter: a mid of ours that the sender has not seen
+        FileControl c;
+        c.kind = FileControl::Kind::Failed;
+        c.reason = u"unknown_transfer"_s;
+        sendControl(stranger, c);
+        return;
+    }
     if (!t || t->info.peer != peer)
         return; // not ours, or from someone else: nobody may speak for a transfer's peer
     if (frame.op == u"chunk") {
@@ -390,7 +405,12 @@ void FileTransfers::onControl(const QString &peer, const QString &tid, const QSt
         }
         break;
     case FileControl::Kind::Failed:
-        if (live)
+        if (live && c->reason == u"unknown_transfer")
+            end(*t, State::Failed,
+                tr("%1 no longer knows this transfer (it was restarted); send the file again to go on from what it "
+                   "kept.")
+                    .arg(peer));
+        else if (live)
             end(*t, State::Failed, tr("%1 reported the transfer failed (%2).").arg(peer, c->reason));
         break;
     }

@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QSet>
 #include <functional>
 #include <map>
 #include <memory>
@@ -161,6 +162,7 @@ private:
     qint64 m_maxIncoming = DefaultMaxIncomingBytes;
     int m_stallMs = 5000;
     int m_chunkBytes;
+    QSet<QString> m_unknown; // transfer ids we told their sender we do not know
     TokenBucket m_relayBudget;
     double m_relayRate = 0; // bytes per second of relayed chunks (0: not paced)
     QTimer *m_timer;

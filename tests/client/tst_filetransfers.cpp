@@ -139,6 +139,7 @@ private Q_SLOTS:
     void resumesFromAPartKeptInTheFolder();
     void declineIsReported();
     void lostControlFramesAreSentAgain();
+    void restartedReceiverIsOfferedTheFileAgain();
 
 private:
     /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
@@ -461,6 +462,29 @@ void TestFileTransfers::lostControlFramesAreSentAgain()
     QVERIFY(offersLost >= 2);
     QVERIFY(answersLost >= 2);
     QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
+}
+
+void TestFileTransfers::restartedReceiverIsOfferedTheFileAgain()
+{
+    // Bob's program is closed in the middle of a transfer and opened again: its new engine does not know the transfer.
+    // Alice hears so, and the file offered again goes on from bob's .part.
+    Pair p;
+    p.alice->setStallTimeout(100);
+    bool restarted = false;
+    QSignalSpy progress(p.bob.get(), &FileTransfers::progressed);
+    const QByteArray content = randomBytes(20 * 1024);
+    QObject::connect(p.alice.get(), &FileTransfers::progressed, p.alice.get(), [&](const FileTransfers::Info &info) {
+        if (!restarted && info.bytes >= 8 * 1024) {
+            restarted = true;
+            p.bob = std::make_unique<FileTransfers>();
+            p.wire(p.bob.get(), u"alice"_s, [&p] { return p.alice.get(); }, &p.toAlice);
+        }
+    });
+    QSignalSpy failed(p.alice.get(), &FileTransfers::failed);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(failed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"send the file again"_s));
+    QVERIFY(QFileInfo(QDir(m_inbox).filePath(u"data.bin.part"_s)).size() >= 8 * 1024);
 }
 
 QTEST_GUILESS_MAIN(TestFileTransfers)
