@@ -1140,6 +1140,10 @@
             <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The hub does not know file transfers (it is older than this client).</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>

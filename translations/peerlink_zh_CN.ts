@@ -1139,6 +1139,10 @@
             <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
             <translation>%1 已不认识这次传输（它重启过）；请重新发送该文件，将从它已保存的部分继续。</translation>
         </message>
+        <message>
+            <source>The hub does not know file transfers (it is older than this client).</source>
+            <translation>枢纽不支持文件传输（它比本客户端旧）。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::HostDialog</name>

@@ -640,6 +640,14 @@ void FileTransfers::rejoined()
     }
 }
 
+void FileTransfers::hubLacksFiles()
+{
+    for (auto &[tid, t] : m_transfers) {
+        if (t->info.state == State::Offered || t->info.state == State::Active || t->info.state == State::Paused)
+            end(*t, State::Failed, tr("The hub does not know file transfers (it is older than this client)."));
+    }
+}
+
 bool FileTransfers::refused(const ClientError &error)
 {
     Transfer *t = find(error.ref);

@@ -120,6 +120,9 @@ public:
     void rejoined();
     /// The hub refused a frame of transfer @p error.ref; false when no transfer has that id.
     bool refused(const ClientError &error);
+    /// The hub does not know `file` frames (an older hub answered `unknown_type`): every transfer under way fails
+    /// at once, rather than being offered again into the hub's budget of invalid messages.
+    void hubLacksFiles();
 
 Q_SIGNALS:
     /// A peer offers a file: accept() or decline() it.

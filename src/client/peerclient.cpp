@@ -324,6 +324,8 @@ void PeerClient::handle(const ErrorReply &m)
         Q_EMIT errorOccurred(error); // a transfer goes on, or failed (its own event says so)
         return;
     }
+    if (error.is(ErrorCode::UnknownType) && m.ref == u"file")
+        m_files->hubLacksFiles();
     if (error.is(ErrorCode::ConnectDeclined))
         m_paths->declined(m.ref);
     Q_EMIT errorOccurred(error);

@@ -140,6 +140,7 @@ private Q_SLOTS:
     void declineIsReported();
     void lostControlFramesAreSentAgain();
     void restartedReceiverIsOfferedTheFileAgain();
+    void anOlderHubFailsTransfersAtOnce();
 
 private:
     /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
@@ -485,6 +486,18 @@ void TestFileTransfers::restartedReceiverIsOfferedTheFileAgain()
     QTRY_COMPARE(failed.size(), 1);
     QVERIFY(failed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"send the file again"_s));
     QVERIFY(QFileInfo(QDir(m_inbox).filePath(u"data.bin.part"_s)).size() >= 8 * 1024);
+}
+
+void TestFileTransfers::anOlderHubFailsTransfersAtOnce()
+{
+    Pair p;
+    p.toBob = [](LinkFile &, bool) { return false; }; // the hub does not pass `file` frames on
+    QSignalSpy failed(p.alice.get(), &FileTransfers::failed);
+    const QString tid = offerAndAccept(p, randomBytes(100));
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Offered);
+    p.alice->hubLacksFiles(); // what PeerClient does on `unknown_type` with ref "file"
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Failed);
 }
 
 QTEST_GUILESS_MAIN(TestFileTransfers)
