@@ -330,6 +330,29 @@
         </message>
     </context>
     <context>
+        <name>PartFile</name>
+        <message>
+            <source>cannot make the folder %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot read %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the SHA-256 of the received file does not match the offered one</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot rename %1 to %2: %3</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::AppOptions</name>
         <message>
             <source>PeerLink: peer-to-peer messaging. Host a hub or join one.</source>
@@ -528,6 +551,65 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::CliFiles</name>
+        <message>
+            <source>! transfer %1 paused: %2 (free some space, then /resume %1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>! a chunk of %1 did not verify (changed on the way); it is sent again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/send-file PEER PATH</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* offered %1 (%2 bytes) to %3 as %4</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/accept ID [DIR]: ID names a file offered to you</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/decline ID: ID names a file offered to you</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/cancel ID: ID names a transfer under way</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/resume ID: ID names a paused transfer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 offers %2 (%3 bytes): /accept %4 [DIR] or /decline %4</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 offers %2 (%3 bytes), accepted into %4</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1: %2 of %3 bytes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* received %1 from %2: %3 (SHA-256 %4)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 has %2 (SHA-256 %3)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>! transfer %1 of %2 failed: %3</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::CliPeer</name>
         <message>
             <source>* %1 joined</source>
@@ -673,10 +755,6 @@
             </translation>
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>* %1 has %2</source>
             <translation type="unfinished" />
         </message>
@@ -686,6 +764,10 @@
         </message>
         <message>
             <source>* sent %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1033,6 +1115,77 @@
         </message>
         <message>
             <source>a secure (TLS) connection to the hub could not be set up</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub does not relay files: connect directly to the peer to send one.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::FileTransfers</name>
+        <message>
+            <source>%1 is not joined to the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cannot read %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no such file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cannot offer a file to %1: files go end to end, and it has no identity key we can seal to.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 offered %2 (%3 bytes), more than the %4 bytes accepted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>declined</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 does not accept files this large.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 declined the file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 cancelled the transfer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 received a file with another SHA-256.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 reported the transfer failed (%2).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Too many chunks from %1 did not verify.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub does not know file transfers (it is older than this client).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub does not relay files and there is no direct link to %1.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1962,17 +2115,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>PeerLink headless peer. Reads commands from standard input, one a line:
-  TEXT              send TEXT to every peer
-  /to PEER TEXT     send TEXT to PEER only
-  /connect PEER     make a direct link to PEER (the hub relays until it is up)
-  /peers            list the joined peers
-  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
-  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
-  /quit             leave (so does the end of input)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.</source>
             <translation type="unfinished" />
         </message>
@@ -2014,6 +2156,34 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>peerlink-cli: this hub asks for a password: add --password</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
+  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
+  /send-file PEER PATH  offer the file at PATH to PEER (end to end; both need --identity)
+  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)
+  /decline ID       decline the file offered as ID
+  /cancel ID        cancel the transfer ID (either side)
+  /resume ID        go on with a transfer paused by a full disk
+  /quit             leave (so does the end of input)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept every file offered into DIR (made if missing); without it offers are printed for /accept or /decline.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline files offered that are larger than this many bytes (default 17179869184, 16 GiB).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --max-file-size takes a number of bytes (got "%1")</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -330,6 +330,29 @@
         </message>
     </context>
     <context>
+        <name>PartFile</name>
+        <message>
+            <source>cannot make the folder %1</source>
+            <translation>无法创建文件夹 %1</translation>
+        </message>
+        <message>
+            <source>cannot write %1: %2</source>
+            <translation>无法写入 %1：%2</translation>
+        </message>
+        <message>
+            <source>cannot read %1: %2</source>
+            <translation>无法读取 %1：%2</translation>
+        </message>
+        <message>
+            <source>the SHA-256 of the received file does not match the offered one</source>
+            <translation>收到文件的 SHA-256 与对方提供的不一致</translation>
+        </message>
+        <message>
+            <source>cannot rename %1 to %2: %3</source>
+            <translation>无法将 %1 重命名为 %2：%3</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::AppOptions</name>
         <message>
             <source>PeerLink: peer-to-peer messaging. Host a hub or join one.</source>
@@ -528,6 +551,65 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::CliFiles</name>
+        <message>
+            <source>! transfer %1 paused: %2 (free some space, then /resume %1)</source>
+            <translation>! 传输 %1 已暂停：%2（请释放一些空间，然后执行 /resume %1）</translation>
+        </message>
+        <message>
+            <source>! a chunk of %1 did not verify (changed on the way); it is sent again</source>
+            <translation>! %1 的一个数据块校验失败（传输途中被改动）；将重新发送</translation>
+        </message>
+        <message>
+            <source>/send-file PEER PATH</source>
+            <translation>/send-file 节点 路径</translation>
+        </message>
+        <message>
+            <source>* offered %1 (%2 bytes) to %3 as %4</source>
+            <translation>* 已向 %3 提供 %1（%2 字节），编号 %4</translation>
+        </message>
+        <message>
+            <source>/accept ID [DIR]: ID names a file offered to you</source>
+            <translation>/accept 编号 [目录]：编号须为别人向你提供的文件</translation>
+        </message>
+        <message>
+            <source>/decline ID: ID names a file offered to you</source>
+            <translation>/decline 编号：编号须为别人向你提供的文件</translation>
+        </message>
+        <message>
+            <source>/cancel ID: ID names a transfer under way</source>
+            <translation>/cancel 编号：编号须为进行中的传输</translation>
+        </message>
+        <message>
+            <source>/resume ID: ID names a paused transfer</source>
+            <translation>/resume 编号：编号须为已暂停的传输</translation>
+        </message>
+        <message>
+            <source>* %1 offers %2 (%3 bytes): /accept %4 [DIR] or /decline %4</source>
+            <translation>* %1 向你提供 %2（%3 字节）：/accept %4 [目录] 或 /decline %4</translation>
+        </message>
+        <message>
+            <source>* %1 offers %2 (%3 bytes), accepted into %4</source>
+            <translation>* %1 向你提供 %2（%3 字节），已接收到 %4</translation>
+        </message>
+        <message>
+            <source>* %1: %2 of %3 bytes</source>
+            <translation>* %1：%2 / %3 字节</translation>
+        </message>
+        <message>
+            <source>* received %1 from %2: %3 (SHA-256 %4)</source>
+            <translation>* 已收到来自 %2 的 %1：%3（SHA-256 %4）</translation>
+        </message>
+        <message>
+            <source>* %1 has %2 (SHA-256 %3)</source>
+            <translation>* %1 已收到 %2（SHA-256 %3）</translation>
+        </message>
+        <message>
+            <source>! transfer %1 of %2 failed: %3</source>
+            <translation>! %2 的传输 %1 失败：%3</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::CliPeer</name>
         <message>
             <source>* %1 joined</source>
@@ -672,10 +754,6 @@
             </translation>
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /quit</source>
-            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/quit</translation>
-        </message>
-        <message>
             <source>* %1 has %2</source>
             <translation>* %1 已收到 %2</translation>
         </message>
@@ -686,6 +764,10 @@
         <message>
             <source>* sent %1</source>
             <translation>* 已发送 %1</translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
         </message>
     </context>
     <context>
@@ -1033,6 +1115,77 @@
         <message>
             <source>a secure (TLS) connection to the hub could not be set up</source>
             <translation>无法与枢纽建立安全（TLS）连接</translation>
+        </message>
+        <message>
+            <source>The hub does not relay files: connect directly to the peer to send one.</source>
+            <translation>枢纽不转发文件：请与对方建立直连后再发送。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::FileTransfers</name>
+        <message>
+            <source>%1 is not joined to the hub.</source>
+            <translation>%1 未加入枢纽。</translation>
+        </message>
+        <message>
+            <source>Cannot read %1: %2</source>
+            <translation>无法读取 %1：%2</translation>
+        </message>
+        <message>
+            <source>no such file</source>
+            <translation>文件不存在</translation>
+        </message>
+        <message>
+            <source>Cannot offer a file to %1: files go end to end, and it has no identity key we can seal to.</source>
+            <translation>无法向 %1 发送文件：文件须端到端加密，而它没有可用于加密的身份密钥。</translation>
+        </message>
+        <message>
+            <source>%1 offered %2 (%3 bytes), more than the %4 bytes accepted.</source>
+            <translation>%1 提供的 %2（%3 字节）超过了允许接收的 %4 字节。</translation>
+        </message>
+        <message>
+            <source>declined</source>
+            <translation>已拒绝</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>%1 does not accept files this large.</source>
+            <translation>%1 不接收这么大的文件。</translation>
+        </message>
+        <message>
+            <source>%1 declined the file.</source>
+            <translation>%1 拒绝了该文件。</translation>
+        </message>
+        <message>
+            <source>%1 cancelled the transfer.</source>
+            <translation>%1 取消了传输。</translation>
+        </message>
+        <message>
+            <source>%1 received a file with another SHA-256.</source>
+            <translation>%1 收到的文件 SHA-256 不一致。</translation>
+        </message>
+        <message>
+            <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
+            <translation>%1 已不认识这次传输（它重启过）；请重新发送该文件，将从它已保存的部分继续。</translation>
+        </message>
+        <message>
+            <source>%1 reported the transfer failed (%2).</source>
+            <translation>%1 报告传输失败（%2）。</translation>
+        </message>
+        <message>
+            <source>Too many chunks from %1 did not verify.</source>
+            <translation>来自 %1 的数据块校验失败次数过多。</translation>
+        </message>
+        <message>
+            <source>The hub does not know file transfers (it is older than this client).</source>
+            <translation>枢纽不支持文件传输（它比本客户端旧）。</translation>
+        </message>
+        <message>
+            <source>The hub does not relay files and there is no direct link to %1.</source>
+            <translation>枢纽不转发文件，且与 %1 之间没有直连。</translation>
         </message>
     </context>
     <context>
@@ -1966,24 +2119,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>peerlink-cli：--listen 需要 地址:端口，例如 0.0.0.0:0 或 127.0.0.1:9100（收到的是“%1”）</translation>
         </message>
         <message>
-            <source>PeerLink headless peer. Reads commands from standard input, one a line:
-  TEXT              send TEXT to every peer
-  /to PEER TEXT     send TEXT to PEER only
-  /connect PEER     make a direct link to PEER (the hub relays until it is up)
-  /peers            list the joined peers
-  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
-  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
-  /quit             leave (so does the end of input)</source>
-            <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
-  TEXT              把 TEXT 发给所有节点
-  /to PEER TEXT     只把 TEXT 发给 PEER
-  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
-  /peers            列出已加入的节点
-  /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对
-  /trust PEER       接受 PEER 已变更的密钥（在此之前与其往来的消息均被阻止）
-  /quit             离开（输入结束时也会离开）</translation>
-        </message>
-        <message>
             <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.</source>
             <translation>使用 FILE 中的身份密钥加入（首次使用时创建，仅所有者可读写）：发给有身份的节点的消息端到端加密，广播带签名，直连加密。已知节点的密钥保存在 FILE.known 中。</translation>
         </message>
@@ -2026,6 +2161,46 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>peerlink-cli: this hub asks for a password: add --password</source>
             <translation>peerlink-cli：此中心需要密码：请加上 --password</translation>
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
+  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
+  /send-file PEER PATH  offer the file at PATH to PEER (end to end; both need --identity)
+  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)
+  /decline ID       decline the file offered as ID
+  /cancel ID        cancel the transfer ID (either side)
+  /resume ID        go on with a transfer paused by a full disk
+  /quit             leave (so does the end of input)</source>
+            <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
+  TEXT              把 TEXT 发给所有节点
+  /to PEER TEXT     只把 TEXT 发给 PEER
+  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
+  /peers            列出已加入的节点
+  /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对
+  /trust PEER       接受 PEER 已变更的密钥（在此之前与其往来的消息均被阻止）
+  /send-file PEER PATH  把 PATH 处的文件发给 PEER（端到端加密；双方都需要 --identity）
+  /accept ID [DIR]  接收编号为 ID 的文件，存入 DIR（默认：--accept-files 指定的目录或当前目录）
+  /decline ID       拒绝编号为 ID 的文件
+  /cancel ID        取消传输 ID（任一方均可）
+  /resume ID        继续因磁盘已满而暂停的传输
+  /quit             离开（输入结束时也会离开）</translation>
+        </message>
+        <message>
+            <source>Accept every file offered into DIR (made if missing); without it offers are printed for /accept or /decline.</source>
+            <translation>把别人提供的每个文件都接收到 DIR（不存在则创建）；不指定时只打印提议，由 /accept 或 /decline 答复。</translation>
+        </message>
+        <message>
+            <source>Decline files offered that are larger than this many bytes (default 17179869184, 16 GiB).</source>
+            <translation>拒绝大于此字节数的文件（默认 17179869184，即 16 GiB）。</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --max-file-size takes a number of bytes (got "%1")</source>
+            <translation>peerlink-cli：--max-file-size 需要一个字节数（得到的是 "%1"）</translation>
         </message>
     </context>
 </TS>

@@ -60,6 +60,8 @@ QString describeHubError(const QString &code, const QString &hubMessage)
         return ErrorText::tr("The peer is offline and the hub cannot keep more messages for it now; try again later.");
     case ErrorCode::Expired:
         return ErrorText::tr("The peer did not come back in time: the hub dropped a message it kept for it.");
+    case ErrorCode::FileRelayRefused:
+        return ErrorText::tr("The hub does not relay files: connect directly to the peer to send one.");
     }
     return hubMessage;
 }

@@ -31,7 +31,13 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     , m_options(options)
     , m_printer(out, options.json)
     , m_err(err)
+    , m_files(new CliFiles(client->files(), m_printer, [this](const QString &message) { usage(message); }, this))
 {
+    m_files->setAcceptDir(options.acceptDir);
+    connect(m_files, &CliFiles::idle, this, [this] {
+        if (m_inputEnded)
+            leaveWhenSettled();
+    });
     connect(client, &PeerClient::joined, this, &CliPeer::onJoined);
     connect(client, &PeerClient::disconnected, this, &CliPeer::onDisconnected);
     connect(client, &PeerClient::errorOccurred, this, &CliPeer::onError);
@@ -249,7 +255,7 @@ void CliPeer::settle(const QString &mid)
 
 void CliPeer::leaveWhenSettled()
 {
-    if (m_client->isJoined() && m_outstanding.isEmpty())
+    if (m_client->isJoined() && m_outstanding.isEmpty() && !m_files->busy())
         quit();
 }
 
@@ -317,9 +323,12 @@ void CliPeer::execute(const QString &line)
                         tr("* trusted the new key of %1").arg(rest));
     } else if (command == u"/quit") {
         quit();
+    } else if (m_files->execute(command, rest)) {
+        return;
     } else {
         usage(tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], "
-                 "/trust PEER, /history PEER [N], /quit")
+                 "/trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, "
+                 "/cancel ID, /resume ID, /quit")
                   .arg(command));
     }
 }
@@ -350,7 +359,11 @@ void CliPeer::endOfInput()
 {
     m_inputEnded = true;
     // Let the hub answer what was sent (acks, errors) before leaving, but not forever.
-    QTimer::singleShot(kSettleTimeoutMs, this, &CliPeer::quit);
+    // A file transfer under way is waited for (CliFiles::idle), as long as it takes.
+    QTimer::singleShot(kSettleTimeoutMs, this, [this] {
+        if (!m_files->busy())
+            quit();
+    });
     leaveWhenSettled();
 }
 

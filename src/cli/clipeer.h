@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cli/clifiles.h"
 #include "client/peerclient.h"
 #include "history/messagestore.h"
 
@@ -40,6 +41,8 @@ public:
         bool oneShot = false;
         QString sendText;
         QString sendTo;
+        /// --accept-files DIR: accept every file offered into DIR.
+        QString acceptDir;
     };
 
     CliPeer(PeerClient *client, const Options &options, QTextStream &out, QTextStream &err, QObject *parent = nullptr);
@@ -85,6 +88,7 @@ private:
     Options m_options;
     EventPrinter m_printer;
     QTextStream &m_err;
+    CliFiles *m_files;
     QStringList m_pending;
     QSet<QString> m_outstanding;
     QString m_oneShotMid;

@@ -32,6 +32,11 @@ int main(int argc, char *argv[])
            "  /peers            list the joined peers\n"
            "  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person\n"
            "  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)\n"
+           "  /send-file PEER PATH  offer the file at PATH to PEER (end to end; both need --identity)\n"
+           "  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)\n"
+           "  /decline ID       decline the file offered as ID\n"
+           "  /cancel ID        cancel the transfer ID (either side)\n"
+           "  /resume ID        go on with a transfer paused by a full disk\n"
            "  /quit             leave (so does the end of input)"));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -59,6 +64,12 @@ int main(int argc, char *argv[])
         { u"no-listen"_s, QCoreApplication::translate("main", "Accept no direct links: peers that connect to this one go through the hub, or are dialled.") },
         { u"no-read-receipts"_s, QCoreApplication::translate("main", "Send no read receipts: peers are told a message "
                                                                      "was delivered, never that it was read.") },
+        { u"accept-files"_s, QCoreApplication::translate("main", "Accept every file offered into DIR (made if missing); "
+                                                                 "without it offers are printed for /accept or /decline."),
+          u"DIR"_s },
+        { u"max-file-size"_s, QCoreApplication::translate("main", "Decline files offered that are larger than this many "
+                                                                  "bytes (default 17179869184, 16 GiB)."),
+          u"BYTES"_s, u"17179869184"_s },
         { u"no-reconnect"_s, QCoreApplication::translate("main", "Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
                                 "resuming (messages not yet acknowledged are kept and sent again).") },
     });
@@ -131,7 +142,17 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    bool sizeOk = false;
+    const qint64 maxFileBytes = parser.value(u"max-file-size"_s).toLongLong(&sizeOk);
+    if (!sizeOk || maxFileBytes < 0) {
+        err << QCoreApplication::translate("main", "peerlink-cli: --max-file-size takes a number of bytes (got \"%1\")")
+                   .arg(parser.value(u"max-file-size"_s))
+            << Qt::endl;
+        return 2;
+    }
+
     CliPeer::Options options;
+    options.acceptDir = parser.value(u"accept-files"_s);
     options.json = parser.isSet(u"json"_s);
     options.oneShot = parser.isSet(u"send"_s);
     options.sendText = parser.value(u"send"_s);
@@ -159,6 +180,7 @@ int main(int argc, char *argv[])
     // A one-shot send reports failure by its exit code instead of waiting for a hub to come back.
     client.setAutoReconnect(!parser.isSet(u"no-reconnect"_s) && !options.oneShot);
     client.setReadReceipts(!parser.isSet(u"no-read-receipts"_s));
+    client.files()->setMaxIncomingBytes(maxFileBytes);
     client.setDirectListening(!parser.isSet(u"no-listen"_s) && !options.oneShot, listenAddress, quint16(listenPort));
     CliPeer peer(&client, options, out, err);
     History::MessageStore history;

@@ -1,5 +1,7 @@
 #include "directlinks.h"
 
+#include "core/base64url.h"
+
 #include "client/logging.h"
 #include "core/rules.h"
 #include "core/secrets.h"
@@ -296,12 +298,13 @@ void DirectLinks::onText(QWebSocket *socket, const QString &text)
         // talking.
         const auto *sealed = decoded.ok() ? std::get_if<LinkSealed>(&decoded.envelope()) : nullptr;
         bool ok = false;
-        const QByteArray box = sealed ? Crypto::fromBase64(sealed->box.toLatin1(), &ok) : QByteArray();
+        const QByteArray box = sealed ? fromBase64Url(sealed->box.toLatin1(), &ok) : QByteArray();
         const std::optional<QByteArray> inner = ok ? it->cipher->open(box) : std::nullopt;
         const Decoded<LinkEnvelope> frame = inner ? decodeLinkMessage(*inner) : decoded;
         if (!inner || !frame.ok()
             || (!std::holds_alternative<LinkMessage>(frame.envelope())
-                && !std::holds_alternative<LinkAck>(frame.envelope()))) {
+                && !std::holds_alternative<LinkAck>(frame.envelope())
+                && !std::holds_alternative<LinkFile>(frame.envelope()))) {
             fail(socket, tr("a frame on the link failed verification"));
             return;
         }
@@ -322,6 +325,8 @@ void DirectLinks::dispatch(const QString &peer, const LinkEnvelope &frame)
         Q_EMIT messageReceived(peer, *m);
     else if (const auto *a = std::get_if<LinkAck>(&frame))
         Q_EMIT ackReceived(peer, a->mid);
+    else if (const auto *f = std::get_if<LinkFile>(&frame))
+        Q_EMIT fileReceived(peer, *f);
     else
         qCWarning(lcClient) << "ignoring a" << typeName(frame) << "frame on the link to" << peer;
 }
@@ -495,7 +500,9 @@ bool DirectLinks::send(const QString &peer, const QByteArray &frame)
 void DirectLinks::sendFrame(QWebSocket *socket, Conn &conn, const QByteArray &frame)
 {
     if (conn.cipher)
-        socket->sendTextMessage(QString::fromUtf8(encode(LinkSealed { base64(conn.cipher->seal(frame)) })));
+        // A sealed frame is ciphertext: the fast codec (a file's chunks make most of what links carry).
+        socket->sendTextMessage(
+            QString::fromUtf8(encode(LinkSealed { QString::fromLatin1(toBase64Url(conn.cipher->seal(frame))) })));
     else
         socket->sendTextMessage(QString::fromUtf8(frame));
 }

@@ -105,6 +105,8 @@ Q_SIGNALS:
     void messageReceived(const QString &peer, const PeerLink::LinkMessage &message);
     /// An ack on the authenticated link from @p peer.
     void ackReceived(const QString &peer, const QString &mid);
+    /// A file transfer frame came over the link from @p peer.
+    void fileReceived(const QString &peer, const PeerLink::LinkFile &frame);
 
 private:
     enum class Role { Dialer, Listener };

@@ -30,6 +30,7 @@ DirectPaths::DirectPaths(QObject *parent)
     });
     connect(m_links, &DirectLinks::messageReceived, this, &DirectPaths::onLinkMessage);
     connect(m_links, &DirectLinks::ackReceived, this, &DirectPaths::onLinkAck);
+    connect(m_links, &DirectLinks::fileReceived, this, &DirectPaths::fileArrived);
 }
 
 DirectPaths::~DirectPaths() = default;
@@ -135,6 +136,11 @@ bool DirectPaths::send(const MessageRequest &message, qint64 ts, const QString &
     kept.run = message.run;
     record(message.to).unacked.append(kept);
     return true;
+}
+
+bool DirectPaths::sendFile(const QString &peer, const LinkFile &frame)
+{
+    return m_links->send(peer, encode(frame));
 }
 
 QList<MessageRequest> DirectPaths::takeUnacked(const QString &peer)

@@ -17,6 +17,7 @@ namespace PeerLink {
 
 class DirectLinks;
 struct LinkMessage;
+struct LinkFile;
 
 /// The path of each peer's messages: through the hub, or over a direct link. Asks the hub for introductions,
 /// answers them by policy, dials or is dialled through DirectLinks, keeps what went over a link until the
@@ -59,6 +60,9 @@ public:
     /// is kept for a fallback is the message's text, sealed again when it goes (the peer may have a new prekey
     /// by then).
     bool send(const MessageRequest &message, qint64 ts, const QString &e2e = QString());
+    /// Sends a file transfer frame to @p peer over its link if it is up (no ack is kept: FileTransfers has its own).
+    /// False: no link.
+    bool sendFile(const QString &peer, const LinkFile &frame);
     /// This peer's identity and the keys peers joined with, for the links' handshakes (see DirectLinks).
     void setIdentity(const std::optional<Crypto::Identity> &identity);
     void setPeerKeys(std::function<QByteArray(const QString &peer)> lookup);
@@ -101,6 +105,8 @@ Q_SIGNALS:
     /// A message came over a link (duplicates are the owner's to drop).
     void messageArrived(const PeerLink::ChatMessage &message);
     void messageAcked(const QString &mid);
+    /// A file transfer frame came over @p peer's link.
+    void fileArrived(const QString &peer, const PeerLink::LinkFile &frame);
     /// @p peer's link dropped: what it did not confirm is waiting in takeUnacked().
     void linkLost(const QString &peer);
     void errorOccurred(const PeerLink::ClientError &error);

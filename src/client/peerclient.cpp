@@ -16,6 +16,7 @@ PeerClient::PeerClient(QObject *parent)
     , m_paths(new DirectPaths(this))
     , m_flow(new MessageFlow(m_secure, this))
     , m_receipts(new Receipts(m_secure, this))
+    , m_files(new FileTransfers(this))
     , m_previousPrekeyTimer(new QTimer(this))
 {
     qRegisterMetaType<PeerLink::ChatMessage>();
@@ -71,6 +72,38 @@ PeerClient::PeerClient(QObject *parent)
                     Q_EMIT messageDelivered(peer, mid);
             }
         });
+    wireFiles();
+}
+
+void PeerClient::wireFiles()
+{
+    FileTransfers::Transport transport;
+    transport.present = [this](const QString &peer) { return isJoined() && hasPeer(peer); };
+    transport.linkUp = [this](const QString &peer) { return m_paths->pathTo(peer) == DirectPaths::Path::Direct; };
+    transport.sendLink = [this](const QString &peer, const LinkFile &frame) { return m_paths->sendFile(peer, frame); };
+    transport.sendHub = [this](const QString &peer, const LinkFile &frame) {
+        if (!isJoined())
+            return false;
+        m_hub->send(encode(FileRequest { peer, frame.tid, frame.op, frame.data }));
+        return true;
+    };
+    // Control frames go sealed to the peer's prekey of now, like a message (and only so: never in the clear).
+    transport.seal = [this](const QString &peer, const QString &mid, const QByteArray &plain) -> std::optional<QString> {
+        const SecureChannel::Outbound out = m_secure.outbound(peer, mid, QString::fromUtf8(plain));
+        if (out.kind != SecureChannel::Outbound::Kind::Sealed)
+            return std::nullopt;
+        return out.e2e;
+    };
+    transport.open = [this](const QString &peer, const QString &mid, const QString &sealed) -> std::optional<QByteArray> {
+        const SecureChannel::Inbound in = m_secure.inbound(peer, m_id, mid, QString(), sealed, QString());
+        if (in.kind != SecureChannel::Inbound::Kind::Deliver || !in.encrypted)
+            return std::nullopt;
+        return in.text.toUtf8();
+    };
+    m_files->setTransport(std::move(transport));
+    connect(m_paths, &DirectPaths::fileArrived, m_files, &FileTransfers::received);
+    connect(m_paths, &DirectPaths::pathChanged, m_files, [this](const QString &peer) { m_files->pathChanged(peer); });
+    connect(m_files, &FileTransfers::errorOccurred, this, &PeerClient::errorOccurred);
 }
 
 PeerClient::~PeerClient() = default;
@@ -244,7 +277,9 @@ void PeerClient::handle(const Welcome &m)
     m_flow->welcomed(m.limits, m_paths->takeAllUnacked());
     setState(State::Joined);
     m_flow->drain();
+    m_files->applyLimits(m.limits.bytesPerSecond, m.limits.fileBytesPerSecond, m_flow->maxOutgoingMessageBytes());
     Q_EMIT joined(m.id, m.hub);
+    m_files->rejoined();
     // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
     m_paths->rejoined();
 }
@@ -258,12 +293,14 @@ void PeerClient::handle(const PeerConnected &m)
     Q_EMIT peerConnected(m.id, m.name);
     m_paths->peerJoined(m.id);
     m_flow->peerBack(m.id); // what waited for it goes now, in order
+    m_files->peerBack(m.id);
 }
 
 void PeerClient::handle(const PeerDisconnected &m)
 {
     const auto removed = m_peers.removeIf([&m](const PeerInfo &p) { return p.id == m.id; });
     m_flow->peerGone(m.id); // it left for real
+    m_files->peerGone(m.id);
     m_paths->peerLeft(m.id);
     m_secure.peerGone(m.id);
     if (removed > 0)
@@ -283,6 +320,12 @@ void PeerClient::handle(const ErrorReply &m)
     const ClientError error = ClientError::fromWire(m.code, m.message, m.ref);
     if (m_flow->refused(error))
         return; // the message named by `ref` goes again, or waits for its peer
+    if (m_files->refused(error)) {
+        Q_EMIT errorOccurred(error); // a transfer goes on, or failed (its own event says so)
+        return;
+    }
+    if (error.is(ErrorCode::UnknownType) && m.ref == u"file")
+        m_files->hubLacksFiles();
     if (error.is(ErrorCode::ConnectDeclined))
         m_paths->declined(m.ref);
     Q_EMIT errorOccurred(error);

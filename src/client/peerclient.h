@@ -2,6 +2,7 @@
 
 #include "client/clienterror.h"
 #include "client/directpaths.h"
+#include "client/filetransfers.h"
 #include "client/hubconnection.h"
 #include "client/messageflow.h"
 #include "client/receipts.h"
@@ -160,6 +161,9 @@ public:
     /// Messages sent through the hub that it has not acked yet (they go again after a reconnect).
     int outboxSize() const { return m_flow->outboxSize(); }
 
+    /// The file transfers (issue 15): offer, accept, decline, cancel, and their events.
+    FileTransfers *files() const { return m_files; }
+
     /// Read receipts are sent when markRead() is called (the default); off: none is sent, ever.
     void setReadReceipts(bool on) { m_receipts->setReadReceipts(on); }
     bool readReceipts() const { return m_receipts->readReceipts(); }
@@ -241,6 +245,7 @@ private:
     void handle(const Ack &m) { m_flow->acked(m.mid); }
     void handle(const Stored &m) { m_flow->stored(m.mid); }
     void handle(const Receipt &m) { m_receipts->received(m); }
+    void handle(const FileFrame &m) { m_files->received(m.from, LinkFile { m.tid, m.op, m.data }); }
     void handle(const ConnectOffer &m);
     void handle(const ErrorReply &m);
     void handle(const ConnectAccepted &m) { m_paths->accepted(m); }
@@ -249,6 +254,7 @@ private:
     /// A peer's presence with its keys (welcome, peer_connect, peer_update): checked and remembered.
     void present(const QString &peer, const QString &key, const QString &prekey, const QString &prekeySig);
     void setState(State state);
+    void wireFiles();
     /// Emits errorOccurred for a check made here; returns false.
     bool failLocally(ErrorCode code, const QString &message, const QString &ref = QString());
 
@@ -257,6 +263,7 @@ private:
     SecureChannel m_secure;
     MessageFlow *m_flow; // uses m_secure
     Receipts *m_receipts; // uses m_secure
+    FileTransfers *m_files; // seals its control frames with m_secure
     State m_state = State::Disconnected;
     QString m_id;
     JoinOptions m_options;

@@ -9,7 +9,7 @@ namespace PeerLink {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, const char16_t *>, 20> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char16_t *>, 21> kNames { {
     { ErrorCode::BadJson, u"bad_json" },
     { ErrorCode::BadMessage, u"bad_message" },
     { ErrorCode::UnknownType, u"unknown_type" },
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<ErrorCode, const char16_t *>, 20> kNames { {
     { ErrorCode::BadProof, u"bad_proof" },
     { ErrorCode::MailboxFull, u"mailbox_full" },
     { ErrorCode::Expired, u"expired" },
+    { ErrorCode::FileRelayRefused, u"file_relay_refused" },
 } };
 
 } // namespace

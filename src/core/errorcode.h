@@ -33,6 +33,8 @@ enum class ErrorCode {
     /// expired before its recipient came back.
     MailboxFull,
     Expired,
+    /// Addition (files): the hub does not relay file chunks (setting `relay-files`).
+    FileRelayRefused,
 };
 
 /// The wire name of @p code ("bad_json", ...).

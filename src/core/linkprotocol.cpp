@@ -8,6 +8,7 @@
 #include <QJsonParseError>
 #include <QMessageAuthenticationCode>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 
@@ -33,6 +34,9 @@ constexpr QLatin1StringView kE2e("e2e");
 constexpr QLatin1StringView kBox("box");
 constexpr QLatin1StringView kSeq("seq");
 constexpr QLatin1StringView kRun("run");
+constexpr QLatin1StringView kTid("tid");
+constexpr QLatin1StringView kOp("op");
+constexpr QLatin1StringView kData("data");
 
 bool isLowerHex(QStringView s, qsizetype length)
 {
@@ -89,10 +93,21 @@ public:
 
 bool isBase64Url(QStringView s)
 {
-    return std::all_of(s.begin(), s.end(), [](QChar c) {
-        return (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-'
-            || c == u'_';
-    });
+    // A table over the code units: a sealed frame's box is the whole frame, so this runs over every byte a link
+    // carries (a file chunk is ~60 KB of it), and the per-character comparisons were a fifth of a receiver's CPU.
+    static const auto table = [] {
+        std::array<bool, 128> t {};
+        for (char16_t c = 0; c < 128; ++c)
+            t[c] = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-'
+                || c == u'_';
+        return t;
+    }();
+    const char16_t *p = s.utf16();
+    const char16_t *end = p + s.size();
+    bool ok = true;
+    for (; p != end; ++p)
+        ok &= *p < 128 && table[*p];
+    return ok;
 }
 
 /// An optional base64url field of exactly @p length characters (43 for 32 bytes, 86 for 64); the crypto layer
@@ -198,6 +213,12 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
         envelope = m;
     } else if (type == u"ack") {
         envelope = LinkAck { r.checked(kMid, validMid, "a valid message id") };
+    } else if (type == u"file") {
+        LinkFile m;
+        m.tid = r.checked(kTid, [](const QString &s) { return Rules::isTransferId(s); }, "32 lower-case hex digits");
+        m.op = r.checked(kOp, [](const QString &s) { return Rules::isFileOp(s); }, "1 to 16 of a-z");
+        m.data = r.string(kData, true);
+        envelope = m;
     } else if (type == u"sealed") {
         const QString box = r.string(kBox, true);
         if (!r.m_failed && (box.isEmpty() || !isBase64Url(box)))
@@ -271,6 +292,11 @@ QByteArray encode(const LinkSealed &m)
     return compact({ { kType, u"sealed"_s }, { kBox, m.box } });
 }
 
+QByteArray encode(const LinkFile &m)
+{
+    return compact({ { kType, u"file"_s }, { kTid, m.tid }, { kOp, m.op }, { kData, m.data } });
+}
+
 QByteArray encode(const LinkEnvelope &m)
 {
     return std::visit([](const auto &e) { return encode(e); }, m);
@@ -279,7 +305,7 @@ QByteArray encode(const LinkEnvelope &m)
 QString typeName(const LinkEnvelope &m)
 {
     static const char *const names[]
-        = { "link_hello", "link_welcome", "link_proof", "message", "ack", "sealed" };
+        = { "link_hello", "link_welcome", "link_proof", "message", "ack", "sealed", "file" };
     return QString::fromLatin1(names[m.index()]);
 }
 

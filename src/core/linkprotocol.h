@@ -76,7 +76,16 @@ struct LinkSealed
     QString box;
 };
 
-using LinkEnvelope = std::variant<LinkHello, LinkWelcome, LinkProof, LinkMessage, LinkAck, LinkSealed>;
+/// `file` on an authenticated link (addition, issue 15): a frame of a file transfer, as the hub's `file` without
+/// `to` and `from` (the link's peers).
+struct LinkFile
+{
+    QString tid;
+    QString op;
+    QString data;
+};
+
+using LinkEnvelope = std::variant<LinkHello, LinkWelcome, LinkProof, LinkMessage, LinkAck, LinkSealed, LinkFile>;
 
 /// Length of a link nonce in hex digits (128 random bits).
 inline constexpr int LinkNonceLength = 32;
@@ -93,6 +102,7 @@ QByteArray encode(const LinkProof &m);
 QByteArray encode(const LinkMessage &m);
 QByteArray encode(const LinkAck &m);
 QByteArray encode(const LinkSealed &m);
+QByteArray encode(const LinkFile &m);
 QByteArray encode(const LinkEnvelope &m);
 
 /// The `type` name of a link envelope ("link_hello", ...).

@@ -58,6 +58,10 @@ constexpr QLatin1StringView kSeq("seq");
 constexpr QLatin1StringView kRun("run");
 constexpr QLatin1StringView kKind("kind");
 constexpr QLatin1StringView kMids("mids");
+constexpr QLatin1StringView kTid("tid");
+constexpr QLatin1StringView kOp("op");
+constexpr QLatin1StringView kData("data");
+constexpr QLatin1StringView kFileRate("file_rate");
 
 // Longest free-form token fields (resume, client, password), in characters.
 constexpr int kMaxTokenLength = 256;
@@ -388,6 +392,23 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
         return Decoded<ClientEnvelope> { ClientEnvelope(rr) };
     }
 
+    if (type == u"file") {
+        FileRequest f;
+        f.to = r.required(kTo);
+        f.tid = r.required(kTid);
+        f.op = r.required(kOp);
+        f.data = r.required(kData);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isTransferId(f.tid))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'tid' is 32 lower-case hex digits"_s, type);
+        if (!Rules::isValidId(f.to))
+            return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'to' is not a valid peer id"_s, f.tid);
+        if (!Rules::isFileOp(f.op))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'op' is 1 to 16 of a-z"_s, f.tid);
+        return Decoded<ClientEnvelope> { ClientEnvelope(f) };
+    }
+
     return refuse<ClientEnvelope>(ErrorCode::UnknownType, u"unknown message type '%1'"_s.arg(type.left(64)),
                                   type.left(64));
 }
@@ -419,6 +440,7 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         w.limits.messagesPerSecond = number(kRate);
         w.limits.messageBurst = number(kBurst);
         w.limits.bytesPerSecond = number(kByteRate);
+        w.limits.fileBytesPerSecond = number(kFileRate);
         w.limits.byteBurst = number(kByteBurst);
         const QJsonValue peers = o.value(kPeers);
         if (!peers.isArray())
@@ -498,6 +520,14 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(rc) };
+    }
+    if (type == u"file") {
+        FileFrame f { r.required(kFrom), r.required(kTid), r.required(kOp), r.required(kData) };
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        if (!Rules::isValidId(f.from) || !Rules::isTransferId(f.tid) || !Rules::isFileOp(f.op))
+            return refuse<HubEnvelope>(ErrorCode::BadMessage, u"a file frame needs a valid from, tid and op"_s, type);
+        return Decoded<HubEnvelope> { HubEnvelope(f) };
     }
     if (type == u"connect_to_peer") {
         ConnectOffer c;
@@ -595,6 +625,20 @@ QByteArray encode(const ReceiptRequest &m)
     return toBytes(o);
 }
 
+QByteArray encode(const FileRequest &m)
+{
+    JsonWriter w(64 + m.data.size());
+    w.string(kData, m.data).string(kOp, m.op).string(kTid, m.tid).string(kTo, m.to).string(kType, u"file");
+    return w.take();
+}
+
+QByteArray encode(const FileFrame &m)
+{
+    JsonWriter w(64 + m.data.size());
+    w.string(kData, m.data).string(kFrom, m.from).string(kOp, m.op).string(kTid, m.tid).string(kType, u"file");
+    return w.take();
+}
+
 QByteArray encode(const ConnectRequest &m)
 {
     QJsonObject o = m.extra;
@@ -645,6 +689,8 @@ QByteArray encodeLimits(const HubLimits &limits)
     out.append("{\"burst\":").append(number(limits.messageBurst));
     out.append(",\"byte_burst\":").append(number(limits.byteBurst));
     out.append(",\"byte_rate\":").append(number(limits.bytesPerSecond));
+    if (limits.fileBytesPerSecond > 0)
+        out.append(",\"file_rate\":").append(number(limits.fileBytesPerSecond));
     out.append(",\"max_message_bytes\":").append(QByteArray::number(limits.maxMessageBytes));
     out.append(",\"rate\":").append(number(limits.messagesPerSecond)).append('}');
     return out;
@@ -796,7 +842,7 @@ QString typeName(const ClientEnvelope &m)
     if (const auto *a = std::get_if<ConnectAnswer>(&m))
         return a->accept ? u"connect_accept"_s : u"connect_decline"_s;
     static const QString names[] = { u"join"_s, u"message"_s, u"connect_to_peer"_s, u"leave"_s, QString(),
-                                     u"receipt"_s };
+                                     u"receipt"_s, u"file"_s };
     return names[m.index()];
 }
 
@@ -804,7 +850,7 @@ QString typeName(const HubEnvelope &m)
 {
     static const QString names[] = { u"welcome"_s, u"peer_connect"_s,     u"peer_disconnect"_s, u"message"_s,
                                      u"ack"_s,     u"connect_to_peer"_s, u"error"_s,           u"connect_accept"_s,
-                                     u"challenge"_s, u"peer_update"_s, u"stored"_s, u"receipt"_s };
+                                     u"challenge"_s, u"peer_update"_s, u"stored"_s, u"receipt"_s, u"file"_s };
     return names[m.index()];
 }
 

@@ -112,8 +112,19 @@ struct LeaveRequest
 {
 };
 
-using ClientEnvelope =
-    std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest, ConnectAnswer, ReceiptRequest>;
+/// `file` (addition, issue 15), client to hub: one frame of the file transfer `tid` to `to`. The hub reads only `to`,
+/// `tid` and `op` (it bounds `chunk` frames by its file relay settings) and passes `data` on untouched: chunks are
+/// sealed end to end, control frames sealed to the recipient's prekey (see FileTransfers and docs/protocol.md).
+struct FileRequest
+{
+    QString to;
+    QString tid;
+    QString op;
+    QString data;
+};
+
+using ClientEnvelope = std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest, ConnectAnswer,
+                                    ReceiptRequest, FileRequest>;
 
 // ---- Hub to client -------------------------------------------------------------------------------------------
 
@@ -128,16 +139,20 @@ struct HubLimits
     double messageBurst = 0;
     double bytesPerSecond = 0;
     double byteBurst = 0;
+    /// Addition (issue 15): bytes per second of relayed file chunks per peer (`file_rate`), when the hub bounds them
+    /// below its byte rate.
+    double fileBytesPerSecond = 0;
 
     bool isEmpty() const
     {
         return maxMessageBytes <= 0 && messagesPerSecond <= 0 && messageBurst <= 0 && bytesPerSecond <= 0
-            && byteBurst <= 0;
+            && byteBurst <= 0 && fileBytesPerSecond <= 0;
     }
     friend bool operator==(const HubLimits &a, const HubLimits &b)
     {
         return a.maxMessageBytes == b.maxMessageBytes && a.messagesPerSecond == b.messagesPerSecond
-            && a.messageBurst == b.messageBurst && a.bytesPerSecond == b.bytesPerSecond && a.byteBurst == b.byteBurst;
+            && a.messageBurst == b.messageBurst && a.bytesPerSecond == b.bytesPerSecond && a.byteBurst == b.byteBurst
+            && a.fileBytesPerSecond == b.fileBytesPerSecond;
     }
 };
 
@@ -264,8 +279,17 @@ struct ErrorReply
     QString ref;
 };
 
+/// `file` (addition, issue 15), hub to client: a frame of transfer `tid` from `from`, as FileRequest.
+struct FileFrame
+{
+    QString from;
+    QString tid;
+    QString op;
+    QString data;
+};
+
 using HubEnvelope = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer,
-                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate, Stored, Receipt>;
+                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate, Stored, Receipt, FileFrame>;
 
 // ---- Decoding ------------------------------------------------------------------------------------------------
 
@@ -302,6 +326,7 @@ QByteArray encode(const ConnectRequest &m);
 QByteArray encode(const LeaveRequest &m);
 QByteArray encode(const ConnectAnswer &m);
 QByteArray encode(const ReceiptRequest &m);
+QByteArray encode(const FileRequest &m);
 QByteArray encode(const ClientEnvelope &m);
 
 QByteArray encode(const Welcome &m);
@@ -322,6 +347,7 @@ QByteArray encode(const ConnectAccepted &m);
 QByteArray encode(const Challenge &m);
 QByteArray encode(const PeerUpdate &m);
 QByteArray encode(const Receipt &m);
+QByteArray encode(const FileFrame &m);
 QByteArray encode(const HubEnvelope &m);
 
 /// The wire name of a receipt kind ("delivered", "read").

@@ -1,5 +1,7 @@
 #include "rules.h"
 
+#include <algorithm>
+
 #include <QChar>
 #include <QCryptographicHash>
 #include <QString>
@@ -150,6 +152,17 @@ bool isValidToken(QStringView token)
             return false;
     }
     return true;
+}
+
+bool isTransferId(QStringView tid)
+{
+    return tid.size() == 32 && isValidToken(tid);
+}
+
+bool isFileOp(QStringView op)
+{
+    return !op.isEmpty() && op.size() <= 16
+        && std::all_of(op.begin(), op.end(), [](QChar c) { return c.unicode() >= u'a' && c.unicode() <= u'z'; });
 }
 
 QString certificateFingerprint(const QByteArray &der)

@@ -32,6 +32,10 @@ inline constexpr int MaxEndpoints = 8;
 bool isValidEndpoint(QStringView endpoint);
 /// A link id or secret: 16 to 128 characters of 0-9 a-f.
 bool isValidToken(QStringView token);
+/// A file transfer id (issue 15): exactly 32 characters of 0-9 a-f.
+bool isTransferId(QStringView tid);
+/// A file frame's `op`: 1 to 16 characters of a-z.
+bool isFileOp(QStringView op);
 
 /// Sizes of the identity values on the wire (issue 13): Ed25519 and X25519 public keys, a nonce or hub id, and an
 /// Ed25519 signature, in bytes.

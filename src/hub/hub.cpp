@@ -272,6 +272,8 @@ void Hub::onNewConnection()
                                        &m_output, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
                                        nowMs(), this);
         session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
+        session->setFileBucket(TokenBucket(m_config.fileRelayBytesPerSecond,
+                                           std::max(m_config.fileRelayBytesPerSecond, double(m_config.maxMessageBytes))));
         m_sessions.insert(session);
         session->start();
 

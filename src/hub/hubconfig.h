@@ -60,6 +60,11 @@ struct HubConfig
     /// Bytes per second per peer (token bucket, 0 = unlimited) and the burst allowed.
     double bytesPerSecond = 1024 * 1024;
     double byteBurst = 4 * 1024 * 1024;
+    /// Relayed file traffic (issue 15): whether the hub relays file chunks at all (no: `file_relay_refused`), and
+    /// their bytes per second per peer (0: only the byte rate bounds them; the burst is one second's worth, at least
+    /// one message). Chunks count against the byte rate as well.
+    bool relayFiles = true;
+    double fileRelayBytesPerSecond = 0;
 
     /// Time a new connection has for the WebSocket handshake, and then to send `join`.
     int handshakeTimeoutMs = 10000;

@@ -34,6 +34,8 @@ QString refOf(const QByteArray &utf8)
         return decoded.error().ref;
     if (const auto *m = std::get_if<MessageRequest>(&decoded.envelope()); m && !m->mid.isEmpty())
         return m->mid;
+    if (const auto *f = std::get_if<FileRequest>(&decoded.envelope()))
+        return f->tid;
     return typeName(decoded.envelope());
 }
 
@@ -56,7 +58,7 @@ HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry
     , m_wallClock(wallClock)
     , m_owner(owner)
     , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
-                 config.byteBurst }
+                 config.byteBurst, config.fileRelayBytesPerSecond }
 {
 }
 
@@ -372,6 +374,34 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
     if (!message.mid.isEmpty())
         session->send(encode(Ack { message.mid }));
     m_owner.routed(session->id(), message.to, recipients);
+}
+
+void HubRequests::handle(HubSession *session, const FileRequest &file)
+{
+    // File frames cost no token of the message rate (a transfer is paced by its window and the byte rates), only
+    // bytes: of the byte rate (counted on arrival) and, for chunks, of the file relay budget.
+    if (!admitRequest(session, file.tid, u"sending files", Cost::Free))
+        return;
+    if (file.op == u"chunk") {
+        if (!m_config.relayFiles) {
+            sendError(session, ErrorCode::FileRelayRefused,
+                      u"This hub does not relay files; send them over a direct link."_s, file.tid);
+            return;
+        }
+        if (!session->fileBucket().tryTake(nowMs(), double(file.data.size()))) {
+            sendError(session, ErrorCode::RateLimited,
+                      u"Too many file bytes: at most %1 per second relayed."_s.arg(qint64(m_config.fileRelayBytesPerSecond)),
+                      file.tid);
+            return;
+        }
+    }
+    HubSession *target = m_registry.live(file.to);
+    if (!target) {
+        // Not held in a grace, never kept: a transfer resumes from its last verified chunk when the peer is back.
+        sendError(session, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(file.to), file.tid);
+        return;
+    }
+    m_owner.deliver(target, encode(FileFrame { session->id(), file.tid, file.op, file.data }));
 }
 
 void HubRequests::storeForLater(HubSession *session, const MessageRequest &message, const ChatMessage &out,

@@ -107,6 +107,7 @@ private:
     void handle(HubSession *session, const ConnectAnswer &answer);
     /// Passes a signed receipt on to its `to` (live, in grace, or kept in the mailbox for a bound id).
     void handle(HubSession *session, const ReceiptRequest &receipt);
+    void handle(HubSession *session, const FileRequest &file);
 
     /// What a request needs of its sender besides being joined.
     enum class Cost { Free, OneMessage };

@@ -134,6 +134,9 @@ public:
     TokenBucket &messageBucket() { return m_bucket; }
     TokenBucket &byteBucket() { return m_byteBucket; }
     void setByteBucket(const TokenBucket &bucket) { m_byteBucket = bucket; }
+    /// The budget of relayed file chunks (issue 15).
+    TokenBucket &fileBucket() { return m_fileBucket; }
+    void setFileBucket(const TokenBucket &bucket) { m_fileBucket = bucket; }
     /// Outgoing bytes Qt holds for this peer, not yet taken by the network.
     qint64 queuedBytes() const;
 
@@ -181,6 +184,7 @@ private:
     QDateTime m_joinedAt;
     TokenBucket m_bucket;
     TokenBucket m_byteBucket;
+    TokenBucket m_fileBucket;
     qint64 m_connectedAtMs = 0;
     qint64 m_lastSeenMs = 0;
     quint64 m_sent = 0;

@@ -153,6 +153,10 @@ const QList<Setting> &table()
                         &HubConfig::bytesPerSecond, u"Bytes per second per peer, 0 for no limit."_s));
         s.append(number(u"byte-burst"_s, u"byteBurst"_s, u"N"_s, u"bytes"_s, 1, 1LL << 40, 1, &HubConfig::byteBurst,
                         u"Bytes a peer may send in a burst."_s));
+        s.append(number(u"file-relay-rate"_s, u"fileRelayBytesPerSecond"_s, u"N"_s, u"bytes per second"_s, 0, 1LL << 40,
+                        1, &HubConfig::fileRelayBytesPerSecond,
+                        u"Bytes per second of relayed file chunks per peer (rate_limited beyond), 0 for no limit but the "
+                        "byte rate."_s));
         s.append(number(u"max-invalid"_s, u"maxInvalidMessages"_s, u"N"_s, u"messages"_s, 0, 1000000, 1,
                         &HubConfig::maxInvalidMessages,
                         u"Invalid messages tolerated before a peer is disconnected with close 1008."_s));
@@ -260,6 +264,12 @@ const QList<Setting> &table()
                 return true;
             },
             [](const HubServiceConfig &c) { return c.hub.dataDir; });
+        add({ u"relay-files"_s, u"hub.relayFiles"_s, u"yes|no"_s, HubSettingKind::Switch, QString(), 0, 0, QString(),
+              u"Relay file chunks between peers without a direct link (no: file_relay_refused to the sender)."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                return parseSwitch(u"relay-files"_s, v, c.hub.relayFiles, error);
+            },
+            [](const HubServiceConfig &c) { return c.hub.relayFiles ? u"yes"_s : u"no"_s; });
         add({ u"require-identity"_s, u"hub.requireIdentity"_s, u"yes|no"_s, HubSettingKind::Switch, QString(), 0, 0,
               QString(),
               u"Refuse peers that join without an identity key (identity_required); older clients cannot join."_s },

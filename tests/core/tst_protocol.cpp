@@ -27,6 +27,9 @@ private Q_SLOTS:
     void hubDecoderRefusesMalformed_data();
     void hubDecoderRefusesMalformed();
     void errorCodeNames();
+    void fileFrames();
+    void fileFramesRefused_data();
+    void fileFramesRefused();
     void writerMatchesQJsonDocument_data();
     void writerMatchesQJsonDocument();
 };
@@ -363,6 +366,61 @@ void TestProtocol::hubDecoderRefusesMalformed()
     QVERIFY(!decodeHubMessage(input).ok());
 }
 
+void TestProtocol::fileFrames()
+{
+    const QString tid(32, u'a');
+    const FileRequest request { u"bob"_s, tid, u"chunk"_s, u"AAAA"_s };
+    const Decoded<ClientEnvelope> in = decodeClientMessage(encode(request));
+    QVERIFY(in.ok());
+    const auto &r = std::get<FileRequest>(in.envelope());
+    QCOMPARE(r.to, u"bob"_s);
+    QCOMPARE(r.tid, tid);
+    QCOMPARE(r.op, u"chunk"_s);
+    QCOMPARE(r.data, u"AAAA"_s);
+    QCOMPARE(typeName(in.envelope()), u"file"_s);
+    const Decoded<HubEnvelope> out = decodeHubMessage(encode(FileFrame { u"alice"_s, tid, u"ack"_s, u"3"_s }));
+    QVERIFY(out.ok());
+    QCOMPARE(std::get<FileFrame>(out.envelope()).from, u"alice"_s);
+    QCOMPARE(std::get<FileFrame>(out.envelope()).data, u"3"_s);
+    // A hub that bounds relayed files announces it; one that does not, does not.
+    Welcome w { u"a"_s, {}, u"hub"_s };
+    w.limits.bytesPerSecond = 1000;
+    w.limits.fileBytesPerSecond = 500;
+    QCOMPARE(std::get<Welcome>(decodeHubMessage(encode(w)).envelope()).limits.fileBytesPerSecond, 500.0);
+    w.limits.fileBytesPerSecond = 0;
+    QVERIFY(!encode(w).contains("file_rate"));
+}
+
+void TestProtocol::fileFramesRefused_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("ref");
+    const QByteArray tid(32, 'a');
+    QTest::newRow("no tid") << R"({"type":"file","to":"b","op":"ack","data":"1"})"_ba << u"bad_message"_s << u"file"_s;
+    QTest::newRow("short tid") << R"({"type":"file","to":"b","tid":"abc","op":"ack","data":"1"})"_ba << u"bad_message"_s
+                               << u"file"_s;
+    QTest::newRow("upper-case tid") << R"({"type":"file","to":"b","tid":")"_ba + QByteArray(32, 'A')
+            + R"(","op":"ack","data":"1"})" << u"bad_message"_s << u"file"_s;
+    QTest::newRow("bad to") << R"({"type":"file","to":"b c","tid":")"_ba + tid + R"(","op":"ack","data":"1"})"
+                            << u"invalid_id"_s << QString::fromLatin1(tid);
+    QTest::newRow("bad op") << R"({"type":"file","to":"b","tid":")"_ba + tid + R"(","op":"Chunk!","data":"1"})"
+                            << u"bad_message"_s << QString::fromLatin1(tid);
+    QTest::newRow("data not a string") << R"({"type":"file","to":"b","tid":")"_ba + tid + R"(","op":"ack","data":1})"
+                                       << u"bad_message"_s << u"file"_s;
+}
+
+void TestProtocol::fileFramesRefused()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, code);
+    QFETCH(QString, ref);
+    const Decoded<ClientEnvelope> d = decodeClientMessage(json);
+    QVERIFY(!d.ok());
+    QCOMPARE(errorCodeName(d.error().code), code);
+    QCOMPARE(d.error().ref, ref);
+}
+
 void TestProtocol::errorCodeNames()
 {
     const QStringList contract { u"bad_json"_s,  u"bad_message"_s, u"unknown_type"_s,     u"not_joined"_s,
@@ -373,7 +431,9 @@ void TestProtocol::errorCodeNames()
                                  // additions for identities
                                  u"identity_required"_s, u"id_bound"_s, u"bad_proof"_s,
                                  // additions for store-and-forward
-                                 u"mailbox_full"_s, u"expired"_s };
+                                 u"mailbox_full"_s, u"expired"_s,
+                                 // addition for files
+                                 u"file_relay_refused"_s };
     QStringList names;
     for (ErrorCode c : allErrorCodes()) {
         names.append(errorCodeName(c));

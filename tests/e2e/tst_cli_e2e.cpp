@@ -1,6 +1,8 @@
 // End to end: the real peerlink-hub and peerlink-cli processes, talking over loopback.
 #include "core/invitation.h"
+#include <QCryptographicHash>
 #include <QJsonArray>
+#include <QRandomGenerator>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -137,8 +139,22 @@ private Q_SLOTS:
     void historyIsKeptAcrossRuns();
     void identifiedPeersExchangeEncryptedMessages();
     void offlinePeerGetsStoredMessagesAfterHubKill();
+    void fileRelayed();
+    void fileOverDirectLink();
+    void fileResumesAfterHubKill();
+    void fileRelayRefusedIsReported();
+    void fileSwitchesToADirectLinkMidway();
 
 private:
+    /// Stops the test's hub and starts one on the same port with @p args added.
+    void restartHub(const QStringList &args, bool kill = false);
+    /// Alice sends bob (who accepts into a folder) a file of @p bytes random bytes; both have identities. With
+    /// @p direct they listen and alice asks for a direct link first; otherwise both run with --no-listen. Returns
+    /// bob's file_progress byte counts in order (empty on failure). @p midway runs when bob has @p midwayBytes.
+    /// How sendFile's peers are connected: both --no-listen; a direct link first; listening but relayed until @p midway.
+    enum class FilePath { Relayed, Direct, Listening };
+    QList<qint64> sendFile(qint64 bytes, FilePath path, qint64 midwayBytes = 0,
+                           const std::function<void(Proc &alice)> &midway = {});
     std::unique_ptr<Proc> m_hub;
     QString m_url;
 };
@@ -767,6 +783,166 @@ void TestCliEndToEnd::offlinePeerGetsStoredMessagesAfterHubKill()
         const QByteArray content = f.readAll();
         QVERIFY2(!content.contains("three"), qPrintable(name));
     }
+}
+
+void TestCliEndToEnd::restartHub(const QStringList &args, bool kill)
+{
+    const QString port = QString::number(QUrl(m_url).port());
+    if (kill)
+        m_hub->process().kill();
+    else
+        m_hub->process().terminate();
+    m_hub->waitForExit();
+    m_hub = std::make_unique<Proc>(kHub, QStringList { u"--port"_s, port, u"--name"_s, u"E2E hub"_s } + args);
+    QVERIFY(m_hub->started());
+    QVERIFY(!m_hub->waitForLine(QRegularExpression(u"listening on ws://"_s)).isEmpty());
+}
+
+QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, FilePath path, qint64 midwayBytes,
+                                        const std::function<void(Proc &alice)> &midway)
+{
+    const bool direct = path == FilePath::Direct;
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        return {};
+    QByteArray content(bytes, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(content.data()), bytes / 4);
+    const QString source = dir.filePath(u"random.bin"_s);
+    QFile file(source);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != bytes)
+        return {};
+    file.close();
+    const QString sha = QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
+    content.clear();
+    const QString inbox = dir.filePath(u"inbox"_s);
+    const QStringList listen = path == FilePath::Relayed ? QStringList { u"--no-listen"_s } : QStringList();
+    Proc bob(kCli, cli(QStringList { u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, dir.filePath(u"bob.key"_s),
+                                     u"--json"_s, u"--accept-files"_s, inbox } + listen));
+    bob.started();
+    if (bob.waitForEvent(u"welcome"_s).isEmpty())
+        return {};
+    Proc alice(kCli, cli(QStringList { u"--hub"_s, m_url, u"--id"_s, u"alice"_s, u"--identity"_s,
+                                       dir.filePath(u"alice.key"_s), u"--json"_s } + listen));
+    alice.started();
+    if (alice.waitForEvent(u"welcome"_s).isEmpty())
+        return {};
+    if (direct) {
+        alice.write(u"/connect bob\n"_s);
+        if (alice.waitForEvent(u"path"_s, { { u"peer"_s, u"bob"_s }, { u"path"_s, u"direct"_s } }).isEmpty())
+            return {};
+    }
+    alice.write(u"/send-file bob %1\n"_s.arg(source));
+    const auto progress = [&bob] {
+        QList<qint64> list;
+        for (const QString &line : bob.lines()) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (o.value("event"_L1).toString() == u"file_progress")
+                list.append(o.value("bytes"_L1).toInteger());
+        }
+        return list;
+    };
+    if (midway) {
+        if (!QTest::qWaitFor([&] { return !progress().isEmpty() && progress().last() >= midwayBytes; }, 30000))
+            return {};
+        midway(alice);
+    }
+    const QJsonObject received = bob.waitForEvent(u"file_done"_s, {}, 120000);
+    const QJsonObject sent = alice.waitForEvent(u"file_done"_s, {}, 30000);
+    if (received.isEmpty() || sent.isEmpty()) {
+        qWarning() << "alice:" << alice.lines().join(u'\n').right(2000) << "bob:" << bob.lines().join(u'\n').right(2000);
+        return {};
+    }
+    // The receiver's SHA-256 is the original's, and so is what it saved.
+    QFile saved(received.value("path"_L1).toString());
+    QCryptographicHash savedHash(QCryptographicHash::Sha256);
+    if (received.value("sha256"_L1).toString() != sha || sent.value("sha256"_L1).toString() != sha
+        || QFileInfo(saved).dir().absolutePath() != QDir(inbox).absolutePath() || !saved.open(QIODevice::ReadOnly)
+        || !savedHash.addData(&saved) || QString::fromLatin1(savedHash.result().toHex()) != sha) {
+        qWarning() << "hashes differ:" << sha << received << sent;
+        return {};
+    }
+    if (QDir(inbox).entryList(QDir::Files) != QStringList { u"random.bin"_s })
+        return {}; // no .part or state left behind
+    QList<qint64> list = progress();
+    list.append(bytes);
+    return list;
+}
+
+// Issue 15's "done when", relayed: both peers with --no-listen, so every chunk goes through the hub (here without a
+// byte rate, so the 30 MiB go as fast as the window allows).
+void TestCliEndToEnd::fileRelayed()
+{
+    restartHub({ u"--byte-rate"_s, u"0"_s });
+    QVERIFY(!sendFile(30 * 1024 * 1024, FilePath::Relayed).isEmpty());
+}
+
+// ... and over a direct link: the hub relays no file chunk at all (relay-files no), so they all went direct.
+void TestCliEndToEnd::fileOverDirectLink()
+{
+    restartHub({ u"--relay-files"_s, u"no"_s });
+    QVERIFY(!sendFile(30 * 1024 * 1024, FilePath::Direct).isEmpty());
+}
+
+// The hub is killed in the middle of a relayed transfer and restarted: the transfer completes without starting over
+// (the receiver's verified bytes never fall back by more than the window of unacknowledged chunks).
+void TestCliEndToEnd::fileResumesAfterHubKill()
+{
+    const QStringList slow { u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s };
+    restartHub(slow);
+    qint64 before = 0;
+    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Relayed, 2 * 1024 * 1024, [&](Proc &) {
+        restartHub(slow, true);
+    });
+    QVERIFY(!progress.isEmpty());
+    const qint64 window = 16 * 32 * 1024;
+    for (const qint64 bytes : progress) {
+        QVERIFY2(bytes >= before - window, qPrintable(u"fell back from %1 to %2"_s.arg(before).arg(bytes)));
+        before = std::max(before, bytes);
+    }
+}
+
+// The transfer starts through the hub (paced by its file relay rate) and moves to a direct link made in its middle,
+// without starting over.
+void TestCliEndToEnd::fileSwitchesToADirectLinkMidway()
+{
+    restartHub({ u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s });
+    qint64 before = 0;
+    bool direct = false;
+    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Listening, 1024 * 1024, [&](Proc &alice) {
+        alice.write(u"/connect bob\n"_s);
+        direct = !alice.waitForEvent(u"path"_s, { { u"peer"_s, u"bob"_s }, { u"path"_s, u"direct"_s } }).isEmpty();
+    });
+    QVERIFY(direct);
+    QVERIFY(!progress.isEmpty());
+    for (const qint64 bytes : progress) {
+        QVERIFY2(bytes >= before - 16 * 32 * 1024, qPrintable(u"fell back from %1 to %2"_s.arg(before).arg(bytes)));
+        before = std::max(before, bytes);
+    }
+}
+
+// A hub that relays no files, and no direct link: the sender hears why, plainly.
+void TestCliEndToEnd::fileRelayRefusedIsReported()
+{
+    restartHub({ u"--relay-files"_s, u"no"_s });
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile file(dir.filePath(u"small.txt"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("hello");
+    file.close();
+    Proc bob(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, dir.filePath(u"bob.key"_s), u"--json"_s,
+                         u"--no-listen"_s, u"--accept-files"_s, dir.filePath(u"inbox"_s) }));
+    QVERIFY(bob.started());
+    QVERIFY(!bob.waitForEvent(u"welcome"_s).isEmpty());
+    Proc alice(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"alice"_s, u"--identity"_s, dir.filePath(u"alice.key"_s),
+                           u"--json"_s, u"--no-listen"_s }));
+    QVERIFY(alice.started());
+    QVERIFY(!alice.waitForEvent(u"welcome"_s).isEmpty());
+    alice.write(u"/send-file bob %1\n"_s.arg(file.fileName()));
+    QVERIFY(!alice.waitForEvent(u"error"_s, { { u"code"_s, u"file_relay_refused"_s } }).isEmpty());
+    const QJsonObject failed = alice.waitForEvent(u"file_failed"_s);
+    QVERIFY2(failed.value("reason"_L1).toString().contains(u"does not relay files"_s), qPrintable(failed.value("reason"_L1).toString()));
+    QVERIFY(!bob.waitForEvent(u"file_failed"_s).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCliEndToEnd)

@@ -42,6 +42,8 @@ private Q_SLOTS:
     void refusedJoinIsAnswered_data();
     void refusedJoinIsAnswered();
     void byteFloodIsRateLimited();
+    void fileFramesAreRoutedAndBounded();
+    void relayedFilesCanBeForbidden();
     void originPolicy_data();
     void originPolicy();
     void slowReaderIsDroppedOthersUnaffected();
@@ -523,6 +525,85 @@ void TestHubInput::byteFloodIsRateLimited()
     QVERIFY(limited >= 4);
     QVERIFY(flooder.isOpen());
     QVERIFY(healthy(hub));
+}
+
+// Issue 15: `file` frames go to the joined peer named by `to`, stamped with `from`; chunks count against
+// file-relay-rate (its burst is one second's worth, at least one message), other file frames do not.
+void TestHubInput::fileFramesAreRoutedAndBounded()
+{
+    HubConfig config;
+    config.fileRelayBytesPerSecond = 10000;
+    config.maxMessageBytes = 20000; // the burst: max(rate, message limit) = 20 000 bytes
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient alice, bob;
+    QVERIFY(alice.open(hub.serverUrl()) && bob.open(hub.serverUrl()));
+    QVERIFY(!alice.join(u"alice"_s).isEmpty());
+    QVERIFY(!bob.join(u"bob"_s).isEmpty());
+    const QString tid(32, u'c');
+    const auto frame = [&tid](const QString &to, const QString &op, const QString &data) {
+        return QJsonObject { { u"type"_s, u"file"_s }, { u"to"_s, to }, { u"tid"_s, tid }, { u"op"_s, op },
+                             { u"data"_s, data } };
+    };
+    alice.sendJson(frame(u"bob"_s, u"ctl"_s, u"1:sealed"_s));
+    const QJsonObject got = bob.waitFor(u"file"_s);
+    QCOMPARE(got.value("from"_L1).toString(), u"alice"_s);
+    QCOMPARE(got.value("tid"_L1).toString(), tid);
+    QCOMPARE(got.value("op"_L1).toString(), u"ctl"_s);
+    QCOMPARE(got.value("data"_L1).toString(), u"1:sealed"_s);
+    QVERIFY(!got.contains("to"_L1));
+
+    const QString chunk(6000, u'A');
+    for (int i = 0; i < 6; ++i)
+        alice.sendJson(frame(u"bob"_s, u"chunk"_s, chunk));
+    const QJsonObject limited = alice.waitFor(u"error"_s);
+    QCOMPARE(limited.value("code"_L1).toString(), u"rate_limited"_s);
+    QCOMPARE(limited.value("ref"_L1).toString(), tid);
+    int delivered = 0;
+    QTRY_VERIFY((delivered = int(std::count_if(bob.pending().cbegin(), bob.pending().cend(), [](const QJsonObject &o) {
+                     return o.value("op"_L1).toString() == u"chunk";
+                 }))) >= 3);
+    QVERIFY2(delivered <= 4, qPrintable(QString::number(delivered))); // 20 000 bytes of burst: 3 of 6 000
+    // Acks are not chunks: they pass while chunks are over the budget.
+    alice.sendJson(frame(u"bob"_s, u"ack"_s, u"3"_s));
+    QTRY_VERIFY(std::any_of(bob.pending().cbegin(), bob.pending().cend(),
+                            [](const QJsonObject &o) { return o.value("op"_L1).toString() == u"ack"; }));
+    // Nobody there: peer_unavailable with the tid; never kept.
+    alice.sendJson(frame(u"carol"_s, u"ctl"_s, u"1:x"_s));
+    const auto absent = [&alice] {
+        for (const QJsonObject &o : alice.pending()) {
+            if (o.value("code"_L1).toString() == u"peer_unavailable")
+                return o;
+        }
+        return QJsonObject();
+    };
+    QTRY_VERIFY2(!absent().isEmpty(), qPrintable(QString::number(alice.pending().size())));
+    QCOMPARE(absent().value("ref"_L1).toString(), tid);
+    QVERIFY(alice.isOpen());
+}
+
+void TestHubInput::relayedFilesCanBeForbidden()
+{
+    HubConfig config;
+    config.relayFiles = false;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient alice, bob;
+    QVERIFY(alice.open(hub.serverUrl()) && bob.open(hub.serverUrl()));
+    QVERIFY(!alice.join(u"alice"_s).isEmpty());
+    QVERIFY(!bob.join(u"bob"_s).isEmpty());
+    const QString tid(32, u'd');
+    alice.sendJson({ { u"type"_s, u"file"_s }, { u"to"_s, u"bob"_s }, { u"tid"_s, tid }, { u"op"_s, u"chunk"_s },
+                     { u"data"_s, u"AAAA"_s } });
+    const QJsonObject refused = alice.waitFor(u"error"_s);
+    QCOMPARE(refused.value("code"_L1).toString(), u"file_relay_refused"_s);
+    QCOMPARE(refused.value("ref"_L1).toString(), tid);
+    // Control frames still go (an offer may be answered over a direct link later).
+    alice.sendJson({ { u"type"_s, u"file"_s }, { u"to"_s, u"bob"_s }, { u"tid"_s, tid }, { u"op"_s, u"ctl"_s },
+                     { u"data"_s, u"1:x"_s } });
+    QCOMPARE(bob.waitFor(u"file"_s).value("op"_L1).toString(), u"ctl"_s);
+    QVERIFY(std::none_of(bob.pending().cbegin(), bob.pending().cend(),
+                         [](const QJsonObject &o) { return o.value("op"_L1).toString() == u"chunk"; }));
 }
 
 void TestHubInput::originPolicy_data()

@@ -1,0 +1,672 @@
+#include "filetransfers.h"
+
+#include "client/logging.h"
+#include "client/partfile.h"
+#include "core/base64url.h"
+#include "core/fileprotocol.h"
+#include "crypto/chunkstream.h"
+#include "crypto/sodium.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QMimeDatabase>
+#include <QTimer>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kTickMs = 20;
+/// Bytes a chunk's frame adds around its plaintext: base64 of the secretstream bytes and chunk header, and the JSON.
+qint64 frameBytes(qint64 plain)
+{
+    return (plain + 64) * 4 / 3 + 160;
+}
+
+QByteArray base64(const QByteArray &bytes)
+{
+    return toBase64Url(bytes);
+}
+
+std::optional<QByteArray> fromBase64(const QString &text)
+{
+    bool ok = false;
+    QByteArray bytes = fromBase64Url(text.toLatin1(), &ok);
+    return ok ? std::optional<QByteArray>(std::move(bytes)) : std::nullopt;
+}
+
+} // namespace
+
+/// One transfer: what the user sees (info) and what each side keeps to go on.
+struct FileTransfers::Transfer
+{
+    Info info;
+    QByteArray key;
+    int chunkBytes = 0;
+    qint64 chunks = 0;
+    quint32 controls = 0; // control frames sent (their mids)
+    /// The last control that settles the transfer or asks for the next step (an offer, a resume, done, a refusal):
+    /// sent again when the other side shows it did not get it (control frames are not acknowledged).
+    std::optional<FileControl> standing;
+    // Outgoing
+    std::unique_ptr<QFile> source;
+    std::unique_ptr<Crypto::ChunkSealer> sealer;
+    quint32 segment = 0;
+    bool headerDue = false;
+    qint64 next = 0; // the next chunk to send
+    qint64 acked = 0; // chunks the receiver verified
+    qint64 lastProgressMs = 0;
+    bool waiting = false; // for the peer, or for a path that takes the next chunk
+    // Incoming
+    std::unique_ptr<PartFile> part;
+    std::optional<Crypto::ChunkOpener> opener;
+    quint32 openSegment = 0;
+    quint32 askedSegment = 0; // the last segment we asked to start elsewhere
+    qint64 verified = 0;
+    int rejected = 0;
+
+    bool outgoing() const { return info.direction == Direction::Outgoing; }
+    qint64 chunkSize(qint64 index) const
+    {
+        return std::min<qint64>(chunkBytes, info.size - index * chunkBytes);
+    }
+};
+
+FileTransfers::FileTransfers(QObject *parent)
+    : QObject(parent)
+    , m_chunkBytes(MaxChunkBytes)
+    , m_timer(new QTimer(this))
+{
+    m_elapsed.start();
+    m_timer->setInterval(kTickMs);
+    connect(m_timer, &QTimer::timeout, this, &FileTransfers::tick);
+}
+
+FileTransfers::~FileTransfers() = default;
+
+void FileTransfers::setChunkBytes(int bytes)
+{
+    m_chunkBytes = std::clamp(bytes, MinChunkBytes, MaxChunkBytes) / 1024 * 1024;
+}
+
+void FileTransfers::applyLimits(double bytesPerSecond, double fileBytesPerSecond, qint64 maxMessageBytes)
+{
+    double rate = bytesPerSecond;
+    if (fileBytesPerSecond > 0 && (rate <= 0 || fileBytesPerSecond < rate))
+        rate = fileBytesPerSecond;
+    // 80%: the hub's bucket also pays for this peer's other traffic (messages, acks of incoming files).
+    rate *= 0.8;
+    m_relayRate = rate;
+    m_relayBudget = TokenBucket(rate, std::max(rate / 4, double(frameBytes(m_chunkBytes))));
+    if (maxMessageBytes > 0)
+        setChunkBytes(int(std::min<qint64>(MaxChunkBytes, (maxMessageBytes - 200) * 3 / 4 - 64)));
+}
+
+FileTransfers::Transfer *FileTransfers::find(const QString &tid)
+{
+    const auto it = m_transfers.find(tid);
+    return it == m_transfers.end() ? nullptr : it->second.get();
+}
+
+std::optional<FileTransfers::Info> FileTransfers::info(const QString &tid) const
+{
+    const auto it = m_transfers.find(tid);
+    return it == m_transfers.end() ? std::nullopt : std::optional<Info>(it->second->info);
+}
+
+QList<FileTransfers::Info> FileTransfers::transfers() const
+{
+    QList<Info> list;
+    for (const auto &[tid, t] : m_transfers)
+        list.append(t->info);
+    return list;
+}
+
+// ---- Sending frames -------------------------------------------------------------------------------------------
+
+bool FileTransfers::sendFrame(Transfer &t, const QString &op, const QString &data)
+{
+    const LinkFile frame { t.info.tid, op, data };
+    return m_transport.sendLink(t.info.peer, frame) || m_transport.sendHub(t.info.peer, frame);
+}
+
+bool FileTransfers::sendControl(Transfer &t, const FileControl &control)
+{
+    if (!t.outgoing())
+        t.standing = control; // the receiver's last word, said again when the offer comes again
+    const quint32 n = ++t.controls;
+    // The mid binds the sealed control to this transfer and its place; the sender's own counter (each side its own).
+    const QString mid = u"f%1.%2"_s.arg(t.info.tid).arg(n);
+    const std::optional<QString> sealed = m_transport.seal(t.info.peer, mid, encodeFileControl(control));
+    if (!sealed)
+        return false;
+    return sendFrame(t, u"ctl"_s, QString::number(n) + u':' + *sealed);
+}
+
+// ---- Offers and answers ---------------------------------------------------------------------------------------
+
+QString FileTransfers::offer(const QString &peer, const QString &path)
+{
+    const auto fail = [this, &peer](const QString &message) {
+        Q_EMIT errorOccurred(ClientError::local(u"file_failed"_s, message, peer));
+        return QString();
+    };
+    if (!m_transport.present || !m_transport.present(peer))
+        return fail(tr("%1 is not joined to the hub.").arg(peer));
+    auto source = std::make_unique<QFile>(path);
+    const QFileInfo fi(path);
+    if (!fi.isFile() || !source->open(QIODevice::ReadOnly))
+        return fail(tr("Cannot read %1: %2").arg(path, fi.exists() ? source->errorString() : tr("no such file")));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(source.get()))
+        return fail(tr("Cannot read %1: %2").arg(path, source->errorString()));
+
+    auto t = std::make_unique<Transfer>();
+    t->info.tid = QString::fromLatin1(Crypto::randomBytes(16).toHex());
+    t->info.peer = peer;
+    t->info.direction = Direction::Outgoing;
+    t->info.name = fi.fileName();
+    t->info.mimeType = QMimeDatabase().mimeTypeForFile(fi).name();
+    t->info.size = source->size();
+    t->info.sha256 = hash.result();
+    t->info.path = fi.absoluteFilePath();
+    t->key = Crypto::newChunkKey();
+    t->chunkBytes = m_chunkBytes;
+    t->chunks = std::max<qint64>(1, (t->info.size + m_chunkBytes - 1) / m_chunkBytes);
+    t->source = std::move(source);
+
+    FileControl c;
+    c.kind = FileControl::Kind::Offer;
+    c.name = t->info.name;
+    c.size = t->info.size;
+    c.sha256 = t->info.sha256;
+    c.mimeType = t->info.mimeType;
+    c.chunkBytes = t->chunkBytes;
+    c.key = t->key;
+    if (!sendControl(*t, c))
+        return fail(tr("Cannot offer a file to %1: files go end to end, and it has no identity key we can seal to.")
+                        .arg(peer));
+    t->standing = c; // offered again until answered
+    t->lastProgressMs = now();
+    if (!m_timer->isActive())
+        m_timer->start();
+    const QString tid = t->info.tid;
+    qCInfo(lcClient).noquote() << "offered" << t->info.name << "to" << peer << "as" << tid;
+    m_transfers.emplace(tid, std::move(t));
+    return tid;
+}
+
+void FileTransfers::onOffer(const QString &peer, const QString &tid, const FileControl &offer)
+{
+    if (Transfer *known = find(tid)) {
+        // The same offer again: our answer was lost (or it is a replay); say it again, if there was one.
+        if (known->info.peer == peer && known->standing)
+            sendControl(*known, *known->standing);
+        return;
+    }
+    auto t = std::make_unique<Transfer>();
+    t->info.tid = tid;
+    t->info.peer = peer;
+    t->info.direction = Direction::Incoming;
+    t->info.name = sanitizeFileName(offer.name);
+    t->info.mimeType = offer.mimeType;
+    t->info.size = offer.size;
+    t->info.sha256 = offer.sha256;
+    t->key = offer.key;
+    t->chunkBytes = offer.chunkBytes;
+    t->chunks = std::max<qint64>(1, (offer.size + offer.chunkBytes - 1) / offer.chunkBytes);
+    Transfer &ref = *t;
+    m_transfers.emplace(tid, std::move(t));
+    if (offer.size > m_maxIncoming) {
+        FileControl c;
+        c.kind = FileControl::Kind::Decline;
+        c.reason = u"too_large"_s;
+        sendControl(ref, c);
+        end(ref, State::Failed,
+            tr("%1 offered %2 (%3 bytes), more than the %4 bytes accepted.").arg(peer, ref.info.name).arg(offer.size)
+                .arg(m_maxIncoming));
+        return;
+    }
+    Q_EMIT offerReceived(ref.info);
+}
+
+bool FileTransfers::accept(const QString &tid, const QString &dir)
+{
+    Transfer *t = find(tid);
+    if (!t || t->outgoing() || t->info.state != State::Offered)
+        return false;
+    QString error;
+    t->part = PartFile::open(dir, { t->info.peer, t->info.name, t->info.size, t->info.sha256 }, &error);
+    if (!t->part) {
+        decline(tid);
+        end(*t, State::Failed, error);
+        return false;
+    }
+    // Whatever a part kept (an earlier offer of the same file) counts: whole chunks of this offer's size.
+    t->verified = std::min(t->part->size() / t->chunkBytes, t->chunks - 1);
+    t->part->truncate(t->verified * t->chunkBytes);
+    t->info.bytes = t->verified * t->chunkBytes;
+    t->info.path = t->part->partPath();
+    t->info.state = State::Active;
+    askFrom(*t);
+    return true;
+}
+
+bool FileTransfers::decline(const QString &tid)
+{
+    Transfer *t = find(tid);
+    if (!t || t->outgoing() || t->info.state != State::Offered)
+        return false;
+    FileControl c;
+    c.kind = FileControl::Kind::Decline;
+    c.reason = u"declined"_s;
+    sendControl(*t, c);
+    end(*t, State::Cancelled, tr("declined"));
+    return true;
+}
+
+bool FileTransfers::cancel(const QString &tid)
+{
+    Transfer *t = find(tid);
+    if (!t || t->info.state == State::Done || t->info.state == State::Failed || t->info.state == State::Cancelled)
+        return false;
+    FileControl c;
+    c.kind = FileControl::Kind::Cancel;
+    c.reason = u"cancelled"_s;
+    sendControl(*t, c);
+    end(*t, State::Cancelled, tr("cancelled"));
+    return true;
+}
+
+bool FileTransfers::resumeTransfer(const QString &tid)
+{
+    Transfer *t = find(tid);
+    if (!t || t->outgoing() || t->info.state != State::Paused)
+        return false;
+    t->info.state = State::Active;
+    t->info.error.clear();
+    askFrom(*t);
+    return true;
+}
+
+void FileTransfers::askFrom(Transfer &t)
+{
+    FileControl c;
+    c.kind = FileControl::Kind::Resume;
+    c.from = t.verified;
+    sendControl(t, c);
+}
+
+void FileTransfers::end(Transfer &t, State state, const QString &error)
+{
+    t.info.state = state;
+    t.info.error = error;
+    t.source.reset();
+    t.sealer.reset();
+    t.opener.reset();
+    if (t.part && state == State::Cancelled)
+        t.part->remove();
+    t.part.reset();
+    if (state == State::Done)
+        Q_EMIT finished(t.info);
+    else
+        Q_EMIT failed(t.info);
+}
+
+// ---- Frames in ------------------------------------------------------------------------------------------------
+
+void FileTransfers::received(const QString &peer, const LinkFile &frame)
+{
+    if (frame.op == u"ctl") {
+        onControl(peer, frame.tid, frame.data);
+        return;
+    }
+    Transfer *t = find(frame.tid);
+    if (!t && frame.op == u"chunk" && !m_unknown.contains(frame.tid)) {
+        // Chunks of a transfer we do not know (this program was restarted in its middle): the sender hears so once,
+        // and offers the file again, which goes on from what the .part kept.
+        m_unknown.insert(frame.tid);
+        Transfer stranger;
+        stranger.info.tid = frame.tid;
+        stranger.info.peer = peer;
+        stranger.info.direction = Direction::Incoming;
+        stranger.controls = 1000000; // its own counter: a mid of ours that the sender has not seen
+        FileControl c;
+        c.kind = FileControl::Kind::Failed;
+        c.reason = u"unknown_transfer"_s;
+        sendControl(stranger, c);
+        return;
+    }
+    if (!t || t->info.peer != peer)
+        return; // not ours, or from someone else: nobody may speak for a transfer's peer
+    if (frame.op == u"chunk") {
+        const std::optional<QByteArray> bytes = fromBase64(frame.data);
+        const std::optional<FileChunk> chunk = bytes ? decodeFileChunk(*bytes) : std::nullopt;
+        if (chunk && !t->outgoing())
+            onChunk(*t, *chunk);
+    } else if (frame.op == u"ack") {
+        if (const auto n = decodeFileAck(frame.data); n && t->outgoing())
+            onAck(*t, *n);
+    } // other ops: from a newer version, ignored
+}
+
+void FileTransfers::onControl(const QString &peer, const QString &tid, const QString &data)
+{
+    const qsizetype colon = data.indexOf(u':');
+    const std::optional<qint64> n = colon > 0 ? decodeFileAck(QStringView(data).left(colon)) : std::nullopt;
+    const std::optional<QByteArray> plain
+        = n ? m_transport.open(peer, u"f%1.%2"_s.arg(tid).arg(*n), data.mid(colon + 1)) : std::nullopt;
+    QString why;
+    const std::optional<FileControl> c = plain ? decodeFileControl(*plain, &why) : std::nullopt;
+    if (!c) {
+        qCWarning(lcClient).noquote() << "ignoring a file control from" << peer << "that does not open or parse" << why;
+        return;
+    }
+    if (c->kind == FileControl::Kind::Offer) {
+        onOffer(peer, tid, *c);
+        return;
+    }
+    Transfer *t = find(tid);
+    if (!t || t->info.peer != peer)
+        return;
+    const bool live = t->info.state == State::Offered || t->info.state == State::Active
+        || t->info.state == State::Paused;
+    switch (c->kind) {
+    case FileControl::Kind::Offer:
+        break;
+    case FileControl::Kind::Resume:
+        if (t->outgoing() && live && c->from <= t->chunks) {
+            t->info.state = State::Active;
+            restart(*t, c->from);
+        }
+        break;
+    case FileControl::Kind::Decline:
+        if (t->outgoing() && live)
+            end(*t, State::Failed,
+                c->reason == u"too_large" ? tr("%1 does not accept files this large.").arg(peer)
+                                          : tr("%1 declined the file.").arg(peer));
+        break;
+    case FileControl::Kind::Cancel:
+        if (live)
+            end(*t, State::Cancelled, tr("%1 cancelled the transfer.").arg(peer));
+        break;
+    case FileControl::Kind::Done:
+        if (t->outgoing() && live) {
+            if (c->sha256 == t->info.sha256) {
+                t->acked = t->chunks;
+                t->info.bytes = t->info.size;
+                end(*t, State::Done, QString());
+            } else {
+                end(*t, State::Failed, tr("%1 received a file with another SHA-256.").arg(peer));
+            }
+        }
+        break;
+    case FileControl::Kind::Failed:
+        if (live && c->reason == u"unknown_transfer")
+            end(*t, State::Failed,
+                tr("%1 no longer knows this transfer (it was restarted); send the file again to go on from what it "
+                   "kept.")
+                    .arg(peer));
+        else if (live)
+            end(*t, State::Failed, tr("%1 reported the transfer failed (%2).").arg(peer, c->reason));
+        break;
+    }
+}
+
+void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk)
+{
+    if (t.info.state == State::Done && !chunk.header.isEmpty()) {
+        // The sender did not hear that we are done (its answer was lost): say it again.
+        FileControl c;
+        c.kind = FileControl::Kind::Done;
+        c.sha256 = t.info.sha256;
+        sendControl(t, c);
+        return;
+    }
+    if (t.info.state != State::Active)
+        return;
+    if (!chunk.header.isEmpty()) {
+        if (chunk.segment <= t.openSegment && t.opener)
+            return; // a segment we already follow, or an older one
+        if (chunk.index > t.verified) {
+            // It starts after a gap (acks we sent were lost, or not believed): ask for what we miss, once per segment.
+            if (t.askedSegment != chunk.segment) {
+                t.askedSegment = chunk.segment;
+                askFrom(t);
+            }
+            return;
+        }
+        t.opener = Crypto::ChunkOpener::start(t.key, chunk.header);
+        t.openSegment = chunk.segment;
+        t.verified = chunk.index; // what came after it in an older segment is sent again
+        t.part->truncate(t.verified * t.chunkBytes);
+    } else if (!t.opener || chunk.segment != t.openSegment || chunk.index != t.verified) {
+        return; // of another segment, or after a gap: the sender goes again from the last verified chunk
+    }
+    bool final = false;
+    const std::optional<QByteArray> plain
+        = t.opener->open(chunk.cipher, chunkAssociatedData(t.info.tid, chunk.segment, chunk.index), &final);
+    const bool last = chunk.index + 1 == t.chunks;
+    if (!plain || final != last || plain->size() != t.chunkSize(chunk.index)) {
+        qCWarning(lcClient).noquote() << "chunk" << chunk.index << "of" << t.info.tid << "does not verify";
+        t.opener.reset();
+        Q_EMIT chunkRejected(t.info.tid, chunk.index);
+        if (++t.rejected > MaxRejectedChunks) {
+            FileControl c;
+            c.kind = FileControl::Kind::Failed;
+            c.reason = u"corrupted"_s;
+            sendControl(t, c);
+            end(t, State::Failed, tr("Too many chunks from %1 did not verify.").arg(t.info.peer));
+        } else {
+            askFrom(t);
+        }
+        return;
+    }
+    QString error;
+    if (!t.part->write(qint64(chunk.index) * t.chunkBytes, *plain, &error)) {
+        t.opener.reset();
+        t.info.state = State::Paused;
+        t.info.error = error;
+        Q_EMIT paused(t.info);
+        return;
+    }
+    t.verified = chunk.index + 1;
+    t.info.bytes = std::min(t.info.size, t.verified * t.chunkBytes);
+    sendFrame(t, u"ack"_s, encodeFileAck(t.verified));
+    Q_EMIT progressed(t.info);
+    if (last)
+        complete(t);
+}
+
+void FileTransfers::complete(Transfer &t)
+{
+    QByteArray digest;
+    QString error;
+    const std::optional<QString> path = t.part->finish(&digest, &error);
+    FileControl c;
+    if (!path) {
+        c.kind = FileControl::Kind::Failed;
+        c.reason = digest.isEmpty() || digest == t.info.sha256 ? u"write_failed"_s : u"sha256_mismatch"_s;
+        sendControl(t, c);
+        end(t, State::Failed, error);
+        return;
+    }
+    t.info.path = *path;
+    c.kind = FileControl::Kind::Done;
+    c.sha256 = digest;
+    sendControl(t, c);
+    end(t, State::Done, QString());
+}
+
+// ---- Sending chunks -------------------------------------------------------------------------------------------
+
+void FileTransfers::restart(Transfer &t, qint64 from)
+{
+    // Nothing left to send, but no `done` came: the last chunk goes again, so that the receiver answers.
+    from = std::min(from, t.chunks - 1);
+    t.sealer = std::make_unique<Crypto::ChunkSealer>(t.key);
+    ++t.segment;
+    t.headerDue = true;
+    t.next = from;
+    t.acked = from;
+    t.lastProgressMs = now();
+    t.waiting = false;
+    if (!m_timer->isActive())
+        m_timer->start();
+    pump(t);
+}
+
+void FileTransfers::pump(Transfer &t)
+{
+    while (t.info.state == State::Active && !t.waiting && t.sealer && t.next < t.chunks
+           && t.next - t.acked < m_window) {
+        const qint64 size = t.chunkSize(t.next);
+        // Relayed chunks are paced below the hub's byte rate (the timer comes back for them); a direct link takes what
+        // the window allows.
+        const bool direct = m_transport.linkUp(t.info.peer);
+        if (!direct && m_relayRate > 0 && m_relayBudget.available(now()) < double(frameBytes(size)))
+            return;
+        if (!t.source->seek(t.next * t.chunkBytes))
+            break;
+        const QByteArray plain = t.source->read(size);
+        if (plain.size() != size) {
+            FileControl c;
+            c.kind = FileControl::Kind::Cancel;
+            c.reason = u"read_failed"_s;
+            sendControl(t, c);
+            end(t, State::Failed, tr("Cannot read %1: %2").arg(t.info.path, t.source->errorString()));
+            return;
+        }
+        FileChunk chunk;
+        chunk.segment = t.segment;
+        chunk.index = quint32(t.next);
+        if (t.headerDue)
+            chunk.header = t.sealer->header();
+        chunk.cipher = t.sealer->seal(plain, chunkAssociatedData(t.info.tid, t.segment, chunk.index),
+                                      t.next + 1 == t.chunks);
+        const LinkFile frame { t.info.tid, u"chunk"_s, QString::fromLatin1(base64(encodeFileChunk(chunk))) };
+        const bool sent = direct ? m_transport.sendLink(t.info.peer, frame)
+                                 : (m_relayBudget.tryTake(now(), double(frame.data.size()))
+                                    && m_transport.sendHub(t.info.peer, frame));
+        if (!sent) {
+            // Neither path: it goes on when we are back (rejoined, peerBack, pathChanged), with a new stream, since
+            // this one has moved past the chunk.
+            t.sealer.reset();
+            t.waiting = true;
+            return;
+        }
+        t.headerDue = false;
+        if (t.next == t.acked)
+            t.lastProgressMs = now(); // the wait for an acknowledgement starts with the first chunk in flight
+        ++t.next;
+    }
+}
+
+void FileTransfers::onAck(Transfer &t, qint64 verified)
+{
+    if (t.info.state != State::Active || verified <= t.acked || verified > t.next)
+        return;
+    t.acked = verified;
+    t.lastProgressMs = now();
+    t.info.bytes = std::min(t.info.size, t.acked * t.chunkBytes);
+    Q_EMIT progressed(t.info);
+    pump(t);
+}
+
+void FileTransfers::tick()
+{
+    bool busy = false;
+    for (auto &[tid, t] : m_transfers) {
+        if (t->outgoing() && t->info.state == State::Offered) {
+            busy = true;
+            if (now() - t->lastProgressMs > m_stallMs && m_transport.present(t->info.peer) && t->standing) {
+                sendControl(*t, *t->standing); // no answer yet: the offer may have been lost on a path that dropped
+                t->lastProgressMs = now();
+            }
+            continue;
+        }
+        if (!t->outgoing() || t->info.state != State::Active || t->waiting)
+            continue;
+        busy = true;
+        if ((t->next > t->acked || t->acked >= t->chunks) && now() - t->lastProgressMs > m_stallMs) {
+            qCInfo(lcClient).noquote() << "no acknowledgement for" << tid << "- going on from chunk" << t->acked;
+            restart(*t, t->acked);
+            continue;
+        }
+        pump(*t);
+    }
+    if (!busy)
+        m_timer->stop();
+}
+
+// ---- Paths and presence ---------------------------------------------------------------------------------------
+
+void FileTransfers::pathChanged(const QString &peer)
+{
+    for (auto &[tid, t] : m_transfers) {
+        if (t->outgoing() && t->info.peer == peer && t->info.state == State::Active)
+            restart(*t, t->acked);
+    }
+}
+
+void FileTransfers::peerBack(const QString &peer)
+{
+    for (auto &[tid, t] : m_transfers) {
+        if (t->outgoing() && t->info.peer == peer && t->info.state == State::Active)
+            restart(*t, t->acked);
+    }
+}
+
+void FileTransfers::peerGone(const QString &peer)
+{
+    for (auto &[tid, t] : m_transfers) {
+        if (t->outgoing() && t->info.peer == peer)
+            t->waiting = true;
+    }
+}
+
+void FileTransfers::rejoined()
+{
+    for (auto &[tid, t] : m_transfers) {
+        if (!t->outgoing() || t->info.state != State::Active)
+            continue;
+        if (m_transport.present(t->info.peer))
+            restart(*t, t->acked);
+        else
+            t->waiting = true;
+    }
+}
+
+void FileTransfers::hubLacksFiles()
+{
+    for (auto &[tid, t] : m_transfers) {
+        if (t->info.state == State::Offered || t->info.state == State::Active || t->info.state == State::Paused)
+            end(*t, State::Failed, tr("The hub does not know file transfers (it is older than this client)."));
+    }
+}
+
+bool FileTransfers::refused(const ClientError &error)
+{
+    Transfer *t = find(error.ref);
+    if (!t)
+        return false;
+    if (!t->outgoing() || t->info.state != State::Active)
+        return true; // an ack or answer that did not go: the sender asks again
+    if (error.is(ErrorCode::FileRelayRefused) && !m_transport.linkUp(t->info.peer)) {
+        FileControl c;
+        c.kind = FileControl::Kind::Failed;
+        c.reason = u"relay_refused"_s;
+        sendControl(*t, c);
+        end(*t, State::Failed, tr("The hub does not relay files and there is no direct link to %1.").arg(t->info.peer));
+        return true;
+    }
+    if (error.is(ErrorCode::PeerUnavailable))
+        t->waiting = true;
+    // Otherwise (rate_limited, relay refused while a link is up): the stall timer goes on from the last verified chunk.
+    return true;
+}
+
+} // namespace PeerLink

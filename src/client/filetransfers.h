@@ -1,0 +1,176 @@
+#pragma once
+
+#include "client/clienterror.h"
+#include "core/linkprotocol.h"
+#include "core/tokenbucket.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QSet>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+class QTimer;
+
+namespace PeerLink {
+
+struct FileControl;
+struct FileChunk;
+
+/// The file transfers of one client, without sockets (docs/protocol.md, "Files"): offers, the receiver's answers,
+/// chunks sealed end to end with crypto_secretstream and sent in a window of unacknowledged chunks, over a direct link
+/// when there is one and otherwise through the hub (paced below the hub's byte rates), resumed from the last verified
+/// chunk after a drop, a hub restart, a path change or a corrupted chunk, and checked by SHA-256 at the end. Frames
+/// leave through Transport; events leave as signals; time comes from a clock a test may replace.
+class FileTransfers : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Direction { Outgoing, Incoming };
+    Q_ENUM(Direction)
+    /// Offered: waiting for the receiver's answer (outgoing) or the user's (incoming); Paused: the receiver cannot
+    /// write (a full disk) until resumeTransfer().
+    enum class State { Offered, Active, Paused, Done, Failed, Cancelled };
+    Q_ENUM(State)
+
+    /// One transfer as the user sees it.
+    struct Info
+    {
+        QString tid;
+        QString peer;
+        Direction direction = Direction::Outgoing;
+        State state = State::Offered;
+        QString name; // outgoing: the file's name; incoming: the offered name, sanitised
+        QString mimeType;
+        qint64 size = 0;
+        qint64 bytes = 0; // verified by the receiver
+        QByteArray sha256; // offered
+        QString path; // outgoing: the source; incoming: where it is saved (the .part file while it arrives)
+        QString error; // Failed, Cancelled, Paused: why (translated)
+    };
+
+    /// How frames leave and how control frames are sealed (all must be set).
+    struct Transport
+    {
+        /// Whether @p peer is joined to the hub now (and we are).
+        std::function<bool(const QString &peer)> present;
+        /// Whether a direct link to @p peer is up.
+        std::function<bool(const QString &peer)> linkUp;
+        /// Sends over @p peer's direct link; false: no link up.
+        std::function<bool(const QString &peer, const LinkFile &frame)> sendLink;
+        /// Sends through the hub; false: not joined.
+        std::function<bool(const QString &peer, const LinkFile &frame)> sendHub;
+        /// Seals @p plain for @p peer under @p mid (end to end); nullopt: @p peer has no usable key.
+        std::function<std::optional<QString>(const QString &peer, const QString &mid, const QByteArray &plain)> seal;
+        /// Opens what @p peer sealed under @p mid; nullopt: it does not open.
+        std::function<std::optional<QByteArray>(const QString &peer, const QString &mid, const QString &sealed)> open;
+    };
+
+    /// Default window: chunks sent and not acknowledged at most.
+    static constexpr int DefaultWindow = 16;
+    /// Default largest file accepted (bytes): 16 GiB.
+    static constexpr qint64 DefaultMaxIncomingBytes = qint64(16) << 30;
+    /// A transfer with more chunks than this that do not verify fails.
+    static constexpr int MaxRejectedChunks = 16;
+
+    explicit FileTransfers(QObject *parent = nullptr);
+    ~FileTransfers() override;
+
+    void setTransport(Transport transport) { m_transport = std::move(transport); }
+    void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
+    /// Chunks in flight per transfer at most (at least 1).
+    void setWindow(int chunks) { m_window = std::max(1, chunks); }
+    int window() const { return m_window; }
+    /// Offers of larger files are declined (`too_large`) and reported.
+    void setMaxIncomingBytes(qint64 bytes) { m_maxIncoming = std::max<qint64>(0, bytes); }
+    qint64 maxIncomingBytes() const { return m_maxIncoming; }
+    /// A sender that hears no acknowledgement for this long sends again from the last verified chunk (ms).
+    void setStallTimeout(int ms) { m_stallMs = std::max(1, ms); }
+    /// The chunk size of new offers (plaintext bytes; clamped to [MinChunkBytes, MaxChunkBytes]).
+    void setChunkBytes(int bytes);
+    int chunkBytes() const { return m_chunkBytes; }
+    /// The hub's limits: relayed chunks are paced below its byte rate and its file rate (0: not paced), and the chunk
+    /// size of new offers fits its message limit.
+    void applyLimits(double bytesPerSecond, double fileBytesPerSecond, qint64 maxMessageBytes);
+
+    /// Offers the file at @p path to @p peer; returns the transfer id, or an empty string (errorOccurred says why).
+    QString offer(const QString &peer, const QString &path);
+    /// Accepts the incoming offer @p tid into @p dir (made if missing), going on from a part kept there.
+    bool accept(const QString &tid, const QString &dir);
+    bool decline(const QString &tid);
+    /// Cancels @p tid (either direction): the peer is told, a part file is removed.
+    bool cancel(const QString &tid);
+    /// Goes on with a paused incoming transfer (after the disk was freed).
+    bool resumeTransfer(const QString &tid);
+
+    std::optional<Info> info(const QString &tid) const;
+    QList<Info> transfers() const;
+
+    /// A `file` frame from @p peer (through the hub or over its link).
+    void received(const QString &peer, const LinkFile &frame);
+    /// Messages to @p peer now travel another way: what is in flight goes again from the last verified chunk.
+    void pathChanged(const QString &peer);
+    /// @p peer joined (again): transfers waiting for it go on.
+    void peerBack(const QString &peer);
+    /// @p peer left: its outgoing transfers wait for it.
+    void peerGone(const QString &peer);
+    /// Joined again after a lost connection: every outgoing transfer goes on from its last verified chunk.
+    void rejoined();
+    /// The hub refused a frame of transfer @p error.ref; false when no transfer has that id.
+    bool refused(const ClientError &error);
+    /// The hub does not know `file` frames (an older hub answered `unknown_type`): every transfer under way fails
+    /// at once, rather than being offered again into the hub's budget of invalid messages.
+    void hubLacksFiles();
+
+Q_SIGNALS:
+    /// A peer offers a file: accept() or decline() it.
+    void offerReceived(const PeerLink::FileTransfers::Info &info);
+    /// More of a transfer was verified (incoming: written; outgoing: acknowledged).
+    void progressed(const PeerLink::FileTransfers::Info &info);
+    void finished(const PeerLink::FileTransfers::Info &info);
+    /// Failed, declined, refused or cancelled (by either side); info.error says why.
+    void failed(const PeerLink::FileTransfers::Info &info);
+    /// The receiver cannot write (info.error): nothing verified is lost; resumeTransfer() goes on.
+    void paused(const PeerLink::FileTransfers::Info &info);
+    /// A chunk did not verify (changed on the way): it is asked for again.
+    void chunkRejected(const QString &tid, qint64 index);
+    void errorOccurred(const PeerLink::ClientError &error);
+
+private:
+    struct Transfer;
+
+    Transfer *find(const QString &tid);
+    bool sendControl(Transfer &t, const FileControl &control);
+    bool sendFrame(Transfer &t, const QString &op, const QString &data);
+    void onControl(const QString &peer, const QString &tid, const QString &data);
+    void onOffer(const QString &peer, const QString &tid, const FileControl &offer);
+    void onChunk(Transfer &t, const FileChunk &chunk);
+    void onAck(Transfer &t, qint64 verified);
+    /// Outgoing: a new segment (a new stream) from chunk @p from.
+    void restart(Transfer &t, qint64 from);
+    void pump(Transfer &t);
+    void tick();
+    void complete(Transfer &t);
+    void end(Transfer &t, State state, const QString &error);
+    void askFrom(Transfer &t);
+    qint64 now() const { return m_clock ? m_clock() : m_elapsed.elapsed(); }
+
+    Transport m_transport;
+    std::function<qint64()> m_clock;
+    QElapsedTimer m_elapsed;
+    std::map<QString, std::unique_ptr<Transfer>> m_transfers;
+    int m_window = DefaultWindow;
+    qint64 m_maxIncoming = DefaultMaxIncomingBytes;
+    int m_stallMs = 5000;
+    int m_chunkBytes;
+    QSet<QString> m_unknown; // transfer ids we told their sender we do not know
+    TokenBucket m_relayBudget;
+    double m_relayRate = 0; // bytes per second of relayed chunks (0: not paced)
+    QTimer *m_timer;
+};
+
+} // namespace PeerLink
+
+Q_DECLARE_METATYPE(PeerLink::FileTransfers::Info)

@@ -1,0 +1,135 @@
+#include "partfile.h"
+
+#include "core/fileprotocol.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+namespace PeerLink {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr QLatin1StringView kStateSuffix(".part.json");
+constexpr qint64 kMaxStateBytes = 64 * 1024;
+
+QString statePathOf(const QString &target)
+{
+    return target + kStateSuffix;
+}
+
+/// Whether the state file @p path describes @p meta (a malformed or foreign one does not).
+bool describes(const QString &path, const PartFile::Meta &meta)
+{
+    QFile f(path);
+    if (f.size() > kMaxStateBytes || !f.open(QIODevice::ReadOnly))
+        return false;
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    return o.value("from"_L1).toString() == meta.from && o.value("name"_L1).toString() == meta.name
+        && o.value("size"_L1).toInteger(-1) == meta.size
+        && o.value("sha256"_L1).toString() == QString::fromLatin1(meta.sha256.toHex());
+}
+
+} // namespace
+
+PartFile::PartFile(const QString &dir, const QString &target, const Meta &meta)
+    : m_dir(dir)
+    , m_target(target)
+    , m_meta(meta)
+    , m_file(target + u".part"_s)
+{
+}
+
+std::unique_ptr<PartFile> PartFile::open(const QString &folder, const Meta &meta, QString *error)
+{
+    const QString dir = QDir(folder).absolutePath();
+    if (!QDir().mkpath(dir)) {
+        *error = tr("cannot make the folder %1").arg(dir);
+        return nullptr;
+    }
+    const QDir d(dir);
+    QString target;
+    for (const QString &state : d.entryList({ u"*"_s + kStateSuffix }, QDir::Files | QDir::Hidden)) {
+        if (describes(d.filePath(state), meta)) {
+            target = d.filePath(state.chopped(kStateSuffix.size()));
+            break;
+        }
+    }
+    const bool resuming = !target.isEmpty();
+    if (!resuming)
+        target = uniqueFilePath(dir, meta.name);
+    std::unique_ptr<PartFile> part(new PartFile(dir, target, meta));
+    if (!part->m_file.open(resuming ? QIODevice::ReadWrite : QIODevice::ReadWrite | QIODevice::Truncate)
+        || (!resuming && !part->writeState(error))) {
+        if (error->isEmpty())
+            *error = tr("cannot write %1: %2").arg(part->partPath(), part->m_file.errorString());
+        part->remove();
+        return nullptr;
+    }
+    return part;
+}
+
+bool PartFile::writeState(QString *error) const
+{
+    QSaveFile f(statePathOf(m_target));
+    const QJsonObject o { { "from"_L1, m_meta.from }, { "name"_L1, m_meta.name }, { "size"_L1, m_meta.size },
+                          { "sha256"_L1, QString::fromLatin1(m_meta.sha256.toHex()) } };
+    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit()) {
+        *error = tr("cannot write %1: %2").arg(f.fileName(), f.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool PartFile::truncate(qint64 bytes)
+{
+    return m_file.size() <= bytes || m_file.resize(bytes);
+}
+
+bool PartFile::write(qint64 offset, const QByteArray &data, QString *error)
+{
+    if (m_file.size() < offset || !m_file.seek(offset) || m_file.write(data) != data.size() || !m_file.flush()) {
+        *error = tr("cannot write %1: %2").arg(partPath(), m_file.errorString());
+        m_file.resize(offset); // nothing half written stays: what was verified before it is kept
+        return false;
+    }
+    return true;
+}
+
+std::optional<QString> PartFile::finish(QByteArray *sha256, QString *error)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    m_file.seek(0);
+    if (!hash.addData(&m_file)) {
+        *error = tr("cannot read %1: %2").arg(partPath(), m_file.errorString());
+        return std::nullopt;
+    }
+    *sha256 = hash.result();
+    m_file.close();
+    if (*sha256 != m_meta.sha256 || m_file.size() != m_meta.size) {
+        *error = tr("the SHA-256 of the received file does not match the offered one");
+        remove();
+        return std::nullopt;
+    }
+    const QString final = QFileInfo::exists(m_target) ? uniqueFilePath(m_dir, m_meta.name) : m_target;
+    if (!m_file.rename(final)) {
+        *error = tr("cannot rename %1 to %2: %3").arg(partPath(), final, m_file.errorString());
+        return std::nullopt;
+    }
+    QFile::remove(statePathOf(m_target));
+    return final;
+}
+
+void PartFile::remove()
+{
+    m_file.close();
+    m_file.remove();
+    QFile::remove(statePathOf(m_target));
+}
+
+} // namespace PeerLink

@@ -1,0 +1,507 @@
+// FileTransfers without sockets (issue 15): two engines joined by a fake transport that can drop, change or hold
+// frames, and switch between "link" and "hub". Control frames are "sealed" as base64 here (the real sealing is
+// SecureChannel's, tested with it and end to end in tst_cli_e2e).
+#include "client/filetransfers.h"
+#include "core/fileprotocol.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <memory>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+/// One direction's frames: what happens to each before it is delivered (return false to drop it).
+using Hook = std::function<bool(LinkFile &frame, bool viaLink)>;
+
+/// Two engines, "alice" sending to "bob", with frames delivered on the next turn of the event loop.
+struct Pair
+{
+    std::unique_ptr<FileTransfers> alice = std::make_unique<FileTransfers>();
+    std::unique_ptr<FileTransfers> bob = std::make_unique<FileTransfers>();
+    bool link = false;
+    int viaLink = 0;
+    int viaHub = 0;
+    Hook toBob;
+    Hook toAlice;
+
+    Pair()
+    {
+        wire(alice.get(), u"bob"_s, [this] { return bob.get(); }, &toBob);
+        wire(bob.get(), u"alice"_s, [this] { return alice.get(); }, &toAlice);
+        alice->setChunkBytes(1024);
+        alice->setWindow(4);
+    }
+
+    void wire(FileTransfers *self, const QString &peer, std::function<FileTransfers *()> other, Hook *hook)
+    {
+        const QString selfId = peer == u"bob" ? u"alice"_s : u"bob"_s;
+        FileTransfers::Transport t;
+        t.present = [](const QString &) { return true; };
+        t.linkUp = [this](const QString &) { return link; };
+        const auto send = [this, other, hook, selfId](bool direct, const LinkFile &frame) {
+            LinkFile copy = frame;
+            (direct ? viaLink : viaHub)++;
+            if (*hook && !(*hook)(copy, direct))
+                return true;
+            QTimer::singleShot(0, other(), [other, copy, selfId] { other()->received(selfId, copy); });
+            return true;
+        };
+        t.sendLink = [this, send](const QString &, const LinkFile &f) { return link && send(true, f); };
+        t.sendHub = [send](const QString &, const LinkFile &f) { return send(false, f); };
+        t.seal = [](const QString &, const QString &mid, const QByteArray &plain) -> std::optional<QString> {
+            return QString::fromLatin1(QByteArray(mid.toUtf8() + '|' + plain).toBase64());
+        };
+        t.open = [](const QString &, const QString &mid, const QString &sealed) -> std::optional<QByteArray> {
+            const QByteArray bytes = QByteArray::fromBase64(sealed.toLatin1());
+            if (!bytes.startsWith(QByteArray(mid.toUtf8() + '|')))
+                return std::nullopt;
+            return bytes.mid(mid.toUtf8().size() + 1);
+        };
+        self->setTransport(std::move(t));
+    }
+};
+
+/// A chunk frame's index (-1 for other frames).
+qint64 chunkIndex(const LinkFile &frame)
+{
+    if (frame.op != u"chunk")
+        return -1;
+    const auto chunk = decodeFileChunk(QByteArray::fromBase64(frame.data.toLatin1(), QByteArray::Base64UrlEncoding));
+    return chunk ? qint64(chunk->index) : -1;
+}
+
+/// Changes the offer in a control frame (the fake sealing is readable).
+bool rewriteOffer(LinkFile &frame, const std::function<void(FileControl &)> &change)
+{
+    if (frame.op != u"ctl")
+        return true;
+    const qsizetype colon = frame.data.indexOf(u':');
+    const QByteArray bytes = QByteArray::fromBase64(frame.data.mid(colon + 1).toLatin1());
+    const qsizetype bar = bytes.indexOf('|');
+    auto control = decodeFileControl(bytes.mid(bar + 1));
+    if (!control || control->kind != FileControl::Kind::Offer)
+        return true;
+    change(*control);
+    frame.data = frame.data.left(colon + 1)
+        + QString::fromLatin1(QByteArray(bytes.left(bar + 1) + encodeFileControl(*control)).toBase64());
+    return true;
+}
+
+QByteArray randomBytes(qsizetype size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), size / 4);
+    return bytes;
+}
+
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    QFile f(dir.filePath(name));
+    if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size())
+        return QString();
+    return f.fileName();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestFileTransfers : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void transfersAndVerifies();
+    void windowBoundsChunksInFlight();
+    void hostileNameIsSavedSafely();
+    void existingFileIsNotOverwritten();
+    void oversizeOfferIsDeclined();
+    void corruptedChunkIsDetectedAndSentAgain();
+    void shaMismatchRemovesThePart();
+    void lostChunkGoesOnFromTheLastVerified();
+    void pathSwitchInTheMiddle();
+    void cancelBySenderCleansUp();
+    void cancelByReceiverCleansUp();
+    void resumesFromAPartKeptInTheFolder();
+    void declineIsReported();
+    void lostControlFramesAreSentAgain();
+    void restartedReceiverIsOfferedTheFileAgain();
+    void anOlderHubFailsTransfersAtOnce();
+
+private:
+    /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
+    QString offerAndAccept(Pair &p, const QByteArray &content, const QString &name = u"data.bin"_s);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_inbox;
+};
+
+void TestFileTransfers::init()
+{
+    qRegisterMetaType<FileTransfers::Info>();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_inbox = m_dir->filePath(u"inbox"_s);
+}
+
+QString TestFileTransfers::offerAndAccept(Pair &p, const QByteArray &content, const QString &name)
+{
+    const QString path = writeFile(*m_dir, name, content);
+    QObject::connect(p.bob.get(), &FileTransfers::offerReceived, p.bob.get(),
+                     [&p, this](const FileTransfers::Info &info) { p.bob->accept(info.tid, m_inbox); });
+    return p.alice->offer(u"bob"_s, path);
+}
+
+void TestFileTransfers::transfersAndVerifies()
+{
+    Pair p;
+    QSignalSpy offers(p.bob.get(), &FileTransfers::offerReceived);
+    QSignalSpy bobDone(p.bob.get(), &FileTransfers::finished);
+    QSignalSpy aliceDone(p.alice.get(), &FileTransfers::finished);
+    QSignalSpy progress(p.bob.get(), &FileTransfers::progressed);
+    const QByteArray content = randomBytes(100 * 1024 + 123);
+    const QString tid = offerAndAccept(p, content);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE(aliceDone.size(), 1);
+    QCOMPARE(bobDone.size(), 1);
+    const auto info = bobDone.at(0).at(0).value<FileTransfers::Info>();
+    QCOMPARE(offers.at(0).at(0).value<FileTransfers::Info>().size, content.size());
+    QCOMPARE(info.sha256, QCryptographicHash::hash(content, QCryptographicHash::Sha256));
+    QCOMPARE(info.path, QDir(m_inbox).filePath(u"data.bin"_s));
+    QCOMPARE(readFile(info.path), content);
+    QCOMPARE(QDir(m_inbox).entryList(QDir::Files), QStringList { u"data.bin"_s }); // no .part, no state left
+    qint64 last = -1;
+    for (const auto &args : progress) {
+        const qint64 bytes = args.at(0).value<FileTransfers::Info>().bytes;
+        QVERIFY(bytes > last);
+        last = bytes;
+    }
+    QCOMPARE(last, content.size());
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Done);
+}
+
+void TestFileTransfers::windowBoundsChunksInFlight()
+{
+    Pair p;
+    // Bob's acks are held back: alice sends her window and no more.
+    bool holdAcks = true;
+    QList<LinkFile> held;
+    p.toAlice = [&](LinkFile &f, bool) {
+        if (holdAcks && f.op == u"ack") {
+            held.append(f);
+            return false;
+        }
+        return true;
+    };
+    int chunks = 0;
+    p.toBob = [&chunks](LinkFile &f, bool) {
+        chunks += f.op == u"chunk";
+        return true;
+    };
+    p.alice->setStallTimeout(60000);
+    QSignalSpy done(p.alice.get(), &FileTransfers::finished);
+    offerAndAccept(p, randomBytes(20 * 1024));
+    QTRY_COMPARE(chunks, 4);
+    // Nothing more may come: every frame in flight is delivered on the next turns of the event loop.
+    for (int i = 0; i < 50; ++i)
+        QCoreApplication::processEvents();
+    QCOMPARE(chunks, 4);
+    holdAcks = false;
+    for (const LinkFile &f : std::as_const(held))
+        p.alice->received(u"bob"_s, f);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(chunks, 20);
+}
+
+void TestFileTransfers::hostileNameIsSavedSafely()
+{
+    Pair p;
+    p.toBob = [](LinkFile &f, bool) {
+        return rewriteOffer(f, [](FileControl &c) { c.name = u"../../../etc/cron.d/\u202Eevil\n.sh"_s; });
+    };
+    QSignalSpy offers(p.bob.get(), &FileTransfers::offerReceived);
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    offerAndAccept(p, randomBytes(3000));
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(offers.at(0).at(0).value<FileTransfers::Info>().name, u"_evil_.sh"_s);
+    const QString path = done.at(0).at(0).value<FileTransfers::Info>().path;
+    QCOMPARE(QFileInfo(path).dir().absolutePath(), QDir(m_inbox).absolutePath());
+    QCOMPARE(QFileInfo(path).fileName(), u"_evil_.sh"_s);
+}
+
+void TestFileTransfers::existingFileIsNotOverwritten()
+{
+    QVERIFY(QDir().mkpath(m_inbox));
+    QFile existing(QDir(m_inbox).filePath(u"data.bin"_s));
+    QVERIFY(existing.open(QIODevice::WriteOnly));
+    existing.write("precious");
+    existing.close();
+    Pair p;
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(5000);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(done.at(0).at(0).value<FileTransfers::Info>().path, QDir(m_inbox).filePath(u"data (2).bin"_s));
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), QByteArray("precious"));
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data (2).bin"_s)), content);
+}
+
+void TestFileTransfers::oversizeOfferIsDeclined()
+{
+    Pair p;
+    p.bob->setMaxIncomingBytes(4096);
+    QSignalSpy offers(p.bob.get(), &FileTransfers::offerReceived);
+    QSignalSpy bobFailed(p.bob.get(), &FileTransfers::failed);
+    QSignalSpy aliceFailed(p.alice.get(), &FileTransfers::failed);
+    offerAndAccept(p, randomBytes(4097));
+    QTRY_COMPARE(aliceFailed.size(), 1);
+    QVERIFY(aliceFailed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"large"_s));
+    QCOMPARE(bobFailed.size(), 1);
+    QCOMPARE(offers.size(), 0);
+    QVERIFY(!QDir(m_inbox).exists() || QDir(m_inbox).isEmpty());
+}
+
+void TestFileTransfers::corruptedChunkIsDetectedAndSentAgain()
+{
+    Pair p;
+    bool corrupted = false;
+    p.toBob = [&corrupted](LinkFile &f, bool) {
+        if (!corrupted && chunkIndex(f) == 3) {
+            // One bit of the ciphertext flipped on the way (the hub, or the network).
+            QByteArray bytes = QByteArray::fromBase64(f.data.toLatin1(), QByteArray::Base64UrlEncoding);
+            bytes[bytes.size() - 5] = char(bytes.at(bytes.size() - 5) ^ 1);
+            f.data = QString::fromLatin1(
+                bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+            corrupted = true;
+        }
+        return true;
+    };
+    QSignalSpy rejected(p.bob.get(), &FileTransfers::chunkRejected);
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(12 * 1024);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(rejected.at(0).at(1).toLongLong(), 3);
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
+}
+
+void TestFileTransfers::shaMismatchRemovesThePart()
+{
+    Pair p;
+    p.toBob = [](LinkFile &f, bool) {
+        return rewriteOffer(f, [](FileControl &c) { c.sha256 = QByteArray(32, '\x42'); });
+    };
+    QSignalSpy bobFailed(p.bob.get(), &FileTransfers::failed);
+    QSignalSpy aliceFailed(p.alice.get(), &FileTransfers::failed);
+    offerAndAccept(p, randomBytes(5000));
+    QTRY_COMPARE(bobFailed.size(), 1);
+    QVERIFY(bobFailed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"SHA-256"_s));
+    QTRY_COMPARE(aliceFailed.size(), 1);
+    QVERIFY(QDir(m_inbox).isEmpty()); // neither the data nor its state is left
+}
+
+void TestFileTransfers::lostChunkGoesOnFromTheLastVerified()
+{
+    // A chunk lost on the way (a connection that dropped, a hub that restarted): what follows it is not taken, the
+    // sender hears no more acks and goes on from the last verified chunk, not from zero.
+    Pair p;
+    p.alice->setStallTimeout(200);
+    bool lost = false;
+    QList<qint64> sent;
+    p.toBob = [&](LinkFile &f, bool) {
+        const qint64 i = chunkIndex(f);
+        if (i >= 0)
+            sent.append(i);
+        if (!lost && i == 6) {
+            lost = true;
+            return false;
+        }
+        return true;
+    };
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(16 * 1024);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
+    QCOMPARE(sent.count(0), 1); // never started over
+    QCOMPARE(sent.count(6), 2);
+    QVERIFY(sent.size() < 16 + 4 + 1);
+}
+
+void TestFileTransfers::pathSwitchInTheMiddle()
+{
+    Pair p;
+    p.alice->setChunkBytes(1024);
+    int chunksSeen = 0;
+    p.toBob = [&](LinkFile &f, bool) {
+        if (f.op == u"chunk" && ++chunksSeen == 10) {
+            // The direct link comes up: both sides hear of it, as PeerClient tells them.
+            QTimer::singleShot(0, p.alice.get(), [&p] {
+                p.link = true;
+                p.alice->pathChanged(u"bob"_s);
+            });
+        }
+        return true;
+    };
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    QSignalSpy aliceDone(p.alice.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(40 * 1024);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(aliceDone.size(), 1);
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
+    QVERIFY(p.viaHub > 10);
+    QVERIFY(p.viaLink > 20);
+    QVERIFY(chunksSeen < 40 + 2 * 4 + 1); // at most a window again, never from zero
+}
+
+void TestFileTransfers::cancelBySenderCleansUp()
+{
+    Pair p;
+    p.alice->setStallTimeout(60000);
+    p.toBob = [](LinkFile &f, bool) { return chunkIndex(f) < 5; }; // it stalls after five chunks
+    QSignalSpy progress(p.bob.get(), &FileTransfers::progressed);
+    QSignalSpy bobFailed(p.bob.get(), &FileTransfers::failed);
+    const QString tid = offerAndAccept(p, randomBytes(20 * 1024));
+    QTRY_COMPARE(progress.size(), 5);
+    QVERIFY(QFileInfo::exists(QDir(m_inbox).filePath(u"data.bin.part"_s)));
+    QVERIFY(QFileInfo::exists(QDir(m_inbox).filePath(u"data.bin.part.json"_s)));
+    QVERIFY(p.alice->cancel(tid));
+    QTRY_COMPARE(bobFailed.size(), 1);
+    QCOMPARE(bobFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
+    QVERIFY(QDir(m_inbox).isEmpty());
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Cancelled);
+}
+
+void TestFileTransfers::cancelByReceiverCleansUp()
+{
+    Pair p;
+    p.alice->setStallTimeout(60000);
+    p.toBob = [](LinkFile &f, bool) { return chunkIndex(f) < 5; };
+    QSignalSpy progress(p.bob.get(), &FileTransfers::progressed);
+    QSignalSpy aliceFailed(p.alice.get(), &FileTransfers::failed);
+    const QString tid = offerAndAccept(p, randomBytes(20 * 1024));
+    QTRY_COMPARE(progress.size(), 5);
+    QVERIFY(p.bob->cancel(tid));
+    QVERIFY(QDir(m_inbox).isEmpty());
+    QTRY_COMPARE(aliceFailed.size(), 1);
+    QCOMPARE(aliceFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
+    QVERIFY(!p.bob->cancel(tid)); // once
+}
+
+void TestFileTransfers::resumesFromAPartKeptInTheFolder()
+{
+    const QByteArray content = randomBytes(30 * 1024);
+    {
+        // The first run: ten chunks arrive, then both programs are closed.
+        Pair p;
+        p.toBob = [](LinkFile &f, bool) { return chunkIndex(f) < 10; };
+        QSignalSpy progress(p.bob.get(), &FileTransfers::progressed);
+        offerAndAccept(p, content);
+        QTRY_COMPARE(progress.size(), 10);
+    }
+    QCOMPARE(QFileInfo(QDir(m_inbox).filePath(u"data.bin.part"_s)).size(), 10 * 1024);
+    // The next run: the same file offered again goes on from the part.
+    Pair p;
+    QList<qint64> sent;
+    p.toBob = [&sent](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        return true;
+    };
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    const QString path = writeFile(*m_dir, u"data.bin"_s, content);
+    QObject::connect(p.bob.get(), &FileTransfers::offerReceived, p.bob.get(),
+                     [&p, this](const FileTransfers::Info &info) { p.bob->accept(info.tid, m_inbox); });
+    p.alice->offer(u"bob"_s, path);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(sent.first(), 10);
+    QCOMPARE(sent.size(), 20);
+    QCOMPARE(done.at(0).at(0).value<FileTransfers::Info>().path, QDir(m_inbox).filePath(u"data.bin"_s));
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
+    QCOMPARE(QDir(m_inbox).entryList(QDir::Files), QStringList { u"data.bin"_s });
+}
+
+void TestFileTransfers::declineIsReported()
+{
+    Pair p;
+    QSignalSpy aliceFailed(p.alice.get(), &FileTransfers::failed);
+    QObject::connect(p.bob.get(), &FileTransfers::offerReceived, p.bob.get(),
+                     [&p](const FileTransfers::Info &info) { QVERIFY(p.bob->decline(info.tid)); });
+    p.alice->offer(u"bob"_s, writeFile(*m_dir, u"x.txt"_s, "hello"));
+    QTRY_COMPARE(aliceFailed.size(), 1);
+    QVERIFY(aliceFailed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"declined"_s));
+}
+
+void TestFileTransfers::lostControlFramesAreSentAgain()
+{
+    // Control frames are not acknowledged: a lost offer is offered again, and a lost answer is given again when the
+    // offer comes again.
+    Pair p;
+    p.alice->setStallTimeout(100);
+    int offersLost = 0, answersLost = 0;
+    p.toBob = [&offersLost](LinkFile &f, bool) { return f.op != u"ctl" || offersLost++ > 0; };
+    p.toAlice = [&answersLost](LinkFile &f, bool) { return f.op != u"ctl" || answersLost++ > 0; };
+    QSignalSpy offers(p.bob.get(), &FileTransfers::offerReceived);
+    QSignalSpy done(p.alice.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(4000);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(offers.size(), 1);
+    QVERIFY(offersLost >= 2);
+    QVERIFY(answersLost >= 2);
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
+}
+
+void TestFileTransfers::restartedReceiverIsOfferedTheFileAgain()
+{
+    // Bob's program is closed in the middle of a transfer and opened again: its new engine does not know the transfer.
+    // Alice hears so, and the file offered again goes on from bob's .part.
+    Pair p;
+    p.alice->setStallTimeout(100);
+    bool restarted = false;
+    QSignalSpy progress(p.bob.get(), &FileTransfers::progressed);
+    const QByteArray content = randomBytes(20 * 1024);
+    QObject::connect(p.alice.get(), &FileTransfers::progressed, p.alice.get(), [&](const FileTransfers::Info &info) {
+        if (!restarted && info.bytes >= 8 * 1024) {
+            restarted = true;
+            p.bob = std::make_unique<FileTransfers>();
+            p.wire(p.bob.get(), u"alice"_s, [&p] { return p.alice.get(); }, &p.toAlice);
+        }
+    });
+    QSignalSpy failed(p.alice.get(), &FileTransfers::failed);
+    offerAndAccept(p, content);
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(failed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"send the file again"_s));
+    QVERIFY(QFileInfo(QDir(m_inbox).filePath(u"data.bin.part"_s)).size() >= 8 * 1024);
+}
+
+void TestFileTransfers::anOlderHubFailsTransfersAtOnce()
+{
+    Pair p;
+    p.toBob = [](LinkFile &, bool) { return false; }; // the hub does not pass `file` frames on
+    QSignalSpy failed(p.alice.get(), &FileTransfers::failed);
+    const QString tid = offerAndAccept(p, randomBytes(100));
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Offered);
+    p.alice->hubLacksFiles(); // what PeerClient does on `unknown_type` with ref "file"
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Failed);
+}
+
+QTEST_GUILESS_MAIN(TestFileTransfers)
+#include "tst_filetransfers.moc"
