@@ -1754,6 +1754,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>This hub asks for a password: its host can tell you.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>New messages ↓</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>

@@ -1757,6 +1757,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>This hub asks for a password: its host can tell you.</source>
             <translation>此中心需要密码：可以向它的主持人询问。</translation>
         </message>
+        <message>
+            <source>New messages ↓</source>
+            <translation>新消息 ↓</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>

@@ -34,6 +34,7 @@
 #include <QMessageBox>
 #include <QScrollBar>
 #include <QSystemTrayIcon>
+#include <QToolButton>
 
 namespace PeerLink {
 
@@ -118,6 +119,17 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->menuPeers->addAction(m_actionSearch);
     m_ui->menuPeers->addAction(m_actionExport);
     m_ui->menuPeers->addAction(m_actionDelete);
+    // Below the messages when new ones came while the reader had scrolled up: a click goes down to them.
+    m_newMessagesButton = new QToolButton(this);
+    m_newMessagesButton->setObjectName(u"newMessagesButton"_s);
+    m_newMessagesButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_newMessagesButton->hide();
+    m_ui->chatPaneLayout->insertWidget(m_ui->chatPaneLayout->indexOf(m_ui->messageView) + 1, m_newMessagesButton, 0,
+                                       Qt::AlignHCenter);
+    connect(m_newMessagesButton, &QToolButton::clicked, this, [this] {
+        m_ui->messageView->scrollToBottom();
+        m_newMessagesButton->hide();
+    });
     // The chat itself: bubbles, groups, day separators, avatars and marks (MessageDelegate).
     m_ui->messageView->setItemDelegate(new MessageDelegate(m_ui->messageView));
     m_ui->messageView->setUniformItemSizes(false);
@@ -294,6 +306,7 @@ void MainWindow::retranslate()
     m_searchDock->setWindowTitle(tr("Search results"));
     m_searchEdit->setPlaceholderText(tr("Search all conversations (Ctrl+F)"));
     m_searchEdit->setAccessibleName(tr("Search all conversations"));
+    m_newMessagesButton->setText(tr("New messages ↓"));
     m_searchResults->setAccessibleName(tr("Search results"));
     m_actionSearch->setText(tr("&Search messages…"));
     m_actionExport->setText(tr("&Export conversation…"));
@@ -353,12 +366,20 @@ void MainWindow::showConversation(const QString &key)
         if (m_ui->messageView->model())
             disconnect(m_ui->messageView->model(), nullptr, m_ui->messageView, nullptr);
         m_ui->messageView->setModel(model);
-        // New messages come at the bottom and are followed; older pages loaded at the top are not.
+        // New messages come at the bottom and are followed while the view is at the bottom (and one's own always);
+        // a reader who scrolled up is not moved, and gets a "new messages" marker. Older pages at the top are not
+        // followed.
         connect(model, &QAbstractItemModel::rowsInserted, m_ui->messageView,
-                [view = m_ui->messageView, model](const QModelIndex &, int, int last) {
-                    if (last == model->rowCount() - 1)
-                        view->scrollToBottom();
+                [this, model](const QModelIndex &, int, int last) {
+                    if (last != model->rowCount() - 1)
+                        return;
+                    if (m_followBottom || model->index(last).data(ConversationModel::OutgoingRole).toBool())
+                        m_ui->messageView->scrollToBottom();
+                    else
+                        m_newMessagesButton->show();
                 });
+        m_newMessagesButton->hide();
+        m_followBottom = true;
         m_ui->messageView->scrollToBottom();
     }
     m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
@@ -371,6 +392,9 @@ void MainWindow::showConversation(const QString &key)
 void MainWindow::onMessageViewScrolled(int value)
 {
     QScrollBar *bar = m_ui->messageView->verticalScrollBar();
+    m_followBottom = value >= bar->maximum() - 4;
+    if (m_followBottom)
+        m_newMessagesButton->hide();
     if (value != bar->minimum() || bar->maximum() == 0)
         return; // not at the top, or everything loaded fits
     // Checked again on the next turn: a layout passes through the top for a moment (new rows, a jump to a message),

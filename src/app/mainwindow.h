@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QSystemTrayIcon;
+class QToolButton;
 class QMenu;
 class QTimer;
 
@@ -160,6 +161,8 @@ private:
     bool m_quitConfirmed = false;
     bool m_closeWhenStopped = false;
     bool m_quitRequested = false;
+    bool m_followBottom = true;            // the message view is at its bottom: new messages are followed
+    QToolButton *m_newMessagesButton = nullptr; // shown when new ones came while the reader had scrolled up
     std::optional<Invitation> m_invitation; // being opened in the connect dialog
     bool m_toldAboutTray = false; // the first hide to the tray says so once
     bool m_shutDown = false;

@@ -28,6 +28,8 @@
 #include <QComboBox>
 #include <QSpinBox>
 #include <QMenu>
+#include <QToolButton>
+#include <QScrollBar>
 #include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
@@ -63,6 +65,7 @@ private Q_SLOTS:
     void trayMenuShowsHostsStopsAndQuits();
     void settingsDialogSavesEveryField();
     void invitationFillsTheConnectDialogAndPins();
+    void newMessagesAreFollowedUnlessScrolledUp();
 
 private:
     void typeAndEnter(const QString &text);
@@ -584,6 +587,39 @@ void TestMainWindow::invitationFillsTheConnectDialogAndPins()
     dialog->accept();
     QCOMPARE(m_settings->pinnedFingerprint(m_hub->serverUrl()), invitation.fingerprint);
     QTRY_VERIFY(m_client->isJoined());
+}
+
+void TestMainWindow::newMessagesAreFollowedUnlessScrolledUp()
+{
+    m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
+    QTRY_VERIFY(m_client->isJoined());
+    auto bob = joinedPeer(m_hub->serverUrl(), u"bob"_s);
+    QVERIFY(bob);
+    QTRY_VERIFY(m_controller->peerModel()->isOnline(u"bob"_s));
+    m_controller->setActiveConversation(u"bob"_s);
+    auto *view = child<QListView>("messageView");
+    auto *marker = child<QToolButton>("newMessagesButton");
+    QScrollBar *bar = view->verticalScrollBar();
+    for (int i = 0; i < 40; ++i)
+        bob->sendMessage(u"me"_s, u"line %1"_s.arg(i));
+    QTRY_COMPARE(view->model()->rowCount(), 40);
+    QTRY_VERIFY(bar->maximum() > 0 && bar->value() == bar->maximum()); // followed to the bottom
+    QVERIFY(marker->isHidden());
+    // Scrolled up to read: a new message does not move the view, and the marker says it came.
+    bar->setValue(bar->maximum() / 2);
+    const int reading = bar->value();
+    bob->sendMessage(u"me"_s, u"while you read"_s);
+    QTRY_COMPARE(view->model()->rowCount(), 41);
+    QTRY_VERIFY(marker->isVisible());
+    QCOMPARE(bar->value(), reading);
+    marker->click();
+    QTRY_VERIFY(bar->value() == bar->maximum());
+    QVERIFY(marker->isHidden());
+    // One's own message always goes down to it.
+    bar->setValue(0);
+    typeAndEnter(u"mine"_s);
+    QTRY_COMPARE(view->model()->rowCount(), 42);
+    QTRY_VERIFY(bar->value() == bar->maximum());
 }
 
 QTEST_MAIN(TestMainWindow)
