@@ -1758,6 +1758,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>New messages ↓</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>&amp;Copy text</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send &amp;again</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>

@@ -1761,6 +1761,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>New messages ↓</source>
             <translation>新消息 ↓</translation>
         </message>
+        <message>
+            <source>&amp;Copy text</source>
+            <translation>复制文字(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Send &amp;again</source>
+            <translation>重新发送(&amp;A)</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>

@@ -532,4 +532,6 @@ ZH = {
     '%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.': '%1 已不认识这次传输（它重启过）；请重新发送该文件，将从它已保存的部分继续。',
     'The hub does not know file transfers (it is older than this client).': '枢纽不支持文件传输（它比本客户端旧）。',
     'New messages ↓': '新消息 ↓',
+    '&Copy text': '复制文字(&C)',
+    'Send &again': '重新发送(&A)',
 }

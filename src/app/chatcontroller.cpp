@@ -276,6 +276,16 @@ bool ChatController::sendToActive(const QString &text)
     return send(m_active, text);
 }
 
+bool ChatController::resend(const QString &key, int row)
+{
+    const QModelIndex index = conversation(key)->index(row);
+    if (!index.isValid() || !index.data(ConversationModel::OutgoingRole).toBool()
+        || index.data(ConversationModel::StateRole).value<ConversationModel::State>()
+            != ConversationModel::State::Failed)
+        return false;
+    return send(key, index.data(ConversationModel::TextRole).toString());
+}
+
 bool ChatController::send(const QString &key, const QString &text)
 {
     if (text.trimmed().isEmpty())

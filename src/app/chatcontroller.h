@@ -53,6 +53,9 @@ public:
     /// Sends @p text to the active conversation. False if there is nothing to send or nobody to send it to.
     bool sendToActive(const QString &text);
     bool send(const QString &key, const QString &text);
+    /// Sends the failed message in @p row of @p key's conversation again (as a new message); false when that row
+    /// is not one's own failed message, or it cannot go now (errorReported says why).
+    bool resend(const QString &key, int row);
     /// Whether a direct connection to @p id can be asked for now: joined, and @p id is another peer that is online.
     bool canConnectToPeer(const QString &id) const;
     /// Asks the hub to introduce us to @p id; false (nothing sent) when canConnectToPeer() says no.

@@ -33,6 +33,8 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QScrollBar>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QSystemTrayIcon>
 #include <QToolButton>
 
@@ -189,6 +191,12 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->messageInput->installEventFilter(this);
     connect(m_ui->sendButton, &QPushButton::clicked, this, &MainWindow::sendInput);
     connect(m_ui->peerList, &QWidget::customContextMenuRequested, this, &MainWindow::showPeerMenu);
+    m_ui->messageView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_ui->messageView, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_ui->messageView->indexAt(pos);
+        if (index.isValid())
+            messageMenu(index)->exec(m_ui->messageView->viewport()->mapToGlobal(pos));
+    });
     connect(m_ui->acceptButton, &QPushButton::clicked, this, [this] {
         const QString from = m_requestFrom;
         m_controller->acceptConnectRequest(from); // the next request, if any, is shown
@@ -531,6 +539,23 @@ void MainWindow::showPeerMenu(const QPoint &pos)
     if (m_host->isRunning())
         menu.addAction(m_ui->actionKick);
     menu.exec(m_ui->peerList->viewport()->mapToGlobal(pos));
+}
+
+std::unique_ptr<QMenu> MainWindow::messageMenu(const QModelIndex &index)
+{
+    auto menu = std::make_unique<QMenu>(this);
+    const QString text = index.data(ConversationModel::TextRole).toString();
+    QAction *copy = menu->addAction(tr("&Copy text"), this, [text] { QGuiApplication::clipboard()->setText(text); });
+    copy->setObjectName(u"copyMessage"_s);
+    const bool failed = index.data(ConversationModel::OutgoingRole).toBool()
+        && index.data(ConversationModel::StateRole).value<ConversationModel::State>() == ConversationModel::State::Failed;
+    if (failed) {
+        QAction *again = menu->addAction(tr("Send &again"), this, [this, row = index.row()] {
+            m_controller->resend(m_controller->activeConversation(), row);
+        });
+        again->setObjectName(u"resendMessage"_s);
+    }
+    return menu;
 }
 
 void MainWindow::showConnectRequest()

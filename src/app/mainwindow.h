@@ -50,6 +50,8 @@ public:
     bool startHosting(std::optional<quint16> port = std::nullopt, const QString &password = QString());
     /// Leaves the own hub, then stops it, in that order; returns at once (HubHost::stopped() follows).
     void stopHosting();
+    /// The context menu of the message at @p index: Copy text, and Send again for one's own failed message.
+    std::unique_ptr<QMenu> messageMenu(const QModelIndex &index);
     /// Asks for a hub to connect to (with @p error: why the last attempt failed).
     void openConnectDialog(const QString &error = QString());
     /// Opens an invitation: the connect dialog filled in with its first address; when accepted for one of its

@@ -4,6 +4,7 @@
 #include "appwindowfixture.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
+#include "app/conversationmodel.h"
 #include "app/dialogs.h"
 #include "app/hubhost.h"
 #include "app/hubpanel.h"
@@ -30,6 +31,8 @@
 #include <QMenu>
 #include <QToolButton>
 #include <QScrollBar>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
@@ -66,9 +69,12 @@ private Q_SLOTS:
     void settingsDialogSavesEveryField();
     void invitationFillsTheConnectDialogAndPins();
     void newMessagesAreFollowedUnlessScrolledUp();
+    void failedMessageCanBeSentAgainAndAnyCopied();
 
 private:
     void typeAndEnter(const QString &text);
+    /// Joined to the test's hub as "me", with a peer "bob" there whose conversation is shown.
+    std::unique_ptr<PeerClient> chatWithBob();
 };
 
 void TestMainWindow::init()
@@ -589,14 +595,20 @@ void TestMainWindow::invitationFillsTheConnectDialogAndPins()
     QTRY_VERIFY(m_client->isJoined());
 }
 
-void TestMainWindow::newMessagesAreFollowedUnlessScrolledUp()
+std::unique_ptr<PeerClient> TestMainWindow::chatWithBob()
 {
     m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
-    QTRY_VERIFY(m_client->isJoined());
     auto bob = joinedPeer(m_hub->serverUrl(), u"bob"_s);
-    QVERIFY(bob);
-    QTRY_VERIFY(m_controller->peerModel()->isOnline(u"bob"_s));
+    if (!bob || !QTest::qWaitFor([this] { return m_client->isJoined() && m_controller->peerModel()->isOnline(u"bob"_s); }))
+        return nullptr;
     m_controller->setActiveConversation(u"bob"_s);
+    return bob;
+}
+
+void TestMainWindow::newMessagesAreFollowedUnlessScrolledUp()
+{
+    auto bob = chatWithBob();
+    QVERIFY(bob);
     auto *view = child<QListView>("messageView");
     auto *marker = child<QToolButton>("newMessagesButton");
     QScrollBar *bar = view->verticalScrollBar();
@@ -620,6 +632,38 @@ void TestMainWindow::newMessagesAreFollowedUnlessScrolledUp()
     typeAndEnter(u"mine"_s);
     QTRY_COMPARE(view->model()->rowCount(), 42);
     QTRY_VERIFY(bar->value() == bar->maximum());
+}
+
+void TestMainWindow::failedMessageCanBeSentAgainAndAnyCopied()
+{
+    auto bob = chatWithBob();
+    QVERIFY(bob);
+    ConversationModel *conversation = m_controller->conversation(u"bob"_s);
+    ConversationModel::Entry failed;
+    failed.from = u"me"_s;
+    failed.text = u"lost on the way"_s;
+    failed.time = QDateTime::currentDateTimeUtc();
+    failed.outgoing = true;
+    failed.mid = u"old-1"_s;
+    failed.to = u"bob"_s;
+    failed.state = ConversationModel::State::Failed;
+    conversation->append(failed);
+    // Any message's text can be copied; only one's own failed message can be sent again.
+    auto menu = m_window->messageMenu(conversation->index(0));
+    QVERIFY(menu->findChild<QAction *>(u"copyMessage"_s));
+    QAction *again = menu->findChild<QAction *>(u"resendMessage"_s);
+    QVERIFY(again);
+    menu->findChild<QAction *>(u"copyMessage"_s)->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), u"lost on the way"_s);
+    QSignalSpy got(bob.get(), &PeerClient::messageReceived);
+    again->trigger();
+    QVERIFY(got.wait());
+    QCOMPARE(got.at(0).at(0).value<ChatMessage>().text, u"lost on the way"_s);
+    QCOMPARE(conversation->rowCount(), 2); // sent as a new message
+    QTRY_COMPARE(conversation->index(1).data(ConversationModel::StateRole).value<ConversationModel::State>(),
+                 ConversationModel::State::Sent);
+    QVERIFY(!m_window->messageMenu(conversation->index(1))->findChild<QAction *>(u"resendMessage"_s));
+    QVERIFY(!m_controller->resend(u"bob"_s, 1)); // not failed: nothing to send again
 }
 
 QTEST_MAIN(TestMainWindow)
