@@ -35,6 +35,8 @@
 #include <QScrollBar>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QDesktopServices>
+#include <QMouseEvent>
 #include <QSystemTrayIcon>
 #include <QToolButton>
 
@@ -133,7 +135,9 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
         m_newMessagesButton->hide();
     });
     // The chat itself: bubbles, groups, day separators, avatars and marks (MessageDelegate).
-    m_ui->messageView->setItemDelegate(new MessageDelegate(m_ui->messageView));
+    m_messageDelegate = new MessageDelegate(m_ui->messageView);
+    m_ui->messageView->setItemDelegate(m_messageDelegate);
+    m_ui->messageView->viewport()->installEventFilter(this); // a click on a link opens it
     m_ui->messageView->setUniformItemSizes(false);
     m_ui->messageView->setResizeMode(QListView::Adjust);
     connect(m_ui->messageView->verticalScrollBar(), &QScrollBar::valueChanged, this,
@@ -347,6 +351,11 @@ void MainWindow::changeEvent(QEvent *event)
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_ui->messageView->viewport() && event->type() == QEvent::MouseButtonRelease) {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        if (mouse->button() == Qt::LeftButton && openLinkAt(mouse->position().toPoint()))
+            return true;
+    }
     if (watched == m_ui->messageInput && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);
         const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
@@ -356,6 +365,27 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
         }
     }
     return QMainWindow::eventFilter(watched, event);
+}
+
+bool MainWindow::openLinkAt(const QPoint &pos)
+{
+    const QModelIndex index = m_ui->messageView->indexAt(pos);
+    if (!index.isValid())
+        return false;
+    QStyleOptionViewItem option;
+    option.initFrom(m_ui->messageView);
+    option.rect = m_ui->messageView->visualRect(index);
+    const QUrl url = m_messageDelegate->linkAt(option, index, pos);
+    if (url.isEmpty() || !url.isValid())
+        return false;
+    // peerlink:// invitations open here; the rest in the desktop's browser.
+    if (url.scheme() == u"peerlink") {
+        if (const auto invitation = Invitation::fromLink(url.toString()))
+            openInvitation(*invitation);
+        return true;
+    }
+    QDesktopServices::openUrl(url);
+    return true;
 }
 
 void MainWindow::sendInput()

@@ -25,6 +25,8 @@ class MainWindow;
 
 namespace PeerLink {
 
+class MessageDelegate;
+
 class AppSettings;
 class ChatController;
 class HubHost;
@@ -52,6 +54,8 @@ public:
     void stopHosting();
     /// The context menu of the message at @p index: Copy text, and Send again for one's own failed message.
     std::unique_ptr<QMenu> messageMenu(const QModelIndex &index);
+    /// Opens the link under @p pos (viewport coordinates) in the message view, if there is one.
+    bool openLinkAt(const QPoint &pos);
     /// Asks for a hub to connect to (with @p error: why the last attempt failed).
     void openConnectDialog(const QString &error = QString());
     /// Opens an invitation: the connect dialog filled in with its first address; when accepted for one of its
@@ -163,6 +167,7 @@ private:
     bool m_quitConfirmed = false;
     bool m_closeWhenStopped = false;
     bool m_quitRequested = false;
+    MessageDelegate *m_messageDelegate = nullptr;
     bool m_followBottom = true;            // the message view is at its bottom: new messages are followed
     QToolButton *m_newMessagesButton = nullptr; // shown when new ones came while the reader had scrolled up
     std::optional<Invitation> m_invitation; // being opened in the connect dialog

@@ -9,6 +9,7 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
+#include <QRegularExpression>
 #include <QTextLayout>
 
 namespace PeerLink {
@@ -46,6 +47,22 @@ qreal layOut(QTextLayout &layout, int width)
 }
 
 } // namespace
+
+QList<std::pair<int, int>> findLinks(const QString &text)
+{
+    static const QRegularExpression re(u"\\b(?:https?|peerlink)://[^\\s<>\"]+"_s,
+                                       QRegularExpression::CaseInsensitiveOption);
+    QList<std::pair<int, int>> links;
+    for (auto it = re.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        int length = int(m.capturedLength());
+        // A sentence's full stop or closing bracket is not part of the address.
+        while (length > 0 && QStringView(u".,;:!?)]}'").contains(text.at(m.capturedStart() + length - 1)))
+            --length;
+        links.append({ int(m.capturedStart()), length });
+    }
+    return links;
+}
 
 QString dayLabel(const QDate &day, const QDate &today)
 {
@@ -143,6 +160,33 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
     return g;
 }
 
+QUrl MessageDelegate::linkAt(const QStyleOptionViewItem &option, const QModelIndex &index, const QPoint &pos) const
+{
+    const Geometry g = geometry(option, index);
+    if (!g.text.contains(pos))
+        return QUrl();
+    const QString text = index.data(ConversationModel::TextRole).toString();
+    const QList<std::pair<int, int>> links = findLinks(text);
+    if (links.isEmpty())
+        return QUrl();
+    QTextLayout layout(text, option.font);
+    layOut(layout, g.text.width());
+    const QPointF local = pos - g.text.topLeft();
+    for (int i = 0; i < layout.lineCount(); ++i) {
+        const QTextLine line = layout.lineAt(i);
+        if (local.y() < line.y() || local.y() >= line.y() + line.height())
+            continue;
+        if (local.x() > line.naturalTextWidth())
+            return QUrl();
+        const int at = line.xToCursor(local.x(), QTextLine::CursorOnCharacter);
+        for (const auto &[start, length] : links) {
+            if (at >= start && at < start + length)
+                return QUrl(text.mid(start, length), QUrl::TolerantMode);
+        }
+    }
+    return QUrl();
+}
+
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
@@ -219,7 +263,19 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     }
     const QColor textColor = outgoing ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text);
     painter->setPen(textColor);
-    QTextLayout layout(index.data(ConversationModel::TextRole).toString(), opt.font);
+    const QString text = index.data(ConversationModel::TextRole).toString();
+    QTextLayout layout(text, opt.font);
+    QList<QTextLayout::FormatRange> linkFormats;
+    for (const auto &[start, length] : findLinks(text)) {
+        QTextLayout::FormatRange range;
+        range.start = start;
+        range.length = length;
+        range.format.setFontUnderline(true);
+        if (!outgoing)
+            range.format.setForeground(pal.color(QPalette::Link));
+        linkFormats.append(range);
+    }
+    layout.setFormats(linkFormats);
     layOut(layout, g.text.width());
     layout.draw(painter, g.text.topLeft());
     // Footer: the time, the lock of an end-to-end message, and one's own message's state.

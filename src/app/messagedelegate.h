@@ -4,6 +4,9 @@
 #include <QColor>
 #include <QDate>
 #include <QStyledItemDelegate>
+#include <QUrl>
+
+#include <utility>
 
 class QTextLayout;
 
@@ -19,6 +22,9 @@ struct MessageDecoration
 
 /// Messages from one sender closer than this in time form one group: name and avatar once.
 inline constexpr int GroupMinutes = 5;
+
+/// The links in @p text: (start, length) of each http://, https:// and peerlink:// address.
+QList<std::pair<int, int>> findLinks(const QString &text);
 
 /// "Today", "Yesterday", else @p day in the locale's long format.
 QString dayLabel(const QDate &day, const QDate &today);
@@ -54,6 +60,8 @@ public:
         QRect footer;    ///< time and marks
     };
     Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    /// The link (http, https, peerlink) under @p pos in the message at @p index laid out in @p option; empty if none.
+    QUrl linkAt(const QStyleOptionViewItem &option, const QModelIndex &index, const QPoint &pos) const;
 
 private:
     int textHeight(const QString &text, const QFont &font, int width) const;

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void groupsAndSeparators();
     void ownOnTheRightOthersOnTheLeft();
     void longMessagesWrap();
+    void linksAreFoundAndHit();
 };
 
 void TestChatView::dayLabels()
@@ -129,6 +130,28 @@ void TestChatView::longMessagesWrap()
     QVERIFY(delegate.geometry(option, model.index(1)).bubble.width() <= 600);
     QCOMPARE(delegate.sizeHint(option, model.index(1)), big); // laid out once, then from the cache
     QVERIFY(delegate.sizeHint(option, model.index(2)).height() > 5 * small.height());
+}
+
+void TestChatView::linksAreFoundAndHit()
+{
+    const QString text = u"see https://example.org/a?b=1. and (peerlink://join?hub=ws://h:1) or http://x"_s;
+    const auto links = findLinks(text);
+    QCOMPARE(links.size(), 3);
+    QCOMPARE(text.mid(links.at(0).first, links.at(0).second), u"https://example.org/a?b=1"_s); // no full stop
+    QCOMPARE(text.mid(links.at(1).first, links.at(1).second), u"peerlink://join?hub=ws://h:1"_s); // no bracket
+    QCOMPARE(text.mid(links.at(2).first, links.at(2).second), u"http://x"_s);
+    QVERIFY(findLinks(u"no links, ftp://nope or javascript:alert(1)"_s).isEmpty());
+
+    ConversationModel model(u"li"_s);
+    model.append(entry(u"li"_s, QDateTime::currentDateTimeUtc(), false, u"https://example.org/page"_s));
+    MessageDelegate delegate;
+    QStyleOptionViewItem option;
+    option.rect = QRect(0, 0, 500, 200);
+    option.font = QFont();
+    const auto g = delegate.geometry(option, model.index(0));
+    QCOMPARE(delegate.linkAt(option, model.index(0), g.text.topLeft() + QPoint(4, 4)),
+             QUrl(u"https://example.org/page"_s));
+    QVERIFY(delegate.linkAt(option, model.index(0), g.footer.center()).isEmpty()); // the time, not the link
 }
 
 QTEST_MAIN(TestChatView)

@@ -6,6 +6,7 @@
 #include "app/chatcontroller.h"
 #include "app/conversationmodel.h"
 #include "app/dialogs.h"
+#include "app/messagedelegate.h"
 #include "app/hubhost.h"
 #include "app/hubpanel.h"
 #include "app/languagemanager.h"
@@ -33,6 +34,7 @@
 #include <QScrollBar>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QDesktopServices>
 #include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,6 +44,16 @@
 
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
+
+/// Stands in for the desktop's browser (QDesktopServices::setUrlHandler).
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public Q_SLOTS:
+    void open(const QUrl &url) { opened.append(url); }
+};
 
 class TestMainWindow : public QObject, protected Test::AppWindowFixture
 {
@@ -70,6 +82,7 @@ private Q_SLOTS:
     void invitationFillsTheConnectDialogAndPins();
     void newMessagesAreFollowedUnlessScrolledUp();
     void failedMessageCanBeSentAgainAndAnyCopied();
+    void linkInAMessageOpensOnClick();
 
 private:
     void typeAndEnter(const QString &text);
@@ -664,6 +677,26 @@ void TestMainWindow::failedMessageCanBeSentAgainAndAnyCopied()
                  ConversationModel::State::Sent);
     QVERIFY(!m_window->messageMenu(conversation->index(1))->findChild<QAction *>(u"resendMessage"_s));
     QVERIFY(!m_controller->resend(u"bob"_s, 1)); // not failed: nothing to send again
+}
+
+void TestMainWindow::linkInAMessageOpensOnClick()
+{
+    auto bob = chatWithBob();
+    QVERIFY(bob);
+    bob->sendMessage(u"me"_s, u"https://example.org/page"_s);
+    auto *view = child<QListView>("messageView");
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    // The desktop's browser, as the test sees it.
+    UrlCatcher catcher;
+    QDesktopServices::setUrlHandler(u"https"_s, &catcher, "open");
+    QStyleOptionViewItem option;
+    option.initFrom(view);
+    option.rect = view->visualRect(view->model()->index(0, 0));
+    MessageDelegate delegate;
+    const QPoint onLink = delegate.geometry(option, view->model()->index(0, 0)).text.topLeft() + QPoint(4, 4);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, onLink);
+    QDesktopServices::unsetUrlHandler(u"https"_s);
+    QCOMPARE(catcher.opened, QList<QUrl>({ QUrl(u"https://example.org/page"_s) }));
 }
 
 QTEST_MAIN(TestMainWindow)
