@@ -377,19 +377,12 @@ void Hub::releaseFreeMemory(qint64 now, bool settled)
 
 void Hub::drainMailboxes()
 {
-    if (!m_mailbox.isOpen() || m_mailbox.totalCount() == 0)
-        return;
-    // Letters left over because a peer's queue was full go as it drains: looked at again soon while any remain
-    // for a joined peer.
-    bool more = false;
-    for (const QString &id : m_mailbox.recipients()) {
-        if (HubSession *s = m_registry.live(id); s && !s->isClosing()) {
-            m_requests.deliverMailbox(s);
-            more = more || (m_mailbox.count(id) > 0 && !s->isClosing());
-        }
+    // Only the peers whose delivery did not fit their queue: looked at again soon while letters remain for them.
+    const QSet<QString> backlog = std::exchange(m_mailboxBacklog, {});
+    for (const QString &id : backlog) {
+        if (HubSession *s = m_registry.live(id); s && !s->isClosing())
+            m_requests.deliverMailbox(s); // says mailboxBacklog() again while some remain
     }
-    if (more && !m_mailboxDrain.isActive())
-        m_mailboxDrain.start();
 }
 
 void Hub::mailboxWritten()
@@ -398,8 +391,9 @@ void Hub::mailboxWritten()
         m_mailboxCommit.start();
 }
 
-void Hub::mailboxBacklog()
+void Hub::mailboxBacklog(const QString &id)
 {
+    m_mailboxBacklog.insert(id);
     if (!m_mailboxDrain.isActive())
         m_mailboxDrain.start();
 }
@@ -417,7 +411,14 @@ void Hub::onHousekeeping()
     for (const QString &id : m_registry.graceEnded(now))
         bury(id, u"connection lost"_s, LeaveReason::ConnectionLost);
     expireMailbox();
-    drainMailboxes();
+    if (m_mailbox.isOpen() && m_mailbox.totalCount() > 0) {
+        // A safety net once a tick: any joined peer with letters left (a delivery the database refused, say).
+        for (const QString &id : m_mailbox.recipients()) {
+            if (m_registry.live(id))
+                m_mailboxBacklog.insert(id);
+        }
+        drainMailboxes();
+    }
     const auto sessions = m_sessions;
     for (HubSession *s : sessions) {
         if (s->isClosing())

@@ -150,8 +150,8 @@ private:
     void joined(HubSession *session) override;
     void routed(const QString &from, const QString &to, int recipients) override;
     void mailboxWritten() override;
-    void mailboxBacklog() override;
-    /// Hands joined peers more of what the mailbox keeps for them, as far as their queues take it.
+    void mailboxBacklog(const QString &id) override;
+    /// Hands the peers with a backlog more of what the mailbox keeps for them, as far as their queues take it.
     void drainMailboxes();
 
     /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
@@ -186,6 +186,7 @@ private:
     QTimer m_housekeeping;
     QTimer m_mailboxCommit; // group commit of the mailbox, at the end of a turn
     QTimer m_mailboxDrain;  // a mailbox delivery goes on as the peer's queue drains
+    QSet<QString> m_mailboxBacklog; // joined peers whose mailbox did not fit their queue yet
     static constexpr int MailboxDrainMs = 5;
     QTimer m_settled; // restarted by every join and leave (releaseFreeMemory)
     QElapsedTimer m_clock;

@@ -484,7 +484,7 @@ void HubRequests::deliverMailbox(HubSession *session)
                                        << m_mailbox.errorString();
     }
     if (!session->isClosing() && m_mailbox.count(session->id()) > 0)
-        m_owner.mailboxBacklog();
+        m_owner.mailboxBacklog(session->id());
     for (const auto &[mid, recipient] : m_mailbox.takeNotices(session->id()))
         sendError(session, ErrorCode::Expired,
                   u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(recipient), mid);

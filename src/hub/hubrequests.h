@@ -61,8 +61,8 @@ public:
         /// Letters were stored in the mailbox's open batch: call commitMailbox() soon (once this turn of the event
         /// loop is over, so that everything stored in it shares one sync).
         virtual void mailboxWritten() = 0;
-        /// A joined peer's mailbox did not fit its output queue: hand it more as the queue drains.
-        virtual void mailboxBacklog() = 0;
+        /// Joined peer @p id's mailbox did not fit its output queue: hand it more as the queue drains.
+        virtual void mailboxBacklog(const QString &id) = 0;
 
     protected:
         ~Owner() = default;

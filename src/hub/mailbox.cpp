@@ -187,10 +187,7 @@ Mailbox::StoreResult Mailbox::store(const QString &recipient, const QString &sen
             m_db.rollback();
         return StoreResult::Failed;
     }
-    Letter counted;
-    counted.recipient = recipient;
-    counted.frame.resize(size); // only its size counts here
-    m_batch.append(counted);
+    m_batch.append({ recipient, size });
     Usage &u = m_usage[recipient];
     ++u.messages;
     u.bytes += size;
@@ -207,8 +204,8 @@ bool Mailbox::commit()
     if (!m_db.commit()) {
         const QString why = m_db.lastError().text();
         m_db.rollback();
-        for (const Letter &l : std::as_const(m_batch))
-            uncount(l);
+        for (const auto &[recipient, bytes] : std::as_const(m_batch))
+            uncount(recipient, bytes);
         ok = fail(u"stored messages could not be written"_s, why);
     }
     m_batch.clear();
@@ -247,16 +244,16 @@ QList<Mailbox::Letter> Mailbox::pending(const QString &recipient, qint64 maxByte
     return letters;
 }
 
-void Mailbox::uncount(const Letter &letter)
+void Mailbox::uncount(const QString &recipient, qint64 bytes)
 {
-    auto it = m_usage.find(letter.recipient);
+    auto it = m_usage.find(recipient);
     if (it == m_usage.end())
         return;
     --it->messages;
-    it->bytes -= letter.frame.size();
+    it->bytes -= bytes;
     if (it->messages <= 0)
         m_usage.erase(it);
-    m_totalBytes -= letter.frame.size();
+    m_totalBytes -= bytes;
     --m_totalCount;
 }
 
@@ -272,7 +269,7 @@ bool Mailbox::remove(const QList<qint64> &ids)
     read.prepare(u"SELECT recipient, LENGTH(frame) FROM letters WHERE id = ?"_s);
     QSqlQuery del(m_db);
     del.prepare(u"DELETE FROM letters WHERE id = ?"_s);
-    QList<Letter> gone;
+    QList<std::pair<QString, qint64>> gone; // recipient and bytes, for the counters
     for (qint64 id : ids) {
         read.addBindValue(id);
         if (!read.exec()) {
@@ -281,24 +278,22 @@ bool Mailbox::remove(const QList<qint64> &ids)
         }
         if (!read.next())
             continue;
-        Letter l;
-        l.recipient = read.value(0).toString();
-        l.frame.resize(read.value(1).toLongLong()); // only its size counts here
+        const std::pair<QString, qint64> letter { read.value(0).toString(), read.value(1).toLongLong() };
         read.finish();
         del.addBindValue(id);
         if (!del.exec()) {
             m_db.rollback();
             return fail(u"a delivered message could not be removed"_s, del.lastError().text());
         }
-        gone.append(l);
+        gone.append(letter);
     }
     if (!m_db.commit()) {
         const QString why = m_db.lastError().text();
         m_db.rollback();
         return fail(u"a delivered message could not be removed"_s, why);
     }
-    for (const Letter &l : gone)
-        uncount(l);
+    for (const auto &[recipient, bytes] : std::as_const(gone))
+        uncount(recipient, bytes);
     return true;
 }
 
@@ -327,11 +322,11 @@ QList<Mailbox::Letter> Mailbox::expire(qint64 nowMs)
         fail(u"the letters cannot be read"_s, q.lastError().text());
         return expired;
     }
+    QList<qint64> sizes; // the frames' bytes, for the counters (the frames themselves are not read)
     while (q.next()) {
-        Letter l { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                   QByteArray(), q.value(5).toLongLong() };
-        l.frame.resize(q.value(4).toLongLong());
-        expired.append(l);
+        expired.append(Letter { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                                q.value(3).toString(), QByteArray(), q.value(5).toLongLong() });
+        sizes.append(q.value(4).toLongLong());
     }
     q.finish();
     if (expired.isEmpty())
@@ -343,10 +338,8 @@ QList<Mailbox::Letter> Mailbox::expire(qint64 nowMs)
         fail(u"expired messages could not be removed"_s, del.lastError().text());
         return {};
     }
-    for (Letter &l : expired) {
-        uncount(l);
-        l.frame.clear();
-    }
+    for (qsizetype i = 0; i < expired.size(); ++i)
+        uncount(expired.at(i).recipient, sizes.at(i));
     return expired;
 }
 

@@ -113,7 +113,7 @@ private:
     void settleBatch();
     bool fail(const QString &what, const QString &detail);
     bool loadUsage();
-    void uncount(const Letter &letter);
+    void uncount(const QString &recipient, qint64 bytes);
 
     Limits m_limits;
     QString m_connection;
@@ -125,7 +125,7 @@ private:
     int m_totalCount = 0;
     int m_notices = 0;
     bool m_open = false;
-    QList<Letter> m_batch; // stored, not committed yet (recipient and size only)
+    QList<std::pair<QString, qint64>> m_batch; // stored, not committed yet: recipient and bytes
     bool m_batchFailed = false;
 };
 
