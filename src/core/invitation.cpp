@@ -68,6 +68,10 @@ std::optional<Invitation> Invitation::fromLink(const QString &link, QString *err
     for (const auto &[key, value] : q.queryItems(QUrl::FullyDecoded)) {
         if (key == u"hub") {
             const QUrl hub(value, QUrl::StrictMode);
+            if (hub.toString(QUrl::FullyEncoded).size() > MaxHubLength) {
+                fail(error, u"a hub address is at most %1 characters"_s.arg(MaxHubLength));
+                return std::nullopt;
+            }
             if (!validHub(hub)) {
                 fail(error, u"'%1' is not a ws:// or wss:// hub address"_s.arg(value.left(200)));
                 return std::nullopt;

@@ -20,9 +20,12 @@ struct Invitation
     QString fingerprint;
     bool passwordRequired = false;
 
-    /// Most addresses in one invitation, and the longest link accepted.
+    /// Most addresses in one invitation, the longest address (as written in a URL), and the longest link accepted:
+    /// enough for what toLink() writes of any invitation fromLink() accepts (each address is encoded once more
+    /// inside the link), so the two always agree.
     static constexpr int MaxHubs = 8;
-    static constexpr int MaxLength = 2048;
+    static constexpr int MaxHubLength = 200;
+    static constexpr int MaxLength = 8192;
 
     QString toLink() const;
     /// Reads @p link; nullopt with @p error (English, for the CLI and logs) when it is not a valid invitation.

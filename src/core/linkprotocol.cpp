@@ -205,10 +205,10 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
         for (const auto &[key, field] : { std::pair { kSeq, &m.seq }, std::pair { kRun, &m.run } }) {
             const QJsonValue v = o.value(key);
             const double d = v.toDouble(-1);
-            if (!v.isUndefined() && !v.isNull()
-                && (!v.isDouble() || d < 0 || d > double(Rules::MaxSequence) || d != double(qint64(d))))
+            const bool inRange = v.isDouble() && d >= 0 && d <= double(Rules::MaxSequence);
+            if (!v.isUndefined() && !v.isNull() && (!inRange || d != double(qint64(d))))
                 r.fail(u"field '%1' must be a whole number from 0 to 2^53-1"_s.arg(key));
-            *field = qint64(std::max(0.0, d));
+            *field = inRange ? qint64(d) : 0; // (converted only when it fits: anything else is undefined)
         }
         envelope = m;
     } else if (type == u"ack") {

@@ -1,6 +1,7 @@
 // libFuzzer target for the protocol decoders and validator: any bytes a peer, a hub or a linked peer could send. It checks that
 // nothing crashes, leaks or reads out of bounds (ASan, UBSan), and that whatever decodes also survives a round trip
 // through the encoder.
+#include "core/invitation.h"
 #include "core/linkprotocol.h"
 #include "core/protocol.h"
 #include "core/rules.h"
@@ -50,5 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Rules::isValidMid(text);
     Rules::isValidEndpoint(text);
     Rules::isValidToken(text);
+
+    // An invitation link (a friend's, pasted or scanned): what reads writes back to a link that reads the same.
+    if (const std::optional<Invitation> invitation = Invitation::fromLink(text)) {
+        const std::optional<Invitation> again = Invitation::fromLink(invitation->toLink());
+        if (!again || again->hubs != invitation->hubs || again->name != invitation->name
+            || again->fingerprint != invitation->fingerprint || again->passwordRequired != invitation->passwordRequired)
+            std::abort();
+    }
     return 0;
 }
