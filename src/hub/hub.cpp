@@ -1,6 +1,7 @@
 #include "hub.h"
 
 #include "core/rules.h"
+#include "hub/engineio.h"
 #include "hub/hublistener.h"
 #include "hub/hubsession.h"
 #include "hub/hubtransport.h"
@@ -58,6 +59,10 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     m_settled.setInterval(kSettleMs);
     connect(&m_settled, &QTimer::timeout, this, [this] { releaseFreeMemory(nowMs(), true); });
     connect(m_listener, &HubListener::newConnection, this, &Hub::onNewConnection);
+    if (m_config.socketIo) {
+        m_engine = new EngineIoServer(m_config, *this, this);
+        connect(m_listener, &HubListener::httpConnection, m_engine, &EngineIoServer::takeHttpConnection);
+    }
     connect(m_listener, &HubListener::errorOccurred, this, &Hub::errorOccurred);
 }
 
@@ -105,6 +110,8 @@ void Hub::close()
     const auto sessions = m_sessions;
     for (HubSession *s : sessions)
         dropPeer(s, kShuttingDown, LeaveReason::HubShuttingDown, QWebSocketProtocol::CloseCodeGoingAway, Tell::OwnerOnly);
+    if (m_engine)
+        m_engine->closeAll(); // polling connections and sessions not made HubSessions yet
     checkClosed();
 }
 
@@ -267,40 +274,63 @@ void Hub::onNewConnection()
     QTcpSocket *transport = nullptr;
     bool detached = false;
     while (QWebSocket *socket = m_listener->nextPendingConnection(&transport, &detached)) {
-        const auto framing = detached ? HubSession::Framing::Hub : HubSession::Framing::Qt;
-        auto *session = new HubSession(socket, transport, framing, m_config.effectiveHardFrameBytes(), *this,
-                                       &m_output, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
-                                       nowMs(), this);
-        session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
-        session->setFileBucket(TokenBucket(m_config.fileRelayBytesPerSecond,
-                                           std::max(m_config.fileRelayBytesPerSecond, double(m_config.maxMessageBytes))));
-        m_sessions.insert(session);
-        session->start();
-
-        // Counted even when refused: onDisconnected() uncounts every session.
-        const Admission::Verdict verdict = m_admission.admit(session->address(), nowMs());
-        if (m_closing) {
-            session->closeWith(QWebSocketProtocol::CloseCodeGoingAway, kShuttingDown);
+        if (m_engine && socket->requestUrl().path().startsWith(u"/socket.io"_s)) {
+            m_engine->takeWebSocket(socket, transport, detached);
             continue;
         }
-        switch (verdict) {
-        case Admission::Verdict::Admitted:
-            break;
-        case Admission::Verdict::Banned:
-            m_requests.refuseAndClose(session, ErrorCode::Banned, u"Your address is banned from this hub."_s, LeaveReason::Banned);
-            break;
-        case Admission::Verdict::Autobanned:
-            m_requests.refuseAndClose(session, ErrorCode::Banned,
-                           u"Too many connections from your address in a short time; try again later."_s,
-                           LeaveReason::Banned);
-            break;
-        case Admission::Verdict::TooManyConnections:
-            m_requests.refuseAndClose(session, ErrorCode::HubFull,
-                           u"Too many connections from your address (at most %1)."_s.arg(m_config.maxConnectionsPerAddress),
-                           LeaveReason::Refused);
-            break;
-        }
+        const auto framing = detached ? HubSession::Framing::Hub : HubSession::Framing::Qt;
+        admit(new HubSession(socket, transport, framing, m_config.effectiveHardFrameBytes(), *this, &m_output,
+                             TokenBucket(m_config.messagesPerSecond, m_config.messageBurst), nowMs(), this));
     }
+}
+
+void Hub::engineSessionOpened(EngineSocket *engine)
+{
+    admit(new HubSession(engine, *this, &m_output, TokenBucket(m_config.messagesPerSecond, m_config.messageBurst),
+                         nowMs(), this));
+}
+
+void Hub::admit(HubSession *session)
+{
+    session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
+    session->setFileBucket(TokenBucket(m_config.fileRelayBytesPerSecond,
+                                       std::max(m_config.fileRelayBytesPerSecond, double(m_config.maxMessageBytes))));
+    m_sessions.insert(session);
+    session->start();
+
+    // Counted even when refused: onDisconnected() uncounts every session.
+    const Admission::Verdict verdict = m_admission.admit(session->address(), nowMs());
+    if (m_closing) {
+        session->closeWith(QWebSocketProtocol::CloseCodeGoingAway, kShuttingDown);
+        return;
+    }
+    switch (verdict) {
+    case Admission::Verdict::Admitted:
+        break;
+    case Admission::Verdict::Banned:
+        m_requests.refuseAndClose(session, ErrorCode::Banned, u"Your address is banned from this hub."_s,
+                                  LeaveReason::Banned);
+        break;
+    case Admission::Verdict::Autobanned:
+        m_requests.refuseAndClose(session, ErrorCode::Banned,
+                                  u"Too many connections from your address in a short time; try again later."_s,
+                                  LeaveReason::Banned);
+        break;
+    case Admission::Verdict::TooManyConnections:
+        m_requests.refuseAndClose(
+            session, ErrorCode::HubFull,
+            u"Too many connections from your address (at most %1)."_s.arg(m_config.maxConnectionsPerAddress),
+            LeaveReason::Refused);
+        break;
+    }
+}
+
+void Hub::invalidReceived(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
+{
+    if (session->isClosing())
+        return;
+    session->touch(nowMs());
+    m_requests.rejectInvalid(session, code, message, ref);
 }
 
 void Hub::textReceived(HubSession *session, const QByteArray &utf8)

@@ -5,6 +5,7 @@
 #include "hub/hubconfig.h"
 #include "hub/hubreason.h"
 #include "hub/hubrequests.h"
+#include "hub/engineio.h"
 #include "hub/hubsession.h"
 #include "hub/idbindings.h"
 #include "hub/introductions.h"
@@ -45,7 +46,7 @@ struct HubPeer
 /// The PeerLink hub: accepts WebSocket connections (HubListener), lets them in or not (Admission), keeps the joined
 /// peers (Registry), routes messages and introductions (Introductions), and enforces the limits of its HubConfig.
 /// Lives in one thread (any thread).
-class Hub : public QObject, private HubRequests::Owner, private HubSession::Events
+class Hub : public QObject, private HubRequests::Owner, private HubSession::Events, private EngineIoServer::Owner
 {
     Q_OBJECT
 public:
@@ -131,6 +132,11 @@ private:
     void binaryReceived(HubSession *session) override;
     void pongReceived(HubSession *session) override;
     void sessionEnded(HubSession *session) override { onDisconnected(session); }
+    void invalidReceived(HubSession *session, ErrorCode code, const QString &message, const QString &ref) override;
+    // EngineIoServer::Owner
+    void engineSessionOpened(EngineSocket *engine) override;
+    /// A new connection's session: its buckets, counted, and let in or refused (Admission).
+    void admit(HubSession *session);
     void onHousekeeping();
     /// Trims the heap when opted in (setReleaseFreeMemory): when @p settled, else at most every 10 s.
     void releaseFreeMemory(qint64 now, bool settled);
@@ -183,6 +189,7 @@ private:
     OutputBatch m_output; // frames are written once a turn per peer
     HubRequests m_requests;
     QSet<HubSession *> m_sessions; // every connection, joined or not
+    EngineIoServer *m_engine = nullptr; // the socket.io endpoint (issue 18); null with the setting `socketio` off
     QTimer m_housekeeping;
     QTimer m_mailboxCommit; // group commit of the mailbox, at the end of a turn
     QTimer m_mailboxDrain;  // a mailbox delivery goes on as the peer's queue drains

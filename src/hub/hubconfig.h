@@ -52,6 +52,9 @@ struct HubConfig
     /// Origin (desktop apps, peerlink-cli) are let in when `allowNoOrigin` is set.
     QStringList allowedOrigins;
     bool allowNoOrigin = true;
+    /// socket.io clients (issue 18): Engine.IO v4 / Socket.IO v5 under /socket.io/ on the hub's port, long-polling
+    /// and WebSocket, mapped onto the hub's own protocol (docs/protocol.md, "socket.io peers").
+    bool socketIo = true;
     /// Invalid messages (bad JSON, bad fields, unknown types, ...) tolerated before close 1008.
     int maxInvalidMessages = 10;
     /// Messages per second per peer (token bucket refill; 0 = unlimited) and the burst allowed.

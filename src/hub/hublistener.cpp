@@ -107,6 +107,8 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
         listener->setHandshakeTimeout(m_config.handshakeTimeoutMs);
         listener->setMaxHandshakes(m_config.maxHandshakes);
         listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
+        listener->setHttpPathPrefix(m_config.socketIo ? QByteArrayLiteral("/socket.io") : QByteArray());
+        connect(listener, &HubTcpServer::httpConnection, this, &HubListener::httpConnection);
         connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
             // Under a flood this would be a line per connection: the first, then at most one per 10 s with a count.
             ++m_refusedHandshakes;

@@ -50,6 +50,9 @@ public:
 Q_SIGNALS:
     /// Upgraded connections wait (nextPendingConnection()).
     void newConnection();
+    /// A plain HTTP request for /socket.io/ (the long-polling transport, issue 18) came on @p socket, which the
+    /// receiver takes over; @p early holds the bytes read from it so far.
+    void httpConnection(QTcpSocket *socket, const QByteArray &early);
     /// Listening or accepting failed: an English @p message, the kind, and the system's reason (may be empty).
     void errorOccurred(const QString &message, PeerLink::HubError error, const QString &detail);
 

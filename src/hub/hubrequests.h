@@ -92,6 +92,8 @@ public:
     /// Sends an `error` to @p session.
     static void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
     /// Sends an error (answering @p ref), then closes with @p closeCode; a joined peer leaves for @p why.
+    /// Answers input that breaks the protocol with @p code and counts it against the invalid-message budget.
+    void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
     void refuseAndClose(HubSession *session, ErrorCode code, const QString &message, LeaveReason why,
                         QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodePolicyViolated,
                         const QString &ref = QString());
@@ -128,7 +130,6 @@ private:
     /// or `mailbox_full`.
     void storeForLater(HubSession *session, const MessageRequest &message, const ChatMessage &out, const QString &ref);
     /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
-    void rejectInvalid(HubSession *session, ErrorCode code, const QString &message, const QString &ref);
     QByteArray welcomeBytes(const HubSession *session) const;
     qint64 nowMs() const;
 

@@ -33,6 +33,7 @@ public:
     void textReceived(HubSession *, const QByteArray &) override {}
     void binaryReceived(HubSession *) override {}
     void pongReceived(HubSession *) override {}
+    void invalidReceived(HubSession *, ErrorCode, const QString &, const QString &) override {}
     void sessionEnded(HubSession *) override {}
 };
 
@@ -76,8 +77,34 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framin
         m_transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
 }
 
+HubSession::HubSession(EngineSocket *engine, Events &events, OutputBatch *batch, const TokenBucket &bucket,
+                       qint64 nowMs, QObject *parent)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_isEngine(true)
+    , m_events(events)
+    , m_batch(batch)
+    , m_address(engine->address())
+    , m_port(engine->port())
+    , m_bucket(bucket)
+    , m_connectedAtMs(nowMs)
+    , m_lastSeenMs(nowMs)
+{
+    engine->setListener(this);
+}
+
+void HubSession::engineEnded()
+{
+    m_lost = m_engine && m_engine->lost();
+    m_events.sessionEnded(this);
+}
+
 HubSession::~HubSession()
 {
+    if (m_engine) {
+        m_engine->setListener(nullptr);
+        m_engine->abort();
+    }
     // The TCP socket goes first, with the WsConnection that owns it: the QWebSocket left from the handshake then
     // has no socket to say goodbye on when it is deleted as a child.
     delete m_connection;
@@ -122,12 +149,17 @@ void HubSession::connectionEnded()
 
 QString HubSession::frameCloseReason() const
 {
+    if (m_isEngine)
+        return m_engine ? m_engine->closeReason() : QString();
     return m_connection ? m_connection->closeReason() : m_socket->closeReason();
 }
 
 void HubSession::ping()
 {
-    if (m_connection)
+    if (m_isEngine) {
+        if (m_engine)
+            m_engine->ping();
+    } else if (m_connection)
         m_connection->ping();
     else
         m_socket->ping();
@@ -135,7 +167,10 @@ void HubSession::ping()
 
 void HubSession::abort()
 {
-    if (m_connection)
+    if (m_isEngine) {
+        if (m_engine)
+            m_engine->abort();
+    } else if (m_connection)
         m_connection->abort();
     else
         m_socket->abort();
@@ -143,6 +178,8 @@ void HubSession::abort()
 
 bool HubSession::transportOpen() const
 {
+    if (m_isEngine)
+        return m_engine && m_engine->isOpen();
     if (m_connection)
         return m_connection->isOpen();
     return m_transport && m_socket->state() == QAbstractSocket::ConnectedState
@@ -176,6 +213,8 @@ const QByteArray &HubSession::peerEntry() const
 
 qint64 HubSession::queuedBytes() const
 {
+    if (m_isEngine)
+        return m_engine ? m_engine->queuedBytes() : 0;
     if (!m_direct)
         return m_socket->bytesToWrite();
     if (m_qtQueued > 0 && m_transport)
@@ -199,6 +238,19 @@ void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
         return;
     if (Q_UNLIKELY(m_batch && m_batch->observer()))
         m_batch->observer()(false, utf8);
+    if (m_isEngine) {
+        // socket.io: the engine maps the frame to its event now and writes what gathered at the end of the turn.
+        if (!m_engine)
+            return;
+        m_engine->sendNative(utf8);
+        if (!m_engineFlushDue && m_batch) {
+            m_engineFlushDue = true;
+            m_batch->add(this);
+        } else if (!m_batch) {
+            m_engine->flush();
+        }
+        return;
+    }
     // The transport's state is checked when the batch is written (flushPending), not for every frame.
     if (m_direct && m_batch) {
         if (m_pending.isEmpty())
@@ -211,6 +263,12 @@ void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
 
 void HubSession::flushPending()
 {
+    if (m_isEngine) {
+        m_engineFlushDue = false;
+        if (m_engine)
+            m_engine->flush();
+        return;
+    }
     if (m_pending.isEmpty())
         return;
     // A close frame may have gone out meanwhile (the peer closed and was answered): nothing after it.
@@ -236,6 +294,11 @@ void HubSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &re
     flushPending(); // what was sent before the close goes before the close frame
     m_closing = true;
     m_closeReason = reason;
+    if (m_isEngine) {
+        if (m_engine)
+            m_engine->close(int(code), reason);
+        return;
+    }
     // The close frame's reason is limited to 123 bytes by RFC 6455; it is cut to fit.
     if (m_connection)
         m_connection->close(uint16_t(code), reason);

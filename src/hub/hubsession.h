@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/errorcode.h"
 #include "core/tokenbucket.h"
+#include "hub/engineio.h"
 #include "hub/wsconnection.h"
 
 #include <QDateTime>
@@ -42,7 +44,7 @@ private:
 };
 
 /// One connection to the hub, joined or not. Owns its socket; the Hub owns the session.
-class HubSession : public QObject, private WsConnection::Receiver
+class HubSession : public QObject, private WsConnection::Receiver, private EngineSocket::Listener
 {
     Q_OBJECT
 public:
@@ -53,6 +55,10 @@ public:
         virtual void textReceived(HubSession *session, const QByteArray &utf8) = 0;
         virtual void binaryReceived(HubSession *session) = 0;
         virtual void pongReceived(HubSession *session) = 0;
+        /// Input the layer below found invalid (a malformed socket.io packet): answered and counted like an invalid
+        /// message.
+        virtual void invalidReceived(HubSession *session, ErrorCode code, const QString &message,
+                                     const QString &ref) = 0;
         /// The connection is closed; the session may be deleted (later, not in this call).
         virtual void sessionEnded(HubSession *session) = 0;
 
@@ -73,6 +79,10 @@ public:
     /// @p maxMessageBytes: the hard limit of one message (Framing::Hub).
     HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framing, qint64 maxMessageBytes, Events &events,
                OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs, QObject *parent = nullptr);
+    /// A socket.io client's session (issue 18): @p engine turns its events into requests and the hub's frames into
+    /// events; the session does not own it (EngineIoServer does) but ends it when deleted.
+    HubSession(EngineSocket *engine, Events &events, OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs,
+               QObject *parent = nullptr);
     /// A session read by QWebSocket whose reading reaches nobody (tests of the registry, which need sessions only).
     HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *batch, const TokenBucket &bucket,
                qint64 nowMs, QObject *parent = nullptr);
@@ -146,6 +156,8 @@ public:
 
     /// The connection ended without a close handshake (the network or the process went away).
     bool lostConnection() const { return m_lost; }
+    /// A socket.io client (issue 18).
+    bool isSocketIo() const { return m_isEngine; }
 
     quint64 sentCount() const { return m_sent; }
     void countSent() { ++m_sent; }
@@ -156,11 +168,23 @@ private:
     void pongReceived() override;
     void controlFrameDue() override { flushPending(); }
     void connectionEnded() override;
+    // EngineSocket::Listener
+    void engineText(const QByteArray &utf8) override { m_events.textReceived(this, utf8); }
+    void engineBinary() override { m_events.binaryReceived(this); }
+    void engineInvalid(ErrorCode code, const QString &message, const QString &ref) override
+    {
+        m_events.invalidReceived(this, code, message, ref);
+    }
+    void enginePong() override { m_events.pongReceived(this); }
+    void engineEnded() override;
     void connectQtSignals();
     bool transportOpen() const;
 
-    QWebSocket *m_socket;
+    QWebSocket *m_socket = nullptr;       // null for a socket.io session
     WsConnection *m_connection = nullptr; // Framing::Hub: reads and writes the frames; else null
+    QPointer<EngineSocket> m_engine;      // a socket.io session's; else null
+    bool m_isEngine = false;
+    bool m_engineFlushDue = false;
     Events &m_events;
     /// The TCP (or TLS) socket under m_socket, when it could be found: frames written straight to it skip
     /// QWebSocket's UTF-8 -> UTF-16 -> UTF-8 round trip and its framing per recipient. Null: QWebSocket sends.

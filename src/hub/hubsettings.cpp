@@ -255,6 +255,13 @@ const QList<Setting> &table()
                 return parseSwitch(u"allow-no-origin"_s, v, c.hub.allowNoOrigin, error);
             },
             [](const HubServiceConfig &c) { return c.hub.allowNoOrigin ? u"yes"_s : u"no"_s; });
+        add({ u"socketio"_s, u"hub.socketIo"_s, u"yes|no"_s, HubSettingKind::Switch, QString(), 0, 0, QString(),
+              u"Serve socket.io clients (Engine.IO 4, Socket.IO 5; long-polling and WebSocket) under /socket.io/ on "
+              "the hub's port, mapped onto the hub's own protocol with the same limits."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                return parseSwitch(u"socketio"_s, v, c.hub.socketIo, error);
+            },
+            [](const HubServiceConfig &c) { return c.hub.socketIo ? u"yes"_s : u"no"_s; });
         add({ u"data-dir"_s, u"hub.dataDir"_s, u"DIR"_s, HubSettingKind::File, QString(), 0, 0, QString(),
               u"Directory for the hub's state: its id, which identity key each peer id is bound to, and the mailbox "
               "of messages kept for absent peers (made when missing). Empty: kept in memory only, so bindings and "

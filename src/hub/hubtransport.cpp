@@ -46,17 +46,27 @@ void HubTcpSocket::separateHandshake()
 {
     const QByteArray seen = peek(bytesAvailable());
     const qsizetype end = seen.indexOf("\r\n\r\n");
-    if (end < 0)
-        return; // not all there yet (QWebSocketServer bounds its size)
+    if (end < 0) {
+        if (seen.size() > 16 * 1024) {
+            disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
+            Q_EMIT headReceived(QByteArray());
+        }
+        return; // not all there yet
+    }
     disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
-    const qsizetype headerSize = end + 4;
-    if (seen.size() == headerSize)
+    Q_EMIT headReceived(seen.left(end + 4));
+}
+
+void HubTcpSocket::separateAt(qsizetype headSize)
+{
+    const qsizetype available = bytesAvailable();
+    if (available <= headSize)
         return;
     // Take everything and put the request back: QIODevice can only push bytes back one at a time, so the request
     // (a few hundred bytes, once per connection) goes back last byte first.
-    const QByteArray all = read(seen.size());
-    m_early = all.mid(headerSize);
-    for (qsizetype i = headerSize - 1; i >= 0; --i)
+    const QByteArray all = read(available);
+    m_early = all.mid(headSize);
+    for (qsizetype i = headSize - 1; i >= 0; --i)
         ungetChar(all[i]);
 }
 
@@ -167,7 +177,53 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
     // Closed during its handshake (QWebSocketServer deletes it then): it no longer counts.
     connect(socket, &QAbstractSocket::disconnected, this,
             [this, socket, port, address] { endHandshake(socket, port, address); });
+    connect(socket, &HubTcpSocket::headReceived, this,
+            [this, socket](const QByteArray &head) { route(socket, head); });
+}
+
+namespace {
+
+/// The request target's path of an HTTP request head, and whether it asks for a WebSocket.
+bool isPlainRequestUnder(const QByteArray &head, const QByteArray &prefix)
+{
+    const qsizetype lineEnd = head.indexOf("\r\n");
+    const QByteArray line = head.left(lineEnd);
+    const qsizetype space = line.indexOf(' ');
+    if (space < 0)
+        return false;
+    const QByteArray target = line.mid(space + 1, line.indexOf(' ', space + 1) - space - 1);
+    if (!target.startsWith(prefix))
+        return false;
+    const char after = target.size() > prefix.size() ? target.at(prefix.size()) : '/';
+    if (after != '/' && after != '?')
+        return false;
+    // A WebSocket handshake names the upgrade in a header: that one goes to QWebSocketServer, whatever the path.
+    for (const QByteArray &header : head.mid(lineEnd + 2).split('\n')) {
+        const QByteArray h = header.trimmed().toLower();
+        if (h.startsWith("upgrade:") && h.contains("websocket"))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void HubTcpServer::route(HubTcpSocket *socket, const QByteArray &head)
+{
+    if (head.isEmpty()) {
+        refuse(socket, tr("The request head is too large."));
+        return;
+    }
+    if (!m_httpPrefix.isEmpty() && isPlainRequestUnder(head, m_httpPrefix)) {
+        const quint16 port = socket->peerPort();
+        disconnect(socket, nullptr, this, nullptr);
+        endHandshake(socket, port, unmappedAddress(socket->peerAddress()));
+        Q_EMIT httpConnection(socket, socket->readAll());
+        return;
+    }
+    socket->separateAt(head.size());
     addPendingConnection(socket);
+    Q_EMIT newConnection();
 }
 
 } // namespace PeerLink

@@ -35,6 +35,13 @@ public:
     void holdBytesBehindHandshake();
     /// The bytes that came behind the handshake request (usually none).
     QByteArray takeEarlyBytes() { return std::exchange(m_early, QByteArray()); }
+    /// Keeps the first @p headSize bytes (the request head) for QWebSocketServer and the rest for takeEarlyBytes().
+    void separateAt(qsizetype headSize);
+
+Q_SIGNALS:
+    /// The request head is complete: @p head is it (the bytes are still unread), or empty when the client sent
+    /// more than 16 KiB without ending it.
+    void headReceived(const QByteArray &head);
 
 protected:
     qint64 writeData(const char *data, qint64 size) override;
@@ -63,6 +70,9 @@ public:
     void setMaxHandshakes(int n) { m_maxHandshakes = n; }
     /// 0 = no limit.
     void setMaxHandshakesPerAddress(int n) { m_maxPerAddress = n; }
+    /// Plain HTTP requests (no WebSocket upgrade) whose path starts with @p prefix are handed on as httpConnection
+    /// (issue 18: socket.io's long-polling); empty: none (every request goes to the WebSocket handshake).
+    void setHttpPathPrefix(const QByteArray &prefix) { m_httpPrefix = prefix; }
 
     /// The connection from @p address : @p port finished its WebSocket handshake (QWebSocketServer made a
     /// QWebSocket of it): its handshake deadline is lifted and its socket returned. Null if there is none.
@@ -71,6 +81,8 @@ public:
 Q_SIGNALS:
     /// A connection was refused before its handshake (@p reason says which limit).
     void refused(const QHostAddress &address, const QString &reason);
+    /// A plain HTTP request under the HTTP path prefix: the receiver takes @p socket (and the bytes read, @p early).
+    void httpConnection(QTcpSocket *socket, const QByteArray &early);
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
@@ -80,6 +92,8 @@ private:
     /// Ends @p socket's handshake bookkeeping; false if it had none (already upgraded or ended).
     bool endHandshake(HubTcpSocket *socket, quint16 port, const QHostAddress &address);
     void refuse(HubTcpSocket *socket, const QString &reason);
+    /// Sends the connection on by its request @p head: to the WebSocket handshake, or as a plain HTTP request.
+    void route(HubTcpSocket *socket, const QByteArray &head);
 
     struct Handshake
     {
@@ -96,6 +110,7 @@ private:
     int m_handshakeTimeoutMs = 10000;
     int m_maxHandshakes = 0;
     int m_maxPerAddress = 0;
+    QByteArray m_httpPrefix;
 };
 
 } // namespace PeerLink
