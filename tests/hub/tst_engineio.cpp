@@ -157,6 +157,11 @@ public:
         post("42" + QJsonDocument(QJsonArray { u"join"_s, id }).toJson(QJsonDocument::Compact));
         return waitForEvent("welcome").toObject().value("id"_L1).toString() == id;
     }
+    /// Handshake, namespace, and `join` as @p id when not empty.
+    bool start(const QString &id = QString())
+    {
+        return !handshake().isEmpty() && connectNamespace() && (id.isEmpty() || join(id));
+    }
     QByteArray sid() const { return m_sid; }
     int lastStatus() const { return m_lastStatus; }
 
@@ -179,6 +184,8 @@ public:
         return QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
     }
     void send(const QByteArray &packet) { m_socket.sendTextMessage(QString::fromUtf8(packet)); }
+    /// Opens a session on the WebSocket transport, connects the namespace and joins as @p id.
+    bool join(quint16 port, const QString &id);
     QByteArray waitFor(const QByteArray &prefix, int timeoutMs = 5000)
     {
         QByteArray found;
@@ -209,6 +216,17 @@ QByteArray emitted(const QByteArray &name, const QJsonValue &arg, qint64 ackId =
 {
     QByteArray json = QJsonDocument(QJsonArray { QString::fromUtf8(name), arg }).toJson(QJsonDocument::Compact);
     return "42" + (ackId >= 0 ? QByteArray::number(ackId) : QByteArray()) + json;
+}
+
+bool WsClient::join(quint16 port, const QString &id)
+{
+    if (!open(port))
+        return false;
+    send("40");
+    if (waitFor("40{").isEmpty())
+        return false;
+    send(emitted("join", id));
+    return !waitFor("42[\"welcome\"").isEmpty();
 }
 
 } // namespace
@@ -263,9 +281,7 @@ void TestEngineIo::pollingPeerAndNativePeerTalk()
     Hub hub;
     QVERIFY(hub.listen());
     PollingClient sio(hub.serverPort());
-    QVERIFY(!sio.handshake().isEmpty());
-    QVERIFY(sio.connectNamespace());
-    QVERIFY(sio.join(u"sio1"_s));
+    QVERIFY(sio.start(u"sio1"_s));
 
     RawClient native;
     QVERIFY(native.open(hub.serverUrl()));
@@ -352,9 +368,7 @@ void TestEngineIo::upgradeFromPollingToWebSocket()
     Hub hub;
     QVERIFY(hub.listen());
     PollingClient poll(hub.serverPort());
-    QVERIFY(!poll.handshake().isEmpty());
-    QVERIFY(poll.connectNamespace());
-    QVERIFY(poll.join(u"upgrader"_s));
+    QVERIFY(poll.start(u"upgrader"_s));
 
     // The client keeps a GET waiting while it probes the WebSocket; the probe's answer ends that GET with a noop.
     QList<QByteArray> waiting;
@@ -419,11 +433,7 @@ void TestEngineIo::connectToPeerIsDeclinedForTheSocketIoPeer()
     Hub hub;
     QVERIFY(hub.listen());
     WsClient ws;
-    QVERIFY(ws.open(hub.serverPort()));
-    ws.send("40");
-    QVERIFY(!ws.waitFor("40{").isEmpty());
-    ws.send(emitted("join", u"node2"_s));
-    QVERIFY(!ws.waitFor("42[\"welcome\"").isEmpty());
+    QVERIFY(ws.join(hub.serverPort(), u"node2"_s));
     RawClient native;
     QVERIFY(native.open(hub.serverUrl()));
     QVERIFY(!native.join(u"node1"_s).isEmpty());
@@ -531,9 +541,7 @@ void TestEngineIo::malformedPacketsCountAsInvalid()
     Hub hub(config);
     QVERIFY(hub.listen());
     PollingClient c(hub.serverPort());
-    QVERIFY(!c.handshake().isEmpty());
-    QVERIFY(c.connectNamespace());
-    QVERIFY(c.join(u"clumsy"_s));
+    QVERIFY(c.start(u"clumsy"_s));
     c.post("42[\"message\",");
     QCOMPARE(c.waitForEvent("error").toObject().value("code"_L1).toString(), u"bad_json"_s);
     c.post("4x");
@@ -547,9 +555,7 @@ void TestEngineIo::malformedPacketsCountAsInvalid()
     QTRY_COMPARE(hub.peers().size(), 0);
     // Others are served as before.
     PollingClient next(hub.serverPort());
-    QVERIFY(!next.handshake().isEmpty());
-    QVERIFY(next.connectNamespace());
-    QVERIFY(next.join(u"fine"_s));
+    QVERIFY(next.start(u"fine"_s));
 }
 
 void TestEngineIo::binaryAttachmentsAreRefused()
@@ -557,11 +563,7 @@ void TestEngineIo::binaryAttachmentsAreRefused()
     Hub hub;
     QVERIFY(hub.listen());
     WsClient ws;
-    QVERIFY(ws.open(hub.serverPort()));
-    ws.send("40");
-    QVERIFY(!ws.waitFor("40{").isEmpty());
-    ws.send(emitted("join", u"bin"_s));
-    QVERIFY(!ws.waitFor("42[\"welcome\"").isEmpty());
+    QVERIFY(ws.join(hub.serverPort(), u"bin"_s));
     ws.send(R"(451-["message",{"_placeholder":true,"num":0}])");
     ws.socket().sendBinaryMessage(QByteArray("\x01\x02", 2));
     const QByteArray first = ws.waitFor("42[\"error\"");
@@ -638,9 +640,7 @@ void TestEngineIo::pollingClientThatStopsIsDropped()
     QVERIFY(!native.join(u"native"_s).isEmpty());
     {
         PollingClient quitter(hub.serverPort());
-        QVERIFY(!quitter.handshake().isEmpty());
-        QVERIFY(quitter.connectNamespace());
-        QVERIFY(quitter.join(u"quitter"_s));
+        QVERIFY(quitter.start(u"quitter"_s));
         QVERIFY(!native.waitFor(u"peer_connect"_s).isEmpty());
     } // no more GETs from here on
     QElapsedTimer t;
@@ -657,9 +657,7 @@ void TestEngineIo::slowPollingReaderIsDropped()
     Hub hub(config);
     QVERIFY(hub.listen());
     PollingClient slow(hub.serverPort());
-    QVERIFY(!slow.handshake().isEmpty());
-    QVERIFY(slow.connectNamespace());
-    QVERIFY(slow.join(u"slow"_s));
+    QVERIFY(slow.start(u"slow"_s));
     RawClient native;
     QVERIFY(native.open(hub.serverUrl()));
     QVERIFY(!native.join(u"loud"_s).isEmpty());
@@ -692,11 +690,7 @@ void TestEngineIo::hubShutdownLetsClientsReconnect()
     auto hub = std::make_unique<Hub>();
     QVERIFY(hub->listen());
     WsClient ws;
-    QVERIFY(ws.open(hub->serverPort()));
-    ws.send("40");
-    QVERIFY(!ws.waitFor("40{").isEmpty());
-    ws.send(emitted("join", u"stayer"_s));
-    QVERIFY(!ws.waitFor("42[\"welcome\"").isEmpty());
+    QVERIFY(ws.join(hub->serverPort(), u"stayer"_s));
     hub->close();
     // Going away: no socket.io DISCONNECT (which would tell socket.io-client not to reconnect), a close 1001.
     QTRY_VERIFY(ws.socket().state() == QAbstractSocket::UnconnectedState);
