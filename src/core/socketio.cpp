@@ -1,6 +1,7 @@
 #include "socketio.h"
 
 #include "jsonwriter.h"
+#include "messagescan.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -208,6 +209,26 @@ Inbound toNative(const Event &event, const QString &madeUpMid)
     o.insert("type"_L1, name);
     in.native = compact(o);
     return in;
+}
+
+QByteArray plainMessageToNative(QByteArrayView eventData)
+{
+    constexpr QByteArrayView head("[\"message\",");
+    if (!eventData.startsWith(head) || !eventData.endsWith(']') || eventData.size() < head.size() + 3)
+        return QByteArray();
+    const QByteArrayView arg = eventData.sliced(head.size(), eventData.size() - head.size() - 1);
+    QByteArray native;
+    native.reserve(arg.size() + 32);
+    if (arg.front() == '{' && arg.back() == '}') {
+        native.append("{\"type\":\"message\",").append(arg.sliced(1));
+    } else if (arg.front() == '"' && arg.back() == '"') {
+        native.append("{\"type\":\"message\",\"text\":").append(arg).append('}');
+    } else {
+        return QByteArray();
+    }
+    // Only what the hub's own fast path reads as a plain message (type, text, to, mid, each once): a second `type`,
+    // a trailing argument or anything unusual goes the full way.
+    return scanPlainMessage(native) ? native : QByteArray();
 }
 
 QByteArray topLevelType(QByteArrayView json)

@@ -93,6 +93,13 @@ struct Inbound
 /// answer).
 Inbound toNative(const Event &event, const QString &madeUpMid = QString());
 
+/// The fast path of toNative() for the event socket.io clients send most, a plain `message` without an
+/// acknowledgement: `["message","TEXT"]` or `["message",{"text":…,"to":…,"mid":…}]` as socket.io-client writes them
+/// becomes the native request by splicing bytes, when scanPlainMessage() then accepts it (so it means exactly what
+/// toNative() makes of it; fuzz_socketio checks this). Empty otherwise: the caller takes the full way.
+/// @p eventData must be valid UTF-8.
+QByteArray plainMessageToNative(QByteArrayView eventData);
+
 /// The value of the top-level `type` member of the hub's JSON object @p json (which the hub wrote: valid JSON),
 /// or empty.
 QByteArray topLevelType(QByteArrayView json);

@@ -3,6 +3,7 @@
 #include "core/secrets.h"
 #include "core/jsonwriter.h"
 #include "core/socketio.h"
+#include "core/utf8validator.h"
 #include "core/wsframe.h"
 #include "hub/httpconnection.h"
 #include "hub/hubtransport.h"
@@ -84,6 +85,12 @@ void EngineWebSocket::send(const QByteArray &text)
         m_connection->write(WsFrame::frame(WsFrame::Text, text));
     else
         m_socket->sendTextMessage(QString::fromUtf8(text));
+}
+
+void EngineWebSocket::sendFrames(const QByteArray &frames)
+{
+    Q_ASSERT(m_connection);
+    m_connection->write(frames);
 }
 
 void EngineWebSocket::close(uint16_t code, const QString &reason)
@@ -168,7 +175,7 @@ void EngineSocket::upgradeTo(EngineWebSocket *ws)
     m_probe = nullptr;
     connect(ws, &EngineWebSocket::textReceived, this, [this](const QByteArray &utf8) {
         receivePacket(utf8, true);
-        flush();
+        scheduleFlush();
     });
     connect(ws, &EngineWebSocket::binaryReceived, this, [this] {
         if (m_listener && !m_ended)
@@ -248,12 +255,18 @@ bool EngineSocket::poll(HttpConnection *get)
 void EngineSocket::receivePayload(QByteArrayView body)
 {
     m_lastPollMs = m_clock.elapsed();
+    if (!Utf8Validator::isValid(body)) {
+        // Engine.IO's polling bodies are text; a WebSocket's text frames were checked by its reader.
+        if (m_listener && !m_ended)
+            m_listener->engineInvalid(ErrorCode::BadMessage, u"A polling body is UTF-8 text."_s, QString());
+        return;
+    }
     for (QByteArrayView packet : splitPayload(body)) {
         if (m_ended)
             return;
         receivePacket(packet, false);
     }
-    flush();
+    scheduleFlush();
 }
 
 void EngineSocket::receivePacket(QByteArrayView packet, bool fromWebSocket)
@@ -364,6 +377,14 @@ void EngineSocket::connectNamespace()
 
 void EngineSocket::receiveEvent(qint64 ackId, QByteArrayView data)
 {
+    if (ackId < 0) {
+        // The common case, a plain message without a callback: spliced, not parsed and written again.
+        const QByteArray native = plainMessageToNative(data);
+        if (!native.isEmpty()) {
+            feed(native);
+            return;
+        }
+    }
     ErrorCode code = ErrorCode::BadMessage;
     QString error;
     const std::optional<Event> event = parseEvent(data, &code, &error);
@@ -412,10 +433,30 @@ void EngineSocket::feed(const QByteArray &native)
         m_listener->engineText(native);
 }
 
+namespace {
+
+/// The last frame of the hub's that was mapped, and what it became: a broadcast or a presence change goes to many
+/// sessions as the same bytes, and each of them then takes the same packet (shared, not copied).
+struct Mapped
+{
+    QByteArray native;
+    QByteArray type;
+    QByteArray packet; // empty when the type is answered specially (see sendNative)
+};
+thread_local Mapped t_lastMapped;
+
+} // namespace
+
 void EngineSocket::sendNative(QByteArrayView utf8)
 {
     if (m_ended)
         return;
+    Mapped &last = t_lastMapped;
+    // Only presence and chat messages are kept, which are never an answer to a callback: mapped the same always.
+    if (m_connected && !last.packet.isEmpty() && utf8.size() == last.native.size() && utf8 == last.native) {
+        queuePacket(last.packet);
+        return;
+    }
     const QByteArray type = topLevelType(utf8);
     if (!m_connected) {
         if (type == "error")
@@ -438,9 +479,18 @@ void EngineSocket::sendNative(QByteArrayView utf8)
             return;
         }
     }
-    if (type == "connect_to_peer")
+    if (type == "connect_to_peer") {
         declineLink(utf8);
-    queuePacket(eventFromNative(utf8, type));
+        queuePacket(eventFromNative(utf8, type));
+        return;
+    }
+    const QByteArray packet = eventFromNative(utf8, type);
+    if (type == "message" || type == "peer_connect" || type == "peer_disconnect") {
+        last.native = utf8.toByteArray();
+        last.type = type;
+        last.packet = packet;
+    }
+    queuePacket(packet);
 }
 
 void EngineSocket::declineLink(QByteArrayView utf8)
@@ -472,6 +522,7 @@ void EngineSocket::queuePacket(const QByteArray &packet)
 
 void EngineSocket::flush()
 {
+    m_flushScheduled = false;
     if (m_ended || m_queue.empty())
         return;
     if (m_ws) {
@@ -480,14 +531,36 @@ void EngineSocket::flush()
             m_queueBytes = 0;
             return;
         }
-        while (!m_queue.empty()) {
-            m_ws->send(m_queue.front());
-            m_queue.pop_front();
+        if (!m_ws->writesFrames()) {
+            // wss://: QWebSocket frames each message itself.
+            for (const QByteArray &packet : m_queue)
+                m_ws->send(packet);
+            m_queue.clear();
+            m_queueBytes = 0;
+            return;
         }
+        // Every packet is a text frame of its own; all of this turn's go to the kernel in one write.
+        QByteArray frames(m_queueBytes + qsizetype(m_queue.size()) * 10, Qt::Uninitialized);
+        char *out = frames.data();
+        for (const QByteArray &packet : m_queue) {
+            out = WsFrame::writeHeader(out, WsFrame::Text, quint64(packet.size()));
+            out = std::copy(packet.cbegin(), packet.cend(), out);
+        }
+        frames.truncate(out - frames.data());
+        m_queue.clear();
         m_queueBytes = 0;
+        m_ws->sendFrames(frames);
         return;
     }
     answerGet();
+}
+
+void EngineSocket::scheduleFlush()
+{
+    if (m_flushScheduled || m_ended)
+        return;
+    m_flushScheduled = true;
+    QMetaObject::invokeMethod(this, &EngineSocket::flush, Qt::QueuedConnection);
 }
 
 void EngineSocket::answerGet()

@@ -33,6 +33,10 @@ public:
     void start();
     /// Sends one text frame.
     void send(const QByteArray &text);
+    /// Whether the hub writes this socket's frames itself (ws://): then sendFrames() may be used.
+    bool writesFrames() const { return m_connection != nullptr; }
+    /// Sends complete unmasked text frames (WsFrame) in one write.
+    void sendFrames(const QByteArray &frames);
     void close(uint16_t code, const QString &reason);
     void abort();
     bool isOpen() const;
@@ -141,6 +145,8 @@ private:
     void receiveSocketIo(QByteArrayView bytes);
     void receiveEvent(qint64 ackId, QByteArrayView data);
     void feed(const QByteArray &native);
+    /// Writes what is queued at the end of this turn of the event loop (once, however many packets come).
+    void scheduleFlush();
     void queuePacket(const QByteArray &packet);
     void answerGet();
     void connectNamespace();
@@ -176,6 +182,7 @@ private:
     qint64 m_syncAck = -1;                // the acknowledgement id of the request being handled
     quint64 m_madeUpMids = 0;
 
+    bool m_flushScheduled = false;
     bool m_closing = false;
     bool m_ended = false;
     bool m_lost = false;

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void toNative_data();
     void toNative();
     void madeUpMidOnlyWhenMissing();
+    void plainMessagesAreSpliced_data();
+    void plainMessagesAreSpliced();
     void topLevelTypeIgnoresNestedAndQuoted_data();
     void topLevelTypeIgnoresNestedAndQuoted();
     void nativeFramesBecomeEvents_data();
@@ -238,6 +240,44 @@ void TestSocketIo::madeUpMidOnlyWhenMissing()
     const Inbound none = SocketIo::toNative(*parseEvent(R"(["message","hi"])", &code, &error));
     QVERIFY(none.mid.isEmpty());
     QVERIFY(!none.native.contains("mid"));
+}
+
+void TestSocketIo::plainMessagesAreSpliced_data()
+{
+    QTest::addColumn<QByteArray>("event");
+    QTest::addColumn<bool>("spliced");
+    QTest::newRow("text") << QByteArray(R"(["message","hello world!"])") << true;
+    QTest::newRow("escaped text") << QByteArray(R"(["message","a \"quote\" and\nline"])") << true;
+    QTest::newRow("object") << QByteArray(R"(["message",{"to":"node2","text":"hi","mid":"m1"}])") << true;
+    QTest::newRow("smuggled type") << QByteArray(R"(["message",{"text":"hi","type":"join"}])") << false;
+    QTest::newRow("extra field") << QByteArray(R"(["message",{"text":"hi","from":"x"}])") << false;
+    QTest::newRow("second argument") << QByteArray(R"(["message","a","b"])") << false;
+    QTest::newRow("second object") << QByteArray(R"(["message",{"text":"a"},{"text":"b"}])") << false;
+    QTest::newRow("empty object") << QByteArray(R"(["message",{}])") << false;
+    QTest::newRow("other event") << QByteArray(R"(["join","a"])") << false;
+    QTest::newRow("number") << QByteArray(R"(["message",5])") << false;
+}
+
+void TestSocketIo::plainMessagesAreSpliced()
+{
+    QFETCH(QByteArray, event);
+    QFETCH(bool, spliced);
+    const QByteArray fast = plainMessageToNative(event);
+    QCOMPARE(!fast.isEmpty(), spliced);
+    if (!spliced)
+        return;
+    // It means what the full way makes of the event.
+    ErrorCode code;
+    QString error;
+    const Inbound full = SocketIo::toNative(*parseEvent(event, &code, &error));
+    const Decoded<ClientEnvelope> a = decodeClientMessage(fast);
+    const Decoded<ClientEnvelope> b = decodeClientMessage(full.native);
+    QVERIFY(a.ok() && b.ok());
+    const auto &ma = std::get<MessageRequest>(a.envelope());
+    const auto &mb = std::get<MessageRequest>(b.envelope());
+    QCOMPARE(ma.text, mb.text);
+    QCOMPARE(ma.to, mb.to);
+    QCOMPARE(ma.mid, mb.mid);
 }
 
 void TestSocketIo::topLevelTypeIgnoresNestedAndQuoted_data()

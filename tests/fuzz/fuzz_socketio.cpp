@@ -3,6 +3,7 @@
 // mapping), and whatever the mapping hands the hub must be a JSON object whose `type` is the event's name, which
 // topLevelType() (the hub's way back) reads again. The input is also taken as a frame of the hub's, for
 // topLevelType() and eventFromNative(), which must not read out of bounds on any bytes.
+#include "core/protocol.h"
 #include "core/socketio.h"
 #include "core/utf8validator.h"
 
@@ -41,6 +42,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         ErrorCode code;
         const std::optional<Event> event = parseEvent(p->data, &code, &error);
+        const QByteArray fast = plainMessageToNative(p->data);
+        if (!fast.isEmpty()) {
+            // The spliced request must mean what the full way makes of the event.
+            const Inbound full = event ? toNative(*event) : Inbound();
+            const Decoded<ClientEnvelope> a = decodeClientMessage(fast);
+            const Decoded<ClientEnvelope> b = decodeClientMessage(full.native);
+            if (!a.ok() || !b.ok())
+                std::abort();
+            const auto *ma = std::get_if<MessageRequest>(&a.envelope());
+            const auto *mb = std::get_if<MessageRequest>(&b.envelope());
+            if (!ma || !mb || ma->text != mb->text || ma->to != mb->to || ma->mid != mb->mid)
+                std::abort();
+        }
         if (!event)
             continue;
         const Inbound in = toNative(*event, QStringLiteral("sio.fuzz.1"));
