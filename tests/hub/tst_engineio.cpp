@@ -4,6 +4,7 @@
 // socket.io-client is driven by tests/socketio.
 #include "core/socketio.h"
 #include "hub/hub.h"
+#include "hub/hubsettings.h"
 #include "rawclient.h"
 
 #include "testmain.h"
@@ -11,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
@@ -176,16 +178,19 @@ private:
 class WsClient
 {
 public:
-    bool open(quint16 port, const QByteArray &sid = {})
+    bool open(quint16 port, const QByteArray &sid = {}, bool tls = false)
     {
         QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket,
                          [this](const QString &t) { m_received.append(t.toUtf8()); });
-        m_socket.open(QUrl(u"ws://127.0.0.1:%1"_s.arg(port) + QString::fromLatin1(target(sid, "websocket"))));
+        // The test certificate is self-signed: accepted here (tst_tls checks pinning).
+        QObject::connect(&m_socket, &QWebSocket::sslErrors, &m_socket, [this] { m_socket.ignoreSslErrors(); });
+        m_socket.open(QUrl((tls ? u"wss://127.0.0.1:%1"_s : u"ws://127.0.0.1:%1"_s).arg(port)
+                           + QString::fromLatin1(target(sid, "websocket"))));
         return QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
     }
     void send(const QByteArray &packet) { m_socket.sendTextMessage(QString::fromUtf8(packet)); }
     /// Opens a session on the WebSocket transport, connects the namespace and joins as @p id.
-    bool join(quint16 port, const QString &id);
+    bool join(quint16 port, const QString &id, bool tls = false);
     QByteArray waitFor(const QByteArray &prefix, int timeoutMs = 5000)
     {
         QByteArray found;
@@ -218,9 +223,9 @@ QByteArray emitted(const QByteArray &name, const QJsonValue &arg, qint64 ackId =
     return "42" + (ackId >= 0 ? QByteArray::number(ackId) : QByteArray()) + json;
 }
 
-bool WsClient::join(quint16 port, const QString &id)
+bool WsClient::join(quint16 port, const QString &id, bool tls)
 {
-    if (!open(port))
+    if (!open(port, {}, tls))
         return false;
     send("40");
     if (waitFor("40{").isEmpty())
@@ -254,6 +259,7 @@ private Q_SLOTS:
     void slowPollingReaderIsDropped();
     void socketIoCanBeTurnedOff();
     void hubShutdownLetsClientsReconnect();
+    void webSocketTransportOverTls();
 };
 
 void TestEngineIo::openPacketFollowsTheSettings()
@@ -696,6 +702,30 @@ void TestEngineIo::hubShutdownLetsClientsReconnect()
     QTRY_VERIFY(ws.socket().state() == QAbstractSocket::UnconnectedState);
     QCOMPARE(int(ws.socket().closeCode()), 1001);
     QVERIFY(ws.waitFor("41", 100).isEmpty());
+}
+
+void TestEngineIo::webSocketTransportOverTls()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("no TLS library");
+    HubServiceConfig config;
+    QString error;
+    QVERIFY2(applyHubSetting(config, u"tls-cert"_s, QStringLiteral(PEERLINK_SOURCE_DIR "/tests/data/hub-test.crt"), &error),
+             qPrintable(error));
+    QVERIFY2(applyHubSetting(config, u"tls-key"_s, QStringLiteral(PEERLINK_SOURCE_DIR "/tests/data/hub-test.key"), &error),
+             qPrintable(error));
+    Hub hub(config.hub);
+    QVERIFY(hub.listen());
+    QCOMPARE(hub.serverUrl().scheme(), u"wss"_s);
+    // On wss:// QWebSocket frames the socket.io session's packets (Framing::Qt).
+    WsClient a, b;
+    QVERIFY(a.join(hub.serverPort(), u"tls-a"_s, true));
+    QVERIFY(b.join(hub.serverPort(), u"tls-b"_s, true));
+    QCOMPARE(a.waitFor("42[\"peer_connect\""), QByteArray(R"(42["peer_connect","tls-b"])"));
+    b.send(emitted("message", QJsonObject { { u"to"_s, u"tls-a"_s }, { u"text"_s, u"over TLS"_s } }));
+    QVERIFY(a.waitFor("42[\"message\"").contains("over TLS"));
+    a.send(emitted("message", u"to all"_s));
+    QVERIFY(b.waitFor("42[\"message\"").contains("to all"));
 }
 
 PEERLINK_TEST_MAIN(TestEngineIo)
