@@ -50,25 +50,17 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
     delete m_server;
     m_server = nullptr;
     m_tcpServer = nullptr;
-    m_ownListener = false;
     const bool tls = m_config.useTls();
     if (tls && !QSslSocket::supportsSsl()) {
         fail(HubError::TlsUnavailable, u"TLS is not available: Qt found no TLS library (install libssl3)."_s, QString(),
              true);
         return false;
     }
-    m_server = new QWebSocketServer(m_config.name, tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode,
-                                    this);
-    if (tls) {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setLocalCertificate(m_config.tlsCertificate);
-        ssl.setPrivateKey(m_config.tlsKey);
-        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // peers authenticate with join, not client certificates
-        m_server->setSslConfiguration(ssl);
-        connect(m_server, &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
-            qCDebug(lcHub) << "TLS handshake errors:" << errors;
-        });
-    }
+    // The hub accepts every connection itself (HubTcpServer: HubTcpSocket for ws://, which keeps no 32 KiB write
+    // buffer per peer and writes straight to the kernel; HubSslSocket for wss://), bounds the handshakes, sends
+    // socket.io's polling requests to the engine, and hands WebSocket handshakes to QWebSocketServer; then it reads
+    // and writes the frames itself (WsConnection), on both.
+    m_server = new QWebSocketServer(m_config.name, QWebSocketServer::NonSecureMode, this);
     m_server->setMaxPendingConnections(m_config.maxPendingConnections);
     m_server->setHandshakeTimeout(m_config.handshakeTimeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &HubListener::newConnection);
@@ -79,60 +71,46 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
             qCInfo(lcHub).noquote() << "refused a connection with Origin" << origin.left(200);
         auth->setAllowed(allowed);
     });
-    connect(m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError) {
-        const QString detail = m_server->errorString();
-        fail(HubError::AcceptFailed, u"Accepting a connection failed: %1"_s.arg(detail), detail, true);
-    });
     connect(m_server, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode) {
         qCDebug(lcHub).noquote() << "A WebSocket handshake failed:" << m_server->errorString();
     });
-    bool listening = false;
-    QString listenError;
+    auto *listener = new HubTcpServer(m_server);
     if (tls) {
-        // wss://: QWebSocketServer's own TLS server does the TLS handshake; its sockets are found by transportOf.
-        listening = m_server->listen(address, port);
-        listenError = m_server->errorString();
-#ifdef Q_OS_UNIX
-        // QWebSocketServer listens with Qt's fixed queue of 50 and does not expose QTcpServer::setListenBacklogSize;
-        // listen() again on the listening socket sets the queue length (POSIX).
-        if (listening && ::listen(int(m_server->socketDescriptor()), m_config.listenBacklog) != 0)
-            qCWarning(lcHub) << "could not set the listen backlog to" << m_config.listenBacklog;
-#endif
-    } else {
-        // ws://: the hub accepts the connections itself (HubTcpSocket: no 32 KiB write buffer kept per peer, writes
-        // straight to the kernel) and hands each to QWebSocketServer for the WebSocket handshake.
-        auto *listener = new HubTcpServer(m_server);
-        listener->setListenBacklogSize(m_config.listenBacklog);
-        listener->setMaxPendingConnections(m_config.maxPendingConnections);
-        listener->setHandshakeTimeout(m_config.handshakeTimeoutMs);
-        listener->setMaxHandshakes(m_config.maxHandshakes);
-        listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
-        listener->setHttpPathPrefix(m_config.socketIo ? QByteArrayLiteral("/socket.io") : QByteArray());
-        connect(listener, &HubTcpServer::httpConnection, this, &HubListener::httpConnection);
-        connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
-            // Under a flood this would be a line per connection: the first, then at most one per 10 s with a count.
-            ++m_refusedHandshakes;
-            const qint64 now = m_clock.elapsed();
-            if (m_lastRefusalLogMs == 0 || now - m_lastRefusalLogMs >= 10000) {
-                qCWarning(lcHub).noquote() << "refused" << m_refusedHandshakes << "connection(s) before their handshake;"
-                                           << "latest from" << address.toString() << "-" << reason;
-                m_lastRefusalLogMs = std::max<qint64>(now, 1);
-                m_refusedHandshakes = 0;
-            }
-        });
-        connect(listener, &QTcpServer::newConnection, this, [this, listener] {
-            while (listener->hasPendingConnections())
-                m_server->handleConnection(listener->nextPendingConnection());
-        });
-        connect(listener, &QTcpServer::acceptError, this, [this, listener](QAbstractSocket::SocketError) {
-            const QString detail = listener->errorString();
-            fail(HubError::AcceptFailed, u"Accepting a connection failed: %1"_s.arg(detail), detail, true);
-        });
-        listening = listener->listen(address, port);
-        listenError = listener->errorString();
-        m_tcpServer = listener;
-        m_ownListener = true;
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificate(m_config.tlsCertificate);
+        ssl.setPrivateKey(m_config.tlsKey);
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // peers authenticate with join, not client certificates
+        listener->setTls(ssl);
     }
+    listener->setListenBacklogSize(m_config.listenBacklog);
+    listener->setMaxPendingConnections(m_config.maxPendingConnections);
+    listener->setHandshakeTimeout(m_config.handshakeTimeoutMs);
+    listener->setMaxHandshakes(m_config.maxHandshakes);
+    listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
+    listener->setHttpPathPrefix(m_config.socketIo ? QByteArrayLiteral("/socket.io") : QByteArray());
+    connect(listener, &HubTcpServer::httpConnection, this, &HubListener::httpConnection);
+    connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
+        // Under a flood this would be a line per connection: the first, then at most one per 10 s with a count.
+        ++m_refusedHandshakes;
+        const qint64 now = m_clock.elapsed();
+        if (m_lastRefusalLogMs == 0 || now - m_lastRefusalLogMs >= 10000) {
+            qCWarning(lcHub).noquote() << "refused" << m_refusedHandshakes << "connection(s) before their handshake;"
+                                       << "latest from" << address.toString() << "-" << reason;
+            m_lastRefusalLogMs = std::max<qint64>(now, 1);
+            m_refusedHandshakes = 0;
+        }
+    });
+    connect(listener, &QTcpServer::newConnection, this, [this, listener] {
+        while (listener->hasPendingConnections())
+            m_server->handleConnection(listener->nextPendingConnection());
+    });
+    connect(listener, &QTcpServer::acceptError, this, [this, listener](QAbstractSocket::SocketError) {
+        const QString detail = listener->errorString();
+        fail(HubError::AcceptFailed, u"Accepting a connection failed: %1"_s.arg(detail), detail, true);
+    });
+    const bool listening = listener->listen(address, port);
+    const QString listenError = listener->errorString();
+    m_tcpServer = listener;
     if (!listening) {
         // The detail names the address and port too: it is what the app shows the user, in its own words around it.
         const QString where = hostPort(address.toString(), port);
@@ -141,7 +119,6 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
         delete m_server;
         m_server = nullptr;
         m_tcpServer = nullptr;
-        m_ownListener = false;
         return false;
     }
     m_errorString.clear();
@@ -151,31 +128,27 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
 
 void HubListener::close()
 {
-    if (m_server)
-        m_server->close();
-    if (m_ownListener && m_tcpServer)
+    if (m_tcpServer)
         m_tcpServer->close();
 }
 
 bool HubListener::isListening() const
 {
-    if (m_ownListener)
-        return m_server && m_tcpServer && m_tcpServer->isListening();
-    return m_server && m_server->isListening();
+    return m_server && m_tcpServer && m_tcpServer->isListening();
 }
 
 quint16 HubListener::serverPort() const
 {
     if (!isListening())
         return 0;
-    return m_ownListener ? m_tcpServer->serverPort() : m_server->serverPort();
+    return m_tcpServer->serverPort();
 }
 
 QHostAddress HubListener::serverAddress() const
 {
     if (!isListening())
         return QHostAddress();
-    return m_ownListener ? m_tcpServer->serverAddress() : m_server->serverAddress();
+    return m_tcpServer->serverAddress();
 }
 
 QUrl HubListener::serverUrl() const
@@ -198,7 +171,7 @@ QWebSocket *HubListener::nextPendingConnection(QTcpSocket **transport, bool *det
     socket->setMaxAllowedIncomingFrameSize(quint64(hard));
     socket->setMaxAllowedIncomingMessageSize(quint64(hard));
     *transport = transportOf(socket);
-    if (m_ownListener && *transport) {
+    if (*transport) {
         detach(socket, *transport);
         *detached = true;
     }
@@ -225,27 +198,10 @@ void HubListener::detach(QWebSocket *socket, QTcpSocket *transport)
 
 QTcpSocket *HubListener::transportOf(const QWebSocket *socket)
 {
-    // QWebSocketServer accepts with a QTcpServer of its own (a QSslServer for wss://) and leaves each accepted
-    // QTcpSocket that server's child under the QWebSocket made from it. Qt does not document this, so it is looked
-    // up, not assumed: the newest children first (the socket was accepted moments ago), a bounded number of them,
-    // matched by the peer's address and port. Not found: the session sends through QWebSocket as usual.
-    // For ws:// the hub accepted the connection itself (HubTcpServer) and knows it.
-    if (m_ownListener)
-        return m_tcpServer ? static_cast<HubTcpServer *>(m_tcpServer.data())->takeUpgraded(socket->peerAddress(), socket->peerPort())
-                           : nullptr;
-    if (!m_tcpServer)
-        m_tcpServer = m_server->findChild<QTcpServer *>();
-    if (!m_tcpServer)
-        return nullptr;
-    const QObjectList &children = m_tcpServer->children();
-    int looked = 0;
-    for (auto it = children.crbegin(); it != children.crend() && looked < 4096; ++it, ++looked) {
-        auto *tcp = qobject_cast<QTcpSocket *>(*it);
-        if (tcp && tcp->peerPort() == socket->peerPort() && tcp->peerAddress() == socket->peerAddress()
-            && tcp->state() == QAbstractSocket::ConnectedState)
-            return tcp;
-    }
-    return nullptr;
+    // The hub accepted the connection itself (HubTcpServer) and knows it.
+    return m_tcpServer ? static_cast<HubTcpServer *>(m_tcpServer.data())->takeUpgraded(socket->peerAddress(),
+                                                                                        socket->peerPort())
+                       : nullptr;
 }
 
 } // namespace PeerLink

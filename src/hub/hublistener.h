@@ -43,8 +43,9 @@ public:
     QString errorDetail() const { return m_errorDetail; }
 
     /// The next upgraded connection (its frame limits set to the hard limit), or null; @p transport gets the socket
-    /// under it when it could be found, else null. @p detached: the transport is a ws:// connection the hub accepted
-    /// itself, detached from the QWebSocket (which then reads and writes nothing): the hub does the framing.
+    /// under it when it could be found, else null. @p detached: the transport is the connection the hub accepted
+    /// itself (TCP or TLS), detached from the QWebSocket (which then reads and writes nothing): the hub does the
+    /// framing.
     QWebSocket *nextPendingConnection(QTcpSocket **transport, bool *detached);
 
 Q_SIGNALS:
@@ -65,8 +66,7 @@ private:
 
     HubConfig m_config;
     QWebSocketServer *m_server = nullptr;
-    QPointer<QTcpServer> m_tcpServer; // accepts ws:// connections (see listen), or the one inside m_server (wss://)
-    bool m_ownListener = false;       // m_tcpServer is ours, not m_server's
+    QPointer<QTcpServer> m_tcpServer; // a HubTcpServer: accepts every connection (see listen)
     QElapsedTimer m_clock;
     int m_refusedHandshakes = 0;      // since the last log line about them
     qint64 m_lastRefusalLogMs = 0;

@@ -36,6 +36,30 @@ qint64 HubTcpSocket::writeData(const char *data, qint64 size)
     return rest < 0 ? (written > 0 ? written : rest) : written + rest;
 }
 
+std::optional<QByteArray> HandshakeBytes::peekHead(QIODevice &device)
+{
+    const QByteArray seen = device.peek(device.bytesAvailable());
+    const qsizetype end = seen.indexOf("\r\n\r\n");
+    if (end >= 0)
+        return seen.left(end + 4);
+    if (seen.size() > 16 * 1024)
+        return QByteArray();
+    return std::nullopt; // not all there yet
+}
+
+void HandshakeBytes::separate(QIODevice &device, qsizetype headSize)
+{
+    const qint64 available = device.bytesAvailable();
+    if (available <= headSize)
+        return;
+    // Take everything and put the request back: QIODevice can only push bytes back one at a time, so the request
+    // (a few hundred bytes, once per connection) goes back last byte first.
+    const QByteArray all = device.read(available);
+    m_early = all.mid(headSize);
+    for (qsizetype i = headSize - 1; i >= 0; --i)
+        device.ungetChar(all[i]);
+}
+
 void HubTcpSocket::holdBytesBehindHandshake()
 {
     // Connected before QWebSocketServer's own (queued) handler: this runs first on every readyRead.
@@ -44,30 +68,25 @@ void HubTcpSocket::holdBytesBehindHandshake()
 
 void HubTcpSocket::separateHandshake()
 {
-    const QByteArray seen = peek(bytesAvailable());
-    const qsizetype end = seen.indexOf("\r\n\r\n");
-    if (end < 0) {
-        if (seen.size() > 16 * 1024) {
-            disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
-            Q_EMIT headReceived(QByteArray());
-        }
-        return; // not all there yet
+    if (const std::optional<QByteArray> head = peekHead(*this)) {
+        disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
+        Q_EMIT headReceived(*head);
     }
-    disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
-    Q_EMIT headReceived(seen.left(end + 4));
 }
 
-void HubTcpSocket::separateAt(qsizetype headSize)
+void HubSslSocket::holdBytesBehindHandshake()
 {
-    const qsizetype available = bytesAvailable();
-    if (available <= headSize)
-        return;
-    // Take everything and put the request back: QIODevice can only push bytes back one at a time, so the request
-    // (a few hundred bytes, once per connection) goes back last byte first.
-    const QByteArray all = read(available);
-    m_early = all.mid(headSize);
-    for (qsizetype i = headSize - 1; i >= 0; --i)
-        ungetChar(all[i]);
+    connect(this, &QIODevice::readyRead, this, &HubSslSocket::separateHandshake);
+    if (bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HubSslSocket::separateHandshake, Qt::QueuedConnection);
+}
+
+void HubSslSocket::separateHandshake()
+{
+    if (const std::optional<QByteArray> head = peekHead(*this)) {
+        disconnect(this, &QIODevice::readyRead, this, &HubSslSocket::separateHandshake);
+        Q_EMIT headReceived(*head);
+    }
 }
 
 HubTcpServer::HubTcpServer(QObject *parent)
@@ -79,7 +98,7 @@ HubTcpServer::HubTcpServer(QObject *parent)
 }
 
 
-bool HubTcpServer::endHandshake(HubTcpSocket *socket, quint16 port, const QHostAddress &address)
+bool HubTcpServer::endHandshake(QTcpSocket *socket, quint16 port, const QHostAddress &address)
 {
     // A null @p socket ends the entry of a socket deleted without a disconnected signal.
     bool found = false;
@@ -98,11 +117,11 @@ bool HubTcpServer::endHandshake(HubTcpSocket *socket, quint16 port, const QHostA
     return found;
 }
 
-HubTcpSocket *HubTcpServer::takeUpgraded(const QHostAddress &address, quint16 port)
+QTcpSocket *HubTcpServer::takeUpgraded(const QHostAddress &address, quint16 port)
 {
     const QHostAddress key = unmappedAddress(address);
     for (auto it = m_byPort.find(port); it != m_byPort.end() && it.key() == port; ++it) {
-        HubTcpSocket *socket = it.value();
+        QTcpSocket *socket = it.value();
         if (socket && unmappedAddress(socket->peerAddress()) == key) {
             disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
             endHandshake(socket, port, key);
@@ -133,10 +152,17 @@ void HubTcpServer::expireHandshakes()
     }
 }
 
-void HubTcpServer::refuse(HubTcpSocket *socket, const QString &reason)
+void HubTcpServer::refuse(QTcpSocket *socket, const QString &reason)
 {
-    // Before the WebSocket handshake the only way to say why is HTTP's.
+    // Before the WebSocket handshake the only way to say why is HTTP's (not before a TLS handshake, though).
     const QByteArray body = reason.toUtf8() + '\n';
+    auto *ssl = qobject_cast<QSslSocket *>(socket);
+    if (ssl && !ssl->isEncrypted()) {
+        Q_EMIT refused(socket->peerAddress(), reason);
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
     socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
                   "Content-Length: "
                   + QByteArray::number(body.size()) + "\r\n\r\n" + body);
@@ -147,7 +173,11 @@ void HubTcpServer::refuse(HubTcpSocket *socket, const QString &reason)
 
 void HubTcpServer::incomingConnection(qintptr socketDescriptor)
 {
-    auto *socket = new HubTcpSocket(this);
+    QTcpSocket *socket = nullptr;
+    if (m_tls)
+        socket = new HubSslSocket(this);
+    else
+        socket = new HubTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;
 #ifdef Q_OS_UNIX
@@ -173,12 +203,22 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
     m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, address, socket });
     if (!m_handshakeTimer.isActive())
         m_handshakeTimer.start(m_handshakeTimeoutMs);
-    socket->holdBytesBehindHandshake();
     // Closed during its handshake (QWebSocketServer deletes it then): it no longer counts.
     connect(socket, &QAbstractSocket::disconnected, this,
             [this, socket, port, address] { endHandshake(socket, port, address); });
-    connect(socket, &HubTcpSocket::headReceived, this,
-            [this, socket](const QByteArray &head) { route(socket, head); });
+    if (auto *ssl = qobject_cast<HubSslSocket *>(socket)) {
+        connect(ssl, &HubSslSocket::headReceived, this, [this, ssl](const QByteArray &head) { route(ssl, head); });
+        connect(ssl, &QSslSocket::encrypted, ssl, &HubSslSocket::holdBytesBehindHandshake);
+        connect(ssl, &QSslSocket::sslErrors, ssl, [ssl](const QList<QSslError> &errors) {
+            qDebug() << "TLS handshake errors from" << ssl->peerAddress() << errors;
+        });
+        ssl->setSslConfiguration(*m_tls);
+        ssl->startServerEncryption();
+        return;
+    }
+    auto *tcp = static_cast<HubTcpSocket *>(socket);
+    tcp->holdBytesBehindHandshake();
+    connect(tcp, &HubTcpSocket::headReceived, this, [this, tcp](const QByteArray &head) { route(tcp, head); });
 }
 
 namespace {
@@ -208,7 +248,7 @@ bool isPlainRequestUnder(const QByteArray &head, const QByteArray &prefix)
 
 } // namespace
 
-void HubTcpServer::route(HubTcpSocket *socket, const QByteArray &head)
+void HubTcpServer::route(QTcpSocket *socket, const QByteArray &head)
 {
     if (head.isEmpty()) {
         refuse(socket, tr("The request head is too large."));
@@ -221,7 +261,10 @@ void HubTcpServer::route(HubTcpSocket *socket, const QByteArray &head)
         Q_EMIT httpConnection(socket, socket->readAll());
         return;
     }
-    socket->separateAt(head.size());
+    if (auto *tcp = qobject_cast<HubTcpSocket *>(socket))
+        tcp->separateAt(head.size());
+    else if (auto *ssl = qobject_cast<HubSslSocket *>(socket))
+        ssl->separateAt(head.size());
     addPendingConnection(socket);
     Q_EMIT newConnection();
 }

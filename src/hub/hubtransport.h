@@ -5,11 +5,14 @@
 #include <QHostAddress>
 #include <QMultiHash>
 #include <QPointer>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 #include <utility>
 
 namespace PeerLink {
@@ -18,25 +21,43 @@ namespace PeerLink {
 /// the address a peer is told it was seen at all use this form.
 QHostAddress unmappedAddress(const QHostAddress &address);
 
+/// What the hub's own sockets keep of a connection's first request: the bytes a client sent right behind its
+/// handshake request (frames in the same packet), out of sight of QWebSocketServer, which then reads the request
+/// alone, so that the QWebSocket it makes cannot read (and answer) those frames before the hub takes the connection
+/// over (WsConnection reads them first).
+class HandshakeBytes
+{
+public:
+    virtual ~HandshakeBytes() = default;
+    /// The bytes that came behind the handshake request (usually none).
+    QByteArray takeEarlyBytes() { return std::exchange(m_early, QByteArray()); }
+
+protected:
+    /// The request head of what @p device has read, bytes left unread: nullopt while it is incomplete, empty when
+    /// more than 16 KiB came without its end.
+    static std::optional<QByteArray> peekHead(QIODevice &device);
+    /// Leaves the first @p headSize bytes to be read and keeps the rest for takeEarlyBytes().
+    void separate(QIODevice &device, qsizetype headSize);
+
+private:
+    QByteArray m_early;
+};
+
 /// A peer's TCP connection to the hub. Writes go straight to the kernel while Qt's write buffer is empty, and
 /// only what the kernel does not take is buffered by QTcpSocket as usual (kept in order, written when the socket
 /// is writable, errors reported as usual). QTcpSocket itself copies every write into a 32 KiB buffer block that it
 /// then keeps for the life of the connection, even after one 200-byte handshake response: at 10 000 idle peers
 /// that was most of the hub's memory (docs/benchmarks.md).
-class HubTcpSocket : public QTcpSocket
+class HubTcpSocket : public QTcpSocket, public HandshakeBytes
 {
     Q_OBJECT
 public:
     using QTcpSocket::QTcpSocket;
 
-    /// Keeps what a client sends behind its handshake request (frames in the same packet) out of sight until
-    /// takeEarlyBytes(): QWebSocketServer then reads the request alone, and the QWebSocket it makes cannot read
-    /// (and answer) those frames before the hub takes the connection over. Call before the handshake starts.
+    /// Watches for the end of the request head (headReceived). Call before the handshake starts.
     void holdBytesBehindHandshake();
-    /// The bytes that came behind the handshake request (usually none).
-    QByteArray takeEarlyBytes() { return std::exchange(m_early, QByteArray()); }
     /// Keeps the first @p headSize bytes (the request head) for QWebSocketServer and the rest for takeEarlyBytes().
-    void separateAt(qsizetype headSize);
+    void separateAt(qsizetype headSize) { separate(*this, headSize); }
 
 Q_SIGNALS:
     /// The request head is complete: @p head is it (the bytes are still unread), or empty when the client sent
@@ -48,11 +69,29 @@ protected:
 
 private:
     void separateHandshake();
-
-    QByteArray m_early;
 };
 
-/// Accepts plain TCP connections as HubTcpSocket, children of this server, for QWebSocketServer::handleConnection.
+/// A peer's TLS connection to a wss:// hub, accepted by the hub itself like HubTcpSocket (so that the hub reads and
+/// writes the frames itself there too, and serves socket.io's long-polling over TLS), without its direct writes.
+class HubSslSocket : public QSslSocket, public HandshakeBytes
+{
+    Q_OBJECT
+public:
+    using QSslSocket::QSslSocket;
+
+    /// Watches for the end of the request head once the TLS handshake is done.
+    void holdBytesBehindHandshake();
+    void separateAt(qsizetype headSize) { separate(*this, headSize); }
+
+Q_SIGNALS:
+    void headReceived(const QByteArray &head);
+
+private:
+    void separateHandshake();
+};
+
+/// Accepts plain TCP connections as HubTcpSocket (or TLS connections as HubSslSocket, setTls()), children of this
+/// server, for QWebSocketServer::handleConnection.
 /// It also bounds the connections still in their WebSocket handshake, which QWebSocketServer does not do for
 /// connections it did not accept itself:
 /// - in time: one not upgraded within handshakeTimeout() is dropped (a slowloris); one timer for all of them, in
@@ -73,10 +112,13 @@ public:
     /// Plain HTTP requests (no WebSocket upgrade) whose path starts with @p prefix are handed on as httpConnection
     /// (issue 18: socket.io's long-polling); empty: none (every request goes to the WebSocket handshake).
     void setHttpPathPrefix(const QByteArray &prefix) { m_httpPrefix = prefix; }
+    /// Serve TLS (wss://, https:// for socket.io's polling) with @p configuration: the TLS handshake counts as
+    /// part of the connection's handshake (its time and its place).
+    void setTls(const QSslConfiguration &configuration) { m_tls = configuration; }
 
     /// The connection from @p address : @p port finished its WebSocket handshake (QWebSocketServer made a
     /// QWebSocket of it): its handshake deadline is lifted and its socket returned. Null if there is none.
-    HubTcpSocket *takeUpgraded(const QHostAddress &address, quint16 port);
+    QTcpSocket *takeUpgraded(const QHostAddress &address, quint16 port);
 
 Q_SIGNALS:
     /// A connection was refused before its handshake (@p reason says which limit).
@@ -90,20 +132,20 @@ protected:
 private:
     void expireHandshakes();
     /// Ends @p socket's handshake bookkeeping; false if it had none (already upgraded or ended).
-    bool endHandshake(HubTcpSocket *socket, quint16 port, const QHostAddress &address);
-    void refuse(HubTcpSocket *socket, const QString &reason);
+    bool endHandshake(QTcpSocket *socket, quint16 port, const QHostAddress &address);
+    void refuse(QTcpSocket *socket, const QString &reason);
     /// Sends the connection on by its request @p head: to the WebSocket handshake, or as a plain HTTP request.
-    void route(HubTcpSocket *socket, const QByteArray &head);
+    void route(QTcpSocket *socket, const QByteArray &head);
 
     struct Handshake
     {
         qint64 deadlineMs;
         quint16 port;
         QHostAddress address;
-        QPointer<HubTcpSocket> socket;
+        QPointer<QTcpSocket> socket;
     };
     std::deque<Handshake> m_handshakes;                   // in order of deadline; may hold ended ones
-    QMultiHash<quint16, QPointer<HubTcpSocket>> m_byPort; // in their handshake, by the peer's port
+    QMultiHash<quint16, QPointer<QTcpSocket>> m_byPort; // in their handshake, by the peer's port
     QHash<QHostAddress, int> m_perAddress;                // in their handshake, by address
     QTimer m_handshakeTimer;
     QElapsedTimer m_clock;
@@ -111,6 +153,7 @@ private:
     int m_maxHandshakes = 0;
     int m_maxPerAddress = 0;
     QByteArray m_httpPrefix;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 } // namespace PeerLink

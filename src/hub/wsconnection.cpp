@@ -29,10 +29,10 @@ void WsConnection::start()
         QMetaObject::invokeMethod(this, &WsConnection::onDisconnected, Qt::QueuedConnection);
         return;
     }
-    // A client may send its first frames right behind the handshake request, in the same packet: HubTcpSocket kept
-    // them from QWebSocket.
-    if (auto *hubSocket = qobject_cast<HubTcpSocket *>(m_socket.data()))
-        m_early = hubSocket->takeEarlyBytes();
+    // A client may send its first frames right behind the handshake request, in the same packet: the hub's socket
+    // (HubTcpSocket, HubSslSocket) kept them from QWebSocket.
+    if (auto *held = dynamic_cast<HandshakeBytes *>(m_socket.data()))
+        m_early = held->takeEarlyBytes();
     if (!m_early.isEmpty() || m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &WsConnection::onReadyRead, Qt::QueuedConnection);
 }

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void unknownCertificateIsReportedNotTrusted();
     void wrongPinIsRefused();
     void plainWebSocketCannotTalkToATlsHub();
+    void hubReadsTheFramesOverTlsToo();
 
 private:
     std::unique_ptr<Hub> m_hub;
@@ -118,4 +119,28 @@ void TestTls::plainWebSocketCannotTalkToATlsHub()
 }
 
 QTEST_GUILESS_MAIN(TestTls)
+void TestTls::hubReadsTheFramesOverTlsToo()
+{
+    // The hub accepts wss:// connections itself and reads their frames with its own reader, as on ws://: an
+    // unmasked client frame (RFC 6455 §5.1) is closed with 1002, which Qt's WebSocket layer let through.
+    QSslSocket socket;
+    connect(&socket, &QSslSocket::sslErrors, &socket, [&socket] { socket.ignoreSslErrors(); });
+    socket.connectToHostEncrypted(u"127.0.0.1"_s, m_hub->serverPort());
+    QTRY_VERIFY(socket.isEncrypted());
+    socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY((received += socket.readAll()).contains("\r\n\r\n"));
+    QVERIFY(received.startsWith("HTTP/1.1 101"));
+    received = received.mid(received.indexOf("\r\n\r\n") + 4);
+    const QByteArray join = R"({"type":"join","id":"raw"})";
+    socket.write(QByteArray("\x81") + char(join.size()) + join); // FIN, text, no mask bit
+    QTRY_VERIFY(socket.state() != QAbstractSocket::ConnectedState || (received += socket.readAll()).contains('\x88'));
+    received += socket.readAll();
+    const qsizetype close = received.indexOf('\x88');
+    QVERIFY2(close >= 0, received.toHex().constData());
+    QCOMPARE((uchar(received.at(close + 2)) << 8) | uchar(received.at(close + 3)), 1002);
+    QVERIFY(m_hub->peers().isEmpty());
+}
+
 #include "tst_tls.moc"

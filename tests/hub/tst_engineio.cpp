@@ -46,12 +46,20 @@ struct HttpAnswer
 /// One HTTP request on its own connection (Connection: close), answered or not within @p timeoutMs; the event loop
 /// runs meanwhile (the hub lives in this thread).
 HttpAnswer http(quint16 port, const QByteArray &method, const QByteArray &target, const QByteArray &body = {},
-                const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 5000)
+                const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 5000, bool tls = false)
 {
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs))
-        return {};
+    QSslSocket socket;
+    if (tls) {
+        // The test certificate is self-signed: accepted here (tst_tls checks pinning).
+        QObject::connect(&socket, &QSslSocket::sslErrors, &socket, [&socket] { socket.ignoreSslErrors(); });
+        socket.connectToHostEncrypted(u"127.0.0.1"_s, port);
+        if (!QTest::qWaitFor([&] { return socket.isEncrypted(); }, timeoutMs))
+            return {};
+    } else {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs))
+            return {};
+    }
     QByteArray request = method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     for (const auto &[name, value] : headers)
         request += name + ": " + value + "\r\n";
@@ -89,26 +97,27 @@ QByteArray target(const QByteArray &sid = {}, const QByteArray &transport = "pol
 class PollingClient
 {
 public:
-    explicit PollingClient(quint16 port)
+    explicit PollingClient(quint16 port, bool tls = false)
         : m_port(port)
+        , m_tls(tls)
     {
     }
 
     /// The handshake; the open packet's object (empty on failure).
     QJsonObject handshake()
     {
-        const HttpAnswer a = http(m_port, "GET", target());
+        const HttpAnswer a = http(m_port, "GET", target(), {}, {}, 5000, m_tls);
         if (a.status != 200 || !a.body.startsWith('0'))
             return {};
         const QJsonObject open = QJsonDocument::fromJson(a.body.mid(1)).object();
         m_sid = open.value("sid"_L1).toString().toUtf8();
         return open;
     }
-    HttpAnswer post(const QByteArray &payload) { return http(m_port, "POST", target(m_sid), payload); }
+    HttpAnswer post(const QByteArray &payload) { return http(m_port, "POST", target(m_sid), payload, {}, 5000, m_tls); }
     /// One GET: the packets it brought (none after @p timeoutMs).
     QList<QByteArray> get(int timeoutMs = 5000)
     {
-        const HttpAnswer a = http(m_port, "GET", target(m_sid), {}, {}, timeoutMs);
+        const HttpAnswer a = http(m_port, "GET", target(m_sid), {}, {}, timeoutMs, m_tls);
         m_lastStatus = a.status;
         QList<QByteArray> packets;
         if (a.status == 200) {
@@ -169,6 +178,7 @@ public:
 
 private:
     quint16 m_port;
+    bool m_tls = false;
     QByteArray m_sid;
     QList<QByteArray> m_kept;
     int m_lastStatus = 0;
@@ -726,6 +736,12 @@ void TestEngineIo::webSocketTransportOverTls()
     QVERIFY(a.waitFor("42[\"message\"").contains("over TLS"));
     a.send(emitted("message", u"to all"_s));
     QVERIFY(b.waitFor("42[\"message\"").contains("to all"));
+    // And the long-polling transport over TLS (https://), as a default socket.io-client starts.
+    PollingClient polling(hub.serverPort(), true);
+    QVERIFY(polling.start(u"tls-polling"_s));
+    QCOMPARE(a.waitFor("42[\"peer_connect\""), QByteArray(R"(42["peer_connect","tls-polling"])"));
+    a.send(emitted("message", QJsonObject { { u"to"_s, u"tls-polling"_s }, { u"text"_s, u"polled over TLS"_s } }));
+    QCOMPARE(polling.waitForEvent("message").toObject().value("text"_L1).toString(), u"polled over TLS"_s);
 }
 
 PEERLINK_TEST_MAIN(TestEngineIo)
