@@ -231,9 +231,12 @@ QByteArray plainMessageToNative(QByteArrayView eventData)
     return scanPlainMessage(native) ? native : QByteArray();
 }
 
-QByteArray topLevelType(QByteArrayView json)
+namespace {
+
+/// Finds the top-level `type` member of @p json (the hub wrote it: valid JSON, only strings and nesting need to be
+/// followed): its value, and where the member starts (its key's quote) and ends (after its value's quote).
+QByteArray findTopLevelType(QByteArrayView json, qsizetype *memberStart, qsizetype *memberEnd)
 {
-    // The hub wrote @p json, so it is valid JSON: only strings and nesting need to be followed.
     const qsizetype n = json.size();
     int depth = 0;
     bool expectKey = false;
@@ -257,6 +260,10 @@ QByteArray topLevelType(QByteArrayView json)
                             return QByteArray(); // the hub's types need no escapes
                         ++j;
                     }
+                    if (memberStart)
+                        *memberStart = start - 1;
+                    if (memberEnd)
+                        *memberEnd = std::min(j + 1, n);
                     return json.sliced(vStart, std::min(j, n) - vStart).toByteArray();
                 }
                 expectKey = false;
@@ -285,6 +292,35 @@ QByteArray topLevelType(QByteArrayView json)
     return QByteArray();
 }
 
+/// @p json without its top-level `type` member (and the comma that went with it).
+QByteArray withoutType(QByteArrayView json)
+{
+    qsizetype start = -1;
+    qsizetype end = -1;
+    if (findTopLevelType(json, &start, &end).isEmpty() || start < 0)
+        return json.toByteArray();
+    if (end < json.size() && json[end] == ',') {
+        ++end; // a member follows: its comma goes
+    } else {
+        qsizetype comma = start - 1;
+        while (comma > 0 && (json[comma] == ' ' || json[comma] == '\n' || json[comma] == '\t' || json[comma] == '\r'))
+            --comma;
+        if (comma > 0 && json[comma] == ',')
+            start = comma; // the last member: the comma before it goes
+    }
+    QByteArray out;
+    out.reserve(json.size() - (end - start));
+    out.append(json.first(start)).append(json.sliced(end));
+    return out;
+}
+
+} // namespace
+
+QByteArray topLevelType(QByteArrayView json)
+{
+    return findTopLevelType(json, nullptr, nullptr);
+}
+
 namespace {
 
 QByteArray event(QByteArrayView type, QByteArrayView jsonArg)
@@ -311,7 +347,9 @@ QByteArray eventFromNative(QByteArrayView json, QByteArrayView type)
         w.string("from"_L1, o.value("from"_L1).toString());
         return event(type, w.take());
     }
-    return event(type, json);
+    // The event's name says what `type` said: the argument is the rest of the object (the tutorial's
+    // {from, text, ts}).
+    return event(type, withoutType(json));
 }
 
 QByteArray ackPacket(qint64 id, QByteArrayView json)

@@ -107,7 +107,7 @@ QByteArray topLevelType(QByteArrayView json);
 /// What a socket.io client gets for the hub's frame @p json of type @p type: the Engine.IO message (`42[...]`)
 /// emitting the event of that name. `peer_connect` and `peer_disconnect` carry the id as a string (the tutorial's
 /// form), `connect_to_peer` and `connect_accept` only `{from}` (a socket.io peer makes no direct links); everything
-/// else the native object (its `type` included).
+/// else the native object without its `type` (the event's name says it).
 QByteArray eventFromNative(QByteArrayView json, QByteArrayView type);
 
 /// `43<id>[json]`: the answer to a client's acknowledgement callback (Engine.IO message prefix included).

@@ -313,7 +313,11 @@ void TestSocketIo::nativeFramesBecomeEvents_data()
                                              << QByteArray(R"(42["peer_disconnect","node1"])");
     QTest::newRow("message: the object")
         << QByteArray(R"({"from":"node1","text":"hello world!","ts":5,"type":"message"})")
-        << QByteArray(R"(42["message",{"from":"node1","text":"hello world!","ts":5,"type":"message"}])");
+        << QByteArray(R"(42["message",{"from":"node1","text":"hello world!","ts":5}])");
+    QTest::newRow("type first") << QByteArray(R"({"type":"ack","mid":"m1"})") << QByteArray(R"(42["ack",{"mid":"m1"}])");
+    QTest::newRow("type in the middle") << QByteArray(R"({"a":1,"type":"x","b":{"type":"y"}})")
+                                        << QByteArray(R"(42["x",{"a":1,"b":{"type":"y"}}])");
+    QTest::newRow("type alone") << QByteArray(R"({"type":"leave"})") << QByteArray(R"(42["leave",{}])");
     QTest::newRow("connect_to_peer: no secrets")
         << QByteArray(R"({"from":"node1","link":"aa","secret":"bb","observed":"127.0.0.1","type":"connect_to_peer"})")
         << QByteArray(R"(42["connect_to_peer",{"from":"node1"}])");
@@ -321,7 +325,7 @@ void TestSocketIo::nativeFramesBecomeEvents_data()
         << QByteArray(R"({"from":"b","link":"aa","secret":"bb","type":"connect_accept"})")
         << QByteArray(R"(42["connect_accept",{"from":"b"}])");
     QTest::newRow("error") << QByteArray(R"({"code":"rate_limited","message":"m","type":"error"})")
-                           << QByteArray(R"(42["error",{"code":"rate_limited","message":"m","type":"error"}])");
+                           << QByteArray(R"(42["error",{"code":"rate_limited","message":"m"}])");
 }
 
 void TestSocketIo::nativeFramesBecomeEvents()

@@ -312,6 +312,7 @@ void TestEngineIo::pollingPeerAndNativePeerTalk()
     QCOMPARE(m.value("text"_L1).toString(), u"你好, everyone"_s);
     QVERIFY(m.value("ts"_L1).toDouble() > 0);
     QVERIFY(!m.contains("to"_L1));
+    QVERIFY(!m.contains("type"_L1)); // the event's name says it
     // Native direct -> socket.io.
     native.sendJson({ { u"type"_s, u"message"_s }, { u"to"_s, u"sio1"_s }, { u"text"_s, u"just you"_s } });
     m = sio.waitForEvent("message").toObject();
