@@ -824,7 +824,8 @@ void EngineIoServer::onRequest(HttpConnection *c)
         fail(400, EngineError::UnsupportedProtocolVersion, cors);
         return;
     }
-    EngineSocket *s = newSession(c->peerAddress(), 0);
+    // The session is known by the connection of its handshake (later requests may come on others).
+    EngineSocket *s = newSession(c->peerAddress(), c->peerPort());
     s->open(nullptr);
     s->setGetHeaders(cors);
     s->poll(c);

@@ -104,6 +104,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const QByteArray &early, qint
     : QObject(parent)
     , m_socket(socket)
     , m_address(unmappedAddress(socket->peerAddress()))
+    , m_port(socket->peerPort())
     , m_parser(std::make_unique<Parser>())
     , m_buffer(early)
     , m_maxHeadBytes(maxHeadBytes)

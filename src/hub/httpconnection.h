@@ -46,6 +46,7 @@ public:
     const Request &request() const { return m_request; }
     bool hasRequest() const { return m_inRequest; }
     QHostAddress peerAddress() const { return m_address; }
+    quint16 peerPort() const { return m_port; }
 
     /// Answers the current request (status line, Content-Type, Content-Length, @p headers, @p body), then reads the
     /// next one, or closes when @p close is set or the client asked for it.
@@ -72,6 +73,7 @@ private:
 
     QPointer<QTcpSocket> m_socket;
     QHostAddress m_address;
+    quint16 m_port = 0;
     std::unique_ptr<Parser> m_parser;
     QByteArray m_buffer; // read and not parsed yet (behind a request being answered)
     Request m_request;
