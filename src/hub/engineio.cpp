@@ -206,6 +206,7 @@ void EngineSocket::probe(EngineWebSocket *ws)
             return;
         if (utf8 == "2probe") {
             ws->send(QByteArrayLiteral("3probe"));
+            m_probeAnswered = true;
             // Lets the client's waiting GET return, so that it can pause polling and send the upgrade.
             if (m_get) {
                 HttpConnection *get = std::exchange(m_get, nullptr);
@@ -221,8 +222,10 @@ void EngineSocket::probe(EngineWebSocket *ws)
     });
     connect(ws, &EngineWebSocket::binaryReceived, this, [ws] { ws->close(1003, u"expected the Engine.IO probe"_s); });
     connect(ws, &EngineWebSocket::ended, this, [this, ws] {
-        if (ws == m_probe)
+        if (ws == m_probe) {
             m_probe = nullptr; // the client stays on polling
+            m_probeAnswered = false;
+        }
         ws->deleteLater();
     });
     ws->start();
@@ -241,6 +244,11 @@ bool EngineSocket::poll(HttpConnection *get)
     m_lastPollMs = m_clock.elapsed();
     if (m_get)
         return false;
+    if (m_probe && m_probeAnswered) {
+        // The client is upgrading: its polling ends with a noop, and the upgrade follows on the WebSocket.
+        get->respond(200, "text/plain; charset=UTF-8", QByteArray(1, char(EngineType::Noop)), m_getHeaders);
+        return true;
+    }
     m_get = get;
     connect(get, &HttpConnection::ended, this, [this, get] {
         if (m_get == get) {
@@ -362,8 +370,6 @@ void EngineSocket::connectNamespace()
         const QString message = refusal.value("message"_L1).toString(m_closeReason);
         queuePacket(connectErrorPacket("/", message.isEmpty() ? u"refused"_s : message,
                                        refusal.value("code"_L1).toString().toUtf8()));
-        queuePacket(QByteArray(1, char(EngineType::Close)));
-        flush();
         finishClose();
         return;
     }
@@ -468,6 +474,9 @@ void EngineSocket::sendNative(QByteArrayView utf8)
         queuePacket(ackPacket(std::exchange(m_syncAck, -1), utf8));
         return;
     }
+    if (type == "error" && utf8.contains("\"connect_declined\"")
+        && objectOf(utf8).value("code"_L1).toString() == "connect_declined"_L1)
+        return; // a socket.io peer makes no direct links: that no link comes is no news to it
     if (!m_pendingAcks.isEmpty() && (type == "ack" || type == "stored" || type == "error")) {
         const QJsonObject o = objectOf(utf8);
         const QString key = o.value(type == "error" ? "ref"_L1 : "mid"_L1).toString();
@@ -565,24 +574,31 @@ void EngineSocket::scheduleFlush()
 
 void EngineSocket::answerGet()
 {
-    if (!m_get || m_queue.empty())
+    if (!m_get)
         return;
+    if (m_queue.empty()) {
+        if (!m_closePending)
+            return;
+        // Closing: what was queued went with the last GET (a DISCONNECT among it is read first), and this one
+        // closes the session, as Engine.IO's own server does.
+        HttpConnection *get = std::exchange(m_get, nullptr);
+        get->respond(200, "text/plain; charset=UTF-8",
+                     QByteArray(1, char(EngineType::Noop)) + RecordSeparator + char(EngineType::Close), m_getHeaders);
+        end(false);
+        return;
+    }
     QByteArray body;
     body.reserve(m_queueBytes + qsizetype(m_queue.size()));
-    bool closing = false;
     for (const QByteArray &packet : m_queue) {
         if (!body.isEmpty())
             body.append(RecordSeparator);
         body.append(packet);
-        closing = closing || packet == "1";
     }
     m_queue.clear();
     m_queueBytes = 0;
     HttpConnection *get = std::exchange(m_get, nullptr);
     get->respond(200, "text/plain; charset=UTF-8", body, m_getHeaders);
     m_lastPollMs = m_clock.elapsed();
-    if (closing)
-        end(false);
 }
 
 void EngineSocket::ping()
@@ -619,7 +635,7 @@ void EngineSocket::close(int code, const QString &reason)
         m_ws->close(uint16_t(code), reason);
         return;
     }
-    queuePacket(QByteArray(1, char(EngineType::Close)));
+    m_closePending = true;
     flush();
 }
 
@@ -630,11 +646,10 @@ void EngineSocket::finishClose()
         m_ws->close(1000, m_closeReason);
         return;
     }
-    if (m_queue.empty() || !m_get) {
-        // Nothing more can reach the client (or it never polls again): the sweep or this ends it.
-        if (m_queue.empty())
-            end(false);
-    }
+    // The next GET takes what is queued, and the one after it the Engine.IO close (or the sweep ends the session
+    // when the client polls no more).
+    m_closePending = true;
+    flush();
 }
 
 void EngineSocket::abort()
@@ -769,6 +784,13 @@ void EngineIoServer::onRequest(HttpConnection *c)
         return;
     }
     Headers cors = corsHeaders(origin);
+    if (r.tooLarge) {
+        // A body over maxPayload ends the session it was for, as on Engine.IO's own server.
+        if (EngineSocket *s = m_sessions.value(QUrlQuery(url).queryItemValue(u"sid"_s).toUtf8()))
+            s->abort();
+        c->respond(413, "text/plain; charset=utf-8", "Payload Too Large\n", cors, true);
+        return;
+    }
     if (r.method == "OPTIONS") {
         Headers h = cors;
         h.append(qMakePair(QByteArray("Access-Control-Allow-Methods"), QByteArray("GET, POST")));
@@ -803,6 +825,12 @@ void EngineIoServer::onRequest(HttpConnection *c)
             return;
         }
         if (r.method == "POST") {
+            if (r.body.isEmpty()) {
+                // No packet at all: Engine.IO ends the session (a payload it cannot parse).
+                fail(400, EngineError::BadRequest, cors);
+                s->abort();
+                return;
+            }
             const QByteArray body = r.body;
             Headers h = cors;
             c->respond(200, "text/html", "ok", h);
@@ -889,7 +917,10 @@ void EngineIoServer::sweep()
         // A polling client that stopped asking: gone, as if its connection had dropped.
         const qint64 idle = s->pollingIdleMs(now);
         if (idle > m_config.pingTimeoutMs) {
-            s->abortLost();
+            if (s->isClosing())
+                s->abort(); // it was told to go; it did not come for the close
+            else
+                s->abortLost();
             continue;
         }
         // Refused, and the client never connected its namespace to hear why.

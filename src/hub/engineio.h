@@ -111,6 +111,7 @@ public:
     /// Frames the client has not taken yet.
     qint64 queuedBytes() const;
     bool isOpen() const { return !m_closing && !m_ended; }
+    bool isClosing() const { return m_closing && !m_ended; }
     bool lost() const { return m_lost; }
     QString closeReason() const { return m_closeReason; }
 
@@ -183,6 +184,8 @@ private:
     quint64 m_madeUpMids = 0;
 
     bool m_flushScheduled = false;
+    bool m_probeAnswered = false; // the probe WebSocket got 3probe: GETs are answered with a noop at once
+    bool m_closePending = false;  // polling: the next GET with nothing queued gets the Engine.IO close
     bool m_closing = false;
     bool m_ended = false;
     bool m_lost = false;

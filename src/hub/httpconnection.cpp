@@ -169,6 +169,16 @@ void HttpConnection::parse()
         if (err == HPE_PAUSED) {
             m_buffer.remove(0, qsizetype(n));
             http_parser_pause(&m_parser->parser, 0);
+        } else if (m_tooLarge && !m_next.url.isEmpty()) {
+            // Handed on without its body (the owner may know the session it names), answered 413, then closed.
+            m_next.tooLarge = true;
+            m_next.body.clear();
+            m_request = std::move(m_next);
+            m_inRequest = true;
+            m_failed = true;
+            m_buffer.clear();
+            Q_EMIT requestReceived(this);
+            return;
         } else if (err != HPE_OK || m_parser->parser.upgrade) {
             if (m_tooLarge)
                 fail(413, "Payload Too Large");

@@ -31,6 +31,9 @@ public:
         QHash<QByteArray, QByteArray> headers; ///< names in lower case; a repeated header keeps its last value
         QByteArray body;
         bool keepAlive = true;
+        /// The body was over the limit and is not here: the request is handed on so that its owner can act on it
+        /// (end an Engine.IO session), and must be answered 413; the connection closes after the answer.
+        bool tooLarge = false;
         QByteArray header(const QByteArray &lowerCaseName) const { return headers.value(lowerCaseName); }
     };
 

@@ -270,6 +270,10 @@ private Q_SLOTS:
     void socketIoCanBeTurnedOff();
     void hubShutdownLetsClientsReconnect();
     void webSocketTransportOverTls();
+    void invalidBudgetOverWebSocketIsSaidBeforeTheClose();
+    void getDuringTheUpgradeIsANoop();
+    void emptyPostEndsTheSession();
+    void disconnectComesBeforeTheEngineClose();
 };
 
 void TestEngineIo::openPacketFollowsTheSettings()
@@ -527,10 +531,13 @@ void TestEngineIo::oversizedPayloadIs413()
     const HttpAnswer a = c.post(emitted("message", QString(9000, u'x')));
     QCOMPARE(a.status, 413);
     QCOMPARE(a.header("connection"), QByteArray("close"));
+    // ...and the session it was for is over, as on Engine.IO's own server.
+    QCOMPARE(http(hub.serverPort(), "GET", target(c.sid())).status, 400);
     // A payload within maxPayload but a message over max-message-bytes: too_large, as for a native peer.
-    QVERIFY(c.join(u"big"_s));
-    c.post(emitted("message", QString(5000, u'x')));
-    QVERIFY(c.waitForEvent("error").toObject().value("code"_L1).toString() == u"too_large"_s);
+    PollingClient d(hub.serverPort());
+    QVERIFY(d.start(u"big"_s));
+    d.post(emitted("message", QString(5000, u'x')));
+    QVERIFY(d.waitForEvent("error").toObject().value("code"_L1).toString() == u"too_large"_s);
     QTRY_COMPARE(hub.peers().size(), 0);
 }
 
@@ -608,6 +615,7 @@ void TestEngineIo::tooManySessionsFromOneAddress()
     const QJsonObject o = QJsonDocument::fromJson(refusal.mid(2)).object();
     QCOMPARE(o.value("data"_L1).toObject().value("code"_L1).toString(), u"hub_full"_s);
     QVERIFY(o.value("message"_L1).toString().contains(u"at most 3"_s));
+    fourth.post("1"); // socket.io-client closes its engine after a connect_error
     // One leaves (Engine.IO's close packet): its place is free at once.
     QCOMPARE(clients.front()->post("1").status, 200);
     clients.erase(clients.begin());
@@ -743,6 +751,76 @@ void TestEngineIo::webSocketTransportOverTls()
     QCOMPARE(a.waitFor("42[\"peer_connect\""), QByteArray(R"(42["peer_connect","tls-polling"])"));
     a.send(emitted("message", QJsonObject { { u"to"_s, u"tls-polling"_s }, { u"text"_s, u"polled over TLS"_s } }));
     QCOMPARE(polling.waitForEvent("message").toObject().value("text"_L1).toString(), u"polled over TLS"_s);
+}
+
+void TestEngineIo::invalidBudgetOverWebSocketIsSaidBeforeTheClose()
+{
+    HubConfig config;
+    config.maxInvalidMessages = 3;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    WsClient ws;
+    QVERIFY(ws.join(hub.serverPort(), u"clumsy"_s));
+    for (int i = 0; i < 4; ++i)
+        ws.send(emitted("no_such_event", QJsonObject { { u"n"_s, i } }));
+    for (int i = 0; i < 4; ++i)
+        QVERIFY2(ws.waitFor("42[\"error\"").contains("unknown_type"), qPrintable(QString::number(i)));
+    // Then socket.io's DISCONNECT (socket.io-client: "io server disconnect", no reconnection) and the close.
+    QCOMPARE(ws.waitFor("41"), QByteArray("41"));
+    QTRY_VERIFY(ws.socket().state() == QAbstractSocket::UnconnectedState);
+    QCOMPARE(int(ws.socket().closeCode()), 1008);
+}
+
+void TestEngineIo::getDuringTheUpgradeIsANoop()
+{
+    Hub hub;
+    QVERIFY(hub.listen());
+    PollingClient poll(hub.serverPort());
+    QVERIFY(poll.start(u"upgrading"_s));
+    WsClient ws;
+    QVERIFY(ws.open(hub.serverPort(), poll.sid()));
+    ws.send("2probe");
+    QCOMPARE(ws.waitFor("3probe"), QByteArray("3probe"));
+    // socket.io-client pauses polling only once a GET has come back: one sent after the probe's answer is
+    // answered at once, not parked.
+    QCOMPARE(http(hub.serverPort(), "GET", target(poll.sid()), {}, {}, 2000).body, QByteArray("6"));
+    ws.send("5");
+    ws.send(emitted("message", u"upgraded"_s));
+    RawClient native;
+    QVERIFY(native.open(hub.serverUrl()));
+    QVERIFY(!native.join(u"native"_s).isEmpty());
+    ws.send(emitted("message", u"after the upgrade"_s));
+    QCOMPARE(native.waitFor(u"message"_s).value("text"_L1).toString(), u"after the upgrade"_s);
+}
+
+void TestEngineIo::emptyPostEndsTheSession()
+{
+    Hub hub;
+    QVERIFY(hub.listen());
+    PollingClient c(hub.serverPort());
+    QVERIFY(c.start(u"empty"_s));
+    QCOMPARE(c.post(QByteArray()).status, 400);
+    QTRY_COMPARE(hub.peers().size(), 0);
+    QCOMPARE(http(hub.serverPort(), "GET", target(c.sid())).status, 400);
+}
+
+void TestEngineIo::disconnectComesBeforeTheEngineClose()
+{
+    HubConfig config;
+    config.maxMessageBytes = 4096;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    PollingClient c(hub.serverPort());
+    QVERIFY(c.start(u"big"_s));
+    c.post(emitted("message", QString(5000, u'x')));
+    // The error and the DISCONNECT come in one answer, the Engine.IO close only in the next one: socket.io-client
+    // handles the DISCONNECT first, and so does not reconnect.
+    QList<QByteArray> first = c.get();
+    QVERIFY(!first.isEmpty());
+    QCOMPARE(first.last(), QByteArray("41"));
+    QVERIFY(!first.contains("1"));
+    QCOMPARE(c.get(), (QList<QByteArray> { "6", "1" }));
+    QCOMPARE(http(hub.serverPort(), "GET", target(c.sid())).status, 400);
 }
 
 PEERLINK_TEST_MAIN(TestEngineIo)
