@@ -148,7 +148,7 @@ async function sameOverlap(ctx) {
     const second = await h.poll(port, sid, 10000);
     const one = await first;
     const after = await h.poll(port, sid, 10000);
-    seen[name] = { second: second.status, first: one.status, firstBody: one.body, after: after.status, afterCode: json(after.body)?.code };
+    seen[name] = { second: second.status, first: one.status ?? one.error, firstBody: one.body, after: after.status, afterCode: json(after.body)?.code };
   }
   ctx.log(`overlapping GETs: ${JSON.stringify(seen)}`);
   assert.equal(seen.PeerLink.second, seen['socket.io'].second, 'the second GET');
@@ -156,9 +156,48 @@ async function sameOverlap(ctx) {
   assert.equal(seen.PeerLink.afterCode, seen['socket.io'].afterCode, 'its error code');
 }
 
+async function sameUpgrade(ctx) {
+  // The upgrade as socket.io-client does it: WebSocket with the sid, 2probe -> 3probe; a GET that comes after the
+  // probe (socket.io-client's next poll) is answered with a noop (6) so that the client can pause polling and send
+  // 5; then the session is on the WebSocket.
+  const ref = await startReference();
+  ctx.defer(() => ref.stop());
+  const hub = await h.startHub();
+  ctx.defer(() => hub.stop());
+  const seen = {};
+  for (const [name, port] of [['socket.io', ref.port], ['PeerLink', hub.port]]) {
+    const { sid } = await connectOnly(port);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    ctx.defer(() => ws.terminate());
+    const inbox = new h.Recorder(`${name} websocket`);
+    ws.on('message', (d) => inbox.push(d.toString(), []));
+    await h.withTimeout(new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); }), 10000, `${name}: the WebSocket`);
+    ws.send('2probe');
+    await inbox.next('3probe', () => true, 10000);
+    const get = await h.poll(port, sid, 5000);
+    seen[name] = `${get.status ?? get.error} ${get.body ?? ''}`;
+    ws.send('5');
+    // Now on the WebSocket: a CONNECT_ERROR for another namespace comes back on it.
+    ws.send('40/chat,');
+    await inbox.next('44/chat,{"message":"Invalid namespace"}', () => true, 10000);
+  }
+  ctx.log(`a GET after 3probe: ${JSON.stringify(seen)}`);
+  assert.equal(seen.PeerLink, seen['socket.io'], 'a GET that comes after 3probe');
+}
+
+/** A polling session that has sent CONNECT (40) and got its answer. */
+async function connectOnly(port) {
+  const { sid } = await h.handshake(port);
+  await h.post(port, sid, '40');
+  const r = await h.poll(port, sid, 5000);
+  assert.ok(r.status === 200 && r.body.startsWith('40{'), JSON.stringify(r));
+  return { sid };
+}
+
 h.run([
   { name: 'same HTTP status and JSON error codes as socket.io for bad requests', fn: sameErrors },
   { name: 'same open packet (polling and WebSocket) as socket.io', fn: sameOpen },
   { name: 'same CONNECT and CONNECT_ERROR (other namespace) as socket.io', fn: sameConnect },
   { name: 'same handling of overlapping GETs as socket.io', fn: sameOverlap },
+  { name: 'same upgrade: a GET after 3probe is answered with a noop', fn: sameUpgrade },
 ]);

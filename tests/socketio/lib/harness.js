@@ -240,6 +240,16 @@ function sioConnect(url, opts, label = 'socket.io peer') {
   return socket;
 }
 
+/**
+ * The mapping emits native objects minus their "type" (the event name says it): the events in @p recorder whose
+ * object argument still carries one, as "event {...}" strings.
+ */
+function eventsWithType(recorder) {
+  return recorder.entries
+    .filter((e) => !e.name.startsWith('@') && e.args.some((a) => a && typeof a === 'object' && 'type' in a))
+    .map((e) => `${e.name} ${JSON.stringify(e.args[0])}`);
+}
+
 /** Emits with an acknowledgement callback and resolves with the answer (bounded in time). */
 function emitWithAnswer(socket, ...args) {
   return withTimeout(new Promise((resolve) => socket.emit(...args, (answer) => resolve(answer))), 15000,
@@ -331,6 +341,6 @@ async function run(cases) {
 }
 
 module.exports = {
-  dep, startHub, startCli, sioConnect, emitWithAnswer, Recorder, withTimeout, request, handshake, poll, post,
+  dep, startHub, startCli, sioConnect, emitWithAnswer, eventsWithType, Recorder, withTimeout, request, handshake, poll, post,
   packets, eioPath, run, stopChild,
 };
