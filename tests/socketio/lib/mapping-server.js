@@ -15,7 +15,12 @@ const port = Number(opt('--port', 0));
 const perAddress = Number(opt('--max-connections-per-address', 32));
 
 const httpServer = http.createServer();
-const io = new Server(httpServer, { serveClient: false, pingInterval: 25000, pingTimeout: 20000, maxHttpBufferSize: 131072 });
+const io = new Server(httpServer, {
+  serveClient: false,
+  pingInterval: Number(opt('--ping-interval', 25)) * 1000,
+  pingTimeout: Number(opt('--ping-timeout', 20)) * 1000,
+  maxHttpBufferSize: 131072,
+});
 const peers = new Map(); // id -> socket
 const perAddr = new Map();
 
