@@ -1,6 +1,7 @@
 'use strict';
 // A socket.io peer and a native PeerLink peer (peerlink-cli) on one hub: presence and messages both ways, direct
-// ({to, text} / CLI "/to") and broadcast; a third peer (socket.io) must not see the direct messages.
+// ({to, text} / CLI "/to") and broadcast; a third peer (socket.io) must not see the direct messages; a direct link
+// the native peer asks for is declined by the hub on the socket.io peer's behalf.
 
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
@@ -59,6 +60,18 @@ async function bothWays(ctx, opts) {
     'a third peer got the direct message to sio');
   assert.equal(sio.socket.events.seen('error').length, 0, `sio got errors: ${sio.socket.events.describe()}`);
   assert.equal(native.events.seen('error').length, 0, `native got errors: ${native.events.describe()}`);
+
+  // The native peer asks for a direct link: the socket.io peer hears of it, the hub declines on its behalf
+  // (connect_declined, ref = the socket.io peer), and messages stay relayed.
+  native.send('/connect sio');
+  const asked = await sio.socket.events.first('connect_to_peer');
+  assert.equal(asked.from, 'native');
+  const declined = await native.events.first('error', (e) => e.code === 'connect_declined');
+  assert.equal(declined.ref, 'sio', JSON.stringify(declined));
+  await native.events.next('path', (e) => e.peer === 'sio' && e.path === 'relayed');
+  native.send('/to sio after the decline');
+  assert.equal((await sio.socket.events.first('message', (m) => m && m.text === 'after the decline')).from, 'native');
+  assert.equal(native.events.seen('error', (e) => e.code !== 'connect_declined').length, 0, native.events.describe());
 
   // The native peer leaves: the socket.io peers hear it.
   await native.stop();
