@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
         --hub) hub_bin="$2"; shift ;;
         --loadgen) loadgen_bin="$2"; shift ;;
         --no-build) build_it=no ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
