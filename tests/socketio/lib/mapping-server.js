@@ -1,5 +1,5 @@
 'use strict';
-// The socket.io mapping of /work/socketio-mapping.md (docs/protocol.md) written on socket.io's own server: a check of
+// The socket.io mapping (docs/protocol.md, "socket.io peers") written on socket.io's own server: a check of
 // the tests themselves, not a product. With PEERLINK_SIO_TARGET=mapping-server the harness starts this instead of
 // peerlink-hub, so the socket.io-only cases can be run and debugged against socket.io's behaviour (the cases with a
 // native PeerLink peer cannot pass here).
