@@ -253,7 +253,12 @@ function eventsWithType(recorder) {
 /** Emits with an acknowledgement callback and resolves with the answer (bounded in time). */
 function emitWithAnswer(socket, ...args) {
   return withTimeout(new Promise((resolve) => socket.emit(...args, (answer) => resolve(answer))), 15000,
-    `the answer to emit(${JSON.stringify(args[0])})`);
+    `the answer to emit(${JSON.stringify(args[0])})`).catch((err) => {
+    const e = socket.io.engine;
+    err.message += ` (engine: transport ${e && e.transport && e.transport.name}, upgrading ${e && e.upgrading}, ` +
+      `packets buffered ${e && e.writeBuffer && e.writeBuffer.length}; ${socket.events ? socket.events.describe() : ''})`;
+    throw err;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------- raw HTTP
