@@ -1,7 +1,8 @@
 'use strict';
 // Hostile HTTP long-polling requests, sent raw to 127.0.0.1: unknown sid, an oversized POST, malformed packets, too
-// many open polling sessions from one address, a polling session that stops polling, a non-allowed Origin. After
-// each, the hub must still serve a well-behaved socket.io client.
+// many open polling sessions from one address, a polling session that stops polling (or stops reading), a WebSocket
+// session deaf to pings, a non-allowed Origin. After the first ones, the hub must still serve a well-behaved
+// socket.io client.
 
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
@@ -198,11 +199,66 @@ async function stopsPolling(ctx) {
   assert.equal(await watcher.events.first('peer_disconnect', (id) => id === 'lazy', 20000), 'lazy');
   const took = Date.now() - started;
   ctx.log(`the silent polling session was dropped after ${took} ms (ping interval 1 s, timeout 2 s)`);
+  ctx.log(`hub: ${(await hub.waitOutput(/left: lazy \([^)]*\)/))[0]}`);
   assert.ok(took >= 1500, `dropped too early (${took} ms)`);
   const r = await h.poll(hub.port, sid, 8000);
   assert.equal(r.status, 400, `its sid after the drop: ${JSON.stringify(r)}`);
   // The watcher itself, on WebSocket, answers pings and stays.
   assert.equal(watcher.connected, true);
+}
+
+async function silentWebSocket(ctx) {
+  // A WebSocket session that never answers the hub's pings (2) is dropped after interval + timeout.
+  const hub = await h.startHub({ args: ['--ping-interval', '1', '--ping-timeout', '1', '--reconnect-grace', '0'] });
+  ctx.defer(() => hub.stop());
+  const watcher = h.sioConnect(hub.url, { transports: ['websocket'] }, 'watcher');
+  ctx.defer(() => watcher.disconnect());
+  assert.equal((await h.emitWithAnswer(watcher, 'join', { id: 'watcher' })).type, 'welcome');
+  const ws = new WebSocket(`ws://127.0.0.1:${hub.port}/socket.io/?EIO=4&transport=websocket`);
+  ctx.defer(() => ws.terminate());
+  const inbox = new h.Recorder('deaf websocket');
+  ws.on('message', (d) => {
+    const t = d.toString();
+    inbox.push(t[0], [t]);
+    if (t.startsWith('0')) ws.send('40');
+    if (t.startsWith('40')) ws.send(`42${JSON.stringify(['join', { id: 'deaf' }])}`);
+  });
+  ws.on('close', (code) => inbox.push('closed', [code]));
+  await watcher.events.next('peer_connect', (id) => id === 'deaf');
+  const started = Date.now();
+  await inbox.next('2', () => true, 10000); // pinged, and never answers
+  assert.equal(await watcher.events.first('peer_disconnect', (id) => id === 'deaf', 15000), 'deaf');
+  ctx.log(`the deaf WebSocket session was dropped ${Date.now() - started} ms after its first ping`);
+  const [line, why] = await hub.waitOutput(/left: deaf \(([^)]*)\)/);
+  assert.match(why, /heartbeat/i, `why the deaf session left: ${line}`);
+  await inbox.next('closed', () => true, 10000);
+  assert.equal(watcher.connected, true, 'the watcher answers its pings and stays');
+}
+
+async function slowReader(ctx) {
+  // A polling session that stops fetching while messages for it pile up is dropped as not reading once its queue
+  // passes max-queued-bytes, well before the ping timeout (20 s here) would drop it.
+  const hub = await h.startHub({ args: ['--max-queued-bytes', '65536', '--reconnect-grace', '0', '--rate', '0', '--byte-rate', '0'] });
+  ctx.defer(() => hub.stop());
+  const talker = h.sioConnect(hub.url, { transports: ['websocket'] }, 'talker');
+  ctx.defer(() => talker.disconnect());
+  assert.equal((await h.emitWithAnswer(talker, 'join', { id: 'talker' })).type, 'welcome');
+  await rawJoined(hub.port, 'reader'); // joined, and never polls again
+  await talker.events.next('peer_connect', (id) => id === 'reader');
+  const started = Date.now();
+  const text = 'y'.repeat(4000);
+  for (let i = 0; i < 40 && talker.events.seen('peer_disconnect', (id) => id === 'reader').length === 0; ++i) {
+    const answer = await h.emitWithAnswer(talker, 'message', { to: 'reader', text });
+    if (answer.type !== 'ack') break; // the reader is gone: peer_unavailable
+  }
+  assert.equal(await talker.events.first('peer_disconnect', (id) => id === 'reader', 10000), 'reader');
+  const took = Date.now() - started;
+  ctx.log(`the polling session that stopped reading was dropped after ${took} ms`);
+  assert.ok(took < 15000, `dropped by the ping timeout, not as a slow reader (${took} ms)`);
+  // The hub's log says why ("left: reader (REASON)").
+  const [line, why] = await hub.waitOutput(/left: reader \(([^)]*)\)/);
+  ctx.log(`hub: ${line}`);
+  assert.match(why, /not reading/, `why the reader left: ${line}`);
 }
 
 async function origins(ctx) {
@@ -243,5 +299,7 @@ h.run([
   { name: 'malformed packets: an error or a close, and the hub serves others', fn: malformed },
   { name: 'too many polling sessions from one address: hub_full', fn: tooManySessions },
   { name: 'a polling session that stops polling is dropped', fn: stopsPolling },
+  { name: 'a WebSocket session that does not answer pings is dropped', fn: silentWebSocket },
+  { name: 'a polling session that stops reading is dropped as a slow reader', fn: slowReader },
   { name: 'a non-allowed Origin: 403', fn: origins },
 ]);

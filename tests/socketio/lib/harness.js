@@ -149,8 +149,15 @@ async function startHub(opts = {}) {
     ? track(spawn(process.execPath, [path.join(__dirname, 'mapping-server.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
     : track(spawn(hubBin(), args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
+  const outputWaiters = [];
   const hub = {
     child, dataDir, port: 0, output: () => output,
+    /** Resolves with the match of @p re in the hub's output (stdout and stderr), printed already or to come. */
+    waitOutput(re, ms = 10000) {
+      const m = re.exec(output);
+      if (m) return Promise.resolve(m);
+      return withTimeout(new Promise((resolve) => outputWaiters.push({ re, resolve })), ms, `the hub to print ${re}`);
+    },
     url: '', wsUrl: '',
     async stop({ keepData = false } = {}) {
       await stopChild(child);
@@ -160,6 +167,10 @@ async function startHub(opts = {}) {
   await withTimeout(new Promise((resolve, reject) => {
     const look = (chunk) => {
       output += chunk.toString();
+      for (let i = outputWaiters.length - 1; i >= 0; --i) {
+        const m = outputWaiters[i].re.exec(output);
+        if (m) outputWaiters.splice(i, 1)[0].resolve(m);
+      }
       const m = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (m && !hub.port) {
         hub.port = Number(m[1]);
