@@ -116,6 +116,7 @@ async function malformed(ctx) {
   const hub = await h.startHub();
   ctx.defer(() => hub.stop());
   const outcomes = [];
+  const failures = [];
   for (const [i, body] of MALFORMED.entries()) {
     const { sid } = await rawJoined(hub.port, `m${i}`);
     const r = await h.post(hub.port, sid, body);
@@ -125,7 +126,14 @@ async function malformed(ctx) {
       seen = [`POST 400 ${r.body}`];
     } else {
       assert.equal(r.status, 200, `POST ${JSON.stringify(body)}: ${JSON.stringify(r)}`);
-      seen = await refusal(hub.port, sid, `after ${JSON.stringify(body)}`);
+      try {
+        seen = await refusal(hub.port, sid, `after ${JSON.stringify(body)}`);
+      } catch (err) {
+        failures.push(`polling: ${err.message}`);
+        outcomes.push(`${JSON.stringify(body)} -> nothing`);
+        await h.post(hub.port, sid, '1');
+        continue;
+      }
     }
     outcomes.push(`${JSON.stringify(body)} -> ${seen.join(' / ')}`);
     if (seen.some((s) => s.includes('42["error"'))) {
@@ -139,7 +147,36 @@ async function malformed(ctx) {
     await h.post(hub.port, sid, '1'); // done with it (it may be gone already)
   }
   ctx.log(`malformed packets:\n    ${outcomes.join('\n    ')}`);
+
+  // The same over the WebSocket transport, plus a binary frame.
+  const wsOutcomes = [];
+  for (const [i, body] of [...MALFORMED, Buffer.from([1, 2, 3])].entries()) {
+    const ws = new WebSocket(`ws://127.0.0.1:${hub.port}/socket.io/?EIO=4&transport=websocket`);
+    ctx.defer(() => ws.terminate());
+    const inbox = new h.Recorder(`raw websocket ${i}`);
+    ws.on('message', (d) => {
+      const t = d.toString();
+      if (t.startsWith('0')) ws.send('40');
+      else if (t.startsWith('40')) ws.send(`42${JSON.stringify(['join', { id: `w${i}` }])}`);
+      else if (t.startsWith('42["welcome"')) ws.send(body);
+      else inbox.push('packet', [t]);
+    });
+    ws.on('close', (code) => inbox.push('packet', [`(closed ${code})`]));
+    ws.on('error', () => {});
+    const name = JSON.stringify(Buffer.isBuffer(body) ? '<binary frame>' : body);
+    try {
+      const [p] = await inbox.next('packet', (t) => t.startsWith('42["error"') || t.startsWith('44') || t === '41' ||
+        t === '1' || t.startsWith('(closed'), 8000);
+      wsOutcomes.push(`${name} -> ${p}`);
+    } catch (err) {
+      failures.push(`websocket: after ${name}: ${err.message}`);
+      wsOutcomes.push(`${name} -> nothing`);
+    }
+    ws.terminate();
+  }
+  ctx.log(`malformed packets over WebSocket:\n    ${wsOutcomes.join('\n    ')}`);
   await stillServes(ctx, hub, 'mal');
+  assert.deepEqual(failures, [], 'malformed packets that got neither an error nor a close');
 }
 
 async function tooManySessions(ctx) {
