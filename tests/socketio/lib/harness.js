@@ -177,10 +177,10 @@ async function startHub(opts = {}) {
         resolve();
       }
     };
-    child.stdout.on('data', look);
-    child.stderr.on('data', look);
+    child.on('error', (err) => reject(new Error(`peerlink-hub could not be started: ${err.message}`)));
     child.on('exit', (code, sig) => reject(new Error(`peerlink-hub exited (${code ?? sig}) before listening: ${output}`)));
-    child.on('error', reject);
+    if (child.stdout) child.stdout.on('data', look);
+    if (child.stderr) child.stderr.on('data', look);
   }), 15000, 'peerlink-hub to listen').catch(async (err) => {
     await hub.stop();
     throw err;
@@ -200,6 +200,8 @@ async function startCli(port, id, extraArgs = []) {
   const args = ['--hub', `ws://127.0.0.1:${port}`, '--id', id, '--json', '--no-listen', ...extraArgs];
   const child = track(spawn(cliBin(), args, { stdio: ['pipe', 'pipe', 'pipe'] }));
   const events = new Recorder(`native ${id}`);
+  child.on('error', (err) => events.push('exit', [{ error: err.message }]));
+  if (child.stdin) child.stdin.on('error', () => {}); // a CLI that died: its exit is recorded, writes are moot
   let buffer = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
