@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's results.jsonl into one table: the median of each figure for each server, and the ratios
-PeerLink/ws, PeerLink/socket.io and PeerLink/floor.
+PeerLink/ws, PeerLink/socket.io, PeerLink/floor and, for socket.io clients, PeerLink's hub over its socket.io
+endpoint / socket.io's own server.
 
   report.py results.jsonl [--markdown report.md]   the table (stdout, and as Markdown)
   report.py --brief < one-result.json              one line for the progress log
@@ -12,8 +13,11 @@ import json
 import statistics
 import sys
 
-SERVERS = ["peerlink", "ws", "socketio", "floor"]
-LABELS = {"peerlink": "PeerLink", "ws": "ws", "socketio": "socket.io", "floor": "C floor"}
+SERVERS = ["peerlink", "peerlink-sio", "ws", "socketio", "floor"]
+LABELS = {"peerlink": "PeerLink", "peerlink-sio": "PeerLink (socket.io)", "ws": "ws", "socketio": "socket.io",
+          "floor": "C floor"}
+# (numerator, denominator) of the ratio columns, when both servers ran.
+RATIOS = [("peerlink", "ws"), ("peerlink", "socketio"), ("peerlink", "floor"), ("peerlink-sio", "socketio")]
 
 # workload prefix -> [(field, label, unit, higher_is_better)]
 FIGURES = {
@@ -91,8 +95,8 @@ def table(rows):
         runs[key].setdefault(r["server"], []).append(r)
     servers = [s for s in SERVERS if any(s in v for v in runs.values())]
     header = ["workload", "figure"] + [LABELS[s] for s in servers]
-    ratio_to = [s for s in ("ws", "socketio", "floor") if s in servers and "peerlink" in servers]
-    header += [f"PeerLink/{LABELS[s]}" for s in ratio_to]
+    ratios = [(a, b) for a, b in RATIOS if a in servers and b in servers]
+    header += [f"{LABELS[a]}/{LABELS[b]}" for a, b in ratios]
     lines = []
     for name in order:
         for field, label, unit, higher in figures_for(name):
@@ -111,9 +115,9 @@ def table(rows):
                     cells.append(f"loadgen-bound ({len(rs)} runs)")
                 else:
                     cells.append(f"invalid ({len(rs)} runs)" if rs else "—")
-            for s in ratio_to:
-                if "peerlink" in med and s in med and med[s]:
-                    cells.append(f"{med['peerlink'] / med[s]:.2f}")
+            for a, b in ratios:
+                if a in med and b in med and med[b]:
+                    cells.append(f"{med[a] / med[b]:.2f}")
                 else:
                     cells.append("—")
             arrow = "↑" if higher else "↓"

@@ -5,7 +5,11 @@
 #   bash bench/run.sh            quick mode: a few minutes
 #   bash bench/run.sh --full     every workload at full size (10 000 peers), about 40 minutes on 2 cores
 #
-# Options: --reps N (--big-reps N for the 10 000-peer workloads), --servers peerlink,ws,socketio,floor, --only WORKLOAD[,WORKLOAD...], --out DIR.
+# Options: --reps N (--big-reps N for the 10 000-peer workloads), --servers peerlink,peerlink-sio,ws,socketio,floor,
+# --only WORKLOAD[,WORKLOAD...], --out DIR; --hub BIN and --loadgen BIN take those binaries instead of building them
+# (--no-build builds nothing: everything comes from build-bench/ as it is).
+# Servers: peerlink (PeerLink's hub, its own protocol), peerlink-sio (the same hub driven over its socket.io endpoint,
+# Engine.IO 4 over WebSocket, exactly as socket.io's own server is), ws, socketio (socket.io's own server), floor.
 # It installs what it needs (Debian packages, the reference servers' npm packages at pinned versions into
 # bench/reference/node_modules), builds in Release into build-bench/, runs every workload against every server with
 # the hub on one core and the load generator on the other, and prints one table of medians and ratios.
@@ -15,9 +19,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=quick
 reps=""
 big_reps=""
-servers="peerlink,ws,socketio,floor"
+servers="peerlink,peerlink-sio,ws,socketio,floor"
 only=""
 out="$root/build-bench/results"
+hub_bin=""
+loadgen_bin=""
+build_it=yes
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) mode=quick ;;
@@ -27,7 +34,10 @@ while [ $# -gt 0 ]; do
         --servers) servers="$2"; shift ;;
         --only) only="$2"; shift ;;
         --out) out="$2"; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --hub) hub_bin="$2"; shift ;;
+        --loadgen) loadgen_bin="$2"; shift ;;
+        --no-build) build_it=no ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -40,9 +50,16 @@ bash "$root/scripts/install-deps.sh" "${extra[@]}"
 (cd "$root/bench/reference" && npm ci --no-audit --no-fund --loglevel=error)
 
 build="$root/build-bench"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DPEERLINK_BUILD_APP=OFF -DPEERLINK_BUILD_TESTS=OFF -DPEERLINK_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" -j "${PEERLINK_JOBS:-2}" --target peerlink-hub peerlink-loadgen floor-relay peerlink-cryptobench
+if [ "$build_it" = yes ]; then
+    targets=(floor-relay peerlink-cryptobench)
+    [ -n "$hub_bin" ] || targets+=(peerlink-hub)
+    [ -n "$loadgen_bin" ] || targets+=(peerlink-loadgen)
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DPEERLINK_BUILD_APP=OFF -DPEERLINK_BUILD_TESTS=OFF -DPEERLINK_BUILD_BENCH=ON >/dev/null
+    cmake --build "$build" -j "${PEERLINK_JOBS:-2}" --target "${targets[@]}"
+fi
+hub_bin="${hub_bin:-$build/src/hubd/peerlink-hub}"
+loadgen_bin="${loadgen_bin:-$build/bench/peerlink-loadgen}"
 
 # Thousands of connections on both sides.
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -56,7 +73,8 @@ start_server() { # kind -> sets server_pid, server_port
     local kind=$1 log="$out/server.log"
     : >"$log"
     case "$kind" in
-        peerlink) taskset -c "$server_cpu" "$build/src/hubd/peerlink-hub" --config "$root/bench/peerlink-hub.bench.conf" --port 0 >"$log" 2>&1 & ;;
+        # peerlink-sio: the same hub, the same settings; only the load generator speaks socket.io to it.
+        peerlink|peerlink-sio) taskset -c "$server_cpu" "$hub_bin" --config "$root/bench/peerlink-hub.bench.conf" --port 0 >"$log" 2>&1 & ;;
         ws) taskset -c "$server_cpu" node "$root/bench/reference/ws-hub.js" 0 >"$log" 2>&1 & ;;
         socketio) taskset -c "$server_cpu" node "$root/bench/reference/socketio-hub.js" 0 >"$log" 2>&1 & ;;
         floor) taskset -c "$server_cpu" "$build/bench/floor/floor-relay" 0 >"$log" 2>&1 & ;;
@@ -89,10 +107,10 @@ run_one() { # name server rep -- loadgen args
     local name=$1 kind=$2 rep=$3
     shift 4
     local protocol=peerlink
-    [ "$kind" = socketio ] && protocol=socketio
+    case "$kind" in socketio|peerlink-sio) protocol=socketio ;; esac
     start_server "$kind"
     local line
-    line=$(taskset -c "$loadgen_cpu" "$build/bench/peerlink-loadgen" --protocol "$protocol" --port "$server_port" \
+    line=$(taskset -c "$loadgen_cpu" "$loadgen_bin" --protocol "$protocol" --port "$server_port" \
         --server-pid "$server_pid" "$@" || true)
     stop_server
     [ -n "$line" ] || line='{"failed":"the load generator printed nothing"}'

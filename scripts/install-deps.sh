@@ -12,6 +12,8 @@ packages=(
     dpkg-dev desktop-file-utils appstream
     "$@"
 )
+# Node.js and npm for the socket.io tests (tests/socketio), from Debian where the machine has no node of its own.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 'use strict';
 // Smoke test for the benchmark's servers (issue 7): the PeerLink hub, ws-hub.js, the C floor relay (KIND peerlink)
-// and socketio-hub.js (KIND socketio, spoken raw over WebSocket like the load generator does).
+// and socketio-hub.js or PeerLink's hub's socket.io endpoint (KIND socketio, spoken raw over WebSocket like the load
+// generator does).
 //
 //   node smoke.js KIND PORT [N]
 //
@@ -54,7 +55,9 @@ class Client {
         if (s.startsWith('40')) return resolve();
         if (s.startsWith('42')) {
           const [event, payload] = JSON.parse(s.slice(2));
-          return this.deliver({ type: event, ...payload });
+          // PeerLink's socket.io endpoint emits peer_connect / peer_disconnect with the id as a string (the
+          // tutorial's form); socketio-hub.js with {id}.
+          return this.deliver({ type: event, ...(typeof payload === 'string' ? { id: payload } : payload) });
         }
         if (s.startsWith('44')) fail(`${name}: connect_error ${s}`);
       });
