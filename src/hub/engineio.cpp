@@ -370,7 +370,15 @@ void EngineSocket::connectNamespace()
         const QString message = refusal.value("message"_L1).toString(m_closeReason);
         queuePacket(connectErrorPacket("/", message.isEmpty() ? u"refused"_s : message,
                                        refusal.value("code"_L1).toString().toUtf8()));
-        finishClose();
+        if (m_ws) {
+            finishClose();
+            return;
+        }
+        // socket.io-client gives up on a connect_error by itself: the session ends with the answer that carries it,
+        // so that a refused session does not hold its place (connections per address) until the sweep.
+        queuePacket(QByteArray(1, char(EngineType::Close)));
+        m_endAfterAnswer = true;
+        flush();
         return;
     }
     m_connected = true;
@@ -599,6 +607,8 @@ void EngineSocket::answerGet()
     HttpConnection *get = std::exchange(m_get, nullptr);
     get->respond(200, "text/plain; charset=UTF-8", body, m_getHeaders);
     m_lastPollMs = m_clock.elapsed();
+    if (m_endAfterAnswer)
+        end(false);
 }
 
 void EngineSocket::ping()
@@ -621,6 +631,10 @@ void EngineSocket::close(int code, const QString &reason)
         return;
     m_closing = true;
     m_closeReason = reason;
+    if (m_syncAck >= 0 && m_connected) {
+        // The request being handled ends the session (`leave`, say): its callback is answered before the end.
+        queuePacket(ackPacket(std::exchange(m_syncAck, -1), "{\"type\":\"ok\"}"));
+    }
     if (!m_connected) {
         // The client learns it from a CONNECT_ERROR when it connects its namespace (connectNamespace); a hub going
         // away, or a refusal without a word, ends the session at once.

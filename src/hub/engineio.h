@@ -186,6 +186,7 @@ private:
     bool m_flushScheduled = false;
     bool m_probeAnswered = false; // the probe WebSocket got 3probe: GETs are answered with a noop at once
     bool m_closePending = false;  // polling: the next GET with nothing queued gets the Engine.IO close
+    bool m_endAfterAnswer = false; // polling: the session ends once a GET took what is queued (a refusal)
     bool m_closing = false;
     bool m_ended = false;
     bool m_lost = false;
