@@ -23,10 +23,6 @@ using namespace SocketIo;
 
 namespace {
 
-/// At most this many messages of one client wait for the hub's answer to an acknowledgement callback.
-constexpr int kMaxPendingAcks = 1024;
-/// The head of one polling request.
-constexpr qint64 kMaxHeadBytes = 8192;
 
 QByteArray newSid()
 {
@@ -419,7 +415,7 @@ void EngineSocket::receiveEvent(qint64 ackId, QByteArrayView data)
         return;
     }
     if (event->name == "message"_L1 && !in.mid.isEmpty()) {
-        if (m_pendingAcks.size() >= kMaxPendingAcks && !m_pendingAcks.contains(in.mid)) {
+        if (m_pendingAcks.size() >= m_config.socketIoMaxPendingAcks && !m_pendingAcks.contains(in.mid)) {
             JsonWriter w;
             w.string("code"_L1, u"rate_limited")
                 .string("message"_L1, u"Too many messages wait for the hub's answer."_s)
@@ -753,7 +749,7 @@ void EngineIoServer::takeHttpConnection(QTcpSocket *socket, const QByteArray &ea
     int &count = m_httpPerAddress[address];
     // A long-polling client uses two connections at a time (a waiting GET, a POST) per session.
     const int limit = m_config.maxConnectionsPerAddress > 0 ? 2 * m_config.maxConnectionsPerAddress : 0;
-    auto *c = new HttpConnection(socket, early, kMaxHeadBytes, m_config.effectiveHardFrameBytes(),
+    auto *c = new HttpConnection(socket, early, m_config.maxRequestHeadBytes, m_config.effectiveHardFrameBytes(),
                                  std::max(m_config.handshakeTimeoutMs, m_config.pingIntervalMs + m_config.pingTimeoutMs),
                                  this);
     ++count;

@@ -84,6 +84,10 @@ struct HubConfig
     /// ws:// connections in their WebSocket handshake at once, in all (0 = no limit); from one address the limit
     /// is maxConnectionsPerAddress. More are answered `503 Service Unavailable` and closed.
     int maxHandshakes = 4096;
+    /// The request head (request line and headers) of a WebSocket handshake or a socket.io polling request.
+    int maxRequestHeadBytes = 16384;
+    /// Messages of one socket.io client waiting for the hub's answer to their acknowledgement callback (issue 18).
+    int socketIoMaxPendingAcks = 1024;
     /// The listen queue: connections the kernel completes before the hub accepts them (Qt's default is 50, which a
     /// crowd of peers arriving at once overflows; Linux caps it at net.core.somaxconn).
     int listenBacklog = 4096;

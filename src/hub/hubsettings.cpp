@@ -231,8 +231,17 @@ const QList<Setting> &table()
                         u"Connections accepted and upgraded but not yet taken up by the hub."_s));
         s.append(number(u"max-handshakes"_s, u"maxHandshakes"_s, u"N"_s, QString(), 0, 1000000, 1,
                         &HubConfig::maxHandshakes,
-                        u"ws:// connections in their WebSocket handshake at once, 0 for no limit; more are answered 503 "
+                        u"Connections in their WebSocket handshake (or before their first socket.io polling request) at once, 0 for no limit; more are answered 503 "
                         "and closed."_s));
+        s.append(number(u"max-request-head-bytes"_s, u"maxRequestHeadBytes"_s, u"N"_s, u"bytes"_s, 1024, 1048576, 1,
+                        &HubConfig::maxRequestHeadBytes,
+                        u"Largest HTTP request head (request line and headers) of a WebSocket handshake or a socket.io "
+                        "polling request; a longer one is refused (503 before the handshake, 431 on a polling "
+                        "connection) and closed."_s));
+        s.append(number(u"socketio-max-pending-acks"_s, u"socketIoMaxPendingAcks"_s, u"N"_s, QString(), 1, 1000000, 1,
+                        &HubConfig::socketIoMaxPendingAcks,
+                        u"Messages of one socket.io client that may wait for the hub's answer to their acknowledgement "
+                        "callback; more are answered rate_limited at once."_s));
         s.append(number(u"listen-backlog"_s, u"listenBacklog"_s, u"N"_s, QString(), 1, 65535, 1,
                         &HubConfig::listenBacklog,
                         u"Connections the system may queue before the hub accepts them (capped by "

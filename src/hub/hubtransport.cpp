@@ -36,13 +36,13 @@ qint64 HubTcpSocket::writeData(const char *data, qint64 size)
     return rest < 0 ? (written > 0 ? written : rest) : written + rest;
 }
 
-std::optional<QByteArray> HandshakeBytes::peekHead(QIODevice &device)
+std::optional<QByteArray> HandshakeBytes::peekHead(QIODevice &device, qsizetype maxHeadBytes)
 {
     const QByteArray seen = device.peek(device.bytesAvailable());
     const qsizetype end = seen.indexOf("\r\n\r\n");
     if (end >= 0)
-        return seen.left(end + 4);
-    if (seen.size() > 16 * 1024)
+        return end + 4 <= maxHeadBytes ? seen.left(end + 4) : QByteArray();
+    if (seen.size() > maxHeadBytes)
         return QByteArray();
     return std::nullopt; // not all there yet
 }
@@ -60,22 +60,24 @@ void HandshakeBytes::separate(QIODevice &device, qsizetype headSize)
         device.ungetChar(all[i]);
 }
 
-void HubTcpSocket::holdBytesBehindHandshake()
+void HubTcpSocket::holdBytesBehindHandshake(qsizetype maxHeadBytes)
 {
+    m_maxHeadBytes = maxHeadBytes;
     // Connected before QWebSocketServer's own (queued) handler: this runs first on every readyRead.
     connect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
 }
 
 void HubTcpSocket::separateHandshake()
 {
-    if (const std::optional<QByteArray> head = peekHead(*this)) {
+    if (const std::optional<QByteArray> head = peekHead(*this, m_maxHeadBytes)) {
         disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
         Q_EMIT headReceived(*head);
     }
 }
 
-void HubSslSocket::holdBytesBehindHandshake()
+void HubSslSocket::holdBytesBehindHandshake(qsizetype maxHeadBytes)
 {
+    m_maxHeadBytes = maxHeadBytes;
     connect(this, &QIODevice::readyRead, this, &HubSslSocket::separateHandshake);
     if (bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HubSslSocket::separateHandshake, Qt::QueuedConnection);
@@ -83,7 +85,7 @@ void HubSslSocket::holdBytesBehindHandshake()
 
 void HubSslSocket::separateHandshake()
 {
-    if (const std::optional<QByteArray> head = peekHead(*this)) {
+    if (const std::optional<QByteArray> head = peekHead(*this, m_maxHeadBytes)) {
         disconnect(this, &QIODevice::readyRead, this, &HubSslSocket::separateHandshake);
         Q_EMIT headReceived(*head);
     }
@@ -208,7 +210,7 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
             [this, socket, port, address] { endHandshake(socket, port, address); });
     if (auto *ssl = qobject_cast<HubSslSocket *>(socket)) {
         connect(ssl, &HubSslSocket::headReceived, this, [this, ssl](const QByteArray &head) { route(ssl, head); });
-        connect(ssl, &QSslSocket::encrypted, ssl, &HubSslSocket::holdBytesBehindHandshake);
+        connect(ssl, &QSslSocket::encrypted, ssl, [ssl, max = m_maxHeadBytes] { ssl->holdBytesBehindHandshake(max); });
         connect(ssl, &QSslSocket::sslErrors, ssl, [ssl](const QList<QSslError> &errors) {
             qDebug() << "TLS handshake errors from" << ssl->peerAddress() << errors;
         });
@@ -217,7 +219,7 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
         return;
     }
     auto *tcp = static_cast<HubTcpSocket *>(socket);
-    tcp->holdBytesBehindHandshake();
+    tcp->holdBytesBehindHandshake(m_maxHeadBytes);
     connect(tcp, &HubTcpSocket::headReceived, this, [this, tcp](const QByteArray &head) { route(tcp, head); });
 }
 

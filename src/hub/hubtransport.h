@@ -34,8 +34,8 @@ public:
 
 protected:
     /// The request head of what @p device has read, bytes left unread: nullopt while it is incomplete, empty when
-    /// more than 16 KiB came without its end.
-    static std::optional<QByteArray> peekHead(QIODevice &device);
+    /// more than @p maxHeadBytes came without its end.
+    static std::optional<QByteArray> peekHead(QIODevice &device, qsizetype maxHeadBytes);
     /// Leaves the first @p headSize bytes to be read and keeps the rest for takeEarlyBytes().
     void separate(QIODevice &device, qsizetype headSize);
 
@@ -54,8 +54,9 @@ class HubTcpSocket : public QTcpSocket, public HandshakeBytes
 public:
     using QTcpSocket::QTcpSocket;
 
-    /// Watches for the end of the request head (headReceived). Call before the handshake starts.
-    void holdBytesBehindHandshake();
+    /// Watches for the end of the request head (headReceived), at most @p maxHeadBytes. Call before the handshake
+    /// starts.
+    void holdBytesBehindHandshake(qsizetype maxHeadBytes);
     /// Keeps the first @p headSize bytes (the request head) for QWebSocketServer and the rest for takeEarlyBytes().
     void separateAt(qsizetype headSize) { separate(*this, headSize); }
 
@@ -69,6 +70,7 @@ protected:
 
 private:
     void separateHandshake();
+    qsizetype m_maxHeadBytes = 16384;
 };
 
 /// A peer's TLS connection to a wss:// hub, accepted by the hub itself like HubTcpSocket (so that the hub reads and
@@ -79,8 +81,8 @@ class HubSslSocket : public QSslSocket, public HandshakeBytes
 public:
     using QSslSocket::QSslSocket;
 
-    /// Watches for the end of the request head once the TLS handshake is done.
-    void holdBytesBehindHandshake();
+    /// Watches for the end of the request head (at most @p maxHeadBytes) once the TLS handshake is done.
+    void holdBytesBehindHandshake(qsizetype maxHeadBytes);
     void separateAt(qsizetype headSize) { separate(*this, headSize); }
 
 Q_SIGNALS:
@@ -88,6 +90,7 @@ Q_SIGNALS:
 
 private:
     void separateHandshake();
+    qsizetype m_maxHeadBytes = 16384;
 };
 
 /// Accepts plain TCP connections as HubTcpSocket (or TLS connections as HubSslSocket, setTls()), children of this
@@ -112,6 +115,8 @@ public:
     /// Plain HTTP requests (no WebSocket upgrade) whose path starts with @p prefix are handed on as httpConnection
     /// (issue 18: socket.io's long-polling); empty: none (every request goes to the WebSocket handshake).
     void setHttpPathPrefix(const QByteArray &prefix) { m_httpPrefix = prefix; }
+    /// The longest request head read before a connection is sent on; a longer one is refused.
+    void setMaxHeadBytes(int bytes) { m_maxHeadBytes = bytes; }
     /// Serve TLS (wss://, https:// for socket.io's polling) with @p configuration: the TLS handshake counts as
     /// part of the connection's handshake (its time and its place).
     void setTls(const QSslConfiguration &configuration) { m_tls = configuration; }
@@ -153,6 +158,7 @@ private:
     int m_maxHandshakes = 0;
     int m_maxPerAddress = 0;
     QByteArray m_httpPrefix;
+    int m_maxHeadBytes = 16384;
     std::optional<QSslConfiguration> m_tls;
 };
 

@@ -274,6 +274,8 @@ private Q_SLOTS:
     void getDuringTheUpgradeIsANoop();
     void emptyPostEndsTheSession();
     void disconnectComesBeforeTheEngineClose();
+    void requestHeadIsBounded();
+    void callbacksWaitingAreBounded();
 };
 
 void TestEngineIo::openPacketFollowsTheSettings()
@@ -821,6 +823,57 @@ void TestEngineIo::disconnectComesBeforeTheEngineClose()
     QVERIFY(!first.contains("1"));
     QCOMPARE(c.get(), (QList<QByteArray> { "6", "1" }));
     QCOMPARE(http(hub.serverPort(), "GET", target(c.sid())).status, 400);
+}
+
+void TestEngineIo::requestHeadIsBounded()
+{
+    HubConfig config;
+    config.maxRequestHeadBytes = 2048;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    const QByteArray padding(3000, 'a');
+    // Before the first request is sent on: refused as any connection is before its handshake (503).
+    const HttpAnswer first = http(hub.serverPort(), "GET", target(), {}, { { "X-Padding", padding } });
+    QCOMPARE(first.status, 503);
+    // A later request on a kept-alive polling connection: 431.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, hub.serverPort());
+    QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000));
+    socket.write("GET " + target() + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY((received += socket.readAll()).contains("\r\n\r\n0{"));
+    received.clear();
+    socket.write("GET " + target() + " HTTP/1.1\r\nHost: x\r\nX-Padding: " + padding + "\r\n\r\n");
+    QTRY_VERIFY((received += socket.readAll()).startsWith("HTTP/1.1 431"));
+    // Within the bound, as usual.
+    PollingClient ok(hub.serverPort());
+    QVERIFY(ok.start(u"fine"_s));
+}
+
+void TestEngineIo::callbacksWaitingAreBounded()
+{
+    HubConfig config;
+    config.socketIoMaxPendingAcks = 2;
+    config.reconnectGraceMs = 10000; // messages to a peer in its grace wait for it, and so do their callbacks
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    WsClient ws;
+    QVERIFY(ws.join(hub.serverPort(), u"asker"_s));
+    {
+        RawClient away;
+        QVERIFY(away.open(hub.serverUrl()));
+        QVERIFY(!away.join(u"away"_s).isEmpty());
+        QVERIFY(!ws.waitFor("42[\"peer_connect\"").isEmpty());
+        away.socket().abort(); // gone without a close: held in its grace
+    }
+    QTRY_VERIFY(hub.peers().size() == 1);
+    for (int i = 1; i <= 3; ++i)
+        ws.send(emitted("message", QJsonObject { { u"to"_s, u"away"_s }, { u"text"_s, u"wait"_s } }, i));
+    // The third finds two waiting: answered at once, refused.
+    const QJsonObject third = QJsonDocument::fromJson(ws.waitFor("433[").mid(3)).array().at(0).toObject();
+    QCOMPARE(third.value("code"_L1).toString(), u"rate_limited"_s);
+    QVERIFY(ws.waitFor("431[", 200).isEmpty());
+    QVERIFY(ws.waitFor("432[", 200).isEmpty());
 }
 
 PEERLINK_TEST_MAIN(TestEngineIo)
