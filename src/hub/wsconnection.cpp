@@ -2,6 +2,13 @@
 
 #include "hub/hubtransport.h"
 
+#include <QSslSocket>
+#include <QTimer>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 namespace PeerLink {
 
 WsConnection::WsConnection(QTcpSocket *socket, qint64 maxMessageBytes, Receiver &receiver, QObject *parent)
@@ -92,6 +99,32 @@ void WsConnection::close(uint16_t code, const QString &reason)
     m_closeReason = reason;
     if (m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->write(WsFrame::closeFrame(code, reason.toUtf8()));
+    finishClose();
+}
+
+void WsConnection::finishClose()
+{
+#ifdef Q_OS_UNIX
+    // A TCP connection closed while the client's later frames sit unread in the kernel is reset (RST), and a reset
+    // can make the client drop what it had not read yet: the errors and the close frame that say why. So the hub
+    // half-closes once its close frame is out (FIN), reads and drops whatever still comes, and the connection ends
+    // when the client closes its side (or after kLingerMs). TLS keeps Qt's close, which sends close_notify.
+    if (!qobject_cast<QSslSocket *>(m_socket.data()) && m_socket->state() == QAbstractSocket::ConnectedState) {
+        auto halfClose = [socket = m_socket] {
+            if (socket && socket->state() == QAbstractSocket::ConnectedState && socket->bytesToWrite() == 0)
+                ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        };
+        if (m_socket->bytesToWrite() == 0)
+            halfClose();
+        else
+            connect(m_socket, &QIODevice::bytesWritten, this, halfClose);
+        QTimer::singleShot(kLingerMs, this, [this] {
+            if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
+                m_socket->abort();
+        });
+        return;
+    }
+#endif
     m_socket->disconnectFromHost(); // once the close frame is written
 }
 
@@ -134,7 +167,7 @@ void WsConnection::closeReceived(uint16_t code, QByteArrayView reason)
         // The close handshake: the same code back, or an empty close frame to one without a code.
         m_socket->write(code == WsFrame::NoStatus ? WsFrame::frame(WsFrame::Close, {}) : WsFrame::closeFrame(code, {}));
     }
-    m_socket->disconnectFromHost();
+    finishClose();
 }
 
 } // namespace PeerLink

@@ -60,6 +60,10 @@ private:
     void onReadyRead();
     void onDisconnected();
     void feed(QByteArrayView bytes);
+    /// Ends the TCP connection after the close frame (see the .cpp: a half-close, not a reset).
+    void finishClose();
+    /// How long a client has to close its side after the hub's close frame.
+    static constexpr int kLingerMs = 5000;
     // WsFrame::Reader::Sink
     void messageReceived(bool text, QByteArray &payload) override;
     void pingReceived(QByteArrayView payload) override;

@@ -301,7 +301,8 @@ void TestHubInput::silentConnectionIsClosedAfterJoinTimeout()
     QCOMPARE(silent.waitFor(u"error"_s).value("code"_L1).toString(), u"not_joined"_s);
     QVERIFY(silent.waitClosed());
     QCOMPARE(silent.closeCode(), 1008);
-    QCOMPARE(hub.connectionCount(), 0);
+    // The hub half-closes after its close frame and lets go when the client has closed its side too.
+    QTRY_COMPARE(hub.connectionCount(), 0);
     QVERIFY(healthy(hub));
 }
 
