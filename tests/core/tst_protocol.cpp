@@ -433,7 +433,10 @@ void TestProtocol::errorCodeNames()
                                  // additions for store-and-forward
                                  u"mailbox_full"_s, u"expired"_s,
                                  // addition for files
-                                 u"file_relay_refused"_s };
+                                 u"file_relay_refused"_s,
+                                 // additions for rooms (issue 17)
+                                 u"room_unknown"_s, u"room_exists"_s, u"room_denied"_s, u"rooms_full"_s,
+                                 u"room_limit"_s, u"room_full"_s };
     QStringList names;
     for (ErrorCode c : allErrorCodes()) {
         names.append(errorCodeName(c));
