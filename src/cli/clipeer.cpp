@@ -34,6 +34,8 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     , m_files(new CliFiles(client->files(), m_printer, [this](const QString &message) { usage(message); }, this))
 {
     m_files->setAcceptDir(options.acceptDir);
+    m_rooms = new CliRooms(client->rooms(), client->id(), m_printer, [this](const QString &message) { usage(message); },
+                           this);
     connect(m_files, &CliFiles::idle, this, [this] {
         if (m_inputEnded)
             leaveWhenSettled();
@@ -117,6 +119,7 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
 
 void CliPeer::onJoined(const QString &id, const QString &hubName)
 {
+    m_rooms->setSelf(id);
     const auto [peers, names] = peerList();
     m_printer.print(u"welcome"_s, { { u"id"_s, id }, { u"hub"_s, hubName }, { u"peers"_s, peers } },
                     tr("* joined \"%1\" as %2; peers: %3").arg(hubName, id, names));
@@ -285,6 +288,10 @@ void CliPeer::execute(const QString &line)
             usage(tr("/to PEER TEXT"));
             return;
         }
+        if (peer.startsWith(u'#')) {
+            track(m_rooms->send(peer, text)); // a room: sealed with our sender key, to its members
+            return;
+        }
         const QString mid = m_client->sendMessage(peer, text);
         if (!mid.isEmpty())
             remember(peer, m_client->id(), peer, mid, text, true, !m_client->peerFingerprint(peer).isEmpty()
@@ -323,12 +330,12 @@ void CliPeer::execute(const QString &line)
                         tr("* trusted the new key of %1").arg(rest));
     } else if (command == u"/quit") {
         quit();
-    } else if (m_files->execute(command, rest)) {
+    } else if (m_files->execute(command, rest) || m_rooms->execute(command, rest)) {
         return;
     } else {
-        usage(tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], "
-                 "/trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, "
-                 "/cancel ID, /resume ID, /quit")
+        usage(tr("unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, "
+                 "/members #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], "
+                 "/send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit")
                   .arg(command));
     }
 }
