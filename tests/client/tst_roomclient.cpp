@@ -1,0 +1,239 @@
+// Rooms end to end between real clients (issue 17): three PeerClients with identities on a real hub over loopback, two
+// in a room. Room messages are sealed with each sender's key, which it hands the other members over the pairwise
+// end-to-end channel: the member reads them, the outsider gets nothing; a removed member cannot read what is said
+// after its removal (the hub does not send it, and the ciphertext taken off the wire does not open with what it
+// holds); a member that was away reads what was said meanwhile when it is back (the hub's mailbox); a join of a room
+// that is not there makes it. Plus the sender-key cipher on its own.
+#include "client/peerclient.h"
+#include "client/roomchannel.h"
+#include "crypto/roomcipher.h"
+#include "hub/hub.h"
+#include "hub/hubconfig.h"
+
+#include "testmain.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace PeerLink;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::unique_ptr<PeerClient> joinedPeer(Hub &hub, const QString &id, const Crypto::Identity &identity)
+{
+    auto c = std::make_unique<PeerClient>();
+    c->setIdentity(identity);
+    c->setDirectListening(false);
+    QSignalSpy joined(c.get(), &PeerClient::joined);
+    if (!c->connectToHub(hub.serverUrl(), id) || !joined.wait())
+        return nullptr;
+    return c;
+}
+
+/// A hub and alice, bob and carol with identities, who all see each other.
+struct ThreePeers
+{
+    explicit ThreePeers(const HubConfig &config = HubConfig())
+        : hub(config)
+    {
+    }
+    Hub hub;
+    Crypto::Identity aliceKey = Crypto::Identity::generate(), bobKey = Crypto::Identity::generate(),
+                     carolKey = Crypto::Identity::generate();
+    std::unique_ptr<PeerClient> alice, bob, carol;
+    bool start()
+    {
+        if (!hub.listen(QHostAddress::LocalHost, 0))
+            return false;
+        alice = joinedPeer(hub, u"alice"_s, aliceKey);
+        bob = joinedPeer(hub, u"bob"_s, bobKey);
+        carol = joinedPeer(hub, u"carol"_s, carolKey);
+        return alice && bob && carol && QTest::qWaitFor([this] {
+                   return alice->hasPeer(u"bob"_s) && alice->hasPeer(u"carol"_s) && bob->hasPeer(u"carol"_s);
+               });
+    }
+    /// @p client joins (or makes) @p room and waits until it is in it.
+    static bool enter(PeerClient *client, const QString &room)
+    {
+        QSignalSpy joined(client->rooms(), &RoomChannel::joined);
+        client->rooms()->join(room, true);
+        return joined.wait() || !joined.isEmpty();
+    }
+};
+
+/// The texts a messageReceived spy of RoomChannel saw.
+QStringList texts(const QSignalSpy &spy)
+{
+    QStringList out;
+    for (const QList<QVariant> &args : spy)
+        out.append(args.at(2).toString());
+    return out;
+}
+
+} // namespace
+
+class TestRoomClient : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void cipherOpensOnlyWithTheKeyAndSender();
+    void memberReadsOutsiderGetsNothing();
+    void removedMemberCannotReadLaterMessages();
+    void awayMemberReadsWhatWasSaidOnReturn();
+};
+
+void TestRoomClient::cipherOpensOnlyWithTheKeyAndSender()
+{
+    const Crypto::Identity alice = Crypto::Identity::generate(), mallory = Crypto::Identity::generate();
+    const Crypto::SecretBytes key = Crypto::generateRoomKey(), other = Crypto::generateRoomKey();
+    const QByteArray e2e = Crypto::sealRoomMessage(alice, key, 7, u"team"_s, u"alice"_s, u"m1"_s, "hello 房间");
+    const auto sealed = Crypto::decodeRoomSealed(e2e);
+    QVERIFY(sealed);
+    QCOMPARE(sealed->generation, 7u);
+    QVERIFY(Crypto::verifyRoomMessage(*sealed, alice.publicKey(), u"team"_s, u"alice"_s, u"m1"_s));
+    QCOMPARE(Crypto::openRoomMessage(*sealed, key, u"team"_s, u"alice"_s, u"m1"_s).value_or("x"), "hello 房间");
+    // Another key, room, sender or mid: nothing opens or verifies.
+    QVERIFY(!Crypto::openRoomMessage(*sealed, other, u"team"_s, u"alice"_s, u"m1"_s));
+    QVERIFY(!Crypto::openRoomMessage(*sealed, key, u"other"_s, u"alice"_s, u"m1"_s));
+    QVERIFY(!Crypto::openRoomMessage(*sealed, key, u"team"_s, u"bob"_s, u"m1"_s));
+    QVERIFY(!Crypto::verifyRoomMessage(*sealed, alice.publicKey(), u"team"_s, u"alice"_s, u"m2"_s));
+    QVERIFY(!Crypto::verifyRoomMessage(*sealed, mallory.publicKey(), u"team"_s, u"alice"_s, u"m1"_s));
+    // A member who holds the key cannot speak as another: its own signature is not the sender's.
+    const auto forged = Crypto::decodeRoomSealed(
+        Crypto::sealRoomMessage(mallory, key, 7, u"team"_s, u"alice"_s, u"m3"_s, "I am alice"));
+    QVERIFY(forged);
+    QVERIFY(!Crypto::verifyRoomMessage(*forged, alice.publicKey(), u"team"_s, u"alice"_s, u"m3"_s));
+    // The decoder is strict.
+    const QByteArray rest = e2e.mid(e2e.indexOf('.', 3)); // ".NONCE.CIPHERTEXT.SIGNATURE"
+    for (const QByteArray &bad : QList<QByteArray> { QByteArray(), QByteArray("r1"), QByteArray("r2.1.a.b.c"),
+                                                     QByteArray("r1.x.a.b.c"), QByteArray("r1.-1") + rest,
+                                                     e2e + QByteArray(".more"), QByteArray("r1.99999999999") + rest,
+                                                     QByteArray("r2.7") + rest })
+        QVERIFY2(!Crypto::decodeRoomSealed(bad), bad.constData());
+}
+
+void TestRoomClient::memberReadsOutsiderGetsNothing()
+{
+    ThreePeers p;
+    QVERIFY(p.start());
+    QVERIFY(ThreePeers::enter(p.alice.get(), u"team"_s)); // not there: made
+    QSignalSpy aliceSees(p.alice->rooms(), &RoomChannel::memberJoined);
+    QVERIFY(ThreePeers::enter(p.bob.get(), u"team"_s));
+    QTRY_COMPARE(aliceSees.size(), 1);
+    QCOMPARE(p.alice->rooms()->members(u"team"_s), QStringList({ u"alice"_s, u"bob"_s }));
+
+    QSignalSpy bobReads(p.bob->rooms(), &RoomChannel::messageReceived);
+    QSignalSpy carolReads(p.carol->rooms(), &RoomChannel::messageReceived);
+    QSignalSpy carolMessages(p.carol.get(), &PeerClient::messageReceived);
+    QSignalSpy acked(p.alice.get(), &PeerClient::messageAcked);
+    const QString mid = p.alice->rooms()->send(u"team"_s, u"hello-room 你好"_s);
+    QVERIFY(!mid.isEmpty());
+    QTRY_COMPARE(texts(bobReads), QStringList({ u"hello-room 你好"_s }));
+    QCOMPARE(bobReads.at(0).at(0).toString(), u"team"_s);
+    QCOMPARE(bobReads.at(0).at(1).toString(), u"alice"_s);
+    QCOMPARE(bobReads.at(0).at(3).toString(), mid);
+    QTRY_VERIFY(!acked.isEmpty());
+    // And back: bob's key reached alice too.
+    QSignalSpy aliceReads(p.alice->rooms(), &RoomChannel::messageReceived);
+    p.bob->rooms()->send(u"team"_s, u"hi alice"_s);
+    QTRY_COMPARE(texts(aliceReads), QStringList({ u"hi alice"_s }));
+    // carol: a broadcast after all of it arrives, the room's messages never did.
+    p.alice->sendMessage(u"to everyone"_s);
+    QTRY_COMPARE(carolMessages.size(), 1);
+    QCOMPARE(carolReads.size(), 0);
+    // Not a member: carol cannot send to it either (refused before anything goes).
+    QSignalSpy carolErrors(p.carol.get(), &PeerClient::errorOccurred);
+    QVERIFY(p.carol->rooms()->send(u"team"_s, u"let me in"_s).isEmpty());
+    QCOMPARE(carolErrors.size(), 1);
+}
+
+void TestRoomClient::removedMemberCannotReadLaterMessages()
+{
+    ThreePeers p;
+    QVERIFY(p.start());
+    QVERIFY(ThreePeers::enter(p.alice.get(), u"team"_s));
+    QVERIFY(ThreePeers::enter(p.bob.get(), u"team"_s));
+    QVERIFY(ThreePeers::enter(p.carol.get(), u"team"_s));
+    QSignalSpy carolReads(p.carol->rooms(), &RoomChannel::messageReceived);
+    QSignalSpy bobReads(p.bob->rooms(), &RoomChannel::messageReceived);
+    p.alice->rooms()->send(u"team"_s, u"before"_s);
+    QTRY_COMPARE(texts(carolReads), QStringList({ u"before"_s }));
+    QTRY_COMPARE(texts(bobReads), QStringList({ u"before"_s }));
+
+    // Every room frame the hub writes, as the wire has it.
+    QList<QByteArray> written;
+    p.hub.setFrameObserver([&written](bool incoming, QByteArrayView utf8) {
+        if (!incoming && utf8.contains("\"type\":\"room\""))
+            written.append(utf8.toByteArray());
+    });
+    const quint32 before = p.alice->rooms()->keyGeneration(u"team"_s);
+    QSignalSpy carolLeft(p.carol->rooms(), &RoomChannel::left);
+    QSignalSpy aliceSaw(p.alice->rooms(), &RoomChannel::memberLeft);
+    p.alice->rooms()->remove(u"team"_s, u"carol"_s);
+    QTRY_COMPARE(carolLeft.size(), 1);
+    QCOMPARE(carolLeft.at(0).at(1).toString(), u"removed"_s);
+    QTRY_COMPARE(aliceSaw.size(), 1);
+    QVERIFY(p.alice->rooms()->keyGeneration(u"team"_s) != before); // a new key, for bob only
+
+    p.alice->rooms()->send(u"team"_s, u"after"_s);
+    QTRY_COMPARE(texts(bobReads), QStringList({ u"before"_s, u"after"_s }));
+    QCOMPARE(texts(carolReads), QStringList({ u"before"_s }));
+    // The hub wrote carol no room message after her removal; and the one bob got does not open with carol's keys.
+    std::optional<RoomEvent> afterMessage;
+    for (const QByteArray &frame : std::as_const(written)) {
+        const Decoded<HubEnvelope> d = decodeHubMessage(frame);
+        QVERIFY(d.ok());
+        const RoomEvent &e = std::get<RoomEvent>(d.envelope());
+        if (e.op == u"message")
+            afterMessage = e;
+    }
+    QVERIFY(afterMessage);
+    QSignalSpy carolErrors(p.carol.get(), &PeerClient::errorOccurred);
+    p.carol->rooms()->received(*afterMessage); // as if the hub had sent it to her after all
+    QCOMPARE(carolReads.size(), 1);
+    QCOMPARE(carolErrors.size(), 1);
+    QCOMPARE(carolErrors.at(0).at(0).value<ClientError>().codeName, QString(ClientError::E2eFailed));
+}
+
+void TestRoomClient::awayMemberReadsWhatWasSaidOnReturn()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    HubConfig config;
+    config.dataDir = dir.path();
+    ThreePeers p(config);
+    QVERIFY(p.start());
+    QVERIFY(ThreePeers::enter(p.alice.get(), u"team"_s));
+    QVERIFY(ThreePeers::enter(p.bob.get(), u"team"_s));
+    QSignalSpy bobReads(p.bob->rooms(), &RoomChannel::messageReceived);
+    p.alice->rooms()->send(u"team"_s, u"while here"_s);
+    QTRY_COMPARE(texts(bobReads), QStringList({ u"while here"_s }));
+
+    QSignalSpy gone(p.alice.get(), &PeerClient::peerDisconnected);
+    p.bob->disconnectFromHub();
+    QTRY_COMPARE(gone.size(), 1);
+    QSignalSpy acked(p.alice.get(), &PeerClient::messageAcked);
+    p.alice->rooms()->send(u"team"_s, u"while away 1"_s);
+    p.alice->rooms()->send(u"team"_s, u"while away 2"_s);
+    QTRY_COMPARE(acked.size(), 2);
+    QTRY_COMPARE(p.hub.mailbox().count(u"bob"_s), 2);
+
+    QSignalSpy joined(p.bob.get(), &PeerClient::joined);
+    QVERIFY(p.bob->connectToHub(p.hub.serverUrl(), u"bob"_s));
+    QVERIFY(joined.wait());
+    QTRY_COMPARE(texts(bobReads), QStringList({ u"while here"_s, u"while away 1"_s, u"while away 2"_s }));
+    // Back in the room (the hub said so after the welcome), with a fresh key alice gets.
+    QTRY_COMPARE(p.bob->rooms()->rooms(), QStringList({ u"team"_s }));
+    QSignalSpy aliceReads(p.alice->rooms(), &RoomChannel::messageReceived);
+    p.bob->rooms()->send(u"team"_s, u"back"_s);
+    QTRY_COMPARE(texts(aliceReads), QStringList({ u"back"_s }));
+}
+
+PEERLINK_TEST_MAIN(TestRoomClient)
+#include "tst_roomclient.moc"
