@@ -834,7 +834,10 @@ QByteArray encode(const RoomRequest &m)
     QJsonObject o = typed("room"_L1);
     o.insert(kOp, m.op);
     insertIfSet(o, kRoom, m.room);
-    insertIfSet(o, kTopic, m.topic);
+    if (m.op == u"topic")
+        o.insert(kTopic, m.topic); // "" clears it
+    else
+        insertIfSet(o, kTopic, m.topic);
     if (m.inviteOnly)
         o.insert(kInviteOnly, true);
     insertIfSet(o, kPeer, m.peer);

@@ -416,7 +416,9 @@ void HubRequests::handle(HubSession *session, const FileRequest &file)
 void HubRequests::handle(HubSession *session, const RoomRequest &request)
 {
     const QString ref = request.op == u"send" ? request.mid : request.room.isEmpty() ? u"room"_s : request.room;
-    if (!admitRequest(session, ref, u"using rooms", Cost::OneMessage))
+    // A sender key is one frame per other member each time membership changes: free of the message rate (a room
+    // of hundreds re-keys at once) but not of the byte rate, like receipts and file frames.
+    if (!admitRequest(session, ref, u"using rooms", request.op == u"key" ? Cost::Free : Cost::OneMessage))
         return;
     // Members are ids bound to a key: only their owner can join as them again, and room texts are sealed to keys.
     if (session->key().isEmpty()) {

@@ -30,6 +30,9 @@ private Q_SLOTS:
     void fileFrames();
     void fileFramesRefused_data();
     void fileFramesRefused();
+    void roomFramesRefused_data();
+    void roomFramesRefused() { fileFramesRefused(); } // the same check: code and ref of each refusal
+    void roomFramesRoundTrip();
     void writerMatchesQJsonDocument_data();
     void writerMatchesQJsonDocument();
 };
@@ -419,6 +422,99 @@ void TestProtocol::fileFramesRefused()
     QVERIFY(!d.ok());
     QCOMPARE(errorCodeName(d.error().code), code);
     QCOMPARE(d.error().ref, ref);
+}
+
+// Rooms (issue 17): every op of a request goes and comes back as it was; events with their lists too.
+void TestProtocol::roomFramesRoundTrip()
+{
+    RoomRequest create { u"create"_s, u"team"_s, u"话题 🚀"_s, true };
+    RoomRequest invite { u"invite"_s, u"team"_s };
+    invite.peer = u"bob"_s;
+    RoomRequest send { u"send"_s, u"team"_s };
+    send.mid = u"m1"_s;
+    send.e2e = u"r1.1.a.b.c"_s;
+    RoomRequest key { u"key"_s, u"team"_s };
+    key.peer = u"bob"_s;
+    key.data = u"1.sealed"_s;
+    for (const RoomRequest &r : { create, invite, send, key, RoomRequest { u"list"_s }, RoomRequest { u"join"_s, u"t"_s },
+                                  RoomRequest { u"topic"_s, u"t"_s, QString() } }) {
+        const Decoded<ClientEnvelope> d = decodeClientMessage(encode(r));
+        QVERIFY2(d.ok(), qPrintable(d.ok() ? QString() : d.error().message));
+        QCOMPARE(typeName(d.envelope()), u"room"_s);
+        const auto &back = std::get<RoomRequest>(d.envelope());
+        QCOMPARE(back.op, r.op);
+        QCOMPARE(back.room, r.room);
+        QCOMPARE(back.topic, r.topic);
+        QCOMPARE(back.inviteOnly, r.inviteOnly);
+        QCOMPARE(back.peer, r.peer);
+        QCOMPARE(back.mid, r.mid);
+        QCOMPARE(back.e2e, r.e2e);
+        QCOMPARE(back.data, r.data);
+    }
+    RoomEvent joined { u"joined"_s, u"team"_s };
+    joined.topic = u"t"_s;
+    joined.inviteOnly = true;
+    joined.creator = u"alice"_s;
+    joined.managers = { u"bob"_s };
+    joined.members = { RoomMember { u"alice"_s, true }, RoomMember { u"bob"_s, false } };
+    RoomEvent rooms { u"rooms"_s };
+    rooms.rooms = { RoomSummary { u"team"_s, u"t"_s, false, 3, true, false } };
+    RoomEvent message { u"message"_s, u"team"_s };
+    message.from = u"alice"_s;
+    message.mid = u"m1"_s;
+    message.e2e = u"r1.x"_s;
+    message.ts = 1764000000000;
+    for (const RoomEvent &e : { joined, rooms, message }) {
+        const Decoded<HubEnvelope> d = decodeHubMessage(encode(e));
+        QVERIFY(d.ok());
+        const auto &back = std::get<RoomEvent>(d.envelope());
+        QCOMPARE(back.op, e.op);
+        QCOMPARE(back.room, e.room);
+        QCOMPARE(back.topic, e.topic);
+        QCOMPARE(back.inviteOnly, e.inviteOnly);
+        QCOMPARE(back.creator, e.creator);
+        QCOMPARE(back.managers, e.managers);
+        QCOMPARE(back.members, e.members);
+        QCOMPARE(back.rooms, e.rooms);
+        QCOMPARE(back.mid, e.mid);
+        QCOMPARE(back.e2e, e.e2e);
+        QCOMPARE(back.ts, e.ts);
+    }
+    QVERIFY(!decodeHubMessage(R"({"type":"room","op":"joined","room":"t","members":[{"id":"a b"}]})"_ba).ok());
+    QVERIFY(!decodeHubMessage(R"({"type":"room","op":"rooms","rooms":[{"room":"x y"}]})"_ba).ok());
+    QVERIFY(!decodeHubMessage(R"({"type":"room","room":"t"})"_ba).ok());
+}
+
+void TestProtocol::roomFramesRefused_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("ref");
+    QTest::newRow("no op") << R"({"type":"room","room":"t"})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("unknown op") << R"({"type":"room","op":"fly","room":"t"})"_ba << u"bad_message"_s << u"t"_s;
+    QTest::newRow("op not a string") << R"({"type":"room","op":1})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("no room") << R"({"type":"room","op":"join"})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("bad room") << R"({"type":"room","op":"join","room":"#t"})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("long room") << R"({"type":"room","op":"join","room":")"_ba + QByteArray(65, 'r') + R"("})"
+                               << u"bad_message"_s << u"room"_s;
+    QTest::newRow("topic with a line break") << R"({"type":"room","op":"topic","room":"t","topic":"a
+b"})"_ba
+                                             << u"bad_message"_s << u"t"_s;
+    QTest::newRow("topic missing") << R"({"type":"room","op":"topic","room":"t"})"_ba << u"bad_message"_s << u"t"_s;
+    QTest::newRow("invite_only not a bool") << R"({"type":"room","op":"create","room":"t","invite_only":1})"_ba
+                                            << u"bad_message"_s << u"t"_s;
+    QTest::newRow("invite without peer") << R"({"type":"room","op":"invite","room":"t"})"_ba << u"bad_message"_s
+                                         << u"t"_s;
+    QTest::newRow("invite bad peer") << R"({"type":"room","op":"invite","room":"t","peer":"a b"})"_ba
+                                     << u"invalid_id"_s << u"t"_s;
+    QTest::newRow("send without mid") << R"({"type":"room","op":"send","room":"t","e2e":"x"})"_ba << u"bad_message"_s
+                                      << u"t"_s;
+    QTest::newRow("send without e2e") << R"({"type":"room","op":"send","room":"t","mid":"m1"})"_ba
+                                      << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("send empty e2e") << R"({"type":"room","op":"send","room":"t","mid":"m1","e2e":""})"_ba
+                                    << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("key without data") << R"({"type":"room","op":"key","room":"t","peer":"b"})"_ba << u"bad_message"_s
+                                      << u"t"_s;
 }
 
 void TestProtocol::errorCodeNames()

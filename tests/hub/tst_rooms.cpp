@@ -100,6 +100,7 @@ private Q_SLOTS:
     void removedMemberGetsNothingMore();
     void limitsAreRefusedWithTheirCodes();
     void badRoomRequestsAreRefused();
+    void keysCostNoMessageTokens();
     void roomsSurviveARestartAndAwayMembersGetTheirMail();
     void roomsFileIsReadStrictly();
 
@@ -363,6 +364,37 @@ void TestRooms::badRoomRequestsAreRefused()
     QCOMPARE(code(room(u"key"_s, u"t"_s, { { u"peer"_s, u"bob"_s } })), u"bad_message t"_s);  // no data
     QCOMPARE(code(room(u"leave"_s, u"nowhere"_s)), u"room_unknown nowhere"_s);
     QVERIFY(ca.isOpen()); // refusals, within the budget of invalid input
+}
+
+// A member hands its key to every other member at each change of membership: those frames cost bytes, not tokens of
+// the message rate, which the room's other requests do.
+void TestRooms::keysCostNoMessageTokens()
+{
+    HubConfig config;
+    config.messagesPerSecond = 0.001; // no refill within the test
+    config.messageBurst = 3;
+    auto hub = startHub(config);
+    const Keyed a(u"alice"_s), b(u"bob"_s);
+    RawClient ca, cb;
+    QVERIFY(ca.open(hub->serverUrl()) && cb.open(hub->serverUrl()));
+    QCOMPARE(a.joinOn(ca).value("type"_L1).toString(), u"welcome"_s);
+    QCOMPARE(b.joinOn(cb).value("type"_L1).toString(), u"welcome"_s);
+    ca.sendJson(room(u"create"_s, u"team"_s)); // token 1
+    waitRoom(ca, u"joined"_s);
+    cb.sendJson(room(u"join"_s, u"team"_s));
+    waitRoom(cb, u"joined"_s);
+    for (int i = 0; i < 10; ++i)
+        ca.sendJson(room(u"key"_s, u"team"_s, { { u"peer"_s, u"bob"_s }, { u"data"_s, u"k%1"_s.arg(i) } }));
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(waitRoom(cb, u"key"_s).value("data"_L1).toString(), u"k%1"_s.arg(i));
+    ca.sendJson(room(u"members"_s, u"team"_s)); // token 2
+    waitRoom(ca, u"members"_s);
+    ca.sendJson(room(u"members"_s, u"team"_s)); // token 3
+    waitRoom(ca, u"members"_s);
+    ca.sendJson(room(u"members"_s, u"team"_s)); // none left
+    const QJsonObject e = ca.waitFor(u"error"_s);
+    QCOMPARE(e.value("code"_L1).toString(), u"rate_limited"_s);
+    QCOMPARE(e.value("ref"_L1).toString(), u"team"_s);
 }
 
 void TestRooms::roomsSurviveARestartAndAwayMembersGetTheirMail()
