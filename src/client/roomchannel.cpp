@@ -145,22 +145,33 @@ bool RoomChannel::requestMembers(const QString &room)
 
 QString RoomChannel::send(const QString &room, const QString &text)
 {
-    const auto it = m_rooms.constFind(room);
-    if (it == m_rooms.cend()) {
-        fail(errorCodeName(ErrorCode::RoomDenied), tr("You are not in the room %1; join it first.").arg(room), room);
-        return QString();
-    }
-    if (!m_secure.hasIdentity() || it->key.isEmpty()) {
+    if (!m_secure.hasIdentity()) {
         fail(QString(ClientError::E2eFailed), tr("Rooms are end to end and need an identity."), room);
         return QString();
     }
     const QString mid = u"r"_s + QString::fromLatin1(Crypto::randomBytes(8).toHex());
+    const auto it = m_rooms.constFind(room);
+    if (it == m_rooms.cend()) {
+        if (m_joining.contains(room) || m_creating.contains(room)) {
+            // Said right after /join: it goes once we are in (sealed then, with the key of then).
+            m_waiting[room].append({ mid, text });
+            return mid;
+        }
+        fail(errorCodeName(ErrorCode::RoomDenied), tr("You are not in the room %1; join it first.").arg(room), room);
+        return QString();
+    }
+    sendSealed(room, mid, text);
+    return mid;
+}
+
+void RoomChannel::sendSealed(const QString &room, const QString &mid, const QString &text)
+{
+    const Room &room_ = m_rooms[room];
     RoomRequest r { u"send"_s, room };
     r.mid = mid;
-    r.e2e = QString::fromLatin1(Crypto::sealRoomMessage(*m_secure.identity(), it->key, it->generation, room, m_self,
-                                                        mid, text.toUtf8()));
+    r.e2e = QString::fromLatin1(Crypto::sealRoomMessage(*m_secure.identity(), room_.key, room_.generation, room,
+                                                        m_self, mid, text.toUtf8()));
     request(r);
-    return mid;
 }
 
 bool RoomChannel::refused(const ClientError &error)
@@ -174,6 +185,11 @@ bool RoomChannel::refused(const ClientError &error)
     if (error.is(ErrorCode::RoomExists) && m_creating.remove(room)) {
         request(RoomRequest { u"join"_s, room }); // someone made it meanwhile: join it
         return true;
+    }
+    if (m_joining.remove(room) + m_creating.remove(room) > 0) {
+        // The join failed for good: what waited for it is not sent (each said so, by its mid).
+        for (const auto &[mid, text] : m_waiting.take(room))
+            Q_EMIT errorOccurred(ClientError::fromWire(error.codeName, error.message, mid));
     }
     return false;
 }
@@ -189,6 +205,8 @@ void RoomChannel::received(const RoomEvent &e)
         m_rooms[e.room].members = members;
         rotate(e.room); // a fresh key for the members of now (and a request for theirs)
         Q_EMIT joined(e.room, e.topic, members);
+        for (const auto &[mid, text] : m_waiting.take(e.room))
+            sendSealed(e.room, mid, text);
     } else if (e.op == u"left") {
         m_rooms.remove(e.room);
         Q_EMIT left(e.room, e.reason, e.from);

@@ -42,7 +42,8 @@ public:
     bool close(const QString &room);
     void list();
     bool requestMembers(const QString &room);
-    /// Seals @p text with this peer's sender key of @p room and sends it; returns the mid (empty when not sent).
+    /// Seals @p text with this peer's sender key of @p room and sends it; returns the mid (empty when not sent). Said
+    /// while a join of @p room is under way, it waits for the join and goes then.
     QString send(const QString &room, const QString &text);
 
     /// One `room` event from the hub.
@@ -83,6 +84,8 @@ private:
     };
 
     void request(const RoomRequest &request);
+    /// Seals @p text with our key of @p room (we are in it) and sends it as @p mid.
+    void sendSealed(const QString &room, const QString &mid, const QString &text);
     /// A new sender key for @p room, handed to every other member.
     void rotate(const QString &room);
     /// Hands this peer's current key of @p room to @p peer; @p want: ask for its key back.
@@ -99,6 +102,7 @@ private:
     QHash<QString, QList<std::pair<quint32, Crypto::SecretBytes>>> m_keys;
     QSet<QString> m_joining;  // join asked for, to be created when missing
     QSet<QString> m_creating; // create asked for by a join, to be joined when it exists
+    QHash<QString, QList<std::pair<QString, QString>>> m_waiting; // room -> (mid, text) said before we were in
 };
 
 } // namespace PeerLink

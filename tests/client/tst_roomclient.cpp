@@ -86,6 +86,7 @@ private Q_SLOTS:
     void memberReadsOutsiderGetsNothing();
     void removedMemberCannotReadLaterMessages();
     void awayMemberReadsWhatWasSaidOnReturn();
+    void saidRightAfterJoinGoesOnceIn();
 };
 
 void TestRoomClient::cipherOpensOnlyWithTheKeyAndSender()
@@ -233,6 +234,27 @@ void TestRoomClient::awayMemberReadsWhatWasSaidOnReturn()
     QSignalSpy aliceReads(p.alice->rooms(), &RoomChannel::messageReceived);
     p.bob->rooms()->send(u"team"_s, u"back"_s);
     QTRY_COMPARE(texts(aliceReads), QStringList({ u"back"_s }));
+}
+
+// A script says "/join #room" and "/to #room …" at once: the message waits for the join (or the create the join
+// becomes) and then goes sealed with the key of then.
+void TestRoomClient::saidRightAfterJoinGoesOnceIn()
+{
+    ThreePeers p;
+    QVERIFY(p.start());
+    QVERIFY(ThreePeers::enter(p.alice.get(), u"quick"_s));
+    QSignalSpy aliceReads(p.alice->rooms(), &RoomChannel::messageReceived);
+    QVERIFY(p.bob->rooms()->join(u"quick"_s, true));
+    QVERIFY(!p.bob->rooms()->send(u"quick"_s, u"first words"_s).isEmpty());
+    QTRY_COMPARE(texts(aliceReads), QStringList({ u"first words"_s }));
+
+    QSignalSpy acked(p.carol.get(), &PeerClient::messageAcked);
+    QVERIFY(p.carol->rooms()->join(u"fresh"_s, true)); // not there: made
+    const QString mid = p.carol->rooms()->send(u"fresh"_s, u"alone"_s);
+    QVERIFY(!mid.isEmpty());
+    QTRY_COMPARE(acked.size(), 1);
+    QCOMPARE(acked.at(0).at(0).toString(), mid);
+    QCOMPARE(p.carol->rooms()->rooms(), QStringList({ u"fresh"_s }));
 }
 
 PEERLINK_TEST_MAIN(TestRoomClient)
