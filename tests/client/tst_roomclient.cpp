@@ -87,6 +87,7 @@ private Q_SLOTS:
     void removedMemberCannotReadLaterMessages();
     void awayMemberReadsWhatWasSaidOnReturn();
     void saidRightAfterJoinGoesOnceIn();
+    void roomsGoOnAfterAHubRestart();
 };
 
 void TestRoomClient::cipherOpensOnlyWithTheKeyAndSender()
@@ -255,6 +256,53 @@ void TestRoomClient::saidRightAfterJoinGoesOnceIn()
     QTRY_COMPARE(acked.size(), 1);
     QCOMPARE(acked.at(0).at(0).toString(), mid);
     QCOMPARE(p.carol->rooms()->rooms(), QStringList({ u"fresh"_s }));
+}
+
+// The hub restarts on the same data-dir and port; the clients come back by themselves, ask for their rooms again, get
+// their membership back from the hub, make new keys (their peers' prekeys are new), and the room goes on: the
+// member reads, the outsider does not.
+void TestRoomClient::roomsGoOnAfterAHubRestart()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    HubConfig config;
+    config.dataDir = dir.path();
+    config.reconnectGraceMs = 0;
+    auto p = std::make_unique<ThreePeers>(config);
+    QVERIFY(p->start());
+    const quint16 port = p->hub.serverPort();
+    for (PeerClient *c : { p->alice.get(), p->bob.get(), p->carol.get() }) {
+        c->setAutoReconnect(true);
+        c->setReconnectDelays(50, 200);
+    }
+    QVERIFY(ThreePeers::enter(p->alice.get(), u"team"_s));
+    QVERIFY(ThreePeers::enter(p->bob.get(), u"team"_s));
+    const quint32 before = p->bob->rooms()->keyGeneration(u"team"_s);
+
+    // The hub goes away (its clients stay, and try again) and a new one starts on the same place.
+    QSignalSpy bobBack(p->bob.get(), &PeerClient::joined);
+    QSignalSpy aliceBack(p->alice.get(), &PeerClient::joined);
+    QSignalSpy bobRejoined(p->bob->rooms(), &RoomChannel::joined);
+    QSignalSpy aliceRejoined(p->alice->rooms(), &RoomChannel::joined);
+    p->hub.close();
+    QTRY_COMPARE(p->bob->state(), PeerClient::State::Reconnecting);
+    Hub again(config);
+    QVERIFY2(again.listen(QHostAddress::LocalHost, port), qPrintable(again.errorString()));
+    QCOMPARE(again.rooms().find(u"team"_s)->members, QStringList({ u"alice"_s, u"bob"_s }));
+    QTRY_VERIFY_WITH_TIMEOUT(!bobBack.isEmpty() && !aliceBack.isEmpty(), 10000);
+    QTRY_VERIFY(!bobRejoined.isEmpty() && !aliceRejoined.isEmpty()); // the hub's word: still members
+    QVERIFY(p->bob->rooms()->keyGeneration(u"team"_s) != before);    // and a new key
+
+    QSignalSpy bobReads(p->bob->rooms(), &RoomChannel::messageReceived);
+    QSignalSpy carolReads(p->carol->rooms(), &RoomChannel::messageReceived);
+    QTRY_VERIFY(p->alice->hasPeer(u"bob"_s));
+    p->alice->rooms()->send(u"team"_s, u"after the restart"_s);
+    QTRY_COMPARE(texts(bobReads), QStringList({ u"after the restart"_s }));
+    QSignalSpy aliceReads(p->alice->rooms(), &RoomChannel::messageReceived);
+    p->bob->rooms()->send(u"team"_s, u"and back"_s);
+    QTRY_COMPARE(texts(aliceReads), QStringList({ u"and back"_s }));
+    QCOMPARE(carolReads.size(), 0);
+    p.reset(); // the clients go before the hub they are connected to
 }
 
 PEERLINK_TEST_MAIN(TestRoomClient)
