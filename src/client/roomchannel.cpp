@@ -52,11 +52,14 @@ void RoomChannel::request(const RoomRequest &request)
     Q_EMIT hubFrameReady(encode(request));
 }
 
-void RoomChannel::welcomed()
+void RoomChannel::welcomed(bool hubHasRooms)
 {
     // Our rooms' state and fresh keys: what changed while we were away (members gone, keys lost with a restart).
-    if (m_used)
+    m_quietLists = 0; // the answers to a list on the last connection will not come
+    if (m_used || (hubHasRooms && m_secure.hasIdentity())) {
+        ++m_quietLists;
         request(RoomRequest { u"list"_s });
+    }
 }
 
 bool RoomChannel::join(const QString &room, bool createIfMissing)
@@ -228,7 +231,10 @@ void RoomChannel::received(const RoomEvent &e)
     } else if (e.op == u"topic") {
         Q_EMIT topicChanged(e.room, e.topic, e.from);
     } else if (e.op == u"rooms") {
-        Q_EMIT listed(e.rooms);
+        if (m_quietLists > 0)
+            --m_quietLists; // the answer to our own list after a welcome: its `joined` events said what matters
+        else
+            Q_EMIT listed(e.rooms);
     } else if (e.op == u"members") {
         Q_EMIT membersListed(e.room, e.members);
     } else if (e.op == u"key") {

@@ -29,8 +29,10 @@ public:
 
     /// This peer's id on the hub (set at each connection).
     void setSelf(const QString &id) { m_self = id; }
-    /// The connection was welcomed: asks the hub for the rooms again when rooms were used (their state, new keys).
-    void welcomed();
+    /// The connection was welcomed by a hub that keeps rooms (@p hubHasRooms: it announced `rooms` in its limits) or
+    /// not: asks it for our rooms (their state, new keys) when it keeps them and we have an identity, or when rooms
+    /// were used. Nothing goes to a hub that did not announce rooms before the user uses them.
+    void welcomed(bool hubHasRooms);
 
     /// Requests; false (and errorOccurred) when one cannot be sent as asked.
     bool join(const QString &room, bool createIfMissing);
@@ -97,6 +99,7 @@ private:
     SecureChannel &m_secure;
     QString m_self;
     bool m_used = false; // the user used rooms: the hub is asked for them again after a reconnect
+    int m_quietLists = 0; // lists asked for by welcomed(): their `rooms` answer is not the user's
     QHash<QString, Room> m_rooms;
     /// Keys other members handed us: room + '\n' + sender -> its last few (generation, key), oldest first.
     QHash<QString, QList<std::pair<quint32, Crypto::SecretBytes>>> m_keys;

@@ -601,6 +601,7 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         w.limits.messageBurst = number(kBurst);
         w.limits.bytesPerSecond = number(kByteRate);
         w.limits.fileBytesPerSecond = number(kFileRate);
+        w.limits.maxRooms = number(kRooms);
         w.limits.byteBurst = number(kByteBurst);
         const QJsonValue peers = o.value(kPeers);
         if (!peers.isArray())
@@ -940,7 +941,10 @@ QByteArray encodeLimits(const HubLimits &limits)
     if (limits.fileBytesPerSecond > 0)
         out.append(",\"file_rate\":").append(number(limits.fileBytesPerSecond));
     out.append(",\"max_message_bytes\":").append(QByteArray::number(limits.maxMessageBytes));
-    out.append(",\"rate\":").append(number(limits.messagesPerSecond)).append('}');
+    out.append(",\"rate\":").append(number(limits.messagesPerSecond));
+    if (limits.maxRooms > 0)
+        out.append(",\"rooms\":").append(number(limits.maxRooms));
+    out.append('}');
     return out;
 }
 

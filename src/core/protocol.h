@@ -159,17 +159,19 @@ struct HubLimits
     /// Addition (issue 15): bytes per second of relayed file chunks per peer (`file_rate`), when the hub bounds them
     /// below its byte rate.
     double fileBytesPerSecond = 0;
+    /// Addition (issue 17): the hub keeps rooms, at most this many (`rooms`); 0: it has none (an older hub).
+    double maxRooms = 0;
 
     bool isEmpty() const
     {
         return maxMessageBytes <= 0 && messagesPerSecond <= 0 && messageBurst <= 0 && bytesPerSecond <= 0
-            && byteBurst <= 0 && fileBytesPerSecond <= 0;
+            && byteBurst <= 0 && fileBytesPerSecond <= 0 && maxRooms <= 0;
     }
     friend bool operator==(const HubLimits &a, const HubLimits &b)
     {
         return a.maxMessageBytes == b.maxMessageBytes && a.messagesPerSecond == b.messagesPerSecond
             && a.messageBurst == b.messageBurst && a.bytesPerSecond == b.bytesPerSecond && a.byteBurst == b.byteBurst
-            && a.fileBytesPerSecond == b.fileBytesPerSecond;
+            && a.fileBytesPerSecond == b.fileBytesPerSecond && a.maxRooms == b.maxRooms;
     }
 };
 

@@ -60,7 +60,7 @@ HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry
     , m_owner(owner)
     , m_rooms(std::make_unique<RoomRequests>(config, rooms, registry, bindings, mailbox, wallClock, owner))
     , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
-                 config.byteBurst, config.fileRelayBytesPerSecond }
+                 config.byteBurst, config.fileRelayBytesPerSecond, double(config.maxRooms) }
 {
 }
 

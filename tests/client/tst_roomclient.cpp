@@ -88,6 +88,7 @@ private Q_SLOTS:
     void awayMemberReadsWhatWasSaidOnReturn();
     void saidRightAfterJoinGoesOnceIn();
     void roomsGoOnAfterAHubRestart();
+    void restartedClientFindsItsRoomsAndKeys();
 };
 
 void TestRoomClient::cipherOpensOnlyWithTheKeyAndSender()
@@ -303,6 +304,40 @@ void TestRoomClient::roomsGoOnAfterAHubRestart()
     QTRY_COMPARE(texts(aliceReads), QStringList({ u"and back"_s }));
     QCOMPARE(carolReads.size(), 0);
     p.reset(); // the clients go before the hub they are connected to
+}
+
+// bob's program restarts (a new client with the same identity, no keys in memory): the hub announced rooms, so the
+// new client asks for its rooms at once, learns it is in #team, hands alice a new key and asks for hers; then it
+// reads her again. A client without rooms in use sends nothing of rooms to a hub that does not announce them.
+void TestRoomClient::restartedClientFindsItsRoomsAndKeys()
+{
+    ThreePeers p;
+    QVERIFY(p.start());
+    QVERIFY(ThreePeers::enter(p.alice.get(), u"team"_s));
+    QVERIFY(ThreePeers::enter(p.bob.get(), u"team"_s));
+    QSignalSpy gone(p.alice.get(), &PeerClient::peerDisconnected);
+    p.bob.reset();
+    QTRY_COMPARE(gone.size(), 1);
+
+    auto bob = std::make_unique<PeerClient>();
+    bob->setIdentity(p.bobKey);
+    bob->setDirectListening(false);
+    QSignalSpy inRoom(bob->rooms(), &RoomChannel::joined);
+    QSignalSpy listed(bob->rooms(), &RoomChannel::listed);
+    QVERIFY(bob->connectToHub(p.hub.serverUrl(), u"bob"_s));
+    QTRY_COMPARE(inRoom.size(), 1); // nobody typed /join: the hub's list said so
+    QCOMPARE(inRoom.at(0).at(0).toString(), u"team"_s);
+    QCOMPARE(listed.size(), 0); // the automatic list is not shown as the user's
+
+    QSignalSpy bobReads(bob->rooms(), &RoomChannel::messageReceived);
+    QTRY_VERIFY(p.alice->hasPeer(u"bob"_s));
+    // alice answers bob's request for her key before anything else she sends him; then she speaks.
+    QTRY_COMPARE(p.alice->rooms()->members(u"team"_s), QStringList({ u"alice"_s, u"bob"_s }));
+    QSignalSpy aliceReads(p.alice->rooms(), &RoomChannel::messageReceived);
+    bob->rooms()->send(u"team"_s, u"I am back"_s);
+    QTRY_COMPARE(texts(aliceReads), QStringList({ u"I am back"_s })); // bob's new key reached her
+    p.alice->rooms()->send(u"team"_s, u"welcome back"_s);
+    QTRY_COMPARE(texts(bobReads), QStringList({ u"welcome back"_s })); // and hers, him
 }
 
 PEERLINK_TEST_MAIN(TestRoomClient)

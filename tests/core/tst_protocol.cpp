@@ -392,6 +392,11 @@ void TestProtocol::fileFrames()
     QCOMPARE(std::get<Welcome>(decodeHubMessage(encode(w)).envelope()).limits.fileBytesPerSecond, 500.0);
     w.limits.fileBytesPerSecond = 0;
     QVERIFY(!encode(w).contains("file_rate"));
+    // A hub that keeps rooms (issue 17) says how many at most; an older one says nothing.
+    QVERIFY(!encode(w).contains("rooms"));
+    w.limits.maxRooms = 10000;
+    QVERIFY(encode(w).contains(R"("rate":0,"rooms":10000})"));
+    QCOMPARE(std::get<Welcome>(decodeHubMessage(encode(w)).envelope()).limits.maxRooms, 10000.0);
 }
 
 void TestProtocol::fileFramesRefused_data()
