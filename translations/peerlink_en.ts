@@ -549,6 +549,57 @@
             <source>%1 cannot be written: %2</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 removed you from the room #%2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The room #%1 was closed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invitation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Rooms are end to end: they need an identity (PeerLink ▸ My identity).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A room's name is 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 in %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — you are not in it</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n member(s): %1</source>
+            <translation>
+                <numerusform>%n member: %1</numerusform>
+                <numerusform>%n members: %1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — %2 — %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are not in the room %1 now; join it to send.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -1884,6 +1935,42 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Send &amp;again</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Join &amp;room…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Leave room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Join room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Room (joined if it is there, made open if not; its messages go end to end):</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Join</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invitation to a room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -2006,6 +2093,18 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Verified: you compared fingerprints in person.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source> (not in it)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The room %1: its members read what you write here, end to end</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The room %1: you are not in it now</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -549,6 +549,56 @@
             <source>%1 cannot be written: %2</source>
             <translation>无法写入 %1：%2</translation>
         </message>
+        <message>
+            <source>%1 removed you from the room #%2.</source>
+            <translation>%1 把你移出了房间 #%2。</translation>
+        </message>
+        <message>
+            <source>The room #%1 was closed.</source>
+            <translation>房间 #%1 已关闭。</translation>
+        </message>
+        <message>
+            <source>Invitation</source>
+            <translation>邀请</translation>
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation>%1 邀请你加入房间 #%2。</translation>
+        </message>
+        <message>
+            <source>Rooms are end to end: they need an identity (PeerLink ▸ My identity).</source>
+            <translation>房间是端到端加密的：需要身份密钥（PeerLink ▸ 我的身份）。</translation>
+        </message>
+        <message>
+            <source>A room's name is 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation>房间名为 1 到 64 个字母、数字、点、连字符或下划线。</translation>
+        </message>
+        <message>
+            <source>%1 in %2</source>
+            <translation>%1 在 %2</translation>
+        </message>
+        <message>
+            <source>%1 — you are not in it</source>
+            <translation>%1 — 你不在其中</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n member(s): %1</source>
+            <translation>
+                <numerusform>%n 名成员：%1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>%1 — %2 — %3</source>
+            <translation>%1 — %2 — %3</translation>
+        </message>
+        <message>
+            <source>You are not in the room %1 now; join it to send.</source>
+            <translation>你现在不在房间 %1 中；请加入后再发送。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -1886,6 +1936,42 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Send &amp;again</source>
             <translation>重新发送(&amp;A)</translation>
         </message>
+        <message>
+            <source>Join &amp;room…</source>
+            <translation>加入房间(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>&amp;Leave room</source>
+            <translation>离开房间(&amp;L)</translation>
+        </message>
+        <message>
+            <source>Join room</source>
+            <translation>加入房间</translation>
+        </message>
+        <message>
+            <source>Room (joined if it is there, made open if not; its messages go end to end):</source>
+            <translation>房间（已存在则加入，不存在则创建为公开房间；消息端到端加密）：</translation>
+        </message>
+        <message>
+            <source>Join</source>
+            <translation>加入</translation>
+        </message>
+        <message>
+            <source>Invitation to a room</source>
+            <translation>房间邀请</translation>
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation>%1 邀请你加入房间 #%2。</translation>
+        </message>
+        <message>
+            <source>Accept</source>
+            <translation>接受</translation>
+        </message>
+        <message>
+            <source>Decline</source>
+            <translation>拒绝</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -2009,6 +2095,18 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Verified: you compared fingerprints in person.</source>
             <translation>已验证：你已当面核对过指纹。</translation>
+        </message>
+        <message>
+            <source> (not in it)</source>
+            <translation>（未加入）</translation>
+        </message>
+        <message>
+            <source>The room %1: its members read what you write here, end to end</source>
+            <translation>房间 %1：你在这里写的内容由其成员阅读，端到端加密</translation>
+        </message>
+        <message>
+            <source>The room %1: you are not in it now</source>
+            <translation>房间 %1：你现在不在其中</translation>
         </message>
     </context>
     <context>

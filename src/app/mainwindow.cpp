@@ -31,6 +31,7 @@
 #include <QTimer>
 #include <QLabel>
 #include <QMenu>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QScrollBar>
 #include <QClipboard>
@@ -119,6 +120,16 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_actionDelete = new QAction(this);
     m_actionDelete->setObjectName(u"actionDeleteConversation"_s);
     connect(m_actionDelete, &QAction::triggered, this, &MainWindow::confirmDeleteConversation);
+    m_actionJoinRoom = new QAction(this);
+    m_actionJoinRoom->setObjectName(u"actionJoinRoom"_s);
+    connect(m_actionJoinRoom, &QAction::triggered, this, &MainWindow::openJoinRoomDialog);
+    m_actionLeaveRoom = new QAction(this);
+    m_actionLeaveRoom->setObjectName(u"actionLeaveRoom"_s);
+    connect(m_actionLeaveRoom, &QAction::triggered, this,
+            [this] { m_controller->leaveRoom(m_controller->activeConversation()); });
+    m_ui->menuPeers->addSeparator();
+    m_ui->menuPeers->addAction(m_actionJoinRoom);
+    m_ui->menuPeers->addAction(m_actionLeaveRoom);
     m_ui->menuPeers->addSeparator();
     m_ui->menuPeers->addAction(m_actionSearch);
     m_ui->menuPeers->addAction(m_actionExport);
@@ -162,6 +173,12 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(controller, &ChatController::joinFailed, this, [this](const QString &text) { openConnectDialog(text); });
     connect(controller, &ChatController::connectRequestsChanged, this, &MainWindow::showConnectRequest);
+    connect(controller, &ChatController::roomInvitationReceived, this, &MainWindow::showRoomInvitation);
+    connect(controller, &ChatController::roomChanged, this, [this](const QString &key) {
+        if (key == m_controller->activeConversation())
+            m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
+        updateActions();
+    });
     // Who is online decides whether "Connect to peer" is possible.
     connect(controller->peerModel(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(controller->peerModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateActions);
@@ -323,6 +340,8 @@ void MainWindow::retranslate()
     m_actionSearch->setText(tr("&Search messages…"));
     m_actionExport->setText(tr("&Export conversation…"));
     m_actionDelete->setText(tr("&Delete conversation…"));
+    m_actionJoinRoom->setText(tr("Join &room…"));
+    m_actionLeaveRoom->setText(tr("&Leave room"));
     fillTrayMenu();
     showConversation(m_controller->activeConversation());
     updateTitle();
@@ -552,6 +571,37 @@ void MainWindow::showHistoryProblem(const QString &text)
     box->open();
 }
 
+void MainWindow::openJoinRoomDialog()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(u"joinRoomDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Join room"));
+    dialog->setLabelText(tr("Room (joined if it is there, made open if not; its messages go end to end):"));
+    dialog->setTextValue(u"#"_s);
+    dialog->setOkButtonText(tr("Join"));
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &name) { m_controller->joinRoom(name); });
+    dialog->open();
+}
+
+void MainWindow::showRoomInvitation(const QString &room, const QString &from)
+{
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Invitation to a room"),
+                                tr("%1 invites you to the room #%2.").arg(from, room), QMessageBox::Yes | QMessageBox::No,
+                                this);
+    box->setObjectName(u"roomInvitation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->button(QMessageBox::Yes)->setText(tr("Accept"));
+    box->button(QMessageBox::No)->setText(tr("Decline"));
+    connect(box, &QMessageBox::finished, this, [this, room](int result) {
+        if (result == QMessageBox::Yes)
+            m_controller->acceptInvitation(room);
+        else
+            m_controller->declineInvitation(room);
+    });
+    box->open();
+}
+
 QString MainWindow::selectedPeer() const
 {
     return m_ui->peerList->currentIndex().data(PeerListModel::IdRole).toString();
@@ -564,6 +614,11 @@ void MainWindow::showPeerMenu(const QPoint &pos)
         return;
     m_ui->peerList->setCurrentIndex(index);
     QMenu menu(this);
+    if (index.data(PeerListModel::RoomRole).toBool()) {
+        menu.addAction(m_actionLeaveRoom);
+        menu.exec(m_ui->peerList->viewport()->mapToGlobal(pos));
+        return;
+    }
     menu.addAction(m_ui->actionConnectToPeer);
     menu.addAction(m_ui->actionVerifyPeer);
     if (m_host->isRunning())
@@ -654,7 +709,7 @@ void MainWindow::updateActions()
     const bool connecting = m_controller->client()->state() != PeerClient::State::Disconnected;
     const bool hosting = m_host->isRunning();
     const bool stopping = m_host->isStopping(); // HubHost refuses to start until stopped() has come
-    const bool peerSelected = !selectedPeer().isEmpty();
+    const bool peerSelected = !selectedPeer().isEmpty() && !ChatController::isRoom(selectedPeer());
     m_ui->actionDisconnect->setEnabled(connecting);
     m_ui->actionHost->setEnabled(!hosting && !stopping);
     m_ui->actionHostOptions->setEnabled(!hosting && !stopping);
@@ -665,6 +720,8 @@ void MainWindow::updateActions()
     const bool history = m_controller->history() && m_controller->history()->isOpen();
     m_actionExport->setEnabled(history);
     m_actionDelete->setEnabled(history);
+    m_actionJoinRoom->setEnabled(joined && m_controller->client()->hasIdentity());
+    m_actionLeaveRoom->setEnabled(joined && m_controller->isInRoom(m_controller->activeConversation()));
     const QString blocked = m_controller->sendBlockedReason(m_controller->activeConversation());
     m_ui->sendButton->setEnabled(joined && blocked.isEmpty());
     m_ui->sendButton->setToolTip(blocked);
