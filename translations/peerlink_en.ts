@@ -600,6 +600,14 @@
             <source>You are not in the room %1 now; join it to send.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>A topic is at most 256 characters on one line.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -1969,6 +1977,62 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Decline</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Create room…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Invite to room…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Members</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Members of the room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Create room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>optional</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Only those I invite may join</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Topic:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Create</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invite to %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Peer id to invite:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invite</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (offline)</source>
             <translation type="unfinished" />
         </message>
     </context>

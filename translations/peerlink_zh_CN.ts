@@ -599,6 +599,14 @@
             <source>You are not in the room %1 now; join it to send.</source>
             <translation>你现在不在房间 %1 中；请加入后再发送。</translation>
         </message>
+        <message>
+            <source>A topic is at most 256 characters on one line.</source>
+            <translation>主题最多 256 个字符，且只能一行。</translation>
+        </message>
+        <message>
+            <source>That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation>这不是节点 ID：请使用 1 到 64 个字母、数字、点、连字符或下划线。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -1971,6 +1979,62 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Decline</source>
             <translation>拒绝</translation>
+        </message>
+        <message>
+            <source>&amp;Create room…</source>
+            <translation>创建房间(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>&amp;Invite to room…</source>
+            <translation>邀请加入房间(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>Members</source>
+            <translation>成员</translation>
+        </message>
+        <message>
+            <source>Members of the room</source>
+            <translation>房间成员</translation>
+        </message>
+        <message>
+            <source>Create room</source>
+            <translation>创建房间</translation>
+        </message>
+        <message>
+            <source>optional</source>
+            <translation>可选</translation>
+        </message>
+        <message>
+            <source>Only those I invite may join</source>
+            <translation>仅限我邀请的人加入</translation>
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation>名称(&amp;N)：</translation>
+        </message>
+        <message>
+            <source>&amp;Topic:</source>
+            <translation>主题(&amp;T)：</translation>
+        </message>
+        <message>
+            <source>Create</source>
+            <translation>创建</translation>
+        </message>
+        <message>
+            <source>Invite to %1</source>
+            <translation>邀请加入 %1</translation>
+        </message>
+        <message>
+            <source>Peer id to invite:</source>
+            <translation>要邀请的节点 ID：</translation>
+        </message>
+        <message>
+            <source>Invite</source>
+            <translation>邀请</translation>
+        </message>
+        <message>
+            <source>%1 (offline)</source>
+            <translation>%1（离线）</translation>
         </message>
     </context>
     <context>

@@ -139,22 +139,51 @@ void ChatController::wireRooms()
     connect(rooms, &RoomChannel::messageReceived, this, &ChatController::onRoomMessage);
 }
 
-bool ChatController::joinRoom(const QString &name)
+QString ChatController::roomNameFor(const QString &name)
 {
     const QString room = name.trimmed().startsWith(u'#') ? name.trimmed().mid(1) : name.trimmed();
     if (!m_client->isJoined()) {
         Q_EMIT errorReported(tr("You are not connected to a hub."));
-        return false;
+        return QString();
     }
     if (!m_client->hasIdentity()) {
         Q_EMIT errorReported(tr("Rooms are end to end: they need an identity (PeerLink ▸ My identity)."));
-        return false;
+        return QString();
     }
     if (!Rules::isValidRoomName(room)) {
         Q_EMIT errorReported(tr("A room's name is 1 to 64 letters, digits, dots, dashes or underscores."));
+        return QString();
+    }
+    return room;
+}
+
+bool ChatController::joinRoom(const QString &name)
+{
+    const QString room = roomNameFor(name);
+    return !room.isEmpty() && m_client->rooms()->join(room, true);
+}
+
+bool ChatController::createRoom(const QString &name, const QString &topic, bool inviteOnly)
+{
+    const QString room = roomNameFor(name);
+    if (room.isEmpty())
+        return false;
+    if (!Rules::isValidTopic(topic.trimmed())) {
+        Q_EMIT errorReported(tr("A topic is at most 256 characters on one line."));
         return false;
     }
-    return m_client->rooms()->join(room, true);
+    return m_client->rooms()->create(room, topic.trimmed(), inviteOnly);
+}
+
+bool ChatController::inviteToRoom(const QString &key, const QString &peer)
+{
+    if (!isRoom(key) || !m_rooms.contains(key) || !m_client->isJoined())
+        return false;
+    if (!Rules::isValidId(peer.trimmed())) {
+        Q_EMIT errorReported(tr("That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores."));
+        return false;
+    }
+    return m_client->rooms()->invite(key.mid(1), peer.trimmed());
 }
 
 bool ChatController::leaveRoom(const QString &key)

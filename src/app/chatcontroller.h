@@ -117,6 +117,12 @@ public:
     /// Joins @p name ("team" or "#team"), making it (open) when it is not there; false (errorReported) when the name
     /// is not a room's name or we are not connected. The room's conversation opens once the hub says we are in.
     bool joinRoom(const QString &name);
+    /// Makes the room @p name with @p topic, open or invite-only (false, errorReported, as joinRoom()).
+    bool createRoom(const QString &name, const QString &topic, bool inviteOnly);
+    /// Invites @p peer to the room of conversation @p key (its creator and managers may; the hub says otherwise).
+    bool inviteToRoom(const QString &key, const QString &peer);
+    /// Whether @p id, a member of a room, is online now (we always are).
+    bool isMemberOnline(const QString &id) const { return id == m_client->id() || m_peers.isOnline(id); }
     /// Leaves the room of conversation @p key; its conversation stays, shown as left.
     bool leaveRoom(const QString &key);
     /// Whether we are in the room of @p key now.
@@ -172,6 +178,8 @@ private:
 
     void onHistoryError(const QString &message);
     void wireRooms();
+    /// The room's name in @p name ("#team" or "team"), or empty after errorReported when rooms cannot be used now.
+    QString roomNameFor(const QString &name);
     void onRoomMessage(const QString &room, const QString &from, const QString &text, const QString &mid, qint64 ts);
 
     QPointer<PeerClient> m_client;

@@ -31,6 +31,10 @@
 #include <QTimer>
 #include <QLabel>
 #include <QMenu>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QScrollBar>
@@ -127,8 +131,23 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_actionLeaveRoom->setObjectName(u"actionLeaveRoom"_s);
     connect(m_actionLeaveRoom, &QAction::triggered, this,
             [this] { m_controller->leaveRoom(m_controller->activeConversation()); });
+    m_actionCreateRoom = new QAction(this);
+    m_actionCreateRoom->setObjectName(u"actionCreateRoom"_s);
+    connect(m_actionCreateRoom, &QAction::triggered, this, &MainWindow::openCreateRoomDialog);
+    m_actionInviteToRoom = new QAction(this);
+    m_actionInviteToRoom->setObjectName(u"actionInviteToRoom"_s);
+    connect(m_actionInviteToRoom, &QAction::triggered, this, &MainWindow::openInviteDialog);
+    m_members = new QListWidget(this);
+    m_members->setObjectName(u"roomMembers"_s);
+    m_membersDock = new QDockWidget(this);
+    m_membersDock->setObjectName(u"membersDock"_s);
+    m_membersDock->setWidget(m_members);
+    addDockWidget(Qt::RightDockWidgetArea, m_membersDock);
+    m_membersDock->hide();
     m_ui->menuPeers->addSeparator();
     m_ui->menuPeers->addAction(m_actionJoinRoom);
+    m_ui->menuPeers->addAction(m_actionCreateRoom);
+    m_ui->menuPeers->addAction(m_actionInviteToRoom);
     m_ui->menuPeers->addAction(m_actionLeaveRoom);
     m_ui->menuPeers->addSeparator();
     m_ui->menuPeers->addAction(m_actionSearch);
@@ -175,10 +194,16 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     connect(controller, &ChatController::connectRequestsChanged, this, &MainWindow::showConnectRequest);
     connect(controller, &ChatController::roomInvitationReceived, this, &MainWindow::showRoomInvitation);
     connect(controller, &ChatController::roomChanged, this, [this](const QString &key) {
-        if (key == m_controller->activeConversation())
+        if (key == m_controller->activeConversation()) {
             m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
+            showRoomMembers();
+        }
         updateActions();
     });
+    // Presence of a room's members follows the peer list.
+    connect(controller->peerModel(), &QAbstractItemModel::dataChanged, this, &MainWindow::showRoomMembers);
+    connect(controller->peerModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::showRoomMembers);
+    connect(controller->peerModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::showRoomMembers);
     // Who is online decides whether "Connect to peer" is possible.
     connect(controller->peerModel(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(controller->peerModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateActions);
@@ -342,6 +367,10 @@ void MainWindow::retranslate()
     m_actionDelete->setText(tr("&Delete conversation…"));
     m_actionJoinRoom->setText(tr("Join &room…"));
     m_actionLeaveRoom->setText(tr("&Leave room"));
+    m_actionCreateRoom->setText(tr("&Create room…"));
+    m_actionInviteToRoom->setText(tr("&Invite to room…"));
+    m_membersDock->setWindowTitle(tr("Members"));
+    m_members->setAccessibleName(tr("Members of the room"));
     fillTrayMenu();
     showConversation(m_controller->activeConversation());
     updateTitle();
@@ -440,6 +469,7 @@ void MainWindow::showConversation(const QString &key)
         m_ui->messageView->scrollToBottom();
     }
     m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
+    showRoomMembers();
     const QModelIndex index = m_controller->peerModel()->indexOf(key);
     if (index.isValid() && m_ui->peerList->currentIndex() != index)
         m_ui->peerList->setCurrentIndex(index);
@@ -584,6 +614,65 @@ void MainWindow::openJoinRoomDialog()
     dialog->open();
 }
 
+void MainWindow::openCreateRoomDialog()
+{
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(u"createRoomDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Create room"));
+    auto *form = new QFormLayout(dialog);
+    auto *name = new QLineEdit(u"#"_s, dialog);
+    name->setObjectName(u"roomName"_s);
+    auto *topic = new QLineEdit(dialog);
+    topic->setObjectName(u"roomTopic"_s);
+    topic->setPlaceholderText(tr("optional"));
+    auto *inviteOnly = new QCheckBox(tr("Only those I invite may join"), dialog);
+    inviteOnly->setObjectName(u"roomInviteOnly"_s);
+    form->addRow(tr("&Name:"), name);
+    form->addRow(tr("&Topic:"), topic);
+    form->addRow(QString(), inviteOnly);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(dialog, &QDialog::accepted, this, [this, name, topic, inviteOnly] {
+        m_controller->createRoom(name->text(), topic->text(), inviteOnly->isChecked());
+    });
+    dialog->open();
+}
+
+void MainWindow::openInviteDialog()
+{
+    const QString key = m_controller->activeConversation();
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(u"inviteDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Invite to %1").arg(key));
+    dialog->setLabelText(tr("Peer id to invite:"));
+    dialog->setOkButtonText(tr("Invite"));
+    connect(dialog, &QInputDialog::textValueSelected, this,
+            [this, key](const QString &peer) { m_controller->inviteToRoom(key, peer); });
+    dialog->open();
+}
+
+void MainWindow::showRoomMembers()
+{
+    const QString key = m_controller->activeConversation();
+    if (!m_controller->isInRoom(key)) {
+        m_membersDock->hide();
+        return;
+    }
+    m_members->clear();
+    for (const QString &id : m_controller->roomMembers(key)) {
+        const bool online = m_controller->isMemberOnline(id);
+        auto *item = new QListWidgetItem(QIcon(online ? u":/icons/online.svg"_s : u":/icons/offline.svg"_s),
+                                         online ? id : tr("%1 (offline)").arg(id), m_members);
+        item->setData(Qt::UserRole, id);
+    }
+    m_membersDock->show();
+}
+
 void MainWindow::showRoomInvitation(const QString &room, const QString &from)
 {
     auto *box = new QMessageBox(QMessageBox::Question, tr("Invitation to a room"),
@@ -722,6 +811,8 @@ void MainWindow::updateActions()
     m_actionDelete->setEnabled(history);
     m_actionJoinRoom->setEnabled(joined && m_controller->client()->hasIdentity());
     m_actionLeaveRoom->setEnabled(joined && m_controller->isInRoom(m_controller->activeConversation()));
+    m_actionCreateRoom->setEnabled(m_actionJoinRoom->isEnabled());
+    m_actionInviteToRoom->setEnabled(m_actionLeaveRoom->isEnabled());
     const QString blocked = m_controller->sendBlockedReason(m_controller->activeConversation());
     m_ui->sendButton->setEnabled(joined && blocked.isEmpty());
     m_ui->sendButton->setToolTip(blocked);

@@ -10,7 +10,11 @@
 #include "crypto/identity.h"
 #include "history/messagestore.h"
 
+#include <QCheckBox>
+#include <QDockWidget>
 #include <QInputDialog>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QLabel>
 #include <QListView>
 #include <QMessageBox>
@@ -30,12 +34,12 @@ private Q_SLOTS:
     void cleanup() { tearDownApp(); }
     void joinTalkAndLeaveARoom();
     void invitationIsAcceptedOrDeclined();
+    void createInviteOnlyRoomInviteAndSeeMembers();
 
 private:
     /// bob, with an identity, joined to the test's hub.
     std::unique_ptr<PeerClient> keyedPeer(const QString &id);
     bool appJoins();
-    void typeAndEnter(const QString &text);
 
     std::unique_ptr<History::MessageStore> m_store;
 };
@@ -65,14 +69,6 @@ bool TestAppRooms::appJoins()
     QSignalSpy joined(m_client.get(), &PeerClient::joined);
     m_window->connectToHub(m_hub->serverUrl(), u"me"_s, u"Me"_s, QString());
     return joined.wait() || !joined.isEmpty();
-}
-
-void TestAppRooms::typeAndEnter(const QString &text)
-{
-    auto *input = child<QPlainTextEdit>("messageInput");
-    input->setFocus();
-    QTest::keyClicks(input, text);
-    QTest::keyClick(input, Qt::Key_Return);
 }
 
 void TestAppRooms::joinTalkAndLeaveARoom()
@@ -176,6 +172,59 @@ void TestAppRooms::invitationIsAcceptedOrDeclined()
     QTRY_VERIFY(m_controller->isInRoom(u"#secret"_s));
     QCOMPARE(m_controller->roomTopic(u"#secret"_s), u"plans"_s);
     QVERIFY(!m_controller->isInRoom(u"#other"_s));
+}
+
+// Create room… with a topic, invite-only; Invite to room… bob, who joins; the members dock lists both, with presence.
+void TestAppRooms::createInviteOnlyRoomInviteAndSeeMembers()
+{
+    QVERIFY(appJoins());
+    auto bob = keyedPeer(u"bob"_s);
+    QVERIFY(bob);
+    QTRY_VERIFY(m_client->hasPeer(u"bob"_s));
+    auto *create = m_window->findChild<QAction *>(u"actionCreateRoom"_s);
+    auto *invite = m_window->findChild<QAction *>(u"actionInviteToRoom"_s);
+    QVERIFY(create && invite);
+    QTRY_VERIFY(create->isEnabled());
+    QVERIFY(!invite->isEnabled()); // no room shown
+    create->trigger();
+    auto *dialog = child<QDialog>("createRoomDialog");
+    QVERIFY(dialog);
+    dialog->findChild<QLineEdit *>(u"roomName"_s)->setText(u"#plans"_s);
+    dialog->findChild<QLineEdit *>(u"roomTopic"_s)->setText(u"春天的计划"_s);
+    dialog->findChild<QCheckBox *>(u"roomInviteOnly"_s)->setChecked(true);
+    dialog->accept();
+    QTRY_VERIFY(m_controller->isInRoom(u"#plans"_s));
+    QCOMPARE(m_controller->roomTopic(u"#plans"_s), u"春天的计划"_s);
+    // Invite-only: bob cannot join uninvited.
+    QSignalSpy bobErrors(bob.get(), &PeerClient::errorOccurred);
+    bob->rooms()->join(u"plans"_s, false);
+    QTRY_COMPARE(bobErrors.size(), 1);
+    QCOMPARE(bobErrors.at(0).at(0).value<ClientError>().codeName, u"room_unknown"_s);
+
+    m_controller->setActiveConversation(u"#plans"_s);
+    auto *dock = child<QDockWidget>("membersDock");
+    auto *members = child<QListWidget>("roomMembers");
+    QTRY_VERIFY(dock->isVisible());
+    QCOMPARE(members->count(), 1);
+    QTRY_VERIFY(invite->isEnabled());
+    QSignalSpy bobInvited(bob->rooms(), &RoomChannel::invited);
+    invite->trigger();
+    auto *who = child<QInputDialog>("inviteDialog");
+    QVERIFY(who);
+    who->setTextValue(u"bob"_s);
+    who->accept();
+    QTRY_COMPARE(bobInvited.size(), 1);
+    QCOMPARE(bobInvited.at(0).at(1).toString(), u"me"_s);
+    bob->rooms()->join(u"plans"_s, false);
+    QTRY_COMPARE(members->count(), 2);
+    QCOMPARE(members->item(1)->data(Qt::UserRole).toString(), u"bob"_s);
+    QCOMPARE(members->item(1)->text(), u"bob"_s); // online
+    // bob goes offline: the list says so.
+    bob->disconnectFromHub();
+    QTRY_COMPARE(members->item(1)->text(), tr("%1 (offline)").arg(u"bob"_s));
+    // Another conversation: no members dock.
+    m_controller->setActiveConversation(QString());
+    QTRY_VERIFY(!dock->isVisible());
 }
 
 QTEST_MAIN(TestAppRooms)
