@@ -118,25 +118,19 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
         m_searchEdit->selectAll();
     });
     addAction(m_actionSearch);
-    m_actionExport = new QAction(this);
-    m_actionExport->setObjectName(u"actionExport"_s);
-    connect(m_actionExport, &QAction::triggered, this, &MainWindow::exportConversation);
-    m_actionDelete = new QAction(this);
-    m_actionDelete->setObjectName(u"actionDeleteConversation"_s);
-    connect(m_actionDelete, &QAction::triggered, this, &MainWindow::confirmDeleteConversation);
-    m_actionJoinRoom = new QAction(this);
-    m_actionJoinRoom->setObjectName(u"actionJoinRoom"_s);
-    connect(m_actionJoinRoom, &QAction::triggered, this, &MainWindow::openJoinRoomDialog);
-    m_actionLeaveRoom = new QAction(this);
-    m_actionLeaveRoom->setObjectName(u"actionLeaveRoom"_s);
-    connect(m_actionLeaveRoom, &QAction::triggered, this,
-            [this] { m_controller->leaveRoom(m_controller->activeConversation()); });
-    m_actionCreateRoom = new QAction(this);
-    m_actionCreateRoom->setObjectName(u"actionCreateRoom"_s);
-    connect(m_actionCreateRoom, &QAction::triggered, this, &MainWindow::openCreateRoomDialog);
-    m_actionInviteToRoom = new QAction(this);
-    m_actionInviteToRoom->setObjectName(u"actionInviteToRoom"_s);
-    connect(m_actionInviteToRoom, &QAction::triggered, this, &MainWindow::openInviteDialog);
+    // The menu's own actions (their texts come with retranslate()).
+    const auto action = [this](const QString &name, auto slot) {
+        auto *a = new QAction(this);
+        a->setObjectName(name);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_actionExport = action(u"actionExport"_s, &MainWindow::exportConversation);
+    m_actionDelete = action(u"actionDeleteConversation"_s, &MainWindow::confirmDeleteConversation);
+    m_actionJoinRoom = action(u"actionJoinRoom"_s, &MainWindow::openJoinRoomDialog);
+    m_actionLeaveRoom = action(u"actionLeaveRoom"_s, [this] { m_controller->leaveRoom(m_controller->activeConversation()); });
+    m_actionCreateRoom = action(u"actionCreateRoom"_s, &MainWindow::openCreateRoomDialog);
+    m_actionInviteToRoom = action(u"actionInviteToRoom"_s, &MainWindow::openInviteDialog);
     m_members = new QListWidget(this);
     m_members->setObjectName(u"roomMembers"_s);
     m_membersDock = new QDockWidget(this);
