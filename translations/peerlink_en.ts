@@ -795,10 +795,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>no history is kept: start with --history FILE</source>
             <translation type="unfinished" />
         </message>
@@ -827,6 +823,10 @@
         </message>
         <message>
             <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)</source>
             <translation type="unfinished" />
         </message>
     </context>

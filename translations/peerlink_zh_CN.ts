@@ -794,10 +794,6 @@
             <translation>* 已存放在中心节点，稍后送达 %1</translation>
         </message>
         <message>
-            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone)</source>
-            <translation>/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人）</translation>
-        </message>
-        <message>
             <source>no history is kept: start with --history FILE</source>
             <translation>未保存历史记录：请使用 --history FILE 启动</translation>
         </message>
@@ -826,6 +822,10 @@
         <message>
             <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
             <translation>未知命令 %1；可用命令：/to 节点 文本、/to #房间 文本、/join #房间、/leave #房间、/rooms、/members #房间、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
+        </message>
+        <message>
+            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)</source>
+            <translation>/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人，写 #房间 表示房间）</translation>
         </message>
     </context>
     <context>

@@ -608,4 +608,5 @@ ZH = {
     'Peer id to invite:': '要邀请的节点 ID：',
     'Invite': '邀请',
     '%1 (offline)': '%1（离线）',
+    '/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)': '/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人，写 #房间 表示房间）',
 }

@@ -107,6 +107,11 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
         if (!m.to.isEmpty() && !m.mid.isEmpty())
             m_client->markRead(m.from, { m.mid });
     });
+    // Room messages are kept in the history too, in the conversation "#room" (no peer id starts with '#').
+    connect(client->rooms(), &RoomChannel::messageReceived, this,
+            [this](const QString &room, const QString &from, const QString &text, const QString &mid, qint64 ts) {
+                remember(u'#' + room, from, u'#' + room, mid, text, false, true, ts);
+            });
     connect(client, &PeerClient::keyChanged, this,
             [this](const QString &peer, const QString &oldFingerprint, const QString &newFingerprint) {
                 m_printer.print(u"key_changed"_s,
@@ -219,7 +224,7 @@ void CliPeer::printHistory(const QString &args)
     const QString count = args.section(u' ', 1, 1);
     const int n = count.isEmpty() ? 20 : count.toInt(&numberOk);
     if (peer.isEmpty() || !numberOk || n < 1 || n > 10000) {
-        usage(tr("/history PEER [N] (N from 1 to 10000; PEER * for Everyone)"));
+        usage(tr("/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)"));
         return;
     }
     if (!m_history || !m_history->isOpen()) {
@@ -289,7 +294,10 @@ void CliPeer::execute(const QString &line)
             return;
         }
         if (peer.startsWith(u'#')) {
-            track(m_rooms->send(peer, text)); // a room: sealed with our sender key, to its members
+            const QString mid = m_rooms->send(peer, text); // a room: sealed with our sender key, to its members
+            if (!mid.isEmpty())
+                remember(peer, m_client->id(), peer, mid, text, true, true, QDateTime::currentMSecsSinceEpoch());
+            track(mid);
             return;
         }
         const QString mid = m_client->sendMessage(peer, text);
