@@ -297,7 +297,7 @@ const QList<Setting> &table()
                         u"Bytes of messages the mailbox keeps in all (in data-dir's mailbox.sqlite) at most; more get "
                         "mailbox_full."_s));
         s.append(number(u"max-rooms"_s, u"maxRooms"_s, u"N"_s, u"rooms"_s, 0, 1000000, 1, &HubConfig::maxRooms,
-                        u"Rooms the hub keeps at most (in data-dir's rooms.json); creating one more is refused with "
+                        u"Rooms the hub keeps at most (in data-dir's rooms.sqlite); creating one more is refused with "
                         "rooms_full. 0: nobody may create a room."_s));
         s.append(number(u"max-rooms-per-peer"_s, u"maxRoomsPerPeer"_s, u"N"_s, u"rooms"_s, 1, 100000, 1,
                         &HubConfig::maxRoomsPerPeer,

@@ -2,20 +2,27 @@
 
 #include <QHash>
 #include <QSet>
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
 namespace PeerLink {
 
 /// The hub's rooms (issue 17): each room's settings (topic, open or invite-only, creator, managers) and who is a
-/// member or invited, by peer id. Kept in a data directory (file `rooms.json`, written atomically and synced on every
-/// change) so that rooms and membership survive restarts; with no directory, in memory only. The loader is strict: a
-/// file it cannot read whole is an error naming it, never a room dropped. Only state: who may do what is decided by
-/// RoomRequests.
+/// member or invited, by peer id. Kept in a data directory (`rooms.sqlite`, SQLite through Qt SQL, WAL,
+/// synchronous=FULL: each change is one small transaction, synced before the hub answers it) so that rooms and
+/// membership survive restarts; with no directory, in memory only. Read whole into memory at start; the loader is
+/// strict: a database it cannot read whole, or a row that breaks the rules, is an error naming the file, never a
+/// room dropped. Only state: who may do what is decided by RoomRequests.
 class Rooms
 {
 public:
-    static constexpr QLatin1StringView FileName { "rooms.json" };
+    static constexpr QLatin1StringView FileName { "rooms.sqlite" };
+
+    Rooms();
+    ~Rooms();
+    Rooms(const Rooms &) = delete;
+    Rooms &operator=(const Rooms &) = delete;
 
     struct Room
     {
@@ -54,10 +61,17 @@ public:
     bool forgetPeer(const QString &id, QString *error);
 
 private:
-    bool save(QString *error) const;
+    /// Runs @p statements (SQL with its bound values) in one transaction; false with @p error when the database
+    /// refused (the change holds in memory). Nothing to do without a database.
+    bool write(const QList<std::pair<QString, QVariantList>> &statements, QString *error);
+    bool readAll(QString *error);
     void index(const Room &room);
+    void unindex(const QString &room, const QString &id);
+    void closeDatabase();
 
-    QString m_dir;
+    QString m_path;
+    QString m_connection;
+    QSqlDatabase m_db;
     QHash<QString, Room> m_rooms;
     QHash<QString, QSet<QString>> m_memberOf; // peer id -> names of its rooms
     bool m_loaded = false;

@@ -12,7 +12,10 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -488,25 +491,41 @@ void TestRooms::roomsFileIsReadStrictly()
     QCOMPARE(again.count(), 0);
 
     const QString path = QDir(dir.path()).filePath(Rooms::FileName);
-    for (const QByteArray &damaged :
-         { QByteArray("{"), QByteArray("{\"format\":\"something else\",\"rooms\":[]}"),
-           QByteArray("{\"format\":\"peerlink-hub rooms 1\",\"rooms\":[{\"name\":\"bad name\"}]}"),
-           QByteArray("{\"format\":\"peerlink-hub rooms 1\",\"rooms\":[{\"name\":\"t\",\"topic\":\"\",\"invite_only\":false,"
-                      "\"creator\":\"a\",\"managers\":[],\"members\":[],\"invited\":[]}]}") }) {
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(damaged);
-        f.close();
-        Rooms broken;
-        QVERIFY(!broken.load(dir.path(), &error));
-        QVERIFY2(error.contains(path), qPrintable(error));
-        // And a hub on it does not start.
+    const auto hubRefuses = [&dir]() -> QString {
         HubConfig config;
         config.dataDir = dir.path();
         Hub hub(config);
-        QVERIFY(!hub.listen(QHostAddress::LocalHost, 0));
-        QVERIFY2(hub.errorString().contains(Rooms::FileName), qPrintable(hub.errorString()));
+        return hub.listen(QHostAddress::LocalHost, 0) ? QString() : hub.errorString();
+    };
+    // A row that breaks the rules (a member with a bad id), written behind the hub's back: refused, naming the file.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tamper"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"INSERT INTO rooms (name, topic, invite_only, creator) VALUES ('t', '', 0, 'a')"_s));
+        QVERIFY(q.exec(u"INSERT INTO people (room, id, kind) VALUES ('t', 'no such id!', 'member')"_s));
+        q.finish();
+        db.close();
     }
+    QSqlDatabase::removeDatabase(u"tamper"_s);
+    Rooms broken;
+    QVERIFY(!broken.load(dir.path(), &error));
+    QVERIFY2(error.contains(path), qPrintable(error));
+    QString refused = hubRefuses();
+    QVERIFY2(refused.contains(Rooms::FileName), qPrintable(refused));
+    // Not a database at all: refused too, and left as it is.
+    for (const QString &name : QDir(dir.path()).entryList({ u"rooms.sqlite*"_s }))
+        QVERIFY(QFile::remove(QDir(dir.path()).filePath(name)));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(4096, 'x'));
+    f.close();
+    QVERIFY(!broken.load(dir.path(), &error));
+    QVERIFY2(error.contains(path), qPrintable(error));
+    refused = hubRefuses();
+    QVERIFY2(refused.contains(Rooms::FileName), qPrintable(refused));
+    QCOMPARE(QFileInfo(path).size(), 4096);
 }
 
 PEERLINK_TEST_MAIN(TestRooms)
