@@ -822,11 +822,11 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)</source>
+            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -921,6 +921,26 @@
         </message>
         <message>
             <source>/members #ROOM</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/create #ROOM [invite-only] [TOPIC]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/invite #ROOM PEER</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/remove #ROOM PEER</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/topic #ROOM [TOPIC]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/close #ROOM</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2499,6 +2519,7 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /rooms            list the rooms you may see
   /members #ROOM    list ROOM's members and who is online
   /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
+  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
   /connect PEER     make a direct link to PEER (the hub relays until it is up)
   /peers            list the joined peers
   /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person

@@ -820,12 +820,12 @@
             <translation>* 已发送 %1</translation>
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
-            <translation>未知命令 %1；可用命令：/to 节点 文本、/to #房间 文本、/join #房间、/leave #房间、/rooms、/members #房间、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
-        </message>
-        <message>
             <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)</source>
             <translation>/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人，写 #房间 表示房间）</translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <translation>未知命令 %1；可用命令：/to 节点 文本、/to #房间 文本、/join #房间、/leave #房间、/rooms、/members #房间、/create #房间、/invite #房间 节点、/remove #房间 节点、/topic #房间、/close #房间、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
         </message>
     </context>
     <context>
@@ -919,6 +919,26 @@
         <message>
             <source>/members #ROOM</source>
             <translation>/members #房间</translation>
+        </message>
+        <message>
+            <source>/create #ROOM [invite-only] [TOPIC]</source>
+            <translation>/create #房间 [invite-only] [主题]</translation>
+        </message>
+        <message>
+            <source>/invite #ROOM PEER</source>
+            <translation>/invite #房间 节点</translation>
+        </message>
+        <message>
+            <source>/remove #ROOM PEER</source>
+            <translation>/remove #房间 节点</translation>
+        </message>
+        <message>
+            <source>/topic #ROOM [TOPIC]</source>
+            <translation>/topic #房间 [主题]</translation>
+        </message>
+        <message>
+            <source>/close #ROOM</source>
+            <translation>/close #房间</translation>
         </message>
     </context>
     <context>
@@ -2501,6 +2521,7 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /rooms            list the rooms you may see
   /members #ROOM    list ROOM's members and who is online
   /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
+  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
   /connect PEER     make a direct link to PEER (the hub relays until it is up)
   /peers            list the joined peers
   /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
@@ -2519,6 +2540,7 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /rooms            列出你能看到的房间
   /members #ROOM    列出 ROOM 的成员及谁在线
   /to #ROOM TEXT    把 TEXT 发给 ROOM 的成员（端到端加密，使用发送者密钥）
+  /create #ROOM [invite-only] [TOPIC]  创建 ROOM；/invite、/remove #ROOM PEER 邀请或移出成员；/topic #ROOM [TOPIC] 设置主题；/close #ROOM 关闭房间
   /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
   /peers            列出已加入的节点
   /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对

@@ -342,7 +342,8 @@ void CliPeer::execute(const QString &line)
         return;
     } else {
         usage(tr("unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, "
-                 "/members #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], "
+                 "/members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, "
+                 "/connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], "
                  "/send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit")
                   .arg(command));
     }

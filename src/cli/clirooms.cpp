@@ -119,6 +119,33 @@ bool CliRooms::execute(const QString &command, const QString &args)
             m_rooms->requestMembers(room);
     } else if (command == u"/rooms") {
         m_rooms->list();
+    } else if (command == u"/create") {
+        // /create #ROOM [invite-only] [TOPIC…]
+        const QString usage = tr("/create #ROOM [invite-only] [TOPIC]");
+        if (const QString room = roomArg(args.section(u' ', 0, 0), usage); !room.isEmpty()) {
+            QString rest = args.section(u' ', 1).trimmed();
+            const bool inviteOnly = rest.section(u' ', 0, 0) == u"invite-only";
+            if (inviteOnly)
+                rest = rest.section(u' ', 1).trimmed();
+            m_rooms->create(room, rest, inviteOnly);
+        }
+    } else if (command == u"/invite" || command == u"/remove") {
+        const QString usage = command == u"/invite" ? tr("/invite #ROOM PEER") : tr("/remove #ROOM PEER");
+        const QString peer = args.section(u' ', 1).trimmed();
+        if (const QString room = roomArg(args.section(u' ', 0, 0), usage); !room.isEmpty()) {
+            if (peer.isEmpty() || peer.contains(u' '))
+                m_usage(usage);
+            else if (command == u"/invite")
+                m_rooms->invite(room, peer);
+            else
+                m_rooms->remove(room, peer);
+        }
+    } else if (command == u"/topic") {
+        if (const QString room = roomArg(args.section(u' ', 0, 0), tr("/topic #ROOM [TOPIC]")); !room.isEmpty())
+            m_rooms->setTopic(room, args.section(u' ', 1).trimmed());
+    } else if (command == u"/close") {
+        if (const QString room = roomArg(args, tr("/close #ROOM")); !room.isEmpty())
+            m_rooms->close(room);
     } else {
         return false;
     }

@@ -10,8 +10,9 @@ namespace PeerLink {
 class EventPrinter;
 
 /// The room commands and events of peerlink-cli (issue 17): /join #ROOM (made when it is not there), /leave #ROOM,
-/// /rooms, /members #ROOM, and /to #ROOM TEXT (through CliPeer); the events room_join, room_leave, room_message,
-/// rooms, members, room_invite and room_topic.
+/// /rooms, /members #ROOM, /create #ROOM [invite-only] [TOPIC], /invite #ROOM PEER, /remove #ROOM PEER,
+/// /topic #ROOM [TOPIC], /close #ROOM, and /to #ROOM TEXT (through CliPeer); the events room_join, room_leave,
+/// room_message, rooms, members, room_invite and room_topic.
 class CliRooms : public QObject
 {
     Q_OBJECT

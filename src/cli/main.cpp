@@ -33,6 +33,7 @@ int main(int argc, char *argv[])
            "  /rooms            list the rooms you may see\n"
            "  /members #ROOM    list ROOM's members and who is online\n"
            "  /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)\n"
+           "  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM\n"
            "  /connect PEER     make a direct link to PEER (the hub relays until it is up)\n"
            "  /peers            list the joined peers\n"
            "  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person\n"

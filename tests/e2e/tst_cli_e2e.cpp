@@ -659,6 +659,32 @@ void TestCliEndToEnd::roomCommandsAndEvents()
     bob->write(u"/leave #team\n"_s);
     QCOMPARE(bob->waitForEvent(u"room_leave"_s, { { u"peer"_s, u"bob"_s } }).value("reason"_L1).toString(), u"left"_s);
     QVERIFY(!alice->waitForEvent(u"room_leave"_s, { { u"peer"_s, u"bob"_s } }).isEmpty());
+
+    // The creator's commands: an invite-only room with a topic, an invitation, a new topic, a removal, the close.
+    alice->write(u"/create #inner invite-only first plans\n"_s);
+    const QJsonObject inner = alice->waitForEvent(u"room_join"_s, { { u"room"_s, u"inner"_s } });
+    QCOMPARE(inner.value("topic"_L1).toString(), u"first plans"_s);
+    carol->write(u"/join #inner\n"_s); // not invited: not there for her (and not made either: the name is taken)
+    QVERIFY(!carol->waitForEvent(u"error"_s, { { u"code"_s, u"room_unknown"_s }, { u"ref"_s, u"inner"_s } }).isEmpty());
+    alice->write(u"/invite #inner carol\n"_s);
+    QCOMPARE(carol->waitForEvent(u"room_invite"_s).value("from"_L1).toString(), u"alice"_s);
+    carol->write(u"/join #inner\n"_s);
+    QVERIFY(!carol->waitForEvent(u"room_join"_s, { { u"room"_s, u"inner"_s }, { u"peer"_s, u"carol"_s } }).isEmpty());
+    alice->write(u"/topic #inner second plans\n"_s);
+    QCOMPARE(carol->waitForEvent(u"room_topic"_s).value("topic"_L1).toString(), u"second plans"_s);
+    carol->write(u"/topic #inner mine\n"_s);
+    QVERIFY(!carol->waitForEvent(u"error"_s, { { u"code"_s, u"room_denied"_s }, { u"ref"_s, u"inner"_s } }).isEmpty());
+    alice->write(u"/remove #inner carol\n"_s);
+    const QJsonObject removed = carol->waitForEvent(u"room_leave"_s, { { u"room"_s, u"inner"_s } });
+    QCOMPARE(removed.value("reason"_L1).toString(), u"removed"_s);
+    QCOMPARE(removed.value("by"_L1).toString(), u"alice"_s);
+    alice->write(u"/close #inner\n"_s);
+    QVERIFY(!alice->waitForEvent(u"room_leave"_s, { { u"room"_s, u"inner"_s }, { u"peer"_s, u"carol"_s },
+                                                    { u"reason"_s, u"removed"_s } })
+                 .isEmpty());
+    QVERIFY(!alice->waitForEvent(u"room_leave"_s, { { u"room"_s, u"inner"_s }, { u"peer"_s, u"alice"_s },
+                                                    { u"reason"_s, u"closed"_s } })
+                 .isEmpty());
     // Nothing of the room ever reached carol.
     for (const QString &line : carol->lines())
         QVERIFY2(!line.contains(u"hello-room"_s) && !line.contains(u"said at once"_s), qPrintable(line));
