@@ -608,6 +608,10 @@
             <source>That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -941,6 +945,10 @@
         </message>
         <message>
             <source>/close #ROOM</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* you are no longer in #%1 (removed or closed while away)</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -607,6 +607,10 @@
             <source>That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
             <translation>这不是节点 ID：请使用 1 到 64 个字母、数字、点、连字符或下划线。</translation>
         </message>
+        <message>
+            <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
+            <translation>你已不在房间 #%1 中（在你离开期间被移出，或房间已关闭）。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -939,6 +943,10 @@
         <message>
             <source>/close #ROOM</source>
             <translation>/close #房间</translation>
+        </message>
+        <message>
+            <source>* you are no longer in #%1 (removed or closed while away)</source>
+            <translation>* 你已不在 #%1 中（离开期间被移出或房间已关闭）</translation>
         </message>
     </context>
     <context>

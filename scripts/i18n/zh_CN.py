@@ -616,4 +616,6 @@ ZH = {
     '/remove #ROOM PEER': '/remove #房间 节点',
     '/topic #ROOM [TOPIC]': '/topic #房间 [主题]',
     '/close #ROOM': '/close #房间',
+    'You are no longer in the room #%1 (removed, or it was closed, while you were away).': '你已不在房间 #%1 中（在你离开期间被移出，或房间已关闭）。',
+    '* you are no longer in #%1 (removed or closed while away)': '* 你已不在 #%1 中（离开期间被移出或房间已关闭）',
 }

@@ -111,6 +111,9 @@ void ChatController::wireRooms()
             Q_EMIT errorReported(tr("%1 removed you from the room #%2.").arg(nameOf(by), room));
         else if (reason == u"closed")
             Q_EMIT errorReported(tr("The room #%1 was closed.").arg(room));
+        else if (reason == u"gone")
+            Q_EMIT errorReported(tr("You are no longer in the room #%1 (removed, or it was closed, while you were "
+                                    "away).").arg(room));
     });
     const auto membersChanged = [this](const QString &room) {
         const QString key = u'#' + room;

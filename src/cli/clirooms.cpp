@@ -36,6 +36,7 @@ CliRooms::CliRooms(RoomChannel *rooms, const QString &self, EventPrinter &printe
             f.insert("by"_L1, by);
         const QString words = reason == u"removed" ? tr("* %1 removed you from #%2").arg(by, room)
             : reason == u"closed"                  ? tr("* #%1 was closed").arg(room)
+            : reason == u"gone"                    ? tr("* you are no longer in #%1 (removed or closed while away)").arg(room)
                                                    : tr("* you left #%1").arg(room);
         m_printer.print(u"room_leave"_s, f, words);
     });

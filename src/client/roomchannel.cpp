@@ -56,9 +56,14 @@ void RoomChannel::welcomed(bool hubHasRooms)
 {
     // Our rooms' state and fresh keys: what changed while we were away (members gone, keys lost with a restart).
     m_quietLists = 0; // the answers to a list on the last connection will not come
+    m_listsPending = 0;
+    m_confirmed.clear();
+    // Keys sent on the last connection may have been lost with it: each room gets a new one once the hub confirms it.
+    const QStringList known = m_rooms.keys();
+    m_rekey = QSet<QString>(known.cbegin(), known.cend());
     if (m_used || (hubHasRooms && m_secure.hasIdentity())) {
         ++m_quietLists;
-        request(RoomRequest { u"list"_s });
+        list();
     }
 }
 
@@ -134,6 +139,8 @@ bool RoomChannel::close(const QString &room)
 
 void RoomChannel::list()
 {
+    if (m_listsPending++ == 0)
+        m_confirmed.clear(); // from here on, each room we are in is said again before the answer
     request(RoomRequest { u"list"_s });
 }
 
@@ -205,8 +212,16 @@ void RoomChannel::received(const RoomEvent &e)
         QStringList members;
         for (const RoomMember &m : e.members)
             members.append(m.id);
+        m_confirmed.insert(e.room);
+        const auto known = m_rooms.constFind(e.room);
+        // A fresh key for the members of now (and a request for theirs) when we are new to the room, or it changed
+        // while we did not hear of it (we were away); not when the hub only says again what we knew (a /rooms).
+        const bool changed = m_rekey.remove(e.room) || known == m_rooms.cend() || known->key.isEmpty()
+            || QSet<QString>(known->members.cbegin(), known->members.cend())
+                != QSet<QString>(members.cbegin(), members.cend());
         m_rooms[e.room].members = members;
-        rotate(e.room); // a fresh key for the members of now (and a request for theirs)
+        if (changed)
+            rotate(e.room);
         Q_EMIT joined(e.room, e.topic, members);
         for (const auto &[mid, text] : m_waiting.take(e.room))
             sendSealed(e.room, mid, text);
@@ -231,6 +246,19 @@ void RoomChannel::received(const RoomEvent &e)
     } else if (e.op == u"topic") {
         Q_EMIT topicChanged(e.room, e.topic, e.from);
     } else if (e.op == u"rooms") {
+        // Every room we are in came as `joined` before this answer: one that did not is one we were taken out of (or
+        // that was closed) while we were away.
+        if (m_listsPending > 0) {
+            --m_listsPending;
+            const QStringList known = m_rooms.keys();
+            for (const QString &room : known) {
+                if (!m_confirmed.contains(room)) {
+                    m_rooms.remove(room);
+                    Q_EMIT left(room, u"gone"_s, QString());
+                }
+            }
+            m_confirmed.clear();
+        }
         if (m_quietLists > 0)
             --m_quietLists; // the answer to our own list after a welcome: its `joined` events said what matters
         else
@@ -328,6 +356,13 @@ void RoomChannel::messageArrived(const RoomEvent &e)
         }
     }
     refuse(u"is sealed with a key we do not have"_s);
+    // Its key to us was lost (a connection that died with it, a full mailbox): ask for the current one, once per
+    // generation, so that what it says next opens.
+    if (m_rooms.contains(e.room) && m_rooms[e.room].members.contains(e.from)
+        && !m_asked.contains(keyOf(e.room, e.from) + u'\n' + QString::number(sealed->generation))) {
+        m_asked.insert(keyOf(e.room, e.from) + u'\n' + QString::number(sealed->generation));
+        sendKeyTo(e.room, e.from, true);
+    }
 }
 
 } // namespace PeerLink

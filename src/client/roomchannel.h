@@ -65,7 +65,8 @@ Q_SIGNALS:
     void hubFrameReady(const QByteArray &utf8);
     /// This peer is in @p room now (after create, join, or at a reconnect), with @p members.
     void joined(const QString &room, const QString &topic, const QStringList &members);
-    /// This peer is not in @p room any more: "left", "removed" (by @p by) or "closed".
+    /// This peer is not in @p room any more: "left", "removed" (by @p by), "closed", or "gone" (taken out or closed
+    /// while we were away: the hub's list after a reconnect no longer has it).
     void left(const QString &room, const QString &reason, const QString &by);
     void memberJoined(const QString &room, const QString &peer);
     void memberLeft(const QString &room, const QString &peer, const QString &reason);
@@ -100,6 +101,10 @@ private:
     QString m_self;
     bool m_used = false; // the user used rooms: the hub is asked for them again after a reconnect
     int m_quietLists = 0; // lists asked for by welcomed(): their `rooms` answer is not the user's
+    int m_listsPending = 0; // lists not answered yet
+    QSet<QString> m_confirmed; // rooms the hub said we are in since the last list's answer
+    QSet<QString> m_rekey;     // rooms to give a new key once the hub confirms them after a reconnect
+    QSet<QString> m_asked;     // room, sender and generation of keys we asked for again (once each)
     QHash<QString, Room> m_rooms;
     /// Keys other members handed us: room + '\n' + sender -> its last few (generation, key), oldest first.
     QHash<QString, QList<std::pair<quint32, Crypto::SecretBytes>>> m_keys;
