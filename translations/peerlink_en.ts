@@ -2241,6 +2241,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>A message from %1 in %2 could not be opened.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The message is too large for this hub: %1 bytes sealed, at most %2.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::VerifyPeerDialog</name>

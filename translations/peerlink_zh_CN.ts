@@ -2242,6 +2242,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>A message from %1 in %2 could not be opened.</source>
             <translation>来自 %1 的 %2 房间消息无法解密。</translation>
         </message>
+        <message>
+            <source>The message is too large for this hub: %1 bytes sealed, at most %2.</source>
+            <translation>消息对此枢纽来说太大：加密后 %1 字节，最多 %2 字节。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::VerifyPeerDialog</name>

@@ -618,4 +618,5 @@ ZH = {
     '/close #ROOM': '/close #房间',
     'You are no longer in the room #%1 (removed, or it was closed, while you were away).': '你已不在房间 #%1 中（在你离开期间被移出，或房间已关闭）。',
     '* you are no longer in #%1 (removed or closed while away)': '* 你已不在 #%1 中（离开期间被移出或房间已关闭）',
+    'The message is too large for this hub: %1 bytes sealed, at most %2.': '消息对此枢纽来说太大：加密后 %1 字节，最多 %2 字节。',
 }

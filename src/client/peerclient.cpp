@@ -284,6 +284,7 @@ void PeerClient::handle(const Welcome &m)
     Q_EMIT joined(m.id, m.hub);
     m_files->rejoined();
     m_rooms->setSelf(m.id);
+    m_rooms->setMaxFrameBytes(m_flow->maxOutgoingMessageBytes());
     m_rooms->welcomed(m.limits.maxRooms > 0);
     // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
     m_paths->rejoined();

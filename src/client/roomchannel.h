@@ -29,6 +29,9 @@ public:
 
     /// This peer's id on the hub (set at each connection).
     void setSelf(const QString &id) { m_self = id; }
+    /// The largest frame the hub takes (its announced message limit); a room message larger when sealed is refused
+    /// here (too_large) rather than sent. 0: no limit known.
+    void setMaxFrameBytes(qint64 bytes) { m_maxFrameBytes = bytes; }
     /// The connection was welcomed by a hub that keeps rooms (@p hubHasRooms: it announced `rooms` in its limits) or
     /// not: asks it for our rooms (their state, new keys) when it keeps them and we have an identity, or when rooms
     /// were used. Nothing goes to a hub that did not announce rooms before the user uses them.
@@ -88,7 +91,7 @@ private:
 
     void request(const RoomRequest &request);
     /// Seals @p text with our key of @p room (we are in it) and sends it as @p mid.
-    void sendSealed(const QString &room, const QString &mid, const QString &text);
+    bool sendSealed(const QString &room, const QString &mid, const QString &text);
     /// A new sender key for @p room, handed to every other member.
     void rotate(const QString &room);
     /// Hands this peer's current key of @p room to @p peer; @p want: ask for its key back.
@@ -99,6 +102,7 @@ private:
 
     SecureChannel &m_secure;
     QString m_self;
+    qint64 m_maxFrameBytes = 0;
     bool m_used = false; // the user used rooms: the hub is asked for them again after a reconnect
     int m_quietLists = 0; // lists asked for by welcomed(): their `rooms` answer is not the user's
     int m_listsPending = 0; // lists not answered yet

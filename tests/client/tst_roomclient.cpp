@@ -93,6 +93,7 @@ private Q_SLOTS:
     void restartedClientFindsItsRoomsAndKeys();
     void removedWhileAwayLearnsItOnReturn();
     void aMissingKeyIsAskedForOnce();
+    void tooLargeIsRefusedBeforeSending();
 };
 
 void TestRoomClient::cipherOpensOnlyWithTheKeyAndSender()
@@ -406,6 +407,24 @@ void TestRoomClient::aMissingKeyIsAskedForOnce()
     p.alice->rooms()->send(u"team"_s, u"next"_s);
     QTRY_COMPARE(texts(bobReads), QStringList({ u"pong"_s, u"next"_s }));
     QCOMPARE(keysIn, 2);
+}
+
+// A room message that would be over the hub's message limit once sealed is refused by the client (too_large, by its
+// mid), not sent for the hub to close the connection over.
+void TestRoomClient::tooLargeIsRefusedBeforeSending()
+{
+    HubConfig config;
+    config.maxMessageBytes = 2048;
+    ThreePeers p(config);
+    QVERIFY(p.startWithTeam());
+    QSignalSpy errors(p.alice.get(), &PeerClient::errorOccurred);
+    QVERIFY(p.alice->rooms()->send(u"team"_s, QString(3000, u'x')).isEmpty());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"too_large"_s);
+    QSignalSpy bobReads(p.bob->rooms(), &RoomChannel::messageReceived);
+    QVERIFY(!p.alice->rooms()->send(u"team"_s, QString(500, u'y')).isEmpty()); // still joined, still in the room
+    QTRY_COMPARE(bobReads.size(), 1);
+    QVERIFY(p.alice->isJoined());
 }
 
 PEERLINK_TEST_MAIN(TestRoomClient)

@@ -466,6 +466,14 @@ void TestRooms::roomsSurviveARestartAndAwayMembersGetTheirMail()
     cc.sendJson(room(u"join"_s, u"team"_s));
     QCOMPARE(waitRoom(cc, u"joined"_s).value("members"_L1).toArray().size(), 3);
     QVERIFY(QFile::exists(QDir(dir.path()).filePath(Rooms::FileName)));
+
+    // The operator releases bob's id: his rooms were the old key's, so he is out of them (kept so on disk).
+    QVERIFY(hub->forgetId(u"bob"_s));
+    QCOMPARE(hub->rooms().find(u"team"_s)->members, QStringList({ u"alice"_s, u"carol"_s }));
+    Rooms onDisk;
+    QString error;
+    QVERIFY2(onDisk.load(dir.path(), &error), qPrintable(error));
+    QCOMPARE(onDisk.find(u"team"_s)->members, QStringList({ u"alice"_s, u"carol"_s }));
 }
 
 void TestRooms::roomsFileIsReadStrictly()
