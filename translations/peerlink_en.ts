@@ -549,6 +549,69 @@
             <source>%1 cannot be written: %2</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 removed you from the room #%2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The room #%1 was closed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invitation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Rooms are end to end: they need an identity (PeerLink ▸ My identity).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A room's name is 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 in %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — you are not in it</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>%n member(s): %1</source>
+            <translation>
+                <numerusform>%n member: %1</numerusform>
+                <numerusform>%n members: %1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — %2 — %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are not in the room %1 now; join it to send.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A topic is at most 256 characters on one line.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -736,10 +799,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>no history is kept: start with --history FILE</source>
             <translation type="unfinished" />
         </message>
@@ -767,7 +826,129 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::CliRooms</name>
+        <message>
+            <source>* you are in #%1 (%2); members: %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no topic</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 joined #%2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 removed you from #%2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* #%1 was closed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* you left #%1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 was removed from #%2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 left #%2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 #%2 &lt;%3&gt; %4</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 invites you to #%2 (/join #%2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* %1 set the topic of #%2: %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>#%1 (%n member(s))</source>
+            <translation>
+                <numerusform>#%1 (%n member)</numerusform>
+                <numerusform>#%1 (%n members)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>, you are in it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>, you are invited</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* no rooms</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* rooms:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (away)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* members of #%1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/to #ROOM TEXT</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/join #ROOM</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/leave #ROOM</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/members #ROOM</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/create #ROOM [invite-only] [TOPIC]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/invite #ROOM PEER</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/remove #ROOM PEER</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/topic #ROOM [TOPIC]</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/close #ROOM</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* you are no longer in #%1 (removed or closed while away)</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1119,6 +1300,30 @@
         </message>
         <message>
             <source>The hub does not relay files: connect directly to the peer to send one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>There is no such room on this hub (or it is invite-only and you are not invited).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A room by that name already exists on this hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You may not do that in this room.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub has as many rooms as it keeps; no new room can be made now.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are in as many rooms as this hub allows; leave one first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The room has as many members as this hub allows.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1766,6 +1971,98 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Send &amp;again</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Join &amp;room…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Leave room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Join room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Room (joined if it is there, made open if not; its messages go end to end):</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Join</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invitation to a room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Create room…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Invite to room…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Members</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Members of the room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Create room</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>optional</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Only those I invite may join</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Topic:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Create</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invite to %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Peer id to invite:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Invite</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (offline)</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -1890,6 +2187,18 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Verified: you compared fingerprints in person.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source> (not in it)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The room %1: its members read what you write here, end to end</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The room %1: you are not in it now</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::ProfileIdentity</name>
@@ -1903,6 +2212,37 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>PeerLink could not use the file of your peers' keys %1 (%2). It was left as it is; until it is fixed, peers' keys are remembered only until PeerLink quits.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::RoomChannel</name>
+        <message>
+            <source>A room's name is 1 to 64 characters of A-Z a-z 0-9 . _ -</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A topic is at most 256 printable characters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not a valid room name or peer id.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You are not in the room %1; join it first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Rooms are end to end and need an identity.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A message from %1 in %2 could not be opened.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The message is too large for this hub: %1 bytes sealed, at most %2.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2171,9 +2511,27 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Accept every file offered into DIR (made if missing); without it offers are printed for /accept or /decline.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline files offered that are larger than this many bytes (default 17179869184, 16 GiB).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --max-file-size takes a number of bytes (got "%1")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>PeerLink headless peer. Reads commands from standard input, one a line:
   TEXT              send TEXT to every peer
   /to PEER TEXT     send TEXT to PEER only
+  /join #ROOM       join ROOM (made, open, when it is not there; rooms need --identity)
+  /leave #ROOM      leave ROOM
+  /rooms            list the rooms you may see
+  /members #ROOM    list ROOM's members and who is online
+  /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
+  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
   /connect PEER     make a direct link to PEER (the hub relays until it is up)
   /peers            list the joined peers
   /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
@@ -2184,18 +2542,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /cancel ID        cancel the transfer ID (either side)
   /resume ID        go on with a transfer paused by a full disk
   /quit             leave (so does the end of input)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Accept every file offered into DIR (made if missing); without it offers are printed for /accept or /decline.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Decline files offered that are larger than this many bytes (default 17179869184, 16 GiB).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>peerlink-cli: --max-file-size takes a number of bytes (got "%1")</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -549,6 +549,68 @@
             <source>%1 cannot be written: %2</source>
             <translation>无法写入 %1：%2</translation>
         </message>
+        <message>
+            <source>%1 removed you from the room #%2.</source>
+            <translation>%1 把你移出了房间 #%2。</translation>
+        </message>
+        <message>
+            <source>The room #%1 was closed.</source>
+            <translation>房间 #%1 已关闭。</translation>
+        </message>
+        <message>
+            <source>Invitation</source>
+            <translation>邀请</translation>
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation>%1 邀请你加入房间 #%2。</translation>
+        </message>
+        <message>
+            <source>Rooms are end to end: they need an identity (PeerLink ▸ My identity).</source>
+            <translation>房间是端到端加密的：需要身份密钥（PeerLink ▸ 我的身份）。</translation>
+        </message>
+        <message>
+            <source>A room's name is 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation>房间名为 1 到 64 个字母、数字、点、连字符或下划线。</translation>
+        </message>
+        <message>
+            <source>%1 in %2</source>
+            <translation>%1 在 %2</translation>
+        </message>
+        <message>
+            <source>%1 — you are not in it</source>
+            <translation>%1 — 你不在其中</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n member(s): %1</source>
+            <translation>
+                <numerusform>%n 名成员：%1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>%1 — %2 — %3</source>
+            <translation>%1 — %2 — %3</translation>
+        </message>
+        <message>
+            <source>You are not in the room %1 now; join it to send.</source>
+            <translation>你现在不在房间 %1 中；请加入后再发送。</translation>
+        </message>
+        <message>
+            <source>A topic is at most 256 characters on one line.</source>
+            <translation>主题最多 256 个字符，且只能一行。</translation>
+        </message>
+        <message>
+            <source>That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+            <translation>这不是节点 ID：请使用 1 到 64 个字母、数字、点、连字符或下划线。</translation>
+        </message>
+        <message>
+            <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
+            <translation>你已不在房间 #%1 中（在你离开期间被移出，或房间已关闭）。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -736,10 +798,6 @@
             <translation>* 已存放在中心节点，稍后送达 %1</translation>
         </message>
         <message>
-            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone)</source>
-            <translation>/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人）</translation>
-        </message>
-        <message>
             <source>no history is kept: start with --history FILE</source>
             <translation>未保存历史记录：请使用 --history FILE 启动</translation>
         </message>
@@ -766,8 +824,129 @@
             <translation>* 已发送 %1</translation>
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
-            <translation>未知命令 %1；可用命令：/to 节点 文本、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
+            <source>/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)</source>
+            <translation>/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人，写 #房间 表示房间）</translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <translation>未知命令 %1；可用命令：/to 节点 文本、/to #房间 文本、/join #房间、/leave #房间、/rooms、/members #房间、/create #房间、/invite #房间 节点、/remove #房间 节点、/topic #房间、/close #房间、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::CliRooms</name>
+        <message>
+            <source>* you are in #%1 (%2); members: %3</source>
+            <translation>* 你已在 #%1 中（%2）；成员：%3</translation>
+        </message>
+        <message>
+            <source>no topic</source>
+            <translation>无主题</translation>
+        </message>
+        <message>
+            <source>* %1 joined #%2</source>
+            <translation>* %1 加入了 #%2</translation>
+        </message>
+        <message>
+            <source>* %1 removed you from #%2</source>
+            <translation>* %1 把你移出了 #%2</translation>
+        </message>
+        <message>
+            <source>* #%1 was closed</source>
+            <translation>* #%1 已关闭</translation>
+        </message>
+        <message>
+            <source>* you left #%1</source>
+            <translation>* 你离开了 #%1</translation>
+        </message>
+        <message>
+            <source>* %1 was removed from #%2</source>
+            <translation>* %1 被移出了 #%2</translation>
+        </message>
+        <message>
+            <source>* %1 left #%2</source>
+            <translation>* %1 离开了 #%2</translation>
+        </message>
+        <message>
+            <source>%1 #%2 &lt;%3&gt; %4</source>
+            <translation>%1 #%2 &lt;%3&gt; %4</translation>
+        </message>
+        <message>
+            <source>* %1 invites you to #%2 (/join #%2)</source>
+            <translation>* %1 邀请你加入 #%2（/join #%2）</translation>
+        </message>
+        <message>
+            <source>* %1 set the topic of #%2: %3</source>
+            <translation>* %1 把 #%2 的主题设为：%3</translation>
+        </message>
+        <message numerus="yes">
+            <source>#%1 (%n member(s))</source>
+            <translation>
+                <numerusform>#%1（%n 名成员）</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>, you are in it</source>
+            <translation>，你在其中</translation>
+        </message>
+        <message>
+            <source>, you are invited</source>
+            <translation>，你已受邀</translation>
+        </message>
+        <message>
+            <source>* no rooms</source>
+            <translation>* 没有房间</translation>
+        </message>
+        <message>
+            <source>* rooms:</source>
+            <translation>* 房间：</translation>
+        </message>
+        <message>
+            <source>%1 (away)</source>
+            <translation>%1（离开）</translation>
+        </message>
+        <message>
+            <source>* members of #%1: %2</source>
+            <translation>* #%1 的成员：%2</translation>
+        </message>
+        <message>
+            <source>/to #ROOM TEXT</source>
+            <translation>/to #房间 文本</translation>
+        </message>
+        <message>
+            <source>/join #ROOM</source>
+            <translation>/join #房间</translation>
+        </message>
+        <message>
+            <source>/leave #ROOM</source>
+            <translation>/leave #房间</translation>
+        </message>
+        <message>
+            <source>/members #ROOM</source>
+            <translation>/members #房间</translation>
+        </message>
+        <message>
+            <source>/create #ROOM [invite-only] [TOPIC]</source>
+            <translation>/create #房间 [invite-only] [主题]</translation>
+        </message>
+        <message>
+            <source>/invite #ROOM PEER</source>
+            <translation>/invite #房间 节点</translation>
+        </message>
+        <message>
+            <source>/remove #ROOM PEER</source>
+            <translation>/remove #房间 节点</translation>
+        </message>
+        <message>
+            <source>/topic #ROOM [TOPIC]</source>
+            <translation>/topic #房间 [主题]</translation>
+        </message>
+        <message>
+            <source>/close #ROOM</source>
+            <translation>/close #房间</translation>
+        </message>
+        <message>
+            <source>* you are no longer in #%1 (removed or closed while away)</source>
+            <translation>* 你已不在 #%1 中（离开期间被移出或房间已关闭）</translation>
         </message>
     </context>
     <context>
@@ -1119,6 +1298,30 @@
         <message>
             <source>The hub does not relay files: connect directly to the peer to send one.</source>
             <translation>枢纽不转发文件：请与对方建立直连后再发送。</translation>
+        </message>
+        <message>
+            <source>There is no such room on this hub (or it is invite-only and you are not invited).</source>
+            <translation>此枢纽上没有这个房间（或者它仅限邀请而你未受邀）。</translation>
+        </message>
+        <message>
+            <source>A room by that name already exists on this hub.</source>
+            <translation>此枢纽上已有同名房间。</translation>
+        </message>
+        <message>
+            <source>You may not do that in this room.</source>
+            <translation>你不能在这个房间里这样做。</translation>
+        </message>
+        <message>
+            <source>The hub has as many rooms as it keeps; no new room can be made now.</source>
+            <translation>枢纽的房间数已达上限；现在无法创建新房间。</translation>
+        </message>
+        <message>
+            <source>You are in as many rooms as this hub allows; leave one first.</source>
+            <translation>你所在的房间数已达此枢纽的上限；请先离开一个。</translation>
+        </message>
+        <message>
+            <source>The room has as many members as this hub allows.</source>
+            <translation>该房间的成员数已达此枢纽的上限。</translation>
         </message>
     </context>
     <context>
@@ -1769,6 +1972,98 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Send &amp;again</source>
             <translation>重新发送(&amp;A)</translation>
         </message>
+        <message>
+            <source>Join &amp;room…</source>
+            <translation>加入房间(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>&amp;Leave room</source>
+            <translation>离开房间(&amp;L)</translation>
+        </message>
+        <message>
+            <source>Join room</source>
+            <translation>加入房间</translation>
+        </message>
+        <message>
+            <source>Room (joined if it is there, made open if not; its messages go end to end):</source>
+            <translation>房间（已存在则加入，不存在则创建为公开房间；消息端到端加密）：</translation>
+        </message>
+        <message>
+            <source>Join</source>
+            <translation>加入</translation>
+        </message>
+        <message>
+            <source>Invitation to a room</source>
+            <translation>房间邀请</translation>
+        </message>
+        <message>
+            <source>%1 invites you to the room #%2.</source>
+            <translation>%1 邀请你加入房间 #%2。</translation>
+        </message>
+        <message>
+            <source>Accept</source>
+            <translation>接受</translation>
+        </message>
+        <message>
+            <source>Decline</source>
+            <translation>拒绝</translation>
+        </message>
+        <message>
+            <source>&amp;Create room…</source>
+            <translation>创建房间(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>&amp;Invite to room…</source>
+            <translation>邀请加入房间(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>Members</source>
+            <translation>成员</translation>
+        </message>
+        <message>
+            <source>Members of the room</source>
+            <translation>房间成员</translation>
+        </message>
+        <message>
+            <source>Create room</source>
+            <translation>创建房间</translation>
+        </message>
+        <message>
+            <source>optional</source>
+            <translation>可选</translation>
+        </message>
+        <message>
+            <source>Only those I invite may join</source>
+            <translation>仅限我邀请的人加入</translation>
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation>名称(&amp;N)：</translation>
+        </message>
+        <message>
+            <source>&amp;Topic:</source>
+            <translation>主题(&amp;T)：</translation>
+        </message>
+        <message>
+            <source>Create</source>
+            <translation>创建</translation>
+        </message>
+        <message>
+            <source>Invite to %1</source>
+            <translation>邀请加入 %1</translation>
+        </message>
+        <message>
+            <source>Peer id to invite:</source>
+            <translation>要邀请的节点 ID：</translation>
+        </message>
+        <message>
+            <source>Invite</source>
+            <translation>邀请</translation>
+        </message>
+        <message>
+            <source>%1 (offline)</source>
+            <translation>%1（离线）</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -1893,6 +2188,18 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Verified: you compared fingerprints in person.</source>
             <translation>已验证：你已当面核对过指纹。</translation>
         </message>
+        <message>
+            <source> (not in it)</source>
+            <translation>（未加入）</translation>
+        </message>
+        <message>
+            <source>The room %1: its members read what you write here, end to end</source>
+            <translation>房间 %1：你在这里写的内容由其成员阅读，端到端加密</translation>
+        </message>
+        <message>
+            <source>The room %1: you are not in it now</source>
+            <translation>房间 %1：你现在不在其中</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::ProfileIdentity</name>
@@ -1907,6 +2214,37 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>PeerLink could not use the file of your peers' keys %1 (%2). It was left as it is; until it is fixed, peers' keys are remembered only until PeerLink quits.</source>
             <translation>PeerLink 无法使用保存节点密钥的文件 %1（%2）。文件保持原样；在修复之前，节点的密钥只会记住到 PeerLink 退出为止。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::RoomChannel</name>
+        <message>
+            <source>A room's name is 1 to 64 characters of A-Z a-z 0-9 . _ -</source>
+            <translation>房间名为 1 到 64 个 A-Z a-z 0-9 . _ - 字符</translation>
+        </message>
+        <message>
+            <source>A topic is at most 256 printable characters.</source>
+            <translation>主题最多 256 个可打印字符。</translation>
+        </message>
+        <message>
+            <source>Not a valid room name or peer id.</source>
+            <translation>不是有效的房间名或节点 ID。</translation>
+        </message>
+        <message>
+            <source>You are not in the room %1; join it first.</source>
+            <translation>你不在房间 %1 中；请先加入。</translation>
+        </message>
+        <message>
+            <source>Rooms are end to end and need an identity.</source>
+            <translation>房间是端到端加密的，需要身份密钥。</translation>
+        </message>
+        <message>
+            <source>A message from %1 in %2 could not be opened.</source>
+            <translation>来自 %1 的 %2 房间消息无法解密。</translation>
+        </message>
+        <message>
+            <source>The message is too large for this hub: %1 bytes sealed, at most %2.</source>
+            <translation>消息对此枢纽来说太大：加密后 %1 字节，最多 %2 字节。</translation>
         </message>
     </context>
     <context>
@@ -2175,9 +2513,27 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>peerlink-cli：此中心需要密码：请加上 --password</translation>
         </message>
         <message>
+            <source>Accept every file offered into DIR (made if missing); without it offers are printed for /accept or /decline.</source>
+            <translation>把别人提供的每个文件都接收到 DIR（不存在则创建）；不指定时只打印提议，由 /accept 或 /decline 答复。</translation>
+        </message>
+        <message>
+            <source>Decline files offered that are larger than this many bytes (default 17179869184, 16 GiB).</source>
+            <translation>拒绝大于此字节数的文件（默认 17179869184，即 16 GiB）。</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --max-file-size takes a number of bytes (got "%1")</source>
+            <translation>peerlink-cli：--max-file-size 需要一个字节数（得到的是 "%1"）</translation>
+        </message>
+        <message>
             <source>PeerLink headless peer. Reads commands from standard input, one a line:
   TEXT              send TEXT to every peer
   /to PEER TEXT     send TEXT to PEER only
+  /join #ROOM       join ROOM (made, open, when it is not there; rooms need --identity)
+  /leave #ROOM      leave ROOM
+  /rooms            list the rooms you may see
+  /members #ROOM    list ROOM's members and who is online
+  /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
+  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
   /connect PEER     make a direct link to PEER (the hub relays until it is up)
   /peers            list the joined peers
   /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
@@ -2191,6 +2547,12 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
   TEXT              把 TEXT 发给所有节点
   /to PEER TEXT     只把 TEXT 发给 PEER
+  /join #ROOM       加入 ROOM（不存在时创建为公开房间；房间需要 --identity）
+  /leave #ROOM      离开 ROOM
+  /rooms            列出你能看到的房间
+  /members #ROOM    列出 ROOM 的成员及谁在线
+  /to #ROOM TEXT    把 TEXT 发给 ROOM 的成员（端到端加密，使用发送者密钥）
+  /create #ROOM [invite-only] [TOPIC]  创建 ROOM；/invite、/remove #ROOM PEER 邀请或移出成员；/topic #ROOM [TOPIC] 设置主题；/close #ROOM 关闭房间
   /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
   /peers            列出已加入的节点
   /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对
@@ -2201,18 +2563,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /cancel ID        取消传输 ID（任一方均可）
   /resume ID        继续因磁盘已满而暂停的传输
   /quit             离开（输入结束时也会离开）</translation>
-        </message>
-        <message>
-            <source>Accept every file offered into DIR (made if missing); without it offers are printed for /accept or /decline.</source>
-            <translation>把别人提供的每个文件都接收到 DIR（不存在则创建）；不指定时只打印提议，由 /accept 或 /decline 答复。</translation>
-        </message>
-        <message>
-            <source>Decline files offered that are larger than this many bytes (default 17179869184, 16 GiB).</source>
-            <translation>拒绝大于此字节数的文件（默认 17179869184，即 16 GiB）。</translation>
-        </message>
-        <message>
-            <source>peerlink-cli: --max-file-size takes a number of bytes (got "%1")</source>
-            <translation>peerlink-cli：--max-file-size 需要一个字节数（得到的是 "%1"）</translation>
         </message>
     </context>
 </TS>

@@ -3,6 +3,8 @@
 #include "appsettings.h"
 #include "errortext.h"
 
+#include "core/rules.h"
+
 #include <QSaveFile>
 
 namespace PeerLink {
@@ -86,7 +88,145 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
         Q_EMIT connectRequestReceived(from, nameOf(from));
         Q_EMIT connectRequestsChanged();
     });
+    wireRooms();
     updateStatus();
+}
+
+void ChatController::wireRooms()
+{
+    RoomChannel *rooms = m_client->rooms();
+    connect(rooms, &RoomChannel::joined, this, [this](const QString &room, const QString &topic, const QStringList &members) {
+        const QString key = u'#' + room;
+        m_rooms.insert(key, RoomState { topic, members });
+        m_invitations.removeAll(room);
+        m_peers.peerOnline(key, QString(), false);
+        Q_EMIT roomChanged(key);
+    });
+    connect(rooms, &RoomChannel::left, this, [this](const QString &room, const QString &reason, const QString &by) {
+        const QString key = u'#' + room;
+        m_rooms.remove(key);
+        m_peers.peerOffline(key, key == m_active || conversationsWithMessages().contains(key));
+        Q_EMIT roomChanged(key);
+        if (reason == u"removed")
+            Q_EMIT errorReported(tr("%1 removed you from the room #%2.").arg(nameOf(by), room));
+        else if (reason == u"closed")
+            Q_EMIT errorReported(tr("The room #%1 was closed.").arg(room));
+        else if (reason == u"gone")
+            Q_EMIT errorReported(tr("You are no longer in the room #%1 (removed, or it was closed, while you were "
+                                    "away).").arg(room));
+    });
+    const auto membersChanged = [this](const QString &room) {
+        const QString key = u'#' + room;
+        if (auto it = m_rooms.find(key); it != m_rooms.end()) {
+            it->members = m_client->rooms()->members(room);
+            Q_EMIT roomChanged(key);
+        }
+    };
+    connect(rooms, &RoomChannel::memberJoined, this, membersChanged);
+    connect(rooms, &RoomChannel::memberLeft, this, membersChanged);
+    connect(rooms, &RoomChannel::topicChanged, this, [this](const QString &room, const QString &topic) {
+        const QString key = u'#' + room;
+        if (auto it = m_rooms.find(key); it != m_rooms.end()) {
+            it->topic = topic;
+            Q_EMIT roomChanged(key);
+        }
+    });
+    connect(rooms, &RoomChannel::invited, this, [this](const QString &room, const QString &from) {
+        if (m_invitations.contains(room) || m_rooms.contains(u'#' + room))
+            return;
+        m_invitations.append(room);
+        Q_EMIT roomInvitationReceived(room, from);
+        if (m_notify && !m_windowActive)
+            Q_EMIT notificationRequested(tr("Invitation"), tr("%1 invites you to the room #%2.").arg(nameOf(from), room));
+    });
+    connect(rooms, &RoomChannel::messageReceived, this, &ChatController::onRoomMessage);
+}
+
+QString ChatController::roomNameFor(const QString &name)
+{
+    const QString room = name.trimmed().startsWith(u'#') ? name.trimmed().mid(1) : name.trimmed();
+    if (!m_client->isJoined()) {
+        Q_EMIT errorReported(tr("You are not connected to a hub."));
+        return QString();
+    }
+    if (!m_client->hasIdentity()) {
+        Q_EMIT errorReported(tr("Rooms are end to end: they need an identity (PeerLink ▸ My identity)."));
+        return QString();
+    }
+    if (!Rules::isValidRoomName(room)) {
+        Q_EMIT errorReported(tr("A room's name is 1 to 64 letters, digits, dots, dashes or underscores."));
+        return QString();
+    }
+    return room;
+}
+
+bool ChatController::joinRoom(const QString &name)
+{
+    const QString room = roomNameFor(name);
+    return !room.isEmpty() && m_client->rooms()->join(room, true);
+}
+
+bool ChatController::createRoom(const QString &name, const QString &topic, bool inviteOnly)
+{
+    const QString room = roomNameFor(name);
+    if (room.isEmpty())
+        return false;
+    if (!Rules::isValidTopic(topic.trimmed())) {
+        Q_EMIT errorReported(tr("A topic is at most 256 characters on one line."));
+        return false;
+    }
+    return m_client->rooms()->create(room, topic.trimmed(), inviteOnly);
+}
+
+bool ChatController::inviteToRoom(const QString &key, const QString &peer)
+{
+    if (!isRoom(key) || !m_rooms.contains(key) || !m_client->isJoined())
+        return false;
+    if (!Rules::isValidId(peer.trimmed())) {
+        Q_EMIT errorReported(tr("That is not a peer id: use 1 to 64 letters, digits, dots, dashes or underscores."));
+        return false;
+    }
+    return m_client->rooms()->invite(key.mid(1), peer.trimmed());
+}
+
+bool ChatController::leaveRoom(const QString &key)
+{
+    if (!isRoom(key) || !m_rooms.contains(key) || !m_client->isJoined())
+        return false;
+    return m_client->rooms()->leave(key.mid(1));
+}
+
+void ChatController::acceptInvitation(const QString &room)
+{
+    m_invitations.removeAll(room);
+    joinRoom(room);
+}
+
+void ChatController::declineInvitation(const QString &room)
+{
+    m_invitations.removeAll(room); // the hub keeps the invitation: /join works later
+}
+
+void ChatController::onRoomMessage(const QString &room, const QString &from, const QString &text, const QString &mid,
+                                   qint64 ts)
+{
+    const QString key = u'#' + room;
+    ConversationModel::Entry e;
+    e.from = from;
+    e.fromName = nameOf(from);
+    e.to = key;
+    e.text = text;
+    e.time = ts > 0 ? QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC) : QDateTime::currentDateTimeUtc();
+    e.mid = mid;
+    e.encrypted = true; // a room message opened with its sender's key, its signature checked
+    conversation(key)->append(e);
+    if (!m_peers.contains(key))
+        m_peers.peerOnline(key, QString(), false);
+    const bool seen = m_windowActive && key == m_active;
+    if (!seen)
+        addUnread(key);
+    if (!m_windowActive && m_notify)
+        Q_EMIT notificationRequested(tr("%1 in %2").arg(e.fromName, key), text);
 }
 
 ConversationModel *ChatController::conversation(const QString &key)
@@ -201,6 +341,13 @@ QString ChatController::conversationTitle(const QString &key) const
 {
     if (key.isEmpty())
         return tr("Everyone");
+    if (isRoom(key)) {
+        const auto it = m_rooms.constFind(key);
+        if (it == m_rooms.cend())
+            return tr("%1 — you are not in it").arg(key);
+        const QString members = tr("%n member(s): %1", nullptr, int(it->members.size())).arg(it->members.join(u", "_s));
+        return it->topic.isEmpty() ? tr("%1 — %2").arg(key, members) : tr("%1 — %2 — %3").arg(key, it->topic, members);
+    }
     const QString name = nameOf(key);
     QString who = name == key ? key : tr("%1 (%2)").arg(name, key);
     if (hasKeyChanged(key))
@@ -303,11 +450,13 @@ bool ChatController::send(const QString &key, const QString &text)
     // While reconnecting, messages wait in the client's outbox (peers show offline until the hub is back). A peer
     // whose key we know may be away: the message goes sealed to its key and the hub keeps it (store-and-forward).
     const bool storable = m_client->hasIdentity() && !m_client->peerFingerprint(key).isEmpty();
-    if (!key.isEmpty() && !m_peers.isOnline(key) && !reconnecting && !storable) {
+    if (!key.isEmpty() && !isRoom(key) && !m_peers.isOnline(key) && !reconnecting && !storable) {
         Q_EMIT errorReported(tr("%1 is offline; the message was not sent.").arg(nameOf(key)));
         return false;
     }
-    const QString mid = key.isEmpty() ? m_client->sendMessage(text) : m_client->sendMessage(key, text);
+    const QString mid = isRoom(key) ? m_client->rooms()->send(key.mid(1), text)
+        : key.isEmpty()              ? m_client->sendMessage(text)
+                                     : m_client->sendMessage(key, text);
     if (mid.isEmpty())
         return false;
     ConversationModel::Entry e;
@@ -321,7 +470,8 @@ bool ChatController::send(const QString &key, const QString &text)
     e.to = key;
     // The client never sends a peer known by a key anything in the clear (it seals, or the message fails): with an
     // identity of our own, a message to such a peer goes end-to-end encrypted.
-    e.encrypted = !key.isEmpty() && m_client->hasIdentity() && !m_client->peerFingerprint(key).isEmpty();
+    e.encrypted = isRoom(key)
+        || (!key.isEmpty() && m_client->hasIdentity() && !m_client->peerFingerprint(key).isEmpty());
     conversation(key)->append(e);
     m_pending.insert(mid, key);
     return true;
@@ -373,6 +523,8 @@ void ChatController::onDisconnected(const QString &reason)
     const bool neverJoined = !m_joinedThisTime && !m_joinErrorReported && m_lastReason.isEmpty();
     // Reconnecting: pending messages stay pending (the client sends them again once back). Otherwise they fail.
     if (m_client->state() != PeerClient::State::Reconnecting) {
+        m_rooms.clear(); // the hub says again which rooms we are in when we are back
+        m_invitations.clear();
         for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
             if (auto *c = m_conversations.value(it.value()))
                 c->setState(it.key(), ConversationModel::State::Failed, tr("the connection was lost"));
@@ -526,6 +678,8 @@ bool ChatController::canAcceptNewKey(const QString &id) const
 
 QString ChatController::sendBlockedReason(const QString &key) const
 {
+    if (isRoom(key) && !m_rooms.contains(key))
+        return tr("You are not in the room %1 now; join it to send.").arg(key);
     if (hasKeyChanged(key))
         return tr("Sending to %1 is paused: their key changed. Accept the new key to send again.").arg(nameOf(key));
     return QString();

@@ -111,6 +111,30 @@ public:
     /// Why nothing can be sent to conversation @p key now; empty when it can.
     QString sendBlockedReason(const QString &key) const;
 
+    // Rooms (issue 17): a room is a conversation too, its key "#" + the room's name, in the same list and history.
+    /// Whether @p key is a room's conversation.
+    static bool isRoom(const QString &key) { return key.startsWith(u'#'); }
+    /// Joins @p name ("team" or "#team"), making it (open) when it is not there; false (errorReported) when the name
+    /// is not a room's name or we are not connected. The room's conversation opens once the hub says we are in.
+    bool joinRoom(const QString &name);
+    /// Makes the room @p name with @p topic, open or invite-only (false, errorReported, as joinRoom()).
+    bool createRoom(const QString &name, const QString &topic, bool inviteOnly);
+    /// Invites @p peer to the room of conversation @p key (its creator and managers may; the hub says otherwise).
+    bool inviteToRoom(const QString &key, const QString &peer);
+    /// Whether @p id, a member of a room, is online now (we always are).
+    bool isMemberOnline(const QString &id) const { return id == m_client->id() || m_peers.isOnline(id); }
+    /// Leaves the room of conversation @p key; its conversation stays, shown as left.
+    bool leaveRoom(const QString &key);
+    /// Whether we are in the room of @p key now.
+    bool isInRoom(const QString &key) const { return m_rooms.contains(key); }
+    /// The members of the room of @p key (as the hub last said), and its topic.
+    QStringList roomMembers(const QString &key) const { return m_rooms.value(key).members; }
+    QString roomTopic(const QString &key) const { return m_rooms.value(key).topic; }
+    /// Invitations not answered yet (room names, oldest first), and their answers: accepting joins the room.
+    QStringList pendingInvitations() const { return m_invitations; }
+    void acceptInvitation(const QString &room);
+    void declineInvitation(const QString &room);
+
 Q_SIGNALS:
     void unreadChanged(const QString &key, int count);
     void totalUnreadChanged(int total);
@@ -133,6 +157,10 @@ Q_SIGNALS:
     void historyProblemReported(const QString &text);
     /// @p peer's key changed: to be shown prominently (@p text says what it means and what to do).
     void keyChangeDetected(const QString &peer, const QString &text);
+    /// The room of conversation @p key changed: we joined or left it, its members or topic changed (title, list).
+    void roomChanged(const QString &key);
+    /// @p from invites us to @p room (answer with acceptInvitation() or declineInvitation()).
+    void roomInvitationReceived(const QString &room, const QString &from);
 
 private:
     void onJoined();
@@ -149,6 +177,10 @@ private:
     void updateStatus();
 
     void onHistoryError(const QString &message);
+    void wireRooms();
+    /// The room's name in @p name ("#team" or "team"), or empty after errorReported when rooms cannot be used now.
+    QString roomNameFor(const QString &name);
+    void onRoomMessage(const QString &room, const QString &from, const QString &text, const QString &mid, qint64 ts);
 
     QPointer<PeerClient> m_client;
     QPointer<History::MessageStore> m_history;
@@ -177,6 +209,13 @@ private:
     QString m_lastReason;
     QString m_status;
     QStringList m_requests; // peers asking to connect, not answered yet, oldest first
+    struct RoomState
+    {
+        QString topic;
+        QStringList members;
+    };
+    QHash<QString, RoomState> m_rooms; // the rooms we are in, by conversation key ("#team")
+    QStringList m_invitations;         // rooms we are invited to, not answered yet
 };
 
 } // namespace PeerLink

@@ -62,6 +62,18 @@ QString describeHubError(const QString &code, const QString &hubMessage)
         return ErrorText::tr("The peer did not come back in time: the hub dropped a message it kept for it.");
     case ErrorCode::FileRelayRefused:
         return ErrorText::tr("The hub does not relay files: connect directly to the peer to send one.");
+    case ErrorCode::RoomUnknown:
+        return ErrorText::tr("There is no such room on this hub (or it is invite-only and you are not invited).");
+    case ErrorCode::RoomExists:
+        return ErrorText::tr("A room by that name already exists on this hub.");
+    case ErrorCode::RoomDenied:
+        return ErrorText::tr("You may not do that in this room.");
+    case ErrorCode::RoomsFull:
+        return ErrorText::tr("The hub has as many rooms as it keeps; no new room can be made now.");
+    case ErrorCode::RoomLimit:
+        return ErrorText::tr("You are in as many rooms as this hub allows; leave one first.");
+    case ErrorCode::RoomFull:
+        return ErrorText::tr("The room has as many members as this hub allows.");
     }
     return hubMessage;
 }

@@ -31,6 +31,11 @@
 #include <QTimer>
 #include <QLabel>
 #include <QMenu>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QScrollBar>
 #include <QClipboard>
@@ -113,12 +118,31 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
         m_searchEdit->selectAll();
     });
     addAction(m_actionSearch);
-    m_actionExport = new QAction(this);
-    m_actionExport->setObjectName(u"actionExport"_s);
-    connect(m_actionExport, &QAction::triggered, this, &MainWindow::exportConversation);
-    m_actionDelete = new QAction(this);
-    m_actionDelete->setObjectName(u"actionDeleteConversation"_s);
-    connect(m_actionDelete, &QAction::triggered, this, &MainWindow::confirmDeleteConversation);
+    // The menu's own actions (their texts come with retranslate()).
+    const auto action = [this](const QString &name, auto slot) {
+        auto *a = new QAction(this);
+        a->setObjectName(name);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_actionExport = action(u"actionExport"_s, &MainWindow::exportConversation);
+    m_actionDelete = action(u"actionDeleteConversation"_s, &MainWindow::confirmDeleteConversation);
+    m_actionJoinRoom = action(u"actionJoinRoom"_s, &MainWindow::openJoinRoomDialog);
+    m_actionLeaveRoom = action(u"actionLeaveRoom"_s, [this] { m_controller->leaveRoom(m_controller->activeConversation()); });
+    m_actionCreateRoom = action(u"actionCreateRoom"_s, &MainWindow::openCreateRoomDialog);
+    m_actionInviteToRoom = action(u"actionInviteToRoom"_s, &MainWindow::openInviteDialog);
+    m_members = new QListWidget(this);
+    m_members->setObjectName(u"roomMembers"_s);
+    m_membersDock = new QDockWidget(this);
+    m_membersDock->setObjectName(u"membersDock"_s);
+    m_membersDock->setWidget(m_members);
+    addDockWidget(Qt::RightDockWidgetArea, m_membersDock);
+    m_membersDock->hide();
+    m_ui->menuPeers->addSeparator();
+    m_ui->menuPeers->addAction(m_actionJoinRoom);
+    m_ui->menuPeers->addAction(m_actionCreateRoom);
+    m_ui->menuPeers->addAction(m_actionInviteToRoom);
+    m_ui->menuPeers->addAction(m_actionLeaveRoom);
     m_ui->menuPeers->addSeparator();
     m_ui->menuPeers->addAction(m_actionSearch);
     m_ui->menuPeers->addAction(m_actionExport);
@@ -162,6 +186,18 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(controller, &ChatController::joinFailed, this, [this](const QString &text) { openConnectDialog(text); });
     connect(controller, &ChatController::connectRequestsChanged, this, &MainWindow::showConnectRequest);
+    connect(controller, &ChatController::roomInvitationReceived, this, &MainWindow::showRoomInvitation);
+    connect(controller, &ChatController::roomChanged, this, [this](const QString &key) {
+        if (key == m_controller->activeConversation()) {
+            m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
+            showRoomMembers();
+        }
+        updateActions();
+    });
+    // Presence of a room's members follows the peer list.
+    connect(controller->peerModel(), &QAbstractItemModel::dataChanged, this, &MainWindow::showRoomMembers);
+    connect(controller->peerModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::showRoomMembers);
+    connect(controller->peerModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::showRoomMembers);
     // Who is online decides whether "Connect to peer" is possible.
     connect(controller->peerModel(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(controller->peerModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateActions);
@@ -323,6 +359,12 @@ void MainWindow::retranslate()
     m_actionSearch->setText(tr("&Search messages…"));
     m_actionExport->setText(tr("&Export conversation…"));
     m_actionDelete->setText(tr("&Delete conversation…"));
+    m_actionJoinRoom->setText(tr("Join &room…"));
+    m_actionLeaveRoom->setText(tr("&Leave room"));
+    m_actionCreateRoom->setText(tr("&Create room…"));
+    m_actionInviteToRoom->setText(tr("&Invite to room…"));
+    m_membersDock->setWindowTitle(tr("Members"));
+    m_members->setAccessibleName(tr("Members of the room"));
     fillTrayMenu();
     showConversation(m_controller->activeConversation());
     updateTitle();
@@ -421,6 +463,7 @@ void MainWindow::showConversation(const QString &key)
         m_ui->messageView->scrollToBottom();
     }
     m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
+    showRoomMembers();
     const QModelIndex index = m_controller->peerModel()->indexOf(key);
     if (index.isValid() && m_ui->peerList->currentIndex() != index)
         m_ui->peerList->setCurrentIndex(index);
@@ -552,6 +595,96 @@ void MainWindow::showHistoryProblem(const QString &text)
     box->open();
 }
 
+void MainWindow::openJoinRoomDialog()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(u"joinRoomDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Join room"));
+    dialog->setLabelText(tr("Room (joined if it is there, made open if not; its messages go end to end):"));
+    dialog->setTextValue(u"#"_s);
+    dialog->setOkButtonText(tr("Join"));
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &name) { m_controller->joinRoom(name); });
+    dialog->open();
+}
+
+void MainWindow::openCreateRoomDialog()
+{
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(u"createRoomDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Create room"));
+    auto *form = new QFormLayout(dialog);
+    auto *name = new QLineEdit(u"#"_s, dialog);
+    name->setObjectName(u"roomName"_s);
+    auto *topic = new QLineEdit(dialog);
+    topic->setObjectName(u"roomTopic"_s);
+    topic->setPlaceholderText(tr("optional"));
+    auto *inviteOnly = new QCheckBox(tr("Only those I invite may join"), dialog);
+    inviteOnly->setObjectName(u"roomInviteOnly"_s);
+    form->addRow(tr("&Name:"), name);
+    form->addRow(tr("&Topic:"), topic);
+    form->addRow(QString(), inviteOnly);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(dialog, &QDialog::accepted, this, [this, name, topic, inviteOnly] {
+        m_controller->createRoom(name->text(), topic->text(), inviteOnly->isChecked());
+    });
+    dialog->open();
+}
+
+void MainWindow::openInviteDialog()
+{
+    const QString key = m_controller->activeConversation();
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(u"inviteDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Invite to %1").arg(key));
+    dialog->setLabelText(tr("Peer id to invite:"));
+    dialog->setOkButtonText(tr("Invite"));
+    connect(dialog, &QInputDialog::textValueSelected, this,
+            [this, key](const QString &peer) { m_controller->inviteToRoom(key, peer); });
+    dialog->open();
+}
+
+void MainWindow::showRoomMembers()
+{
+    const QString key = m_controller->activeConversation();
+    if (!m_controller->isInRoom(key)) {
+        m_membersDock->hide();
+        return;
+    }
+    m_members->clear();
+    for (const QString &id : m_controller->roomMembers(key)) {
+        const bool online = m_controller->isMemberOnline(id);
+        auto *item = new QListWidgetItem(QIcon(online ? u":/icons/online.svg"_s : u":/icons/offline.svg"_s),
+                                         online ? id : tr("%1 (offline)").arg(id), m_members);
+        item->setData(Qt::UserRole, id);
+    }
+    m_membersDock->show();
+}
+
+void MainWindow::showRoomInvitation(const QString &room, const QString &from)
+{
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Invitation to a room"),
+                                tr("%1 invites you to the room #%2.").arg(from, room), QMessageBox::Yes | QMessageBox::No,
+                                this);
+    box->setObjectName(u"roomInvitation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->button(QMessageBox::Yes)->setText(tr("Accept"));
+    box->button(QMessageBox::No)->setText(tr("Decline"));
+    connect(box, &QMessageBox::finished, this, [this, room](int result) {
+        if (result == QMessageBox::Yes)
+            m_controller->acceptInvitation(room);
+        else
+            m_controller->declineInvitation(room);
+    });
+    box->open();
+}
+
 QString MainWindow::selectedPeer() const
 {
     return m_ui->peerList->currentIndex().data(PeerListModel::IdRole).toString();
@@ -564,6 +697,11 @@ void MainWindow::showPeerMenu(const QPoint &pos)
         return;
     m_ui->peerList->setCurrentIndex(index);
     QMenu menu(this);
+    if (index.data(PeerListModel::RoomRole).toBool()) {
+        menu.addAction(m_actionLeaveRoom);
+        menu.exec(m_ui->peerList->viewport()->mapToGlobal(pos));
+        return;
+    }
     menu.addAction(m_ui->actionConnectToPeer);
     menu.addAction(m_ui->actionVerifyPeer);
     if (m_host->isRunning())
@@ -654,7 +792,7 @@ void MainWindow::updateActions()
     const bool connecting = m_controller->client()->state() != PeerClient::State::Disconnected;
     const bool hosting = m_host->isRunning();
     const bool stopping = m_host->isStopping(); // HubHost refuses to start until stopped() has come
-    const bool peerSelected = !selectedPeer().isEmpty();
+    const bool peerSelected = !selectedPeer().isEmpty() && !ChatController::isRoom(selectedPeer());
     m_ui->actionDisconnect->setEnabled(connecting);
     m_ui->actionHost->setEnabled(!hosting && !stopping);
     m_ui->actionHostOptions->setEnabled(!hosting && !stopping);
@@ -665,6 +803,10 @@ void MainWindow::updateActions()
     const bool history = m_controller->history() && m_controller->history()->isOpen();
     m_actionExport->setEnabled(history);
     m_actionDelete->setEnabled(history);
+    m_actionJoinRoom->setEnabled(joined && m_controller->client()->hasIdentity());
+    m_actionLeaveRoom->setEnabled(joined && m_controller->isInRoom(m_controller->activeConversation()));
+    m_actionCreateRoom->setEnabled(m_actionJoinRoom->isEnabled());
+    m_actionInviteToRoom->setEnabled(m_actionLeaveRoom->isEnabled());
     const QString blocked = m_controller->sendBlockedReason(m_controller->activeConversation());
     m_ui->sendButton->setEnabled(joined && blocked.isEmpty());
     m_ui->sendButton->setToolTip(blocked);

@@ -109,6 +109,16 @@ private:
     void openSettings();
     /// The oldest unanswered connection request in the request bar (hidden when there is none).
     void showConnectRequest();
+    /// Asks for a room's name (non-modal) and joins it, making it when it is not there.
+    void openJoinRoomDialog();
+    /// Asks for a room's name, topic and whether it is invite-only (non-modal), and makes it.
+    void openCreateRoomDialog();
+    /// Asks for a peer id (non-modal) and invites it to the room shown.
+    void openInviteDialog();
+    /// Fills the members dock for the conversation shown (hidden when it is not a room we are in).
+    void showRoomMembers();
+    /// Shows @p from's invitation to @p room with Accept / Decline.
+    void showRoomInvitation(const QString &room, const QString &from);
     /// Whether "Kick from my hub" may act on @p id: a peer of the hosted hub, the client on it, not the own row.
     bool canKickFromOwnHub(const QString &id) const;
     void openIdentityDialog();
@@ -142,6 +152,12 @@ private:
     QAction *m_actionSearch = nullptr;
     QAction *m_actionExport = nullptr;
     QAction *m_actionDelete = nullptr;
+    QAction *m_actionJoinRoom = nullptr;  // rooms (issue 17)
+    QAction *m_actionLeaveRoom = nullptr;
+    QAction *m_actionCreateRoom = nullptr;
+    QAction *m_actionInviteToRoom = nullptr;
+    QDockWidget *m_membersDock = nullptr; // the members of the room shown, with presence
+    QListWidget *m_members = nullptr;
     QTimer *m_searchTimer = nullptr;
     HistoryRetention *m_retention = nullptr;
     QSystemTrayIcon *m_tray = nullptr;

@@ -24,6 +24,7 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
         return QVariant();
     const Row &r = m_rows.at(index.row());
     const bool everyone = index.row() == 0;
+    const bool room = r.id.startsWith(u'#'); // a room's conversation (issue 17): online = we are in it
     const QString name = everyone ? tr("Everyone") : (r.name.isEmpty() ? r.id : r.name);
     switch (role) {
     case Qt::DisplayRole: {
@@ -34,7 +35,9 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
             text += u" ✓"_s;
         if (r.host)
             text += tr(" (hosting)");
-        if (!everyone && !r.online)
+        if (room && !r.online)
+            text += tr(" (not in it)");
+        else if (!everyone && !r.online)
             text += tr(" (offline)");
         else if (r.path == PeerClient::Path::Direct)
             text += tr(" · direct");
@@ -47,6 +50,9 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (everyone)
             return tr("Messages to every peer on the hub");
+        if (room)
+            return r.online ? tr("The room %1: its members read what you write here, end to end").arg(r.id)
+                            : tr("The room %1: you are not in it now").arg(r.id);
     {
         QString tip = r.name.isEmpty() ? r.id : tr("%1 (id %2)").arg(r.name, r.id);
         if (r.keyChanged)
@@ -56,7 +62,7 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
         return tip;
     }
     case Qt::DecorationRole:
-        if (everyone)
+        if (everyone || room)
             return QIcon(u":/icons/everyone.svg"_s);
         return QIcon(r.online ? u":/icons/online.svg"_s : u":/icons/offline.svg"_s);
     case Qt::FontRole:
@@ -78,6 +84,8 @@ QVariant PeerListModel::data(const QModelIndex &index, int role) const
         return r.unread;
     case EveryoneRole:
         return everyone;
+    case RoomRole:
+        return room;
     case PathRole:
         return QVariant::fromValue(r.path);
     case VerifiedRole:
@@ -101,6 +109,7 @@ QHash<int, QByteArray> PeerListModel::roleNames() const
     names.insert(PathRole, "path");
     names.insert(VerifiedRole, "verified");
     names.insert(KeyChangedRole, "keyChanged");
+    names.insert(RoomRole, "room");
     return names;
 }
 

@@ -24,6 +24,7 @@ public:
         PathRole, ///< PeerClient::Path: how messages to this peer travel
         VerifiedRole, ///< the user compared this peer's fingerprint in person
         KeyChangedRole, ///< the peer's key changed and the user has not accepted it
+        RoomRole, ///< a room's conversation (issue 17; its id is "#" + the room's name; online: we are in it)
     };
 
     explicit PeerListModel(QObject *parent = nullptr);

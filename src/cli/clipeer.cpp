@@ -34,6 +34,8 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
     , m_files(new CliFiles(client->files(), m_printer, [this](const QString &message) { usage(message); }, this))
 {
     m_files->setAcceptDir(options.acceptDir);
+    m_rooms = new CliRooms(client->rooms(), client->id(), m_printer, [this](const QString &message) { usage(message); },
+                           this);
     connect(m_files, &CliFiles::idle, this, [this] {
         if (m_inputEnded)
             leaveWhenSettled();
@@ -105,6 +107,11 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
         if (!m.to.isEmpty() && !m.mid.isEmpty())
             m_client->markRead(m.from, { m.mid });
     });
+    // Room messages are kept in the history too, in the conversation "#room" (no peer id starts with '#').
+    connect(client->rooms(), &RoomChannel::messageReceived, this,
+            [this](const QString &room, const QString &from, const QString &text, const QString &mid, qint64 ts) {
+                remember(u'#' + room, from, u'#' + room, mid, text, false, true, ts);
+            });
     connect(client, &PeerClient::keyChanged, this,
             [this](const QString &peer, const QString &oldFingerprint, const QString &newFingerprint) {
                 m_printer.print(u"key_changed"_s,
@@ -117,6 +124,7 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
 
 void CliPeer::onJoined(const QString &id, const QString &hubName)
 {
+    m_rooms->setSelf(id);
     const auto [peers, names] = peerList();
     m_printer.print(u"welcome"_s, { { u"id"_s, id }, { u"hub"_s, hubName }, { u"peers"_s, peers } },
                     tr("* joined \"%1\" as %2; peers: %3").arg(hubName, id, names));
@@ -216,7 +224,7 @@ void CliPeer::printHistory(const QString &args)
     const QString count = args.section(u' ', 1, 1);
     const int n = count.isEmpty() ? 20 : count.toInt(&numberOk);
     if (peer.isEmpty() || !numberOk || n < 1 || n > 10000) {
-        usage(tr("/history PEER [N] (N from 1 to 10000; PEER * for Everyone)"));
+        usage(tr("/history PEER [N] (N from 1 to 10000; PEER * for Everyone, #ROOM for a room)"));
         return;
     }
     if (!m_history || !m_history->isOpen()) {
@@ -285,6 +293,13 @@ void CliPeer::execute(const QString &line)
             usage(tr("/to PEER TEXT"));
             return;
         }
+        if (peer.startsWith(u'#')) {
+            const QString mid = m_rooms->send(peer, text); // a room: sealed with our sender key, to its members
+            if (!mid.isEmpty())
+                remember(peer, m_client->id(), peer, mid, text, true, true, QDateTime::currentMSecsSinceEpoch());
+            track(mid);
+            return;
+        }
         const QString mid = m_client->sendMessage(peer, text);
         if (!mid.isEmpty())
             remember(peer, m_client->id(), peer, mid, text, true, !m_client->peerFingerprint(peer).isEmpty()
@@ -323,12 +338,13 @@ void CliPeer::execute(const QString &line)
                         tr("* trusted the new key of %1").arg(rest));
     } else if (command == u"/quit") {
         quit();
-    } else if (m_files->execute(command, rest)) {
+    } else if (m_files->execute(command, rest) || m_rooms->execute(command, rest)) {
         return;
     } else {
-        usage(tr("unknown command %1; commands: /to PEER TEXT, /connect PEER, /peers, /fingerprint [PEER], "
-                 "/trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, "
-                 "/cancel ID, /resume ID, /quit")
+        usage(tr("unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, "
+                 "/members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, "
+                 "/connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], "
+                 "/send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit")
                   .arg(command));
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/clifiles.h"
+#include "cli/clirooms.h"
 #include "client/peerclient.h"
 #include "history/messagestore.h"
 
@@ -89,6 +90,7 @@ private:
     EventPrinter m_printer;
     QTextStream &m_err;
     CliFiles *m_files;
+    CliRooms *m_rooms;
     QStringList m_pending;
     QSet<QString> m_outstanding;
     QString m_oneShotMid;

@@ -50,3 +50,5 @@ struct ClientError
 // Signal arguments: QSignalSpy and queued connections carry them in QVariants.
 Q_DECLARE_METATYPE(PeerLink::ClientError)
 Q_DECLARE_METATYPE(PeerLink::ChatMessage)
+Q_DECLARE_METATYPE(PeerLink::RoomSummary)
+Q_DECLARE_METATYPE(PeerLink::RoomMember)

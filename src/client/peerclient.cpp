@@ -17,6 +17,7 @@ PeerClient::PeerClient(QObject *parent)
     , m_flow(new MessageFlow(m_secure, this))
     , m_receipts(new Receipts(m_secure, this))
     , m_files(new FileTransfers(this))
+    , m_rooms(new RoomChannel(m_secure, this))
     , m_previousPrekeyTimer(new QTimer(this))
 {
     qRegisterMetaType<PeerLink::ChatMessage>();
@@ -73,6 +74,8 @@ PeerClient::PeerClient(QObject *parent)
             }
         });
     wireFiles();
+    connect(m_rooms, &RoomChannel::hubFrameReady, m_hub, &HubConnection::send);
+    connect(m_rooms, &RoomChannel::errorOccurred, this, &PeerClient::errorOccurred);
 }
 
 void PeerClient::wireFiles()
@@ -280,6 +283,9 @@ void PeerClient::handle(const Welcome &m)
     m_files->applyLimits(m.limits.bytesPerSecond, m.limits.fileBytesPerSecond, m_flow->maxOutgoingMessageBytes());
     Q_EMIT joined(m.id, m.hub);
     m_files->rejoined();
+    m_rooms->setSelf(m.id);
+    m_rooms->setMaxFrameBytes(m_flow->maxOutgoingMessageBytes());
+    m_rooms->welcomed(m.limits.maxRooms > 0);
     // Wanted links to peers not back yet are asked for when they join (handle(PeerConnected)).
     m_paths->rejoined();
 }
@@ -320,6 +326,8 @@ void PeerClient::handle(const ErrorReply &m)
     const ClientError error = ClientError::fromWire(m.code, m.message, m.ref);
     if (m_flow->refused(error))
         return; // the message named by `ref` goes again, or waits for its peer
+    if (m_rooms->refused(error))
+        return; // a join of a missing room became a create (or the other way round)
     if (m_files->refused(error)) {
         Q_EMIT errorOccurred(error); // a transfer goes on, or failed (its own event says so)
         return;

@@ -6,6 +6,7 @@
 #include "client/hubconnection.h"
 #include "client/messageflow.h"
 #include "client/receipts.h"
+#include "client/roomchannel.h"
 #include "client/securechannel.h"
 #include "core/protocol.h"
 #include "crypto/identity.h"
@@ -163,6 +164,8 @@ public:
 
     /// The file transfers (issue 15): offer, accept, decline, cancel, and their events.
     FileTransfers *files() const { return m_files; }
+    /// The rooms (issue 17): join, leave, send sealed with sender keys, and their events.
+    RoomChannel *rooms() const { return m_rooms; }
 
     /// Read receipts are sent when markRead() is called (the default); off: none is sent, ever.
     void setReadReceipts(bool on) { m_receipts->setReadReceipts(on); }
@@ -246,6 +249,7 @@ private:
     void handle(const Stored &m) { m_flow->stored(m.mid); }
     void handle(const Receipt &m) { m_receipts->received(m); }
     void handle(const FileFrame &m) { m_files->received(m.from, LinkFile { m.tid, m.op, m.data }); }
+    void handle(const RoomEvent &m) { m_rooms->received(m); }
     void handle(const ConnectOffer &m);
     void handle(const ErrorReply &m);
     void handle(const ConnectAccepted &m) { m_paths->accepted(m); }
@@ -264,6 +268,7 @@ private:
     MessageFlow *m_flow; // uses m_secure
     Receipts *m_receipts; // uses m_secure
     FileTransfers *m_files; // seals its control frames with m_secure
+    RoomChannel *m_rooms;   // seals sender keys with m_secure
     State m_state = State::Disconnected;
     QString m_id;
     JoinOptions m_options;

@@ -9,7 +9,7 @@ namespace PeerLink {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, const char16_t *>, 21> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char16_t *>, 27> kNames { {
     { ErrorCode::BadJson, u"bad_json" },
     { ErrorCode::BadMessage, u"bad_message" },
     { ErrorCode::UnknownType, u"unknown_type" },
@@ -31,6 +31,12 @@ constexpr std::array<std::pair<ErrorCode, const char16_t *>, 21> kNames { {
     { ErrorCode::MailboxFull, u"mailbox_full" },
     { ErrorCode::Expired, u"expired" },
     { ErrorCode::FileRelayRefused, u"file_relay_refused" },
+    { ErrorCode::RoomUnknown, u"room_unknown" },
+    { ErrorCode::RoomExists, u"room_exists" },
+    { ErrorCode::RoomDenied, u"room_denied" },
+    { ErrorCode::RoomsFull, u"rooms_full" },
+    { ErrorCode::RoomLimit, u"room_limit" },
+    { ErrorCode::RoomFull, u"room_full" },
 } };
 
 } // namespace

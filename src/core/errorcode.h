@@ -35,6 +35,15 @@ enum class ErrorCode {
     Expired,
     /// Addition (files): the hub does not relay file chunks (setting `relay-files`).
     FileRelayRefused,
+    /// Additions (rooms, issue 17): no such room (or not one this peer may see); a room by that name exists; the
+    /// peer may not do that in the room (not a member, not its creator or a manager, not invited, no identity);
+    /// the hub has its most rooms; the peer is in its most rooms; the room has its most members.
+    RoomUnknown,
+    RoomExists,
+    RoomDenied,
+    RoomsFull,
+    RoomLimit,
+    RoomFull,
 };
 
 /// The wire name of @p code ("bad_json", ...).

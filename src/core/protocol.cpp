@@ -62,6 +62,16 @@ constexpr QLatin1StringView kTid("tid");
 constexpr QLatin1StringView kOp("op");
 constexpr QLatin1StringView kData("data");
 constexpr QLatin1StringView kFileRate("file_rate");
+constexpr QLatin1StringView kRoom("room");
+constexpr QLatin1StringView kTopic("topic");
+constexpr QLatin1StringView kInviteOnly("invite_only");
+constexpr QLatin1StringView kCreator("creator");
+constexpr QLatin1StringView kManagers("managers");
+constexpr QLatin1StringView kMembers("members");
+constexpr QLatin1StringView kRooms("rooms");
+constexpr QLatin1StringView kOnline("online");
+constexpr QLatin1StringView kMember("member");
+constexpr QLatin1StringView kInvited("invited");
 
 // Longest free-form token fields (resume, client, password), in characters.
 constexpr int kMaxTokenLength = 256;
@@ -136,6 +146,19 @@ public:
             mids.append(e.toString());
         }
         return mids;
+    }
+
+    /// An optional boolean; absent or null: false.
+    bool optionalBool(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return false;
+        if (!v.isBool()) {
+            fail(ErrorCode::BadMessage, u"field '%1' must be true or false"_s.arg(key));
+            return false;
+        }
+        return v.toBool();
     }
 
     /// A required receipt kind ("delivered" or "read").
@@ -263,6 +286,140 @@ QJsonObject typed(QLatin1StringView type)
     QJsonObject o;
     o.insert(kType, QJsonValue(QString(type)));
     return o;
+}
+
+/// The ops of a `room` request (issue 17) and the fields each needs besides `op`.
+struct RoomOpRule
+{
+    QLatin1StringView op;
+    bool room;  ///< `room` required
+    bool peer;  ///< `peer` required
+    bool topic; ///< `topic` read (optional)
+    bool send;  ///< `mid` and `e2e` required
+    bool data;  ///< `data` required
+};
+constexpr RoomOpRule kRoomOps[] = {
+    { "create"_L1, true, false, true, false, false },  { "join"_L1, true, false, false, false, false },
+    { "leave"_L1, true, false, false, false, false },  { "invite"_L1, true, true, false, false, false },
+    { "remove"_L1, true, true, false, false, false },  { "manager"_L1, true, true, false, false, false },
+    { "topic"_L1, true, false, true, false, false },   { "close"_L1, true, false, false, false, false },
+    { "list"_L1, false, false, false, false, false },  { "members"_L1, true, false, false, false, false },
+    { "send"_L1, true, false, false, true, false },    { "key"_L1, true, true, false, false, true },
+};
+
+/// Decodes a `room` request: the fields its op needs, strictly. Errors answer the `mid` of a `send` when it is
+/// valid, else the room's name when it is valid, else "room".
+Decoded<ClientEnvelope> decodeRoomRequest(FieldReader &r)
+{
+    RoomRequest q;
+    q.op = r.required(kOp);
+    q.room = r.optional(kRoom);
+    q.mid = r.optional(kMid);
+    if (r.failed())
+        return Decoded<ClientEnvelope> { r.error() };
+    const QString ref = q.op == u"send" && Rules::isValidMid(q.mid) ? q.mid
+        : Rules::isValidRoomName(q.room)                           ? q.room
+                                                                   : u"room"_s;
+    r.setRef(ref);
+    const RoomOpRule *rule = nullptr;
+    for (const RoomOpRule &candidate : kRoomOps) {
+        if (candidate.op == q.op)
+            rule = &candidate;
+    }
+    if (!rule)
+        return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"unknown room op '%1'"_s.arg(q.op.left(16)), ref);
+    if (rule->room && !Rules::isValidRoomName(q.room))
+        return refuse<ClientEnvelope>(ErrorCode::BadMessage,
+                                      u"a room's name is 1 to 64 characters of A-Z a-z 0-9 . _ -"_s, ref);
+    if (rule->peer) {
+        q.peer = r.required(kPeer);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isValidId(q.peer))
+            return refuse<ClientEnvelope>(ErrorCode::InvalidId, u"'peer' is not a valid peer id"_s, ref);
+    }
+    if (rule->topic) {
+        q.topic = q.op == u"topic" ? r.required(kTopic) : r.optional(kTopic);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isValidTopic(q.topic))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"a topic is at most 256 printable characters"_s, ref);
+    }
+    if (q.op == u"create") {
+        q.inviteOnly = r.optionalBool(kInviteOnly);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+    }
+    if (rule->send) {
+        q.e2e = r.required(kE2e);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (!Rules::isValidMid(q.mid))
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"a room message needs a 'mid' of 1 to 64 characters"_s,
+                                          ref);
+        if (q.e2e.isEmpty())
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"a room message carries its sealed text in 'e2e'"_s,
+                                          ref);
+    } else {
+        q.mid.clear();
+    }
+    if (rule->data) {
+        q.data = r.required(kData);
+        if (r.failed())
+            return Decoded<ClientEnvelope> { r.error() };
+        if (q.data.isEmpty())
+            return refuse<ClientEnvelope>(ErrorCode::BadMessage, u"'data' is the sealed room key"_s, ref);
+    }
+    if (!rule->room)
+        q.room.clear();
+    return Decoded<ClientEnvelope> { ClientEnvelope(q) };
+}
+
+/// A room's members as the hub lists them: [{id, online}]; anything else fails @p r.
+QList<RoomMember> roomMembers(const QJsonObject &o, FieldReader &r)
+{
+    QList<RoomMember> list;
+    const QJsonValue v = o.value(kMembers);
+    if (v.isUndefined() || v.isNull())
+        return list;
+    if (!v.isArray()) {
+        r.fail(ErrorCode::BadMessage, u"'members' must be an array"_s);
+        return list;
+    }
+    for (const QJsonValue &e : v.toArray()) {
+        const QJsonObject m = e.toObject();
+        const QString id = m.value(kId).toString();
+        if (!e.isObject() || !Rules::isValidId(id)) {
+            r.fail(ErrorCode::BadMessage, u"'members' entries are {id, online}"_s);
+            return QList<RoomMember>();
+        }
+        list.append(RoomMember { id, m.value(kOnline).toBool() });
+    }
+    return list;
+}
+
+/// The rooms of a `rooms` event: [{room, topic, invite_only, members, member, invited}].
+QList<RoomSummary> roomSummaries(const QJsonObject &o, FieldReader &r)
+{
+    QList<RoomSummary> list;
+    const QJsonValue v = o.value(kRooms);
+    if (v.isUndefined() || v.isNull())
+        return list;
+    if (!v.isArray()) {
+        r.fail(ErrorCode::BadMessage, u"'rooms' must be an array"_s);
+        return list;
+    }
+    for (const QJsonValue &e : v.toArray()) {
+        const QJsonObject m = e.toObject();
+        RoomSummary s { m.value(kRoom).toString(), m.value(kTopic).toString(), m.value(kInviteOnly).toBool(),
+                        m.value(kMembers).toInt(), m.value(kMember).toBool(), m.value(kInvited).toBool() };
+        if (!e.isObject() || !Rules::isValidRoomName(s.room) || !Rules::isValidTopic(s.topic) || s.members < 0) {
+            r.fail(ErrorCode::BadMessage, u"'rooms' entries are {room, topic, invite_only, members, member, invited}"_s);
+            return QList<RoomSummary>();
+        }
+        list.append(s);
+    }
+    return list;
 }
 
 } // namespace
@@ -409,6 +566,9 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
         return Decoded<ClientEnvelope> { ClientEnvelope(f) };
     }
 
+    if (type == u"room")
+        return decodeRoomRequest(r);
+
     return refuse<ClientEnvelope>(ErrorCode::UnknownType, u"unknown message type '%1'"_s.arg(type.left(64)),
                                   type.left(64));
 }
@@ -441,6 +601,7 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         w.limits.messageBurst = number(kBurst);
         w.limits.bytesPerSecond = number(kByteRate);
         w.limits.fileBytesPerSecond = number(kFileRate);
+        w.limits.maxRooms = number(kRooms);
         w.limits.byteBurst = number(kByteBurst);
         const QJsonValue peers = o.value(kPeers);
         if (!peers.isArray())
@@ -520,6 +681,36 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         if (r.failed())
             return Decoded<HubEnvelope> { r.error() };
         return Decoded<HubEnvelope> { HubEnvelope(rc) };
+    }
+    if (type == u"room") {
+        RoomEvent e;
+        e.op = r.required(kOp);
+        e.room = r.optional(kRoom);
+        e.from = r.optional(kFrom);
+        e.peer = r.optional(kPeer);
+        e.topic = r.optional(kTopic);
+        e.inviteOnly = r.optionalBool(kInviteOnly);
+        e.creator = r.optional(kCreator);
+        e.mid = r.optional(kMid);
+        e.e2e = r.optional(kE2e);
+        e.data = r.optional(kData);
+        e.reason = r.optional(kReason);
+        e.ts = r.optionalCount(kTs);
+        e.members = roomMembers(o, r);
+        e.rooms = roomSummaries(o, r);
+        const QJsonValue managers = o.value(kManagers);
+        for (const QJsonValue &m : managers.toArray()) {
+            if (!m.isString() || !Rules::isValidId(m.toString()))
+                r.fail(ErrorCode::BadMessage, u"'managers' lists peer ids"_s);
+            e.managers.append(m.toString());
+        }
+        if (r.failed())
+            return Decoded<HubEnvelope> { r.error() };
+        if (!Rules::isRoomOp(e.op) || (!e.room.isEmpty() && !Rules::isValidRoomName(e.room))
+            || (!e.from.isEmpty() && !Rules::isValidId(e.from)) || (!e.peer.isEmpty() && !Rules::isValidId(e.peer))
+            || !Rules::isValidTopic(e.topic))
+            return refuse<HubEnvelope>(ErrorCode::BadMessage, u"a room event needs a valid op, room and ids"_s, type);
+        return Decoded<HubEnvelope> { HubEnvelope(e) };
     }
     if (type == u"file") {
         FileFrame f { r.required(kFrom), r.required(kTid), r.required(kOp), r.required(kData) };
@@ -639,6 +830,64 @@ QByteArray encode(const FileFrame &m)
     return w.take();
 }
 
+QByteArray encode(const RoomRequest &m)
+{
+    QJsonObject o = typed("room"_L1);
+    o.insert(kOp, m.op);
+    insertIfSet(o, kRoom, m.room);
+    if (m.op == u"topic")
+        o.insert(kTopic, m.topic); // "" clears it
+    else
+        insertIfSet(o, kTopic, m.topic);
+    if (m.inviteOnly)
+        o.insert(kInviteOnly, true);
+    insertIfSet(o, kPeer, m.peer);
+    insertIfSet(o, kMid, m.mid);
+    insertIfSet(o, kE2e, m.e2e);
+    insertIfSet(o, kData, m.data);
+    return toBytes(o);
+}
+
+QByteArray encode(const RoomEvent &m)
+{
+    QJsonObject o = typed("room"_L1);
+    o.insert(kOp, m.op);
+    insertIfSet(o, kRoom, m.room);
+    insertIfSet(o, kFrom, m.from);
+    insertIfSet(o, kPeer, m.peer);
+    insertIfSet(o, kMid, m.mid);
+    insertIfSet(o, kE2e, m.e2e);
+    insertIfSet(o, kData, m.data);
+    insertIfSet(o, kReason, m.reason);
+    if (m.op == u"joined" || m.op == u"topic")
+        o.insert(kTopic, m.topic);
+    if (m.op == u"joined") {
+        o.insert(kInviteOnly, m.inviteOnly);
+        o.insert(kCreator, m.creator);
+        o.insert(kManagers, toArray(m.managers));
+    }
+    if (m.op == u"joined" || m.op == u"members") {
+        QJsonArray members;
+        for (const RoomMember &member : m.members)
+            members.append(QJsonObject { { kId, member.id }, { kOnline, member.online } });
+        o.insert(kMembers, members);
+    }
+    if (m.op == u"rooms") {
+        QJsonArray rooms;
+        for (const RoomSummary &s : m.rooms)
+            rooms.append(QJsonObject { { kRoom, s.room },
+                                       { kTopic, s.topic },
+                                       { kInviteOnly, s.inviteOnly },
+                                       { kMembers, s.members },
+                                       { kMember, s.member },
+                                       { kInvited, s.invited } });
+        o.insert(kRooms, rooms);
+    }
+    if (m.ts > 0)
+        o.insert(kTs, m.ts);
+    return toBytes(o);
+}
+
 QByteArray encode(const ConnectRequest &m)
 {
     QJsonObject o = m.extra;
@@ -692,7 +941,10 @@ QByteArray encodeLimits(const HubLimits &limits)
     if (limits.fileBytesPerSecond > 0)
         out.append(",\"file_rate\":").append(number(limits.fileBytesPerSecond));
     out.append(",\"max_message_bytes\":").append(QByteArray::number(limits.maxMessageBytes));
-    out.append(",\"rate\":").append(number(limits.messagesPerSecond)).append('}');
+    out.append(",\"rate\":").append(number(limits.messagesPerSecond));
+    if (limits.maxRooms > 0)
+        out.append(",\"rooms\":").append(number(limits.maxRooms));
+    out.append('}');
     return out;
 }
 
@@ -842,7 +1094,7 @@ QString typeName(const ClientEnvelope &m)
     if (const auto *a = std::get_if<ConnectAnswer>(&m))
         return a->accept ? u"connect_accept"_s : u"connect_decline"_s;
     static const QString names[] = { u"join"_s, u"message"_s, u"connect_to_peer"_s, u"leave"_s, QString(),
-                                     u"receipt"_s, u"file"_s };
+                                     u"receipt"_s, u"file"_s, u"room"_s };
     return names[m.index()];
 }
 
@@ -850,7 +1102,8 @@ QString typeName(const HubEnvelope &m)
 {
     static const QString names[] = { u"welcome"_s, u"peer_connect"_s,     u"peer_disconnect"_s, u"message"_s,
                                      u"ack"_s,     u"connect_to_peer"_s, u"error"_s,           u"connect_accept"_s,
-                                     u"challenge"_s, u"peer_update"_s, u"stored"_s, u"receipt"_s, u"file"_s };
+                                     u"challenge"_s, u"peer_update"_s, u"stored"_s, u"receipt"_s, u"file"_s,
+                                     u"room"_s };
     return names[m.index()];
 }
 

@@ -123,8 +123,25 @@ struct FileRequest
     QString data;
 };
 
+/// `room` (addition, issue 17), client to hub: one request about a room, named by `op`:
+/// `create` (room, topic, invite_only), `join`, `leave`, `invite` (peer), `remove` (peer), `manager` (peer),
+/// `topic` (topic), `close`, `list` (no room), `members`, `send` (mid, e2e: a message sealed with the sender's room
+/// key, passed on untouched) and `key` (peer, data: the sender's room key sealed to that peer, passed on untouched).
+/// The decoder checks the fields each op needs; see docs/protocol.md, "Rooms".
+struct RoomRequest
+{
+    QString op;
+    QString room {};
+    QString topic {};
+    bool inviteOnly = false;
+    QString peer {};
+    QString mid {};
+    QString e2e {};
+    QString data {};
+};
+
 using ClientEnvelope = std::variant<JoinRequest, MessageRequest, ConnectRequest, LeaveRequest, ConnectAnswer,
-                                    ReceiptRequest, FileRequest>;
+                                    ReceiptRequest, FileRequest, RoomRequest>;
 
 // ---- Hub to client -------------------------------------------------------------------------------------------
 
@@ -142,17 +159,19 @@ struct HubLimits
     /// Addition (issue 15): bytes per second of relayed file chunks per peer (`file_rate`), when the hub bounds them
     /// below its byte rate.
     double fileBytesPerSecond = 0;
+    /// Addition (issue 17): the hub keeps rooms, at most this many (`rooms`); 0: it has none (an older hub).
+    double maxRooms = 0;
 
     bool isEmpty() const
     {
         return maxMessageBytes <= 0 && messagesPerSecond <= 0 && messageBurst <= 0 && bytesPerSecond <= 0
-            && byteBurst <= 0 && fileBytesPerSecond <= 0;
+            && byteBurst <= 0 && fileBytesPerSecond <= 0 && maxRooms <= 0;
     }
     friend bool operator==(const HubLimits &a, const HubLimits &b)
     {
         return a.maxMessageBytes == b.maxMessageBytes && a.messagesPerSecond == b.messagesPerSecond
             && a.messageBurst == b.messageBurst && a.bytesPerSecond == b.bytesPerSecond && a.byteBurst == b.byteBurst
-            && a.fileBytesPerSecond == b.fileBytesPerSecond;
+            && a.fileBytesPerSecond == b.fileBytesPerSecond && a.maxRooms == b.maxRooms;
     }
 };
 
@@ -288,8 +307,57 @@ struct FileFrame
     QString data;
 };
 
+/// A member of a room as the hub lists it: its id and whether it is joined to the hub now.
+struct RoomMember
+{
+    QString id;
+    bool online = false;
+    friend bool operator==(const RoomMember &a, const RoomMember &b) { return a.id == b.id && a.online == b.online; }
+};
+
+/// A room in the answer to `list`: what a peer may see of it.
+struct RoomSummary
+{
+    QString room;
+    QString topic;
+    bool inviteOnly = false;
+    int members = 0;
+    bool member = false;  ///< the asking peer is a member
+    bool invited = false; ///< the asking peer is invited
+    friend bool operator==(const RoomSummary &a, const RoomSummary &b)
+    {
+        return a.room == b.room && a.topic == b.topic && a.inviteOnly == b.inviteOnly && a.members == b.members
+            && a.member == b.member && a.invited == b.invited;
+    }
+};
+
+/// `room` (addition, issue 17), hub to client: an event of a room, named by `op`: `joined` (you are a member: topic,
+/// invite_only, creator, managers, members), `left` (you are not any more: reason), `member_joined` / `member_left`
+/// (peer, reason), `invited` (from), `topic` (from, topic), `manager` (peer), `rooms` (the answer to list), `members`
+/// (the answer to members), `message` (from, mid, e2e, ts) and `key` (from, data). Sent only to a peer that sent
+/// `room` requests itself (a version-1 client never sees one).
+struct RoomEvent
+{
+    QString op;
+    QString room;
+    QString from;
+    QString peer;
+    QString topic;
+    bool inviteOnly = false;
+    QString creator;
+    QStringList managers;
+    QList<RoomMember> members;
+    QList<RoomSummary> rooms;
+    QString mid;
+    QString e2e;
+    QString data;
+    QString reason;
+    qint64 ts = 0;
+};
+
 using HubEnvelope = std::variant<Welcome, PeerConnected, PeerDisconnected, ChatMessage, Ack, ConnectOffer,
-                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate, Stored, Receipt, FileFrame>;
+                                 ErrorReply, ConnectAccepted, Challenge, PeerUpdate, Stored, Receipt, FileFrame,
+                                 RoomEvent>;
 
 // ---- Decoding ------------------------------------------------------------------------------------------------
 
@@ -327,6 +395,7 @@ QByteArray encode(const LeaveRequest &m);
 QByteArray encode(const ConnectAnswer &m);
 QByteArray encode(const ReceiptRequest &m);
 QByteArray encode(const FileRequest &m);
+QByteArray encode(const RoomRequest &m);
 QByteArray encode(const ClientEnvelope &m);
 
 QByteArray encode(const Welcome &m);
@@ -348,6 +417,7 @@ QByteArray encode(const Challenge &m);
 QByteArray encode(const PeerUpdate &m);
 QByteArray encode(const Receipt &m);
 QByteArray encode(const FileFrame &m);
+QByteArray encode(const RoomEvent &m);
 QByteArray encode(const HubEnvelope &m);
 
 /// The wire name of a receipt kind ("delivered", "read").

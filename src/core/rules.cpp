@@ -23,17 +23,21 @@ bool isValidId(QStringView id)
     return true;
 }
 
-bool isValidName(QStringView name)
+namespace {
+
+/// Non-empty, at most @p maxCodePoints code points, printable (no control characters, no lone surrogates, no line
+/// breaks), and not only white space: a display name, a room topic.
+bool isPrintableText(QStringView text, int maxCodePoints)
 {
-    if (name.isEmpty() || name.size() > 2 * MaxNameLength)
+    if (text.isEmpty() || text.size() > 2 * maxCodePoints)
         return false;
     int codePoints = 0;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        char32_t cp = name[i].unicode();
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        char32_t cp = text[i].unicode();
         if (QChar::isHighSurrogate(cp)) {
-            if (i + 1 >= name.size() || !name[i + 1].isLowSurrogate())
+            if (i + 1 >= text.size() || !text[i + 1].isLowSurrogate())
                 return false;
-            cp = QChar::surrogateToUcs4(name[i], name[i + 1]);
+            cp = QChar::surrogateToUcs4(text[i], text[i + 1]);
             ++i;
         } else if (QChar::isLowSurrogate(cp)) {
             return false;
@@ -50,14 +54,38 @@ bool isValidName(QStringView name)
         }
         ++codePoints;
     }
-    if (codePoints > MaxNameLength)
+    if (codePoints > maxCodePoints)
         return false;
-    // A name made only of white space shows as nothing: refuse it.
-    for (QChar c : name) {
+    // Text made only of white space shows as nothing: refuse it.
+    for (QChar c : text) {
         if (!c.isSpace())
             return true;
     }
     return false;
+}
+
+} // namespace
+
+bool isValidName(QStringView name)
+{
+    return isPrintableText(name, MaxNameLength);
+}
+
+bool isValidRoomName(QStringView room)
+{
+    return isValidId(room);
+}
+
+bool isValidTopic(QStringView topic)
+{
+    return topic.isEmpty() || isPrintableText(topic, MaxTopicLength);
+}
+
+bool isRoomOp(QStringView op)
+{
+    return !op.isEmpty() && op.size() <= 16 && std::all_of(op.begin(), op.end(), [](QChar c) {
+        return (c.unicode() >= u'a' && c.unicode() <= u'z') || c.unicode() == u'_';
+    });
 }
 
 bool isValidMid(QStringView mid)

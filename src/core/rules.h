@@ -37,6 +37,15 @@ bool isTransferId(QStringView tid);
 /// A file frame's `op`: 1 to 16 characters of a-z.
 bool isFileOp(QStringView op);
 
+/// A room's name (issue 17): the id rule (1 to 64 characters of A-Z a-z 0-9 . _ -, case-sensitive).
+bool isValidRoomName(QStringView room);
+/// Longest room topic, in Unicode code points.
+inline constexpr int MaxTopicLength = 256;
+/// A room's topic: empty, or at most 256 code points, printable (the display name rule, longer).
+bool isValidTopic(QStringView topic);
+/// A room's `op`: 1 to 16 characters of a-z and _.
+bool isRoomOp(QStringView op);
+
 /// Sizes of the identity values on the wire (issue 13): Ed25519 and X25519 public keys, a nonce or hub id, and an
 /// Ed25519 signature, in bytes.
 inline constexpr int KeyBytes = 32;

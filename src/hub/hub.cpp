@@ -39,7 +39,7 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     , m_mailbox(Mailbox::Limits { config.mailboxTtlMs, config.mailboxMessages, config.mailboxBytes,
                                   config.mailboxTotalBytes })
     , m_wallClock([] { return QDateTime::currentMSecsSinceEpoch(); })
-    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_mailbox, m_output, m_clock,
+    , m_requests(m_config, m_admission, m_registry, m_introductions, m_bindings, m_mailbox, m_rooms, m_output, m_clock,
                  m_wallClock, *this)
 {
     qRegisterMetaType<PeerLink::HubPeer>();
@@ -89,6 +89,13 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
             return false;
         if (m_mailbox.totalCount() > 0)
             qCInfo(lcHub).noquote() << "mailbox:" << m_mailbox.totalCount() << "messages kept in" << m_mailbox.path();
+    }
+    if (!m_rooms.isLoaded()) {
+        // Like the mailbox: a rooms file that cannot be read stops the hub rather than lose who is in which room.
+        if (!m_rooms.load(m_config.dataDir, &m_error))
+            return false;
+        if (m_rooms.count() > 0)
+            qCInfo(lcHub).noquote() << "rooms:" << m_rooms.count() << "from" << m_config.dataDir;
     }
     if (!m_listener->listen(address, port))
         return false;
@@ -152,6 +159,12 @@ bool Hub::forgetId(const QString &id, QString *error)
             qCWarning(lcHub).noquote() << "mailbox:" << mailboxError;
         else if (m_mailbox.isOpen() && m_mailbox.count(id) > 0 && !m_mailbox.forget(id))
             qCWarning(lcHub).noquote() << "mailbox:" << m_mailbox.errorString();
+        // Its rooms were the old key's too: a new owner of the id starts outside them.
+        QString roomsError;
+        if (!m_rooms.isLoaded() && !m_rooms.load(m_config.dataDir, &roomsError))
+            qCWarning(lcHub).noquote() << "rooms:" << roomsError;
+        else if (!m_rooms.forgetPeer(id, &roomsError))
+            qCWarning(lcHub).noquote() << "rooms:" << roomsError;
     }
     else if (error)
         *error = why;

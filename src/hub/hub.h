@@ -11,6 +11,7 @@
 #include "hub/introductions.h"
 #include "hub/mailbox.h"
 #include "hub/registry.h"
+#include "hub/rooms.h"
 #include "runtime/memorytuning.h"
 
 #include <QDateTime>
@@ -101,6 +102,8 @@ public:
     /// The wall clock (milliseconds since the Unix epoch) the hub stamps messages (`ts`) and times the mailbox by;
     /// QDateTime::currentMSecsSinceEpoch unless a test sets another.
     void setWallClock(std::function<qint64()> clock) { m_wallClock = std::move(clock); }
+    /// The rooms and their members (issue 17; loaded once listening).
+    const Rooms &rooms() const { return m_rooms; }
     /// The store-and-forward mailbox (open once listening).
     const Mailbox &mailbox() const { return m_mailbox; }
     /// Drops the stored messages whose time to live is over, and tells their senders (`expired`) now if they are
@@ -185,6 +188,7 @@ private:
     Introductions m_introductions;
     IdBindings m_bindings;
     Mailbox m_mailbox;
+    Rooms m_rooms;
     std::function<qint64()> m_wallClock;
     OutputBatch m_output; // frames are written once a turn per peer
     HubRequests m_requests;

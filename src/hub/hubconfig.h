@@ -117,6 +117,11 @@ struct HubConfig
     // 2 MiB: a full mailbox fits in the half of maxQueuedBytes one delivery may use.
     qint64 mailboxBytes = 2LL * 1024 * 1024;
     qint64 mailboxTotalBytes = 1024LL * 1024 * 1024;
+    /// Rooms (issue 17): rooms on the hub at most (0: nobody may create one), rooms one peer is a member of at most,
+    /// members (and invitations waiting) of one room at most. Over: rooms_full, room_limit, room_full.
+    int maxRooms = 10000;
+    int maxRoomsPerPeer = 100;
+    int maxRoomMembers = 1000;
 
     /// TLS: with a certificate and its private key the hub serves wss:// only.
     QSslCertificate tlsCertificate;

@@ -11,6 +11,7 @@
 #include "hub/introductions.h"
 #include "hub/mailbox.h"
 #include "hub/registry.h"
+#include "hub/roomrequests.h"
 #include "hub/hubsession.h"
 #include "hub/hubtransport.h"
 #include "hub/logging.h"
@@ -44,7 +45,7 @@ const QString kYouAreBanned = QStringLiteral("You are banned from this hub.");
 } // namespace
 
 HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry &registry,
-                         Introductions &introductions, IdBindings &bindings, Mailbox &mailbox,
+                         Introductions &introductions, IdBindings &bindings, Mailbox &mailbox, Rooms &rooms,
                          const OutputBatch &output, const QElapsedTimer &clock,
                          const std::function<qint64()> &wallClock, Owner &owner)
     : m_config(config)
@@ -57,9 +58,17 @@ HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry
     , m_clock(clock)
     , m_wallClock(wallClock)
     , m_owner(owner)
+    , m_rooms(std::make_unique<RoomRequests>(config, rooms, registry, bindings, mailbox, wallClock, owner))
     , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
-                 config.byteBurst, config.fileRelayBytesPerSecond }
+                 config.byteBurst, config.fileRelayBytesPerSecond, double(config.maxRooms) }
 {
+}
+
+HubRequests::~HubRequests() = default;
+
+quint64 HubRequests::deliveryCount() const
+{
+    return m_delivered + m_rooms->deliveryCount();
 }
 
 qint64 HubRequests::nowMs() const
@@ -402,6 +411,22 @@ void HubRequests::handle(HubSession *session, const FileRequest &file)
         return;
     }
     m_owner.deliver(target, encode(FileFrame { session->id(), file.tid, file.op, file.data }));
+}
+
+void HubRequests::handle(HubSession *session, const RoomRequest &request)
+{
+    const QString ref = request.op == u"send" ? request.mid : request.room.isEmpty() ? u"room"_s : request.room;
+    // A sender key is one frame per other member each time membership changes: free of the message rate (a room
+    // of hundreds re-keys at once) but not of the byte rate, like receipts and file frames.
+    if (!admitRequest(session, ref, u"using rooms", request.op == u"key" ? Cost::Free : Cost::OneMessage))
+        return;
+    // Members are ids bound to a key: only their owner can join as them again, and room texts are sealed to keys.
+    if (session->key().isEmpty()) {
+        sendError(session, ErrorCode::RoomDenied, u"Rooms are end to end: join with an identity key to use them."_s,
+                  ref);
+        return;
+    }
+    m_rooms->handle(session, request);
 }
 
 void HubRequests::storeForLater(HubSession *session, const MessageRequest &message, const ChatMessage &out,

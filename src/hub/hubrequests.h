@@ -9,6 +9,7 @@
 #include <QWebSocketProtocol>
 
 #include <functional>
+#include <memory>
 
 class QElapsedTimer;
 
@@ -21,6 +22,8 @@ class Introductions;
 class Mailbox;
 class OutputBatch;
 class Registry;
+class RoomRequests;
+class Rooms;
 struct HubConfig;
 
 /// Who hears that a peer left.
@@ -69,8 +72,9 @@ public:
     };
 
     HubRequests(const HubConfig &config, Admission &admission, Registry &registry, Introductions &introductions,
-                IdBindings &bindings, Mailbox &mailbox, const OutputBatch &output, const QElapsedTimer &clock,
-                const std::function<qint64()> &wallClock, Owner &owner);
+                IdBindings &bindings, Mailbox &mailbox, Rooms &rooms, const OutputBatch &output,
+                const QElapsedTimer &clock, const std::function<qint64()> &wallClock, Owner &owner);
+    ~HubRequests();
 
     /// One text message (valid UTF-8) from @p session.
     void onTextMessage(HubSession *session, const QByteArray &utf8);
@@ -79,7 +83,7 @@ public:
 
     /// Messages accepted and handed on since start; deliveries since start (a broadcast to N peers counts N).
     quint64 routedCount() const { return m_routed; }
-    quint64 deliveryCount() const { return m_delivered; }
+    quint64 deliveryCount() const;
 
     /// Hands a joined @p session what the mailbox kept for it, in order and as much as its output queue takes
     /// (the rest at the next call), then the expiry notices of what it sent. Called right after a welcome, and by
@@ -110,6 +114,8 @@ private:
     /// Passes a signed receipt on to its `to` (live, in grace, or kept in the mailbox for a bound id).
     void handle(HubSession *session, const ReceiptRequest &receipt);
     void handle(HubSession *session, const FileRequest &file);
+    /// Rooms (issue 17): only from a peer with an identity; the rest is RoomRequests'.
+    void handle(HubSession *session, const RoomRequest &request);
 
     /// What a request needs of its sender besides being joined.
     enum class Cost { Free, OneMessage };
@@ -143,6 +149,7 @@ private:
     const QElapsedTimer &m_clock;
     const std::function<qint64()> &m_wallClock; // ms since the epoch: `ts` and the mailbox's times
     Owner &m_owner;
+    std::unique_ptr<RoomRequests> m_rooms;
     HubLimits m_limits; // announced in every welcome
     qint64 m_requestMs = 0; // when the request being handled arrived (onTextMessage)
     quint64 m_routed = 0;

@@ -161,6 +161,10 @@ public:
 
     quint64 sentCount() const { return m_sent; }
     void countSent() { ++m_sent; }
+    /// The peer sent a `room` request on this connection, so it may be told of room invitations (issue 17); a
+    /// version-1 client never does, and never gets room traffic it did not ask for.
+    bool wantsRooms() const { return m_wantsRooms; }
+    void setWantsRooms(bool wants) { m_wantsRooms = wants; }
 
 private:
     // WsConnection::Receiver
@@ -216,6 +220,7 @@ private:
     bool m_closing = false;
     bool m_host = false;
     bool m_lost = false;
+    bool m_wantsRooms = false;
     QString m_closeReason;
 };
 

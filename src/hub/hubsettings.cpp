@@ -272,9 +272,9 @@ const QList<Setting> &table()
             },
             [](const HubServiceConfig &c) { return c.hub.socketIo ? u"yes"_s : u"no"_s; });
         add({ u"data-dir"_s, u"hub.dataDir"_s, u"DIR"_s, HubSettingKind::File, QString(), 0, 0, QString(),
-              u"Directory for the hub's state: its id, which identity key each peer id is bound to, and the mailbox "
-              "of messages kept for absent peers (made when missing). Empty: kept in memory only, so bindings and "
-              "stored messages are forgotten when the hub stops."_s },
+              u"Directory for the hub's state: its id, which identity key each peer id is bound to, the mailbox "
+              "of messages kept for absent peers, and the rooms with their members (made when missing). Empty: kept "
+              "in memory only, so bindings, stored messages and rooms are forgotten when the hub stops."_s },
             [](HubServiceConfig &c, const QString &v, QString *) {
                 c.hub.dataDir = v.trimmed();
                 return true;
@@ -312,6 +312,17 @@ const QList<Setting> &table()
                         &HubConfig::mailboxTotalBytes,
                         u"Bytes of messages the mailbox keeps in all (in data-dir's mailbox.sqlite) at most; more get "
                         "mailbox_full."_s));
+        s.append(number(u"max-rooms"_s, u"maxRooms"_s, u"N"_s, u"rooms"_s, 0, 1000000, 1, &HubConfig::maxRooms,
+                        u"Rooms the hub keeps at most (in data-dir's rooms.sqlite); creating one more is refused with "
+                        "rooms_full. 0: nobody may create a room."_s));
+        s.append(number(u"max-rooms-per-peer"_s, u"maxRoomsPerPeer"_s, u"N"_s, u"rooms"_s, 1, 100000, 1,
+                        &HubConfig::maxRoomsPerPeer,
+                        u"Rooms one peer may be a member of at most (its own included); creating or joining one more is "
+                        "refused with room_limit."_s));
+        s.append(number(u"max-room-members"_s, u"maxRoomMembers"_s, u"N"_s, u"members"_s, 2, 1000000, 1,
+                        &HubConfig::maxRoomMembers,
+                        u"Members of one room at most, and invitations waiting in it; one more is refused with "
+                        "room_full."_s));
         add({ u"tls-cert"_s, u"hub.tlsCertificate"_s, u"FILE"_s, HubSettingKind::File, QString(), 0, 0, QString(),
               u"Serve wss:// with this certificate (PEM; with tls-key); empty for plain ws://."_s, true },
             [](HubServiceConfig &c, const QString &v, QString *error) {

@@ -10,6 +10,7 @@
 #include "client/peerclient.h"
 #include "hub/hub.h"
 
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -62,6 +63,14 @@ struct AppWindowFixture
         if (!c->connectToHub(url, id) || !joined.wait())
             return nullptr;
         return c;
+    }
+    /// Types @p text into the message input and presses Enter (which sends).
+    void typeAndEnter(const QString &text)
+    {
+        auto *input = child<QPlainTextEdit>("messageInput");
+        input->setFocus();
+        QTest::keyClicks(input, text);
+        QTest::keyClick(input, Qt::Key_Return);
     }
     template<typename T>
     T *child(const char *name) const

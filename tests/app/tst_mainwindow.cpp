@@ -85,7 +85,6 @@ private Q_SLOTS:
     void linkInAMessageOpensOnClick();
 
 private:
-    void typeAndEnter(const QString &text);
     /// Joined to the test's hub as "me", with a peer "bob" there whose conversation is shown.
     std::unique_ptr<PeerClient> chatWithBob();
 };
@@ -98,14 +97,6 @@ void TestMainWindow::init()
 void TestMainWindow::cleanup()
 {
     tearDownApp();
-}
-
-void TestMainWindow::typeAndEnter(const QString &text)
-{
-    auto *input = child<QPlainTextEdit>("messageInput");
-    input->setFocus();
-    QTest::keyClicks(input, text);
-    QTest::keyClick(input, Qt::Key_Return);
 }
 
 void TestMainWindow::typeEnterSendsAndPeersAppear()

@@ -30,6 +30,9 @@ private Q_SLOTS:
     void fileFrames();
     void fileFramesRefused_data();
     void fileFramesRefused();
+    void roomFramesRefused_data();
+    void roomFramesRefused() { fileFramesRefused(); } // the same check: code and ref of each refusal
+    void roomFramesRoundTrip();
     void writerMatchesQJsonDocument_data();
     void writerMatchesQJsonDocument();
 };
@@ -389,6 +392,11 @@ void TestProtocol::fileFrames()
     QCOMPARE(std::get<Welcome>(decodeHubMessage(encode(w)).envelope()).limits.fileBytesPerSecond, 500.0);
     w.limits.fileBytesPerSecond = 0;
     QVERIFY(!encode(w).contains("file_rate"));
+    // A hub that keeps rooms (issue 17) says how many at most; an older one says nothing.
+    QVERIFY(!encode(w).contains("rooms"));
+    w.limits.maxRooms = 10000;
+    QVERIFY(encode(w).contains(R"("rate":0,"rooms":10000})"));
+    QCOMPARE(std::get<Welcome>(decodeHubMessage(encode(w)).envelope()).limits.maxRooms, 10000.0);
 }
 
 void TestProtocol::fileFramesRefused_data()
@@ -421,6 +429,99 @@ void TestProtocol::fileFramesRefused()
     QCOMPARE(d.error().ref, ref);
 }
 
+// Rooms (issue 17): every op of a request goes and comes back as it was; events with their lists too.
+void TestProtocol::roomFramesRoundTrip()
+{
+    RoomRequest create { u"create"_s, u"team"_s, u"话题 🚀"_s, true };
+    RoomRequest invite { u"invite"_s, u"team"_s };
+    invite.peer = u"bob"_s;
+    RoomRequest send { u"send"_s, u"team"_s };
+    send.mid = u"m1"_s;
+    send.e2e = u"r1.1.a.b.c"_s;
+    RoomRequest key { u"key"_s, u"team"_s };
+    key.peer = u"bob"_s;
+    key.data = u"1.sealed"_s;
+    for (const RoomRequest &r : { create, invite, send, key, RoomRequest { u"list"_s }, RoomRequest { u"join"_s, u"t"_s },
+                                  RoomRequest { u"topic"_s, u"t"_s, QString() } }) {
+        const Decoded<ClientEnvelope> d = decodeClientMessage(encode(r));
+        QVERIFY2(d.ok(), qPrintable(d.ok() ? QString() : d.error().message));
+        QCOMPARE(typeName(d.envelope()), u"room"_s);
+        const auto &back = std::get<RoomRequest>(d.envelope());
+        QCOMPARE(back.op, r.op);
+        QCOMPARE(back.room, r.room);
+        QCOMPARE(back.topic, r.topic);
+        QCOMPARE(back.inviteOnly, r.inviteOnly);
+        QCOMPARE(back.peer, r.peer);
+        QCOMPARE(back.mid, r.mid);
+        QCOMPARE(back.e2e, r.e2e);
+        QCOMPARE(back.data, r.data);
+    }
+    RoomEvent joined { u"joined"_s, u"team"_s };
+    joined.topic = u"t"_s;
+    joined.inviteOnly = true;
+    joined.creator = u"alice"_s;
+    joined.managers = { u"bob"_s };
+    joined.members = { RoomMember { u"alice"_s, true }, RoomMember { u"bob"_s, false } };
+    RoomEvent rooms { u"rooms"_s };
+    rooms.rooms = { RoomSummary { u"team"_s, u"t"_s, false, 3, true, false } };
+    RoomEvent message { u"message"_s, u"team"_s };
+    message.from = u"alice"_s;
+    message.mid = u"m1"_s;
+    message.e2e = u"r1.x"_s;
+    message.ts = 1764000000000;
+    for (const RoomEvent &e : { joined, rooms, message }) {
+        const Decoded<HubEnvelope> d = decodeHubMessage(encode(e));
+        QVERIFY(d.ok());
+        const auto &back = std::get<RoomEvent>(d.envelope());
+        QCOMPARE(back.op, e.op);
+        QCOMPARE(back.room, e.room);
+        QCOMPARE(back.topic, e.topic);
+        QCOMPARE(back.inviteOnly, e.inviteOnly);
+        QCOMPARE(back.creator, e.creator);
+        QCOMPARE(back.managers, e.managers);
+        QCOMPARE(back.members, e.members);
+        QCOMPARE(back.rooms, e.rooms);
+        QCOMPARE(back.mid, e.mid);
+        QCOMPARE(back.e2e, e.e2e);
+        QCOMPARE(back.ts, e.ts);
+    }
+    QVERIFY(!decodeHubMessage(R"({"type":"room","op":"joined","room":"t","members":[{"id":"a b"}]})"_ba).ok());
+    QVERIFY(!decodeHubMessage(R"({"type":"room","op":"rooms","rooms":[{"room":"x y"}]})"_ba).ok());
+    QVERIFY(!decodeHubMessage(R"({"type":"room","room":"t"})"_ba).ok());
+}
+
+void TestProtocol::roomFramesRefused_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("ref");
+    QTest::newRow("no op") << R"({"type":"room","room":"t"})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("unknown op") << R"({"type":"room","op":"fly","room":"t"})"_ba << u"bad_message"_s << u"t"_s;
+    QTest::newRow("op not a string") << R"({"type":"room","op":1})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("no room") << R"({"type":"room","op":"join"})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("bad room") << R"({"type":"room","op":"join","room":"#t"})"_ba << u"bad_message"_s << u"room"_s;
+    QTest::newRow("long room") << R"({"type":"room","op":"join","room":")"_ba + QByteArray(65, 'r') + R"("})"
+                               << u"bad_message"_s << u"room"_s;
+    QTest::newRow("topic with a line break") << R"({"type":"room","op":"topic","room":"t","topic":"a
+b"})"_ba
+                                             << u"bad_message"_s << u"t"_s;
+    QTest::newRow("topic missing") << R"({"type":"room","op":"topic","room":"t"})"_ba << u"bad_message"_s << u"t"_s;
+    QTest::newRow("invite_only not a bool") << R"({"type":"room","op":"create","room":"t","invite_only":1})"_ba
+                                            << u"bad_message"_s << u"t"_s;
+    QTest::newRow("invite without peer") << R"({"type":"room","op":"invite","room":"t"})"_ba << u"bad_message"_s
+                                         << u"t"_s;
+    QTest::newRow("invite bad peer") << R"({"type":"room","op":"invite","room":"t","peer":"a b"})"_ba
+                                     << u"invalid_id"_s << u"t"_s;
+    QTest::newRow("send without mid") << R"({"type":"room","op":"send","room":"t","e2e":"x"})"_ba << u"bad_message"_s
+                                      << u"t"_s;
+    QTest::newRow("send without e2e") << R"({"type":"room","op":"send","room":"t","mid":"m1"})"_ba
+                                      << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("send empty e2e") << R"({"type":"room","op":"send","room":"t","mid":"m1","e2e":""})"_ba
+                                    << u"bad_message"_s << u"m1"_s;
+    QTest::newRow("key without data") << R"({"type":"room","op":"key","room":"t","peer":"b"})"_ba << u"bad_message"_s
+                                      << u"t"_s;
+}
+
 void TestProtocol::errorCodeNames()
 {
     const QStringList contract { u"bad_json"_s,  u"bad_message"_s, u"unknown_type"_s,     u"not_joined"_s,
@@ -433,7 +534,10 @@ void TestProtocol::errorCodeNames()
                                  // additions for store-and-forward
                                  u"mailbox_full"_s, u"expired"_s,
                                  // addition for files
-                                 u"file_relay_refused"_s };
+                                 u"file_relay_refused"_s,
+                                 // additions for rooms (issue 17)
+                                 u"room_unknown"_s, u"room_exists"_s, u"room_denied"_s, u"rooms_full"_s,
+                                 u"room_limit"_s, u"room_full"_s };
     QStringList names;
     for (ErrorCode c : allErrorCodes()) {
         names.append(errorCodeName(c));

@@ -144,6 +144,7 @@ private Q_SLOTS:
     void fileResumesAfterHubKill();
     void fileRelayRefusedIsReported();
     void fileSwitchesToADirectLinkMidway();
+    void roomCommandsAndEvents();
 
 private:
     /// Stops the test's hub and starts one on the same port with @p args added.
@@ -604,6 +605,93 @@ void TestCliEndToEnd::historyIsKeptAcrossRuns()
     QCOMPARE(again.waitForEvent(u"error"_s).value("code"_L1).toString(), u"usage"_s); // /history needs a peer
     again.write(u"/quit\n"_s);
     QCOMPARE(again.waitForExit(), 0);
+}
+
+// Rooms (issue 17) in peerlink-cli: /join makes or joins, /to #ROOM reaches the members (room_message, kept in the
+// history as "#ROOM"), /rooms and /members list, /leave says room_leave to the others; a peer not in it gets nothing.
+void TestCliEndToEnd::roomCommandsAndEvents()
+{
+    QTemporaryDir dir;
+    const auto start = [&](const QString &id, QStringList extra = {}) {
+        auto p = std::make_unique<Proc>(kCli, cli(QStringList { u"--hub"_s, m_url, u"--id"_s, id, u"--identity"_s,
+                                                                dir.filePath(id + u".key"_s), u"--json"_s }
+                                                  + extra));
+        return p;
+    };
+    // One after the other, so that each of the first two sees the next ones come (peer_connect).
+    auto alice = start(u"alice"_s, { u"--history"_s, dir.filePath(u"alice.db"_s) });
+    QVERIFY(alice->started() && !alice->waitForEvent(u"welcome"_s).isEmpty());
+    auto bob = start(u"bob"_s);
+    QVERIFY(bob->started() && !bob->waitForEvent(u"welcome"_s).isEmpty());
+    auto carol = start(u"carol"_s);
+    QVERIFY(carol->started() && !carol->waitForEvent(u"welcome"_s).isEmpty());
+    QVERIFY(!alice->waitForEvent(u"peer_connect"_s, { { u"id"_s, u"carol"_s } }).isEmpty());
+    QVERIFY(!bob->waitForEvent(u"peer_connect"_s, { { u"id"_s, u"carol"_s } }).isEmpty());
+
+    alice->write(u"/join #team\n"_s);
+    QVERIFY(!alice->waitForEvent(u"room_join"_s, { { u"room"_s, u"team"_s }, { u"peer"_s, u"alice"_s } }).isEmpty());
+    bob->write(u"/join #team\n/to #team said at once\n"_s); // waits for the join, then goes
+    QVERIFY(!bob->waitForEvent(u"room_join"_s, { { u"room"_s, u"team"_s }, { u"peer"_s, u"bob"_s } }).isEmpty());
+    QVERIFY(!alice->waitForEvent(u"room_join"_s, { { u"room"_s, u"team"_s }, { u"peer"_s, u"bob"_s } }).isEmpty());
+    QVERIFY(!alice->waitForEvent(u"room_message"_s, { { u"text"_s, u"said at once"_s } }).isEmpty());
+    alice->write(u"/to #team hello-room 你好\n"_s);
+    const QJsonObject got = bob->waitForEvent(u"room_message"_s, { { u"from"_s, u"alice"_s } });
+    QCOMPARE(got.value("room"_L1).toString(), u"team"_s);
+    QCOMPARE(got.value("text"_L1).toString(), u"hello-room 你好"_s);
+    QCOMPARE(got.value("e2e"_L1), QJsonValue(true));
+
+    carol->write(u"/rooms\n"_s);
+    const QJsonArray rooms = carol->waitForEvent(u"rooms"_s).value("rooms"_L1).toArray();
+    QCOMPARE(rooms.size(), 1);
+    QCOMPARE(rooms.at(0)[u"members"_s].toInt(), 2);
+    carol->write(u"/members #team\n"_s);
+    QCOMPARE(carol->waitForEvent(u"members"_s).value("members"_L1).toArray().size(), 2);
+    carol->write(u"/to #team let me in\n"_s);
+    QCOMPARE(carol->waitForEvent(u"error"_s).value("code"_L1).toString(), u"room_denied"_s);
+    carol->write(u"/join team\n"_s); // not a room's name: the usage
+    QCOMPARE(carol->waitForEvent(u"error"_s, { { u"code"_s, u"usage"_s } }).value("message"_L1).toString(),
+             u"/join #ROOM"_s);
+
+    alice->write(u"/history #team\n"_s);
+    const QJsonArray kept = alice->waitForEvent(u"history"_s).value("messages"_L1).toArray();
+    QCOMPARE(kept.size(), 2);
+
+    bob->write(u"/leave #team\n"_s);
+    QCOMPARE(bob->waitForEvent(u"room_leave"_s, { { u"peer"_s, u"bob"_s } }).value("reason"_L1).toString(), u"left"_s);
+    QVERIFY(!alice->waitForEvent(u"room_leave"_s, { { u"peer"_s, u"bob"_s } }).isEmpty());
+
+    // The creator's commands: an invite-only room with a topic, an invitation, a new topic, a removal, the close.
+    alice->write(u"/create #inner invite-only first plans\n"_s);
+    const QJsonObject inner = alice->waitForEvent(u"room_join"_s, { { u"room"_s, u"inner"_s } });
+    QCOMPARE(inner.value("topic"_L1).toString(), u"first plans"_s);
+    carol->write(u"/join #inner\n"_s); // not invited: not there for her (and not made either: the name is taken)
+    QVERIFY(!carol->waitForEvent(u"error"_s, { { u"code"_s, u"room_unknown"_s }, { u"ref"_s, u"inner"_s } }).isEmpty());
+    alice->write(u"/invite #inner carol\n"_s);
+    QCOMPARE(carol->waitForEvent(u"room_invite"_s).value("from"_L1).toString(), u"alice"_s);
+    carol->write(u"/join #inner\n"_s);
+    QVERIFY(!carol->waitForEvent(u"room_join"_s, { { u"room"_s, u"inner"_s }, { u"peer"_s, u"carol"_s } }).isEmpty());
+    alice->write(u"/topic #inner second plans\n"_s);
+    QCOMPARE(carol->waitForEvent(u"room_topic"_s).value("topic"_L1).toString(), u"second plans"_s);
+    carol->write(u"/topic #inner mine\n"_s);
+    QVERIFY(!carol->waitForEvent(u"error"_s, { { u"code"_s, u"room_denied"_s }, { u"ref"_s, u"inner"_s } }).isEmpty());
+    alice->write(u"/remove #inner carol\n"_s);
+    const QJsonObject removed = carol->waitForEvent(u"room_leave"_s, { { u"room"_s, u"inner"_s } });
+    QCOMPARE(removed.value("reason"_L1).toString(), u"removed"_s);
+    QCOMPARE(removed.value("by"_L1).toString(), u"alice"_s);
+    alice->write(u"/close #inner\n"_s);
+    QVERIFY(!alice->waitForEvent(u"room_leave"_s, { { u"room"_s, u"inner"_s }, { u"peer"_s, u"carol"_s },
+                                                    { u"reason"_s, u"removed"_s } })
+                 .isEmpty());
+    QVERIFY(!alice->waitForEvent(u"room_leave"_s, { { u"room"_s, u"inner"_s }, { u"peer"_s, u"alice"_s },
+                                                    { u"reason"_s, u"closed"_s } })
+                 .isEmpty());
+    // Nothing of the room ever reached carol.
+    for (const QString &line : carol->lines())
+        QVERIFY2(!line.contains(u"hello-room"_s) && !line.contains(u"said at once"_s), qPrintable(line));
+    for (Proc *p : { alice.get(), bob.get(), carol.get() })
+        p->write(u"/quit\n"_s);
+    for (Proc *p : { alice.get(), bob.get(), carol.get() })
+        QCOMPARE(p->waitForExit(), 0);
 }
 
 void TestCliEndToEnd::identifiedPeersExchangeEncryptedMessages()

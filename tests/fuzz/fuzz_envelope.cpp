@@ -4,6 +4,7 @@
 // verify.
 #include "crypto/envelope.h"
 #include "crypto/linkcipher.h"
+#include "crypto/roomcipher.h"
 
 #include <QByteArray>
 #include <QString>
@@ -36,6 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         || openOffline(bob, QStringLiteral("bob"), QByteArray("2." + bytes), QStringLiteral("alice"), alice.publicKey(),
                        QStringLiteral("m"))
                .plaintext)
+        std::abort();
+    // Room messages (issue 17): a strict decoder; nothing random verifies as alice's or opens under a key.
+    static const SecretBytes roomKey = *roomKeyFromBytes(QByteArray(RoomKeyBytes, 'k'));
+    if (const auto room = decodeRoomSealed(bytes);
+        room
+        && (verifyRoomMessage(*room, alice.publicKey(), QStringLiteral("t"), QStringLiteral("alice"), QStringLiteral("m"))
+            || openRoomMessage(*room, roomKey, QStringLiteral("t"), QStringLiteral("alice"), QStringLiteral("m"))))
         std::abort();
     if (verify(bytes.left(32), bytes.mid(32, 16), bytes.mid(48)) || verifyPrekey(bytes.left(32), QString(), bytes.mid(32, 32), bytes.mid(64)))
         std::abort(); // a forged signature would be a libsodium bug worth knowing about

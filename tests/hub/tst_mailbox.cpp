@@ -7,6 +7,7 @@
 #include "crypto/identity.h"
 #include "hub/hub.h"
 #include "hub/mailbox.h"
+#include "keyedpeer.h"
 #include "rawclient.h"
 
 #include "testmain.h"
@@ -27,51 +28,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr qint64 kT0 = 1764000000000; // a fixed "now" for the clock the tests set
-
-QString b64(const QByteArray &bytes)
-{
-    return QString::fromLatin1(Crypto::toBase64(bytes));
-}
-
-QByteArray unb64(const QString &text)
-{
-    return Crypto::fromBase64(text.toLatin1(), nullptr);
-}
-
-/// A peer with an identity, joining the way the real client does (challenge, then proof).
-struct Keyed
-{
-    QString id;
-    Crypto::Identity identity;
-
-    explicit Keyed(const QString &peerId)
-        : id(peerId)
-        , identity(Crypto::Identity::generate())
-    {
-    }
-
-    /// Joins on @p client; returns the hub's last answer (welcome or error).
-    QJsonObject joinOn(RawClient &client) const
-    {
-        const Crypto::Prekey prekey = Crypto::Prekey::generate(identity, id);
-        QJsonObject join { { u"type"_s, u"join"_s },
-                           { u"id"_s, id },
-                           { u"key"_s, b64(identity.publicKey()) },
-                           { u"prekey"_s, b64(prekey.publicKey()) },
-                           { u"prekey_sig"_s, b64(prekey.signature()) } };
-        client.sendJson(join);
-        const QJsonObject challenge = client.next();
-        if (challenge.value("type"_L1).toString() != u"challenge")
-            return challenge;
-        const QByteArray hubId = unb64(challenge.value("hub"_L1).toString());
-        const QByteArray nonce = unb64(challenge.value("nonce"_L1).toString());
-        join.insert(u"sig"_s, b64(identity.sign(Crypto::framed(
-                                  "peerlink-join-1", { hubId, nonce, id.toUtf8(), identity.publicKey(),
-                                                       prekey.publicKey() }))));
-        client.sendJson(join);
-        return client.next();
-    }
-};
 
 QJsonObject sealed(const QString &to, const QString &mid, const QString &e2e = u"2.c2VhbGVk"_s)
 {
