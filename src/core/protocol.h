@@ -339,19 +339,19 @@ struct RoomSummary
 struct RoomEvent
 {
     QString op;
-    QString room;
-    QString from;
-    QString peer;
-    QString topic;
+    QString room {};
+    QString from {};
+    QString peer {};
+    QString topic {};
     bool inviteOnly = false;
-    QString creator;
-    QStringList managers;
-    QList<RoomMember> members;
-    QList<RoomSummary> rooms;
-    QString mid;
-    QString e2e;
-    QString data;
-    QString reason;
+    QString creator {};
+    QStringList managers {};
+    QList<RoomMember> members {};
+    QList<RoomSummary> rooms {};
+    QString mid {};
+    QString e2e {};
+    QString data {};
+    QString reason {};
     qint64 ts = 0;
 };
 
