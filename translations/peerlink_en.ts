@@ -35,6 +35,10 @@
             <source>&amp;Remember the password</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HostDialog</name>
@@ -783,6 +787,18 @@
         </message>
         <message>
             <source>A display name is at most 64 characters, on one line.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A remembered password is kept in the system keychain.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered only if you allow it in plain text in PeerLink's settings file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Looking for the system keychain…</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1814,6 +1830,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>%1 did not come back after the hub restarted.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::MessageSelection</name>
+        <message>
+            <source>Message text</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The text of the message, to select and copy</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -35,6 +35,10 @@
             <source>&amp;Remember the password</source>
             <translation>记住密码(&amp;R)</translation>
         </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation>以明文保存在设置文件中(&amp;P)</translation>
+        </message>
     </context>
     <context>
         <name>HostDialog</name>
@@ -783,6 +787,18 @@
         <message>
             <source>A display name is at most 64 characters, on one line.</source>
             <translation>显示名称最多 64 个字符，且只能有一行。</translation>
+        </message>
+        <message>
+            <source>A remembered password is kept in the system keychain.</source>
+            <translation>记住的密码保存在系统钥匙串中。</translation>
+        </message>
+        <message>
+            <source>No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered only if you allow it in plain text in PeerLink's settings file.</source>
+            <translation>没有可用的系统钥匙串（例如 GNOME 密钥环或 KWallet）：只有在您允许以明文保存在 PeerLink 的设置文件中时，才会记住密码。</translation>
+        </message>
+        <message>
+            <source>Looking for the system keychain…</source>
+            <translation>正在查找系统钥匙串…</translation>
         </message>
     </context>
     <context>
@@ -1818,6 +1834,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>%1 did not come back after the hub restarted.</source>
             <translation>枢纽重启后 %1 没有回来。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::MessageSelection</name>
+        <message>
+            <source>Message text</source>
+            <translation>消息文字</translation>
+        </message>
+        <message>
+            <source>The text of the message, to select and copy</source>
+            <translation>消息的文字，可选中并复制</translation>
         </message>
     </context>
     <context>

@@ -534,4 +534,10 @@ ZH = {
     'New messages ↓': '新消息 ↓',
     '&Copy text': '复制文字(&C)',
     'Send &again': '重新发送(&A)',
+    'Message text': '消息文字',
+    'The text of the message, to select and copy': '消息的文字，可选中并复制',
+    'Store it in &plain text in the settings file': '以明文保存在设置文件中(&P)',
+    'A remembered password is kept in the system keychain.': '记住的密码保存在系统钥匙串中。',
+    "No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered only if you allow it in plain text in PeerLink's settings file.": '没有可用的系统钥匙串（例如 GNOME 密钥环或 KWallet）：只有在您允许以明文保存在 PeerLink 的设置文件中时，才会记住密码。',
+    'Looking for the system keychain…': '正在查找系统钥匙串…',
 }

@@ -78,15 +78,27 @@ void AppSettings::setRememberPassword(bool remember)
         m_settings->remove(u"connection/password"_s);
 }
 
-QString AppSettings::password() const
+QString AppSettings::plainTextPassword() const
 {
     return rememberPassword() ? m_settings->value(u"connection/password"_s).toString() : QString();
 }
 
-void AppSettings::setPassword(const QString &password)
+void AppSettings::setPlainTextPassword(const QString &password)
 {
-    if (rememberPassword())
+    if (rememberPassword() && !password.isEmpty())
         m_settings->setValue(u"connection/password"_s, password);
+    else
+        m_settings->remove(u"connection/password"_s);
+}
+
+bool AppSettings::passwordInPlainText() const
+{
+    return m_settings->value(u"connection/passwordInPlainText"_s, !plainTextPassword().isEmpty()).toBool();
+}
+
+void AppSettings::setPasswordInPlainText(bool allowed)
+{
+    m_settings->setValue(u"connection/passwordInPlainText"_s, allowed);
 }
 
 bool AppSettings::hostOnLaunch() const

@@ -34,10 +34,16 @@ public:
     bool hasSavedPeerId() const;
     QString displayName() const;
     void setDisplayName(const QString &name);
+    /// Whether the user asked to remember the hub password (PasswordStore decides where: keychain or plain text).
     bool rememberPassword() const;
     void setRememberPassword(bool remember);
-    QString password() const;
-    void setPassword(const QString &password);
+    /// The hub password kept in plain text in this file (only where no keychain answers and the user allowed it,
+    /// or left by an older PeerLink); empty when none is. Use PasswordStore, which knows where it is.
+    QString plainTextPassword() const;
+    void setPlainTextPassword(const QString &password);
+    /// The user allowed the password in plain text here (no keychain); true for a password an older PeerLink left.
+    bool passwordInPlainText() const;
+    void setPasswordInPlainText(bool allowed);
 
     // Hosting.
     /// Closing the window keeps PeerLink running in the tray (where there is one), as chat apps do; on by default.

@@ -6,6 +6,7 @@
 #include "core/rules.h"
 #include "hub/hubsettings.h"
 #include "languagemanager.h"
+#include "passwordstore.h"
 
 #include "ui_connectdialog.h"
 #include "ui_hostdialog.h"
@@ -15,6 +16,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QPointer>
 
 namespace PeerLink {
 
@@ -34,21 +36,54 @@ QString validateConnection(const QString &url, const QString &id, const QString 
 
 // ---- ConnectDialog --------------------------------------------------------------------------------------------
 
-ConnectDialog::ConnectDialog(AppSettings *settings, QWidget *parent)
+ConnectDialog::ConnectDialog(AppSettings *settings, PasswordStore *passwords, QWidget *parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::ConnectDialog>())
     , m_settings(settings)
+    , m_passwords(passwords)
 {
     m_ui->setupUi(this);
     m_ui->hubUrlEdit->setText(settings->hubUrl().toString());
     m_ui->idEdit->setText(settings->peerId());
     m_ui->nameEdit->setText(settings->displayName());
     m_ui->rememberPasswordCheck->setChecked(settings->rememberPassword());
-    m_ui->passwordEdit->setText(settings->password());
+    m_ui->plainTextCheck->setChecked(settings->passwordInPlainText());
     markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
+    connect(m_ui->rememberPasswordCheck, &QCheckBox::toggled, this, &ConnectDialog::showKeychainState);
+    if (m_passwords) {
+        connect(m_passwords, &PasswordStore::keychainChecked, this, &ConnectDialog::showKeychainState);
+        // The remembered password arrives from the keychain a moment later (unless the user typed one by then).
+        m_passwords->load(settings->hubUrl(), [self = QPointer(this)](const QString &password) {
+            if (self && self->m_ui->passwordEdit->text().isEmpty())
+                self->m_ui->passwordEdit->setText(password);
+        });
+    }
+    showKeychainState();
+}
+
+void ConnectDialog::showKeychainState()
+{
+    const auto keychain = m_passwords ? m_passwords->keychain() : PasswordStore::Keychain::Unavailable;
+    const bool unavailable = keychain == PasswordStore::Keychain::Unavailable;
+    switch (keychain) {
+    case PasswordStore::Keychain::Available:
+        m_ui->keychainLabel->setText(tr("A remembered password is kept in the system keychain."));
+        break;
+    case PasswordStore::Keychain::Unavailable:
+        m_ui->keychainLabel->setText(
+            tr("No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered only if "
+               "you allow it in plain text in PeerLink's settings file."));
+        break;
+    case PasswordStore::Keychain::Unknown:
+        m_ui->keychainLabel->setText(tr("Looking for the system keychain…"));
+        break;
+    }
+    m_ui->keychainLabel->setVisible(m_ui->rememberPasswordCheck->isChecked());
+    m_ui->plainTextCheck->setVisible(unavailable);
+    m_ui->plainTextCheck->setEnabled(unavailable && m_ui->rememberPasswordCheck->isChecked());
 }
 
 ConnectDialog::~ConnectDialog() = default;
@@ -94,15 +129,21 @@ void ConnectDialog::accept()
     m_settings->setHubUrl(hubUrl());
     m_settings->setPeerId(peerId());
     m_settings->setDisplayName(displayName());
-    m_settings->setRememberPassword(m_ui->rememberPasswordCheck->isChecked());
-    m_settings->setPassword(password());
+    if (m_passwords) {
+        m_passwords->save(hubUrl(), password(), m_ui->rememberPasswordCheck->isChecked(),
+                          m_ui->plainTextCheck->isChecked());
+    } else {
+        m_settings->setRememberPassword(m_ui->rememberPasswordCheck->isChecked());
+    }
     QDialog::accept();
 }
 
 void ConnectDialog::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
+        showKeychainState();
+    }
     QDialog::changeEvent(event);
 }
 

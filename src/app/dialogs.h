@@ -18,16 +18,18 @@ class SettingsDialog;
 namespace PeerLink {
 
 class AppSettings;
+class PasswordStore;
 
 /// Why a connection request cannot be made, in words; empty when it is fine.
 QString validateConnection(const QString &url, const QString &id, const QString &name);
 
-/// Hub address, id, display name and password; remembers them through AppSettings when accepted.
+/// Hub address, id, display name and password; remembers them through AppSettings when accepted, the password
+/// through @p passwords (in the system keychain; where none answers, in plain text only if the user ticks it).
 class ConnectDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit ConnectDialog(AppSettings *settings, QWidget *parent = nullptr);
+    ConnectDialog(AppSettings *settings, PasswordStore *passwords, QWidget *parent = nullptr);
     ~ConnectDialog() override;
 
     QUrl hubUrl() const;
@@ -45,8 +47,12 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    /// Says whether the password goes into a keychain, and offers plain text where none answers.
+    void showKeychainState();
+
     std::unique_ptr<Ui::ConnectDialog> m_ui;
     AppSettings *m_settings;
+    PasswordStore *m_passwords;
 };
 
 /// Bind address, port, hub name and password for hosting a hub; remembered through AppSettings.

@@ -2,6 +2,8 @@
 
 #include "app/apppalette.h"
 #include "app/messagedelegate.h"
+#include "app/messageselection.h"
+#include "app/passwordstore.h"
 
 #include "hostingconfig.h"
 
@@ -55,6 +57,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
 {
     m_ui->setupUi(this);
     setWindowIcon(appIcon());
+    m_passwords = new PasswordStore(settings, makeSystemSecretBackend(), this);
     m_ui->actionConnect->setIcon(QIcon(u":/icons/connect.svg"_s));
     m_ui->actionHost->setIcon(QIcon(u":/icons/host.svg"_s));
     m_ui->actionConnectToPeer->setIcon(QIcon(u":/icons/link.svg"_s));
@@ -137,7 +140,11 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     // The chat itself: bubbles, groups, day separators, avatars and marks (MessageDelegate).
     m_messageDelegate = new MessageDelegate(m_ui->messageView);
     m_ui->messageView->setItemDelegate(m_messageDelegate);
+    m_messageDelegate->setVerifiedCheck([controller](const QString &peer) { return controller->isVerified(peer); });
     m_ui->messageView->viewport()->installEventFilter(this); // a click on a link opens it
+    // Text selectable with the mouse in place (MessageSelection, filtering before the
+    // link click above); Ctrl+C copies a selected message's whole text.
+    m_messageSelection = new MessageSelection(m_ui->messageView, m_messageDelegate, this);
     m_ui->messageView->setUniformItemSizes(false);
     m_ui->messageView->setResizeMode(QListView::Adjust);
     connect(m_ui->messageView->verticalScrollBar(), &QScrollBar::valueChanged, this,
@@ -173,6 +180,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
     });
     connect(controller, &ChatController::peerTrustChanged, this, [this](const QString &peer) {
+        m_ui->messageView->viewport()->update(); // verified marks on messages
         if (peer == m_controller->activeConversation()) {
             m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
             updateActions();
@@ -372,10 +380,7 @@ bool MainWindow::openLinkAt(const QPoint &pos)
     const QModelIndex index = m_ui->messageView->indexAt(pos);
     if (!index.isValid())
         return false;
-    QStyleOptionViewItem option;
-    option.initFrom(m_ui->messageView);
-    option.rect = m_ui->messageView->visualRect(index);
-    const QUrl url = m_messageDelegate->linkAt(option, index, pos);
+    const QUrl url = m_messageDelegate->linkAt(viewOption(m_ui->messageView, index), index, pos);
     if (url.isEmpty() || !url.isValid())
         return false;
     // peerlink:// invitations open here; the rest in the desktop's browser.
@@ -812,7 +817,7 @@ void MainWindow::openConnectDialog(const QString &error)
         m_connectDialog->raise();
         return;
     }
-    m_connectDialog = new ConnectDialog(m_settings, this);
+    m_connectDialog = new ConnectDialog(m_settings, m_passwords, this);
     m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
     m_connectDialog->setError(error);
     connect(m_connectDialog, &QDialog::accepted, this, [this, dialog = m_connectDialog.data()] {

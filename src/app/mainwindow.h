@@ -26,6 +26,8 @@ class MainWindow;
 namespace PeerLink {
 
 class MessageDelegate;
+class MessageSelection;
+class PasswordStore;
 
 class AppSettings;
 class ChatController;
@@ -168,6 +170,8 @@ private:
     bool m_closeWhenStopped = false;
     bool m_quitRequested = false;
     MessageDelegate *m_messageDelegate = nullptr;
+    MessageSelection *m_messageSelection = nullptr;
+    PasswordStore *m_passwords = nullptr; ///< where the hub password is remembered
     bool m_followBottom = true;            // the message view is at its bottom: new messages are followed
     QToolButton *m_newMessagesButton = nullptr; // shown when new ones came while the reader had scrolled up
     std::optional<Invitation> m_invitation; // being opened in the connect dialog

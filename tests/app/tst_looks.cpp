@@ -145,7 +145,7 @@ void TestLooks::everyControlHasAnAccessibleName()
 {
     QVERIFY(makeWindow());
     QStringList unnamed = unnamedControls(m_window.get());
-    ConnectDialog connect(m_settings.get());
+    ConnectDialog connect(m_settings.get(), nullptr);
     HostDialog host(m_settings.get());
     SettingsDialog settings(m_settings.get());
     WelcomeDialog welcome(m_settings.get());

@@ -328,7 +328,7 @@ void TestMainWindow::idTakenReopensConnectDialogWithWords()
 
 void TestMainWindow::connectDialogValidatesAndRemembers()
 {
-    ConnectDialog dialog(m_settings.get(), m_window.get());
+    ConnectDialog dialog(m_settings.get(), nullptr, m_window.get());
     dialog.show();
     auto *url = dialog.findChild<QLineEdit *>(u"hubUrlEdit"_s);
     auto *id = dialog.findChild<QLineEdit *>(u"idEdit"_s);
