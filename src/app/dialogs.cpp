@@ -56,8 +56,9 @@ ConnectDialog::ConnectDialog(AppSettings *settings, PasswordStore *passwords, QW
     if (m_passwords) {
         connect(m_passwords, &PasswordStore::keychainChecked, this, &ConnectDialog::showKeychainState);
         // The remembered password arrives from the keychain a moment later (unless the user typed one by then).
-        m_passwords->load(settings->hubUrl(), [self = QPointer(this)](const QString &password) {
-            if (self && self->m_ui->passwordEdit->text().isEmpty())
+        // Only for that hub: an invitation may have put another hub's address in meanwhile.
+        m_passwords->load(settings->hubUrl(), [self = QPointer(this), hub = settings->hubUrl()](const QString &password) {
+            if (self && self->m_ui->passwordEdit->text().isEmpty() && self->hubUrl() == hub)
                 self->m_ui->passwordEdit->setText(password);
         });
     }

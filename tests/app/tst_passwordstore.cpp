@@ -195,6 +195,13 @@ void TestPasswordStore::dialogWithKeychain()
     QVERIFY(password && plain && label);
     QTRY_COMPARE(password->text(), u"from-keychain"_s);
     QVERIFY(plain->isHidden()); // no plain text where a keychain answers
+    {
+        // An invitation to another hub filled in before the keychain answered: not this hub's password.
+        ConnectDialog other(m_settings.get(), &store);
+        other.setHubUrl(QUrl(u"ws://10.0.0.9:9000"_s));
+        QCOMPARE(loaded(store, kHub), u"from-keychain"_s); // answered after the dialog's own load
+        QVERIFY(other.findChild<QLineEdit *>(u"passwordEdit"_s)->text().isEmpty());
+    }
     QVERIFY(label->text().contains(u"keychain"_s));
 
     password->setText(u"changed"_s);
