@@ -39,6 +39,18 @@
             <source>Store it in &amp;plain text in the settings file</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Hubs on the local network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hubs found on the local network</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HostDialog</name>
@@ -120,6 +132,14 @@
         </message>
         <message>
             <source>Browse…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Announce the hub on the local network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Others on this network then see it in their connect dialog (name, address, whether it needs a password)</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -444,6 +464,17 @@
         </message>
         <message>
             <source>an invitation and --host exclude each other</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::AvahiDiscovery</name>
+        <message>
+            <source>The Avahi daemon is not running on this computer, so hubs on the local network cannot be listed (and a hosted hub is not announced). Type the hub's address or open an invitation instead.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hubs on the local network cannot be listed: Avahi says "%1". Type the hub's address or open an invitation instead.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -799,6 +830,22 @@
         </message>
         <message>
             <source>Looking for the system keychain…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This hub asks for a password: its host can tell you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hubs on the local network are not looked for.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Looking for hubs on the local network… none found yet.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1559,6 +1606,22 @@ Id to forget:</source>
         </message>
         <message>
             <source>%1: cannot save the known keys: %2</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::LanHubsModel</name>
+        <message>
+            <source>%1 — %2 (password needed)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1
+TLS certificate fingerprint: %2</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -39,6 +39,18 @@
             <source>Store it in &amp;plain text in the settings file</source>
             <translation>以明文保存在设置文件中(&amp;P)</translation>
         </message>
+        <message>
+            <source>Hubs on the local network</source>
+            <translation>局域网中的枢纽</translation>
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address</source>
+            <translation>选择一个枢纽以填入它的地址</translation>
+        </message>
+        <message>
+            <source>Hubs found on the local network</source>
+            <translation>在局域网中找到的枢纽</translation>
+        </message>
     </context>
     <context>
         <name>HostDialog</name>
@@ -121,6 +133,14 @@
         <message>
             <source>Browse…</source>
             <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>&amp;Announce the hub on the local network</source>
+            <translation>在局域网中公布此枢纽(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Others on this network then see it in their connect dialog (name, address, whether it needs a password)</source>
+            <translation>这样同一网络中的其他人会在连接对话框中看到它（名称、地址、是否需要密码）</translation>
         </message>
     </context>
     <context>
@@ -445,6 +465,17 @@
         <message>
             <source>an invitation and --host exclude each other</source>
             <translation>邀请与 --host 不能同时使用</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::AvahiDiscovery</name>
+        <message>
+            <source>The Avahi daemon is not running on this computer, so hubs on the local network cannot be listed (and a hosted hub is not announced). Type the hub's address or open an invitation instead.</source>
+            <translation>本机没有运行 Avahi 守护进程，因此无法列出局域网中的枢纽（托管的枢纽也不会被公布）。请改为输入枢纽地址或打开邀请链接。</translation>
+        </message>
+        <message>
+            <source>Hubs on the local network cannot be listed: Avahi says "%1". Type the hub's address or open an invitation instead.</source>
+            <translation>无法列出局域网中的枢纽：Avahi 报告“%1”。请改为输入枢纽地址或打开邀请链接。</translation>
         </message>
     </context>
     <context>
@@ -799,6 +830,22 @@
         <message>
             <source>Looking for the system keychain…</source>
             <translation>正在查找系统钥匙串…</translation>
+        </message>
+        <message>
+            <source>This hub asks for a password: its host can tell you.</source>
+            <translation>此中心需要密码：可以向它的主持人询问。</translation>
+        </message>
+        <message>
+            <source>Hubs on the local network are not looked for.</source>
+            <translation>不查找局域网中的枢纽。</translation>
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address:</source>
+            <translation>选择一个枢纽以填入它的地址：</translation>
+        </message>
+        <message>
+            <source>Looking for hubs on the local network… none found yet.</source>
+            <translation>正在查找局域网中的枢纽…暂未找到。</translation>
         </message>
     </context>
     <context>
@@ -1560,6 +1607,23 @@ Id to forget:</source>
         <message>
             <source>%1: cannot save the known keys: %2</source>
             <translation>%1：无法保存已知密钥：%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::LanHubsModel</name>
+        <message>
+            <source>%1 — %2 (password needed)</source>
+            <translation>%1 — %2（需要密码）</translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>%1
+TLS certificate fingerprint: %2</source>
+            <translation>%1
+TLS 证书指纹：%2</translation>
         </message>
     </context>
     <context>

@@ -1,5 +1,7 @@
 #include "appsettings.h"
 
+#include "app/landiscovery.h"
+
 #include "app/firstrun.h"
 
 #include "core/rules.h"
@@ -99,6 +101,16 @@ bool AppSettings::passwordInPlainText() const
 void AppSettings::setPasswordInPlainText(bool allowed)
 {
     m_settings->setValue(u"connection/passwordInPlainText"_s, allowed);
+}
+
+bool AppSettings::hostAnnounce() const
+{
+    return m_settings->value(u"hosting/announce"_s, announceByDefault(hostBindAddress())).toBool();
+}
+
+void AppSettings::setHostAnnounce(bool announce)
+{
+    m_settings->setValue(u"hosting/announce"_s, announce);
 }
 
 bool AppSettings::hostOnLaunch() const

@@ -59,6 +59,10 @@ public:
     void setHostPassword(const QString &password);
     QString hubName() const;
     void setHubName(const QString &name);
+    /// Whether the hosted hub is announced on the local network (DNS-SD); unless the user said otherwise, as
+    /// announceByDefault() says for the saved bind address (on for LAN addresses, off for loopback).
+    bool hostAnnounce() const;
+    void setHostAnnounce(bool announce);
     /// TLS for the hosted hub: PEM certificate and key files (empty: plain ws://).
     QString hostTlsCertificate() const;
     void setHostTlsCertificate(const QString &path);

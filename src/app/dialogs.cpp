@@ -6,6 +6,7 @@
 #include "core/rules.h"
 #include "hub/hubsettings.h"
 #include "languagemanager.h"
+#include "landiscovery.h"
 #include "passwordstore.h"
 
 #include "ui_connectdialog.h"
@@ -63,6 +64,41 @@ ConnectDialog::ConnectDialog(AppSettings *settings, PasswordStore *passwords, QW
         });
     }
     showKeychainState();
+    showLanState();
+    connect(m_ui->lanHubList, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+        setHubUrl(index.data(LanHubsModel::UrlRole).toUrl());
+        setError(index.data(LanHubsModel::PasswordRequiredRole).toBool()
+                     ? tr("This hub asks for a password: its host can tell you.")
+                     : QString());
+    });
+}
+
+void ConnectDialog::setLanHubs(LanHubsModel *hubs)
+{
+    m_lanHubs = hubs;
+    m_ui->lanHubList->setModel(hubs);
+    if (hubs) {
+        for (auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
+            connect(hubs, signal, this, &ConnectDialog::showLanState);
+        if (hubs->discovery())
+            connect(hubs->discovery(), &LanDiscovery::stateChanged, this, &ConnectDialog::showLanState);
+    }
+    showLanState();
+}
+
+void ConnectDialog::showLanState()
+{
+    LanDiscovery *discovery = m_lanHubs ? m_lanHubs->discovery() : nullptr;
+    const bool unavailable = !discovery || discovery->state() == LanDiscovery::State::Unavailable;
+    const bool found = m_lanHubs && m_lanHubs->rowCount() > 0;
+    if (unavailable)
+        m_ui->lanStatusLabel->setText(discovery ? discovery->unavailableReason()
+                                                : tr("Hubs on the local network are not looked for."));
+    else if (found)
+        m_ui->lanStatusLabel->setText(tr("Choose a hub to fill in its address:"));
+    else
+        m_ui->lanStatusLabel->setText(tr("Looking for hubs on the local network… none found yet."));
+    m_ui->lanHubList->setVisible(found);
 }
 
 void ConnectDialog::showKeychainState()
@@ -144,6 +180,7 @@ void ConnectDialog::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
         showKeychainState();
+        showLanState();
     }
     QDialog::changeEvent(event);
 }
@@ -180,6 +217,14 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
     m_ui->perAddressSpin->setValue(settings->hostMaxConnectionsPerAddress());
     m_ui->perAddressSpin->setSpecialValueText(tr("no limit"));
     m_ui->advancedEdit->setPlainText(settings->hostMoreSettings());
+    // Announced on the local network: as saved, else on for LAN addresses and off for loopback, following the
+    // address chosen here until the user sets it.
+    m_ui->announceCheck->setChecked(settings->hostAnnounce());
+    connect(m_ui->announceCheck, &QCheckBox::clicked, this, [this] { m_announceTouched = true; });
+    connect(m_ui->bindCombo, &QComboBox::currentTextChanged, this, [this] {
+        if (!m_announceTouched)
+            m_ui->announceCheck->setChecked(announceByDefault(bindAddress()));
+    });
     markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &HostDialog::accept);
@@ -287,6 +332,7 @@ void HostDialog::accept()
     m_settings->setHostMessagesPerSecond(m_ui->rateSpin->value());
     m_settings->setHostMaxConnectionsPerAddress(m_ui->perAddressSpin->value());
     m_settings->setHostMoreSettings(m_ui->advancedEdit->toPlainText());
+    m_settings->setHostAnnounce(m_ui->announceCheck->isChecked());
     QDialog::accept();
 }
 

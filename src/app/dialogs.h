@@ -18,6 +18,7 @@ class SettingsDialog;
 namespace PeerLink {
 
 class AppSettings;
+class LanHubsModel;
 class PasswordStore;
 
 /// Why a connection request cannot be made, in words; empty when it is fine.
@@ -40,6 +41,9 @@ public:
     void setError(const QString &text);
     /// Fills in the hub's address (an invitation).
     void setHubUrl(const QUrl &url);
+    /// Lists the hubs found on the local network (@p hubs, not owned; null: none); choosing one fills its address
+    /// in. Where they cannot be found (no Avahi daemon), says why instead.
+    void setLanHubs(LanHubsModel *hubs);
 
     void accept() override;
 
@@ -49,10 +53,13 @@ protected:
 private:
     /// Says whether the password goes into a keychain, and offers plain text where none answers.
     void showKeychainState();
+    /// The list of hubs on the local network, or why there is none.
+    void showLanState();
 
     std::unique_ptr<Ui::ConnectDialog> m_ui;
     AppSettings *m_settings;
     PasswordStore *m_passwords;
+    LanHubsModel *m_lanHubs = nullptr;
 };
 
 /// Bind address, port, hub name and password for hosting a hub; remembered through AppSettings.
@@ -91,6 +98,7 @@ private:
 
     std::unique_ptr<Ui::HostDialog> m_ui;
     AppSettings *m_settings;
+    bool m_announceTouched = false; ///< the user set "announce" here: the bind address no longer decides it
 };
 
 /// Defaults, hosting on launch, notifications and language; saved through AppSettings when accepted.

@@ -2,6 +2,7 @@
 
 #include "app/apppalette.h"
 #include "app/messagedelegate.h"
+#include "app/landiscovery.h"
 #include "app/messageselection.h"
 #include "app/passwordstore.h"
 
@@ -58,6 +59,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_ui->setupUi(this);
     setWindowIcon(appIcon());
     m_passwords = new PasswordStore(settings, makeSystemSecretBackend(), this);
+    setLanDiscovery(makeAvahiDiscovery());
     m_ui->actionConnect->setIcon(QIcon(u":/icons/connect.svg"_s));
     m_ui->actionHost->setIcon(QIcon(u":/icons/host.svg"_s));
     m_ui->actionConnectToPeer->setIcon(QIcon(u":/icons/link.svg"_s));
@@ -261,6 +263,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             openHostDialog(tr("The hub could not start: %1").arg(message));
     });
     connect(host, &HubHost::stopped, this, [this] {
+        m_lan->withdraw();
         if (m_closeWhenStopped)
             close();
     });
@@ -757,8 +760,31 @@ bool MainWindow::startHosting(std::optional<quint16> port, const QString &passwo
     return true;
 }
 
+void MainWindow::setLanDiscovery(std::unique_ptr<LanDiscovery> discovery)
+{
+    delete m_lanHubs;
+    m_lan = std::move(discovery);
+    m_lanHubs = new LanHubsModel(m_lan.get(), this);
+    if (m_connectDialog)
+        m_connectDialog->setLanHubs(m_lanHubs);
+    if (m_host && m_host->state() == HubHost::State::Running)
+        announceHostedHub();
+}
+
+void MainWindow::announceHostedHub()
+{
+    const HubConfig config = m_host->config();
+    if (const auto announcement = hostedHubAnnouncement(m_settings->hostAnnounce(), m_host->boundAddress(), config.name,
+                                                        m_host->port(), !config.password.isEmpty(),
+                                                        m_host->certificateFingerprint()))
+        m_lan->announce(*announcement);
+    else
+        m_lan->withdraw();
+}
+
 void MainWindow::onHostingStarted(const QUrl &localUrl)
 {
+    announceHostedHub();
     const std::optional<OwnHubJoin> join = std::exchange(m_ownHubJoin, std::nullopt);
     if (!join)
         return;
@@ -820,6 +846,7 @@ void MainWindow::openConnectDialog(const QString &error)
     m_connectDialog = new ConnectDialog(m_settings, m_passwords, this);
     m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
     m_connectDialog->setError(error);
+    m_connectDialog->setLanHubs(m_lanHubs);
     connect(m_connectDialog, &QDialog::accepted, this, [this, dialog = m_connectDialog.data()] {
         if (const auto invitation = std::exchange(m_invitation, std::nullopt);
             invitation && !invitation->fingerprint.isEmpty() && invitation->hubs.contains(dialog->hubUrl()))

@@ -26,6 +26,8 @@ class MainWindow;
 namespace PeerLink {
 
 class MessageDelegate;
+class LanDiscovery;
+class LanHubsModel;
 class MessageSelection;
 class PasswordStore;
 
@@ -83,6 +85,10 @@ public:
     bool showMessage(const QString &key, qint64 id);
     /// Asks (a message box, "confirmDelete") whether to delete the shown conversation, then deletes it.
     void confirmDeleteConversation();
+
+    /// Finds hubs on the local network and announces the hosted one (Avahi unless replaced, e.g. by a test's fake).
+    void setLanDiscovery(std::unique_ptr<LanDiscovery> discovery);
+    LanHubsModel *lanHubs() const { return m_lanHubs; }
 
     HubPanel *hubPanel() const { return m_hubPanel; }
     QDockWidget *hubDock() const { return m_hubDock; }
@@ -172,6 +178,10 @@ private:
     MessageDelegate *m_messageDelegate = nullptr;
     MessageSelection *m_messageSelection = nullptr;
     PasswordStore *m_passwords = nullptr; ///< where the hub password is remembered
+    std::unique_ptr<LanDiscovery> m_lan; ///< hubs on the local network; the hosted hub's announcement
+    LanHubsModel *m_lanHubs = nullptr;
+    /// Announces the hosted hub on the local network when it runs and the hosting options say so.
+    void announceHostedHub();
     bool m_followBottom = true;            // the message view is at its bottom: new messages are followed
     QToolButton *m_newMessagesButton = nullptr; // shown when new ones came while the reader had scrolled up
     std::optional<Invitation> m_invitation; // being opened in the connect dialog
