@@ -466,6 +466,26 @@
             <source>an invitation and --host exclude each other</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>With --screenshots, wait until N other peers are online.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --screenshots, say TEXT to everyone once joined.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use a light or dark palette of PeerLink's own (light, dark).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--screenshot-peers takes a number of peers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--palette takes light or dark</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::AvahiDiscovery</name>

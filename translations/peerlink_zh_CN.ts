@@ -466,6 +466,26 @@
             <source>an invitation and --host exclude each other</source>
             <translation>邀请与 --host 不能同时使用</translation>
         </message>
+        <message>
+            <source>With --screenshots, wait until N other peers are online.</source>
+            <translation>与 --screenshots 一起使用：等到有 N 个其他节点在线。</translation>
+        </message>
+        <message>
+            <source>With --screenshots, say TEXT to everyone once joined.</source>
+            <translation>与 --screenshots 一起使用：加入后向所有人发送 TEXT。</translation>
+        </message>
+        <message>
+            <source>Use a light or dark palette of PeerLink's own (light, dark).</source>
+            <translation>使用 PeerLink 自带的浅色或深色配色（light、dark）。</translation>
+        </message>
+        <message>
+            <source>--screenshot-peers takes a number of peers</source>
+            <translation>--screenshot-peers 需要一个节点数量</translation>
+        </message>
+        <message>
+            <source>--palette takes light or dark</source>
+            <translation>--palette 需要 light 或 dark</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::AvahiDiscovery</name>

@@ -553,4 +553,9 @@ ZH = {
     '%1 — %2': '%1 — %2',
     '%1\nTLS certificate fingerprint: %2': '%1\nTLS 证书指纹：%2',
     'Hubs found on the local network': '在局域网中找到的枢纽',
+    'With --screenshots, wait until N other peers are online.': '与 --screenshots 一起使用：等到有 N 个其他节点在线。',
+    'With --screenshots, say TEXT to everyone once joined.': '与 --screenshots 一起使用：加入后向所有人发送 TEXT。',
+    "Use a light or dark palette of PeerLink's own (light, dark).": '使用 PeerLink 自带的浅色或深色配色（light、dark）。',
+    '--screenshot-peers takes a number of peers': '--screenshot-peers 需要一个节点数量',
+    '--palette takes light or dark': '--palette 需要 light 或 dark',
 }

@@ -285,6 +285,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QColor fill = outgoing ? pal.color(QPalette::Highlight) : pal.color(QPalette::AlternateBase);
     painter->fillPath(bubble, fill);
     if (selected || !outgoing) {
+        painter->setBrush(Qt::NoBrush); // a frame only (the avatar's colour is still the brush)
         painter->setPen(QPen(selected ? pal.color(QPalette::Link) : pal.color(QPalette::Mid), selected ? 2 : 1));
         painter->drawPath(bubble);
     }

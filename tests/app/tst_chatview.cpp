@@ -144,6 +144,9 @@ void TestChatView::ownOnTheRightOthersOnTheLeft()
     const QImage shot = view.viewport()->grab().toImage();
     QCOMPARE(shot.pixelColor(mine.bubble.left() + 3, mine.bubble.center().y()).rgb(),
              view.palette().color(QPalette::Highlight).rgb());
+    // Theirs in the base colour, not the avatar's, even as the first of its group (the avatar was drawn just before).
+    QCOMPARE(shot.pixelColor(theirs.bubble.left() + 3, theirs.bubble.center().y()).rgb(),
+             view.palette().color(QPalette::AlternateBase).rgb());
 }
 
 void TestChatView::longMessagesWrap()

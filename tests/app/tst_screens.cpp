@@ -1,0 +1,176 @@
+// The "done when" check of issue 16 under a real X server: `peerlink --host` runs on an Xvfb of the test's own, three
+// peers join and chat, the app takes its screenshots, and the QR code in the hub panel's screenshot decodes (zxing)
+// to the invitation link of that hub. Then that link, opened as a second instance opens it (the desktop passes the
+// link as the only argument), brings up the connect dialog filled in, and accepting it joins the hub. The second
+// instance runs in this process (a dialog in another process cannot be clicked without an input tool); the first is
+// the real program. Xvfb, the app and the hub are stopped however the test ends.
+#include "appwindowfixture.h"
+
+#include "app/appoptions.h"
+#include "app/dialogs.h"
+#include "core/invitation.h"
+
+#include "qrdecode.h"
+
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QLineEdit>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+using namespace PeerLink;
+using namespace PeerLink::Test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+quint16 freePort()
+{
+    QTcpServer server;
+    return server.listen(QHostAddress::LocalHost, 0) ? server.serverPort() : 0;
+}
+
+/// A display number no X server uses (no socket, no lock file).
+int freeDisplay()
+{
+    for (int n = 99; n < 400; ++n) {
+        if (!QFile::exists(u"/tmp/.X11-unix/X%1"_s.arg(n)) && !QFile::exists(u"/tmp/.X%1-lock"_s.arg(n)))
+            return n;
+    }
+    return -1;
+}
+
+bool listening(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return socket.waitForConnected(200);
+}
+
+/// A process stopped when this goes, however the test ends.
+struct Stopped
+{
+    QProcess &process;
+    ~Stopped()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.terminate();
+            if (!process.waitForFinished(5000)) {
+                process.kill();
+                process.waitForFinished(5000);
+            }
+        }
+    }
+};
+
+} // namespace
+
+class TestScreens : public QObject, public AppWindowFixture
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void hostWithThreePeersUnderXvfb();
+
+private:
+    QString m_link; ///< decoded from the screenshot
+};
+
+void TestScreens::hostWithThreePeersUnderXvfb()
+{
+    const QString xvfb = QStandardPaths::findExecutable(u"Xvfb"_s);
+    if (xvfb.isEmpty())
+        QFAIL("Xvfb is missing: scripts/install-deps.sh installs it (package xvfb)");
+    const int display = freeDisplay();
+    QVERIFY(display > 0);
+    QProcess x;
+    Stopped stopX { x };
+    x.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    x.start(xvfb, { u":%1"_s.arg(display), u"-screen"_s, u"0"_s, u"1400x1000x24"_s, u"-nolisten"_s, u"tcp"_s });
+    QVERIFY(x.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(u"/tmp/.X11-unix/X%1"_s.arg(display)) || x.state() == QProcess::NotRunning,
+                             20000);
+    QCOMPARE(x.state(), QProcess::Running);
+
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    const quint16 port = freePort();
+    QVERIFY(port);
+    QDir(home.path()).mkpath(u"config/PeerLink"_s);
+    {
+        QFile conf(home.filePath(u"config/PeerLink/PeerLink.conf"_s));
+        QVERIFY(conf.open(QIODevice::WriteOnly));
+        conf.write("[ui]\nlanguage=en\n[hosting]\nbind=127.0.0.1\nname=Team hub\n");
+    }
+    const QString shots = home.filePath(u"shots"_s);
+    QProcess app;
+    Stopped stopApp { app };
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"DISPLAY"_s, u":%1"_s.arg(display));
+    env.insert(u"QT_QPA_PLATFORM"_s, u"xcb"_s);
+    env.insert(u"HOME"_s, home.path());
+    env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
+    env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
+    env.insert(u"XDG_RUNTIME_DIR"_s, home.path());
+    env.insert(u"PEERLINK_DIRECT_BIND"_s, u"127.0.0.1"_s); // loopback only
+    env.remove(u"DBUS_SESSION_BUS_ADDRESS"_s);
+    app.setProcessEnvironment(env);
+    app.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    app.start(QStringLiteral(PEERLINK_APP),
+              { u"--host"_s, u"--port"_s, QString::number(port), u"--id"_s, u"alice"_s, u"--name"_s, u"Alice"_s,
+                u"--screenshots"_s, shots, u"--screenshot-peers"_s, u"3"_s, u"--screenshot-delay"_s, u"0"_s,
+                u"--screenshot-message"_s, u"Hello, team!"_s });
+    QVERIFY(app.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(listening(port) || app.state() == QProcess::NotRunning, 30000);
+    QCOMPARE(app.state(), QProcess::Running);
+
+    // Three peers: bob says two things (one group), carol one, dave only joins (the app shoots once he is there).
+    const QUrl hub(u"ws://127.0.0.1:%1"_s.arg(port));
+    auto bob = joinedPeer(hub, u"bob"_s);
+    QVERIFY(bob);
+    QSignalSpy bobSent(bob.get(), &PeerClient::messageAcked);
+    bob->sendMessage(u"Good morning, everyone!"_s);
+    bob->sendMessage(u"The build is green."_s);
+    auto carol = joinedPeer(hub, u"carol"_s);
+    QVERIFY(carol);
+    QSignalSpy carolSent(carol.get(), &PeerClient::messageAcked);
+    carol->sendMessage(u"Morning! 早上好"_s);
+    QTRY_COMPARE(bobSent.size(), 2);
+    QTRY_COMPARE(carolSent.size(), 1);
+    auto dave = joinedPeer(hub, u"dave"_s);
+    QVERIFY(dave);
+    QTRY_VERIFY_WITH_TIMEOUT(app.state() == QProcess::NotRunning, 60000);
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 0);
+
+    const QImage window(QDir(shots).filePath(u"mainwindow.png"_s));
+    const QImage panel(QDir(shots).filePath(u"hubpanel.png"_s));
+    QVERIFY(!window.isNull());
+    QVERIFY(!panel.isNull());
+    Invitation expected;
+    expected.hubs = { hub };
+    expected.name = u"Team hub"_s;
+    m_link = decodeQr(panel);
+    QCOMPARE(m_link, expected.toLink());
+
+    // The link opened by a second instance: its connect dialog comes up filled in, and it joins.
+    Hub again; // the first instance has quit: a hub at the invitation's address
+    QVERIFY(again.listen(QHostAddress::LocalHost, port));
+    QVERIFY(setUpApp());
+    const AppOptions options = AppOptions::parse({ u"peerlink"_s, m_link });
+    QVERIFY(!options.exitNow);
+    QVERIFY(options.invitation);
+    m_window->openInvitation(*options.invitation);
+    auto *dialog = m_window->findChild<ConnectDialog *>();
+    QVERIFY(dialog && dialog->isVisible());
+    QCOMPARE(dialog->hubUrl(), hub);
+    dialog->accept();
+    QTRY_VERIFY(m_client->isJoined());
+    QCOMPARE(m_client->hubUrl(), hub);
+    tearDownApp();
+}
+
+QTEST_MAIN(TestScreens)
+#include "tst_screens.moc"
