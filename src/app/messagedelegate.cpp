@@ -104,8 +104,14 @@ QString initials(const QString &name)
 
 QColor avatarColor(const QString &id)
 {
-    // A hue from the id; saturation and value chosen so that white initials read on every hue.
-    const int hue = int(qHash(id, 0x5eed) % 360);
+    // A hue from the id (FNV-1a over its UTF-8: the same in every run, which qHash is not), saturation and value
+    // chosen so that white initials read on every hue.
+    quint32 hash = 2166136261u;
+    for (const char c : id.toUtf8()) {
+        hash ^= quint8(c);
+        hash *= 16777619u;
+    }
+    const int hue = int(hash % 360);
     return QColor::fromHsv(hue, 150, 150);
 }
 

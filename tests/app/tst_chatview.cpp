@@ -89,6 +89,7 @@ void TestChatView::initialsAndAvatarColours()
     QCOMPARE(initials(u"小明"_s), u"小"_s);
     QCOMPARE(initials(QString()), u"?"_s);
     QCOMPARE(avatarColor(u"alice"_s), avatarColor(u"alice"_s)); // the same every time
+    QCOMPARE(avatarColor(u"bob"_s).hue(), 284); // and in every run (FNV-1a of "bob" is 0x86c6a0d4)
     QVERIFY(avatarColor(u"alice"_s) != avatarColor(u"bob"_s));
     for (const QString &id : { u"alice"_s, u"bob"_s, u"carol"_s, u"小明"_s })
         QVERIFY(avatarColor(id).valueF() < 0.7); // white initials read on it

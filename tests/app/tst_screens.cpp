@@ -8,6 +8,8 @@
 
 #include "app/appoptions.h"
 #include "app/dialogs.h"
+#include "app/apppalette.h"
+#include "app/messagedelegate.h"
 #include "core/invitation.h"
 
 #include "qrdecode.h"
@@ -72,14 +74,23 @@ class TestScreens : public QObject, public AppWindowFixture
 {
     Q_OBJECT
 private Q_SLOTS:
+    void hostWithThreePeersUnderXvfb_data();
     void hostWithThreePeersUnderXvfb();
 
 private:
     QString m_link; ///< decoded from the screenshot
 };
 
+void TestScreens::hostWithThreePeersUnderXvfb_data()
+{
+    QTest::addColumn<QString>("palette");
+    QTest::newRow("light") << u"light"_s;
+    QTest::newRow("dark") << u"dark"_s;
+}
+
 void TestScreens::hostWithThreePeersUnderXvfb()
 {
+    QFETCH(QString, palette);
     const QString xvfb = QStandardPaths::findExecutable(u"Xvfb"_s);
     if (xvfb.isEmpty())
         QFAIL("Xvfb is missing: scripts/install-deps.sh installs it (package xvfb)");
@@ -121,7 +132,7 @@ void TestScreens::hostWithThreePeersUnderXvfb()
     app.start(QStringLiteral(PEERLINK_APP),
               { u"--host"_s, u"--port"_s, QString::number(port), u"--id"_s, u"alice"_s, u"--name"_s, u"Alice"_s,
                 u"--screenshots"_s, shots, u"--screenshot-peers"_s, u"3"_s, u"--screenshot-delay"_s, u"0"_s,
-                u"--screenshot-message"_s, u"Hello, team!"_s });
+                u"--screenshot-message"_s, u"Hello, team!"_s, u"--palette"_s, palette });
     QVERIFY(app.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(listening(port) || app.state() == QProcess::NotRunning, 30000);
     QCOMPARE(app.state(), QProcess::Running);
@@ -130,6 +141,7 @@ void TestScreens::hostWithThreePeersUnderXvfb()
     const QUrl hub(u"ws://127.0.0.1:%1"_s.arg(port));
     auto bob = joinedPeer(hub, u"bob"_s);
     QVERIFY(bob);
+    QTRY_VERIFY_WITH_TIMEOUT(bob->hasPeer(u"alice"_s), 30000); // the app's own client is there to hear them
     QSignalSpy bobSent(bob.get(), &PeerClient::messageAcked);
     bob->sendMessage(u"Good morning, everyone!"_s);
     bob->sendMessage(u"The build is green."_s);
@@ -149,6 +161,21 @@ void TestScreens::hostWithThreePeersUnderXvfb()
     const QImage panel(QDir(shots).filePath(u"hubpanel.png"_s));
     QVERIFY(!window.isNull());
     QVERIFY(!panel.isNull());
+    // What the window shows, in the palette asked for: one's own bubble in its highlight colour, and the avatars
+    // of the two who spoke (bob once for his two grouped messages, carol).
+    const QPalette colours = fixedPalette(palette == u"dark");
+    const auto count = [&window](const QColor &c) {
+        int n = 0;
+        for (int y = 0; y < window.height(); ++y)
+            for (int x = 0; x < window.width(); ++x)
+                n += window.pixelColor(x, y).rgb() == c.rgb();
+        return n;
+    };
+    QVERIFY(count(colours.color(QPalette::Highlight)) > 500);
+    QVERIFY(count(colours.color(QPalette::AlternateBase)) > 500); // their bubbles
+    QVERIFY(count(avatarColor(u"bob"_s)) > 100);
+    QVERIFY(count(avatarColor(u"carol"_s)) > 100);
+    QVERIFY(count(avatarColor(u"bob"_s)) < 2 * count(avatarColor(u"carol"_s))); // one avatar for bob's group
     Invitation expected;
     expected.hubs = { hub };
     expected.name = u"Team hub"_s;
