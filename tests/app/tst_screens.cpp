@@ -1,12 +1,10 @@
-// The "done when" check of issue 16 under a real X server: `peerlink --host` runs on an Xvfb of the test's own, three
-// peers join and chat, the app takes its screenshots, and the QR code in the hub panel's screenshot decodes (zxing)
-// to the invitation link of that hub. Then that link, opened as a second instance opens it (the desktop passes the
-// link as the only argument), brings up the connect dialog filled in, and accepting it joins the hub. The second
-// instance runs in this process (a dialog in another process cannot be clicked without an input tool); the first is
-// the real program. Xvfb, the app and the hub are stopped however the test ends.
+// The "done when" check of issue 16 under a real X server: `peerlink --host` runs on an Xvfb of the test's own (light
+// and dark palettes), three peers join and chat, the app takes its screenshots, and the QR code in the hub panel's
+// screenshot decodes (zxing) to the invitation link of that hub. Then a second `peerlink` is started with that link as
+// its only argument (as the desktop opens peerlink:// links): its connect dialog comes up, Enter (xdotool) accepts it,
+// and it joins the hub of the link. Xvfb, both apps and the hub are stopped however the test ends.
 #include "appwindowfixture.h"
 
-#include "app/appoptions.h"
 #include "app/dialogs.h"
 #include "app/apppalette.h"
 #include "app/messagedelegate.h"
@@ -99,7 +97,8 @@ void TestScreens::hostWithThreePeersUnderXvfb()
     QProcess x;
     Stopped stopX { x };
     x.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    x.start(xvfb, { u":%1"_s.arg(display), u"-screen"_s, u"0"_s, u"1400x1000x24"_s, u"-nolisten"_s, u"tcp"_s });
+    x.start(xvfb, { u":%1"_s.arg(display), u"-screen"_s, u"0"_s, u"1400x1000x24"_s, u"-nolisten"_s, u"tcp"_s,
+                    u"-noreset"_s }); // no reset when the first app, its last client, goes
     QVERIFY(x.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(u"/tmp/.X11-unix/X%1"_s.arg(display)) || x.state() == QProcess::NotRunning,
                              20000);
@@ -182,21 +181,44 @@ void TestScreens::hostWithThreePeersUnderXvfb()
     m_link = decodeQr(panel);
     QCOMPARE(m_link, expected.toLink());
 
-    // The link opened by a second instance: its connect dialog comes up filled in, and it joins.
+    // The link opened by a second instance, as the desktop opens it (the link its only argument): its connect
+    // dialog comes up filled in, Enter accepts it (xdotool on the Xvfb), and it joins the hub of the link.
+    const QString xdotool = QStandardPaths::findExecutable(u"xdotool"_s);
+    if (xdotool.isEmpty())
+        QFAIL("xdotool is missing: scripts/install-deps.sh installs it (package xdotool)");
     Hub again; // the first instance has quit: a hub at the invitation's address
     QVERIFY(again.listen(QHostAddress::LocalHost, port));
-    QVERIFY(setUpApp());
-    const AppOptions options = AppOptions::parse({ u"peerlink"_s, m_link });
-    QVERIFY(!options.exitNow);
-    QVERIFY(options.invitation);
-    m_window->openInvitation(*options.invitation);
-    auto *dialog = m_window->findChild<ConnectDialog *>();
-    QVERIFY(dialog && dialog->isVisible());
-    QCOMPARE(dialog->hubUrl(), hub);
-    dialog->accept();
-    QTRY_VERIFY(m_client->isJoined());
-    QCOMPARE(m_client->hubUrl(), hub);
-    tearDownApp();
+    QSignalSpy joined(&again, &Hub::peerJoined);
+    QTemporaryDir home2;
+    QProcessEnvironment env2 = env;
+    env2.insert(u"HOME"_s, home2.path());
+    env2.insert(u"XDG_CONFIG_HOME"_s, home2.filePath(u"config"_s));
+    env2.insert(u"XDG_DATA_HOME"_s, home2.filePath(u"data"_s));
+    env2.insert(u"XDG_RUNTIME_DIR"_s, home2.path());
+    QProcess second;
+    Stopped stopSecond { second };
+    second.setProcessEnvironment(env2);
+    second.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    second.start(QStringLiteral(PEERLINK_APP), { u"--id"_s, u"eve"_s, m_link });
+    QVERIFY(second.waitForStarted());
+    const auto xdo = [&xdotool, &env2](const QStringList &arguments) {
+        QProcess p;
+        p.setProcessEnvironment(env2);
+        p.start(xdotool, arguments);
+        p.waitForFinished(10000);
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    };
+    QString dialog;
+    QTRY_VERIFY_WITH_TIMEOUT(!(dialog = xdo({ u"search"_s, u"--name"_s, u"Connect to a hub"_s })).isEmpty()
+                                 || second.state() == QProcess::NotRunning,
+                             30000);
+    QCOMPARE(second.state(), QProcess::Running);
+    dialog = dialog.split(u'\n').constLast();
+    xdo({ u"windowfocus"_s, u"--sync"_s, dialog });
+    xdo({ u"key"_s, u"Return"_s });
+    QTRY_VERIFY_WITH_TIMEOUT(!joined.isEmpty(), 30000);
+    QCOMPARE(joined.first().at(0).value<HubPeer>().id, u"eve"_s);
+    QCOMPARE(again.peerCount(), 1);
 }
 
 QTEST_MAIN(TestScreens)
