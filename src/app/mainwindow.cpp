@@ -411,6 +411,7 @@ void MainWindow::showConversation(const QString &key)
     if (m_ui->messageView->model() != model) {
         if (m_ui->messageView->model())
             disconnect(m_ui->messageView->model(), nullptr, m_ui->messageView, nullptr);
+        m_messageSelection->close(); // a text being selected belongs to the conversation shown until now
         m_ui->messageView->setModel(model);
         // New messages come at the bottom and are followed while the view is at the bottom (and one's own always);
         // a reader who scrolled up is not moved, and gets a "new messages" marker. Older pages at the top are not

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void settingsDialogSavesEveryField();
     void invitationFillsTheConnectDialogAndPins();
     void newMessagesAreFollowedUnlessScrolledUp();
+    void messageTextSelectableInTheWindow();
     void failedMessageCanBeSentAgainAndAnyCopied();
     void linkInAMessageOpensOnClick();
 
@@ -616,6 +617,28 @@ std::unique_ptr<PeerClient> TestMainWindow::chatWithBob()
         return nullptr;
     m_controller->setActiveConversation(u"bob"_s);
     return bob;
+}
+
+void TestMainWindow::messageTextSelectableInTheWindow()
+{
+    // A press on a message's text in the window lays the selectable text over it; another conversation takes it away.
+    auto bob = chatWithBob();
+    QVERIFY(bob);
+    bob->sendMessage(u"me"_s, u"select part of this"_s);
+    auto *view = child<QListView>("messageView");
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    const QModelIndex index = view->model()->index(0, 0);
+    const auto *delegate = qobject_cast<MessageDelegate *>(view->itemDelegate());
+    QVERIFY(delegate);
+    const QRect text = delegate->geometry(viewOption(view, index), index).text;
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, text.topLeft() + QPoint(2, 4));
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, text.topLeft() + QPoint(2, 4));
+    auto *field = view->viewport()->findChild<QPlainTextEdit *>(u"messageText"_s);
+    QVERIFY(field && field->isVisible());
+    QCOMPARE(field->toPlainText(), u"select part of this"_s);
+    m_controller->setActiveConversation(QString());
+    QTRY_VERIFY(!view->viewport()->findChild<QPlainTextEdit *>(u"messageText"_s)
+                || !view->viewport()->findChild<QPlainTextEdit *>(u"messageText"_s)->isVisible());
 }
 
 void TestMainWindow::newMessagesAreFollowedUnlessScrolledUp()
