@@ -135,6 +135,11 @@ void PasswordStore::runLoad(const QUrl &hub, const std::function<void(const QStr
 
 void PasswordStore::save(const QUrl &hub, const QString &password, bool remember, bool plainTextAllowed)
 {
+    if (m_keychain == Keychain::Unknown) {
+        // Accepted before the keychain answered: saved once it has, where it then belongs.
+        m_waiting.append([this, hub, password, remember, plainTextAllowed] { save(hub, password, remember, plainTextAllowed); });
+        return;
+    }
     m_settings->setRememberPassword(remember);
     const bool toKeychain = remember && m_keychain == Keychain::Available;
     const bool plainText = remember && !toKeychain && plainTextAllowed;

@@ -48,7 +48,8 @@ public:
     /// The password remembered for @p hub, handed to @p done (empty when none is): once the keychain answered.
     void load(const QUrl &hub, std::function<void(const QString &password)> done);
     /// Remembers @p password for @p hub when @p remember is set: in the keychain, else in plain text if
-    /// @p plainTextAllowed, else not at all. Without @p remember, forgets any remembered password.
+    /// @p plainTextAllowed, else not at all. Without @p remember, forgets any remembered password. Before the
+    /// keychain answered, it waits for that.
     void save(const QUrl &hub, const QString &password, bool remember, bool plainTextAllowed);
 
     /// The keychain's entry for @p hub's password.
@@ -67,7 +68,7 @@ private:
     AppSettings *m_settings;
     std::unique_ptr<SecretBackend> m_backend;
     Keychain m_keychain = Keychain::Unknown;
-    QList<std::function<void()>> m_waiting; ///< loads asked for before the keychain answered
+    QList<std::function<void()>> m_waiting; ///< loads and saves asked for before the keychain answered
 };
 
 } // namespace PeerLink

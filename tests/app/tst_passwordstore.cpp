@@ -118,10 +118,14 @@ void TestPasswordStore::keptInTheKeychain()
     PasswordStore store(m_settings.get(), std::make_unique<FakeBackend>(&keychain));
     QCOMPARE(store.keychain(), PasswordStore::Keychain::Unknown);
     QSignalSpy checked(&store, &PasswordStore::keychainChecked);
+    QSignalSpy saved(&store, &PasswordStore::saved);
+    store.save(kHub, u"early"_s, true, false); // before the keychain answered: waits for it, then goes there
     QVERIFY(checked.wait());
     QCOMPARE(store.keychain(), PasswordStore::Keychain::Available);
+    QTRY_COMPARE(saved.size(), 1);
+    QCOMPARE(keychain.entries.value(PasswordStore::keyFor(kHub)), u"early"_s);
+    QVERIFY(!fileText().contains(u"early"_s));
 
-    QSignalSpy saved(&store, &PasswordStore::saved);
     store.save(kHub, u"s3cret 密码"_s, true, false);
     QVERIFY(saved.wait());
     QCOMPARE(saved.last().at(0).toBool(), true);
