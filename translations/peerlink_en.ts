@@ -142,6 +142,10 @@
             <source>Others on this network then see it in their connect dialog (name, address, whether it needs a password)</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -1863,6 +1867,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Send &amp;again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type the hub's password: it is not kept anywhere, as no system keychain answers.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub's password could not be read from the system keychain: type it again.</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -142,6 +142,10 @@
             <source>Others on this network then see it in their connect dialog (name, address, whether it needs a password)</source>
             <translation>这样同一网络中的其他人会在连接对话框中看到它（名称、地址、是否需要密码）</translation>
         </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation>以明文保存在设置文件中(&amp;P)</translation>
+        </message>
     </context>
     <context>
         <name>HubPanel</name>
@@ -1868,6 +1872,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Send &amp;again</source>
             <translation>重新发送(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Type the hub's password: it is not kept anywhere, as no system keychain answers.</source>
+            <translation>请输入枢纽的密码：由于没有可用的系统钥匙串，它没有保存在任何地方。</translation>
+        </message>
+        <message>
+            <source>The hub's password could not be read from the system keychain: type it again.</source>
+            <translation>无法从系统钥匙串读取枢纽的密码：请重新输入。</translation>
         </message>
     </context>
     <context>

@@ -558,4 +558,6 @@ ZH = {
     "Use a light or dark palette of PeerLink's own (light, dark).": '使用 PeerLink 自带的浅色或深色配色（light、dark）。',
     '--screenshot-peers takes a number of peers': '--screenshot-peers 需要一个节点数量',
     '--palette takes light or dark': '--palette 需要 light 或 dark',
+    "Type the hub's password: it is not kept anywhere, as no system keychain answers.": '请输入枢纽的密码：由于没有可用的系统钥匙串，它没有保存在任何地方。',
+    "The hub's password could not be read from the system keychain: type it again.": '无法从系统钥匙串读取枢纽的密码：请重新输入。',
 }

@@ -152,7 +152,30 @@ QString AppSettings::hostPassword() const
 
 void AppSettings::setHostPassword(const QString &password)
 {
-    m_settings->setValue(u"hosting/password"_s, password);
+    if (password.isEmpty())
+        m_settings->remove(u"hosting/password"_s);
+    else
+        m_settings->setValue(u"hosting/password"_s, password);
+}
+
+bool AppSettings::hostPasswordInKeychain() const
+{
+    return m_settings->value(u"hosting/passwordInKeychain"_s, false).toBool();
+}
+
+void AppSettings::setHostPasswordInKeychain(bool inKeychain)
+{
+    m_settings->setValue(u"hosting/passwordInKeychain"_s, inKeychain);
+}
+
+bool AppSettings::hostPasswordAsked() const
+{
+    return m_settings->value(u"hosting/passwordAsked"_s, false).toBool();
+}
+
+void AppSettings::setHostPasswordAsked(bool asked)
+{
+    m_settings->setValue(u"hosting/passwordAsked"_s, asked);
 }
 
 QString AppSettings::hubName() const

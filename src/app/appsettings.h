@@ -55,8 +55,16 @@ public:
     void setHostBindAddress(const QHostAddress &address);
     quint16 hostPort() const;
     void setHostPort(quint16 port);
+    /// The hosted hub's password as kept in plain text in this file (where no keychain answers and the user allowed
+    /// it, or left by an older PeerLink); see PasswordStore, and the two below, for where it really is.
     QString hostPassword() const;
     void setHostPassword(const QString &password);
+    /// The hosted hub's password is in the system keychain (PasswordStore::loadHost()).
+    bool hostPasswordInKeychain() const;
+    void setHostPasswordInKeychain(bool inKeychain);
+    /// The hosted hub has a password that is kept nowhere (no keychain, plain text not allowed): asked when it starts.
+    bool hostPasswordAsked() const;
+    void setHostPasswordAsked(bool asked);
     QString hubName() const;
     void setHubName(const QString &name);
     /// Whether the hosted hub is announced on the local network (DNS-SD); unless the user said otherwise, as

@@ -103,24 +103,30 @@ void ConnectDialog::showLanState()
 
 void ConnectDialog::showKeychainState()
 {
-    const auto keychain = m_passwords ? m_passwords->keychain() : PasswordStore::Keychain::Unavailable;
+    PeerLink::showKeychainState(m_passwords, m_ui->keychainLabel, m_ui->plainTextCheck,
+                                m_ui->rememberPasswordCheck->isChecked());
+}
+
+void showKeychainState(PasswordStore *passwords, QLabel *label, QCheckBox *plainText, bool wanted)
+{
+    const auto keychain = passwords ? passwords->keychain() : PasswordStore::Keychain::Unavailable;
     const bool unavailable = keychain == PasswordStore::Keychain::Unavailable;
     switch (keychain) {
     case PasswordStore::Keychain::Available:
-        m_ui->keychainLabel->setText(tr("A remembered password is kept in the system keychain."));
+        label->setText(ConnectDialog::tr("A remembered password is kept in the system keychain."));
         break;
     case PasswordStore::Keychain::Unavailable:
-        m_ui->keychainLabel->setText(
-            tr("No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered only if "
-               "you allow it in plain text in PeerLink's settings file."));
+        label->setText(
+            ConnectDialog::tr("No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered "
+                              "only if you allow it in plain text in PeerLink's settings file."));
         break;
     case PasswordStore::Keychain::Unknown:
-        m_ui->keychainLabel->setText(tr("Looking for the system keychain…"));
+        label->setText(ConnectDialog::tr("Looking for the system keychain…"));
         break;
     }
-    m_ui->keychainLabel->setVisible(m_ui->rememberPasswordCheck->isChecked());
-    m_ui->plainTextCheck->setVisible(unavailable);
-    m_ui->plainTextCheck->setEnabled(unavailable && m_ui->rememberPasswordCheck->isChecked());
+    label->setVisible(wanted);
+    plainText->setVisible(unavailable);
+    plainText->setEnabled(unavailable && wanted);
 }
 
 ConnectDialog::~ConnectDialog() = default;
@@ -227,11 +233,37 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
     });
     markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
+    showPasswordPlace(); // nowhere to say until a PasswordStore is given
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &HostDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &HostDialog::reject);
 }
 
 HostDialog::~HostDialog() = default;
+
+void HostDialog::setPasswordStore(PasswordStore *passwords)
+{
+    m_passwords = passwords;
+    m_ui->plainTextCheck->setChecked(!m_settings->hostPassword().isEmpty());
+    connect(m_ui->passwordEdit, &QLineEdit::textChanged, this, &HostDialog::showPasswordPlace);
+    connect(passwords, &PasswordStore::keychainChecked, this, &HostDialog::showPasswordPlace);
+    // A password in the keychain arrives a moment later (unless one was typed meanwhile).
+    passwords->loadHost([self = QPointer(this)](const QString &password) {
+        if (self && self->m_ui->passwordEdit->text().isEmpty())
+            self->m_ui->passwordEdit->setText(password);
+    });
+    showPasswordPlace();
+}
+
+void HostDialog::showPasswordPlace()
+{
+    if (!m_passwords) {
+        m_ui->keychainLabel->hide();
+        m_ui->plainTextCheck->hide();
+        return;
+    }
+    PeerLink::showKeychainState(m_passwords, m_ui->keychainLabel, m_ui->plainTextCheck,
+                                !m_ui->passwordEdit->text().isEmpty());
+}
 
 void HostDialog::browseCertificate()
 {
@@ -324,7 +356,10 @@ void HostDialog::accept()
     m_settings->setHostBindAddress(bindAddress());
     m_settings->setHostPort(port());
     m_settings->setHubName(hubName());
-    m_settings->setHostPassword(password());
+    if (m_passwords)
+        m_passwords->saveHost(password(), m_ui->plainTextCheck->isChecked());
+    else
+        m_settings->setHostPassword(password());
     m_settings->setHostTlsCertificate(cert);
     m_settings->setHostTlsKey(key);
     m_settings->setHostMaxPeers(m_ui->maxPeersSpin->value());
@@ -341,6 +376,7 @@ void HostDialog::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
         fillBindChoices();
+        showPasswordPlace();
     }
     QDialog::changeEvent(event);
 }

@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 
+class QCheckBox;
+class QLabel;
 class QLineEdit;
 
 namespace Ui {
@@ -20,6 +22,10 @@ namespace PeerLink {
 class AppSettings;
 class LanHubsModel;
 class PasswordStore;
+
+/// Says in @p label where a remembered password goes (the keychain, or why not), and shows @p plainText ("store in
+/// plain text") only where no keychain answers; @p wanted: a password is to be kept at all.
+void showKeychainState(PasswordStore *passwords, QLabel *label, QCheckBox *plainText, bool wanted);
 
 /// Why a connection request cannot be made, in words; empty when it is fine.
 QString validateConnection(const QString &url, const QString &id, const QString &name);
@@ -85,6 +91,10 @@ public:
     /// Lets the user pick the TLS private key, starting in the key's folder, else the certificate's.
     void browseKey();
 
+    /// Keeps the password through @p passwords (the keychain; where none answers, plain text only if ticked) and
+    /// shows where it goes; without it, in the settings file as before.
+    void setPasswordStore(PasswordStore *passwords);
+
     void accept() override;
 
 protected:
@@ -96,8 +106,12 @@ private:
     void browseInto(QLineEdit *edit, const QString &caption, const QString &nearFile);
     FilePicker m_pickFile;
 
+    /// Where the password goes (keychain, or plain text if ticked), while it is not empty.
+    void showPasswordPlace();
+
     std::unique_ptr<Ui::HostDialog> m_ui;
     AppSettings *m_settings;
+    PasswordStore *m_passwords = nullptr;
     bool m_announceTouched = false; ///< the user set "announce" here: the bind address no longer decides it
 };
 

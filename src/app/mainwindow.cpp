@@ -741,6 +741,27 @@ void MainWindow::openVerifyDialog(const QString &peer)
 
 bool MainWindow::startHosting(std::optional<quint16> port, const QString &password)
 {
+    if (m_host->isRunning() || !password.isEmpty())
+        return startHostingWith(port, password);
+    // The saved password: in the settings file, in the keychain (read first), or kept nowhere (asked for).
+    if (m_settings->hostPasswordAsked()) {
+        openHostDialog(tr("Type the hub's password: it is not kept anywhere, as no system keychain answers."));
+        return false;
+    }
+    if (m_settings->hostPasswordInKeychain() && m_settings->hostPassword().isEmpty()) {
+        m_passwords->loadHost([this, port](const QString &saved) {
+            if (saved.isEmpty())
+                openHostDialog(tr("The hub's password could not be read from the system keychain: type it again."));
+            else
+                startHostingWith(port, saved);
+        });
+        return true;
+    }
+    return startHostingWith(port, QString());
+}
+
+bool MainWindow::startHostingWith(std::optional<quint16> port, const QString &password)
+{
     if (m_host->isRunning())
         return true;
     HubServiceConfig service; // the same settings, and checks, as peerlink-hub's
@@ -759,6 +780,12 @@ bool MainWindow::startHosting(std::optional<quint16> port, const QString &passwo
     m_hubDock->show();
     updateActions();
     return true;
+}
+
+void MainWindow::setSecretBackend(std::unique_ptr<SecretBackend> backend)
+{
+    delete m_passwords;
+    m_passwords = new PasswordStore(m_settings, std::move(backend), this);
 }
 
 void MainWindow::setLanDiscovery(std::unique_ptr<LanDiscovery> discovery)
@@ -870,8 +897,10 @@ void MainWindow::openHostDialog(const QString &error)
 {
     auto *dialog = new HostDialog(m_settings, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setPasswordStore(m_passwords);
     dialog->setError(error);
-    connect(dialog, &QDialog::accepted, this, [this] { startHosting(); });
+    // The password as typed (it may be on its way into the keychain, or kept nowhere).
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { startHostingWith(std::nullopt, dialog->password()); });
     dialog->open();
 }
 

@@ -30,6 +30,7 @@ class LanDiscovery;
 class LanHubsModel;
 class MessageSelection;
 class PasswordStore;
+class SecretBackend;
 
 class AppSettings;
 class ChatController;
@@ -88,6 +89,8 @@ public:
 
     /// Finds hubs on the local network and announces the hosted one (Avahi unless replaced, e.g. by a test's fake).
     void setLanDiscovery(std::unique_ptr<LanDiscovery> discovery);
+    /// Keeps passwords through @p backend (the system keychain unless replaced, e.g. by a test's fake).
+    void setSecretBackend(std::unique_ptr<SecretBackend> backend);
     LanHubsModel *lanHubs() const { return m_lanHubs; }
 
     HubPanel *hubPanel() const { return m_hubPanel; }
@@ -126,6 +129,8 @@ private:
     /// Asks whether to trust a hub certificate no authority vouches for (like an SSH host key).
     void confirmCertificate(const QString &fingerprint, const QString &reason);
     void onHostingStarted(const QUrl &localUrl);
+    /// Starts hosting with @p password (empty: the one in the settings file, if any).
+    bool startHostingWith(std::optional<quint16> port, const QString &password);
     void updateTitle();
     void updateActions();
     void retranslate();

@@ -100,6 +100,18 @@ void PasswordStore::onProbed(bool available)
             Q_EMIT self->saved(ok);
         });
     }
+    const QString hostPlain = m_settings->hostPassword();
+    if (available && !hostPlain.isEmpty()) {
+        m_backend->write(hostKey(), hostPlain, [self = QPointer(this)](bool ok) {
+            if (!self)
+                return;
+            if (ok) {
+                self->m_settings->setHostPasswordInKeychain(true);
+                self->m_settings->setHostPassword(QString());
+            }
+            Q_EMIT self->saved(ok);
+        });
+    }
     Q_EMIT keychainChecked(available);
     const auto waiting = std::exchange(m_waiting, {});
     for (const auto &run : waiting)
@@ -153,6 +165,48 @@ void PasswordStore::save(const QUrl &hub, const QString &password, bool remember
         m_backend->write(keyFor(hub), password, finished);
     else if (m_keychain == Keychain::Available)
         m_backend->remove(keyFor(hub), finished);
+    else
+        QMetaObject::invokeMethod(this, [finished] { finished(true); }, Qt::QueuedConnection);
+}
+
+QString PasswordStore::hostKey()
+{
+    return u"host-password"_s;
+}
+
+void PasswordStore::loadHost(std::function<void(const QString &)> done)
+{
+    if (m_keychain == Keychain::Unknown) {
+        m_waiting.append([this, done = std::move(done)] { loadHost(done); });
+        return;
+    }
+    const QString plain = m_settings->hostPassword();
+    if (!plain.isEmpty() || !m_settings->hostPasswordInKeychain() || m_keychain != Keychain::Available) {
+        done(plain);
+        return;
+    }
+    m_backend->read(hostKey(), [done](bool found, const QString &secret) { done(found ? secret : QString()); });
+}
+
+void PasswordStore::saveHost(const QString &password, bool plainTextAllowed)
+{
+    if (m_keychain == Keychain::Unknown) {
+        m_waiting.append([this, password, plainTextAllowed] { saveHost(password, plainTextAllowed); });
+        return;
+    }
+    const bool toKeychain = !password.isEmpty() && m_keychain == Keychain::Available;
+    const bool plainText = !password.isEmpty() && !toKeychain && plainTextAllowed;
+    m_settings->setHostPassword(plainText ? password : QString());
+    m_settings->setHostPasswordInKeychain(toKeychain);
+    m_settings->setHostPasswordAsked(!password.isEmpty() && !toKeychain && !plainText);
+    const auto finished = [self = QPointer(this)](bool ok) {
+        if (self)
+            Q_EMIT self->saved(ok);
+    };
+    if (toKeychain)
+        m_backend->write(hostKey(), password, finished);
+    else if (m_keychain == Keychain::Available)
+        m_backend->remove(hostKey(), finished);
     else
         QMetaObject::invokeMethod(this, [finished] { finished(true); }, Qt::QueuedConnection);
 }

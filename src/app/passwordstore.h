@@ -55,6 +55,15 @@ public:
     /// The keychain's entry for @p hub's password.
     static QString keyFor(const QUrl &hub);
 
+    // The hosted hub's own password: the same rules (keychain, else plain text only if allowed; where it is kept
+    // nowhere, AppSettings::hostPasswordAsked() says so and hosting asks for it).
+    /// The hosted hub's password, handed to @p done once the keychain answered (empty: none, or unreadable).
+    void loadHost(std::function<void(const QString &password)> done);
+    /// Keeps @p password for the hosted hub (empty: the hub has none).
+    void saveHost(const QString &password, bool plainTextAllowed);
+    /// The keychain's entry for the hosted hub's password.
+    static QString hostKey();
+
 Q_SIGNALS:
     /// The backend answered whether a keychain is there (and a plain-text password was moved into it).
     void keychainChecked(bool available);

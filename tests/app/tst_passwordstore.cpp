@@ -4,6 +4,7 @@
 #include "app/appsettings.h"
 #include "app/dialogs.h"
 #include "app/passwordstore.h"
+#include "fakesecrets.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -17,52 +18,10 @@
 #include <QTimer>
 
 using namespace PeerLink;
+using namespace PeerLink::Test;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-/// A keychain in memory that answers later, as a real one does; or none at all.
-struct FakeKeychain
-{
-    bool available = true;
-    QMap<QString, QString> entries;
-};
-
-class FakeBackend final : public SecretBackend
-{
-public:
-    explicit FakeBackend(FakeKeychain *keychain) : m_keychain(keychain) { }
-    void probe(std::function<void(bool)> done) override
-    {
-        later([this, done] { done(m_keychain->available); });
-    }
-    void read(const QString &key, std::function<void(bool, const QString &)> done) override
-    {
-        later([this, key, done] {
-            const bool found = m_keychain->available && m_keychain->entries.contains(key);
-            done(found, m_keychain->entries.value(key));
-        });
-    }
-    void write(const QString &key, const QString &secret, std::function<void(bool)> done) override
-    {
-        later([this, key, secret, done] {
-            if (m_keychain->available)
-                m_keychain->entries.insert(key, secret);
-            done(m_keychain->available);
-        });
-    }
-    void remove(const QString &key, std::function<void(bool)> done) override
-    {
-        later([this, key, done] {
-            m_keychain->entries.remove(key);
-            done(m_keychain->available);
-        });
-    }
-
-private:
-    static void later(std::function<void()> f) { QTimer::singleShot(0, std::move(f)); }
-    FakeKeychain *m_keychain;
-};
 
 const QUrl kHub(u"ws://192.168.1.5:9000"_s);
 
@@ -88,6 +47,9 @@ private Q_SLOTS:
     void withoutKeychainOnlyWhenAllowed();
     void dialogWithKeychain();
     void dialogWithoutKeychainSaysSo();
+    void hostPasswordInTheKeychain();
+    void hostPasswordWithoutKeychain();
+    void hostDialogSaysWhere();
     void realBackendWithoutServiceIsUnavailable();
 
 private:
@@ -254,6 +216,76 @@ void TestPasswordStore::dialogWithoutKeychainSaysSo()
     ConnectDialog third(m_settings.get(), &store);
     QVERIFY(third.findChild<QCheckBox *>(u"plainTextCheck"_s)->isChecked());
     QTRY_COMPARE(third.findChild<QLineEdit *>(u"passwordEdit"_s)->text(), u"typed"_s);
+}
+
+void TestPasswordStore::hostPasswordInTheKeychain()
+{
+    // Left in plain text by an older PeerLink: moved into the keychain, out of the file.
+    m_settings->setHostPassword(u"old-host"_s);
+    FakeKeychain keychain;
+    PasswordStore store(m_settings.get(), std::make_unique<FakeBackend>(&keychain));
+    std::optional<QString> got;
+    store.loadHost([&got](const QString &p) { got = p; });
+    QTRY_VERIFY(got);
+    QCOMPARE(*got, u"old-host"_s);
+    QTRY_VERIFY(!fileText().contains(u"old-host"_s));
+    QCOMPARE(keychain.entries.value(PasswordStore::hostKey()), u"old-host"_s);
+    QVERIFY(m_settings->hostPasswordInKeychain());
+    got.reset();
+    store.loadHost([&got](const QString &p) { got = p; });
+    QTRY_VERIFY(got);
+    QCOMPARE(*got, u"old-host"_s); // from the keychain now
+
+    QSignalSpy saved(&store, &PasswordStore::saved);
+    store.saveHost(u"new-host"_s, false);
+    QVERIFY(saved.wait());
+    QCOMPARE(keychain.entries.value(PasswordStore::hostKey()), u"new-host"_s);
+    QVERIFY(!fileText().contains(u"new-host"_s));
+    QVERIFY(!m_settings->hostPasswordAsked());
+    store.saveHost(QString(), false); // no password any more: none kept
+    QVERIFY(saved.wait());
+    QVERIFY(!keychain.entries.contains(PasswordStore::hostKey()));
+    QVERIFY(!m_settings->hostPasswordInKeychain());
+}
+
+void TestPasswordStore::hostPasswordWithoutKeychain()
+{
+    FakeKeychain keychain;
+    keychain.available = false;
+    PasswordStore store(m_settings.get(), std::make_unique<FakeBackend>(&keychain));
+    QSignalSpy saved(&store, &PasswordStore::saved);
+    store.saveHost(u"nowhere"_s, false); // not allowed in plain text: kept nowhere, asked for when hosting
+    QVERIFY(saved.wait());
+    QVERIFY(!fileText().contains(u"nowhere"_s));
+    QVERIFY(m_settings->hostPasswordAsked());
+    QVERIFY(!m_settings->hostPasswordInKeychain());
+    store.saveHost(u"plain-host"_s, true); // allowed
+    QVERIFY(saved.wait());
+    QVERIFY(fileText().contains(u"plain-host"_s));
+    QVERIFY(!m_settings->hostPasswordAsked());
+    std::optional<QString> got;
+    store.loadHost([&got](const QString &p) { got = p; });
+    QTRY_VERIFY(got);
+    QCOMPARE(*got, u"plain-host"_s);
+}
+
+void TestPasswordStore::hostDialogSaysWhere()
+{
+    FakeKeychain keychain;
+    keychain.available = false;
+    PasswordStore store(m_settings.get(), std::make_unique<FakeBackend>(&keychain));
+    HostDialog dialog(m_settings.get());
+    auto *plain = dialog.findChild<QCheckBox *>(u"plainTextCheck"_s);
+    auto *label = dialog.findChild<QLabel *>(u"keychainLabel"_s);
+    QVERIFY(plain && label);
+    QVERIFY(plain->isHidden() && label->isHidden()); // no store: the file, as before
+    dialog.setPasswordStore(&store);
+    QTRY_COMPARE(store.keychain(), PasswordStore::Keychain::Unavailable);
+    QVERIFY(label->isHidden()); // no password typed: nothing to keep
+    dialog.findChild<QLineEdit *>(u"passwordEdit"_s)->setText(u"secret"_s);
+    QVERIFY(!label->isHidden());
+    QVERIFY(label->text().contains(u"No system keychain"_s));
+    QVERIFY(!plain->isHidden() && plain->isEnabled() && !plain->isChecked());
 }
 
 void TestPasswordStore::realBackendWithoutServiceIsUnavailable()
