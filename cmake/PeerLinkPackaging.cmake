@@ -80,7 +80,10 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Plugins are loaded at run time, so dpkg-shlibdeps cannot see them: the SVG icons, the windowing platforms, and
 # the SQLite driver of Qt SQL (the hub's mailbox, the app's history).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6svg6, libqt6sql6-sqlite, qt6-qpa-plugins")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-translations-l10n, fonts-noto-cjk | fonts-wqy-microhei")
+# The Avahi daemon lets the app find and announce hubs on the local network; a Secret Service (GNOME Keyring or
+# KWallet) keeps hub passwords out of the settings file. Without either the app works and says what is missing.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+    "qt6-translations-l10n, fonts-noto-cjk | fonts-wqy-microhei, avahi-daemon, gnome-keyring | kwalletmanager")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${pkg}/linux/debian/postinst" "${pkg}/linux/debian/prerm" "${pkg}/linux/debian/postrm"
     "${pkg}/linux/debian/conffiles")

@@ -35,6 +35,22 @@
             <source>&amp;Remember the password</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hubs on the local network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hubs found on the local network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>HostDialog</name>
@@ -116,6 +132,18 @@
         </message>
         <message>
             <source>Browse…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Announce the hub on the local network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Others on this network then see it in their connect dialog (name, address, whether it needs a password)</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -440,6 +468,37 @@
         </message>
         <message>
             <source>an invitation and --host exclude each other</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --screenshots, wait until N other peers are online.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>With --screenshots, say TEXT to everyone once joined.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use a light or dark palette of PeerLink's own (light, dark).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--screenshot-peers takes a number of peers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>--palette takes light or dark</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::AvahiDiscovery</name>
+        <message>
+            <source>The Avahi daemon is not running on this computer, so hubs on the local network cannot be listed (and a hosted hub is not announced). Type the hub's address or open an invitation instead.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hubs on the local network cannot be listed: Avahi says "%1". Type the hub's address or open an invitation instead.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -964,6 +1023,34 @@
         </message>
         <message>
             <source>A display name is at most 64 characters, on one line.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This hub asks for a password: its host can tell you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hubs on the local network are not looked for.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Looking for hubs on the local network… none found yet.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A remembered password is kept in the system keychain.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered only if you allow it in plain text in PeerLink's settings file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Looking for the system keychain…</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1752,6 +1839,22 @@ Id to forget:</source>
         </message>
     </context>
     <context>
+        <name>PeerLink::LanHubsModel</name>
+        <message>
+            <source>%1 — %2 (password needed)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1
+TLS certificate fingerprint: %2</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::LanguageManager</name>
         <message>
             <source>System language</source>
@@ -2063,6 +2166,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>%1 (offline)</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Type the hub's password: it is not kept anywhere, as no system keychain answers.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub's password could not be read from the system keychain: type it again.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -2111,6 +2222,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>%1 did not come back after the hub restarted.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::MessageSelection</name>
+        <message>
+            <source>Message text</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The text of the message, to select and copy</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -35,6 +35,22 @@
             <source>&amp;Remember the password</source>
             <translation>记住密码(&amp;R)</translation>
         </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation>以明文保存在设置文件中(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Hubs on the local network</source>
+            <translation>局域网中的枢纽</translation>
+        </message>
+        <message>
+            <source>Hubs found on the local network</source>
+            <translation>在局域网中找到的枢纽</translation>
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address</source>
+            <translation>选择一个枢纽以填入它的地址</translation>
+        </message>
     </context>
     <context>
         <name>HostDialog</name>
@@ -117,6 +133,18 @@
         <message>
             <source>Browse…</source>
             <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>Store it in &amp;plain text in the settings file</source>
+            <translation>以明文保存在设置文件中(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;Announce the hub on the local network</source>
+            <translation>在局域网中公布此枢纽(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Others on this network then see it in their connect dialog (name, address, whether it needs a password)</source>
+            <translation>这样同一网络中的其他人会在连接对话框中看到它（名称、地址、是否需要密码）</translation>
         </message>
     </context>
     <context>
@@ -441,6 +469,37 @@
         <message>
             <source>an invitation and --host exclude each other</source>
             <translation>邀请与 --host 不能同时使用</translation>
+        </message>
+        <message>
+            <source>With --screenshots, wait until N other peers are online.</source>
+            <translation>与 --screenshots 一起使用：等到有 N 个其他节点在线。</translation>
+        </message>
+        <message>
+            <source>With --screenshots, say TEXT to everyone once joined.</source>
+            <translation>与 --screenshots 一起使用：加入后向所有人发送 TEXT。</translation>
+        </message>
+        <message>
+            <source>Use a light or dark palette of PeerLink's own (light, dark).</source>
+            <translation>使用 PeerLink 自带的浅色或深色配色（light、dark）。</translation>
+        </message>
+        <message>
+            <source>--screenshot-peers takes a number of peers</source>
+            <translation>--screenshot-peers 需要一个节点数量</translation>
+        </message>
+        <message>
+            <source>--palette takes light or dark</source>
+            <translation>--palette 需要 light 或 dark</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::AvahiDiscovery</name>
+        <message>
+            <source>The Avahi daemon is not running on this computer, so hubs on the local network cannot be listed (and a hosted hub is not announced). Type the hub's address or open an invitation instead.</source>
+            <translation>本机没有运行 Avahi 守护进程，因此无法列出局域网中的枢纽（托管的枢纽也不会被公布）。请改为输入枢纽地址或打开邀请链接。</translation>
+        </message>
+        <message>
+            <source>Hubs on the local network cannot be listed: Avahi says "%1". Type the hub's address or open an invitation instead.</source>
+            <translation>无法列出局域网中的枢纽：Avahi 报告“%1”。请改为输入枢纽地址或打开邀请链接。</translation>
         </message>
     </context>
     <context>
@@ -962,6 +1021,34 @@
         <message>
             <source>A display name is at most 64 characters, on one line.</source>
             <translation>显示名称最多 64 个字符，且只能有一行。</translation>
+        </message>
+        <message>
+            <source>This hub asks for a password: its host can tell you.</source>
+            <translation>此中心需要密码：可以向它的主持人询问。</translation>
+        </message>
+        <message>
+            <source>Hubs on the local network are not looked for.</source>
+            <translation>不查找局域网中的枢纽。</translation>
+        </message>
+        <message>
+            <source>Choose a hub to fill in its address:</source>
+            <translation>选择一个枢纽以填入它的地址：</translation>
+        </message>
+        <message>
+            <source>Looking for hubs on the local network… none found yet.</source>
+            <translation>正在查找局域网中的枢纽…暂未找到。</translation>
+        </message>
+        <message>
+            <source>A remembered password is kept in the system keychain.</source>
+            <translation>记住的密码保存在系统钥匙串中。</translation>
+        </message>
+        <message>
+            <source>No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered only if you allow it in plain text in PeerLink's settings file.</source>
+            <translation>没有可用的系统钥匙串（例如 GNOME 密钥环或 KWallet）：只有在您允许以明文保存在 PeerLink 的设置文件中时，才会记住密码。</translation>
+        </message>
+        <message>
+            <source>Looking for the system keychain…</source>
+            <translation>正在查找系统钥匙串…</translation>
         </message>
     </context>
     <context>
@@ -1750,6 +1837,23 @@ Id to forget:</source>
         </message>
     </context>
     <context>
+        <name>PeerLink::LanHubsModel</name>
+        <message>
+            <source>%1 — %2 (password needed)</source>
+            <translation>%1 — %2（需要密码）</translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>%1
+TLS certificate fingerprint: %2</source>
+            <translation>%1
+TLS 证书指纹：%2</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::LanguageManager</name>
         <message>
             <source>System language</source>
@@ -2064,6 +2168,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>%1 (offline)</source>
             <translation>%1（离线）</translation>
         </message>
+        <message>
+            <source>Type the hub's password: it is not kept anywhere, as no system keychain answers.</source>
+            <translation>请输入枢纽的密码：由于没有可用的系统钥匙串，它没有保存在任何地方。</translation>
+        </message>
+        <message>
+            <source>The hub's password could not be read from the system keychain: type it again.</source>
+            <translation>无法从系统钥匙串读取枢纽的密码：请重新输入。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -2113,6 +2225,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>%1 did not come back after the hub restarted.</source>
             <translation>枢纽重启后 %1 没有回来。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::MessageSelection</name>
+        <message>
+            <source>Message text</source>
+            <translation>消息文字</translation>
+        </message>
+        <message>
+            <source>The text of the message, to select and copy</source>
+            <translation>消息的文字，可选中并复制</translation>
         </message>
     </context>
     <context>

@@ -28,7 +28,13 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     screenshots.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption delay(u"screenshot-delay"_s, tr("Milliseconds to wait before --screenshots."), u"MS"_s);
     delay.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ help, version, host, port, hub, id, name, password, screenshots, delay });
+    QCommandLineOption peers(u"screenshot-peers"_s, tr("With --screenshots, wait until N other peers are online."), u"N"_s);
+    peers.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption say(u"screenshot-message"_s, tr("With --screenshots, say TEXT to everyone once joined."), u"TEXT"_s);
+    say.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption palette(u"palette"_s, tr("Use a light or dark palette of PeerLink's own (light, dark)."), u"NAME"_s);
+    palette.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({ help, version, host, port, hub, id, name, password, screenshots, delay, peers, say, palette });
 
     const auto fail = [&o](const QString &message) {
         o.exitNow = true;
@@ -102,6 +108,16 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         if (!ok || o.screenshotDelayMs < 0)
             return fail(tr("--screenshot-delay takes milliseconds"));
     }
+    if (parser.isSet(peers)) {
+        bool ok = false;
+        o.screenshotPeers = parser.value(peers).toInt(&ok);
+        if (!ok || o.screenshotPeers < 0)
+            return fail(tr("--screenshot-peers takes a number of peers"));
+    }
+    o.screenshotMessage = parser.value(say);
+    o.palette = parser.value(palette);
+    if (!o.palette.isEmpty() && o.palette != u"light" && o.palette != u"dark")
+        return fail(tr("--palette takes light or dark"));
     return o;
 }
 

@@ -31,6 +31,12 @@ public:
     /// Saves screenshots of the window and hub panel into this folder after a few seconds, then quits.
     QString screenshotDir;
     int screenshotDelayMs = 3000;
+    /// With --screenshots: the screenshots wait until this many other peers are online (then the delay runs).
+    int screenshotPeers = 0;
+    /// With --screenshots: said to everyone once joined (one's own message, with its mark, in the picture).
+    QString screenshotMessage;
+    /// "light" or "dark": a palette of the app's own instead of the system's (screenshots); empty: the system's.
+    QString palette;
 
     /// Set when the program should print this text and exit (help, version, errors) without a window.
     bool exitNow = false;

@@ -44,6 +44,38 @@ QColor warningBackground(const QPalette &palette)
                             float(window.blueF() * (1 - tint) + error.blueF() * tint));
 }
 
+QPalette fixedPalette(bool dark)
+{
+    if (!dark) {
+        QPalette p(QColor(0xef, 0xef, 0xef), QColor(0xfa, 0xfa, 0xfa));
+        p.setColor(QPalette::Base, Qt::white);
+        p.setColor(QPalette::AlternateBase, QColor(0xf0, 0xf2, 0xf5));
+        p.setColor(QPalette::Highlight, QColor(0x30, 0x8c, 0xc6));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::Link, QColor(0x1a, 0x5f, 0xb4));
+        p.setColor(QPalette::PlaceholderText, QColor(0x70, 0x70, 0x70));
+        return p;
+    }
+    const QColor window(0x2b, 0x2d, 0x31);
+    QPalette p(QColor(0x3a, 0x3d, 0x42), window);
+    p.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
+    p.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+    p.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Base, QColor(0x1f, 0x21, 0x24));
+    p.setColor(QPalette::AlternateBase, QColor(0x35, 0x38, 0x3d));
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, QColor(0xe8, 0xe8, 0xe8));
+    p.setColor(QPalette::Highlight, QColor(0x2d, 0x6c, 0xb5));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x8a, 0xb4, 0xf8));
+    p.setColor(QPalette::PlaceholderText, QColor(0xa0, 0xa0, 0xa0));
+    p.setColor(QPalette::Mid, QColor(0x50, 0x53, 0x58));
+    for (const auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
+        p.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
+    return p;
+}
+
 void markAsError(QWidget *widget)
 {
     QPalette p = widget->palette();

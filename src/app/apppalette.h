@@ -14,6 +14,9 @@ QColor errorColor(const QPalette &palette);
 QColor warningBackground(const QPalette &palette);
 /// Shows @p widget's text in errorColor() of its palette.
 void markAsError(QWidget *widget);
+/// A light or dark palette of PeerLink's own (Fusion-like), for screenshots in both and for tests; normally the
+/// app follows the system's palette.
+QPalette fixedPalette(bool dark);
 /// The WCAG 2 contrast ratio of two colours (1 to 21).
 double contrastRatio(const QColor &a, const QColor &b);
 

@@ -1,5 +1,7 @@
 #include "appsettings.h"
 
+#include "app/landiscovery.h"
+
 #include "app/firstrun.h"
 
 #include "core/rules.h"
@@ -78,15 +80,37 @@ void AppSettings::setRememberPassword(bool remember)
         m_settings->remove(u"connection/password"_s);
 }
 
-QString AppSettings::password() const
+QString AppSettings::plainTextPassword() const
 {
     return rememberPassword() ? m_settings->value(u"connection/password"_s).toString() : QString();
 }
 
-void AppSettings::setPassword(const QString &password)
+void AppSettings::setPlainTextPassword(const QString &password)
 {
-    if (rememberPassword())
+    if (rememberPassword() && !password.isEmpty())
         m_settings->setValue(u"connection/password"_s, password);
+    else
+        m_settings->remove(u"connection/password"_s);
+}
+
+bool AppSettings::passwordInPlainText() const
+{
+    return m_settings->value(u"connection/passwordInPlainText"_s, !plainTextPassword().isEmpty()).toBool();
+}
+
+void AppSettings::setPasswordInPlainText(bool allowed)
+{
+    m_settings->setValue(u"connection/passwordInPlainText"_s, allowed);
+}
+
+bool AppSettings::hostAnnounce() const
+{
+    return m_settings->value(u"hosting/announce"_s, announceByDefault(hostBindAddress())).toBool();
+}
+
+void AppSettings::setHostAnnounce(bool announce)
+{
+    m_settings->setValue(u"hosting/announce"_s, announce);
 }
 
 bool AppSettings::hostOnLaunch() const
@@ -128,7 +152,30 @@ QString AppSettings::hostPassword() const
 
 void AppSettings::setHostPassword(const QString &password)
 {
-    m_settings->setValue(u"hosting/password"_s, password);
+    if (password.isEmpty())
+        m_settings->remove(u"hosting/password"_s);
+    else
+        m_settings->setValue(u"hosting/password"_s, password);
+}
+
+bool AppSettings::hostPasswordInKeychain() const
+{
+    return m_settings->value(u"hosting/passwordInKeychain"_s, false).toBool();
+}
+
+void AppSettings::setHostPasswordInKeychain(bool inKeychain)
+{
+    m_settings->setValue(u"hosting/passwordInKeychain"_s, inKeychain);
+}
+
+bool AppSettings::hostPasswordAsked() const
+{
+    return m_settings->value(u"hosting/passwordAsked"_s, false).toBool();
+}
+
+void AppSettings::setHostPasswordAsked(bool asked)
+{
+    m_settings->setValue(u"hosting/passwordAsked"_s, asked);
 }
 
 QString AppSettings::hubName() const

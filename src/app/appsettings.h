@@ -34,10 +34,16 @@ public:
     bool hasSavedPeerId() const;
     QString displayName() const;
     void setDisplayName(const QString &name);
+    /// Whether the user asked to remember the hub password (PasswordStore decides where: keychain or plain text).
     bool rememberPassword() const;
     void setRememberPassword(bool remember);
-    QString password() const;
-    void setPassword(const QString &password);
+    /// The hub password kept in plain text in this file (only where no keychain answers and the user allowed it,
+    /// or left by an older PeerLink); empty when none is. Use PasswordStore, which knows where it is.
+    QString plainTextPassword() const;
+    void setPlainTextPassword(const QString &password);
+    /// The user allowed the password in plain text here (no keychain); true for a password an older PeerLink left.
+    bool passwordInPlainText() const;
+    void setPasswordInPlainText(bool allowed);
 
     // Hosting.
     /// Closing the window keeps PeerLink running in the tray (where there is one), as chat apps do; on by default.
@@ -49,10 +55,22 @@ public:
     void setHostBindAddress(const QHostAddress &address);
     quint16 hostPort() const;
     void setHostPort(quint16 port);
+    /// The hosted hub's password as kept in plain text in this file (where no keychain answers and the user allowed
+    /// it, or left by an older PeerLink); see PasswordStore, and the two below, for where it really is.
     QString hostPassword() const;
     void setHostPassword(const QString &password);
+    /// The hosted hub's password is in the system keychain (PasswordStore::loadHost()).
+    bool hostPasswordInKeychain() const;
+    void setHostPasswordInKeychain(bool inKeychain);
+    /// The hosted hub has a password that is kept nowhere (no keychain, plain text not allowed): asked when it starts.
+    bool hostPasswordAsked() const;
+    void setHostPasswordAsked(bool asked);
     QString hubName() const;
     void setHubName(const QString &name);
+    /// Whether the hosted hub is announced on the local network (DNS-SD); unless the user said otherwise, as
+    /// announceByDefault() says for the saved bind address (on for LAN addresses, off for loopback).
+    bool hostAnnounce() const;
+    void setHostAnnounce(bool announce);
     /// TLS for the hosted hub: PEM certificate and key files (empty: plain ws://).
     QString hostTlsCertificate() const;
     void setHostTlsCertificate(const QString &path);

@@ -6,6 +6,8 @@
 #include "core/rules.h"
 #include "hub/hubsettings.h"
 #include "languagemanager.h"
+#include "landiscovery.h"
+#include "passwordstore.h"
 
 #include "ui_connectdialog.h"
 #include "ui_hostdialog.h"
@@ -15,6 +17,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QPointer>
 
 namespace PeerLink {
 
@@ -34,21 +37,96 @@ QString validateConnection(const QString &url, const QString &id, const QString 
 
 // ---- ConnectDialog --------------------------------------------------------------------------------------------
 
-ConnectDialog::ConnectDialog(AppSettings *settings, QWidget *parent)
+ConnectDialog::ConnectDialog(AppSettings *settings, PasswordStore *passwords, QWidget *parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::ConnectDialog>())
     , m_settings(settings)
+    , m_passwords(passwords)
 {
     m_ui->setupUi(this);
     m_ui->hubUrlEdit->setText(settings->hubUrl().toString());
     m_ui->idEdit->setText(settings->peerId());
     m_ui->nameEdit->setText(settings->displayName());
     m_ui->rememberPasswordCheck->setChecked(settings->rememberPassword());
-    m_ui->passwordEdit->setText(settings->password());
+    m_ui->plainTextCheck->setChecked(settings->passwordInPlainText());
     markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
+    connect(m_ui->rememberPasswordCheck, &QCheckBox::toggled, this, &ConnectDialog::showKeychainState);
+    if (m_passwords) {
+        connect(m_passwords, &PasswordStore::keychainChecked, this, &ConnectDialog::showKeychainState);
+        // The remembered password arrives from the keychain a moment later (unless the user typed one by then).
+        // Only for that hub: an invitation may have put another hub's address in meanwhile.
+        m_passwords->load(settings->hubUrl(), [self = QPointer(this), hub = settings->hubUrl()](const QString &password) {
+            if (self && self->m_ui->passwordEdit->text().isEmpty() && self->hubUrl() == hub)
+                self->m_ui->passwordEdit->setText(password);
+        });
+    }
+    showKeychainState();
+    showLanState();
+    connect(m_ui->lanHubList, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+        setHubUrl(index.data(LanHubsModel::UrlRole).toUrl());
+        setError(index.data(LanHubsModel::PasswordRequiredRole).toBool()
+                     ? tr("This hub asks for a password: its host can tell you.")
+                     : QString());
+    });
+}
+
+void ConnectDialog::setLanHubs(LanHubsModel *hubs)
+{
+    m_lanHubs = hubs;
+    m_ui->lanHubList->setModel(hubs);
+    if (hubs) {
+        for (auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
+            connect(hubs, signal, this, &ConnectDialog::showLanState);
+        if (hubs->discovery())
+            connect(hubs->discovery(), &LanDiscovery::stateChanged, this, &ConnectDialog::showLanState);
+    }
+    showLanState();
+}
+
+void ConnectDialog::showLanState()
+{
+    LanDiscovery *discovery = m_lanHubs ? m_lanHubs->discovery() : nullptr;
+    const bool unavailable = !discovery || discovery->state() == LanDiscovery::State::Unavailable;
+    const bool found = m_lanHubs && m_lanHubs->rowCount() > 0;
+    if (unavailable)
+        m_ui->lanStatusLabel->setText(discovery ? discovery->unavailableReason()
+                                                : tr("Hubs on the local network are not looked for."));
+    else if (found)
+        m_ui->lanStatusLabel->setText(tr("Choose a hub to fill in its address:"));
+    else
+        m_ui->lanStatusLabel->setText(tr("Looking for hubs on the local network… none found yet."));
+    m_ui->lanHubList->setVisible(found);
+}
+
+void ConnectDialog::showKeychainState()
+{
+    PeerLink::showKeychainState(m_passwords, m_ui->keychainLabel, m_ui->plainTextCheck,
+                                m_ui->rememberPasswordCheck->isChecked());
+}
+
+void showKeychainState(PasswordStore *passwords, QLabel *label, QCheckBox *plainText, bool wanted)
+{
+    const auto keychain = passwords ? passwords->keychain() : PasswordStore::Keychain::Unavailable;
+    const bool unavailable = keychain == PasswordStore::Keychain::Unavailable;
+    switch (keychain) {
+    case PasswordStore::Keychain::Available:
+        label->setText(ConnectDialog::tr("A remembered password is kept in the system keychain."));
+        break;
+    case PasswordStore::Keychain::Unavailable:
+        label->setText(
+            ConnectDialog::tr("No system keychain (such as GNOME Keyring or KWallet) answers: the password is remembered "
+                              "only if you allow it in plain text in PeerLink's settings file."));
+        break;
+    case PasswordStore::Keychain::Unknown:
+        label->setText(ConnectDialog::tr("Looking for the system keychain…"));
+        break;
+    }
+    label->setVisible(wanted);
+    plainText->setVisible(unavailable);
+    plainText->setEnabled(unavailable && wanted);
 }
 
 ConnectDialog::~ConnectDialog() = default;
@@ -94,15 +172,22 @@ void ConnectDialog::accept()
     m_settings->setHubUrl(hubUrl());
     m_settings->setPeerId(peerId());
     m_settings->setDisplayName(displayName());
-    m_settings->setRememberPassword(m_ui->rememberPasswordCheck->isChecked());
-    m_settings->setPassword(password());
+    if (m_passwords) {
+        m_passwords->save(hubUrl(), password(), m_ui->rememberPasswordCheck->isChecked(),
+                          m_ui->plainTextCheck->isChecked());
+    } else {
+        m_settings->setRememberPassword(m_ui->rememberPasswordCheck->isChecked());
+    }
     QDialog::accept();
 }
 
 void ConnectDialog::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
+        showKeychainState();
+        showLanState();
+    }
     QDialog::changeEvent(event);
 }
 
@@ -138,13 +223,47 @@ HostDialog::HostDialog(AppSettings *settings, QWidget *parent)
     m_ui->perAddressSpin->setValue(settings->hostMaxConnectionsPerAddress());
     m_ui->perAddressSpin->setSpecialValueText(tr("no limit"));
     m_ui->advancedEdit->setPlainText(settings->hostMoreSettings());
+    // Announced on the local network: as saved, else on for LAN addresses and off for loopback, following the
+    // address chosen here until the user sets it.
+    m_ui->announceCheck->setChecked(settings->hostAnnounce());
+    connect(m_ui->announceCheck, &QCheckBox::clicked, this, [this] { m_announceTouched = true; });
+    connect(m_ui->bindCombo, &QComboBox::currentTextChanged, this, [this] {
+        if (!m_announceTouched)
+            m_ui->announceCheck->setChecked(announceByDefault(bindAddress()));
+    });
     markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
+    showPasswordPlace(); // nowhere to say until a PasswordStore is given
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &HostDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &HostDialog::reject);
 }
 
 HostDialog::~HostDialog() = default;
+
+void HostDialog::setPasswordStore(PasswordStore *passwords)
+{
+    m_passwords = passwords;
+    m_ui->plainTextCheck->setChecked(!m_settings->hostPassword().isEmpty());
+    connect(m_ui->passwordEdit, &QLineEdit::textChanged, this, &HostDialog::showPasswordPlace);
+    connect(passwords, &PasswordStore::keychainChecked, this, &HostDialog::showPasswordPlace);
+    // A password in the keychain arrives a moment later (unless one was typed meanwhile).
+    passwords->loadHost([self = QPointer(this)](const QString &password) {
+        if (self && self->m_ui->passwordEdit->text().isEmpty())
+            self->m_ui->passwordEdit->setText(password);
+    });
+    showPasswordPlace();
+}
+
+void HostDialog::showPasswordPlace()
+{
+    if (!m_passwords) {
+        m_ui->keychainLabel->hide();
+        m_ui->plainTextCheck->hide();
+        return;
+    }
+    PeerLink::showKeychainState(m_passwords, m_ui->keychainLabel, m_ui->plainTextCheck,
+                                !m_ui->passwordEdit->text().isEmpty());
+}
 
 void HostDialog::browseCertificate()
 {
@@ -237,7 +356,10 @@ void HostDialog::accept()
     m_settings->setHostBindAddress(bindAddress());
     m_settings->setHostPort(port());
     m_settings->setHubName(hubName());
-    m_settings->setHostPassword(password());
+    if (m_passwords)
+        m_passwords->saveHost(password(), m_ui->plainTextCheck->isChecked());
+    else
+        m_settings->setHostPassword(password());
     m_settings->setHostTlsCertificate(cert);
     m_settings->setHostTlsKey(key);
     m_settings->setHostMaxPeers(m_ui->maxPeersSpin->value());
@@ -245,6 +367,7 @@ void HostDialog::accept()
     m_settings->setHostMessagesPerSecond(m_ui->rateSpin->value());
     m_settings->setHostMaxConnectionsPerAddress(m_ui->perAddressSpin->value());
     m_settings->setHostMoreSettings(m_ui->advancedEdit->toPlainText());
+    m_settings->setHostAnnounce(m_ui->announceCheck->isChecked());
     QDialog::accept();
 }
 
@@ -253,6 +376,7 @@ void HostDialog::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
         fillBindChoices();
+        showPasswordPlace();
     }
     QDialog::changeEvent(event);
 }

@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 
+class QCheckBox;
+class QLabel;
 class QLineEdit;
 
 namespace Ui {
@@ -18,16 +20,23 @@ class SettingsDialog;
 namespace PeerLink {
 
 class AppSettings;
+class LanHubsModel;
+class PasswordStore;
+
+/// Says in @p label where a remembered password goes (the keychain, or why not), and shows @p plainText ("store in
+/// plain text") only where no keychain answers; @p wanted: a password is to be kept at all.
+void showKeychainState(PasswordStore *passwords, QLabel *label, QCheckBox *plainText, bool wanted);
 
 /// Why a connection request cannot be made, in words; empty when it is fine.
 QString validateConnection(const QString &url, const QString &id, const QString &name);
 
-/// Hub address, id, display name and password; remembers them through AppSettings when accepted.
+/// Hub address, id, display name and password; remembers them through AppSettings when accepted, the password
+/// through @p passwords (in the system keychain; where none answers, in plain text only if the user ticks it).
 class ConnectDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit ConnectDialog(AppSettings *settings, QWidget *parent = nullptr);
+    ConnectDialog(AppSettings *settings, PasswordStore *passwords, QWidget *parent = nullptr);
     ~ConnectDialog() override;
 
     QUrl hubUrl() const;
@@ -38,6 +47,9 @@ public:
     void setError(const QString &text);
     /// Fills in the hub's address (an invitation).
     void setHubUrl(const QUrl &url);
+    /// Lists the hubs found on the local network (@p hubs, not owned; null: none); choosing one fills its address
+    /// in. Where they cannot be found (no Avahi daemon), says why instead.
+    void setLanHubs(LanHubsModel *hubs);
 
     void accept() override;
 
@@ -45,8 +57,15 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    /// Says whether the password goes into a keychain, and offers plain text where none answers.
+    void showKeychainState();
+    /// The list of hubs on the local network, or why there is none.
+    void showLanState();
+
     std::unique_ptr<Ui::ConnectDialog> m_ui;
     AppSettings *m_settings;
+    PasswordStore *m_passwords;
+    LanHubsModel *m_lanHubs = nullptr;
 };
 
 /// Bind address, port, hub name and password for hosting a hub; remembered through AppSettings.
@@ -72,6 +91,10 @@ public:
     /// Lets the user pick the TLS private key, starting in the key's folder, else the certificate's.
     void browseKey();
 
+    /// Keeps the password through @p passwords (the keychain; where none answers, plain text only if ticked) and
+    /// shows where it goes; without it, in the settings file as before.
+    void setPasswordStore(PasswordStore *passwords);
+
     void accept() override;
 
 protected:
@@ -83,8 +106,13 @@ private:
     void browseInto(QLineEdit *edit, const QString &caption, const QString &nearFile);
     FilePicker m_pickFile;
 
+    /// Where the password goes (keychain, or plain text if ticked), while it is not empty.
+    void showPasswordPlace();
+
     std::unique_ptr<Ui::HostDialog> m_ui;
     AppSettings *m_settings;
+    PasswordStore *m_passwords = nullptr;
+    bool m_announceTouched = false; ///< the user set "announce" here: the bind address no longer decides it
 };
 
 /// Defaults, hosting on launch, notifications and language; saved through AppSettings when accepted.

@@ -7,6 +7,8 @@
 #include "app/hubhost.h"
 #include "app/languagemanager.h"
 #include "app/appicon.h"
+#include "app/apppalette.h"
+#include "app/peerlistmodel.h"
 #include "app/mainwindow.h"
 #include "app/profileidentity.h"
 #include "history/messagestore.h"
@@ -16,6 +18,8 @@
 #include <QDir>
 #include <QTimer>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include <cstdio>
@@ -61,6 +65,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(PEERLINK_VERSION));
     QApplication::setDesktopFileName(u"io.github.peerlink.PeerLink"_s);
     QApplication::setWindowIcon(appIcon());
+    if (!options.palette.isEmpty())
+        QApplication::setPalette(fixedPalette(options.palette == u"dark"));
 
     AppSettings settings;
     // --id holds for this run; the saved id (chosen on the first run) stays.
@@ -81,7 +87,9 @@ int main(int argc, char *argv[])
     identity.applyTo(&client);
     client.setAutoReconnect(true);
     // Direct links: listen on every interface, and let the user decide who may connect.
-    client.setDirectListening(true, QHostAddress(QHostAddress::AnyIPv4), 0);
+    // (PEERLINK_DIRECT_BIND narrows that, e.g. to 127.0.0.1 for tests that must stay on loopback.)
+    const QHostAddress directBind(qEnvironmentVariable("PEERLINK_DIRECT_BIND", u"0.0.0.0"_s));
+    client.setDirectListening(true, directBind.isNull() ? QHostAddress(QHostAddress::AnyIPv4) : directBind, 0);
     client.setConnectPolicy(PeerClient::ConnectPolicy::Ask);
     // The profile's history, next to its identity. One that cannot be opened (corrupt, locked, read-only) is left
     // as it is and reported by the window; chatting works on without it.
@@ -119,8 +127,32 @@ int main(int argc, char *argv[])
     else if (!options.hubUrl.isEmpty())
         window.connectToHub(options.hubUrl, settings.peerId(), settings.displayName(), options.password);
 
+    if (!options.screenshotDir.isEmpty() && !options.screenshotMessage.isEmpty()) {
+        QObject::connect(&client, &PeerClient::joined, &controller, [&controller, &options] {
+            controller.sendToActive(options.screenshotMessage);
+        }, Qt::SingleShotConnection);
+    }
+    // With --screenshot-peers, the delay runs once that many other peers are online (the chat is there by then).
+    const auto afterPeers = [&controller, &client, &options](QObject *context, std::function<void()> then) {
+        const auto check = [&controller, &client, &options, then, done = std::make_shared<bool>(false)] {
+            const PeerListModel *peers = controller.peerModel();
+            int online = 0;
+            for (int row = 0; row < peers->rowCount(); ++row) {
+                const QString id = peers->index(row).data(PeerListModel::IdRole).toString();
+                online += !id.isEmpty() && id != client.id() && peers->isOnline(id);
+            }
+            if (!*done && online >= options.screenshotPeers) {
+                *done = true;
+                then();
+            }
+        };
+        for (auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
+            QObject::connect(controller.peerModel(), signal, context, check);
+        QObject::connect(controller.peerModel(), &QAbstractItemModel::dataChanged, context, check);
+        check();
+    };
     if (!options.screenshotDir.isEmpty()) {
-        QTimer::singleShot(options.screenshotDelayMs, &window, [&window, &host, &options] {
+        const auto shoot = [&window, &host, &options] {
             if (!window.saveScreenshots(options.screenshotDir))
                 std::fputs("peerlink: could not save the screenshots\n", stderr);
             window.shutdown();
@@ -129,7 +161,8 @@ int main(int argc, char *argv[])
                 QApplication::quit();
             else
                 QObject::connect(&host, &HubHost::stopped, &host, &QApplication::quit);
-        });
+        };
+        afterPeers(&window, [&window, &options, shoot] { QTimer::singleShot(options.screenshotDelayMs, &window, shoot); });
     }
     const int rc = app.exec();
     // Closing the window while hosting waits for HubHost::stopped() first. After a quit from anywhere else the loop

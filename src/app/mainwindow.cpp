@@ -2,6 +2,9 @@
 
 #include "app/apppalette.h"
 #include "app/messagedelegate.h"
+#include "app/landiscovery.h"
+#include "app/messageselection.h"
+#include "app/passwordstore.h"
 
 #include "hostingconfig.h"
 
@@ -60,6 +63,8 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
 {
     m_ui->setupUi(this);
     setWindowIcon(appIcon());
+    m_passwords = new PasswordStore(settings, makeSystemSecretBackend(), this);
+    setLanDiscovery(makeAvahiDiscovery());
     m_ui->actionConnect->setIcon(QIcon(u":/icons/connect.svg"_s));
     m_ui->actionHost->setIcon(QIcon(u":/icons/host.svg"_s));
     m_ui->actionConnectToPeer->setIcon(QIcon(u":/icons/link.svg"_s));
@@ -161,7 +166,11 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     // The chat itself: bubbles, groups, day separators, avatars and marks (MessageDelegate).
     m_messageDelegate = new MessageDelegate(m_ui->messageView);
     m_ui->messageView->setItemDelegate(m_messageDelegate);
+    m_messageDelegate->setVerifiedCheck([controller](const QString &peer) { return controller->isVerified(peer); });
     m_ui->messageView->viewport()->installEventFilter(this); // a click on a link opens it
+    // Text selectable with the mouse in place (MessageSelection, filtering before the
+    // link click above); Ctrl+C copies a selected message's whole text.
+    m_messageSelection = new MessageSelection(m_ui->messageView, m_messageDelegate, this);
     m_ui->messageView->setUniformItemSizes(false);
     m_ui->messageView->setResizeMode(QListView::Adjust);
     connect(m_ui->messageView->verticalScrollBar(), &QScrollBar::valueChanged, this,
@@ -209,6 +218,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
     });
     connect(controller, &ChatController::peerTrustChanged, this, [this](const QString &peer) {
+        m_ui->messageView->viewport()->update(); // verified marks on messages
         if (peer == m_controller->activeConversation()) {
             m_ui->conversationTitle->setText(m_controller->conversationTitle(peer));
             updateActions();
@@ -289,6 +299,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
             openHostDialog(tr("The hub could not start: %1").arg(message));
     });
     connect(host, &HubHost::stopped, this, [this] {
+        m_lan->withdraw();
         if (m_closeWhenStopped)
             close();
     });
@@ -414,10 +425,7 @@ bool MainWindow::openLinkAt(const QPoint &pos)
     const QModelIndex index = m_ui->messageView->indexAt(pos);
     if (!index.isValid())
         return false;
-    QStyleOptionViewItem option;
-    option.initFrom(m_ui->messageView);
-    option.rect = m_ui->messageView->visualRect(index);
-    const QUrl url = m_messageDelegate->linkAt(option, index, pos);
+    const QUrl url = m_messageDelegate->linkAt(viewOption(m_ui->messageView, index), index, pos);
     if (url.isEmpty() || !url.isValid())
         return false;
     // peerlink:// invitations open here; the rest in the desktop's browser.
@@ -445,6 +453,7 @@ void MainWindow::showConversation(const QString &key)
     if (m_ui->messageView->model() != model) {
         if (m_ui->messageView->model())
             disconnect(m_ui->messageView->model(), nullptr, m_ui->messageView, nullptr);
+        m_messageSelection->close(); // a text being selected belongs to the conversation shown until now
         m_ui->messageView->setModel(model);
         // New messages come at the bottom and are followed while the view is at the bottom (and one's own always);
         // a reader who scrolled up is not moved, and gets a "new messages" marker. Older pages at the top are not
@@ -874,6 +883,27 @@ void MainWindow::openVerifyDialog(const QString &peer)
 
 bool MainWindow::startHosting(std::optional<quint16> port, const QString &password)
 {
+    if (m_host->isRunning() || !password.isEmpty())
+        return startHostingWith(port, password);
+    // The saved password: in the settings file, in the keychain (read first), or kept nowhere (asked for).
+    if (m_settings->hostPasswordAsked()) {
+        openHostDialog(tr("Type the hub's password: it is not kept anywhere, as no system keychain answers."));
+        return false;
+    }
+    if (m_settings->hostPasswordInKeychain() && m_settings->hostPassword().isEmpty()) {
+        m_passwords->loadHost([this, port](const QString &saved) {
+            if (saved.isEmpty())
+                openHostDialog(tr("The hub's password could not be read from the system keychain: type it again."));
+            else
+                startHostingWith(port, saved);
+        });
+        return true;
+    }
+    return startHostingWith(port, QString());
+}
+
+bool MainWindow::startHostingWith(std::optional<quint16> port, const QString &password)
+{
     if (m_host->isRunning())
         return true;
     HubServiceConfig service; // the same settings, and checks, as peerlink-hub's
@@ -894,8 +924,37 @@ bool MainWindow::startHosting(std::optional<quint16> port, const QString &passwo
     return true;
 }
 
+void MainWindow::setSecretBackend(std::unique_ptr<SecretBackend> backend)
+{
+    delete m_passwords;
+    m_passwords = new PasswordStore(m_settings, std::move(backend), this);
+}
+
+void MainWindow::setLanDiscovery(std::unique_ptr<LanDiscovery> discovery)
+{
+    delete m_lanHubs;
+    m_lan = std::move(discovery);
+    m_lanHubs = new LanHubsModel(m_lan.get(), this);
+    if (m_connectDialog)
+        m_connectDialog->setLanHubs(m_lanHubs);
+    if (m_host && m_host->state() == HubHost::State::Running)
+        announceHostedHub();
+}
+
+void MainWindow::announceHostedHub()
+{
+    const HubConfig config = m_host->config();
+    if (const auto announcement = hostedHubAnnouncement(m_settings->hostAnnounce(), m_host->boundAddress(), config.name,
+                                                        m_host->port(), !config.password.isEmpty(),
+                                                        m_host->certificateFingerprint()))
+        m_lan->announce(*announcement);
+    else
+        m_lan->withdraw();
+}
+
 void MainWindow::onHostingStarted(const QUrl &localUrl)
 {
+    announceHostedHub();
     const std::optional<OwnHubJoin> join = std::exchange(m_ownHubJoin, std::nullopt);
     if (!join)
         return;
@@ -954,9 +1013,10 @@ void MainWindow::openConnectDialog(const QString &error)
         m_connectDialog->raise();
         return;
     }
-    m_connectDialog = new ConnectDialog(m_settings, this);
+    m_connectDialog = new ConnectDialog(m_settings, m_passwords, this);
     m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
     m_connectDialog->setError(error);
+    m_connectDialog->setLanHubs(m_lanHubs);
     connect(m_connectDialog, &QDialog::accepted, this, [this, dialog = m_connectDialog.data()] {
         if (const auto invitation = std::exchange(m_invitation, std::nullopt);
             invitation && !invitation->fingerprint.isEmpty() && invitation->hubs.contains(dialog->hubUrl()))
@@ -979,8 +1039,10 @@ void MainWindow::openHostDialog(const QString &error)
 {
     auto *dialog = new HostDialog(m_settings, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setPasswordStore(m_passwords);
     dialog->setError(error);
-    connect(dialog, &QDialog::accepted, this, [this] { startHosting(); });
+    // The password as typed (it may be on its way into the keychain, or kept nowhere).
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { startHostingWith(std::nullopt, dialog->password()); });
     dialog->open();
 }
 

@@ -26,6 +26,11 @@ class MainWindow;
 namespace PeerLink {
 
 class MessageDelegate;
+class LanDiscovery;
+class LanHubsModel;
+class MessageSelection;
+class PasswordStore;
+class SecretBackend;
 
 class AppSettings;
 class ChatController;
@@ -82,6 +87,12 @@ public:
     /// Asks (a message box, "confirmDelete") whether to delete the shown conversation, then deletes it.
     void confirmDeleteConversation();
 
+    /// Finds hubs on the local network and announces the hosted one (Avahi unless replaced, e.g. by a test's fake).
+    void setLanDiscovery(std::unique_ptr<LanDiscovery> discovery);
+    /// Keeps passwords through @p backend (the system keychain unless replaced, e.g. by a test's fake).
+    void setSecretBackend(std::unique_ptr<SecretBackend> backend);
+    LanHubsModel *lanHubs() const { return m_lanHubs; }
+
     HubPanel *hubPanel() const { return m_hubPanel; }
     QDockWidget *hubDock() const { return m_hubDock; }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
@@ -128,6 +139,8 @@ private:
     /// Asks whether to trust a hub certificate no authority vouches for (like an SSH host key).
     void confirmCertificate(const QString &fingerprint, const QString &reason);
     void onHostingStarted(const QUrl &localUrl);
+    /// Starts hosting with @p password (empty: the one in the settings file, if any).
+    bool startHostingWith(std::optional<quint16> port, const QString &password);
     void updateTitle();
     void updateActions();
     void retranslate();
@@ -184,6 +197,12 @@ private:
     bool m_closeWhenStopped = false;
     bool m_quitRequested = false;
     MessageDelegate *m_messageDelegate = nullptr;
+    MessageSelection *m_messageSelection = nullptr;
+    PasswordStore *m_passwords = nullptr; ///< where the hub password is remembered
+    std::unique_ptr<LanDiscovery> m_lan; ///< hubs on the local network; the hosted hub's announcement
+    LanHubsModel *m_lanHubs = nullptr;
+    /// Announces the hosted hub on the local network when it runs and the hosting options say so.
+    void announceHostedHub();
     bool m_followBottom = true;            // the message view is at its bottom: new messages are followed
     QToolButton *m_newMessagesButton = nullptr; // shown when new ones came while the reader had scrolled up
     std::optional<Invitation> m_invitation; // being opened in the connect dialog

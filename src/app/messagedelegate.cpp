@@ -3,6 +3,7 @@
 #include "app/apppalette.h"
 #include "app/conversationmodel.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QDateTime>
 #include <QIcon>
@@ -103,9 +104,33 @@ QString initials(const QString &name)
 
 QColor avatarColor(const QString &id)
 {
-    // A hue from the id; saturation and value chosen so that white initials read on every hue.
-    const int hue = int(qHash(id, 0x5eed) % 360);
+    // A hue from the id (FNV-1a over its UTF-8: the same in every run, which qHash is not), saturation and value
+    // chosen so that white initials read on every hue.
+    quint32 hash = 2166136261u;
+    for (const char c : id.toUtf8()) {
+        hash ^= quint8(c);
+        hash *= 16777619u;
+    }
+    const int hue = int(hash % 360);
     return QColor::fromHsv(hue, 150, 150);
+}
+
+QString messagePeer(const QModelIndex &index)
+{
+    const auto *model = qobject_cast<const ConversationModel *>(index.model());
+    if (model && !model->key().isEmpty())
+        return model->key();
+    if (index.data(ConversationModel::OutgoingRole).toBool())
+        return QString();
+    return index.data(ConversationModel::FromRole).toString();
+}
+
+QStyleOptionViewItem viewOption(const QAbstractItemView *view, const QModelIndex &index)
+{
+    QStyleOptionViewItem option;
+    option.initFrom(view);
+    option.rect = view->visualRect(index);
+    return option;
 }
 
 MessageDelegate::MessageDelegate(QObject *parent)
@@ -149,7 +174,7 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
     const int height = textHeight(text, option.font, textWidth);
     // As wide as its longest line needs, up to the maximum: short messages get small bubbles.
     const int natural = fm.horizontalAdvance(text.left(200)) + 1;
-    const int footerWidth = fm.horizontalAdvance(u"00:00 ✓✓ "_s) + 16;
+    const int footerWidth = fm.horizontalAdvance(u"00:00 ✓✓ "_s) + 16 + (showsVerified(index) ? fm.height() + 4 : 0);
     const int inner = std::min(textWidth, std::max({ natural, footerWidth, 24 }));
     const int bubbleWidth = inner + 2 * kPadding;
     const int bubbleHeight = height + fm.height() + 2 * kPadding;
@@ -185,6 +210,14 @@ QUrl MessageDelegate::linkAt(const QStyleOptionViewItem &option, const QModelInd
         }
     }
     return QUrl();
+}
+
+bool MessageDelegate::showsVerified(const QModelIndex &index) const
+{
+    if (!m_isVerified || !index.data(ConversationModel::EncryptedRole).toBool())
+        return false;
+    const QString peer = messagePeer(index);
+    return !peer.isEmpty() && m_isVerified(peer);
 }
 
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
@@ -258,6 +291,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QColor fill = outgoing ? pal.color(QPalette::Highlight) : pal.color(QPalette::AlternateBase);
     painter->fillPath(bubble, fill);
     if (selected || !outgoing) {
+        painter->setBrush(Qt::NoBrush); // a frame only (the avatar's colour is still the brush)
         painter->setPen(QPen(selected ? pal.color(QPalette::Link) : pal.color(QPalette::Mid), selected ? 2 : 1));
         painter->drawPath(bubble);
     }
@@ -298,6 +332,10 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         const int s = footerRect.height() - 2;
         QIcon(u":/icons/lock.svg"_s).paint(painter, QRect(footerRect.left(), footerRect.top() + 1, s, s));
         footerRect.setLeft(footerRect.left() + s + 4);
+        if (showsVerified(index)) {
+            QIcon(u":/icons/verified.svg"_s).paint(painter, QRect(footerRect.left(), footerRect.top() + 1, s, s));
+            footerRect.setLeft(footerRect.left() + s + 4);
+        }
     }
     painter->drawText(footerRect, Qt::AlignRight | Qt::AlignVCenter, footer);
     painter->restore();

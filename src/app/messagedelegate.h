@@ -6,8 +6,10 @@
 #include <QStyledItemDelegate>
 #include <QUrl>
 
+#include <functional>
 #include <utility>
 
+class QAbstractItemView;
 class QTextLayout;
 
 namespace PeerLink {
@@ -35,11 +37,19 @@ QString initials(const QString &name);
 /// A colour for @p id's avatar, the same every time, dark enough for white initials.
 QColor avatarColor(const QString &id);
 
+/// The peer whose key speaks for the message at @p index of a ConversationModel: the conversation's peer in a
+/// conversation with one peer, the sender of an incoming message to Everyone; empty for one's own message to Everyone.
+QString messagePeer(const QModelIndex &index);
+
+/// The style option @p view paints the row of @p index with (its font, palette and rectangle).
+QStyleOptionViewItem viewOption(const QAbstractItemView *view, const QModelIndex &index);
+
 /// Paints a ConversationModel as a chat: day separators, messages grouped by sender with a coloured initials avatar
 /// and the name once per group, own messages on the right in the palette's highlight colours and others' on the left,
 /// long text wrapped (at word boundaries, or anywhere in a long word), time and state marks under each of one's own
 /// messages (sending …, sent ✓, kept by the hub ⧗, delivered ✓✓, read ✓✓ in bold, failed ! in the error colour), a lock on
-/// end-to-end encrypted ones. Text heights are cached per text and width, so a 64 KiB message is laid out once.
+/// end-to-end encrypted ones, and a verified mark next to it when the peer's key was compared in person (see
+/// setVerifiedCheck()). Text heights are cached per text and width, so a 64 KiB message is laid out once.
 class MessageDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -60,6 +70,11 @@ public:
         QRect footer;    ///< time and marks
     };
     Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    /// Tells whether a peer's key is verified (compared in person, unchanged since); without it nothing is verified.
+    void setVerifiedCheck(std::function<bool(const QString &peer)> check) { m_isVerified = std::move(check); }
+    /// Whether the message at @p index gets the verified mark: end-to-end encrypted, and its peer verified.
+    bool showsVerified(const QModelIndex &index) const;
+
     /// The link (http, https, peerlink) under @p pos in the message at @p index laid out in @p option; empty if none.
     QUrl linkAt(const QStyleOptionViewItem &option, const QModelIndex &index, const QPoint &pos) const;
 
@@ -69,6 +84,7 @@ private:
     static QString stateMark(const QModelIndex &index, bool *error, bool *read);
 
     mutable QCache<QString, int> m_heights { 2000 };
+    std::function<bool(const QString &)> m_isVerified;
 };
 
 } // namespace PeerLink

@@ -388,7 +388,7 @@ void TestAppModels::settingsPersist()
         s.setHubUrl(QUrl(u"ws://example.org:9000"_s));
         s.setPeerId(u"saved"_s);
         s.setDisplayName(u"王芳"_s);
-        s.setPassword(u"not remembered"_s);
+        s.setPlainTextPassword(u"not remembered"_s);
         s.setHostPort(9200);
         s.setLanguage(u"zh_CN"_s);
         s.setNotificationsEnabled(false);
@@ -400,14 +400,14 @@ void TestAppModels::settingsPersist()
     QCOMPARE(s.hubUrl(), QUrl(u"ws://example.org:9000"_s));
     QCOMPARE(s.peerId(), u"saved"_s);
     QCOMPARE(s.displayName(), u"王芳"_s);
-    QCOMPARE(s.password(), QString()); // not stored without "remember"
+    QCOMPARE(s.plainTextPassword(), QString()); // not stored without "remember"
     QCOMPARE(s.hostPort(), quint16(9200));
     QCOMPARE(s.language(), u"zh_CN"_s);
     QCOMPARE(s.notificationsEnabled(), false);
     QCOMPARE(s.hostOnLaunch(), true);
     s.setRememberPassword(true);
-    s.setPassword(u"kept"_s);
-    QCOMPARE(s.password(), u"kept"_s);
+    s.setPlainTextPassword(u"kept"_s);
+    QCOMPARE(s.plainTextPassword(), u"kept"_s);
 }
 
 void TestAppModels::everyErrorCodeHasWords()

@@ -1,12 +1,11 @@
 // The invitation's QR code (issue 16, part 3), read back by a real decoder (zxing-cpp): what a phone camera or a second
 // machine scans is the link itself, for a long link with several addresses and a fingerprint too.
-#define ZX_USE_UTF8
 #include "appwindowfixture.h"
 #include "app/hubpanel.h"
 #include "app/qrcode.h"
 #include "core/invitation.h"
 
-#include <ZXing/ReadBarcode.h>
+#include "qrdecode.h"
 
 #include <QClipboard>
 #include <QGuiApplication>
@@ -16,21 +15,6 @@
 
 using namespace PeerLink;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-QString decode(const QImage &image)
-{
-    const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
-    ZXing::DecodeHints hints;
-    hints.setFormats(ZXing::BarcodeFormat::QRCode);
-    const ZXing::Result result = ZXing::ReadBarcode(
-        ZXing::ImageView(gray.constBits(), gray.width(), gray.height(), ZXing::ImageFormat::Lum, int(gray.bytesPerLine())),
-        hints);
-    return result.isValid() ? QString::fromStdString(result.text()) : QString();
-}
-
-} // namespace
 
 class TestInvitationQr : public QObject, protected Test::AppWindowFixture
 {
@@ -64,7 +48,7 @@ void TestInvitationQr::decodesToTheLink()
     const QImage image = qrCodeImage(link, 4);
     QVERIFY(!image.isNull());
     QCOMPARE(image.width(), image.height());
-    const QString read = decode(image);
+    const QString read = Test::decodeQr(image);
     QCOMPARE(read, link);
     QVERIFY(Invitation::fromLink(read)); // and it is a valid invitation
 }
@@ -94,7 +78,7 @@ void TestInvitationQr::hubPanelShowsAndCopiesTheInvitation()
     QCOMPARE(QGuiApplication::clipboard()->text(), link);
     const QPixmap qr = panel->findChild<QLabel *>(u"qrLabel"_s)->pixmap();
     QVERIFY(!qr.isNull());
-    QCOMPARE(decode(qr.toImage()), link);
+    QCOMPARE(Test::decodeQr(qr.toImage()), link);
     m_window->stopHosting();
     QTRY_VERIFY_WITH_TIMEOUT(!m_host->isRunning() && !m_host->isStopping(), 10000);
     QVERIFY(panel->invitation().isEmpty());

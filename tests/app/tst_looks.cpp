@@ -2,6 +2,7 @@
 // an accessible name (a walk over the widget tree of the window and the dialogs), and the window's docks back where the
 // user left them.
 #include "appwindowfixture.h"
+#include "app/appicon.h"
 #include "app/apppalette.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
@@ -19,6 +20,7 @@
 #include <QAccessible>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QMenu>
@@ -96,6 +98,7 @@ private Q_SLOTS:
     void everyControlHasAnAccessibleName();
     void docksComeBackWhereTheyWere();
     void menusWorkFromTheKeyboard();
+    void iconsCrispAtTwiceTheScale();
 };
 
 void TestLooks::init()
@@ -145,7 +148,7 @@ void TestLooks::everyControlHasAnAccessibleName()
 {
     QVERIFY(makeWindow());
     QStringList unnamed = unnamedControls(m_window.get());
-    ConnectDialog connect(m_settings.get());
+    ConnectDialog connect(m_settings.get(), nullptr);
     HostDialog host(m_settings.get());
     SettingsDialog settings(m_settings.get());
     WelcomeDialog welcome(m_settings.get());
@@ -198,6 +201,52 @@ void TestLooks::menusWorkFromTheKeyboard()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u"; "_s)));
     for (const char *name : { "actionConnect", "actionHost", "actionQuit", "actionSettings" })
         QVERIFY2(!m_window->findChild<QAction *>(QLatin1StringView(name))->shortcut().isEmpty(), name);
+}
+
+namespace {
+
+/// Why @p icon is not drawn crisp at a device pixel ratio of 2 (empty when it is): the 16 px icon on a 2x screen must
+/// be 32 device pixels drawn at that size (as the 32 px icon at 1x is), not the 16 px picture blown up.
+QString blurAt2x(const QIcon &icon)
+{
+    const QPixmap twice = icon.pixmap(QSize(16, 16), 2.0);
+    if (twice.size() != QSize(32, 32) || twice.devicePixelRatio() != 2.0)
+        return u"%1x%2 at ratio %3"_s.arg(twice.width()).arg(twice.height()).arg(twice.devicePixelRatio());
+    const QImage sharp = twice.toImage().convertToFormat(QImage::Format_ARGB32);
+    const QImage reference = icon.pixmap(QSize(32, 32), 1.0).toImage().convertToFormat(QImage::Format_ARGB32);
+    if (sharp != reference)
+        return u"not the same pixels as the icon drawn at 32 px"_s;
+    const QImage blownUp = icon.pixmap(QSize(16, 16), 1.0).toImage().convertToFormat(QImage::Format_ARGB32)
+                               .scaled(32, 32, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    if (sharp == blownUp)
+        return u"the 16 px picture scaled up"_s;
+    return QString();
+}
+
+} // namespace
+
+void TestLooks::iconsCrispAtTwiceTheScale()
+{
+    // Every icon the app ships is an SVG (drawn at the screen's size by Qt's SVG icon engine); the app's own icon
+    // also has PNGs at 16 to 256 px, and its 32 px one serves 16 px at 2x.
+    const QStringList svgs = QDir(u":/icons"_s).entryList({ u"*.svg"_s }, QDir::Files);
+    QVERIFY(svgs.size() >= 10);
+    QStringList blurred;
+    for (const QString &name : svgs) {
+        if (const QString why = blurAt2x(QIcon(u":/icons/"_s + name)); !why.isEmpty())
+            blurred.append(name + u": "_s + why);
+    }
+    if (const QString why = blurAt2x(appIcon()); !why.isEmpty())
+        blurred.append(u"appIcon(): "_s + why);
+    // And what the window shows: every action's icon (Qt's own, such as a line edit's clear button, come from the
+    // style: not the app's to draw).
+    for (const QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->icon().isNull() || action->objectName().startsWith(u"_q_"_s))
+            continue;
+        if (const QString why = blurAt2x(action->icon()); !why.isEmpty())
+            blurred.append(action->objectName() + u": "_s + why);
+    }
+    QVERIFY2(blurred.isEmpty(), qPrintable(blurred.join(u"; "_s)));
 }
 
 QTEST_MAIN(TestLooks)

@@ -2,11 +2,13 @@
 // panel's kick, connection requests, and quitting while hosting. Offscreen, real sockets on loopback. The hub starts
 // and stops in its own thread: the window never waits for it.
 #include "appwindowfixture.h"
+#include "fakesecrets.h"
 #include "app/appsettings.h"
 #include "app/chatcontroller.h"
 #include "app/conversationmodel.h"
 #include "app/dialogs.h"
 #include "app/messagedelegate.h"
+#include "app/passwordstore.h"
 #include "app/hubhost.h"
 #include "app/hubpanel.h"
 #include "app/languagemanager.h"
@@ -43,6 +45,8 @@
 #include <memory>
 
 using namespace PeerLink;
+using PeerLink::Test::FakeBackend;
+using PeerLink::Test::FakeKeychain;
 using namespace Qt::StringLiterals;
 
 /// Stands in for the desktop's browser (QDesktopServices::setUrlHandler).
@@ -81,12 +85,17 @@ private Q_SLOTS:
     void settingsDialogSavesEveryField();
     void invitationFillsTheConnectDialogAndPins();
     void newMessagesAreFollowedUnlessScrolledUp();
+    void messageTextSelectableInTheWindow();
+    void hostPasswordFromTheKeychain();
+    void hostPasswordKeptNowhereIsAskedFor();
     void failedMessageCanBeSentAgainAndAnyCopied();
     void linkInAMessageOpensOnClick();
 
 private:
     /// Joined to the test's hub as "me", with a peer "bob" there whose conversation is shown.
     std::unique_ptr<PeerClient> chatWithBob();
+    /// chatWithBob(), and bob's @p text shown as the conversation's one message (null when it is not).
+    std::unique_ptr<PeerClient> bobSaid(const QString &text);
 };
 
 void TestMainWindow::init()
@@ -319,7 +328,7 @@ void TestMainWindow::idTakenReopensConnectDialogWithWords()
 
 void TestMainWindow::connectDialogValidatesAndRemembers()
 {
-    ConnectDialog dialog(m_settings.get(), m_window.get());
+    ConnectDialog dialog(m_settings.get(), nullptr, m_window.get());
     dialog.show();
     auto *url = dialog.findChild<QLineEdit *>(u"hubUrlEdit"_s);
     auto *id = dialog.findChild<QLineEdit *>(u"idEdit"_s);
@@ -609,6 +618,71 @@ std::unique_ptr<PeerClient> TestMainWindow::chatWithBob()
     return bob;
 }
 
+void TestMainWindow::hostPasswordFromTheKeychain()
+{
+    // The hosted hub's password is in the keychain: hosting reads it first, and the hub wants it.
+    FakeKeychain keychain;
+    keychain.entries.insert(PasswordStore::hostKey(), u"from-keychain"_s);
+    m_window->setSecretBackend(std::make_unique<FakeBackend>(&keychain));
+    m_settings->setHostPasswordInKeychain(true);
+    QVERIFY(m_window->startHosting());
+    QTRY_COMPARE(m_host->state(), HubHost::State::Running);
+    QCOMPARE(m_host->config().password, u"from-keychain"_s);
+    QTRY_VERIFY(m_client->isJoined()); // its own client joins with it
+    m_window->stopHosting();
+    QTRY_COMPARE(m_host->state(), HubHost::State::Stopped);
+}
+
+void TestMainWindow::hostPasswordKeptNowhereIsAskedFor()
+{
+    // A password kept nowhere (no keychain, plain text not allowed): hosting asks for it instead of starting an open
+    // hub.
+    m_settings->setHostPasswordAsked(true);
+    QVERIFY(!m_window->startHosting());
+    QVERIFY(!m_host->isRunning());
+    auto *dialog = m_window->findChild<HostDialog *>();
+    QVERIFY(dialog && dialog->isVisible());
+    QVERIFY(dialog->findChild<QLabel *>(u"errorLabel"_s)->text().contains(u"password"_s));
+    dialog->findChild<QLineEdit *>(u"passwordEdit"_s)->setText(u"typed-now"_s);
+    dialog->accept();
+    QTRY_COMPARE(m_host->state(), HubHost::State::Running);
+    QCOMPARE(m_host->config().password, u"typed-now"_s);
+    m_window->stopHosting();
+    QTRY_COMPARE(m_host->state(), HubHost::State::Stopped);
+}
+
+void TestMainWindow::messageTextSelectableInTheWindow()
+{
+    // A press on a message's text in the window lays the selectable text over it; another conversation takes it away.
+    auto bob = bobSaid(u"select part of this"_s);
+    QVERIFY(bob);
+    auto *view = child<QListView>("messageView");
+    const QModelIndex index = view->model()->index(0, 0);
+    const auto *delegate = qobject_cast<MessageDelegate *>(view->itemDelegate());
+    QVERIFY(delegate);
+    const QRect text = delegate->geometry(viewOption(view, index), index).text;
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, text.topLeft() + QPoint(2, 4));
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, text.topLeft() + QPoint(2, 4));
+    auto *field = view->viewport()->findChild<QPlainTextEdit *>(u"messageText"_s);
+    QVERIFY(field && field->isVisible());
+    QCOMPARE(field->toPlainText(), u"select part of this"_s);
+    m_controller->setActiveConversation(QString());
+    QTRY_VERIFY(!view->viewport()->findChild<QPlainTextEdit *>(u"messageText"_s)
+                || !view->viewport()->findChild<QPlainTextEdit *>(u"messageText"_s)->isVisible());
+}
+
+std::unique_ptr<PeerClient> TestMainWindow::bobSaid(const QString &text)
+{
+    auto bob = chatWithBob();
+    if (!bob)
+        return nullptr;
+    bob->sendMessage(u"me"_s, text);
+    auto *view = child<QListView>("messageView");
+    if (!QTest::qWaitFor([view] { return view->model() && view->model()->rowCount() == 1; }))
+        return nullptr;
+    return bob;
+}
+
 void TestMainWindow::newMessagesAreFollowedUnlessScrolledUp()
 {
     auto bob = chatWithBob();
@@ -672,11 +746,9 @@ void TestMainWindow::failedMessageCanBeSentAgainAndAnyCopied()
 
 void TestMainWindow::linkInAMessageOpensOnClick()
 {
-    auto bob = chatWithBob();
+    auto bob = bobSaid(u"https://example.org/page"_s);
     QVERIFY(bob);
-    bob->sendMessage(u"me"_s, u"https://example.org/page"_s);
     auto *view = child<QListView>("messageView");
-    QTRY_COMPARE(view->model()->rowCount(), 1);
     // The desktop's browser, as the test sees it.
     UrlCatcher catcher;
     QDesktopServices::setUrlHandler(u"https"_s, &catcher, "open");
