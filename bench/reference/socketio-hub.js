@@ -9,6 +9,8 @@
 //   client -> hub  message {text, to?, mid?}  hub -> others  message {from, to?, text, ts}; sender gets ack {mid}
 //   client -> hub  connect_to_peer {peer}     hub -> peer    connect_to_peer {from}
 //   client -> hub  leave                      hub -> others  peer_connect {id} / peer_disconnect {id}
+//   client -> hub  join_room ROOM (ack)        joins the socket.io room (issue 17's room fan-out bench)
+//   client -> hub  room_message {room, text}   hub -> the room's others  room_message {room, from, text, ts}
 // Wire (Engine.IO 4 over WebSocket at /socket.io/?EIO=4&transport=websocket): the hub opens with
 // 0{"sid":..,"upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":..}, the client sends 40, the hub
 // answers 40{"sid":..}; events are 42["event",{...}]; the hub pings with 2 and the client must answer 3.
@@ -104,6 +106,26 @@ io.on('connection', (socket) => {
     socket.leave('peers');
     socket.to('peers').emit('peer_disconnect', { id });
   };
+
+  // Rooms (issue 17's fan-out bench), the idiomatic socket.io way: socket.join(room), socket.to(room).emit(...).
+  socket.on('join_room', (room, ack) => {
+    if (socket.data.id === undefined) return typeof ack === 'function' && ack({ code: 'not_joined' });
+    if (!isNonEmptyString(room)) return typeof ack === 'function' && ack({ code: 'bad_message' });
+    socket.join(`room:${room}`);
+    if (typeof ack === 'function') ack({ ok: true });
+  });
+
+  socket.on('room_message', (data, ack) => {
+    const from = socket.data.id;
+    if (from === undefined) return typeof ack === 'function' && ack({ code: 'not_joined' });
+    if (!isObject(data) || !isNonEmptyString(data.room) || typeof data.text !== 'string') {
+      return typeof ack === 'function' && ack({ code: 'bad_message' });
+    }
+    const room = `room:${data.room}`;
+    if (!socket.rooms.has(room)) return typeof ack === 'function' && ack({ code: 'room_denied' });
+    socket.to(room).emit('room_message', { room: data.room, from, text: data.text, ts: Date.now() });
+    if (typeof ack === 'function') ack({ ok: true });
+  });
 
   socket.on('leave', () => {
     leave();
