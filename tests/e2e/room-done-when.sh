@@ -6,27 +6,12 @@
 # stops by itself. Usage: room-done-when.sh HUB CLI
 set -euo pipefail
 hub="$1"; cli="$2"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do
-        pkill -P "$p" 2>/dev/null || true # the hub under strace
-        kill "$p" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# Waits (at most $3 seconds, polling) until file $1 has a line matching $2.
-wait_for() { for _ in $(seq 1 $(( $3 * 20 ))); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+# shellcheck source=traced-hub.sh
+source "$(dirname "${BASH_SOURCE[0]}")/traced-hub.sh"
 
 secret="hello-room-$RANDOM-$RANDOM-$$"
 after="after-room-$RANDOM-$RANDOM-$$"
-strace -f -qq -e trace=write,writev,sendto,sendmsg,pwrite64 -e signal=none -s 1000000 -xx -o "$work/trace" \
-    "$hub" --bind 127.0.0.1 --port 0 --data-dir "$work/data" >"$work/hub.log" 2>&1 &
-pids+=($!)
-wait_for "$work/hub.log" "listening on ws://" 20 || fail "the hub did not start: $(cat "$work/hub.log")"
-url="$(grep -o 'ws://[0-9.:]*' "$work/hub.log" | head -1)"
+start_traced_hub
 
 # Each peer stays joined (its standard input, a fifo, stays open) and prints what happens as JSON.
 fd=3
