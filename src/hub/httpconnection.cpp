@@ -214,6 +214,7 @@ void HttpConnection::respond(int status, const QByteArray &contentType, const QB
     case 400: out.append("Bad Request"); break;
     case 403: out.append("Forbidden"); break;
     case 404: out.append("Not Found"); break;
+    case 405: out.append("Method Not Allowed"); break;
     case 413: out.append("Payload Too Large"); break;
     case 431: out.append("Request Header Fields Too Large"); break;
     case 503: out.append("Service Unavailable"); break;

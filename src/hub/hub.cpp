@@ -1,6 +1,7 @@
 #include "hub.h"
 
 #include "core/rules.h"
+#include "core/secrets.h"
 #include "hub/engineio.h"
 #include "hub/hublistener.h"
 #include "hub/hubsession.h"
@@ -97,8 +98,23 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
         if (m_rooms.count() > 0)
             qCInfo(lcHub).noquote() << "rooms:" << m_rooms.count() << "from" << m_config.dataDir;
     }
+    if (!m_config.metrics.isEmpty() && !m_metrics) {
+        QHostAddress metricsAddress;
+        quint16 metricsPort = 0;
+        if (!parseMetricsEndpoint(m_config.metrics, &metricsAddress, &metricsPort, &m_error))
+            return false;
+        m_metrics = new MetricsServer([this] { return metricsText(); }, this);
+        if (!m_metrics->listen(metricsAddress, metricsPort, &m_error)) {
+            delete m_metrics;
+            m_metrics = nullptr;
+            qCWarning(lcHub).noquote() << m_error;
+            return false;
+        }
+        qCInfo(lcHub).noquote() << "metrics at" << u"http://%1/metrics"_s.arg(hostPort(metricsAddress.toString(), m_metrics->port()));
+    }
     if (!m_listener->listen(address, port))
         return false;
+    m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_closing = false;
     m_closedAnnounced = false;
     m_lastPingMs = nowMs();
@@ -218,6 +234,7 @@ bool Hub::ban(const QString &id)
 {
     if (!m_admission.banId(id))
         return false;
+    ++m_counters.bansIssued;
     bury(id, kBanned, LeaveReason::Banned);
     if (HubSession *s = m_registry.live(id)) {
         m_admission.banAddress(s->address());
@@ -308,28 +325,34 @@ void Hub::admit(HubSession *session)
     session->setByteBucket(TokenBucket(m_config.bytesPerSecond, m_config.byteBurst));
     session->setFileBucket(TokenBucket(m_config.fileRelayBytesPerSecond,
                                        std::max(m_config.fileRelayBytesPerSecond, double(m_config.maxMessageBytes))));
+    session->setCounters(&m_counters);
     m_sessions.insert(session);
     session->start();
 
     // Counted even when refused: onDisconnected() uncounts every session.
     const Admission::Verdict verdict = m_admission.admit(session->address(), nowMs());
     if (m_closing) {
+        ++m_counters.connectionsRefused["shutting_down"];
         session->closeWith(QWebSocketProtocol::CloseCodeGoingAway, kShuttingDown);
         return;
     }
     switch (verdict) {
     case Admission::Verdict::Admitted:
+        ++m_counters.connectionsAccepted;
         break;
     case Admission::Verdict::Banned:
+        ++m_counters.connectionsRefused["banned"];
         m_requests.refuseAndClose(session, ErrorCode::Banned, u"Your address is banned from this hub."_s,
                                   LeaveReason::Banned);
         break;
     case Admission::Verdict::Autobanned:
+        ++m_counters.connectionsRefused["autobanned"];
         m_requests.refuseAndClose(session, ErrorCode::Banned,
                                   u"Too many connections from your address in a short time; try again later."_s,
                                   LeaveReason::Banned);
         break;
     case Admission::Verdict::TooManyConnections:
+        ++m_counters.connectionsRefused["too_many_from_address"];
         m_requests.refuseAndClose(
             session, ErrorCode::HubFull,
             u"Too many connections from your address (at most %1)."_s.arg(m_config.maxConnectionsPerAddress),
@@ -477,6 +500,65 @@ void Hub::onHousekeeping()
         else if (pingNow)
             s->ping();
     }
+}
+
+// ---- Metrics (issue 19) ---------------------------------------------------------------------------------------
+
+quint16 Hub::metricsPort() const
+{
+    return m_metrics ? m_metrics->port() : 0;
+}
+
+QByteArray Hub::metricsText() const
+{
+    MetricsWriter w;
+    w.gauge("peerlink_peers", "Peers joined to this hub now.", m_registry.liveCount());
+    w.gauge("peerlink_peers_in_grace", "Peers whose connection dropped, kept for their reconnect grace.",
+            double(m_registry.entries().size()) - m_registry.liveCount());
+    w.gauge("peerlink_connections", "Connections open now, joined or not (socket.io sessions included).",
+            double(m_sessions.size()));
+    w.gauge("peerlink_handshakes", "Connections in their handshake now (before the hub takes them).",
+            m_listener->handshakesInProgress());
+    w.counter("peerlink_connections_accepted_total", "Connections let in (after bans and per-address limits).",
+              double(m_counters.connectionsAccepted));
+    QList<std::pair<QByteArray, double>> refused;
+    for (auto it = m_counters.connectionsRefused.cbegin(); it != m_counters.connectionsRefused.cend(); ++it)
+        refused.append({ it.key(), double(it.value()) });
+    refused.append({ "handshake_limits", double(m_listener->refusedHandshakes()) });
+    std::sort(refused.begin(), refused.end());
+    w.labelled("peerlink_connections_refused_total", "counter", "Connections refused, by reason.", "reason", refused);
+    w.counter("peerlink_messages_routed_total", "Messages accepted and handed on (direct and broadcast).",
+              double(m_requests.routedCount()));
+    w.counter("peerlink_message_bytes_routed_total", "UTF-8 bytes of the messages routed, as received.",
+              double(m_counters.messageBytesRouted));
+    w.counter("peerlink_deliveries_total", "Messages handed to a recipient's connection.",
+              double(m_requests.deliveredCount()));
+    w.counter("peerlink_received_bytes_total", "UTF-8 bytes of every text message read.",
+              double(m_counters.bytesReceived));
+    QList<std::pair<QByteArray, double>> errors;
+    for (auto it = m_counters.errors.cbegin(); it != m_counters.errors.cend(); ++it)
+        errors.append({ errorCodeName(it.key()).toUtf8(), double(it.value()) });
+    std::sort(errors.begin(), errors.end());
+    w.labelled("peerlink_errors_total", "counter", "Errors sent to peers, by protocol error code.", "code", errors);
+    w.counter("peerlink_rate_limited_total", "Requests refused for going over a message or byte rate.",
+              double(m_counters.errors.value(ErrorCode::RateLimited)));
+    w.gauge("peerlink_bans", "Ids and addresses banned now.",
+            double(m_admission.bannedIds().size() + m_admission.bannedAddresses().size()));
+    w.counter("peerlink_bans_issued_total", "Bans of joined peers by the operator.", double(m_counters.bansIssued));
+    qint64 queued = 0;
+    for (const HubSession *s : m_sessions)
+        queued += s->queuedBytes();
+    w.gauge("peerlink_queued_bytes", "Outgoing bytes waiting for peers that have not read them yet.", double(queued));
+    w.gauge("peerlink_mailbox_messages", "Messages kept for absent peers (store-and-forward).",
+            m_mailbox.isOpen() ? m_mailbox.totalCount() : 0);
+    w.gauge("peerlink_mailbox_bytes", "Bytes of the messages kept for absent peers.",
+            m_mailbox.isOpen() ? double(m_mailbox.totalBytes()) : 0);
+    w.gauge("peerlink_rooms", "Rooms on this hub.", m_rooms.count());
+    w.gauge("peerlink_socketio_sessions", "socket.io (Engine.IO) sessions open now.",
+            m_engine ? m_engine->sessionCount() : 0);
+    w.gauge("peerlink_start_time_seconds", "When this hub started listening, seconds since the Unix epoch.",
+            double(m_startedAtMs) / 1000.0);
+    return w.take();
 }
 
 // ---- Output ---------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include "core/protocol.h"
 #include "hub/admission.h"
 #include "hub/hubconfig.h"
+#include "hub/hubmetrics.h"
 #include "hub/hubreason.h"
 #include "hub/hubrequests.h"
 #include "hub/engineio.h"
@@ -81,6 +82,10 @@ public:
     int peerCount() const { return m_registry.liveCount(); }
     /// Connections, joined or not.
     int connectionCount() const { return int(m_sessions.size()); }
+    /// The port of the metrics endpoint (setting `metrics`), 0 when it is off.
+    quint16 metricsPort() const;
+    /// The metrics in Prometheus' text format (what GET /metrics answers).
+    QByteArray metricsText() const;
     /// Messages accepted and handed on since start (one per `message`, however many recipients).
     quint64 routedMessageCount() const { return m_requests.routedCount(); }
     /// Deliveries since start (a broadcast to N peers counts N).
@@ -193,7 +198,10 @@ private:
     OutputBatch m_output; // frames are written once a turn per peer
     HubRequests m_requests;
     QSet<HubSession *> m_sessions; // every connection, joined or not
-    EngineIoServer *m_engine = nullptr; // the socket.io endpoint (issue 18); null with the setting `socketio` off
+    EngineIoServer *m_engine = nullptr;
+    HubCounters m_counters;
+    MetricsServer *m_metrics = nullptr; // the `metrics` endpoint, when set
+    qint64 m_startedAtMs = 0;            // wall clock of listen() // the socket.io endpoint (issue 18); null with the setting `socketio` off
     QTimer m_housekeeping;
     QTimer m_mailboxCommit; // group commit of the mailbox, at the end of a turn
     QTimer m_mailboxDrain;  // a mailbox delivery goes on as the peer's queue drains

@@ -86,6 +86,8 @@ struct HubConfig
     int maxHandshakes = 4096;
     /// The request head (request line and headers) of a WebSocket handshake or a socket.io polling request.
     int maxRequestHeadBytes = 16384;
+    /// Prometheus metrics at http://ADDR:PORT/metrics (issue 19); empty: none.
+    QString metrics;
     /// Messages of one socket.io client waiting for the hub's answer to their acknowledgement callback (issue 18).
     int socketIoMaxPendingAcks = 1024;
     /// The listen queue: connections the kernel completes before the hub accepts them (Qt's default is 50, which a

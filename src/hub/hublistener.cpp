@@ -93,6 +93,7 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
     connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
         // Under a flood this would be a line per connection: the first, then at most one per 10 s with a count.
         ++m_refusedHandshakes;
+        ++m_refusedTotal;
         const qint64 now = m_clock.elapsed();
         if (m_lastRefusalLogMs == 0 || now - m_lastRefusalLogMs >= 10000) {
             qCWarning(lcHub).noquote() << "refused" << m_refusedHandshakes << "connection(s) before their handshake;"
@@ -150,6 +151,11 @@ QHostAddress HubListener::serverAddress() const
     if (!isListening())
         return QHostAddress();
     return m_tcpServer->serverAddress();
+}
+
+int HubListener::handshakesInProgress() const
+{
+    return m_tcpServer ? static_cast<HubTcpServer *>(m_tcpServer.data())->handshakesInProgress() : 0;
 }
 
 QUrl HubListener::serverUrl() const

@@ -39,6 +39,9 @@ public:
     /// ws://ADDRESS:PORT or wss://… of the listening hub (IPv6 addresses in brackets); empty when not listening.
     QUrl serverUrl() const;
     QString errorString() const { return m_errorString; }
+    /// Connections in their handshake now; connections refused before their handshake so far (metrics).
+    int handshakesInProgress() const;
+    quint64 refusedHandshakes() const { return m_refusedTotal; }
     HubError error() const { return m_error; }
     QString errorDetail() const { return m_errorDetail; }
 
@@ -69,6 +72,7 @@ private:
     QPointer<QTcpServer> m_tcpServer; // a HubTcpServer: accepts every connection (see listen)
     QElapsedTimer m_clock;
     int m_refusedHandshakes = 0;      // since the last log line about them
+    quint64 m_refusedTotal = 0;
     qint64 m_lastRefusalLogMs = 0;
     QString m_errorString;
     QString m_errorDetail;

@@ -1,5 +1,7 @@
 #include "hubrequests.h"
 
+#include "hub/hubmetrics.h"
+
 #include "core/messagescan.h"
 #include "core/rules.h"
 #include "core/secrets.h"
@@ -84,7 +86,10 @@ void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
         return;
     // One reading of the clock for the whole request (the clock is a measurable share of a relayed message).
     m_requestMs = nowMs();
+    m_requestBytes = utf8.size();
     session->touch(m_requestMs);
+    if (HubCounters *counters = session->counters())
+        counters->bytesReceived += quint64(utf8.size());
     if (Q_UNLIKELY(m_output.observer()))
         m_output.observer()(true, utf8);
     if (utf8.size() > m_config.maxMessageBytes) {
@@ -380,6 +385,8 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
     session->countSent();
     ++m_routed;
     m_delivered += quint64(recipients);
+    if (HubCounters *counters = session->counters())
+        counters->messageBytesRouted += quint64(m_requestBytes);
     if (!message.mid.isEmpty())
         session->send(encode(Ack { message.mid }));
     m_owner.routed(session->id(), message.to, recipients);
@@ -616,6 +623,8 @@ void HubRequests::handle(HubSession *session, const LeaveRequest &)
 
 void HubRequests::sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref)
 {
+    if (HubCounters *counters = session->counters())
+        ++counters->errors[code];
     session->send(encode(makeError(code, message, ref)));
 }
 

@@ -83,6 +83,7 @@ public:
 
     /// Messages accepted and handed on since start; deliveries since start (a broadcast to N peers counts N).
     quint64 routedCount() const { return m_routed; }
+    quint64 deliveredCount() const { return m_delivered; }
     quint64 deliveryCount() const;
 
     /// Hands a joined @p session what the mailbox kept for it, in order and as much as its output queue takes
@@ -153,6 +154,7 @@ private:
     HubLimits m_limits; // announced in every welcome
     qint64 m_requestMs = 0; // when the request being handled arrived (onTextMessage)
     quint64 m_routed = 0;
+    qsizetype m_requestBytes = 0; // of the request being handled
     quint64 m_delivered = 0;
     /// Stored in the open batch, to answer once it is committed: the sender's id, the message's mid and recipient.
     struct StoredAnswer

@@ -21,6 +21,7 @@ class QWebSocket;
 namespace PeerLink {
 
 class HubSession;
+struct HubCounters;
 
 /// Sees one frame the hub read (@p incoming) or wrote, as UTF-8 JSON (Hub::setFrameObserver: tests, debugging).
 using FrameObserver = std::function<void(bool incoming, QByteArrayView utf8)>;
@@ -156,6 +157,9 @@ public:
 
     /// The connection ended without a close handshake (the network or the process went away).
     bool lostConnection() const { return m_lost; }
+    /// The hub's counters (metrics), or null.
+    HubCounters *counters() const { return m_counters; }
+    void setCounters(HubCounters *counters) { m_counters = counters; }
     /// A socket.io client (issue 18).
     bool isSocketIo() const { return m_isEngine; }
 
@@ -188,6 +192,7 @@ private:
     WsConnection *m_connection = nullptr; // Framing::Hub: reads and writes the frames; else null
     QPointer<EngineSocket> m_engine;      // a socket.io session's; else null
     bool m_isEngine = false;
+    HubCounters *m_counters = nullptr;
     bool m_engineFlushDue = false;
     Events &m_events;
     /// The TCP (or TLS) socket under m_socket, when it could be found: frames written straight to it skip

@@ -1,5 +1,7 @@
 #include "hubsettings.h"
 
+#include "hub/hubmetrics.h"
+
 #include "core/rules.h"
 
 #include <QFile>
@@ -271,6 +273,19 @@ const QList<Setting> &table()
                 return parseSwitch(u"socketio"_s, v, c.hub.socketIo, error);
             },
             [](const HubServiceConfig &c) { return c.hub.socketIo ? u"yes"_s : u"no"_s; });
+        add({ u"metrics"_s, u"hub.metrics"_s, u"ADDR:PORT"_s, HubSettingKind::Text, QString(), 0, 0, QString(),
+              u"Serve Prometheus metrics (text format) at http://ADDR:PORT/metrics, on a listener of their own; empty "
+              "(the default) for none. Expose it to the monitoring network only."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                const QString t = v.trimmed();
+                QHostAddress address;
+                quint16 port = 0;
+                if (!t.isEmpty() && !parseMetricsEndpoint(t, &address, &port, error))
+                    return false;
+                c.hub.metrics = t;
+                return true;
+            },
+            [](const HubServiceConfig &c) { return c.hub.metrics; });
         add({ u"data-dir"_s, u"hub.dataDir"_s, u"DIR"_s, HubSettingKind::File, QString(), 0, 0, QString(),
               u"Directory for the hub's state: its id, which identity key each peer id is bound to, the mailbox "
               "of messages kept for absent peers, and the rooms with their members (made when missing). Empty: kept "

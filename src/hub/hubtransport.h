@@ -115,6 +115,8 @@ public:
     /// Plain HTTP requests (no WebSocket upgrade) whose path starts with @p prefix are handed on as httpConnection
     /// (issue 18: socket.io's long-polling); empty: none (every request goes to the WebSocket handshake).
     void setHttpPathPrefix(const QByteArray &prefix) { m_httpPrefix = prefix; }
+    /// Connections accepted and not yet handed on (in their handshake).
+    int handshakesInProgress() const { return int(m_byPort.size()); }
     /// The longest request head read before a connection is sent on; a longer one is refused.
     void setMaxHeadBytes(int bytes) { m_maxHeadBytes = bytes; }
     /// Serve TLS (wss://, https:// for socket.io's polling) with @p configuration: the TLS handshake counts as
