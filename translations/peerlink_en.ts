@@ -2369,6 +2369,61 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::TransfersModel</name>
+        <message>
+            <source>%1 to %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Offered, %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Waiting for %1 to accept, %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1, %2/s, %3 left</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paused, %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paused: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Done, %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled: %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::VerifyPeerDialog</name>
         <message>
             <source>%1 (%2)</source>

@@ -2371,6 +2371,61 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::TransfersModel</name>
+        <message>
+            <source>%1 to %2</source>
+            <translation>%1 发给 %2</translation>
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation>%1 来自 %2</translation>
+        </message>
+        <message>
+            <source>Offered, %1</source>
+            <translation>对方提供，%1</translation>
+        </message>
+        <message>
+            <source>Waiting for %1 to accept, %2</source>
+            <translation>等待 %1 接受，%2</translation>
+        </message>
+        <message>
+            <source>%1 of %2</source>
+            <translation>%1 / %2</translation>
+        </message>
+        <message>
+            <source>%1, %2/s, %3 left</source>
+            <translation>%1，%2/秒，剩余 %3</translation>
+        </message>
+        <message>
+            <source>Paused, %1 of %2</source>
+            <translation>已暂停，%1 / %2</translation>
+        </message>
+        <message>
+            <source>Paused: %1</source>
+            <translation>已暂停：%1</translation>
+        </message>
+        <message>
+            <source>Done, %1</source>
+            <translation>已完成，%1</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>失败：%1</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Cancelled: %1</source>
+            <translation>已取消：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::VerifyPeerDialog</name>
         <message>
             <source>%1 (%2)</source>
