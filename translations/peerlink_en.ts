@@ -671,6 +671,22 @@
             <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>File offered</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 offers %2 (%3).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File received</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>

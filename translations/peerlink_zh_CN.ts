@@ -670,6 +670,22 @@
             <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
             <translation>你已不在房间 #%1 中（在你离开期间被移出，或房间已关闭）。</translation>
         </message>
+        <message>
+            <source>File offered</source>
+            <translation>收到文件</translation>
+        </message>
+        <message>
+            <source>%1 offers %2 (%3).</source>
+            <translation>%1 想发送 %2（%3）。</translation>
+        </message>
+        <message>
+            <source>File received</source>
+            <translation>文件已接收</translation>
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation>%1 来自 %2</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>

@@ -657,4 +657,7 @@ ZH = {
     "Failed: %1": '失败：%1',
     "Cancelled": '已取消',
     "Cancelled: %1": '已取消：%1',
+    "File offered": '收到文件',
+    "%1 offers %2 (%3).": '%1 想发送 %2（%3）。',
+    "File received": '文件已接收',
 }

@@ -1,5 +1,6 @@
 // The app's list of file transfers (TransfersModel): two real clients joined to an in-process hub over loopback move
 // files through it; speeds and time remaining against a clock of the test's own.
+#include "app/chatcontroller.h"
 #include "app/transfersmodel.h"
 #include "client/peerclient.h"
 #include "crypto/identity.h"
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void speedAndTimeRemaining();
     void pausedShowsWhy();
     void formats();
+    void controllerSendsToTheActivePeerAndNotifies();
 
 private:
     std::unique_ptr<PeerClient> peer(const QString &id);
@@ -275,6 +277,40 @@ void TestTransfersModel::formats()
     QCOMPARE(TransfersModel::formatDuration(65), u"1:05"_s);
     QCOMPARE(TransfersModel::formatDuration(3723), u"1:02:03"_s);
     QVERIFY(!TransfersModel::formatBytes(1500).isEmpty());
+}
+
+void TestTransfersModel::controllerSendsToTheActivePeerAndNotifies()
+{
+    ChatController sender(m_alice.get());
+    ChatController receiver(m_bob.get());
+    receiver.setWindowActive(false);
+    QSignalSpy notified(&receiver, &ChatController::notificationRequested);
+    QVERIFY(!sender.canSendFile()); // Everyone
+    QVERIFY(sender.sendFile(writeFile(u"n.bin"_s, 10)).isEmpty());
+    sender.setActiveConversation(u"#team"_s);
+    QVERIFY(!sender.canSendFile()); // a room
+    sender.setActiveConversation(u"bob"_s);
+    QVERIFY(sender.canSendFile());
+    const QString path = writeFile(u"notes.txt"_s, 20000);
+    const QString tid = sender.sendFile(path);
+    QVERIFY(!tid.isEmpty());
+    QCOMPARE(sender.transfersModel()->rowCount(), 1);
+    QCOMPARE(sender.transfersModel()->index(0).data(TransfersModel::PeerRole).toString(), u"bob"_s);
+
+    QTRY_COMPARE(notified.size(), 1);
+    QCOMPARE(notified.at(0).at(0).toString(), u"File offered"_s);
+    QVERIFY(notified.at(0).at(1).toString().contains(u"notes.txt"_s));
+    QVERIFY(receiver.transfersModel()->accept(0, m_inbox));
+    QTRY_COMPARE(notified.size(), 2);
+    QCOMPARE(notified.at(1).at(0).toString(), u"File received"_s);
+    QCOMPARE(sha256(QDir(m_inbox).filePath(u"notes.txt"_s)), sha256(path));
+    QTRY_COMPARE(sender.transfersModel()->stateAt(0), TransfersModel::State::Done);
+
+    // With the window active, no notification.
+    receiver.setWindowActive(true);
+    QVERIFY(!sender.sendFile(path).isEmpty());
+    QTRY_COMPARE(receiver.transfersModel()->rowCount(), 2);
+    QCOMPARE(notified.size(), 2);
 }
 
 QTEST_MAIN(TestTransfersModel)
