@@ -671,6 +671,22 @@
             <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>File offered</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 offers %2 (%3).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File received</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -2174,6 +2190,26 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>The hub's password could not be read from the system keychain: type it again.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Transfers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Transfers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send &amp;file…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send a file to the peer of this conversation (or drop it on the window)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send a file to %1</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -2369,6 +2405,68 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::TransfersModel</name>
+        <message>
+            <source>%1 to %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Offered, %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Waiting for %1 to accept, %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1, %2/s, %3 left</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paused, %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paused: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Done, %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled: %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::TransfersPanel</name>
+        <message>
+            <source>Save %1 in</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::VerifyPeerDialog</name>
         <message>
             <source>%1 (%2)</source>
@@ -2467,6 +2565,45 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>&amp;Keep running in the tray when the window is closed</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>TransfersPanel</name>
+        <message>
+            <source>File transfers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Accept…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept the offered file and choose where to save it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Decline</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Cancel transfer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Resume</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Go on with a transfer paused because the file could not be written</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Open</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show in &amp;folder</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -670,6 +670,22 @@
             <source>You are no longer in the room #%1 (removed, or it was closed, while you were away).</source>
             <translation>你已不在房间 #%1 中（在你离开期间被移出，或房间已关闭）。</translation>
         </message>
+        <message>
+            <source>File offered</source>
+            <translation>收到文件</translation>
+        </message>
+        <message>
+            <source>%1 offers %2 (%3).</source>
+            <translation>%1 想发送 %2（%3）。</translation>
+        </message>
+        <message>
+            <source>File received</source>
+            <translation>文件已接收</translation>
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation>%1 来自 %2</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliFiles</name>
@@ -2176,6 +2192,26 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>The hub's password could not be read from the system keychain: type it again.</source>
             <translation>无法从系统钥匙串读取枢纽的密码：请重新输入。</translation>
         </message>
+        <message>
+            <source>Transfers</source>
+            <translation>传输</translation>
+        </message>
+        <message>
+            <source>&amp;Transfers</source>
+            <translation>传输(&amp;T)</translation>
+        </message>
+        <message>
+            <source>Send &amp;file…</source>
+            <translation>发送文件(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Send a file to the peer of this conversation (or drop it on the window)</source>
+            <translation>向此对话的对方发送文件（或将文件拖放到窗口上）</translation>
+        </message>
+        <message>
+            <source>Send a file to %1</source>
+            <translation>向 %1 发送文件</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::MessageDelegate</name>
@@ -2371,6 +2407,68 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::TransfersModel</name>
+        <message>
+            <source>%1 to %2</source>
+            <translation>%1 发给 %2</translation>
+        </message>
+        <message>
+            <source>%1 from %2</source>
+            <translation>%1 来自 %2</translation>
+        </message>
+        <message>
+            <source>Offered, %1</source>
+            <translation>对方提供，%1</translation>
+        </message>
+        <message>
+            <source>Waiting for %1 to accept, %2</source>
+            <translation>等待 %1 接受，%2</translation>
+        </message>
+        <message>
+            <source>%1 of %2</source>
+            <translation>%1 / %2</translation>
+        </message>
+        <message>
+            <source>%1, %2/s, %3 left</source>
+            <translation>%1，%2/秒，剩余 %3</translation>
+        </message>
+        <message>
+            <source>Paused, %1 of %2</source>
+            <translation>已暂停，%1 / %2</translation>
+        </message>
+        <message>
+            <source>Paused: %1</source>
+            <translation>已暂停：%1</translation>
+        </message>
+        <message>
+            <source>Done, %1</source>
+            <translation>已完成，%1</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>失败：%1</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Cancelled: %1</source>
+            <translation>已取消：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::TransfersPanel</name>
+        <message>
+            <source>Save %1 in</source>
+            <translation>将 %1 保存到</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::VerifyPeerDialog</name>
         <message>
             <source>%1 (%2)</source>
@@ -2470,6 +2568,45 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>&amp;Keep running in the tray when the window is closed</source>
             <translation>关闭窗口后在托盘中继续运行(&amp;K)</translation>
+        </message>
+    </context>
+    <context>
+        <name>TransfersPanel</name>
+        <message>
+            <source>File transfers</source>
+            <translation>文件传输</translation>
+        </message>
+        <message>
+            <source>&amp;Accept…</source>
+            <translation>接受(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>Accept the offered file and choose where to save it</source>
+            <translation>接受对方提供的文件并选择保存位置</translation>
+        </message>
+        <message>
+            <source>&amp;Decline</source>
+            <translation>拒绝(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Cancel transfer</source>
+            <translation>取消传输(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Resume</source>
+            <translation>继续(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Go on with a transfer paused because the file could not be written</source>
+            <translation>继续因无法写入文件而暂停的传输</translation>
+        </message>
+        <message>
+            <source>&amp;Open</source>
+            <translation>打开(&amp;O)</translation>
+        </message>
+        <message>
+            <source>Show in &amp;folder</source>
+            <translation>在文件夹中显示(&amp;F)</translation>
         </message>
     </context>
     <context>

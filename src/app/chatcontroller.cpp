@@ -24,8 +24,23 @@ History::MessageStore::ExportFormat exportFormatForPath(const QString &path)
 ChatController::ChatController(PeerClient *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
+    , m_transfers(client->files())
 {
     conversation(QString());
+    // A file offered or arrived: told like a message when the window is not the active one.
+    connect(&m_transfers, &TransfersModel::offerShown, this, [this](int row) {
+        const QModelIndex i = m_transfers.index(row);
+        if (!m_windowActive && m_notify)
+            Q_EMIT notificationRequested(tr("File offered"),
+                                         tr("%1 offers %2 (%3).")
+                                             .arg(nameOf(i.data(TransfersModel::PeerRole).toString()),
+                                                  i.data(TransfersModel::NameRole).toString(),
+                                                  TransfersModel::formatBytes(i.data(TransfersModel::SizeRole).toLongLong())));
+    });
+    connect(&m_transfers, &TransfersModel::fileArrived, this, [this](const FileTransfers::Info &info) {
+        if (!m_windowActive && m_notify)
+            Q_EMIT notificationRequested(tr("File received"), tr("%1 from %2").arg(info.name, nameOf(info.peer)));
+    });
     connect(client, &PeerClient::stateChanged, this, &ChatController::updateStatus);
     connect(client, &PeerClient::reconnecting, this, &ChatController::updateStatus);
     connect(client, &PeerClient::joined, this, &ChatController::onJoined);
@@ -363,6 +378,18 @@ QString ChatController::conversationTitle(const QString &key) const
         break;
     }
     return m_peers.isOnline(key) ? tr("%1 — through the hub").arg(who) : who;
+}
+
+bool ChatController::canSendFile() const
+{
+    return !m_active.isEmpty() && !m_active.startsWith(u'#') && m_client && m_client->isJoined();
+}
+
+QString ChatController::sendFile(const QString &path)
+{
+    if (!canSendFile())
+        return QString();
+    return m_transfers.offer(m_active, path);
 }
 
 void ChatController::setActiveConversation(const QString &key)

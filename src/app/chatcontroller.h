@@ -4,6 +4,7 @@
 #include "conversationmodel.h"
 #include "history/messagestore.h"
 #include "peerlistmodel.h"
+#include "transfersmodel.h"
 
 #include <QHash>
 #include <QObject>
@@ -27,6 +28,13 @@ public:
 
     PeerClient *client() const { return m_client; }
     PeerListModel *peerModel() { return &m_peers; }
+    /// The file transfers, both ways (issue 15).
+    TransfersModel *transfersModel() { return &m_transfers; }
+    /// Whether a file can be sent to the active conversation (a peer's, not Everyone nor a room).
+    bool canSendFile() const;
+    /// Offers the file at @p path to the peer of the active conversation; the transfer id, or empty (an error was
+    /// reported).
+    QString sendFile(const QString &path);
     /// The conversation for @p key ("" = Everyone, else a peer id); made on first use.
     ConversationModel *conversation(const QString &key);
     QString conversationTitle(const QString &key) const;
@@ -189,6 +197,7 @@ private:
     /// Peers with a stored conversation (read once at start: a peer leaving must not scan the history).
     QSet<QString> m_storedConversations;
     PeerListModel m_peers;
+    TransfersModel m_transfers;
     QHash<QString, ConversationModel *> m_conversations;
     QHash<QString, int> m_unread;
     QHash<QString, QString> m_pending; // mid -> conversation key

@@ -19,6 +19,8 @@
 #include "identitydialogs.h"
 #include "languagemanager.h"
 #include "profileidentity.h"
+#include "transfersmodel.h"
+#include "transferspanel.h"
 
 #include "ui_mainwindow.h"
 
@@ -28,6 +30,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QListWidget>
@@ -44,6 +47,11 @@
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QDesktopServices>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMimeData>
 #include <QMouseEvent>
 #include <QSystemTrayIcon>
 #include <QToolButton>
@@ -143,6 +151,26 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_membersDock->setWidget(m_members);
     addDockWidget(Qt::RightDockWidgetArea, m_membersDock);
     m_membersDock->hide();
+    // File transfers (issue 15): Send file… for the active peer's conversation, files dropped on the window, and the
+    // transfers in a dock that shows itself when an offer comes or a file is sent.
+    m_transfersPanel = new TransfersPanel(controller->transfersModel(), this);
+    m_transfersDock = new QDockWidget(this);
+    m_transfersDock->setObjectName(u"transfersDock"_s);
+    m_transfersDock->setWidget(m_transfersPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_transfersDock);
+    m_transfersDock->hide();
+    m_actionTransfers = m_transfersDock->toggleViewAction();
+    m_actionTransfers->setObjectName(u"actionTransfers"_s);
+    m_pickOpenFile = [](QWidget *parent, const QString &title) { return QFileDialog::getOpenFileName(parent, title); };
+    m_actionSendFile = action(u"actionSendFile"_s, [this] { sendFile(); });
+    setAcceptDrops(true);
+    connect(controller->transfersModel(), &TransfersModel::offerShown, this, [this](int row) {
+        m_transfersDock->show();
+        m_transfersPanel->selectRow(row);
+    });
+    m_ui->menuPeers->addSeparator();
+    m_ui->menuPeers->addAction(m_actionSendFile);
+    m_ui->menuPeers->addAction(m_actionTransfers);
     m_ui->menuPeers->addSeparator();
     m_ui->menuPeers->addAction(m_actionJoinRoom);
     m_ui->menuPeers->addAction(m_actionCreateRoom);
@@ -363,6 +391,10 @@ void MainWindow::retranslate()
 {
     m_hubDock->setWindowTitle(tr("Hub"));
     m_searchDock->setWindowTitle(tr("Search results"));
+    m_transfersDock->setWindowTitle(tr("Transfers"));
+    m_actionTransfers->setText(tr("&Transfers")); // after the title, which the dock copies into it
+    m_actionSendFile->setText(tr("Send &file…"));
+    m_actionSendFile->setToolTip(tr("Send a file to the peer of this conversation (or drop it on the window)"));
     m_searchEdit->setPlaceholderText(tr("Search all conversations (Ctrl+F)"));
     m_searchEdit->setAccessibleName(tr("Search all conversations"));
     m_newMessagesButton->setText(tr("New messages ↓"));
@@ -816,10 +848,53 @@ void MainWindow::updateActions()
     m_actionLeaveRoom->setEnabled(joined && m_controller->isInRoom(m_controller->activeConversation()));
     m_actionCreateRoom->setEnabled(m_actionJoinRoom->isEnabled());
     m_actionInviteToRoom->setEnabled(m_actionLeaveRoom->isEnabled());
+    m_actionSendFile->setEnabled(m_controller->canSendFile());
     const QString blocked = m_controller->sendBlockedReason(m_controller->activeConversation());
     m_ui->sendButton->setEnabled(joined && blocked.isEmpty());
     m_ui->sendButton->setToolTip(blocked);
     updateKeyChangeBar();
+}
+
+void MainWindow::sendFile(const QString &path)
+{
+    if (!m_controller->canSendFile())
+        return;
+    const QString file = path.isEmpty()
+        ? m_pickOpenFile(this, tr("Send a file to %1").arg(m_controller->conversationTitle(m_controller->activeConversation())))
+        : path;
+    if (file.isEmpty())
+        return;
+    const QString tid = m_controller->sendFile(file);
+    if (tid.isEmpty())
+        return; // the controller reported why
+    m_transfersDock->show();
+    m_transfersPanel->selectRow(m_controller->transfersModel()->rowOf(tid));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QMimeData *mime = event->mimeData();
+    if (m_controller->canSendFile() && mime && mime->hasUrls()) {
+        for (const QUrl &url : mime->urls()) {
+            if (url.isLocalFile()) {
+                event->acceptProposedAction();
+                return;
+            }
+        }
+    }
+    QMainWindow::dragEnterEvent(event);
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QMimeData *mime = event->mimeData();
+    if (!m_controller->canSendFile() || !mime || !mime->hasUrls())
+        return QMainWindow::dropEvent(event);
+    for (const QUrl &url : mime->urls()) {
+        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
+            sendFile(url.toLocalFile());
+    }
+    event->acceptProposedAction();
 }
 
 void MainWindow::updateKeyChangeBar()

@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -36,6 +37,7 @@ class AppSettings;
 class ChatController;
 class HubHost;
 class HubPanel;
+class TransfersPanel;
 class LanguageManager;
 class ConnectDialog;
 class ProfileIdentity;
@@ -95,6 +97,13 @@ public:
 
     HubPanel *hubPanel() const { return m_hubPanel; }
     QDockWidget *hubDock() const { return m_hubDock; }
+    TransfersPanel *transfersPanel() const { return m_transfersPanel; }
+    QDockWidget *transfersDock() const { return m_transfersDock; }
+    /// Asks for the file to send (parent, title); empty: none. Tests replace the file dialog.
+    using OpenFilePicker = std::function<QString(QWidget *, const QString &)>;
+    void setOpenFilePicker(OpenFilePicker picker) { m_pickOpenFile = std::move(picker); }
+    /// Sends a file to the active conversation's peer (asking which, unless @p path is given); the transfers show.
+    void sendFile(const QString &path = QString());
     QSystemTrayIcon *trayIcon() const { return m_tray; }
     /// Makes the tray icon even where the platform says there is no tray (tests, offscreen).
     void setUpTrayForTesting() { setUpTray(true); }
@@ -107,6 +116,8 @@ protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void sendInput();
@@ -158,6 +169,11 @@ private:
     LanguageManager *m_language;
     HubPanel *m_hubPanel;
     QDockWidget *m_hubDock;
+    TransfersPanel *m_transfersPanel;
+    QDockWidget *m_transfersDock;
+    QAction *m_actionSendFile;
+    QAction *m_actionTransfers;
+    OpenFilePicker m_pickOpenFile;
     QLabel *m_statusLabel;
     QLineEdit *m_searchEdit = nullptr;
     QListWidget *m_searchResults = nullptr;
