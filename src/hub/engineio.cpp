@@ -668,9 +668,7 @@ void EngineSocket::abort()
         m_ws->abort();
     if (m_probe)
         m_probe->abort();
-    if (m_get)
-        std::exchange(m_get, nullptr)->abort();
-    end(false);
+    end(false); // a GET still waiting is answered there: the HTTP connection itself is not the session's to drop
 }
 
 void EngineSocket::abortLost()
@@ -688,9 +686,10 @@ void EngineSocket::end(bool lost)
     m_lost = lost;
     m_queue.clear();
     m_queueBytes = 0;
+    // A GET still waiting learns that the session is over the way Engine.IO says it: the close packet.
     if (m_get)
-        std::exchange(m_get, nullptr)->respond(400, "application/json", engineErrorBody(EngineError::UnknownSid), {},
-                                               true);
+        std::exchange(m_get, nullptr)->respond(200, "text/plain; charset=UTF-8", QByteArray(1, char(EngineType::Close)),
+                                               m_getHeaders);
     if (m_ws && m_ws->isOpen())
         m_ws->close(1000, m_closeReason);
     if (m_probe)
