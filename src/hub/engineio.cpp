@@ -766,9 +766,7 @@ void EngineIoServer::takeHttpConnection(QTcpSocket *socket, const QByteArray &ea
     if (limit > 0 && count > limit) {
         qCInfo(lcHub).noquote() << "refused a socket.io HTTP connection from" << address.toString()
                                 << "- too many from that address";
-        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                      "Connection: close\r\nContent-Length: 35\r\n\r\nToo many connections from your address\n");
-        socket->disconnectFromHost();
+        c->refuse(503, "Too many connections from your address");
     }
     c->start();
 }

@@ -135,6 +135,10 @@ void HttpConnection::start()
 {
     connect(m_socket, &QIODevice::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QAbstractSocket::disconnected, this, &HttpConnection::finish);
+    if (m_refuseStatus != 0) {
+        fail(m_refuseStatus, m_refuseReason); // the connection ends (finish) once the answer is written
+        return;
+    }
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
         QMetaObject::invokeMethod(this, &HttpConnection::finish, Qt::QueuedConnection);
         return;

@@ -58,6 +58,12 @@ public:
     /// Bytes written and not yet taken by the network.
     qint64 bytesToWrite() const { return m_socket ? m_socket->bytesToWrite() : 0; }
     void abort();
+    /// At start(), answers @p status with @p reason as the body and closes, whatever the client sends.
+    void refuse(int status, const char *reason)
+    {
+        m_refuseStatus = status;
+        m_refuseReason = reason;
+    }
 
 Q_SIGNALS:
     /// A complete request waits for respond().
@@ -92,6 +98,8 @@ private:
     bool m_tooLarge = false;
     bool m_headTooLarge = false;
     bool m_closeAfter = false;
+    int m_refuseStatus = 0;
+    const char *m_refuseReason = nullptr;
 };
 
 } // namespace PeerLink

@@ -276,6 +276,7 @@ private Q_SLOTS:
     void disconnectComesBeforeTheEngineClose();
     void requestHeadIsBounded();
     void callbacksWaitingAreBounded();
+    void pollingConnectionsPerAddressAreBounded();
 };
 
 void TestEngineIo::openPacketFollowsTheSettings()
@@ -878,6 +879,37 @@ void TestEngineIo::callbacksWaitingAreBounded()
     QCOMPARE(third.value("code"_L1).toString(), u"rate_limited"_s);
     QVERIFY(ws.waitFor("431[", 200).isEmpty());
     QVERIFY(ws.waitFor("432[", 200).isEmpty());
+}
+
+void TestEngineIo::pollingConnectionsPerAddressAreBounded()
+{
+    HubConfig config;
+    config.maxConnectionsPerAddress = 1; // and so two HTTP connections per address
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    std::vector<std::unique_ptr<QTcpSocket>> kept;
+    auto keptAlive = [&] {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, hub.serverPort());
+        if (!QTest::qWaitFor([&] { return socket->state() == QAbstractSocket::ConnectedState; }, 5000))
+            return QByteArray();
+        socket->write("GET " + target() + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        QByteArray answer;
+        [[maybe_unused]] const bool done = QTest::qWaitFor(
+            [&] { return (answer += socket->readAll()).contains("\r\n\r\n"); }, 5000);
+        kept.push_back(std::move(socket));
+        return answer;
+    };
+    QVERIFY(keptAlive().startsWith("HTTP/1.1 200"));
+    QVERIFY(keptAlive().startsWith("HTTP/1.1 200"));
+    QByteArray third = keptAlive();
+    QVERIFY2(third.startsWith("HTTP/1.1 503"), third.constData());
+    QTRY_VERIFY((third += kept.back()->readAll()).contains("Too many connections from your address"));
+    // One goes: the next is let in.
+    kept.front()->disconnectFromHost();
+    QTRY_VERIFY(kept.front()->state() == QAbstractSocket::UnconnectedState);
+    const QByteArray next = keptAlive();
+    QVERIFY2(next.startsWith("HTTP/1.1 200"), next.constData());
 }
 
 PEERLINK_TEST_MAIN(TestEngineIo)
