@@ -223,6 +223,7 @@ void Cluster::synchronise()
     // connection sends only in their own order, so what is read here may be announced again on the bus: every
     // handler is idempotent).
     const int generation = ++m_syncGeneration;
+    m_syncedAtMs = m_clock.elapsed();
     if (m_retryDelayMs != 0)
         ++m_reconnects;
     if (!m_localHubId.isEmpty())
@@ -259,11 +260,12 @@ void Cluster::synchronise()
             listed.insert(id);
             putRemote(id, hub, value.mid(nl + 1));
         }
-        // Those who left while this hub was away.
-        const auto known = m_remote;
-        for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        // Those not listed may have left while this hub was away, or their hub has not listed them again yet
+        // (Redis lost its data): gone if nobody announced them within a timeout (checkHubs).
+        m_unconfirmed.clear();
+        for (auto it = m_remote.cbegin(); it != m_remote.cend(); ++it) {
             if (!listed.contains(it.key()) && it->seenMs <= asked)
-                dropRemote(it.key());
+                m_unconfirmed.insert(it.key());
         }
     });
     // Bindings: Redis' are everyone's; this hub's that Redis lacks are added (first binding wins).
@@ -359,6 +361,17 @@ void Cluster::checkHubs()
                             for (const RedisReply &h : r.elements)
                                 alive.insert(h.string);
                             m_aliveHubs = int(alive.size());
+                            // Right after a sync the other hubs may not have listed themselves again yet (Redis
+                            // lost its data, or they are reconnecting too): a hub is taken for dead only when it is
+                            // still missing a whole timeout later.
+                            if (m_clock.elapsed() - m_syncedAtMs < m_timeoutMs)
+                                return;
+                            const QSet<QString> unconfirmed = std::exchange(m_unconfirmed, {});
+                            for (const QString &id : unconfirmed) {
+                                const auto it = m_remote.constFind(id);
+                                if (it != m_remote.cend() && it->seenMs <= m_syncedAtMs)
+                                    dropRemote(id);
+                            }
                             // Peers of a hub that died, listed before the check began (a hub that has just come
                             // announces its peers only after it is listed alive).
                             const auto known = m_remote;
@@ -490,6 +503,7 @@ void Cluster::publishBinding(const QString &id, const QString &key)
 void Cluster::putRemote(const QString &id, const QByteArray &hub, const QByteArray &entry)
 {
     auto it = m_remote.find(id);
+    qCDebug(lcHub).noquote() << "cluster: peer of hub" << hub << (it == m_remote.end() ? "joined:" : "known:") << id;
     m_remoteDirty = true;
     if (it == m_remote.end()) {
         m_remote.insert(id, Remote { hub, entry, m_clock.elapsed() });
@@ -506,6 +520,7 @@ void Cluster::putRemote(const QString &id, const QByteArray &hub, const QByteArr
 
 void Cluster::dropRemote(const QString &id)
 {
+    qCDebug(lcHub).noquote() << "cluster: peer of another hub gone:" << id;
     if (m_remote.remove(id)) {
         m_remoteDirty = true;
         m_owner.clusterPeerLeft(id);

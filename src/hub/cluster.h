@@ -168,6 +168,7 @@ private:
     QByteArray m_hub;
     QByteArray m_localHubId;
     QHash<QString, Remote> m_remote;
+    QSet<QString> m_unconfirmed; // known before a sync, not listed by it: dropped unless announced again
     mutable QByteArray m_remoteEntries;
     mutable bool m_remoteDirty = true;
     QTimer m_retry;
@@ -177,6 +178,7 @@ private:
     int m_aliveHubs = 0;
     int m_syncGeneration = 0; // a sync answered after a newer one began is ignored
     qint64 m_probeSentMs = -1;
+    qint64 m_syncedAtMs = -1000000000; // when this hub was last in sync (see checkHubs)
     double m_busLagSeconds = 0;
     quint64 m_published = 0;
     quint64 m_received = 0;
