@@ -503,7 +503,6 @@ void Cluster::publishBinding(const QString &id, const QString &key)
 void Cluster::putRemote(const QString &id, const QByteArray &hub, const QByteArray &entry)
 {
     auto it = m_remote.find(id);
-    qCDebug(lcHub).noquote() << "cluster: peer of hub" << hub << (it == m_remote.end() ? "joined:" : "known:") << id;
     m_remoteDirty = true;
     if (it == m_remote.end()) {
         m_remote.insert(id, Remote { hub, entry, m_clock.elapsed() });
@@ -520,7 +519,6 @@ void Cluster::putRemote(const QString &id, const QByteArray &hub, const QByteArr
 
 void Cluster::dropRemote(const QString &id)
 {
-    qCDebug(lcHub).noquote() << "cluster: peer of another hub gone:" << id;
     if (m_remote.remove(id)) {
         m_remoteDirty = true;
         m_owner.clusterPeerLeft(id);
