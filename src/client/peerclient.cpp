@@ -228,8 +228,7 @@ void PeerClient::onOpened()
 {
     // Every connection gets a new prekey: what was sealed for the last one cannot be opened with this one's
     // secret, nor that one's any more (forward secrecy).
-    m_secure.startConnection(
-        m_hub->url().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
+    m_secure.startConnection(keyScope().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
     m_flow->connectionOpened();
     JoinRequest join { m_id, m_options.name, m_options.password, QString(), QString() };
     m_secure.addJoinKeys(join);

@@ -62,6 +62,10 @@ public:
     QUrl hubUrl() const { return m_hub->url(); }
     /// Every hub of this session, in the order they are tried.
     QList<QUrl> hubUrls() const { return m_hub->urls(); }
+    /// The hub under which the keys met are remembered (trust on first use) and marks are kept: the first of the
+    /// list, whichever hub is in use, so that the hubs of one list (a cluster) share what the user trusts and a
+    /// changed key is noticed after a move too.
+    QUrl keyScope() const { return m_hub->urls().value(0); }
     /// The hub's name from `welcome`.
     QString hubName() const { return m_hubName; }
     /// The resume token from the last `welcome`.

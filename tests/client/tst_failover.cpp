@@ -137,6 +137,13 @@ QUrl deadUrl(quint16 port)
     return QUrl(u"ws://127.0.0.1:%1"_s.arg(port));
 }
 
+/// Reconnects, with a delay between rounds so long that only a move to the next hub at once fits the tests' bounds.
+void failOverAtOnce(PeerClient &client)
+{
+    client.setAutoReconnect(true);
+    client.setReconnectDelays(60000, 60000);
+}
+
 } // namespace
 
 class TestFailover : public QObject
@@ -195,8 +202,7 @@ void TestFailover::movesToTheNextHubAndIsSeenThere()
     QSignalSpy arrived(watcher.get(), &PeerClient::peerConnected);
 
     PeerClient client;
-    client.setAutoReconnect(true);
-    client.setReconnectDelays(60000, 60000); // a wait between rounds would outlast every bound below
+    failOverAtOnce(client); // a wait between rounds would outlast every bound below
     QSignalSpy joined(&client, &PeerClient::joined);
     QSignalSpy moved(&client, &PeerClient::hubChanged);
     QSignalSpy trying(&client, &PeerClient::tryingHub);
@@ -238,8 +244,7 @@ void TestFailover::messageSentWhileMovingArrivesOnce()
     QSignalSpy got(watcher.get(), &PeerClient::messageReceived);
 
     PeerClient client;
-    client.setAutoReconnect(true);
-    client.setReconnectDelays(60000, 60000);
+    failOverAtOnce(client);
     QSignalSpy joined(&client, &PeerClient::joined);
     QSignalSpy acked(&client, &PeerClient::messageAcked);
     QSignalSpy errors(&client, &PeerClient::errorOccurred);
@@ -334,8 +339,7 @@ void TestFailover::unknownTokenOnAPlainHubIsAFreshJoin()
     QVERIFY(watcher);
     QSignalSpy arrived(watcher.get(), &PeerClient::peerConnected);
     PeerClient client;
-    client.setAutoReconnect(true);
-    client.setReconnectDelays(60000, 60000);
+    failOverAtOnce(client);
     QSignalSpy joined(&client, &PeerClient::joined);
     QSignalSpy errors(&client, &PeerClient::errorOccurred);
     QVERIFY(client.connectToHub(QList<QUrl> { m_a->serverUrl(), m_b->serverUrl() }, u"mover"_s));
@@ -376,8 +380,7 @@ void TestFailover::refusedTokenJoinsAnewOnce()
     refusing.refuseAll = refuseAll;
     QVERIFY(refusing.listen());
     PeerClient client;
-    client.setAutoReconnect(true);
-    client.setReconnectDelays(60000, 60000);
+    failOverAtOnce(client);
     QSignalSpy joined(&client, &PeerClient::joined);
     QSignalSpy errors(&client, &PeerClient::errorOccurred);
     QVERIFY(client.connectToHub(QList<QUrl> { m_a->serverUrl(), refusing.url() }, u"mover"_s));
@@ -435,8 +438,7 @@ void TestFailover::frozenHubIsNoticedByTheKeepalive()
     PeerClient client;
     QCOMPARE(client.hubKeepaliveInterval(), 15000);
     QCOMPARE(client.hubKeepaliveTimeout(), 15000);
-    client.setAutoReconnect(true);
-    client.setReconnectDelays(60000, 60000);
+    failOverAtOnce(client);
     client.setHubKeepalive(100, 300);
     QCOMPARE(client.hubKeepaliveInterval(), 100);
     QSignalSpy joined(&client, &PeerClient::joined);
@@ -494,8 +496,7 @@ void TestFailover::pinPerHub()
 
     // A pin for each hub (their certificates may differ); C has none and no pin for every hub is set.
     PeerClient client;
-    client.setAutoReconnect(true);
-    client.setReconnectDelays(60000, 60000);
+    failOverAtOnce(client);
     client.setPinnedFingerprint(a->serverUrl(), fingerprint);
     client.setPinnedFingerprint(b->serverUrl(), fingerprint.toLower());
     QCOMPARE(client.pinnedFingerprint(c->serverUrl()), QString());
