@@ -137,12 +137,25 @@ QUrl deadUrl(quint16 port)
     return QUrl(u"ws://127.0.0.1:%1"_s.arg(port));
 }
 
-/// Reconnects, with a delay between rounds so long that only a move to the next hub at once fits the tests' bounds.
-void failOverAtOnce(PeerClient &client)
+/// A client that fails over, with the spies the tests read. A wait between rounds would outlast every bound of these
+/// tests: only a move to the next hub at once fits them.
+struct Mover
 {
-    client.setAutoReconnect(true);
-    client.setReconnectDelays(60000, 60000);
-}
+    Mover()
+    {
+        client.setAutoReconnect(true);
+        client.setReconnectDelays(60000, 60000);
+    }
+    /// Connects to @p hubs as "mover" and waits for the welcome.
+    bool join(const QList<QUrl> &hubs) { return client.connectToHub(hubs, u"mover"_s) && joined.wait(); }
+
+    PeerClient client;
+    QSignalSpy joined { &client, &PeerClient::joined };
+    QSignalSpy errors { &client, &PeerClient::errorOccurred };
+    QSignalSpy acked { &client, &PeerClient::messageAcked };
+    QSignalSpy moved { &client, &PeerClient::hubChanged };
+    QSignalSpy reconnecting { &client, &PeerClient::reconnecting };
+};
 
 } // namespace
 
@@ -201,38 +214,33 @@ void TestFailover::movesToTheNextHubAndIsSeenThere()
     QVERIFY(watcher);
     QSignalSpy arrived(watcher.get(), &PeerClient::peerConnected);
 
-    PeerClient client;
-    failOverAtOnce(client); // a wait between rounds would outlast every bound below
-    QSignalSpy joined(&client, &PeerClient::joined);
-    QSignalSpy moved(&client, &PeerClient::hubChanged);
-    QSignalSpy trying(&client, &PeerClient::tryingHub);
-    QSignalSpy reconnecting(&client, &PeerClient::reconnecting);
-    QVERIFY(client.connectToHub(QList<QUrl> { m_a->serverUrl(), m_b->serverUrl() }, u"mover"_s));
-    QVERIFY(joined.wait());
-    QCOMPARE(client.hubUrl(), m_a->serverUrl());
-    QCOMPARE(client.hubUrls(), QList<QUrl>({ m_a->serverUrl(), m_b->serverUrl() }));
-    QCOMPARE(moved.size(), 0);
+    Mover m;
+    QSignalSpy trying(&m.client, &PeerClient::tryingHub);
+    QVERIFY(m.join(QList<QUrl> { m_a->serverUrl(), m_b->serverUrl() }));
+    QCOMPARE(m.client.hubUrl(), m_a->serverUrl());
+    QCOMPARE(m.client.hubUrls(), QList<QUrl>({ m_a->serverUrl(), m_b->serverUrl() }));
+    QCOMPARE(m.moved.size(), 0);
     QCOMPARE(m_a->peerCount(), 1);
 
     QElapsedTimer clock;
     clock.start();
     m_a->close(); // hub A goes away
-    QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m.joined.size(), 2, 5000);
     QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
-    QCOMPARE(client.hubUrl(), m_b->serverUrl());
-    QCOMPARE(client.state(), PeerClient::State::Joined);
-    QCOMPARE(moved.size(), 1);
-    QCOMPARE(moved.at(0).at(0).toUrl(), m_b->serverUrl());
+    QCOMPARE(m.client.hubUrl(), m_b->serverUrl());
+    QCOMPARE(m.client.state(), PeerClient::State::Joined);
+    QCOMPARE(m.moved.size(), 1);
+    QCOMPARE(m.moved.at(0).at(0).toUrl(), m_b->serverUrl());
     QCOMPARE(trying.size(), 1);
     QCOMPARE(trying.at(0).at(0).toUrl(), m_b->serverUrl());
-    QCOMPARE(reconnecting.size(), 0); // the next hub at once: no backoff
-    QCOMPARE(client.reconnectAttempt(), 0);
+    QCOMPARE(m.reconnecting.size(), 0); // the next hub at once: no backoff
+    QCOMPARE(m.client.reconnectAttempt(), 0);
     // The others on B see it come, and it sees them.
     QTRY_COMPARE(arrived.size(), 1);
     QCOMPARE(arrived.at(0).at(0).toString(), u"mover"_s);
-    QVERIFY(client.hasPeer(u"watcher"_s));
+    QVERIFY(m.client.hasPeer(u"watcher"_s));
     QSignalSpy got(watcher.get(), &PeerClient::messageReceived);
-    client.sendMessage(u"watcher"_s, u"hello from B"_s);
+    m.client.sendMessage(u"watcher"_s, u"hello from B"_s);
     QVERIFY(got.wait());
     QCOMPARE(got.at(0).at(0).value<ChatMessage>().from, u"mover"_s);
 }
@@ -243,35 +251,30 @@ void TestFailover::messageSentWhileMovingArrivesOnce()
     QVERIFY(watcher);
     QSignalSpy got(watcher.get(), &PeerClient::messageReceived);
 
-    PeerClient client;
-    failOverAtOnce(client);
-    QSignalSpy joined(&client, &PeerClient::joined);
-    QSignalSpy acked(&client, &PeerClient::messageAcked);
-    QSignalSpy errors(&client, &PeerClient::errorOccurred);
-    QVERIFY(client.connectToHub(QList<QUrl> { m_a->serverUrl(), m_b->serverUrl() }, u"mover"_s));
-    QVERIFY(joined.wait());
+    Mover m;
+    QVERIFY(m.join(QList<QUrl> { m_a->serverUrl(), m_b->serverUrl() }));
     // A broadcast on A reaches nobody there, and is acked by A: it is not sent again on B.
-    const QString early = client.sendMessage(u"before the move"_s);
-    QTRY_VERIFY(acked.contains(QVariantList { early }));
+    const QString early = m.client.sendMessage(u"before the move"_s);
+    QTRY_VERIFY(m.acked.contains(QVariantList { early }));
 
-    QSignalSpy disconnected(&client, &PeerClient::disconnected);
+    QSignalSpy disconnected(&m.client, &PeerClient::disconnected);
     m_a->close();
     QVERIFY(disconnected.wait());
-    QVERIFY(!client.isJoined());
+    QVERIFY(!m.client.isJoined());
     // Sent while moving: kept in the outbox, sent once joined on B.
-    const QString during = client.sendMessage(u"during the move"_s);
+    const QString during = m.client.sendMessage(u"during the move"_s);
     QVERIFY(!during.isEmpty());
-    QCOMPARE(client.outboxSize(), 1);
-    QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 2, 5000);
-    QTRY_VERIFY(acked.contains(QVariantList { during }));
-    QCOMPARE(client.outboxSize(), 0);
+    QCOMPARE(m.client.outboxSize(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(m.joined.size(), 2, 5000);
+    QTRY_VERIFY(m.acked.contains(QVariantList { during }));
+    QCOMPARE(m.client.outboxSize(), 0);
     // One more, to see that nothing else was on its way: the watcher got the one from the move exactly once.
-    const QString after = client.sendMessage(u"after the move"_s);
+    const QString after = m.client.sendMessage(u"after the move"_s);
     QTRY_COMPARE(got.size(), 2);
     QCOMPARE(got.at(0).at(0).value<ChatMessage>().mid, during);
     QCOMPARE(got.at(0).at(0).value<ChatMessage>().text, u"during the move"_s);
     QCOMPARE(got.at(1).at(0).value<ChatMessage>().mid, after);
-    QCOMPARE(errors.size(), 0);
+    QCOMPARE(m.errors.size(), 0);
 }
 
 void TestFailover::firstHubDeadAtStartJoinsTheSecond()
@@ -338,30 +341,26 @@ void TestFailover::unknownTokenOnAPlainHubIsAFreshJoin()
     auto watcher = join(u"watcher"_s);
     QVERIFY(watcher);
     QSignalSpy arrived(watcher.get(), &PeerClient::peerConnected);
-    PeerClient client;
-    failOverAtOnce(client);
-    QSignalSpy joined(&client, &PeerClient::joined);
-    QSignalSpy errors(&client, &PeerClient::errorOccurred);
-    QVERIFY(client.connectToHub(QList<QUrl> { m_a->serverUrl(), m_b->serverUrl() }, u"mover"_s));
-    QVERIFY(joined.wait());
-    const QString tokenFromA = client.resumeToken();
+    Mover m;
+    QVERIFY(m.join(QList<QUrl> { m_a->serverUrl(), m_b->serverUrl() }));
+    const QString tokenFromA = m.client.resumeToken();
     QVERIFY(!tokenFromA.isEmpty());
     joinsOnB.clear();
 
     m_a->close();
-    QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m.joined.size(), 2, 5000);
     // The client offered its session to B exactly as on a reconnect; B, a hub of its own, never issued that token and
     // the id was free there, so it took it as a new session: a new token, and the others saw a join.
     QCOMPARE(joinsOnB.size(), 1);
     QCOMPARE(joinsOnB.at(0).value("resume"_L1).toString(), tokenFromA);
-    QVERIFY(client.resumeToken() != tokenFromA);
+    QVERIFY(m.client.resumeToken() != tokenFromA);
     QTRY_COMPARE(arrived.size(), 1);
-    QCOMPARE(errors.size(), 0);
+    QCOMPARE(m.errors.size(), 0);
     // No loop: it stays joined on B, one connection.
     QSignalSpy got(watcher.get(), &PeerClient::messageReceived);
-    client.sendMessage(u"watcher"_s, u"settled"_s);
+    m.client.sendMessage(u"watcher"_s, u"settled"_s);
     QVERIFY(got.wait());
-    QCOMPARE(joined.size(), 2);
+    QCOMPARE(m.joined.size(), 2);
     QCOMPARE(joinsOnB.size(), 1);
     QCOMPARE(m_b->peerCount(), 2);
 }
@@ -379,30 +378,26 @@ void TestFailover::refusedTokenJoinsAnewOnce()
     TokenRefusingHub refusing;
     refusing.refuseAll = refuseAll;
     QVERIFY(refusing.listen());
-    PeerClient client;
-    failOverAtOnce(client);
-    QSignalSpy joined(&client, &PeerClient::joined);
-    QSignalSpy errors(&client, &PeerClient::errorOccurred);
-    QVERIFY(client.connectToHub(QList<QUrl> { m_a->serverUrl(), refusing.url() }, u"mover"_s));
-    QVERIFY(joined.wait());
-    const QString tokenFromA = client.resumeToken();
+    Mover m;
+    QVERIFY(m.join(QList<QUrl> { m_a->serverUrl(), refusing.url() }));
+    const QString tokenFromA = m.client.resumeToken();
     m_a->close();
     QTRY_COMPARE_WITH_TIMEOUT(refusing.joins().size(), 2, 5000);
     QCOMPARE(refusing.joins().at(0).value("resume"_L1).toString(), tokenFromA);
     QVERIFY(!refusing.joins().at(1).contains("resume"_L1)); // the fresh join, on the same connection
     if (refuseAll) {
-        QTRY_COMPARE(errors.size(), 1);
-        QCOMPARE(errors.at(0).at(0).value<ClientError>().codeName, u"id_taken"_s);
-        QCOMPARE(joined.size(), 1);
+        QTRY_COMPARE(m.errors.size(), 1);
+        QCOMPARE(m.errors.at(0).at(0).value<ClientError>().codeName, u"id_taken"_s);
+        QCOMPARE(m.joined.size(), 1);
     } else {
-        QTRY_COMPARE(joined.size(), 2);
-        QCOMPARE(client.hubUrl(), refusing.url());
-        QCOMPARE(client.resumeToken(), u"0123456789abcdef0123456789abcdef"_s);
-        QCOMPARE(errors.size(), 0);
+        QTRY_COMPARE(m.joined.size(), 2);
+        QCOMPARE(m.client.hubUrl(), refusing.url());
+        QCOMPARE(m.client.resumeToken(), u"0123456789abcdef0123456789abcdef"_s);
+        QCOMPARE(m.errors.size(), 0);
     }
     // Either way once, on one connection: the answer to a join is the hub's word, not a reason to try again (a
     // refused join then waits for the hub to close it, as with one hub).
-    QCOMPARE(client.state(), refuseAll ? PeerClient::State::Joining : PeerClient::State::Joined);
+    QCOMPARE(m.client.state(), refuseAll ? PeerClient::State::Joining : PeerClient::State::Joined);
     QCOMPARE(refusing.connections(), 1);
     QCOMPARE(refusing.joins().size(), 2);
 }
@@ -435,27 +430,23 @@ void TestFailover::frozenHubIsNoticedByTheKeepalive()
     QSignalSpy got(watcher.get(), &PeerClient::messageReceived);
     Relay relay(m_a->serverPort());
     QVERIFY(relay.listen());
-    PeerClient client;
-    QCOMPARE(client.hubKeepaliveInterval(), 15000);
-    QCOMPARE(client.hubKeepaliveTimeout(), 15000);
-    failOverAtOnce(client);
-    client.setHubKeepalive(100, 300);
-    QCOMPARE(client.hubKeepaliveInterval(), 100);
-    QSignalSpy joined(&client, &PeerClient::joined);
-    QSignalSpy disconnected(&client, &PeerClient::disconnected);
-    QSignalSpy acked(&client, &PeerClient::messageAcked);
-    QVERIFY(client.connectToHub(QList<QUrl> { relay.url(), m_b->serverUrl() }, u"mover"_s));
-    QVERIFY(joined.wait());
+    Mover m;
+    QCOMPARE(m.client.hubKeepaliveInterval(), 15000);
+    QCOMPARE(m.client.hubKeepaliveTimeout(), 15000);
+    m.client.setHubKeepalive(100, 300);
+    QCOMPARE(m.client.hubKeepaliveInterval(), 100);
+    QSignalSpy disconnected(&m.client, &PeerClient::disconnected);
+    QVERIFY(m.join(QList<QUrl> { relay.url(), m_b->serverUrl() }));
     relay.freeze(); // hub A stops answering, its connection stays open
     // Sent into the silence: never acked there, so it goes again on B.
-    const QString mid = client.sendMessage(u"into the silence"_s);
+    const QString mid = m.client.sendMessage(u"into the silence"_s);
     QVERIFY(!mid.isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m.joined.size(), 2, 5000);
     QVERIFY2(disconnected.at(0).at(0).toString().contains(u"stopped answering"_s),
              qPrintable(disconnected.at(0).at(0).toString()));
-    QCOMPARE(client.hubUrl(), m_b->serverUrl());
-    QTRY_VERIFY(acked.contains(QVariantList { mid }));
-    const QString after = client.sendMessage(u"after"_s);
+    QCOMPARE(m.client.hubUrl(), m_b->serverUrl());
+    QTRY_VERIFY(m.acked.contains(QVariantList { mid }));
+    const QString after = m.client.sendMessage(u"after"_s);
     QTRY_COMPARE(got.size(), 2);
     QCOMPARE(got.at(0).at(0).value<ChatMessage>().mid, mid);
     QCOMPARE(got.at(1).at(0).value<ChatMessage>().mid, after);
@@ -495,23 +486,20 @@ void TestFailover::pinPerHub()
     const QString fingerprint = a->certificateFingerprint();
 
     // A pin for each hub (their certificates may differ); C has none and no pin for every hub is set.
-    PeerClient client;
-    failOverAtOnce(client);
-    client.setPinnedFingerprint(a->serverUrl(), fingerprint);
-    client.setPinnedFingerprint(b->serverUrl(), fingerprint.toLower());
-    QCOMPARE(client.pinnedFingerprint(c->serverUrl()), QString());
-    QSignalSpy joined(&client, &PeerClient::joined);
-    QSignalSpy untrusted(&client, &PeerClient::certificateUntrusted);
-    QVERIFY(client.connectToHub(QList<QUrl> { a->serverUrl(), c->serverUrl(), b->serverUrl() }, u"pinned"_s));
-    QVERIFY(joined.wait());
-    QCOMPARE(client.hubUrl(), a->serverUrl());
+    Mover m;
+    m.client.setPinnedFingerprint(a->serverUrl(), fingerprint);
+    m.client.setPinnedFingerprint(b->serverUrl(), fingerprint.toLower());
+    QCOMPARE(m.client.pinnedFingerprint(c->serverUrl()), QString());
+    QSignalSpy untrusted(&m.client, &PeerClient::certificateUntrusted);
+    QVERIFY(m.join(QList<QUrl> { a->serverUrl(), c->serverUrl(), b->serverUrl() }));
+    QCOMPARE(m.client.hubUrl(), a->serverUrl());
     a->close();
     // C's certificate is not trusted: reported, left out, and the client goes on to B, whose pin is its own.
-    QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m.joined.size(), 2, 5000);
     QCOMPARE(untrusted.size(), 1);
     QCOMPARE(untrusted.at(0).at(0).toString(), fingerprint);
-    QCOMPARE(client.hubUrl(), b->serverUrl());
-    QCOMPARE(client.hubFingerprint(), fingerprint);
+    QCOMPARE(m.client.hubUrl(), b->serverUrl());
+    QCOMPARE(m.client.hubFingerprint(), fingerprint);
 
     // One pin for every hub: applies wherever a hub has none of its own.
     PeerClient any;
