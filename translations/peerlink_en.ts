@@ -2741,10 +2741,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Accept no direct links: peers that connect to this one go through the hub, or are dialled.</source>
             <translation type="unfinished" />
         </message>
@@ -2860,6 +2856,10 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>peerlink-cli: --%1 takes a whole number of seconds from %2 to 3600 (got "%3")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).</source>
             <translation type="unfinished" />
         </message>
     </context>

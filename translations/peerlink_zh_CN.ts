@@ -2744,10 +2744,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>在哪里接受其他节点的直连（默认 0.0.0.0:0：所有网络接口，任意端口）。</translation>
         </message>
         <message>
-            <source>For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it).</source>
-            <translation>对于 wss:// 枢纽：信任具有此 SHA-256 指纹的证书（即 peerlink-hub 打印的指纹）。</translation>
-        </message>
-        <message>
             <source>Accept no direct links: peers that connect to this one go through the hub, or are dialled.</source>
             <translation>不接受直连：连接本节点的节点通过枢纽转发，或由本节点主动拨号。</translation>
         </message>
@@ -2882,6 +2878,10 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>peerlink-cli: --%1 takes a whole number of seconds from %2 to 3600 (got "%3")</source>
             <translation>peerlink-cli：--%1 需要 %2 到 3600 之间的整数秒数（收到“%3”）</translation>
+        </message>
+        <message>
+            <source>For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).</source>
+            <translation>用于 wss:// 枢纽：信任具有此 SHA-256 指纹（与 peerlink-hub 打印的一致）的证书，适用于给出的每个枢纽（否则邀请链接中的指纹适用于其中的地址）。</translation>
         </message>
     </context>
 </TS>

@@ -692,4 +692,5 @@ ZH = {
     'Could not reach any of the hubs (%1): %2': '无法连接任何一个枢纽（%1）：%2',
     'Lost the connection to %1: %2. Trying the next hub…': '与 %1 的连接已断开：%2。正在尝试下一个枢纽…',
     '— moved here when %1 stopped answering': '— 因 %1 不再应答而转移至此',
+    "For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).": '用于 wss:// 枢纽：信任具有此 SHA-256 指纹（与 peerlink-hub 打印的一致）的证书，适用于给出的每个枢纽（否则邀请链接中的指纹适用于其中的地址）。',
 }

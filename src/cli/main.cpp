@@ -62,7 +62,8 @@ int main(int argc, char *argv[])
         { u"timeout"_s, QCoreApplication::translate("main", "With --send: give up after this many seconds (default 10)."), u"S"_s, u"10"_s },
         { u"listen"_s, QCoreApplication::translate("main", "Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port)."),
           u"ADDR:PORT"_s, u"0.0.0.0:0"_s },
-        { u"pin"_s, QCoreApplication::translate("main", "For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it)."),
+        { u"pin"_s, QCoreApplication::translate("main", "For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), "
+                                                        "on every hub given (else an invitation's fingerprint holds for its addresses)."),
           u"FINGERPRINT"_s },
         { u"identity"_s, QCoreApplication::translate("main", "Join with the identity key in FILE (created on first use, owner-only): "
                                 "messages to peers with identities are end-to-end encrypted, broadcasts signed, "
