@@ -459,10 +459,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>An invitation link (peerlink://join?…) to open.</source>
             <translation type="unfinished" />
         </message>
@@ -492,6 +488,10 @@
         </message>
         <message>
             <source>--palette takes light or dark</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…). Repeat it for hubs to move to, in order, when the one in use stops answering.</source>
             <translation type="unfinished" />
         </message>
     </context>

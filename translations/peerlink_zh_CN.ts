@@ -459,10 +459,6 @@
             <translation>--screenshot-delay 需要毫秒数</translation>
         </message>
         <message>
-            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…).</source>
-            <translation>启动时连接到此中心，例如 ws://192.168.1.5:9000，或打开一个邀请链接（peerlink://join?…）。</translation>
-        </message>
-        <message>
             <source>An invitation link (peerlink://join?…) to open.</source>
             <translation>要打开的邀请链接（peerlink://join?…）。</translation>
         </message>
@@ -493,6 +489,10 @@
         <message>
             <source>--palette takes light or dark</source>
             <translation>--palette 需要 light 或 dark</translation>
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…). Repeat it for hubs to move to, in order, when the one in use stops answering.</source>
+            <translation>启动时连接到此枢纽，例如 ws://192.168.1.5:9000，或打开邀请链接（peerlink://join?…）。可重复给出，作为当前枢纽不再应答时按顺序转移到的枢纽。</translation>
         </message>
     </context>
     <context>

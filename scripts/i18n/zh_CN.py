@@ -693,4 +693,5 @@ ZH = {
     'Lost the connection to %1: %2. Trying the next hub…': '与 %1 的连接已断开：%2。正在尝试下一个枢纽…',
     '— moved here when %1 stopped answering': '— 因 %1 不再应答而转移至此',
     "For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).": '用于 wss:// 枢纽：信任具有此 SHA-256 指纹（与 peerlink-hub 打印的一致）的证书，适用于给出的每个枢纽（否则邀请链接中的指纹适用于其中的地址）。',
+    'Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…). Repeat it for hubs to move to, in order, when the one in use stops answering.': '启动时连接到此枢纽，例如 ws://192.168.1.5:9000，或打开邀请链接（peerlink://join?…）。可重复给出，作为当前枢纽不再应答时按顺序转移到的枢纽。',
 }
