@@ -136,6 +136,7 @@ void HubConnection::openSocket()
     m_untrusted = false;
     m_sentToken = false;
     m_freshRetry = false;
+    m_heldRefusal.reset();
     if (m_joinTimeoutMs > 0)
         m_joinTimer->start(m_joinTimeoutMs);
     m_socket->open(m_hubs.current());
@@ -187,7 +188,8 @@ bool HubConnection::leave(bool joined)
         m_reconnectTimer->stop();
         m_hubs.stop();
         m_active = false;
-        m_lastReason = tr("left");
+        if (!m_telling) // (a refusal being told keeps its reason)
+            m_lastReason = tr("left");
         return false;
     }
     if (joined)
@@ -238,6 +240,16 @@ void HubConnection::onDisconnected()
         step.giveUp = true;
     else // never joined: one round over the hubs; joined: as long as it takes
         step = m_hubs.failed(m_untrusted, m_everJoined);
+    // A refusal held while another hub was left to try is told now that none is, as it would have been before the
+    // close (and dropped otherwise: the reason of closed() says it). Its owner may leave() in its answer: then the
+    // session has ended there.
+    if (const std::optional<HubEnvelope> refusal = std::exchange(m_heldRefusal, std::nullopt); refusal && step.giveUp) {
+        m_telling = true;
+        Q_EMIT received(*refusal);
+        m_telling = false;
+        if (!m_active)
+            return;
+    }
     if (step.giveUp) {
         m_active = false;
         m_hubs.stop();
@@ -256,9 +268,23 @@ void HubConnection::onDisconnected()
 
 bool HubConnection::refusedOnPurpose() const
 {
+    if (m_heldRefusal)
+        return false; // this hub cannot take us now; another one (or this one later) may
     // The hub refused us on purpose (kick, ban, password, too large): trying again would not help.
     return m_lastCloseCode == QWebSocketProtocol::CloseCodePolicyViolated
         || m_lastCloseCode == QWebSocketProtocol::CloseCodeTooMuchData;
+}
+
+bool HubConnection::holdRefusal(const HubEnvelope &envelope)
+{
+    const auto *error = std::get_if<ErrorReply>(&envelope);
+    // "cluster_unavailable": a hub of a cluster that cannot reach its Redis (an addition of issue 19's cluster mode).
+    if (!error || error->ref != u"join"
+        || (error->code != errorCodeName(ErrorCode::HubFull) && error->code != u"cluster_unavailable"))
+        return false;
+    qCInfo(lcClient).noquote() << "the hub" << url().toString() << "cannot take us now:" << error->message;
+    m_heldRefusal = envelope;
+    return true;
 }
 
 bool HubConnection::retryWithoutToken(const HubEnvelope &envelope)
@@ -288,7 +314,7 @@ void HubConnection::onText(const QString &text)
         qCWarning(lcClient).noquote() << "ignoring a hub message:" << decoded.error().message;
         return;
     }
-    if (retryWithoutToken(decoded.envelope()))
+    if (retryWithoutToken(decoded.envelope()) || holdRefusal(decoded.envelope()))
         return;
     Q_EMIT received(decoded.envelope());
 }

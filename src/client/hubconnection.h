@@ -8,6 +8,8 @@
 #include <QUrl>
 #include <QWebSocketProtocol>
 
+#include <optional>
+
 class QTimer;
 class QWebSocket;
 
@@ -107,6 +109,9 @@ private:
     void onText(const QString &text);
     /// Whether the hub refused our join outright (the connection then ends without a move).
     bool refusedOnPurpose() const;
+    /// A refusal of the join that says this hub cannot take us now (full, or cut off from its cluster), not that we
+    /// may not come: the next hub is tried, and the refusal is told only when none is left. True when held.
+    bool holdRefusal(const HubEnvelope &envelope);
     void sendJoin(const QString &sig);
     /// Opens the socket to the current hub and starts the join time-out.
     void openSocket();
@@ -129,6 +134,8 @@ private:
     QUrl m_tokenHub; // the hub that issued m_resumeToken
     bool m_sentToken = false; // this connection's join carried m_resumeToken
     bool m_freshRetry = false; // this connection already joined again without the token
+    std::optional<HubEnvelope> m_heldRefusal; // this hub cannot take us now (holdRefusal)
+    bool m_telling = false; // handing on a held refusal as the session ends
     QString m_socketError;
     QString m_lastReason;
     QWebSocketProtocol::CloseCode m_lastCloseCode = QWebSocketProtocol::CloseCodeNormal;

@@ -82,7 +82,8 @@ public:
 };
 
 /// A hub written by hand that refuses a join with a resume token it did not issue (`id_taken`, ref `join`), as a
-/// hub of a cluster may while it does not know the token; with refuseAll, it refuses a fresh join as well.
+/// hub of a cluster may while it does not know the token; with refuseAll, it refuses a fresh join as well; with
+/// clusterUnavailable, every join, as a hub of a cluster does while it cannot reach Redis (and closes with 1008).
 class TokenRefusingHub : public QObject
 {
 public:
@@ -99,6 +100,13 @@ public:
                     return;
                 m_joins.append(frame);
                 QJsonObject answer;
+                if (clusterUnavailable) { // as a hub of a cluster says while it cannot reach Redis
+                    answer = { { u"type"_s, u"error"_s }, { u"code"_s, u"cluster_unavailable"_s },
+                               { u"message"_s, u"This hub cannot reach its cluster now."_s }, { u"ref"_s, u"join"_s } };
+                    s->sendTextMessage(QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Compact)));
+                    s->close(QWebSocketProtocol::CloseCodePolicyViolated, u"cluster unavailable"_s);
+                    return;
+                }
                 if (refuseAll || !frame.value("resume"_L1).toString().isEmpty()) {
                     answer = { { u"type"_s, u"error"_s }, { u"code"_s, u"id_taken"_s },
                                { u"message"_s, u"The id is already in use on this hub."_s }, { u"ref"_s, u"join"_s } };
@@ -116,6 +124,7 @@ public:
     int connections() const { return m_connections; }
     QList<QJsonObject> joins() const { return m_joins; }
     bool refuseAll = false;
+    bool clusterUnavailable = false;
 
 private:
     QWebSocketServer m_server;
@@ -172,6 +181,8 @@ private Q_SLOTS:
     void unknownTokenOnAPlainHubIsAFreshJoin();
     void refusedTokenJoinsAnewOnce_data();
     void refusedTokenJoinsAnewOnce();
+    void hubThatCannotTakeUsIsPassedBy_data();
+    void hubThatCannotTakeUsIsPassedBy();
     void silentHubCountsAsDown();
     void frozenHubIsNoticedByTheKeepalive();
     void badAddressAmongSeveralIsRefused();
@@ -400,6 +411,50 @@ void TestFailover::refusedTokenJoinsAnewOnce()
     QCOMPARE(m.client.state(), refuseAll ? PeerClient::State::Joining : PeerClient::State::Joined);
     QCOMPARE(refusing.connections(), 1);
     QCOMPARE(refusing.joins().size(), 2);
+}
+
+void TestFailover::hubThatCannotTakeUsIsPassedBy_data()
+{
+    QTest::addColumn<bool>("full");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("full") << true << u"hub_full"_s;
+    QTest::newRow("cut off from its cluster") << false << u"cluster_unavailable"_s;
+}
+
+void TestFailover::hubThatCannotTakeUsIsPassedBy()
+{
+    // A refusal that says "not now" (the hub is full, or cannot reach its cluster), not "not you": the next hub is
+    // tried, and the refusal is told only when no hub is left.
+    QFETCH(bool, full);
+    QFETCH(QString, code);
+    HubConfig config;
+    config.maxPeers = 1;
+    Hub fullHub(config);
+    QVERIFY(fullHub.listen(QHostAddress::LocalHost, 0));
+    TokenRefusingHub cutOff;
+    cutOff.clusterUnavailable = true;
+    QVERIFY(cutOff.listen());
+    const QUrl busy = full ? fullHub.serverUrl() : cutOff.url();
+    auto occupant = join(u"occupant"_s, fullHub.serverUrl());
+    QVERIFY(occupant);
+
+    PeerClient client;
+    QSignalSpy joined(&client, &PeerClient::joined);
+    QSignalSpy errors(&client, &PeerClient::errorOccurred);
+    QVERIFY(client.connectToHub(QList<QUrl> { busy, m_b->serverUrl() }, u"guest"_s));
+    QVERIFY(joined.wait());
+    QCOMPARE(client.hubUrl(), m_b->serverUrl());
+    QCOMPARE(errors.size(), 0);
+
+    // The same hub alone: refused, in the hub's words, as before.
+    PeerClient alone;
+    QSignalSpy aloneErrors(&alone, &PeerClient::errorOccurred);
+    QSignalSpy aloneDisconnected(&alone, &PeerClient::disconnected);
+    QVERIFY(alone.connectToHub(busy, u"alone"_s));
+    QTRY_COMPARE(alone.state(), PeerClient::State::Disconnected);
+    QCOMPARE(aloneErrors.size(), 1);
+    QCOMPARE(aloneErrors.at(0).at(0).value<ClientError>().codeName, code);
+    QCOMPARE(aloneDisconnected.size(), 1);
 }
 
 void TestFailover::silentHubCountsAsDown()
