@@ -1,6 +1,7 @@
 // Hubs clustered over Redis (issue 19, part 1): a real redis-server started by the test on a loopback port, and
 // several hubs in this process on it, each with raw WebSocket peers. Presence, routing, introductions, ids, bindings
 // and the mailbox across hubs; a hub that dies; Redis that goes away and comes back; the settings' bounds.
+#include "client/peerclient.h"
 #include "hub/hub.h"
 #include "hub/hubsettings.h"
 #include "keyedpeer.h"
@@ -247,6 +248,37 @@ private Q_SLOTS:
         QCOMPARE(declined.value(u"ref").toString(), u"ben"_s);
         b.sendJson({ { u"type"_s, u"connect_accept"_s }, { u"peer"_s, u"ann"_s }, { u"link"_s, link2 } });
         QCOMPARE(b.waitFor(u"error"_s).value(u"code").toString(), u"unknown_link"_s);
+    }
+
+    void peersOnTwoHubsLinkDirectly()
+    {
+        // The real client: introduced by two hubs, the peers link directly; what they send then bypasses both.
+        Hub *h1 = addHub();
+        Hub *h2 = addHub();
+        QTRY_VERIFY(allUp());
+        const auto peer = [](Hub *hub, const QString &id) {
+            auto c = std::make_unique<PeerClient>();
+            c->setDirectListening(true, QHostAddress::LocalHost, 0);
+            c->setDirectTimeouts(2000, 5000);
+            c->setDirectRetryDelays(100, 400);
+            QSignalSpy joined(c.get(), &PeerClient::joined);
+            if (!c->connectToHub(hub->serverUrl(), id) || !joined.wait())
+                c.reset();
+            return c;
+        };
+        auto a = peer(h1, u"pa"_s);
+        auto b = peer(h2, u"pb"_s);
+        QVERIFY(a && b);
+        QTRY_VERIFY(a->hasPeer(u"pb"_s) && b->hasPeer(u"pa"_s));
+        QVERIFY(a->connectToPeer(u"pb"_s));
+        QTRY_COMPARE(a->pathTo(u"pb"_s), PeerClient::Path::Direct);
+        QTRY_COMPARE(b->pathTo(u"pa"_s), PeerClient::Path::Direct);
+        const quint64 routed = h1->routedMessageCount() + h2->routedMessageCount();
+        QSignalSpy bGot(b.get(), &PeerClient::messageReceived);
+        a->sendMessage(u"pb"_s, u"straight across"_s);
+        QTRY_COMPARE(bGot.size(), 1);
+        QCOMPARE(bGot.at(0).at(0).value<ChatMessage>().text, u"straight across"_s);
+        QCOMPARE(h1->routedMessageCount() + h2->routedMessageCount(), routed);
     }
 
     void deadHubsPeersAnnouncedGoneAndResumeElsewhere()
