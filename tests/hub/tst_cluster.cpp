@@ -3,7 +3,6 @@
 // and the mailbox across hubs; a hub that dies; Redis that goes away and comes back; the settings' bounds.
 #include "client/peerclient.h"
 #include "hub/hub.h"
-#include "hub/hubsettings.h"
 #include "keyedpeer.h"
 #include "rawclient.h"
 #include "redisserver.h"
@@ -532,35 +531,6 @@ private Q_SLOTS:
         QVERIFY(text.contains("# TYPE peerlink_cluster_bus_lag_seconds gauge"));
         m_redis.stop();
         QTRY_VERIFY(h1->metricsText().contains("\npeerlink_cluster_up 0\n"));
-    }
-
-    void settingsAreChecked_data()
-    {
-        QTest::addColumn<QString>("key");
-        QTest::addColumn<QString>("value");
-        QTest::addColumn<bool>("ok");
-        QTest::newRow("url") << u"redis"_s << u"redis://127.0.0.1:6380/2"_s << true;
-        QTest::newRow("password") << u"redis"_s << u"redis://:secret@localhost"_s << true;
-        QTest::newRow("empty") << u"redis"_s << QString() << true;
-        QTest::newRow("scheme") << u"redis"_s << u"http://127.0.0.1:6379"_s << false;
-        QTest::newRow("no host") << u"redis"_s << u"redis://"_s << false;
-        QTest::newRow("db") << u"redis"_s << u"redis://127.0.0.1/x"_s << false;
-        QTest::newRow("port") << u"redis"_s << u"redis://127.0.0.1:99999"_s << false;
-        QTest::newRow("timeout") << u"cluster-timeout"_s << u"5000"_s << true;
-        QTest::newRow("timeout low") << u"cluster-timeout"_s << u"299"_s << false;
-        QTest::newRow("timeout high") << u"cluster-timeout"_s << u"600001"_s << false;
-    }
-    void settingsAreChecked()
-    {
-        QFETCH(QString, key);
-        QFETCH(QString, value);
-        QFETCH(bool, ok);
-        HubServiceConfig config;
-        QString error;
-        QCOMPARE(applyHubSetting(config, key, value, &error), ok);
-        QCOMPARE(error.isEmpty(), ok);
-        if (!ok)
-            QVERIFY2(error.contains(key), qPrintable(error));
     }
 
     void unreachableRedisRefusesJoinsClearly()
