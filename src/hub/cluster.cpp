@@ -4,6 +4,7 @@
 #include "hub/logging.h"
 
 #include <QDateTime>
+#include <QScopeGuard>
 
 #include <algorithm>
 
@@ -34,11 +35,11 @@ redis.call('PUBLISH', 'peerlink:all', 'J\n' .. ARGV[1] .. '\n' .. ARGV[5] .. '\n
 return 1
 )lua";
 
-// KEYS: lease, peers hash. ARGV: hub, id.
+// KEYS: lease, peers hash. ARGV: hub, id, token. Only the lease this very session holds goes (another join of the
+// id on this hub may hold it by now).
 constexpr char kReleaseScript[] = R"lua(
-local mine = ARGV[1] .. ' '
-local cur = redis.call('GET', KEYS[1])
-if cur and string.sub(cur, 1, #mine) == mine then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] .. ' ' .. ARGV[3] then return 0 end
+redis.call('DEL', KEYS[1])
 local p = redis.call('HGET', KEYS[2], ARGV[2])
 if p and string.sub(p, 1, #ARGV[1] + 1) == ARGV[1] .. '\n' then
   redis.call('HDEL', KEYS[2], ARGV[2])
@@ -47,7 +48,8 @@ end
 return 1
 )lua";
 
-// KEYS: leases. ARGV: hub, ttl ms, then one token per lease. Returns the (1-based) leases another hub holds now.
+// KEYS: leases. ARGV: hub, ttl ms, then one token per lease. Returns, for each lease another hub holds now, its
+// (1-based) index and that hub.
 constexpr char kRenewScript[] = R"lua(
 local mine = ARGV[1] .. ' '
 local lost = {}
@@ -58,18 +60,24 @@ for i, k in ipairs(KEYS) do
   elseif string.sub(cur, 1, #mine) == mine then
     redis.call('PEXPIRE', k, ARGV[2])
   else
+    local sp = string.find(cur, ' ', 1, true) or (#cur + 1)
     table.insert(lost, i)
+    table.insert(lost, string.sub(cur, 1, sp - 1))
   end
 end
 return lost
 )lua";
 
-// ARGV: hub, ttl ms. Keeps this hub alive, drops the hubs whose key expired (and their peers' listing), and
-// returns the hubs alive.
+// ARGV: hub, ttl ms, "first" for the first beat after a sync. Keeps this hub alive, drops the hubs whose key
+// expired (and their peers' listing), and returns whether this hub was still listed, then the hubs alive. A hub
+// whose own key had expired (it stalled, or Redis did) was taken for dead by the others: it does not reap anyone
+// on that beat, and lists its peers again (Cluster::checkHubs).
 constexpr char kBeatScript[] = R"lua(
+local listed = redis.call('EXISTS', 'peerlink:hub:' .. ARGV[1])
 redis.call('SET', 'peerlink:hub:' .. ARGV[1], '1', 'PX', ARGV[2])
 redis.call('SADD', 'peerlink:hubs', ARGV[1])
-local alive = {}
+if listed == 0 and ARGV[3] ~= 'first' then return { 0 } end
+local alive = { 1 }
 local dead = {}
 for _, h in ipairs(redis.call('SMEMBERS', 'peerlink:hubs')) do
   if redis.call('EXISTS', 'peerlink:hub:' .. h) == 1 then
@@ -89,10 +97,11 @@ end
 return alive
 )lua";
 
-// ARGV: hub, then the ids of its peers. A hub that stops takes its peers, leases and liveness along.
+// ARGV: hub, "stop" or "keep-alive", then ids of its peers. A hub that stops takes its peers, leases and liveness
+// along; with "keep-alive" only the listing and leases of those ids go (peers that left while Redis was away).
 constexpr char kLeaveScript[] = R"lua(
 local mine = ARGV[1] .. ' '
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   local id = ARGV[i]
   local cur = redis.call('GET', 'peerlink:id:' .. id)
   if cur and string.sub(cur, 1, #mine) == mine then redis.call('DEL', 'peerlink:id:' .. id) end
@@ -102,8 +111,10 @@ for i = 2, #ARGV do
     redis.call('PUBLISH', 'peerlink:all', 'L\n' .. ARGV[1] .. '\n' .. id)
   end
 end
-redis.call('DEL', 'peerlink:hub:' .. ARGV[1])
-redis.call('SREM', 'peerlink:hubs', ARGV[1])
+if ARGV[2] == 'stop' then
+  redis.call('DEL', 'peerlink:hub:' .. ARGV[1])
+  redis.call('SREM', 'peerlink:hubs', ARGV[1])
+end
 return 1
 )lua";
 
@@ -121,10 +132,12 @@ local function out(n, id) local r = 'peerlink:room:' .. n
   redis.call('LREM', r .. ':invited', 0, id)
   if redis.call('LLEN', r .. ':members') == 0 then drop(n) end end
 if op == 'create' then
-  drop(name)
+  if redis.call('SISMEMBER', 'peerlink:rooms', name) == 1 then return 0 end
+  redis.call('SET', 'peerlink:rooms:seeded', '1')
   redis.call('HSET', k, 'invite_only', ARGV[4], 'creator', ARGV[5], 'topic', ARGV[7])
   for m in string.gmatch(ARGV[6], '[^,]+') do add(k .. ':members', m) end
   redis.call('SADD', 'peerlink:rooms', name)
+elseif op ~= 'forget' and redis.call('SISMEMBER', 'peerlink:rooms', name) == 0 then return 0
 elseif op == 'add' then redis.call('LREM', k .. ':invited', 0, ARGV[4]); add(k .. ':members', ARGV[4])
 elseif op == 'remove' then out(name, ARGV[4])
 elseif op == 'invite' then add(k .. ':invited', ARGV[4])
@@ -133,7 +146,6 @@ elseif op == 'topic' then redis.call('HSET', k, 'topic', ARGV[4])
 elseif op == 'close' then drop(name)
 elseif op == 'forget' then for _, n in ipairs(redis.call('SMEMBERS', 'peerlink:rooms')) do out(n, ARGV[4]) end
 end
-redis.call('SET', 'peerlink:rooms:seeded', '1')
 redis.call('PUBLISH', 'peerlink:all', 'R\n' .. table.concat(ARGV, '\n'))
 return 1
 )lua";
@@ -202,6 +214,7 @@ Cluster::Cluster(const RedisEndpoint &endpoint, int timeoutMs, Owner &owner, QOb
     });
     connect(m_commands, &RedisClient::connected, this, &Cluster::onCommandsConnected);
     connect(m_subscriber, &RedisClient::connected, this, &Cluster::onSubscriberConnected);
+    connect(m_subscriber, &RedisClient::subscribed, this, &Cluster::onSubscribed);
     connect(m_commands, &RedisClient::disconnected, this, &Cluster::onLost);
     connect(m_subscriber, &RedisClient::disconnected, this, &Cluster::onLost);
 }
@@ -233,8 +246,14 @@ void Cluster::onCommandsConnected()
 
 void Cluster::onSubscriberConnected()
 {
+    // Ready once Redis confirmed both subscriptions: what the sync then reads cannot miss a message published
+    // before it.
     m_subscriber->subscribe({ kAll, hubChannel(m_hub) },
                             [this](const QByteArray &channel, const QByteArray &payload) { onMessage(channel, payload); });
+}
+
+void Cluster::onSubscribed()
+{
     m_subscriberReady = true;
     if (m_commandsReady)
         synchronise();
@@ -274,13 +293,17 @@ void Cluster::synchronise()
     m_syncedAtMs = m_clock.elapsed();
     m_beatSentMs = -1;
     m_probeSentMs = -1;
+    m_firstBeat = true;
+    m_roomsSynced = false;
     if (m_retryDelayMs != 0)
         ++m_reconnects;
     if (!m_localHubId.isEmpty())
         m_commands->command({ "SET", kHubIdKey, m_localHubId, "NX" });
     m_commands->command({ "GET", kHubIdKey }, [this, generation](const RedisReply &r) {
-        if (generation == m_syncGeneration && r.type == RedisReply::Type::String && !r.string.isEmpty())
+        if (generation == m_syncGeneration && r.type == RedisReply::Type::String && !r.string.isEmpty()) {
+            m_localHubId = r.string; // proposed again if Redis loses it, so that the id does not change
             m_owner.clusterHubId(r.string);
+        }
     });
     checkHubs();
     // This hub's peers (after a loss of Redis, or of Redis' data) are listed and announced again; an id another
@@ -298,6 +321,10 @@ void Cluster::synchronise()
         if (generation != m_syncGeneration || r.type != RedisReply::Type::Array)
             return;
         QSet<QString> listed;
+        QSet<QString> local;
+        for (const LocalPeer &p : m_owner.clusterLocalPeers())
+            local.insert(p.id);
+        QList<QByteArray> stale { "EVAL", kLeaveScript, "0", m_hub, "keep-alive" };
         for (qsizetype i = 0; i + 1 < r.elements.size(); i += 2) {
             const QString id = QString::fromUtf8(r.elements.at(i).string);
             const QByteArray &value = r.elements.at(i + 1).string;
@@ -305,11 +332,23 @@ void Cluster::synchronise()
             if (nl <= 0)
                 continue;
             const QByteArray hub = value.left(nl);
-            if (hub == m_hub)
+            if (hub == m_hub) {
+                // Listed as this hub's, but it left while Redis was away: its listing goes now.
+                if (!local.contains(id))
+                    stale.append(id.toUtf8());
                 continue;
+            }
             listed.insert(id);
+            // The bus is ahead of this list where it spoke since the list was asked for.
+            const auto known = m_remote.constFind(id);
+            if ((known != m_remote.cend() && known->seenMs > asked) || m_leftAt.value(id, -1) > asked)
+                continue;
             putRemote(id, hub, value.mid(nl + 1));
         }
+        if (stale.size() > 5)
+            m_commands->command(stale);
+        for (auto it = m_leftAt.begin(); it != m_leftAt.end();)
+            it = it.value() <= asked ? m_leftAt.erase(it) : std::next(it);
         // Those not listed may have left while this hub was away, or their hub has not listed them again yet
         // (Redis lost its data): gone if nobody announced them within a timeout (checkHubs).
         m_unconfirmed.clear();
@@ -337,7 +376,15 @@ void Cluster::synchronise()
     });
     // Rooms: Redis' are everyone's; a Redis that never had any (new, or it lost its data) gets this hub's.
     m_commands->command({ "EVAL", kRoomsDumpScript, "0" }, [this, generation](const RedisReply &r) {
-        if (generation != m_syncGeneration || r.type != RedisReply::Type::Array || r.elements.size() != 2)
+        if (generation != m_syncGeneration)
+            return;
+        // What came on the bus while this was read goes after it.
+        const auto release = qScopeGuard([this] {
+            m_roomsSynced = true;
+            for (const QByteArray &change : std::exchange(m_heldRoomChanges, {}))
+                applyRoomChange(change);
+        });
+        if (r.type != RedisReply::Type::Array || r.elements.size() != 2)
             return;
         if (r.elements.at(0).integer == 0) {
             for (const Rooms::Room &room : m_owner.clusterLocalRooms()) {
@@ -391,7 +438,7 @@ void Cluster::stop()
     m_beat.stop();
     m_retry.stop();
     if (m_up) {
-        QList<QByteArray> args { "EVAL", kLeaveScript, "0", m_hub };
+        QList<QByteArray> args { "EVAL", kLeaveScript, "0", m_hub, "stop" };
         for (const LocalPeer &p : m_owner.clusterLocalPeers())
             args.append(p.id.toUtf8());
         m_commands->command(args);
@@ -424,9 +471,18 @@ void Cluster::renew()
         m_commands->command(args, [this, ids](const RedisReply &r) {
             if (r.type != RedisReply::Type::Array)
                 return;
-            for (const RedisReply &lost : r.elements) {
-                if (lost.integer >= 1 && lost.integer <= ids.size())
-                    m_owner.clusterLostId(ids.at(lost.integer - 1));
+            // Another hub holds the lease: the peer resumed there (its take-over may not have reached this hub yet).
+            for (qsizetype i = 0; i + 1 < r.elements.size(); i += 2) {
+                const qint64 index = r.elements.at(i).integer;
+                if (index < 1 || index > ids.size())
+                    continue;
+                const QString id = ids.at(index - 1);
+                const QByteArray holder = r.elements.at(i + 1).string;
+                const QByteArray entry = m_owner.clusterTakeover(id, holder);
+                if (!entry.isEmpty() && !m_remote.contains(id)) {
+                    m_remote.insert(id, Remote { holder, entry, m_clock.elapsed() });
+                    m_remoteDirty = true;
+                }
             }
         });
     }
@@ -443,16 +499,26 @@ void Cluster::checkHubs()
     if (m_beatSentMs < 0)
         m_beatSentMs = asked;
     const int generation = m_syncGeneration;
-    m_commands->command({ "EVAL", kBeatScript, "0", m_hub, QByteArray::number(m_timeoutMs) },
+    const bool first = m_firstBeat;
+    m_firstBeat = false;
+    m_commands->command({ "EVAL", kBeatScript, "0", m_hub, QByteArray::number(m_timeoutMs),
+                          first ? QByteArray("first") : QByteArray("again") },
                         [this, asked, generation](const RedisReply &r) {
                             if (generation != m_syncGeneration)
                                 return;
                             m_beatSentMs = -1;
-                            if (r.type != RedisReply::Type::Array)
+                            if (r.type != RedisReply::Type::Array || r.elements.isEmpty())
                                 return;
+                            if (r.elements.at(0).integer == 0) {
+                                // This hub was taken for dead (it, or Redis, stalled past the timeout): the others
+                                // dropped its peers, so they are listed and announced again.
+                                qCWarning(lcHub).noquote() << "cluster: this hub was taken for dead; listing its peers again";
+                                synchronise();
+                                return;
+                            }
                             QSet<QByteArray> alive;
-                            for (const RedisReply &h : r.elements)
-                                alive.insert(h.string);
+                            for (qsizetype i = 1; i < r.elements.size(); ++i)
+                                alive.insert(r.elements.at(i).string);
                             m_aliveHubs = int(alive.size());
                             // Right after a sync the other hubs may not have listed themselves again yet (Redis
                             // lost its data, or they are reconnecting too): a hub is taken for dead only when it is
@@ -473,6 +539,7 @@ void Cluster::checkHubs()
                                     qCInfo(lcHub).noquote() << "cluster: hub" << it->hub << "is gone; its peer" << it.key()
                                                             << "with it";
                                     dropRemote(it.key());
+                                    m_leftAt.insert(it.key(), m_clock.elapsed());
                                 }
                             }
                         });
@@ -518,11 +585,11 @@ void Cluster::claim(const QString &id, const QString &token, const QString &resu
                         });
 }
 
-void Cluster::release(const QString &id)
+void Cluster::release(const QString &id, const QString &token)
 {
     if (!m_commands->isReady())
-        return; // its lease expires; the other hubs drop it at the next sync
-    m_commands->command({ "EVAL", kReleaseScript, "2", leaseKey(id), kPeers, m_hub, id.toUtf8() });
+        return; // its lease expires, and its listing goes at this hub's next sync
+    m_commands->command({ "EVAL", kReleaseScript, "2", leaseKey(id), kPeers, m_hub, id.toUtf8(), token.toUtf8() });
 }
 
 void Cluster::publish(const QByteArray &channel, const QByteArray &payload, SentCallback callback)
@@ -613,8 +680,17 @@ void Cluster::publishBinding(const QString &id, const QString &key)
         m_commands->command({ "HDEL", kBindings, id.toUtf8() });
         publish(kAll, "F\n" + m_hub + '\n' + id.toUtf8(), {});
     } else {
-        m_commands->command({ "HSETNX", kBindings, id.toUtf8(), key.toUtf8() });
-        publish(kAll, "K\n" + m_hub + '\n' + id.toUtf8() + '\n' + key.toUtf8(), {});
+        m_commands->command({ "HSETNX", kBindings, id.toUtf8(), key.toUtf8() }, [this, id, key](const RedisReply &r) {
+            if (r.type == RedisReply::Type::Integer && r.integer == 1) {
+                publish(kAll, "K\n" + m_hub + '\n' + id.toUtf8() + '\n' + key.toUtf8(), {});
+                return;
+            }
+            // Bound elsewhere first (both hubs bound it at once): the cluster's binding is this hub's too.
+            m_commands->command({ "HGET", kBindings, id.toUtf8() }, [this, id, key](const RedisReply &bound) {
+                if (bound.type == RedisReply::Type::String && QString::fromUtf8(bound.string) != key)
+                    m_owner.clusterBinding(id, QString::fromUtf8(bound.string));
+            });
+        });
     }
 }
 
@@ -645,6 +721,30 @@ void Cluster::dropRemote(const QString &id)
     }
 }
 
+void Cluster::applyRoomChange(const QByteArray &rest)
+{
+    // op \n room \n args…; a create's topic (last) may hold newlines.
+    const qsizetype opEnd = rest.indexOf('\n');
+    if (opEnd <= 0)
+        return;
+    const QString op = QString::fromUtf8(rest.left(opEnd));
+    const QByteArray after = rest.mid(opEnd + 1);
+    const qsizetype nameEnd = after.indexOf('\n');
+    const QString name = QString::fromUtf8(nameEnd < 0 ? after : after.left(nameEnd));
+    const QByteArray argBytes = nameEnd < 0 ? QByteArray() : after.mid(nameEnd + 1);
+    QStringList args;
+    if (op == u"create") {
+        const QList<QByteArray> f = fields(argBytes, 4);
+        if (f.size() != 4)
+            return;
+        for (const QByteArray &a : f)
+            args.append(QString::fromUtf8(a));
+    } else if (nameEnd >= 0) {
+        args.append(QString::fromUtf8(argBytes));
+    }
+    m_owner.clusterRoomOp(op, name, args);
+}
+
 void Cluster::onMessage(const QByteArray &channel, const QByteArray &payload)
 {
     Q_UNUSED(channel)
@@ -661,9 +761,17 @@ void Cluster::onMessage(const QByteArray &channel, const QByteArray &payload)
         }
         return;
     }
-    if (hub == m_hub || hubEnd < 0)
-        return; // this hub's own broadcasts and announcements come back to it
+    if (hubEnd < 0)
+        return;
+    // This hub's own broadcasts and announcements come back to it; of those, only room changes are applied again
+    // (in Redis' order, which is every hub's: a change made here at the same time as one elsewhere ends the same).
+    if (hub == m_hub && op != 'R')
+        return;
     const QByteArray rest = payload.mid(hubEnd + 1);
+    if (op == 'R' && !m_roomsSynced) {
+        m_heldRoomChanges.append(rest); // applied after the rooms read at the sync under way
+        return;
+    }
     switch (op) {
     case 'T': {
         const QList<QByteArray> f = fields(rest, 4);
@@ -677,29 +785,9 @@ void Cluster::onMessage(const QByteArray &channel, const QByteArray &payload)
             m_owner.clusterRoomFrame(QString::fromUtf8(f[0]), f[3]);
         return;
     }
-    case 'R': {
-        // op \n room \n args…; a create's topic (last) may hold newlines.
-        const qsizetype opEnd = rest.indexOf('\n');
-        if (opEnd <= 0)
-            return;
-        const QString op = QString::fromUtf8(rest.left(opEnd));
-        const QByteArray after = rest.mid(opEnd + 1);
-        const qsizetype nameEnd = after.indexOf('\n');
-        const QString name = QString::fromUtf8(nameEnd < 0 ? after : after.left(nameEnd));
-        const QByteArray argBytes = nameEnd < 0 ? QByteArray() : after.mid(nameEnd + 1);
-        QStringList args;
-        if (op == u"create") {
-            const QList<QByteArray> f = fields(argBytes, 4);
-            if (f.size() != 4)
-                return;
-            for (const QByteArray &a : f)
-                args.append(QString::fromUtf8(a));
-        } else if (nameEnd >= 0) {
-            args.append(QString::fromUtf8(argBytes));
-        }
-        m_owner.clusterRoomOp(op, name, args);
+    case 'R':
+        applyRoomChange(rest);
         return;
-    }
     case 'B':
         m_owner.clusterBroadcast(rest);
         return;
@@ -712,8 +800,10 @@ void Cluster::onMessage(const QByteArray &channel, const QByteArray &payload)
     case 'L': {
         const QString id = QString::fromUtf8(rest);
         const auto it = m_remote.constFind(id);
-        if (it != m_remote.cend() && it->hub == hub)
+        if (it != m_remote.cend() && it->hub == hub) {
             dropRemote(id);
+            m_leftAt.insert(id, m_clock.elapsed());
+        }
         return;
     }
     case 'X': {

@@ -106,6 +106,7 @@ public:
     void stop();
 
     bool isUp() const { return m_up; }
+    Owner &owner() const { return m_owner; }
     /// In sync and the command connection still there (false already inside the callbacks a lost connection
     /// answers, before isUp() follows).
     bool isReachable() const { return m_up && m_commands->isReady(); }
@@ -125,7 +126,7 @@ public:
     void claim(const QString &id, const QString &token, const QString &resume, const QByteArray &entry,
                ClaimCallback callback);
     /// Peer @p id of this hub left for good: its lease and listing go, and the others hear of it.
-    void release(const QString &id);
+    void release(const QString &id, const QString &token);
     /// Sends @p utf8 to peer @p to on its hub; @p callback: whether that hub got it. False at once when @p to is
     /// not a peer of another hub or Redis is away.
     void sendTo(const QString &to, const QString &sender, const QString &mid, const QByteArray &utf8,
@@ -162,12 +163,15 @@ private:
     void connectNow();
     void onCommandsConnected();
     void onSubscriberConnected();
+    void onSubscribed();
     void onLost(const QString &why);
     void synchronise();
     void renew();
     void checkHubs();
     void onMessage(const QByteArray &channel, const QByteArray &payload);
     void setUp(bool up);
+    /// A room change from the bus ("op\nroom\nargs…"), handed to the owner.
+    void applyRoomChange(const QByteArray &change);
     void publish(const QByteArray &channel, const QByteArray &payload, SentCallback callback);
     QByteArray hubChannel(const QByteArray &hub) const { return "peerlink:hub:" + hub; }
     /// Adds a peer of another hub (peer_connect), or moves one known before (peer_update when its entry changed).
@@ -200,6 +204,10 @@ private:
     int m_syncGeneration = 0; // a sync answered after a newer one began is ignored
     qint64 m_probeSentMs = -1;
     qint64 m_beatSentMs = -1; // the oldest liveness beat not answered yet
+    bool m_firstBeat = true;  // the first beat after a sync (this hub's key may be missing: it is just listing)
+    bool m_roomsSynced = true; // false while a sync's read of the rooms is under way
+    QList<QByteArray> m_heldRoomChanges; // room changes that came meanwhile
+    QHash<QString, qint64> m_leftAt; // ids heard leaving (L, or their hub died), and when: a sync's older list loses
     qint64 m_syncedAtMs = -1000000000; // when this hub was last in sync (see checkHubs)
     double m_busLagSeconds = 0;
     quint64 m_published = 0;

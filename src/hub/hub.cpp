@@ -294,7 +294,7 @@ void Hub::bury(const QString &id, const QString &reason, LeaveReason why)
     qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
     broadcast(encode(PeerDisconnected { id }), nullptr, false);
     if (m_cluster)
-        m_cluster->release(id);
+        m_cluster->release(id, grace->resumeToken);
     Q_EMIT peerLeft(id, reason, why);
 }
 
@@ -438,7 +438,7 @@ void Hub::unregister(HubSession *session, const QString &reason, LeaveReason why
         m_introductions.forget(id);
         broadcast(encode(PeerDisconnected { id }), session, false);
         if (m_cluster)
-            m_cluster->release(id);
+            m_cluster->release(id, session->resumeToken());
     }
     Q_EMIT peerLeft(id, reason, why);
 }
@@ -504,6 +504,8 @@ void Hub::onHousekeeping()
         for (const QString &id : m_mailbox.recipients()) {
             if (m_registry.live(id))
                 m_mailboxBacklog.insert(id);
+            else if (m_cluster && m_cluster->isRemote(id))
+                m_requests.forwardMailbox(id); // joined another hub: what is left goes there, a queue's worth a turn
         }
         drainMailboxes();
     }
@@ -661,6 +663,11 @@ void Hub::clusterFrame(const QString &to, const QByteArray &senderHub, const QSt
         m_requests.countDeliveries(1);
     } else if (target && m_registry.hold(*target->grace, Registry::Held { utf8, QString(), QString() })) {
         // held for its grace (its sender had the ack from its own hub)
+    } else if (!target && m_cluster->isRemote(to)) {
+        m_cluster->sendTo(to, sender, mid, utf8); // it moved to another hub meanwhile
+    } else if (!target && m_mailbox.isOpen() && !m_bindings.keyOf(to).isEmpty()
+               && m_mailbox.store(to, sender, mid, utf8, m_wallClock()) == Mailbox::StoreResult::Stored) {
+        mailboxWritten(); // it left meanwhile, bound to a key: kept here until it joins again
     } else if (!mid.isEmpty() && !sender.isEmpty()) {
         m_cluster->sendTo(sender, QString(), QString(),
                           encode(makeError(ErrorCode::PeerUnavailable, u"%1 left before the message came."_s.arg(to), mid)));

@@ -192,6 +192,12 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
                        LeaveReason::Refused, QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
         return;
     }
+    if (m_joiningIds.contains(join.id)) {
+        // Another connection of this hub is joining as that id right now (its claim is in Redis' hands).
+        sendError(session, ErrorCode::IdTaken, u"The id %1 is already in use on this hub."_s.arg(join.id), u"join"_s);
+        return;
+    }
+    m_joiningIds.insert(join.id);
     const bool host = !m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback();
     const QByteArray entry = encodePeerEntry(PeerInfo { join.id, join.name, host, join.key, join.prekey, join.prekeySig });
     session->setJoining(true);
@@ -199,11 +205,13 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
                      [this, guard = QPointer<HubSession>(session), join, token](Cluster::ClaimResult result) {
         HubSession *s = guard.data();
         if (!s || s->isClosing()) {
+            m_joiningIds.remove(join.id);
             if (result == Cluster::ClaimResult::Claimed && !m_registry.find(join.id))
-                m_cluster->release(join.id); // it went while Redis answered
+                m_cluster->release(join.id, token); // it went while Redis answered
             return;
         }
         s->setJoining(false);
+        m_joiningIds.remove(join.id);
         switch (result) {
         case Cluster::ClaimResult::Claimed:
             completeJoin(s, join, token, true);
@@ -275,7 +283,10 @@ void HubRequests::reclaim(const HubSession *session)
         return; // (a sync lists it again once Redis is back)
     const QString id = session->id();
     m_cluster->claim(id, session->resumeToken(), session->resumeToken(), session->peerEntry(),
-                     [](Cluster::ClaimResult) {});
+                     [this, id](Cluster::ClaimResult result) {
+                         if (result == Cluster::ClaimResult::Taken)
+                             m_cluster->owner().clusterLostId(id); // another hub let it in while Redis was away
+                     });
 }
 
 bool HubRequests::resumeFromGrace(HubSession *session, const JoinRequest &join)
@@ -568,6 +579,12 @@ void HubRequests::handle(HubSession *session, const RoomRequest &request)
     // of hundreds re-keys at once) but not of the byte rate, like receipts and file frames.
     if (!admitRequest(session, ref, u"using rooms", request.op == u"key" ? Cost::Free : Cost::OneMessage))
         return;
+    if (m_cluster && !m_cluster->isUp()) {
+        // A room's state and members are the cluster's: nothing is changed or sent while Redis is away.
+        sendError(session, ErrorCode::ClusterUnavailable, u"This hub cannot reach its cluster now; rooms wait for it."_s,
+                  ref);
+        return;
+    }
     // Members are ids bound to a key: only their owner can join as them again, and room texts are sealed to keys.
     if (session->key().isEmpty()) {
         sendError(session, ErrorCode::RoomDenied, u"Rooms are end to end: join with an identity key to use them."_s,
@@ -669,16 +686,26 @@ void HubRequests::forwardMailbox(const QString &id)
         return;
     // What this hub kept for @p id goes to the hub it joined, in order (one channel, one publisher); each letter
     // leaves the mailbox once that hub has it.
-    const QList<Mailbox::Letter> letters = m_mailbox.pending(id);
+    // At most half a queue's worth at once (as deliverMailbox does for a peer of this hub); the rest with the
+    // housekeeping's next turn. A letter on its way is not sent again.
+    const QList<Mailbox::Letter> letters = m_mailbox.pending(id, m_config.maxQueuedBytes / 2);
+    int sent = 0;
     for (const Mailbox::Letter &letter : letters) {
+        if (m_forwarding.contains(letter.id))
+            continue;
+        m_forwarding.insert(letter.id);
+        ++sent;
         m_cluster->sendTo(id, letter.sender, QString(), letter.frame, [this, rowId = letter.id](bool reached) {
+            m_forwarding.remove(rowId);
             if (reached && m_mailbox.isOpen() && !m_mailbox.remove({ rowId }))
                 qCWarning(lcHub).noquote() << "mailbox: forwarded message not removed (may come again):"
                                            << m_mailbox.errorString();
         });
     }
-    m_delivered += quint64(letters.size());
-    qCInfo(lcHub).noquote() << "mailbox:" << letters.size() << "kept messages for" << id << "sent to its hub";
+    if (sent == 0)
+        return;
+    m_delivered += quint64(sent);
+    qCInfo(lcHub).noquote() << "mailbox:" << sent << "kept messages for" << id << "sent to its hub";
 }
 
 void HubRequests::handle(HubSession *session, const ReceiptRequest &receipt)

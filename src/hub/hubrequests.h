@@ -5,6 +5,7 @@
 #include "hub/hubreason.h"
 
 #include <QByteArray>
+#include <QSet>
 #include <QString>
 #include <QWebSocketProtocol>
 
@@ -173,6 +174,8 @@ private:
     Owner &m_owner;
     std::unique_ptr<RoomRequests> m_rooms;
     Cluster *m_cluster = nullptr;
+    QSet<QString> m_joiningIds; // ids whose join waits for the cluster's claim
+    QSet<qint64> m_forwarding;  // mailbox letters on their way to another hub
     HubLimits m_limits; // announced in every welcome
     qint64 m_requestMs = 0; // when the request being handled arrived (onTextMessage)
     quint64 m_routed = 0;

@@ -296,9 +296,16 @@ void RedisClient::onMessage(redisAsyncContext *context, void *reply, void *)
     const auto *r = static_cast<const redisReply *>(reply);
     if (!self || self->m_destroying || !r || r->type != REDIS_REPLY_ARRAY || r->elements != 3)
         return;
-    // ["message", channel, payload]; the subscribe confirmations ("subscribe", channel, count) are not messages.
+    // ["message", channel, payload], or a confirmation ["subscribe", channel, count].
     const redisReply *kind = r->element[0];
-    if (kind->type != REDIS_REPLY_STRING || qstrncmp(kind->str, "message", 8) != 0)
+    if (kind->type != REDIS_REPLY_STRING)
+        return;
+    if (qstrncmp(kind->str, "subscribe", 10) == 0) {
+        if (self->m_subscriptionsWaiting > 0 && --self->m_subscriptionsWaiting == 0)
+            Q_EMIT self->subscribed();
+        return;
+    }
+    if (qstrncmp(kind->str, "message", 8) != 0)
         return;
     if (self->m_messageHandler)
         self->m_messageHandler(QByteArray(r->element[1]->str, qsizetype(r->element[1]->len)),
@@ -338,6 +345,7 @@ void RedisClient::subscribe(const QList<QByteArray> &channels, MessageHandler ha
     m_messageHandler = std::move(handler);
     if (!m_context)
         return;
+    m_subscriptionsWaiting = int(channels.size());
     std::vector<const char *> argv { "SUBSCRIBE" };
     std::vector<size_t> lengths { 9 };
     for (const QByteArray &c : channels) {

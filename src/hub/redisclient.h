@@ -75,6 +75,8 @@ public:
 Q_SIGNALS:
     /// Connected, authenticated, the database selected.
     void connected();
+    /// Redis confirmed every channel of subscribe().
+    void subscribed();
     /// The connection could not be made, or was lost (an English reason).
     void disconnected(const QString &why);
 
@@ -93,6 +95,7 @@ private:
     MessageHandler m_messageHandler;
     QTimer *m_timeout = nullptr;
     int m_pending = 0;
+    int m_subscriptionsWaiting = 0;
     bool m_ready = false;
     bool m_destroying = false;
 };

@@ -451,6 +451,50 @@ private Q_SLOTS:
         QCOMPARE(b.waitFor(u"message"_s).value(u"text").toString(), u"going on"_s);
     }
 
+    void aHubTakenForDeadListsItsPeersAgain()
+    {
+        // Every hub's liveness key vanishes (as when a hub or Redis stalls past the timeout): the hubs reap each
+        // other, notice they were reaped, and list their peers again; presence and routing come back.
+        Hub *h1 = addHub(900);
+        Hub *h2 = addHub(900);
+        QTRY_VERIFY(allUp());
+        RawClient a, b;
+        QVERIFY(a.open(h1->serverUrl()));
+        QVERIFY(b.open(h2->serverUrl()));
+        QVERIFY(!a.join(u"t1"_s).isEmpty());
+        QVERIFY(!b.join(u"t2"_s).isEmpty());
+        QTRY_VERIFY(h1->remotePeerCount() == 1 && h2->remotePeerCount() == 1);
+        QCOMPARE(m_redis.command(R"(EVAL "for _, k in ipairs(redis.call('KEYS', 'peerlink:hub:*')) do redis.call('DEL', k) end" 0)"),
+                 QByteArray("$-1"));
+        QTRY_VERIFY_WITH_TIMEOUT(h1->remotePeerCount() == 1 && h2->remotePeerCount() == 1
+                                     && m_redis.command("HLEN peerlink:peers") == ":2",
+                                 8000);
+        a.sendJson(message(u"t2"_s, u"still here"_s, u"d1"_s));
+        QCOMPARE(b.waitFor(u"message"_s).value(u"text").toString(), u"still here"_s);
+    }
+
+    void aPeerThatLeftWhileRedisWasAwayIsGoneEverywhere()
+    {
+        Hub *h1 = addHub(800);
+        Hub *h2 = addHub(800);
+        QTRY_VERIFY(allUp());
+        RawClient a, b;
+        QVERIFY(a.open(h1->serverUrl()));
+        QVERIFY(b.open(h2->serverUrl()));
+        QVERIFY(!a.join(u"w1"_s).isEmpty());
+        QVERIFY(!b.join(u"w2"_s).isEmpty());
+        QTRY_COMPARE(h2->remotePeerCount(), 1);
+        m_redis.pause();
+        QTRY_VERIFY_WITH_TIMEOUT(!h1->isClusterUp(), 4000);
+        a.sendJson({ { u"type"_s, u"leave"_s } }); // h1 cannot tell Redis now
+        QVERIFY(a.waitClosed());
+        m_redis.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(allUp(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(h2->remotePeerCount(), 0, 5000);
+        QCOMPARE(b.waitFor(u"peer_disconnect"_s).value(u"id").toString(), u"w1"_s);
+        QTRY_COMPARE(m_redis.command("HEXISTS peerlink:peers w1"), QByteArray(":0"));
+    }
+
     void bindingsAndMailboxAcrossHubs()
     {
         Hub *h1 = addHub(1500, true);
