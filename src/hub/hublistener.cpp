@@ -88,6 +88,7 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
     listener->setMaxHandshakes(m_config.maxHandshakes);
     listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
     listener->setMaxHeadBytes(m_config.maxRequestHeadBytes);
+    listener->setTrustedProxies(TrustedProxies(m_config.trustedProxies));
     listener->setHttpPathPrefix(m_config.socketIo ? QByteArrayLiteral("/socket.io") : QByteArray());
     connect(listener, &HubTcpServer::httpConnection, this, &HubListener::httpConnection);
     connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {

@@ -201,7 +201,7 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
                                                  join.prekeySig }),
                           session, false);
         qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from"
-                                << hostPort(session->address().toString(), session->port());
+                                << addressText(session->address(), session->port());
         m_owner.joined(session);
     }
 }
