@@ -42,28 +42,39 @@ QHostAddress countedAddress(QTcpSocket *socket)
 
 } // namespace
 
-QHostAddress connectionAddress(const QAbstractSocket *socket)
+namespace {
+
+/// Who @p socket is from, as the hub decided when it accepted it: the connection's own end, or (@p client) the
+/// client of its first request; the socket's peer when the hub did not accept it itself.
+std::pair<QHostAddress, quint16> originOf(const QAbstractSocket *socket, bool client)
 {
     const HandshakeBytes *bytes = bytesOf(socket);
-    return bytes && !bytes->connection().isNull() ? bytes->connection() : unmappedAddress(socket->peerAddress());
+    if (!bytes || bytes->connection().isNull())
+        return { unmappedAddress(socket->peerAddress()), socket->peerPort() };
+    return client ? std::pair(bytes->client(), bytes->clientPort())
+                  : std::pair(bytes->connection(), bytes->connectionPort());
+}
+
+} // namespace
+
+QHostAddress connectionAddress(const QAbstractSocket *socket)
+{
+    return originOf(socket, false).first;
 }
 
 quint16 connectionPort(const QAbstractSocket *socket)
 {
-    const HandshakeBytes *bytes = bytesOf(socket);
-    return bytes && !bytes->connection().isNull() ? bytes->connectionPort() : socket->peerPort();
+    return originOf(socket, false).second;
 }
 
 QHostAddress clientAddress(const QAbstractSocket *socket)
 {
-    const HandshakeBytes *bytes = bytesOf(socket);
-    return bytes && !bytes->client().isNull() ? bytes->client() : unmappedAddress(socket->peerAddress());
+    return originOf(socket, true).first;
 }
 
 quint16 clientPort(const QAbstractSocket *socket)
 {
-    const HandshakeBytes *bytes = bytesOf(socket);
-    return bytes && !bytes->client().isNull() ? bytes->clientPort() : socket->peerPort();
+    return originOf(socket, true).second;
 }
 
 QString addressText(const QHostAddress &address, quint16 port)
