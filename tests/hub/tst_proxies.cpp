@@ -287,6 +287,7 @@ void TestProxies::proxyHeaderFromUntrustedIsNotTaken()
     QVERIFY(hub.listen());
     ProxiedPeer spoofer { QHostAddress(u"127.0.0.3"_s) };
     QVERIFY(!spoofer.open(hub.serverPort(), header));
+    // The WebSocket handshake closes a request line it cannot read without an answer; never 101.
     QVERIFY2(!spoofer.raw().answerHead().startsWith("HTTP/1.1 101"), spoofer.raw().answerHead().constData());
     QVERIFY(spoofer.raw().waitForClose() >= 0);
     QTRY_COMPARE(hub.connectionCount(), 0);
