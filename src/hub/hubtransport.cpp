@@ -276,9 +276,12 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
     m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, QHostAddress(), socket });
     if (!m_handshakeTimer.isActive())
         m_handshakeTimer.start(m_handshakeTimeoutMs);
-    // Closed during its handshake (QWebSocketServer deletes it then): it no longer counts.
-    connect(socket, &QAbstractSocket::disconnected, this,
-            [this, socket, port] { endHandshake(socket, port, countedAddress(socket)); });
+    // Closed during its handshake: it no longer counts. Once handed to QWebSocketServer, that deletes it; before
+    // (a PROXY header or a request head that never came whole), nobody else would.
+    connect(socket, &QAbstractSocket::disconnected, this, [this, socket, port] {
+        if (endHandshake(socket, port, countedAddress(socket)) && !bytesOf(socket)->isHandedOn())
+            socket->deleteLater();
+    });
     if (m_trusted.trusts(address)) {
         // A proxy carries many clients: what counts per address is the client its PROXY header names, if any.
         connect(socket, &QIODevice::readyRead, this, [this, socket] { readProxyHeader(socket); });
@@ -405,6 +408,7 @@ void HubTcpServer::route(QTcpSocket *socket, const QByteArray &head)
         tcp->separateAt(head.size());
     else if (auto *ssl = qobject_cast<HubSslSocket *>(socket))
         ssl->separateAt(head.size());
+    bytes->setHandedOn();
     addPendingConnection(socket);
     Q_EMIT newConnection();
 }

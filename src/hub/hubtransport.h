@@ -68,6 +68,9 @@ public:
     /// The address this connection counts under among the handshakes per address (HubTcpServer); null: none.
     QHostAddress countedAs() const { return m_countedAs; }
     void setCountedAs(const QHostAddress &address) { m_countedAs = address; }
+    /// Given to QWebSocketServer for its handshake (which deletes it if it ends there).
+    bool isHandedOn() const { return m_handedOn; }
+    void setHandedOn() { m_handedOn = true; }
 
 protected:
     /// The request head of what @p device has read, bytes left unread: nullopt while it is incomplete, empty when
@@ -83,6 +86,7 @@ private:
     QHostAddress m_countedAs;
     quint16 m_connectionPort = 0;
     quint16 m_clientPort = 0;
+    bool m_handedOn = false;
 };
 
 /// A peer's TCP connection to the hub. Writes go straight to the kernel while Qt's write buffer is empty, and

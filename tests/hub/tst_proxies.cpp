@@ -153,6 +153,7 @@ private Q_SLOTS:
     void malformedProxyHeaderClosesOnlyThatConnection_data();
     void malformedProxyHeaderClosesOnlyThatConnection();
     void handshakesPerAddressCountTheProxiedClient();
+    void connectionsClosedBeforeTheirRequestLeaveNothing();
     void proxyHeaderBeforeTls();
     void bansApplyToTheRealAddress();
     void autobanCountsTheRealAddress();
@@ -352,6 +353,28 @@ void TestProxies::handshakesPerAddressCountTheProxiedClient()
     ProxiedPeer proxyItself; // more of the proxy's own: not counted as one address
     QVERIFY(proxyItself.open(hub.serverPort(), {}));
     QCOMPARE(proxyItself.join(u"itself"_s).value("type"_L1).toString(), u"welcome"_s);
+}
+
+void TestProxies::connectionsClosedBeforeTheirRequestLeaveNothing()
+{
+    // A proxy's connection that ends within a PROXY header, or anybody's within a request head: no socket stays.
+    Hub hub(configWith({ { u"trusted-proxies"_s, u"127.0.0.1/32"_s } }));
+    QVERIFY(hub.listen());
+    const QList<QByteArray> starts = { "PRO", "PROXY TCP4 203.0.113.9 127.0.0.1 1 2\r\nGET / HT", "GET / HTTP/1.1\r\n" };
+    for (const QByteArray &start : starts) {
+        for (const QHostAddress &from : { QHostAddress(QHostAddress::LocalHost), QHostAddress(u"127.0.0.3"_s) }) {
+            RawTcpClient client;
+            client.bindTo(from);
+            QVERIFY(client.connectOnly(hub.serverPort()));
+            client.write(start);
+            QTRY_VERIFY(hub.metricsText().contains("\npeerlink_handshakes 1\n"));
+        }
+    }
+    QTRY_VERIFY(hub.metricsText().contains("\npeerlink_handshakes 0\n"));
+    QTRY_COMPARE(hub.findChildren<QTcpSocket *>().size(), 0);
+    ProxiedPeer after;
+    QVERIFY(after.open(hub.serverPort(), proxyV1("TCP4", "203.0.113.9", 1)));
+    QCOMPARE(after.join(u"after"_s).value("type"_L1).toString(), u"welcome"_s);
 }
 
 void TestProxies::proxyHeaderBeforeTls()
