@@ -47,7 +47,8 @@ if(TARGET peerlink)
     install(FILES "${PROJECT_BINARY_DIR}/src/app/peerlink_en.qm" "${PROJECT_BINARY_DIR}/src/app/peerlink_zh_CN.qm"
             DESTINATION ${CMAKE_INSTALL_DATADIR}/peerlink/translations COMPONENT app)
 endif()
-install(FILES README.md docs/protocol.md docs/architecture.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT hub)
+install(FILES README.md docs/protocol.md docs/architecture.md docs/deploy.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        COMPONENT hub)
 
 # ---- CPack --------------------------------------------------------------------------------------------------------
 set(CPACK_PACKAGE_NAME "peerlink")

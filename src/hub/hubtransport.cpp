@@ -40,10 +40,6 @@ QHostAddress countedAddress(QTcpSocket *socket)
     return bytes ? bytes->countedAs() : QHostAddress();
 }
 
-} // namespace
-
-namespace {
-
 /// Who @p socket is from, as the hub decided when it accepted it: the connection's own end, or (@p client) the
 /// client of its first request; the socket's peer when the hub did not accept it itself.
 std::pair<QHostAddress, quint16> originOf(const QAbstractSocket *socket, bool client)
@@ -312,7 +308,7 @@ bool HubTcpServer::countAddress(QTcpSocket *socket, const QHostAddress &address)
 
 void HubTcpServer::readProxyHeader(QTcpSocket *socket)
 {
-    // On wss:// the socket is not encrypted yet: peek and read see the bytes before the TLS handshake.
+    // On wss:// the socket is not encrypted yet: peek() and skip() see the bytes before the TLS handshake.
     const qint64 available = std::min<qint64>(socket->bytesAvailable(), m_maxHeadBytes);
     const ProxyHeader header = parseProxyHeader(socket->peek(available), m_maxHeadBytes);
     if (header.status == ProxyHeader::Status::NeedMore)
