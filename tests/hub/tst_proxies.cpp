@@ -345,9 +345,14 @@ void TestProxies::handshakesPerAddressCountTheProxiedClient()
     waiting.write("GET / HTTP/1.1\r\n");
     QTRY_VERIFY(hub.metricsText().contains("\npeerlink_handshakes 2\n"));
 
-    ProxiedPeer sameClient;
-    QVERIFY(!sameClient.open(hub.serverPort(), proxyV1("TCP4", "203.0.113.5", 2001)));
-    QVERIFY2(sameClient.raw().answerHead().startsWith("HTTP/1.1 503"), sameClient.raw().answerHead().constData());
+    // The same client again while the first is in its handshake: 503. (Tried until the hub has read the first
+    // one's header: its bytes and the accepting of the others are events in no promised order.)
+    const auto refusedAsTheSameClient = [&hub] {
+        ProxiedPeer sameClient;
+        return !sameClient.open(hub.serverPort(), proxyV1("TCP4", "203.0.113.5", 2001))
+            && sameClient.raw().answerHead().startsWith("HTTP/1.1 503");
+    };
+    QTRY_VERIFY(refusedAsTheSameClient());
     ProxiedPeer otherClient;
     QVERIFY(otherClient.open(hub.serverPort(), proxyV1("TCP4", "203.0.113.6", 2002)));
     ProxiedPeer proxyItself; // more of the proxy's own: not counted as one address
