@@ -103,6 +103,11 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
             m_refusedHandshakes = 0;
         }
     });
+    connect(listener, &HubTcpServer::proxyHeaderRefused, this, [this](const QHostAddress &proxy, const QString &reason) {
+        // Only a trusted proxy gets here, and one that sends this is broken or misconfigured: every case is logged.
+        ++m_refusedProxyHeaders;
+        qCWarning(lcHub).noquote() << "closed a connection from the trusted proxy" << proxy.toString() << "-" << reason;
+    });
     connect(listener, &QTcpServer::newConnection, this, [this, listener] {
         while (listener->hasPendingConnections())
             m_server->handleConnection(listener->nextPendingConnection());

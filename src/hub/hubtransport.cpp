@@ -1,7 +1,6 @@
 #include "hubtransport.h"
 
 #include "core/secrets.h"
-#include "hub/logging.h"
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -316,9 +315,7 @@ void HubTcpServer::readProxyHeader(QTcpSocket *socket)
     disconnect(socket, &QIODevice::readyRead, this, nullptr);
     HandshakeBytes *bytes = bytesOf(socket);
     if (header.status == ProxyHeader::Status::Invalid) {
-        qCWarning(lcHub).noquote() << "closed a connection from the trusted proxy"
-                                   << addressText(bytes->connection(), bytes->connectionPort()) << "-"
-                                   << header.error;
+        Q_EMIT proxyHeaderRefused(bytes->connection(), header.error);
         socket->abort(); // its handshake ends (disconnected); no answer: a proxy that sends this would not read one
         socket->deleteLater();
         return;

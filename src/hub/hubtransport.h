@@ -185,6 +185,8 @@ public:
 Q_SIGNALS:
     /// A connection was refused before its handshake (@p reason says which limit).
     void refused(const QHostAddress &address, const QString &reason);
+    /// A trusted proxy's connection was closed for a malformed PROXY header (@p reason says what is wrong).
+    void proxyHeaderRefused(const QHostAddress &proxy, const QString &reason);
     /// A plain HTTP request under the HTTP path prefix: the receiver takes @p socket (and the bytes read, @p early).
     void httpConnection(QTcpSocket *socket, const QByteArray &early);
 

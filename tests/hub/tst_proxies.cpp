@@ -322,6 +322,7 @@ void TestProxies::malformedProxyHeaderClosesOnlyThatConnection()
     QVERIFY2(bad.raw().answerHead().isEmpty(), bad.raw().answerHead().constData()); // closed, no answer
     QVERIFY(bad.raw().waitForClose() >= 0);
     QTRY_COMPARE(hub.connectionCount(), 1);
+    QVERIFY(hub.metricsText().contains("peerlink_connections_refused_total{reason=\"proxy_header\"} 1\n"));
 
     // Alice is still served, and the next proxied client gets in.
     ProxiedPeer bob;
