@@ -76,10 +76,12 @@ HubConfig configWith(const QList<std::pair<QString, QString>> &settings)
 class ProxiedPeer
 {
 public:
-    explicit ProxiedPeer(const QHostAddress &local = {})
+    explicit ProxiedPeer(const QHostAddress &local = {}, const QHostAddress &hub = {})
     {
         if (!local.isNull())
             m_raw.bindTo(local);
+        if (!hub.isNull())
+            m_raw.connectTo(hub);
     }
     bool open(quint16 port, const QByteArray &beforeRequest, const QByteArray &headers = {}, bool tls = false)
     {
@@ -144,6 +146,7 @@ class TestProxies : public QObject
 private Q_SLOTS:
     void forwardedForNamesTheClient();
     void limitsCountTheForwardedAddress();
+    void proxyOverIpv6();
     void untrustedForwardedForIsIgnored_data();
     void untrustedForwardedForIsIgnored();
     void proxyHeaderNamesTheClient_data();
@@ -200,6 +203,27 @@ void TestProxies::limitsCountTheForwardedAddress()
     ProxiedPeer back;
     QVERIFY(back.open(hub.serverPort(), {}, forwardedFor("203.0.113.1")));
     QCOMPARE(back.join(u"a"_s).value("type"_L1).toString(), u"welcome"_s);
+}
+
+void TestProxies::proxyOverIpv6()
+{
+    // A proxy that reaches the hub over IPv6 (::1): trusted as ::1/128, not as 127.0.0.1/32.
+    const QHostAddress ipv6(QHostAddress::LocalHostIPv6);
+    for (const QString &trusted : { u"::1/128"_s, u"127.0.0.1/32"_s }) {
+        Hub hub(configWith({ { u"trusted-proxies"_s, trusted } }));
+        QVERIFY(hub.listen(ipv6));
+        const bool believed = trusted.startsWith(u"::"_s);
+        ProxiedPeer forwarded { {}, ipv6 };
+        QVERIFY(forwarded.open(hub.serverPort(), {}, forwardedFor("[2001:db8::5]:4711")));
+        QCOMPARE(forwarded.join(u"forwarded"_s).value("type"_L1).toString(), u"welcome"_s);
+        QCOMPARE(peerOf(hub, u"forwarded"_s).address, believed ? QHostAddress(u"2001:db8::5"_s) : ipv6);
+        ProxiedPeer proxied { {}, ipv6 };
+        QVERIFY(proxied.open(hub.serverPort(), proxyV1("TCP4", "203.0.113.5", 5000)) == believed);
+        if (believed) {
+            QCOMPARE(proxied.join(u"proxied"_s).value("type"_L1).toString(), u"welcome"_s);
+            QCOMPARE(peerOf(hub, u"proxied"_s).address, QHostAddress(u"203.0.113.5"_s));
+        }
+    }
 }
 
 void TestProxies::untrustedForwardedForIsIgnored_data()

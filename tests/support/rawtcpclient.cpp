@@ -10,7 +10,7 @@ bool RawTcpClient::connectOnly(quint16 port)
 {
     if (!m_local.isNull() && !m_socket.bind(m_local, 0))
         return false;
-    m_socket.connectToHost(QHostAddress::LocalHost, port);
+    m_socket.connectToHost(m_host, port);
     return m_socket.waitForConnected(5000);
 }
 

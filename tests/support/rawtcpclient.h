@@ -24,6 +24,8 @@ public:
     bool connectOnly(quint16 port);
     /// Connects from @p local from now on (a loopback address such as 127.0.0.3): the hub sees it as the peer.
     void bindTo(const QHostAddress &local) { m_local = local; }
+    /// Connects to @p host from now on (127.0.0.1 unless told; ::1 for a hub listening on IPv6).
+    void connectTo(const QHostAddress &host) { m_host = host; }
     /// The status line and headers of the hub's answer to the handshake (empty if none came).
     QByteArray answerHead() const { return m_answerHead; }
     /// Writes raw bytes.
@@ -51,6 +53,7 @@ private:
     QByteArray m_received;
     QByteArray m_answerHead;
     QHostAddress m_local;
+    QHostAddress m_host = QHostAddress(QHostAddress::LocalHost);
 };
 
 } // namespace PeerLink::Test
