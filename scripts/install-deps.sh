@@ -7,7 +7,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-svg-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
     libgl-dev libxkbcommon-dev libssl3
-    libsodium-dev libqt6sql6-sqlite strace procps libhiredis-dev redis-server
+    libsodium-dev libqt6sql6-sqlite strace procps libhiredis-dev redis-server curl
     libqrencode-dev libzxing-dev libhttp-parser-dev qtkeychain-qt6-dev libavahi-client-dev xvfb xdotool
     dpkg-dev desktop-file-utils appstream
     "$@"

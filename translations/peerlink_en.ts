@@ -1429,6 +1429,10 @@
             <source>The room has as many members as this hub allows.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>The hub cannot reach the other hubs of its cluster right now; try again in a moment.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::FileTransfers</name>

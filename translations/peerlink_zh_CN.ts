@@ -1426,6 +1426,10 @@
             <source>The room has as many members as this hub allows.</source>
             <translation>该房间的成员数已达此枢纽的上限。</translation>
         </message>
+        <message>
+            <source>The hub cannot reach the other hubs of its cluster right now; try again in a moment.</source>
+            <translation>该枢纽暂时无法连接其集群中的其他枢纽，请稍后再试。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::FileTransfers</name>

@@ -674,4 +674,5 @@ ZH = {
     'Send a file to the peer of this conversation (or drop it on the window)': '向此对话的对方发送文件（或将文件拖放到窗口上）',
     'Send a file to %1': '向 %1 发送文件',
     '&Transfers': '传输(&T)',
+    'The hub cannot reach the other hubs of its cluster right now; try again in a moment.': '该枢纽暂时无法连接其集群中的其他枢纽，请稍后再试。',
 }

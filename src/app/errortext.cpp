@@ -74,6 +74,8 @@ QString describeHubError(const QString &code, const QString &hubMessage)
         return ErrorText::tr("You are in as many rooms as this hub allows; leave one first.");
     case ErrorCode::RoomFull:
         return ErrorText::tr("The room has as many members as this hub allows.");
+    case ErrorCode::ClusterUnavailable:
+        return ErrorText::tr("The hub cannot reach the other hubs of its cluster right now; try again in a moment.");
     }
     return hubMessage;
 }

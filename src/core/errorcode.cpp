@@ -9,7 +9,7 @@ namespace PeerLink {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, const char16_t *>, 27> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char16_t *>, 28> kNames { {
     { ErrorCode::BadJson, u"bad_json" },
     { ErrorCode::BadMessage, u"bad_message" },
     { ErrorCode::UnknownType, u"unknown_type" },
@@ -37,6 +37,7 @@ constexpr std::array<std::pair<ErrorCode, const char16_t *>, 27> kNames { {
     { ErrorCode::RoomsFull, u"rooms_full" },
     { ErrorCode::RoomLimit, u"room_limit" },
     { ErrorCode::RoomFull, u"room_full" },
+    { ErrorCode::ClusterUnavailable, u"cluster_unavailable" },
 } };
 
 } // namespace

@@ -44,6 +44,9 @@ enum class ErrorCode {
     RoomsFull,
     RoomLimit,
     RoomFull,
+    /// Addition (cluster, issue 19): what was asked needs the hubs' shared Redis, which this hub cannot reach now
+    /// (a join, a message to a peer of another hub, a broadcast); nothing of it was delivered elsewhere.
+    ClusterUnavailable,
 };
 
 /// The wire name of @p code ("bad_json", ...).

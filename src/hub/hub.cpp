@@ -8,6 +8,8 @@
 #include "hub/hubtransport.h"
 #include "hub/logging.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTcpSocket>
 #include <QWebSocket>
 
@@ -112,8 +114,18 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
         }
         qCInfo(lcHub).noquote() << "metrics at" << u"http://%1/metrics"_s.arg(hostPort(metricsAddress.toString(), m_metrics->port()));
     }
+    if (!m_config.redis.isEmpty() && !m_cluster) {
+        RedisEndpoint endpoint;
+        if (!RedisEndpoint::parse(m_config.redis, &endpoint, &m_error))
+            return false;
+        m_cluster = new Cluster(endpoint, m_config.clusterTimeoutMs, *this, this);
+        m_cluster->setLocalHubId(m_bindings.hubId());
+        m_requests.setCluster(m_cluster);
+    }
     if (!m_listener->listen(address, port))
         return false;
+    if (m_cluster)
+        m_cluster->start(); // joins wait for it (cluster_unavailable until it is in sync)
     m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_closing = false;
     m_closedAnnounced = false;
@@ -126,6 +138,8 @@ bool Hub::listen(const QHostAddress &address, quint16 port)
 void Hub::close()
 {
     m_closing = true;
+    if (m_cluster)
+        m_cluster->stop(); // the other hubs hear that this hub's peers are gone
     // Nobody is told about the peers in grace: every peer is closed anyway.
     m_registry.dropGraces();
     m_listener->close();
@@ -169,6 +183,8 @@ bool Hub::forgetId(const QString &id, QString *error)
     const bool done = loadBindings() ? m_bindings.forget(id, &why) : (why = m_error, false);
     if (done) {
         qCInfo(lcHub).noquote() << "id binding released:" << id;
+        if (m_cluster)
+            m_cluster->publishBinding(id, QString());
         // What was kept for the id was sealed to the old key; a new owner could not open it.
         QString mailboxError;
         if (m_config.mailboxMessages > 0 && !m_mailbox.isOpen() && !m_mailbox.open(m_config.dataDir, &mailboxError))
@@ -275,6 +291,8 @@ void Hub::bury(const QString &id, const QString &reason, LeaveReason why)
     }
     qCInfo(lcHub).noquote() << "peer left:" << id << "-" << reason;
     broadcast(encode(PeerDisconnected { id }), nullptr, false);
+    if (m_cluster)
+        m_cluster->release(id);
     Q_EMIT peerLeft(id, reason, why);
 }
 
@@ -417,6 +435,8 @@ void Hub::unregister(HubSession *session, const QString &reason, LeaveReason why
         // A peer that really leaves takes its introductions along; a resumed one keeps them.
         m_introductions.forget(id);
         broadcast(encode(PeerDisconnected { id }), session, false);
+        if (m_cluster)
+            m_cluster->release(id);
     }
     Q_EMIT peerLeft(id, reason, why);
 }
@@ -557,9 +577,178 @@ QByteArray Hub::metricsText() const
     w.gauge("peerlink_rooms", "Rooms on this hub.", m_rooms.count());
     w.gauge("peerlink_socketio_sessions", "socket.io (Engine.IO) sessions open now.",
             m_engine ? m_engine->sessionCount() : 0);
+    w.gauge("peerlink_cluster_up", "Cluster mode: 1 while this hub is in sync with the cluster's Redis, else 0.",
+            isClusterUp() ? 1 : 0);
+    w.gauge("peerlink_cluster_hubs", "Cluster mode: hubs of the cluster alive at the last check (this one included).",
+            m_cluster ? m_cluster->hubCount() : 0);
+    w.gauge("peerlink_cluster_remote_peers", "Cluster mode: peers joined to the other hubs of the cluster.",
+            remotePeerCount());
+    w.counter("peerlink_cluster_published_total", "Cluster mode: messages this hub published on the Redis bus.",
+              m_cluster ? double(m_cluster->published()) : 0);
+    w.counter("peerlink_cluster_received_total", "Cluster mode: messages this hub received from the Redis bus.",
+              m_cluster ? double(m_cluster->received()) : 0);
+    w.gauge("peerlink_cluster_bus_lag_seconds",
+            "Cluster mode: round trip of the last probe over the Redis bus (published, then received back).",
+            m_cluster ? m_cluster->busLagSeconds() : 0);
+    w.gauge("peerlink_cluster_redis_pending_commands", "Cluster mode: Redis commands sent and not answered yet.",
+            m_cluster ? m_cluster->pendingCommands() : 0);
+    w.counter("peerlink_cluster_reconnects_total", "Cluster mode: times this hub got back in sync after losing Redis.",
+              m_cluster ? double(m_cluster->reconnects()) : 0);
     w.gauge("peerlink_start_time_seconds", "When this hub started listening, seconds since the Unix epoch.",
             double(m_startedAtMs) / 1000.0);
     return w.take();
+}
+
+// ---- Cluster (issue 19) ---------------------------------------------------------------------------------------
+
+namespace {
+
+/// The peer_connect frame of a welcome entry: the entry is that frame without its `type`, which sorts last.
+QByteArray peerConnectFrame(const QByteArray &entry)
+{
+    return entry.chopped(1) + R"(,"type":"peer_connect"})";
+}
+
+} // namespace
+
+void Hub::clusterPeerJoined(const QString &id, const QByteArray &entry)
+{
+    if (m_registry.find(id) || !entry.endsWith('}'))
+        return;
+    broadcast(peerConnectFrame(entry), nullptr, false);
+    m_requests.forwardMailbox(id); // what this hub kept for it goes to its hub
+}
+
+void Hub::clusterPeerMoved(const QString &id, const QByteArray &entry, const QByteArray &previous)
+{
+    // A resume on another hub: nobody is told it left; the peers with a key learn its new prekey.
+    const QJsonObject now = QJsonDocument::fromJson(entry).object();
+    const QJsonObject before = QJsonDocument::fromJson(previous).object();
+    const QString prekey = now.value(u"prekey").toString();
+    if (!prekey.isEmpty() && prekey != before.value(u"prekey").toString()) {
+        const QByteArray utf8 = encode(PeerUpdate { id, now.value(u"key").toString(), prekey,
+                                                    now.value(u"prekey_sig").toString() });
+        const Registry::Entries entries = m_registry.entries();
+        for (const Registry::Entry &e : entries) {
+            if (e.session && !e.session->key().isEmpty())
+                deliver(e.session, utf8);
+        }
+    }
+    m_requests.forwardMailbox(id);
+}
+
+void Hub::clusterPeerLeft(const QString &id)
+{
+    if (m_registry.find(id))
+        return; // it is this hub's now
+    m_introductions.forget(id);
+    broadcast(encode(PeerDisconnected { id }), nullptr, false);
+}
+
+void Hub::clusterBroadcast(const QByteArray &utf8)
+{
+    m_requests.countDeliveries(broadcast(utf8, nullptr, true));
+}
+
+void Hub::clusterFrame(const QString &to, const QByteArray &senderHub, const QString &sender, const QString &mid,
+                       const QByteArray &utf8)
+{
+    Q_UNUSED(senderHub)
+    const Registry::Entry *target = m_registry.find(to);
+    if (target && target->session) {
+        deliver(target->session, utf8);
+        m_requests.countDeliveries(1);
+    } else if (target && m_registry.hold(*target->grace, Registry::Held { utf8, QString(), QString() })) {
+        // held for its grace (its sender had the ack from its own hub)
+    } else if (!mid.isEmpty() && !sender.isEmpty()) {
+        m_cluster->sendTo(sender, QString(), QString(),
+                          encode(makeError(ErrorCode::PeerUnavailable, u"%1 left before the message came."_s.arg(to), mid)));
+    }
+}
+
+QByteArray Hub::clusterTakeover(const QString &id, const QByteArray &hub)
+{
+    const Registry::Entry *entry = m_registry.find(id);
+    if (!entry)
+        return {};
+    qCInfo(lcHub).noquote() << "peer resumed on hub" << hub << ":" << id;
+    if (HubSession *s = entry->session) {
+        const QByteArray peerEntry = s->peerEntry();
+        unregister(s, u"resumed on another hub"_s, LeaveReason::Closed, Tell::OwnerOnly);
+        s->closeWith(QWebSocketProtocol::CloseCodeNormal, u"resumed on a new connection"_s);
+        return peerEntry;
+    }
+    const std::optional<Registry::Grace> grace = m_registry.endGrace(id);
+    const QByteArray peerEntry =
+        encodePeerEntry(PeerInfo { id, grace->name, grace->host, grace->key, grace->prekey, grace->prekeySig });
+    // What was held for it goes after it, and its senders here are told it arrived.
+    for (const Registry::Held &held : grace->held) {
+        m_cluster->sendToHub(hub, id, QString(), QString(), held.frame);
+        if (HubSession *sender = m_registry.live(held.sender); sender && !held.mid.isEmpty())
+            sender->send(encode(Ack { held.mid }));
+    }
+    Q_EMIT peerLeft(id, u"resumed on another hub"_s, LeaveReason::Closed);
+    return peerEntry;
+}
+
+void Hub::clusterIntroductionAnswer(const QByteArray &answererHub, const QString &answerer, const QString &observed,
+                                    const QByteArray &utf8)
+{
+    Q_UNUSED(answererHub)
+    m_requests.remoteIntroductionAnswer(answerer, observed, utf8);
+}
+
+void Hub::clusterBinding(const QString &id, const QString &key)
+{
+    QString error;
+    if (key.isEmpty()) {
+        if (!m_bindings.keyOf(id).isEmpty() && !m_bindings.forget(id, &error))
+            qCWarning(lcHub).noquote() << "id binding release from the cluster not saved:" << error;
+    } else if (m_bindings.keyOf(id) != key && !m_bindings.bind(id, key, &error)) {
+        qCWarning(lcHub).noquote() << "id binding from the cluster not saved:" << error;
+    }
+}
+
+void Hub::clusterHubId(const QByteArray &hubId)
+{
+    if (hubId != m_bindings.hubId()) {
+        qCInfo(lcHub).noquote() << "cluster: using the cluster's hub id";
+        m_bindings.setHubId(hubId);
+    }
+}
+
+QList<Cluster::LocalPeer> Hub::clusterLocalPeers() const
+{
+    QList<Cluster::LocalPeer> peers;
+    peers.reserve(m_registry.size());
+    for (auto it = m_registry.entries().cbegin(); it != m_registry.entries().cend(); ++it) {
+        if (it->session) {
+            peers.append({ it.key(), it->session->resumeToken(), it->session->peerEntry() });
+        } else {
+            const Registry::Grace &g = *it->grace;
+            peers.append({ it.key(), g.resumeToken,
+                           encodePeerEntry(PeerInfo { it.key(), g.name, g.host, g.key, g.prekey, g.prekeySig }) });
+        }
+    }
+    return peers;
+}
+
+void Hub::clusterLostId(const QString &id)
+{
+    // Another hub let a peer in under this id while this hub could not reach Redis: that one keeps it.
+    qCWarning(lcHub).noquote() << "cluster: id" << id << "is another hub's now; closing it here";
+    if (HubSession *s = m_registry.live(id)) {
+        HubRequests::sendError(s, ErrorCode::IdTaken, u"The id %1 is already in use on this hub."_s.arg(id));
+        dropPeer(s, u"id taken on another hub"_s, LeaveReason::Refused, QWebSocketProtocol::CloseCodePolicyViolated,
+                 Tell::OwnerOnly);
+    } else if (m_registry.endGrace(id)) {
+        Q_EMIT peerLeft(id, u"id taken on another hub"_s, LeaveReason::Refused);
+    }
+}
+
+void Hub::clusterStateChanged(bool up)
+{
+    Q_EMIT clusterUpChanged(up);
 }
 
 // ---- Output ---------------------------------------------------------------------------------------------------

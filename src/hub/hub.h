@@ -2,6 +2,7 @@
 
 #include "core/protocol.h"
 #include "hub/admission.h"
+#include "hub/cluster.h"
 #include "hub/hubconfig.h"
 #include "hub/hubmetrics.h"
 #include "hub/hubreason.h"
@@ -50,7 +51,11 @@ struct HubPeer
 /// The PeerLink hub: accepts WebSocket connections (HubListener), lets them in or not (Admission), keeps the joined
 /// peers (Registry), routes messages and introductions (Introductions), and enforces the limits of its HubConfig.
 /// Lives in one thread (any thread).
-class Hub : public QObject, private HubRequests::Owner, private HubSession::Events, private EngineIoServer::Owner
+class Hub : public QObject,
+            private HubRequests::Owner,
+            private HubSession::Events,
+            private EngineIoServer::Owner,
+            private Cluster::Owner
 {
     Q_OBJECT
 public:
@@ -86,6 +91,10 @@ public:
     int connectionCount() const { return int(m_sessions.size()); }
     /// The port of the metrics endpoint (setting `metrics`), 0 when it is off.
     quint16 metricsPort() const;
+    /// Cluster mode (setting `redis`): whether this hub is in sync with the cluster's Redis now. False without one.
+    bool isClusterUp() const { return m_cluster && m_cluster->isUp(); }
+    /// The peers of the other hubs of the cluster (0 without one).
+    int remotePeerCount() const { return m_cluster ? m_cluster->remoteCount() : 0; }
     /// The metrics in Prometheus' text format (what GET /metrics answers).
     QByteArray metricsText() const;
     /// Messages accepted and handed on since start (one per `message`, however many recipients).
@@ -132,6 +141,8 @@ Q_SIGNALS:
     void errorOccurred(const QString &message, PeerLink::HubError error, const QString &detail);
     /// close() finished: not listening and no connection left.
     void closed();
+    /// Cluster mode: Redis came (@p up: this hub is in sync with the cluster) or went (it serves its own peers only).
+    void clusterUpChanged(bool up);
 
 private:
     void onNewConnection();
@@ -167,6 +178,22 @@ private:
     void routed(const QString &from, const QString &to, int recipients) override;
     void mailboxWritten() override;
     void mailboxBacklog(const QString &id) override;
+    // Cluster::Owner
+    void clusterPeerJoined(const QString &id, const QByteArray &entry) override;
+    void clusterPeerMoved(const QString &id, const QByteArray &entry, const QByteArray &previous) override;
+    void clusterPeerLeft(const QString &id) override;
+    void clusterBroadcast(const QByteArray &utf8) override;
+    void clusterFrame(const QString &to, const QByteArray &senderHub, const QString &sender, const QString &mid,
+                      const QByteArray &utf8) override;
+    QByteArray clusterTakeover(const QString &id, const QByteArray &hub) override;
+    void clusterIntroductionAnswer(const QByteArray &answererHub, const QString &answerer, const QString &observed,
+                                   const QByteArray &utf8) override;
+    void clusterBinding(const QString &id, const QString &key) override;
+    void clusterHubId(const QByteArray &hubId) override;
+    QList<Cluster::LocalPeer> clusterLocalPeers() const override;
+    QHash<QString, QString> clusterLocalBindings() const override { return m_bindings.all(); }
+    void clusterLostId(const QString &id) override;
+    void clusterStateChanged(bool up) override;
     /// Hands the peers with a backlog more of what the mailbox keeps for them, as far as their queues take it.
     void drainMailboxes();
 
@@ -203,6 +230,7 @@ private:
     EngineIoServer *m_engine = nullptr;
     HubCounters m_counters;
     MetricsServer *m_metrics = nullptr; // the `metrics` endpoint, when set
+    Cluster *m_cluster = nullptr;       // cluster mode (setting `redis`), else null
     qint64 m_startedAtMs = 0;            // wall clock of listen() // the socket.io endpoint (issue 18); null with the setting `socketio` off
     QTimer m_housekeeping;
     QTimer m_mailboxCommit; // group commit of the mailbox, at the end of a turn

@@ -93,6 +93,11 @@ struct HubConfig
     int maxRequestHeadBytes = 16384;
     /// Prometheus metrics at http://ADDR:PORT/metrics (issue 19); empty: none.
     QString metrics;
+    /// Cluster mode (issue 19): the Redis server the hubs of one cluster share (redis://HOST:PORT[/DB]); empty: a
+    /// hub of its own. The cluster timeout: how long an id's lease and a hub's liveness last unrenewed, so a dead
+    /// hub's peers are announced gone within about 4/3 of it; also the bound on connecting to Redis.
+    QString redis;
+    int clusterTimeoutMs = 5000;
     /// Messages of one socket.io client waiting for the hub's answer to their acknowledgement callback (issue 18).
     int socketIoMaxPendingAcks = 1024;
     /// The listen queue: connections the kernel completes before the hub accepts them (Qt's default is 50, which a

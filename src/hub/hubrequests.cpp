@@ -8,6 +8,7 @@
 #include "crypto/envelope.h"
 #include "crypto/identity.h"
 #include "hub/admission.h"
+#include "hub/cluster.h"
 #include "hub/hubconfig.h"
 #include "hub/idbindings.h"
 #include "hub/introductions.h"
@@ -147,8 +148,10 @@ bool HubRequests::admitRequest(HubSession *session, const QString &ref, QStringV
 void HubRequests::handle(HubSession *session, const JoinRequest &join)
 {
     m_owner.membershipChanged(); // memory is given back once the crowd has settled
-    if (session->isJoined()) {
-        rejectInvalid(session, ErrorCode::AlreadyJoined, u"This connection has already joined as %1."_s.arg(session->id()),
+    if (session->isJoined() || session->isJoining()) {
+        rejectInvalid(session, ErrorCode::AlreadyJoined,
+                      session->isJoined() ? u"This connection has already joined as %1."_s.arg(session->id())
+                                          : u"This connection is joining already."_s,
                       u"join"_s);
         return;
     }
@@ -164,8 +167,60 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
     }
     if (!checkIdentity(session, join))
         return;
-    if (resumeFromGrace(session, join))
+    const QString token = randomHex(24);
+    if (!m_cluster || m_registry.find(join.id)) {
+        // A hub of its own, or the id is this hub's already (live or in its grace): decided here.
+        completeJoin(session, join, token, false);
         return;
+    }
+    // Cluster mode: the id is handed out by Redis, so that no two hubs let the same id in (a resume token from any
+    // hub of the cluster takes it over).
+    if (!m_cluster->isUp()) {
+        refuseAndClose(session, ErrorCode::ClusterUnavailable,
+                       u"This hub cannot reach its cluster now; try again in a moment."_s, LeaveReason::Refused,
+                       QWebSocketProtocol::CloseCodeGoingAway, u"join"_s);
+        return;
+    }
+    if (m_registry.size() >= m_config.maxPeers) {
+        refuseAndClose(session, ErrorCode::HubFull, u"The hub is full (%1 peers)."_s.arg(m_config.maxPeers),
+                       LeaveReason::Refused, QWebSocketProtocol::CloseCodePolicyViolated, u"join"_s);
+        return;
+    }
+    const bool host = !m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback();
+    const QByteArray entry = encodePeerEntry(PeerInfo { join.id, join.name, host, join.key, join.prekey, join.prekeySig });
+    session->setJoining(true);
+    m_cluster->claim(join.id, token, join.resume, entry,
+                     [this, guard = QPointer<HubSession>(session), join, token](Cluster::ClaimResult result) {
+        HubSession *s = guard.data();
+        if (!s || s->isClosing()) {
+            if (result == Cluster::ClaimResult::Claimed && !m_registry.find(join.id))
+                m_cluster->release(join.id); // it went while Redis answered
+            return;
+        }
+        s->setJoining(false);
+        switch (result) {
+        case Cluster::ClaimResult::Claimed:
+            completeJoin(s, join, token, true);
+            return;
+        case Cluster::ClaimResult::Taken:
+            sendError(s, ErrorCode::IdTaken, u"The id %1 is already in use on this hub."_s.arg(join.id), u"join"_s);
+            return;
+        case Cluster::ClaimResult::Unavailable:
+            refuseAndClose(s, ErrorCode::ClusterUnavailable,
+                           u"This hub cannot reach its cluster now; try again in a moment."_s, LeaveReason::Refused,
+                           QWebSocketProtocol::CloseCodeGoingAway, u"join"_s);
+            return;
+        }
+    });
+}
+
+void HubRequests::completeJoin(HubSession *session, const JoinRequest &join, const QString &token, bool claimed)
+{
+    if (resumeFromGrace(session, join)) {
+        if (!claimed)
+            reclaim(session);
+        return;
+    }
     HubSession *previous = m_registry.live(join.id);
     if (previous) {
         if (join.resume.isEmpty() || !constantTimeEquals(join.resume, previous->resumeToken())) {
@@ -184,7 +239,7 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
     }
 
     const QString name = join.name.isEmpty() && previous ? previous->name() : join.name;
-    session->setJoined(join.id, name, randomHex(24), previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
+    session->setJoined(join.id, name, token, previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
     session->setHost(!m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback());
     session->setIdentity(join.key, join.prekey, join.prekeySig);
     bindIdentity(session);
@@ -196,6 +251,8 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
 
     if (previous) {
         announcePrekey(session, previous->prekey());
+        if (!claimed)
+            reclaim(session);
     } else {
         m_owner.broadcast(encode(PeerConnected { join.id, name, session->isHost(), join.key, join.prekey,
                                                  join.prekeySig }),
@@ -204,6 +261,15 @@ void HubRequests::handle(HubSession *session, const JoinRequest &join)
                                 << addressText(session->address(), session->port());
         m_owner.joined(session);
     }
+}
+
+void HubRequests::reclaim(const HubSession *session)
+{
+    if (!m_cluster || !m_cluster->isUp())
+        return; // (a sync lists it again once Redis is back)
+    const QString id = session->id();
+    m_cluster->claim(id, session->resumeToken(), session->resumeToken(), session->peerEntry(),
+                     [](Cluster::ClaimResult) {});
 }
 
 bool HubRequests::resumeFromGrace(HubSession *session, const JoinRequest &join)
@@ -301,6 +367,8 @@ void HubRequests::bindIdentity(const HubSession *session)
         // Held in memory for as long as the hub runs; the operator is told the file could not keep it.
         qCWarning(lcHub).noquote() << "id binding of" << session->id() << "not saved:" << error;
     } else {
+        if (m_cluster)
+            m_cluster->publishBinding(session->id(), session->key());
         qCInfo(lcHub).noquote() << "id bound:" << session->id() << "to key" << Crypto::fingerprintOf(
             Crypto::fromBase64(session->key().toLatin1(), nullptr));
     }
@@ -326,7 +394,8 @@ QByteArray HubRequests::welcomeBytes(const HubSession *session) const
     head.hub = m_config.name;
     head.resume = session->resumeToken();
     head.limits = m_limits;
-    return encodeWelcome(head, m_registry.welcomePeers(session));
+    return encodeWelcome(head, m_registry.welcomePeers(session, m_cluster ? QByteArrayView(m_cluster->remoteEntries())
+                                                                          : QByteArrayView()));
 }
 
 void HubRequests::handle(HubSession *session, const MessageRequest &message)
@@ -352,6 +421,10 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
     int recipients = 0;
     if (!message.to.isEmpty()) {
         const Registry::Entry *target = m_registry.find(message.to);
+        if (!target && m_cluster && m_cluster->isRemote(message.to)) {
+            routeRemote(session, message, outgoing(), ref);
+            return;
+        }
         if (!target && !message.e2e.isEmpty() && m_mailbox.isOpen() && !m_bindings.keyOf(message.to).isEmpty()) {
             // Absent, but its id is bound to a key and the text is sealed to it: kept until it joins again.
             storeForLater(session, message, out, ref);
@@ -379,6 +452,32 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
             m_owner.deliverFrame(target->session, frame, chatFramePayload(frame));
         }
         recipients = 1;
+    } else if (m_cluster) {
+        // To every hub of the cluster: refused whole while Redis is away (the others would miss it), and
+        // acknowledged once Redis took it for them.
+        if (!m_cluster->isUp()) {
+            sendError(session, ErrorCode::ClusterUnavailable,
+                      u"This hub cannot reach its cluster now: the broadcast was not sent."_s, ref);
+            return;
+        }
+        const QByteArray utf8 = outgoing();
+        recipients = m_owner.broadcast(utf8, session, true);
+        m_cluster->broadcast(utf8, [guard = QPointer<HubSession>(session), mid = message.mid](bool reached) {
+            if (!guard || guard->isClosing() || mid.isEmpty())
+                return;
+            if (reached)
+                guard->send(encode(Ack { mid }));
+            else
+                sendError(guard, ErrorCode::ClusterUnavailable,
+                          u"The hub lost its cluster: the broadcast reached this hub's peers only."_s, mid);
+        });
+        session->countSent();
+        ++m_routed;
+        m_delivered += quint64(recipients);
+        if (HubCounters *counters = session->counters())
+            counters->messageBytesRouted += quint64(m_requestBytes);
+        m_owner.routed(session->id(), message.to, recipients);
+        return;
     } else {
         recipients = m_owner.broadcast(outgoing(), session, true);
     }
@@ -390,6 +489,31 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
     if (!message.mid.isEmpty())
         session->send(encode(Ack { message.mid }));
     m_owner.routed(session->id(), message.to, recipients);
+}
+
+void HubRequests::routeRemote(HubSession *session, const MessageRequest &message, const QByteArray &utf8,
+                              const QString &ref)
+{
+    if (!m_cluster->isUp()) {
+        sendError(session, ErrorCode::ClusterUnavailable,
+                  u"%1 is on another hub of the cluster, which this hub cannot reach now."_s.arg(message.to), ref);
+        return;
+    }
+    session->countSent();
+    ++m_routed;
+    if (HubCounters *counters = session->counters())
+        counters->messageBytesRouted += quint64(m_requestBytes);
+    // Acknowledged once the recipient's hub has it (it holds it in a grace, or answers peer_unavailable itself).
+    m_cluster->sendTo(message.to, session->id(), message.mid, utf8,
+                      [guard = QPointer<HubSession>(session), mid = message.mid, to = message.to](bool reached) {
+        if (!guard || guard->isClosing() || mid.isEmpty())
+            return;
+        if (reached)
+            guard->send(encode(Ack { mid }));
+        else
+            sendError(guard, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(to), mid);
+    });
+    m_owner.routed(session->id(), message.to, 1);
 }
 
 void HubRequests::handle(HubSession *session, const FileRequest &file)
@@ -412,6 +536,14 @@ void HubRequests::handle(HubSession *session, const FileRequest &file)
         }
     }
     HubSession *target = m_registry.live(file.to);
+    if (!target && m_cluster && m_cluster->isRemote(file.to)) {
+        m_cluster->sendTo(file.to, session->id(), file.tid, encode(FileFrame { session->id(), file.tid, file.op, file.data }),
+                          [guard = QPointer<HubSession>(session), to = file.to, tid = file.tid](bool reached) {
+            if (!reached && guard && !guard->isClosing())
+                sendError(guard, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(to), tid);
+        });
+        return;
+    }
     if (!target) {
         // Not held in a grace, never kept: a transfer resumes from its last verified chunk when the peer is back.
         sendError(session, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(file.to), file.tid);
@@ -427,6 +559,12 @@ void HubRequests::handle(HubSession *session, const RoomRequest &request)
     // of hundreds re-keys at once) but not of the byte rate, like receipts and file frames.
     if (!admitRequest(session, ref, u"using rooms", request.op == u"key" ? Cost::Free : Cost::OneMessage))
         return;
+    if (m_cluster) {
+        // Rooms live in each hub's rooms.sqlite; until their state is shared through Redis, a cluster says so
+        // rather than fan a room out to this hub's members only.
+        sendError(session, ErrorCode::RoomDenied, u"Rooms are not shared across the hubs of a cluster yet."_s, ref);
+        return;
+    }
     // Members are ids bound to a key: only their owner can join as them again, and room texts are sealed to keys.
     if (session->key().isEmpty()) {
         sendError(session, ErrorCode::RoomDenied, u"Rooms are end to end: join with an identity key to use them."_s,
@@ -522,6 +660,24 @@ void HubRequests::deliverMailbox(HubSession *session)
                   u"%1 did not come back in time; the hub dropped the message it kept."_s.arg(recipient), mid);
 }
 
+void HubRequests::forwardMailbox(const QString &id)
+{
+    if (!m_cluster || !m_mailbox.isOpen() || m_mailbox.count(id) == 0)
+        return;
+    // What this hub kept for @p id goes to the hub it joined, in order (one channel, one publisher); each letter
+    // leaves the mailbox once that hub has it.
+    const QList<Mailbox::Letter> letters = m_mailbox.pending(id);
+    for (const Mailbox::Letter &letter : letters) {
+        m_cluster->sendTo(id, letter.sender, QString(), letter.frame, [this, rowId = letter.id](bool reached) {
+            if (reached && m_mailbox.isOpen() && !m_mailbox.remove({ rowId }))
+                qCWarning(lcHub).noquote() << "mailbox: forwarded message not removed (may come again):"
+                                           << m_mailbox.errorString();
+        });
+    }
+    m_delivered += quint64(letters.size());
+    qCInfo(lcHub).noquote() << "mailbox:" << letters.size() << "kept messages for" << id << "sent to its hub";
+}
+
 void HubRequests::handle(HubSession *session, const ReceiptRequest &receipt)
 {
     const QString ref = u"receipt"_s;
@@ -538,6 +694,8 @@ void HubRequests::handle(HubSession *session, const ReceiptRequest &receipt)
     const Registry::Entry *target = m_registry.find(receipt.to);
     if (target && target->session) {
         m_owner.deliver(target->session, frame);
+    } else if (!target && m_cluster && m_cluster->isRemote(receipt.to)) {
+        m_cluster->sendTo(receipt.to, session->id(), QString(), frame);
     } else if (target) {
         m_registry.hold(*target->grace, Registry::Held { frame, session->id(), QString() });
     } else if (m_mailbox.isOpen() && !m_bindings.keyOf(receipt.to).isEmpty()) {
@@ -562,8 +720,14 @@ void HubRequests::handle(HubSession *session, const ConnectRequest &request)
         return;
     }
     HubSession *target = m_registry.live(request.peer);
-    if (!target) {
+    const bool remote = !target && m_cluster && m_cluster->isRemote(request.peer);
+    if (!target && !remote) {
         sendError(session, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(request.peer), ref);
+        return;
+    }
+    if (remote && !m_cluster->isUp()) {
+        sendError(session, ErrorCode::ClusterUnavailable,
+                  u"%1 is on another hub of the cluster, which this hub cannot reach now."_s.arg(request.peer), ref);
         return;
     }
     if (!m_introductions.canStart(session->id())) {
@@ -573,10 +737,19 @@ void HubRequests::handle(HubSession *session, const ConnectRequest &request)
     }
     ConnectOffer offer;
     offer.from = session->id();
-    offer.secret = m_introductions.start(session->id(), target->id(), nowMs(), &offer.link).secret;
+    offer.secret = m_introductions.start(session->id(), request.peer, nowMs(), &offer.link).secret;
     offer.addrs = request.listen;
     offer.observed = unmappedAddress(session->address()).toString();
-    target->send(encode(offer));
+    if (target) {
+        target->send(encode(offer));
+        return;
+    }
+    // On another hub: its answer comes back through the cluster (remoteIntroductionAnswer).
+    m_cluster->sendTo(request.peer, QString(), QString(), encode(offer),
+                      [guard = QPointer<HubSession>(session), peer = request.peer, ref](bool reached) {
+        if (!reached && guard && !guard->isClosing())
+            sendError(guard, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(peer), ref);
+    });
 }
 
 void HubRequests::handle(HubSession *session, const ConnectAnswer &answer)
@@ -584,31 +757,61 @@ void HubRequests::handle(HubSession *session, const ConnectAnswer &answer)
     const QString ref = answer.accept ? u"connect_accept"_s : u"connect_decline"_s;
     if (!admitRequest(session, ref, u"answering an introduction", Cost::OneMessage))
         return;
+    const QString observed = unmappedAddress(session->address()).toString();
+    if (m_cluster && !m_registry.find(answer.peer) && m_cluster->isRemote(answer.peer)) {
+        // The initiator is on another hub, which started the introduction and checks the answer.
+        if (!m_cluster->isUp() || !m_cluster->sendIntroductionAnswer(answer.peer, session->id(), observed, encode(answer)))
+            sendError(session, ErrorCode::ClusterUnavailable,
+                      u"%1 is on another hub of the cluster, which this hub cannot reach now."_s.arg(answer.peer), ref);
+        return;
+    }
+    answerIntroduction(session->id(), observed, answer,
+                       [session, ref](ErrorCode code, const QString &message, const QString &) {
+                           sendError(session, code, message, ref);
+                       });
+}
+
+void HubRequests::remoteIntroductionAnswer(const QString &answerer, const QString &observed, const QByteArray &utf8)
+{
+    const Decoded<ClientEnvelope> decoded = decodeClientMessage(utf8);
+    const auto *answer = decoded.ok() ? std::get_if<ConnectAnswer>(&decoded.envelope()) : nullptr;
+    if (!answer)
+        return; // (its hub decoded it: only a hub of another version could send something else)
+    const QString ref = answer->accept ? u"connect_accept"_s : u"connect_decline"_s;
+    answerIntroduction(answerer, observed, *answer, [this, answerer, ref](ErrorCode code, const QString &message,
+                                                                          const QString &) {
+        m_cluster->sendTo(answerer, QString(), QString(), encode(makeError(code, message, ref)));
+    });
+}
+
+void HubRequests::answerIntroduction(const QString &answerer, const QString &observed, const ConnectAnswer &answer,
+                                     const std::function<void(ErrorCode, const QString &, const QString &)> &replyError)
+{
     const std::optional<Introductions::Pending> intro =
-        m_introductions.answer(answer.link, session->id(), answer.peer, nowMs());
+        m_introductions.answer(answer.link, answerer, answer.peer, nowMs());
     if (!intro) {
-        sendError(session, ErrorCode::UnknownLink,
-                  u"No introduction %1 from %2 is waiting for you."_s.arg(answer.link, answer.peer), ref);
+        replyError(ErrorCode::UnknownLink, u"No introduction %1 from %2 is waiting for you."_s.arg(answer.link, answer.peer),
+                   QString());
         return;
     }
     HubSession *initiator = m_registry.live(intro->initiator);
     if (!initiator) {
-        sendError(session, ErrorCode::PeerUnavailable, u"%1 has left the hub."_s.arg(intro->initiator), ref);
+        replyError(ErrorCode::PeerUnavailable, u"%1 has left the hub."_s.arg(intro->initiator), QString());
         return;
     }
     if (!answer.accept) {
-        const QString why = answer.reason.isEmpty() ? u"%1 declined to connect."_s.arg(session->id())
-                                                    : u"%1 declined to connect: %2"_s.arg(session->id(), answer.reason);
+        const QString why = answer.reason.isEmpty() ? u"%1 declined to connect."_s.arg(answerer)
+                                                    : u"%1 declined to connect: %2"_s.arg(answerer, answer.reason);
         // ref names the peer that declined, so the initiator knows which of its requests this answers.
-        sendError(initiator, ErrorCode::ConnectDeclined, why, session->id());
+        sendError(initiator, ErrorCode::ConnectDeclined, why, answerer);
         return;
     }
     ConnectAccepted accepted;
-    accepted.from = session->id();
+    accepted.from = answerer;
     accepted.link = answer.link;
     accepted.secret = intro->secret;
     accepted.addrs = answer.listen;
-    accepted.observed = unmappedAddress(session->address()).toString();
+    accepted.observed = observed;
     initiator->send(encode(accepted));
 }
 

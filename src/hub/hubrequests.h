@@ -16,6 +16,7 @@ class QElapsedTimer;
 namespace PeerLink {
 
 class Admission;
+class Cluster;
 class HubSession;
 class IdBindings;
 class Introductions;
@@ -94,6 +95,16 @@ public:
     /// its senders `stored`, or `mailbox_full` if the database refused.
     void commitMailbox();
 
+    /// Cluster mode (issue 19): joins take their id from the cluster, and what is for a peer of another hub goes
+    /// over it. Null: a hub of its own.
+    void setCluster(Cluster *cluster) { m_cluster = cluster; }
+    /// Deliveries made for the cluster (a broadcast or frame from another hub), counted with this hub's own.
+    void countDeliveries(int n) { m_delivered += quint64(n); }
+    /// An answer to an introduction this hub started, from @p answerer on another hub (Cluster).
+    void remoteIntroductionAnswer(const QString &answerer, const QString &observed, const QByteArray &utf8);
+    /// Hands what the mailbox keeps for @p id, which joined another hub of the cluster, to that hub.
+    void forwardMailbox(const QString &id);
+
     /// Sends an `error` to @p session.
     static void sendError(HubSession *session, ErrorCode code, const QString &message, const QString &ref = QString());
     /// Sends an error (answering @p ref), then closes with @p closeCode; a joined peer leaves for @p why.
@@ -124,6 +135,16 @@ private:
     /// rate): answers `not_joined` (counted invalid) or `rate_limited` with @p ref and returns false when not met.
     /// @p action words the not_joined answer ("Join before %1."); nothing is allocated when the request passes.
     bool admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost);
+    /// The join after its checks (and, in a cluster, once the cluster handed the id over): registers it, welcomes
+    /// it and tells the others. @p token: its new resume token; @p claimed: the cluster has it already.
+    void completeJoin(HubSession *session, const JoinRequest &join, const QString &token, bool claimed);
+    /// Tells the cluster of a join completed on this hub alone (a resume here): its new token and entry.
+    void reclaim(const HubSession *session);
+    /// A message to peer @p to of another hub: acknowledged once that hub has it.
+    void routeRemote(HubSession *session, const MessageRequest &message, const QByteArray &utf8, const QString &ref);
+    /// The answer to an introduction: to its initiator (on this hub), or an error to @p replyError.
+    void answerIntroduction(const QString &answerer, const QString &observed, const ConnectAnswer &answer,
+                            const std::function<void(ErrorCode, const QString &, const QString &)> &replyError);
     /// Resumes @p join into the place its id holds in grace; false when the id is not in grace.
     bool resumeFromGrace(HubSession *session, const JoinRequest &join);
     /// The identity part of a join: challenges a key without proof, checks a proof and the id's binding, refuses
@@ -151,6 +172,7 @@ private:
     const std::function<qint64()> &m_wallClock; // ms since the epoch: `ts` and the mailbox's times
     Owner &m_owner;
     std::unique_ptr<RoomRequests> m_rooms;
+    Cluster *m_cluster = nullptr;
     HubLimits m_limits; // announced in every welcome
     qint64 m_requestMs = 0; // when the request being handled arrived (onTextMessage)
     quint64 m_routed = 0;

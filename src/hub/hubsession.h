@@ -116,6 +116,9 @@ public:
     void setChallenge(const QByteArray &nonce) { m_challenge = nonce; }
     /// Takes the outstanding nonce: each is good for one proof only. Empty when none is outstanding.
     QByteArray takeChallenge() { return std::exchange(m_challenge, QByteArray()); }
+    /// A join of this connection waits for the cluster (Redis) to hand it its id.
+    bool isJoining() const { return m_joining; }
+    void setJoining(bool joining) { m_joining = joining; }
     /// Marks the session joined; a resumed session keeps the peer's original @p joinedAt.
     void setJoined(const QString &id, const QString &name, const QString &resumeToken, const QDateTime &joinedAt);
 
@@ -210,6 +213,7 @@ private:
     QString m_id;
     QString m_name;
     QString m_resumeToken;
+    bool m_joining = false;
     QString m_key;
     QString m_prekey;
     QString m_prekeySig;

@@ -1,6 +1,7 @@
 #include "hubsettings.h"
 
 #include "hub/hubmetrics.h"
+#include "hub/redisclient.h"
 
 #include "core/rules.h"
 
@@ -304,6 +305,23 @@ const QList<Setting> &table()
                 return true;
             },
             [](const HubServiceConfig &c) { return c.hub.metrics; });
+        add({ u"redis"_s, u"hub.redis"_s, u"URL"_s, HubSettingKind::Text, QString(), 0, 0, QString(),
+              u"Cluster mode: the Redis server (redis://[:PASSWORD@]HOST[:PORT][/DB]) that the hubs of one cluster "
+              "share as their state and bus; every hub of the cluster names the same one. Empty (the default): a hub "
+              "of its own."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                const QString t = v.trimmed();
+                if (!t.isEmpty() && !RedisEndpoint::parse(t, nullptr, error))
+                    return false;
+                c.hub.redis = t;
+                return true;
+            },
+            [](const HubServiceConfig &c) { return c.hub.redis; });
+        s.append(number(u"cluster-timeout"_s, u"clusterTimeoutMs"_s, u"MS"_s, u"ms"_s, 300, 600000, 1,
+                        &HubConfig::clusterTimeoutMs,
+                        u"Cluster mode: how long a peer's lease and a hub's liveness last in Redis without being "
+                        "renewed. The peers of a hub that dies are announced gone within about 4/3 of it; a hub that "
+                        "cannot reach Redis within it serves only its own peers until Redis is back."_s));
         add({ u"data-dir"_s, u"hub.dataDir"_s, u"DIR"_s, HubSettingKind::File, QString(), 0, 0, QString(),
               u"Directory for the hub's state: its id, which identity key each peer id is bound to, the mailbox "
               "of messages kept for absent peers, and the rooms with their members (made when missing). Empty: kept "

@@ -31,6 +31,10 @@ public:
     /// Releases @p id and saves; false with @p error when it was not bound or saving failed.
     bool forget(const QString &id, QString *error);
     int size() const { return int(m_keys.size()); }
+    /// Every binding, id -> key.
+    const QHash<QString, QString> &all() const { return m_keys; }
+    /// Uses @p hubId from now on (a cluster's hubs share one, issue 19); kept in memory only.
+    void setHubId(const QByteArray &hubId) { m_hubId = hubId; }
 
 private:
     bool save(QString *error) const;

@@ -115,11 +115,11 @@ void Registry::clear()
     m_live = 0;
 }
 
-QByteArray Registry::welcomePeers(const HubSession *except) const
+QByteArray Registry::welcomePeers(const HubSession *except, QByteArrayView more) const
 {
     // Each live peer's entry is made once (HubSession::peerEntry); a welcome copies them.
     QByteArray peers;
-    peers.reserve(2 + m_entries.size() * 16);
+    peers.reserve(2 + m_entries.size() * 16 + more.size() + 1);
     peers.append('[');
     bool first = true;
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
@@ -133,6 +133,11 @@ QByteArray Registry::welcomePeers(const HubSession *except) const
         else
             peers.append(encodePeerEntry(PeerInfo { it.key(), it->grace->name, it->grace->host, it->grace->key,
                                                                it->grace->prekey, it->grace->prekeySig }));
+    }
+    if (!more.isEmpty()) {
+        if (!first)
+            peers.append(',');
+        peers.append(more);
     }
     peers.append(']');
     return peers;

@@ -86,7 +86,8 @@ public:
 
     /// The `peers` array of a welcome for @p except: every other peer, live or in grace (they are there, as far as
     /// anyone knows), from each one's ready entry.
-    QByteArray welcomePeers(const HubSession *except) const;
+    /// @p more: further entries, comma-separated (the peers of the other hubs of a cluster).
+    QByteArray welcomePeers(const HubSession *except, QByteArrayView more = {}) const;
 
 private:
     Entries m_entries;
