@@ -8,10 +8,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Hub &amp;address:</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Your &amp;id:</source>
             <translation type="unfinished" />
         </message>
@@ -49,6 +45,14 @@
         </message>
         <message>
             <source>Choose a hub to fill in its address</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub &amp;addresses:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>One hub address or several, separated by spaces or commas: when the hub in use stops answering, PeerLink moves to the next one and carries on there.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -455,10 +459,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>An invitation link (peerlink://join?…) to open.</source>
             <translation type="unfinished" />
         </message>
@@ -488,6 +488,10 @@
         </message>
         <message>
             <source>--palette takes light or dark</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…). Repeat it for hubs to move to, in order, when the one in use stops answering.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -685,6 +689,18 @@
         </message>
         <message>
             <source>%1 from %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Could not reach any of the hubs (%1): %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Lost the connection to %1: %2. Trying the next hub…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>— moved here when %1 stopped answering</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -908,6 +924,10 @@
             <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>* moved to hub %1</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliRooms</name>
@@ -1029,10 +1049,6 @@
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
-        <message>
-            <source>A hub address looks like ws://192.168.1.5:9000.</source>
-            <translation type="unfinished" />
-        </message>
         <message>
             <source>An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.</source>
             <translation type="unfinished" />
@@ -1549,6 +1565,21 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::HubAddresses</name>
+        <message>
+            <source>"%1" is not a valid invitation link.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>"%1" is not a hub address: one looks like ws://192.168.1.5:9000 (several are separated by spaces or commas).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A hub address looks like ws://192.168.1.5:9000.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::HubConnection</name>
         <message>
             <source>The hub's certificate is not trusted: %1</source>
@@ -1560,6 +1591,14 @@
         </message>
         <message>
             <source>connection closed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub at %1 did not answer within %2 ms.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub at %1 stopped answering (no pong within %2 ms).</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2306,6 +2345,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>No peer %1 is joined to this hub.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>No hub address was given.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub address %1 of %2 is not a ws:// or wss:// address (got "%3").</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>
@@ -2524,10 +2571,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Default hub &amp;address:</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Default &amp;id:</source>
             <translation type="unfinished" />
         </message>
@@ -2569,6 +2612,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>&amp;Keep running in the tray when the window is closed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Default hub &amp;addresses:</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2698,10 +2745,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Accept no direct links: peers that connect to this one go through the hub, or are dialled.</source>
             <translation type="unfinished" />
         </message>
@@ -2762,10 +2805,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>peerlink-cli: --hub: not a valid invitation (%1)</source>
             <translation type="unfinished" />
         </message>
@@ -2805,6 +2844,26 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /cancel ID        cancel the transfer ID (either side)
   /resume ID        go on with a transfer paused by a full disk
   /quit             leave (so does the end of input)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host (all its addresses). Repeat it for hubs to fail over to, in order: when the hub in use stops answering, the next one is tried at once and the session resumed there.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Give up on a hub that has not welcomed this peer within S seconds, and try the next one (default 10).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>While joined, ping the hub every S seconds; no answer within S more seconds and it counts as gone (default 15; 0: no pings).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>peerlink-cli: --%1 takes a whole number of seconds from %2 to 3600 (got "%3")</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -8,10 +8,6 @@
             <translation>连接到枢纽</translation>
         </message>
         <message>
-            <source>Hub &amp;address:</source>
-            <translation>枢纽地址(&amp;A)：</translation>
-        </message>
-        <message>
             <source>Your &amp;id:</source>
             <translation>你的 ID(&amp;I)：</translation>
         </message>
@@ -50,6 +46,14 @@
         <message>
             <source>Choose a hub to fill in its address</source>
             <translation>选择一个枢纽以填入它的地址</translation>
+        </message>
+        <message>
+            <source>Hub &amp;addresses:</source>
+            <translation>枢纽地址(&amp;A)：</translation>
+        </message>
+        <message>
+            <source>One hub address or several, separated by spaces or commas: when the hub in use stops answering, PeerLink moves to the next one and carries on there.</source>
+            <translation>一个或多个枢纽地址，用空格或逗号分隔：当前枢纽不再应答时，PeerLink 会转到下一个并在那里继续。</translation>
         </message>
     </context>
     <context>
@@ -455,10 +459,6 @@
             <translation>--screenshot-delay 需要毫秒数</translation>
         </message>
         <message>
-            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…).</source>
-            <translation>启动时连接到此中心，例如 ws://192.168.1.5:9000，或打开一个邀请链接（peerlink://join?…）。</translation>
-        </message>
-        <message>
             <source>An invitation link (peerlink://join?…) to open.</source>
             <translation>要打开的邀请链接（peerlink://join?…）。</translation>
         </message>
@@ -489,6 +489,10 @@
         <message>
             <source>--palette takes light or dark</source>
             <translation>--palette 需要 light 或 dark</translation>
+        </message>
+        <message>
+            <source>Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an invitation link (peerlink://join?…). Repeat it for hubs to move to, in order, when the one in use stops answering.</source>
+            <translation>启动时连接到此枢纽，例如 ws://192.168.1.5:9000，或打开邀请链接（peerlink://join?…）。可重复给出，作为当前枢纽不再应答时按顺序转移到的枢纽。</translation>
         </message>
     </context>
     <context>
@@ -685,6 +689,18 @@
         <message>
             <source>%1 from %2</source>
             <translation>%1 来自 %2</translation>
+        </message>
+        <message>
+            <source>Could not reach any of the hubs (%1): %2</source>
+            <translation>无法连接任何一个枢纽（%1）：%2</translation>
+        </message>
+        <message>
+            <source>Lost the connection to %1: %2. Trying the next hub…</source>
+            <translation>与 %1 的连接已断开：%2。正在尝试下一个枢纽…</translation>
+        </message>
+        <message>
+            <source>— moved here when %1 stopped answering</source>
+            <translation>— 因 %1 不再应答而转移至此</translation>
         </message>
     </context>
     <context>
@@ -906,6 +922,10 @@
             <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
             <translation>未知命令 %1；可用命令：/to 节点 文本、/to #房间 文本、/join #房间、/leave #房间、/rooms、/members #房间、/create #房间、/invite #房间 节点、/remove #房间 节点、/topic #房间、/close #房间、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
         </message>
+        <message>
+            <source>* moved to hub %1</source>
+            <translation>* 已转移到枢纽 %1</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliRooms</name>
@@ -1026,10 +1046,6 @@
     </context>
     <context>
         <name>PeerLink::ConnectDialog</name>
-        <message>
-            <source>A hub address looks like ws://192.168.1.5:9000.</source>
-            <translation>枢纽地址的格式类似 ws://192.168.1.5:9000。</translation>
-        </message>
         <message>
             <source>An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.</source>
             <translation>ID 由 1 到 64 个字母、数字、点、连字符或下划线组成，不能有空格。</translation>
@@ -1546,6 +1562,21 @@
         </message>
     </context>
     <context>
+        <name>PeerLink::HubAddresses</name>
+        <message>
+            <source>"%1" is not a valid invitation link.</source>
+            <translation>“%1”不是有效的邀请链接。</translation>
+        </message>
+        <message>
+            <source>"%1" is not a hub address: one looks like ws://192.168.1.5:9000 (several are separated by spaces or commas).</source>
+            <translation>“%1”不是枢纽地址：格式类似 ws://192.168.1.5:9000（多个地址用空格或逗号分隔）。</translation>
+        </message>
+        <message>
+            <source>A hub address looks like ws://192.168.1.5:9000.</source>
+            <translation>枢纽地址的格式类似 ws://192.168.1.5:9000。</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::HubConnection</name>
         <message>
             <source>The hub's certificate is not trusted: %1</source>
@@ -1558,6 +1589,14 @@
         <message>
             <source>connection closed</source>
             <translation>连接已关闭</translation>
+        </message>
+        <message>
+            <source>The hub at %1 did not answer within %2 ms.</source>
+            <translation>枢纽 %1 在 %2 毫秒内没有应答。</translation>
+        </message>
+        <message>
+            <source>The hub at %1 stopped answering (no pong within %2 ms).</source>
+            <translation>枢纽 %1 不再应答（%2 毫秒内没有收到 pong）。</translation>
         </message>
     </context>
     <context>
@@ -2308,6 +2347,14 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>No peer %1 is joined to this hub.</source>
             <translation>此枢纽上没有名为 %1 的节点。</translation>
         </message>
+        <message>
+            <source>No hub address was given.</source>
+            <translation>没有给出枢纽地址。</translation>
+        </message>
+        <message>
+            <source>Hub address %1 of %2 is not a ws:// or wss:// address (got "%3").</source>
+            <translation>第 %1 个枢纽地址（共 %2 个）不是 ws:// 或 wss:// 地址（收到“%3”）。</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>
@@ -2526,10 +2573,6 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation>PeerLink 设置</translation>
         </message>
         <message>
-            <source>Default hub &amp;address:</source>
-            <translation>默认枢纽地址(&amp;A)：</translation>
-        </message>
-        <message>
             <source>Default &amp;id:</source>
             <translation>默认 ID(&amp;I)：</translation>
         </message>
@@ -2572,6 +2615,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>&amp;Keep running in the tray when the window is closed</source>
             <translation>关闭窗口后在托盘中继续运行(&amp;K)</translation>
+        </message>
+        <message>
+            <source>Default hub &amp;addresses:</source>
+            <translation>默认枢纽地址(&amp;A)：</translation>
         </message>
     </context>
     <context>
@@ -2701,10 +2748,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>在哪里接受其他节点的直连（默认 0.0.0.0:0：所有网络接口，任意端口）。</translation>
         </message>
         <message>
-            <source>For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it).</source>
-            <translation>对于 wss:// 枢纽：信任具有此 SHA-256 指纹的证书（即 peerlink-hub 打印的指纹）。</translation>
-        </message>
-        <message>
             <source>Accept no direct links: peers that connect to this one go through the hub, or are dialled.</source>
             <translation>不接受直连：连接本节点的节点通过枢纽转发，或由本节点主动拨号。</translation>
         </message>
@@ -2765,10 +2808,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>不发送已读回执：对方只会得知消息已送达，不会得知已读。</translation>
         </message>
         <message>
-            <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host.</source>
-            <translation>中心地址，例如 ws://127.0.0.1:9000，或中心主持人发来的邀请链接（peerlink://join?…）。</translation>
-        </message>
-        <message>
             <source>peerlink-cli: --hub: not a valid invitation (%1)</source>
             <translation>peerlink-cli：--hub：不是有效的邀请（%1）</translation>
         </message>
@@ -2827,6 +2866,26 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /cancel ID        取消传输 ID（任一方均可）
   /resume ID        继续因磁盘已满而暂停的传输
   /quit             离开（输入结束时也会离开）</translation>
+        </message>
+        <message>
+            <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host (all its addresses). Repeat it for hubs to fail over to, in order: when the hub in use stops answering, the next one is tried at once and the session resumed there.</source>
+            <translation>枢纽地址，例如 ws://127.0.0.1:9000，或枢纽主人给出的邀请链接（peerlink://join?…，其中的所有地址）。可重复给出，作为按顺序切换的备用枢纽：当前枢纽不再应答时，立即尝试下一个，并在那里恢复会话。</translation>
+        </message>
+        <message>
+            <source>Give up on a hub that has not welcomed this peer within S seconds, and try the next one (default 10).</source>
+            <translation>枢纽在 S 秒内没有欢迎本节点时放弃它，改试下一个（默认 10）。</translation>
+        </message>
+        <message>
+            <source>While joined, ping the hub every S seconds; no answer within S more seconds and it counts as gone (default 15; 0: no pings).</source>
+            <translation>加入后每 S 秒向枢纽发送 ping；再过 S 秒仍无应答即视为枢纽已离开（默认 15；0：不发送 ping）。</translation>
+        </message>
+        <message>
+            <source>peerlink-cli: --%1 takes a whole number of seconds from %2 to 3600 (got "%3")</source>
+            <translation>peerlink-cli：--%1 需要 %2 到 3600 之间的整数秒数（收到“%3”）</translation>
+        </message>
+        <message>
+            <source>For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).</source>
+            <translation>用于 wss:// 枢纽：信任具有此 SHA-256 指纹（与 peerlink-hub 打印的一致）的证书，适用于给出的每个枢纽（否则邀请链接中的指纹适用于其中的地址）。</translation>
         </message>
     </context>
 </TS>

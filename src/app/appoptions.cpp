@@ -19,7 +19,8 @@ AppOptions AppOptions::parse(const QStringList &arguments)
     const QCommandLineOption host(u"host"_s, tr("Start hosting a hub on launch."));
     const QCommandLineOption port(u"port"_s, tr("Port for --host (default: the one in the settings)."), u"N"_s);
     const QCommandLineOption hub(u"hub"_s, tr("Connect to this hub on launch, e.g. ws://192.168.1.5:9000, or open an "
-                                              "invitation link (peerlink://join?…)."), u"URL"_s);
+                                              "invitation link (peerlink://join?…). Repeat it for hubs to move to, in "
+                                              "order, when the one in use stops answering."), u"URL"_s);
     parser.addPositionalArgument(u"link"_s, tr("An invitation link (peerlink://join?…) to open."), u"[LINK]"_s);
     const QCommandLineOption id(u"id"_s, tr("Peer id to join as."), u"ID"_s);
     const QCommandLineOption name(u"name"_s, tr("Display name."), u"NAME"_s);
@@ -55,7 +56,8 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         return o;
     }
     // One peerlink:// link may come alone (a desktop opening an invitation) or as --hub.
-    QString link = parser.isSet(hub) && Invitation::isLink(parser.value(hub)) ? parser.value(hub) : QString();
+    const QStringList hubs = parser.values(hub);
+    QString link = hubs.size() == 1 && Invitation::isLink(hubs.constFirst()) ? hubs.constFirst() : QString();
     const QStringList positional = parser.positionalArguments();
     if (positional.size() == 1 && Invitation::isLink(positional.constFirst()) && link.isEmpty())
         link = positional.constFirst();
@@ -84,9 +86,14 @@ AppOptions AppOptions::parse(const QStringList &arguments)
         if (parser.isSet(host))
             return fail(tr("--hub and --host exclude each other"));
     } else if (parser.isSet(hub)) {
-        o.hubUrl = QUrl(parser.value(hub), QUrl::StrictMode);
-        if (!o.hubUrl.isValid() || (o.hubUrl.scheme() != u"ws" && o.hubUrl.scheme() != u"wss") || o.hubUrl.host().isEmpty())
-            return fail(tr("--hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(hub)));
+        for (const QString &value : hubs) {
+            const QUrl url(value, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty())
+                return fail(tr("--hub takes a ws:// or wss:// URL (got \"%1\")").arg(value));
+            if (!o.hubUrls.contains(url))
+                o.hubUrls.append(url);
+        }
+        o.hubUrl = o.hubUrls.constFirst();
         if (o.host)
             return fail(tr("--hub and --host exclude each other"));
     }

@@ -21,7 +21,11 @@ struct AppOptions
 public:
     bool host = false;
     std::optional<quint16> port;
+    /// --hub: the first of hubUrls.
     QUrl hubUrl;
+    /// --hub repeated: the hubs to connect to on launch, in order (the client moves to the next when one stops
+    /// answering).
+    QList<QUrl> hubUrls;
     /// A peerlink:// invitation to open (the only argument, as the desktop's handler of such links passes it, or
     /// --hub LINK): the connect dialog comes up filled in.
     std::optional<Invitation> invitation;

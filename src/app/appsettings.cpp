@@ -29,12 +29,34 @@ AppSettings::~AppSettings()
 
 QUrl AppSettings::hubUrl() const
 {
-    return QUrl(m_settings->value(u"connection/hubUrl"_s, u"ws://127.0.0.1:9000"_s).toString());
+    return hubUrls().constFirst();
 }
 
 void AppSettings::setHubUrl(const QUrl &url)
 {
-    m_settings->setValue(u"connection/hubUrl"_s, url.toString());
+    setHubUrls({ url });
+}
+
+QList<QUrl> AppSettings::hubUrls() const
+{
+    QList<QUrl> urls;
+    for (const QString &url : m_settings->value(u"connection/hubUrls"_s).toStringList()) {
+        if (const QUrl u(url); u.isValid() && !u.isEmpty())
+            urls.append(u);
+    }
+    if (urls.isEmpty()) // one address, as PeerLink kept it before it knew of several
+        urls.append(QUrl(m_settings->value(u"connection/hubUrl"_s, u"ws://127.0.0.1:9000"_s).toString()));
+    return urls;
+}
+
+void AppSettings::setHubUrls(const QList<QUrl> &urls)
+{
+    QStringList list;
+    for (const QUrl &url : urls)
+        list.append(url.toString());
+    m_settings->setValue(u"connection/hubUrls"_s, list);
+    // The first one also where an older PeerLink looks for it.
+    m_settings->setValue(u"connection/hubUrl"_s, list.value(0));
 }
 
 QString AppSettings::peerId() const

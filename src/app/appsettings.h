@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QMap>
 #include <QByteArray>
 #include <QHostAddress>
@@ -21,8 +22,14 @@ public:
     AppSettings &operator=(const AppSettings &) = delete;
 
     // Connection (the connect dialog remembers these).
+    /// The first of hubUrls().
     QUrl hubUrl() const;
+    /// Saves one address (a list of one).
     void setHubUrl(const QUrl &url);
+    /// The hubs to connect to, in order (the client fails over to the next); never empty. A settings file of a
+    /// PeerLink that knew one address only gives that one.
+    QList<QUrl> hubUrls() const;
+    void setHubUrls(const QList<QUrl> &urls);
     /// The peer id: this run's (`--id`), else the saved one, else one proposed from the system's user name
     /// (always the same one: no random ids; the welcome dialog saves a chosen one on the first run).
     QString peerId() const;

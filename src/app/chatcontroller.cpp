@@ -44,6 +44,8 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
     connect(client, &PeerClient::stateChanged, this, &ChatController::updateStatus);
     connect(client, &PeerClient::reconnecting, this, &ChatController::updateStatus);
     connect(client, &PeerClient::joined, this, &ChatController::onJoined);
+    // Failed over: the status says where it is now, and which hub it left.
+    connect(client, &PeerClient::hubChanged, this, [this] { m_movedFrom = m_joinedUrl; });
     connect(client, &PeerClient::disconnected, this, &ChatController::onDisconnected);
     connect(client, &PeerClient::messageReceived, this, &ChatController::onMessage);
     connect(client, &PeerClient::keyChanged, this, &ChatController::onKeyChanged);
@@ -425,6 +427,13 @@ QString ChatController::statusText() const
 
 bool ChatController::connectToHub(const QUrl &url, const QString &id, const PeerClient::JoinOptions &options)
 {
+    return connectToHub(QList<QUrl> { url }, id, options);
+}
+
+bool ChatController::connectToHub(const QList<QUrl> &urls, const QString &id, const PeerClient::JoinOptions &options)
+{
+    m_joinedUrl.clear();
+    m_movedFrom.clear();
     m_joinErrorReported = false;
     m_joinedThisTime = false;
     m_lastReason.clear();
@@ -436,7 +445,7 @@ bool ChatController::connectToHub(const QUrl &url, const QString &id, const Peer
         refreshTrust(peer);
         Q_EMIT peerTrustChanged(peer);
     }
-    return m_client->connectToHub(url, id, options);
+    return m_client->connectToHub(urls, id, options);
 }
 
 void ChatController::disconnectFromHub()
@@ -535,6 +544,7 @@ void ChatController::declineConnectRequest(const QString &from)
 void ChatController::onJoined()
 {
     m_joinedThisTime = true;
+    m_joinedUrl = m_client->hubUrl();
     m_lastReason.clear();
     for (const PeerInfo &p : m_client->peers()) {
         if (!p.name.isEmpty())
@@ -559,11 +569,23 @@ void ChatController::onDisconnected(const QString &reason)
         m_pending.clear();
     }
     m_peers.allOffline(conversationsWithMessages());
-    if (m_lastReason.isEmpty())
+    // (While it tries again, or the next hub, the status words the client's last reason itself; a reason kept here
+    // would also make a first join that finally fails look like one that was never tried.)
+    if (m_lastReason.isEmpty() && m_client->state() != PeerClient::State::Reconnecting)
         m_lastReason = describeDisconnect(reason); // the hub's close reasons are English: worded here
     updateStatus();
-    if (neverJoined)
-        Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), m_lastReason));
+    // (Given several hubs, the next one is tried first: only when none is left has the join failed.)
+    if (neverJoined && m_client->state() == PeerClient::State::Disconnected) {
+        const QList<QUrl> hubs = m_client->hubUrls();
+        if (hubs.size() > 1) {
+            QStringList shown;
+            for (const QUrl &hub : hubs)
+                shown.append(hub.toString());
+            Q_EMIT joinFailed(tr("Could not reach any of the hubs (%1): %2").arg(shown.join(u", "_s), m_lastReason));
+        } else {
+            Q_EMIT joinFailed(tr("Could not reach the hub at %1: %2").arg(m_client->hubUrl().toString(), m_lastReason));
+        }
+    }
 }
 
 void ChatController::onMessage(const ChatMessage &message)
@@ -604,7 +626,7 @@ void ChatController::onKeyChanged(const QString &peer, const QString &oldFingerp
     m_keyChanges.insert(peer, KeyChange { oldFingerprint, newFingerprint });
     // A mark holds for the key compared in person only: a new key must be compared again.
     if (m_verified)
-        m_verified->setVerifiedFingerprint(m_client->hubUrl(), peer, QString());
+        m_verified->setVerifiedFingerprint(m_client->keyScope(), peer, QString());
     if (!m_peers.contains(peer))
         m_peers.peerOnline(peer, m_knownNames.value(peer), false);
     refreshTrust(peer);
@@ -640,7 +662,7 @@ bool ChatController::isVerified(const QString &id) const
     if (!m_verified || id.isEmpty() || hasKeyChanged(id))
         return false;
     const QString fingerprint = peerFingerprint(id);
-    return !fingerprint.isEmpty() && m_verified->verifiedFingerprint(m_client->hubUrl(), id) == fingerprint;
+    return !fingerprint.isEmpty() && m_verified->verifiedFingerprint(m_client->keyScope(), id) == fingerprint;
 }
 
 bool ChatController::markVerified(const QString &id)
@@ -648,7 +670,7 @@ bool ChatController::markVerified(const QString &id)
     const QString fingerprint = peerFingerprint(id);
     if (!m_verified || id.isEmpty() || fingerprint.isEmpty() || ownFingerprint().isEmpty() || hasKeyChanged(id))
         return false;
-    m_verified->setVerifiedFingerprint(m_client->hubUrl(), id, fingerprint);
+    m_verified->setVerifiedFingerprint(m_client->keyScope(), id, fingerprint);
     refreshTrust(id);
     Q_EMIT peerTrustChanged(id);
     return true;
@@ -658,7 +680,7 @@ void ChatController::removeVerifiedMark(const QString &id)
 {
     if (!m_verified || id.isEmpty())
         return;
-    m_verified->setVerifiedFingerprint(m_client->hubUrl(), id, QString());
+    m_verified->setVerifiedFingerprint(m_client->keyScope(), id, QString());
     refreshTrust(id);
     Q_EMIT peerTrustChanged(id);
 }
@@ -810,15 +832,21 @@ void ChatController::updateStatus()
         text = tr("Joining %1 as %2…").arg(url, m_client->id());
         break;
     case PeerClient::State::Reconnecting:
-        text = tr("Reconnecting to %1 (attempt %2)… Lost the connection: %3")
-                   .arg(url)
-                   .arg(m_client->reconnectAttempt())
-                   .arg(describeDisconnect(m_client->lastDisconnectReason())); // socket and close texts in words
+        if (m_client->reconnectAttempt() == 0) // the next hub of the list, at once
+            text = tr("Lost the connection to %1: %2. Trying the next hub…")
+                       .arg(url, describeDisconnect(m_client->lastDisconnectReason()));
+        else
+            text = tr("Reconnecting to %1 (attempt %2)… Lost the connection: %3")
+                       .arg(url)
+                       .arg(m_client->reconnectAttempt())
+                       .arg(describeDisconnect(m_client->lastDisconnectReason())); // socket and close texts in words
         break;
     case PeerClient::State::Joined:
         text = tr("Connected as %1 to %2").arg(m_client->id(), url);
         if (!m_client->hubName().isEmpty())
             text += u" (%1)"_s.arg(m_client->hubName());
+        if (!m_movedFrom.isEmpty())
+            text += u' ' + tr("— moved here when %1 stopped answering").arg(m_movedFrom.toString());
         break;
     }
     if (text != m_status) {

@@ -57,6 +57,8 @@ public:
 
     /// Connects and joins; false (with joinFailed) for input the client refuses at once.
     bool connectToHub(const QUrl &url, const QString &id, const PeerClient::JoinOptions &options);
+    /// Over several hubs, in order (the client fails over to the next; the status says where it moved).
+    bool connectToHub(const QList<QUrl> &urls, const QString &id, const PeerClient::JoinOptions &options);
     void disconnectFromHub();
     /// Sends @p text to the active conversation. False if there is nothing to send or nobody to send it to.
     bool sendToActive(const QString &text);
@@ -217,6 +219,8 @@ private:
     bool m_joinedThisTime = false;
     QString m_lastReason;
     QString m_status;
+    QUrl m_joinedUrl; // the hub of the last welcome
+    QUrl m_movedFrom; // the hub it failed over from (empty: it has not moved)
     QStringList m_requests; // peers asking to connect, not answered yet, oldest first
     struct RoomState
     {

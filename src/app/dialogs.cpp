@@ -4,6 +4,7 @@
 
 #include "appsettings.h"
 #include "core/rules.h"
+#include "hubaddresses.h"
 #include "hub/hubsettings.h"
 #include "languagemanager.h"
 #include "landiscovery.h"
@@ -23,11 +24,10 @@ namespace PeerLink {
 
 using namespace Qt::StringLiterals;
 
-QString validateConnection(const QString &url, const QString &id, const QString &name)
+QString validateConnection(const QString &addresses, const QString &id, const QString &name)
 {
-    const QUrl u(url.trimmed(), QUrl::StrictMode);
-    if (!u.isValid() || (u.scheme() != u"ws" && u.scheme() != u"wss") || u.host().isEmpty())
-        return ConnectDialog::tr("A hub address looks like ws://192.168.1.5:9000.");
+    if (const HubAddresses hubs = HubAddresses::parse(addresses); !hubs.ok())
+        return hubs.error;
     if (!Rules::isValidId(id))
         return ConnectDialog::tr("An id is 1 to 64 letters, digits, dots, dashes or underscores, with no spaces.");
     if (!name.isEmpty() && !Rules::isValidName(name))
@@ -44,7 +44,7 @@ ConnectDialog::ConnectDialog(AppSettings *settings, PasswordStore *passwords, QW
     , m_passwords(passwords)
 {
     m_ui->setupUi(this);
-    m_ui->hubUrlEdit->setText(settings->hubUrl().toString());
+    setHubUrls(settings->hubUrls());
     m_ui->idEdit->setText(settings->peerId());
     m_ui->nameEdit->setText(settings->displayName());
     m_ui->rememberPasswordCheck->setChecked(settings->rememberPassword());
@@ -133,12 +133,27 @@ ConnectDialog::~ConnectDialog() = default;
 
 QUrl ConnectDialog::hubUrl() const
 {
-    return QUrl(m_ui->hubUrlEdit->text().trimmed());
+    return hubUrls().value(0);
+}
+
+QList<QUrl> ConnectDialog::hubUrls() const
+{
+    return HubAddresses::parse(m_ui->hubUrlEdit->text()).urls;
+}
+
+QHash<QUrl, QString> ConnectDialog::invitationPins() const
+{
+    return HubAddresses::parse(m_ui->hubUrlEdit->text()).pins;
 }
 
 void ConnectDialog::setHubUrl(const QUrl &url)
 {
-    m_ui->hubUrlEdit->setText(url.toString());
+    setHubUrls({ url });
+}
+
+void ConnectDialog::setHubUrls(const QList<QUrl> &urls)
+{
+    m_ui->hubUrlEdit->setText(HubAddresses::format(urls));
 }
 
 QString ConnectDialog::peerId() const
@@ -169,7 +184,7 @@ void ConnectDialog::accept()
         setError(error);
         return;
     }
-    m_settings->setHubUrl(hubUrl());
+    m_settings->setHubUrls(hubUrls());
     m_settings->setPeerId(peerId());
     m_settings->setDisplayName(displayName());
     if (m_passwords) {
@@ -389,7 +404,7 @@ SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
     , m_settings(settings)
 {
     m_ui->setupUi(this);
-    m_ui->hubUrlEdit->setText(settings->hubUrl().toString());
+    m_ui->hubUrlEdit->setText(HubAddresses::format(settings->hubUrls()));
     m_ui->idEdit->setText(settings->peerId());
     m_ui->nameEdit->setText(settings->displayName());
     m_ui->hostOnLaunchCheck->setChecked(settings->hostOnLaunch());
@@ -417,7 +432,7 @@ void SettingsDialog::accept()
         m_ui->errorLabel->show();
         return;
     }
-    m_settings->setHubUrl(QUrl(m_ui->hubUrlEdit->text().trimmed()));
+    m_settings->setHubUrls(HubAddresses::parse(m_ui->hubUrlEdit->text()).urls);
     m_settings->setPeerId(m_ui->idEdit->text().trimmed());
     m_settings->setDisplayName(m_ui->nameEdit->text().trimmed());
     m_settings->setHostOnLaunch(m_ui->hostOnLaunchCheck->isChecked());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QHash>
 #include <QHostAddress>
 #include <QUrl>
 
@@ -27,11 +28,13 @@ class PasswordStore;
 /// plain text") only where no keychain answers; @p wanted: a password is to be kept at all.
 void showKeychainState(PasswordStore *passwords, QLabel *label, QCheckBox *plainText, bool wanted);
 
-/// Why a connection request cannot be made, in words; empty when it is fine.
-QString validateConnection(const QString &url, const QString &id, const QString &name);
+/// Why a connection request cannot be made, in words; empty when it is fine. @p addresses: one or more hub
+/// addresses as typed (HubAddresses).
+QString validateConnection(const QString &addresses, const QString &id, const QString &name);
 
-/// Hub address, id, display name and password; remembers them through AppSettings when accepted, the password
-/// through @p passwords (in the system keychain; where none answers, in plain text only if the user ticks it).
+/// Hub addresses (one or more: the client fails over to the next), id, display name and password; remembers them
+/// through AppSettings when accepted, the password through @p passwords (in the system keychain; where none answers,
+/// in plain text only if the user ticks it).
 class ConnectDialog : public QDialog
 {
     Q_OBJECT
@@ -39,14 +42,21 @@ public:
     ConnectDialog(AppSettings *settings, PasswordStore *passwords, QWidget *parent = nullptr);
     ~ConnectDialog() override;
 
+    /// The first of hubUrls().
     QUrl hubUrl() const;
+    /// The addresses typed, in order (empty when none is valid; accept() says why).
+    QList<QUrl> hubUrls() const;
+    /// The certificate fingerprints of invitation links pasted into the address field, by address.
+    QHash<QUrl, QString> invitationPins() const;
     QString peerId() const;
     QString displayName() const;
     QString password() const;
     /// Shows why the last attempt failed.
     void setError(const QString &text);
-    /// Fills in the hub's address (an invitation).
+    /// Fills in the hub's address.
     void setHubUrl(const QUrl &url);
+    /// Fills in several (an invitation's addresses).
+    void setHubUrls(const QList<QUrl> &urls);
     /// Lists the hubs found on the local network (@p hubs, not owned; null: none); choosing one fills its address
     /// in. Where they cannot be found (no Avahi daemon), says why instead.
     void setLanHubs(LanHubsModel *hubs);

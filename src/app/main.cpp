@@ -125,7 +125,7 @@ int main(int argc, char *argv[])
              || (settings.hostOnLaunch() && options.hubUrl.isEmpty()))
         window.startHosting(options.port, options.password);
     else if (!options.hubUrl.isEmpty())
-        window.connectToHub(options.hubUrl, settings.peerId(), settings.displayName(), options.password);
+        window.connectToHub(options.hubUrls, settings.peerId(), settings.displayName(), options.password);
 
     if (!options.screenshotDir.isEmpty() && !options.screenshotMessage.isEmpty()) {
         QObject::connect(&client, &PeerClient::joined, &controller, [&controller, &options] {

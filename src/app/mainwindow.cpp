@@ -810,10 +810,10 @@ void MainWindow::confirmCertificate(const QString &fingerprint, const QString &r
     box->button(QMessageBox::No)->setText(tr("Do not connect"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::finished, this, [this, url, fingerprint](int result) {
-        if (result != QMessageBox::Yes || m_lastConnect.url != url)
+        if (result != QMessageBox::Yes || !m_lastConnect.urls.contains(url))
             return;
         m_settings->setPinnedFingerprint(url, fingerprint);
-        connectToHub(m_lastConnect.url, m_lastConnect.id, m_lastConnect.name, m_lastConnect.password);
+        connectToHub(m_lastConnect.urls, m_lastConnect.id, m_lastConnect.name, m_lastConnect.password);
     });
     box->open();
 }
@@ -1037,6 +1037,7 @@ void MainWindow::onHostingStarted(const QUrl &localUrl)
         m_controller->disconnectFromHub();
     // The app trusts its own hub's certificate: it made the hub with it.
     m_controller->client()->setPinnedFingerprint(m_host->certificateFingerprint());
+    m_controller->client()->setPinnedFingerprint(localUrl, m_host->certificateFingerprint());
     m_controller->connectToHub(localUrl, join->id, { join->name, join->password });
 }
 
@@ -1060,12 +1061,21 @@ void MainWindow::stopHosting()
 
 void MainWindow::connectToHub(const QUrl &url, const QString &id, const QString &name, const QString &password)
 {
+    connectToHub(QList<QUrl> { url }, id, name, password);
+}
+
+void MainWindow::connectToHub(const QList<QUrl> &urls, const QString &id, const QString &name, const QString &password)
+{
     if (m_controller->client()->state() != PeerClient::State::Disconnected)
         m_controller->disconnectFromHub();
     // A hub this app hosts keeps running for the others.
-    m_controller->client()->setPinnedFingerprint(m_settings->pinnedFingerprint(url));
-    m_lastConnect = { url, id, name, password };
-    m_controller->connectToHub(url, id, { name, password });
+    // Each hub of the list with the pin the user chose for it (hubs may have certificates of their own).
+    PeerClient *client = m_controller->client();
+    client->setPinnedFingerprint(QString());
+    for (const QUrl &url : urls)
+        client->setPinnedFingerprint(url, m_settings->pinnedFingerprint(url));
+    m_lastConnect = { urls, id, name, password };
+    m_controller->connectToHub(urls, id, { name, password });
 }
 
 void MainWindow::shutdown()
@@ -1093,10 +1103,20 @@ void MainWindow::openConnectDialog(const QString &error)
     m_connectDialog->setError(error);
     m_connectDialog->setLanHubs(m_lanHubs);
     connect(m_connectDialog, &QDialog::accepted, this, [this, dialog = m_connectDialog.data()] {
+        // An invitation's fingerprint is pinned for its addresses that are still in the list (and so is that of a
+        // link pasted into the field).
+        QHash<QUrl, QString> pins = dialog->invitationPins();
         if (const auto invitation = std::exchange(m_invitation, std::nullopt);
-            invitation && !invitation->fingerprint.isEmpty() && invitation->hubs.contains(dialog->hubUrl()))
-            m_settings->setPinnedFingerprint(dialog->hubUrl(), invitation->fingerprint);
-        connectToHub(dialog->hubUrl(), dialog->peerId(), dialog->displayName(), dialog->password());
+            invitation && !invitation->fingerprint.isEmpty()) {
+            for (const QUrl &url : invitation->hubs)
+                pins.insert(url, invitation->fingerprint);
+        }
+        const QList<QUrl> urls = dialog->hubUrls();
+        for (const QUrl &url : urls) {
+            if (pins.contains(url))
+                m_settings->setPinnedFingerprint(url, pins.value(url));
+        }
+        connectToHub(urls, dialog->peerId(), dialog->displayName(), dialog->password());
     });
     connect(m_connectDialog, &QDialog::rejected, this, [this] { m_invitation.reset(); });
     m_connectDialog->open();
@@ -1107,7 +1127,7 @@ void MainWindow::openInvitation(const Invitation &invitation)
     openConnectDialog(invitation.passwordRequired ? tr("This hub asks for a password: its host can tell you.")
                                                   : QString());
     m_invitation = invitation;
-    m_connectDialog->setHubUrl(invitation.hubs.first());
+    m_connectDialog->setHubUrls(invitation.hubs);
 }
 
 void MainWindow::openHostDialog(const QString &error)

@@ -65,11 +65,13 @@ public:
     bool openLinkAt(const QPoint &pos);
     /// Asks for a hub to connect to (with @p error: why the last attempt failed).
     void openConnectDialog(const QString &error = QString());
-    /// Opens an invitation: the connect dialog filled in with its first address; when accepted for one of its
-    /// addresses, the invitation's certificate fingerprint is pinned for it.
+    /// Opens an invitation: the connect dialog filled in with all its addresses; when accepted, the invitation's
+    /// certificate fingerprint is pinned for those of them still in the list.
     void openInvitation(const Invitation &invitation);
     /// Connects to a hub (leaving the current one); a hub this app hosts keeps running.
     void connectToHub(const QUrl &url, const QString &id, const QString &name, const QString &password);
+    /// The same over several hubs, in order: the client moves to the next when the one in use stops answering.
+    void connectToHub(const QList<QUrl> &urls, const QString &id, const QString &name, const QString &password);
     /// Ordered shutdown: the client leaves, then the hub stops and its thread ends (asynchronously; closing the
     /// window while hosting waits for HubHost::stopped() before it closes).
     void shutdown();
@@ -196,7 +198,7 @@ private:
     QString m_requestFrom;
     struct LastConnect
     {
-        QUrl url;
+        QList<QUrl> urls;
         QString id;
         QString name;
         QString password;

@@ -64,6 +64,10 @@ CliPeer::CliPeer(PeerClient *client, const Options &options, QTextStream &out, Q
         m_printer.print(u"reconnecting"_s, { { u"attempt"_s, attempt }, { u"delay_ms"_s, delayMs } },
                         tr("* reconnecting in %1 ms (attempt %2)").arg(delayMs).arg(attempt));
     });
+    // Failed over: the hub in use stopped answering and the session goes on at another one of the list.
+    connect(client, &PeerClient::hubChanged, this, [this](const QUrl &url) {
+        m_printer.print(u"hub_changed"_s, { { u"hub"_s, url.toString() } }, tr("* moved to hub %1").arg(url.toString()));
+    });
     connect(client, &PeerClient::peerConnected, this, [this](const QString &id, const QString &name) {
         QJsonObject f { { u"id"_s, id } };
         if (!name.isEmpty())

@@ -7,6 +7,7 @@
 #include "runtime/signalwatcher.h"
 
 #include <QCommandLineParser>
+#include <QHash>
 #include <QHostAddress>
 #include <QCoreApplication>
 #include <QTimer>
@@ -48,7 +49,10 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOptions({
         { u"hub"_s, QCoreApplication::translate("main", "Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link "
-                                                     "(peerlink://join?…) from the hub's host."), u"URL"_s },
+                                                     "(peerlink://join?…) from the hub's host (all its addresses). "
+                                                     "Repeat it for hubs to fail over to, in order: when the hub in "
+                                                     "use stops answering, the next one is tried at once and the "
+                                                     "session resumed there."), u"URL"_s },
         { u"id"_s, QCoreApplication::translate("main", "Peer id: 1 to 64 of A-Z a-z 0-9 . _ -"), u"ID"_s },
         { u"name"_s, QCoreApplication::translate("main", "Display name."), u"NAME"_s },
         { u"password"_s, QCoreApplication::translate("main", "Hub password (or set PEERLINK_PASSWORD)."), u"P"_s },
@@ -58,7 +62,8 @@ int main(int argc, char *argv[])
         { u"timeout"_s, QCoreApplication::translate("main", "With --send: give up after this many seconds (default 10)."), u"S"_s, u"10"_s },
         { u"listen"_s, QCoreApplication::translate("main", "Where to accept direct links from peers (default 0.0.0.0:0: every interface, any port)."),
           u"ADDR:PORT"_s, u"0.0.0.0:0"_s },
-        { u"pin"_s, QCoreApplication::translate("main", "For a wss:// hub: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it)."),
+        { u"pin"_s, QCoreApplication::translate("main", "For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), "
+                                                        "on every hub given (else an invitation's fingerprint holds for its addresses)."),
           u"FINGERPRINT"_s },
         { u"identity"_s, QCoreApplication::translate("main", "Join with the identity key in FILE (created on first use, owner-only): "
                                 "messages to peers with identities are end-to-end encrypted, broadcasts signed, "
@@ -76,6 +81,13 @@ int main(int argc, char *argv[])
         { u"max-file-size"_s, QCoreApplication::translate("main", "Decline files offered that are larger than this many "
                                                                   "bytes (default 17179869184, 16 GiB)."),
           u"BYTES"_s, u"17179869184"_s },
+        { u"join-timeout"_s, QCoreApplication::translate("main", "Give up on a hub that has not welcomed this peer within "
+                                                                 "S seconds, and try the next one (default 10)."),
+          u"S"_s, u"10"_s },
+        { u"keepalive"_s, QCoreApplication::translate("main", "While joined, ping the hub every S seconds; no answer "
+                                                              "within S more seconds and it counts as gone (default 15; "
+                                                              "0: no pings)."),
+          u"S"_s, u"15"_s },
         { u"no-reconnect"_s, QCoreApplication::translate("main", "Exit when the connection to the hub is lost, instead of reconnecting with backoff and "
                                 "resuming (messages not yet acknowledged are kept and sent again).") },
     });
@@ -103,25 +115,34 @@ int main(int argc, char *argv[])
         err << QCoreApplication::translate("main", "peerlink-cli: --hub URL and --id ID are required (see --help)") << Qt::endl;
         return 2;
     }
-    // --hub takes an invitation link as well: its first address, and its certificate fingerprint to pin.
-    QString pin = parser.value(u"pin"_s);
-    QUrl url(parser.value(u"hub"_s), QUrl::StrictMode);
-    if (Invitation::isLink(parser.value(u"hub"_s))) {
-        QString why;
-        const std::optional<Invitation> invitation = Invitation::fromLink(parser.value(u"hub"_s), &why);
-        if (!invitation) {
-            err << QCoreApplication::translate("main", "peerlink-cli: --hub: not a valid invitation (%1)").arg(why) << Qt::endl;
+    // --hub may be repeated, and takes an invitation link as well: all its addresses, and its certificate
+    // fingerprint pinned for them (unless --pin says otherwise for every hub).
+    const QString pin = parser.value(u"pin"_s);
+    QList<QUrl> urls;
+    QHash<QUrl, QString> invitationPins;
+    for (const QString &hub : parser.values(u"hub"_s)) {
+        if (Invitation::isLink(hub)) {
+            QString why;
+            const std::optional<Invitation> invitation = Invitation::fromLink(hub, &why);
+            if (!invitation) {
+                err << QCoreApplication::translate("main", "peerlink-cli: --hub: not a valid invitation (%1)").arg(why) << Qt::endl;
+                return 2;
+            }
+            for (const QUrl &address : invitation->hubs) {
+                urls.append(address);
+                if (!invitation->fingerprint.isEmpty())
+                    invitationPins.insert(address, invitation->fingerprint);
+            }
+            if (invitation->passwordRequired && !parser.isSet(u"password"_s))
+                err << QCoreApplication::translate("main", "peerlink-cli: this hub asks for a password: add --password") << Qt::endl;
+            continue;
+        }
+        const QUrl url(hub, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty()) {
+            err << QCoreApplication::translate("main", "peerlink-cli: --hub takes a ws:// or wss:// URL (got \"%1\")").arg(hub) << Qt::endl;
             return 2;
         }
-        url = invitation->hubs.first();
-        if (pin.isEmpty())
-            pin = invitation->fingerprint;
-        if (invitation->passwordRequired && !parser.isSet(u"password"_s))
-            err << QCoreApplication::translate("main", "peerlink-cli: this hub asks for a password: add --password") << Qt::endl;
-    }
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
-        err << QCoreApplication::translate("main", "peerlink-cli: --hub takes a ws:// or wss:// URL (got \"%1\")").arg(parser.value(u"hub"_s)) << Qt::endl;
-        return 2;
+        urls.append(url);
     }
     if (parser.isSet(u"to"_s) && !parser.isSet(u"send"_s)) {
         err << QCoreApplication::translate("main", "peerlink-cli: --to goes with --send") << Qt::endl;
@@ -148,6 +169,23 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    const auto seconds = [&parser, &err](const QString &option, int lowest, int &value) {
+        bool ok = false;
+        value = parser.value(option).toInt(&ok);
+        if (ok && value >= lowest && value <= 3600)
+            return true;
+        err << QCoreApplication::translate("main", "peerlink-cli: --%1 takes a whole number of seconds from %2 to 3600 (got \"%3\")")
+                   .arg(option)
+                   .arg(lowest)
+                   .arg(parser.value(option))
+            << Qt::endl;
+        return false;
+    };
+    int joinTimeoutSeconds = 0;
+    int keepaliveSeconds = 0;
+    if (!seconds(u"join-timeout"_s, 1, joinTimeoutSeconds) || !seconds(u"keepalive"_s, 0, keepaliveSeconds))
+        return 2;
+
     bool sizeOk = false;
     const qint64 maxFileBytes = parser.value(u"max-file-size"_s).toLongLong(&sizeOk);
     if (!sizeOk || maxFileBytes < 0) {
@@ -166,6 +204,12 @@ int main(int argc, char *argv[])
 
     PeerClient client;
     client.setPinnedFingerprint(pin);
+    if (pin.isEmpty()) {
+        for (auto it = invitationPins.cbegin(); it != invitationPins.cend(); ++it)
+            client.setPinnedFingerprint(it.key(), it.value());
+    }
+    client.setJoinTimeout(joinTimeoutSeconds * 1000);
+    client.setHubKeepalive(keepaliveSeconds * 1000, keepaliveSeconds * 1000);
     if (identity) {
         client.setIdentity(identity);
         QString why;
@@ -227,7 +271,7 @@ int main(int argc, char *argv[])
     PeerClient::JoinOptions join;
     join.name = parser.value(u"name"_s);
     join.password = parser.isSet(u"password"_s) ? parser.value(u"password"_s) : qEnvironmentVariable("PEERLINK_PASSWORD");
-    if (!client.connectToHub(url, parser.value(u"id"_s), join))
+    if (!client.connectToHub(urls, parser.value(u"id"_s), join))
         return 2;
     const int rc = app.exec();
     return rc != 0 ? rc : exitCode;

@@ -31,7 +31,10 @@ PeerClient::PeerClient(QObject *parent)
     connect(m_hub, &HubConnection::received, this,
         [this](const HubEnvelope &envelope) { std::visit([this](const auto &m) { handle(m); }, envelope); });
     connect(m_hub, &HubConnection::reconnecting, this, &PeerClient::reconnecting);
-    connect(m_hub, &HubConnection::reopening, this, [this] { setState(State::Connecting); });
+    connect(m_hub, &HubConnection::reopening, this, [this](const QUrl &url) {
+        setState(State::Connecting);
+        Q_EMIT tryingHub(url);
+    });
     connect(m_hub, &HubConnection::certificateUntrusted, this, &PeerClient::certificateUntrusted);
 
     m_paths->setPresence(
@@ -153,6 +156,11 @@ bool PeerClient::trustKey(const QString &peer)
 
 bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOptions &options)
 {
+    return connectToHub(QList<QUrl> { url }, id, options);
+}
+
+bool PeerClient::connectToHub(const QList<QUrl> &urls, const QString &id, const JoinOptions &options)
+{
     if (m_state != State::Disconnected)
         return failLocally(
             ErrorCode::AlreadyJoined, tr("Already connected to %1.").arg(m_hub->url().toString()));
@@ -160,16 +168,32 @@ bool PeerClient::connectToHub(const QUrl &url, const QString &id, const JoinOpti
         return failLocally(ErrorCode::InvalidId, tr("An id is 1 to 64 characters of A-Z a-z 0-9 . _ -"));
     if (!options.name.isEmpty() && !Rules::isValidName(options.name))
         return failLocally(ErrorCode::BadMessage, tr("A display name is at most 64 printable characters."));
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty())
-        return failLocally(ErrorCode::BadMessage,
-            tr("A hub address looks like ws://host:port (got \"%1\").").arg(url.toString()));
+    if (urls.isEmpty())
+        return failLocally(ErrorCode::BadMessage, tr("No hub address was given."));
+    QList<QUrl> hubs;
+    for (qsizetype i = 0; i < urls.size(); ++i) {
+        const QUrl &url = urls.at(i);
+        if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty()) {
+            const QString shown = url.toString();
+            return failLocally(ErrorCode::BadMessage,
+                urls.size() == 1
+                    ? tr("A hub address looks like ws://host:port (got \"%1\").").arg(shown)
+                    : tr("Hub address %1 of %2 is not a ws:// or wss:// address (got \"%3\").")
+                          .arg(i + 1)
+                          .arg(urls.size())
+                          .arg(shown));
+        }
+        if (!hubs.contains(url))
+            hubs.append(url);
+    }
     m_id = id;
     m_options = options;
+    m_joinedUrl.clear();
     m_flow->clear();
     m_flow->applyLimits({});
     m_paths->start(id);
     setState(State::Connecting);
-    m_hub->open(url, JoinRequest { id, options.name, options.password, QString(), QString() });
+    m_hub->open(hubs, JoinRequest { id, options.name, options.password, QString(), QString() });
     return true;
 }
 
@@ -204,8 +228,7 @@ void PeerClient::onOpened()
 {
     // Every connection gets a new prekey: what was sealed for the last one cannot be opened with this one's
     // secret, nor that one's any more (forward secrecy).
-    m_secure.startConnection(
-        m_hub->url().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
+    m_secure.startConnection(keyScope().adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash).toString(), m_id);
     m_flow->connectionOpened();
     JoinRequest join { m_id, m_options.name, m_options.password, QString(), QString() };
     m_secure.addJoinKeys(join);
@@ -270,6 +293,8 @@ void PeerClient::handle(const Welcome &m)
 {
     m_hubName = m.hub;
     m_peers = m.peers;
+    const bool moved = !m_joinedUrl.isEmpty() && m_joinedUrl != m_hub->url();
+    m_joinedUrl = m_hub->url();
     // Keys first: what goes again below is sealed for the prekeys of now.
     for (const PeerInfo &p : m.peers)
         present(p.id, p.key, p.prekey, p.prekeySig);
@@ -281,6 +306,8 @@ void PeerClient::handle(const Welcome &m)
     setState(State::Joined);
     m_flow->drain();
     m_files->applyLimits(m.limits.bytesPerSecond, m.limits.fileBytesPerSecond, m_flow->maxOutgoingMessageBytes());
+    if (moved)
+        Q_EMIT hubChanged(m_joinedUrl);
     Q_EMIT joined(m.id, m.hub);
     m_files->rejoined();
     m_rooms->setSelf(m.id);

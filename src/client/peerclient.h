@@ -58,7 +58,14 @@ public:
     /// The id this client joins (or joined) as.
     QString id() const { return m_id; }
     QString displayName() const { return m_options.name; }
+    /// The hub tried or used now (one of hubUrls()).
     QUrl hubUrl() const { return m_hub->url(); }
+    /// Every hub of this session, in the order they are tried.
+    QList<QUrl> hubUrls() const { return m_hub->urls(); }
+    /// The hub under which the keys met are remembered (trust on first use) and marks are kept: the first of the
+    /// list, whichever hub is in use, so that the hubs of one list (a cluster) share what the user trusts and a
+    /// changed key is noticed after a move too.
+    QUrl keyScope() const { return m_hub->urls().value(0); }
     /// The hub's name from `welcome`.
     QString hubName() const { return m_hubName; }
     /// The resume token from the last `welcome`.
@@ -94,8 +101,18 @@ public:
     bool autoReconnect() const { return m_hub->autoReconnect(); }
     /// The first delay before reconnecting and the most it grows to (milliseconds; defaults 500 and 30 000).
     void setReconnectDelays(int initialMs, int maximumMs) { m_hub->setReconnectDelays(initialMs, maximumMs); }
-    /// The number of the reconnect attempt under way (0 when not reconnecting).
+    /// The number of the reconnect round under way (0 when not reconnecting). Given several hubs, a lost
+    /// connection moves to the next one at once; the delay comes only after every hub of a round failed.
     int reconnectAttempt() const { return m_hub->reconnectAttempt(); }
+    /// The longest wait from opening a connection to the hub's welcome (ms, default 10 000; 0: none). A hub that
+    /// does not answer in time counts as failed, and the next hub is tried.
+    void setJoinTimeout(int ms) { m_hub->setJoinTimeout(ms); }
+    int joinTimeout() const { return m_hub->joinTimeout(); }
+    /// While joined, a ping to the hub every @p intervalMs; no answer within @p timeoutMs and the connection
+    /// counts as lost (defaults 15 000 and 15 000; an interval of 0: no pings).
+    void setHubKeepalive(int intervalMs, int timeoutMs) { m_hub->setKeepalive(intervalMs, timeoutMs); }
+    int hubKeepaliveInterval() const { return m_hub->keepaliveInterval(); }
+    int hubKeepaliveTimeout() const { return m_hub->keepaliveTimeout(); }
 
     /// Listen for direct links (on by default: 127.0.0.1, port 0; the programs use 0.0.0.0). Takes effect at
     /// the next connectToHub().
@@ -121,7 +138,15 @@ public:
 
     /// For wss:// hubs: trust a certificate with this SHA-256 fingerprint ("AB:CD:…", as the hub prints it)
     /// even when no certificate authority vouches for it (a self-signed hub), like an SSH host key.
+    /// Applies to every hub of the list that has no pin of its own.
     void setPinnedFingerprint(const QString &fingerprint) { m_hub->setPinnedFingerprint(fingerprint); }
+    /// A pin for the hub @p url only (hubs of a list may have certificates of their own); an empty one removes it.
+    void setPinnedFingerprint(const QUrl &url, const QString &fingerprint)
+    {
+        m_hub->setPinnedFingerprint(url, fingerprint);
+    }
+    /// The pin in force for @p url.
+    QString pinnedFingerprint(const QUrl &url) const { return m_hub->pinnedFingerprint(url); }
     /// The fingerprint of the hub's certificate on the current (or last) wss:// connection.
     QString hubFingerprint() const { return m_hub->hubFingerprint(); }
 
@@ -179,6 +204,11 @@ public Q_SLOTS:
     /// URL.
     bool connectToHub(
         const QUrl &url, const QString &id, const PeerLink::PeerClient::JoinOptions &options = {});
+    /// The same over several hubs, tried in this order (the first that answers is joined; when it stops
+    /// answering the client moves to the next and resumes its session there). Duplicates are dropped; an
+    /// empty list or any address that is not ws:// or wss:// is refused, naming it.
+    bool connectToHub(
+        const QList<QUrl> &urls, const QString &id, const PeerLink::PeerClient::JoinOptions &options = {});
     /// Broadcasts @p text to every other peer; returns the message id (empty if not joined).
     QString sendMessage(const QString &text) { return m_flow->send(QString(), text); }
     /// Sends @p text to one peer; returns the message id (empty if not joined or @p to is invalid).
@@ -207,8 +237,13 @@ Q_SIGNALS:
     void joined(const QString &id, const QString &hubName);
     /// The connection ended (or could not be made), with a readable reason.
     void disconnected(const QString &reason);
-    /// The client will try again in @p delayMs (attempt @p attempt since the connection was lost).
+    /// Every hub failed in this round: the client will try again in @p delayMs (round @p attempt since the
+    /// connection was lost).
     void reconnecting(int attempt, int delayMs);
+    /// The client is trying the hub @p url (the next of the list, or the same one again after a delay).
+    void tryingHub(const QUrl &url);
+    /// Joined at @p url, another hub than the one this session was joined to before: it moved (fail-over).
+    void hubChanged(const QUrl &url);
     /// A message arrived (through the hub or over a direct link). Its `to` is set when it was sent to this
     /// peer only; `ts` is the hub's (or the sender's) time in ms since the epoch.
     void messageReceived(const PeerLink::ChatMessage &message);
@@ -273,6 +308,7 @@ private:
     QString m_id;
     JoinOptions m_options;
     QString m_hubName;
+    QUrl m_joinedUrl; // where the last welcome came from
     QList<PeerInfo> m_peers;
     QTimer *m_previousPrekeyTimer; // wipes the last connection's prekey a little after a rejoin
 };

@@ -107,6 +107,49 @@ redis.call('SREM', 'peerlink:hubs', ARGV[1])
 return 1
 )lua";
 
+// ARGV: hub, op, room, then the op's arguments (create: invite-only, creator, members comma-separated, topic).
+// The rooms (issue 17) kept in Redis: peerlink:rooms (names), peerlink:room:NAME (topic, invite_only, creator) and
+// its lists :members, :managers, :invited. Each change is made here and published to every hub, which makes it too.
+constexpr char kRoomScript[] = R"lua(
+local hub, op, name = ARGV[1], ARGV[2], ARGV[3]
+local k = 'peerlink:room:' .. name
+local function add(key, v) if not redis.call('LPOS', key, v) then redis.call('RPUSH', key, v) end end
+local function drop(n) local r = 'peerlink:room:' .. n
+  redis.call('DEL', r, r .. ':members', r .. ':managers', r .. ':invited'); redis.call('SREM', 'peerlink:rooms', n) end
+local function out(n, id) local r = 'peerlink:room:' .. n
+  redis.call('LREM', r .. ':members', 0, id); redis.call('LREM', r .. ':managers', 0, id)
+  redis.call('LREM', r .. ':invited', 0, id)
+  if redis.call('LLEN', r .. ':members') == 0 then drop(n) end end
+if op == 'create' then
+  drop(name)
+  redis.call('HSET', k, 'invite_only', ARGV[4], 'creator', ARGV[5], 'topic', ARGV[7])
+  for m in string.gmatch(ARGV[6], '[^,]+') do add(k .. ':members', m) end
+  redis.call('SADD', 'peerlink:rooms', name)
+elseif op == 'add' then redis.call('LREM', k .. ':invited', 0, ARGV[4]); add(k .. ':members', ARGV[4])
+elseif op == 'remove' then out(name, ARGV[4])
+elseif op == 'invite' then add(k .. ':invited', ARGV[4])
+elseif op == 'manager' then add(k .. ':managers', ARGV[4])
+elseif op == 'topic' then redis.call('HSET', k, 'topic', ARGV[4])
+elseif op == 'close' then drop(name)
+elseif op == 'forget' then for _, n in ipairs(redis.call('SMEMBERS', 'peerlink:rooms')) do out(n, ARGV[4]) end
+end
+redis.call('SET', 'peerlink:rooms:seeded', '1')
+redis.call('PUBLISH', 'peerlink:all', 'R\n' .. table.concat(ARGV, '\n'))
+return 1
+)lua";
+
+// Every room, and whether Redis has ever had rooms written (a Redis without the mark lost its data or is new).
+constexpr char kRoomsDumpScript[] = R"lua(
+local rooms = {}
+for _, n in ipairs(redis.call('SMEMBERS', 'peerlink:rooms')) do
+  local k = 'peerlink:room:' .. n
+  local h = redis.call('HMGET', k, 'topic', 'invite_only', 'creator')
+  table.insert(rooms, { n, h[1] or '', h[2] or '0', h[3] or '', redis.call('LRANGE', k .. ':members', 0, -1),
+                        redis.call('LRANGE', k .. ':managers', 0, -1), redis.call('LRANGE', k .. ':invited', 0, -1) })
+end
+return { redis.call('EXISTS', 'peerlink:rooms:seeded'), rooms }
+)lua";
+
 const QByteArray kPeers = "peerlink:peers";
 const QByteArray kBindings = "peerlink:bindings";
 const QByteArray kAll = "peerlink:all";
@@ -285,6 +328,43 @@ void Cluster::synchronise()
                 publishBinding(it.key(), it.value());
         }
     });
+    // Rooms: Redis' are everyone's; a Redis that never had any (new, or it lost its data) gets this hub's.
+    m_commands->command({ "EVAL", kRoomsDumpScript, "0" }, [this, generation](const RedisReply &r) {
+        if (generation != m_syncGeneration || r.type != RedisReply::Type::Array || r.elements.size() != 2)
+            return;
+        if (r.elements.at(0).integer == 0) {
+            for (const Rooms::Room &room : m_owner.clusterLocalRooms()) {
+                publishRoomCreate(room);
+                for (const QString &id : room.managers)
+                    publishRoomOp(u"manager"_s, room.name, { id });
+                for (const QString &id : room.invited)
+                    publishRoomOp(u"invite"_s, room.name, { id });
+            }
+            return;
+        }
+        const auto strings = [](const RedisReply &list) {
+            QStringList out;
+            for (const RedisReply &e : list.elements)
+                out.append(QString::fromUtf8(e.string));
+            return out;
+        };
+        QList<Rooms::Room> rooms;
+        for (const RedisReply &e : r.elements.at(1).elements) {
+            if (e.elements.size() != 7)
+                continue;
+            Rooms::Room room;
+            room.name = QString::fromUtf8(e.elements.at(0).string);
+            room.topic = QString::fromUtf8(e.elements.at(1).string);
+            room.inviteOnly = e.elements.at(2).string == "1";
+            room.creator = QString::fromUtf8(e.elements.at(3).string);
+            room.members = strings(e.elements.at(4));
+            room.managers = strings(e.elements.at(5));
+            room.invited = strings(e.elements.at(6));
+            if (!room.members.isEmpty())
+                rooms.append(room);
+        }
+        m_owner.clusterRooms(rooms);
+    });
     m_commands->command({ "PING" }, [this, generation](const RedisReply &r) {
         if (generation != m_syncGeneration || r.isError())
             return;
@@ -457,11 +537,11 @@ void Cluster::sendTo(const QString &to, const QString &sender, const QString &mi
 }
 
 void Cluster::sendToHub(const QByteArray &hub, const QString &to, const QString &sender, const QString &mid,
-                        const QByteArray &utf8, SentCallback callback)
+                        const QByteArray &utf8, SentCallback callback, char op)
 {
     QByteArray payload;
     payload.reserve(utf8.size() + to.size() + sender.size() + mid.size() + m_hub.size() + 8);
-    payload.append("T\n").append(m_hub).append('\n').append(to.toUtf8()).append('\n').append(sender.toUtf8());
+    payload.append(op).append('\n').append(m_hub).append('\n').append(to.toUtf8()).append('\n').append(sender.toUtf8());
     payload.append('\n').append(mid.toUtf8()).append('\n').append(utf8);
     publish(hubChannel(hub), payload, std::move(callback));
 }
@@ -483,6 +563,33 @@ bool Cluster::sendIntroductionAnswer(const QString &initiator, const QString &an
     publish(hubChannel(it->hub),
             "A\n" + m_hub + '\n' + answerer.toUtf8() + '\n' + observed.toUtf8() + '\n' + utf8, {});
     return true;
+}
+
+void Cluster::publishRoomOp(const QString &op, const QString &name, const QStringList &args)
+{
+    if (!m_commands->isReady())
+        return; // this hub's rooms are taken over by the cluster's at the next sync
+    QList<QByteArray> argv { "EVAL", kRoomScript, "0", m_hub, op.toUtf8(), name.toUtf8() };
+    for (const QString &a : args)
+        argv.append(a.toUtf8());
+    m_commands->command(argv, [op, name](const RedisReply &r) {
+        if (r.isError())
+            qCWarning(lcHub).noquote() << "cluster: the change" << op << "of room" << name
+                                       << "was not recorded in Redis:" << QString::fromUtf8(r.string);
+    });
+}
+
+void Cluster::publishRoomCreate(const Rooms::Room &room)
+{
+    publishRoomOp(u"create"_s, room.name,
+                  { room.inviteOnly ? u"1"_s : u"0"_s, room.creator, room.members.join(u','), room.topic });
+}
+
+void Cluster::sendRoomFrame(const QString &to, const QByteArray &utf8)
+{
+    const auto it = m_remote.constFind(to);
+    if (it != m_remote.cend() && m_up)
+        sendToHub(it->hub, to, QString(), QString(), utf8, {}, 'U');
 }
 
 void Cluster::publishBinding(const QString &id, const QString &key)
@@ -549,6 +656,35 @@ void Cluster::onMessage(const QByteArray &channel, const QByteArray &payload)
         const QList<QByteArray> f = fields(rest, 4);
         if (f.size() == 4)
             m_owner.clusterFrame(QString::fromUtf8(f[0]), hub, QString::fromUtf8(f[1]), QString::fromUtf8(f[2]), f[3]);
+        return;
+    }
+    case 'U': {
+        const QList<QByteArray> f = fields(rest, 4);
+        if (f.size() == 4)
+            m_owner.clusterRoomFrame(QString::fromUtf8(f[0]), f[3]);
+        return;
+    }
+    case 'R': {
+        // op \n room \n args…; a create's topic (last) may hold newlines.
+        const qsizetype opEnd = rest.indexOf('\n');
+        if (opEnd <= 0)
+            return;
+        const QString op = QString::fromUtf8(rest.left(opEnd));
+        const QByteArray after = rest.mid(opEnd + 1);
+        const qsizetype nameEnd = after.indexOf('\n');
+        const QString name = QString::fromUtf8(nameEnd < 0 ? after : after.left(nameEnd));
+        const QByteArray argBytes = nameEnd < 0 ? QByteArray() : after.mid(nameEnd + 1);
+        QStringList args;
+        if (op == u"create") {
+            const QList<QByteArray> f = fields(argBytes, 4);
+            if (f.size() != 4)
+                return;
+            for (const QByteArray &a : f)
+                args.append(QString::fromUtf8(a));
+        } else if (nameEnd >= 0) {
+            args.append(QString::fromUtf8(argBytes));
+        }
+        m_owner.clusterRoomOp(op, name, args);
         return;
     }
     case 'B':

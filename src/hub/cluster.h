@@ -1,6 +1,7 @@
 #pragma once
 
 #include "hub/redisclient.h"
+#include "hub/rooms.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -57,6 +58,9 @@ public:
         /// (on @p senderHub) with peer_unavailable.
         virtual void clusterFrame(const QString &to, const QByteArray &senderHub, const QString &sender,
                                   const QString &mid, const QByteArray &utf8) = 0;
+        /// A room frame for member @p to of this hub (only for a connection that asked for room traffic; held in its
+        /// grace).
+        virtual void clusterRoomFrame(const QString &to, const QByteArray &utf8) = 0;
         /// Peer @p id of this hub resumed on hub @p hub: let it go without telling anyone, handing on what was
         /// held for it. Returns its welcome entry (empty when it was not here), for the cluster to keep knowing it.
         virtual QByteArray clusterTakeover(const QString &id, const QByteArray &hub) = 0;
@@ -74,6 +78,14 @@ public:
         virtual QHash<QString, QString> clusterLocalBindings() const = 0;
         /// Peer @p id of this hub lost its id to another hub while Redis was away: close it.
         virtual void clusterLostId(const QString &id) = 0;
+        /// A room changed on another hub: @p op ("create", "add", "remove", "invite", "manager", "topic", "close",
+        /// "forget") on room @p name with @p args (for create: invite-only "0"/"1", creator, members comma-separated,
+        /// topic; else the peer id or the topic).
+        virtual void clusterRoomOp(const QString &op, const QString &name, const QStringList &args) = 0;
+        /// The rooms as the cluster has them (after a sync): this hub's become exactly these.
+        virtual void clusterRooms(const QList<Rooms::Room> &rooms) = 0;
+        /// This hub's rooms, to seed a Redis that has none (it lost its data, or the cluster is new).
+        virtual QList<Rooms::Room> clusterLocalRooms() const = 0;
         /// Redis came (@p up) or went.
         virtual void clusterStateChanged(bool up) = 0;
 
@@ -117,7 +129,9 @@ public:
                 SentCallback callback = {});
     /// The same to peer @p to on hub @p hub (a peer that resumed there, not yet known as that hub's).
     void sendToHub(const QByteArray &hub, const QString &to, const QString &sender, const QString &mid,
-                   const QByteArray &utf8, SentCallback callback = {});
+                   const QByteArray &utf8, SentCallback callback = {}, char op = 'T');
+    /// A room frame for member @p to on its hub (given only to a connection that asked for room traffic).
+    void sendRoomFrame(const QString &to, const QByteArray &utf8);
     /// The hub id this hub proposes to the cluster (its own); the first hub's is everyone's.
     void setLocalHubId(const QByteArray &hubId) { m_localHubId = hubId; }
     /// Sends @p utf8 to every other hub's peers; @p callback: whether Redis took it.
@@ -126,6 +140,10 @@ public:
     /// @p initiator; false when that is not a peer of another hub.
     bool sendIntroductionAnswer(const QString &initiator, const QString &answerer, const QString &observed,
                                 const QByteArray &utf8);
+    /// Records a change of a room in Redis and tells the other hubs (the same @p op and @p args as
+    /// Owner::clusterRoomOp); Rooms::Room @p room for a create.
+    void publishRoomOp(const QString &op, const QString &name, const QStringList &args);
+    void publishRoomCreate(const Rooms::Room &room);
     /// Tells the other hubs of a binding made (@p key) or released (empty @p key).
     void publishBinding(const QString &id, const QString &key);
 

@@ -183,8 +183,10 @@ bool Hub::forgetId(const QString &id, QString *error)
     const bool done = loadBindings() ? m_bindings.forget(id, &why) : (why = m_error, false);
     if (done) {
         qCInfo(lcHub).noquote() << "id binding released:" << id;
-        if (m_cluster)
+        if (m_cluster) {
             m_cluster->publishBinding(id, QString());
+            m_cluster->publishRoomOp(u"forget"_s, u"-"_s, { id });
+        }
         // What was kept for the id was sealed to the old key; a new owner could not open it.
         QString mailboxError;
         if (m_config.mailboxMessages > 0 && !m_mailbox.isOpen() && !m_mailbox.open(m_config.dataDir, &mailboxError))
@@ -744,6 +746,67 @@ void Hub::clusterLostId(const QString &id)
     } else if (m_registry.endGrace(id)) {
         Q_EMIT peerLeft(id, u"id taken on another hub"_s, LeaveReason::Refused);
     }
+}
+
+void Hub::clusterRoomFrame(const QString &to, const QByteArray &utf8)
+{
+    const Registry::Entry *target = m_registry.find(to);
+    if (target && target->session) {
+        if (target->session->wantsRooms())
+            deliver(target->session, utf8);
+    } else if (target) {
+        m_registry.hold(*target->grace, Registry::Held { utf8, QString(), QString() });
+    }
+}
+
+void Hub::clusterRoomOp(const QString &op, const QString &name, const QStringList &args)
+{
+    // The same change as the hub where it was made (each hub keeps the rooms in its own rooms.sqlite as well).
+    QString error;
+    bool ok = true;
+    const QString arg = args.value(0);
+    if (op == u"create" && args.size() == 4) {
+        Rooms::Room room;
+        room.name = name;
+        room.inviteOnly = args.at(0) == u"1";
+        room.creator = args.at(1);
+        room.members = args.at(2).split(u',', Qt::SkipEmptyParts);
+        room.topic = args.at(3);
+        ok = m_rooms.put(room, &error);
+    } else if (op == u"forget") {
+        ok = m_rooms.forgetPeer(arg, &error);
+    } else if (!m_rooms.find(name)) {
+        return; // (a change to a room this hub never heard of: the next sync brings it whole)
+    } else if (op == u"add") {
+        ok = m_rooms.addMember(name, arg, &error);
+    } else if (op == u"remove") {
+        ok = m_rooms.removeMember(name, arg, &error);
+    } else if (op == u"invite") {
+        ok = m_rooms.invite(name, arg, &error);
+    } else if (op == u"manager") {
+        ok = m_rooms.addManager(name, arg, &error);
+    } else if (op == u"topic") {
+        ok = m_rooms.setTopic(name, arg, &error);
+    } else if (op == u"close") {
+        ok = m_rooms.close(name, &error);
+    }
+    if (!ok)
+        qCWarning(lcHub).noquote() << "rooms: a change from the cluster not saved:" << error;
+}
+
+void Hub::clusterRooms(const QList<Rooms::Room> &rooms)
+{
+    QString error;
+    if (!m_rooms.replaceAll(rooms, &error))
+        qCWarning(lcHub).noquote() << "rooms: the cluster's rooms not saved:" << error;
+}
+
+QList<Rooms::Room> Hub::clusterLocalRooms() const
+{
+    QList<Rooms::Room> rooms;
+    for (const Rooms::Room *room : m_rooms.all())
+        rooms.append(*room);
+    return rooms;
 }
 
 void Hub::clusterStateChanged(bool up)

@@ -193,6 +193,10 @@ private:
     QList<Cluster::LocalPeer> clusterLocalPeers() const override;
     QHash<QString, QString> clusterLocalBindings() const override { return m_bindings.all(); }
     void clusterLostId(const QString &id) override;
+    void clusterRoomFrame(const QString &to, const QByteArray &utf8) override;
+    void clusterRoomOp(const QString &op, const QString &name, const QStringList &args) override;
+    void clusterRooms(const QList<Rooms::Room> &rooms) override;
+    QList<Rooms::Room> clusterLocalRooms() const override;
     void clusterStateChanged(bool up) override;
     /// Hands the peers with a backlog more of what the mailbox keeps for them, as far as their queues take it.
     void drainMailboxes();

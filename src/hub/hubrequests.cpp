@@ -69,6 +69,12 @@ HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry
 
 HubRequests::~HubRequests() = default;
 
+void HubRequests::setCluster(Cluster *cluster)
+{
+    m_cluster = cluster;
+    m_rooms->setCluster(cluster);
+}
+
 quint64 HubRequests::deliveryCount() const
 {
     return m_delivered + m_rooms->deliveryCount();
@@ -559,12 +565,6 @@ void HubRequests::handle(HubSession *session, const RoomRequest &request)
     // of hundreds re-keys at once) but not of the byte rate, like receipts and file frames.
     if (!admitRequest(session, ref, u"using rooms", request.op == u"key" ? Cost::Free : Cost::OneMessage))
         return;
-    if (m_cluster) {
-        // Rooms live in each hub's rooms.sqlite; until their state is shared through Redis, a cluster says so
-        // rather than fan a room out to this hub's members only.
-        sendError(session, ErrorCode::RoomDenied, u"Rooms are not shared across the hubs of a cluster yet."_s, ref);
-        return;
-    }
     // Members are ids bound to a key: only their owner can join as them again, and room texts are sealed to keys.
     if (session->key().isEmpty()) {
         sendError(session, ErrorCode::RoomDenied, u"Rooms are end to end: join with an identity key to use them."_s,

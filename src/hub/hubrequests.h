@@ -97,7 +97,7 @@ public:
 
     /// Cluster mode (issue 19): joins take their id from the cluster, and what is for a peer of another hub goes
     /// over it. Null: a hub of its own.
-    void setCluster(Cluster *cluster) { m_cluster = cluster; }
+    void setCluster(Cluster *cluster);
     /// Deliveries made for the cluster (a broadcast or frame from another hub), counted with this hub's own.
     void countDeliveries(int n) { m_delivered += quint64(n); }
     /// An answer to an introduction this hub started, from @p answerer on another hub (Cluster).

@@ -1,5 +1,6 @@
 #include "roomrequests.h"
 
+#include "hub/cluster.h"
 #include "hub/hubconfig.h"
 #include "hub/hubsession.h"
 #include "hub/idbindings.h"
@@ -89,6 +90,8 @@ void RoomRequests::handle(HubSession *session, const RoomRequest &request)
         }
         QString error;
         saved(m_rooms.addManager(room->name, request.peer, &error), error);
+        if (m_cluster)
+            m_cluster->publishRoomOp(u"manager"_s, room->name, { request.peer });
         RoomEvent e { u"manager"_s, room->name };
         e.peer = request.peer;
         e.from = self;
@@ -96,6 +99,8 @@ void RoomRequests::handle(HubSession *session, const RoomRequest &request)
     } else if (request.op == u"topic") {
         QString error;
         saved(m_rooms.setTopic(room->name, request.topic, &error), error);
+        if (m_cluster)
+            m_cluster->publishRoomOp(u"topic"_s, room->name, { request.topic });
         RoomEvent e { u"topic"_s, room->name };
         e.from = self;
         e.topic = request.topic;
@@ -106,6 +111,8 @@ void RoomRequests::handle(HubSession *session, const RoomRequest &request)
         e.reason = u"closed"_s;
         tellMembers(*room, e);
         QString error;
+        if (m_cluster)
+            m_cluster->publishRoomOp(u"close"_s, room->name, {});
         saved(m_rooms.close(room->name, &error), error); // `room` points at nothing from here on
         qCInfo(lcHub).noquote() << "room" << request.room << "closed by" << self;
     }
@@ -138,6 +145,8 @@ void RoomRequests::create(HubSession *session, const RoomRequest &request)
     room.members = { self };
     QString error;
     saved(m_rooms.create(room, &error), error);
+    if (m_cluster)
+        m_cluster->publishRoomCreate(room);
     qCInfo(lcHub).noquote() << "room" << room.name << "created by" << self << (room.inviteOnly ? "(invite-only)" : "");
     session->send(encode(joinedEvent(*m_rooms.find(room.name))));
 }
@@ -160,6 +169,8 @@ void RoomRequests::join(HubSession *session, const Rooms::Room &room)
         return;
     }
     QString error;
+    if (m_cluster)
+        m_cluster->publishRoomOp(u"add"_s, room.name, { self });
     saved(m_rooms.addMember(room.name, self, &error), error);
     RoomEvent e { u"member_joined"_s, room.name };
     e.peer = self;
@@ -176,6 +187,8 @@ void RoomRequests::leave(HubSession *session, const Rooms::Room &room)
     e.reason = u"left"_s;
     tellMembers(room, e, self);
     QString error;
+    if (m_cluster)
+        m_cluster->publishRoomOp(u"remove"_s, name, { self });
     saved(m_rooms.removeMember(name, self, &error), error); // may close the room: `room` is not used after
     RoomEvent out { u"left"_s, name };
     out.reason = u"left"_s;
@@ -193,14 +206,17 @@ void RoomRequests::invite(HubSession *session, const Rooms::Room &room, const QS
         return;
     }
     QString error;
+    if (m_cluster)
+        m_cluster->publishRoomOp(u"invite"_s, room.name, { peer });
     saved(m_rooms.invite(room.name, peer, &error), error);
     // Told now only when it asked for room traffic on this connection; otherwise it sees it in its next list.
-    if (HubSession *target = m_registry.live(peer); target && target->wantsRooms()) {
-        RoomEvent e { u"invited"_s, room.name };
-        e.from = session->id();
-        e.topic = room.topic;
+    RoomEvent e { u"invited"_s, room.name };
+    e.from = session->id();
+    e.topic = room.topic;
+    if (HubSession *target = m_registry.live(peer); target && target->wantsRooms())
         target->send(encode(e));
-    }
+    else if (!target && m_cluster && m_cluster->isRemote(peer))
+        m_cluster->sendRoomFrame(peer, encode(e));
 }
 
 void RoomRequests::remove(HubSession *session, const Rooms::Room &room, const QString &peer)
@@ -219,6 +235,8 @@ void RoomRequests::remove(HubSession *session, const Rooms::Room &room, const QS
     const QString name = room.name;
     const bool wasMember = room.members.contains(peer);
     QString error;
+    if (m_cluster)
+        m_cluster->publishRoomOp(u"remove"_s, name, { peer });
     saved(m_rooms.removeMember(name, peer, &error), error);
     if (!wasMember)
         return; // an invitation taken back
@@ -229,12 +247,13 @@ void RoomRequests::remove(HubSession *session, const Rooms::Room &room, const QS
     e.reason = u"removed"_s;
     if (after)
         tellMembers(*after, e);
-    if (HubSession *target = m_registry.live(peer)) {
-        RoomEvent out { u"left"_s, name };
-        out.from = session->id();
-        out.reason = u"removed"_s;
+    RoomEvent out { u"left"_s, name };
+    out.from = session->id();
+    out.reason = u"removed"_s;
+    if (HubSession *target = m_registry.live(peer))
         target->send(encode(out));
-    }
+    else if (m_cluster && m_cluster->isRemote(peer))
+        m_cluster->sendRoomFrame(peer, encode(out));
 }
 
 void RoomRequests::list(HubSession *session)
@@ -295,6 +314,10 @@ bool RoomRequests::handTo(const QString &id, const QString &sender, const QByteA
         m_owner.deliver(entry->session, frame);
         return true;
     }
+    if (!entry && m_cluster && m_cluster->isRemote(id)) {
+        m_cluster->sendRoomFrame(id, frame); // its hub delivers it, or holds it in its grace
+        return true;
+    }
     if (entry)
         return m_registry.hold(*entry->grace, Registry::Held { frame, sender, QString() });
     if (!m_mailbox.isOpen() || m_bindings.keyOf(id).isEmpty())
@@ -325,7 +348,7 @@ QList<RoomMember> RoomRequests::membersOf(const Rooms::Room &room) const
     QList<RoomMember> members;
     members.reserve(room.members.size());
     for (const QString &id : room.members)
-        members.append(RoomMember { id, m_registry.find(id) != nullptr });
+        members.append(RoomMember { id, m_registry.find(id) != nullptr || (m_cluster && m_cluster->isRemote(id)) });
     return members;
 }
 
@@ -337,6 +360,8 @@ void RoomRequests::tellMembers(const Rooms::Room &room, const RoomEvent &event, 
             continue;
         if (HubSession *s = m_registry.live(id))
             m_owner.deliver(s, frame);
+        else if (m_cluster && m_cluster->isRemote(id))
+            m_cluster->sendRoomFrame(id, frame);
     }
 }
 

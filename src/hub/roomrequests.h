@@ -12,6 +12,7 @@ class HubSession;
 class IdBindings;
 class Mailbox;
 class Registry;
+class Cluster;
 class Rooms;
 struct HubConfig;
 
@@ -25,6 +26,10 @@ class RoomRequests
 public:
     RoomRequests(const HubConfig &config, Rooms &rooms, Registry &registry, IdBindings &bindings, Mailbox &mailbox,
                  const std::function<qint64()> &wallClock, HubRequests::Owner &owner);
+
+    /// Cluster mode (issue 19): changes are recorded in Redis for every hub, and members on other hubs are reached
+    /// through it.
+    void setCluster(Cluster *cluster) { m_cluster = cluster; }
 
     /// One request from @p session (joined, with a key).
     void handle(HubSession *session, const RoomRequest &request);
@@ -61,6 +66,7 @@ private:
     const std::function<qint64()> &m_wallClock;
     HubRequests::Owner &m_owner;
     quint64 m_delivered = 0;
+    Cluster *m_cluster = nullptr;
 };
 
 } // namespace PeerLink

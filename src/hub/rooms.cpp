@@ -295,6 +295,50 @@ bool Rooms::close(const QString &name, QString *error)
                  error);
 }
 
+bool Rooms::put(const Room &room, QString *error)
+{
+    if (m_rooms.contains(room.name)) {
+        for (const QString &id : m_rooms.value(room.name).members)
+            unindex(room.name, id);
+    }
+    m_rooms.insert(room.name, room);
+    index(room);
+    QList<std::pair<QString, QVariantList>> statements {
+        { u"DELETE FROM people WHERE room = ?"_s, { room.name } },
+        { u"INSERT OR REPLACE INTO rooms (name, topic, invite_only, creator) VALUES (?, ?, ?, ?)"_s,
+          { room.name, text(room.topic), room.inviteOnly ? 1 : 0, room.creator } }
+    };
+    for (const QString &id : room.members)
+        statements.append({ u"INSERT OR IGNORE INTO people (room, id, kind) VALUES (?, ?, ?)"_s, { room.name, id, kMember } });
+    for (const QString &id : room.managers)
+        statements.append({ u"INSERT OR IGNORE INTO people (room, id, kind) VALUES (?, ?, ?)"_s, { room.name, id, kManager } });
+    for (const QString &id : room.invited)
+        statements.append({ u"INSERT OR IGNORE INTO people (room, id, kind) VALUES (?, ?, ?)"_s, { room.name, id, kInvited } });
+    return write(statements, error);
+}
+
+bool Rooms::replaceAll(const QList<Room> &rooms, QString *error)
+{
+    bool ok = true;
+    QSet<QString> names;
+    for (const Room &room : rooms)
+        names.insert(room.name);
+    const QStringList local = m_rooms.keys();
+    for (const QString &name : local) {
+        if (!names.contains(name))
+            ok = close(name, error) && ok;
+    }
+    for (const Room &room : rooms) {
+        const auto it = m_rooms.constFind(room.name);
+        if (it != m_rooms.cend() && it->topic == room.topic && it->inviteOnly == room.inviteOnly
+            && it->creator == room.creator && it->members == room.members && it->managers == room.managers
+            && it->invited == room.invited)
+            continue;
+        ok = put(room, error) && ok;
+    }
+    return ok;
+}
+
 bool Rooms::forgetPeer(const QString &id, QString *error)
 {
     QList<std::pair<QString, QVariantList>> statements { { u"DELETE FROM people WHERE id = ?"_s, { id } } };

@@ -59,6 +59,10 @@ public:
     bool close(const QString &room, QString *error);
     /// Takes @p id out of every room (its binding was forgotten): rooms left empty are closed.
     bool forgetPeer(const QString &id, QString *error);
+    /// Sets @p room whole (members, managers, invitations), as the cluster has it (issue 19).
+    bool put(const Room &room, QString *error);
+    /// Makes the rooms exactly @p rooms (the cluster's, after a sync): the others are closed.
+    bool replaceAll(const QList<Room> &rooms, QString *error);
 
 private:
     /// Runs @p statements (SQL with its bound values) in one transaction; false with @p error when the database

@@ -340,6 +340,10 @@ void TestAppModels::appOptions_data()
     QTest::newRow("port without host") << QStringList { u"--port"_s, u"1"_s } << true << 2 << false;
     QTest::newRow("bad port") << QStringList { u"--host"_s, u"--port"_s, u"x"_s } << true << 2 << false;
     QTest::newRow("bad url") << QStringList { u"--hub"_s, u"http://x"_s } << true << 2 << false;
+    QTest::newRow("several hubs") << QStringList { u"--hub"_s, u"ws://10.0.0.1:9000"_s, u"--hub"_s, u"wss://10.0.0.2:9443"_s }
+                                  << false << 0 << false;
+    QTest::newRow("bad url among several")
+        << QStringList { u"--hub"_s, u"ws://10.0.0.1:9000"_s, u"--hub"_s, u"http://x"_s } << true << 2 << false;
     QTest::newRow("bad id") << QStringList { u"--id"_s, u"a b"_s } << true << 2 << false;
     QTest::newRow("host and hub") << QStringList { u"--host"_s, u"--hub"_s, u"ws://h:1"_s } << true << 2 << false;
     QTest::newRow("unknown option") << QStringList { u"--frobnicate"_s } << true << 2 << false;
@@ -374,6 +378,12 @@ void TestAppModels::appOptions()
     if (invited) {
         QCOMPARE(o.invitation->hubs.value(0), QUrl(u"ws://10.0.0.1:9000"_s));
         QVERIFY(o.hubUrl.isEmpty());
+    }
+    if (exitNow && args.contains(u"http://x"_s))
+        QVERIFY2(o.output.contains(u"\"http://x\""_s), qPrintable(o.output)); // the bad one is named
+    if (QTest::currentDataTag() == QByteArrayView("several hubs")) {
+        QCOMPARE(o.hubUrls, QList<QUrl>({ QUrl(u"ws://10.0.0.1:9000"_s), QUrl(u"wss://10.0.0.2:9443"_s) }));
+        QCOMPARE(o.hubUrl, o.hubUrls.constFirst());
     }
 }
 

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QDir>
@@ -130,6 +131,7 @@ private Q_SLOTS:
     void directLinkBetweenTwoCliPeers();
     void killedPeerIsAnnouncedGone();
     void reconnectsAcrossHubRestarts();
+    void failsOverToTheNextHub();
     void banFileIsReloaded();
     void tlsHubWithPinnedPeers();
     void badArgumentsAreErrors_data();
@@ -485,14 +487,70 @@ void TestCliEndToEnd::tlsHubWithPinnedPeers()
 
     // An invitation link carries the address and the fingerprint: no --pin needed.
     PeerLink::Invitation invitation;
-    invitation.hubs = { QUrl(url) };
     invitation.fingerprint = fingerprint;
-    Proc invited(kCli, cli({ u"--hub"_s, invitation.toLink(), u"--id"_s, u"invited"_s, u"--send"_s, u"by invitation"_s,
-                             u"--to"_s, u"listener"_s }));
-    QVERIFY(invited.started());
-    QCOMPARE(invited.waitForExit(), 0);
-    QCOMPARE(listener.waitForEvent(u"message"_s, { { u"from"_s, u"invited"_s } }).value("text"_L1).toString(),
-             u"by invitation"_s);
+    const auto sendByInvitation = [&invitation, &listener](const QList<QUrl> &hubs, const QString &id) {
+        invitation.hubs = hubs;
+        Proc invited(kCli, cli({ u"--hub"_s, invitation.toLink(), u"--id"_s, id, u"--send"_s, u"by invitation"_s,
+                                 u"--to"_s, u"listener"_s }));
+        QVERIFY(invited.started());
+        QCOMPARE(invited.waitForExit(), 0);
+        QCOMPARE(listener.waitForEvent(u"message"_s, { { u"from"_s, id } }).value("text"_L1).toString(),
+                 u"by invitation"_s);
+    };
+    sendByInvitation({ QUrl(url) }, u"invited"_s);
+    if (QTest::currentTestFailed())
+        return;
+    // All its addresses go into the list, each with the pin: the first is dead, the second answers.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const QUrl dead(u"wss://127.0.0.1:%1"_s.arg(probe.serverPort()));
+    probe.close();
+    sendByInvitation({ dead, QUrl(url) }, u"second"_s);
+}
+
+void TestCliEndToEnd::failsOverToTheNextHub()
+{
+    // A second hub process of its own (no cluster): the peer moves there when the first is killed.
+    Proc hubB(kHub, QStringList { u"--port"_s, u"0"_s, u"--name"_s, u"Hub B"_s });
+    QVERIFY(hubB.started());
+    const QString line = hubB.waitForLine(QRegularExpression(u"ws://127\\.0\\.0\\.1:\\d+"_s));
+    const QString urlB = QRegularExpression(u"ws://\\S+"_s).match(line).captured(0);
+    QVERIFY2(QUrl(urlB).port() > 0, qPrintable(line));
+
+    Proc rx(kCli, cli({ u"--hub"_s, urlB, u"--id"_s, u"rx"_s, u"--json"_s }));
+    QVERIFY(rx.started());
+    QVERIFY(!rx.waitForEvent(u"welcome"_s).isEmpty());
+    Proc mover(kCli, cli({ u"--hub"_s, m_url, u"--hub"_s, urlB, u"--id"_s, u"mover"_s, u"--json"_s }));
+    QVERIFY(mover.started());
+    QCOMPARE(mover.waitForEvent(u"welcome"_s).value("hub"_L1).toString(), u"E2E hub"_s);
+    // Without --json: one readable line when it moves.
+    Proc plain(kCli, cli({ u"--hub"_s, m_url, u"--hub"_s, urlB, u"--id"_s, u"plain"_s }));
+    QVERIFY(plain.started());
+    QVERIFY(!plain.waitForLine(QRegularExpression(u"joined \"E2E hub\""_s)).isEmpty());
+
+    m_hub->process().kill(); // hub A dies at once
+    m_hub->waitForExit(); // (killed: no exit code)
+    mover.write(u"/to rx after the fall of A\n"_s); // kept until joined again, then sent
+    QCOMPARE(mover.waitForEvent(u"hub_changed"_s).value("hub"_L1).toString(), urlB);
+    QVERIFY(!mover.waitForEvent(u"welcome"_s, { { u"hub"_s, u"Hub B"_s } }).isEmpty());
+    QVERIFY(!rx.waitForEvent(u"peer_connect"_s, { { u"id"_s, u"mover"_s } }).isEmpty());
+    const QJsonObject got = rx.waitForEvent(u"message"_s, { { u"from"_s, u"mover"_s } });
+    QCOMPARE(got.value("text"_L1).toString(), u"after the fall of A"_s);
+    QVERIFY(!mover.waitForEvent(u"ack"_s, { { u"mid"_s, got.value("mid"_L1) } }).isEmpty());
+    // Exactly once: a second message shows nothing else was on its way.
+    mover.write(u"/to rx second\n"_s);
+    QVERIFY(!rx.waitForEvent(u"message"_s, { { u"text"_s, u"second"_s } }).isEmpty());
+    const auto fromMover = std::count_if(rx.lines().cbegin(), rx.lines().cend(), [](const QString &l) {
+        const QJsonObject o = QJsonDocument::fromJson(l.toUtf8()).object();
+        return o.value("event"_L1).toString() == u"message" && o.value("from"_L1).toString() == u"mover";
+    });
+    QCOMPARE(fromMover, 2);
+
+    QVERIFY(!plain.waitForLine(QRegularExpression(u"^\\* moved to hub "_s + QRegularExpression::escape(urlB) + u'$')).isEmpty());
+    QVERIFY(!plain.waitForLine(QRegularExpression(u"joined \"Hub B\""_s)).isEmpty());
+    hubB.process().kill();
+    QVERIFY(!mover.waitForEvent(u"reconnecting"_s).isEmpty()); // both hubs gone now: rounds with backoff
+    QVERIFY(!plain.waitForLine(QRegularExpression(u"reconnecting in"_s)).isEmpty());
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors_data()
@@ -517,6 +575,17 @@ void TestCliEndToEnd::badArgumentsAreErrors_data()
                                     << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a"_s, u"--listen"_s,
                                                      u"everywhere"_s }
                                     << u"--listen"_s;
+    QTest::newRow("cli bad url among several")
+        << false << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--hub"_s, u"http://second"_s, u"--id"_s, u"a"_s }
+        << u"http://second"_s;
+    QTest::newRow("cli join timeout 0") << false
+                                        << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a"_s,
+                                                         u"--join-timeout"_s, u"0"_s }
+                                        << u"--join-timeout"_s;
+    QTest::newRow("cli keepalive not a number") << false
+                                                << QStringList { u"--hub"_s, u"ws://127.0.0.1:1"_s, u"--id"_s, u"a"_s,
+                                                                 u"--keepalive"_s, u"often"_s }
+                                                << u"--keepalive"_s;
 }
 
 void TestCliEndToEnd::badArgumentsAreErrors()

@@ -43,7 +43,7 @@ QJsonObject message(const QString &to, const QString &text, const QString &mid)
 QString answerTo(RawClient &client, const QString &mid, int timeoutMs = 5000)
 {
     QString answer;
-    QTest::qWaitFor(
+    [[maybe_unused]] const bool answered = QTest::qWaitFor(
         [&] {
             for (qsizetype i = 0; i < client.pending().size(); ++i) {
                 const QJsonObject o = client.pending().at(i);
@@ -56,6 +56,41 @@ QString answerTo(RawClient &client, const QString &mid, int timeoutMs = 5000)
         },
         timeoutMs);
     return answer;
+}
+
+QJsonObject room(const QString &op, const QString &name, const QJsonObject &extra = {})
+{
+    QJsonObject o = extra;
+    o.insert(u"type"_s, u"room"_s);
+    o.insert(u"op"_s, op);
+    o.insert(u"room"_s, name);
+    return o;
+}
+
+/// Waits for, and takes, the next `room` event with @p op (what came before it stays).
+QJsonObject waitRoom(RawClient &client, const QString &op, int timeoutMs = 5000)
+{
+    QJsonObject found;
+    [[maybe_unused]] const bool seen = QTest::qWaitFor(
+        [&] {
+            for (const QJsonObject &o : client.pending()) {
+                if (o.value(u"type").toString() == u"room" && o.value(u"op").toString() == op) {
+                    found = o;
+                    return true;
+                }
+            }
+            return false;
+        },
+        timeoutMs);
+    return found;
+}
+
+QStringList memberIds(const QJsonObject &event)
+{
+    QStringList ids;
+    for (const QJsonValue &m : event.value(u"members").toArray())
+        ids.append(m.toObject().value(u"id").toString());
+    return ids;
 }
 
 } // namespace
@@ -396,6 +431,57 @@ private Q_SLOTS:
         QCOMPARE(kept.value(u"from").toString(), u"sam"_s);
         QCOMPARE(kept.value(u"e2e").toString(), u"2.AAAA"_s);
         QTRY_COMPARE(h1->mailbox().totalCount(), 0);
+    }
+
+    void roomsAcrossHubs()
+    {
+        Hub *h1 = addHub(1500, true);
+        Hub *h2 = addHub(1500, true);
+        QTRY_VERIFY(allUp());
+        const Keyed kai(u"kai"_s), lu(u"lu"_s);
+        RawClient k, l;
+        QVERIFY(k.open(h1->serverUrl()));
+        QVERIFY(l.open(h2->serverUrl()));
+        QCOMPARE(kai.joinOn(k).value(u"type").toString(), u"welcome"_s);
+        QCOMPARE(lu.joinOn(l).value(u"type").toString(), u"welcome"_s);
+        QTRY_VERIFY(h1->remotePeerCount() == 1 && h2->remotePeerCount() == 1);
+
+        // kai makes team on hub 1; hub 2 has it too, and lu joins it there.
+        k.sendJson(room(u"create"_s, u"team"_s, { { u"topic"_s, u"plans"_s } }));
+        QCOMPARE(waitRoom(k, u"joined"_s).value(u"room").toString(), u"team"_s);
+        QTRY_VERIFY(h2->rooms().find(u"team"_s));
+        QCOMPARE(h2->rooms().find(u"team"_s)->topic, u"plans"_s);
+        l.sendJson(room(u"join"_s, u"team"_s));
+        const QJsonObject joined = waitRoom(l, u"joined"_s);
+        QCOMPARE(memberIds(joined), QStringList({ u"kai"_s, u"lu"_s }));
+        for (const QJsonValue &m : joined.value(u"members").toArray())
+            QVERIFY2(m.toObject().value(u"online").toBool(), "a member on the other hub shows online");
+        QCOMPARE(waitRoom(k, u"member_joined"_s).value(u"peer").toString(), u"lu"_s);
+        QTRY_COMPARE(h1->rooms().find(u"team"_s)->members, QStringList({ u"kai"_s, u"lu"_s }));
+
+        // A room message and a sender key cross hubs (sealed: the hubs pass e2e and data on untouched).
+        k.sendJson(room(u"send"_s, u"team"_s, { { u"mid"_s, u"r1"_s }, { u"e2e"_s, u"3.sealed"_s } }));
+        const QJsonObject got = waitRoom(l, u"message"_s);
+        QCOMPARE(got.value(u"from").toString(), u"kai"_s);
+        QCOMPARE(got.value(u"e2e").toString(), u"3.sealed"_s);
+        QCOMPARE(answerTo(k, u"r1"_s), u"ack"_s);
+        l.sendJson(room(u"key"_s, u"team"_s, { { u"peer"_s, u"kai"_s }, { u"data"_s, u"sealedkey"_s } }));
+        QCOMPARE(waitRoom(k, u"key"_s).value(u"data").toString(), u"sealedkey"_s);
+
+        // A third hub that comes later knows the room from Redis; a topic change made there reaches everyone.
+        Hub *h3 = addHub(1500, true);
+        QTRY_VERIFY(h3->isClusterUp());
+        QTRY_VERIFY(h3->rooms().find(u"team"_s));
+        QCOMPARE(h3->rooms().find(u"team"_s)->members, QStringList({ u"kai"_s, u"lu"_s }));
+        k.sendJson(room(u"topic"_s, u"team"_s, { { u"topic"_s, u"new plans"_s } }));
+        QCOMPARE(waitRoom(l, u"topic"_s).value(u"topic").toString(), u"new plans"_s);
+        QTRY_COMPARE(h3->rooms().find(u"team"_s)->topic, u"new plans"_s);
+
+        // lu leaves on hub 2: kai hears it on hub 1, and every hub's copy agrees.
+        l.sendJson(room(u"leave"_s, u"team"_s));
+        QCOMPARE(waitRoom(k, u"member_left"_s).value(u"peer").toString(), u"lu"_s);
+        QTRY_COMPARE(h1->rooms().find(u"team"_s)->members, QStringList({ u"kai"_s }));
+        QTRY_COMPARE(h3->rooms().find(u"team"_s)->members, QStringList({ u"kai"_s }));
     }
 
     void metricsShowTheCluster()
