@@ -538,7 +538,7 @@ void TestProtocol::errorCodeNames()
                                  // additions for rooms (issue 17)
                                  u"room_unknown"_s, u"room_exists"_s, u"room_denied"_s, u"rooms_full"_s,
                                  u"room_limit"_s, u"room_full"_s,
-                                 // addition for the cluster (issue 19)
+                                 // addition for hubs in a cluster (issue 19)
                                  u"cluster_unavailable"_s };
     QStringList names;
     for (ErrorCode c : allErrorCodes()) {

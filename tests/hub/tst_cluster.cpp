@@ -1,8 +1,8 @@
 // Hubs clustered over Redis (issue 19, part 1): a real redis-server started by the test on a loopback port, and
 // several hubs in this process on it, each with raw WebSocket peers. Presence, routing, introductions, ids, bindings
 // and the mailbox across hubs; a hub that dies; Redis that goes away and comes back; the settings' bounds.
+#include "client/peerclient.h"
 #include "hub/hub.h"
-#include "hub/hubsettings.h"
 #include "keyedpeer.h"
 #include "rawclient.h"
 #include "redisserver.h"
@@ -247,6 +247,37 @@ private Q_SLOTS:
         QCOMPARE(declined.value(u"ref").toString(), u"ben"_s);
         b.sendJson({ { u"type"_s, u"connect_accept"_s }, { u"peer"_s, u"ann"_s }, { u"link"_s, link2 } });
         QCOMPARE(b.waitFor(u"error"_s).value(u"code").toString(), u"unknown_link"_s);
+    }
+
+    void peersOnTwoHubsLinkDirectly()
+    {
+        // The real client: introduced by two hubs, the peers link directly; what they send then bypasses both.
+        Hub *h1 = addHub();
+        Hub *h2 = addHub();
+        QTRY_VERIFY(allUp());
+        const auto peer = [](Hub *hub, const QString &id) {
+            auto c = std::make_unique<PeerClient>();
+            c->setDirectListening(true, QHostAddress::LocalHost, 0);
+            c->setDirectTimeouts(2000, 5000);
+            c->setDirectRetryDelays(100, 400);
+            QSignalSpy joined(c.get(), &PeerClient::joined);
+            if (!c->connectToHub(hub->serverUrl(), id) || !joined.wait())
+                c.reset();
+            return c;
+        };
+        auto a = peer(h1, u"pa"_s);
+        auto b = peer(h2, u"pb"_s);
+        QVERIFY(a && b);
+        QTRY_VERIFY(a->hasPeer(u"pb"_s) && b->hasPeer(u"pa"_s));
+        QVERIFY(a->connectToPeer(u"pb"_s));
+        QTRY_COMPARE(a->pathTo(u"pb"_s), PeerClient::Path::Direct);
+        QTRY_COMPARE(b->pathTo(u"pa"_s), PeerClient::Path::Direct);
+        const quint64 routed = h1->routedMessageCount() + h2->routedMessageCount();
+        QSignalSpy bGot(b.get(), &PeerClient::messageReceived);
+        a->sendMessage(u"pb"_s, u"straight across"_s);
+        QTRY_COMPARE(bGot.size(), 1);
+        QCOMPARE(bGot.at(0).at(0).value<ChatMessage>().text, u"straight across"_s);
+        QCOMPARE(h1->routedMessageCount() + h2->routedMessageCount(), routed);
     }
 
     void deadHubsPeersAnnouncedGoneAndResumeElsewhere()
@@ -500,35 +531,6 @@ private Q_SLOTS:
         QVERIFY(text.contains("# TYPE peerlink_cluster_bus_lag_seconds gauge"));
         m_redis.stop();
         QTRY_VERIFY(h1->metricsText().contains("\npeerlink_cluster_up 0\n"));
-    }
-
-    void settingsAreChecked_data()
-    {
-        QTest::addColumn<QString>("key");
-        QTest::addColumn<QString>("value");
-        QTest::addColumn<bool>("ok");
-        QTest::newRow("url") << u"redis"_s << u"redis://127.0.0.1:6380/2"_s << true;
-        QTest::newRow("password") << u"redis"_s << u"redis://:secret@localhost"_s << true;
-        QTest::newRow("empty") << u"redis"_s << QString() << true;
-        QTest::newRow("scheme") << u"redis"_s << u"http://127.0.0.1:6379"_s << false;
-        QTest::newRow("no host") << u"redis"_s << u"redis://"_s << false;
-        QTest::newRow("db") << u"redis"_s << u"redis://127.0.0.1/x"_s << false;
-        QTest::newRow("port") << u"redis"_s << u"redis://127.0.0.1:99999"_s << false;
-        QTest::newRow("timeout") << u"cluster-timeout"_s << u"5000"_s << true;
-        QTest::newRow("timeout low") << u"cluster-timeout"_s << u"299"_s << false;
-        QTest::newRow("timeout high") << u"cluster-timeout"_s << u"600001"_s << false;
-    }
-    void settingsAreChecked()
-    {
-        QFETCH(QString, key);
-        QFETCH(QString, value);
-        QFETCH(bool, ok);
-        HubServiceConfig config;
-        QString error;
-        QCOMPARE(applyHubSetting(config, key, value, &error), ok);
-        QCOMPARE(error.isEmpty(), ok);
-        if (!ok)
-            QVERIFY2(error.contains(key), qPrintable(error));
     }
 
     void unreachableRedisRefusesJoinsClearly()

@@ -63,6 +63,16 @@ void TestHubSettings::applyValues_data()
     QTest::newRow("mailbox-bytes tiny") << u"mailbox-bytes"_s << u"10"_s << false;
     QTest::newRow("mailbox-total-bytes") << u"mailbox-total-bytes"_s << u"1073741824"_s << true;
     QTest::newRow("mailbox-total-bytes text") << u"mailbox-total-bytes"_s << u"lots"_s << false;
+    QTest::newRow("redis") << u"redis"_s << u"redis://127.0.0.1:6380/2"_s << true;
+    QTest::newRow("redis password") << u"redis"_s << u"redis://:secret@localhost"_s << true;
+    QTest::newRow("redis off") << u"redis"_s << QString() << true;
+    QTest::newRow("redis scheme") << u"redis"_s << u"http://127.0.0.1:6379"_s << false;
+    QTest::newRow("redis no host") << u"redis"_s << u"redis://"_s << false;
+    QTest::newRow("redis db") << u"redis"_s << u"redis://127.0.0.1/x"_s << false;
+    QTest::newRow("redis port") << u"redis"_s << u"redis://127.0.0.1:99999"_s << false;
+    QTest::newRow("cluster-timeout") << u"cluster-timeout"_s << u"5000"_s << true;
+    QTest::newRow("cluster-timeout low") << u"cluster-timeout"_s << u"299"_s << false;
+    QTest::newRow("cluster-timeout high") << u"cluster-timeout"_s << u"600001"_s << false;
     QTest::newRow("unknown key") << u"colour"_s << u"blue"_s << false;
 }
 
