@@ -192,6 +192,11 @@ Cluster::Cluster(const RedisEndpoint &endpoint, int timeoutMs, Owner &owner, QOb
     connect(&m_retry, &QTimer::timeout, this, &Cluster::connectNow);
     m_beat.setInterval(std::max(50, timeoutMs / 3));
     connect(&m_beat, &QTimer::timeout, this, [this] {
+        // A Redis that takes connections but answers nothing (stopped, swapping) is as good as gone.
+        if (m_beatSentMs >= 0 && m_clock.elapsed() - m_beatSentMs > m_timeoutMs) {
+            onLost(u"Redis did not answer within %1 ms"_s.arg(m_timeoutMs));
+            return;
+        }
         renew();
         checkHubs();
     });
@@ -267,6 +272,8 @@ void Cluster::synchronise()
     // handler is idempotent).
     const int generation = ++m_syncGeneration;
     m_syncedAtMs = m_clock.elapsed();
+    m_beatSentMs = -1;
+    m_probeSentMs = -1;
     if (m_retryDelayMs != 0)
         ++m_reconnects;
     if (!m_localHubId.isEmpty())
@@ -433,8 +440,14 @@ void Cluster::renew()
 void Cluster::checkHubs()
 {
     const qint64 asked = m_clock.elapsed();
+    if (m_beatSentMs < 0)
+        m_beatSentMs = asked;
+    const int generation = m_syncGeneration;
     m_commands->command({ "EVAL", kBeatScript, "0", m_hub, QByteArray::number(m_timeoutMs) },
-                        [this, asked](const RedisReply &r) {
+                        [this, asked, generation](const RedisReply &r) {
+                            if (generation != m_syncGeneration)
+                                return;
+                            m_beatSentMs = -1;
                             if (r.type != RedisReply::Type::Array)
                                 return;
                             QSet<QByteArray> alive;

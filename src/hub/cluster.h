@@ -106,6 +106,9 @@ public:
     void stop();
 
     bool isUp() const { return m_up; }
+    /// In sync and the command connection still there (false already inside the callbacks a lost connection
+    /// answers, before isUp() follows).
+    bool isReachable() const { return m_up && m_commands->isReady(); }
     /// This hub's name on the bus (random per process).
     QByteArray hubName() const { return m_hub; }
     /// Hubs of the cluster known alive at the last check (this one included).
@@ -196,6 +199,7 @@ private:
     int m_aliveHubs = 0;
     int m_syncGeneration = 0; // a sync answered after a newer one began is ignored
     qint64 m_probeSentMs = -1;
+    qint64 m_beatSentMs = -1; // the oldest liveness beat not answered yet
     qint64 m_syncedAtMs = -1000000000; // when this hub was last in sync (see checkHubs)
     double m_busLagSeconds = 0;
     quint64 m_published = 0;

@@ -511,11 +511,14 @@ void HubRequests::routeRemote(HubSession *session, const MessageRequest &message
         counters->messageBytesRouted += quint64(m_requestBytes);
     // Acknowledged once the recipient's hub has it (it holds it in a grace, or answers peer_unavailable itself).
     m_cluster->sendTo(message.to, session->id(), message.mid, utf8,
-                      [guard = QPointer<HubSession>(session), mid = message.mid, to = message.to](bool reached) {
+                      [this, guard = QPointer<HubSession>(session), mid = message.mid, to = message.to](bool reached) {
         if (!guard || guard->isClosing() || mid.isEmpty())
             return;
         if (reached)
             guard->send(encode(Ack { mid }));
+        else if (!m_cluster->isReachable())
+            sendError(guard, ErrorCode::ClusterUnavailable,
+                      u"The hub lost its cluster before %1's hub had the message."_s.arg(to), mid);
         else
             sendError(guard, ErrorCode::PeerUnavailable, u"No peer %1 is joined to this hub."_s.arg(to), mid);
     });

@@ -427,6 +427,30 @@ private Q_SLOTS:
             QVERIFY2(o.value(u"type").toString() != u"peer_disconnect", QJsonDocument(o).toJson().constData());
     }
 
+    void redisThatStopsAnsweringIsTakenForGone()
+    {
+        // Redis keeps its connections but answers nothing (SIGSTOP): within the timeout the hub says it is not in
+        // the cluster any more and refuses what needs it; once Redis goes on, the hub is back.
+        Hub *h1 = addHub(800);
+        Hub *h2 = addHub(800);
+        QTRY_VERIFY(allUp());
+        RawClient a, b;
+        QVERIFY(a.open(h1->serverUrl()));
+        QVERIFY(b.open(h2->serverUrl()));
+        QVERIFY(!a.join(u"p1"_s).isEmpty());
+        QVERIFY(!b.join(u"p2"_s).isEmpty());
+        QTRY_COMPARE(h1->remotePeerCount(), 1);
+        m_redis.pause();
+        QTRY_VERIFY_WITH_TIMEOUT(!h1->isClusterUp(), 4000);
+        a.sendJson(message(u"p2"_s, u"while stopped"_s, u"w1"_s));
+        QCOMPARE(answerTo(a, u"w1"_s), u"cluster_unavailable"_s);
+        m_redis.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(allUp(), 10000);
+        a.sendJson(message(u"p2"_s, u"going on"_s, u"w2"_s));
+        QCOMPARE(answerTo(a, u"w2"_s), u"ack"_s);
+        QCOMPARE(b.waitFor(u"message"_s).value(u"text").toString(), u"going on"_s);
+    }
+
     void bindingsAndMailboxAcrossHubs()
     {
         Hub *h1 = addHub(1500, true);

@@ -6,6 +6,9 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <csignal>
+#include <sys/types.h>
+
 namespace PeerLink::Test {
 
 using namespace Qt::StringLiterals;
@@ -74,11 +77,24 @@ void RedisServer::stop()
 {
     if (m_process.state() == QProcess::NotRunning)
         return;
+    resume(); // (a paused server does not act on SIGTERM)
     m_process.terminate();
     if (!m_process.waitForFinished(5000)) {
         m_process.kill();
         m_process.waitForFinished(5000);
     }
+}
+
+void RedisServer::pause()
+{
+    if (isRunning())
+        ::kill(pid_t(m_process.processId()), SIGSTOP);
+}
+
+void RedisServer::resume()
+{
+    if (isRunning())
+        ::kill(pid_t(m_process.processId()), SIGCONT);
 }
 
 QByteArray RedisServer::command(const QByteArray &line, int timeoutMs) const

@@ -22,6 +22,9 @@ public:
     /// Stops it (SIGTERM, then SIGKILL after a bound); its data goes with it.
     void stop();
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    /// Stops it answering without closing anything (SIGSTOP), and lets it go on (SIGCONT).
+    void pause();
+    void resume();
     quint16 port() const { return m_port; }
     /// redis://127.0.0.1:PORT
     QString url() const;
