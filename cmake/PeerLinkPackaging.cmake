@@ -31,8 +31,10 @@ if(UNIX AND NOT APPLE)
     endforeach()
     add_custom_target(peerlink_man_pages ALL DEPENDS ${man_pages})
 
-    # The service: its unit, and the configuration file (root-only: it may hold the password).
-    install(FILES "${pkg}/linux/peerlink-hub.service" DESTINATION lib/systemd/system COMPONENT hub)
+    # The service: its unit, the template for several hubs on one machine (peerlink-hub@NAME, docs/deploy.md), and
+    # the configuration file (root-only: it may hold the password).
+    install(FILES "${pkg}/linux/peerlink-hub.service" "${pkg}/linux/peerlink-hub@.service"
+            DESTINATION lib/systemd/system COMPONENT hub)
     install(FILES "${pkg}/linux/hub.conf" DESTINATION /etc/peerlink COMPONENT hub
             PERMISSIONS OWNER_READ OWNER_WRITE)
     install(FILES "${pkg}/linux/debian/copyright" DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT hub)
@@ -45,7 +47,8 @@ if(TARGET peerlink)
     install(FILES "${PROJECT_BINARY_DIR}/src/app/peerlink_en.qm" "${PROJECT_BINARY_DIR}/src/app/peerlink_zh_CN.qm"
             DESTINATION ${CMAKE_INSTALL_DATADIR}/peerlink/translations COMPONENT app)
 endif()
-install(FILES README.md docs/protocol.md docs/architecture.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT hub)
+install(FILES README.md docs/protocol.md docs/architecture.md docs/deploy.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        COMPONENT hub)
 
 # ---- CPack --------------------------------------------------------------------------------------------------------
 set(CPACK_PACKAGE_NAME "peerlink")

@@ -2,6 +2,7 @@
 
 #include "crypto/identity.h"
 #include "crypto/sodium.h"
+#include "hub/hubtransport.h"
 
 #include <QLocale>
 
@@ -35,8 +36,8 @@ QVariant HubPeersModel::data(const QModelIndex &index, int role) const
     case NameColumn:
         return p.name;
     case AddressColumn:
-        return p.address.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]:%2"_s.arg(p.address.toString()).arg(p.port)
-                                                                    : u"%1:%2"_s.arg(p.address.toString()).arg(p.port);
+        // Port 0: a proxy named the peer by X-Forwarded-For, which carries no port.
+        return addressText(p.address, p.port);
     case JoinedColumn:
         return QLocale().toString(p.joinedAt.toLocalTime().time(), QLocale::ShortFormat);
     case MessagesColumn:

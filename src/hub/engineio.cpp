@@ -43,8 +43,8 @@ EngineWebSocket::EngineWebSocket(QWebSocket *socket, QTcpSocket *transport, bool
                                  QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_address(unmappedAddress(socket->peerAddress()))
-    , m_port(socket->peerPort())
+    , m_address(transport ? clientAddress(transport) : unmappedAddress(socket->peerAddress()))
+    , m_port(transport ? clientPort(transport) : socket->peerPort())
 {
     m_socket->setParent(this);
     if (detached && transport) {
@@ -706,6 +706,7 @@ EngineIoServer::EngineIoServer(const HubConfig &config, Owner &owner, QObject *p
     : QObject(parent)
     , m_config(config)
     , m_owner(owner)
+    , m_trusted(config.trustedProxies)
 {
     m_clock.start();
     m_sweep.setInterval(std::clamp(m_config.pingTimeoutMs / 4, 50, 1000));
@@ -744,7 +745,7 @@ QList<QPair<QByteArray, QByteArray>> EngineIoServer::corsHeaders(const QByteArra
 
 void EngineIoServer::takeHttpConnection(QTcpSocket *socket, const QByteArray &early)
 {
-    const QHostAddress address = unmappedAddress(socket->peerAddress());
+    const QHostAddress address = clientAddress(socket);
     int &count = m_httpPerAddress[address];
     // A long-polling client uses two connections at a time (a waiting GET, a POST) per session.
     const int limit = m_config.maxConnectionsPerAddress > 0 ? 2 * m_config.maxConnectionsPerAddress : 0;
@@ -859,8 +860,10 @@ void EngineIoServer::onRequest(HttpConnection *c)
         fail(400, EngineError::UnsupportedProtocolVersion, cors);
         return;
     }
-    // The session is known by the connection of its handshake (later requests may come on others).
-    EngineSocket *s = newSession(c->peerAddress(), c->peerPort());
+    // The session is known by the connection of its handshake (later requests may come on others), and belongs to
+    // the client this request is for: a proxy may carry several clients' requests on one connection.
+    const QHostAddress client = m_trusted.clientOf(c->connectionAddress(), r.header("x-forwarded-for"));
+    EngineSocket *s = newSession(client, client == c->connectionAddress() ? c->connectionPort() : 0);
     s->open(nullptr);
     s->setGetHeaders(cors);
     s->poll(c);
@@ -899,7 +902,7 @@ void EngineIoServer::takeWebSocket(QWebSocket *socket, QTcpSocket *transport, bo
     const QByteArray sid = query.queryItemValue(u"sid"_s).toUtf8();
     if (!sid.isEmpty()) {
         EngineSocket *s = m_sessions.value(sid);
-        if (!s || s->hasEnded() || unmappedAddress(ws->peerAddress()) != s->address()) {
+        if (!s || s->hasEnded() || ws->peerAddress() != s->address()) {
             ws->start();
             ws->close(1008, u"Session ID unknown"_s);
             connect(ws, &EngineWebSocket::ended, ws, &QObject::deleteLater);

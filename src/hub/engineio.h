@@ -2,6 +2,7 @@
 
 #include "core/errorcode.h"
 #include "hub/hubconfig.h"
+#include "hub/proxyheaders.h"
 #include "hub/wsconnection.h"
 
 #include <QElapsedTimer>
@@ -42,6 +43,7 @@ public:
     bool isOpen() const;
     qint64 bytesToWrite() const;
     bool lost() const { return m_lost; }
+    /// The client's address (clientAddress() of the connection) and port.
     QHostAddress peerAddress() const { return m_address; }
     quint16 peerPort() const { return m_port; }
 
@@ -236,7 +238,8 @@ private:
     Owner &m_owner;
     QHash<QByteArray, EngineSocket *> m_sessions;
     QSet<HttpConnection *> m_http;
-    QHash<QHostAddress, int> m_httpPerAddress;
+    QHash<QHostAddress, int> m_httpPerAddress; // by the client of each connection's first request
+    TrustedProxies m_trusted;
     QTimer m_sweep;
     QElapsedTimer m_clock;
 };

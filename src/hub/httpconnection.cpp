@@ -60,6 +60,8 @@ struct HttpCallbacks
         QByteArray field = c->m_lastField;
         if (field.endsWith('\n'))
             field.chop(1);
+        else if (field == "x-forwarded-for" && c->m_next.headers.contains(field))
+            c->m_next.headers[field].append(", "); // one more line of the list
         else
             c->m_next.headers.remove(field); // the first piece of this value
         c->m_next.headers[field].append(at, qsizetype(n));
@@ -103,8 +105,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const QByteArray &early, qint
                                int idleMs, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_address(unmappedAddress(socket->peerAddress()))
-    , m_port(socket->peerPort())
+    , m_address(clientAddress(socket))
+    , m_port(clientPort(socket))
+    , m_connectionAddress(PeerLink::connectionAddress(socket))
+    , m_connectionPort(PeerLink::connectionPort(socket))
     , m_parser(std::make_unique<Parser>())
     , m_buffer(early)
     , m_maxHeadBytes(maxHeadBytes)

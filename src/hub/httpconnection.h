@@ -28,7 +28,9 @@ public:
     {
         QByteArray method; ///< "GET", "POST", ...
         QByteArray url;    ///< the request target as sent ("/socket.io/?EIO=4&...")
-        QHash<QByteArray, QByteArray> headers; ///< names in lower case; a repeated header keeps its last value
+        /// Names in lower case; a repeated header keeps its last value, but X-Forwarded-For's lines are joined with
+        /// ", " in order (a list, read from its right end).
+        QHash<QByteArray, QByteArray> headers;
         QByteArray body;
         bool keepAlive = true;
         /// The body was over the limit and is not here: the request is handed on so that its owner can act on it
@@ -48,8 +50,13 @@ public:
     /// The request being answered (valid after requestReceived, until respond()).
     const Request &request() const { return m_request; }
     bool hasRequest() const { return m_inRequest; }
+    /// The client of the connection's first request (clientAddress(): behind a trusted proxy, the one it named).
     QHostAddress peerAddress() const { return m_address; }
     quint16 peerPort() const { return m_port; }
+    /// The connection's own address (connectionAddress(): its peer, or what a trusted proxy's PROXY header named),
+    /// before any X-Forwarded-For: each request's own header is read against it.
+    QHostAddress connectionAddress() const { return m_connectionAddress; }
+    quint16 connectionPort() const { return m_connectionPort; }
 
     /// Answers the current request (status line, Content-Type, Content-Length, @p headers, @p body), then reads the
     /// next one, or closes when @p close is set or the client asked for it.
@@ -83,6 +90,8 @@ private:
     QPointer<QTcpSocket> m_socket;
     QHostAddress m_address;
     quint16 m_port = 0;
+    QHostAddress m_connectionAddress;
+    quint16 m_connectionPort = 0;
     std::unique_ptr<Parser> m_parser;
     QByteArray m_buffer; // read and not parsed yet (behind a request being answered)
     Request m_request;

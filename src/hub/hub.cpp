@@ -549,6 +549,7 @@ QByteArray Hub::metricsText() const
     for (auto it = m_counters.connectionsRefused.cbegin(); it != m_counters.connectionsRefused.cend(); ++it)
         refused.append({ it.key(), double(it.value()) });
     refused.append({ "handshake_limits", double(m_listener->refusedHandshakes()) });
+    refused.append({ "proxy_header", double(m_listener->refusedProxyHeaders()) });
     std::sort(refused.begin(), refused.end());
     w.labelled("peerlink_connections_refused_total", "counter", "Connections refused, by reason.", "reason", refused);
     w.counter("peerlink_messages_routed_total", "Messages accepted and handed on (direct and broadcast).",

@@ -37,7 +37,9 @@ struct HubPeer
 {
     QString id;
     QString name;
+    /// The client's address: behind a trusted proxy (`trusted-proxies`) the one it named, else the connection's.
     QHostAddress address;
+    /// Its port; 0 when unknown (a proxy named the client by X-Forwarded-For, which carries no port).
     quint16 port = 0;
     QDateTime joinedAt;
     quint64 messagesSent = 0;

@@ -45,6 +45,11 @@ struct HubConfig
         QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")),
         QHostAddress::parseSubnet(QStringLiteral("::1/128")),
     };
+    /// Reverse proxies (issue 19): connections from these networks may name the client they carry, by a PROXY
+    /// protocol header (v1 or v2) before the request or by X-Forwarded-For; the hub then takes that client's address
+    /// for every per-address rule, ban and the address shown. From any other address both are ignored. Empty (the
+    /// default): every connection is its own peer's.
+    QList<QPair<QHostAddress, int>> trustedProxies;
     /// Outgoing bytes queued for one peer at most: a peer that stops reading is dropped past this, so it cannot
     /// make the hub's memory grow (and the others do not wait for it).
     qint64 maxQueuedBytes = 8 * 1024 * 1024;

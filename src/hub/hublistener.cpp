@@ -88,6 +88,7 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
     listener->setMaxHandshakes(m_config.maxHandshakes);
     listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
     listener->setMaxHeadBytes(m_config.maxRequestHeadBytes);
+    listener->setTrustedProxies(TrustedProxies(m_config.trustedProxies));
     listener->setHttpPathPrefix(m_config.socketIo ? QByteArrayLiteral("/socket.io") : QByteArray());
     connect(listener, &HubTcpServer::httpConnection, this, &HubListener::httpConnection);
     connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
@@ -101,6 +102,11 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
             m_lastRefusalLogMs = std::max<qint64>(now, 1);
             m_refusedHandshakes = 0;
         }
+    });
+    connect(listener, &HubTcpServer::proxyHeaderRefused, this, [this](const QHostAddress &proxy, const QString &reason) {
+        // Only a trusted proxy gets here, and one that sends this is broken or misconfigured: every case is logged.
+        ++m_refusedProxyHeaders;
+        qCWarning(lcHub).noquote() << "closed a connection from the trusted proxy" << proxy.toString() << "-" << reason;
     });
     connect(listener, &QTcpServer::newConnection, this, [this, listener] {
         while (listener->hasPendingConnections())

@@ -42,6 +42,8 @@ public:
     /// Connections in their handshake now; connections refused before their handshake so far (metrics).
     int handshakesInProgress() const;
     quint64 refusedHandshakes() const { return m_refusedTotal; }
+    /// Connections from trusted proxies closed for a malformed PROXY header so far (metrics).
+    quint64 refusedProxyHeaders() const { return m_refusedProxyHeaders; }
     HubError error() const { return m_error; }
     QString errorDetail() const { return m_errorDetail; }
 
@@ -73,6 +75,7 @@ private:
     QElapsedTimer m_clock;
     int m_refusedHandshakes = 0;      // since the last log line about them
     quint64 m_refusedTotal = 0;
+    quint64 m_refusedProxyHeaders = 0;
     qint64 m_lastRefusalLogMs = 0;
     QString m_errorString;
     QString m_errorDetail;

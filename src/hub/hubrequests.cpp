@@ -272,7 +272,7 @@ void HubRequests::completeJoin(HubSession *session, const JoinRequest &join, con
                                                  join.prekeySig }),
                           session, false);
         qCInfo(lcHub).noquote() << "peer joined:" << join.id << "from"
-                                << hostPort(session->address().toString(), session->port());
+                                << addressText(session->address(), session->port());
         m_owner.joined(session);
     }
 }

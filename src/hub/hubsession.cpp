@@ -1,6 +1,7 @@
 #include "hubsession.h"
 
 #include "core/protocol.h"
+#include "hub/hubtransport.h"
 
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -54,8 +55,8 @@ HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framin
     , m_events(events)
     , m_transport(transport)
     , m_batch(batch)
-    , m_address(socket->peerAddress())
-    , m_port(socket->peerPort())
+    , m_address(transport ? clientAddress(transport) : unmappedAddress(socket->peerAddress()))
+    , m_port(transport ? clientPort(transport) : socket->peerPort())
     , m_bucket(bucket)
     , m_connectedAtMs(nowMs)
     , m_lastSeenMs(nowMs)

@@ -88,6 +88,35 @@ QString subnetText(const QPair<QHostAddress, int> &net)
     return whole ? net.first.toString() : u"%1/%2"_s.arg(net.first.toString()).arg(net.second);
 }
 
+/// A comma-separated list of networks (CIDR, or one address for itself) into @p out; the whole list or nothing.
+bool parseNetworks(const QString &key, const QString &value, QList<QPair<QHostAddress, int>> &out, QString *error)
+{
+    QList<QPair<QHostAddress, int>> nets;
+    for (const QString &part : value.split(u',', Qt::SkipEmptyParts)) {
+        const QString text = part.trimmed();
+        if (text.isEmpty())
+            continue;
+        QPair<QHostAddress, int> net = QHostAddress::parseSubnet(text);
+        if (net.first.isNull()) {
+            const QHostAddress single(text);
+            if (single.isNull() || text.contains(u'/'))
+                return fail(error, u"%1 takes networks such as 127.0.0.0/8, ::1 (got \"%2\")"_s.arg(key, text.left(80)));
+            net = { single, single.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32 };
+        }
+        nets.append(net);
+    }
+    out = nets;
+    return true;
+}
+
+QString networksText(const QList<QPair<QHostAddress, int>> &nets)
+{
+    QStringList texts;
+    for (const auto &net : nets)
+        texts.append(subnetText(net));
+    return texts.join(u", "_s);
+}
+
 // The declarations. Texts are English: they are the hub's (peerlink-hub --help, the man page, hub.conf).
 const QList<Setting> &table()
 {
@@ -196,30 +225,19 @@ const QList<Setting> &table()
         add({ u"autoban-ignore"_s, u"hub.autobanIgnore"_s, u"LIST"_s, HubSettingKind::List, QString(), 0, 0, QString(),
               u"Comma-separated networks (CIDR) the autoban never counts; empty to count every address."_s },
             [](HubServiceConfig &c, const QString &v, QString *error) {
-                QList<QPair<QHostAddress, int>> nets;
-                for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
-                    const QString text = part.trimmed();
-                    if (text.isEmpty())
-                        continue;
-                    QPair<QHostAddress, int> net = QHostAddress::parseSubnet(text);
-                    if (net.first.isNull()) {
-                        const QHostAddress single(text);
-                        if (single.isNull())
-                            return fail(error, u"autoban-ignore takes networks such as 127.0.0.0/8, ::1 (got \"%1\")"_s
-                                                   .arg(text.left(80)));
-                        net = { single, single.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32 };
-                    }
-                    nets.append(net);
-                }
-                c.hub.autobanIgnore = nets;
-                return true;
+                return parseNetworks(u"autoban-ignore"_s, v, c.hub.autobanIgnore, error);
             },
-            [](const HubServiceConfig &c) {
-                QStringList nets;
-                for (const auto &net : c.hub.autobanIgnore)
-                    nets.append(subnetText(net));
-                return nets.join(u", "_s);
-            });
+            [](const HubServiceConfig &c) { return networksText(c.hub.autobanIgnore); });
+        add({ u"trusted-proxies"_s, u"hub.trustedProxies"_s, u"LIST"_s, HubSettingKind::List, QString(), 0, 0,
+              QString(),
+              u"Comma-separated networks (CIDR) of the reverse proxies in front of the hub, such as 127.0.0.1/32, "
+              "::1/128, 10.0.0.0/8. A connection from one of them may name its client with a PROXY protocol header "
+              "(v1 or v2) or X-Forwarded-For, and that client's address is the one every per-address limit, ban and "
+              "log uses; from any other address both are ignored. Empty: nothing is believed."_s },
+            [](HubServiceConfig &c, const QString &v, QString *error) {
+                return parseNetworks(u"trusted-proxies"_s, v, c.hub.trustedProxies, error);
+            },
+            [](const HubServiceConfig &c) { return networksText(c.hub.trustedProxies); });
         s.append(number(u"max-queued-bytes"_s, u"maxQueuedBytes"_s, u"N"_s, u"bytes"_s, 4096, 1LL << 40, 1,
                         &HubConfig::maxQueuedBytes,
                         u"Outgoing bytes queued for one peer before it is dropped as not reading."_s));

@@ -1,5 +1,7 @@
 #include "hubtransport.h"
 
+#include "core/secrets.h"
+
 #ifdef Q_OS_UNIX
 #include <cerrno>
 #include <sys/socket.h>
@@ -13,6 +15,66 @@ QHostAddress unmappedAddress(const QHostAddress &address)
     bool v4 = false;
     const quint32 ip = address.toIPv4Address(&v4);
     return v4 ? QHostAddress(ip) : address;
+}
+
+namespace {
+
+const HandshakeBytes *bytesOf(const QAbstractSocket *socket)
+{
+    if (const auto *tcp = qobject_cast<const HubTcpSocket *>(socket))
+        return tcp;
+    if (const auto *ssl = qobject_cast<const HubSslSocket *>(socket))
+        return ssl;
+    return nullptr;
+}
+
+HandshakeBytes *bytesOf(QAbstractSocket *socket)
+{
+    return const_cast<HandshakeBytes *>(bytesOf(static_cast<const QAbstractSocket *>(socket)));
+}
+
+QHostAddress countedAddress(QTcpSocket *socket)
+{
+    const HandshakeBytes *bytes = bytesOf(socket);
+    return bytes ? bytes->countedAs() : QHostAddress();
+}
+
+/// Who @p socket is from, as the hub decided when it accepted it: the connection's own end, or (@p client) the
+/// client of its first request; the socket's peer when the hub did not accept it itself.
+std::pair<QHostAddress, quint16> originOf(const QAbstractSocket *socket, bool client)
+{
+    const HandshakeBytes *bytes = bytesOf(socket);
+    if (!bytes || bytes->connection().isNull())
+        return { unmappedAddress(socket->peerAddress()), socket->peerPort() };
+    return client ? std::pair(bytes->client(), bytes->clientPort())
+                  : std::pair(bytes->connection(), bytes->connectionPort());
+}
+
+} // namespace
+
+QHostAddress connectionAddress(const QAbstractSocket *socket)
+{
+    return originOf(socket, false).first;
+}
+
+quint16 connectionPort(const QAbstractSocket *socket)
+{
+    return originOf(socket, false).second;
+}
+
+QHostAddress clientAddress(const QAbstractSocket *socket)
+{
+    return originOf(socket, true).first;
+}
+
+quint16 clientPort(const QAbstractSocket *socket)
+{
+    return originOf(socket, true).second;
+}
+
+QString addressText(const QHostAddress &address, quint16 port)
+{
+    return port == 0 ? address.toString() : hostPort(address.toString(), port);
 }
 
 qint64 HubTcpSocket::writeData(const char *data, qint64 size)
@@ -63,13 +125,20 @@ void HandshakeBytes::separate(QIODevice &device, qsizetype headSize)
 void HubTcpSocket::holdBytesBehindHandshake(qsizetype maxHeadBytes)
 {
     m_maxHeadBytes = maxHeadBytes;
+    m_watching = true;
     // Connected before QWebSocketServer's own (queued) handler: this runs first on every readyRead.
     connect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
+    // Bytes behind a PROXY header may all be here already, with no readyRead to come.
+    if (bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HubTcpSocket::separateHandshake, Qt::QueuedConnection);
 }
 
 void HubTcpSocket::separateHandshake()
 {
+    if (!m_watching)
+        return;
     if (const std::optional<QByteArray> head = peekHead(*this, m_maxHeadBytes)) {
+        m_watching = false;
         disconnect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
         Q_EMIT headReceived(*head);
     }
@@ -78,6 +147,7 @@ void HubTcpSocket::separateHandshake()
 void HubSslSocket::holdBytesBehindHandshake(qsizetype maxHeadBytes)
 {
     m_maxHeadBytes = maxHeadBytes;
+    m_watching = true;
     connect(this, &QIODevice::readyRead, this, &HubSslSocket::separateHandshake);
     if (bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HubSslSocket::separateHandshake, Qt::QueuedConnection);
@@ -85,7 +155,10 @@ void HubSslSocket::holdBytesBehindHandshake(qsizetype maxHeadBytes)
 
 void HubSslSocket::separateHandshake()
 {
+    if (!m_watching)
+        return;
     if (const std::optional<QByteArray> head = peekHead(*this, m_maxHeadBytes)) {
+        m_watching = false;
         disconnect(this, &QIODevice::readyRead, this, &HubSslSocket::separateHandshake);
         Q_EMIT headReceived(*head);
     }
@@ -111,7 +184,7 @@ bool HubTcpServer::endHandshake(QTcpSocket *socket, quint16 port, const QHostAdd
             break;
         }
     }
-    if (found) {
+    if (found && !address.isNull()) {
         auto count = m_perAddress.find(address);
         if (count != m_perAddress.end() && --count.value() <= 0)
             m_perAddress.erase(count);
@@ -126,7 +199,7 @@ QTcpSocket *HubTcpServer::takeUpgraded(const QHostAddress &address, quint16 port
         QTcpSocket *socket = it.value();
         if (socket && unmappedAddress(socket->peerAddress()) == key) {
             disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
-            endHandshake(socket, port, key);
+            endHandshake(socket, port, countedAddress(socket));
             return socket;
         }
     }
@@ -160,7 +233,7 @@ void HubTcpServer::refuse(QTcpSocket *socket, const QString &reason)
     const QByteArray body = reason.toUtf8() + '\n';
     auto *ssl = qobject_cast<QSslSocket *>(socket);
     if (ssl && !ssl->isEncrypted()) {
-        Q_EMIT refused(socket->peerAddress(), reason);
+        Q_EMIT refused(clientAddress(socket), reason);
         socket->abort();
         socket->deleteLater();
         return;
@@ -168,7 +241,7 @@ void HubTcpServer::refuse(QTcpSocket *socket, const QString &reason)
     socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
                   "Content-Length: "
                   + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    Q_EMIT refused(socket->peerAddress(), reason);
+    Q_EMIT refused(clientAddress(socket), reason);
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     socket->disconnectFromHost();
 }
@@ -189,38 +262,93 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
     }
     const quint16 port = socket->peerPort();
     const QHostAddress address = unmappedAddress(socket->peerAddress());
+    bytesOf(socket)->setConnection(address, port);
     if (m_maxHandshakes > 0 && m_byPort.size() >= m_maxHandshakes) {
         refuse(socket, tr("Too many connections in their handshake (at most %1); try again later.").arg(m_maxHandshakes));
         return;
     }
-    int &fromAddress = m_perAddress[address];
-    if (m_maxPerAddress > 0 && fromAddress >= m_maxPerAddress) {
-        if (fromAddress == 0)
-            m_perAddress.remove(address);
-        refuse(socket, tr("Too many connections in their handshake from your address (at most %1).").arg(m_maxPerAddress));
-        return;
-    }
-    ++fromAddress;
     m_byPort.insert(port, socket);
-    m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, address, socket });
+    m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, QHostAddress(), socket });
     if (!m_handshakeTimer.isActive())
         m_handshakeTimer.start(m_handshakeTimeoutMs);
-    // Closed during its handshake (QWebSocketServer deletes it then): it no longer counts.
-    connect(socket, &QAbstractSocket::disconnected, this,
-            [this, socket, port, address] { endHandshake(socket, port, address); });
+    // Closed during its handshake: it no longer counts. Once handed to QWebSocketServer, that deletes it; before
+    // (a PROXY header or a request head that never came whole), nobody else would.
+    connect(socket, &QAbstractSocket::disconnected, this, [this, socket, port] {
+        if (endHandshake(socket, port, countedAddress(socket)) && !bytesOf(socket)->isHandedOn())
+            socket->deleteLater();
+    });
+    if (m_trusted.trusts(address)) {
+        // A proxy carries many clients: what counts per address is the client its PROXY header names, if any.
+        connect(socket, &QIODevice::readyRead, this, [this, socket] { readProxyHeader(socket); });
+        return;
+    }
+    if (countAddress(socket, address))
+        startHandshake(socket);
+}
+
+bool HubTcpServer::countAddress(QTcpSocket *socket, const QHostAddress &address)
+{
+    int &fromAddress = m_perAddress[address];
+    if (m_maxPerAddress > 0 && fromAddress >= m_maxPerAddress) {
+        refuse(socket, tr("Too many connections in their handshake from your address (at most %1).").arg(m_maxPerAddress));
+        return false;
+    }
+    ++fromAddress;
+    bytesOf(socket)->setCountedAs(address);
+    // Its entry is among the newest: a PROXY header comes first thing on a connection.
+    for (auto it = m_handshakes.rbegin(); it != m_handshakes.rend(); ++it) {
+        if (it->socket == socket) {
+            it->address = address;
+            break;
+        }
+    }
+    return true;
+}
+
+void HubTcpServer::readProxyHeader(QTcpSocket *socket)
+{
+    // On wss:// the socket is not encrypted yet: peek() and skip() see the bytes before the TLS handshake.
+    const qint64 available = std::min<qint64>(socket->bytesAvailable(), m_maxHeadBytes);
+    const ProxyHeader header = parseProxyHeader(socket->peek(available), m_maxHeadBytes);
+    if (header.status == ProxyHeader::Status::NeedMore)
+        return;
+    disconnect(socket, &QIODevice::readyRead, this, nullptr);
+    HandshakeBytes *bytes = bytesOf(socket);
+    if (header.status == ProxyHeader::Status::Invalid) {
+        Q_EMIT proxyHeaderRefused(bytes->connection(), header.error);
+        socket->abort(); // its handshake ends (disconnected); no answer: a proxy that sends this would not read one
+        socket->deleteLater();
+        return;
+    }
+    if (header.status == ProxyHeader::Status::Complete) {
+        // skip(), not read(): read() of a few bytes fills QIODevice's buffer ahead, and on a QSslSocket not yet
+        // encrypted that would take the ClientHello away from the TLS handshake; skip() takes exactly these bytes
+        // from the socket underneath.
+        socket->skip(header.size);
+        if (!header.source.isNull())
+            bytes->setConnection(unmappedAddress(header.source), header.sourcePort);
+    }
+    // Still a proxy's address (no header, LOCAL, or a chain of proxies): X-Forwarded-For names the client later.
+    const QHostAddress address = bytes->connection();
+    if (m_trusted.trusts(address) || countAddress(socket, address))
+        startHandshake(socket);
+}
+
+void HubTcpServer::startHandshake(QTcpSocket *socket)
+{
     if (auto *ssl = qobject_cast<HubSslSocket *>(socket)) {
         connect(ssl, &HubSslSocket::headReceived, this, [this, ssl](const QByteArray &head) { route(ssl, head); });
         connect(ssl, &QSslSocket::encrypted, ssl, [ssl, max = m_maxHeadBytes] { ssl->holdBytesBehindHandshake(max); });
         connect(ssl, &QSslSocket::sslErrors, ssl, [ssl](const QList<QSslError> &errors) {
-            qDebug() << "TLS handshake errors from" << ssl->peerAddress() << errors;
+            qDebug() << "TLS handshake errors from" << clientAddress(ssl) << errors;
         });
         ssl->setSslConfiguration(*m_tls);
         ssl->startServerEncryption();
         return;
     }
     auto *tcp = static_cast<HubTcpSocket *>(socket);
-    tcp->holdBytesBehindHandshake(m_maxHeadBytes);
     connect(tcp, &HubTcpSocket::headReceived, this, [this, tcp](const QByteArray &head) { route(tcp, head); });
+    tcp->holdBytesBehindHandshake(m_maxHeadBytes);
 }
 
 namespace {
@@ -256,10 +384,16 @@ void HubTcpServer::route(QTcpSocket *socket, const QByteArray &head)
         refuse(socket, tr("The request head is too large."));
         return;
     }
+    HandshakeBytes *bytes = bytesOf(socket);
+    if (m_trusted.trusts(bytes->connection())) {
+        const QHostAddress client = m_trusted.clientOf(bytes->connection(), headerValues(head, "x-forwarded-for"));
+        if (client != bytes->connection())
+            bytes->setClient(client, 0);
+    }
     if (!m_httpPrefix.isEmpty() && isPlainRequestUnder(head, m_httpPrefix)) {
         const quint16 port = socket->peerPort();
         disconnect(socket, nullptr, this, nullptr);
-        endHandshake(socket, port, unmappedAddress(socket->peerAddress()));
+        endHandshake(socket, port, countedAddress(socket));
         Q_EMIT httpConnection(socket, socket->readAll());
         return;
     }
@@ -267,6 +401,7 @@ void HubTcpServer::route(QTcpSocket *socket, const QByteArray &head)
         tcp->separateAt(head.size());
     else if (auto *ssl = qobject_cast<HubSslSocket *>(socket))
         ssl->separateAt(head.size());
+    bytes->setHandedOn();
     addPendingConnection(socket);
     Q_EMIT newConnection();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hub/proxyheaders.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
@@ -21,16 +23,54 @@ namespace PeerLink {
 /// the address a peer is told it was seen at all use this form.
 QHostAddress unmappedAddress(const QHostAddress &address);
 
-/// What the hub's own sockets keep of a connection's first request: the bytes a client sent right behind its
-/// handshake request (frames in the same packet), out of sight of QWebSocketServer, which then reads the request
-/// alone, so that the QWebSocket it makes cannot read (and answer) those frames before the hub takes the connection
-/// over (WsConnection reads them first).
+/// The address @p socket speaks for: the client a trusted proxy named in a PROXY header when the hub accepted the
+/// connection (HubTcpServer), else the socket's peer (unmapped).
+QHostAddress connectionAddress(const QAbstractSocket *socket);
+quint16 connectionPort(const QAbstractSocket *socket);
+/// The client of @p socket's first request: the one a trusted hop named in X-Forwarded-For, else
+/// connectionAddress(). Every per-address rule, ban, log line and the address shown to the operator use this one.
+QHostAddress clientAddress(const QAbstractSocket *socket);
+/// The client's port: the socket's peer's, or the one a PROXY header named; 0 when X-Forwarded-For named the client
+/// (it carries no port).
+quint16 clientPort(const QAbstractSocket *socket);
+/// ADDRESS:PORT ([v6]:PORT) for logs, the address alone when the port is not known (0).
+QString addressText(const QHostAddress &address, quint16 port);
+
+/// What the hub's own sockets keep of a connection's first request: who the connection is from (its peer, or the
+/// client a trusted proxy named), and the bytes a client sent right behind its handshake request (frames in the
+/// same packet), out of sight of QWebSocketServer, which then reads the request alone, so that the QWebSocket it
+/// makes cannot read (and answer) those frames before the hub takes the connection over (WsConnection reads them
+/// first).
 class HandshakeBytes
 {
 public:
     virtual ~HandshakeBytes() = default;
     /// The bytes that came behind the handshake request (usually none).
     QByteArray takeEarlyBytes() { return std::exchange(m_early, QByteArray()); }
+
+    /// The connection's own address (its peer, or what a PROXY header named); the client is that one too until
+    /// setClient().
+    void setConnection(const QHostAddress &address, quint16 port)
+    {
+        m_connection = m_client = address;
+        m_connectionPort = m_clientPort = port;
+    }
+    /// The client of the first request, when X-Forwarded-For named another one than the connection's.
+    void setClient(const QHostAddress &address, quint16 port)
+    {
+        m_client = address;
+        m_clientPort = port;
+    }
+    QHostAddress connection() const { return m_connection; }
+    quint16 connectionPort() const { return m_connectionPort; }
+    QHostAddress client() const { return m_client; }
+    quint16 clientPort() const { return m_clientPort; }
+    /// The address this connection counts under among the handshakes per address (HubTcpServer); null: none.
+    QHostAddress countedAs() const { return m_countedAs; }
+    void setCountedAs(const QHostAddress &address) { m_countedAs = address; }
+    /// Given to QWebSocketServer for its handshake (which deletes it if it ends there).
+    bool isHandedOn() const { return m_handedOn; }
+    void setHandedOn() { m_handedOn = true; }
 
 protected:
     /// The request head of what @p device has read, bytes left unread: nullopt while it is incomplete, empty when
@@ -41,6 +81,12 @@ protected:
 
 private:
     QByteArray m_early;
+    QHostAddress m_connection;
+    QHostAddress m_client;
+    QHostAddress m_countedAs;
+    quint16 m_connectionPort = 0;
+    quint16 m_clientPort = 0;
+    bool m_handedOn = false;
 };
 
 /// A peer's TCP connection to the hub. Writes go straight to the kernel while Qt's write buffer is empty, and
@@ -71,6 +117,7 @@ protected:
 private:
     void separateHandshake();
     qsizetype m_maxHeadBytes = 16384;
+    bool m_watching = false; // waiting for the end of the request head
 };
 
 /// A peer's TLS connection to a wss:// hub, accepted by the hub itself like HubTcpSocket (so that the hub reads and
@@ -91,6 +138,7 @@ Q_SIGNALS:
 private:
     void separateHandshake();
     qsizetype m_maxHeadBytes = 16384;
+    bool m_watching = false;
 };
 
 /// Accepts plain TCP connections as HubTcpSocket (or TLS connections as HubSslSocket, setTls()), children of this
@@ -101,6 +149,11 @@ private:
 ///   order of arrival, which is the order of their deadlines;
 /// - in number: past maxHandshakes() in all, or maxHandshakesPerAddress() from one address, a new connection gets
 ///   `503 Service Unavailable` with the reason and is closed.
+/// A connection from a trusted proxy (setTrustedProxies(), issue 19) may start with a PROXY protocol header (v1 or
+/// v2, before the TLS handshake on wss://): the client it names is the connection's address from then on, and counts
+/// among the handshakes per address (the proxy itself does not: it carries many clients). A malformed header closes
+/// that connection alone. Then X-Forwarded-For of the request head names the client when the hop before it is
+/// trusted. From any other address neither is read: a PROXY line is an HTTP request that fails like any garbage.
 class HubTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -122,6 +175,8 @@ public:
     /// Serve TLS (wss://, https:// for socket.io's polling) with @p configuration: the TLS handshake counts as
     /// part of the connection's handshake (its time and its place).
     void setTls(const QSslConfiguration &configuration) { m_tls = configuration; }
+    /// The proxies whose PROXY header and X-Forwarded-For are believed (none by default).
+    void setTrustedProxies(const TrustedProxies &proxies) { m_trusted = proxies; }
 
     /// The connection from @p address : @p port finished its WebSocket handshake (QWebSocketServer made a
     /// QWebSocket of it): its handshake deadline is lifted and its socket returned. Null if there is none.
@@ -130,6 +185,8 @@ public:
 Q_SIGNALS:
     /// A connection was refused before its handshake (@p reason says which limit).
     void refused(const QHostAddress &address, const QString &reason);
+    /// A trusted proxy's connection was closed for a malformed PROXY header (@p reason says what is wrong).
+    void proxyHeaderRefused(const QHostAddress &proxy, const QString &reason);
     /// A plain HTTP request under the HTTP path prefix: the receiver takes @p socket (and the bytes read, @p early).
     void httpConnection(QTcpSocket *socket, const QByteArray &early);
 
@@ -141,6 +198,12 @@ private:
     /// Ends @p socket's handshake bookkeeping; false if it had none (already upgraded or ended).
     bool endHandshake(QTcpSocket *socket, quint16 port, const QHostAddress &address);
     void refuse(QTcpSocket *socket, const QString &reason);
+    /// A trusted proxy's connection: takes its PROXY header, if it has one, once enough bytes are there.
+    void readProxyHeader(QTcpSocket *socket);
+    /// Counts @p socket among the handshakes from @p address; false when that is one too many (refused).
+    bool countAddress(QTcpSocket *socket, const QHostAddress &address);
+    /// Starts reading the request head (after the TLS handshake on wss://).
+    void startHandshake(QTcpSocket *socket);
     /// Sends the connection on by its request @p head: to the WebSocket handshake, or as a plain HTTP request.
     void route(QTcpSocket *socket, const QByteArray &head);
 
@@ -148,7 +211,7 @@ private:
     {
         qint64 deadlineMs;
         quint16 port;
-        QHostAddress address;
+        QHostAddress address; // counted under among the handshakes per address; null: not counted
         QPointer<QTcpSocket> socket;
     };
     std::deque<Handshake> m_handshakes;                   // in order of deadline; may hold ended ones
@@ -162,6 +225,7 @@ private:
     QByteArray m_httpPrefix;
     int m_maxHeadBytes = 16384;
     std::optional<QSslConfiguration> m_tls;
+    TrustedProxies m_trusted;
 };
 
 } // namespace PeerLink

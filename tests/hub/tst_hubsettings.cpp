@@ -25,6 +25,7 @@ private Q_SLOTS:
     void numbersKeepTheirRangeAndUnit();
     void reservedKeysAreRefused();
     void autobanIgnoreTakesNetworks();
+    void trustedProxiesTakeNetworks();
     void banFile();
     void badBanFileChangesNothing_data();
     void badBanFileChangesNothing();
@@ -142,6 +143,8 @@ void TestHubSettings::configFileErrors_data()
     QTest::newRow("bad value on line 3") << "# c\nport = 1\nport = lots\n"_ba << u":3: port"_s;
     QTest::newRow("unknown key") << "bind = ::\nprot = 1\n"_ba << u":2: unknown setting \"prot\""_s;
     QTest::newRow("invalid utf-8") << "name = \xff\xfe\n"_ba << u"UTF-8"_s;
+    QTest::newRow("a bad proxy network") << "port = 1\ntrusted-proxies = 127.0.0.1/32, 10.0.0.0/33\n"_ba
+                                         << u":2: trusted-proxies takes networks such as 127.0.0.0/8, ::1 (got \"10.0.0.0/33\")"_s;
 }
 
 void TestHubSettings::configFileErrors()
@@ -346,6 +349,27 @@ void TestHubSettings::autobanIgnoreTakesNetworks()
     QVERIFY(config.hub.autobanIgnore.isEmpty());
     QVERIFY(!applyHubSetting(config, u"autoban-ignore"_s, u"localhost"_s, &error));
     QVERIFY2(error.contains(u"autoban-ignore"_s), qPrintable(error));
+}
+
+void TestHubSettings::trustedProxiesTakeNetworks()
+{
+    HubServiceConfig config;
+    QCOMPARE(findHubSetting(u"trusted-proxies"_s)->defaultValue, QString()); // nothing believed by default
+    QVERIFY(config.hub.trustedProxies.isEmpty());
+    QString error;
+    QVERIFY2(applyHubSetting(config, u"trusted-proxies"_s, u"127.0.0.1/32, ::1/128, 10.0.0.0/8, 192.0.2.9"_s, &error),
+             qPrintable(error));
+    QCOMPARE(config.hub.trustedProxies.size(), 4);
+    QCOMPARE(config.hub.trustedProxies.at(1), QHostAddress::parseSubnet(u"::1/128"_s));
+    QCOMPARE(config.hub.trustedProxies.at(3).second, 32);
+    for (const QString &bad : { u"10.0.0.0/33"_s, u"proxy.example"_s, u"2001:db8::/129"_s, u"10.0.0.0/8 10.1.0.0/16"_s }) {
+        const HubServiceConfig before = config;
+        QVERIFY2(!applyHubSetting(config, u"trusted-proxies"_s, bad, &error), qPrintable(bad));
+        QVERIFY2(error.contains(u"trusted-proxies"_s) && error.contains(bad), qPrintable(error));
+        QCOMPARE(config.hub.trustedProxies, before.hub.trustedProxies); // all or nothing
+    }
+    QVERIFY(applyHubSetting(config, u"trusted-proxies"_s, QString(), nullptr));
+    QVERIFY(config.hub.trustedProxies.isEmpty());
 }
 
 void TestHubSettings::mailboxSettings()

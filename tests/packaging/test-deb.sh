@@ -37,7 +37,8 @@ for f in usr/bin/peerlink usr/bin/peerlink-hub usr/bin/peerlink-cli \
          usr/share/icons/hicolor/16x16/apps/peerlink.png usr/share/icons/hicolor/48x48/apps/peerlink.png \
          usr/share/icons/hicolor/256x256/apps/peerlink.png usr/share/icons/hicolor/scalable/apps/peerlink.svg \
          usr/share/man/man1/peerlink-hub.1.gz usr/share/man/man1/peerlink-cli.1.gz usr/share/man/man1/peerlink.1.gz \
-         usr/lib/systemd/system/peerlink-hub.service etc/peerlink/hub.conf \
+         usr/lib/systemd/system/peerlink-hub.service usr/lib/systemd/system/peerlink-hub@.service \
+         etc/peerlink/hub.conf \
          usr/share/peerlink/translations/peerlink_zh_CN.qm usr/share/doc/peerlink/copyright \
          usr/share/doc/peerlink/protocol.md; do
     grep -qx "./$f" <<<"$contents" || fail "the package lacks /$f"
@@ -56,6 +57,9 @@ done
 if command -v systemd-analyze >/dev/null; then
     systemd-analyze security --offline=yes --root="$root" --threshold=25 peerlink-hub.service >/dev/null \
         || fail "the service's sandbox is weaker than expected (systemd-analyze security)"
+    # The template's instances (several hubs on one machine) keep the same sandbox.
+    systemd-analyze security --offline=yes --root="$root" --threshold=25 peerlink-hub@1.service >/dev/null \
+        || fail "the template unit's sandbox is weaker than expected (systemd-analyze security)"
 fi
 ok "desktop entry, metainfo, man pages and service unit validate"
 

@@ -8,7 +8,9 @@ namespace PeerLink::Test {
 
 bool RawTcpClient::connectOnly(quint16 port)
 {
-    m_socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!m_local.isNull() && !m_socket.bind(m_local, 0))
+        return false;
+    m_socket.connectToHost(m_host, port);
     return m_socket.waitForConnected(5000);
 }
 
@@ -16,16 +18,43 @@ bool RawTcpClient::open(quint16 port, const QByteArray &behindHandshake)
 {
     if (!connectOnly(port))
         return false;
+    return handshake({}, behindHandshake);
+}
+
+bool RawTcpClient::openAsProxy(quint16 port, const QByteArray &beforeRequest, const QByteArray &headers, bool tls)
+{
+    if (!connectOnly(port))
+        return false;
+    if (!beforeRequest.isEmpty())
+        write(beforeRequest);
+    if (tls) {
+        QObject::connect(&m_socket, &QSslSocket::sslErrors, &m_socket, [this] { m_socket.ignoreSslErrors(); });
+        m_socket.startClientEncryption();
+        if (!QTest::qWaitFor([&] { return m_socket.isEncrypted() || m_socket.state() != QAbstractSocket::ConnectedState; },
+                             5000)
+            || !m_socket.isEncrypted())
+            return false;
+    }
+    return handshake(headers, {});
+}
+
+bool RawTcpClient::handshake(const QByteArray &headers, const QByteArray &behindHandshake)
+{
     write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + headers + "\r\n"
           + behindHandshake);
     QByteArray head;
+    // The hub may close without an answer (a malformed PROXY header): then there is no head.
     if (!QTest::qWaitFor([&] {
             head += m_socket.readAll();
-            return head.contains("\r\n\r\n");
+            return head.contains("\r\n\r\n") || m_socket.state() == QAbstractSocket::UnconnectedState;
         }, 5000))
         return false;
-    m_received = head.mid(head.indexOf("\r\n\r\n") + 4);
+    const qsizetype end = head.indexOf("\r\n\r\n");
+    if (end < 0)
+        return false;
+    m_answerHead = head.left(end);
+    m_received = head.mid(end + 4);
     return head.startsWith("HTTP/1.1 101");
 }
 
