@@ -165,7 +165,14 @@ run_one() { # name kind rep -- loadgen args
     local protocol=peerlink
     [ "$kind" = socketio ] && protocol=socketio
     start_cluster "$kind"
-    local ports pidlist line
+    local ports pidlist line p
+    # The CPU counted must be the servers' own (not a wrapper's): every pid is a hub or redis-server.
+    for p in "${hub_pids[@]}" "$redis_pid"; do
+        case "$(cat "/proc/$p/comm" 2>/dev/null)" in
+            peerlink-hub|node|redis-server) ;;
+            *) echo "bench/cluster.sh: pid $p is $(cat "/proc/$p/comm" 2>/dev/null), not a server" >&2; exit 1 ;;
+        esac
+    done
     ports=$(IFS=,; echo "${hub_ports[*]}")
     pidlist=$(IFS=,; echo "${hub_pids[*]},$redis_pid")
     taskset -c "$loadgen_cpu" "$loadgen_bin" --protocol "$protocol" --port "$ports" --server-pid "$pidlist" \
