@@ -16,7 +16,8 @@
 #               per second and per CPU-second of every process of the cluster (3 hubs + redis-server), and what Redis
 #               did per message (its CPU, INFO's network bytes and commands)
 #   presence-N  one observer per hub joins first; then N peers join spread evenly over the hubs: time from the first
-#               join until every observer has heard of all N (welcome entries + peer_connect)
+#               join until every observer has heard of all N (welcome entries + peer_connect), and until every
+#               peer's view is complete (each knows all N + 3 - 1 others)
 # The cluster (hubs and Redis) runs on CPU 1, the load generator on CPU 0. Everything binds to 127.0.0.1 and is
 # stopped by this script however it ends. Results: DIR/results.jsonl (one JSON object per run), DIR/report.md.
 set -euo pipefail
@@ -183,8 +184,8 @@ run_one() { # name kind rep -- loadgen args
     line=$(head -n1 "$tmp/line")
     cleanup
     [ -n "$line" ] || line='{"failed":"the load generator printed nothing"}'
-    line=$(printf '{"name":"%s","server":"%s","rep":%d,"date":"%s",%s' "$name" "cluster-$kind" "$rep" \
-        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${line#\{}")
+    line=$(printf '{"name":"%s","server":"%s","rep":%d,"run":"%s","date":"%s",%s' "$name" "cluster-$kind" "$rep" \
+        "$run_id" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${line#\{}")
     echo "$line" >>"$out/results.jsonl"
     [ -n "$append" ] && echo "$line" >>"$append"
     printf '  %-15s %-16s rep %d  %s\n' "$name" "cluster-$kind" "$rep" \
@@ -192,6 +193,7 @@ run_one() { # name kind rep -- loadgen args
 }
 
 mkdir -p "$out"
+run_id=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 : >"$out/results.jsonl"
 IFS=, read -r -a server_list <<<"$servers"
 IFS=, read -r -a crowds <<<"$peers_list"
@@ -204,7 +206,7 @@ for rep in $(seq 1 "$reps"); do
     for n in "${crowds[@]}"; do
         for kind in "${server_list[@]}"; do
             run_one "presence-$n" "$kind" "$rep" -- --workload presence --peers "$n" --concurrency "$concurrency" \
-                --timeout "$presence_timeout"
+                --all-views --timeout "$presence_timeout"
         done
     done
 done

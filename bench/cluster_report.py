@@ -2,7 +2,7 @@
 """Tables for bench/cluster.sh (issue 19): PeerLink's hubs clustered over Redis against socket.io's servers with
 @socket.io/redis-adapter. Medians over the repetitions of each workload and server; ratios of those medians.
 
-  python3 bench/cluster_report.py RESULTS.jsonl [--markdown OUT.md]
+  python3 bench/cluster_report.py RESULTS.jsonl [--run STAMP] [--markdown OUT.md]   (default: the last run in the file)
   python3 bench/cluster_report.py --brief < one-line.json        (one run in a few words)
 """
 import json
@@ -31,9 +31,9 @@ def brief(r):
                 f"{r.get('redis_out_bytes_per_msg', 0):.0f} B {r.get('redis_commands_per_msg', 0):.2f} cmd per msg, {lg}")
     if w == "presence":
         if r.get("complete"):
-            return (f"observers complete {r['observers_complete_s']:.2f} s (all joined {r.get('all_joined_s', 0):.2f} s), "
+            return (f"all views {r.get('all_views_s', 0):.2f} s, observers {r['observers_complete_s']:.2f} s (all joined {r.get('all_joined_s', 0):.2f} s), "
                     f"cluster CPU {r.get('server_cpu_s', 0):.1f} s, redis CPU {r.get('redis_cpu_s', 0):.1f} s, {lg}")
-        return (f"NOT DONE in {r.get('seconds', 0):.0f} s: joined {r.get('joined')}, observers know at least "
+        return (f"NOT DONE in {r.get('seconds', 0):.0f} s: joined {r.get('joined')}, views complete {r.get('views_complete')}, observers know at least "
                 f"{r.get('observer_least_known')}, failures {r.get('connection_failures')}, errors {r.get('errors')} "
                 f"{r.get('first_failure', '')} {r.get('first_error', '')}")
     return json.dumps(r)[:200]
@@ -49,6 +49,7 @@ FIGURES = [
     ("xrelay", "redis_out_bytes_per_msg", "bytes out of Redis per message", False, lambda v: f"{v:.0f}"),
     ("xrelay", "redis_commands_per_msg", "Redis commands per message", False, lambda v: f"{v:.2f}"),
     ("xrelay", "loadgen_cpu_frac", "load generator's own CPU (share of its core)", None, lambda v: f"{v:.2f}"),
+    ("presence", "all_views_s", "every peer knows every other, s", False, lambda v: f"{v:.2f}"),
     ("presence", "observers_complete_s", "observers know all peers, s", False, lambda v: f"{v:.2f}"),
     ("presence", "all_joined_s", "all peers joined (welcome), s", False, lambda v: f"{v:.2f}"),
     ("presence", "server_cpu_s", "CPU of the cluster until then, s", False, lambda v: f"{v:.1f}"),
@@ -86,6 +87,10 @@ def table(rows):
                 least = statistics.median(r.get("observer_least_known", 0) for r in so)
                 secs = statistics.median(r.get("seconds", 0) for r in so)
                 sb = f"not done in {secs:.0f} s ({nb} runs; observers knew {least:.0f})"
+            if prefix == "presence" and b is None and so and key == "all_views_s":
+                views = statistics.median(r.get("views_complete", 0) for r in so)
+                joined = statistics.median(r.get("joined", 0) for r in so)
+                sb = f"not done ({nb} runs; {joined:.0f} joined, {views:.0f} views complete)"
             ratio = f"{a / b:.2f}" if a is not None and b is not None and b else "—"
             if higher is None:
                 ahead = ""
@@ -109,6 +114,10 @@ def main():
         return
     path = args[0]
     rows = [json.loads(l) for l in open(path) if l.strip()]
+    # One run of bench/cluster.sh (its "run" stamp): the last one in the file, or --run STAMP.
+    runs = [r.get("run", "") for r in rows]
+    run = args[args.index("--run") + 1] if "--run" in args else (runs[-1] if runs else "")
+    rows = [r for r in rows if r.get("run", "") == run]
     md = table(rows)
     print(md)
     if "--markdown" in args:
