@@ -2,10 +2,10 @@
 # Hubs clustered over Redis (issue 19): three PeerLink hubs on one Redis against three socket.io servers with
 # @socket.io/redis-adapter (bench/reference/socketio-hub.js given a Redis URL) on the same kind of Redis, in one run:
 #
-#   bash bench/cluster.sh                  3 repetitions, both servers, about 20 minutes on 2 cores
+#   bash bench/cluster.sh                  3 repetitions, both servers, about 25 minutes on 2 cores
 #
-# Options: --reps N, --servers peerlink,socketio, --peers N[,N...] (presence crowds, default 10000), --pairs N
-# (relay pairs, default 6), --duration S, --presence-timeout S (default 240), --concurrency N (peers joining at once
+# Options: --reps N, --servers peerlink,socketio, --peers N[,N...] (presence crowds, default 2000,10000), --pairs N
+# (relay pairs, default 6), --duration S, --presence-timeout S (default 300), --concurrency N (peers joining at once
 # at most, over all hubs; default 300), --cluster-timeout MS (PeerLink's, default: the hub's), --out DIR,
 # --append FILE (also append every result line there), --no-build, --hub BIN, --loadgen BIN.
 #
@@ -24,11 +24,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps=3
 servers="peerlink,socketio"
-peers_list="10000"
+peers_list="2000,10000"
 pairs=6
 duration=5
 warmup=1
-presence_timeout=240
+presence_timeout=300
 concurrency=300
 cluster_timeout=""
 out="$root/build-bench/cluster"

@@ -98,6 +98,8 @@ def table(rows):
                 ahead = "yes (socket.io did not finish)"
             elif a is None or b is None:
                 ahead = "—"
+            elif b and abs(a / b - 1) < 0.01:
+                ahead = "tie (within 1 %)"
             else:
                 ahead = "**yes**" if (a > b if higher else a < b) else "**no**"
             arrow = "" if higher is None else (" ↑" if higher else " ↓")
