@@ -13,6 +13,13 @@
 //   storm     N peers connect at once; time until all are joined and every peer knows every other
 //   idle      N peers joined and settled: the server's RSS growth per peer
 //   large     one pair, 1 MiB messages, W in flight: MB/s
+//   presence  (hubs in a cluster, issue 19) one observer per hub joins first, then N peers spread evenly over the
+//             hubs: time until every observer knows all of them (and, with --all-views, until every peer does)
+//
+// With several hubs (--port P1,P2,...: hubs of one cluster) peers are spread over them; the relay puts each pair's
+// sender and receiver on different hubs. --server-pid takes a list too (every process of the cluster, Redis
+// included), whose CPU is summed; --redis-port and --redis-pid add what Redis did over the measured window
+// (INFO's network bytes and command counts, read with redis-cli, and its CPU).
 //
 // Not a product: no TLS, no limits, no security. Loopback only.
 
@@ -51,8 +58,13 @@ struct Options
     std::string protocol = "peerlink"; // or socketio
     std::string host = "127.0.0.1";
     int port = 0;
+    std::vector<int> ports; // every hub (a cluster); ports[0] == port
     std::string workload;
     int serverPid = 0;
+    std::vector<int> serverPids; // every process whose CPU counts (serverPids[0] == serverPid)
+    int redisPort = 0;
+    int redisPid = 0;
+    bool allViews = false;
     double warmup = 1.0;
     double duration = 5.0;
     int pairs = 4;
@@ -121,6 +133,65 @@ double processCpuSeconds(int pid)
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+/// The summed CPU seconds of @p pids; -1 when one cannot be read.
+double processesCpuSeconds(const std::vector<int> &pids)
+{
+    if (pids.empty())
+        return -1;
+    double sum = 0;
+    for (int pid : pids) {
+        const double c = processCpuSeconds(pid);
+        if (c < 0)
+            return -1;
+        sum += c;
+    }
+    return sum;
+}
+
+/// What Redis reports of itself (INFO all, through redis-cli): network bytes and commands, by name.
+struct RedisStats
+{
+    bool ok = false;
+    uint64_t netIn = 0, netOut = 0, commands = 0;
+    std::vector<std::pair<std::string, uint64_t>> calls; // cmdstat_NAME -> calls
+
+    static RedisStats read(int port)
+    {
+        RedisStats st;
+        if (port <= 0)
+            return st;
+        char cmd[128];
+        std::snprintf(cmd, sizeof cmd, "redis-cli -h 127.0.0.1 -p %d INFO all 2>/dev/null", port);
+        FILE *f = popen(cmd, "r");
+        if (!f)
+            return st;
+        char line[1024];
+        while (std::fgets(line, sizeof line, f)) {
+            unsigned long long v = 0;
+            if (std::sscanf(line, "total_net_input_bytes:%llu", &v) == 1)
+                st.netIn = v, st.ok = true;
+            else if (std::sscanf(line, "total_net_output_bytes:%llu", &v) == 1)
+                st.netOut = v;
+            else if (std::sscanf(line, "total_commands_processed:%llu", &v) == 1)
+                st.commands = v;
+            else if (std::strncmp(line, "cmdstat_", 8) == 0) {
+                const char *colon = std::strchr(line, ':');
+                if (colon && std::sscanf(colon, ":calls=%llu", &v) == 1)
+                    st.calls.emplace_back(std::string(static_cast<const char *>(line) + 8, colon), v);
+            }
+        }
+        pclose(f);
+        return st;
+    }
+    uint64_t callsOf(const std::string &name) const
+    {
+        for (const auto &c : calls)
+            if (c.first == name)
+                return c.second;
+        return 0;
+    }
+};
+
 /// Resident set size of @p pid in KiB; -1 when it cannot be read.
 long processRssKiB(int pid)
 {
@@ -185,6 +256,7 @@ struct Conn
 {
     int fd = -1;
     int index = 0;
+    int hub = 0; // which of the servers it talks to
     State state = State::Connecting;
     std::string id;
     uint8_t mask[4] {};
@@ -210,11 +282,15 @@ public:
         if (m_epoll < 0)
             die("epoll_create1: %s", std::strerror(errno));
         m_readBuffer.resize(1 << 20);
-        std::memset(&m_server, 0, sizeof m_server);
-        m_server.sin_family = AF_INET;
-        m_server.sin_port = htons(static_cast<uint16_t>(o.port));
-        if (inet_pton(AF_INET, o.host.c_str(), &m_server.sin_addr) != 1)
-            die("not an IPv4 address: %s", o.host.c_str());
+        for (int port : o.ports) {
+            sockaddr_in a;
+            std::memset(&a, 0, sizeof a);
+            a.sin_family = AF_INET;
+            a.sin_port = htons(static_cast<uint16_t>(port));
+            if (inet_pton(AF_INET, o.host.c_str(), &a.sin_addr) != 1)
+                die("not an IPv4 address: %s", o.host.c_str());
+            m_servers.push_back(a);
+        }
         m_socketIo = o.protocol == "socketio";
         if (!m_socketIo && o.protocol != "peerlink")
             die("unknown protocol %s (peerlink or socketio)", o.protocol.c_str());
@@ -222,11 +298,16 @@ public:
 
     bool socketIo() const { return m_socketIo; }
 
-    /// Opens a connection that joins as @p id; @p handler sees every frame after the join was sent.
-    Conn &open(const std::string &id, FrameHandler handler)
+    int hubs() const { return static_cast<int>(m_servers.size()); }
+
+    /// Opens a connection that joins as @p id (on server @p hub; -1: the connections go round the servers);
+    /// @p handler sees every frame after the join was sent.
+    Conn &open(const std::string &id, FrameHandler handler, int hub = -1)
     {
         auto c = std::make_unique<Conn>();
         c->index = static_cast<int>(m_conns.size());
+        c->hub = hub >= 0 ? hub % hubs() : c->index % hubs();
+        const sockaddr_in &server = m_servers[static_cast<size_t>(c->hub)];
         c->id = id;
         c->onFrame = std::move(handler);
         for (auto &b : c->mask)
@@ -241,14 +322,14 @@ public:
         // Reset on close: no TIME_WAIT, so repeated runs do not run out of ephemeral ports.
         linger lg { 1, 0 };
         setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-        if (m_opt.sourceAddresses > 0 && m_server.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) {
+        if (m_opt.sourceAddresses > 0 && server.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) {
             sockaddr_in src {};
             src.sin_family = AF_INET;
             src.sin_addr.s_addr = htonl((127u << 24) | (1u << 8) | (1u + static_cast<unsigned>(c->index % m_opt.sourceAddresses)));
             if (bind(c->fd, reinterpret_cast<sockaddr *>(&src), sizeof src) != 0)
                 die("bind source address: %s", std::strerror(errno));
         }
-        if (connect(c->fd, reinterpret_cast<sockaddr *>(&m_server), sizeof m_server) != 0 && errno != EINPROGRESS)
+        if (connect(c->fd, reinterpret_cast<const sockaddr *>(&server), sizeof server) != 0 && errno != EINPROGRESS)
             die("connect: %s", std::strerror(errno));
         epoll_event ev {};
         ev.events = EPOLLIN | EPOLLOUT;
@@ -431,7 +512,8 @@ private:
             const int n = std::snprintf(req, sizeof req,
                 "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-                m_socketIo ? "/socket.io/?EIO=4&transport=websocket" : "/", m_opt.host.c_str(), m_opt.port);
+                m_socketIo ? "/socket.io/?EIO=4&transport=websocket" : "/", m_opt.host.c_str(),
+                m_opt.ports[static_cast<size_t>(c.hub)]);
             c.out.append(req, static_cast<size_t>(n));
         }
         writeOut(c);
@@ -633,7 +715,7 @@ private:
     const Options &m_opt;
     int m_epoll = -1;
     bool m_socketIo = false;
-    sockaddr_in m_server;
+    std::vector<sockaddr_in> m_servers;
     std::vector<char> m_readBuffer;
     std::vector<std::unique_ptr<Conn>> m_conns;
     std::vector<Conn *> m_dirty;
@@ -669,6 +751,7 @@ struct Result
         fields.emplace_back(k, q);
     }
     void addBool(const std::string &k, bool v) { fields.emplace_back(k, v ? "true" : "false"); }
+    void addRaw(const std::string &k, const std::string &json) { fields.emplace_back(k, json); }
     void print() const
     {
         std::string s = "{";
@@ -690,18 +773,76 @@ struct Window
     double serverCpu0 = 0;
     double selfCpu0 = 0;
     int pid = 0;
+    std::vector<int> pids;
+    int redisPid = 0;
+    int redisPort = 0;
+    double redisCpu0 = 0;
+    RedisStats redis0;
     void start(int serverPid)
     {
         pid = serverPid;
+        pids = { serverPid };
         startNs = nowNs();
         serverCpu0 = processCpuSeconds(pid);
         selfCpu0 = selfCpuSeconds();
+    }
+    /// Every process of a cluster (summed), and Redis' own figures.
+    void start(const Options &o)
+    {
+        redisPid = o.redisPid;
+        redisPort = o.redisPort;
+        redis0 = RedisStats::read(redisPort);
+        redisCpu0 = processCpuSeconds(redisPid);
+        pid = o.serverPid;
+        pids = o.serverPids;
+        startNs = nowNs();
+        serverCpu0 = processesCpuSeconds(pids);
+        selfCpu0 = selfCpuSeconds();
+    }
+    double serverCpu() const { return pids.empty() || pids[0] <= 0 ? -1 : processesCpuSeconds(pids) - serverCpu0; }
+    /// Redis over the window: redis_cpu_s, network bytes in and out, commands (all and by name), and the same per
+    /// @p messages when that is not 0.
+    void finishRedis(Result &r, uint64_t messages) const
+    {
+        if (redisPid > 0) {
+            const double cpu = processCpuSeconds(redisPid) - redisCpu0;
+            r.add("redis_cpu_s", cpu);
+            if (messages)
+                r.add("redis_cpu_us_per_msg", cpu * 1e6 / static_cast<double>(messages));
+        }
+        const RedisStats now = RedisStats::read(redisPort);
+        if (!now.ok || !redis0.ok)
+            return;
+        const uint64_t in = now.netIn - redis0.netIn, out = now.netOut - redis0.netOut;
+        const uint64_t cmds = now.commands - redis0.commands - 1; // less the first INFO
+        r.addInt("redis_in_bytes", in);
+        r.addInt("redis_out_bytes", out);
+        r.addInt("redis_commands", cmds);
+        std::string byName = "{";
+        for (const auto &c : now.calls) {
+            uint64_t d = c.second - redis0.callsOf(c.first);
+            if (c.first == "info")
+                d -= 1;
+            if (d == 0)
+                continue;
+            if (byName.size() > 1)
+                byName += ",";
+            byName += "\"" + c.first + "\":" + std::to_string(d);
+        }
+        byName += "}";
+        r.addRaw("redis_calls", byName);
+        if (messages) {
+            const double m = static_cast<double>(messages);
+            r.add("redis_in_bytes_per_msg", static_cast<double>(in) / m);
+            r.add("redis_out_bytes_per_msg", static_cast<double>(out) / m);
+            r.add("redis_commands_per_msg", static_cast<double>(cmds) / m);
+        }
     }
     /// Adds seconds, server_cpu_s, loadgen_cpu_frac and valid to @p r; returns the elapsed seconds.
     double finish(Result &r, double saturation = 0.95) const
     {
         const double seconds = static_cast<double>(nowNs() - startNs) / 1e9;
-        const double serverCpu = pid > 0 ? processCpuSeconds(pid) - serverCpu0 : -1;
+        const double serverCpu = this->serverCpu();
         const double selfFraction = (selfCpuSeconds() - selfCpu0) / seconds;
         r.add("seconds", seconds);
         r.add("server_cpu_s", serverCpu);
@@ -785,17 +926,36 @@ int workloadRelay(const Options &o, bool large)
     Result r;
     for (int i = 0; i < pairs; ++i) {
         Pair &p = ps[static_cast<size_t>(i)];
+        // Several hubs: receiver on hub i, its sender on the next one (every message crosses hubs).
         p.receiver = &loop.open("r" + std::to_string(i), [&p](Conn &, Kind k, std::string_view) {
             if (k == Kind::Message)
                 ++p.received;
-        });
-        p.sender = &loop.open("s" + std::to_string(i), {});
+        }, i);
+        p.sender = &loop.open("s" + std::to_string(i), {}, i + 1);
     }
     if (!loop.run([&] { return loop.joined() >= static_cast<uint64_t>(2 * pairs) || loop.failures() > 0; }, deadline)) {
         addCommon(r, o, loop);
         r.addString("failed", "not all peers joined");
         r.print();
         return 1;
+    }
+    if (loop.hubs() > 1) {
+        // A cluster: every hub knows every peer (presence settled) before anyone sends.
+        const bool settled = loop.run(
+            [&] {
+                for (auto &c : loop.conns())
+                    if (c->knownPeers < 2 * pairs - 1)
+                        return loop.failures() > 0;
+                return true;
+            },
+            deadline);
+        if (!settled || loop.failures()) {
+            addCommon(r, o, loop);
+            r.addString("failed", "presence did not settle across the hubs");
+            r.print();
+            return 1;
+        }
+        loop.run([] { return false; }, nowNs() + 200000000ull); // and a moment for the hubs' own bookkeeping
     }
     const int half = std::max(1, window / 2);
     for (Pair &p : ps) {
@@ -822,7 +982,7 @@ int workloadRelay(const Options &o, bool large)
     loop.run([&] { return loop.failures() > 0; }, std::min(warmEnd, deadline), refill);
     const uint64_t before = total();
     Window w;
-    w.start(o.serverPid);
+    w.start(o);
     loop.run([&] { return loop.failures() > 0; }, std::min(nowNs() + static_cast<uint64_t>(o.duration * 1e9), deadline), refill);
     const uint64_t delivered = total() - before;
     addCommon(r, o, loop);
@@ -833,9 +993,12 @@ int workloadRelay(const Options &o, bool large)
     r.addInt("e2e", o.e2e ? 1 : 0);
     r.addInt("deliveries", delivered);
     r.add("deliveries_per_s", static_cast<double>(delivered) / seconds);
-    const double cpu = processCpuSeconds(o.serverPid) - w.serverCpu0;
+    const double cpu = w.serverCpu();
     if (o.serverPid > 0 && cpu > 0)
         r.add("deliveries_per_server_cpu_s", static_cast<double>(delivered) / cpu);
+    if (loop.hubs() > 1)
+        r.addInt("hubs", static_cast<uint64_t>(loop.hubs()));
+    w.finishRedis(r, delivered);
     if (large)
         r.add("mb_per_s", static_cast<double>(delivered) * static_cast<double>(text.size()) / seconds / 1e6);
     r.print();
@@ -1053,11 +1216,109 @@ int workloadStorm(const Options &o, bool memory)
     return ok ? 0 : 1;
 }
 
+/// Hubs in a cluster: one observer per hub joins first; then N peers join spread evenly over the hubs, at most
+/// --concurrency joining at a time. Measured from the first of them opening its connection: until all N are joined
+/// (welcome), until every observer knows all N (its welcome plus peer_connects), and with --all-views until every
+/// peer knows every other. CPU of every process of the cluster over that time; Redis' figures beside.
+int workloadPresence(const Options &o)
+{
+    Loop loop(o);
+    const uint64_t deadline = nowNs() + static_cast<uint64_t>(o.timeout * 1e9);
+    Result r;
+    const int hubs = loop.hubs();
+    std::vector<Conn *> observers;
+    for (int h = 0; h < hubs; ++h)
+        observers.push_back(&loop.open("o" + std::to_string(h), {}, h));
+    const bool ready = loop.run(
+        [&] {
+            for (Conn *c : observers)
+                if (c->knownPeers < hubs - 1)
+                    return loop.failures() > 0;
+            return true;
+        },
+        deadline);
+    if (!ready || loop.failures()) {
+        addCommon(r, o, loop);
+        r.addString("failed", "the observers did not see each other");
+        r.print();
+        return 1;
+    }
+    const int n = o.peers;
+    const long everyone = static_cast<long>(n) + hubs - 1; // what each observer must know in the end
+    const uint64_t joinedBefore = loop.joined();
+    Window w;
+    w.start(o);
+    const uint64_t start = nowNs();
+    uint64_t allJoinedNs = 0, observersNs = 0, allViewsNs = 0;
+    int opened = 0;
+    auto openMore = [&]() -> int64_t {
+        while (opened < n
+               && static_cast<uint64_t>(opened) - (loop.joined() - joinedBefore) < static_cast<uint64_t>(o.concurrency)) {
+            loop.open("n" + std::to_string(opened), {}, opened % hubs);
+            ++opened;
+        }
+        return -1;
+    };
+    size_t checkFrom = 0;
+    auto progress = [&] {
+        const uint64_t now = nowNs();
+        if (!allJoinedNs && loop.joined() - joinedBefore >= static_cast<uint64_t>(n))
+            allJoinedNs = now;
+        if (!observersNs) {
+            bool all = true;
+            for (Conn *c : observers)
+                all = all && c->knownPeers >= everyone;
+            if (all)
+                observersNs = now;
+        }
+        if (o.allViews && allJoinedNs && !allViewsNs) {
+            auto &conns = loop.conns();
+            while (checkFrom < conns.size() && conns[checkFrom]->knownPeers >= static_cast<long>(conns.size()) - 1)
+                ++checkFrom;
+            if (checkFrom == conns.size())
+                allViewsNs = now;
+        }
+        return loop.failures() > 0 || (allJoinedNs && observersNs && (!o.allViews || allViewsNs));
+    };
+    const bool done = loop.run(progress, deadline, openMore) && loop.failures() == 0;
+    const uint64_t end = nowNs();
+    addCommon(r, o, loop);
+    r.addInt("hubs", static_cast<uint64_t>(hubs));
+    r.addInt("peers", static_cast<uint64_t>(n));
+    r.addInt("concurrency", static_cast<uint64_t>(o.concurrency));
+    r.addBool("complete", done);
+    const double seconds = w.finish(r);
+    if (allJoinedNs)
+        r.add("all_joined_s", static_cast<double>(allJoinedNs - start) / 1e9);
+    if (observersNs)
+        r.add("observers_complete_s", static_cast<double>(observersNs - start) / 1e9);
+    if (allViewsNs)
+        r.add("all_views_s", static_cast<double>(allViewsNs - start) / 1e9);
+    // Where it stood at the end (a run that did not finish says how far it got).
+    r.addInt("joined", loop.joined() - joinedBefore);
+    long least = everyone;
+    for (Conn *c : observers)
+        least = std::min(least, c->knownPeers);
+    r.addInt("observer_least_known", static_cast<uint64_t>(std::max(0L, least)));
+    if (o.allViews) {
+        uint64_t complete = 0;
+        for (auto &c : loop.conns())
+            complete += c->knownPeers >= static_cast<long>(loop.conns().size()) - 1 ? 1 : 0;
+        r.addInt("views_complete", complete);
+    }
+    (void)end;
+    (void)seconds;
+    w.finishRedis(r, 0);
+    r.print();
+    loop.closeAll();
+    return done ? 0 : 1;
+}
+
 void usage()
 {
     std::puts(
         "usage: peerlink-loadgen --workload W --port N [options]\n"
-        "  --workload relay|fanout|pingpong|storm|idle|large\n"
+        "  --workload relay|fanout|pingpong|storm|idle|large|presence\n"
         "  --protocol peerlink|socketio   (default peerlink)\n"
         "  --host ADDR --port N           the server (IPv4 loopback)\n"
         "  --server-pid PID               read the server's CPU time and RSS from /proc\n"
@@ -1070,6 +1331,10 @@ void usage()
         "  --timeout S                    give up after S seconds (120)\n"
         "  --source-addresses N           spread connections over 127.0.1.1..N (200; 0 = let the kernel pick)\n"
         "  --e2e                          relay: messages carry an end-to-end envelope (\"e2e\") instead of text\n"
+        "  --port P1,P2,...               hubs of one cluster: peers spread over them (relay: across hubs; presence)\n"
+        "  --server-pid PID,PID,...       every process whose CPU counts (summed; the first one's RSS)\n"
+        "  --redis-port N --redis-pid PID Redis' network bytes, commands (INFO via redis-cli) and CPU over the window\n"
+        "  --all-views                    presence: also wait until every peer knows every other\n"
         "Prints one JSON object. Exit status 0 when the run completed, 1 when it did not, 2 on bad usage.");
 }
 
@@ -1099,8 +1364,29 @@ int main(int argc, char **argv)
         } else if (a == "--workload") o.workload = value();
         else if (a == "--protocol") o.protocol = value();
         else if (a == "--host") o.host = value();
-        else if (a == "--port") o.port = static_cast<int>(number());
-        else if (a == "--server-pid") o.serverPid = static_cast<int>(number());
+        else if (a == "--port" || a == "--server-pid") {
+            // One number, or a comma-separated list.
+            const std::string v = value();
+            std::vector<int> list;
+            size_t from = 0;
+            while (from <= v.size()) {
+                const size_t comma = std::min(v.find(',', from), v.size());
+                const std::string item = v.substr(from, comma - from);
+                char *end = nullptr;
+                const long x = std::strtol(item.c_str(), &end, 10);
+                if (item.empty() || !end || *end || x < 0)
+                    die("%s takes a number or a comma-separated list (got \"%s\")", a.c_str(), v.c_str());
+                list.push_back(static_cast<int>(x));
+                from = comma + 1;
+            }
+            if (a == "--port")
+                o.ports = list;
+            else
+                o.serverPids = list;
+        }
+        else if (a == "--redis-port") o.redisPort = static_cast<int>(number());
+        else if (a == "--redis-pid") o.redisPid = static_cast<int>(number());
+        else if (a == "--all-views") o.allViews = true;
         else if (a == "--warmup") o.warmup = number();
         else if (a == "--duration") o.duration = number();
         else if (a == "--pairs") o.pairs = std::max(1, static_cast<int>(number()));
@@ -1117,8 +1403,14 @@ int main(int argc, char **argv)
         else if (a == "--e2e") o.e2e = true;
         else die("unknown option %s (see --help)", a.c_str());
     }
-    if (o.port <= 0 || o.port > 65535)
+    if (o.ports.empty())
         die("--port is required (1-65535)");
+    for (int p : o.ports)
+        if (p <= 0 || p > 65535)
+            die("--port: %d is not a port (1-65535)", p);
+    o.port = o.ports[0];
+    if (!o.serverPids.empty())
+        o.serverPid = o.serverPids[0];
     // Many connections: take the whole open-files allowance.
     rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -1137,5 +1429,7 @@ int main(int argc, char **argv)
         return workloadStorm(o, false);
     if (o.workload == "idle")
         return workloadStorm(o, true);
+    if (o.workload == "presence")
+        return workloadPresence(o);
     die("unknown or missing --workload (relay, fanout, pingpong, storm, idle, large)");
 }

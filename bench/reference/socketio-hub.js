@@ -2,7 +2,15 @@
 // The original tutorial's hub on socket.io 4, written as a socket.io user would write it, limited to the websocket
 // transport. A reference for benchmarks (issue 7), not a product.
 //
-//   node socketio-hub.js PORT   listens on 127.0.0.1:PORT (0: any free port), prints "listening PORT" when ready
+//   node socketio-hub.js PORT [REDIS_URL]   listens on 127.0.0.1:PORT (0: any free port), prints "listening PORT"
+//                                           when ready
+//
+// With a Redis URL (the argument, or the environment variable SOCKETIO_HUB_REDIS), several of these hubs form one
+// cluster the way socket.io's documentation says: @socket.io/redis-adapter with a pub and a sub client of node-redis 4
+// (issue 19's cluster benchmark). Emits to a socket id or a room then reach the sockets of every hub; the hubs tell
+// each other who joined and left with io.serverSideEmit, so that welcome, id_taken and `to` know the peers of every
+// hub (a hub started after peers joined elsewhere learns only of later joins: enough for the benchmark, which starts
+// every hub first). Without a Redis URL nothing changes: one hub, socket.io's in-memory adapter.
 //
 // Events (every payload is an object):
 //   client -> hub  join {id, name?}           hub -> client  welcome {id, peers: [{id, name?}]}, or error {code}
@@ -20,9 +28,10 @@ const { Server } = require('socket.io');
 
 const port = Number(process.argv[2] ?? 0);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error('usage: node socketio-hub.js PORT');
+  console.error('usage: node socketio-hub.js PORT [REDIS_URL]');
   process.exit(2);
 }
+const redisUrl = process.argv[3] || process.env.SOCKETIO_HUB_REDIS || '';
 
 const httpServer = http.createServer();
 const io = new Server(httpServer, {
@@ -34,6 +43,10 @@ const io = new Server(httpServer, {
 
 /** peer id -> socket.id of every joined peer */
 const peers = new Map();
+/** Cluster mode: peer id -> {sid, name} of the peers of the other hubs */
+const remote = new Map();
+const clustered = redisUrl !== '';
+const sidOf = (id) => peers.get(id) ?? remote.get(id)?.sid;
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
@@ -47,7 +60,7 @@ io.on('connection', (socket) => {
       return socket.emit('error', { code: 'already_joined', message: 'already joined' });
     }
     const { id } = data;
-    if (peers.has(id)) {
+    if (peers.has(id) || remote.has(id)) {
       return socket.emit('error', { code: 'id_taken', message: `id ${id} is taken` });
     }
     const name = typeof data.name === 'string' && data.name ? data.name : undefined;
@@ -57,9 +70,11 @@ io.on('connection', (socket) => {
       const otherName = io.sockets.sockets.get(otherSid)?.data.name;
       others.push(otherName ? { id: otherId, name: otherName } : { id: otherId });
     }
+    for (const [otherId, other] of remote) others.push(other.name ? { id: otherId, name: other.name } : { id: otherId });
     socket.data.id = id;
     socket.data.name = name;
     peers.set(id, socket.id);
+    if (clustered) io.serverSideEmit('peer_join', id, socket.id, name ?? null);
 
     // Presence and broadcasts go to the joined peers only (a room), not to sockets still to join: their welcome
     // lists everyone already, and the same rule holds on every server the load generator drives.
@@ -76,7 +91,7 @@ io.on('connection', (socket) => {
     }
     const { to, text, mid } = data;
     if (to !== undefined && to !== null) {
-      const target = peers.get(to);
+      const target = sidOf(to);
       if (target === undefined) {
         return socket.emit('error', { code: 'peer_unavailable', message: `${to} is not here`, ref: to });
       }
@@ -90,7 +105,7 @@ io.on('connection', (socket) => {
   socket.on('connect_to_peer', (data) => {
     const from = socket.data.id;
     if (from === undefined) return socket.emit('error', { code: 'not_joined', message: 'join first' });
-    const target = isObject(data) ? peers.get(data.peer) : undefined;
+    const target = isObject(data) ? sidOf(data.peer) : undefined;
     if (target === undefined) {
       return socket.emit('error', { code: 'peer_unavailable', message: 'no such peer', ref: isObject(data) ? data.peer : undefined });
     }
@@ -103,6 +118,7 @@ io.on('connection', (socket) => {
     socket.data.id = undefined;
     if (peers.get(id) !== socket.id) return;
     peers.delete(id);
+    if (clustered) io.serverSideEmit('peer_leave', id, socket.id);
     socket.leave('peers');
     socket.to('peers').emit('peer_disconnect', { id });
   };
@@ -140,6 +156,30 @@ httpServer.on('error', (err) => {
   process.exit(1);
 });
 
-httpServer.listen(port, '127.0.0.1', () => {
+const listen = () => httpServer.listen(port, '127.0.0.1', () => {
   console.log(`listening ${httpServer.address().port}`);
 });
+
+if (!clustered) {
+  listen();
+} else {
+  // The adapter's README, "With the `redis` package": a pub client and its duplicate to subscribe.
+  const { createClient } = require('redis');
+  const { createAdapter } = require('@socket.io/redis-adapter');
+  const pubClient = createClient({ url: redisUrl });
+  const subClient = pubClient.duplicate();
+  for (const c of [pubClient, subClient]) c.on('error', (err) => console.error(`redis: ${err.message}`));
+  Promise.all([pubClient.connect(), subClient.connect()]).then(() => {
+    io.adapter(createAdapter(pubClient, subClient));
+    io.on('peer_join', (id, sid, name) => {
+      if (!peers.has(id)) remote.set(id, name ? { sid, name } : { sid });
+    });
+    io.on('peer_leave', (id, sid) => {
+      if (remote.get(id)?.sid === sid) remote.delete(id);
+    });
+    listen();
+  }, (err) => {
+    console.error(`redis: ${err.message}`);
+    process.exit(1);
+  });
+}
