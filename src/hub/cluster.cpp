@@ -202,6 +202,9 @@ Cluster::Cluster(const RedisEndpoint &endpoint, int timeoutMs, Owner &owner, QOb
     m_clock.start();
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &Cluster::connectNow);
+    m_flush.setSingleShot(true);
+    m_flush.setInterval(0);
+    connect(&m_flush, &QTimer::timeout, this, &Cluster::flushAll);
     m_beat.setInterval(std::max(50, timeoutMs / 3));
     connect(&m_beat, &QTimer::timeout, this, [this] {
         // A Redis that takes connections but answers nothing (stopped, swapping) is as good as gone.
@@ -434,6 +437,7 @@ void Cluster::synchronise()
 
 void Cluster::stop()
 {
+    flushAll(); // what this turn published still goes
     m_stopping = true;
     m_beat.stop();
     m_retry.stop();
@@ -580,7 +584,8 @@ void Cluster::claim(const QString &id, const QString &token, const QString &resu
                                 return;
                             }
                             if (r.integer == 1)
-                                m_remote.remove(id), m_remoteDirty = true; // it is this hub's now
+                                if (m_remote.remove(id))
+                                    m_remoteDirty = true; // it is this hub's now
                             callback(r.integer == 1 ? ClaimResult::Claimed : ClaimResult::Taken);
                         });
 }
@@ -594,13 +599,52 @@ void Cluster::release(const QString &id, const QString &token)
 
 void Cluster::publish(const QByteArray &channel, const QByteArray &payload, SentCallback callback)
 {
+    // What this turn of the event loop publishes on one channel goes as one PUBLISH (a batch, 'M', when there is
+    // more than one): one Redis command and one message to the receiving hubs instead of one per message.
+    Batch &batch = m_batches[channel];
+    if (batch.records.isEmpty() && !m_flush.isActive())
+        m_flush.start();
+    batch.bytes += payload.size();
+    batch.records.append(payload);
+    if (callback)
+        batch.callbacks.append(std::move(callback));
+    if (batch.bytes >= kMaxBatchBytes)
+        flush(channel);
+}
+
+void Cluster::flushAll()
+{
+    const QList<QByteArray> channels = m_batches.keys();
+    for (const QByteArray &channel : channels)
+        flush(channel);
+}
+
+void Cluster::flush(const QByteArray &channel)
+{
+    auto it = m_batches.find(channel);
+    if (it == m_batches.end() || it->records.isEmpty())
+        return;
+    Batch batch = std::move(*it);
+    m_batches.erase(it);
     ++m_published;
-    if (!callback) {
+    QByteArray payload;
+    if (batch.records.size() == 1) {
+        payload = batch.records.first();
+    } else {
+        // M \n HUB \n then LENGTH \n RECORD for each (a record is a whole message, newlines and all).
+        payload.reserve(batch.bytes + batch.records.size() * 8 + m_hub.size() + 3);
+        payload.append("M\n").append(m_hub).append('\n');
+        for (const QByteArray &record : std::as_const(batch.records))
+            payload.append(QByteArray::number(record.size())).append('\n').append(record);
+    }
+    if (batch.callbacks.isEmpty()) {
         m_commands->command({ "PUBLISH", channel, payload });
         return;
     }
-    m_commands->command({ "PUBLISH", channel, payload }, [callback](const RedisReply &r) {
-        callback(r.type == RedisReply::Type::Integer && r.integer > 0);
+    m_commands->command({ "PUBLISH", channel, payload }, [callbacks = std::move(batch.callbacks)](const RedisReply &r) {
+        const bool reached = r.type == RedisReply::Type::Integer && r.integer > 0;
+        for (const SentCallback &callback : callbacks)
+            callback(reached);
     });
 }
 
@@ -747,8 +791,35 @@ void Cluster::applyRoomChange(const QByteArray &rest)
 
 void Cluster::onMessage(const QByteArray &channel, const QByteArray &payload)
 {
-    Q_UNUSED(channel)
     ++m_received;
+    if (payload.size() < 3 || payload.at(1) != '\n')
+        return;
+    const char op = payload.at(0);
+    if (op == 'M') {
+        // A batch: its records one by one, in order (a record in it that is itself a batch is ignored).
+        qsizetype at = payload.indexOf('\n', 2);
+        if (at < 0)
+            return;
+        ++at;
+        while (at < payload.size()) {
+            const qsizetype nl = payload.indexOf('\n', at);
+            bool ok = false;
+            const qsizetype size = nl < 0 ? -1 : payload.mid(at, nl - at).toLongLong(&ok);
+            if (!ok || size < 3 || nl + 1 + size > payload.size())
+                return;
+            const QByteArray record = payload.mid(nl + 1, size);
+            if (record.at(0) != 'M')
+                onRecord(channel, record);
+            at = nl + 1 + size;
+        }
+        return;
+    }
+    onRecord(channel, payload);
+}
+
+void Cluster::onRecord(const QByteArray &channel, const QByteArray &payload)
+{
+    Q_UNUSED(channel)
     if (payload.size() < 3 || payload.at(1) != '\n')
         return;
     const char op = payload.at(0);

@@ -172,7 +172,12 @@ private:
     void setUp(bool up);
     /// A room change from the bus ("op\nroom\nargs…"), handed to the owner.
     void applyRoomChange(const QByteArray &change);
+    /// Publishes @p payload on @p channel with what else this turn publishes there (flush()).
     void publish(const QByteArray &channel, const QByteArray &payload, SentCallback callback);
+    void flush(const QByteArray &channel);
+    void flushAll();
+    /// One message of the bus (a batch's records one by one).
+    void onRecord(const QByteArray &channel, const QByteArray &payload);
     QByteArray hubChannel(const QByteArray &hub) const { return "peerlink:hub:" + hub; }
     /// Adds a peer of another hub (peer_connect), or moves one known before (peer_update when its entry changed).
     void putRemote(const QString &id, const QByteArray &hub, const QByteArray &entry);
@@ -196,6 +201,15 @@ private:
     QSet<QString> m_unconfirmed; // known before a sync, not listed by it: dropped unless announced again
     mutable QByteArray m_remoteEntries;
     mutable bool m_remoteDirty = true;
+    struct Batch
+    {
+        QList<QByteArray> records;
+        QList<SentCallback> callbacks;
+        qsizetype bytes = 0;
+    };
+    static constexpr qsizetype kMaxBatchBytes = 256 * 1024;
+    QHash<QByteArray, Batch> m_batches; // by channel, until the end of this turn
+    QTimer m_flush;
     QTimer m_retry;
     QTimer m_beat; // liveness, leases and the hub check
     QElapsedTimer m_clock;

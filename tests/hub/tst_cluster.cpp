@@ -188,6 +188,30 @@ private Q_SLOTS:
         QCOMPARE(answerTo(a, u"m3"_s), u"peer_unavailable"_s);
     }
 
+    void aBurstCrossesHubsInOrderAndAcknowledged()
+    {
+        // Messages a hub reads in one turn go to the other hub as one batch: all of them arrive, in order, and each
+        // is acknowledged.
+        Hub *h1 = addHub();
+        Hub *h2 = addHub();
+        QTRY_VERIFY(allUp());
+        RawClient a, b;
+        QVERIFY(a.open(h1->serverUrl()));
+        QVERIFY(b.open(h2->serverUrl()));
+        QVERIFY(!a.join(u"burst-a"_s).isEmpty());
+        QVERIFY(!b.join(u"burst-b"_s).isEmpty());
+        QTRY_COMPARE(h1->remotePeerCount(), 1);
+        constexpr int kCount = 150;
+        for (int i = 0; i < kCount; ++i)
+            a.sendJson(message(u"burst-b"_s, u"line\n%1"_s.arg(i), u"b%1"_s.arg(i)));
+        for (int i = 0; i < kCount; ++i)
+            QCOMPARE(b.waitFor(u"message"_s).value(u"text").toString(), u"line\n%1"_s.arg(i));
+        for (int i = 0; i < kCount; ++i)
+            QCOMPARE(answerTo(a, u"b%1"_s.arg(i)), u"ack"_s);
+        const quint64 routed = h1->routedMessageCount();
+        QVERIFY2(routed >= quint64(kCount), qPrintable(QString::number(routed)));
+    }
+
     void idsAreUniqueAcrossHubs()
     {
         Hub *h1 = addHub();
