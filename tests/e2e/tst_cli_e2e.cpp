@@ -54,7 +54,7 @@ public:
     QString waitForLine(const QRegularExpression &pattern, int timeoutMs = 10000)
     {
         QString found;
-        QTest::qWaitFor(
+        [[maybe_unused]] const bool matched = QTest::qWaitFor(
             [&] {
                 for (const QString &line : std::as_const(m_lines)) {
                     if (pattern.match(line).hasMatch()) {
@@ -72,7 +72,7 @@ public:
     QJsonObject waitForEvent(const QString &event, const QJsonObject &fields = {}, int timeoutMs = 10000)
     {
         QJsonObject found;
-        QTest::qWaitFor(
+        [[maybe_unused]] const bool matched = QTest::qWaitFor(
             [&] {
                 for (const QString &line : std::as_const(m_lines)) {
                     const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
