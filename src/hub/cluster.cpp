@@ -1,6 +1,7 @@
 #include "cluster.h"
 
 #include "core/secrets.h"
+#include "hub/busformat.h"
 #include "hub/logging.h"
 
 #include <QDateTime>
@@ -170,22 +171,6 @@ const QByteArray kHubIdKey = "peerlink:hubid";
 QByteArray leaseKey(const QString &id)
 {
     return "peerlink:id:" + id.toUtf8();
-}
-
-/// Splits @p payload at its first @p n - 1 newlines into @p n fields (the last one keeps any newlines).
-QList<QByteArray> fields(const QByteArray &payload, int n)
-{
-    QList<QByteArray> out;
-    qsizetype from = 0;
-    for (int i = 0; i < n - 1; ++i) {
-        const qsizetype nl = payload.indexOf('\n', from);
-        if (nl < 0)
-            return {};
-        out.append(payload.mid(from, nl - from));
-        from = nl + 1;
-    }
-    out.append(payload.mid(from));
-    return out;
 }
 
 } // namespace
@@ -627,16 +612,7 @@ void Cluster::flush(const QByteArray &channel)
     Batch batch = std::move(*it);
     m_batches.erase(it);
     ++m_published;
-    QByteArray payload;
-    if (batch.records.size() == 1) {
-        payload = batch.records.first();
-    } else {
-        // M \n HUB \n then LENGTH \n RECORD for each (a record is a whole message, newlines and all).
-        payload.reserve(batch.bytes + batch.records.size() * 8 + m_hub.size() + 3);
-        payload.append("M\n").append(m_hub).append('\n');
-        for (const QByteArray &record : std::as_const(batch.records))
-            payload.append(QByteArray::number(record.size())).append('\n').append(record);
-    }
+    const QByteArray payload = batch.records.size() == 1 ? batch.records.first() : encodeBusBatch(m_hub, batch.records);
     if (batch.callbacks.isEmpty()) {
         m_commands->command({ "PUBLISH", channel, payload });
         return;
@@ -778,7 +754,7 @@ void Cluster::applyRoomChange(const QByteArray &rest)
     const QByteArray argBytes = nameEnd < 0 ? QByteArray() : after.mid(nameEnd + 1);
     QStringList args;
     if (op == u"create") {
-        const QList<QByteArray> f = fields(argBytes, 4);
+        const QList<QByteArray> f = busFields(argBytes, 4);
         if (f.size() != 4)
             return;
         for (const QByteArray &a : f)
@@ -796,22 +772,9 @@ void Cluster::onMessage(const QByteArray &channel, const QByteArray &payload)
         return;
     const char op = payload.at(0);
     if (op == 'M') {
-        // A batch: its records one by one, in order (a record in it that is itself a batch is ignored).
-        qsizetype at = payload.indexOf('\n', 2);
-        if (at < 0)
-            return;
-        ++at;
-        while (at < payload.size()) {
-            const qsizetype nl = payload.indexOf('\n', at);
-            bool ok = false;
-            const qsizetype size = nl < 0 ? -1 : payload.mid(at, nl - at).toLongLong(&ok);
-            if (!ok || size < 3 || nl + 1 + size > payload.size())
-                return;
-            const QByteArray record = payload.mid(nl + 1, size);
-            if (record.at(0) != 'M')
-                onRecord(channel, record);
-            at = nl + 1 + size;
-        }
+        // A batch: its records one by one, in order.
+        for (const QByteArray &record : decodeBusBatch(payload))
+            onRecord(channel, record);
         return;
     }
     onRecord(channel, payload);
@@ -845,13 +808,13 @@ void Cluster::onRecord(const QByteArray &channel, const QByteArray &payload)
     }
     switch (op) {
     case 'T': {
-        const QList<QByteArray> f = fields(rest, 4);
+        const QList<QByteArray> f = busFields(rest, 4);
         if (f.size() == 4)
             m_owner.clusterFrame(QString::fromUtf8(f[0]), hub, QString::fromUtf8(f[1]), QString::fromUtf8(f[2]), f[3]);
         return;
     }
     case 'U': {
-        const QList<QByteArray> f = fields(rest, 4);
+        const QList<QByteArray> f = busFields(rest, 4);
         if (f.size() == 4)
             m_owner.clusterRoomFrame(QString::fromUtf8(f[0]), f[3]);
         return;
@@ -863,7 +826,7 @@ void Cluster::onRecord(const QByteArray &channel, const QByteArray &payload)
         m_owner.clusterBroadcast(rest);
         return;
     case 'J': {
-        const QList<QByteArray> f = fields(rest, 2);
+        const QList<QByteArray> f = busFields(rest, 2);
         if (f.size() == 2)
             putRemote(QString::fromUtf8(f[0]), hub, f[1]);
         return;
@@ -888,13 +851,13 @@ void Cluster::onRecord(const QByteArray &channel, const QByteArray &payload)
         return;
     }
     case 'A': {
-        const QList<QByteArray> f = fields(rest, 3);
+        const QList<QByteArray> f = busFields(rest, 3);
         if (f.size() == 3)
             m_owner.clusterIntroductionAnswer(hub, QString::fromUtf8(f[0]), QString::fromUtf8(f[1]), f[2]);
         return;
     }
     case 'K': {
-        const QList<QByteArray> f = fields(rest, 2);
+        const QList<QByteArray> f = busFields(rest, 2);
         if (f.size() == 2)
             m_owner.clusterBinding(QString::fromUtf8(f[0]), QString::fromUtf8(f[1]));
         return;
