@@ -61,6 +61,14 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     m_settled.setSingleShot(true);
     m_settled.setInterval(kSettleMs);
     connect(&m_settled, &QTimer::timeout, this, [this] { releaseFreeMemory(nowMs(), true); });
+    // A peer that cannot take the turn's shared frames (it stopped reading) is dropped like in deliver().
+    m_output.setQueueLimit(m_config.maxQueuedBytes, [this](HubSession *session) {
+        if (session->isClosing())
+            return;
+        dropPeer(session, u"not reading (over %1 bytes queued)"_s.arg(m_config.maxQueuedBytes), LeaveReason::NotReading,
+                 QWebSocketProtocol::CloseCodePolicyViolated);
+        session->abort();
+    });
     connect(m_listener, &HubListener::newConnection, this, &Hub::onNewConnection);
     if (m_config.socketIo) {
         m_engine = new EngineIoServer(m_config, *this, this);
@@ -843,15 +851,21 @@ void Hub::routed(const QString &from, const QString &to, int recipients)
     Q_EMIT messageRouted(from, to, recipients);
 }
 
-int Hub::broadcast(const QByteArray &utf8, const HubSession *except, bool hold)
+int Hub::broadcast(const QByteArray &utf8, HubSession *except, bool hold)
 {
-    // One WebSocket frame for every recipient.
+    // One WebSocket frame for every recipient, kept once for all the peers whose frames the hub writes itself.
     const QByteArray frame = HubSession::textFrame(utf8);
-    int recipients = 0;
+    int recipients = m_output.share(frame, utf8, except);
+    // The others (socket.io, wss:// through QWebSocket) get it one by one; peers in their grace have it held. With
+    // none of either (a ws:// hub's usual state), no peer is visited.
+    const bool others = m_registry.liveCount() > m_output.attachedCount();
+    const bool graces = hold && m_registry.size() > m_registry.liveCount();
+    if (!others && !graces)
+        return recipients;
     const Registry::Entries entries = m_registry.entries(); // deliver() may drop a slow reader from the registry
     for (const Registry::Entry &e : entries) {
         if (e.session) {
-            if (e.session != except) {
+            if (e.session != except && !e.session->isBroadcastTarget()) {
                 deliver(e.session, frame, utf8);
                 ++recipients;
             }

@@ -164,7 +164,7 @@ private:
     static constexpr int kSettleMs = 200; // joins and leaves stopped this long: a crowd has settled
 
     // HubRequests::Owner
-    int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) override;
+    int broadcast(const QByteArray &utf8, HubSession *except, bool hold) override;
     void deliver(HubSession *session, const QByteArray &utf8) override;
     void deliverFrame(HubSession *session, const QByteArray &frame, QByteArrayView utf8) override
     {

@@ -47,7 +47,7 @@ public:
     {
     public:
         /// Sends @p utf8 to every live peer but @p except (and holds it for the peers in grace when @p hold).
-        virtual int broadcast(const QByteArray &utf8, const HubSession *except, bool hold) = 0;
+        virtual int broadcast(const QByteArray &utf8, HubSession *except, bool hold) = 0;
         /// Sends one frame to @p session, dropping the session if it has stopped reading.
         virtual void deliver(HubSession *session, const QByteArray &utf8) = 0;
         /// The same with the frame already made (@p utf8: the message inside it).

@@ -9,20 +9,98 @@
 
 namespace PeerLink {
 
+OutputBatch::~OutputBatch()
+{
+    // Sessions that outlive the batch (children of the hub, deleted after its members) must not reach back.
+    for (HubSession *session : std::as_const(m_attached))
+        session->m_attachedIndex = -1;
+}
+
+void OutputBatch::schedule()
+{
+    if (m_scheduled)
+        return;
+    m_scheduled = true;
+    QMetaObject::invokeMethod(this, &OutputBatch::flush, Qt::QueuedConnection);
+}
+
 void OutputBatch::add(HubSession *session)
 {
-    if (m_waiting.isEmpty())
-        QMetaObject::invokeMethod(this, &OutputBatch::flush, Qt::QueuedConnection);
+    schedule();
     m_waiting.append(session);
 }
 
 void OutputBatch::flush()
 {
+    m_scheduled = false;
     const QList<QPointer<HubSession>> waiting = std::exchange(m_waiting, {});
     for (const QPointer<HubSession> &session : waiting) {
         if (session)
             session->flushPending();
     }
+    if (m_shared.isEmpty())
+        return;
+    // Every attached session's part of the shared frames (the ones above wrote theirs with their own frames).
+    // Writing raises no signal, so the list cannot change in this loop; the drops come after it.
+    QList<QPointer<HubSession>> over;
+    for (HubSession *session : std::as_const(m_attached)) {
+        session->flushPending();
+        if (m_maxQueuedBytes > 0 && session->queuedBytes() > m_maxQueuedBytes)
+            over.append(session);
+    }
+    // Keep a small buffer for the next turn, not a crowd's worth.
+    if (m_shared.capacity() > 65536)
+        m_shared = QByteArray();
+    else
+        m_shared.resize(0);
+    ++m_generation;
+    for (const QPointer<HubSession> &session : std::as_const(over)) {
+        if (session && m_overflow)
+            m_overflow(session);
+    }
+}
+
+int OutputBatch::share(const QByteArray &frame, QByteArrayView utf8, HubSession *except)
+{
+    if (m_maxQueuedBytes > 0 && !m_shared.isEmpty() && m_shared.size() + frame.size() > m_maxQueuedBytes)
+        flush(); // a turn of broadcasts larger than a peer may hold: write it out, drop who cannot take it
+    const bool skip = except && except->isBroadcastTarget();
+    if (skip)
+        except->takeShared(); // what was shared before is its too, and goes before what comes next
+    if (m_shared.isEmpty())
+        schedule();
+    m_shared.append(frame);
+    if (skip)
+        except->sharedDone();
+    if (Q_UNLIKELY(bool(m_observer))) {
+        for (qsizetype i = 0; i < m_attached.size() - (skip ? 1 : 0); ++i)
+            m_observer(false, utf8);
+    }
+    return int(m_attached.size()) - (skip ? 1 : 0);
+}
+
+void OutputBatch::setQueueLimit(qint64 maxQueuedBytes, std::function<void(HubSession *)> overflow)
+{
+    m_maxQueuedBytes = maxQueuedBytes;
+    m_overflow = std::move(overflow);
+}
+
+void OutputBatch::attach(HubSession *session)
+{
+    session->m_attachedIndex = int(m_attached.size());
+    m_attached.append(session);
+    session->sharedDone(); // nothing shared before it joined is its
+}
+
+void OutputBatch::detach(HubSession *session)
+{
+    const int index = session->m_attachedIndex;
+    HubSession *last = m_attached.takeLast();
+    if (last != session) {
+        m_attached[index] = last;
+        last->m_attachedIndex = index;
+    }
+    session->m_attachedIndex = -1;
 }
 
 namespace {
@@ -102,6 +180,8 @@ void HubSession::engineEnded()
 
 HubSession::~HubSession()
 {
+    if (isBroadcastTarget())
+        m_batch->detach(this);
     if (m_engine) {
         m_engine->setListener(nullptr);
         m_engine->abort();
@@ -220,7 +300,32 @@ qint64 HubSession::queuedBytes() const
         return m_socket->bytesToWrite();
     if (m_qtQueued > 0 && m_transport)
         m_qtQueued = m_transport->bytesToWrite();
-    return m_pending.size() + m_qtQueued;
+    const qint64 shared = isBroadcastTarget() ? m_batch->m_shared.size() - sharedFrom() : 0;
+    return m_pending.size() + shared + m_qtQueued;
+}
+
+void HubSession::setBroadcastTarget(bool on)
+{
+    if (on == isBroadcastTarget() || m_isEngine || !m_direct || !m_batch)
+        return;
+    if (on) {
+        m_batch->attach(this);
+    } else {
+        takeShared(); // what was shared while it was there still reaches it, before anything later
+        m_batch->detach(this);
+    }
+}
+
+void HubSession::takeShared()
+{
+    const qsizetype from = sharedFrom();
+    const qsizetype size = m_batch->m_shared.size();
+    if (from < size) {
+        if (m_pending.isEmpty())
+            m_batch->add(this);
+        m_pending.append(QByteArrayView(m_batch->m_shared).sliced(from));
+    }
+    sharedDone();
 }
 
 QByteArray HubSession::textFrame(const QByteArray &utf8)
@@ -254,6 +359,8 @@ void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
     }
     // The transport's state is checked when the batch is written (flushPending), not for every frame.
     if (m_direct && m_batch) {
+        if (isBroadcastTarget())
+            takeShared(); // the frames shared before this one go first
         if (m_pending.isEmpty())
             m_batch->add(this);
         m_pending.append(frame);
@@ -270,7 +377,13 @@ void HubSession::flushPending()
             m_engine->flush();
         return;
     }
-    if (m_pending.isEmpty())
+    // Its own frames, then its part of the frames shared since (they came later: see takeShared).
+    QByteArrayView shared;
+    if (isBroadcastTarget()) {
+        shared = QByteArrayView(m_batch->m_shared).sliced(sharedFrom());
+        sharedDone();
+    }
+    if (m_pending.isEmpty() && shared.isEmpty())
         return;
     // A close frame may have gone out meanwhile (the peer closed and was answered): nothing after it.
     if (!transportOpen()) {
@@ -278,7 +391,13 @@ void HubSession::flushPending()
         return;
     }
     // A HubTcpSocket (ws://) hands this straight to the kernel when nothing waits in Qt's buffer.
-    m_transport->write(m_pending);
+    if (m_pending.isEmpty()) {
+        m_transport->write(shared.data(), shared.size());
+    } else {
+        if (!shared.isEmpty())
+            m_pending.append(shared);
+        m_transport->write(m_pending);
+    }
     m_qtQueued = m_transport->bytesToWrite();
     // Keep a small buffer for the next turn; a crowd's presence or a large message must not stay allocated for
     // every peer (idle memory per peer is measured in bench/).

@@ -28,20 +28,47 @@ using FrameObserver = std::function<void(bool incoming, QByteArrayView utf8)>;
 
 /// Collects the sessions that have frames waiting and writes each one's frames once, at the end of the event-loop
 /// turn: a burst of frames to one peer (a relay stream, presence in a crowd of joins) becomes one write.
+///
+/// Frames for every peer (a broadcast, a peer_connect) are kept once, in the turn's shared frames, not copied to
+/// each peer: every attached session (a joined peer whose frames the hub writes itself) gets the shared frames
+/// after its own at the end of the turn, from where it was attached or last written (HubSession::takeShared keeps
+/// the order when a frame of its own comes between). A crowd of joins then costs one copy per announcement, not one
+/// per peer and announcement.
 class OutputBatch : public QObject
 {
     Q_OBJECT
 public:
     using QObject::QObject;
+    ~OutputBatch() override;
     void add(HubSession *session);
     void flush();
     /// The observer of every frame, or an empty function (the usual case: one branch per frame).
     void setObserver(FrameObserver observer) { m_observer = std::move(observer); }
     const FrameObserver &observer() const { return m_observer; }
 
+    /// Adds @p frame (made from @p utf8) to the shared frames: every attached session but @p except gets it.
+    /// Returns how many. When the turn's shared frames would pass the queue limit, what gathered is written first.
+    int share(const QByteArray &frame, QByteArrayView utf8, HubSession *except);
+    /// Attached sessions: the ones that get the shared frames.
+    int attachedCount() const { return int(m_attached.size()); }
+    /// After the shared frames are written, a session holding more than @p maxQueuedBytes (it stopped reading) is
+    /// handed to @p overflow (the hub drops it), and the shared frames of one turn are bounded by the same limit.
+    void setQueueLimit(qint64 maxQueuedBytes, std::function<void(HubSession *)> overflow);
+
 private:
+    friend class HubSession;
+    void schedule();
+    void attach(HubSession *session);
+    void detach(HubSession *session);
+
     QList<QPointer<HubSession>> m_waiting;
     FrameObserver m_observer;
+    QByteArray m_shared;           // this turn's frames for every attached session
+    quint64 m_generation = 1;      // counts the turns whose shared frames were written
+    QList<HubSession *> m_attached; // each knows its index (HubSession::m_attachedIndex)
+    qint64 m_maxQueuedBytes = 0;   // 0: no limit
+    std::function<void(HubSession *)> m_overflow;
+    bool m_scheduled = false;
 };
 
 /// One connection to the hub, joined or not. Owns its socket; the Hub owns the session.
@@ -151,8 +178,13 @@ public:
     /// The budget of relayed file chunks (issue 15).
     TokenBucket &fileBucket() { return m_fileBucket; }
     void setFileBucket(const TokenBucket &bucket) { m_fileBucket = bucket; }
-    /// Outgoing bytes Qt holds for this peer, not yet taken by the network.
+    /// Outgoing bytes held for this peer, not yet taken by the network (its frames, its part of the shared ones,
+    /// what Qt holds).
     qint64 queuedBytes() const;
+    /// Whether this session gets the hub's shared frames (OutputBatch::share): a joined peer whose frames the hub
+    /// writes itself. The registry attaches its live sessions; one that leaves keeps what was shared until then.
+    void setBroadcastTarget(bool on);
+    bool isBroadcastTarget() const { return m_attachedIndex >= 0; }
 
     qint64 connectedAtMs() const { return m_connectedAtMs; }
     qint64 lastSeenMs() const { return m_lastSeenMs; }
@@ -190,6 +222,20 @@ private:
     void engineEnded() override;
     void connectQtSignals();
     bool transportOpen() const;
+    friend class OutputBatch;
+    /// Where this session's part of the shared frames starts (attached sessions only).
+    qsizetype sharedFrom() const
+    {
+        return m_sharedGeneration == m_batch->m_generation ? m_sharedFrom : 0;
+    }
+    /// Marks the shared frames so far as this session's own (taken or written).
+    void sharedDone()
+    {
+        m_sharedGeneration = m_batch->m_generation;
+        m_sharedFrom = m_batch->m_shared.size();
+    }
+    /// Moves this session's part of the shared frames into its own, so that a frame of its own comes after them.
+    void takeShared();
 
     QWebSocket *m_socket = nullptr;       // null for a socket.io session
     WsConnection *m_connection = nullptr; // Framing::Hub: reads and writes the frames; else null
@@ -205,6 +251,9 @@ private:
     /// kernel directly when Qt holds nothing for it.
     OutputBatch *m_batch = nullptr;
     QByteArray m_pending; // frames waiting for the end of this turn
+    int m_attachedIndex = -1;         // in OutputBatch::m_attached; -1: gets no shared frames
+    quint64 m_sharedGeneration = 0;   // with m_sharedFrom: how much of the turn's shared frames it has had
+    qsizetype m_sharedFrom = 0;
     mutable QByteArray m_peerEntry;
     bool m_direct = false; // there was a transport at the start: frames go the batched way (no QPointer check per frame)
     mutable qint64 m_qtQueued = 0; // what QTcpSocket held after the last flush (refreshed when not 0)

@@ -36,10 +36,22 @@ bool Registry::isInGrace(const QString &id) const
 void Registry::add(HubSession *session)
 {
     Entry &e = m_entries[session->id()];
+    const bool fresh = !e.session && !e.grace;
     if (!e.session)
         ++m_live;
+    else if (e.session != session)
+        e.session->setBroadcastTarget(false);
     e.session = session;
     e.grace.reset();
+    session->setBroadcastTarget(true);
+    // A new id's entry goes to the end of the welcome list; anything else makes it again when next asked for.
+    if (fresh && m_listValid) {
+        if (!m_list.isEmpty())
+            m_list.append(',');
+        m_list.append(session->peerEntry());
+    } else {
+        m_listValid = false;
+    }
 }
 
 bool Registry::remove(const HubSession *session)
@@ -51,6 +63,8 @@ bool Registry::remove(const HubSession *session)
         return false;
     m_entries.erase(it);
     --m_live;
+    m_listValid = false;
+    const_cast<HubSession *>(session)->setBroadcastTarget(false);
     return true;
 }
 
@@ -73,6 +87,8 @@ bool Registry::startGrace(const HubSession *session, qint64 endsMs)
     it->session = nullptr;
     it->grace = std::move(grace);
     --m_live;
+    m_listValid = false;
+    const_cast<HubSession *>(session)->setBroadcastTarget(false);
     return true;
 }
 
@@ -83,6 +99,7 @@ std::optional<Registry::Grace> Registry::endGrace(const QString &id)
         return std::nullopt;
     Grace grace = std::move(*it->grace);
     m_entries.erase(it);
+    m_listValid = false;
     return grace;
 }
 
@@ -107,40 +124,60 @@ bool Registry::hold(Grace &grace, Held held) const
 void Registry::dropGraces()
 {
     m_entries.removeIf([](const auto &it) { return bool(it.value().grace); });
+    m_listValid = false;
 }
 
 void Registry::clear()
 {
+    for (const Entry &e : std::as_const(m_entries)) {
+        if (e.session)
+            e.session->setBroadcastTarget(false);
+    }
     m_entries.clear();
     m_live = 0;
+    m_listValid = false;
 }
 
 QByteArray Registry::welcomePeers(const HubSession *except, QByteArrayView more) const
 {
-    // Each live peer's entry is made once (HubSession::peerEntry); a welcome copies them.
-    QByteArray peers;
-    peers.reserve(2 + m_entries.size() * 16 + more.size() + 1);
-    peers.append('[');
-    bool first = true;
-    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
-        if (it->session == except && except)
-            continue;
-        if (!first)
-            peers.append(',');
-        first = false;
-        if (it->session)
-            peers.append(it->session->peerEntry());
-        else
-            peers.append(encodePeerEntry(PeerInfo { it.key(), it->grace->name, it->grace->host, it->grace->key,
-                                                               it->grace->prekey, it->grace->prekeySig }));
+    // The entries of everyone, made once (HubSession::peerEntry) and kept in one list, which a join extends: a
+    // welcome in a crowd of joins is one copy. A peer resuming (already in the registry) gets a list made for it.
+    const bool listed = except && isLive(except);
+    if (!m_listValid && !listed) {
+        m_list.clear();
+        appendEntries(m_list, nullptr);
+        m_listValid = true;
     }
+    QByteArray peers;
+    peers.reserve(2 + (listed ? m_entries.size() * 16 : m_list.size()) + more.size() + 1);
+    peers.append('[');
+    if (listed)
+        appendEntries(peers, except);
+    else
+        peers.append(m_list);
     if (!more.isEmpty()) {
-        if (!first)
+        if (peers.size() > 1)
             peers.append(',');
         peers.append(more);
     }
     peers.append(']');
     return peers;
+}
+
+void Registry::appendEntries(QByteArray &out, const HubSession *except) const
+{
+    const qsizetype start = out.size();
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (except && it->session == except)
+            continue;
+        if (out.size() > start)
+            out.append(',');
+        if (it->session)
+            out.append(it->session->peerEntry());
+        else
+            out.append(encodePeerEntry(PeerInfo { it.key(), it->grace->name, it->grace->host, it->grace->key,
+                                                  it->grace->prekey, it->grace->prekeySig }));
+    }
 }
 
 } // namespace PeerLink

@@ -90,7 +90,12 @@ public:
     QByteArray welcomePeers(const HubSession *except, QByteArrayView more = {}) const;
 
 private:
+    /// Every entry but @p except's, comma-separated, appended to @p out.
+    void appendEntries(QByteArray &out, const HubSession *except) const;
+
     Entries m_entries;
+    mutable QByteArray m_list;     // every entry, comma-separated (welcomePeers), when m_listValid
+    mutable bool m_listValid = false;
     int m_live = 0;
     int m_maxHeld = 256;
 };

@@ -1,7 +1,9 @@
 // The hub over real loopback sockets: the tutorial's scenario on the wire, presence, routing, resume,
 // administration (kick, ban, close) and listening.
 #include "hub/hub.h"
+#include "clientframes.h"
 #include "rawclient.h"
+#include "rawtcpclient.h"
 
 #include "testmain.h"
 
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void peerLeftSaysWhy();
     void listenErrorIsTyped();
     void resumingOnANewConnectionIsNoLeave();
+    void sharedFramesKeepEachPeersOrder();
 
 private:
     static std::unique_ptr<Hub> startHub(const HubConfig &config = HubConfig());
@@ -575,3 +578,60 @@ void TestHub::resumingOnANewConnectionIsNoLeave()
 
 PEERLINK_TEST_MAIN(TestHub)
 #include "tst_hub.moc"
+
+void TestHub::sharedFramesKeepEachPeersOrder()
+{
+    // A broadcast is kept once per turn for every peer (OutputBatch::share), and a peer's own frames are spliced in
+    // between: what one turn makes for a peer reaches it in the order it was made.
+    auto hub = startHub();
+    auto alice = joined(*hub, u"alice"_s);
+    QVERIFY(alice);
+    RawTcpClient talker;
+    QVERIFY(talker.open(hub->serverPort()));
+    talker.sendFrame(R"({"type":"join","id":"talker"})");
+    QVERIFY(!alice->waitFor(u"peer_connect"_s).isEmpty());
+
+    // Broadcasts and messages to alice, alternating, in one write: the hub reads them in one turn.
+    QByteArray burst;
+    for (int i = 0; i < 8; ++i) {
+        const QByteArray to = i % 2 ? QByteArray(R"(,"to":"alice")") : QByteArray();
+        burst += clientFrame(0x81, R"({"type":"message","text":")" + QByteArray::number(i) + '"' + to + '}');
+    }
+    talker.write(burst);
+    for (int i = 0; i < 8; ++i)
+        QCOMPARE(alice->waitFor(u"message"_s).value("text"_L1).toString(), QString::number(i));
+
+    // A broadcast and a join read in the same turn: the newcomer has the broadcast exactly when the others heard
+    // of it before the broadcast, and never before its welcome.
+    RawTcpClient late;
+    QVERIFY(late.open(hub->serverPort()));
+    talker.write(clientFrame(0x81, R"({"type":"message","text":"shared"})"));
+    late.sendFrame(R"({"type":"join","id":"late"})");
+    QStringList seen;
+    while (seen.size() < 2) {
+        const QJsonObject m = alice->next();
+        QVERIFY2(!m.isEmpty(), "alice missed the broadcast or the join");
+        if (m.value("type"_L1) == "peer_connect"_L1 && m.value("id"_L1) == "late"_L1)
+            seen.append(u"join"_s);
+        else if (m.value("type"_L1) == "message"_L1 && m.value("text"_L1) == "shared"_L1)
+            seen.append(u"shared"_s);
+    }
+    talker.write(clientFrame(0x81, R"({"type":"message","to":"late","text":"marker"})"));
+    QVERIFY(late.waitForReceived([](const QByteArray &bytes) { return bytes.contains("marker"); }));
+    const QByteArray got = late.received();
+    QVERIFY(got.indexOf("\"welcome\"") >= 0);
+    QCOMPARE(got.contains("\"shared\""), seen.first() == u"join"_s);
+    if (got.contains("\"shared\""))
+        QVERIFY(got.indexOf("\"welcome\"") < got.indexOf("\"shared\""));
+
+    // The welcome list follows leaves as well as joins.
+    alice->socket().close();
+    QTRY_COMPARE(hub->peerCount(), 2);
+    RawClient newcomer;
+    QVERIFY(newcomer.open(hub->serverUrl()));
+    QStringList ids;
+    for (const QJsonValue &p : newcomer.join(u"newcomer"_s).value("peers"_L1).toArray())
+        ids.append(p.toObject().value("id"_L1).toString());
+    ids.sort();
+    QCOMPARE(ids, QStringList({ u"late"_s, u"talker"_s }));
+}
