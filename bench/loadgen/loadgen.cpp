@@ -621,12 +621,30 @@ private:
             sendText(c, "{\"type\":\"join\",\"id\":\"" + c.id + "\"}");
     }
 
+    /// The number of `"id":"` in @p s: the peers of a welcome (10 000 of them in a storm, scanned once per join).
+    /// A branch-free count over every position, which the compiler turns into vector instructions: std::string_view
+    /// ::find stops at every quote, of which JSON is full, and was most of the load generator's time in a storm.
     static long countIds(std::string_view s)
     {
-        long n = 0;
-        for (size_t p = s.find("\"id\":\""); p != std::string_view::npos; p = s.find("\"id\":\"", p + 6))
-            ++n;
-        return n;
+        const auto *p = reinterpret_cast<const unsigned char *>(s.data());
+        const size_t n = s.size();
+        long count = 0;
+        for (size_t i = 0; i + 6 <= n; ++i)
+            count += (p[i] == '"') & (p[i + 1] == 'i') & (p[i + 2] == 'd') & (p[i + 3] == '"') & (p[i + 4] == ':')
+                & (p[i + 5] == '"');
+        return count;
+    }
+
+    /// Where the value of "type" starts: looked for near the start (the floor and the Node.js hubs write it first),
+    /// then from the end (PeerLink writes keys in alphabetical order, so a welcome's type follows its peers).
+    static size_t typeAt(std::string_view payload)
+    {
+        constexpr std::string_view key = "\"type\":\"";
+        const size_t head = payload.substr(0, 64).find(key);
+        if (head != std::string_view::npos)
+            return head + key.size();
+        const size_t tail = payload.rfind(key);
+        return tail == std::string_view::npos ? tail : tail + key.size();
     }
 
     void text(Conn &c, std::string_view payload)
@@ -654,9 +672,9 @@ private:
             if (payload.size() > 4 && payload.substr(0, 4) == "42[\"")
                 kind = classify(payload.substr(4));
         } else {
-            const size_t t = payload.find("\"type\":\"");
+            const size_t t = typeAt(payload);
             if (t != std::string_view::npos)
-                kind = classify(payload.substr(t + 8));
+                kind = classify(payload.substr(t));
         }
         switch (kind) {
         case Kind::Welcome:

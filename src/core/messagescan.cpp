@@ -8,6 +8,10 @@
 #include <cstdint>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace PeerLink {
 
 namespace {
@@ -119,10 +123,27 @@ public:
     }
 
 private:
-    /// Skips 8 bytes at a time while none of them is a quote, a backslash or a control character. The test
-    /// (the classic "has a zero byte" bit trick) never misses one; it may stop early, which costs a byte's look.
+    /// Skips the bytes up to the next quote, backslash or control character: 16 at a time with SSE2 (part of
+    /// x86-64), then 8 at a time with the classic "has a zero byte" bit trick, which never misses one and may stop
+    /// early (which costs a byte's look).
     void skipPlainBytes()
     {
+#ifdef __SSE2__
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        const __m128i control = _mm_set1_epi8(0x1f);
+        while (m_end - m_p >= 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_p));
+            // v <= 0x1f (unsigned) exactly when max(v, 0x1f) == 0x1f.
+            const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                             _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
+            if (const int mask = _mm_movemask_epi8(hit)) {
+                m_p += __builtin_ctz(unsigned(mask));
+                return;
+            }
+            m_p += 16;
+        }
+#endif
         constexpr uint64_t ones = 0x0101010101010101ULL;
         constexpr uint64_t highs = 0x8080808080808080ULL;
         while (m_end - m_p >= 8) {
@@ -182,10 +203,8 @@ std::optional<ScannedMessage> scanPlainMessage(QByteArrayView utf8)
     return m;
 }
 
-namespace {
-
-/// Writes the spliced message into a buffer of its own, after @p headroom bytes left for a frame header.
-QByteArray splice(QByteArrayView utf8, QStringView from, qint64 ts, bool framed)
+ChatSplice::ChatSplice(QByteArrayView utf8, QStringView from, qint64 ts)
+    : m_from(from)
 {
     // The object's inside, without its braces and the spaces around them.
     qsizetype first = 0;
@@ -194,27 +213,47 @@ QByteArray splice(QByteArrayView utf8, QStringView from, qint64 ts, bool framed)
         ++first;
     while (last > first && utf8[last - 1] != '}')
         --last;
-    const QByteArrayView inside = utf8.sliced(first + 1, last - first - 2);
-    char stamp[24];
-    const std::to_chars_result written = std::to_chars(stamp, stamp + sizeof stamp, ts);
-    const QByteArrayView head("{\"from\":\"");
-    const QByteArrayView tail(",\"ts\":");
-    const qsizetype size = head.size() + from.size() + 2 + inside.size() + tail.size() + (written.ptr - stamp) + 1;
-    const int headroom = framed ? WsFrame::headerSize(quint64(size)) : 0;
-    // One allocation, written in place.
-    QByteArray out(headroom + size, Qt::Uninitialized);
-    char *p = out.data();
-    if (framed)
-        p = WsFrame::writeHeader(p, WsFrame::Text, quint64(size));
-    p = std::copy(head.begin(), head.end(), p);
-    for (QChar c : from)
+    m_inside = utf8.sliced(first + 1, last - first - 2);
+    m_stampSize = int(std::to_chars(m_stamp, m_stamp + sizeof m_stamp, ts).ptr - m_stamp);
+    m_messageSize = qsizetype(sizeof kHead - 1) + from.size() + 2 + m_inside.size() + qsizetype(sizeof kTail - 1)
+        + m_stampSize + 1;
+}
+
+qsizetype ChatSplice::frameSize() const
+{
+    return WsFrame::headerSize(quint64(m_messageSize)) + m_messageSize;
+}
+
+char *ChatSplice::writeMessage(char *p) const
+{
+    p = std::copy(kHead, kHead + sizeof kHead - 1, p);
+    for (QChar c : m_from)
         *p++ = char(c.unicode()); // an id is ASCII
     *p++ = '"';
     *p++ = ',';
-    p = std::copy(inside.begin(), inside.end(), p);
-    p = std::copy(tail.begin(), tail.end(), p);
-    p = std::copy(static_cast<const char *>(stamp), static_cast<const char *>(written.ptr), p);
-    *p = '}';
+    p = std::copy(m_inside.begin(), m_inside.end(), p);
+    p = std::copy(kTail, kTail + sizeof kTail - 1, p);
+    p = std::copy(m_stamp, m_stamp + m_stampSize, p);
+    *p++ = '}';
+    return p;
+}
+
+char *ChatSplice::writeFrame(char *p) const
+{
+    return writeMessage(WsFrame::writeHeader(p, WsFrame::Text, quint64(m_messageSize)));
+}
+
+namespace {
+
+/// Writes the spliced message into a buffer of its own (one allocation), in its frame or not.
+QByteArray splice(QByteArrayView utf8, QStringView from, qint64 ts, bool framed)
+{
+    const ChatSplice splice(utf8, from, ts);
+    QByteArray out(framed ? splice.frameSize() : splice.messageSize(), Qt::Uninitialized);
+    if (framed)
+        splice.writeFrame(out.data());
+    else
+        splice.writeMessage(out.data());
     return out;
 }
 

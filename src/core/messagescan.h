@@ -33,6 +33,28 @@ QByteArray spliceChatMessage(QByteArrayView utf8, QStringView from, qint64 ts);
 /// The same message, already in the WebSocket text frame that carries it (one buffer, built once); the message is
 /// the frame's last chatFramePayload() bytes.
 QByteArray spliceChatFrame(QByteArrayView utf8, QStringView from, qint64 ts);
+/// The same, written in place (the hub writes a relayed message straight into the recipient's pending frames): its
+/// sizes first, then the bytes. Keeps views of @p utf8 and @p from.
+class ChatSplice
+{
+public:
+    ChatSplice(QByteArrayView utf8, QStringView from, qint64 ts);
+    qsizetype messageSize() const { return m_messageSize; }
+    /// The message in its WebSocket text frame.
+    qsizetype frameSize() const;
+    /// Writes messageSize() (frameSize()) bytes at @p out; returns the end.
+    char *writeMessage(char *out) const;
+    char *writeFrame(char *out) const;
+
+private:
+    static constexpr char kHead[] = "{\"from\":\"";
+    static constexpr char kTail[] = ",\"ts\":";
+    QStringView m_from;
+    QByteArrayView m_inside; // the sender's object without its braces
+    char m_stamp[24];
+    int m_stampSize = 0;
+    qsizetype m_messageSize = 0;
+};
 /// The message inside a frame made by spliceChatFrame().
 QByteArrayView chatFramePayload(const QByteArray &frame);
 

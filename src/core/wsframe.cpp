@@ -117,6 +117,15 @@ bool Reader::feed(QByteArrayView bytes, Sink &sink)
 
 bool Reader::readHeader(const char *&p, const char *end)
 {
+    // The usual case: the whole header (at most 14 bytes) is in the buffer, read in one go.
+    if (m_headSize == 0 && end - p >= 14) {
+        std::memcpy(m_head, p, 14);
+        if (!checkFirstTwoBytes())
+            return false;
+        m_headSize = m_headNeeded;
+        p += m_headNeeded;
+        return checkLength();
+    }
     while (m_headSize < m_headNeeded) {
         const int take = int(std::min<qsizetype>(m_headNeeded - m_headSize, end - p));
         if (take == 0)

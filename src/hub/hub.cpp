@@ -1,5 +1,6 @@
 #include "hub.h"
 
+#include "core/messagescan.h"
 #include "core/rules.h"
 #include "core/secrets.h"
 #include "hub/engineio.h"
@@ -63,11 +64,8 @@ Hub::Hub(const HubConfig &config, QObject *parent)
     connect(&m_settled, &QTimer::timeout, this, [this] { releaseFreeMemory(nowMs(), true); });
     // A peer that cannot take the turn's shared frames (it stopped reading) is dropped like in deliver().
     m_output.setQueueLimit(m_config.maxQueuedBytes, [this](HubSession *session) {
-        if (session->isClosing())
-            return;
-        dropPeer(session, u"not reading (over %1 bytes queued)"_s.arg(m_config.maxQueuedBytes), LeaveReason::NotReading,
-                 QWebSocketProtocol::CloseCodePolicyViolated);
-        session->abort();
+        if (!session->isClosing())
+            dropNotReading(session);
     });
     connect(m_listener, &HubListener::newConnection, this, &Hub::onNewConnection);
     if (m_config.socketIo) {
@@ -400,6 +398,16 @@ void Hub::invalidReceived(HubSession *session, ErrorCode code, const QString &me
 void Hub::textReceived(HubSession *session, const QByteArray &utf8)
 {
     m_requests.onTextMessage(session, utf8);
+}
+
+void Hub::readingStarts()
+{
+    m_requests.readingStarts();
+}
+
+void Hub::readingEnds()
+{
+    m_requests.readingEnds();
 }
 
 void Hub::binaryReceived(HubSession *session)
@@ -881,18 +889,45 @@ void Hub::deliver(HubSession *session, const QByteArray &utf8)
     deliver(session, HubSession::textFrame(utf8), utf8);
 }
 
-void Hub::deliver(HubSession *session, const QByteArray &frame, QByteArrayView utf8)
+bool Hub::admitOutput(HubSession *session, qsizetype bytes)
 {
     if (session->isClosing())
+        return false;
+    if (session->queuedBytes() + bytes > m_config.maxQueuedBytes) {
+        dropNotReading(session);
+        return false;
+    }
+    return true;
+}
+
+void Hub::dropNotReading(HubSession *session)
+{
+    // It has stopped reading: drop it at once (no close frame could get through) rather than buffer more.
+    dropPeer(session, u"not reading (over %1 bytes queued)"_s.arg(m_config.maxQueuedBytes), LeaveReason::NotReading,
+             QWebSocketProtocol::CloseCodePolicyViolated);
+    session->abort();
+}
+
+void Hub::deliver(HubSession *session, const QByteArray &frame, QByteArrayView utf8)
+{
+    if (admitOutput(session, frame.size()))
+        session->sendFrame(frame, utf8);
+}
+
+void Hub::deliverSplice(HubSession *session, const ChatSplice &splice)
+{
+    const qsizetype size = splice.frameSize();
+    if (!admitOutput(session, size))
         return;
-    if (session->queuedBytes() + frame.size() > m_config.maxQueuedBytes) {
-        // It has stopped reading: drop it at once (no close frame could get through) rather than buffer more.
-        dropPeer(session, u"not reading (over %1 bytes queued)"_s.arg(m_config.maxQueuedBytes), LeaveReason::NotReading,
-                 QWebSocketProtocol::CloseCodePolicyViolated);
-        session->abort();
+    if (char *space = session->frameSpace(size)) {
+        const char *end = splice.writeFrame(space);
+        if (Q_UNLIKELY(bool(m_output.observer())))
+            m_output.observer()(false, QByteArrayView(end - splice.messageSize(), splice.messageSize()));
         return;
     }
-    session->sendFrame(frame, utf8);
+    QByteArray frame(size, Qt::Uninitialized);
+    splice.writeFrame(frame.data());
+    session->sendFrame(frame, chatFramePayload(frame));
 }
 
 } // namespace PeerLink

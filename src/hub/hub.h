@@ -153,6 +153,8 @@ private:
     void binaryReceived(HubSession *session) override;
     void pongReceived(HubSession *session) override;
     void sessionEnded(HubSession *session) override { onDisconnected(session); }
+    void readingStarts() override;
+    void readingEnds() override;
     void invalidReceived(HubSession *session, ErrorCode code, const QString &message, const QString &ref) override;
     // EngineIoServer::Owner
     void engineSessionOpened(EngineSocket *engine) override;
@@ -170,6 +172,10 @@ private:
     {
         deliver(session, frame, utf8);
     }
+    void deliverSplice(HubSession *session, const ChatSplice &splice) override;
+    /// Whether @p session can take @p bytes more; if not (it stopped reading), it is dropped.
+    bool admitOutput(HubSession *session, qsizetype bytes);
+    void dropNotReading(HubSession *session);
     void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) override;
     void dropPeer(HubSession *session, const QString &reason, LeaveReason why,
                   QWebSocketProtocol::CloseCode code) override;

@@ -85,14 +85,38 @@ qint64 HubRequests::nowMs() const
     return m_clock.elapsed();
 }
 
+void HubRequests::readingStarts()
+{
+    if (m_reading++ == 0) {
+        m_readingMs = nowMs();
+        m_readingWallMs = -1;
+    }
+}
+
+void HubRequests::readingEnds()
+{
+    m_reading = std::max(m_reading - 1, 0);
+}
+
+qint64 HubRequests::wallMs()
+{
+    // The clocks were a tenth of the hub's time per relayed message; one read's messages arrived together.
+    if (!m_reading)
+        return m_wallClock();
+    if (m_readingWallMs < 0)
+        m_readingWallMs = m_wallClock();
+    return m_readingWallMs;
+}
+
 // ---- Input ----------------------------------------------------------------------------------------------------
 
 void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
 {
     if (session->isClosing())
         return;
-    // One reading of the clock for the whole request (the clock is a measurable share of a relayed message).
-    m_requestMs = nowMs();
+    // One reading of the clock for the whole request, or the whole read (the clock is a measurable share of a
+    // relayed message).
+    m_requestMs = m_reading ? m_readingMs : nowMs();
     m_requestBytes = utf8.size();
     session->touch(m_requestMs);
     if (HubCounters *counters = session->counters())
@@ -113,6 +137,8 @@ void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
     // The hot path: a plain message, found in its bytes and handed on with `from` and `ts` spliced in. Whatever
     // that does not recognise is decoded in full, with the same result as always.
     if (const std::optional<ScannedMessage> scanned = scanPlainMessage(utf8)) {
+        if (relayToLocalPeer(session, *scanned, utf8))
+            return;
         MessageRequest message;
         message.to = QString::fromLatin1(scanned->to); // an id is ASCII
         message.mid = QString::fromUtf8(scanned->mid);
@@ -426,7 +452,7 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
     if (!admitRequest(session, ref, u"sending messages", Cost::OneMessage))
         return;
 
-    ChatMessage out { session->id(), message.text, message.to, message.mid, m_wallClock() };
+    ChatMessage out { session->id(), message.text, message.to, message.mid, wallMs() };
     // Passed on untouched (the hub cannot read them): shared strings, no copy of their bytes.
     out.e2e = message.e2e;
     out.sig = message.sig;
@@ -506,6 +532,35 @@ void HubRequests::route(HubSession *session, const MessageRequest &message, QByt
     if (!message.mid.isEmpty())
         session->send(encode(Ack { message.mid }));
     m_owner.routed(session->id(), message.to, recipients);
+}
+
+bool HubRequests::relayToLocalPeer(HubSession *session, const ScannedMessage &scanned, const QByteArray &utf8)
+{
+    // What route() does for a plain message to a live peer of this hub, without its strings: the recipient found
+    // by its id's bytes (the sender's last recipient, most of the time), the message spliced straight into the
+    // recipient's frames.
+    if (scanned.to.isEmpty() || !session->isJoined())
+        return false;
+    HubSession *target = m_registry.live(scanned.to, session->recipientCache());
+    if (!target)
+        return false; // absent, in its grace, on another hub: route() says what happens
+    if (!session->messageBucket().tryTake(m_requestMs)) {
+        sendError(session, ErrorCode::RateLimited,
+                  u"Too many requests: at most %1 per second."_s.arg(m_config.messagesPerSecond),
+                  scanned.mid.isEmpty() ? u"message"_s : QString::fromUtf8(scanned.mid));
+        return true;
+    }
+    const QString from = session->id();
+    m_owner.deliverSplice(target, ChatSplice(utf8, from, wallMs()));
+    session->countSent();
+    ++m_routed;
+    ++m_delivered;
+    if (HubCounters *counters = session->counters())
+        counters->messageBytesRouted += quint64(m_requestBytes);
+    if (!scanned.mid.isEmpty())
+        session->send(encode(Ack { QString::fromUtf8(scanned.mid) }));
+    m_owner.routed(from, target->id(), 1);
+    return true;
 }
 
 void HubRequests::routeRemote(HubSession *session, const MessageRequest &message, const QByteArray &utf8,
@@ -719,7 +774,7 @@ void HubRequests::handle(HubSession *session, const ReceiptRequest &receipt)
                       ref);
         return;
     }
-    const Receipt out { session->id(), receipt.to, receipt.kind, receipt.mids, receipt.sig, m_wallClock() };
+    const Receipt out { session->id(), receipt.to, receipt.kind, receipt.mids, receipt.sig, wallMs() };
     const QByteArray frame = encode(out);
     const Registry::Entry *target = m_registry.find(receipt.to);
     if (target && target->session) {

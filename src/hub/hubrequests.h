@@ -16,7 +16,9 @@ class QElapsedTimer;
 
 namespace PeerLink {
 
+struct ScannedMessage;
 class Admission;
+class ChatSplice;
 class Cluster;
 class HubSession;
 class IdBindings;
@@ -52,6 +54,8 @@ public:
         virtual void deliver(HubSession *session, const QByteArray &utf8) = 0;
         /// The same with the frame already made (@p utf8: the message inside it).
         virtual void deliverFrame(HubSession *session, const QByteArray &frame, QByteArrayView utf8) = 0;
+        /// The same for a relayed message, written straight into @p session's frames.
+        virtual void deliverSplice(HubSession *session, const ChatSplice &splice) = 0;
         /// Takes a joined session out of the registry and tells whom @p tell says; idempotent.
         virtual void unregister(HubSession *session, const QString &reason, LeaveReason why, Tell tell) = 0;
         /// Unregisters @p session (telling everyone) and closes it with @p code.
@@ -80,6 +84,9 @@ public:
 
     /// One text message (valid UTF-8) from @p session.
     void onTextMessage(HubSession *session, const QByteArray &utf8);
+    /// Around the messages of one read: they share one reading of each clock.
+    void readingStarts();
+    void readingEnds();
     /// One binary frame from @p session (not part of the protocol).
     void onBinaryMessage(HubSession *session);
 
@@ -161,6 +168,11 @@ private:
     /// Answers a bad input and closes the peer with 1008 once its budget of invalid messages is spent.
     QByteArray welcomeBytes(const HubSession *session) const;
     qint64 nowMs() const;
+    /// The wall clock (`ts`), read once per read of a connection.
+    qint64 wallMs();
+    /// A plain message to a peer joined here, handed on straight into its frames; false (nothing done) for
+    /// anything else, which route() handles.
+    bool relayToLocalPeer(HubSession *session, const ScannedMessage &scanned, const QByteArray &utf8);
 
     const HubConfig &m_config;
     Admission &m_admission;
@@ -178,6 +190,9 @@ private:
     QSet<qint64> m_forwarding;  // mailbox letters on their way to another hub
     HubLimits m_limits; // announced in every welcome
     qint64 m_requestMs = 0; // when the request being handled arrived (onTextMessage)
+    int m_reading = 0;      // inside readingStarts() / readingEnds()
+    qint64 m_readingMs = 0; // the monotonic clock at readingStarts()
+    qint64 m_readingWallMs = -1; // the wall clock, once read during this read
     quint64 m_routed = 0;
     qsizetype m_requestBytes = 0; // of the request being handled
     quint64 m_delivered = 0;

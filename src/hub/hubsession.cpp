@@ -369,6 +369,19 @@ void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
     }
 }
 
+char *HubSession::frameSpace(qsizetype size)
+{
+    if (m_closing || m_isEngine || !m_direct || !m_batch)
+        return nullptr;
+    if (isBroadcastTarget())
+        takeShared();
+    if (m_pending.isEmpty())
+        m_batch->add(this);
+    const qsizetype at = m_pending.size();
+    m_pending.resize(at + size);
+    return m_pending.data() + at;
+}
+
 void HubSession::flushPending()
 {
     if (m_isEngine) {

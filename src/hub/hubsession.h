@@ -3,6 +3,7 @@
 #include "core/errorcode.h"
 #include "core/tokenbucket.h"
 #include "hub/engineio.h"
+#include "hub/registry.h"
 #include "hub/wsconnection.h"
 
 #include <QDateTime>
@@ -89,6 +90,9 @@ public:
                                      const QString &ref) = 0;
         /// The connection is closed; the session may be deleted (later, not in this call).
         virtual void sessionEnded(HubSession *session) = 0;
+        /// Around the messages of one read (see WsConnection::Receiver).
+        virtual void readingStarts() {}
+        virtual void readingEnds() {}
 
     protected:
         ~Events() = default;
@@ -155,8 +159,14 @@ public:
     void sendFrame(const QByteArray &frame, QByteArrayView utf8);
     /// A complete server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, no mask) holding @p utf8.
     static QByteArray textFrame(const QByteArray &utf8);
+    /// Room for one frame of @p size bytes after this session's frames of this turn, for the caller to write in
+    /// place (the relay splices a message straight into it); null when the session is closing or its frames do
+    /// not go this way (then sendFrame()). The frame observer is the caller's to call.
+    char *frameSpace(qsizetype size);
     /// Writes the frames gathered this turn (OutputBatch calls it).
     void flushPending();
+    /// Whom this peer last sent a message to (the relay's lookup).
+    Registry::RecipientCache &recipientCache() { return m_recipients; }
 
     /// Closes with a WebSocket close code; @p reason is what the hub reports (peerLeft, logs).
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
@@ -211,6 +221,8 @@ private:
     void pongReceived() override;
     void controlFrameDue() override { flushPending(); }
     void connectionEnded() override;
+    void readingStarts() override { m_events.readingStarts(); }
+    void readingEnds() override { m_events.readingEnds(); }
     // EngineSocket::Listener
     void engineText(const QByteArray &utf8) override { m_events.textReceived(this, utf8); }
     void engineBinary() override { m_events.binaryReceived(this); }
@@ -254,6 +266,7 @@ private:
     int m_attachedIndex = -1;         // in OutputBatch::m_attached; -1: gets no shared frames
     quint64 m_sharedGeneration = 0;   // with m_sharedFrom: how much of the turn's shared frames it has had
     qsizetype m_sharedFrom = 0;
+    Registry::RecipientCache m_recipients;
     mutable QByteArray m_peerEntry;
     bool m_direct = false; // there was a transport at the start: frames go the batched way (no QPointer check per frame)
     mutable qint64 m_qtQueued = 0; // what QTcpSocket held after the last flush (refreshed when not 0)

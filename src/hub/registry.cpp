@@ -22,6 +22,16 @@ HubSession *Registry::live(const QString &id) const
     return e ? e->session : nullptr;
 }
 
+HubSession *Registry::live(QByteArrayView id, RecipientCache &cache) const
+{
+    if (cache.generation != m_generation || cache.id != id) {
+        cache.id = id.toByteArray();
+        cache.session = live(QString::fromLatin1(id));
+        cache.generation = m_generation;
+    }
+    return cache.session;
+}
+
 bool Registry::isLive(const HubSession *session) const
 {
     return session->isJoined() && live(session->id()) == session;
@@ -44,6 +54,7 @@ void Registry::add(HubSession *session)
     e.session = session;
     e.grace.reset();
     session->setBroadcastTarget(true);
+    ++m_generation;
     // A new id's entry goes to the end of the welcome list; anything else makes it again when next asked for.
     if (fresh && m_listValid) {
         if (!m_list.isEmpty())
@@ -64,6 +75,7 @@ bool Registry::remove(const HubSession *session)
     m_entries.erase(it);
     --m_live;
     m_listValid = false;
+    ++m_generation;
     const_cast<HubSession *>(session)->setBroadcastTarget(false);
     return true;
 }
@@ -88,6 +100,7 @@ bool Registry::startGrace(const HubSession *session, qint64 endsMs)
     it->grace = std::move(grace);
     --m_live;
     m_listValid = false;
+    ++m_generation;
     const_cast<HubSession *>(session)->setBroadcastTarget(false);
     return true;
 }
@@ -100,6 +113,7 @@ std::optional<Registry::Grace> Registry::endGrace(const QString &id)
     Grace grace = std::move(*it->grace);
     m_entries.erase(it);
     m_listValid = false;
+    ++m_generation;
     return grace;
 }
 
@@ -125,6 +139,7 @@ void Registry::dropGraces()
 {
     m_entries.removeIf([](const auto &it) { return bool(it.value().grace); });
     m_listValid = false;
+    ++m_generation;
 }
 
 void Registry::clear()
@@ -136,6 +151,7 @@ void Registry::clear()
     m_entries.clear();
     m_live = 0;
     m_listValid = false;
+    ++m_generation;
 }
 
 QByteArray Registry::welcomePeers(const HubSession *except, QByteArrayView more) const

@@ -62,6 +62,16 @@ public:
     const Entry *find(const QString &id) const;
     /// The live session of @p id, or null.
     HubSession *live(const QString &id) const;
+    /// What a sender last sent to: the relay's lookup of a recipient, by its id's bytes, without a QString or a
+    /// hash when it is the same recipient as last time and the registry has not changed since.
+    struct RecipientCache
+    {
+        QByteArray id;
+        HubSession *session = nullptr;
+        quint64 generation = 0;
+    };
+    /// The live session of the id @p id (ASCII), or null, through @p cache.
+    HubSession *live(QByteArrayView id, RecipientCache &cache) const;
     /// @p session is the live session of its id.
     bool isLive(const HubSession *session) const;
     /// In grace, and until when; false when @p id is not in grace.
@@ -96,6 +106,7 @@ private:
     Entries m_entries;
     mutable QByteArray m_list;     // every entry, comma-separated (welcomePeers), when m_listValid
     mutable bool m_listValid = false;
+    quint64 m_generation = 1; // counts the changes of who is live (RecipientCache)
     int m_live = 0;
     int m_maxHeld = 256;
 };

@@ -46,6 +46,7 @@ void WsConnection::start()
 
 void WsConnection::onReadyRead()
 {
+    m_receiver.readingStarts();
     if (!m_early.isEmpty())
         feed(std::exchange(m_early, QByteArray()));
     while (m_socket) {
@@ -54,9 +55,10 @@ void WsConnection::onReadyRead()
         // reads into a buffer of our own copy it and leave Qt's 16 KiB block allocated per peer.
         const qint64 available = m_socket->bytesAvailable();
         if (available <= 0)
-            return;
+            break;
         feed(m_socket->read(available));
     }
+    m_receiver.readingEnds();
 }
 
 void WsConnection::feed(QByteArrayView bytes)

@@ -28,6 +28,9 @@ public:
         virtual void controlFrameDue() = 0;
         /// The TCP connection is closed (after a close handshake or not: lost()).
         virtual void connectionEnded() = 0;
+        /// Around the messages of one read from the socket (one clock reading can serve them all).
+        virtual void readingStarts() {}
+        virtual void readingEnds() {}
 
     protected:
         ~Receiver() = default;

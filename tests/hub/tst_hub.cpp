@@ -46,6 +46,7 @@ private Q_SLOTS:
     void listenErrorIsTyped();
     void resumingOnANewConnectionIsNoLeave();
     void sharedFramesKeepEachPeersOrder();
+    void relayFindsTheRecipientsCurrentConnection();
 
 private:
     static std::unique_ptr<Hub> startHub(const HubConfig &config = HubConfig());
@@ -634,4 +635,47 @@ void TestHub::sharedFramesKeepEachPeersOrder()
         ids.append(p.toObject().value("id"_L1).toString());
     ids.sort();
     QCOMPARE(ids, QStringList({ u"late"_s, u"talker"_s }));
+}
+
+void TestHub::relayFindsTheRecipientsCurrentConnection()
+{
+    // The relay remembers each sender's last recipient (Registry::RecipientCache): one that left, came back, or
+    // resumed on a new connection is looked up again.
+    auto hub = startHub();
+    auto alice = joined(*hub, u"alice"_s);
+    QVERIFY(alice);
+    const auto send = [&alice](const QString &text) {
+        alice->sendText(uR"({"type":"message","to":"bob","text":"%1","mid":"%1"})"_s.arg(text));
+    };
+    auto first = std::make_unique<RawClient>();
+    QVERIFY(first->open(hub->serverUrl()));
+    QVERIFY(!first->join(u"bob"_s).isEmpty());
+    send(u"one"_s);
+    QCOMPARE(first->waitFor(u"message"_s).value("text"_L1).toString(), u"one"_s);
+    QCOMPARE(alice->waitFor(u"ack"_s).value("mid"_L1).toString(), u"one"_s);
+
+    // Gone: nobody to hand it to.
+    first->socket().close();
+    QTRY_COMPARE(hub->peerCount(), 1);
+    send(u"two"_s);
+    const QJsonObject refused = alice->waitFor(u"error"_s);
+    QCOMPARE(refused.value("code"_L1).toString(), u"peer_unavailable"_s);
+    QCOMPARE(refused.value("ref"_L1).toString(), u"two"_s);
+
+    // Back on a new connection.
+    RawClient second;
+    QVERIFY(second.open(hub->serverUrl()));
+    const QString token = second.join(u"bob"_s).value("resume"_L1).toString();
+    send(u"three"_s);
+    QCOMPARE(second.waitFor(u"message"_s).value("text"_L1).toString(), u"three"_s);
+    QCOMPARE(alice->waitFor(u"ack"_s).value("mid"_L1).toString(), u"three"_s);
+
+    // Resumed on a third connection while the second is still open: the third has it, the second is closed.
+    RawClient third;
+    QVERIFY(third.open(hub->serverUrl()));
+    QVERIFY(!third.join(u"bob"_s, { { u"resume"_s, token } }).isEmpty());
+    QVERIFY(second.waitClosed());
+    send(u"four"_s);
+    QCOMPARE(third.waitFor(u"message"_s).value("text"_L1).toString(), u"four"_s);
+    QCOMPARE(alice->waitFor(u"ack"_s).value("mid"_L1).toString(), u"four"_s);
 }
