@@ -240,7 +240,8 @@ const QList<Setting> &table()
             [](const HubServiceConfig &c) { return networksText(c.hub.trustedProxies); });
         s.append(number(u"max-queued-bytes"_s, u"maxQueuedBytes"_s, u"N"_s, u"bytes"_s, 4096, 1LL << 40, 1,
                         &HubConfig::maxQueuedBytes,
-                        u"Outgoing bytes queued for one peer before it is dropped as not reading."_s));
+                        u"Outgoing bytes queued for one peer before it is dropped as not reading (checked for every frame, and for "
+                          "the broadcasts of one event-loop turn, which are kept once for all peers, when they are written)."_s));
         s.append(number(u"introduction-timeout"_s, u"introductionTimeoutMs"_s, u"S"_s, u"seconds"_s, 1, 3600, 1000,
                         &HubConfig::introductionTimeoutMs,
                         u"Seconds a direct-link introduction waits for the other peer's answer."_s));
