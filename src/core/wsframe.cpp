@@ -249,7 +249,19 @@ bool Reader::endFrame(Sink &sink)
     QByteArray message = std::move(m_message);
     m_message = QByteArray();
     sink.messageReceived(text, message);
+    // Not taken, not shared, not large: its buffer serves the next message of this read (one allocation per read,
+    // not per message; releaseBuffer() frees it when the read is over).
+    if (!m_closed && !m_error && message.isDetached() && message.capacity() <= kKeptBufferBytes) {
+        message.resize(0);
+        m_message = std::move(message);
+    }
     return true;
+}
+
+void Reader::releaseBuffer()
+{
+    if (m_message.isEmpty())
+        m_message = QByteArray();
 }
 
 bool Reader::endControlFrame(Sink &sink)

@@ -79,6 +79,9 @@ public:
     /// Reads @p bytes. False once a violation was found (now or before): see error(). Nothing is read after a
     /// violation or a close frame.
     bool feed(QByteArrayView bytes, Sink &sink);
+    /// Frees the buffer kept from the last message for the next one (see endFrame): call when a read is over, so
+    /// that a connection between reads holds no buffer (idle memory), while the messages of one read share one.
+    void releaseBuffer();
 
     bool failed() const { return m_error != 0; }
     /// The close code to answer a violation with (1002, 1007 or 1009); 0 while there is none.
@@ -101,6 +104,7 @@ private:
     bool endFrame(Sink &sink);
     bool endControlFrame(Sink &sink);
 
+    static constexpr qsizetype kKeptBufferBytes = 16384; // a message's buffer kept for the next one, at most
     qint64 m_maxMessageBytes;
     bool m_requireMask;
     Step m_step = Step::Header;

@@ -58,6 +58,7 @@ void WsConnection::onReadyRead()
             break;
         feed(m_socket->read(available));
     }
+    m_reader.releaseBuffer();
     m_receiver.readingEnds();
 }
 
