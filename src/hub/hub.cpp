@@ -11,7 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
-#include <QWebSocket>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -329,15 +329,15 @@ void Hub::expireMailbox()
 
 void Hub::onNewConnection()
 {
-    QTcpSocket *transport = nullptr;
-    bool detached = false;
-    while (QWebSocket *socket = m_listener->nextPendingConnection(&transport, &detached)) {
-        if (m_engine && socket->requestUrl().path().startsWith(u"/socket.io"_s)) {
-            m_engine->takeWebSocket(socket, transport, detached);
+    for (;;) {
+        const HubListener::Upgraded next = m_listener->nextPendingConnection();
+        if (!next.socket)
+            return;
+        if (m_engine && QUrl::fromEncoded(next.target).path().startsWith(u"/socket.io"_s)) {
+            m_engine->takeWebSocket(next.socket, next.target);
             continue;
         }
-        const auto framing = detached ? HubSession::Framing::Hub : HubSession::Framing::Qt;
-        admit(new HubSession(socket, transport, framing, m_config.effectiveHardFrameBytes(), *this, &m_output,
+        admit(new HubSession(next.socket, m_config.effectiveHardFrameBytes(), *this, &m_output,
                              TokenBucket(m_config.messagesPerSecond, m_config.messageBurst), nowMs(), this));
     }
 }
