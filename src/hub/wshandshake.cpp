@@ -60,7 +60,8 @@ bool isValidKey(QByteArrayView key)
 {
     if (key.size() != 24)
         return false;
-    const auto decoded = QByteArray::fromBase64Encoding(key.toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded
+        = QByteArray::fromBase64Encoding(key.toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
     return decoded.decodingStatus == QByteArray::Base64DecodingStatus::Ok && decoded.decoded.size() == 16;
 }
 
@@ -95,7 +96,8 @@ UpgradeRequest parseUpgradeRequest(QByteArrayView head)
     request.origin = headerValues(head, "origin");
     if (headerValues(head, "host").isEmpty())
         return refused(request, Status::BadRequest, u"The request has no Host header."_s);
-    if (!hasToken(headerValues(head, "upgrade"), "websocket") || !hasToken(headerValues(head, "connection"), "upgrade"))
+    if (!hasToken(headerValues(head, "upgrade"), "websocket")
+        || !hasToken(headerValues(head, "connection"), "upgrade"))
         return refused(request, Status::BadRequest, u"The request does not ask for a WebSocket upgrade."_s);
     request.key = headerValues(head, "sec-websocket-key");
     if (!isValidKey(request.key))
@@ -127,7 +129,8 @@ QByteArray upgradeResponse(const UpgradeRequest &request, const QString &serverN
 QByteArray httpRefusal(int status, QByteArrayView phrase, const QString &reason, QByteArrayView extraHeaders)
 {
     const QByteArray body = reason.toUtf8() + '\n';
-    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + phrase.toByteArray() + "\r\n" + extraHeaders.toByteArray()
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + phrase.toByteArray() + "\r\n"
+        + extraHeaders.toByteArray()
         + "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "
         + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
@@ -138,8 +141,8 @@ QByteArray upgradeRefusal(const UpgradeRequest &request)
     case UpgradeRequest::Status::MethodNotAllowed:
         return httpRefusal(405, "Method Not Allowed", request.error, "Allow: GET\r\n");
     case UpgradeRequest::Status::UnsupportedVersion:
-        return httpRefusal(426, "Upgrade Required", request.error,
-                           "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
+        return httpRefusal(
+            426, "Upgrade Required", request.error, "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
     case UpgradeRequest::Status::BadRequest:
     case UpgradeRequest::Status::Valid:
         break;

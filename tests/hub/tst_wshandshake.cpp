@@ -1,6 +1,6 @@
-// The WebSocket opening handshake the hub answers itself (RFC 6455, section 4), without sockets: which request
-// heads are upgraded, which are refused with which HTTP status, and the answers. The hub over real sockets is
-// tst_hubinput (handshakeIsAnsweredByTheHub).
+// The WebSocket opening handshake the hub answers itself (RFC 6455, section 4), without sockets: which
+// request heads are upgraded, which are refused with which HTTP status, and the answers. The hub over real
+// sockets is tst_hubinput (handshakeIsAnsweredByTheHub).
 #include "hub/wshandshake.h"
 
 #include <QTest>
@@ -43,64 +43,71 @@ void TestWsHandshake::request_data()
     QTest::addColumn<QByteArray>("origin");
 
     QTest::newRow("plain") << head("GET / HTTP/1.1") << Status::Valid << QByteArray("/") << QByteArray();
-    QTest::newRow("path and query") << head("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1") << Status::Valid
-                                    << QByteArray("/socket.io/?EIO=4&transport=websocket") << QByteArray();
+    QTest::newRow("path and query") << head("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1")
+                                    << Status::Valid << QByteArray("/socket.io/?EIO=4&transport=websocket")
+                                    << QByteArray();
     QTest::newRow("absolute form") << head("GET ws://hub.example:8080/chat?x=1 HTTP/1.1") << Status::Valid
                                    << QByteArray("/chat?x=1") << QByteArray();
-    QTest::newRow("absolute form, no path") << head("GET ws://hub.example HTTP/1.1") << Status::Valid
-                                            << QByteArray("/") << QByteArray();
-    QTest::newRow("absolute form with credentials")
-        << head("GET ws://user:pw@hub.example/ HTTP/1.1") << Status::BadRequest << QByteArray() << QByteArray();
+    QTest::newRow("absolute form, no path")
+        << head("GET ws://hub.example HTTP/1.1") << Status::Valid << QByteArray("/") << QByteArray();
+    QTest::newRow("absolute form with credentials") << head("GET ws://user:pw@hub.example/ HTTP/1.1")
+                                                    << Status::BadRequest << QByteArray() << QByteArray();
     QTest::newRow("HTTP/2.0") << head("GET / HTTP/2.0") << Status::Valid << QByteArray("/") << QByteArray();
     QTest::newRow("LF line ends") << QByteArray(head("GET / HTTP/1.1")).replace("\r\n", "\n") << Status::Valid
                                   << QByteArray("/") << QByteArray();
-    QTest::newRow("names and values in any case")
-        << head("GET / HTTP/1.1", "host: h\r\nUPGRADE: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
-                                  "sec-websocket-key:   dGhlIHNhbXBsZSBub25jZQ==  \r\nSEC-WEBSOCKET-VERSION: 13\r\n")
+    QTest::newRow("names and values in any case") << head("GET / HTTP/1.1",
+        "host: h\r\nUPGRADE: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
+        "sec-websocket-key:   dGhlIHNhbXBsZSBub25jZQ==  \r\nSEC-WEBSOCKET-VERSION: 13\r\n")
+                                                  << Status::Valid << QByteArray("/") << QByteArray();
+    QTest::newRow("versions offered in a list")
+        << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Version: 13", "Version: 8, 13"))
         << Status::Valid << QByteArray("/") << QByteArray();
-    QTest::newRow("versions offered in a list") << head("GET / HTTP/1.1", QByteArray(kHeaders).replace(
-                                                                               "Version: 13", "Version: 8, 13"))
-                                                << Status::Valid << QByteArray("/") << QByteArray();
     QTest::newRow("origin") << head("GET / HTTP/1.1", kHeaders + "Origin: https://chat.example.org\r\n")
                             << Status::Valid << QByteArray("/") << QByteArray("https://chat.example.org");
 
-    QTest::newRow("POST") << head("POST / HTTP/1.1") << Status::MethodNotAllowed << QByteArray("/") << QByteArray();
+    QTest::newRow("POST") << head("POST / HTTP/1.1") << Status::MethodNotAllowed << QByteArray("/")
+                          << QByteArray();
     QTest::newRow("lower-case get") << head("get / HTTP/1.1") << Status::MethodNotAllowed << QByteArray("/")
                                     << QByteArray();
     QTest::newRow("HTTP/1.0") << head("GET / HTTP/1.0") << Status::BadRequest << QByteArray() << QByteArray();
     QTest::newRow("no version") << head("GET /") << Status::BadRequest << QByteArray() << QByteArray();
-    QTest::newRow("two spaces") << head("GET  / HTTP/1.1") << Status::BadRequest << QByteArray() << QByteArray();
-    QTest::newRow("extra token") << head("GET / HTTP/1.1 x") << Status::BadRequest << QByteArray() << QByteArray();
+    QTest::newRow("two spaces") << head("GET  / HTTP/1.1") << Status::BadRequest << QByteArray()
+                                << QByteArray();
+    QTest::newRow("extra token") << head("GET / HTTP/1.1 x") << Status::BadRequest << QByteArray()
+                                 << QByteArray();
     QTest::newRow("asterisk") << head("GET * HTTP/1.1") << Status::BadRequest << QByteArray() << QByteArray();
-    QTest::newRow("garbage") << QByteArray("\x16\x03\x01\x02\x00\r\n\r\n") << Status::BadRequest << QByteArray()
-                             << QByteArray();
+    QTest::newRow("garbage") << QByteArray("\x16\x03\x01\x02\x00\r\n\r\n") << Status::BadRequest
+                             << QByteArray() << QByteArray();
     QTest::newRow("empty") << QByteArray() << Status::BadRequest << QByteArray() << QByteArray();
-    QTest::newRow("no host") << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Host: hub.example:8080\r\n", ""))
+    QTest::newRow("no host") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("Host: hub.example:8080\r\n", ""))
                              << Status::BadRequest << QByteArray("/") << QByteArray();
-    QTest::newRow("no upgrade") << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Upgrade: websocket\r\n", ""))
+    QTest::newRow("no upgrade") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("Upgrade: websocket\r\n", ""))
                                 << Status::BadRequest << QByteArray("/") << QByteArray();
     QTest::newRow("upgrade to something else")
         << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Upgrade: websocket", "Upgrade: h2c"))
         << Status::BadRequest << QByteArray("/") << QByteArray();
-    QTest::newRow("connection without upgrade")
-        << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Connection: Upgrade", "Connection: keep-alive"))
-        << Status::BadRequest << QByteArray("/") << QByteArray();
-    QTest::newRow("no key")
-        << head("GET / HTTP/1.1",
-                QByteArray(kHeaders).replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""))
-        << Status::BadRequest << QByteArray("/") << QByteArray();
-    QTest::newRow("key of 10 bytes")
-        << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZQ=="))
-        << Status::BadRequest << QByteArray("/") << QByteArray();
-    QTest::newRow("key not base64")
-        << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25j!Q=="))
-        << Status::BadRequest << QByteArray("/") << QByteArray();
-    QTest::newRow("key twice")
-        << head("GET / HTTP/1.1", kHeaders + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
-        << Status::BadRequest << QByteArray("/") << QByteArray();
-    QTest::newRow("version 8") << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Version: 13", "Version: 8"))
+    QTest::newRow("connection without upgrade") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("Connection: Upgrade", "Connection: keep-alive"))
+                                                << Status::BadRequest << QByteArray("/") << QByteArray();
+    QTest::newRow("no key") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""))
+                            << Status::BadRequest << QByteArray("/") << QByteArray();
+    QTest::newRow("key of 10 bytes") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZQ=="))
+                                     << Status::BadRequest << QByteArray("/") << QByteArray();
+    QTest::newRow("key not base64") << head("GET / HTTP/1.1",
+        QByteArray(kHeaders).replace("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25j!Q=="))
+                                    << Status::BadRequest << QByteArray("/") << QByteArray();
+    QTest::newRow("key twice") << head(
+        "GET / HTTP/1.1", kHeaders + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
+                               << Status::BadRequest << QByteArray("/") << QByteArray();
+    QTest::newRow("version 8") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("Version: 13", "Version: 8"))
                                << Status::UnsupportedVersion << QByteArray("/") << QByteArray();
-    QTest::newRow("version 130") << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Version: 13", "Version: 130"))
+    QTest::newRow("version 130") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("Version: 13", "Version: 130"))
                                  << Status::UnsupportedVersion << QByteArray("/") << QByteArray();
     QTest::newRow("no version header")
         << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Sec-WebSocket-Version: 13\r\n", ""))
@@ -132,8 +139,8 @@ void TestWsHandshake::upgradeResponse()
 {
     const UpgradeRequest r = parseUpgradeRequest(head("GET / HTTP/1.1"));
     QCOMPARE(PeerLink::upgradeResponse(r, u"PeerLink hub"_s),
-             QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nServer: PeerLink hub\r\n\r\n"));
+        QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nServer: PeerLink hub\r\n\r\n"));
     // A name that would end the header is left out, and so is an empty one.
     QVERIFY(!PeerLink::upgradeResponse(r, u"evil\r\nSet-Cookie: x"_s).contains("Server"));
     QVERIFY(!PeerLink::upgradeResponse(r, QString()).contains("Server"));
@@ -148,7 +155,8 @@ void TestWsHandshake::refusals_data()
                                  << QByteArray("Sec-WebSocket-Version: 13\r\n");
     QTest::newRow("not a GET") << head("PUT / HTTP/1.1") << QByteArray("HTTP/1.1 405 Method Not Allowed\r\n")
                                << QByteArray("Allow: GET\r\n");
-    QTest::newRow("version") << head("GET / HTTP/1.1", QByteArray(kHeaders).replace("Version: 13", "Version: 7"))
+    QTest::newRow("version") << head(
+        "GET / HTTP/1.1", QByteArray(kHeaders).replace("Version: 13", "Version: 7"))
                              << QByteArray("HTTP/1.1 426 Upgrade Required\r\n")
                              << QByteArray("Sec-WebSocket-Version: 13\r\n");
 }
