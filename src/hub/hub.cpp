@@ -856,8 +856,8 @@ int Hub::broadcast(const QByteArray &utf8, HubSession *except, bool hold)
     // One WebSocket frame for every recipient, kept once for all the peers whose frames the hub writes itself.
     const QByteArray frame = HubSession::textFrame(utf8);
     int recipients = m_output.share(frame, utf8, except);
-    // The others (socket.io, wss:// through QWebSocket) get it one by one; peers in their grace have it held. With
-    // none of either (a ws:// hub's usual state), no peer is visited.
+    // The others (socket.io) get it one by one; peers in their grace have it held. With none of either (a ws:// or
+    // wss:// hub's usual state), no peer is visited.
     const bool others = m_registry.liveCount() > m_output.attachedCount();
     const bool graces = hold && m_registry.size() > m_registry.liveCount();
     if (!others && !graces)

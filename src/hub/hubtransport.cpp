@@ -123,7 +123,7 @@ void HubTcpSocket::holdBytesBehindHandshake(qsizetype maxHeadBytes)
 {
     m_maxHeadBytes = maxHeadBytes;
     m_watching = true;
-    // Connected before QWebSocketServer's own (queued) handler: this runs first on every readyRead.
+    // Until the request head is whole (then disconnected again).
     connect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
     // Bytes behind a PROXY header may all be here already, with no readyRead to come.
     if (bytesAvailable() > 0)
