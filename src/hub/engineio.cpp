@@ -14,7 +14,6 @@
 #include <QTcpSocket>
 #include <QUrl>
 #include <QUrlQuery>
-#include <QWebSocket>
 
 namespace PeerLink {
 
@@ -39,82 +38,53 @@ QJsonObject objectOf(QByteArrayView json)
 
 // ---- EngineWebSocket --------------------------------------------------------------------------------------------
 
-EngineWebSocket::EngineWebSocket(QWebSocket *socket, QTcpSocket *transport, bool detached, qint64 maxMessageBytes,
-                                 QObject *parent)
+EngineWebSocket::EngineWebSocket(QTcpSocket *transport, qint64 maxMessageBytes, QObject *parent)
     : QObject(parent)
-    , m_socket(socket)
-    , m_address(transport ? clientAddress(transport) : unmappedAddress(socket->peerAddress()))
-    , m_port(transport ? clientPort(transport) : socket->peerPort())
+    , m_connection(new WsConnection(transport, maxMessageBytes, *this, this))
+    , m_address(clientAddress(transport))
+    , m_port(clientPort(transport))
 {
-    m_socket->setParent(this);
-    if (detached && transport) {
-        m_connection = new WsConnection(transport, maxMessageBytes, *this, this);
-        transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    } else {
-        connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] { m_lost = true; });
-        connect(m_socket, &QWebSocket::textMessageReceived, this,
-                [this](const QString &text) { Q_EMIT textReceived(text.toUtf8()); });
-        connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] { Q_EMIT binaryReceived(); });
-        connect(m_socket, &QWebSocket::disconnected, this, [this] {
-            if (!m_ended) {
-                m_ended = true;
-                Q_EMIT ended();
-            }
-        });
-    }
+    transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
 }
 
 EngineWebSocket::~EngineWebSocket()
 {
-    delete m_connection; // before the QWebSocket child, which then has no socket to say goodbye on
+    delete m_connection; // with its socket, without telling this object
 }
 
 void EngineWebSocket::start()
 {
-    if (m_connection)
-        m_connection->start();
+    m_connection->start();
 }
 
 void EngineWebSocket::send(const QByteArray &text)
 {
-    if (m_connection)
-        m_connection->write(WsFrame::frame(WsFrame::Text, text));
-    else
-        m_socket->sendTextMessage(QString::fromUtf8(text));
+    m_connection->write(WsFrame::frame(WsFrame::Text, text));
 }
 
 void EngineWebSocket::sendFrames(const QByteArray &frames)
 {
-    Q_ASSERT(m_connection);
     m_connection->write(frames);
 }
 
 void EngineWebSocket::close(uint16_t code, const QString &reason)
 {
-    if (m_connection)
-        m_connection->close(code, reason);
-    else
-        m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    m_connection->close(code, reason);
 }
 
 void EngineWebSocket::abort()
 {
-    if (m_connection)
-        m_connection->abort();
-    else
-        m_socket->abort();
+    m_connection->abort();
 }
 
 bool EngineWebSocket::isOpen() const
 {
-    return m_connection ? m_connection->isOpen() : m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_connection->isOpen();
 }
 
 qint64 EngineWebSocket::bytesToWrite() const
 {
-    if (m_connection)
-        return m_connection->socket() ? m_connection->socket()->bytesToWrite() : 0;
-    return m_socket->bytesToWrite();
+    return m_connection->socket() ? m_connection->socket()->bytesToWrite() : 0;
 }
 
 void EngineWebSocket::messageReceived(bool text, QByteArray &payload)
@@ -544,14 +514,6 @@ void EngineSocket::flush()
             m_queueBytes = 0;
             return;
         }
-        if (!m_ws->writesFrames()) {
-            // wss://: QWebSocket frames each message itself.
-            for (const QByteArray &packet : m_queue)
-                m_ws->send(packet);
-            m_queue.clear();
-            m_queueBytes = 0;
-            return;
-        }
         // Every packet is a text frame of its own; all of this turn's go to the kernel in one write.
         QByteArray frames(m_queueBytes + qsizetype(m_queue.size()) * 10, Qt::Uninitialized);
         char *out = frames.data();
@@ -888,10 +850,10 @@ EngineSocket *EngineIoServer::newSession(const QHostAddress &address, quint16 po
     return s;
 }
 
-void EngineIoServer::takeWebSocket(QWebSocket *socket, QTcpSocket *transport, bool detached)
+void EngineIoServer::takeWebSocket(QTcpSocket *transport, const QByteArray &target)
 {
-    auto *ws = new EngineWebSocket(socket, transport, detached, m_config.effectiveHardFrameBytes(), this);
-    const QUrlQuery query(socket->requestUrl());
+    auto *ws = new EngineWebSocket(transport, m_config.effectiveHardFrameBytes(), this);
+    const QUrlQuery query(QUrl::fromEncoded(target));
     if (query.queryItemValue(u"EIO"_s) != "4"_L1 || query.queryItemValue(u"transport"_s) != "websocket"_L1) {
         ws->start();
         ws->close(1008, query.queryItemValue(u"EIO"_s) != "4"_L1 ? u"Unsupported protocol version"_s

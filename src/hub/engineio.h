@@ -16,26 +16,23 @@
 #include <deque>
 
 class QTcpSocket;
-class QWebSocket;
 
 namespace PeerLink {
 
 class HttpConnection;
 class HubSession;
 
-/// One WebSocket under /socket.io/: read and written by the hub (WsConnection, ws://) or by QWebSocket (wss://).
+/// One WebSocket under /socket.io/, read and written by the hub (WsConnection, ws:// and wss://).
 class EngineWebSocket : public QObject, private WsConnection::Receiver
 {
     Q_OBJECT
 public:
-    EngineWebSocket(QWebSocket *socket, QTcpSocket *transport, bool detached, qint64 maxMessageBytes,
-                    QObject *parent = nullptr);
+    /// Takes @p transport, whose handshake the hub answered.
+    EngineWebSocket(QTcpSocket *transport, qint64 maxMessageBytes, QObject *parent = nullptr);
     ~EngineWebSocket() override;
     void start();
     /// Sends one text frame.
     void send(const QByteArray &text);
-    /// Whether the hub writes this socket's frames itself (ws://): then sendFrames() may be used.
-    bool writesFrames() const { return m_connection != nullptr; }
     /// Sends complete unmasked text frames (WsFrame) in one write.
     void sendFrames(const QByteArray &frames);
     void close(uint16_t code, const QString &reason);
@@ -58,8 +55,7 @@ private:
     void controlFrameDue() override {}
     void connectionEnded() override;
 
-    QWebSocket *m_socket;
-    WsConnection *m_connection = nullptr;
+    WsConnection *m_connection;
     QHostAddress m_address;
     quint16 m_port = 0;
     bool m_lost = false;
@@ -220,7 +216,7 @@ public:
     /// A plain HTTP connection whose first request is for /socket.io/ (@p early: its bytes read so far).
     void takeHttpConnection(QTcpSocket *socket, const QByteArray &early);
     /// A WebSocket whose path is /socket.io/: a new session, or the upgrade of a polling one (`sid`).
-    void takeWebSocket(QWebSocket *socket, QTcpSocket *transport, bool detached);
+    void takeWebSocket(QTcpSocket *transport, const QByteArray &target);
     /// Drops every session and connection (the hub closes).
     void closeAll();
     int sessionCount() const { return int(m_sessions.size()); }

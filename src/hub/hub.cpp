@@ -12,7 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
-#include <QWebSocket>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -327,15 +327,15 @@ void Hub::expireMailbox()
 
 void Hub::onNewConnection()
 {
-    QTcpSocket *transport = nullptr;
-    bool detached = false;
-    while (QWebSocket *socket = m_listener->nextPendingConnection(&transport, &detached)) {
-        if (m_engine && socket->requestUrl().path().startsWith(u"/socket.io"_s)) {
-            m_engine->takeWebSocket(socket, transport, detached);
+    for (;;) {
+        const HubListener::Upgraded next = m_listener->nextPendingConnection();
+        if (!next.socket)
+            return;
+        if (m_engine && QUrl::fromEncoded(next.target).path().startsWith(u"/socket.io"_s)) {
+            m_engine->takeWebSocket(next.socket, next.target);
             continue;
         }
-        const auto framing = detached ? HubSession::Framing::Hub : HubSession::Framing::Qt;
-        admit(new HubSession(socket, transport, framing, m_config.effectiveHardFrameBytes(), *this, &m_output,
+        admit(new HubSession(next.socket, m_config.effectiveHardFrameBytes(), *this, &m_output,
                              TokenBucket(m_config.messagesPerSecond, m_config.messageBurst), nowMs(), this));
     }
 }
@@ -864,8 +864,8 @@ int Hub::broadcast(const QByteArray &utf8, HubSession *except, bool hold)
     // One WebSocket frame for every recipient, kept once for all the peers whose frames the hub writes itself.
     const QByteArray frame = HubSession::textFrame(utf8);
     int recipients = m_output.share(frame, utf8, except);
-    // The others (socket.io, wss:// through QWebSocket) get it one by one; peers in their grace have it held. With
-    // none of either (a ws:// hub's usual state), no peer is visited.
+    // The others (socket.io) get it one by one; peers in their grace have it held. With none of either (a ws:// or
+    // wss:// hub's usual state), no peer is visited.
     const bool others = m_registry.liveCount() > m_output.attachedCount();
     const bool graces = hold && m_registry.size() > m_registry.liveCount();
     if (!others && !graces)

@@ -84,7 +84,7 @@ struct HubConfig
     /// waiting at once (more get `rate_limited`).
     int introductionTimeoutMs = 60000;
     int maxPendingIntroductions = 16;
-    /// Connections accepted but not yet handed to the hub (QWebSocketServer's pending queue).
+    /// Connections upgraded but not yet taken up by the hub (HubListener's queue); more are answered 503.
     int maxPendingConnections = 128;
     /// ws:// connections in their WebSocket handshake at once, in all (0 = no limit); from one address the limit
     /// is maxConnectionsPerAddress. More are answered `503 Service Unavailable` and closed.

@@ -3,18 +3,11 @@
 #include "core/secrets.h"
 #include "hub/hubtransport.h"
 #include "hub/logging.h"
+#include "hub/wshandshake.h"
 
 #include <QSslConfiguration>
 #include <QSslSocket>
-#include <QTcpServer>
 #include <QTcpSocket>
-#include <QWebSocket>
-#include <QWebSocketCorsAuthenticator>
-#include <QWebSocketServer>
-
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
 
 namespace PeerLink {
 
@@ -27,7 +20,11 @@ HubListener::HubListener(const HubConfig &config, QObject *parent)
     m_clock.start();
 }
 
-HubListener::~HubListener() = default;
+HubListener::~HubListener()
+{
+    for (const Upgraded &upgraded : m_pending)
+        delete upgraded.socket; // nobody took them
+}
 
 void HubListener::fail(HubError error, const QString &message, const QString &detail, bool announce)
 {
@@ -47,9 +44,7 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
              false);
         return false;
     }
-    delete m_server;
-    m_server = nullptr;
-    m_tcpServer = nullptr;
+    delete m_tcpServer;
     const bool tls = m_config.useTls();
     if (tls && !QSslSocket::supportsSsl()) {
         fail(HubError::TlsUnavailable, u"TLS is not available: Qt found no TLS library (install libssl3)."_s, QString(),
@@ -58,23 +53,9 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
     }
     // The hub accepts every connection itself (HubTcpServer: HubTcpSocket for ws://, which keeps no 32 KiB write
     // buffer per peer and writes straight to the kernel; HubSslSocket for wss://), bounds the handshakes, sends
-    // socket.io's polling requests to the engine, and hands WebSocket handshakes to QWebSocketServer; then it reads
-    // and writes the frames itself (WsConnection), on both.
-    m_server = new QWebSocketServer(m_config.name, QWebSocketServer::NonSecureMode, this);
-    m_server->setMaxPendingConnections(m_config.maxPendingConnections);
-    m_server->setHandshakeTimeout(m_config.handshakeTimeoutMs);
-    connect(m_server, &QWebSocketServer::newConnection, this, &HubListener::newConnection);
-    connect(m_server, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *auth) {
-        const QString origin = auth->origin();
-        const bool allowed = origin.isEmpty() ? m_config.allowNoOrigin : m_config.allowedOrigins.contains(origin);
-        if (!allowed)
-            qCInfo(lcHub).noquote() << "refused a connection with Origin" << origin.left(200);
-        auth->setAllowed(allowed);
-    });
-    connect(m_server, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode) {
-        qCDebug(lcHub).noquote() << "A WebSocket handshake failed:" << m_server->errorString();
-    });
-    auto *listener = new HubTcpServer(m_server);
+    // socket.io's polling requests to the engine, answers WebSocket handshakes itself (answerHandshake), and then
+    // reads and writes the frames itself (WsConnection), on both.
+    auto *listener = new HubTcpServer(this);
     if (tls) {
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         ssl.setLocalCertificate(m_config.tlsCertificate);
@@ -83,7 +64,6 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
         listener->setTls(ssl);
     }
     listener->setListenBacklogSize(m_config.listenBacklog);
-    listener->setMaxPendingConnections(m_config.maxPendingConnections);
     listener->setHandshakeTimeout(m_config.handshakeTimeoutMs);
     listener->setMaxHandshakes(m_config.maxHandshakes);
     listener->setMaxHandshakesPerAddress(m_config.maxConnectionsPerAddress);
@@ -91,6 +71,7 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
     listener->setTrustedProxies(TrustedProxies(m_config.trustedProxies));
     listener->setHttpPathPrefix(m_config.socketIo ? QByteArrayLiteral("/socket.io") : QByteArray());
     connect(listener, &HubTcpServer::httpConnection, this, &HubListener::httpConnection);
+    connect(listener, &HubTcpServer::upgradeRequested, this, &HubListener::answerHandshake);
     connect(listener, &HubTcpServer::refused, this, [this](const QHostAddress &address, const QString &reason) {
         // Under a flood this would be a line per connection: the first, then at most one per 10 s with a count.
         ++m_refusedHandshakes;
@@ -108,10 +89,6 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
         ++m_refusedProxyHeaders;
         qCWarning(lcHub).noquote() << "closed a connection from the trusted proxy" << proxy.toString() << "-" << reason;
     });
-    connect(listener, &QTcpServer::newConnection, this, [this, listener] {
-        while (listener->hasPendingConnections())
-            m_server->handleConnection(listener->nextPendingConnection());
-    });
     connect(listener, &QTcpServer::acceptError, this, [this, listener](QAbstractSocket::SocketError) {
         const QString detail = listener->errorString();
         fail(HubError::AcceptFailed, u"Accepting a connection failed: %1"_s.arg(detail), detail, true);
@@ -124,9 +101,7 @@ bool HubListener::listen(const QHostAddress &address, quint16 port)
         const QString where = hostPort(address.toString(), port);
         fail(HubError::CannotListen, u"Cannot listen on %1: %2"_s.arg(where, listenError),
              u"%1: %2"_s.arg(where, listenError), true);
-        delete m_server;
-        m_server = nullptr;
-        m_tcpServer = nullptr;
+        delete m_tcpServer;
         return false;
     }
     m_errorString.clear();
@@ -142,7 +117,7 @@ void HubListener::close()
 
 bool HubListener::isListening() const
 {
-    return m_server && m_tcpServer && m_tcpServer->isListening();
+    return m_tcpServer && m_tcpServer->isListening();
 }
 
 quint16 HubListener::serverPort() const
@@ -161,7 +136,7 @@ QHostAddress HubListener::serverAddress() const
 
 int HubListener::handshakesInProgress() const
 {
-    return m_tcpServer ? static_cast<HubTcpServer *>(m_tcpServer.data())->handshakesInProgress() : 0;
+    return m_tcpServer ? m_tcpServer->handshakesInProgress() : 0;
 }
 
 QUrl HubListener::serverUrl() const
@@ -171,50 +146,40 @@ QUrl HubListener::serverUrl() const
     return QUrl((m_config.useTls() ? u"wss://"_s : u"ws://"_s) + hostPort(serverAddress().toString(), serverPort()));
 }
 
-QWebSocket *HubListener::nextPendingConnection(QTcpSocket **transport, bool *detached)
+HubListener::Upgraded HubListener::nextPendingConnection()
 {
-    *transport = nullptr;
-    *detached = false;
-    if (!m_server || !m_server->hasPendingConnections())
-        return nullptr;
-    QWebSocket *socket = m_server->nextPendingConnection();
-    if (!socket)
-        return nullptr;
-    const qint64 hard = m_config.effectiveHardFrameBytes();
-    socket->setMaxAllowedIncomingFrameSize(quint64(hard));
-    socket->setMaxAllowedIncomingMessageSize(quint64(hard));
-    *transport = transportOf(socket);
-    if (*transport) {
-        detach(socket, *transport);
-        *detached = true;
+    if (m_pending.empty())
+        return {};
+    Upgraded next = std::move(m_pending.front());
+    m_pending.pop_front();
+    return next;
+}
+
+void HubListener::answerHandshake(QTcpSocket *socket, const QByteArray &head)
+{
+    const UpgradeRequest request = parseUpgradeRequest(head);
+    const QString from = addressText(clientAddress(socket), clientPort(socket));
+    if (request.status != UpgradeRequest::Status::Valid) {
+        qCDebug(lcHub).noquote() << "A WebSocket handshake from" << from << "failed:" << request.error;
+        m_tcpServer->rejectUpgrade(socket, upgradeRefusal(request));
+        return;
     }
-    return socket;
-}
-
-void HubListener::detach(QWebSocket *socket, QTcpSocket *transport)
-{
-    // QWebSocket connects these to itself or its private part (whose receiver is the QWebSocket too), and
-    // QWebSocketServer deletes the socket on disconnected. Nothing of it may act on the socket any more; only
-    // QObject::destroyed stays connected, so that QWebSocket forgets the socket when the hub deletes it.
-    // Connecting happens in the same call as the handshake's end, so no queued read of QWebSocket is waiting.
-    QObject::disconnect(transport, &QIODevice::readyRead, socket, nullptr);
-    QObject::disconnect(transport, &QIODevice::bytesWritten, socket, nullptr);
-    QObject::disconnect(transport, &QIODevice::aboutToClose, socket, nullptr);
-    QObject::disconnect(transport, &QIODevice::readChannelFinished, socket, nullptr);
-    QObject::disconnect(transport, &QAbstractSocket::stateChanged, socket, nullptr);
-    QObject::disconnect(transport, &QAbstractSocket::errorOccurred, socket, nullptr);
-    QObject::disconnect(transport, &QAbstractSocket::disconnected, socket, nullptr);
-    QObject::disconnect(transport, &QAbstractSocket::proxyAuthenticationRequired, socket, nullptr);
-    QObject::disconnect(transport, &QAbstractSocket::disconnected, m_server, nullptr);
-    transport->setParent(nullptr); // the session takes it
-}
-
-QTcpSocket *HubListener::transportOf(const QWebSocket *socket)
-{
-    // The hub accepted the connection itself (HubTcpServer) and knows it.
-    return m_tcpServer ? static_cast<HubTcpServer *>(m_tcpServer.data())->takeUpgraded(socket->peerAddress(),
-                                                                                        socket->peerPort())
-                       : nullptr;
+    // The Origin policy (a browser page's origin; desktop clients send none).
+    const QString origin = QString::fromLatin1(request.origin);
+    if (!(origin.isEmpty() ? m_config.allowNoOrigin : m_config.allowedOrigins.contains(origin))) {
+        qCInfo(lcHub).noquote() << "refused a connection with Origin" << origin.left(200);
+        m_tcpServer->rejectUpgrade(socket, httpRefusal(403, "Forbidden", u"This origin may not connect."_s));
+        return;
+    }
+    if (qsizetype(m_pending.size()) >= m_config.maxPendingConnections) {
+        qCDebug(lcHub).noquote() << "A WebSocket handshake from" << from << "failed: too many pending connections";
+        m_tcpServer->rejectUpgrade(socket, httpRefusal(503, "Service Unavailable",
+                                                       u"Too many connections waiting for the hub."_s));
+        return;
+    }
+    m_tcpServer->upgrade(socket, upgradeResponse(request, m_config.name), head.size());
+    m_pending.push_back({ socket, request.target });
+    Q_EMIT newConnection();
 }
 
 } // namespace PeerLink

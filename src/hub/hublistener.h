@@ -9,16 +9,17 @@
 #include <QPointer>
 #include <QUrl>
 
-class QTcpServer;
+#include <deque>
+
 class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
 
 namespace PeerLink {
 
-/// The hub's listening side: the listening socket (with its backlog), TLS for wss://, HubTcpServer for ws://, the
-/// origin policy and the WebSocket handshake. Hands on each upgraded connection with the TCP (or TLS) socket under
-/// it, so that the hub can write frames to it directly.
+class HubTcpServer;
+
+/// The hub's listening side: the listening socket (with its backlog), TLS for wss://, HubTcpServer, the origin
+/// policy and the WebSocket handshake, which it answers itself (wshandshake.h): no QWebSocket is made. Hands on
+/// each upgraded connection as its TCP (or TLS) socket, whose frames the hub reads and writes (WsConnection).
 class HubListener : public QObject
 {
     Q_OBJECT
@@ -47,11 +48,16 @@ public:
     HubError error() const { return m_error; }
     QString errorDetail() const { return m_errorDetail; }
 
-    /// The next upgraded connection (its frame limits set to the hard limit), or null; @p transport gets the socket
-    /// under it when it could be found, else null. @p detached: the transport is the connection the hub accepted
-    /// itself (TCP or TLS), detached from the QWebSocket (which then reads and writes nothing): the hub does the
-    /// framing.
-    QWebSocket *nextPendingConnection(QTcpSocket **transport, bool *detached);
+    /// One connection whose WebSocket handshake was answered with 101.
+    struct Upgraded
+    {
+        /// The connection (TCP, or TLS on wss://), owned by nobody: the taker owns it. Null: none was waiting.
+        QTcpSocket *socket = nullptr;
+        /// The request target of the handshake, in origin form (path and query).
+        QByteArray target;
+    };
+    /// The next upgraded connection (a null socket when none waits).
+    Upgraded nextPendingConnection();
 
 Q_SIGNALS:
     /// Upgraded connections wait (nextPendingConnection()).
@@ -64,14 +70,12 @@ Q_SIGNALS:
 
 private:
     void fail(HubError error, const QString &message, const QString &detail, bool announce);
-    QTcpSocket *transportOf(const QWebSocket *socket);
-    /// Cuts what QWebSocket and QWebSocketServer connected to @p transport, but for QWebSocket learning that the
-    /// socket is deleted (so that the QWebSocket, deleted later, does not write a close frame of its own).
-    void detach(QWebSocket *socket, QTcpSocket *transport);
+    /// Answers the WebSocket handshake of @p socket, whose request head is @p head: 101, or the HTTP error.
+    void answerHandshake(QTcpSocket *socket, const QByteArray &head);
 
     HubConfig m_config;
-    QWebSocketServer *m_server = nullptr;
-    QPointer<QTcpServer> m_tcpServer; // a HubTcpServer: accepts every connection (see listen)
+    QPointer<HubTcpServer> m_tcpServer; // accepts every connection (see listen)
+    std::deque<Upgraded> m_pending;     // upgraded, not yet taken (at most maxPendingConnections)
     QElapsedTimer m_clock;
     int m_refusedHandshakes = 0;      // since the last log line about them
     quint64 m_refusedTotal = 0;

@@ -20,7 +20,7 @@
 #include "hub/logging.h"
 
 #include <QElapsedTimer>
-#include <QWebSocket>
+#include <QWebSocketProtocol>
 
 namespace PeerLink {
 

@@ -4,7 +4,6 @@
 #include "hub/hubtransport.h"
 
 #include <QTcpSocket>
-#include <QWebSocket>
 #include <QtEndian>
 
 namespace PeerLink {
@@ -120,40 +119,32 @@ NoEvents g_noEvents; // stateless
 
 } // namespace
 
-HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *batch, const TokenBucket &bucket,
-                       qint64 nowMs, QObject *parent)
-    : HubSession(socket, transport, Framing::Qt, 0, g_noEvents, batch, bucket, nowMs, parent)
-{
-}
-
-HubSession::HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framing, qint64 maxMessageBytes,
-                       Events &events, OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs, QObject *parent)
+HubSession::HubSession(OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs, QObject *parent)
     : QObject(parent)
-    , m_socket(socket)
-    , m_events(events)
-    , m_transport(transport)
+    , m_events(g_noEvents)
     , m_batch(batch)
-    , m_address(transport ? clientAddress(transport) : unmappedAddress(socket->peerAddress()))
-    , m_port(transport ? clientPort(transport) : socket->peerPort())
     , m_bucket(bucket)
     , m_connectedAtMs(nowMs)
     , m_lastSeenMs(nowMs)
 {
-    m_socket->setParent(this);
-    if (framing == Framing::Hub && m_transport) {
-        // Connected or already gone: the QWebSocket is detached and would never report the end, WsConnection does.
-        m_connection = new WsConnection(m_transport, maxMessageBytes, *this, this);
-        m_direct = true;
-    } else {
-        if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
-            m_direct = true;
-        else
-            m_transport = nullptr;
-        connectQtSignals();
-    }
+}
+
+HubSession::HubSession(QTcpSocket *transport, qint64 maxMessageBytes, Events &events, OutputBatch *batch,
+                       const TokenBucket &bucket, qint64 nowMs, QObject *parent)
+    : QObject(parent)
+    , m_events(events)
+    , m_batch(batch)
+    , m_address(clientAddress(transport))
+    , m_port(clientPort(transport))
+    , m_bucket(bucket)
+    , m_connectedAtMs(nowMs)
+    , m_lastSeenMs(nowMs)
+{
+    // Connected or already gone: WsConnection reports the end either way.
+    m_connection = new WsConnection(transport, maxMessageBytes, *this, this);
     // Small frames (acks, echoes, presence) go out at once, not held back for the previous one's ACK (Nagle).
-    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
-        m_transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (transport->state() == QAbstractSocket::ConnectedState)
+        transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
 }
 
 HubSession::HubSession(EngineSocket *engine, Events &events, OutputBatch *batch, const TokenBucket &bucket,
@@ -186,21 +177,8 @@ HubSession::~HubSession()
         m_engine->setListener(nullptr);
         m_engine->abort();
     }
-    // The TCP socket goes first, with the WsConnection that owns it: the QWebSocket left from the handshake then
-    // has no socket to say goodbye on when it is deleted as a child.
+    // The TCP socket goes with the WsConnection that owns it, without telling this session.
     delete m_connection;
-}
-
-void HubSession::connectQtSignals()
-{
-    // Qt 6.4 names this signal error(). A clean close never raises it; a dropped connection does.
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] { m_lost = true; });
-    connect(m_socket, &QWebSocket::textMessageReceived, this,
-            [this](const QString &message) { m_events.textReceived(this, message.toUtf8()); });
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this,
-            [this](const QByteArray &) { m_events.binaryReceived(this); });
-    connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { m_events.pongReceived(this); });
-    connect(m_socket, &QWebSocket::disconnected, this, [this] { m_events.sessionEnded(this); });
 }
 
 void HubSession::start()
@@ -232,7 +210,7 @@ QString HubSession::frameCloseReason() const
 {
     if (m_isEngine)
         return m_engine ? m_engine->closeReason() : QString();
-    return m_connection ? m_connection->closeReason() : m_socket->closeReason();
+    return m_connection ? m_connection->closeReason() : QString();
 }
 
 void HubSession::ping()
@@ -240,10 +218,9 @@ void HubSession::ping()
     if (m_isEngine) {
         if (m_engine)
             m_engine->ping();
-    } else if (m_connection)
+    } else if (m_connection) {
         m_connection->ping();
-    else
-        m_socket->ping();
+    }
 }
 
 void HubSession::abort()
@@ -251,20 +228,16 @@ void HubSession::abort()
     if (m_isEngine) {
         if (m_engine)
             m_engine->abort();
-    } else if (m_connection)
+    } else if (m_connection) {
         m_connection->abort();
-    else
-        m_socket->abort();
+    }
 }
 
 bool HubSession::transportOpen() const
 {
     if (m_isEngine)
         return m_engine && m_engine->isOpen();
-    if (m_connection)
-        return m_connection->isOpen();
-    return m_transport && m_socket->state() == QAbstractSocket::ConnectedState
-        && m_transport->state() == QAbstractSocket::ConnectedState;
+    return m_connection && m_connection->isOpen();
 }
 
 void HubSession::setJoined(const QString &id, const QString &name, const QString &resumeToken,
@@ -296,17 +269,15 @@ qint64 HubSession::queuedBytes() const
 {
     if (m_isEngine)
         return m_engine ? m_engine->queuedBytes() : 0;
-    if (!m_direct)
-        return m_socket->bytesToWrite();
-    if (m_qtQueued > 0 && m_transport)
-        m_qtQueued = m_transport->bytesToWrite();
+    if (m_qtQueued > 0 && m_connection && m_connection->socket())
+        m_qtQueued = m_connection->socket()->bytesToWrite();
     const qint64 shared = isBroadcastTarget() ? m_batch->m_shared.size() - sharedFrom() : 0;
     return m_pending.size() + shared + m_qtQueued;
 }
 
 void HubSession::setBroadcastTarget(bool on)
 {
-    if (on == isBroadcastTarget() || m_isEngine || !m_direct || !m_batch)
+    if (on == isBroadcastTarget() || !m_connection || !m_batch)
         return;
     if (on) {
         m_batch->attach(this);
@@ -358,15 +329,16 @@ void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
         return;
     }
     // The transport's state is checked when the batch is written (flushPending), not for every frame.
-    if (m_direct && m_batch) {
-        if (isBroadcastTarget())
-            takeShared(); // the frames shared before this one go first
-        if (m_pending.isEmpty())
-            m_batch->add(this);
-        m_pending.append(frame);
-    } else {
-        m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    if (!m_batch) {
+        if (m_connection)
+            m_connection->write(frame);
+        return;
     }
+    if (isBroadcastTarget())
+        takeShared(); // the frames shared before this one go first
+    if (m_pending.isEmpty())
+        m_batch->add(this);
+    m_pending.append(frame);
 }
 
 char *HubSession::frameSpace(qsizetype size)
@@ -404,14 +376,15 @@ void HubSession::flushPending()
         return;
     }
     // A HubTcpSocket (ws://) hands this straight to the kernel when nothing waits in Qt's buffer.
+    QTcpSocket *socket = m_connection->socket();
     if (m_pending.isEmpty()) {
-        m_transport->write(shared.data(), shared.size());
+        socket->write(shared.data(), shared.size());
     } else {
         if (!shared.isEmpty())
             m_pending.append(shared);
-        m_transport->write(m_pending);
+        socket->write(m_pending);
     }
-    m_qtQueued = m_transport->bytesToWrite();
+    m_qtQueued = socket->bytesToWrite();
     // Keep a small buffer for the next turn; a crowd's presence or a large message must not stay allocated for
     // every peer (idle memory per peer is measured in bench/).
     if (m_pending.capacity() > 2048)
@@ -435,8 +408,6 @@ void HubSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &re
     // The close frame's reason is limited to 123 bytes by RFC 6455; it is cut to fit.
     if (m_connection)
         m_connection->close(uint16_t(code), reason);
-    else
-        m_socket->close(code, reason);
 }
 
 } // namespace PeerLink

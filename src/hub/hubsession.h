@@ -17,7 +17,6 @@
 #include <utility>
 
 class QTcpSocket;
-class QWebSocket;
 
 namespace PeerLink {
 
@@ -98,26 +97,17 @@ public:
         ~Events() = default;
     };
 
-    /// How the session's frames are read.
-    enum class Framing {
-        /// The hub reads and writes the frames on @p transport itself (WsConnection; ws://): @p socket is the
-        /// QWebSocket left by the handshake, detached from the transport (HubListener) and unused.
-        Hub,
-        /// QWebSocket reads the frames (wss://); the hub writes to @p transport when known, else through QWebSocket.
-        Qt,
-    };
-
-    /// @p transport: the TCP (or TLS) socket under @p socket when known (see HubListener), else null.
-    /// @p maxMessageBytes: the hard limit of one message (Framing::Hub).
-    HubSession(QWebSocket *socket, QTcpSocket *transport, Framing framing, qint64 maxMessageBytes, Events &events,
-               OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs, QObject *parent = nullptr);
+    /// A WebSocket session (ws:// or wss://): the hub reads and writes the frames on @p transport itself
+    /// (WsConnection), which it owns. @p maxMessageBytes: the hard limit of one message.
+    HubSession(QTcpSocket *transport, qint64 maxMessageBytes, Events &events, OutputBatch *batch,
+               const TokenBucket &bucket, qint64 nowMs, QObject *parent = nullptr);
     /// A socket.io client's session (issue 18): @p engine turns its events into requests and the hub's frames into
     /// events; the session does not own it (EngineIoServer does) but ends it when deleted.
     HubSession(EngineSocket *engine, Events &events, OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs,
                QObject *parent = nullptr);
-    /// A session read by QWebSocket whose reading reaches nobody (tests of the registry, which need sessions only).
-    HubSession(QWebSocket *socket, QTcpSocket *transport, OutputBatch *batch, const TokenBucket &bucket,
-               qint64 nowMs, QObject *parent = nullptr);
+    /// A session without a connection, which sends nowhere and reads nothing (tests of the registry, which need
+    /// sessions only).
+    HubSession(OutputBatch *batch, const TokenBucket &bucket, qint64 nowMs, QObject *parent = nullptr);
     ~HubSession() override;
 
     /// Starts reading: call once the session is registered (frames that came with the handshake are read).
@@ -232,7 +222,6 @@ private:
     }
     void enginePong() override { m_events.pongReceived(this); }
     void engineEnded() override;
-    void connectQtSignals();
     bool transportOpen() const;
     friend class OutputBatch;
     /// Where this session's part of the shared frames starts (attached sessions only).
@@ -249,18 +238,14 @@ private:
     /// Moves this session's part of the shared frames into its own, so that a frame of its own comes after them.
     void takeShared();
 
-    QWebSocket *m_socket = nullptr;       // null for a socket.io session
-    WsConnection *m_connection = nullptr; // Framing::Hub: reads and writes the frames; else null
+    WsConnection *m_connection = nullptr; // a WebSocket session's: reads and writes the frames; else null
     QPointer<EngineSocket> m_engine;      // a socket.io session's; else null
     bool m_isEngine = false;
     HubCounters *m_counters = nullptr;
     bool m_engineFlushDue = false;
     Events &m_events;
-    /// The TCP (or TLS) socket under m_socket, when it could be found: frames written straight to it skip
-    /// QWebSocket's UTF-8 -> UTF-16 -> UTF-8 round trip and its framing per recipient. Null: QWebSocket sends.
-    QPointer<QTcpSocket> m_transport;
-    /// Frames go to m_transport, batched once a turn; for ws:// it is a HubTcpSocket, which hands them to the
-    /// kernel directly when Qt holds nothing for it.
+    /// Frames go to m_connection's socket, batched once a turn; for ws:// it is a HubTcpSocket, which hands them to
+    /// the kernel directly when Qt holds nothing for it.
     OutputBatch *m_batch = nullptr;
     QByteArray m_pending; // frames waiting for the end of this turn
     int m_attachedIndex = -1;         // in OutputBatch::m_attached; -1: gets no shared frames
@@ -268,7 +253,6 @@ private:
     qsizetype m_sharedFrom = 0;
     Registry::RecipientCache m_recipients;
     mutable QByteArray m_peerEntry;
-    bool m_direct = false; // there was a transport at the start: frames go the batched way (no QPointer check per frame)
     mutable qint64 m_qtQueued = 0; // what QTcpSocket held after the last flush (refreshed when not 0)
     QHostAddress m_address;
     quint16 m_port = 0;

@@ -1,6 +1,7 @@
 #include "hubtransport.h"
 
 #include "core/secrets.h"
+#include "hub/wshandshake.h"
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -109,24 +110,20 @@ std::optional<QByteArray> HandshakeBytes::peekHead(QIODevice &device, qsizetype 
     return std::nullopt; // not all there yet
 }
 
-void HandshakeBytes::separate(QIODevice &device, qsizetype headSize)
+void HandshakeBytes::dropHead(QIODevice &device, qsizetype headSize)
 {
-    const qint64 available = device.bytesAvailable();
-    if (available <= headSize)
-        return;
-    // Take everything and put the request back: QIODevice can only push bytes back one at a time, so the request
-    // (a few hundred bytes, once per connection) goes back last byte first.
-    const QByteArray all = device.read(available);
-    m_early = all.mid(headSize);
-    for (qsizetype i = headSize - 1; i >= 0; --i)
-        device.ungetChar(all[i]);
+    // Everything there is, asked for by its exact size: Qt hands its buffer block over and keeps none for the
+    // connection (see WsConnection::onReadyRead).
+    const QByteArray all = device.read(device.bytesAvailable());
+    if (all.size() > headSize)
+        m_early = all.mid(headSize);
 }
 
 void HubTcpSocket::holdBytesBehindHandshake(qsizetype maxHeadBytes)
 {
     m_maxHeadBytes = maxHeadBytes;
     m_watching = true;
-    // Connected before QWebSocketServer's own (queued) handler: this runs first on every readyRead.
+    // Until the request head is whole (then disconnected again).
     connect(this, &QIODevice::readyRead, this, &HubTcpSocket::separateHandshake);
     // Bytes behind a PROXY header may all be here already, with no readyRead to come.
     if (bytesAvailable() > 0)
@@ -192,18 +189,36 @@ bool HubTcpServer::endHandshake(QTcpSocket *socket, quint16 port, const QHostAdd
     return found;
 }
 
-QTcpSocket *HubTcpServer::takeUpgraded(const QHostAddress &address, quint16 port)
+void HubTcpServer::release(QTcpSocket *socket)
 {
-    const QHostAddress key = unmappedAddress(address);
-    for (auto it = m_byPort.find(port); it != m_byPort.end() && it.key() == port; ++it) {
-        QTcpSocket *socket = it.value();
-        if (socket && unmappedAddress(socket->peerAddress()) == key) {
-            disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
-            endHandshake(socket, port, countedAddress(socket));
-            return socket;
-        }
+    disconnect(socket, nullptr, this, nullptr);
+    if (auto *ssl = qobject_cast<HubSslSocket *>(socket)) {
+        // Done with: no lambda of the TLS handshake stays connected for the life of the connection.
+        disconnect(ssl, &QSslSocket::encrypted, ssl, nullptr);
+        disconnect(ssl, &QSslSocket::sslErrors, ssl, nullptr);
     }
-    return nullptr;
+    endHandshake(socket, socket->peerPort(), countedAddress(socket));
+}
+
+void HubTcpServer::upgrade(QTcpSocket *socket, const QByteArray &response, qsizetype headSize)
+{
+    release(socket);
+    bytesOf(socket)->dropHead(*socket, headSize);
+    socket->setParent(nullptr);
+    socket->write(response);
+}
+
+void HubTcpServer::rejectUpgrade(QTcpSocket *socket, const QByteArray &answer)
+{
+    // Its handshake ends when it is closed (the disconnected handler of incomingConnection deletes it).
+    answerAndClose(socket, answer);
+}
+
+void HubTcpServer::answerAndClose(QTcpSocket *socket, const QByteArray &answer)
+{
+    socket->write(answer);
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
 }
 
 void HubTcpServer::expireHandshakes()
@@ -230,7 +245,6 @@ void HubTcpServer::expireHandshakes()
 void HubTcpServer::refuse(QTcpSocket *socket, const QString &reason)
 {
     // Before the WebSocket handshake the only way to say why is HTTP's (not before a TLS handshake, though).
-    const QByteArray body = reason.toUtf8() + '\n';
     auto *ssl = qobject_cast<QSslSocket *>(socket);
     if (ssl && !ssl->isEncrypted()) {
         Q_EMIT refused(clientAddress(socket), reason);
@@ -238,12 +252,9 @@ void HubTcpServer::refuse(QTcpSocket *socket, const QString &reason)
         socket->deleteLater();
         return;
     }
-    socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-                  "Content-Length: "
-                  + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    const QByteArray answer = httpRefusal(503, "Service Unavailable", reason);
     Q_EMIT refused(clientAddress(socket), reason);
-    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromHost();
+    answerAndClose(socket, answer);
 }
 
 void HubTcpServer::incomingConnection(qintptr socketDescriptor)
@@ -271,10 +282,10 @@ void HubTcpServer::incomingConnection(qintptr socketDescriptor)
     m_handshakes.push_back({ m_clock.elapsed() + m_handshakeTimeoutMs, port, QHostAddress(), socket });
     if (!m_handshakeTimer.isActive())
         m_handshakeTimer.start(m_handshakeTimeoutMs);
-    // Closed during its handshake: it no longer counts. Once handed to QWebSocketServer, that deletes it; before
-    // (a PROXY header or a request head that never came whole), nobody else would.
+    // Closed during its handshake (before its request head came whole, or once refused): it no longer counts, and
+    // nobody else would delete it.
     connect(socket, &QAbstractSocket::disconnected, this, [this, socket, port] {
-        if (endHandshake(socket, port, countedAddress(socket)) && !bytesOf(socket)->isHandedOn())
+        if (endHandshake(socket, port, countedAddress(socket)))
             socket->deleteLater();
     });
     if (m_trusted.trusts(address)) {
@@ -367,7 +378,7 @@ bool isPlainRequestUnder(const QByteArray &head, const QByteArray &prefix)
     const char after = target.size() > prefix.size() ? target.at(prefix.size()) : '/';
     if (after != '/' && after != '?')
         return false;
-    // A WebSocket handshake names the upgrade in a header: that one goes to QWebSocketServer, whatever the path.
+    // A WebSocket handshake names the upgrade in a header: that one is a WebSocket handshake, whatever the path.
     for (const QByteArray &header : head.mid(lineEnd + 2).split('\n')) {
         const QByteArray h = header.trimmed().toLower();
         if (h.startsWith("upgrade:") && h.contains("websocket"))
@@ -391,19 +402,11 @@ void HubTcpServer::route(QTcpSocket *socket, const QByteArray &head)
             bytes->setClient(client, 0);
     }
     if (!m_httpPrefix.isEmpty() && isPlainRequestUnder(head, m_httpPrefix)) {
-        const quint16 port = socket->peerPort();
-        disconnect(socket, nullptr, this, nullptr);
-        endHandshake(socket, port, countedAddress(socket));
+        release(socket);
         Q_EMIT httpConnection(socket, socket->readAll());
         return;
     }
-    if (auto *tcp = qobject_cast<HubTcpSocket *>(socket))
-        tcp->separateAt(head.size());
-    else if (auto *ssl = qobject_cast<HubSslSocket *>(socket))
-        ssl->separateAt(head.size());
-    bytes->setHandedOn();
-    addPendingConnection(socket);
-    Q_EMIT newConnection();
+    Q_EMIT upgradeRequested(socket, head);
 }
 
 } // namespace PeerLink

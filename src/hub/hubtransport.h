@@ -38,9 +38,7 @@ QString addressText(const QHostAddress &address, quint16 port);
 
 /// What the hub's own sockets keep of a connection's first request: who the connection is from (its peer, or the
 /// client a trusted proxy named), and the bytes a client sent right behind its handshake request (frames in the
-/// same packet), out of sight of QWebSocketServer, which then reads the request alone, so that the QWebSocket it
-/// makes cannot read (and answer) those frames before the hub takes the connection over (WsConnection reads them
-/// first).
+/// same packet), which WsConnection reads first.
 class HandshakeBytes
 {
 public:
@@ -68,16 +66,14 @@ public:
     /// The address this connection counts under among the handshakes per address (HubTcpServer); null: none.
     QHostAddress countedAs() const { return m_countedAs; }
     void setCountedAs(const QHostAddress &address) { m_countedAs = address; }
-    /// Given to QWebSocketServer for its handshake (which deletes it if it ends there).
-    bool isHandedOn() const { return m_handedOn; }
-    void setHandedOn() { m_handedOn = true; }
+    /// Reads the first @p headSize bytes of @p device (the request head, answered) away and keeps the rest for
+    /// takeEarlyBytes().
+    void dropHead(QIODevice &device, qsizetype headSize);
 
 protected:
     /// The request head of what @p device has read, bytes left unread: nullopt while it is incomplete, empty when
     /// more than @p maxHeadBytes came without its end.
     static std::optional<QByteArray> peekHead(QIODevice &device, qsizetype maxHeadBytes);
-    /// Leaves the first @p headSize bytes to be read and keeps the rest for takeEarlyBytes().
-    void separate(QIODevice &device, qsizetype headSize);
 
 private:
     QByteArray m_early;
@@ -86,7 +82,6 @@ private:
     QHostAddress m_countedAs;
     quint16 m_connectionPort = 0;
     quint16 m_clientPort = 0;
-    bool m_handedOn = false;
 };
 
 /// A peer's TCP connection to the hub. Writes go straight to the kernel while Qt's write buffer is empty, and
@@ -103,8 +98,6 @@ public:
     /// Watches for the end of the request head (headReceived), at most @p maxHeadBytes. Call before the handshake
     /// starts.
     void holdBytesBehindHandshake(qsizetype maxHeadBytes);
-    /// Keeps the first @p headSize bytes (the request head) for QWebSocketServer and the rest for takeEarlyBytes().
-    void separateAt(qsizetype headSize) { separate(*this, headSize); }
 
 Q_SIGNALS:
     /// The request head is complete: @p head is it (the bytes are still unread), or empty when the client sent
@@ -130,7 +123,6 @@ public:
 
     /// Watches for the end of the request head (at most @p maxHeadBytes) once the TLS handshake is done.
     void holdBytesBehindHandshake(qsizetype maxHeadBytes);
-    void separateAt(qsizetype headSize) { separate(*this, headSize); }
 
 Q_SIGNALS:
     void headReceived(const QByteArray &head);
@@ -142,9 +134,10 @@ private:
 };
 
 /// Accepts plain TCP connections as HubTcpSocket (or TLS connections as HubSslSocket, setTls()), children of this
-/// server, for QWebSocketServer::handleConnection.
-/// It also bounds the connections still in their WebSocket handshake, which QWebSocketServer does not do for
-/// connections it did not accept itself:
+/// server, reads each one's request head and hands it on: a plain HTTP request under the HTTP path prefix as
+/// httpConnection, anything else as upgradeRequested, whose receiver answers it at once (upgrade() or
+/// rejectUpgrade()).
+/// It also bounds the connections still in their handshake:
 /// - in time: one not upgraded within handshakeTimeout() is dropped (a slowloris); one timer for all of them, in
 ///   order of arrival, which is the order of their deadlines;
 /// - in number: past maxHandshakes() in all, or maxHandshakesPerAddress() from one address, a new connection gets
@@ -178,9 +171,12 @@ public:
     /// The proxies whose PROXY header and X-Forwarded-For are believed (none by default).
     void setTrustedProxies(const TrustedProxies &proxies) { m_trusted = proxies; }
 
-    /// The connection from @p address : @p port finished its WebSocket handshake (QWebSocketServer made a
-    /// QWebSocket of it): its handshake deadline is lifted and its socket returned. Null if there is none.
-    QTcpSocket *takeUpgraded(const QHostAddress &address, quint16 port);
+    /// Answers the handshake of @p socket (from upgradeRequested) with @p response (101 Switching Protocols): its
+    /// deadline is lifted, the request head of @p headSize bytes taken out (the bytes behind it kept for
+    /// takeEarlyBytes()), and the socket no longer a child of this server: the caller owns it.
+    void upgrade(QTcpSocket *socket, const QByteArray &response, qsizetype headSize);
+    /// Answers the handshake of @p socket (from upgradeRequested) with the HTTP error @p answer and closes it.
+    void rejectUpgrade(QTcpSocket *socket, const QByteArray &answer);
 
 Q_SIGNALS:
     /// A connection was refused before its handshake (@p reason says which limit).
@@ -189,6 +185,9 @@ Q_SIGNALS:
     void proxyHeaderRefused(const QHostAddress &proxy, const QString &reason);
     /// A plain HTTP request under the HTTP path prefix: the receiver takes @p socket (and the bytes read, @p early).
     void httpConnection(QTcpSocket *socket, const QByteArray &early);
+    /// Any other request (a WebSocket handshake, or not): the receiver answers it in this call, with upgrade() or
+    /// rejectUpgrade(). @p head is the complete request head, still unread.
+    void upgradeRequested(QTcpSocket *socket, const QByteArray &head);
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
@@ -197,14 +196,20 @@ private:
     void expireHandshakes();
     /// Ends @p socket's handshake bookkeeping; false if it had none (already upgraded or ended).
     bool endHandshake(QTcpSocket *socket, quint16 port, const QHostAddress &address);
+    /// Answers @p socket with 503 and @p reason, closes it, and reports it (refused).
     void refuse(QTcpSocket *socket, const QString &reason);
+    /// Writes @p answer and closes @p socket once it is written (deleted when closed).
+    static void answerAndClose(QTcpSocket *socket, const QByteArray &answer);
+    /// Ends @p socket's handshake here: this server no longer watches it.
+    void release(QTcpSocket *socket);
     /// A trusted proxy's connection: takes its PROXY header, if it has one, once enough bytes are there.
     void readProxyHeader(QTcpSocket *socket);
     /// Counts @p socket among the handshakes from @p address; false when that is one too many (refused).
     bool countAddress(QTcpSocket *socket, const QHostAddress &address);
     /// Starts reading the request head (after the TLS handshake on wss://).
     void startHandshake(QTcpSocket *socket);
-    /// Sends the connection on by its request @p head: to the WebSocket handshake, or as a plain HTTP request.
+    /// Sends the connection on by its request @p head: to the WebSocket handshake (upgradeRequested), or as a plain
+    /// HTTP request.
     void route(QTcpSocket *socket, const QByteArray &head);
 
     struct Handshake

@@ -17,6 +17,7 @@ WsConnection::WsConnection(QTcpSocket *socket, qint64 maxMessageBytes, Receiver 
     , m_reader(maxMessageBytes)
     , m_receiver(receiver)
 {
+    socket->setParent(this);
 }
 
 WsConnection::~WsConnection()
@@ -28,7 +29,6 @@ WsConnection::~WsConnection()
 
 void WsConnection::start()
 {
-    m_socket->setParent(this);
     connect(m_socket, &QIODevice::readyRead, this, &WsConnection::onReadyRead);
     connect(m_socket, &QAbstractSocket::disconnected, this, &WsConnection::onDisconnected);
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
@@ -37,7 +37,7 @@ void WsConnection::start()
         return;
     }
     // A client may send its first frames right behind the handshake request, in the same packet: the hub's socket
-    // (HubTcpSocket, HubSslSocket) kept them from QWebSocket.
+    // (HubTcpSocket, HubSslSocket) kept them when the request head was taken out.
     if (auto *held = dynamic_cast<HandshakeBytes *>(m_socket.data()))
         m_early = held->takeEarlyBytes();
     if (!m_early.isEmpty() || m_socket->bytesAvailable() > 0)

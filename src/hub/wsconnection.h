@@ -8,10 +8,10 @@
 
 namespace PeerLink {
 
-/// The hub's end of one ws:// connection once QWebSocketServer has done the HTTP upgrade: it reads the client's
-/// frames straight from the TCP socket (WsFrame::Reader), answers pings, does the close handshake, answers every
-/// violation of RFC 6455 with the close code the RFC prescribes, and writes the hub's frames. What it reads goes to
-/// its Receiver. It owns the socket from start() on.
+/// The hub's end of one WebSocket connection (ws://, or wss:// over a HubSslSocket) once the hub has answered the
+/// HTTP upgrade (HubListener): it reads the client's frames straight from the socket (WsFrame::Reader), answers
+/// pings, does the close handshake, answers every violation of RFC 6455 with the close code the RFC prescribes, and
+/// writes the hub's frames. What it reads goes to its Receiver. It owns the socket.
 class WsConnection : public QObject, private WsFrame::Reader::Sink
 {
     Q_OBJECT

@@ -46,6 +46,9 @@ private Q_SLOTS:
     void relayedFilesCanBeForbidden();
     void originPolicy_data();
     void originPolicy();
+    void handshakeIsAnsweredByTheHub_data();
+    void handshakeIsAnsweredByTheHub();
+    void overlongRequestHeadIsRefused();
     void slowReaderIsDroppedOthersUnaffected();
     void hugeFrameHeaderIsRefusedAtOnce();
     void invalidUtf8IsClosedWith1007();
@@ -640,6 +643,77 @@ void TestHubInput::originPolicy()
         QCOMPARE(hub.connectionCount(), 0);
 }
 
+void TestHubInput::handshakeIsAnsweredByTheHub_data()
+{
+    // The hub answers the WebSocket handshake itself (RFC 6455, 4.2.2): 101 with the accept key, or the HTTP error
+    // that says what is wrong, then closed.
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("statusLine");
+    QTest::addColumn<QByteArray>("header"); // a line the answer holds
+    const QByteArray host = "Host: 127.0.0.1\r\n";
+    const QByteArray upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+    const QByteArray key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    const QByteArray v13 = "Sec-WebSocket-Version: 13\r\n";
+    const QByteArray get = "GET / HTTP/1.1\r\n";
+    QTest::newRow("good upgrade") << get + host + upgrade + key + v13 + "\r\n"
+                                  << QByteArray("HTTP/1.1 101 Switching Protocols")
+                                  << QByteArray("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    QTest::newRow("missing key") << get + host + upgrade + v13 + "\r\n" << QByteArray("HTTP/1.1 400 Bad Request")
+                                 << QByteArray("Missing or invalid Sec-WebSocket-Key.");
+    QTest::newRow("bad key") << get + host + upgrade + "Sec-WebSocket-Key: c2hvcnQ=\r\n" + v13 + "\r\n"
+                             << QByteArray("HTTP/1.1 400 Bad Request")
+                             << QByteArray("Missing or invalid Sec-WebSocket-Key.");
+    QTest::newRow("wrong version") << get + host + upgrade + key + "Sec-WebSocket-Version: 8\r\n\r\n"
+                                   << QByteArray("HTTP/1.1 426 Upgrade Required")
+                                   << QByteArray("Sec-WebSocket-Version: 13");
+    QTest::newRow("not a GET") << "POST / HTTP/1.1\r\n" + host + upgrade + key + v13 + "\r\n"
+                               << QByteArray("HTTP/1.1 405 Method Not Allowed") << QByteArray("Allow: GET");
+    QTest::newRow("no upgrade") << get + host + "\r\n" << QByteArray("HTTP/1.1 400 Bad Request")
+                                << QByteArray("does not ask for a WebSocket upgrade");
+    // The default policy lets in clients without an Origin and no web page.
+    QTest::newRow("refused origin") << get + host + upgrade + key + v13 + "Origin: https://evil.example\r\n\r\n"
+                                    << QByteArray("HTTP/1.1 403 Forbidden") << QByteArray("origin");
+}
+
+void TestHubInput::handshakeIsAnsweredByTheHub()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, statusLine);
+    QFETCH(QByteArray, header);
+    Hub hub;
+    QVERIFY(hub.listen());
+    RawTcpClient c;
+    QVERIFY(c.connectOnly(hub.serverPort()));
+    c.write(request);
+    QVERIFY(c.waitForReceived([](const QByteArray &r) { return r.contains("\r\n\r\n"); }));
+    QVERIFY2(c.received().startsWith(QByteArray(statusLine + "\r\n")), c.received().constData());
+    QVERIFY2(c.received().contains(header), c.received().constData());
+    if (statusLine.contains(" 101 ")) {
+        QTRY_COMPARE(hub.connectionCount(), 1);
+        QVERIFY(c.isConnected());
+    } else {
+        QVERIFY(c.waitForClose() >= 0); // closed after the answer
+        QCOMPARE(hub.connectionCount(), 0);
+    }
+    QVERIFY(healthy(hub));
+}
+
+void TestHubInput::overlongRequestHeadIsRefused()
+{
+    HubConfig config;
+    config.maxRequestHeadBytes = 1024;
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawTcpClient c;
+    QVERIFY(c.connectOnly(hub.serverPort()));
+    c.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + QByteArray(2000, 'a') + "\r\n\r\n");
+    QVERIFY(c.waitForClose() >= 0);
+    // Refused before the handshake, as a connection past a limit is (tst_engineio: the same before a polling request).
+    QVERIFY2(c.received().startsWith("HTTP/1.1 503 Service Unavailable\r\n"), c.received().constData());
+    QVERIFY2(c.received().contains("The request head is too large."), c.received().constData());
+    QCOMPARE(hub.connectionCount(), 0);
+    QVERIFY(healthy(hub));
+}
 
 void TestHubInput::slowReaderIsDroppedOthersUnaffected()
 {

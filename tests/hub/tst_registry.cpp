@@ -7,7 +7,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-#include <QWebSocket>
 
 #include <memory>
 #include <vector>
@@ -34,7 +33,7 @@ private:
 
 HubSession *TestRegistry::session(const QString &id, const QString &name, bool host)
 {
-    auto s = std::make_unique<HubSession>(new QWebSocket, nullptr, &m_batch, TokenBucket(0, 0), 0);
+    auto s = std::make_unique<HubSession>(&m_batch, TokenBucket(0, 0), 0);
     s->setJoined(id, name, u"token-"_s + id, QDateTime::currentDateTimeUtc());
     s->setHost(host);
     m_sessions.push_back(std::move(s));
@@ -110,7 +109,7 @@ void TestRegistry::onlyTheLiveSessionIsRemoved()
     QVERIFY(!registry.remove(fresh));
     QCOMPARE(registry.size(), 0);
     QCOMPARE(registry.liveCount(), 0);
-    auto unjoined = std::make_unique<HubSession>(new QWebSocket, nullptr, &m_batch, TokenBucket(0, 0), 0);
+    auto unjoined = std::make_unique<HubSession>(&m_batch, TokenBucket(0, 0), 0);
     QVERIFY(!registry.remove(unjoined.get()));
 }
 
