@@ -343,7 +343,7 @@ void HubSession::sendFrame(const QByteArray &frame, QByteArrayView utf8)
 
 char *HubSession::frameSpace(qsizetype size)
 {
-    if (m_closing || m_isEngine || !m_direct || !m_batch)
+    if (m_closing || m_isEngine || !m_batch)
         return nullptr;
     if (isBroadcastTarget())
         takeShared();
