@@ -26,13 +26,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             std::abort();
         const QByteArray answer = upgradeResponse(r, QStringLiteral("hub"));
         if (!answer.startsWith("HTTP/1.1 101 Switching Protocols\r\n") || !answer.endsWith("\r\n\r\n")
-            || !answer.contains("Sec-WebSocket-Accept: " + webSocketAccept(r.key) + "\r\n"))
+            || !answer.contains(QByteArray("Sec-WebSocket-Accept: " + webSocketAccept(r.key) + "\r\n")))
             std::abort();
     } else {
         if (r.error.isEmpty())
             std::abort();
         const QByteArray answer = upgradeRefusal(r);
-        if (!answer.startsWith("HTTP/1.1 4") || !answer.endsWith(r.error.toUtf8() + '\n'))
+        if (!answer.startsWith("HTTP/1.1 4") || !answer.endsWith(QByteArray(r.error.toUtf8() + '\n')))
             std::abort();
     }
     return 0;
