@@ -32,27 +32,36 @@ void OutputBatch::add(HubSession *session)
 void OutputBatch::flush()
 {
     m_scheduled = false;
+    // A peer that would hold more than the limit once this turn's frames are written (it stopped reading) gets
+    // none of them: it is dropped below, so what one peer holds never passes the limit.
+    QList<QPointer<HubSession>> over;
+    const auto write = [this, &over](HubSession *session) {
+        if (m_maxQueuedBytes > 0 && session->isBroadcastTarget() && session->queuedBytes() > m_maxQueuedBytes) {
+            session->sharedDone();
+            session->m_pending.clear();
+            over.append(session);
+            return;
+        }
+        session->flushPending();
+    };
     const QList<QPointer<HubSession>> waiting = std::exchange(m_waiting, {});
     for (const QPointer<HubSession> &session : waiting) {
         if (session)
-            session->flushPending();
+            write(session);
     }
-    if (m_shared.isEmpty())
-        return;
-    // Every attached session's part of the shared frames (the ones above wrote theirs with their own frames).
-    // Writing raises no signal, so the list cannot change in this loop; the drops come after it.
-    QList<QPointer<HubSession>> over;
-    for (HubSession *session : std::as_const(m_attached)) {
-        session->flushPending();
-        if (m_maxQueuedBytes > 0 && session->queuedBytes() > m_maxQueuedBytes)
-            over.append(session);
+    if (!m_shared.isEmpty()) {
+        // Every attached session's part of the shared frames (the ones above wrote theirs with their own frames).
+        // Writing raises no signal, so no session leaves meanwhile; the loop goes over a copy all the same.
+        const QList<HubSession *> attached = m_attached;
+        for (HubSession *session : attached)
+            write(session);
+        // Keep a small buffer for the next turn, not a crowd's worth.
+        if (m_shared.capacity() > 65536)
+            m_shared = QByteArray();
+        else
+            m_shared.resize(0);
+        ++m_generation;
     }
-    // Keep a small buffer for the next turn, not a crowd's worth.
-    if (m_shared.capacity() > 65536)
-        m_shared = QByteArray();
-    else
-        m_shared.resize(0);
-    ++m_generation;
     for (const QPointer<HubSession> &session : std::as_const(over)) {
         if (session && m_overflow)
             m_overflow(session);
