@@ -1867,6 +1867,29 @@ Id to forget:</source>
         </message>
     </context>
     <context>
+        <name>PeerLink::IncomingFilesPolicy</name>
+        <message>
+            <source>The file from %1 was not saved automatically: %2 Choose where to save it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no folder for incoming files is set.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the folder %1 does not exist.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is not a folder.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the folder %1 cannot be written to.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::KeyStore</name>
         <message>
             <source>%1: the known keys can be changed by others (mode %2); make the file the owner's only (chmod 600 %1)</source>
@@ -2456,6 +2479,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::SettingsDialog</name>
+        <message>
+            <source>Save files from verified peers in</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the folder files from verified peers are saved in.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::TransfersModel</name>
         <message>
             <source>%1 to %2</source>
@@ -2616,6 +2650,38 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Default hub &amp;addresses:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Incoming &amp;files:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>What PeerLink does when a peer offers you a file. Verified peers are those you marked verified (Verify…) for the key they have now; offers from other peers are still asked about.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Always ask</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept from verified peers into the folder below</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline all</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sa&amp;ve files in:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Files from verified peers are saved here. If the folder is missing or cannot be written to, PeerLink asks where to save instead.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Browse…</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -1865,6 +1865,29 @@ Id to forget:</source>
         </message>
     </context>
     <context>
+        <name>PeerLink::IncomingFilesPolicy</name>
+        <message>
+            <source>The file from %1 was not saved automatically: %2 Choose where to save it.</source>
+            <translation>来自 %1 的文件没有自动保存：%2请选择保存位置。</translation>
+        </message>
+        <message>
+            <source>no folder for incoming files is set.</source>
+            <translation>没有设置接收文件的文件夹。</translation>
+        </message>
+        <message>
+            <source>the folder %1 does not exist.</source>
+            <translation>文件夹 %1 不存在。</translation>
+        </message>
+        <message>
+            <source>%1 is not a folder.</source>
+            <translation>%1 不是文件夹。</translation>
+        </message>
+        <message>
+            <source>the folder %1 cannot be written to.</source>
+            <translation>无法写入文件夹 %1。</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::KeyStore</name>
         <message>
             <source>%1: the known keys can be changed by others (mode %2); make the file the owner's only (chmod 600 %1)</source>
@@ -2458,6 +2481,17 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::SettingsDialog</name>
+        <message>
+            <source>Save files from verified peers in</source>
+            <translation>将已验证对方的文件保存到</translation>
+        </message>
+        <message>
+            <source>Choose the folder files from verified peers are saved in.</source>
+            <translation>请选择保存已验证对方文件的文件夹。</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::TransfersModel</name>
         <message>
             <source>%1 to %2</source>
@@ -2619,6 +2653,38 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Default hub &amp;addresses:</source>
             <translation>默认枢纽地址(&amp;A)：</translation>
+        </message>
+        <message>
+            <source>Incoming &amp;files:</source>
+            <translation>接收文件(&amp;F)：</translation>
+        </message>
+        <message>
+            <source>What PeerLink does when a peer offers you a file. Verified peers are those you marked verified (Verify…) for the key they have now; offers from other peers are still asked about.</source>
+            <translation>对方向你发送文件时 PeerLink 的处理方式。已验证的对方是指你已针对其当前密钥标记为已验证（验证…）的对方；来自其他对方的文件仍会询问你。</translation>
+        </message>
+        <message>
+            <source>Always ask</source>
+            <translation>总是询问</translation>
+        </message>
+        <message>
+            <source>Accept from verified peers into the folder below</source>
+            <translation>接收已验证对方的文件，保存到下面的文件夹</translation>
+        </message>
+        <message>
+            <source>Decline all</source>
+            <translation>全部拒绝</translation>
+        </message>
+        <message>
+            <source>Sa&amp;ve files in:</source>
+            <translation>文件保存到(&amp;V)：</translation>
+        </message>
+        <message>
+            <source>Files from verified peers are saved here. If the folder is missing or cannot be written to, PeerLink asks where to save instead.</source>
+            <translation>来自已验证对方的文件保存在这里。如果该文件夹不存在或无法写入，PeerLink 会改为询问保存位置。</translation>
+        </message>
+        <message>
+            <source>&amp;Browse…</source>
+            <translation>浏览(&amp;B)…</translation>
         </message>
     </context>
     <context>

@@ -10,6 +10,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QStandardPaths>
 
 namespace PeerLink {
 
@@ -364,6 +365,22 @@ bool AppSettings::readReceipts() const
 void AppSettings::setReadReceipts(bool on)
 {
     m_settings->setValue(u"privacy/read_receipts"_s, on);
+}
+
+IncomingFilesPolicy AppSettings::incomingFiles() const
+{
+    IncomingFilesPolicy policy;
+    policy.mode = IncomingFilesPolicy::modeFromName(m_settings->value(u"files/incoming"_s).toString());
+    policy.folder = m_settings->value(u"files/incomingFolder"_s,
+                                      QStandardPaths::writableLocation(QStandardPaths::DownloadLocation))
+                        .toString();
+    return policy;
+}
+
+void AppSettings::setIncomingFiles(const IncomingFilesPolicy &policy)
+{
+    m_settings->setValue(u"files/incoming"_s, IncomingFilesPolicy::modeName(policy.mode));
+    m_settings->setValue(u"files/incomingFolder"_s, policy.folder);
 }
 
 int AppSettings::historyRetentionDays() const

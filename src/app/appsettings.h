@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/incomingfiles.h"
+
 #include <QList>
 #include <QMap>
 #include <QByteArray>
@@ -119,6 +121,11 @@ public:
     /// "" follows the system locale; otherwise a locale name such as "en" or "zh_CN".
     QString language() const;
     void setLanguage(const QString &language);
+
+    /// What is done with files peers offer (issue 15): ask (the default), accept from verified peers into a folder
+    /// (by default the user's Downloads folder), or decline all.
+    IncomingFilesPolicy incomingFiles() const;
+    void setIncomingFiles(const IncomingFilesPolicy &policy);
 
     /// Days to keep the message history; 0 keeps it forever (the default).
     int historyRetentionDays() const;

@@ -27,6 +27,7 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
     , m_transfers(client->files())
 {
     conversation(QString());
+    m_transfers.setOfferAnswerer([this](int row) { return answerOffer(row); });
     // A file offered or arrived: told like a message when the window is not the active one.
     connect(&m_transfers, &TransfersModel::offerShown, this, [this](int row) {
         const QModelIndex i = m_transfers.index(row);
@@ -107,6 +108,23 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
     });
     wireRooms();
     updateStatus();
+}
+
+bool ChatController::answerOffer(int row)
+{
+    const QString peer = m_transfers.index(row).data(TransfersModel::PeerRole).toString();
+    const IncomingFilesPolicy::Decision decision = m_incomingFiles.decide(nameOf(peer), isVerified(peer));
+    if (!decision.note.isEmpty())
+        Q_EMIT errorReported(decision.note);
+    switch (decision.action) {
+    case IncomingFilesPolicy::Action::Accept:
+        return m_transfers.accept(row, decision.folder);
+    case IncomingFilesPolicy::Action::Decline:
+        return m_transfers.decline(row);
+    case IncomingFilesPolicy::Action::Ask:
+        break;
+    }
+    return false;
 }
 
 void ChatController::wireRooms()

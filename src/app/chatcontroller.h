@@ -2,6 +2,7 @@
 
 #include "client/peerclient.h"
 #include "conversationmodel.h"
+#include "incomingfiles.h"
 #include "history/messagestore.h"
 #include "peerlistmodel.h"
 #include "transfersmodel.h"
@@ -35,6 +36,10 @@ public:
     /// Offers the file at @p path to the peer of the active conversation; the transfer id, or empty (an error was
     /// reported).
     QString sendFile(const QString &path);
+    /// What is done with incoming file offers: asked (shown with Accept / Decline), accepted into a folder when the
+    /// peer is verified for the key it has now, or declined (the sender is told, as with Decline).
+    void setIncomingFiles(const IncomingFilesPolicy &policy) { m_incomingFiles = policy; }
+    IncomingFilesPolicy incomingFiles() const { return m_incomingFiles; }
     /// The conversation for @p key ("" = Everyone, else a peer id); made on first use.
     ConversationModel *conversation(const QString &key);
     QString conversationTitle(const QString &key) const;
@@ -176,6 +181,8 @@ private:
     void onJoined();
     void onDisconnected(const QString &reason);
     void onMessage(const ChatMessage &message);
+    /// Answers the offer in @p row of the transfers by the incoming-files policy; false: the user is asked.
+    bool answerOffer(int row);
     void onKeyChanged(const QString &peer, const QString &oldFingerprint, const QString &newFingerprint);
     /// Puts @p id's verified and key-changed state into the peer list.
     void refreshTrust(const QString &id);
@@ -200,6 +207,7 @@ private:
     QSet<QString> m_storedConversations;
     PeerListModel m_peers;
     TransfersModel m_transfers;
+    IncomingFilesPolicy m_incomingFiles;
     QHash<QString, ConversationModel *> m_conversations;
     QHash<QString, int> m_unread;
     QHash<QString, QString> m_pending; // mid -> conversation key

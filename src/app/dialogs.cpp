@@ -401,6 +401,9 @@ void HostDialog::changeEvent(QEvent *event)
 SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::SettingsDialog>())
+    , m_pickDirectory([](QWidget *parent, const QString &title, const QString &start) {
+        return QFileDialog::getExistingDirectory(parent, title, start);
+    })
     , m_settings(settings)
 {
     m_ui->setupUi(this);
@@ -415,6 +418,13 @@ SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
     for (const auto &language : LanguageManager::available())
         m_ui->languageCombo->addItem(language.nativeName, language.code);
     m_ui->languageCombo->setCurrentIndex(std::max(0, m_ui->languageCombo->findData(settings->language())));
+    // The combo's items are in IncomingFilesPolicy::Mode's order.
+    const IncomingFilesPolicy incoming = settings->incomingFiles();
+    m_ui->incomingFilesCombo->setCurrentIndex(int(incoming.mode));
+    m_ui->incomingFolderEdit->setText(QDir::toNativeSeparators(incoming.folder));
+    updateIncomingFolder();
+    connect(m_ui->incomingFilesCombo, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateIncomingFolder);
+    connect(m_ui->incomingFolderButton, &QAbstractButton::clicked, this, &SettingsDialog::browseIncomingFolder);
     markAsError(m_ui->errorLabel);
     m_ui->errorLabel->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
@@ -423,12 +433,36 @@ SettingsDialog::SettingsDialog(AppSettings *settings, QWidget *parent)
 
 SettingsDialog::~SettingsDialog() = default;
 
+void SettingsDialog::updateIncomingFolder()
+{
+    // The folder matters only when files are accepted into it.
+    const bool used = m_ui->incomingFilesCombo->currentIndex() == int(IncomingFilesPolicy::Mode::AcceptVerified);
+    m_ui->incomingFolderEdit->setEnabled(used);
+    m_ui->incomingFolderButton->setEnabled(used);
+}
+
+void SettingsDialog::browseIncomingFolder()
+{
+    const QString dir
+        = m_pickDirectory(this, tr("Save files from verified peers in"), m_ui->incomingFolderEdit->text().trimmed());
+    if (!dir.isEmpty())
+        m_ui->incomingFolderEdit->setText(QDir::toNativeSeparators(dir));
+}
+
 void SettingsDialog::accept()
 {
     const QString error
         = validateConnection(m_ui->hubUrlEdit->text(), m_ui->idEdit->text().trimmed(), m_ui->nameEdit->text().trimmed());
     if (!error.isEmpty()) {
         m_ui->errorLabel->setText(error);
+        m_ui->errorLabel->show();
+        return;
+    }
+    IncomingFilesPolicy incoming;
+    incoming.mode = IncomingFilesPolicy::Mode(m_ui->incomingFilesCombo->currentIndex());
+    incoming.folder = QDir::fromNativeSeparators(m_ui->incomingFolderEdit->text().trimmed());
+    if (incoming.mode == IncomingFilesPolicy::Mode::AcceptVerified && incoming.folder.isEmpty()) {
+        m_ui->errorLabel->setText(tr("Choose the folder files from verified peers are saved in."));
         m_ui->errorLabel->show();
         return;
     }
@@ -441,6 +475,7 @@ void SettingsDialog::accept()
     m_settings->setCloseToTray(m_ui->closeToTrayCheck->isChecked());
     m_settings->setHistoryRetentionDays(m_ui->retentionSpin->value());
     m_settings->setLanguage(m_ui->languageCombo->currentData().toString());
+    m_settings->setIncomingFiles(incoming);
     QDialog::accept();
 }
 

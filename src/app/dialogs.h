@@ -125,13 +125,21 @@ private:
     bool m_announceTouched = false; ///< the user set "announce" here: the bind address no longer decides it
 };
 
-/// Defaults, hosting on launch, notifications and language; saved through AppSettings when accepted.
+/// Defaults, hosting on launch, notifications, language and what is done with incoming files; saved through
+/// AppSettings when accepted.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 public:
+    /// Asks for a folder (parent, title, starting folder); empty: the user changed their mind.
+    using DirectoryPicker = std::function<QString(QWidget *, const QString &, const QString &)>;
+
     explicit SettingsDialog(AppSettings *settings, QWidget *parent = nullptr);
     ~SettingsDialog() override;
+
+    void setDirectoryPicker(DirectoryPicker picker) { m_pickDirectory = std::move(picker); }
+    /// Lets the user pick the folder for files from verified peers.
+    void browseIncomingFolder();
 
     void accept() override;
 
@@ -139,7 +147,10 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void updateIncomingFolder();
+
     std::unique_ptr<Ui::SettingsDialog> m_ui;
+    DirectoryPicker m_pickDirectory;
     AppSettings *m_settings;
 };
 

@@ -104,6 +104,7 @@ int main(int argc, char *argv[])
     controller.setNotificationsEnabled(settings.notificationsEnabled());
     controller.setReadReceipts(settings.readReceipts());
     controller.setVerifiedStore(&settings);
+    controller.setIncomingFiles(settings.incomingFiles());
     // The first run asks for a name and an id, and whether to host or join (not with --id, nor for screenshots).
     std::optional<WelcomeDialog::Choice> firstRun;
     if (!settings.hasSavedPeerId() && options.id.isEmpty() && options.screenshotDir.isEmpty()) {

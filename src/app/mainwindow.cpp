@@ -1148,6 +1148,7 @@ void MainWindow::openSettings()
     connect(dialog, &QDialog::accepted, this, [this] {
         m_controller->setNotificationsEnabled(m_settings->notificationsEnabled());
         m_controller->setReadReceipts(m_settings->readReceipts());
+        m_controller->setIncomingFiles(m_settings->incomingFiles());
         if (m_retention && m_retention->days() != m_settings->historyRetentionDays()) {
             m_retention->setDays(m_settings->historyRetentionDays());
             m_retention->apply();

@@ -17,7 +17,9 @@ TransfersModel::TransfersModel(FileTransfers *files, QObject *parent)
     m_elapsed.start();
     connect(files, &FileTransfers::offerReceived, this, [this](const FileTransfers::Info &info) {
         update(info);
-        Q_EMIT offerShown(rowOf(info.tid));
+        const int row = rowOf(info.tid);
+        if (!m_answer || !m_answer(row))
+            Q_EMIT offerShown(row);
     });
     connect(files, &FileTransfers::progressed, this, &TransfersModel::update);
     connect(files, &FileTransfers::paused, this, &TransfersModel::update);

@@ -45,6 +45,10 @@ public:
 
     explicit TransfersModel(FileTransfers *files, QObject *parent = nullptr);
 
+    /// Answers incoming offers before they are shown (the user's policy): @p answer gets the offer's row and returns
+    /// true when it accepted or declined it; an offer it leaves unanswered is shown (offerShown) for the user.
+    void setOfferAnswerer(std::function<bool(int row)> answer) { m_answer = std::move(answer); }
+
     /// Replaces the clock (ms) speeds are measured with.
     void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
 
@@ -75,7 +79,7 @@ public:
     static QString formatDuration(qint64 seconds);
 
 Q_SIGNALS:
-    /// An incoming offer is shown (row @p row).
+    /// An incoming offer is shown (row @p row) for the user to answer (one the answerer took is not).
     void offerShown(int row);
     /// An incoming file arrived in full.
     void fileArrived(const PeerLink::FileTransfers::Info &info);
@@ -102,6 +106,7 @@ private:
     QPointer<FileTransfers> m_files;
     QList<Row> m_rows;
     std::function<qint64()> m_clock;
+    std::function<bool(int row)> m_answer;
     QElapsedTimer m_elapsed;
     QTimer *m_timer;
 };

@@ -1,8 +1,11 @@
 // File transfers through the main window (issue 15, part 5), offscreen: a test peer's offer accepted with the
 // Accept button (the folder picker replaced) arrives with the right SHA-256 and opens through the desktop (a catcher
 // stands in); Send file… (the file picker replaced) and a dropped file reach the peer; Cancel on either side ends it.
+// The incoming-files setting: a verified peer's file saved into the folder unasked, an unverified one's asked, a
+// missing folder asked with the reason, and decline-all declining as the Decline button would.
 #include "appwindowfixture.h"
 
+#include "app/incomingfiles.h"
 #include "app/transfersmodel.h"
 #include "app/transferspanel.h"
 #include "crypto/identity.h"
@@ -14,6 +17,7 @@
 #include <QDockWidget>
 #include <QDropEvent>
 #include <QFile>
+#include <QFileInfo>
 #include <QMimeData>
 #include <QPushButton>
 
@@ -39,12 +43,18 @@ private Q_SLOTS:
     void offerAcceptedThroughTheWindow();
     void sendFileActionAndDropReachThePeer();
     void cancelOnEitherSide();
+    void verifiedPeersFilesAreSavedUnverifiedAsked();
+    void missingFolderFallsBackToAsking();
+    void declineAllTellsTheSender();
 
 private:
     QString writeFile(const QString &name, int bytes);
     static QByteArray sha256(const QString &path);
     TransfersModel *model() { return m_controller->transfersModel(); }
     QPushButton *button(const char *name) { return m_window->transfersPanel()->findChild<QPushButton *>(QString::fromLatin1(name)); }
+
+    /// Bob marked verified, the policy set to @p mode into m_inbox (made).
+    void verifyBobAndSetPolicy(IncomingFilesPolicy::Mode mode);
 
     std::unique_ptr<PeerClient> m_bob;
     QString m_inbox;
@@ -193,6 +203,75 @@ void TestTransfersUi::cancelOnEitherSide()
     QVERIFY(m_bob->files()->cancel(offers.at(0).at(0).value<FileTransfers::Info>().tid));
     QTRY_COMPARE(model()->stateAt(1), TransfersModel::State::Cancelled);
     QVERIFY(!button("cancelButton")->isEnabled());
+}
+
+void TestTransfersUi::verifyBobAndSetPolicy(IncomingFilesPolicy::Mode mode)
+{
+    m_controller->setVerifiedStore(m_settings.get());
+    QVERIFY(m_controller->markVerified(u"bob"_s));
+    QVERIFY(m_controller->isVerified(u"bob"_s));
+    QVERIFY(QDir().mkpath(m_inbox));
+    m_controller->setIncomingFiles(IncomingFilesPolicy { mode, m_inbox });
+}
+
+void TestTransfersUi::verifiedPeersFilesAreSavedUnverifiedAsked()
+{
+    verifyBobAndSetPolicy(IncomingFilesPolicy::Mode::AcceptVerified);
+    // Nobody is asked: the verified peer's file goes into the folder, the dock stays as it was.
+    const QString path = writeFile(u"notes.txt"_s, 70000);
+    QSignalSpy bobDone(m_bob->files(), &FileTransfers::finished);
+    QSignalSpy shown(model(), &TransfersModel::offerShown);
+    QVERIFY(!m_bob->files()->offer(u"me"_s, path).isEmpty());
+    QTRY_COMPARE(bobDone.size(), 1);
+    QTRY_COMPARE(model()->stateAt(0), TransfersModel::State::Done);
+    QCOMPARE(sha256(QDir(m_inbox).filePath(u"notes.txt"_s)), sha256(path));
+    QCOMPARE(shown.size(), 0);
+    QVERIFY(!m_window->transfersDock()->isVisible());
+
+    // An unverified peer's offer is asked about as before.
+    auto carol = std::make_unique<PeerClient>();
+    carol->setIdentity(Crypto::Identity::generate());
+    QSignalSpy joined(carol.get(), &PeerClient::joined);
+    QVERIFY(carol->connectToHub(m_hub->serverUrl(), u"carol"_s));
+    QVERIFY(joined.wait());
+    QTRY_VERIFY(m_client->hasPeer(u"carol"_s) && carol->hasPeer(u"me"_s));
+    QVERIFY(!m_controller->isVerified(u"carol"_s));
+    QVERIFY(!carol->files()->offer(u"me"_s, writeFile(u"unknown.bin"_s, 1000)).isEmpty());
+    QTRY_COMPARE(shown.size(), 1);
+    QCOMPARE(model()->stateAt(1), TransfersModel::State::Offered);
+    QVERIFY(m_window->transfersDock()->isVisible());
+    QVERIFY(button("acceptButton")->isEnabled());
+    QVERIFY(!QFileInfo::exists(QDir(m_inbox).filePath(u"unknown.bin"_s)));
+}
+
+void TestTransfersUi::missingFolderFallsBackToAsking()
+{
+    verifyBobAndSetPolicy(IncomingFilesPolicy::Mode::AcceptVerified);
+    QVERIFY(QDir(m_inbox).removeRecursively());
+    QSignalSpy reported(m_controller.get(), &ChatController::errorReported);
+    QVERIFY(!m_bob->files()->offer(u"me"_s, writeFile(u"late.txt"_s, 500)).isEmpty());
+    QTRY_VERIFY(m_window->transfersDock()->isVisible());
+    QCOMPARE(model()->stateAt(0), TransfersModel::State::Offered);
+    QCOMPARE(reported.size(), 1);
+    const QString text = reported.at(0).at(0).toString();
+    QVERIFY2(text.contains(QDir::toNativeSeparators(m_inbox)) && text.contains(u"does not exist"_s), qPrintable(text));
+    QVERIFY(!QFileInfo::exists(m_inbox)); // not made behind the user's back
+}
+
+void TestTransfersUi::declineAllTellsTheSender()
+{
+    verifyBobAndSetPolicy(IncomingFilesPolicy::Mode::DeclineAll);
+    QSignalSpy bobFailed(m_bob->files(), &FileTransfers::failed);
+    QSignalSpy shown(model(), &TransfersModel::offerShown);
+    QVERIFY(!m_bob->files()->offer(u"me"_s, writeFile(u"nope.bin"_s, 2000)).isEmpty());
+    QTRY_COMPARE(bobFailed.size(), 1);
+    const auto info = bobFailed.at(0).at(0).value<FileTransfers::Info>();
+    QCOMPARE(info.state, FileTransfers::State::Failed);
+    QVERIFY2(info.error.contains(u"declined"_s), qPrintable(info.error));
+    QCOMPARE(model()->stateAt(0), TransfersModel::State::Cancelled);
+    QCOMPARE(shown.size(), 0);
+    QVERIFY(!m_window->transfersDock()->isVisible());
+    QVERIFY(QDir(m_inbox).entryList(QDir::Files | QDir::Hidden).isEmpty());
 }
 
 QTEST_MAIN(TestTransfersUi)
