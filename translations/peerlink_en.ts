@@ -383,6 +383,10 @@
             <source>cannot rename %1 to %2: %3</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>the disk is full: %1 more bytes are needed in %2 for %3</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::AppOptions</name>

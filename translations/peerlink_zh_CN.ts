@@ -383,6 +383,10 @@
             <source>cannot rename %1 to %2: %3</source>
             <translation>无法将 %1 重命名为 %2：%3</translation>
         </message>
+        <message>
+            <source>the disk is full: %1 more bytes are needed in %2 for %3</source>
+            <translation>磁盘已满：%2 中还需要 %1 字节来接收 %3</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::AppOptions</name>

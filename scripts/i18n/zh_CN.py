@@ -494,6 +494,7 @@ ZH = {
     'cannot make the folder %1': '无法创建文件夹 %1',
     'cannot write %1: %2': '无法写入 %1：%2',
     'cannot read %1: %2': '无法读取 %1：%2',
+    'the disk is full: %1 more bytes are needed in %2 for %3': '磁盘已满：%2 中还需要 %1 字节来接收 %3',
     'the SHA-256 of the received file does not match the offered one': '收到文件的 SHA-256 与对方提供的不一致',
     'cannot rename %1 to %2: %3': '无法将 %1 重命名为 %2：%3',
     '! transfer %1 paused: %2 (free some space, then /resume %1)': '! 传输 %1 已暂停：%2（请释放一些空间，然后执行 /resume %1）',

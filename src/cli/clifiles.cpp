@@ -32,7 +32,10 @@ CliFiles::CliFiles(FileTransfers *files, EventPrinter &printer, std::function<vo
     connect(files, &FileTransfers::finished, this, &CliFiles::onFinished);
     connect(files, &FileTransfers::failed, this, &CliFiles::onFailed);
     connect(files, &FileTransfers::paused, this, [this](const FileTransfers::Info &info) {
-        m_printer.print(u"file_paused"_s, { { u"tid"_s, info.tid }, { u"reason"_s, info.error } },
+        m_printer.print(u"file_paused"_s,
+                        { { u"tid"_s, info.tid }, { u"peer"_s, info.peer }, { u"name"_s, info.name },
+                          { u"reason"_s, info.error }, { u"bytes"_s, info.bytes }, { u"size"_s, info.size },
+                          { u"path"_s, info.path } },
                         tr("! transfer %1 paused: %2 (free some space, then /resume %1)").arg(info.tid, info.error));
     });
     connect(files, &FileTransfers::chunkRejected, this, [this](const QString &tid, qint64 index) {

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QStorageInfo>
 
 namespace PeerLink {
 
@@ -64,7 +65,10 @@ std::unique_ptr<PartFile> PartFile::open(const QString &folder, const Meta &meta
     if (!resuming)
         target = uniqueFilePath(dir, meta.name);
     std::unique_ptr<PartFile> part(new PartFile(dir, target, meta));
-    if (!part->m_file.open(resuming ? QIODevice::ReadWrite : QIODevice::ReadWrite | QIODevice::Truncate)
+    // Unbuffered: a chunk smaller than QFile's write buffer that meets a full disk would stay in that buffer, and the
+    // resize back to the verified bytes (which flushes first) would fail and leave what did not verify in the part.
+    const QIODevice::OpenMode mode = QIODevice::ReadWrite | QIODevice::Unbuffered;
+    if (!part->m_file.open(resuming ? mode : mode | QIODevice::Truncate)
         || (!resuming && !part->writeState(error))) {
         if (error->isEmpty())
             *error = tr("cannot write %1: %2").arg(part->partPath(), part->m_file.errorString());
@@ -93,12 +97,18 @@ bool PartFile::truncate(qint64 bytes)
 
 bool PartFile::write(qint64 offset, const QByteArray &data, QString *error)
 {
-    if (m_file.size() < offset || !m_file.seek(offset) || m_file.write(data) != data.size() || !m_file.flush()) {
+    if (m_file.size() >= offset && m_file.seek(offset) && m_file.write(data) == data.size() && m_file.flush())
+        return true;
+    // A write that stops short for want of space sets no error (only one that wrote nothing does): the space left
+    // tells a full disk.
+    if (m_file.error() == QFileDevice::ResourceError || QStorageInfo(m_dir).bytesAvailable() < data.size())
+        *error = tr("the disk is full: %1 more bytes are needed in %2 for %3")
+                     .arg(m_meta.size - offset)
+                     .arg(m_dir, m_meta.name);
+    else
         *error = tr("cannot write %1: %2").arg(partPath(), m_file.errorString());
-        m_file.resize(offset); // nothing half written stays: what was verified before it is kept
-        return false;
-    }
-    return true;
+    m_file.resize(offset); // nothing half written stays: what was verified before it is kept
+    return false;
 }
 
 std::optional<QString> PartFile::finish(QByteArray *sha256, QString *error)

@@ -1,5 +1,6 @@
 // End to end: the real peerlink-hub and peerlink-cli processes, talking over loopback.
 #include "core/invitation.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -7,6 +8,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QStorageInfo>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -14,6 +17,7 @@
 #include <QFile>
 #include <QUrl>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -115,6 +119,18 @@ QStringList cli(QStringList args)
     return args << u"--listen"_s << u"127.0.0.1:0"_s;
 }
 
+/// A peerlink-cli peer @p id with --json and an identity kept in @p dir, started with @p args and joined to the hub at
+/// @p url; nullptr when it did not join.
+std::unique_ptr<Proc> startIdentified(const QString &url, const QString &id, const QTemporaryDir &dir,
+                                      const QStringList &args)
+{
+    auto peer = std::make_unique<Proc>(kCli, cli(QStringList { u"--hub"_s, url, u"--id"_s, id, u"--identity"_s,
+                                                               dir.filePath(id + u".key"_s), u"--json"_s } + args));
+    if (!peer->started() || peer->waitForEvent(u"welcome"_s).isEmpty())
+        return nullptr;
+    return peer;
+}
+
 } // namespace
 
 class TestCliEndToEnd : public QObject
@@ -146,6 +162,8 @@ private Q_SLOTS:
     void fileResumesAfterHubKill();
     void fileRelayRefusedIsReported();
     void fileSwitchesToADirectLinkMidway();
+    void fullDiskPausesTheTransfer_data();
+    void fullDiskPausesTheTransfer();
     void roomCommandsAndEvents();
 
 private:
@@ -1087,19 +1105,100 @@ void TestCliEndToEnd::fileRelayRefusedIsReported()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("hello");
     file.close();
-    Proc bob(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, dir.filePath(u"bob.key"_s), u"--json"_s,
-                         u"--no-listen"_s, u"--accept-files"_s, dir.filePath(u"inbox"_s) }));
-    QVERIFY(bob.started());
-    QVERIFY(!bob.waitForEvent(u"welcome"_s).isEmpty());
-    Proc alice(kCli, cli({ u"--hub"_s, m_url, u"--id"_s, u"alice"_s, u"--identity"_s, dir.filePath(u"alice.key"_s),
-                           u"--json"_s, u"--no-listen"_s }));
-    QVERIFY(alice.started());
-    QVERIFY(!alice.waitForEvent(u"welcome"_s).isEmpty());
-    alice.write(u"/send-file bob %1\n"_s.arg(file.fileName()));
-    QVERIFY(!alice.waitForEvent(u"error"_s, { { u"code"_s, u"file_relay_refused"_s } }).isEmpty());
-    const QJsonObject failed = alice.waitForEvent(u"file_failed"_s);
+    const auto bob
+        = startIdentified(m_url, u"bob"_s, dir, { u"--no-listen"_s, u"--accept-files"_s, dir.filePath(u"inbox"_s) });
+    QVERIFY(bob);
+    const auto alice = startIdentified(m_url, u"alice"_s, dir, { u"--no-listen"_s });
+    QVERIFY(alice);
+    alice->write(u"/send-file bob %1\n"_s.arg(file.fileName()));
+    QVERIFY(!alice->waitForEvent(u"error"_s, { { u"code"_s, u"file_relay_refused"_s } }).isEmpty());
+    const QJsonObject failed = alice->waitForEvent(u"file_failed"_s);
     QVERIFY2(failed.value("reason"_L1).toString().contains(u"does not relay files"_s), qPrintable(failed.value("reason"_L1).toString()));
-    QVERIFY(!bob.waitForEvent(u"file_failed"_s).isEmpty());
+    QVERIFY(!bob->waitForEvent(u"file_failed"_s).isEmpty());
+}
+
+// A full disk pauses the transfer with a clear message and loses nothing already written: bob accepts into a small
+// tmpfs that a filler file has all but filled, the .part holds exactly the bytes he verified and alice is not told it
+// is done; once the filler is removed, /resume completes it with the original's SHA-256 and no .part left.
+void TestCliEndToEnd::fullDiskPausesTheTransfer_data()
+{
+    // The hub's message limit sets the chunk size: chunks larger than QFile's write buffer (16 KiB) and smaller.
+    QTest::addColumn<QStringList>("hubArgs");
+    QTest::newRow("32 KiB chunks") << QStringList { u"--byte-rate"_s, u"0"_s };
+    QTest::newRow("11 KiB chunks") << QStringList { u"--byte-rate"_s, u"0"_s, u"--max-message-bytes"_s, u"16384"_s };
+}
+
+void TestCliEndToEnd::fullDiskPausesTheTransfer()
+{
+    QFETCH(QStringList, hubArgs);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString inbox = dir.filePath(u"inbox"_s);
+    QVERIFY(QDir().mkpath(inbox));
+    QProcess mount;
+    mount.start(u"mount"_s, { u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=4m"_s, u"tmpfs"_s, inbox });
+    if (!mount.waitForFinished(10000) || mount.exitStatus() != QProcess::NormalExit || mount.exitCode() != 0)
+        QSKIP(qPrintable(u"cannot mount a 4 MiB tmpfs to fill (mounting needs root): "_s
+                         + QString::fromLocal8Bit(mount.readAllStandardError()).trimmed()));
+    // Declared before the peers, so it runs after they are gone (lazy: whatever still holds a file there).
+    const auto unmount = qScopeGuard([&inbox] { QProcess::execute(u"umount"_s, { u"-l"_s, inbox }); });
+    const QString filler = QDir(inbox).filePath(u"filler"_s);
+    {
+        QFile f(filler);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.write(QByteArray(QStorageInfo(inbox).bytesAvailable() - 384 * 1024, 'x')) > 0);
+    }
+    const qint64 size = 2 * 1024 * 1024;
+    QByteArray content(size, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(content.data()), size / 4);
+    const QString source = dir.filePath(u"random.bin"_s);
+    {
+        QFile f(source);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QCOMPARE(f.write(content), size);
+    }
+    const QString sha = QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
+
+    restartHub(hubArgs);
+    const auto bob = startIdentified(m_url, u"bob"_s, dir, { u"--no-listen"_s, u"--accept-files"_s, inbox });
+    QVERIFY(bob);
+    const auto alice = startIdentified(m_url, u"alice"_s, dir, { u"--no-listen"_s });
+    QVERIFY(alice);
+    alice->write(u"/send-file bob %1\n"_s.arg(source));
+
+    const QJsonObject paused = bob->waitForEvent(u"file_paused"_s, {}, 30000);
+    QVERIFY2(!paused.isEmpty(), qPrintable(bob->lines().join(u'\n').right(2000)));
+    const QString reason = paused.value("reason"_L1).toString();
+    QVERIFY2(reason.contains(u"disk is full"_s), qPrintable(reason));
+    // Nothing verified is lost, and nothing unverified is kept: the .part is exactly the verified bytes.
+    const QString part = paused.value("path"_L1).toString();
+    QCOMPARE(QFileInfo(part).dir().absolutePath(), QDir(inbox).absolutePath());
+    const qint64 verified = paused.value("bytes"_L1).toInteger(-1);
+    QVERIFY2(verified > 0 && verified < size, qPrintable(QString::number(verified)));
+    {
+        QFile f(part);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.size(), verified);
+        QVERIFY(f.readAll() == content.left(verified));
+    }
+    const auto saidDone = [&alice] {
+        return std::any_of(alice->lines().cbegin(), alice->lines().cend(),
+                           [](const QString &line) { return line.contains(u"\"file_done\""_s); });
+    };
+    QVERIFY(!saidDone());
+    QVERIFY(bob->waitForEvent(u"file_failed"_s, {}, 0).isEmpty());
+
+    // Space is freed; bob goes on from what he kept.
+    QVERIFY(QFile::remove(filler));
+    bob->write(u"/resume %1\n"_s.arg(paused.value("tid"_L1).toString()));
+    const QJsonObject received = bob->waitForEvent(u"file_done"_s, {}, 60000);
+    QVERIFY2(!received.isEmpty(), qPrintable(bob->lines().join(u'\n').right(2000)));
+    QCOMPARE(received.value("sha256"_L1).toString(), sha);
+    QCOMPARE(alice->waitForEvent(u"file_done"_s, {}, 30000).value("sha256"_L1).toString(), sha);
+    QFile saved(received.value("path"_L1).toString());
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(saved.readAll(), QCryptographicHash::Sha256).toHex()), sha);
+    QCOMPARE(QDir(inbox).entryList(QDir::Files | QDir::Hidden), QStringList { u"random.bin"_s });
 }
 
 QTEST_GUILESS_MAIN(TestCliEndToEnd)
