@@ -60,17 +60,15 @@ done
 # --- what it needs ----------------------------------------------------------------------------------------------
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null || bash "$root/scripts/install-deps.sh" redis-server
 (cd "$root/bench/reference" && npm ci --no-audit --no-fund --loglevel=error)
-build="$root/build-bench"
+# shellcheck source=bench/build.sh
+source "$root/bench/build.sh"
+targets=()
 if [ "$build_it" = yes ]; then
-    targets=()
     [ -n "$hub_bin" ] || targets+=(peerlink-hub)
     [ -n "$loadgen_bin" ] || targets+=(peerlink-loadgen)
-    if [ ${#targets[@]} -gt 0 ]; then
-        cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-            -DPEERLINK_BUILD_APP=OFF -DPEERLINK_BUILD_TESTS=OFF -DPEERLINK_BUILD_BENCH=ON >/dev/null
-        cmake --build "$build" -j "${PEERLINK_JOBS:-2}" --target "${targets[@]}"
-    fi
 fi
+bench_build "$root" "${targets[@]}"
+build="$bench_dir"
 hub_bin="${hub_bin:-$build/src/hubd/peerlink-hub}"
 loadgen_bin="${loadgen_bin:-$build/bench/peerlink-loadgen}"
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"

@@ -49,15 +49,16 @@ command -v node >/dev/null && command -v npm >/dev/null || extra+=(nodejs npm)
 bash "$root/scripts/install-deps.sh" "${extra[@]}"
 (cd "$root/bench/reference" && npm ci --no-audit --no-fund --loglevel=error)
 
-build="$root/build-bench"
+# shellcheck source=bench/build.sh
+source "$root/bench/build.sh"
+targets=()
 if [ "$build_it" = yes ]; then
     targets=(floor-relay peerlink-cryptobench)
     [ -n "$hub_bin" ] || targets+=(peerlink-hub)
     [ -n "$loadgen_bin" ] || targets+=(peerlink-loadgen)
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DPEERLINK_BUILD_APP=OFF -DPEERLINK_BUILD_TESTS=OFF -DPEERLINK_BUILD_BENCH=ON >/dev/null
-    cmake --build "$build" -j "${PEERLINK_JOBS:-2}" --target "${targets[@]}"
 fi
+bench_build "$root" "${targets[@]}"
+build="$bench_dir"
 hub_bin="${hub_bin:-$build/src/hubd/peerlink-hub}"
 loadgen_bin="${loadgen_bin:-$build/bench/peerlink-loadgen}"
 

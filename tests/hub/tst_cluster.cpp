@@ -123,6 +123,13 @@ private:
     {
         return std::all_of(m_hubs.begin(), m_hubs.end(), [](const auto &h) { return h->isClusterUp(); });
     }
+    /// @p a joined as @p idA on @p h1 and @p b as @p idB on @p h2 (a cluster of these two hubs), and each hub lists
+    /// the other's peer.
+    static bool joinedAcross(Hub *h1, RawClient &a, const QString &idA, Hub *h2, RawClient &b, const QString &idB)
+    {
+        return a.open(h1->serverUrl()) && b.open(h2->serverUrl()) && !a.join(idA).isEmpty() && !b.join(idB).isEmpty()
+            && QTest::qWaitFor([h1, h2] { return h1->remotePeerCount() == 1 && h2->remotePeerCount() == 1; }, 5000);
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -196,11 +203,7 @@ private Q_SLOTS:
         Hub *h2 = addHub();
         QTRY_VERIFY(allUp());
         RawClient a, b;
-        QVERIFY(a.open(h1->serverUrl()));
-        QVERIFY(b.open(h2->serverUrl()));
-        QVERIFY(!a.join(u"burst-a"_s).isEmpty());
-        QVERIFY(!b.join(u"burst-b"_s).isEmpty());
-        QTRY_COMPARE(h1->remotePeerCount(), 1);
+        QVERIFY(joinedAcross(h1, a, u"burst-a"_s, h2, b, u"burst-b"_s));
         constexpr int kCount = 150;
         for (int i = 0; i < kCount; ++i)
             a.sendJson(message(u"burst-b"_s, u"line\n%1"_s.arg(i), u"b%1"_s.arg(i)));
@@ -239,11 +242,7 @@ private Q_SLOTS:
         Hub *h2 = addHub();
         QTRY_VERIFY(allUp());
         RawClient a, b;
-        QVERIFY(a.open(h1->serverUrl()));
-        QVERIFY(b.open(h2->serverUrl()));
-        QVERIFY(!a.join(u"ann"_s).isEmpty());
-        QVERIFY(!b.join(u"ben"_s).isEmpty());
-        QTRY_VERIFY(h1->remotePeerCount() == 1 && h2->remotePeerCount() == 1);
+        QVERIFY(joinedAcross(h1, a, u"ann"_s, h2, b, u"ben"_s));
 
         a.sendJson({ { u"type"_s, u"connect_to_peer"_s }, { u"peer"_s, u"ben"_s },
                      { u"listen"_s, QJsonArray { u"127.0.0.1:40001"_s } } });
@@ -459,11 +458,7 @@ private Q_SLOTS:
         Hub *h2 = addHub(800);
         QTRY_VERIFY(allUp());
         RawClient a, b;
-        QVERIFY(a.open(h1->serverUrl()));
-        QVERIFY(b.open(h2->serverUrl()));
-        QVERIFY(!a.join(u"p1"_s).isEmpty());
-        QVERIFY(!b.join(u"p2"_s).isEmpty());
-        QTRY_COMPARE(h1->remotePeerCount(), 1);
+        QVERIFY(joinedAcross(h1, a, u"p1"_s, h2, b, u"p2"_s));
         m_redis.pause();
         QTRY_VERIFY_WITH_TIMEOUT(!h1->isClusterUp(), 4000);
         a.sendJson(message(u"p2"_s, u"while stopped"_s, u"w1"_s));
@@ -483,11 +478,7 @@ private Q_SLOTS:
         Hub *h2 = addHub(900);
         QTRY_VERIFY(allUp());
         RawClient a, b;
-        QVERIFY(a.open(h1->serverUrl()));
-        QVERIFY(b.open(h2->serverUrl()));
-        QVERIFY(!a.join(u"t1"_s).isEmpty());
-        QVERIFY(!b.join(u"t2"_s).isEmpty());
-        QTRY_VERIFY(h1->remotePeerCount() == 1 && h2->remotePeerCount() == 1);
+        QVERIFY(joinedAcross(h1, a, u"t1"_s, h2, b, u"t2"_s));
         QCOMPARE(m_redis.command(R"(EVAL "for _, k in ipairs(redis.call('KEYS', 'peerlink:hub:*')) do redis.call('DEL', k) end" 0)"),
                  QByteArray("$-1"));
         QTRY_VERIFY_WITH_TIMEOUT(h1->remotePeerCount() == 1 && h2->remotePeerCount() == 1
@@ -503,11 +494,7 @@ private Q_SLOTS:
         Hub *h2 = addHub(800);
         QTRY_VERIFY(allUp());
         RawClient a, b;
-        QVERIFY(a.open(h1->serverUrl()));
-        QVERIFY(b.open(h2->serverUrl()));
-        QVERIFY(!a.join(u"w1"_s).isEmpty());
-        QVERIFY(!b.join(u"w2"_s).isEmpty());
-        QTRY_COMPARE(h2->remotePeerCount(), 1);
+        QVERIFY(joinedAcross(h1, a, u"w1"_s, h2, b, u"w2"_s));
         m_redis.pause();
         QTRY_VERIFY_WITH_TIMEOUT(!h1->isClusterUp(), 4000);
         a.sendJson({ { u"type"_s, u"leave"_s } }); // h1 cannot tell Redis now
