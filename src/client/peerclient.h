@@ -305,6 +305,7 @@ private:
     FileTransfers *m_files; // seals its control frames with m_secure
     RoomChannel *m_rooms;   // seals sender keys with m_secure
     State m_state = State::Disconnected;
+    bool m_hubTakesBinaryFiles = false; // the hub announced `binary_files`: chunks go to it in binary frames
     QString m_id;
     JoinOptions m_options;
     QString m_hubName;
