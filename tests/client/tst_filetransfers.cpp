@@ -158,6 +158,7 @@ private Q_SLOTS:
     void cancelWhilePausedCleansUpBothSides();
     void lostPauseAndResumeRecover_data();
     void lostPauseAndResumeRecover();
+    void bothSidesPauseAndEachResumesItsOwn();
 
 private:
     /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
@@ -733,6 +734,54 @@ void TestFileTransfers::lostPauseAndResumeRecover()
     QCOMPARE(sent.count(0), 1); // never from zero
     QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
     QTRY_COMPARE(p.alice->info(tid)->state, FileTransfers::State::Done);
+}
+
+// Both sides pause at once (before either hears the other): each holds its own pause, so the transfer goes on only
+// when both resumed, and from the verified chunk.
+void TestFileTransfers::bothSidesPauseAndEachResumesItsOwn()
+{
+    Pair p;
+    QList<qint64> sent;
+    p.toBob = [&sent](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        return true;
+    };
+    bool paused = false;
+    QObject::connect(p.bob.get(), &FileTransfers::progressed, p.bob.get(), [&](const FileTransfers::Info &info) {
+        if (!paused && info.bytes >= 6 * 1024)
+            paused = p.alice->pause(info.tid) && p.bob->pause(info.tid);
+    });
+    QSignalSpy alicePaused(p.alice.get(), &FileTransfers::paused);
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(20 * 1024);
+    const QString tid = offerAndAccept(p, content);
+    QTRY_VERIFY(paused);
+    // Each hears the other's pause and still shows its own first.
+    QTRY_VERIFY(alicePaused.size() == 1 && p.alice->info(tid)->bytes == p.bob->info(tid)->bytes);
+    QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    QCOMPARE(p.bob->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    const qsizetype chunksAtPause = sent.size();
+
+    // Alice resumes hers: bob's pause still holds it.
+    QVERIFY(p.alice->resumeTransfer(tid));
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::Peer);
+    QCOMPARE(alicePaused.size(), 2); // who holds it changed
+    QVERIFY(!p.alice->resumeTransfer(tid));
+    for (int i = 0; i < 50; ++i)
+        QCoreApplication::processEvents(); // every frame in flight is delivered
+    QCOMPARE(p.bob->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(p.bob->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    QCOMPARE(sent.size(), chunksAtPause);
+
+    // Bob resumes his: bob heard alice's resume, so it goes on at once.
+    const qint64 verified = p.bob->info(tid)->bytes / 1024;
+    QVERIFY(p.bob->resumeTransfer(tid));
+    QCOMPARE(p.bob->info(tid)->state, FileTransfers::State::Active);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(sent.at(chunksAtPause), verified);
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
 }
 
 QTEST_GUILESS_MAIN(TestFileTransfers)
