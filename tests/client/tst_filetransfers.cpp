@@ -163,8 +163,9 @@ private Q_SLOTS:
 private:
     /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
     QString offerAndAccept(Pair &p, const QByteArray &content, const QString &name = u"data.bin"_s);
-    /// @p pauser pauses the transfer as soon as bob has verified @p bytes of it; @p paused says when it did.
-    static void pauseWhenBobHas(Pair &p, FileTransfers *pauser, qint64 bytes, bool *paused);
+    /// offerAndAccept(), and @p pauser pauses the transfer as soon as bob has verified @p bytes of it (@p paused says
+    /// when it did). Returns the transfer id once it is paused (empty: it was not).
+    QString offerAndPause(Pair &p, FileTransfers *pauser, const QByteArray &content, qint64 bytes, bool *paused);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_inbox;
@@ -186,12 +187,15 @@ QString TestFileTransfers::offerAndAccept(Pair &p, const QByteArray &content, co
     return p.alice->offer(u"bob"_s, path);
 }
 
-void TestFileTransfers::pauseWhenBobHas(Pair &p, FileTransfers *pauser, qint64 bytes, bool *paused)
+QString TestFileTransfers::offerAndPause(Pair &p, FileTransfers *pauser, const QByteArray &content, qint64 bytes,
+                                         bool *paused)
 {
     QObject::connect(p.bob.get(), &FileTransfers::progressed, pauser, [=](const FileTransfers::Info &info) {
         if (!*paused && info.bytes >= bytes)
             *paused = pauser->pause(info.tid);
     });
+    const QString tid = offerAndAccept(p, content);
+    return QTest::qWaitFor([paused] { return *paused; }) ? tid : QString();
 }
 
 void TestFileTransfers::transfersAndVerifies()
@@ -552,10 +556,9 @@ void TestFileTransfers::senderPauseStopsChunksPastTheStallTimeout()
     QSignalSpy aliceResumed(p.alice.get(), &FileTransfers::resumed);
     QSignalSpy done(p.bob.get(), &FileTransfers::finished);
     bool pausing = false;
-    pauseWhenBobHas(p, p.alice.get(), 8 * 1024, &pausing);
     const QByteArray content = randomBytes(40 * 1024 + 7);
-    const QString tid = offerAndAccept(p, content);
-    QTRY_VERIFY(pausing);
+    const QString tid = offerAndPause(p, p.alice.get(), content, 8 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
     QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
     QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::You);
     QVERIFY(!p.alice->pause(tid)); // once
@@ -611,10 +614,9 @@ void TestFileTransfers::receiverPauseStopsTheSender()
     QSignalSpy aliceResumed(p.alice.get(), &FileTransfers::resumed);
     QSignalSpy done(p.alice.get(), &FileTransfers::finished);
     bool pausing = false;
-    pauseWhenBobHas(p, p.bob.get(), 6 * 1024, &pausing);
     const QByteArray content = randomBytes(30 * 1024);
-    const QString tid = offerAndAccept(p, content);
-    QTRY_VERIFY(pausing);
+    const QString tid = offerAndPause(p, p.bob.get(), content, 6 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
     QVERIFY(!p.bob->pause(tid));
     QCOMPARE(p.bob->info(tid)->pausedBy, FileTransfers::PausedBy::You);
     QTRY_COMPARE(alicePaused.size(), 1);
@@ -665,9 +667,8 @@ void TestFileTransfers::cancelWhilePausedCleansUpBothSides()
     FileTransfers *pauser = senderPauses ? p.alice.get() : p.bob.get();
     FileTransfers *other = senderPauses ? p.bob.get() : p.alice.get();
     bool pausing = false;
-    pauseWhenBobHas(p, pauser, 4 * 1024, &pausing);
-    const QString tid = offerAndAccept(p, randomBytes(30 * 1024));
-    QTRY_VERIFY(pausing);
+    const QString tid = offerAndPause(p, pauser, randomBytes(30 * 1024), 4 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
     QTRY_COMPARE((senderPauses ? bobPaused : alicePaused).size(), 1);
     QCOMPARE(other->info(tid)->pausedBy, FileTransfers::PausedBy::Peer);
     QVERIFY(QFileInfo::exists(QDir(m_inbox).filePath(u"data.bin.part"_s)));
@@ -721,10 +722,9 @@ void TestFileTransfers::lostPauseAndResumeRecover()
     QSignalSpy done(p.bob.get(), &FileTransfers::finished);
     FileTransfers *pauser = senderPauses ? p.alice.get() : p.bob.get();
     FileTransfers *other = senderPauses ? p.bob.get() : p.alice.get();
-    pauseWhenBobHas(p, pauser, 5 * 1024, &paused);
     const QByteArray content = randomBytes(24 * 1024);
-    const QString tid = offerAndAccept(p, content);
-    QTRY_VERIFY(paused);
+    const QString tid = offerAndPause(p, pauser, content, 5 * 1024, &paused);
+    QVERIFY(!tid.isEmpty());
     QTRY_COMPARE(other->info(tid)->state, FileTransfers::State::Paused);
     QCOMPARE(other->info(tid)->pausedBy, FileTransfers::PausedBy::Peer);
     QCOMPARE(pausesLost, 1);
