@@ -739,10 +739,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>/resume ID: ID names a paused transfer</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>* %1 offers %2 (%3 bytes): /accept %4 [DIR] or /decline %4</source>
             <translation type="unfinished" />
         </message>
@@ -764,6 +760,26 @@
         </message>
         <message>
             <source>! transfer %1 of %2 failed: %3</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* transfer %1 goes on from %2 of %3 bytes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/pause ID: ID names a transfer under way</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>/resume ID: ID names a transfer you paused (or a full disk did); a pause the peer made is the peer's to resume</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* transfer %1 paused by you (/resume %1 goes on)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>* transfer %1 paused by %2: %3 (%2 resumes it; /cancel %1 ends it)</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -925,11 +941,11 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
+            <source>* moved to hub %1</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>* moved to hub %1</source>
+            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /pause ID, /resume ID, /quit</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1518,6 +1534,18 @@
         </message>
         <message>
             <source>The hub does not relay files and there is no direct link to %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>paused by you</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 cannot write the file (its disk is full); it goes on when %1 resumes it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 paused the transfer.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2547,6 +2575,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Cancelled: %1</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Paused by you, %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::TransfersPanel</name>
@@ -2716,15 +2748,23 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Go on with a transfer paused because the file could not be written</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>&amp;Open</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>Show in &amp;folder</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Pause</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pause the transfer; the peer sees that you paused it, and only you can resume it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Go on with a transfer you paused, or one paused because the file could not be written</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2895,28 +2935,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>PeerLink headless peer. Reads commands from standard input, one a line:
-  TEXT              send TEXT to every peer
-  /to PEER TEXT     send TEXT to PEER only
-  /join #ROOM       join ROOM (made, open, when it is not there; rooms need --identity)
-  /leave #ROOM      leave ROOM
-  /rooms            list the rooms you may see
-  /members #ROOM    list ROOM's members and who is online
-  /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
-  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
-  /connect PEER     make a direct link to PEER (the hub relays until it is up)
-  /peers            list the joined peers
-  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
-  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
-  /send-file PEER PATH  offer the file at PATH to PEER (end to end; both need --identity)
-  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)
-  /decline ID       decline the file offered as ID
-  /cancel ID        cancel the transfer ID (either side)
-  /resume ID        go on with a transfer paused by a full disk
-  /quit             leave (so does the end of input)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host (all its addresses). Repeat it for hubs to fail over to, in order: when the hub in use stops answering, the next one is tried at once and the session resumed there.</source>
             <translation type="unfinished" />
         </message>
@@ -2934,6 +2952,29 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         </message>
         <message>
             <source>For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /join #ROOM       join ROOM (made, open, when it is not there; rooms need --identity)
+  /leave #ROOM      leave ROOM
+  /rooms            list the rooms you may see
+  /members #ROOM    list ROOM's members and who is online
+  /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
+  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
+  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
+  /send-file PEER PATH  offer the file at PATH to PEER (end to end; both need --identity)
+  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)
+  /decline ID       decline the file offered as ID
+  /cancel ID        cancel the transfer ID (either side)
+  /pause ID         pause the transfer ID (either side; the peer sees who paused it)
+  /resume ID        go on with a transfer you paused, or one paused by a full disk
+  /quit             leave (so does the end of input)</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -738,10 +738,6 @@
             <translation>/cancel 编号：编号须为进行中的传输</translation>
         </message>
         <message>
-            <source>/resume ID: ID names a paused transfer</source>
-            <translation>/resume 编号：编号须为已暂停的传输</translation>
-        </message>
-        <message>
             <source>* %1 offers %2 (%3 bytes): /accept %4 [DIR] or /decline %4</source>
             <translation>* %1 向你提供 %2（%3 字节）：/accept %4 [目录] 或 /decline %4</translation>
         </message>
@@ -764,6 +760,26 @@
         <message>
             <source>! transfer %1 of %2 failed: %3</source>
             <translation>! %2 的传输 %1 失败：%3</translation>
+        </message>
+        <message>
+            <source>* transfer %1 goes on from %2 of %3 bytes</source>
+            <translation>* 传输 %1 从第 %2 / %3 字节处继续</translation>
+        </message>
+        <message>
+            <source>/pause ID: ID names a transfer under way</source>
+            <translation>/pause 编号：编号须为进行中的传输</translation>
+        </message>
+        <message>
+            <source>/resume ID: ID names a transfer you paused (or a full disk did); a pause the peer made is the peer's to resume</source>
+            <translation>/resume 编号：编号须为你暂停的传输（或因磁盘已满而暂停的传输）；对方暂停的传输只能由对方继续</translation>
+        </message>
+        <message>
+            <source>* transfer %1 paused by you (/resume %1 goes on)</source>
+            <translation>* 传输 %1 已由你暂停（执行 /resume %1 继续）</translation>
+        </message>
+        <message>
+            <source>* transfer %1 paused by %2: %3 (%2 resumes it; /cancel %1 ends it)</source>
+            <translation>* 传输 %1 已被 %2 暂停：%3（由 %2 继续；执行 /cancel %1 可结束）</translation>
         </message>
     </context>
     <context>
@@ -923,12 +939,12 @@
             <translation>/history 节点 [N]（N 为 1 到 10000；节点写 * 表示所有人，写 #房间 表示房间）</translation>
         </message>
         <message>
-            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit</source>
-            <translation>未知命令 %1；可用命令：/to 节点 文本、/to #房间 文本、/join #房间、/leave #房间、/rooms、/members #房间、/create #房间、/invite #房间 节点、/remove #房间 节点、/topic #房间、/close #房间、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/resume 编号、/quit</translation>
-        </message>
-        <message>
             <source>* moved to hub %1</source>
             <translation>* 已转移到枢纽 %1</translation>
+        </message>
+        <message>
+            <source>unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, /members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, /connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], /send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /pause ID, /resume ID, /quit</source>
+            <translation>未知命令 %1；可用命令：/to 节点 文本、/to #房间 文本、/join #房间、/leave #房间、/rooms、/members #房间、/create #房间、/invite #房间 节点、/remove #房间 节点、/topic #房间、/close #房间、/connect 节点、/peers、/fingerprint [节点]、/trust 节点、/history 节点 [N]、/send-file 节点 路径、/accept 编号 [目录]、/decline 编号、/cancel 编号、/pause 编号、/resume 编号、/quit</translation>
         </message>
     </context>
     <context>
@@ -1516,6 +1532,18 @@
         <message>
             <source>The hub does not relay files and there is no direct link to %1.</source>
             <translation>枢纽不转发文件，且与 %1 之间没有直连。</translation>
+        </message>
+        <message>
+            <source>paused by you</source>
+            <translation>由你暂停</translation>
+        </message>
+        <message>
+            <source>%1 cannot write the file (its disk is full); it goes on when %1 resumes it.</source>
+            <translation>%1 无法写入文件（其磁盘已满）；待 %1 继续后传输才会接着进行。</translation>
+        </message>
+        <message>
+            <source>%1 paused the transfer.</source>
+            <translation>%1 暂停了传输。</translation>
         </message>
     </context>
     <context>
@@ -2549,6 +2577,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Cancelled: %1</source>
             <translation>已取消：%1</translation>
         </message>
+        <message>
+            <source>Paused by you, %1 of %2</source>
+            <translation>已由你暂停，%1 / %2</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::TransfersPanel</name>
@@ -2718,16 +2750,24 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <translation>继续(&amp;R)</translation>
         </message>
         <message>
-            <source>Go on with a transfer paused because the file could not be written</source>
-            <translation>继续因无法写入文件而暂停的传输</translation>
-        </message>
-        <message>
             <source>&amp;Open</source>
             <translation>打开(&amp;O)</translation>
         </message>
         <message>
             <source>Show in &amp;folder</source>
             <translation>在文件夹中显示(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Pause</source>
+            <translation>暂停(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Pause the transfer; the peer sees that you paused it, and only you can resume it</source>
+            <translation>暂停传输；对方会看到是你暂停的，且只有你能继续</translation>
+        </message>
+        <message>
+            <source>Go on with a transfer you paused, or one paused because the file could not be written</source>
+            <translation>继续你暂停的传输，或因无法写入文件而暂停的传输</translation>
         </message>
     </context>
     <context>
@@ -2898,46 +2938,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>peerlink-cli：--max-file-size 需要一个字节数（得到的是 "%1"）</translation>
         </message>
         <message>
-            <source>PeerLink headless peer. Reads commands from standard input, one a line:
-  TEXT              send TEXT to every peer
-  /to PEER TEXT     send TEXT to PEER only
-  /join #ROOM       join ROOM (made, open, when it is not there; rooms need --identity)
-  /leave #ROOM      leave ROOM
-  /rooms            list the rooms you may see
-  /members #ROOM    list ROOM's members and who is online
-  /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
-  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
-  /connect PEER     make a direct link to PEER (the hub relays until it is up)
-  /peers            list the joined peers
-  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
-  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
-  /send-file PEER PATH  offer the file at PATH to PEER (end to end; both need --identity)
-  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)
-  /decline ID       decline the file offered as ID
-  /cancel ID        cancel the transfer ID (either side)
-  /resume ID        go on with a transfer paused by a full disk
-  /quit             leave (so does the end of input)</source>
-            <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
-  TEXT              把 TEXT 发给所有节点
-  /to PEER TEXT     只把 TEXT 发给 PEER
-  /join #ROOM       加入 ROOM（不存在时创建为公开房间；房间需要 --identity）
-  /leave #ROOM      离开 ROOM
-  /rooms            列出你能看到的房间
-  /members #ROOM    列出 ROOM 的成员及谁在线
-  /to #ROOM TEXT    把 TEXT 发给 ROOM 的成员（端到端加密，使用发送者密钥）
-  /create #ROOM [invite-only] [TOPIC]  创建 ROOM；/invite、/remove #ROOM PEER 邀请或移出成员；/topic #ROOM [TOPIC] 设置主题；/close #ROOM 关闭房间
-  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
-  /peers            列出已加入的节点
-  /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对
-  /trust PEER       接受 PEER 已变更的密钥（在此之前与其往来的消息均被阻止）
-  /send-file PEER PATH  把 PATH 处的文件发给 PEER（端到端加密；双方都需要 --identity）
-  /accept ID [DIR]  接收编号为 ID 的文件，存入 DIR（默认：--accept-files 指定的目录或当前目录）
-  /decline ID       拒绝编号为 ID 的文件
-  /cancel ID        取消传输 ID（任一方均可）
-  /resume ID        继续因磁盘已满而暂停的传输
-  /quit             离开（输入结束时也会离开）</translation>
-        </message>
-        <message>
             <source>Hub URL, e.g. ws://127.0.0.1:9000, or an invitation link (peerlink://join?…) from the hub's host (all its addresses). Repeat it for hubs to fail over to, in order: when the hub in use stops answering, the next one is tried at once and the session resumed there.</source>
             <translation>枢纽地址，例如 ws://127.0.0.1:9000，或枢纽主人给出的邀请链接（peerlink://join?…，其中的所有地址）。可重复给出，作为按顺序切换的备用枢纽：当前枢纽不再应答时，立即尝试下一个，并在那里恢复会话。</translation>
         </message>
@@ -2956,6 +2956,48 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
         <message>
             <source>For wss:// hubs: trust the certificate with this SHA-256 fingerprint (as peerlink-hub prints it), on every hub given (else an invitation's fingerprint holds for its addresses).</source>
             <translation>用于 wss:// 枢纽：信任具有此 SHA-256 指纹（与 peerlink-hub 打印的一致）的证书，适用于给出的每个枢纽（否则邀请链接中的指纹适用于其中的地址）。</translation>
+        </message>
+        <message>
+            <source>PeerLink headless peer. Reads commands from standard input, one a line:
+  TEXT              send TEXT to every peer
+  /to PEER TEXT     send TEXT to PEER only
+  /join #ROOM       join ROOM (made, open, when it is not there; rooms need --identity)
+  /leave #ROOM      leave ROOM
+  /rooms            list the rooms you may see
+  /members #ROOM    list ROOM's members and who is online
+  /to #ROOM TEXT    send TEXT to ROOM's members (end to end, with sender keys)
+  /create #ROOM [invite-only] [TOPIC]  make ROOM; /invite, /remove #ROOM PEER; /topic #ROOM [TOPIC]; /close #ROOM
+  /connect PEER     make a direct link to PEER (the hub relays until it is up)
+  /peers            list the joined peers
+  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person
+  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)
+  /send-file PEER PATH  offer the file at PATH to PEER (end to end; both need --identity)
+  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)
+  /decline ID       decline the file offered as ID
+  /cancel ID        cancel the transfer ID (either side)
+  /pause ID         pause the transfer ID (either side; the peer sees who paused it)
+  /resume ID        go on with a transfer you paused, or one paused by a full disk
+  /quit             leave (so does the end of input)</source>
+            <translation>PeerLink 无界面节点。从标准输入读取命令，每行一条：
+  TEXT              把 TEXT 发给所有节点
+  /to PEER TEXT     只把 TEXT 发给 PEER
+  /join #ROOM       加入 ROOM（不存在时创建为公开房间；房间需要 --identity）
+  /leave #ROOM      离开 ROOM
+  /rooms            列出你能看到的房间
+  /members #ROOM    列出 ROOM 的成员及谁在线
+  /to #ROOM TEXT    把 TEXT 发给 ROOM 的成员（端到端加密，使用发送者密钥）
+  /create #ROOM [invite-only] [TOPIC]  创建 ROOM；/invite、/remove #ROOM PEER 邀请或移出成员；/topic #ROOM [TOPIC] 设置主题；/close #ROOM 关闭房间
+  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）
+  /peers            列出已加入的节点
+  /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对
+  /trust PEER       接受 PEER 已变更的密钥（在此之前与其往来的消息均被阻止）
+  /send-file PEER PATH  把 PATH 处的文件发给 PEER（端到端加密；双方都需要 --identity）
+  /accept ID [DIR]  接收编号为 ID 的文件，存入 DIR（默认：--accept-files 指定的目录或当前目录）
+  /decline ID       拒绝编号为 ID 的文件
+  /cancel ID        取消传输 ID（任一方均可）
+  /pause ID         暂停传输 ID（任一方均可；对方会看到是谁暂停的）
+  /resume ID        继续你暂停的传输，或因磁盘已满而暂停的传输
+  /quit             离开（输入结束时也会离开）</translation>
         </message>
     </context>
 </TS>

@@ -23,6 +23,7 @@ TransfersModel::TransfersModel(FileTransfers *files, QObject *parent)
     });
     connect(files, &FileTransfers::progressed, this, &TransfersModel::update);
     connect(files, &FileTransfers::paused, this, &TransfersModel::update);
+    connect(files, &FileTransfers::resumed, this, &TransfersModel::update);
     connect(files, &FileTransfers::failed, this, &TransfersModel::update);
     connect(files, &FileTransfers::finished, this, [this](const FileTransfers::Info &info) {
         update(info);
@@ -76,6 +77,8 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
         return i.error;
     case PathRole:
         return i.path;
+    case PausedByRole:
+        return QVariant::fromValue(i.pausedBy);
     default:
         return QVariant();
     }
@@ -96,7 +99,8 @@ QHash<int, QByteArray> TransfersModel::roleNames() const
                    { StateRole, "state" },
                    { ErrorRole, "error" },
                    { PathRole, "path" },
-                   { StatusTextRole, "statusText" } });
+                   { StatusTextRole, "statusText" },
+                   { PausedByRole, "pausedBy" } });
     return names;
 }
 
@@ -112,44 +116,47 @@ QString TransfersModel::offer(const QString &peer, const QString &path)
     return tid;
 }
 
-bool TransfersModel::accept(int row, const QString &dir)
+bool TransfersModel::act(int row, const std::function<bool(FileTransfers *, const QString &tid)> &action)
 {
     const QString tid = tidAt(row);
-    if (tid.isEmpty() || !m_files || !m_files->accept(tid, dir))
+    if (tid.isEmpty() || !m_files || !action(m_files, tid))
         return false;
     if (const auto info = m_files->info(tid))
         update(*info);
     return true;
+}
+
+bool TransfersModel::accept(int row, const QString &dir)
+{
+    return act(row, [&dir](FileTransfers *files, const QString &tid) { return files->accept(tid, dir); });
 }
 
 bool TransfersModel::decline(int row)
 {
-    const QString tid = tidAt(row);
-    if (tid.isEmpty() || !m_files || !m_files->decline(tid))
-        return false;
-    if (const auto info = m_files->info(tid))
-        update(*info);
-    return true;
+    return act(row, [](FileTransfers *files, const QString &tid) { return files->decline(tid); });
 }
 
 bool TransfersModel::cancel(int row)
 {
-    const QString tid = tidAt(row);
-    if (tid.isEmpty() || !m_files || !m_files->cancel(tid))
-        return false;
-    if (const auto info = m_files->info(tid))
-        update(*info);
-    return true;
+    return act(row, [](FileTransfers *files, const QString &tid) { return files->cancel(tid); });
+}
+
+bool TransfersModel::pause(int row)
+{
+    return act(row, [](FileTransfers *files, const QString &tid) { return files->pause(tid); });
 }
 
 bool TransfersModel::resume(int row)
 {
-    const QString tid = tidAt(row);
-    if (tid.isEmpty() || !m_files || !m_files->resumeTransfer(tid))
+    return act(row, [](FileTransfers *files, const QString &tid) { return files->resumeTransfer(tid); });
+}
+
+bool TransfersModel::canResume(int row) const
+{
+    if (stateAt(row) != State::Paused)
         return false;
-    if (const auto info = m_files->info(tid))
-        update(*info);
-    return true;
+    const FileTransfers::PausedBy by = m_rows.at(row).info.pausedBy;
+    return by == FileTransfers::PausedBy::You || by == FileTransfers::PausedBy::Disk;
 }
 
 int TransfersModel::rowOf(const QString &tid) const
@@ -304,6 +311,8 @@ QString TransfersModel::statusText(const Row &row) const
         return tr("%1, %2/s, %3 left").arg(done, formatBytes(qint64(speed)), formatDuration(left));
     }
     case State::Paused:
+        if (i.pausedBy == FileTransfers::PausedBy::You)
+            return tr("Paused by you, %1 of %2").arg(formatBytes(i.bytes), size);
         return i.error.isEmpty() ? tr("Paused, %1 of %2").arg(formatBytes(i.bytes), size)
                                  : tr("Paused: %1").arg(i.error);
     case State::Done:

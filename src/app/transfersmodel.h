@@ -38,6 +38,7 @@ public:
         ErrorRole, // why it failed, was cancelled or is paused (translated)
         PathRole, // outgoing: the source; incoming: where it is saved
         StatusTextRole, // the state, progress, speed and time remaining in words
+        PausedByRole, // FileTransfers::PausedBy
     };
 
     /// Speed is measured over this much of the recent past (ms).
@@ -58,11 +59,14 @@ public:
 
     /// Offers the file at @p path to @p peer and shows it; returns the transfer id (empty: not offered).
     QString offer(const QString &peer, const QString &path);
-    /// Accepts / declines / cancels the transfer shown in @p row.
+    /// Accepts / declines / cancels / pauses / resumes the transfer shown in @p row.
     bool accept(int row, const QString &dir);
     bool decline(int row);
     bool cancel(int row);
+    bool pause(int row);
     bool resume(int row);
+    /// Whether the user may resume @p row: it is paused by this side (a pause the peer made is the peer's).
+    bool canResume(int row) const;
 
     int rowOf(const QString &tid) const;
     QString tidAt(int row) const;
@@ -97,6 +101,8 @@ private:
     };
 
     void update(const FileTransfers::Info &info);
+    /// Runs @p action on @p row's transfer and shows the result.
+    bool act(int row, const std::function<bool(FileTransfers *, const QString &tid)> &action);
     static State stateOf(const FileTransfers::Info &info);
     QString statusText(const Row &row) const;
     void tick();

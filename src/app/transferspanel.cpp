@@ -72,6 +72,7 @@ TransfersPanel::TransfersPanel(TransfersModel *model, QWidget *parent)
     connect(m_ui->acceptButton, &QAbstractButton::clicked, this, &TransfersPanel::accept);
     connect(m_ui->declineButton, &QAbstractButton::clicked, this, [this] { m_model->decline(selectedRow()); });
     connect(m_ui->cancelButton, &QAbstractButton::clicked, this, [this] { m_model->cancel(selectedRow()); });
+    connect(m_ui->pauseButton, &QAbstractButton::clicked, this, [this] { m_model->pause(selectedRow()); });
     connect(m_ui->resumeButton, &QAbstractButton::clicked, this, [this] { m_model->resume(selectedRow()); });
     connect(m_ui->openButton, &QAbstractButton::clicked, this, [this] { openSelected(false); });
     connect(m_ui->showInFolderButton, &QAbstractButton::clicked, this, [this] { openSelected(true); });
@@ -103,14 +104,13 @@ void TransfersPanel::updateButtons()
 {
     const int row = selectedRow();
     const TransfersModel::State state = m_model->stateAt(row);
-    const bool incoming = row >= 0
-        && m_model->index(row).data(TransfersModel::DirectionRole).value<FileTransfers::Direction>()
-            == FileTransfers::Direction::Incoming;
     const bool offered = row >= 0 && state == TransfersModel::State::Offered;
     m_ui->acceptButton->setEnabled(offered);
     m_ui->declineButton->setEnabled(offered);
     m_ui->cancelButton->setEnabled(row >= 0 && TransfersModel::isOpen(state) && !offered);
-    m_ui->resumeButton->setEnabled(row >= 0 && state == TransfersModel::State::Paused && incoming);
+    m_ui->pauseButton->setEnabled(row >= 0 && state == TransfersModel::State::Transferring);
+    // A pause the peer made is the peer's to resume: only Cancel is offered for it.
+    m_ui->resumeButton->setEnabled(m_model->canResume(row));
     const bool done = row >= 0 && state == TransfersModel::State::Done;
     m_ui->openButton->setEnabled(done);
     m_ui->showInFolderButton->setEnabled(done);

@@ -24,7 +24,8 @@ public:
 };
 
 /// The transfers list (a dock of the main window): Accept (choosing where to save) / Decline an offer, Cancel,
-/// Resume a paused one, Open / Show in folder when done. The logic is the model's; this only asks and shows.
+/// Pause one under way and Resume one this side paused, Open / Show in folder when done. The logic is the model's;
+/// this only asks and shows.
 class TransfersPanel : public QWidget
 {
     Q_OBJECT

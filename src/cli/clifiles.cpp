@@ -18,6 +18,22 @@ QString directionName(const FileTransfers::Info &info)
     return info.direction == FileTransfers::Direction::Outgoing ? u"out"_s : u"in"_s;
 }
 
+/// Who paused a transfer, as `file_paused` says it: "you", "disk" or "peer".
+QString pausedByName(FileTransfers::PausedBy by)
+{
+    switch (by) {
+    case FileTransfers::PausedBy::You:
+        return u"you"_s;
+    case FileTransfers::PausedBy::Disk:
+        return u"disk"_s;
+    case FileTransfers::PausedBy::Peer:
+        return u"peer"_s;
+    case FileTransfers::PausedBy::Nobody:
+        break;
+    }
+    return QString();
+}
+
 } // namespace
 
 CliFiles::CliFiles(FileTransfers *files, EventPrinter &printer, std::function<void(const QString &)> usage,
@@ -31,12 +47,12 @@ CliFiles::CliFiles(FileTransfers *files, EventPrinter &printer, std::function<vo
     connect(files, &FileTransfers::progressed, this, &CliFiles::onProgress);
     connect(files, &FileTransfers::finished, this, &CliFiles::onFinished);
     connect(files, &FileTransfers::failed, this, &CliFiles::onFailed);
-    connect(files, &FileTransfers::paused, this, [this](const FileTransfers::Info &info) {
-        m_printer.print(u"file_paused"_s,
-                        { { u"tid"_s, info.tid }, { u"peer"_s, info.peer }, { u"name"_s, info.name },
-                          { u"reason"_s, info.error }, { u"bytes"_s, info.bytes }, { u"size"_s, info.size },
-                          { u"path"_s, info.path } },
-                        tr("! transfer %1 paused: %2 (free some space, then /resume %1)").arg(info.tid, info.error));
+    connect(files, &FileTransfers::paused, this, &CliFiles::onPaused);
+    connect(files, &FileTransfers::resumed, this, [this](const FileTransfers::Info &info) {
+        m_printer.print(u"file_resumed"_s,
+                        { { u"tid"_s, info.tid }, { u"peer"_s, info.peer }, { u"direction"_s, directionName(info) },
+                          { u"name"_s, info.name }, { u"bytes"_s, info.bytes }, { u"size"_s, info.size } },
+                        tr("* transfer %1 goes on from %2 of %3 bytes").arg(info.tid).arg(info.bytes).arg(info.size));
     });
     connect(files, &FileTransfers::chunkRejected, this, [this](const QString &tid, qint64 index) {
         m_printer.print(u"file_chunk_rejected"_s, { { u"tid"_s, tid }, { u"index"_s, index } },
@@ -79,9 +95,15 @@ bool CliFiles::execute(const QString &command, const QString &args)
             m_usage(tr("/cancel ID: ID names a transfer under way"));
         return true;
     }
+    if (command == u"/pause") {
+        if (first.isEmpty() || !m_files->pause(first))
+            m_usage(tr("/pause ID: ID names a transfer under way"));
+        return true;
+    }
     if (command == u"/resume") {
         if (first.isEmpty() || !m_files->resumeTransfer(first))
-            m_usage(tr("/resume ID: ID names a paused transfer"));
+            m_usage(tr("/resume ID: ID names a transfer you paused (or a full disk did); a pause the peer made is "
+                       "the peer's to resume"));
         return true;
     }
     return false;
@@ -111,6 +133,29 @@ void CliFiles::onOffer(const FileTransfers::Info &info)
                               .arg(m_acceptDir));
     if (!m_acceptDir.isEmpty())
         m_files->accept(info.tid, m_acceptDir);
+}
+
+void CliFiles::onPaused(const FileTransfers::Info &info)
+{
+    QString text;
+    switch (info.pausedBy) {
+    case FileTransfers::PausedBy::Disk:
+        text = tr("! transfer %1 paused: %2 (free some space, then /resume %1)").arg(info.tid, info.error);
+        break;
+    case FileTransfers::PausedBy::You:
+        text = tr("* transfer %1 paused by you (/resume %1 goes on)").arg(info.tid);
+        break;
+    case FileTransfers::PausedBy::Peer:
+    case FileTransfers::PausedBy::Nobody:
+        text = tr("* transfer %1 paused by %2: %3 (%2 resumes it; /cancel %1 ends it)").arg(info.tid, info.peer,
+                                                                                            info.error);
+        break;
+    }
+    m_printer.print(u"file_paused"_s,
+                    { { u"tid"_s, info.tid }, { u"peer"_s, info.peer }, { u"direction"_s, directionName(info) },
+                      { u"name"_s, info.name }, { u"by"_s, pausedByName(info.pausedBy) }, { u"reason"_s, info.error },
+                      { u"bytes"_s, info.bytes }, { u"size"_s, info.size }, { u"path"_s, info.path } },
+                    text);
 }
 
 void CliFiles::onProgress(const FileTransfers::Info &info)

@@ -11,9 +11,9 @@ namespace PeerLink {
 
 class EventPrinter;
 
-/// The file commands and events of peerlink-cli: /send-file, /accept, /decline, /cancel, /files; file_offer,
-/// file_progress (at most once a second per transfer), file_done and file_failed. With an accept folder, every offer
-/// is accepted into it.
+/// The file commands and events of peerlink-cli: /send-file, /accept, /decline, /cancel, /pause, /resume; file_offer,
+/// file_progress (at most once a second per transfer), file_paused (with who paused it), file_resumed, file_done and
+/// file_failed. With an accept folder, every offer is accepted into it.
 class CliFiles : public QObject
 {
     Q_OBJECT
@@ -34,6 +34,7 @@ Q_SIGNALS:
 
 private:
     void onOffer(const FileTransfers::Info &info);
+    void onPaused(const FileTransfers::Info &info);
     void onProgress(const FileTransfers::Info &info);
     void onFinished(const FileTransfers::Info &info);
     void onFailed(const FileTransfers::Info &info);

@@ -348,7 +348,7 @@ void CliPeer::execute(const QString &line)
         usage(tr("unknown command %1; commands: /to PEER TEXT, /to #ROOM TEXT, /join #ROOM, /leave #ROOM, /rooms, "
                  "/members #ROOM, /create #ROOM, /invite #ROOM PEER, /remove #ROOM PEER, /topic #ROOM, /close #ROOM, "
                  "/connect PEER, /peers, /fingerprint [PEER], /trust PEER, /history PEER [N], "
-                 "/send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /resume ID, /quit")
+                 "/send-file PEER PATH, /accept ID [DIR], /decline ID, /cancel ID, /pause ID, /resume ID, /quit")
                   .arg(command));
     }
 }

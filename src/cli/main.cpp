@@ -43,7 +43,8 @@ int main(int argc, char *argv[])
            "  /accept ID [DIR]  accept the file offered as ID, into DIR (default: --accept-files or here)\n"
            "  /decline ID       decline the file offered as ID\n"
            "  /cancel ID        cancel the transfer ID (either side)\n"
-           "  /resume ID        go on with a transfer paused by a full disk\n"
+           "  /pause ID         pause the transfer ID (either side; the peer sees who paused it)\n"
+           "  /resume ID        go on with a transfer you paused, or one paused by a full disk\n"
            "  /quit             leave (so does the end of input)"));
     parser.addHelpOption();
     parser.addVersionOption();

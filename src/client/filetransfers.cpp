@@ -20,6 +20,9 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kTickMs = 20;
+/// Why a side paused a transfer (the `reason` of its `pause` control).
+constexpr QLatin1StringView kPausedByUser("user");
+constexpr QLatin1StringView kPausedDiskFull("disk_full");
 /// Bytes a chunk's frame adds around its plaintext: base64 of the secretstream bytes and chunk header, and the JSON.
 qint64 frameBytes(qint64 plain)
 {
@@ -62,6 +65,13 @@ struct FileTransfers::Transfer
     quint32 askedSegment = 0; // the last segment we asked to start elsewhere
     qint64 verified = 0;
     int rejected = 0;
+    quint32 pausedSegment = 0; // the last segment that came while paused (answered once)
+    // Pause (either direction): each side's own, so that neither resumes the other's
+    QString ourPause; // why this side paused it (kPausedByUser, kPausedDiskFull); empty: it did not
+    QString ourPauseText; // what the user reads about it
+    bool peerPaused = false;
+    QString peerPauseReason;
+    qint64 lastAnnounceMs = 0; // when this side last said its pause (or, paused by the peer, offered again)
 
     bool outgoing() const { return info.direction == Direction::Outgoing; }
     qint64 chunkSize(qint64 index) const
@@ -276,14 +286,32 @@ bool FileTransfers::cancel(const QString &tid)
     return true;
 }
 
+bool FileTransfers::pause(const QString &tid)
+{
+    Transfer *t = find(tid);
+    if (!t || t->info.state != State::Active)
+        return false;
+    pauseHere(*t, kPausedByUser, tr("paused by you"));
+    return true;
+}
+
 bool FileTransfers::resumeTransfer(const QString &tid)
 {
     Transfer *t = find(tid);
-    if (!t || t->outgoing() || t->info.state != State::Paused)
+    if (!t || t->info.state != State::Paused || t->ourPause.isEmpty())
         return false;
-    t->info.state = State::Active;
-    t->info.error.clear();
-    askFrom(*t);
+    t->ourPause.clear();
+    t->ourPauseText.clear();
+    if (t->outgoing()) {
+        // The receiver hears that our pause is over; the chunks go on from what it acknowledged.
+        FileControl c;
+        c.kind = FileControl::Kind::Resume;
+        c.from = t->acked;
+        sendControl(*t, c);
+    } else {
+        askFrom(*t); // the sender goes on from our verified count
+    }
+    settlePause(*t, t->acked);
     return true;
 }
 
@@ -295,10 +323,106 @@ void FileTransfers::askFrom(Transfer &t)
     sendControl(t, c);
 }
 
+// ---- Pause and resume -----------------------------------------------------------------------------------------
+
+void FileTransfers::pauseHere(Transfer &t, const QString &reason, const QString &why)
+{
+    t.ourPause = reason;
+    t.ourPauseText = why;
+    sendPause(t);
+    settlePause(t);
+}
+
+void FileTransfers::sendPause(Transfer &t)
+{
+    FileControl c;
+    c.kind = FileControl::Kind::Pause;
+    c.reason = t.ourPause;
+    sendControl(t, c);
+    t.lastAnnounceMs = now();
+}
+
+void FileTransfers::onPeerPause(Transfer &t, const QString &reason)
+{
+    if (t.peerPaused && t.peerPauseReason == reason)
+        return; // said again
+    t.peerPaused = true;
+    t.peerPauseReason = reason;
+    settlePause(t);
+}
+
+void FileTransfers::onPeerResume(Transfer &t)
+{
+    t.peerPaused = false;
+    t.peerPauseReason.clear();
+    settlePause(t, t.acked);
+}
+
+void FileTransfers::settlePause(Transfer &t, qint64 from)
+{
+    const State before = t.info.state;
+    const PausedBy byBefore = t.info.pausedBy;
+    if (!t.ourPause.isEmpty()) {
+        t.info.pausedBy = t.ourPause == kPausedDiskFull ? PausedBy::Disk : PausedBy::You;
+        t.info.error = t.ourPauseText;
+    } else if (t.peerPaused) {
+        t.info.pausedBy = PausedBy::Peer;
+        t.info.error = t.peerPauseReason == kPausedDiskFull
+            ? tr("%1 cannot write the file (its disk is full); it goes on when %1 resumes it.").arg(t.info.peer)
+            : tr("%1 paused the transfer.").arg(t.info.peer);
+    } else {
+        t.info.pausedBy = PausedBy::Nobody;
+    }
+    if (t.info.pausedBy != PausedBy::Nobody) {
+        t.info.state = State::Paused;
+        if (!m_timer->isActive())
+            m_timer->start(); // the pause is said again while it lasts (announcePause)
+        if (before != State::Paused || byBefore != t.info.pausedBy)
+            Q_EMIT paused(t.info);
+        return;
+    }
+    if (before != State::Paused)
+        return;
+    t.info.state = State::Active;
+    t.info.error.clear();
+    if (t.outgoing())
+        restart(t, from);
+    if (t.info.state == State::Active)
+        Q_EMIT resumed(t.info);
+}
+
+bool FileTransfers::chunkWhilePaused(Transfer &t, const FileChunk &chunk)
+{
+    // Only the first chunk of a segment we have not seen counts: a sender starts one whenever it goes on.
+    if (t.info.state != State::Paused || chunk.header.isEmpty() || chunk.segment <= t.openSegment
+        || chunk.segment <= t.pausedSegment)
+        return false;
+    t.pausedSegment = chunk.segment;
+    if (!t.ourPause.isEmpty()) {
+        sendPause(t); // the sender did not hear our pause (controls are not acknowledged)
+        return false;
+    }
+    onPeerResume(t); // the sender went on: its resume was lost
+    return t.info.state == State::Active;
+}
+
+void FileTransfers::announcePause(Transfer &t)
+{
+    if (now() - t.lastAnnounceMs <= m_stallMs || !m_transport.present(t.info.peer))
+        return;
+    if (!t.ourPause.isEmpty()) {
+        sendPause(t);
+    } else if (t.outgoing() && t.peerPaused && t.standing) {
+        sendControl(t, *t.standing); // the receiver answers an offer again with its last word
+        t.lastAnnounceMs = now();
+    }
+}
+
 void FileTransfers::end(Transfer &t, State state, const QString &error)
 {
     t.info.state = state;
     t.info.error = error;
+    t.info.pausedBy = PausedBy::Nobody;
     t.source.reset();
     t.sealer.reset();
     t.opener.reset();
@@ -383,9 +507,22 @@ void FileTransfers::onControl(const QString &peer, const QString &tid, const QSt
         break;
     case FileControl::Kind::Resume:
         if (t->outgoing() && live && c->from <= t->chunks) {
-            t->info.state = State::Active;
-            restart(*t, c->from);
+            if (t->info.state == State::Paused) {
+                // The receiver's pause is over (or its answer to our offer again): on, unless we hold it paused.
+                t->peerPaused = false;
+                settlePause(*t, c->from);
+            } else {
+                t->info.state = State::Active;
+                restart(*t, c->from);
+            }
+        } else if (!t->outgoing() && t->peerPaused) {
+            onPeerResume(*t); // the sender's pause is over; its chunks come in a new segment
         }
+        break;
+    case FileControl::Kind::Pause:
+        if (t->info.state == State::Active || t->info.state == State::Paused
+            || (t->outgoing() && t->info.state == State::Offered))
+            onPeerPause(*t, c->reason);
         break;
     case FileControl::Kind::Decline:
         if (t->outgoing() && live)
@@ -430,7 +567,7 @@ void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk)
         sendControl(t, c);
         return;
     }
-    if (t.info.state != State::Active)
+    if (t.info.state != State::Active && !chunkWhilePaused(t, chunk))
         return;
     if (!chunk.header.isEmpty()) {
         if (chunk.segment <= t.openSegment && t.opener)
@@ -472,9 +609,7 @@ void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk)
     QString error;
     if (!t.part->write(qint64(chunk.index) * t.chunkBytes, *plain, &error)) {
         t.opener.reset();
-        t.info.state = State::Paused;
-        t.info.error = error;
-        Q_EMIT paused(t.info);
+        pauseHere(t, kPausedDiskFull, error);
         return;
     }
     t.verified = chunk.index + 1;
@@ -572,7 +707,8 @@ void FileTransfers::pump(Transfer &t)
 
 void FileTransfers::onAck(Transfer &t, qint64 verified)
 {
-    if (t.info.state != State::Active || verified <= t.acked || verified > t.next)
+    // Paused too: what was in flight when the pause came counts, so the resume sends less again.
+    if ((t.info.state != State::Active && t.info.state != State::Paused) || verified <= t.acked || verified > t.next)
         return;
     t.acked = verified;
     t.lastProgressMs = now();
@@ -585,6 +721,14 @@ void FileTransfers::tick()
 {
     bool busy = false;
     for (auto &[tid, t] : m_transfers) {
+        if (t->info.state == State::Paused) {
+            // No chunk flows and no silence is a stall; the pause is said again now and then.
+            if (!t->ourPause.isEmpty() || (t->outgoing() && t->peerPaused)) {
+                busy = true;
+                announcePause(*t);
+            }
+            continue;
+        }
         if (t->outgoing() && t->info.state == State::Offered) {
             busy = true;
             if (now() - t->lastProgressMs > m_stallMs && m_transport.present(t->info.peer) && t->standing) {

@@ -22,18 +22,23 @@ struct FileChunk;
 /// The file transfers of one client, without sockets (docs/protocol.md, "Files"): offers, the receiver's answers,
 /// chunks sealed end to end with crypto_secretstream and sent in a window of unacknowledged chunks, over a direct link
 /// when there is one and otherwise through the hub (paced below the hub's byte rates), resumed from the last verified
-/// chunk after a drop, a hub restart, a path change or a corrupted chunk, and checked by SHA-256 at the end. Frames
-/// leave through Transport; events leave as signals; time comes from a clock a test may replace.
+/// chunk after a drop, a hub restart, a path change or a corrupted chunk, paused and resumed by either side (each
+/// side's pause its own to resume), and checked by SHA-256 at the end. Frames leave through Transport; events leave
+/// as signals; time comes from a clock a test may replace.
 class FileTransfers : public QObject
 {
     Q_OBJECT
 public:
     enum class Direction { Outgoing, Incoming };
     Q_ENUM(Direction)
-    /// Offered: waiting for the receiver's answer (outgoing) or the user's (incoming); Paused: the receiver cannot
-    /// write (a full disk) until resumeTransfer().
+    /// Offered: waiting for the receiver's answer (outgoing) or the user's (incoming); Paused: either side paused it
+    /// (Info::pausedBy says who), until that side resumes it.
     enum class State { Offered, Active, Paused, Done, Failed, Cancelled };
     Q_ENUM(State)
+    /// Who holds a transfer paused. You: this side's user (pause()); Disk: this side, because the file could not be
+    /// written (a full disk); Peer: the other side (its user or its disk), and only the other side may resume it.
+    enum class PausedBy { Nobody, You, Disk, Peer };
+    Q_ENUM(PausedBy)
 
     /// One transfer as the user sees it.
     struct Info
@@ -49,6 +54,7 @@ public:
         QByteArray sha256; // offered
         QString path; // outgoing: the source; incoming: where it is saved (the .part file while it arrives)
         QString error; // Failed, Cancelled, Paused: why (translated)
+        PausedBy pausedBy = PausedBy::Nobody; // Paused: who (this side first, when both sides paused it)
     };
 
     /// How frames leave and how control frames are sealed (all must be set).
@@ -106,7 +112,10 @@ public:
     bool decline(const QString &tid);
     /// Cancels @p tid (either direction): the peer is told, a part file is removed.
     bool cancel(const QString &tid);
-    /// Goes on with a paused incoming transfer (after the disk was freed).
+    /// Pauses the active transfer @p tid (either direction): the peer is told, no chunk flows until resumeTransfer().
+    bool pause(const QString &tid);
+    /// Goes on with a transfer this side paused (pause(), or a full disk), from the last verified chunk; false when
+    /// it is not paused by this side (a pause the peer made is the peer's to resume).
     bool resumeTransfer(const QString &tid);
 
     std::optional<Info> info(const QString &tid) const;
@@ -138,8 +147,11 @@ Q_SIGNALS:
     void finished(const PeerLink::FileTransfers::Info &info);
     /// Failed, declined, refused or cancelled (by either side); info.error says why.
     void failed(const PeerLink::FileTransfers::Info &info);
-    /// The receiver cannot write (info.error): nothing verified is lost; resumeTransfer() goes on.
+    /// A transfer was paused, or who holds it paused changed (info.pausedBy, info.error): nothing verified is lost;
+    /// resumeTransfer() goes on when info.pausedBy is You or Disk.
     void paused(const PeerLink::FileTransfers::Info &info);
+    /// A paused transfer goes on (from the last verified chunk).
+    void resumed(const PeerLink::FileTransfers::Info &info);
     /// A chunk did not verify (changed on the way): it is asked for again.
     void chunkRejected(const QString &tid, qint64 index);
     void errorOccurred(const PeerLink::ClientError &error);
@@ -161,6 +173,21 @@ private:
     void complete(Transfer &t);
     void end(Transfer &t, State state, const QString &error);
     void askFrom(Transfer &t);
+    // Pause and resume (docs/protocol.md, "Files", Pause)
+    /// This side pauses @p t for @p reason ("user", "disk_full"); @p why is what the user reads.
+    void pauseHere(Transfer &t, const QString &reason, const QString &why);
+    void sendPause(Transfer &t);
+    void onPeerPause(Transfer &t, const QString &reason);
+    /// The peer's pause is over (its resume, or, from a sender, the chunks of a new segment).
+    void onPeerResume(Transfer &t);
+    /// Paused or active again as the two sides' pauses say (a sender going on starts from chunk @p from); emits
+    /// paused / resumed on a change.
+    void settlePause(Transfer &t, qint64 from = 0);
+    /// A chunk came while @p t is paused: true when it shows the sender went on (take the chunk).
+    bool chunkWhilePaused(Transfer &t, const FileChunk &chunk);
+    /// While paused: this side's pause is said again, and a sender paused by its peer offers again (the receiver
+    /// answers with its last word: its pause, or the resume that was lost).
+    void announcePause(Transfer &t);
     qint64 now() const { return m_clock ? m_clock() : m_elapsed.elapsed(); }
 
     Transport m_transport;

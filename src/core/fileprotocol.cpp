@@ -39,6 +39,7 @@ const std::pair<FileControl::Kind, QLatin1StringView> kKinds[] = {
     { FileControl::Kind::Offer, "offer"_L1 },   { FileControl::Kind::Resume, "resume"_L1 },
     { FileControl::Kind::Decline, "decline"_L1 }, { FileControl::Kind::Cancel, "cancel"_L1 },
     { FileControl::Kind::Done, "done"_L1 },     { FileControl::Kind::Failed, "failed"_L1 },
+    { FileControl::Kind::Pause, "pause"_L1 },
 };
 
 QString base64(const QByteArray &bytes)
@@ -131,6 +132,7 @@ QByteArray encodeFileControl(const FileControl &c)
     case FileControl::Kind::Decline:
     case FileControl::Kind::Cancel:
     case FileControl::Kind::Failed:
+    case FileControl::Kind::Pause:
         o.insert(kReason, c.reason);
         break;
     }
@@ -202,9 +204,12 @@ std::optional<FileControl> decodeFileControl(const QByteArray &json, QString *er
     case FileControl::Kind::Decline:
     case FileControl::Kind::Cancel:
     case FileControl::Kind::Failed:
+    case FileControl::Kind::Pause:
         c.reason = o.value(kReason).toString();
         if (!isShortCode(c.reason))
             return fail(u"a reason is a short code of a-z, 0-9 and _"_s);
+        if (c.kind == FileControl::Kind::Pause && c.reason.isEmpty())
+            return fail(u"a pause says why (user, disk_full, …)"_s);
         break;
     }
     return c;

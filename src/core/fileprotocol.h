@@ -18,7 +18,7 @@ inline constexpr int MinChunkBytes = 1024;
 /// A control frame (`op` "ctl"), sealed end to end: the offer and the answers to it.
 struct FileControl
 {
-    enum class Kind { Offer, Resume, Decline, Cancel, Done, Failed };
+    enum class Kind { Offer, Resume, Decline, Cancel, Done, Failed, Pause };
     Kind kind = Kind::Offer;
     // Offer
     QString name;
@@ -28,9 +28,11 @@ struct FileControl
     int chunkBytes = 0;
     QByteArray key; // crypto_secretstream key, 32 bytes
     /// Resume: send from this chunk on (the receiver has verified every chunk before it). Accepting an offer is a
-    /// resume (from 0, or from what a `.part` file kept).
+    /// resume (from 0, or from what a `.part` file kept). From the sender: its pause is over, and it goes on from
+    /// this chunk (the count it heard acknowledged).
     qint64 from = 0;
-    /// Decline, Cancel, Failed: why, a short code ("declined", "too_large", "cancelled", "sha256_mismatch", …).
+    /// Decline, Cancel, Failed, Pause: why, a short code ("declined", "too_large", "cancelled", "sha256_mismatch",
+    /// "user", "disk_full", …).
     QString reason;
 };
 

@@ -2,7 +2,8 @@
 // Accept button (the folder picker replaced) arrives with the right SHA-256 and opens through the desktop (a catcher
 // stands in); Send file… (the file picker replaced) and a dropped file reach the peer; Cancel on either side ends it.
 // The incoming-files setting: a verified peer's file saved into the folder unasked, an unverified one's asked, a
-// missing folder asked with the reason, and decline-all declining as the Decline button would.
+// missing folder asked with the reason, and decline-all declining as the Decline button would. Pause and Resume:
+// enabled as the state allows, a pause by the peer shown as the peer's with only Cancel.
 #include "appwindowfixture.h"
 
 #include "app/incomingfiles.h"
@@ -46,6 +47,8 @@ private Q_SLOTS:
     void verifiedPeersFilesAreSavedUnverifiedAsked();
     void missingFolderFallsBackToAsking();
     void declineAllTellsTheSender();
+    void pauseAndResumeFromTheDock();
+    void peersPauseLeavesOnlyCancel();
 
 private:
     QString writeFile(const QString &name, int bytes);
@@ -272,6 +275,81 @@ void TestTransfersUi::declineAllTellsTheSender()
     QCOMPARE(shown.size(), 0);
     QVERIFY(!m_window->transfersDock()->isVisible());
     QVERIFY(QDir(m_inbox).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+// The app receives a file (the sender paced, so that it takes seconds): Pause stops it and says so on both sides,
+// Resume goes on, and the file arrives whole.
+void TestTransfersUi::pauseAndResumeFromTheDock()
+{
+    m_bob->files()->applyLimits(256 * 1024, 0, 0); // relayed at about 200 KiB/s: 2 MiB take about 10 s
+    const QString path = writeFile(u"slow.bin"_s, 2 * 1024 * 1024);
+    QSignalSpy bobPaused(m_bob->files(), &FileTransfers::paused);
+    QSignalSpy bobResumed(m_bob->files(), &FileTransfers::resumed);
+    QSignalSpy bobDone(m_bob->files(), &FileTransfers::finished);
+    const QString tid = m_bob->files()->offer(u"me"_s, path);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE(model()->rowCount(), 1);
+    QVERIFY(!button("pauseButton")->isEnabled()); // an offer is not under way
+    QVERIFY(!button("resumeButton")->isEnabled());
+    QTest::mouseClick(button("acceptButton"), Qt::LeftButton);
+    QTRY_VERIFY(model()->index(0).data(TransfersModel::BytesRole).toLongLong() > 0);
+    QCOMPARE(model()->stateAt(0), TransfersModel::State::Transferring);
+    QVERIFY(button("pauseButton")->isEnabled());
+    QVERIFY(!button("resumeButton")->isEnabled());
+
+    QTest::mouseClick(button("pauseButton"), Qt::LeftButton);
+    QCOMPARE(model()->stateAt(0), TransfersModel::State::Paused);
+    QCOMPARE(model()->index(0).data(TransfersModel::PausedByRole).value<FileTransfers::PausedBy>(),
+             FileTransfers::PausedBy::You);
+    const QString status = model()->index(0).data(TransfersModel::StatusTextRole).toString();
+    QVERIFY2(status.startsWith(u"Paused by you"_s), qPrintable(status));
+    QVERIFY(!button("pauseButton")->isEnabled());
+    QVERIFY(button("resumeButton")->isEnabled());
+    QVERIFY(button("cancelButton")->isEnabled());
+    QTRY_COMPARE(bobPaused.size(), 1);
+    QCOMPARE(bobPaused.at(0).at(0).value<FileTransfers::Info>().pausedBy, FileTransfers::PausedBy::Peer);
+
+    QTest::mouseClick(button("resumeButton"), Qt::LeftButton);
+    QVERIFY(!button("resumeButton")->isEnabled());
+    QTRY_COMPARE(bobResumed.size(), 1);
+    m_bob->files()->applyLimits(0, 0, 0); // the rest as fast as it goes
+    QTRY_COMPARE(model()->stateAt(0), TransfersModel::State::Done);
+    QTRY_COMPARE(bobDone.size(), 1);
+    QCOMPARE(sha256(QDir(m_inbox).filePath(u"slow.bin"_s)), sha256(path));
+    QVERIFY(!button("pauseButton")->isEnabled());
+}
+
+// The peer pauses what the app sends: the row says the peer paused it, Pause and Resume are off, Cancel ends it on
+// both sides.
+void TestTransfersUi::peersPauseLeavesOnlyCancel()
+{
+    m_client->files()->applyLimits(256 * 1024, 0, 0);
+    const QString bobInbox = m_dir->filePath(u"bob-inbox"_s);
+    connect(m_bob->files(), &FileTransfers::offerReceived, this,
+            [this, bobInbox](const FileTransfers::Info &info) { m_bob->files()->accept(info.tid, bobInbox); });
+    QSignalSpy bobProgress(m_bob->files(), &FileTransfers::progressed);
+    QSignalSpy bobFailed(m_bob->files(), &FileTransfers::failed);
+    m_controller->setActiveConversation(u"bob"_s);
+    m_window->sendFile(writeFile(u"out.bin"_s, 2 * 1024 * 1024));
+    QCOMPARE(model()->rowCount(), 1);
+    QTRY_VERIFY(!bobProgress.isEmpty());
+    const QString tid = model()->tidAt(0);
+    QVERIFY(m_bob->files()->pause(tid));
+    QTRY_COMPARE(model()->stateAt(0), TransfersModel::State::Paused);
+    QCOMPARE(model()->index(0).data(TransfersModel::PausedByRole).value<FileTransfers::PausedBy>(),
+             FileTransfers::PausedBy::Peer);
+    const QString status = model()->index(0).data(TransfersModel::StatusTextRole).toString();
+    QVERIFY2(status.contains(u"bob paused"_s), qPrintable(status));
+    m_window->transfersPanel()->selectRow(0);
+    QVERIFY(!button("pauseButton")->isEnabled());
+    QVERIFY(!button("resumeButton")->isEnabled()); // bob's pause is bob's to resume
+    QVERIFY(!model()->resume(0));
+    QVERIFY(button("cancelButton")->isEnabled());
+    QTest::mouseClick(button("cancelButton"), Qt::LeftButton);
+    QCOMPARE(model()->stateAt(0), TransfersModel::State::Cancelled);
+    QTRY_COMPARE(bobFailed.size(), 1);
+    QCOMPARE(bobFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
+    QVERIFY(!QDir(bobInbox).exists() || QDir(bobInbox).entryList(QDir::Files | QDir::Hidden).isEmpty());
 }
 
 QTEST_MAIN(TestTransfersUi)

@@ -104,6 +104,16 @@ bool rewriteOffer(LinkFile &frame, const std::function<void(FileControl &)> &cha
     return true;
 }
 
+/// The kind of the control in a control frame (the fake sealing is readable); nullopt for other frames.
+std::optional<FileControl::Kind> controlKind(const LinkFile &frame)
+{
+    if (frame.op != u"ctl")
+        return std::nullopt;
+    const QByteArray bytes = QByteArray::fromBase64(frame.data.mid(frame.data.indexOf(u':') + 1).toLatin1());
+    const auto control = decodeFileControl(bytes.mid(bytes.indexOf('|') + 1));
+    return control ? std::optional<FileControl::Kind>(control->kind) : std::nullopt;
+}
+
 QByteArray randomBytes(qsizetype size)
 {
     QByteArray bytes(size, Qt::Uninitialized);
@@ -148,10 +158,20 @@ private Q_SLOTS:
     void lostControlFramesAreSentAgain();
     void restartedReceiverIsOfferedTheFileAgain();
     void anOlderHubFailsTransfersAtOnce();
+    void senderPauseStopsChunksPastTheStallTimeout();
+    void receiverPauseStopsTheSender();
+    void cancelWhilePausedCleansUpBothSides_data();
+    void cancelWhilePausedCleansUpBothSides();
+    void lostPauseAndResumeRecover_data();
+    void lostPauseAndResumeRecover();
+    void bothSidesPauseAndEachResumesItsOwn();
 
 private:
     /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
     QString offerAndAccept(Pair &p, const QByteArray &content, const QString &name = u"data.bin"_s);
+    /// offerAndAccept(), and @p pauser pauses the transfer as soon as bob has verified @p bytes of it (@p paused says
+    /// when it did). Returns the transfer id once it is paused (empty: it was not).
+    QString offerAndPause(Pair &p, FileTransfers *pauser, const QByteArray &content, qint64 bytes, bool *paused);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_inbox;
@@ -171,6 +191,17 @@ QString TestFileTransfers::offerAndAccept(Pair &p, const QByteArray &content, co
     QObject::connect(p.bob.get(), &FileTransfers::offerReceived, p.bob.get(),
                      [&p, this](const FileTransfers::Info &info) { p.bob->accept(info.tid, m_inbox); });
     return p.alice->offer(u"bob"_s, path);
+}
+
+QString TestFileTransfers::offerAndPause(Pair &p, FileTransfers *pauser, const QByteArray &content, qint64 bytes,
+                                         bool *paused)
+{
+    QObject::connect(p.bob.get(), &FileTransfers::progressed, pauser, [=](const FileTransfers::Info &info) {
+        if (!*paused && info.bytes >= bytes)
+            *paused = pauser->pause(info.tid);
+    });
+    const QString tid = offerAndAccept(p, content);
+    return QTest::qWaitFor([paused] { return *paused; }) ? tid : QString();
 }
 
 void TestFileTransfers::transfersAndVerifies()
@@ -507,6 +538,256 @@ void TestFileTransfers::anOlderHubFailsTransfersAtOnce()
     p.alice->hubLacksFiles(); // what PeerClient does on `unknown_type` with ref "file"
     QCOMPARE(failed.size(), 1);
     QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Failed);
+}
+
+// The sender pauses: the receiver shows who paused it, no chunk flows however long the pause lasts (well past the
+// stall timeout, on an injected clock), the receiver may not resume it, and the sender's resume goes on from the
+// chunk the receiver verified, not from zero.
+void TestFileTransfers::senderPauseStopsChunksPastTheStallTimeout()
+{
+    Pair p;
+    qint64 clock = 0;
+    p.alice->setClock([&clock] { return clock; });
+    p.alice->setStallTimeout(1000);
+    QList<qint64> sent;
+    int controls = 0;
+    p.toBob = [&](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        controls += f.op == u"ctl";
+        return true;
+    };
+    QSignalSpy bobPaused(p.bob.get(), &FileTransfers::paused);
+    QSignalSpy bobResumed(p.bob.get(), &FileTransfers::resumed);
+    QSignalSpy aliceResumed(p.alice.get(), &FileTransfers::resumed);
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    bool pausing = false;
+    const QByteArray content = randomBytes(40 * 1024 + 7);
+    const QString tid = offerAndPause(p, p.alice.get(), content, 8 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    QVERIFY(!p.alice->pause(tid)); // once
+    QTRY_COMPARE(bobPaused.size(), 1);
+    const auto seen = bobPaused.at(0).at(0).value<FileTransfers::Info>();
+    QCOMPARE(seen.pausedBy, FileTransfers::PausedBy::Peer);
+    QVERIFY2(seen.error.contains(u"alice"_s), qPrintable(seen.error));
+    QVERIFY(!p.bob->resumeTransfer(tid)); // alice's pause is alice's to resume
+    QVERIFY(!p.bob->pause(tid));
+    QCOMPARE(p.bob->info(tid)->state, FileTransfers::State::Paused);
+
+    // Ten stall timeouts pass: the pause is said again (a control), and still no chunk goes.
+    const qsizetype chunksAtPause = sent.size();
+    const int controlsAtPause = controls;
+    clock += 10000;
+    QTRY_VERIFY(controls > controlsAtPause);
+    QCOMPARE(sent.size(), chunksAtPause);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+
+    const qint64 verified = p.bob->info(tid)->bytes / 1024;
+    QVERIFY(verified >= 8);
+    QVERIFY(p.alice->resumeTransfer(tid));
+    QCOMPARE(aliceResumed.size(), 1);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Active);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(bobResumed.size(), 1);
+    QVERIFY(sent.size() > chunksAtPause);
+    QCOMPARE(sent.at(chunksAtPause), verified); // from the last verified chunk
+    QCOMPARE(sent.count(0), 1); // never from zero
+    const auto info = done.at(0).at(0).value<FileTransfers::Info>();
+    QCOMPARE(info.sha256, QCryptographicHash::hash(content, QCryptographicHash::Sha256));
+    QCOMPARE(readFile(info.path), content);
+}
+
+// The receiver pauses: the sender shows it paused by its peer and sends nothing, past its stall timeout, and may not
+// resume it; the receiver's resume goes on from its verified chunk.
+void TestFileTransfers::receiverPauseStopsTheSender()
+{
+    Pair p;
+    qint64 clock = 0;
+    p.alice->setClock([&clock] { return clock; });
+    p.alice->setStallTimeout(1000);
+    QList<qint64> sent;
+    QList<FileControl::Kind> controls;
+    p.toBob = [&](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        if (const auto kind = controlKind(f))
+            controls.append(*kind);
+        return true;
+    };
+    QSignalSpy alicePaused(p.alice.get(), &FileTransfers::paused);
+    QSignalSpy aliceResumed(p.alice.get(), &FileTransfers::resumed);
+    QSignalSpy done(p.alice.get(), &FileTransfers::finished);
+    bool pausing = false;
+    const QByteArray content = randomBytes(30 * 1024);
+    const QString tid = offerAndPause(p, p.bob.get(), content, 6 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
+    QVERIFY(!p.bob->pause(tid));
+    QCOMPARE(p.bob->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    QTRY_COMPARE(alicePaused.size(), 1);
+    const auto seen = alicePaused.at(0).at(0).value<FileTransfers::Info>();
+    QCOMPARE(seen.state, FileTransfers::State::Paused);
+    QCOMPARE(seen.pausedBy, FileTransfers::PausedBy::Peer);
+    QVERIFY2(seen.error.contains(u"bob paused"_s), qPrintable(seen.error));
+    QVERIFY(!p.alice->resumeTransfer(tid)); // bob's pause is bob's to resume
+    QVERIFY(!p.alice->pause(tid));
+
+    // Chunks that were in flight arrive; then, ten stall timeouts on, the sender has only asked again (its offer,
+    // which bob answers with his pause) and sent no chunk.
+    QTRY_COMPARE(p.alice->info(tid)->bytes, p.bob->info(tid)->bytes);
+    const qsizetype chunksAtPause = sent.size();
+    const qsizetype controlsAtPause = controls.size();
+    clock += 10000;
+    QTRY_VERIFY(controls.size() > controlsAtPause);
+    QCOMPARE(controls.last(), FileControl::Kind::Offer);
+    QCOMPARE(sent.size(), chunksAtPause);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(alicePaused.size(), 1);
+
+    const qint64 verified = p.bob->info(tid)->bytes / 1024;
+    QVERIFY(p.bob->resumeTransfer(tid));
+    QVERIFY(!p.bob->resumeTransfer(tid));
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(aliceResumed.size(), 1);
+    QCOMPARE(sent.at(chunksAtPause), verified);
+    QCOMPARE(sent.count(0), 1);
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
+}
+
+void TestFileTransfers::cancelWhilePausedCleansUpBothSides_data()
+{
+    QTest::addColumn<bool>("senderPauses");
+    QTest::newRow("sender paused, receiver cancels") << true;
+    QTest::newRow("receiver paused, sender cancels") << false;
+}
+
+void TestFileTransfers::cancelWhilePausedCleansUpBothSides()
+{
+    QFETCH(bool, senderPauses);
+    Pair p;
+    QSignalSpy alicePaused(p.alice.get(), &FileTransfers::paused);
+    QSignalSpy bobPaused(p.bob.get(), &FileTransfers::paused);
+    QSignalSpy aliceFailed(p.alice.get(), &FileTransfers::failed);
+    QSignalSpy bobFailed(p.bob.get(), &FileTransfers::failed);
+    FileTransfers *pauser = senderPauses ? p.alice.get() : p.bob.get();
+    FileTransfers *other = senderPauses ? p.bob.get() : p.alice.get();
+    bool pausing = false;
+    const QString tid = offerAndPause(p, pauser, randomBytes(30 * 1024), 4 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE((senderPauses ? bobPaused : alicePaused).size(), 1);
+    QCOMPARE(other->info(tid)->pausedBy, FileTransfers::PausedBy::Peer);
+    QVERIFY(QFileInfo::exists(QDir(m_inbox).filePath(u"data.bin.part"_s)));
+    QVERIFY(other->cancel(tid)); // the side that did not pause may still cancel
+    QTRY_COMPARE(aliceFailed.size(), 1);
+    QTRY_COMPARE(bobFailed.size(), 1);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Cancelled);
+    QCOMPARE(p.bob->info(tid)->state, FileTransfers::State::Cancelled);
+    QCOMPARE(p.bob->info(tid)->pausedBy, FileTransfers::PausedBy::Nobody);
+    QVERIFY(QDir(m_inbox).isEmpty()); // the .part and its state are gone
+    QVERIFY(!pauser->resumeTransfer(tid));
+}
+
+// Controls are not acknowledged. A pause that is lost is said again (the receiver's, when chunks of a new segment
+// come; the sender's, after a stall timeout); a resume that is lost is recovered too (the receiver's: the paused
+// sender offers again and hears it again; the sender's: its chunks of a new segment show the receiver it went on).
+void TestFileTransfers::lostPauseAndResumeRecover_data()
+{
+    QTest::addColumn<bool>("senderPauses");
+    QTest::newRow("the receiver's pause and resume lost") << false;
+    QTest::newRow("the sender's pause and resume lost") << true;
+}
+
+void TestFileTransfers::lostPauseAndResumeRecover()
+{
+    QFETCH(bool, senderPauses);
+    Pair p;
+    p.alice->setStallTimeout(100);
+    p.bob->setStallTimeout(100);
+    QList<qint64> sent;
+    int pausesLost = 0, resumesLost = 0;
+    bool paused = false;
+    const Hook loseFirst = [&](LinkFile &f, bool) {
+        const auto kind = controlKind(f);
+        if (kind == FileControl::Kind::Pause && pausesLost == 0) {
+            ++pausesLost;
+            return false;
+        }
+        if (kind == FileControl::Kind::Resume && paused && resumesLost == 0) {
+            ++resumesLost;
+            return false;
+        }
+        return true;
+    };
+    p.toBob = [&](LinkFile &f, bool direct) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        return !senderPauses || loseFirst(f, direct);
+    };
+    p.toAlice = [&](LinkFile &f, bool direct) { return senderPauses || loseFirst(f, direct); };
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    FileTransfers *pauser = senderPauses ? p.alice.get() : p.bob.get();
+    FileTransfers *other = senderPauses ? p.bob.get() : p.alice.get();
+    const QByteArray content = randomBytes(24 * 1024);
+    const QString tid = offerAndPause(p, pauser, content, 5 * 1024, &paused);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE(other->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(other->info(tid)->pausedBy, FileTransfers::PausedBy::Peer);
+    QCOMPARE(pausesLost, 1);
+    QVERIFY(pauser->resumeTransfer(tid));
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(resumesLost, 1);
+    QCOMPARE(sent.count(0), 1); // never from zero
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
+    QTRY_COMPARE(p.alice->info(tid)->state, FileTransfers::State::Done);
+}
+
+// Both sides pause at once (before either hears the other): each holds its own pause, so the transfer goes on only
+// when both resumed, and from the verified chunk.
+void TestFileTransfers::bothSidesPauseAndEachResumesItsOwn()
+{
+    Pair p;
+    QList<qint64> sent;
+    p.toBob = [&sent](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        return true;
+    };
+    bool paused = false;
+    QObject::connect(p.bob.get(), &FileTransfers::progressed, p.bob.get(), [&](const FileTransfers::Info &info) {
+        if (!paused && info.bytes >= 6 * 1024)
+            paused = p.alice->pause(info.tid) && p.bob->pause(info.tid);
+    });
+    QSignalSpy alicePaused(p.alice.get(), &FileTransfers::paused);
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    const QByteArray content = randomBytes(20 * 1024);
+    const QString tid = offerAndAccept(p, content);
+    QTRY_VERIFY(paused);
+    // Each hears the other's pause and still shows its own first.
+    QTRY_VERIFY(alicePaused.size() == 1 && p.alice->info(tid)->bytes == p.bob->info(tid)->bytes);
+    QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    QCOMPARE(p.bob->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    const qsizetype chunksAtPause = sent.size();
+
+    // Alice resumes hers: bob's pause still holds it.
+    QVERIFY(p.alice->resumeTransfer(tid));
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::Peer);
+    QCOMPARE(alicePaused.size(), 2); // who holds it changed
+    QVERIFY(!p.alice->resumeTransfer(tid));
+    for (int i = 0; i < 50; ++i)
+        QCoreApplication::processEvents(); // every frame in flight is delivered
+    QCOMPARE(p.bob->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(p.bob->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    QCOMPARE(sent.size(), chunksAtPause);
+
+    // Bob resumes his: bob heard alice's resume, so it goes on at once.
+    const qint64 verified = p.bob->info(tid)->bytes / 1024;
+    QVERIFY(p.bob->resumeTransfer(tid));
+    QCOMPARE(p.bob->info(tid)->state, FileTransfers::State::Active);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(sent.at(chunksAtPause), verified);
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
 }
 
 QTEST_GUILESS_MAIN(TestFileTransfers)

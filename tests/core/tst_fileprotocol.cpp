@@ -187,6 +187,19 @@ void TestFileProtocol::controlsRoundTrip()
     cancel.kind = FileControl::Kind::Cancel;
     cancel.reason = u"cancelled"_s;
     QCOMPARE(decodeFileControl(encodeFileControl(cancel))->reason, u"cancelled"_s);
+    for (const QString &reason : { u"user"_s, u"disk_full"_s }) {
+        FileControl pause;
+        pause.kind = FileControl::Kind::Pause;
+        pause.reason = reason;
+        const QByteArray json = encodeFileControl(pause);
+        QCOMPARE(json, QByteArray(R"({"op":"pause","reason":")" + reason.toLatin1() + "\"}"));
+        const auto back = decodeFileControl(json);
+        QVERIFY(back);
+        QCOMPARE(back->kind, FileControl::Kind::Pause);
+        QCOMPARE(back->reason, reason);
+    }
+    // A pause from a newer peer with a reason we do not know is still a pause (shown as the peer's).
+    QCOMPARE(decodeFileControl(R"({"op":"pause","reason":"battery_low"})")->kind, FileControl::Kind::Pause);
 }
 
 void TestFileProtocol::malformedControlsAreRefused_data()
@@ -214,6 +227,11 @@ void TestFileProtocol::malformedControlsAreRefused_data()
     QTest::newRow("fractional from") << QByteArray(R"({"op":"resume","from":1.5})");
     QTest::newRow("from as text") << QByteArray(R"({"op":"resume","from":"1"})");
     QTest::newRow("reason with spaces") << QByteArray(R"({"op":"cancel","reason":"rm -rf"})");
+    QTest::newRow("pause reason with spaces") << QByteArray(R"({"op":"pause","reason":"disk full"})");
+    QTest::newRow("pause reason not text") << QByteArray(R"({"op":"pause","reason":1})");
+    QTest::newRow("pause without reason") << QByteArray(R"({"op":"pause"})");
+    QTest::newRow("pause reason too long") << QByteArray(R"({"op":"pause","reason":")" + QByteArray(65, 'a') + "\"}");
+    QTest::newRow("upper-case op") << QByteArray(R"({"op":"PAUSE","reason":"user"})");
 }
 
 void TestFileProtocol::malformedControlsAreRefused()

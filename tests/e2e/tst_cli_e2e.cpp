@@ -162,6 +162,8 @@ private Q_SLOTS:
     void fileResumesAfterHubKill();
     void fileRelayRefusedIsReported();
     void fileSwitchesToADirectLinkMidway();
+    void filePausedAndResumedByEitherSide_data();
+    void filePausedAndResumedByEitherSide();
     void fullDiskPausesTheTransfer_data();
     void fullDiskPausesTheTransfer();
     void roomCommandsAndEvents();
@@ -175,7 +177,7 @@ private:
     /// How sendFile's peers are connected: both --no-listen; a direct link first; listening but relayed until @p midway.
     enum class FilePath { Relayed, Direct, Listening };
     QList<qint64> sendFile(qint64 bytes, FilePath path, qint64 midwayBytes = 0,
-                           const std::function<void(Proc &alice)> &midway = {});
+                           const std::function<void(Proc &alice, Proc &bob)> &midway = {});
     std::unique_ptr<Proc> m_hub;
     QString m_url;
 };
@@ -974,7 +976,7 @@ void TestCliEndToEnd::restartHub(const QStringList &args, bool kill)
 }
 
 QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, FilePath path, qint64 midwayBytes,
-                                        const std::function<void(Proc &alice)> &midway)
+                                        const std::function<void(Proc &alice, Proc &bob)> &midway)
 {
     const bool direct = path == FilePath::Direct;
     QTemporaryDir dir;
@@ -1019,7 +1021,7 @@ QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, FilePath path, qint64 midw
     if (midway) {
         if (!QTest::qWaitFor([&] { return !progress().isEmpty() && progress().last() >= midwayBytes; }, 30000))
             return {};
-        midway(alice);
+        midway(alice, bob);
     }
     const QJsonObject received = bob.waitForEvent(u"file_done"_s, {}, 120000);
     const QJsonObject sent = alice.waitForEvent(u"file_done"_s, {}, 30000);
@@ -1065,7 +1067,7 @@ void TestCliEndToEnd::fileResumesAfterHubKill()
     const QStringList slow { u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s };
     restartHub(slow);
     qint64 before = 0;
-    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Relayed, 2 * 1024 * 1024, [&](Proc &) {
+    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Relayed, 2 * 1024 * 1024, [&](Proc &, Proc &) {
         restartHub(slow, true);
     });
     QVERIFY(!progress.isEmpty());
@@ -1083,15 +1085,71 @@ void TestCliEndToEnd::fileSwitchesToADirectLinkMidway()
     restartHub({ u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s });
     qint64 before = 0;
     bool direct = false;
-    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Listening, 1024 * 1024, [&](Proc &alice) {
+    const auto connectMidway = [&](Proc &alice, Proc &) {
         alice.write(u"/connect bob\n"_s);
         direct = !alice.waitForEvent(u"path"_s, { { u"peer"_s, u"bob"_s }, { u"path"_s, u"direct"_s } }).isEmpty();
-    });
+    };
+    const QList<qint64> progress = sendFile(6 * 1024 * 1024, FilePath::Listening, 1024 * 1024, connectMidway);
     QVERIFY(direct);
     QVERIFY(!progress.isEmpty());
     for (const qint64 bytes : progress) {
         QVERIFY2(bytes >= before - 16 * 32 * 1024, qPrintable(u"fell back from %1 to %2"_s.arg(before).arg(bytes)));
         before = std::max(before, bytes);
+    }
+}
+
+// Either side pauses a relayed transfer in its middle (issue 15): both say who paused it, the other side may not resume
+// it, nothing more arrives for longer than the sender's 5 s stall timeout, and the resume goes on from the verified
+// bytes (never falling back by more than the window) to the original's SHA-256 (checked by sendFile).
+void TestCliEndToEnd::filePausedAndResumedByEitherSide_data()
+{
+    QTest::addColumn<bool>("senderPauses");
+    QTest::newRow("the sender pauses") << true;
+    QTest::newRow("the receiver pauses") << false;
+}
+
+void TestCliEndToEnd::filePausedAndResumedByEitherSide()
+{
+    QFETCH(bool, senderPauses);
+    restartHub({ u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s });
+    const qint64 size = 4 * 1024 * 1024;
+    bool paused = false;
+    const QList<qint64> progress = sendFile(size, FilePath::Relayed, 1024 * 1024, [&](Proc &alice, Proc &bob) {
+        Proc &pauser = senderPauses ? alice : bob;
+        Proc &other = senderPauses ? bob : alice;
+        const QString tid = alice.waitForEvent(u"file_sending"_s).value("tid"_L1).toString();
+        pauser.write(u"/pause %1\n"_s.arg(tid));
+        const QJsonObject mine = pauser.waitForEvent(u"file_paused"_s, { { u"tid"_s, tid }, { u"by"_s, u"you"_s } });
+        const QJsonObject theirs = other.waitForEvent(u"file_paused"_s, { { u"tid"_s, tid }, { u"by"_s, u"peer"_s } });
+        QVERIFY2(!mine.isEmpty() && !theirs.isEmpty(),
+                 qPrintable(pauser.lines().join(u'\n').right(1500) + other.lines().join(u'\n').right(1500)));
+        QVERIFY2(theirs.value("reason"_L1).toString().contains(senderPauses ? u"alice"_s : u"bob"_s),
+                 qPrintable(theirs.value("reason"_L1).toString()));
+        other.write(u"/resume %1\n"_s.arg(tid)); // not theirs to resume
+        QVERIFY(!other.waitForEvent(u"error"_s, { { u"code"_s, u"usage"_s } }).isEmpty());
+
+        // Nothing more arrives, well past the sender's stall timeout (5 s): no progress, the .part stays as it is.
+        const QString part = bob.waitForEvent(u"file_paused"_s, { { u"tid"_s, tid } }).value("path"_L1).toString();
+        const qint64 kept = QFileInfo(part).size();
+        QVERIFY2(kept > 0 && kept < size, qPrintable(u"%1: %2 bytes"_s.arg(part).arg(kept)));
+        const auto progressLines = [&bob] {
+            return std::count_if(bob.lines().cbegin(), bob.lines().cend(),
+                                 [](const QString &line) { return line.contains(u"\"file_progress\""_s); });
+        };
+        const auto before = progressLines();
+        QVERIFY(!QTest::qWaitFor([&] { return progressLines() > before || QFileInfo(part).size() != kept; }, 6500));
+        paused = true;
+
+        pauser.write(u"/resume %1\n"_s.arg(tid));
+        QVERIFY(!pauser.waitForEvent(u"file_resumed"_s, { { u"tid"_s, tid } }).isEmpty());
+        QVERIFY(!other.waitForEvent(u"file_resumed"_s, { { u"tid"_s, tid } }).isEmpty());
+    });
+    QVERIFY(paused);
+    QVERIFY(!progress.isEmpty()); // done, with the original's SHA-256 and no .part left
+    qint64 most = 0;
+    for (const qint64 bytes : progress) {
+        QVERIFY2(bytes >= most - 16 * 32 * 1024, qPrintable(u"fell back from %1 to %2"_s.arg(most).arg(bytes)));
+        most = std::max(most, bytes);
     }
 }
 
@@ -1119,7 +1177,8 @@ void TestCliEndToEnd::fileRelayRefusedIsReported()
 
 // A full disk pauses the transfer with a clear message and loses nothing already written: bob accepts into a small
 // tmpfs that a filler file has all but filled, the .part holds exactly the bytes he verified and alice is not told it
-// is done; once the filler is removed, /resume completes it with the original's SHA-256 and no .part left.
+// is done, only that the receiver's disk is full; once the filler is removed, /resume completes it with the original's
+// SHA-256 and no .part left.
 void TestCliEndToEnd::fullDiskPausesTheTransfer_data()
 {
     // The hub's message limit sets the chunk size: chunks larger than QFile's write buffer (16 KiB) and smaller.
@@ -1170,6 +1229,11 @@ void TestCliEndToEnd::fullDiskPausesTheTransfer()
     QVERIFY2(!paused.isEmpty(), qPrintable(bob->lines().join(u'\n').right(2000)));
     const QString reason = paused.value("reason"_L1).toString();
     QVERIFY2(reason.contains(u"disk is full"_s), qPrintable(reason));
+    QCOMPARE(paused.value("by"_L1).toString(), u"disk"_s);
+    // The sender is told (so it stops sending its window again every stall timeout) and says why.
+    const QJsonObject told = alice->waitForEvent(u"file_paused"_s, { { u"by"_s, u"peer"_s } });
+    QVERIFY2(told.value("reason"_L1).toString().contains(u"disk is full"_s),
+             qPrintable(alice->lines().join(u'\n').right(2000)));
     // Nothing verified is lost, and nothing unverified is kept: the .part is exactly the verified bytes.
     const QString part = paused.value("path"_L1).toString();
     QCOMPARE(QFileInfo(part).dir().absolutePath(), QDir(inbox).absolutePath());
@@ -1195,6 +1259,7 @@ void TestCliEndToEnd::fullDiskPausesTheTransfer()
     QVERIFY2(!received.isEmpty(), qPrintable(bob->lines().join(u'\n').right(2000)));
     QCOMPARE(received.value("sha256"_L1).toString(), sha);
     QCOMPARE(alice->waitForEvent(u"file_done"_s, {}, 30000).value("sha256"_L1).toString(), sha);
+    QVERIFY(!alice->waitForEvent(u"file_resumed"_s, {}, 0).isEmpty());
     QFile saved(received.value("path"_L1).toString());
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(saved.readAll(), QCryptographicHash::Sha256).toHex()), sha);
