@@ -445,7 +445,15 @@ void TestFileTransfers::declineIsReported()
                      [&p](const FileTransfers::Info &info) { QVERIFY(p.bob->decline(info.tid)); });
     p.alice->offer(u"bob"_s, writeFile(*m_dir, u"x.txt"_s, "hello"));
     QTRY_COMPARE(aliceFailed.size(), 1);
-    QVERIFY(aliceFailed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"declined"_s));
+    const auto info = aliceFailed.at(0).at(0).value<FileTransfers::Info>();
+    QVERIFY(info.error.contains(u"declined"_s));
+    // Told apart from other failures: the receiver declined, and it was the peer's word.
+    QVERIFY(info.declined);
+    QVERIFY(info.byPeer);
+    const auto bobs = p.bob->transfers();
+    QCOMPARE(bobs.size(), 1);
+    QVERIFY(bobs.at(0).declined);
+    QVERIFY(!bobs.at(0).byPeer);
 }
 
 void TestFileTransfers::lostControlFramesAreSentAgain()
