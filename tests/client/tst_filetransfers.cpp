@@ -386,6 +386,10 @@ void TestFileTransfers::cancelBySenderCleansUp()
     QCOMPARE(bobFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
     QVERIFY(QDir(m_inbox).isEmpty());
     QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Cancelled);
+    // The receiver knows it was the sender's doing; the sender, that it was its own. Neither is a decline.
+    QVERIFY(bobFailed.at(0).at(0).value<FileTransfers::Info>().byPeer);
+    QVERIFY(!p.alice->info(tid)->byPeer);
+    QVERIFY(!p.alice->info(tid)->declined && !p.bob->info(tid)->declined);
 }
 
 void TestFileTransfers::cancelByReceiverCleansUp()
@@ -401,6 +405,8 @@ void TestFileTransfers::cancelByReceiverCleansUp()
     QVERIFY(QDir(m_inbox).isEmpty());
     QTRY_COMPARE(aliceFailed.size(), 1);
     QCOMPARE(aliceFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
+    QVERIFY(aliceFailed.at(0).at(0).value<FileTransfers::Info>().byPeer);
+    QVERIFY(!p.bob->info(tid)->byPeer);
     QVERIFY(!p.bob->cancel(tid)); // once
 }
 
