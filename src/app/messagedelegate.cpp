@@ -157,8 +157,14 @@ QWidget *MessageDelegate::createEditor(QWidget *parent, const QStyleOptionViewIt
 
 void MessageDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
 {
-    if (auto *item = qobject_cast<TransferItemWidget *>(editor))
-        item->showIndex(index);
+    auto *item = qobject_cast<TransferItemWidget *>(editor);
+    if (!item)
+        return;
+    const bool controls = item->hasControls();
+    item->showIndex(index);
+    // Answered or ended: the buttons went (or came), and the row takes another height.
+    if (item->hasControls() != controls)
+        Q_EMIT const_cast<MessageDelegate *>(this)->sizeHintChanged(index);
 }
 
 void MessageDelegate::setModelData(QWidget *, QAbstractItemModel *, const QModelIndex &) const
@@ -181,16 +187,18 @@ bool MessageDelegate::eventFilter(QObject *object, QEvent *event)
     return QStyledItemDelegate::eventFilter(object, event);
 }
 
-int MessageDelegate::transferHeight(const QFont &font) const
+int MessageDelegate::transferHeight(const QFont &font, bool controls) const
 {
-    const QString key = font.key();
+    const QString key = font.key() + (controls ? u"+"_s : u"-"_s);
     if (const auto it = m_transferHeights.constFind(key); it != m_transferHeights.constEnd())
         return *it;
-    if (!m_transferPrototype)
-        m_transferPrototype = std::make_unique<TransferItemWidget>();
-    // Every part shown (none is hidden on a widget never shown): the tallest the item gets.
-    m_transferPrototype->setFont(font);
-    const int height = m_transferPrototype->sizeHint().height();
+    std::unique_ptr<TransferItemWidget> &prototype = m_transferPrototypes[controls ? 1 : 0];
+    if (!prototype) {
+        prototype = std::make_unique<TransferItemWidget>();
+        prototype->setControlsShown(controls); // with controls: every button, the tallest the item gets
+    }
+    prototype->setFont(font);
+    const int height = prototype->sizeHint().height();
     m_transferHeights.insert(key, height);
     return height;
 }
@@ -229,7 +237,10 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
     const QString text = index.data(ConversationModel::TextRole).toString();
     const int textWidth = maxBubble - 2 * kPadding;
     const bool transfer = isTransfer(index);
-    const int height = transfer ? transferHeight(option.font) : textHeight(text, option.font, textWidth);
+    const int height = transfer
+        ? transferHeight(option.font, TransferItem::hasControls(index.data(ConversationModel::TransferStateRole)
+                                                                    .value<TransferItem::State>()))
+        : textHeight(text, option.font, textWidth);
     // As wide as its longest line needs, up to the maximum: short messages get small bubbles. A transfer's item is
     // as wide as its buttons and words need.
     const int natural = transfer ? fm.horizontalAdvance(QLatin1Char('M')) * 26 : fm.horizontalAdvance(text.left(200)) + 1;

@@ -106,16 +106,17 @@ protected:
     bool eventFilter(QObject *object, QEvent *event) override;
 
 private:
-    /// The height of a transfer item's widget in @p font (measured on one never shown).
-    int transferHeight(const QFont &font) const;
+    /// The height of a transfer item's widget in @p font, with its controls or without (measured on ones never
+    /// shown).
+    int transferHeight(const QFont &font, bool controls) const;
     int textHeight(const QString &text, const QFont &font, int width) const;
     /// The state mark of an outgoing message and whether to draw it in the error colour.
     static QString stateMark(const QModelIndex &index, bool *error, bool *read);
 
     mutable QCache<QString, int> m_heights { 2000 };
     std::function<bool(const QString &)> m_isVerified;
-    mutable std::unique_ptr<TransferItemWidget> m_transferPrototype;
-    mutable QHash<QString, int> m_transferHeights; // by font key
+    mutable std::unique_ptr<TransferItemWidget> m_transferPrototypes[2]; // without controls, with them
+    mutable QHash<QString, int> m_transferHeights; // by font key and whether with controls
 };
 
 } // namespace PeerLink

@@ -51,6 +51,9 @@ public:
     static State stateOf(const std::optional<FileTransfers::Info> &info);
     /// The actions a state allows.
     static Actions actionsFor(State state);
+    /// Whether an item in @p state shows controls (buttons, and a progress bar while under way); without them it is
+    /// its words only, and smaller.
+    static bool hasControls(State state) { return actionsFor(state) != NoAction; }
     /// Whether @p state is an end: the item shows its outcome and nothing more will change.
     static bool isEnded(State state);
     /// Where the transfer stands, in words ("Receiving: 1.2 MB of 3 MB", "bob declined it", ...).

@@ -86,6 +86,7 @@ void TransferItemWidget::showIndex(const QModelIndex &index)
     m_decline->setVisible(actions.testFlag(TransferItem::Decline));
     m_cancel->setVisible(actions.testFlag(TransferItem::Cancel));
     m_open->setVisible(actions.testFlag(TransferItem::Open));
+    m_controls = TransferItem::hasControls(state);
     // Screen readers hear which file a button is about, not only "Accept".
     setAccessibleName(tr("File %1").arg(name));
     setAccessibleDescription(status);
@@ -94,6 +95,13 @@ void TransferItemWidget::showIndex(const QModelIndex &index)
     m_cancel->setAccessibleName(tr("Cancel the transfer of %1").arg(name));
     m_open->setAccessibleName(tr("Open %1").arg(name));
     m_progress->setAccessibleName(tr("Progress of %1").arg(name));
+}
+
+void TransferItemWidget::setControlsShown(bool shown)
+{
+    for (QWidget *w : std::initializer_list<QWidget *> { m_progress, m_accept, m_decline, m_cancel, m_open })
+        w->setVisible(shown);
+    m_controls = shown;
 }
 
 void TransferItemWidget::retranslate()

@@ -23,6 +23,10 @@ public:
     /// Shows the transfer item of a ConversationModel row (again, after it changed).
     void showIndex(const QModelIndex &index);
     QString transferId() const { return m_tid; }
+    /// Whether its buttons and progress bar take room (TransferItem::hasControls() of what it shows).
+    bool hasControls() const { return m_controls; }
+    /// Shows or hides every button and the progress bar at once (to measure the item both ways).
+    void setControlsShown(bool shown);
 
 Q_SIGNALS:
     /// The user asked for @p action on transfer @p tid.
@@ -37,6 +41,7 @@ private:
 
     QPersistentModelIndex m_index;
     QString m_tid;
+    bool m_controls = true;
     QLabel *m_name;
     QLabel *m_details;
     QLabel *m_status;

@@ -464,6 +464,8 @@ void TestTransfersUi::ownOffersAreItemsOfTheConversation()
     QTRY_VERIFY(itemButton(tid, "cancelTransferButton")->isVisible());
     QVERIFY(!itemButton(tid, "acceptTransferButton")->isVisible());
     QVERIFY2(itemStatus(tid).contains(u"bob"_s), qPrintable(itemStatus(tid)));
+    auto *view = child<QListView>("messageView");
+    const int waitingHeight = view->visualRect(conversation(u"bob"_s)->index(itemRow(u"bob"_s, tid))).height();
 
     // Bob takes it: sent, the same bytes.
     QVERIFY(m_bob->files()->accept(tid, m_inbox));
@@ -471,6 +473,10 @@ void TestTransfersUi::ownOffersAreItemsOfTheConversation()
     QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Sent);
     QCOMPARE(sha256(QDir(m_inbox).filePath(u"mine.dat"_s)), sha256(path));
     QTRY_VERIFY(!itemButton(tid, "cancelTransferButton")->isVisible());
+    // Without buttons the item is its words only: smaller, and its widget still fits in its row.
+    const QModelIndex sent = conversation(u"bob"_s)->index(itemRow(u"bob"_s, tid));
+    QTRY_VERIFY(view->visualRect(sent).height() < waitingHeight);
+    QTRY_VERIFY(view->visualRect(sent).contains(itemWidget(tid)->geometry()));
 
     // The next one bob declines: the item says so.
     m_window->sendFile(writeFile(u"second.dat"_s, 100));
