@@ -1176,6 +1176,10 @@
             <source>Read</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>file %1 (%2)</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>
@@ -2518,6 +2522,132 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Choose the folder files from verified peers are saved in.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::TransferItem</name>
+        <message>
+            <source>This transfer is no longer listed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 offers you this file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Waiting for %1 to accept.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Receiving: %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sending: %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paused at %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paused: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Received.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sent: %1 has it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>You declined it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 declined it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled by the sender, %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled by %1.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancelled.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1, %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>file</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::TransferItemWidget</name>
+        <message>
+            <source>File %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel the transfer of %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Progress of %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Accept…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose where to save the file and receive it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decline the file (the sender is told)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -1173,6 +1173,10 @@
             <source>Read</source>
             <translation>已读</translation>
         </message>
+        <message>
+            <source>file %1 (%2)</source>
+            <translation>文件 %1（%2）</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::DirectLinks</name>
@@ -2521,6 +2525,132 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Choose the folder files from verified peers are saved in.</source>
             <translation>请选择保存已验证对方文件的文件夹。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::TransferItem</name>
+        <message>
+            <source>This transfer is no longer listed.</source>
+            <translation>此传输已不在列表中。</translation>
+        </message>
+        <message>
+            <source>%1 offers you this file.</source>
+            <translation>%1 向你发送此文件。</translation>
+        </message>
+        <message>
+            <source>Waiting for %1 to accept.</source>
+            <translation>等待 %1 接受。</translation>
+        </message>
+        <message>
+            <source>Receiving: %1 of %2</source>
+            <translation>正在接收：%1 / %2</translation>
+        </message>
+        <message>
+            <source>Sending: %1 of %2</source>
+            <translation>正在发送：%1 / %2</translation>
+        </message>
+        <message>
+            <source>Paused at %1 of %2</source>
+            <translation>已暂停于 %1 / %2</translation>
+        </message>
+        <message>
+            <source>Paused: %1</source>
+            <translation>已暂停：%1</translation>
+        </message>
+        <message>
+            <source>Received.</source>
+            <translation>已接收。</translation>
+        </message>
+        <message>
+            <source>Sent: %1 has it.</source>
+            <translation>已发送：%1 已收到。</translation>
+        </message>
+        <message>
+            <source>You declined it.</source>
+            <translation>你已拒绝。</translation>
+        </message>
+        <message>
+            <source>%1 declined it.</source>
+            <translation>%1 已拒绝。</translation>
+        </message>
+        <message>
+            <source>Cancelled by the sender, %1.</source>
+            <translation>已被发送方 %1 取消。</translation>
+        </message>
+        <message>
+            <source>Cancelled by %1.</source>
+            <translation>已被 %1 取消。</translation>
+        </message>
+        <message>
+            <source>Cancelled.</source>
+            <translation>已取消。</translation>
+        </message>
+        <message>
+            <source>Failed.</source>
+            <translation>失败。</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>失败：%1</translation>
+        </message>
+        <message>
+            <source>%1, %2</source>
+            <translation>%1，%2</translation>
+        </message>
+        <message>
+            <source>file</source>
+            <translation>文件</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeerLink::TransferItemWidget</name>
+        <message>
+            <source>File %1</source>
+            <translation>文件 %1</translation>
+        </message>
+        <message>
+            <source>Accept %1</source>
+            <translation>接受 %1</translation>
+        </message>
+        <message>
+            <source>Decline %1</source>
+            <translation>拒绝 %1</translation>
+        </message>
+        <message>
+            <source>Cancel the transfer of %1</source>
+            <translation>取消 %1 的传输</translation>
+        </message>
+        <message>
+            <source>Open %1</source>
+            <translation>打开 %1</translation>
+        </message>
+        <message>
+            <source>Progress of %1</source>
+            <translation>%1 的进度</translation>
+        </message>
+        <message>
+            <source>Accept…</source>
+            <translation>接受…</translation>
+        </message>
+        <message>
+            <source>Choose where to save the file and receive it</source>
+            <translation>选择保存位置并接收文件</translation>
+        </message>
+        <message>
+            <source>Decline</source>
+            <translation>拒绝</translation>
+        </message>
+        <message>
+            <source>Decline the file (the sender is told)</source>
+            <translation>拒绝此文件（会告知发送方）</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>打开</translation>
         </message>
     </context>
     <context>

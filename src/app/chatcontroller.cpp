@@ -28,6 +28,11 @@ ChatController::ChatController(PeerClient *client, QObject *parent)
 {
     conversation(QString());
     m_transfers.setOfferAnswerer([this](int row) { return answerOffer(row); });
+    // Every transfer, either way, is an item of its peer's conversation as well (before an offer is answered).
+    connect(&m_transfers, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
+        for (int row = first; row <= last; ++row)
+            showTransferInConversation(row);
+    });
     // A file offered or arrived: told like a message when the window is not the active one.
     connect(&m_transfers, &TransfersModel::offerShown, this, [this](int row) {
         const QModelIndex i = m_transfers.index(row);
@@ -125,6 +130,16 @@ bool ChatController::answerOffer(int row)
         break;
     }
     return false;
+}
+
+void ChatController::showTransferInConversation(int row)
+{
+    const std::optional<FileTransfers::Info> info = m_transfers.infoAt(row);
+    if (!info || info->peer.isEmpty())
+        return;
+    const bool outgoing = info->direction == FileTransfers::Direction::Outgoing;
+    conversation(info->peer)->appendTransfer(info->tid, outgoing ? m_client->id() : info->peer,
+                                             outgoing ? m_client->id() : nameOf(info->peer), outgoing);
 }
 
 void ChatController::wireRooms()
@@ -267,8 +282,10 @@ void ChatController::onRoomMessage(const QString &room, const QString &from, con
 ConversationModel *ChatController::conversation(const QString &key)
 {
     auto *&c = m_conversations[key];
-    if (!c)
+    if (!c) {
         c = m_history ? new ConversationModel(key, m_history, m_pageSize, this) : new ConversationModel(key, this);
+        c->setTransfers(&m_transfers);
+    }
     return c;
 }
 

@@ -183,6 +183,8 @@ private:
     void onMessage(const ChatMessage &message);
     /// Answers the offer in @p row of the transfers by the incoming-files policy; false: the user is asked.
     bool answerOffer(int row);
+    /// Puts the transfer in @p row of the transfers into its peer's conversation, as an item (issue 15).
+    void showTransferInConversation(int row);
     void onKeyChanged(const QString &peer, const QString &oldFingerprint, const QString &newFingerprint);
     /// Puts @p id's verified and key-changed state into the peer list.
     void refreshTrust(const QString &id);

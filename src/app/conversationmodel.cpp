@@ -1,11 +1,15 @@
 #include "conversationmodel.h"
 
 #include "app/apppalette.h"
+#include "app/transferitem.h"
+#include "app/transfersmodel.h"
 
 #include <QBrush>
 #include <QIcon>
 #include <QLocale>
 #include <QPalette>
+
+#include <algorithm>
 
 namespace PeerLink {
 
@@ -124,10 +128,20 @@ void ConversationModel::reload()
     if (!m_store)
         return;
     beginResetModel();
+    // Transfer items are not in the store: they go back in their place in time.
+    QList<Entry> transfers;
+    for (const Entry &e : std::as_const(m_entries)) {
+        if (!e.tid.isEmpty())
+            transfers.append(e);
+    }
     m_entries.clear();
     const QList<StoredMessage> page = storeUsable() ? m_store->page(m_key, 0, m_pageSize) : QList<StoredMessage>();
     for (const StoredMessage &m : page)
         m_entries.append(fromStored(m));
+    for (const Entry &t : std::as_const(transfers)) {
+        auto at = std::find_if(m_entries.begin(), m_entries.end(), [&t](const Entry &e) { return e.time > t.time; });
+        m_entries.insert(at, t);
+    }
     m_hasOlder = page.size() == m_pageSize;
     endResetModel();
 }
@@ -182,7 +196,10 @@ int ConversationModel::rowOfId(qint64 id)
         return -1;
     // Load what lies between it and the newest message, page by page.
     const qint64 needed = m_store->countFrom(m_key, id);
-    while (m_entries.size() < needed && canFetchOlder()) {
+    auto stored = [this] {
+        return std::count_if(m_entries.cbegin(), m_entries.cend(), [](const Entry &e) { return e.tid.isEmpty(); });
+    };
+    while (stored() < needed && canFetchOlder()) {
         if (fetchOlder() == 0)
             break;
     }
@@ -199,6 +216,10 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_entries.size())
         return QVariant();
     const Entry &e = m_entries.at(index.row());
+    if (!e.tid.isEmpty()) {
+        if (std::optional<QVariant> value = transferData(e, role))
+            return *value;
+    }
     const QString fromName = e.fromName.isEmpty() ? e.from : e.fromName;
     switch (role) {
     case Qt::DisplayRole: {
@@ -293,6 +314,100 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
     }
 }
 
+std::optional<QVariant> ConversationModel::transferData(const Entry &e, int role) const
+{
+    const int row = m_transfers ? m_transfers->rowOf(e.tid) : -1;
+    const std::optional<FileTransfers::Info> info = m_transfers ? m_transfers->infoAt(row) : std::nullopt;
+    const QString name = info ? info->name : e.text;
+    switch (role) {
+    case Qt::DisplayRole: {
+        const QString time = QLocale().toString(e.time.toLocalTime().time(), QLocale::ShortFormat);
+        return u"%1  %2: %3"_s.arg(time, e.outgoing ? tr("You") : (e.fromName.isEmpty() ? e.from : e.fromName),
+                                   tr("file %1 (%2)").arg(name, TransferItem::statusText(info)));
+    }
+    case Qt::ToolTipRole:
+    case TransferDetailsRole:
+        return info ? TransferItem::detailsText(*info) : QString();
+    case Qt::DecorationRole:
+    case Qt::ForegroundRole:
+        return QVariant();
+    case TextRole:
+    case TransferNameRole:
+        return name;
+    case TransferIdRole:
+        return e.tid;
+    case TransferStateRole:
+        return QVariant::fromValue(TransferItem::stateOf(info));
+    case TransferActionsRole:
+        return int(TransferItem::actionsFor(TransferItem::stateOf(info)));
+    case TransferStatusRole:
+        return TransferItem::statusText(info);
+    case TransferProgressRole:
+        return TransferItem::progress(info);
+    default:
+        return std::nullopt; // as for a message: sender, time, direction, encrypted (always, end to end)...
+    }
+}
+
+void ConversationModel::setTransfers(TransfersModel *transfers)
+{
+    if (m_transfers)
+        disconnect(m_transfers, nullptr, this, nullptr);
+    m_transfers = transfers;
+    if (!transfers)
+        return;
+    connect(transfers, &QAbstractItemModel::dataChanged, this, &ConversationModel::onTransfersChanged);
+    connect(transfers, &QAbstractItemModel::modelReset, this, [this] {
+        for (int row = 0; row < m_entries.size(); ++row) {
+            if (!m_entries.at(row).tid.isEmpty())
+                Q_EMIT dataChanged(index(row), index(row));
+        }
+    });
+}
+
+void ConversationModel::onTransfersChanged(const QModelIndex &first, const QModelIndex &last)
+{
+    for (int t = first.row(); t <= last.row(); ++t) {
+        const int row = rowOfTransfer(m_transfers->tidAt(t));
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row), index(row)); // one row at a time: the view updates its item widget
+    }
+}
+
+bool ConversationModel::appendTransfer(const QString &tid, const QString &from, const QString &fromName, bool outgoing)
+{
+    if (tid.isEmpty() || rowOfTransfer(tid) >= 0)
+        return false;
+    Entry e;
+    e.tid = tid;
+    e.from = from;
+    e.fromName = fromName;
+    e.to = outgoing ? m_key : QString();
+    e.outgoing = outgoing;
+    e.time = QDateTime::currentDateTimeUtc();
+    e.encrypted = true; // files always go end to end (FileTransfers)
+    if (m_transfers) {
+        if (const auto info = m_transfers->infoAt(m_transfers->rowOf(tid)))
+            e.text = info->name;
+    }
+    const int row = int(m_entries.size());
+    beginInsertRows(QModelIndex(), row, row);
+    m_entries.append(e);
+    endInsertRows();
+    return true;
+}
+
+int ConversationModel::rowOfTransfer(const QString &tid) const
+{
+    if (tid.isEmpty())
+        return -1;
+    for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
+        if (m_entries.at(row).tid == tid)
+            return row;
+    }
+    return -1;
+}
+
 QHash<int, QByteArray> ConversationModel::roleNames() const
 {
     auto names = QAbstractListModel::roleNames();
@@ -304,6 +419,13 @@ QHash<int, QByteArray> ConversationModel::roleNames() const
     names.insert(MidRole, "mid");
     names.insert(EncryptedRole, "encrypted");
     names.insert(IdRole, "id");
+    names.insert(TransferIdRole, "transferId");
+    names.insert(TransferStateRole, "transferState");
+    names.insert(TransferActionsRole, "transferActions");
+    names.insert(TransferNameRole, "transferName");
+    names.insert(TransferDetailsRole, "transferDetails");
+    names.insert(TransferStatusRole, "transferStatus");
+    names.insert(TransferProgressRole, "transferProgress");
     return names;
 }
 
@@ -342,7 +464,7 @@ bool ConversationModel::setState(const QString &mid, State state, const QString 
 {
     for (int row = int(m_entries.size()) - 1; row >= 0; --row) {
         Entry &e = m_entries[row];
-        if (e.outgoing && e.mid == mid) {
+        if (e.outgoing && e.tid.isEmpty() && e.mid == mid) {
             // Forward only: Failed only while nothing confirmed it; other states only upwards.
             const bool forward = state == State::Failed ? rank(e.state) <= 1 && e.state != State::Sent
                                                         : rank(state) > rank(e.state) || e.state == State::Failed;

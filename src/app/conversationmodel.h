@@ -8,13 +8,21 @@
 #include <QPointer>
 #include <QSet>
 
+#include <optional>
+
 namespace PeerLink {
+
+class TransfersModel;
 
 /// The messages of one conversation ("Everyone" or one peer), oldest first. With a MessageStore it is the view of
 /// that conversation's history: it starts with the newest page, every message appended is stored, every state change
 /// moves the stored state too, and older pages are loaded on request (fetchOlder(), when the user scrolls to the top),
 /// so a conversation of a million messages opens at once. Without a store (or when the store fails) it keeps the
 /// messages in memory only: live chat never depends on the disk.
+///
+/// File transfers with the conversation's peer are items of it too (issue 15), in their place in time: an entry with
+/// a transfer id, whose name, state and actions come from the TransfersModel (setTransfers()), so the conversation and
+/// the Transfers dock always agree. They are not messages: shown live, never stored, never exported.
 class ConversationModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -35,6 +43,14 @@ public:
         EncryptedRole, ///< the message travelled end-to-end encrypted
         IdRole, ///< the message's id in the history (0: not stored)
         FromNameRole, ///< the sender as shown: its display name, else its id
+        // File transfer items (empty / default for messages):
+        TransferIdRole, ///< the transfer's id; empty for a message
+        TransferStateRole, ///< TransferItem::State
+        TransferActionsRole, ///< TransferItem::Actions, as int
+        TransferNameRole, ///< the file's name
+        TransferDetailsRole, ///< its size and type in words
+        TransferStatusRole, ///< where it stands, in words
+        TransferProgressRole, ///< double, 0 to 1
     };
 
     struct Entry
@@ -51,6 +67,7 @@ public:
         QString error;
         bool encrypted = false;
         qint64 id = 0; ///< the history's id, 0 when not stored
+        QString tid; ///< a file transfer's item, not a message: shown, never stored
     };
 
     explicit ConversationModel(const QString &key, QObject *parent = nullptr);
@@ -71,8 +88,15 @@ public:
     int fetchOlder();
     /// The row of stored message @p id, loading older pages until it is there; -1 if it is not in this conversation.
     int rowOfId(qint64 id);
-    /// Reads the newest page again (after messages were deleted from the store).
+    /// Reads the newest page again (after messages were deleted from the store); transfer items stay.
     void reload();
+
+    /// Where transfer items find their transfers (not owned); their rows change with it.
+    void setTransfers(TransfersModel *transfers);
+    /// Shows the transfer @p tid at the bottom, as of now (not stored); false when it is shown already.
+    bool appendTransfer(const QString &tid, const QString &from, const QString &fromName, bool outgoing);
+    /// The row of the item of transfer @p tid; -1 if it is not here.
+    int rowOfTransfer(const QString &tid) const;
 
     const Entry &entry(int row) const { return m_entries.at(row); }
     /// Shows @p entry at the bottom and stores it (when there is a store).
@@ -82,10 +106,14 @@ public:
 
 private:
     Entry fromStored(const History::StoredMessage &m) const;
+    /// A transfer item's @p role; nullopt: the same as for a message.
+    std::optional<QVariant> transferData(const Entry &e, int role) const;
+    void onTransfersChanged(const QModelIndex &first, const QModelIndex &last);
     bool storeUsable() const { return m_store && m_store->isOpen(); }
 
     QString m_key;
     QPointer<History::MessageStore> m_store;
+    QPointer<TransfersModel> m_transfers;
     int m_pageSize = 200;
     bool m_hasOlder = false;
     QSet<QString> m_sentNow; ///< mids sent in this session: "sending" in the store means still waiting only for these

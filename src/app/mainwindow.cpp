@@ -195,6 +195,7 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_messageDelegate = new MessageDelegate(m_ui->messageView);
     m_ui->messageView->setItemDelegate(m_messageDelegate);
     m_messageDelegate->setVerifiedCheck([controller](const QString &peer) { return controller->isVerified(peer); });
+    connect(m_messageDelegate, &MessageDelegate::transferActionRequested, this, &MainWindow::actOnTransfer);
     m_ui->messageView->viewport()->installEventFilter(this); // a click on a link opens it
     // Text selectable with the mouse in place (MessageSelection, filtering before the
     // link click above); Ctrl+C copies a selected message's whole text.
@@ -487,11 +488,15 @@ void MainWindow::showConversation(const QString &key)
             disconnect(m_ui->messageView->model(), nullptr, m_ui->messageView, nullptr);
         m_messageSelection->close(); // a text being selected belongs to the conversation shown until now
         m_ui->messageView->setModel(model);
+        // File transfers are items with buttons: each gets its widget (the delegate's persistent editor).
+        connect(model, &QAbstractItemModel::modelReset, m_ui->messageView,
+                [this, model] { openTransferItems(0, model->rowCount() - 1); });
         // New messages come at the bottom and are followed while the view is at the bottom (and one's own always);
         // a reader who scrolled up is not moved, and gets a "new messages" marker. Older pages at the top are not
         // followed.
         connect(model, &QAbstractItemModel::rowsInserted, m_ui->messageView,
-                [this, model](const QModelIndex &, int, int last) {
+                [this, model](const QModelIndex &, int first, int last) {
+                    openTransferItems(first, last);
                     if (last != model->rowCount() - 1)
                         return;
                     if (m_followBottom || model->index(last).data(ConversationModel::OutgoingRole).toBool())
@@ -501,6 +506,7 @@ void MainWindow::showConversation(const QString &key)
                 });
         m_newMessagesButton->hide();
         m_followBottom = true;
+        openTransferItems(0, model->rowCount() - 1);
         m_ui->messageView->scrollToBottom();
     }
     m_ui->conversationTitle->setText(m_controller->conversationTitle(key));
@@ -509,6 +515,38 @@ void MainWindow::showConversation(const QString &key)
     if (index.isValid() && m_ui->peerList->currentIndex() != index)
         m_ui->peerList->setCurrentIndex(index);
     updateActions();
+}
+
+void MainWindow::openTransferItems(int first, int last)
+{
+    QAbstractItemModel *model = m_ui->messageView->model();
+    for (int row = first; model && row <= last; ++row) {
+        const QModelIndex index = model->index(row, 0);
+        if (MessageDelegate::isTransfer(index) && !m_ui->messageView->isPersistentEditorOpen(index))
+            m_ui->messageView->openPersistentEditor(index);
+    }
+}
+
+void MainWindow::actOnTransfer(const QString &tid, TransferItem::Action action)
+{
+    TransfersModel *transfers = m_controller->transfersModel();
+    const int row = transfers->rowOf(tid);
+    switch (action) {
+    case TransferItem::Accept:
+        m_transfersPanel->acceptOffer(row, this); // the dock may be hidden: the dialog goes over the window
+        break;
+    case TransferItem::Decline:
+        transfers->decline(row);
+        break;
+    case TransferItem::Cancel:
+        transfers->cancel(row);
+        break;
+    case TransferItem::Open:
+        m_transfersPanel->openFile(row, false);
+        break;
+    case TransferItem::NoAction:
+        break;
+    }
 }
 
 void MainWindow::onMessageViewScrolled(int value)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/transferitem.h"
 #include "core/invitation.h"
 
 #include <QMainWindow>
@@ -106,6 +107,9 @@ public:
     void setOpenFilePicker(OpenFilePicker picker) { m_pickOpenFile = std::move(picker); }
     /// Sends a file to the active conversation's peer (asking which, unless @p path is given); the transfers show.
     void sendFile(const QString &path = QString());
+    /// Does @p action to transfer @p tid, as a conversation's transfer item asks: Accept and Open as the Transfers
+    /// dock's buttons do (the same code, the same folder picker), Decline and Cancel through the transfers model.
+    void actOnTransfer(const QString &tid, TransferItem::Action action);
     QSystemTrayIcon *trayIcon() const { return m_tray; }
     /// Makes the tray icon even where the platform says there is no tray (tests, offscreen).
     void setUpTrayForTesting() { setUpTray(true); }
@@ -128,6 +132,8 @@ private:
     void exportConversation();
     void showHistoryProblem(const QString &text);
     void showConversation(const QString &key);
+    /// Opens the item widgets of the transfer rows @p first to @p last of the conversation shown.
+    void openTransferItems(int first, int last);
     void showPeerMenu(const QPoint &pos);
     void openHostDialog(const QString &error = QString());
     void openSettings();

@@ -2,6 +2,7 @@
 
 #include "app/apppalette.h"
 #include "app/conversationmodel.h"
+#include "app/transferitemwidget.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
@@ -138,6 +139,70 @@ MessageDelegate::MessageDelegate(QObject *parent)
 {
 }
 
+MessageDelegate::~MessageDelegate() = default;
+
+bool MessageDelegate::isTransfer(const QModelIndex &index)
+{
+    return !index.data(ConversationModel::TransferIdRole).toString().isEmpty();
+}
+
+QWidget *MessageDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &index) const
+{
+    if (!isTransfer(index))
+        return nullptr; // messages are not edited
+    auto *item = new TransferItemWidget(parent);
+    connect(item, &TransferItemWidget::actionRequested, this, &MessageDelegate::transferActionRequested);
+    return item;
+}
+
+void MessageDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
+{
+    auto *item = qobject_cast<TransferItemWidget *>(editor);
+    if (!item)
+        return;
+    const bool controls = item->hasControls();
+    item->showIndex(index);
+    // Answered or ended: the buttons went (or came), and the row takes another height.
+    if (item->hasControls() != controls)
+        Q_EMIT const_cast<MessageDelegate *>(this)->sizeHintChanged(index);
+}
+
+void MessageDelegate::setModelData(QWidget *, QAbstractItemModel *, const QModelIndex &) const
+{
+    // A transfer item changes nothing in the conversation: its actions go to the transfers.
+}
+
+void MessageDelegate::updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option,
+                                           const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    editor->setGeometry(geometry(opt, index).text);
+}
+
+bool MessageDelegate::eventFilter(QObject *object, QEvent *event)
+{
+    if (qobject_cast<TransferItemWidget *>(object))
+        return false;
+    return QStyledItemDelegate::eventFilter(object, event);
+}
+
+int MessageDelegate::transferHeight(const QFont &font, bool controls) const
+{
+    const QString key = font.key() + (controls ? u"+"_s : u"-"_s);
+    if (const auto it = m_transferHeights.constFind(key); it != m_transferHeights.constEnd())
+        return *it;
+    std::unique_ptr<TransferItemWidget> &prototype = m_transferPrototypes[controls ? 1 : 0];
+    if (!prototype) {
+        prototype = std::make_unique<TransferItemWidget>();
+        prototype->setControlsShown(controls); // with controls: every button, the tallest the item gets
+    }
+    prototype->setFont(font);
+    const int height = prototype->sizeHint().height();
+    m_transferHeights.insert(key, height);
+    return height;
+}
+
 int MessageDelegate::textHeight(const QString &text, const QFont &font, int width) const
 {
     const QString key = QString::number(width) + u':' + QString::number(qHash(text)) + u':'
@@ -171,9 +236,14 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
     }
     const QString text = index.data(ConversationModel::TextRole).toString();
     const int textWidth = maxBubble - 2 * kPadding;
-    const int height = textHeight(text, option.font, textWidth);
-    // As wide as its longest line needs, up to the maximum: short messages get small bubbles.
-    const int natural = fm.horizontalAdvance(text.left(200)) + 1;
+    const bool transfer = isTransfer(index);
+    const int height = transfer
+        ? transferHeight(option.font, TransferItem::hasControls(index.data(ConversationModel::TransferStateRole)
+                                                                    .value<TransferItem::State>()))
+        : textHeight(text, option.font, textWidth);
+    // As wide as its longest line needs, up to the maximum: short messages get small bubbles. A transfer's item is
+    // as wide as its buttons and words need.
+    const int natural = transfer ? fm.horizontalAdvance(QLatin1Char('M')) * 26 : fm.horizontalAdvance(text.left(200)) + 1;
     const int footerWidth = fm.horizontalAdvance(u"00:00 ✓✓ "_s) + 16 + (showsVerified(index) ? fm.height() + 4 : 0);
     const int inner = std::min(textWidth, std::max({ natural, footerWidth, 24 }));
     const int bubbleWidth = inner + 2 * kPadding;
@@ -286,18 +356,21 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setFont(opt.font);
     }
     // The bubble: own messages in the highlight colour, others' in the base colour with a frame.
+    // A transfer's item is framed like others' messages either way: its widget's words and buttons read on it.
+    const bool transfer = isTransfer(index);
+    const bool highlight = outgoing && !transfer;
     QPainterPath bubble;
     bubble.addRoundedRect(g.bubble, kRadius, kRadius);
-    const QColor fill = outgoing ? pal.color(QPalette::Highlight) : pal.color(QPalette::AlternateBase);
+    const QColor fill = highlight ? pal.color(QPalette::Highlight) : pal.color(QPalette::AlternateBase);
     painter->fillPath(bubble, fill);
-    if (selected || !outgoing) {
+    if (selected || !highlight) {
         painter->setBrush(Qt::NoBrush); // a frame only (the avatar's colour is still the brush)
         painter->setPen(QPen(selected ? pal.color(QPalette::Link) : pal.color(QPalette::Mid), selected ? 2 : 1));
         painter->drawPath(bubble);
     }
-    const QColor textColor = outgoing ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text);
+    const QColor textColor = highlight ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text);
     painter->setPen(textColor);
-    const QString text = index.data(ConversationModel::TextRole).toString();
+    const QString text = transfer ? QString() : index.data(ConversationModel::TextRole).toString();
     QTextLayout layout(text, opt.font);
     QList<QTextLayout::FormatRange> linkFormats;
     for (const auto &[start, length] : findLinks(text)) {
@@ -318,7 +391,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     QColor markColor = textColor;
     QFont small = opt.font;
     small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.85));
-    if (outgoing) {
+    if (outgoing && !transfer) {
         bool error = false, read = false;
         footer += u"  "_s + stateMark(index, &error, &read);
         if (error)

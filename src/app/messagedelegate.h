@@ -1,18 +1,24 @@
 #pragma once
 
+#include "transferitem.h"
+
 #include <QCache>
+#include <QHash>
 #include <QColor>
 #include <QDate>
 #include <QStyledItemDelegate>
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 #include <utility>
 
 class QAbstractItemView;
 class QTextLayout;
 
 namespace PeerLink {
+
+class TransferItemWidget;
 
 /// What the chat view draws around one message, from the message and the one before it (no painting: tested alone).
 struct MessageDecoration
@@ -50,11 +56,23 @@ QStyleOptionViewItem viewOption(const QAbstractItemView *view, const QModelIndex
 /// messages (sending …, sent ✓, kept by the hub ⧗, delivered ✓✓, read ✓✓ in bold, failed ! in the error colour), a lock on
 /// end-to-end encrypted ones, and a verified mark next to it when the peer's key was compared in person (see
 /// setVerifiedCheck()). Text heights are cached per text and width, so a 64 KiB message is laid out once.
+/// A file transfer's item (issue 15) is a bubble holding a TransferItemWidget, the row's persistent editor: the view
+/// opens one per transfer row (QAbstractItemView::openPersistentEditor) and it asks for actions through
+/// transferActionRequested().
 class MessageDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 public:
     explicit MessageDelegate(QObject *parent = nullptr);
+    ~MessageDelegate() override;
+
+    /// Whether the row of @p index is a file transfer's item (it gets a TransferItemWidget).
+    static bool isTransfer(const QModelIndex &index);
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override;
+    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override;
+    void updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option,
+                              const QModelIndex &index) const override;
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
@@ -78,13 +96,27 @@ public:
     /// The link (http, https, peerlink) under @p pos in the message at @p index laid out in @p option; empty if none.
     QUrl linkAt(const QStyleOptionViewItem &option, const QModelIndex &index, const QPoint &pos) const;
 
+Q_SIGNALS:
+    /// A transfer item's button was pressed: @p action on transfer @p tid.
+    void transferActionRequested(const QString &tid, PeerLink::TransferItem::Action action);
+
+protected:
+    /// Leaves keys and focus of a transfer item to its buttons (an editor's Tab / Enter / Escape handling would
+    /// close it).
+    bool eventFilter(QObject *object, QEvent *event) override;
+
 private:
+    /// The height of a transfer item's widget in @p font, with its controls or without (measured on ones never
+    /// shown).
+    int transferHeight(const QFont &font, bool controls) const;
     int textHeight(const QString &text, const QFont &font, int width) const;
     /// The state mark of an outgoing message and whether to draw it in the error colour.
     static QString stateMark(const QModelIndex &index, bool *error, bool *read);
 
     mutable QCache<QString, int> m_heights { 2000 };
     std::function<bool(const QString &)> m_isVerified;
+    mutable std::unique_ptr<TransferItemWidget> m_transferPrototypes[2]; // without controls, with them
+    mutable QHash<QString, int> m_transferHeights; // by font key and whether with controls
 };
 
 } // namespace PeerLink

@@ -173,6 +173,13 @@ QString TransfersModel::tidAt(int row) const
     return row >= 0 && row < m_rows.size() ? m_rows.at(row).info.tid : QString();
 }
 
+std::optional<FileTransfers::Info> TransfersModel::infoAt(int row) const
+{
+    if (row < 0 || row >= m_rows.size())
+        return std::nullopt;
+    return m_rows.at(row).info;
+}
+
 TransfersModel::State TransfersModel::stateAt(int row) const
 {
     return row >= 0 && row < m_rows.size() ? stateOf(m_rows.at(row).info) : State::Failed;

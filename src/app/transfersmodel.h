@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <deque>
 #include <functional>
+#include <optional>
 
 class QTimer;
 
@@ -70,6 +71,8 @@ public:
 
     int rowOf(const QString &tid) const;
     QString tidAt(int row) const;
+    /// The transfer shown in @p row as FileTransfers last told it (nullopt: no such row).
+    std::optional<FileTransfers::Info> infoAt(int row) const;
     State stateAt(int row) const;
     double speedAt(int row) const;
     /// Seconds left at the current speed; -1 when unknown.

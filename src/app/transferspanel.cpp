@@ -118,17 +118,24 @@ void TransfersPanel::updateButtons()
 
 void TransfersPanel::accept()
 {
-    const int row = selectedRow();
+    acceptOffer(selectedRow());
+}
+
+bool TransfersPanel::acceptOffer(int row, QWidget *dialogParent)
+{
     if (m_model->stateAt(row) != TransfersModel::State::Offered)
-        return;
-    const QString dir = m_pickDirectory(this, tr("Save %1 in").arg(m_model->index(row).data(TransfersModel::NameRole).toString()));
-    if (!dir.isEmpty())
-        m_model->accept(row, dir);
+        return false;
+    const QString dir = m_pickDirectory(dialogParent ? dialogParent : this, tr("Save %1 in").arg(m_model->index(row).data(TransfersModel::NameRole).toString()));
+    return !dir.isEmpty() && m_model->accept(row, dir);
 }
 
 void TransfersPanel::openSelected(bool folder)
 {
-    const int row = selectedRow();
+    openFile(selectedRow(), folder);
+}
+
+void TransfersPanel::openFile(int row, bool folder)
+{
     if (m_model->stateAt(row) != TransfersModel::State::Done)
         return;
     const QFileInfo file(m_model->index(row).data(TransfersModel::PathRole).toString());

@@ -40,6 +40,12 @@ public:
     /// Selects @p row (an offer just shown, a file just sent).
     void selectRow(int row);
     int selectedRow() const;
+    /// Accepts the offer in @p row, asking where to save it (the directory picker, over @p dialogParent or else this
+    /// panel); false when it is not an offer or the user changed their mind. The dock's Accept and a conversation's
+    /// (issue 15) both come here.
+    bool acceptOffer(int row, QWidget *dialogParent = nullptr);
+    /// Opens the received file in @p row, or (@p folder) the folder it is in, through the desktop.
+    void openFile(int row, bool folder);
 
 protected:
     void changeEvent(QEvent *event) override;

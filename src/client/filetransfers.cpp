@@ -269,6 +269,7 @@ bool FileTransfers::decline(const QString &tid)
     c.kind = FileControl::Kind::Decline;
     c.reason = u"declined"_s;
     sendControl(*t, c);
+    t->info.declined = true;
     end(*t, State::Cancelled, tr("declined"));
     return true;
 }
@@ -525,14 +526,19 @@ void FileTransfers::onControl(const QString &peer, const QString &tid, const QSt
             onPeerPause(*t, c->reason);
         break;
     case FileControl::Kind::Decline:
-        if (t->outgoing() && live)
+        if (t->outgoing() && live) {
+            t->info.byPeer = true;
+            t->info.declined = c->reason != u"too_large";
             end(*t, State::Failed,
                 c->reason == u"too_large" ? tr("%1 does not accept files this large.").arg(peer)
                                           : tr("%1 declined the file.").arg(peer));
+        }
         break;
     case FileControl::Kind::Cancel:
-        if (live)
+        if (live) {
+            t->info.byPeer = true;
             end(*t, State::Cancelled, tr("%1 cancelled the transfer.").arg(peer));
+        }
         break;
     case FileControl::Kind::Done:
         if (t->outgoing() && live) {
@@ -546,6 +552,7 @@ void FileTransfers::onControl(const QString &peer, const QString &tid, const QSt
         }
         break;
     case FileControl::Kind::Failed:
+        t->info.byPeer = live;
         if (live && c->reason == u"unknown_transfer")
             end(*t, State::Failed,
                 tr("%1 no longer knows this transfer (it was restarted); send the file again to go on from what it "

@@ -47,6 +47,8 @@ public:
         QString peer;
         Direction direction = Direction::Outgoing;
         State state = State::Offered;
+        bool declined = false; // Failed / Cancelled because the receiver declined the offer (either side's view)
+        bool byPeer = false; // ended by the peer's word (its decline, cancel or report of a failure)
         QString name; // outgoing: the file's name; incoming: the offered name, sanitised
         QString mimeType;
         qint64 size = 0;

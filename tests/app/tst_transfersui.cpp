@@ -4,14 +4,19 @@
 // The incoming-files setting: a verified peer's file saved into the folder unasked, an unverified one's asked, a
 // missing folder asked with the reason, and decline-all declining as the Decline button would. Pause and Resume:
 // enabled as the state allows, a pause by the peer shown as the peer's with only Cancel.
+// Transfers in the conversation (issue 15, item 5): an offer is an item of its peer's conversation with Accept /
+// Decline (the same action as the dock's, either way), its outcome shown after; one's own offers are items too.
 #include "appwindowfixture.h"
 
+#include "app/conversationmodel.h"
 #include "app/incomingfiles.h"
+#include "app/transferitemwidget.h"
 #include "app/transfersmodel.h"
 #include "app/transferspanel.h"
 #include "crypto/identity.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCryptographicHash>
 #include <QDesktopServices>
 #include <QDir>
@@ -19,6 +24,8 @@
 #include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
+#include <QListView>
 #include <QMimeData>
 #include <QPushButton>
 
@@ -49,6 +56,12 @@ private Q_SLOTS:
     void declineAllTellsTheSender();
     void pauseAndResumeFromTheDock();
     void peersPauseLeavesOnlyCancel();
+    void offerIsAnItemOfItsConversation();
+    void acceptInTheConversationSavesTheFile();
+    void declineInTheConversationTellsTheSender();
+    void dockAnswersShowInTheConversation();
+    void ownOffersAreItemsOfTheConversation();
+    void itemButtonsAreReachableByKeyboard();
 
 private:
     QString writeFile(const QString &name, int bytes);
@@ -58,6 +71,35 @@ private:
 
     /// Bob marked verified, the policy set to @p mode into m_inbox (made).
     void verifyBobAndSetPolicy(IncomingFilesPolicy::Mode mode);
+
+    /// The conversation with @p peer and the row of transfer @p tid in it (-1: none).
+    ConversationModel *conversation(const QString &peer) { return m_controller->conversation(peer); }
+    int itemRow(const QString &peer, const QString &tid) { return conversation(peer)->rowOfTransfer(tid); }
+    TransferItem::State itemState(const QString &peer, const QString &tid)
+    {
+        const QModelIndex i = conversation(peer)->index(itemRow(peer, tid));
+        return i.data(ConversationModel::TransferStateRole).value<TransferItem::State>();
+    }
+    /// The widget of transfer @p tid's item in the conversation shown (null: not there).
+    TransferItemWidget *itemWidget(const QString &tid)
+    {
+        for (auto *w : child<QListView>("messageView")->findChildren<TransferItemWidget *>()) {
+            if (w->transferId() == tid)
+                return w;
+        }
+        return nullptr;
+    }
+    QPushButton *itemButton(const QString &tid, const char *name)
+    {
+        auto *w = itemWidget(tid);
+        return w ? w->findChild<QPushButton *>(QString::fromLatin1(name)) : nullptr;
+    }
+    QString itemStatus(const QString &tid)
+    {
+        auto *w = itemWidget(tid);
+        auto *label = w ? w->findChild<QLabel *>(u"transferStatus"_s) : nullptr;
+        return label ? label->text() : QString();
+    }
 
     std::unique_ptr<PeerClient> m_bob;
     QString m_inbox;
@@ -350,6 +392,197 @@ void TestTransfersUi::peersPauseLeavesOnlyCancel()
     QTRY_COMPARE(bobFailed.size(), 1);
     QCOMPARE(bobFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
     QVERIFY(!QDir(bobInbox).exists() || QDir(bobInbox).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+void TestTransfersUi::offerIsAnItemOfItsConversation()
+{
+    // Shown while another conversation is open: the item waits in bob's, and only there.
+    const QString path = writeFile(u"report.pdf"_s, 5000);
+    const QString tid = m_bob->files()->offer(u"me"_s, path);
+    QVERIFY(!tid.isEmpty());
+    QTRY_VERIFY(itemRow(u"bob"_s, tid) >= 0);
+    QCOMPARE(conversation(QString())->rowOfTransfer(tid), -1);
+    const QModelIndex item = conversation(u"bob"_s)->index(itemRow(u"bob"_s, tid));
+    QCOMPARE(item.data(ConversationModel::TransferNameRole).toString(), u"report.pdf"_s);
+    QCOMPARE(item.data(ConversationModel::OutgoingRole).toBool(), false);
+    QCOMPARE(item.data(ConversationModel::FromRole).toString(), u"bob"_s);
+    QCOMPARE(itemState(u"bob"_s, tid), TransferItem::State::Offered);
+    QCOMPARE(TransferItem::Actions(item.data(ConversationModel::TransferActionsRole).toInt()),
+             TransferItem::Actions(TransferItem::Accept) | TransferItem::Decline);
+    const QString details = item.data(ConversationModel::TransferDetailsRole).toString();
+    QVERIFY2(details.contains(TransfersModel::formatBytes(5000)) && details.contains(u"PDF"_s), qPrintable(details));
+    QVERIFY(!itemWidget(tid)); // not the conversation shown
+
+    // Opening bob's conversation shows the item with its name, details and both buttons.
+    m_controller->setActiveConversation(u"bob"_s);
+    QTRY_VERIFY(itemWidget(tid));
+    QCOMPARE(itemWidget(tid)->findChild<QLabel *>(u"transferName"_s)->text(), u"report.pdf"_s);
+    QCOMPARE(itemWidget(tid)->findChild<QLabel *>(u"transferDetails"_s)->text(), details);
+    QTRY_VERIFY(itemButton(tid, "acceptTransferButton")->isVisible());
+    QVERIFY(itemButton(tid, "declineTransferButton")->isVisible());
+    QVERIFY(!itemButton(tid, "openTransferButton")->isVisible());
+    QVERIFY(itemButton(tid, "acceptTransferButton")->accessibleName().contains(u"report.pdf"_s));
+    QVERIFY(itemButton(tid, "declineTransferButton")->accessibleName().contains(u"report.pdf"_s));
+
+    // A second offer while the conversation is shown gets its widget at once, below the first.
+    const QString second = m_bob->files()->offer(u"me"_s, writeFile(u"b.txt"_s, 10));
+    QTRY_VERIFY(itemWidget(second));
+    QCOMPARE(itemRow(u"bob"_s, second), itemRow(u"bob"_s, tid) + 1);
+    // Not a message: the history has none of it.
+    QCOMPARE(conversation(u"bob"_s)->index(itemRow(u"bob"_s, tid)).data(ConversationModel::IdRole).toLongLong(), 0);
+}
+
+void TestTransfersUi::acceptInTheConversationSavesTheFile()
+{
+    m_controller->setActiveConversation(u"bob"_s);
+    const QString path = writeFile(u"photo.jpg"_s, 300 * 1024 + 7);
+    QSignalSpy bobDone(m_bob->files(), &FileTransfers::finished);
+    QString title;
+    QWidget *dialogParent = nullptr;
+    m_window->transfersPanel()->setDirectoryPicker([&](QWidget *parent, const QString &t) {
+        title = t;
+        dialogParent = parent;
+        return m_inbox;
+    });
+    const QString tid = m_bob->files()->offer(u"me"_s, path);
+    QTRY_VERIFY(itemButton(tid, "acceptTransferButton") && itemButton(tid, "acceptTransferButton")->isVisible());
+    QTest::mouseClick(itemButton(tid, "acceptTransferButton"), Qt::LeftButton);
+    QVERIFY(title.contains(u"photo.jpg"_s)); // the dock's picker, asked the same way
+    QCOMPARE(dialogParent, m_window.get()); // over the window: the dock may be hidden
+    QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Received);
+    QTRY_COMPARE(bobDone.size(), 1);
+    const QString saved = QDir(m_inbox).filePath(u"photo.jpg"_s);
+    QCOMPARE(sha256(saved), sha256(path));
+    // The dock says the same, and the item shows the outcome with Open instead of the answers.
+    QCOMPARE(model()->stateAt(model()->rowOf(tid)), TransfersModel::State::Done);
+    QTRY_VERIFY(itemButton(tid, "openTransferButton")->isVisible());
+    QVERIFY(!itemButton(tid, "acceptTransferButton")->isVisible());
+    QVERIFY(!itemButton(tid, "declineTransferButton")->isVisible());
+    QCOMPARE(itemStatus(tid), TransferItem::tr("Received."));
+    FileCatcher catcher;
+    QDesktopServices::setUrlHandler(u"file"_s, &catcher, "open");
+    QTest::mouseClick(itemButton(tid, "openTransferButton"), Qt::LeftButton);
+    QDesktopServices::unsetUrlHandler(u"file"_s);
+    QCOMPARE(catcher.opened, QList<QUrl>({ QUrl::fromLocalFile(QFileInfo(saved).absoluteFilePath()) }));
+}
+
+void TestTransfersUi::declineInTheConversationTellsTheSender()
+{
+    m_controller->setActiveConversation(u"bob"_s);
+    QSignalSpy bobFailed(m_bob->files(), &FileTransfers::failed);
+    const QString tid = m_bob->files()->offer(u"me"_s, writeFile(u"unwanted.zip"_s, 4000));
+    QTRY_VERIFY(itemButton(tid, "declineTransferButton") && itemButton(tid, "declineTransferButton")->isVisible());
+    QTest::mouseClick(itemButton(tid, "declineTransferButton"), Qt::LeftButton);
+    QTRY_COMPARE(bobFailed.size(), 1);
+    const auto info = bobFailed.at(0).at(0).value<FileTransfers::Info>();
+    QVERIFY(info.declined);
+    QVERIFY2(info.error.contains(u"declined"_s), qPrintable(info.error));
+    QCOMPARE(itemState(u"bob"_s, tid), TransferItem::State::Declined);
+    QCOMPARE(itemStatus(tid), TransferItem::tr("You declined it."));
+    QVERIFY(!itemButton(tid, "acceptTransferButton")->isVisible());
+    QVERIFY(!itemButton(tid, "declineTransferButton")->isVisible());
+    QCOMPARE(model()->stateAt(model()->rowOf(tid)), TransfersModel::State::Cancelled);
+    QVERIFY(QDir(m_inbox).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+void TestTransfersUi::dockAnswersShowInTheConversation()
+{
+    m_controller->setActiveConversation(u"bob"_s);
+    // Accepted in the dock: the item follows, through receiving, to received.
+    const QString path = writeFile(u"dock.bin"_s, 100 * 1024);
+    const QString tid = m_bob->files()->offer(u"me"_s, path);
+    QTRY_VERIFY(itemButton(tid, "acceptTransferButton") && itemButton(tid, "acceptTransferButton")->isVisible());
+    QTRY_COMPARE(m_window->transfersPanel()->selectedRow(), model()->rowOf(tid));
+    QTest::mouseClick(button("acceptButton"), Qt::LeftButton);
+    QTRY_VERIFY(!itemButton(tid, "acceptTransferButton")->isVisible());
+    QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Received);
+    QCOMPARE(sha256(QDir(m_inbox).filePath(u"dock.bin"_s)), sha256(path));
+    QTRY_VERIFY(itemButton(tid, "openTransferButton")->isVisible());
+
+    // Declined in the dock.
+    const QString declined = m_bob->files()->offer(u"me"_s, writeFile(u"no.bin"_s, 100));
+    QTRY_COMPARE(m_window->transfersPanel()->selectedRow(), model()->rowOf(declined));
+    QTRY_VERIFY(itemWidget(declined));
+    QTest::mouseClick(button("declineButton"), Qt::LeftButton);
+    QTRY_COMPARE(itemState(u"bob"_s, declined), TransferItem::State::Declined);
+    QTRY_VERIFY(!itemButton(declined, "declineTransferButton")->isVisible());
+
+    // Cancelled by the sender before anyone answered: the answers go, the item says who.
+    const QString cancelled = m_bob->files()->offer(u"me"_s, writeFile(u"gone.bin"_s, 100));
+    QTRY_VERIFY(itemButton(cancelled, "acceptTransferButton") && itemButton(cancelled, "acceptTransferButton")->isVisible());
+    QVERIFY(m_bob->files()->cancel(cancelled));
+    QTRY_COMPARE(itemState(u"bob"_s, cancelled), TransferItem::State::Cancelled);
+    QTRY_VERIFY(!itemButton(cancelled, "acceptTransferButton")->isVisible());
+    QVERIFY2(itemStatus(cancelled).contains(u"bob"_s), qPrintable(itemStatus(cancelled)));
+    QCOMPARE(model()->stateAt(model()->rowOf(cancelled)), TransfersModel::State::Cancelled);
+
+    // Answered by the policy (a verified peer's file saved unasked): the item shows it received.
+    verifyBobAndSetPolicy(IncomingFilesPolicy::Mode::AcceptVerified);
+    const QString automatic = m_bob->files()->offer(u"me"_s, writeFile(u"auto.txt"_s, 2000));
+    QTRY_COMPARE(itemState(u"bob"_s, automatic), TransferItem::State::Received);
+    QTRY_VERIFY(itemButton(automatic, "openTransferButton") && itemButton(automatic, "openTransferButton")->isVisible());
+}
+
+void TestTransfersUi::ownOffersAreItemsOfTheConversation()
+{
+    m_controller->setActiveConversation(u"bob"_s);
+    QTRY_VERIFY(m_window->findChild<QAction *>(u"actionSendFile"_s)->isEnabled());
+    QSignalSpy offers(m_bob->files(), &FileTransfers::offerReceived);
+    QSignalSpy bobDone(m_bob->files(), &FileTransfers::finished);
+    const QString path = writeFile(u"mine.dat"_s, 80000);
+    m_window->sendFile(path);
+    QTRY_COMPARE(offers.size(), 1);
+    const QString tid = offers.at(0).at(0).value<FileTransfers::Info>().tid;
+    // Waiting for bob's answer, with Cancel, on one's own side of the conversation.
+    QVERIFY(itemRow(u"bob"_s, tid) >= 0);
+    QCOMPARE(itemRow(u"bob"_s, tid), conversation(u"bob"_s)->rowCount() - 1);
+    QVERIFY(conversation(u"bob"_s)->index(itemRow(u"bob"_s, tid)).data(ConversationModel::OutgoingRole).toBool());
+    QCOMPARE(itemState(u"bob"_s, tid), TransferItem::State::Waiting);
+    QTRY_VERIFY(itemWidget(tid));
+    QTRY_VERIFY(itemButton(tid, "cancelTransferButton")->isVisible());
+    QVERIFY(!itemButton(tid, "acceptTransferButton")->isVisible());
+    QVERIFY2(itemStatus(tid).contains(u"bob"_s), qPrintable(itemStatus(tid)));
+    auto *view = child<QListView>("messageView");
+    const int waitingHeight = view->visualRect(conversation(u"bob"_s)->index(itemRow(u"bob"_s, tid))).height();
+
+    // Bob takes it: sent, the same bytes.
+    QVERIFY(m_bob->files()->accept(tid, m_inbox));
+    QTRY_COMPARE(bobDone.size(), 1);
+    QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Sent);
+    QCOMPARE(sha256(QDir(m_inbox).filePath(u"mine.dat"_s)), sha256(path));
+    QTRY_VERIFY(!itemButton(tid, "cancelTransferButton")->isVisible());
+    // Without buttons the item is its words only: smaller, and its widget still fits in its row.
+    const QModelIndex sent = conversation(u"bob"_s)->index(itemRow(u"bob"_s, tid));
+    QTRY_VERIFY(view->visualRect(sent).height() < waitingHeight);
+    QTRY_VERIFY(view->visualRect(sent).contains(itemWidget(tid)->geometry()));
+
+    // The next one bob declines: the item says so.
+    m_window->sendFile(writeFile(u"second.dat"_s, 100));
+    QTRY_COMPARE(offers.size(), 2);
+    const QString refused = offers.at(1).at(0).value<FileTransfers::Info>().tid;
+    QVERIFY(m_bob->files()->decline(refused));
+    QTRY_COMPARE(itemState(u"bob"_s, refused), TransferItem::State::Declined);
+    QTRY_COMPARE(itemStatus(refused), TransferItem::tr("%1 declined it.").arg(u"bob"_s));
+}
+
+void TestTransfersUi::itemButtonsAreReachableByKeyboard()
+{
+    m_controller->setActiveConversation(u"bob"_s);
+    const QString tid = m_bob->files()->offer(u"me"_s, writeFile(u"keys.txt"_s, 300));
+    QTRY_VERIFY(itemButton(tid, "acceptTransferButton") && itemButton(tid, "acceptTransferButton")->isVisible());
+    QPushButton *accept = itemButton(tid, "acceptTransferButton");
+    // Tab from the conversation reaches the item's Accept; Space presses it.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    child<QListView>("messageView")->setFocus();
+    QTRY_VERIFY(child<QListView>("messageView")->hasFocus());
+    for (int i = 0; i < 60 && QApplication::focusWidget() != accept; ++i) {
+        QVERIFY(QApplication::focusWidget());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    }
+    QCOMPARE(QApplication::focusWidget(), accept);
+    QTest::keyClick(accept, Qt::Key_Space);
+    QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Received);
 }
 
 QTEST_MAIN(TestTransfersUi)

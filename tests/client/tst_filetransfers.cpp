@@ -423,6 +423,10 @@ void TestFileTransfers::cancelBySenderCleansUp()
     QCOMPARE(bobFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
     QVERIFY(QDir(m_inbox).isEmpty());
     QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Cancelled);
+    // The receiver knows it was the sender's doing; the sender, that it was its own. Neither is a decline.
+    QVERIFY(bobFailed.at(0).at(0).value<FileTransfers::Info>().byPeer);
+    QVERIFY(!p.alice->info(tid)->byPeer);
+    QVERIFY(!p.alice->info(tid)->declined && !p.bob->info(tid)->declined);
 }
 
 void TestFileTransfers::cancelByReceiverCleansUp()
@@ -438,6 +442,8 @@ void TestFileTransfers::cancelByReceiverCleansUp()
     QVERIFY(QDir(m_inbox).isEmpty());
     QTRY_COMPARE(aliceFailed.size(), 1);
     QCOMPARE(aliceFailed.at(0).at(0).value<FileTransfers::Info>().state, FileTransfers::State::Cancelled);
+    QVERIFY(aliceFailed.at(0).at(0).value<FileTransfers::Info>().byPeer);
+    QVERIFY(!p.bob->info(tid)->byPeer);
     QVERIFY(!p.bob->cancel(tid)); // once
 }
 
@@ -482,7 +488,15 @@ void TestFileTransfers::declineIsReported()
                      [&p](const FileTransfers::Info &info) { QVERIFY(p.bob->decline(info.tid)); });
     p.alice->offer(u"bob"_s, writeFile(*m_dir, u"x.txt"_s, "hello"));
     QTRY_COMPARE(aliceFailed.size(), 1);
-    QVERIFY(aliceFailed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"declined"_s));
+    const auto info = aliceFailed.at(0).at(0).value<FileTransfers::Info>();
+    QVERIFY(info.error.contains(u"declined"_s));
+    // Told apart from other failures: the receiver declined, and it was the peer's word.
+    QVERIFY(info.declined);
+    QVERIFY(info.byPeer);
+    const auto bobs = p.bob->transfers();
+    QCOMPARE(bobs.size(), 1);
+    QVERIFY(bobs.at(0).declined);
+    QVERIFY(!bobs.at(0).byPeer);
 }
 
 void TestFileTransfers::lostControlFramesAreSentAgain()
