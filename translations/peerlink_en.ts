@@ -2599,6 +2599,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>file</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Paused by you at %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::TransferItemWidget</name>
@@ -2648,6 +2652,30 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Open</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pause the transfer of %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Resume the transfer of %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pause the transfer; the peer sees that you paused it, and only you can resume it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Go on from where it stopped</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -2601,6 +2601,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>file</source>
             <translation>文件</translation>
         </message>
+        <message>
+            <source>Paused by you at %1 of %2</source>
+            <translation>已由你暂停于 %1 / %2</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::TransferItemWidget</name>
@@ -2651,6 +2655,30 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Open</source>
             <translation>打开</translation>
+        </message>
+        <message>
+            <source>Pause the transfer of %1</source>
+            <translation>暂停 %1 的传输</translation>
+        </message>
+        <message>
+            <source>Resume the transfer of %1</source>
+            <translation>继续 %1 的传输</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>暂停</translation>
+        </message>
+        <message>
+            <source>Pause the transfer; the peer sees that you paused it, and only you can resume it</source>
+            <translation>暂停传输；对方会看到是你暂停的，且只有你能继续</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>继续</translation>
+        </message>
+        <message>
+            <source>Go on from where it stopped</source>
+            <translation>从停下的地方继续</translation>
         </message>
     </context>
     <context>

@@ -339,7 +339,7 @@ std::optional<QVariant> ConversationModel::transferData(const Entry &e, int role
     case TransferStateRole:
         return QVariant::fromValue(TransferItem::stateOf(info));
     case TransferActionsRole:
-        return int(TransferItem::actionsFor(TransferItem::stateOf(info)));
+        return int(TransferItem::actionsOf(info));
     case TransferStatusRole:
         return TransferItem::statusText(info);
     case TransferProgressRole:

@@ -538,6 +538,12 @@ void MainWindow::actOnTransfer(const QString &tid, TransferItem::Action action)
     case TransferItem::Decline:
         transfers->decline(row);
         break;
+    case TransferItem::Pause:
+        transfers->pause(row);
+        break;
+    case TransferItem::Resume:
+        transfers->resume(row);
+        break;
     case TransferItem::Cancel:
         transfers->cancel(row);
         break;

@@ -39,10 +39,11 @@ TransferItem::Actions TransferItem::actionsFor(State state)
     case State::Offered:
         return Actions(Accept) | Decline;
     case State::Waiting:
-    case State::Receiving:
-    case State::Sending:
     case State::Paused:
         return Cancel;
+    case State::Receiving:
+    case State::Sending:
+        return Actions(Pause) | Cancel;
     case State::Received:
         return Open;
     case State::Sent:
@@ -53,6 +54,16 @@ TransferItem::Actions TransferItem::actionsFor(State state)
         break;
     }
     return NoAction;
+}
+
+TransferItem::Actions TransferItem::actionsOf(const std::optional<FileTransfers::Info> &info)
+{
+    const State state = stateOf(info);
+    Actions actions = actionsFor(state);
+    if (state == State::Paused
+        && (info->pausedBy == FileTransfers::PausedBy::You || info->pausedBy == FileTransfers::PausedBy::Disk))
+        actions |= Resume;
+    return actions;
 }
 
 bool TransferItem::isEnded(State state)
@@ -80,6 +91,8 @@ QString TransferItem::statusText(const std::optional<FileTransfers::Info> &info)
     case State::Sending:
         return tr("Sending: %1 of %2").arg(done, size);
     case State::Paused:
+        if (i.pausedBy == FileTransfers::PausedBy::You)
+            return tr("Paused by you at %1 of %2").arg(done, size);
         return i.error.isEmpty() ? tr("Paused at %1 of %2").arg(done, size) : tr("Paused: %1").arg(i.error);
     case State::Received:
         return tr("Received.");

@@ -44,13 +44,18 @@ public:
         Decline = 0x2, ///< the sender is told
         Cancel = 0x4, ///< stops a transfer that waits or is under way (either side)
         Open = 0x8, ///< opens a received file
+        Pause = 0x10, ///< pauses a transfer under way (either side; the peer sees who paused it)
+        Resume = 0x20, ///< goes on with a transfer this side paused (or a full disk did)
     };
     Q_DECLARE_FLAGS(Actions, Action)
 
     /// The item's state for @p info (nullopt: no such transfer any more).
     static State stateOf(const std::optional<FileTransfers::Info> &info);
-    /// The actions a state allows.
+    /// The actions a state allows, whoever paused a paused transfer.
     static Actions actionsFor(State state);
+    /// The actions @p info allows now: those of its state, and Resume only for a pause this side made (a pause the
+    /// peer made is the peer's to resume).
+    static Actions actionsOf(const std::optional<FileTransfers::Info> &info);
     /// Whether an item in @p state shows controls (buttons, and a progress bar while under way); without them it is
     /// its words only, and smaller.
     static bool hasControls(State state) { return actionsFor(state) != NoAction; }

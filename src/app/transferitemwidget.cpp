@@ -47,9 +47,11 @@ TransferItemWidget::TransferItemWidget(QWidget *parent)
     layout->addStretch(1);
     m_accept = addButton("acceptTransferButton", TransferItem::Accept);
     m_decline = addButton("declineTransferButton", TransferItem::Decline);
+    m_pause = addButton("pauseTransferButton", TransferItem::Pause);
+    m_resume = addButton("resumeTransferButton", TransferItem::Resume);
     m_cancel = addButton("cancelTransferButton", TransferItem::Cancel);
     m_open = addButton("openTransferButton", TransferItem::Open);
-    for (QPushButton *b : { m_accept, m_decline, m_cancel, m_open })
+    for (QPushButton *b : { m_accept, m_decline, m_pause, m_resume, m_cancel, m_open })
         buttons->addWidget(b);
     buttons->addStretch(1);
     retranslate();
@@ -84,6 +86,8 @@ void TransferItemWidget::showIndex(const QModelIndex &index)
     m_progress->setValue(int(index.data(ConversationModel::TransferProgressRole).toDouble() * 1000));
     m_accept->setVisible(actions.testFlag(TransferItem::Accept));
     m_decline->setVisible(actions.testFlag(TransferItem::Decline));
+    m_pause->setVisible(actions.testFlag(TransferItem::Pause));
+    m_resume->setVisible(actions.testFlag(TransferItem::Resume));
     m_cancel->setVisible(actions.testFlag(TransferItem::Cancel));
     m_open->setVisible(actions.testFlag(TransferItem::Open));
     m_controls = TransferItem::hasControls(state);
@@ -92,6 +96,8 @@ void TransferItemWidget::showIndex(const QModelIndex &index)
     setAccessibleDescription(status);
     m_accept->setAccessibleName(tr("Accept %1").arg(name));
     m_decline->setAccessibleName(tr("Decline %1").arg(name));
+    m_pause->setAccessibleName(tr("Pause the transfer of %1").arg(name));
+    m_resume->setAccessibleName(tr("Resume the transfer of %1").arg(name));
     m_cancel->setAccessibleName(tr("Cancel the transfer of %1").arg(name));
     m_open->setAccessibleName(tr("Open %1").arg(name));
     m_progress->setAccessibleName(tr("Progress of %1").arg(name));
@@ -99,7 +105,8 @@ void TransferItemWidget::showIndex(const QModelIndex &index)
 
 void TransferItemWidget::setControlsShown(bool shown)
 {
-    for (QWidget *w : std::initializer_list<QWidget *> { m_progress, m_accept, m_decline, m_cancel, m_open })
+    for (QWidget *w :
+         std::initializer_list<QWidget *> { m_progress, m_accept, m_decline, m_pause, m_resume, m_cancel, m_open })
         w->setVisible(shown);
     m_controls = shown;
 }
@@ -110,6 +117,10 @@ void TransferItemWidget::retranslate()
     m_accept->setToolTip(tr("Choose where to save the file and receive it"));
     m_decline->setText(tr("Decline"));
     m_decline->setToolTip(tr("Decline the file (the sender is told)"));
+    m_pause->setText(tr("Pause"));
+    m_pause->setToolTip(tr("Pause the transfer; the peer sees that you paused it, and only you can resume it"));
+    m_resume->setText(tr("Resume"));
+    m_resume->setToolTip(tr("Go on from where it stopped"));
     m_cancel->setText(tr("Cancel"));
     m_open->setText(tr("Open"));
 }

@@ -48,6 +48,8 @@ private:
     QProgressBar *m_progress;
     QPushButton *m_accept = nullptr;
     QPushButton *m_decline = nullptr;
+    QPushButton *m_pause = nullptr;
+    QPushButton *m_resume = nullptr;
     QPushButton *m_cancel = nullptr;
     QPushButton *m_open = nullptr;
 };

@@ -33,7 +33,8 @@ private Q_SLOTS:
 
 namespace {
 
-Info info(Dir direction, FState state, bool declined = false, bool byPeer = false, const QString &error = QString())
+Info info(Dir direction, FState state, bool declined = false, bool byPeer = false, const QString &error = QString(),
+          FileTransfers::PausedBy pausedBy = FileTransfers::PausedBy::Nobody)
 {
     Info i;
     i.tid = u"t1"_s;
@@ -47,6 +48,7 @@ Info info(Dir direction, FState state, bool declined = false, bool byPeer = fals
     i.size = 2000;
     i.bytes = state == FState::Done ? 2000 : 500;
     i.error = error;
+    i.pausedBy = pausedBy;
     return i;
 }
 
@@ -63,6 +65,8 @@ void TestTransferItem::states_data()
 
     const TransferItem::Actions answer = TransferItem::Actions(TransferItem::Accept) | TransferItem::Decline;
     const TransferItem::Actions cancel(TransferItem::Cancel);
+    const TransferItem::Actions pause = TransferItem::Actions(TransferItem::Pause) | TransferItem::Cancel;
+    const TransferItem::Actions resume = TransferItem::Actions(TransferItem::Resume) | TransferItem::Cancel;
     const TransferItem::Actions open(TransferItem::Open);
     const TransferItem::Actions none(TransferItem::NoAction);
     const QString half = TransfersModel::formatBytes(500);
@@ -71,12 +75,21 @@ void TestTransferItem::states_data()
                                    << u"bob offers you this file."_s << 0.25;
     QTest::newRow("our offer waits") << info(Dir::Outgoing, FState::Offered) << IState::Waiting << cancel << false
                                      << u"Waiting for bob to accept."_s << 0.25;
-    QTest::newRow("receiving") << info(Dir::Incoming, FState::Active) << IState::Receiving << cancel << false
+    QTest::newRow("receiving") << info(Dir::Incoming, FState::Active) << IState::Receiving << pause << false
                                << u"Receiving: %1 of %2"_s.arg(half, whole) << 0.25;
-    QTest::newRow("sending") << info(Dir::Outgoing, FState::Active) << IState::Sending << cancel << false
+    QTest::newRow("sending") << info(Dir::Outgoing, FState::Active) << IState::Sending << pause << false
                              << u"Sending: %1 of %2"_s.arg(half, whole) << 0.25;
-    QTest::newRow("paused, disk full") << info(Dir::Incoming, FState::Paused, false, false, u"disk full"_s)
-                                       << IState::Paused << cancel << false << u"Paused: disk full"_s << 0.25;
+    QTest::newRow("paused, disk full")
+        << info(Dir::Incoming, FState::Paused, false, false, u"disk full"_s, FileTransfers::PausedBy::Disk)
+        << IState::Paused << resume << false << u"Paused: disk full"_s << 0.25;
+    QTest::newRow("paused by us") << info(Dir::Outgoing, FState::Paused, false, false, QString(),
+                                          FileTransfers::PausedBy::You)
+                                  << IState::Paused << resume << false
+                                  << u"Paused by you at %1 of %2"_s.arg(half, whole) << 0.25;
+    QTest::newRow("paused by bob") << info(Dir::Incoming, FState::Paused, false, true, u"bob paused the transfer."_s,
+                                           FileTransfers::PausedBy::Peer)
+                                   << IState::Paused << cancel << false << u"Paused: bob paused the transfer."_s
+                                   << 0.25;
     QTest::newRow("received") << info(Dir::Incoming, FState::Done) << IState::Received << open << true
                               << u"Received."_s << 1.0;
     QTest::newRow("sent") << info(Dir::Outgoing, FState::Done) << IState::Sent << none << true
@@ -105,7 +118,8 @@ void TestTransferItem::states()
     QFETCH(QString, status);
     QFETCH(double, progress);
     QCOMPARE(TransferItem::stateOf(transfer), state);
-    QCOMPARE(TransferItem::actionsFor(state), actions);
+    QCOMPARE(TransferItem::actionsOf(transfer), actions);
+    QCOMPARE(TransferItem::actionsFor(state), actions & ~TransferItem::Actions(TransferItem::Resume));
     QCOMPARE(TransferItem::isEnded(state), ended);
     QCOMPARE(TransferItem::statusText(transfer), status);
     QCOMPARE(TransferItem::progress(transfer), progress);

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void dockAnswersShowInTheConversation();
     void ownOffersAreItemsOfTheConversation();
     void itemButtonsAreReachableByKeyboard();
+    void pauseAndResumeInTheConversation();
 
 private:
     QString writeFile(const QString &name, int bytes);
@@ -583,6 +584,43 @@ void TestTransfersUi::itemButtonsAreReachableByKeyboard()
     QCOMPARE(QApplication::focusWidget(), accept);
     QTest::keyClick(accept, Qt::Key_Space);
     QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Received);
+}
+
+// What the app sends, paused and resumed with the item's own buttons: bob hears who paused it, only the side that
+// paused has Resume, and the file arrives whole.
+void TestTransfersUi::pauseAndResumeInTheConversation()
+{
+    m_client->files()->applyLimits(256 * 1024, 0, 0); // relayed at about 200 KiB/s: 2 MiB take about 10 s
+    const QString bobInbox = m_dir->filePath(u"bob-inbox"_s);
+    connect(m_bob->files(), &FileTransfers::offerReceived, this,
+            [this, bobInbox](const FileTransfers::Info &info) { m_bob->files()->accept(info.tid, bobInbox); });
+    QSignalSpy bobProgress(m_bob->files(), &FileTransfers::progressed);
+    QSignalSpy bobPaused(m_bob->files(), &FileTransfers::paused);
+    QSignalSpy bobResumed(m_bob->files(), &FileTransfers::resumed);
+    QSignalSpy bobDone(m_bob->files(), &FileTransfers::finished);
+    m_controller->setActiveConversation(u"bob"_s);
+    const QString path = writeFile(u"paused.bin"_s, 2 * 1024 * 1024);
+    m_window->sendFile(path);
+    const QString tid = model()->tidAt(0);
+    QTRY_VERIFY(!bobProgress.isEmpty());
+    QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Sending);
+    QTRY_VERIFY(itemButton(tid, "pauseTransferButton") && itemButton(tid, "pauseTransferButton")->isVisible());
+    QVERIFY(!itemButton(tid, "resumeTransferButton")->isVisible());
+
+    QTest::mouseClick(itemButton(tid, "pauseTransferButton"), Qt::LeftButton);
+    QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Paused);
+    QTRY_VERIFY2(itemStatus(tid).startsWith(u"Paused by you"_s), qPrintable(itemStatus(tid)));
+    QTRY_VERIFY(itemButton(tid, "resumeTransferButton")->isVisible());
+    QVERIFY(!itemButton(tid, "pauseTransferButton")->isVisible());
+    QTRY_COMPARE(bobPaused.size(), 1);
+    QCOMPARE(bobPaused.at(0).at(0).value<FileTransfers::Info>().pausedBy, FileTransfers::PausedBy::Peer);
+
+    QTest::mouseClick(itemButton(tid, "resumeTransferButton"), Qt::LeftButton);
+    QTRY_COMPARE(bobResumed.size(), 1);
+    m_client->files()->applyLimits(0, 0, 0); // the rest as fast as it goes
+    QTRY_COMPARE(bobDone.size(), 1);
+    QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Sent);
+    QCOMPARE(sha256(QDir(bobInbox).filePath(u"paused.bin"_s)), sha256(path));
 }
 
 QTEST_MAIN(TestTransfersUi)
