@@ -12,7 +12,8 @@ namespace PeerLink {
 class EventPrinter;
 
 /// The file commands and events of peerlink-cli: /send-file, /accept, /decline, /cancel, /files; file_offer,
-/// file_progress (at most once a second per transfer), file_done and file_failed. With an accept folder, every offer
+/// file_restored (a transfer sent in an earlier run goes on), file_progress (at most once a second per transfer),
+/// file_done and file_failed. With an accept folder, every offer
 /// is accepted into it.
 class CliFiles : public QObject
 {

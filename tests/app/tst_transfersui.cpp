@@ -2,10 +2,12 @@
 // Accept button (the folder picker replaced) arrives with the right SHA-256 and opens through the desktop (a catcher
 // stands in); Send file… (the file picker replaced) and a dropped file reach the peer; Cancel on either side ends it.
 // The incoming-files setting: a verified peer's file saved into the folder unasked, an unverified one's asked, a
-// missing folder asked with the reason, and decline-all declining as the Decline button would.
+// missing folder asked with the reason, and decline-all declining as the Decline button would. A file the app was
+// sending when it was closed is back in the dock, waiting, when it is opened again with the same profile, and goes.
 #include "appwindowfixture.h"
 
 #include "app/incomingfiles.h"
+#include "app/profileidentity.h"
 #include "app/transfersmodel.h"
 #include "app/transferspanel.h"
 #include "crypto/identity.h"
@@ -46,8 +48,12 @@ private Q_SLOTS:
     void verifiedPeersFilesAreSavedUnverifiedAsked();
     void missingFolderFallsBackToAsking();
     void declineAllTellsTheSender();
+    void sentFileIsBackAfterTheAppIsOpenedAgain();
 
 private:
+    /// The app is closed (window, controller, client) and opened again with the profile in @p folder, once bob saw
+    /// @p id leave; not joined.
+    void reopenApp(const QString &folder, const QString &id);
     QString writeFile(const QString &name, int bytes);
     static QByteArray sha256(const QString &path);
     TransfersModel *model() { return m_controller->transfersModel(); }
@@ -272,6 +278,62 @@ void TestTransfersUi::declineAllTellsTheSender()
     QCOMPARE(shown.size(), 0);
     QVERIFY(!m_window->transfersDock()->isVisible());
     QVERIFY(QDir(m_inbox).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+void TestTransfersUi::reopenApp(const QString &folder, const QString &id)
+{
+    m_window.reset();
+    m_controller.reset();
+    m_client.reset();
+    // The hub holds the id of a dropped peer for its reconnect grace (3 s): the app comes back once it let go of it.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_bob->hasPeer(id), 10000);
+    ProfileIdentity profile(folder);
+    QVERIFY(profile.load());
+    m_client = std::make_unique<PeerClient>();
+    QVERIFY(profile.applyTo(m_client.get()));
+    m_controller = std::make_unique<ChatController>(m_client.get());
+    QVERIFY(makeWindow());
+}
+
+void TestTransfersUi::sentFileIsBackAfterTheAppIsOpenedAgain()
+{
+    // A profile of its own, under an id of its own (the hub binds "me" to the key it joined with in init()).
+    const QString folder = m_dir->filePath(u"profile"_s);
+    reopenApp(folder, u"me"_s);
+    m_window->connectToHub(m_hub->serverUrl(), u"sender"_s, u"Sender"_s, QString());
+    QTRY_VERIFY(m_client->isJoined());
+    QTRY_VERIFY(m_client->hasPeer(u"bob"_s) && m_bob->hasPeer(u"sender"_s));
+
+    // Bob does not answer before the app is closed.
+    QSignalSpy offers(m_bob->files(), &FileTransfers::offerReceived);
+    const QString path = writeFile(u"plan.pdf"_s, 300 * 1024 + 5);
+    const QString tid = model()->offer(u"bob"_s, path);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE(offers.size(), 1);
+    QVERIFY(QFileInfo::exists(QDir(folder).filePath(u"transfers.json"_s)));
+    reopenApp(folder, u"sender"_s);
+    QVERIFY(!m_window->transfersDock()->isVisible());
+
+    // Opened again: the transfer is in the dock, selected, waiting for bob.
+    QCOMPARE(m_client->files()->restore(), 1);
+    QVERIFY(m_window->transfersDock()->isVisible());
+    QCOMPARE(model()->rowCount(), 1);
+    QCOMPARE(model()->tidAt(0), tid);
+    QCOMPARE(m_window->transfersPanel()->selectedRow(), 0);
+    QCOMPARE(model()->stateAt(0), TransfersModel::State::Waiting);
+    QVERIFY2(model()->index(0).data(TransfersModel::StatusTextRole).toString().contains(u"Waiting for bob"_s),
+             qPrintable(model()->index(0).data(TransfersModel::StatusTextRole).toString()));
+    QVERIFY(button("cancelButton")->isEnabled());
+
+    // Back on the hub, it is offered again; bob accepts the offer he had, and the file goes.
+    m_window->connectToHub(m_hub->serverUrl(), u"sender"_s, u"Sender"_s, QString());
+    QTRY_VERIFY(m_client->isJoined() && m_bob->hasPeer(u"sender"_s));
+    QSignalSpy bobDone(m_bob->files(), &FileTransfers::finished);
+    QVERIFY(m_bob->files()->accept(tid, m_inbox));
+    QTRY_COMPARE(model()->stateAt(0), TransfersModel::State::Done);
+    QTRY_COMPARE(bobDone.size(), 1);
+    QCOMPARE(sha256(QDir(m_inbox).filePath(u"plan.pdf"_s)), sha256(path));
+    QCOMPARE(offers.size(), 1); // the same offer, not a second one
 }
 
 QTEST_MAIN(TestTransfersUi)
