@@ -4,8 +4,9 @@ peerlink-hub, against a plain TCP copy over loopback in the same run (the floor)
 
     python3 bench/filebench.py [--build build] [--size-mib 1024] [--out results.md]
 
-For each path: MB/s (file bytes / wall time from /send-file to the receiver's file_done), and CPU seconds per GiB of
-the sender, the receiver and the hub (user + system from /proc/PID/stat). Linux only.
+For each path: MB/s (file bytes / wall time from /send-file to the receiver's file_done), the same from the receiver's
+file_offer (after the sender's SHA-256 of the whole file, which the offer carries) to file_done, and CPU seconds per GiB
+of the sender, the receiver and the hub (user + system from /proc/PID/stat). Linux only.
 """
 import argparse
 import hashlib
@@ -130,13 +131,16 @@ def transfer(build, work, path, size, sha, direct):
         before = {k: cpu_seconds(v) for k, v in procs.items()}
         start = time.time()
         alice.write(f"/send-file bob {path}\n")
+        bob.event("file_offer", 3600)
+        offered = time.time()
         done = bob.event("file_done", 3600)
         wall = time.time() - start
+        after_offer = time.time() - offered
         after = {k: cpu_seconds(v) for k, v in procs.items()}
         if done["sha256"] != sha:
             raise RuntimeError("SHA-256 mismatch")
         os.remove(done["path"])
-        return wall, {k: after[k] - before[k] for k in procs}
+        return wall, after_offer, {k: after[k] - before[k] for k in procs}
     finally:
         for p in (alice, bob, hub):
             p.stop()
@@ -162,17 +166,20 @@ def main():
                 left -= len(block)
         sha = h.hexdigest()
         fwall, fcpu = floor(path, size)
-        rows = [("TCP loopback copy (floor)", fwall, {"sender+receiver": fcpu})]
+        rows = [("TCP loopback copy (floor)", fwall, fwall, {"sender+receiver": fcpu})]
         for direct in (True, False):
-            wall, cpu = transfer(args.build, work, path, size, sha, direct)
-            rows.append(("direct link" if direct else "relayed through the hub", wall, cpu))
+            wall, after_offer, cpu = transfer(args.build, work, path, size, sha, direct)
+            rows.append(("direct link" if direct else "relayed through the hub", wall, after_offer, cpu))
     floor_rate = size / fwall / 1e6
     out = [f"File of {args.size_mib} MiB of random bytes; {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs.",
-           "", "| path | MB/s | % of floor | CPU s per GiB |", "|---|---|---|---|"]
-    for name, wall, cpu in rows:
+           "", "| path | MB/s | % of floor | MB/s from the offer | % of floor | CPU s per GiB |",
+           "|---|---|---|---|---|---|"]
+    for name, wall, after_offer, cpu in rows:
         rate = size / wall / 1e6
+        rate_offer = size / after_offer / 1e6
         cpus = ", ".join(f"{k} {v / gib:.2f}" for k, v in cpu.items())
-        out.append(f"| {name} | {rate:.1f} | {100 * rate / floor_rate:.0f}% | {cpus} |")
+        out.append(f"| {name} | {rate:.1f} | {100 * rate / floor_rate:.0f}% | {rate_offer:.1f} | "
+                   f"{100 * rate_offer / floor_rate:.0f}% | {cpus} |")
     text = "\n".join(out)
     print(text)
     if args.out:

@@ -1180,10 +1180,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>binary frames are not part of the link protocol</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>a bad frame during authentication</source>
             <translation type="unfinished" />
         </message>
@@ -1229,6 +1225,10 @@
         </message>
         <message>
             <source>%1 did not prove the key it joined the hub with</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a binary frame that is not a file chunk</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -1177,10 +1177,6 @@
             <translation>超时</translation>
         </message>
         <message>
-            <source>binary frames are not part of the link protocol</source>
-            <translation>二进制帧不属于直连协议</translation>
-        </message>
-        <message>
             <source>a bad frame during authentication</source>
             <translation>认证期间收到错误的帧</translation>
         </message>
@@ -1227,6 +1223,10 @@
         <message>
             <source>%1 did not prove the key it joined the hub with</source>
             <translation>%1 未证明其加入枢纽时使用的密钥</translation>
+        </message>
+        <message>
+            <source>a binary frame that is not a file chunk</source>
+            <translation>一个不是文件块的二进制帧</translation>
         </message>
     </context>
     <context>

@@ -1,13 +1,16 @@
 #include "directlinks.h"
 
-#include "core/base64url.h"
-
 #include "client/logging.h"
+#include "client/lowdelay.h"
+#include "core/base64url.h"
+#include "core/fileprotocol.h"
 #include "core/rules.h"
 #include "core/secrets.h"
 #include "crypto/sodium.h"
 
 #include <QNetworkInterface>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -96,11 +99,20 @@ bool DirectLinks::listen(const QHostAddress &address, quint16 port)
     m_server = new QWebSocketServer(u"PeerLink direct link"_s, QWebSocketServer::NonSecureMode, this);
     m_server->setHandshakeTimeout(m_timeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &DirectLinks::onNewConnection);
-    if (!m_server->listen(address, port)) {
+    // Our own TCP server, so that each accepted connection gets TCP_NODELAY (see setLowDelay) before the WebSocket
+    // server takes it over.
+    m_tcpServer = new QTcpServer(this);
+    connect(m_tcpServer, &QTcpServer::newConnection, this, [this] {
+        while (m_tcpServer && m_tcpServer->hasPendingConnections()) {
+            QTcpSocket *tcp = m_tcpServer->nextPendingConnection();
+            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            m_server->handleConnection(tcp);
+        }
+    });
+    if (!m_tcpServer->listen(address, port)) {
         m_errorString = tr("Cannot listen for direct links on %1: %2")
-                            .arg(endpoint(address, port), m_server->errorString());
-        delete m_server;
-        m_server = nullptr;
+                            .arg(endpoint(address, port), m_tcpServer->errorString());
+        stopListening();
         return false;
     }
     return true;
@@ -108,21 +120,23 @@ bool DirectLinks::listen(const QHostAddress &address, quint16 port)
 
 void DirectLinks::stopListening()
 {
+    delete m_tcpServer;
+    m_tcpServer = nullptr;
     delete m_server;
     m_server = nullptr;
 }
 
 bool DirectLinks::isListening() const
 {
-    return m_server && m_server->isListening();
+    return m_tcpServer && m_tcpServer->isListening();
 }
 
 QStringList DirectLinks::endpoints() const
 {
     if (!isListening())
         return {};
-    const QHostAddress bound = m_server->serverAddress();
-    const quint16 port = m_server->serverPort();
+    const QHostAddress bound = m_tcpServer->serverAddress();
+    const quint16 port = m_tcpServer->serverPort();
     QStringList list;
     const bool any = bound == QHostAddress(QHostAddress::Any) || bound == QHostAddress(QHostAddress::AnyIPv4)
         || bound == QHostAddress(QHostAddress::AnyIPv6);
@@ -222,7 +236,9 @@ void DirectLinks::dial(
             if (it == m_conns.end())
                 return;
             it->stage = Stage::AwaitWelcome;
+            setLowDelay(socket);
             LinkHello hello { m_selfId, it->link, it->myNonce, QString(), QString() };
+            hello.binary = true;
             if (m_identity) {
                 it->ephemeral = Crypto::EphemeralKey::generate();
                 hello.key = base64(m_identity->publicKey());
@@ -270,13 +286,29 @@ void DirectLinks::adopt(QWebSocket *socket, const Conn &conn)
     connect(socket, &QWebSocket::textMessageReceived, this,
         [this, socket](const QString &t) { onText(socket, t); });
     connect(socket, &QWebSocket::binaryMessageReceived, this,
-        [this, socket] { fail(socket, tr("binary frames are not part of the link protocol")); });
+        [this, socket](const QByteArray &bytes) { onBinary(socket, bytes); });
     connect(socket, &QWebSocket::disconnected, this, [this, socket] { onClosed(socket); });
     connect(socket, &QWebSocket::pong, this, [this, socket] {
         auto it = m_conns.find(socket);
         if (it != m_conns.end())
             it->lastSeen.start();
     });
+}
+
+void DirectLinks::onBinary(QWebSocket *socket, const QByteArray &bytes)
+{
+    auto it = m_conns.find(socket);
+    if (it == m_conns.end())
+        return;
+    // Only file chunks, only once the link is up: each chunk is sealed end to end, so it is not sealed again.
+    const std::optional<BinaryFileFrame> frame
+        = it->stage == Stage::Up ? decodeBinaryFileFrame(bytes) : std::nullopt;
+    if (!frame || !frame->peer.isEmpty()) {
+        fail(socket, tr("a binary frame that is not a file chunk"));
+        return;
+    }
+    it->lastSeen.start();
+    Q_EMIT chunkReceived(it->peer, frame->tid, frame->chunk);
 }
 
 void DirectLinks::onText(QWebSocket *socket, const QString &text)
@@ -338,6 +370,7 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
         conn.peer = hello->from;
         conn.link = hello->link;
         conn.theirNonce = hello->nonce;
+        conn.theirBinary = hello->binary;
         bool ok = true;
         conn.theirKey = decodeField(hello->key, Crypto::PublicKeyBytes, &ok);
         conn.theirEphemeral = decodeField(hello->eph, Crypto::EphemeralKeyBytes, &ok);
@@ -354,6 +387,7 @@ void DirectLinks::handshake(QWebSocket *socket, Conn &conn, const LinkEnvelope &
     if (const auto *welcome = std::get_if<LinkWelcome>(&frame);
         welcome && conn.role == Role::Dialer && conn.stage == Stage::AwaitWelcome) {
         conn.theirNonce = welcome->nonce;
+        conn.theirBinary = welcome->binary;
         if (welcome->from != conn.peer
             || !constantTimeEquals(
                 welcome->proof, linkProof(conn.secret, u"listener", conn.link, conn.myNonce))) {
@@ -429,6 +463,7 @@ void DirectLinks::answerHello(QWebSocket *socket, Conn &conn)
     conn.secret = p->expected->secret;
     LinkWelcome welcome { m_selfId, conn.myNonce,
         linkProof(conn.secret, u"listener", conn.link, conn.theirNonce), QString(), QString(), QString() };
+    welcome.binary = true;
     // Sealed exactly when both sides have identities and the hub announced the dialer's key (then the dialer
     // knows ours too); a hub that announces no keys gets HMAC-only links, as before.
     const QByteArray expected = expectedKey(conn.peer);
@@ -494,6 +529,19 @@ bool DirectLinks::send(const QString &peer, const QByteArray &frame)
     if (!socket || it == m_conns.end() || socket->state() != QAbstractSocket::ConnectedState)
         return false;
     sendFrame(socket, *it, frame);
+    return true;
+}
+
+bool DirectLinks::sendChunk(const QString &peer, const QString &tid, const QByteArray &chunk)
+{
+    QWebSocket *socket = m_peers.value(peer).link;
+    const auto it = m_conns.find(socket);
+    if (!socket || it == m_conns.end() || socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    if (it->theirBinary)
+        socket->sendBinaryMessage(encodeBinaryFileFrame(QStringView(), tid, chunk));
+    else
+        sendFrame(socket, *it, encode(LinkFile { tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) }));
     return true;
 }
 

@@ -15,6 +15,7 @@
 
 class QTimer;
 class QWebSocket;
+class QTcpServer;
 class QWebSocketServer;
 
 namespace PeerLink {
@@ -93,6 +94,10 @@ public:
     bool hasLink(const QString &peer) const;
     /// Sends a frame over the authenticated link to @p peer; false if there is none.
     bool send(const QString &peer, const QByteArray &frame);
+    /// Sends chunk @p chunk (encodeFileChunk) of transfer @p tid to @p peer: in a binary frame when the peer said it
+    /// takes them (`bin`), not sealed again by the link (it is sealed end to end); otherwise as a `file` frame.
+    /// False: no link up.
+    bool sendChunk(const QString &peer, const QString &tid, const QByteArray &chunk);
     /// Closes the link to @p peer (and any attempt for it).
     void drop(const QString &peer, const QString &reason);
     void dropAll(const QString &reason);
@@ -107,6 +112,8 @@ Q_SIGNALS:
     void ackReceived(const QString &peer, const QString &mid);
     /// A file transfer frame came over the link from @p peer.
     void fileReceived(const QString &peer, const PeerLink::LinkFile &frame);
+    /// A file chunk (encodeFileChunk bytes) of transfer @p tid came in a binary frame from @p peer.
+    void chunkReceived(const QString &peer, const QString &tid, const QByteArray &chunk);
 
 private:
     enum class Role { Dialer, Listener };
@@ -129,6 +136,7 @@ private:
         QByteArray theirEphemeral;
         bool sealing = false; // the handshake is the identity one: a signature is due, then sealed frames
         std::optional<Crypto::LinkCipher> cipher;
+        bool theirBinary = false; // they take file chunks in binary frames
     };
     /// An introduction we were told of: one peer may dial with it, once, until the deadline.
     struct Expected
@@ -147,6 +155,7 @@ private:
 
     void onNewConnection();
     void adopt(QWebSocket *socket, const Conn &conn);
+    void onBinary(QWebSocket *socket, const QByteArray &bytes);
     void onText(QWebSocket *socket, const QString &text);
     void dispatch(const QString &peer, const LinkEnvelope &frame);
     void onClosed(QWebSocket *socket);
@@ -170,7 +179,8 @@ private:
     QString m_selfId;
     std::optional<Crypto::Identity> m_identity;
     std::function<QByteArray(const QString &)> m_peerKeys;
-    QWebSocketServer *m_server = nullptr;
+    QWebSocketServer *m_server = nullptr; // the handshakes of what m_tcpServer accepts
+    QTcpServer *m_tcpServer = nullptr;
     QString m_errorString;
     QHash<QWebSocket *, Conn> m_conns;
     QHash<QString, Peer> m_peers;

@@ -31,6 +31,7 @@ DirectPaths::DirectPaths(QObject *parent)
     connect(m_links, &DirectLinks::messageReceived, this, &DirectPaths::onLinkMessage);
     connect(m_links, &DirectLinks::ackReceived, this, &DirectPaths::onLinkAck);
     connect(m_links, &DirectLinks::fileReceived, this, &DirectPaths::fileArrived);
+    connect(m_links, &DirectLinks::chunkReceived, this, &DirectPaths::chunkArrived);
 }
 
 DirectPaths::~DirectPaths() = default;
@@ -141,6 +142,11 @@ bool DirectPaths::send(const MessageRequest &message, qint64 ts, const QString &
 bool DirectPaths::sendFile(const QString &peer, const LinkFile &frame)
 {
     return m_links->send(peer, encode(frame));
+}
+
+bool DirectPaths::sendChunk(const QString &peer, const QString &tid, const QByteArray &chunk)
+{
+    return m_links->sendChunk(peer, tid, chunk);
 }
 
 QList<MessageRequest> DirectPaths::takeUnacked(const QString &peer)

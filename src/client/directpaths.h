@@ -63,6 +63,8 @@ public:
     /// Sends a file transfer frame to @p peer over its link if it is up (no ack is kept: FileTransfers has its own).
     /// False: no link.
     bool sendFile(const QString &peer, const LinkFile &frame);
+    /// Sends a file chunk over the direct link (DirectLinks::sendChunk); false: no link up.
+    bool sendChunk(const QString &peer, const QString &tid, const QByteArray &chunk);
     /// This peer's identity and the keys peers joined with, for the links' handshakes (see DirectLinks).
     void setIdentity(const std::optional<Crypto::Identity> &identity);
     void setPeerKeys(std::function<QByteArray(const QString &peer)> lookup);
@@ -107,6 +109,7 @@ Q_SIGNALS:
     void messageAcked(const QString &mid);
     /// A file transfer frame came over @p peer's link.
     void fileArrived(const QString &peer, const PeerLink::LinkFile &frame);
+    void chunkArrived(const QString &peer, const QString &tid, const QByteArray &chunk);
     /// @p peer's link dropped: what it did not confirm is waiting in takeUnacked().
     void linkLost(const QString &peer);
     void errorOccurred(const PeerLink::ClientError &error);

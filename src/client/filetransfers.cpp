@@ -6,9 +6,9 @@
 #include "core/base64url.h"
 #include "core/fileprotocol.h"
 #include "crypto/chunkstream.h"
+#include "crypto/sha256.h"
 #include "crypto/sodium.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -27,11 +27,6 @@ constexpr int kTickMs = 20;
 qint64 frameBytes(qint64 plain)
 {
     return (plain + 64) * 4 / 3 + 160;
-}
-
-QByteArray base64(const QByteArray &bytes)
-{
-    return toBase64Url(bytes);
 }
 
 std::optional<QByteArray> fromBase64(const QString &text)
@@ -178,8 +173,8 @@ QString FileTransfers::offer(const QString &peer, const QString &path)
     const QFileInfo fi(path);
     if (!fi.isFile() || !source->open(QIODevice::ReadOnly))
         return fail(tr("Cannot read %1: %2").arg(path, fi.exists() ? source->errorString() : tr("no such file")));
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(source.get()))
+    const std::optional<QByteArray> sha256 = Crypto::Sha256::of(source.get());
+    if (!sha256)
         return fail(tr("Cannot read %1: %2").arg(path, source->errorString()));
 
     auto t = std::make_unique<Transfer>();
@@ -189,7 +184,7 @@ QString FileTransfers::offer(const QString &peer, const QString &path)
     t->info.name = fi.fileName();
     t->info.mimeType = QMimeDatabase().mimeTypeForFile(fi).name();
     t->info.size = source->size();
-    t->info.sha256 = hash.result();
+    t->info.sha256 = *sha256;
     t->info.path = fi.absoluteFilePath();
     t->key = Crypto::newChunkKey();
     t->chunkBytes = m_chunkBytes;
@@ -450,14 +445,30 @@ void FileTransfers::received(const QString &peer, const LinkFile &frame)
         onControl(peer, frame.tid, frame.data);
         return;
     }
+    if (frame.op == u"chunk") {
+        if (const std::optional<QByteArray> bytes = fromBase64(frame.data))
+            receivedChunk(peer, frame.tid, *bytes);
+        return;
+    }
     Transfer *t = find(frame.tid);
-    if (!t && frame.op == u"chunk" && now() - m_unknown.value(frame.tid, -m_stallMs - 1) > m_stallMs) {
+    if (!t || t->info.peer != peer)
+        return; // not ours, or from someone else: nobody may speak for a transfer's peer
+    if (frame.op == u"ack") {
+        if (const auto n = decodeFileAck(frame.data); n && t->outgoing())
+            onAck(*t, *n);
+    } // other ops: from a newer version, ignored
+}
+
+void FileTransfers::receivedChunk(const QString &peer, const QString &tid, const QByteArray &bytes)
+{
+    Transfer *t = find(tid);
+    if (!t && now() - m_unknown.value(tid, -m_stallMs - 1) > m_stallMs) {
         // Chunks of a transfer we do not know (this program was restarted in its middle): the sender hears so (once,
         // and again only after a stall, in case that answer was lost), and offers the file again, which goes on from
         // what the .part kept.
-        m_unknown.insert(frame.tid, now());
+        m_unknown.insert(tid, now());
         Transfer stranger;
-        stranger.info.tid = frame.tid;
+        stranger.info.tid = tid;
         stranger.info.peer = peer;
         stranger.info.direction = Direction::Incoming;
         stranger.controls = 1000000; // its own counter: a mid of ours that the sender has not seen
@@ -467,17 +478,10 @@ void FileTransfers::received(const QString &peer, const LinkFile &frame)
         sendControl(stranger, c);
         return;
     }
-    if (!t || t->info.peer != peer)
+    if (!t || t->info.peer != peer || t->outgoing())
         return; // not ours, or from someone else: nobody may speak for a transfer's peer
-    if (frame.op == u"chunk") {
-        const std::optional<QByteArray> bytes = fromBase64(frame.data);
-        const std::optional<FileChunk> chunk = bytes ? decodeFileChunk(*bytes) : std::nullopt;
-        if (chunk && !t->outgoing())
-            onChunk(*t, *chunk);
-    } else if (frame.op == u"ack") {
-        if (const auto n = decodeFileAck(frame.data); n && t->outgoing())
-            onAck(*t, *n);
-    } // other ops: from a newer version, ignored
+    if (const std::optional<FileChunk> chunk = decodeFileChunk(bytes))
+        onChunk(*t, *chunk);
 }
 
 void FileTransfers::onControl(const QString &peer, const QString &tid, const QString &data)
@@ -673,10 +677,11 @@ void FileTransfers::pump(Transfer &t)
             chunk.header = t.sealer->header();
         chunk.cipher = t.sealer->seal(plain, chunkAssociatedData(t.info.tid, t.segment, chunk.index),
                                       t.next + 1 == t.chunks);
-        const LinkFile frame { t.info.tid, u"chunk"_s, QString::fromLatin1(base64(encodeFileChunk(chunk))) };
-        const bool sent = direct ? m_transport.sendLink(t.info.peer, frame)
-                                 : (m_relayBudget.tryTake(now(), double(frame.data.size()))
-                                    && m_transport.sendHub(t.info.peer, frame));
+        const QByteArray bytes = encodeFileChunk(chunk);
+        // Paced as the text frame it may become (a hub or link that takes binary frames counts fewer bytes).
+        const bool sent = direct ? m_transport.sendChunk(t.info.peer, true, t.info.tid, bytes)
+                                 : (m_relayBudget.tryTake(now(), double(frameBytes(size)))
+                                    && m_transport.sendChunk(t.info.peer, false, t.info.tid, bytes));
         if (!sent) {
             // Neither path: it goes on when we are back (rejoined, peerBack, pathChanged), with a new stream, since
             // this one has moved past the chunk.

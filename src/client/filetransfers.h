@@ -63,6 +63,10 @@ public:
         std::function<bool(const QString &peer, const LinkFile &frame)> sendLink;
         /// Sends through the hub; false: not joined.
         std::function<bool(const QString &peer, const LinkFile &frame)> sendHub;
+        /// Sends chunk @p chunk (encodeFileChunk bytes) of @p tid over @p peer's direct link (@p direct) or through
+        /// the hub, in a binary frame where the other end takes them, else as a `chunk` frame; false: that path is
+        /// not there.
+        std::function<bool(const QString &peer, bool direct, const QString &tid, const QByteArray &chunk)> sendChunk;
         /// Seals @p plain for @p peer under @p mid (end to end); nullopt: @p peer has no usable key.
         std::function<std::optional<QString>(const QString &peer, const QString &mid, const QByteArray &plain)> seal;
         /// Opens what @p peer sealed under @p mid; nullopt: it does not open.
@@ -121,6 +125,8 @@ public:
 
     /// A `file` frame from @p peer (through the hub or over its link).
     void received(const QString &peer, const LinkFile &frame);
+    /// A chunk (encodeFileChunk bytes) of transfer @p tid from @p peer, from a binary frame or a `chunk` frame.
+    void receivedChunk(const QString &peer, const QString &tid, const QByteArray &chunk);
     /// Messages to @p peer now travel another way: what is in flight goes again from the last verified chunk.
     void pathChanged(const QString &peer);
     /// @p peer joined (again): transfers waiting for it go on.

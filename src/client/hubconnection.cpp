@@ -1,6 +1,7 @@
 #include "hubconnection.h"
 
 #include "client/logging.h"
+#include "client/lowdelay.h"
 #include "core/rules.h"
 
 #include <QSslConfiguration>
@@ -46,6 +47,10 @@ HubConnection::HubConnection(QObject *parent)
     connect(m_socket, &QWebSocket::connected, this, &HubConnection::onConnected);
     connect(m_socket, &QWebSocket::disconnected, this, &HubConnection::onDisconnected);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &HubConnection::onText);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &bytes) {
+        m_pongTimer->stop(); // any frame shows the hub is there
+        Q_EMIT binaryReceived(bytes);
+    });
     connect(m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
         const QSslCertificate certificate = m_socket->sslConfiguration().peerCertificate();
         m_hubFingerprint
@@ -177,6 +182,11 @@ void HubConnection::send(const QByteArray &utf8)
     m_socket->sendTextMessage(QString::fromUtf8(utf8));
 }
 
+void HubConnection::sendBinary(const QByteArray &bytes)
+{
+    m_socket->sendBinaryMessage(bytes);
+}
+
 bool HubConnection::leave(bool joined)
 {
     m_leaving = true;
@@ -200,6 +210,7 @@ bool HubConnection::leave(bool joined)
 
 void HubConnection::onConnected()
 {
+    setLowDelay(m_socket);
     const QSslCertificate certificate = m_socket->sslConfiguration().peerCertificate();
     if (!certificate.isNull())
         m_hubFingerprint = Rules::certificateFingerprint(certificate.toDer());
@@ -218,6 +229,7 @@ void HubConnection::sendJoin(const QString &sig)
     join.resume = m_resumeToken;
     join.client = u"peerlink/" PEERLINK_VERSION ""_s;
     join.sig = sig;
+    join.binaryFiles = true; // file chunks may come in binary frames
     m_sentToken = !m_resumeToken.isEmpty();
     send(encode(join));
 }

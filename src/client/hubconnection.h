@@ -81,6 +81,8 @@ public:
     void welcomed(const QString &resumeToken);
     /// Sends one text frame.
     void send(const QByteArray &utf8);
+    /// Sends one binary frame (a file chunk, to a hub that announced `binary_files`).
+    void sendBinary(const QByteArray &bytes);
     /// Leaves: sends `leave` if @p joined, closes, and does not reconnect. Returns false if it was only
     /// waiting to reconnect (nothing to close: no closed() follows).
     bool leave(bool joined);
@@ -90,6 +92,8 @@ Q_SIGNALS:
     void opened();
     /// An object from the hub.
     void received(const PeerLink::HubEnvelope &envelope);
+    /// A binary frame from the hub (a file chunk: decodeBinaryFileFrame).
+    void binaryReceived(const QByteArray &bytes);
     /// The connection ended (or could not be made) with @p reason; with @p willReconnect, reconnecting()
     /// follows.
     void closed(const QString &reason, bool willReconnect);

@@ -2,7 +2,6 @@
 
 #include "core/fileprotocol.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -92,13 +91,40 @@ bool PartFile::writeState(QString *error) const
 
 bool PartFile::truncate(qint64 bytes)
 {
+    if (bytes < m_hash.size())
+        m_hash = Crypto::Sha256(); // the hash goes back over what stays (hashUpTo) when the next write comes
     return m_file.size() <= bytes || m_file.resize(bytes);
+}
+
+bool PartFile::hashUpTo(qint64 offset)
+{
+    if (m_hash.size() >= offset)
+        return true;
+    if (!m_file.seek(m_hash.size())) {
+        m_hash = Crypto::Sha256();
+        return false;
+    }
+    QByteArray block(qMin<qint64>(1 << 20, offset - m_hash.size()), Qt::Uninitialized);
+    while (m_hash.size() < offset) {
+        const qint64 n = m_file.read(block.data(), qMin<qint64>(block.size(), offset - m_hash.size()));
+        if (n <= 0) {
+            m_hash = Crypto::Sha256();
+            return false;
+        }
+        m_hash.add(QByteArrayView(block.constData(), n));
+    }
+    return true;
 }
 
 bool PartFile::write(qint64 offset, const QByteArray &data, QString *error)
 {
-    if (m_file.size() >= offset && m_file.seek(offset) && m_file.write(data) == data.size() && m_file.flush())
+    if (m_hash.size() < offset && m_file.size() >= offset)
+        hashUpTo(offset); // what a resumed part kept, once
+    if (m_file.size() >= offset && m_file.seek(offset) && m_file.write(data) == data.size() && m_file.flush()) {
+        if (m_hash.size() == offset)
+            m_hash.add(data);
         return true;
+    }
     // A write that stops short for want of space sets no error (only one that wrote nothing does): the space left
     // tells a full disk.
     if (m_file.error() == QFileDevice::ResourceError || QStorageInfo(m_dir).bytesAvailable() < data.size())
@@ -113,13 +139,11 @@ bool PartFile::write(qint64 offset, const QByteArray &data, QString *error)
 
 std::optional<QString> PartFile::finish(QByteArray *sha256, QString *error)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    m_file.seek(0);
-    if (!hash.addData(&m_file)) {
+    if (!hashUpTo(m_file.size()) && !hashUpTo(m_file.size())) { // a failed read starts again from the beginning once
         *error = tr("cannot read %1: %2").arg(partPath(), m_file.errorString());
         return std::nullopt;
     }
-    *sha256 = hash.result();
+    *sha256 = m_hash.result();
     m_file.close();
     if (*sha256 != m_meta.sha256 || m_file.size() != m_meta.size) {
         *error = tr("the SHA-256 of the received file does not match the offered one");

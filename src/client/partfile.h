@@ -1,5 +1,7 @@
 #pragma once
 
+#include "crypto/sha256.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QFile>
@@ -47,11 +49,17 @@ public:
 private:
     PartFile(const QString &dir, const QString &target, const Meta &meta);
     bool writeState(QString *error) const;
+    /// Hashes the part's bytes from where the running hash stands up to @p offset (after a resume); false when they
+    /// cannot be read (then finish() reads the whole part).
+    bool hashUpTo(qint64 offset);
 
     QString m_dir;
     QString m_target;
     Meta m_meta;
     QFile m_file;
+    /// The SHA-256 of the part's first m_hash.size() bytes, kept as verified chunks are written in order, so that
+    /// finish() need not read the file again.
+    Crypto::Sha256 m_hash;
 };
 
 } // namespace PeerLink

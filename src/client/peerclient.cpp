@@ -2,6 +2,8 @@
 
 #include "client/logging.h"
 #include "client/sendermemory.h"
+#include "core/base64url.h"
+#include "core/fileprotocol.h"
 #include "core/rules.h"
 
 #include <QDateTime>
@@ -95,6 +97,17 @@ void PeerClient::wireFiles()
         m_hub->send(encode(FileRequest { peer, frame.tid, frame.op, frame.data }));
         return true;
     };
+    transport.sendChunk = [this](const QString &peer, bool direct, const QString &tid, const QByteArray &chunk) {
+        if (direct)
+            return m_paths->sendChunk(peer, tid, chunk);
+        if (!isJoined())
+            return false;
+        if (m_hubTakesBinaryFiles)
+            m_hub->sendBinary(encodeBinaryFileFrame(peer, tid, chunk));
+        else
+            m_hub->send(encode(FileRequest { peer, tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) }));
+        return true;
+    };
     // Control frames go sealed to the peer's prekey of now, like a message (and only so: never in the clear).
     transport.seal = [this](const QString &peer, const QString &mid, const QByteArray &plain) -> std::optional<QString> {
         const SecureChannel::Outbound out = m_secure.outbound(peer, mid, QString::fromUtf8(plain));
@@ -115,6 +128,14 @@ void PeerClient::wireFiles()
         Q_EMIT errorOccurred(ClientError::local(u"file_memory"_s, message));
     });
     connect(m_paths, &DirectPaths::fileArrived, m_files, &FileTransfers::received);
+    connect(m_paths, &DirectPaths::chunkArrived, m_files, &FileTransfers::receivedChunk);
+    connect(m_hub, &HubConnection::binaryReceived, m_files, [this](const QByteArray &bytes) {
+        const std::optional<BinaryFileFrame> frame = decodeBinaryFileFrame(bytes);
+        if (frame && !frame->peer.isEmpty())
+            m_files->receivedChunk(frame->peer, frame->tid, frame->chunk);
+        else
+            qCWarning(lcClient) << "ignoring a binary frame from the hub that is not a file chunk";
+    });
     connect(m_paths, &DirectPaths::pathChanged, m_files, [this](const QString &peer) { m_files->pathChanged(peer); });
     connect(m_files, &FileTransfers::errorOccurred, this, &PeerClient::errorOccurred);
 }
@@ -318,6 +339,7 @@ void PeerClient::handle(const Welcome &m)
     setState(State::Joined);
     m_flow->drain();
     m_files->applyLimits(m.limits.bytesPerSecond, m.limits.fileBytesPerSecond, m_flow->maxOutgoingMessageBytes());
+    m_hubTakesBinaryFiles = m.limits.binaryFiles;
     if (moved)
         Q_EMIT hubChanged(m_joinedUrl);
     Q_EMIT joined(m.id, m.hub);

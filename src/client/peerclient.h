@@ -312,6 +312,7 @@ private:
     SenderMemory *m_senderMemory; // m_files' outgoing transfers, kept across runs
     RoomChannel *m_rooms;   // seals sender keys with m_secure
     State m_state = State::Disconnected;
+    bool m_hubTakesBinaryFiles = false; // the hub announced `binary_files`: chunks go to it in binary frames
     QString m_id;
     JoinOptions m_options;
     QString m_hubName;

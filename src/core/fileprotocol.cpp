@@ -1,5 +1,7 @@
 #include "fileprotocol.h"
 
+#include "core/rules.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -244,6 +246,55 @@ std::optional<FileChunk> decodeFileChunk(const QByteArray &bytes)
     if (c.cipher.size() < kStreamOverhead || c.cipher.size() > MaxChunkBytes + kStreamOverhead)
         return std::nullopt;
     return c;
+}
+
+namespace {
+
+constexpr char kBinaryVersion = 1;
+constexpr char kBinaryChunk = 1;
+constexpr int kTidBytes = 16;
+constexpr int kMaxBinaryPeerBytes = 64;
+
+} // namespace
+
+QByteArray encodeBinaryFileFrame(QStringView peer, QStringView tid, QByteArrayView chunk)
+{
+    const QByteArray id = peer.toUtf8();
+    const QByteArray tidBytes = QByteArray::fromHex(tid.toLatin1());
+    Q_ASSERT(id.size() <= kMaxBinaryPeerBytes && tidBytes.size() == kTidBytes);
+    QByteArray out;
+    out.reserve(3 + id.size() + kTidBytes + chunk.size());
+    out.append(kBinaryVersion);
+    out.append(char(id.size()));
+    out.append(id);
+    out.append(tidBytes);
+    out.append(kBinaryChunk);
+    out.append(chunk);
+    return out;
+}
+
+std::optional<BinaryFileFrame> decodeBinaryFileFrame(QByteArrayView frame)
+{
+    if (frame.size() < 2 || frame[0] != kBinaryVersion)
+        return std::nullopt;
+    const int idBytes = quint8(frame[1]);
+    if (idBytes > kMaxBinaryPeerBytes || frame.size() < 2 + idBytes + kTidBytes + 2)
+        return std::nullopt;
+    BinaryFileFrame f;
+    if (idBytes > 0) {
+        const QByteArrayView id = frame.sliced(2, idBytes);
+        f.peer = QString::fromUtf8(id);
+        // The id rule, and UTF-8 that comes back the same (no replacement characters hiding a bad byte).
+        if (!Rules::isValidId(f.peer) || f.peer.toUtf8() != id)
+            return std::nullopt;
+    }
+    qsizetype at = 2 + idBytes;
+    f.tid = QString::fromLatin1(frame.sliced(at, kTidBytes).toByteArray().toHex());
+    at += kTidBytes;
+    if (frame[at] != kBinaryChunk)
+        return std::nullopt;
+    f.chunk = frame.sliced(at + 1).toByteArray();
+    return f;
 }
 
 QString encodeFileAck(qint64 verified)

@@ -58,6 +58,24 @@ std::optional<FileChunk> decodeFileChunk(const QByteArray &bytes);
 /// A whole JSON number in [0, @p max] (sizes, counts, chunk numbers: in frames and in what is stored), or nullopt.
 std::optional<qint64> wholeJsonNumber(const QJsonValue &v, qint64 max);
 
+/// A chunk in a binary WebSocket frame (addition): on a direct link whose peer announced `bin`, and between a client
+/// and a hub that both announced `binary_files`, so that a chunk is copied rather than turned into base64 and JSON.
+/// The bytes: version 1, the length (0-64) of a peer id and its UTF-8 (to the hub: the recipient; from the hub: the
+/// sender; on a link: none), the transfer id's 16 bytes, the op (1: `chunk`, the only one), then the chunk as
+/// encodeFileChunk() makes it.
+struct BinaryFileFrame
+{
+    QString peer; // empty on a link
+    QString tid; // 32 lower-case hex digits
+    QByteArray chunk;
+};
+
+/// The frame of @p chunk of transfer @p tid (32 hex digits) for @p peer (a valid id, or empty on a link).
+QByteArray encodeBinaryFileFrame(QStringView peer, QStringView tid, QByteArrayView chunk);
+/// Parses a binary frame strictly: nullopt for another version or op, a bad id, or no chunk. The chunk itself is
+/// checked by decodeFileChunk().
+std::optional<BinaryFileFrame> decodeBinaryFileFrame(QByteArrayView frame);
+
 /// `op` "ack": the number of chunks the receiver has verified and written, in decimal.
 QString encodeFileAck(qint64 verified);
 std::optional<qint64> decodeFileAck(QStringView data);

@@ -19,6 +19,7 @@ namespace {
 using namespace Qt::StringLiterals;
 
 constexpr QLatin1StringView kType("type");
+constexpr QLatin1StringView kBin("bin");
 constexpr QLatin1StringView kFrom("from");
 constexpr QLatin1StringView kLink("link");
 constexpr QLatin1StringView kNonce("nonce");
@@ -173,6 +174,7 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
         m.eph = optionalBase64(r, kEph, 43);
         if (m.key.isEmpty() != m.eph.isEmpty())
             r.fail(u"fields 'key' and 'eph' go together"_s);
+        m.binary = o.value(kBin).toBool(); // anything but true: no
         envelope = m;
     } else if (type == u"link_welcome") {
         LinkWelcome m;
@@ -184,6 +186,7 @@ Decoded<LinkEnvelope> decodeLinkMessage(const QByteArray &utf8)
         m.sig = optionalBase64(r, kSig, 86);
         if (m.key.isEmpty() != m.eph.isEmpty() || m.key.isEmpty() != m.sig.isEmpty())
             r.fail(u"fields 'key', 'eph' and 'sig' go together"_s);
+        m.binary = o.value(kBin).toBool();
         envelope = m;
     } else if (type == u"link_proof") {
         LinkProof m;
@@ -248,6 +251,8 @@ QByteArray encode(const LinkHello &m)
     QJsonObject o { { kType, u"link_hello"_s }, { kFrom, m.from }, { kLink, m.link }, { kNonce, m.nonce } };
     insertIfSet(o, kKey, m.key);
     insertIfSet(o, kEph, m.eph);
+    if (m.binary)
+        o.insert(kBin, true);
     return compact(o);
 }
 
@@ -258,6 +263,8 @@ QByteArray encode(const LinkWelcome &m)
     insertIfSet(o, kKey, m.key);
     insertIfSet(o, kEph, m.eph);
     insertIfSet(o, kSig, m.sig);
+    if (m.binary)
+        o.insert(kBin, true);
     return compact(o);
 }
 

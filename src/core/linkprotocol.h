@@ -21,6 +21,8 @@ struct LinkHello
     /// (base64url, 32 bytes each); absent otherwise.
     QString key;
     QString eph;
+    /// Addition (issue 15): the dialer takes file chunks in binary frames (`bin`: true).
+    bool binary = false;
 };
 
 /// `link_welcome`, listener to dialer: the listener's nonce and its proof HMAC(secret,
@@ -35,6 +37,8 @@ struct LinkWelcome
     QString key;
     QString eph;
     QString sig;
+    /// Addition (issue 15): the listener takes file chunks in binary frames (`bin`: true).
+    bool binary = false;
 };
 
 /// `link_proof`, dialer to listener: HMAC(secret, "dialer|link|listener's nonce").

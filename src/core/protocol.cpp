@@ -43,6 +43,7 @@ constexpr QLatin1StringView kAddrs("addrs");
 constexpr QLatin1StringView kObserved("observed");
 constexpr QLatin1StringView kReason("reason");
 constexpr QLatin1StringView kLimits("limits");
+constexpr QLatin1StringView kBinaryFiles("binary_files");
 constexpr QLatin1StringView kMaxMessageBytes("max_message_bytes");
 constexpr QLatin1StringView kRate("rate");
 constexpr QLatin1StringView kBurst("burst");
@@ -446,6 +447,7 @@ Decoded<ClientEnvelope> decodeClientMessage(const QByteArray &utf8)
         join.prekey = r.optional(kPrekey);
         join.prekeySig = r.optional(kPrekeySig);
         join.sig = r.optional(kSig);
+        join.binaryFiles = o.value(kBinaryFiles).toBool(); // anything but true: no
         if (r.failed())
             return Decoded<ClientEnvelope> { r.error() };
         if (!Rules::isValidId(join.id))
@@ -603,6 +605,7 @@ Decoded<HubEnvelope> decodeHubMessage(const QByteArray &utf8)
         w.limits.fileBytesPerSecond = number(kFileRate);
         w.limits.maxRooms = number(kRooms);
         w.limits.byteBurst = number(kByteBurst);
+        w.limits.binaryFiles = number(kBinaryFiles) == 1;
         const QJsonValue peers = o.value(kPeers);
         if (!peers.isArray())
             r.fail(ErrorCode::BadMessage, u"field 'peers' must be an array"_s);
@@ -787,6 +790,8 @@ QByteArray encode(const JoinRequest &m)
     insertIfSet(o, kPrekey, m.prekey);
     insertIfSet(o, kPrekeySig, m.prekeySig);
     insertIfSet(o, kSig, m.sig);
+    if (m.binaryFiles)
+        o.insert(kBinaryFiles, true);
     return toBytes(o);
 }
 
@@ -934,8 +939,9 @@ QByteArray encodeLimits(const HubLimits &limits)
     // Keys in alphabetical order, numbers as QJsonDocument writes them (integers without a fraction).
     const auto number = [](double v) { return QByteArray::number(v, 'g', 15); };
     QByteArray out;
-    out.reserve(112);
-    out.append("{\"burst\":").append(number(limits.messageBurst));
+    out.reserve(132);
+    out.append(limits.binaryFiles ? "{\"binary_files\":1," : "{");
+    out.append("\"burst\":").append(number(limits.messageBurst));
     out.append(",\"byte_burst\":").append(number(limits.byteBurst));
     out.append(",\"byte_rate\":").append(number(limits.bytesPerSecond));
     if (limits.fileBytesPerSecond > 0)

@@ -52,6 +52,9 @@ struct JoinRequest
     QString prekey {};
     QString prekeySig {};
     QString sig {};
+    /// Addition (issue 15): the client takes file chunks in binary frames (`binary_files`: true; docs/protocol.md,
+    /// "Files").
+    bool binaryFiles = false;
 };
 
 /// `message`: to everyone (empty `to`) or to one peer.
@@ -161,17 +164,19 @@ struct HubLimits
     double fileBytesPerSecond = 0;
     /// Addition (issue 17): the hub keeps rooms, at most this many (`rooms`); 0: it has none (an older hub).
     double maxRooms = 0;
+    /// Addition (issue 15): the hub relays file chunks in binary frames (`binary_files`: 1).
+    bool binaryFiles = false;
 
     bool isEmpty() const
     {
         return maxMessageBytes <= 0 && messagesPerSecond <= 0 && messageBurst <= 0 && bytesPerSecond <= 0
-            && byteBurst <= 0 && fileBytesPerSecond <= 0 && maxRooms <= 0;
+            && byteBurst <= 0 && fileBytesPerSecond <= 0 && maxRooms <= 0 && !binaryFiles;
     }
     friend bool operator==(const HubLimits &a, const HubLimits &b)
     {
         return a.maxMessageBytes == b.maxMessageBytes && a.messagesPerSecond == b.messagesPerSecond
             && a.messageBurst == b.messageBurst && a.bytesPerSecond == b.bytesPerSecond && a.byteBurst == b.byteBurst
-            && a.fileBytesPerSecond == b.fileBytesPerSecond && a.maxRooms == b.maxRooms;
+            && a.fileBytesPerSecond == b.fileBytesPerSecond && a.maxRooms == b.maxRooms && a.binaryFiles == b.binaryFiles;
     }
 };
 

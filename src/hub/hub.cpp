@@ -410,9 +410,9 @@ void Hub::readingEnds()
     m_requests.readingEnds();
 }
 
-void Hub::binaryReceived(HubSession *session)
+void Hub::binaryReceived(HubSession *session, const QByteArray &bytes)
 {
-    m_requests.onBinaryMessage(session);
+    m_requests.onBinaryMessage(session, bytes);
 }
 
 void Hub::pongReceived(HubSession *session)

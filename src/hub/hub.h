@@ -150,7 +150,7 @@ private:
 
     // HubSession::Events
     void textReceived(HubSession *session, const QByteArray &utf8) override;
-    void binaryReceived(HubSession *session) override;
+    void binaryReceived(HubSession *session, const QByteArray &bytes) override;
     void pongReceived(HubSession *session) override;
     void sessionEnded(HubSession *session) override { onDisconnected(session); }
     void readingStarts() override;

@@ -2,7 +2,10 @@
 
 #include "hub/hubmetrics.h"
 
+#include "core/base64url.h"
+#include "core/fileprotocol.h"
 #include "core/messagescan.h"
+#include "core/wsframe.h"
 #include "core/rules.h"
 #include "core/secrets.h"
 #include "crypto/envelope.h"
@@ -65,6 +68,7 @@ HubRequests::HubRequests(const HubConfig &config, Admission &admission, Registry
     , m_limits { config.maxMessageBytes, config.messagesPerSecond, config.messageBurst, config.bytesPerSecond,
                  config.byteBurst, config.fileRelayBytesPerSecond, double(config.maxRooms) }
 {
+    m_limits.binaryFiles = true;
 }
 
 HubRequests::~HubRequests() = default;
@@ -154,13 +158,56 @@ void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
     std::visit([this, session](const auto &envelope) { handle(session, envelope); }, decoded.envelope());
 }
 
-void HubRequests::onBinaryMessage(HubSession *session)
+void HubRequests::onBinaryMessage(HubSession *session, const QByteArray &bytes)
 {
     if (session->isClosing())
         return;
-    session->touch(nowMs());
-    rejectInvalid(session, ErrorCode::BadMessage, u"Binary frames are not part of the protocol; send JSON text."_s,
-                  QString());
+    m_requestMs = m_reading ? m_readingMs : nowMs();
+    m_requestBytes = bytes.size();
+    session->touch(m_requestMs);
+    if (HubCounters *counters = session->counters())
+        counters->bytesReceived += quint64(bytes.size());
+    // The only binary frame is a file chunk from a native peer (an addition; socket.io's binary packets are refused
+    // as they come).
+    const std::optional<BinaryFileFrame> frame = session->isSocketIo() ? std::nullopt : decodeBinaryFileFrame(bytes);
+    if (!frame || frame->peer.isEmpty()) {
+        rejectInvalid(session, ErrorCode::BadMessage,
+                      u"A binary frame is only a file chunk (docs/protocol.md, \"Files\"); send JSON text."_s,
+                      QString());
+        return;
+    }
+    const FileRequest asText { frame->peer, frame->tid, u"chunk"_s, QString() };
+    if (Q_UNLIKELY(m_output.observer())) {
+        FileRequest seen = asText;
+        seen.data = QString::fromLatin1(toBase64Url(frame->chunk));
+        m_output.observer()(true, encode(seen));
+    }
+    if (bytes.size() > m_config.maxMessageBytes) {
+        refuseAndClose(session, ErrorCode::TooLarge,
+                       u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(bytes.size()),
+                       LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, frame->tid);
+        return;
+    }
+    if (!session->byteBucket().tryTake(m_requestMs, double(bytes.size()))) {
+        sendError(session, ErrorCode::RateLimited,
+                  u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), frame->tid);
+        return;
+    }
+    HubSession *target = m_registry.live(frame->peer);
+    if (!target || !target->takesBinaryFiles()) {
+        // An older client, a peer on another hub of the cluster, or nobody: as the text frame it stands for.
+        FileRequest text = asText;
+        text.data = QString::fromLatin1(toBase64Url(frame->chunk));
+        handle(session, text);
+        return;
+    }
+    if (!admitFileFrame(session, frame->tid, u"chunk", frame->chunk.size()))
+        return;
+    const QByteArray out = encodeBinaryFileFrame(session->id(), frame->tid, frame->chunk);
+    QByteArray seen;
+    if (Q_UNLIKELY(m_output.observer()))
+        seen = encode(FileFrame { session->id(), frame->tid, asText.op, QString::fromLatin1(toBase64Url(frame->chunk)) });
+    m_owner.deliverFrame(target, WsFrame::frame(WsFrame::Binary, out), seen);
 }
 
 bool HubRequests::admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost)
@@ -282,6 +329,7 @@ void HubRequests::completeJoin(HubSession *session, const JoinRequest &join, con
     session->setJoined(join.id, name, token, previous ? previous->joinedAt() : QDateTime::currentDateTimeUtc());
     session->setHost(!m_config.hostId.isEmpty() && join.id == m_config.hostId && session->address().isLoopback());
     session->setIdentity(join.key, join.prekey, join.prekeySig);
+    session->setTakesBinaryFiles(join.binaryFiles);
     bindIdentity(session);
 
     const QByteArray welcome = welcomeBytes(session);
@@ -329,6 +377,7 @@ bool HubRequests::resumeFromGrace(HubSession *session, const JoinRequest &join)
     session->setJoined(join.id, join.name.isEmpty() ? grace.name : join.name, randomHex(24), grace.joinedAt);
     session->setHost(grace.host);
     session->setIdentity(join.key, join.prekey, join.prekeySig);
+    session->setTakesBinaryFiles(join.binaryFiles);
     bindIdentity(session);
     m_registry.add(session);
     session->send(welcomeBytes(session));
@@ -595,21 +644,8 @@ void HubRequests::handle(HubSession *session, const FileRequest &file)
 {
     // File frames cost no token of the message rate (a transfer is paced by its window and the byte rates), only
     // bytes: of the byte rate (counted on arrival) and, for chunks, of the file relay budget.
-    if (!admitRequest(session, file.tid, u"sending files", Cost::Free))
+    if (!admitFileFrame(session, file.tid, file.op, file.data.size()))
         return;
-    if (file.op == u"chunk") {
-        if (!m_config.relayFiles) {
-            sendError(session, ErrorCode::FileRelayRefused,
-                      u"This hub does not relay files; send them over a direct link."_s, file.tid);
-            return;
-        }
-        if (!session->fileBucket().tryTake(nowMs(), double(file.data.size()))) {
-            sendError(session, ErrorCode::RateLimited,
-                      u"Too many file bytes: at most %1 per second relayed."_s.arg(qint64(m_config.fileRelayBytesPerSecond)),
-                      file.tid);
-            return;
-        }
-    }
     HubSession *target = m_registry.live(file.to);
     if (!target && m_cluster && m_cluster->isRemote(file.to)) {
         m_cluster->sendTo(file.to, session->id(), file.tid, encode(FileFrame { session->id(), file.tid, file.op, file.data }),
@@ -625,6 +661,26 @@ void HubRequests::handle(HubSession *session, const FileRequest &file)
         return;
     }
     m_owner.deliver(target, encode(FileFrame { session->id(), file.tid, file.op, file.data }));
+}
+
+bool HubRequests::admitFileFrame(HubSession *session, const QString &tid, QStringView op, qsizetype bytes)
+{
+    if (!admitRequest(session, tid, u"sending files", Cost::Free))
+        return false;
+    if (op != u"chunk")
+        return true;
+    if (!m_config.relayFiles) {
+        sendError(session, ErrorCode::FileRelayRefused, u"This hub does not relay files; send them over a direct link."_s,
+                  tid);
+        return false;
+    }
+    if (!session->fileBucket().tryTake(m_requestMs, double(bytes))) {
+        sendError(session, ErrorCode::RateLimited,
+                  u"Too many file bytes: at most %1 per second relayed."_s.arg(qint64(m_config.fileRelayBytesPerSecond)),
+                  tid);
+        return false;
+    }
+    return true;
 }
 
 void HubRequests::handle(HubSession *session, const RoomRequest &request)

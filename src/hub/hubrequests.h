@@ -87,8 +87,8 @@ public:
     /// Around the messages of one read: they share one reading of each clock.
     void readingStarts();
     void readingEnds();
-    /// One binary frame from @p session (not part of the protocol).
-    void onBinaryMessage(HubSession *session);
+    /// One binary frame from @p session: a file chunk (docs/protocol.md, "Files"); anything else is invalid.
+    void onBinaryMessage(HubSession *session, const QByteArray &bytes);
 
     /// Messages accepted and handed on since start; deliveries since start (a broadcast to N peers counts N).
     quint64 routedCount() const { return m_routed; }
@@ -134,6 +134,9 @@ private:
     /// Passes a signed receipt on to its `to` (live, in grace, or kept in the mailbox for a bound id).
     void handle(HubSession *session, const ReceiptRequest &receipt);
     void handle(HubSession *session, const FileRequest &file);
+    /// The checks of a relayed `file` frame of @p op and @p bytes (joined; for chunks: relay-files and the file
+    /// rate), answered with an error when it may not go.
+    bool admitFileFrame(HubSession *session, const QString &tid, QStringView op, qsizetype bytes);
     /// Rooms (issue 17): only from a peer with an identity; the rest is RoomRequests'.
     void handle(HubSession *session, const RoomRequest &request);
 

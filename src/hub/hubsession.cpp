@@ -118,7 +118,7 @@ class NoEvents : public HubSession::Events
 {
 public:
     void textReceived(HubSession *, const QByteArray &) override {}
-    void binaryReceived(HubSession *) override {}
+    void binaryReceived(HubSession *, const QByteArray &) override {}
     void pongReceived(HubSession *) override {}
     void invalidReceived(HubSession *, ErrorCode, const QString &, const QString &) override {}
     void sessionEnded(HubSession *) override {}
@@ -201,7 +201,7 @@ void HubSession::messageReceived(bool text, QByteArray &payload)
     if (text)
         m_events.textReceived(this, payload);
     else
-        m_events.binaryReceived(this);
+        m_events.binaryReceived(this, payload);
 }
 
 void HubSession::pongReceived()

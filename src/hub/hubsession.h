@@ -81,7 +81,8 @@ public:
     {
     public:
         virtual void textReceived(HubSession *session, const QByteArray &utf8) = 0;
-        virtual void binaryReceived(HubSession *session) = 0;
+        /// A binary frame (@p bytes; empty from socket.io, whose binary packets are refused as they come).
+        virtual void binaryReceived(HubSession *session, const QByteArray &bytes) = 0;
         virtual void pongReceived(HubSession *session) = 0;
         /// Input the layer below found invalid (a malformed socket.io packet): answered and counted like an invalid
         /// message.
@@ -204,6 +205,9 @@ public:
     /// version-1 client never does, and never gets room traffic it did not ask for.
     bool wantsRooms() const { return m_wantsRooms; }
     void setWantsRooms(bool wants) { m_wantsRooms = wants; }
+    /// The peer joined with `binary_files`: file chunks for it go in binary frames (a native WebSocket only).
+    bool takesBinaryFiles() const { return m_binaryFiles; }
+    void setTakesBinaryFiles(bool takes) { m_binaryFiles = takes && !m_isEngine; }
 
 private:
     // WsConnection::Receiver
@@ -215,7 +219,7 @@ private:
     void readingEnds() override { m_events.readingEnds(); }
     // EngineSocket::Listener
     void engineText(const QByteArray &utf8) override { m_events.textReceived(this, utf8); }
-    void engineBinary() override { m_events.binaryReceived(this); }
+    void engineBinary() override { m_events.binaryReceived(this, QByteArray()); }
     void engineInvalid(ErrorCode code, const QString &message, const QString &ref) override
     {
         m_events.invalidReceived(this, code, message, ref);
@@ -276,6 +280,7 @@ private:
     bool m_host = false;
     bool m_lost = false;
     bool m_wantsRooms = false;
+    bool m_binaryFiles = false;
     QString m_closeReason;
 };
 

@@ -3,6 +3,7 @@
 // SecureChannel's, tested with it and end to end in tst_cli_e2e).
 #include "client/filetransfers.h"
 #include "client/sendermemory.h"
+#include "core/base64url.h"
 #include "core/fileprotocol.h"
 
 #include <QCoreApplication>
@@ -60,6 +61,11 @@ struct Pair
         };
         t.sendLink = [this, send](const QString &, const LinkFile &f) { return link && send(true, f); };
         t.sendHub = [send](const QString &, const LinkFile &f) { return send(false, f); };
+        // Chunks as the `chunk` frames they stand for (the hooks below read and spoil them); binary frames are
+        // tst_hubinput's and the end-to-end tests'.
+        t.sendChunk = [this, send](const QString &, bool direct, const QString &tid, const QByteArray &chunk) {
+            return (!direct || link) && send(direct, LinkFile { tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) });
+        };
         t.seal = [](const QString &, const QString &mid, const QByteArray &plain) -> std::optional<QString> {
             return QString::fromLatin1(QByteArray(mid.toUtf8() + '|' + plain).toBase64());
         };

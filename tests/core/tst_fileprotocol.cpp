@@ -19,6 +19,9 @@ private Q_SLOTS:
     void chunksRoundTrip();
     void malformedChunksAreRefused_data();
     void malformedChunksAreRefused();
+    void binaryFramesRoundTrip();
+    void malformedBinaryFramesAreRefused_data();
+    void malformedBinaryFramesAreRefused();
     void controlsRoundTrip();
     void malformedControlsAreRefused_data();
     void malformedControlsAreRefused();
@@ -111,6 +114,50 @@ void TestFileProtocol::malformedChunksAreRefused()
 {
     QFETCH(QByteArray, bytes);
     QVERIFY(!decodeFileChunk(bytes));
+}
+
+void TestFileProtocol::binaryFramesRoundTrip()
+{
+    const QString tid = u"0123456789abcdef0123456789abcdef"_s;
+    const QByteArray chunk("\x01\0\0\0\x01\0\0\0\x02\0ciphertext", 20);
+    const QByteArray toBob = encodeBinaryFileFrame(u"bob", tid, chunk);
+    QCOMPARE(toBob, QByteArray("\x01\x03", 2) + "bob" + QByteArray::fromHex(tid.toLatin1()) + '\x01' + chunk);
+    auto back = decodeBinaryFileFrame(toBob);
+    QVERIFY(back);
+    QCOMPARE(back->peer, u"bob"_s);
+    QCOMPARE(back->tid, tid);
+    QCOMPARE(back->chunk, chunk);
+    const QString longest(64, u'z');
+    back = decodeBinaryFileFrame(encodeBinaryFileFrame(longest, tid, chunk));
+    QVERIFY(back);
+    QCOMPARE(back->peer, longest);
+    back = decodeBinaryFileFrame(encodeBinaryFileFrame(QStringView(), tid, chunk)); // on a link
+    QVERIFY(back);
+    QVERIFY(back->peer.isEmpty());
+    QCOMPARE(back->chunk, chunk);
+}
+
+void TestFileProtocol::malformedBinaryFramesAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    const QByteArray tid = QByteArray(16, '\xab');
+    const QByteArray good = QByteArray("\x01\x03", 2) + "bob" + tid + '\x01' + "chunk";
+    QVERIFY(decodeBinaryFileFrame(good)); // the rows below each break one thing of it
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("version 2") << '\x02' + good.mid(1);
+    QTest::newRow("id longer than 64") << QByteArray("\x01\x41", 2) + QByteArray(65, 'a') + tid + '\x01' + "chunk";
+    QTest::newRow("id past the end") << QByteArray("\x01\x30", 2) + "bob";
+    QTest::newRow("id not an id") << QByteArray("\x01\x03", 2) + "b/b" + tid + '\x01' + "chunk";
+    QTest::newRow("id not UTF-8") << QByteArray("\x01\x03", 2) + "b\xff" "b" + tid + '\x01' + "chunk";
+    QTest::newRow("tid cut") << QByteArray("\x01\x03", 2) + "bob" + tid.left(10);
+    QTest::newRow("op 2") << QByteArray("\x01\x03", 2) + "bob" + tid + '\x02' + "chunk";
+    QTest::newRow("no chunk") << QByteArray("\x01\x03", 2) + "bob" + tid + '\x01';
+}
+
+void TestFileProtocol::malformedBinaryFramesAreRefused()
+{
+    QFETCH(QByteArray, bytes);
+    QVERIFY(!decodeBinaryFileFrame(bytes));
 }
 
 void TestFileProtocol::controlsRoundTrip()

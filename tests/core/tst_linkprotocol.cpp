@@ -163,6 +163,8 @@ void TestLinkProtocol::roundTrip_data()
     QTest::newRow("proof with sig") << 7;
     QTest::newRow("sealed") << 8;
     QTest::newRow("message with e2e") << 9;
+    QTest::newRow("hello taking binary chunks") << 10;
+    QTest::newRow("welcome taking binary chunks") << 11;
 }
 
 void TestLinkProtocol::roundTrip()
@@ -182,6 +184,8 @@ void TestLinkProtocol::roundTrip()
         LinkProof { proof, QString::fromLatin1(kSig) },
         LinkSealed { u"AbC-_9"_s },
         LinkMessage { QString(), u"b"_s, u"m-2"_s, 1, u"1.a.b.c.d"_s },
+        LinkHello { u"a"_s, QString::fromLatin1(kLink), nonce, QString(), QString(), true },
+        LinkWelcome { u"b"_s, nonce, proof, QString(), QString(), QString(), true },
     };
     const LinkEnvelope &original = envelopes[index];
     const Decoded<LinkEnvelope> d = decodeLinkMessage(encode(original));
@@ -199,6 +203,12 @@ void TestLinkProtocol::roundTrip()
         QCOMPARE(std::get<LinkMessage>(d.envelope()).e2e, u"1.a.b.c.d"_s);
     if (index == 6)
         QCOMPARE(std::get<LinkWelcome>(d.envelope()).sig, QString::fromLatin1(kSig));
+    // `bin` (issue 15): said only when true, and read back; an older peer's frames lack it (false).
+    if (index == 0 || index == 10)
+        QCOMPARE(std::get<LinkHello>(d.envelope()).binary, index == 10);
+    if (index == 1 || index == 11)
+        QCOMPARE(std::get<LinkWelcome>(d.envelope()).binary, index == 11);
+    QCOMPARE(encode(original).contains("\"bin\":true"), index == 10 || index == 11);
 }
 
 void TestLinkProtocol::messageIgnoresFrom()

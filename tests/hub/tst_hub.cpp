@@ -439,9 +439,9 @@ void TestHub::welcomeCarriesTheHubsLimits()
     config.bytesPerSecond = bytesPerSecond;
     config.byteBurst = byteBurst;
     auto hub = startHub(config);
-    // (and, issue 17, the rooms it keeps at most: it keeps rooms)
+    // (and, issue 17, the rooms it keeps at most: it keeps rooms; issue 15: it relays binary file chunks)
     const HubLimits expected { maxMessageBytes, messagesPerSecond, messageBurst, bytesPerSecond, byteBurst, 0,
-                               double(config.maxRooms) };
+                               double(config.maxRooms), true };
     // Every welcome: the first peer's, and one with others already there (a welcome made of ready entries).
     for (const QString &id : { u"first"_s, u"second"_s }) {
         RawClient c;

@@ -1,5 +1,7 @@
 // Bad and hostile input to the hub: every error code of the contract, limits and close codes. After each case
 // the hub still serves a healthy pair of peers.
+#include "core/base64url.h"
+#include "core/fileprotocol.h"
 #include "hub/hub.h"
 #include "rawclient.h"
 #include "rawtcpclient.h"
@@ -44,6 +46,7 @@ private Q_SLOTS:
     void byteFloodIsRateLimited();
     void fileFramesAreRoutedAndBounded();
     void relayedFilesCanBeForbidden();
+    void binaryChunksAreRelayedAndBounded();
     void originPolicy_data();
     void originPolicy();
     void handshakeIsAnsweredByTheHub_data();
@@ -608,6 +611,78 @@ void TestHubInput::relayedFilesCanBeForbidden()
     QCOMPARE(bob.waitFor(u"file"_s).value("op"_L1).toString(), u"ctl"_s);
     QVERIFY(std::none_of(bob.pending().cbegin(), bob.pending().cend(),
                          [](const QJsonObject &o) { return o.value("op"_L1).toString() == u"chunk"; }));
+    // A chunk in a binary frame is refused the same way.
+    alice.socket().sendBinaryMessage(encodeBinaryFileFrame(u"bob", tid, QByteArray(100, 'z')));
+    const QJsonObject binaryRefused = alice.waitFor(u"error"_s);
+    QCOMPARE(binaryRefused.value("code"_L1).toString(), u"file_relay_refused"_s);
+    QCOMPARE(binaryRefused.value("ref"_L1).toString(), tid);
+}
+
+void TestHubInput::binaryChunksAreRelayedAndBounded()
+{
+    HubConfig config;
+    config.fileRelayBytesPerSecond = 10000;
+    config.maxMessageBytes = 20000; // the file budget's burst: 20 000 bytes
+    Hub hub(config);
+    QVERIFY(hub.listen());
+    RawClient alice, bob, carol;
+    QVERIFY(alice.open(hub.serverUrl()) && bob.open(hub.serverUrl()) && carol.open(hub.serverUrl()));
+    const QJsonObject binary { { u"binary_files"_s, true } };
+    const QJsonObject welcome = alice.join(u"alice"_s, binary);
+    QCOMPARE(welcome.value("limits"_L1).toObject().value("binary_files"_L1).toInt(), 1);
+    QVERIFY(!bob.join(u"bob"_s, binary).isEmpty());
+    QVERIFY(!carol.join(u"carol"_s).isEmpty()); // an older client: it did not say it takes binary frames
+    QSignalSpy bobBinary(&bob.socket(), &QWebSocket::binaryMessageReceived);
+    QSignalSpy carolBinary(&carol.socket(), &QWebSocket::binaryMessageReceived);
+    const QString tid(32, u'e');
+    const QByteArray chunk(3000, 'x');
+
+    // To a peer that takes them: a binary frame, the sender's id in place of the recipient's.
+    alice.socket().sendBinaryMessage(encodeBinaryFileFrame(u"bob", tid, chunk));
+    QVERIFY(bobBinary.wait());
+    const std::optional<BinaryFileFrame> got = decodeBinaryFileFrame(bobBinary.at(0).at(0).toByteArray());
+    QVERIFY(got);
+    QCOMPARE(got->peer, u"alice"_s);
+    QCOMPARE(got->tid, tid);
+    QCOMPARE(got->chunk, chunk);
+
+    // To one that did not: the `file` frame the binary frame stands for.
+    alice.socket().sendBinaryMessage(encodeBinaryFileFrame(u"carol", tid, chunk));
+    const QJsonObject text = carol.waitFor(u"file"_s);
+    QCOMPARE(text.value("from"_L1).toString(), u"alice"_s);
+    QCOMPARE(text.value("tid"_L1).toString(), tid);
+    QCOMPARE(text.value("op"_L1).toString(), u"chunk"_s);
+    QCOMPARE(text.value("data"_L1).toString(), QString::fromLatin1(toBase64Url(chunk)));
+    QCOMPARE(carolBinary.size(), 0);
+
+    // Nobody there: peer_unavailable with the tid, as for a `file` frame.
+    alice.socket().sendBinaryMessage(encodeBinaryFileFrame(u"dave", tid, chunk));
+    const QJsonObject absent = alice.waitFor(u"error"_s);
+    QCOMPARE(absent.value("code"_L1).toString(), u"peer_unavailable"_s);
+    QCOMPARE(absent.value("ref"_L1).toString(), tid);
+
+    // The file budget counts binary chunks too: 3 000 + 4 000 + 4 000 spent, 20 000 of burst.
+    for (int i = 0; i < 5; ++i)
+        alice.socket().sendBinaryMessage(encodeBinaryFileFrame(u"bob", tid, chunk));
+    const QJsonObject limited = alice.waitFor(u"error"_s);
+    QCOMPARE(limited.value("code"_L1).toString(), u"rate_limited"_s);
+    QCOMPARE(limited.value("ref"_L1).toString(), tid);
+    const auto errors = [&alice](const QString &code) {
+        return int(std::count_if(alice.pending().cbegin(), alice.pending().cend(), [&code](const QJsonObject &o) {
+            return o.value("type"_L1).toString() == u"error" && o.value("code"_L1).toString() == code;
+        }));
+    };
+    // Each of the five went to bob or was refused (one refusal taken above).
+    QTRY_COMPARE(bobBinary.size() + 1 + errors(u"rate_limited"_s), 1 + 5);
+    QVERIFY2(bobBinary.size() >= 4 && bobBinary.size() <= 5, qPrintable(QString::number(bobBinary.size())));
+
+    // Any other binary frame is invalid, as the core protocol says; the connection stays.
+    alice.socket().sendBinaryMessage(QByteArray("\x02not a chunk"));
+    QTRY_COMPARE(errors(u"bad_message"_s), 1);
+    alice.socket().sendBinaryMessage(encodeBinaryFileFrame(QStringView(), tid, chunk)); // no recipient
+    QTRY_COMPARE(errors(u"bad_message"_s), 2);
+    QVERIFY(alice.isOpen());
+    QVERIFY(healthy(hub));
 }
 
 void TestHubInput::originPolicy_data()
