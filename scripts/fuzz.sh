@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-300}"
-target="${2:-fuzz_decoder}" # or fuzz_envelope (the end-to-end envelope and key decoders), fuzz_wsframe (the hub's WebSocket frame reader and UTF-8 validator), fuzz_messagescan (the hub's fast path against the full decoder), fuzz_socketio (the socket.io codec and event mapping), fuzz_proxyheaders (PROXY headers and X-Forwarded-For from a trusted proxy), fuzz_busformat (the cluster bus records and batches), fuzz_wshandshake (the WebSocket handshake the hub answers)
+target="${2:-fuzz_decoder}" # or fuzz_envelope (the end-to-end envelope and key decoders), fuzz_wsframe (the hub's WebSocket frame reader and UTF-8 validator), fuzz_messagescan (the hub's fast path against the full decoder), fuzz_socketio (the socket.io codec and event mapping), fuzz_proxyheaders (PROXY headers and X-Forwarded-For from a trusted proxy), fuzz_busformat (the cluster bus records and batches), fuzz_wshandshake (the WebSocket handshake the hub answers), fuzz_sendermemory (the sender's file of unfinished transfers)
 build="$root/build-fuzz"
 "$root/scripts/install-deps.sh" clang libclang-rt-14-dev
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \

@@ -782,6 +782,10 @@
             <source>* transfer %1 paused by %2: %3 (%2 resumes it; /cancel %1 ends it)</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>* going on with %1 to %2 as %3 (%4 of %5 bytes acknowledged before), when %2 is there</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::CliPeer</name>
@@ -1521,10 +1525,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>%1 reported the transfer failed (%2).</source>
             <translation type="unfinished" />
         </message>
@@ -1550,6 +1550,22 @@
         </message>
         <message>
             <source>%1 paused the transfer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is no longer there</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 was changed since it was offered</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1; it is not sent to %2. Send the file again to offer it as it is now.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is not the peer the file was offered to (its identity key is another one); it is not sent.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2515,6 +2531,53 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::SenderMemory</name>
+        <message>
+            <source>the field "%1" is missing or not valid</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>it is not JSON (%1 at byte %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>it is not a PeerLink transfers file of version %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the transfer %1 is there twice</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>entry %1 is skipped: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>not an object</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 can be changed by other users, so no transfer in it is resumed and it is not written; make it the owner's only (chmod 600 %1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 is too large for a transfers file; it is replaced</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot read %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 cannot be used (%2); no transfer in it is resumed and it is replaced</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot save the outgoing transfers in %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PeerLink::SettingsDialog</name>
         <message>
             <source>Save files from verified peers in</source>
@@ -2735,6 +2798,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
         <message>
             <source>Paused by you, %1 of %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Waiting for %1 to go on, %2 of %3</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -3041,10 +3108,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>With --identity: print the identity's fingerprint and exit.</source>
             <translation type="unfinished" />
         </message>
@@ -3133,6 +3196,10 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /pause ID         pause the transfer ID (either side; the peer sees who paused it)
   /resume ID        go on with a transfer you paused, or one paused by a full disk
   /quit             leave (so does the end of input)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known, and files being sent in FILE.transfers (owner-only): started again with FILE, they go on.</source>
             <translation type="unfinished" />
         </message>
     </context>

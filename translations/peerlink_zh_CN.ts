@@ -781,6 +781,10 @@
             <source>* transfer %1 paused by %2: %3 (%2 resumes it; /cancel %1 ends it)</source>
             <translation>* 传输 %1 已被 %2 暂停：%3（由 %2 继续；执行 /cancel %1 可结束）</translation>
         </message>
+        <message>
+            <source>* going on with %1 to %2 as %3 (%4 of %5 bytes acknowledged before), when %2 is there</source>
+            <translation>* 待 %2 在线时继续向其发送 %1（传输 %3，此前已确认 %5 字节中的 %4 字节）</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::CliPeer</name>
@@ -1518,10 +1522,6 @@
             <translation>%1 收到的文件 SHA-256 不一致。</translation>
         </message>
         <message>
-            <source>%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.</source>
-            <translation>%1 已不认识这次传输（它重启过）；请重新发送该文件，将从它已保存的部分继续。</translation>
-        </message>
-        <message>
             <source>%1 reported the transfer failed (%2).</source>
             <translation>%1 报告传输失败（%2）。</translation>
         </message>
@@ -1548,6 +1548,22 @@
         <message>
             <source>%1 paused the transfer.</source>
             <translation>%1 暂停了传输。</translation>
+        </message>
+        <message>
+            <source>%1 is no longer there</source>
+            <translation>%1 已不存在</translation>
+        </message>
+        <message>
+            <source>%1 was changed since it was offered</source>
+            <translation>%1 在提供之后已被修改</translation>
+        </message>
+        <message>
+            <source>%1; it is not sent to %2. Send the file again to offer it as it is now.</source>
+            <translation>%1；不会发送给 %2。请重新发送该文件，以提供它现在的内容。</translation>
+        </message>
+        <message>
+            <source>%1 is not the peer the file was offered to (its identity key is another one); it is not sent.</source>
+            <translation>%1 不是当初提供该文件时的那个节点（其身份密钥不同）；不会发送。</translation>
         </message>
     </context>
     <context>
@@ -2517,6 +2533,53 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         </message>
     </context>
     <context>
+        <name>PeerLink::SenderMemory</name>
+        <message>
+            <source>the field "%1" is missing or not valid</source>
+            <translation>字段“%1”缺失或无效</translation>
+        </message>
+        <message>
+            <source>it is not JSON (%1 at byte %2)</source>
+            <translation>它不是 JSON（第 %2 字节处：%1）</translation>
+        </message>
+        <message>
+            <source>it is not a PeerLink transfers file of version %1</source>
+            <translation>它不是第 %1 版的 PeerLink 传输文件</translation>
+        </message>
+        <message>
+            <source>the transfer %1 is there twice</source>
+            <translation>传输 %1 出现了两次</translation>
+        </message>
+        <message>
+            <source>entry %1 is skipped: %2</source>
+            <translation>已跳过第 %1 项：%2</translation>
+        </message>
+        <message>
+            <source>not an object</source>
+            <translation>不是对象</translation>
+        </message>
+        <message>
+            <source>%1 can be changed by other users, so no transfer in it is resumed and it is not written; make it the owner's only (chmod 600 %1)</source>
+            <translation>%1 可被其他用户修改，因此不会继续其中的任何传输，也不会写入它；请设为仅所有者可用（chmod 600 %1）</translation>
+        </message>
+        <message>
+            <source>%1 is too large for a transfers file; it is replaced</source>
+            <translation>%1 作为传输文件过大；它将被替换</translation>
+        </message>
+        <message>
+            <source>cannot read %1: %2</source>
+            <translation>无法读取 %1：%2</translation>
+        </message>
+        <message>
+            <source>%1 cannot be used (%2); no transfer in it is resumed and it is replaced</source>
+            <translation>%1 无法使用（%2）；不会继续其中的任何传输，它将被替换</translation>
+        </message>
+        <message>
+            <source>cannot save the outgoing transfers in %1: %2</source>
+            <translation>无法把正在发送的传输保存到 %1：%2</translation>
+        </message>
+    </context>
+    <context>
         <name>PeerLink::SettingsDialog</name>
         <message>
             <source>Save files from verified peers in</source>
@@ -2738,6 +2801,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
         <message>
             <source>Paused by you, %1 of %2</source>
             <translation>已由你暂停，%1 / %2</translation>
+        </message>
+        <message>
+            <source>Waiting for %1 to go on, %2 of %3</source>
+            <translation>等待 %1 继续，已完成 %3 中的 %2</translation>
         </message>
     </context>
     <context>
@@ -3044,10 +3111,6 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
             <translation>peerlink-cli：--listen 需要 地址:端口，例如 0.0.0.0:0 或 127.0.0.1:9100（收到的是“%1”）</translation>
         </message>
         <message>
-            <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.</source>
-            <translation>使用 FILE 中的身份密钥加入（首次使用时创建，仅所有者可读写）：发给有身份的节点的消息端到端加密，广播带签名，直连加密。已知节点的密钥保存在 FILE.known 中。</translation>
-        </message>
-        <message>
             <source>With --identity: print the identity's fingerprint and exit.</source>
             <translation>与 --identity 一起使用：打印身份指纹后退出。</translation>
         </message>
@@ -3156,6 +3219,10 @@ Its SHA-256 fingerprint is %2; if the hub's operator confirms it, run again with
   /pause ID         暂停传输 ID（任一方均可；对方会看到是谁暂停的）
   /resume ID        继续你暂停的传输，或因磁盘已满而暂停的传输
   /quit             离开（输入结束时也会离开）</translation>
+        </message>
+        <message>
+            <source>Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known, and files being sent in FILE.transfers (owner-only): started again with FILE, they go on.</source>
+            <translation>使用 FILE 中的身份密钥加入（首次使用时创建，仅所有者可读写）：发给有身份的节点的消息端到端加密，广播带签名，直连加密。已知节点的密钥保存在 FILE.known 中，正在发送的文件记录在 FILE.transfers 中（仅所有者可读写）：使用同一 FILE 再次启动时，它们会继续发送。</translation>
         </message>
     </context>
 </TS>

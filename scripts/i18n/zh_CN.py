@@ -363,8 +363,8 @@ ZH = {
         '来自 %1 的一条消息无法验证或解密，未予投递。',
     "PeerLink headless peer. Reads commands from standard input, one a line:\n  TEXT              send TEXT to every peer\n  /to PEER TEXT     send TEXT to PEER only\n  /connect PEER     make a direct link to PEER (the hub relays until it is up)\n  /peers            list the joined peers\n  /fingerprint [PEER]  show PEER's key fingerprint (or your own) to compare in person\n  /trust PEER       accept PEER's changed key (messages to and from it are blocked until then)\n  /quit             leave (so does the end of input)":
         'PeerLink 无界面节点。从标准输入读取命令，每行一条：\n  TEXT              把 TEXT 发给所有节点\n  /to PEER TEXT     只把 TEXT 发给 PEER\n  /connect PEER     与 PEER 建立直连（直连建立前由枢纽转发）\n  /peers            列出已加入的节点\n  /fingerprint [PEER]  显示 PEER（或你自己）的密钥指纹，以便当面核对\n  /trust PEER       接受 PEER 已变更的密钥（在此之前与其往来的消息均被阻止）\n  /quit             离开（输入结束时也会离开）',
-    "Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known.":
-        '使用 FILE 中的身份密钥加入（首次使用时创建，仅所有者可读写）：发给有身份的节点的消息端到端加密，广播带签名，直连加密。已知节点的密钥保存在 FILE.known 中。',
+    "Join with the identity key in FILE (created on first use, owner-only): messages to peers with identities are end-to-end encrypted, broadcasts signed, direct links encrypted. Known peers' keys are kept in FILE.known, and files being sent in FILE.transfers (owner-only): started again with FILE, they go on.":
+        '使用 FILE 中的身份密钥加入（首次使用时创建，仅所有者可读写）：发给有身份的节点的消息端到端加密，广播带签名，直连加密。已知节点的密钥保存在 FILE.known 中，正在发送的文件记录在 FILE.transfers 中（仅所有者可读写）：使用同一 FILE 再次启动时，它们会继续发送。',
     "With --identity: print the identity's fingerprint and exit.": '与 --identity 一起使用：打印身份指纹后退出。',
     'peerlink-cli: cannot use the identity: %1': 'peerlink-cli：无法使用该身份：%1',
     'peerlink-cli: --show-identity needs --identity FILE': 'peerlink-cli：--show-identity 需要 --identity FILE',
@@ -531,7 +531,6 @@ ZH = {
     'Accept every file offered into DIR (made if missing); without it offers are printed for /accept or /decline.': '把别人提供的每个文件都接收到 DIR（不存在则创建）；不指定时只打印提议，由 /accept 或 /decline 答复。',
     'Decline files offered that are larger than this many bytes (default 17179869184, 16 GiB).': '拒绝大于此字节数的文件（默认 17179869184，即 16 GiB）。',
     'peerlink-cli: --max-file-size takes a number of bytes (got "%1")': 'peerlink-cli：--max-file-size 需要一个字节数（得到的是 "%1"）',
-    '%1 no longer knows this transfer (it was restarted); send the file again to go on from what it kept.': '%1 已不认识这次传输（它重启过）；请重新发送该文件，将从它已保存的部分继续。',
     'The hub does not know file transfers (it is older than this client).': '枢纽不支持文件传输（它比本客户端旧）。',
     'New messages ↓': '新消息 ↓',
     '&Copy text': '复制文字(&C)',
@@ -761,4 +760,24 @@ ZH = {
     'Decline the file (the sender is told)': '拒绝此文件（会告知发送方）',
     'Cancel': '取消',
     'Open': '打开',
+    # Outgoing transfers kept across runs (issue 15)
+    'the field "%1" is missing or not valid': '字段“%1”缺失或无效',
+    'it is not JSON (%1 at byte %2)': '它不是 JSON（第 %2 字节处：%1）',
+    'it is not a PeerLink transfers file of version %1': '它不是第 %1 版的 PeerLink 传输文件',
+    'the transfer %1 is there twice': '传输 %1 出现了两次',
+    'entry %1 is skipped: %2': '已跳过第 %1 项：%2',
+    'not an object': '不是对象',
+    "%1 can be changed by other users, so no transfer in it is resumed and it is not written; make it the owner's only (chmod 600 %1)":
+        '%1 可被其他用户修改，因此不会继续其中的任何传输，也不会写入它；请设为仅所有者可用（chmod 600 %1）',
+    '%1 is too large for a transfers file; it is replaced': '%1 作为传输文件过大；它将被替换',
+    '%1 cannot be used (%2); no transfer in it is resumed and it is replaced': '%1 无法使用（%2）；不会继续其中的任何传输，它将被替换',
+    'cannot save the outgoing transfers in %1: %2': '无法把正在发送的传输保存到 %1：%2',
+    '%1 is no longer there': '%1 已不存在',
+    '%1 was changed since it was offered': '%1 在提供之后已被修改',
+    '%1; it is not sent to %2. Send the file again to offer it as it is now.': '%1；不会发送给 %2。请重新发送该文件，以提供它现在的内容。',
+    '%1 is not the peer the file was offered to (its identity key is another one); it is not sent.':
+        '%1 不是当初提供该文件时的那个节点（其身份密钥不同）；不会发送。',
+    '* going on with %1 to %2 as %3 (%4 of %5 bytes acknowledged before), when %2 is there':
+        '* 待 %2 在线时继续向其发送 %1（传输 %3，此前已确认 %5 字节中的 %4 字节）',
+    'Waiting for %1 to go on, %2 of %3': '等待 %1 继续，已完成 %3 中的 %2',
 }

@@ -117,6 +117,9 @@ int main(int argc, char *argv[])
     window.setHistoryRetention(&retention);
     window.show();
     window.setProfileIdentity(&identity);
+    // Files this profile was sending when it was closed go on (shown in the transfers, offered again when their peer
+    // is there).
+    client.files()->restore();
 
     if (options.invitation)
         window.openInvitation(*options.invitation);

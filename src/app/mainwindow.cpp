@@ -164,10 +164,12 @@ MainWindow::MainWindow(ChatController *controller, HubHost *host, AppSettings *s
     m_pickOpenFile = [](QWidget *parent, const QString &title) { return QFileDialog::getOpenFileName(parent, title); };
     m_actionSendFile = action(u"actionSendFile"_s, [this] { sendFile(); });
     setAcceptDrops(true);
-    connect(controller->transfersModel(), &TransfersModel::offerShown, this, [this](int row) {
-        m_transfersDock->show();
-        m_transfersPanel->selectRow(row);
-    });
+    for (auto shown : { &TransfersModel::offerShown, &TransfersModel::transferRestored }) {
+        connect(controller->transfersModel(), shown, this, [this](int row) {
+            m_transfersDock->show();
+            m_transfersPanel->selectRow(row);
+        });
+    }
     m_ui->menuPeers->addSeparator();
     m_ui->menuPeers->addAction(m_actionSendFile);
     m_ui->menuPeers->addAction(m_actionTransfers);

@@ -80,9 +80,16 @@ bool ProfileIdentity::load()
     return true;
 }
 
+QString ProfileIdentity::outgoingTransfersFile() const
+{
+    return QDir(m_folder).filePath(u"transfers.json"_s);
+}
+
 bool ProfileIdentity::applyTo(PeerClient *client)
 {
     client->setIdentity(m_identity);
+    // Files being sent, for client->files()->restore() (problems with it are logged; its good entries are kept).
+    client->setOutgoingTransfersFile(outgoingTransfersFile());
     QString why;
     m_knownKeysErrorText.clear();
     if (client->setKnownKeysFile(knownKeysFile(), &why))

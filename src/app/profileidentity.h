@@ -11,8 +11,9 @@ namespace PeerLink {
 class PeerClient;
 
 /// The identity of one profile of the app: an Ed25519 key file in the profile's folder (made on first use, owner-only)
-/// and, next to it, the file of peers' keys seen first (trust on first use). A key file that cannot be used leaves the
-/// profile without an identity and says why in words a user understands; the app works on without one.
+/// and, next to it, the file of peers' keys seen first (trust on first use) and the file of the files being sent. A key
+/// file that cannot be used leaves the profile without an identity and says why in words a user understands; the app
+/// works on without one.
 class ProfileIdentity
 {
 public:
@@ -24,13 +25,16 @@ public:
 
     /// Loads the key file, or creates it when there is none. False (errorText() says why) when it is refused.
     bool load();
-    /// Hands the identity (or none) and the known-keys file to @p client, before it connects. False when the
-    /// known-keys file is refused (knownKeysErrorText() says why; the client keeps peers' keys in memory then).
+    /// Hands the identity (or none), the known-keys file and the outgoing transfers file to @p client, before it
+    /// connects. False when the known-keys file is refused (knownKeysErrorText() says why; the client keeps peers'
+    /// keys in memory then).
     bool applyTo(PeerClient *client);
 
     QString folder() const { return m_folder; }
     QString keyFile() const;
     QString knownKeysFile() const;
+    /// Files being sent, kept across runs (SenderMemory).
+    QString outgoingTransfersFile() const;
     bool isValid() const { return m_identity.has_value(); }
     const std::optional<Crypto::Identity> &identity() const { return m_identity; }
     /// The own fingerprint ("12345 67890 ..."); empty without an identity.

@@ -21,6 +21,10 @@ TransfersModel::TransfersModel(FileTransfers *files, QObject *parent)
         if (!m_answer || !m_answer(row))
             Q_EMIT offerShown(row);
     });
+    connect(files, &FileTransfers::restored, this, [this](const FileTransfers::Info &info) {
+        update(info);
+        Q_EMIT transferRestored(rowOf(info.tid));
+    });
     connect(files, &FileTransfers::progressed, this, &TransfersModel::update);
     connect(files, &FileTransfers::paused, this, &TransfersModel::update);
     connect(files, &FileTransfers::resumed, this, &TransfersModel::update);
@@ -307,7 +311,9 @@ QString TransfersModel::statusText(const Row &row) const
     case State::Offered:
         return tr("Offered, %1").arg(size);
     case State::Waiting:
-        return tr("Waiting for %1 to accept, %2").arg(i.peer, size);
+        // bytes: a transfer of an earlier run, offered again to go on from there
+        return i.bytes > 0 ? tr("Waiting for %1 to go on, %2 of %3").arg(i.peer, formatBytes(i.bytes), size)
+                           : tr("Waiting for %1 to accept, %2").arg(i.peer, size);
     case State::Transferring: {
         const int row = rowOf(i.tid);
         const double speed = speedAt(row);

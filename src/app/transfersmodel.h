@@ -88,6 +88,8 @@ public:
 Q_SIGNALS:
     /// An incoming offer is shown (row @p row) for the user to answer (one the answerer took is not).
     void offerShown(int row);
+    /// An outgoing transfer of an earlier run was taken up (row @p row): it waits for its peer.
+    void transferRestored(int row);
     /// An incoming file arrived in full.
     void fileArrived(const PeerLink::FileTransfers::Info &info);
 

@@ -54,6 +54,16 @@ CliFiles::CliFiles(FileTransfers *files, EventPrinter &printer, std::function<vo
                           { u"name"_s, info.name }, { u"bytes"_s, info.bytes }, { u"size"_s, info.size } },
                         tr("* transfer %1 goes on from %2 of %3 bytes").arg(info.tid).arg(info.bytes).arg(info.size));
     });
+    connect(files, &FileTransfers::restored, this, [this](const FileTransfers::Info &info) {
+        m_printer.print(u"file_restored"_s,
+                        { { u"tid"_s, info.tid }, { u"peer"_s, info.peer }, { u"name"_s, info.name },
+                          { u"bytes"_s, info.bytes }, { u"size"_s, info.size },
+                          { u"sha256"_s, QString::fromLatin1(info.sha256.toHex()) }, { u"path"_s, info.path } },
+                        tr("* going on with %1 to %2 as %3 (%4 of %5 bytes acknowledged before), when %2 is there")
+                            .arg(info.name, info.peer, info.tid)
+                            .arg(info.bytes)
+                            .arg(info.size));
+    });
     connect(files, &FileTransfers::chunkRejected, this, [this](const QString &tid, qint64 index) {
         m_printer.print(u"file_chunk_rejected"_s, { { u"tid"_s, tid }, { u"index"_s, index } },
                         tr("! a chunk of %1 did not verify (changed on the way); it is sent again").arg(tid));

@@ -12,8 +12,9 @@ namespace PeerLink {
 class EventPrinter;
 
 /// The file commands and events of peerlink-cli: /send-file, /accept, /decline, /cancel, /pause, /resume; file_offer,
-/// file_progress (at most once a second per transfer), file_paused (with who paused it), file_resumed, file_done and
-/// file_failed. With an accept folder, every offer is accepted into it.
+/// file_restored (a transfer sent in an earlier run goes on), file_progress (at most once a second per transfer),
+/// file_paused (with who paused it), file_resumed, file_done and file_failed. With an accept folder, every offer is
+/// accepted into it.
 class CliFiles : public QObject
 {
     Q_OBJECT

@@ -68,7 +68,8 @@ int main(int argc, char *argv[])
           u"FINGERPRINT"_s },
         { u"identity"_s, QCoreApplication::translate("main", "Join with the identity key in FILE (created on first use, owner-only): "
                                 "messages to peers with identities are end-to-end encrypted, broadcasts signed, "
-                                "direct links encrypted. Known peers' keys are kept in FILE.known."),
+                                "direct links encrypted. Known peers' keys are kept in FILE.known, and files being "
+                                "sent in FILE.transfers (owner-only): started again with FILE, they go on."),
           u"FILE"_s },
         { u"history"_s, QCoreApplication::translate("main", "Keep every message sent and received in FILE (SQLite); "
                                                              "/history PEER [N] prints the last ones."), u"FILE"_s },
@@ -219,6 +220,11 @@ int main(int argc, char *argv[])
             err << QCoreApplication::translate("main", "peerlink-cli: %1").arg(why) << Qt::endl;
             return 2;
         }
+        // Files being sent are remembered next to the identity; a damaged entry is reported and skipped.
+        QStringList problems;
+        client.setOutgoingTransfersFile(parser.value(u"identity"_s) + u".transfers"_s, &problems);
+        for (const QString &problem : std::as_const(problems))
+            err << QCoreApplication::translate("main", "peerlink-cli: %1").arg(problem) << Qt::endl;
     }
     QObject::connect(&client, &PeerClient::certificateUntrusted, &app, [&err](const QString &fingerprint, const QString &why) {
         err << QCoreApplication::translate("main",
@@ -234,6 +240,7 @@ int main(int argc, char *argv[])
     client.files()->setMaxIncomingBytes(maxFileBytes);
     client.setDirectListening(!parser.isSet(u"no-listen"_s) && !options.oneShot, listenAddress, quint16(listenPort));
     CliPeer peer(&client, options, out, err);
+    client.files()->restore(); // after CliPeer: its events print what goes on and what cannot
     History::MessageStore history;
     if (parser.isSet(u"history"_s)) {
         // A history that cannot be opened is reported and the peer works without it, as the app does.

@@ -2,12 +2,15 @@
 
 #include "client/logging.h"
 #include "client/partfile.h"
+#include "client/sendermemory.h"
 #include "core/base64url.h"
 #include "core/fileprotocol.h"
 #include "crypto/chunkstream.h"
 #include "crypto/sha256.h"
 #include "crypto/sodium.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeDatabase>
@@ -58,6 +61,8 @@ struct FileTransfers::Transfer
     qint64 acked = 0; // chunks the receiver verified
     qint64 lastProgressMs = 0;
     bool waiting = false; // for the peer, or for a path that takes the next chunk
+    QByteArray peerKey; // the identity key it was offered to (empty: none known)
+    qint64 mtimeMs = 0; // the source's last change when it was offered
     // Incoming
     std::unique_ptr<PartFile> part;
     std::optional<Crypto::ChunkOpener> opener;
@@ -74,6 +79,19 @@ struct FileTransfers::Transfer
     qint64 lastAnnounceMs = 0; // when this side last said its pause (or, paused by the peer, offered again)
 
     bool outgoing() const { return info.direction == Direction::Outgoing; }
+    /// Outgoing: the offer (said again until it is answered, and after a restart of either side).
+    FileControl offerControl() const
+    {
+        FileControl c;
+        c.kind = FileControl::Kind::Offer;
+        c.name = info.name;
+        c.size = info.size;
+        c.sha256 = info.sha256;
+        c.mimeType = info.mimeType;
+        c.chunkBytes = chunkBytes;
+        c.key = key;
+        return c;
+    }
     qint64 chunkSize(qint64 index) const
     {
         return std::min<qint64>(chunkBytes, info.size - index * chunkBytes);
@@ -182,15 +200,10 @@ QString FileTransfers::offer(const QString &peer, const QString &path)
     t->chunkBytes = m_chunkBytes;
     t->chunks = std::max<qint64>(1, (t->info.size + m_chunkBytes - 1) / m_chunkBytes);
     t->source = std::move(source);
+    t->peerKey = m_transport.peerKey ? m_transport.peerKey(peer) : QByteArray();
+    t->mtimeMs = fi.lastModified().toMSecsSinceEpoch();
 
-    FileControl c;
-    c.kind = FileControl::Kind::Offer;
-    c.name = t->info.name;
-    c.size = t->info.size;
-    c.sha256 = t->info.sha256;
-    c.mimeType = t->info.mimeType;
-    c.chunkBytes = t->chunkBytes;
-    c.key = t->key;
+    const FileControl c = t->offerControl();
     if (!sendControl(*t, c))
         return fail(tr("Cannot offer a file to %1: files go end to end, and it has no identity key we can seal to.")
                         .arg(peer));
@@ -200,18 +213,132 @@ QString FileTransfers::offer(const QString &peer, const QString &path)
         m_timer->start();
     const QString tid = t->info.tid;
     qCInfo(lcClient).noquote() << "offered" << t->info.name << "to" << peer << "as" << tid;
+    remember(*t, true);
     m_transfers.emplace(tid, std::move(t));
     return tid;
+}
+
+int FileTransfers::restore()
+{
+    if (!m_memory)
+        return 0;
+    int goingOn = 0;
+    for (const SenderMemory::Entry &e : m_memory->entries()) {
+        if (find(e.tid))
+            continue;
+        auto t = std::make_unique<Transfer>();
+        t->info.tid = e.tid;
+        t->info.peer = e.peer;
+        t->info.direction = Direction::Outgoing;
+        t->info.name = e.name;
+        t->info.mimeType = e.mimeType;
+        t->info.size = e.size;
+        t->info.sha256 = e.sha256;
+        t->info.path = e.path;
+        t->key = e.key;
+        t->chunkBytes = e.chunkBytes;
+        t->chunks = std::max<qint64>(1, (e.size + e.chunkBytes - 1) / e.chunkBytes);
+        t->acked = e.acked;
+        t->next = e.acked;
+        t->info.bytes = std::min(e.size, e.acked * e.chunkBytes);
+        t->peerKey = e.peerKey;
+        t->mtimeMs = e.mtimeMs;
+        t->standing = t->offerControl();
+        Transfer &ref = *t;
+        m_transfers.emplace(e.tid, std::move(t));
+
+        // The bytes offered are the file as it was: one that changed since is not sent (the receiver would get
+        // another file than offered, and its part would mix both).
+        const QFileInfo fi(e.path);
+        auto source = std::make_unique<QFile>(e.path);
+        QString changed;
+        if (!fi.isFile())
+            changed = tr("%1 is no longer there").arg(QDir::toNativeSeparators(e.path));
+        else if (fi.size() != e.size || fi.lastModified().toMSecsSinceEpoch() != e.mtimeMs)
+            changed = tr("%1 was changed since it was offered").arg(QDir::toNativeSeparators(e.path));
+        else if (!source->open(QIODevice::ReadOnly))
+            changed = tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(e.path), source->errorString());
+        if (!changed.isEmpty()) {
+            qCWarning(lcClient).noquote() << "not going on with" << e.tid << "to" << e.peer << ":" << changed;
+            end(ref, State::Failed, tr("%1; it is not sent to %2. Send the file again to offer it as it is now.")
+                                        .arg(changed, e.peer));
+            continue;
+        }
+        ref.source = std::move(source);
+        ++goingOn;
+        qCInfo(lcClient).noquote() << "going on with" << e.name << "to" << e.peer << "as" << e.tid << "from chunk"
+                                   << e.acked;
+        Q_EMIT restored(ref.info);
+        if (m_transport.present && m_transport.present(ref.info.peer))
+            offerAgain(ref);
+        else
+            ref.waiting = true;
+    }
+    return goingOn;
+}
+
+void FileTransfers::offerAgain(Transfer &t)
+{
+    if (m_transport.peerKey && !t.peerKey.isEmpty() && m_transport.peerKey(t.info.peer) != t.peerKey) {
+        end(t, State::Failed, tr("%1 is not the peer the file was offered to (its identity key is another one); it "
+                                 "is not sent.")
+                                  .arg(t.info.peer));
+        return;
+    }
+    const bool changed = t.info.state != State::Offered;
+    t.info.state = State::Offered;
+    t.sealer.reset();
+    t.waiting = false;
+    t.lastProgressMs = now();
+    sendControl(t, *t.standing);
+    if (!m_timer->isActive())
+        m_timer->start();
+    remember(t, changed);
+}
+
+void FileTransfers::remember(const Transfer &t, bool urgent)
+{
+    if (!m_memory || !t.outgoing())
+        return;
+    SenderMemory::Entry e;
+    e.tid = t.info.tid;
+    e.peer = t.info.peer;
+    e.peerKey = t.peerKey;
+    e.path = t.info.path;
+    e.name = t.info.name;
+    e.mimeType = t.info.mimeType;
+    e.size = t.info.size;
+    e.mtimeMs = t.mtimeMs;
+    e.sha256 = t.info.sha256;
+    e.chunkBytes = t.chunkBytes;
+    e.key = t.key;
+    e.acked = t.acked;
+    e.state = t.info.state == State::Active ? u"active"_s : t.info.state == State::Paused ? u"paused"_s : u"offered"_s;
+    m_memory->remember(e, urgent);
 }
 
 void FileTransfers::onOffer(const QString &peer, const QString &tid, const FileControl &offer)
 {
     if (Transfer *known = find(tid)) {
-        // The same offer again: our answer was lost (or it is a replay); say it again, if there was one.
-        if (known->info.peer == peer && known->standing)
-            sendControl(*known, *known->standing);
+        if (known->info.peer != peer || known->outgoing())
+            return;
+        if (known->info.state == State::Paused && known->ourPause.isEmpty())
+            onPeerResume(*known); // paused by the sender only, which offers again (restarted, or its resume was lost)
+        if (known->info.state == State::Active) {
+            // The sender offers what we are receiving: it was restarted (or our answer was lost). It goes on from what
+            // is verified now, not from what we last said, and its new segments count from its new start.
+            known->opener.reset();
+            known->openSegment = 0;
+            known->askedSegment = 0;
+            askFrom(*known);
+        } else if (known->info.state == State::Paused) {
+            sendPause(*known); // ours: the sender hears it again, and waits for our resume
+        } else if (known->standing) {
+            sendControl(*known, *known->standing); // our answer was lost (or it is a replay): said again
+        }
         return;
     }
+    m_unknown.remove(tid); // told it was unknown, and offered again: known from now on
     auto t = std::make_unique<Transfer>();
     t->info.tid = tid;
     t->info.peer = peer;
@@ -430,6 +557,8 @@ void FileTransfers::end(Transfer &t, State state, const QString &error)
     if (t.part && state == State::Cancelled)
         t.part->remove();
     t.part.reset();
+    if (m_memory && t.outgoing())
+        m_memory->forget(t.info.tid);
     if (state == State::Done)
         Q_EMIT finished(t.info);
     else
@@ -461,10 +590,11 @@ void FileTransfers::received(const QString &peer, const LinkFile &frame)
 void FileTransfers::receivedChunk(const QString &peer, const QString &tid, const QByteArray &bytes)
 {
     Transfer *t = find(tid);
-    if (!t && !m_unknown.contains(tid)) {
-        // Chunks of a transfer we do not know (this program was restarted in its middle): the sender hears so once,
-        // and offers the file again, which goes on from what the .part kept.
-        m_unknown.insert(tid);
+    if (!t && now() - m_unknown.value(tid, -m_stallMs - 1) > m_stallMs) {
+        // Chunks of a transfer we do not know (this program was restarted in its middle): the sender hears so (once,
+        // and again only after a stall, in case that answer was lost), and offers the file again, which goes on from
+        // what the .part kept.
+        m_unknown.insert(tid, now());
         Transfer stranger;
         stranger.info.tid = tid;
         stranger.info.peer = peer;
@@ -512,9 +642,12 @@ void FileTransfers::onControl(const QString &peer, const QString &tid, const QSt
                 // The receiver's pause is over (or its answer to our offer again): on, unless we hold it paused.
                 t->peerPaused = false;
                 settlePause(*t, c->from);
+                remember(*t, true);
             } else {
+                const bool changed = t->info.state != State::Active;
                 t->info.state = State::Active;
                 restart(*t, c->from);
+                remember(*t, changed);
             }
         } else if (!t->outgoing() && t->peerPaused) {
             onPeerResume(*t); // the sender's pause is over; its chunks come in a new segment
@@ -552,14 +685,12 @@ void FileTransfers::onControl(const QString &peer, const QString &tid, const QSt
         }
         break;
     case FileControl::Kind::Failed:
-        t->info.byPeer = live;
-        if (live && c->reason == u"unknown_transfer")
-            end(*t, State::Failed,
-                tr("%1 no longer knows this transfer (it was restarted); send the file again to go on from what it "
-                   "kept.")
-                    .arg(peer));
-        else if (live)
+        if (live && c->reason == u"unknown_transfer" && t->outgoing()) {
+            offerAgain(*t); // the receiver was restarted: offered again, it goes on from what its part kept
+        } else if (live) {
+            t->info.byPeer = true;
             end(*t, State::Failed, tr("%1 reported the transfer failed (%2).").arg(peer, c->reason));
+        }
         break;
     }
 }
@@ -720,6 +851,8 @@ void FileTransfers::onAck(Transfer &t, qint64 verified)
     t.acked = verified;
     t.lastProgressMs = now();
     t.info.bytes = std::min(t.info.size, t.acked * t.chunkBytes);
+    if (m_memory)
+        m_memory->noteProgress(t.info.tid, t.acked);
     Q_EMIT progressed(t.info);
     pump(t);
 }
@@ -773,6 +906,8 @@ void FileTransfers::peerBack(const QString &peer)
     for (auto &[tid, t] : m_transfers) {
         if (t->outgoing() && t->info.peer == peer && t->info.state == State::Active)
             restart(*t, t->acked);
+        else if (t->outgoing() && t->info.peer == peer && t->info.state == State::Offered && t->waiting)
+            offerAgain(*t); // an offer that waited for it (one restored from an earlier run)
     }
 }
 
@@ -787,6 +922,10 @@ void FileTransfers::peerGone(const QString &peer)
 void FileTransfers::rejoined()
 {
     for (auto &[tid, t] : m_transfers) {
+        if (t->outgoing() && t->info.state == State::Offered && t->waiting && m_transport.present(t->info.peer)) {
+            offerAgain(*t);
+            continue;
+        }
         if (!t->outgoing() || t->info.state != State::Active)
             continue;
         if (m_transport.present(t->info.peer))

@@ -6,7 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QSet>
+#include <QHash>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,6 +18,7 @@ namespace PeerLink {
 
 struct FileControl;
 struct FileChunk;
+class SenderMemory;
 
 /// The file transfers of one client, without sockets (docs/protocol.md, "Files"): offers, the receiver's answers,
 /// chunks sealed end to end with crypto_secretstream and sent in a window of unacknowledged chunks, over a direct link
@@ -78,6 +79,9 @@ public:
         std::function<std::optional<QString>(const QString &peer, const QString &mid, const QByteArray &plain)> seal;
         /// Opens what @p peer sealed under @p mid; nullopt: it does not open.
         std::function<std::optional<QByteArray>(const QString &peer, const QString &mid, const QString &sealed)> open;
+        /// The identity key @p peer joined with (empty: none). Optional: when set, a remembered transfer is offered
+        /// again only to the key it was first offered to (a peer id on another hub may be someone else).
+        std::function<QByteArray(const QString &peer)> peerKey;
     };
 
     /// Default window: chunks sent and not acknowledged at most.
@@ -106,6 +110,13 @@ public:
     /// The hub's limits: relayed chunks are paced below its byte rate and its file rate (0: not paced), and the chunk
     /// size of new offers fits its message limit.
     void applyLimits(double bytesPerSecond, double fileBytesPerSecond, qint64 maxMessageBytes);
+    /// Keeps the outgoing transfers in @p memory (nullptr: none) from now on, so that restore() takes them up after
+    /// this program was closed and opened again.
+    void setMemory(SenderMemory *memory) { m_memory = memory; }
+    /// Takes up the unfinished outgoing transfers the memory holds: each is shown (restored) and offered again under
+    /// its id and key when its peer is there, or fails (failed) when its source is gone or changed since. Returns how
+    /// many go on.
+    int restore();
 
     /// Offers the file at @p path to @p peer; returns the transfer id, or an empty string (errorOccurred says why).
     QString offer(const QString &peer, const QString &path);
@@ -157,6 +168,8 @@ Q_SIGNALS:
     /// A chunk did not verify (changed on the way): it is asked for again.
     void chunkRejected(const QString &tid, qint64 index);
     void errorOccurred(const PeerLink::ClientError &error);
+    /// An outgoing transfer remembered from an earlier run was taken up (by restore()): it waits for its peer.
+    void restored(const PeerLink::FileTransfers::Info &info);
 
 private:
     struct Transfer;
@@ -190,6 +203,10 @@ private:
     /// While paused: this side's pause is said again, and a sender paused by its peer offers again (the receiver
     /// answers with its last word: its pause, or the resume that was lost).
     void announcePause(Transfer &t);
+    /// Outgoing: offers @p t again under its id and key (the receiver was restarted, or we were).
+    void offerAgain(Transfer &t);
+    /// Outgoing: what the memory keeps of @p t; written at once when @p urgent.
+    void remember(const Transfer &t, bool urgent);
     qint64 now() const { return m_clock ? m_clock() : m_elapsed.elapsed(); }
 
     Transport m_transport;
@@ -200,7 +217,8 @@ private:
     qint64 m_maxIncoming = DefaultMaxIncomingBytes;
     int m_stallMs = 5000;
     int m_chunkBytes;
-    QSet<QString> m_unknown; // transfer ids we told their sender we do not know
+    QHash<QString, qint64> m_unknown; // transfer ids we told their sender we do not know, and when
+    SenderMemory *m_memory = nullptr;
     TokenBucket m_relayBudget;
     double m_relayRate = 0; // bytes per second of relayed chunks (0: not paced)
     QTimer *m_timer;

@@ -1,6 +1,7 @@
 #include "peerclient.h"
 
 #include "client/logging.h"
+#include "client/sendermemory.h"
 #include "core/base64url.h"
 #include "core/fileprotocol.h"
 #include "core/rules.h"
@@ -19,6 +20,7 @@ PeerClient::PeerClient(QObject *parent)
     , m_flow(new MessageFlow(m_secure, this))
     , m_receipts(new Receipts(m_secure, this))
     , m_files(new FileTransfers(this))
+    , m_senderMemory(new SenderMemory(this))
     , m_rooms(new RoomChannel(m_secure, this))
     , m_previousPrekeyTimer(new QTimer(this))
 {
@@ -119,7 +121,12 @@ void PeerClient::wireFiles()
             return std::nullopt;
         return in.text.toUtf8();
     };
+    transport.peerKey = [this](const QString &peer) { return m_secure.peerKey(peer); };
     m_files->setTransport(std::move(transport));
+    m_files->setMemory(m_senderMemory);
+    connect(m_senderMemory, &SenderMemory::errorOccurred, this, [this](const QString &message) {
+        Q_EMIT errorOccurred(ClientError::local(u"file_memory"_s, message));
+    });
     connect(m_paths, &DirectPaths::fileArrived, m_files, &FileTransfers::received);
     connect(m_paths, &DirectPaths::chunkArrived, m_files, &FileTransfers::receivedChunk);
     connect(m_hub, &HubConnection::binaryReceived, m_files, [this](const QByteArray &bytes) {
@@ -134,6 +141,11 @@ void PeerClient::wireFiles()
 }
 
 PeerClient::~PeerClient() = default;
+
+void PeerClient::setOutgoingTransfersFile(const QString &path, QStringList *problems)
+{
+    m_senderMemory->setFile(path, problems);
+}
 
 static_assert(int(PeerClient::Path::Direct) == int(DirectPaths::Path::Direct));
 static_assert(int(PeerClient::ConnectPolicy::DeclineAll) == int(DirectPaths::Policy::DeclineAll));

@@ -20,6 +20,8 @@ class QTimer;
 
 namespace PeerLink {
 
+class SenderMemory;
+
 /// A peer's connection to a hub. Its signals mirror the events of the original tutorial: connected, joined
 /// (welcome), messages, peers that come and go, and requests to connect. A facade over HubConnection (the
 /// socket, join, resume, reconnect), MessageFlow (messages out and in: checks, sealing, the outbox, acks,
@@ -189,6 +191,10 @@ public:
 
     /// The file transfers (issue 15): offer, accept, decline, cancel, and their events.
     FileTransfers *files() const { return m_files; }
+    /// Keeps the unfinished outgoing transfers in @p path (owner-only JSON; empty: not kept) from now on, and reads
+    /// what an earlier run left there, for files()->restore() to take up once the events are wired. Problems with the
+    /// file (entries skipped, a file refused) are logged and appended to @p problems in words.
+    void setOutgoingTransfersFile(const QString &path, QStringList *problems = nullptr);
     /// The rooms (issue 17): join, leave, send sealed with sender keys, and their events.
     RoomChannel *rooms() const { return m_rooms; }
 
@@ -303,6 +309,7 @@ private:
     MessageFlow *m_flow; // uses m_secure
     Receipts *m_receipts; // uses m_secure
     FileTransfers *m_files; // seals its control frames with m_secure
+    SenderMemory *m_senderMemory; // m_files' outgoing transfers, kept across runs
     RoomChannel *m_rooms;   // seals sender keys with m_secure
     State m_state = State::Disconnected;
     bool m_hubTakesBinaryFiles = false; // the hub announced `binary_files`: chunks go to it in binary frames

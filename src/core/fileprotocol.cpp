@@ -58,17 +58,6 @@ std::optional<QByteArray> fromBase64(const QJsonValue &v, qsizetype bytes)
     return r.decoded;
 }
 
-/// A whole JSON number in [0, max], or nullopt.
-std::optional<qint64> count(const QJsonValue &v, qint64 max)
-{
-    if (!v.isDouble())
-        return std::nullopt;
-    const double d = v.toDouble();
-    if (d < 0 || d > double(max) || d != double(qint64(d)))
-        return std::nullopt;
-    return qint64(d);
-}
-
 bool isShortCode(const QString &s)
 {
     return s.size() <= kMaxReasonLength
@@ -105,6 +94,16 @@ bool isUnsafeChar(char32_t c)
 }
 
 } // namespace
+
+std::optional<qint64> wholeJsonNumber(const QJsonValue &v, qint64 max)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    if (d < 0 || d > double(max) || d != double(qint64(d)))
+        return std::nullopt;
+    return qint64(d);
+}
 
 QByteArray encodeFileControl(const FileControl &c)
 {
@@ -168,8 +167,8 @@ std::optional<FileControl> decodeFileControl(const QByteArray &json, QString *er
     switch (c.kind) {
     case FileControl::Kind::Offer: {
         const QJsonValue name = o.value(kName);
-        const auto size = count(o.value(kSize), kMaxFileSize);
-        const auto chunk = count(o.value(kChunk), MaxChunkBytes);
+        const auto size = wholeJsonNumber(o.value(kSize), kMaxFileSize);
+        const auto chunk = wholeJsonNumber(o.value(kChunk), MaxChunkBytes);
         const auto digest = sha();
         const auto key = fromBase64(o.value(kKey), 32);
         const QJsonValue type = o.value(kType);
@@ -188,7 +187,7 @@ std::optional<FileControl> decodeFileControl(const QByteArray &json, QString *er
         break;
     }
     case FileControl::Kind::Resume: {
-        const auto from = count(o.value(kFrom), kMaxFileSize);
+        const auto from = wholeJsonNumber(o.value(kFrom), kMaxFileSize);
         if (!from)
             return fail(u"a resume names the chunk to go on from"_s);
         c.from = *from;

@@ -4,6 +4,8 @@
 #include <QString>
 #include <optional>
 
+class QJsonValue;
+
 namespace PeerLink {
 
 // The file transfer protocol (docs/protocol.md, "Files"): what travels in the `data` of a `file` frame. Every
@@ -54,6 +56,9 @@ struct FileChunk
 /// The binary form of @p c (version byte 1, segment and index big-endian, a flag, the header, the ciphertext).
 QByteArray encodeFileChunk(const FileChunk &c);
 std::optional<FileChunk> decodeFileChunk(const QByteArray &bytes);
+
+/// A whole JSON number in [0, @p max] (sizes, counts, chunk numbers: in frames and in what is stored), or nullopt.
+std::optional<qint64> wholeJsonNumber(const QJsonValue &v, qint64 max);
 
 /// A chunk in a binary WebSocket frame (addition): on a direct link whose peer announced `bin`, and between a client
 /// and a hub that both announced `binary_files`, so that a chunk is copied rather than turned into base64 and JSON.

@@ -6,11 +6,14 @@
 // enabled as the state allows, a pause by the peer shown as the peer's with only Cancel.
 // Transfers in the conversation (issue 15, item 5): an offer is an item of its peer's conversation with Accept /
 // Decline (the same action as the dock's, either way), its outcome shown after; one's own offers are items too.
+// A file the app was sending when it was closed is back in the dock, waiting, when it is opened again with the same
+// profile, and goes.
 #include "appwindowfixture.h"
 
 #include "app/conversationmodel.h"
 #include "app/incomingfiles.h"
 #include "app/transferitemwidget.h"
+#include "app/profileidentity.h"
 #include "app/transfersmodel.h"
 #include "app/transferspanel.h"
 #include "crypto/identity.h"
@@ -63,8 +66,12 @@ private Q_SLOTS:
     void ownOffersAreItemsOfTheConversation();
     void itemButtonsAreReachableByKeyboard();
     void pauseAndResumeInTheConversation();
+    void sentFileIsBackAfterTheAppIsOpenedAgain();
 
 private:
+    /// The app is closed (window, controller, client) and opened again with the profile in @p folder, once bob saw
+    /// @p id leave; not joined.
+    void reopenApp(const QString &folder, const QString &id);
     QString writeFile(const QString &name, int bytes);
     static QByteArray sha256(const QString &path);
     TransfersModel *model() { return m_controller->transfersModel(); }
@@ -621,6 +628,62 @@ void TestTransfersUi::pauseAndResumeInTheConversation()
     QTRY_COMPARE(bobDone.size(), 1);
     QTRY_COMPARE(itemState(u"bob"_s, tid), TransferItem::State::Sent);
     QCOMPARE(sha256(QDir(bobInbox).filePath(u"paused.bin"_s)), sha256(path));
+}
+
+void TestTransfersUi::reopenApp(const QString &folder, const QString &id)
+{
+    m_window.reset();
+    m_controller.reset();
+    m_client.reset();
+    // The hub holds the id of a dropped peer for its reconnect grace (3 s): the app comes back once it let go of it.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_bob->hasPeer(id), 10000);
+    ProfileIdentity profile(folder);
+    QVERIFY(profile.load());
+    m_client = std::make_unique<PeerClient>();
+    QVERIFY(profile.applyTo(m_client.get()));
+    m_controller = std::make_unique<ChatController>(m_client.get());
+    QVERIFY(makeWindow());
+}
+
+void TestTransfersUi::sentFileIsBackAfterTheAppIsOpenedAgain()
+{
+    // A profile of its own, under an id of its own (the hub binds "me" to the key it joined with in init()).
+    const QString folder = m_dir->filePath(u"profile"_s);
+    reopenApp(folder, u"me"_s);
+    m_window->connectToHub(m_hub->serverUrl(), u"sender"_s, u"Sender"_s, QString());
+    QTRY_VERIFY(m_client->isJoined());
+    QTRY_VERIFY(m_client->hasPeer(u"bob"_s) && m_bob->hasPeer(u"sender"_s));
+
+    // Bob does not answer before the app is closed.
+    QSignalSpy offers(m_bob->files(), &FileTransfers::offerReceived);
+    const QString path = writeFile(u"plan.pdf"_s, 300 * 1024 + 5);
+    const QString tid = model()->offer(u"bob"_s, path);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE(offers.size(), 1);
+    QVERIFY(QFileInfo::exists(QDir(folder).filePath(u"transfers.json"_s)));
+    reopenApp(folder, u"sender"_s);
+    QVERIFY(!m_window->transfersDock()->isVisible());
+
+    // Opened again: the transfer is in the dock, selected, waiting for bob.
+    QCOMPARE(m_client->files()->restore(), 1);
+    QVERIFY(m_window->transfersDock()->isVisible());
+    QCOMPARE(model()->rowCount(), 1);
+    QCOMPARE(model()->tidAt(0), tid);
+    QCOMPARE(m_window->transfersPanel()->selectedRow(), 0);
+    QCOMPARE(model()->stateAt(0), TransfersModel::State::Waiting);
+    QVERIFY2(model()->index(0).data(TransfersModel::StatusTextRole).toString().contains(u"Waiting for bob"_s),
+             qPrintable(model()->index(0).data(TransfersModel::StatusTextRole).toString()));
+    QVERIFY(button("cancelButton")->isEnabled());
+
+    // Back on the hub, it is offered again; bob accepts the offer he had, and the file goes.
+    m_window->connectToHub(m_hub->serverUrl(), u"sender"_s, u"Sender"_s, QString());
+    QTRY_VERIFY(m_client->isJoined() && m_bob->hasPeer(u"sender"_s));
+    QSignalSpy bobDone(m_bob->files(), &FileTransfers::finished);
+    QVERIFY(m_bob->files()->accept(tid, m_inbox));
+    QTRY_COMPARE(model()->stateAt(0), TransfersModel::State::Done);
+    QTRY_COMPARE(bobDone.size(), 1);
+    QCOMPARE(sha256(QDir(m_inbox).filePath(u"plan.pdf"_s)), sha256(path));
+    QCOMPARE(offers.size(), 1); // the same offer, not a second one
 }
 
 QTEST_MAIN(TestTransfersUi)

@@ -2,6 +2,7 @@
 // frames, and switch between "link" and "hub". Control frames are "sealed" as base64 here (the real sealing is
 // SecureChannel's, tested with it and end to end in tst_cli_e2e).
 #include "client/filetransfers.h"
+#include "client/sendermemory.h"
 #include "core/base64url.h"
 #include "core/fileprotocol.h"
 
@@ -157,6 +158,8 @@ private Q_SLOTS:
     void declineIsReported();
     void lostControlFramesAreSentAgain();
     void restartedReceiverIsOfferedTheFileAgain();
+    void restartedSenderGoesOnFromTheVerifiedChunk();
+    void sourceChangedWhileClosedFails();
     void anOlderHubFailsTransfersAtOnce();
     void senderPauseStopsChunksPastTheStallTimeout();
     void receiverPauseStopsTheSender();
@@ -167,6 +170,13 @@ private Q_SLOTS:
     void bothSidesPauseAndEachResumesItsOwn();
 
 private:
+    /// Alice is closed: her engine and her memory go (the memory writes what it holds); frames to her are lost.
+    static void closeAlice(Pair &p, std::unique_ptr<SenderMemory> &memory);
+    /// Alice keeps her outgoing transfers in @p memory, on file in m_dir ("alice.transfers"); returns its path.
+    QString rememberAlice(Pair &p, std::unique_ptr<SenderMemory> &memory);
+    /// Alice is opened again with her memory on file (restore() is the caller's).
+    void reopenAlice(Pair &p, std::unique_ptr<SenderMemory> &memory);
+
     /// Alice offers @p content as @p name; bob accepts into m_inbox. Returns the transfer id.
     QString offerAndAccept(Pair &p, const QByteArray &content, const QString &name = u"data.bin"_s);
     /// offerAndAccept(), and @p pauser pauses the transfer as soon as bob has verified @p bytes of it (@p paused says
@@ -522,24 +532,133 @@ void TestFileTransfers::lostControlFramesAreSentAgain()
 void TestFileTransfers::restartedReceiverIsOfferedTheFileAgain()
 {
     // Bob's program is closed in the middle of a transfer and opened again: its new engine does not know the transfer.
-    // Alice hears so, and the file offered again goes on from bob's .part.
+    // Alice hears so and offers the file again under the same id and key; accepted, it goes on from bob's .part.
     Pair p;
     p.alice->setStallTimeout(100);
     bool restarted = false;
-    QSignalSpy progress(p.bob.get(), &FileTransfers::progressed);
+    QList<qint64> bobBytes; // the new bob's progress
     const QByteArray content = randomBytes(20 * 1024);
     QObject::connect(p.alice.get(), &FileTransfers::progressed, p.alice.get(), [&](const FileTransfers::Info &info) {
         if (!restarted && info.bytes >= 8 * 1024) {
             restarted = true;
             p.bob = std::make_unique<FileTransfers>();
             p.wire(p.bob.get(), u"alice"_s, [&p] { return p.alice.get(); }, &p.toAlice);
+            QObject::connect(p.bob.get(), &FileTransfers::offerReceived, p.bob.get(),
+                             [&p, this](const FileTransfers::Info &offer) { p.bob->accept(offer.tid, m_inbox); });
+            QObject::connect(p.bob.get(), &FileTransfers::progressed, p.bob.get(),
+                             [&bobBytes](const FileTransfers::Info &i) { bobBytes.append(i.bytes); });
         }
     });
     QSignalSpy failed(p.alice.get(), &FileTransfers::failed);
-    offerAndAccept(p, content);
-    QTRY_COMPARE(failed.size(), 1);
-    QVERIFY(failed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"send the file again"_s));
-    QVERIFY(QFileInfo(QDir(m_inbox).filePath(u"data.bin.part"_s)).size() >= 8 * 1024);
+    QSignalSpy done(p.alice.get(), &FileTransfers::finished);
+    const QString tid = offerAndAccept(p, content);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(done.at(0).at(0).value<FileTransfers::Info>().tid, tid);
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
+    QVERIFY(!bobBytes.isEmpty());
+    QVERIFY2(bobBytes.first() > 8 * 1024, "the new bob went on from its part, not from the first chunk");
+}
+
+void TestFileTransfers::closeAlice(Pair &p, std::unique_ptr<SenderMemory> &memory)
+{
+    p.toAlice = [](LinkFile &, bool) { return false; };
+    p.alice.reset();
+    memory.reset();
+}
+
+QString TestFileTransfers::rememberAlice(Pair &p, std::unique_ptr<SenderMemory> &memory)
+{
+    const QString store = m_dir->filePath(u"alice.transfers"_s);
+    memory = std::make_unique<SenderMemory>();
+    memory->setFile(store);
+    p.alice->setMemory(memory.get());
+    return store;
+}
+
+void TestFileTransfers::reopenAlice(Pair &p, std::unique_ptr<SenderMemory> &memory)
+{
+    p.alice = std::make_unique<FileTransfers>();
+    p.alice->setWindow(4);
+    p.alice->setStallTimeout(100);
+    p.toAlice = nullptr;
+    p.wire(p.alice.get(), u"bob"_s, [&p] { return p.bob.get(); }, &p.toBob);
+    rememberAlice(p, memory);
+}
+
+void TestFileTransfers::restartedSenderGoesOnFromTheVerifiedChunk()
+{
+    // Alice's program is closed in the middle of a transfer and opened again: what her memory kept is offered again
+    // under the same id and key, bob (who kept going) answers from the chunk he verified, and it goes on from there.
+    Pair p;
+    std::unique_ptr<SenderMemory> memory;
+    const QString store = rememberAlice(p, memory);
+    p.alice->setStallTimeout(100);
+    const QByteArray content = randomBytes(40 * 1024);
+    bool closed = false;
+    QObject::connect(p.bob.get(), &FileTransfers::progressed, p.bob.get(), [&](const FileTransfers::Info &info) {
+        if (!closed && info.bytes >= 10 * 1024) {
+            closed = true;
+            closeAlice(p, memory);
+        }
+    });
+    QSignalSpy bobDone(p.bob.get(), &FileTransfers::finished);
+    const QString tid = offerAndAccept(p, content);
+    QTRY_VERIFY(closed);
+    QVERIFY(readFile(store).contains(tid.toLatin1()));
+    const qint64 verifiedWhenClosed = p.bob->info(tid)->bytes / 1024;
+
+    QList<qint64> sent;
+    p.toBob = [&sent](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        return true;
+    };
+    reopenAlice(p, memory);
+    QSignalSpy aliceDone(p.alice.get(), &FileTransfers::finished);
+    QSignalSpy restored(p.alice.get(), &FileTransfers::restored);
+    QCOMPARE(p.alice->restore(), 1);
+    QCOMPARE(restored.size(), 1);
+    // What was acknowledged was saved as she closed (the window of 4 means chunk 9 went after chunk 5's ack).
+    QVERIFY(restored.at(0).at(0).value<FileTransfers::Info>().bytes >= 6 * 1024);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Offered);
+    QTRY_COMPARE(aliceDone.size(), 1);
+    QCOMPARE(bobDone.size(), 1);
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
+    QVERIFY(!sent.isEmpty());
+    QVERIFY(sent.first() >= verifiedWhenClosed); // from what bob verified, not from zero
+    QVERIFY(!readFile(store).contains(tid.toLatin1())); // done: forgotten
+}
+
+void TestFileTransfers::sourceChangedWhileClosedFails()
+{
+    // The file was changed while alice's program was closed: it is not sent (bob would get other bytes than offered).
+    Pair p;
+    std::unique_ptr<SenderMemory> memory;
+    const QString store = rememberAlice(p, memory);
+    QSignalSpy offers(p.bob.get(), &FileTransfers::offerReceived); // bob does not answer
+    const QString path = writeFile(*m_dir, u"data.bin"_s, randomBytes(5000));
+    const QString tid = p.alice->offer(u"bob"_s, path);
+    QTRY_COMPARE(offers.size(), 1);
+    closeAlice(p, memory);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::Append));
+    f.write("more");
+    f.close();
+
+    QList<LinkFile> toBob;
+    p.toBob = [&toBob](LinkFile &f, bool) { return toBob.append(f), true; };
+    reopenAlice(p, memory);
+    QSignalSpy failed(p.alice.get(), &FileTransfers::failed);
+    QSignalSpy restored(p.alice.get(), &FileTransfers::restored);
+    QCOMPARE(p.alice->restore(), 0);
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(restored.size(), 0);
+    QVERIFY(toBob.isEmpty()); // nothing offered nor sent
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Failed);
+    QVERIFY2(p.alice->info(tid)->error.contains(u"changed since it was offered"_s),
+             qPrintable(p.alice->info(tid)->error));
+    QVERIFY(!readFile(store).contains(tid.toLatin1()));
 }
 
 void TestFileTransfers::anOlderHubFailsTransfersAtOnce()

@@ -166,6 +166,10 @@ private Q_SLOTS:
     void filePausedAndResumedByEitherSide();
     void fullDiskPausesTheTransfer_data();
     void fullDiskPausesTheTransfer();
+    void fileGoesOnAfterTheSenderIsRestarted();
+    void fileGoesOnAfterTheReceiverIsRestarted();
+    void fileGoesOnAfterBothAreRestarted();
+    void fileChangedWhileTheSenderWasClosedFails();
     void roomCommandsAndEvents();
 
 private:
@@ -178,9 +182,55 @@ private:
     enum class FilePath { Relayed, Direct, Listening };
     QList<qint64> sendFile(qint64 bytes, FilePath path, qint64 midwayBytes = 0,
                            const std::function<void(Proc &alice, Proc &bob)> &midway = {});
+    /// Alice (--no-listen) offers bob (--no-listen, accepting into "inbox") a file of 6 MiB through a hub that relays
+    /// files at 1 MiB/s; once bob has 1.5 MiB of it, alice (or with @p killReceiver, bob) is killed, and the other
+    /// one sees it gone. Returns the transfer id (empty on failure).
+    QString sendAndKill(const QTemporaryDir &dir, std::unique_ptr<Proc> &alice, std::unique_ptr<Proc> &bob,
+                        bool killReceiver = false);
     std::unique_ptr<Proc> m_hub;
     QString m_url;
 };
+
+namespace {
+
+constexpr qint64 kRestartedFileBytes = 6 * 1024 * 1024;
+/// Chunks sent and not acknowledged at most (16 of 32 KiB): how far a receiver's progress may fall back.
+constexpr qint64 kWindowBytes = 16 * 32 * 1024;
+
+/// A file of @p bytes random bytes, "random.bin" in @p dir; returns its SHA-256 in hex (empty on failure).
+QString writeRandomFile(const QTemporaryDir &dir, qint64 bytes)
+{
+    QByteArray content(bytes, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(content.data()), bytes / 4);
+    QFile file(dir.filePath(u"random.bin"_s));
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != bytes)
+        return QString();
+    return QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
+}
+
+/// The SHA-256 (hex) of the file at @p path; empty when it cannot be read.
+QString sha256Of(const QString &path)
+{
+    QFile file(path);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!file.open(QIODevice::ReadOnly) || !hash.addData(&file))
+        return QString();
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+/// The byte counts of @p peer's file_progress events so far, in order.
+QList<qint64> fileProgress(const Proc &peer)
+{
+    QList<qint64> list;
+    for (const QString &line : peer.lines()) {
+        const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+        if (o.value("event"_L1).toString() == u"file_progress")
+            list.append(o.value("bytes"_L1).toInteger());
+    }
+    return list;
+}
+
+} // namespace
 
 void TestCliEndToEnd::init()
 {
@@ -982,15 +1032,10 @@ QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, FilePath path, qint64 midw
     QTemporaryDir dir;
     if (!dir.isValid())
         return {};
-    QByteArray content(bytes, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(content.data()), bytes / 4);
     const QString source = dir.filePath(u"random.bin"_s);
-    QFile file(source);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != bytes)
+    const QString sha = writeRandomFile(dir, bytes);
+    if (sha.isEmpty())
         return {};
-    file.close();
-    const QString sha = QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
-    content.clear();
     const QString inbox = dir.filePath(u"inbox"_s);
     const QStringList listen = path == FilePath::Relayed ? QStringList { u"--no-listen"_s } : QStringList();
     Proc bob(kCli, cli(QStringList { u"--hub"_s, m_url, u"--id"_s, u"bob"_s, u"--identity"_s, dir.filePath(u"bob.key"_s),
@@ -1009,15 +1054,7 @@ QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, FilePath path, qint64 midw
             return {};
     }
     alice.write(u"/send-file bob %1\n"_s.arg(source));
-    const auto progress = [&bob] {
-        QList<qint64> list;
-        for (const QString &line : bob.lines()) {
-            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
-            if (o.value("event"_L1).toString() == u"file_progress")
-                list.append(o.value("bytes"_L1).toInteger());
-        }
-        return list;
-    };
+    const auto progress = [&bob] { return fileProgress(bob); };
     if (midway) {
         if (!QTest::qWaitFor([&] { return !progress().isEmpty() && progress().last() >= midwayBytes; }, 30000))
             return {};
@@ -1030,11 +1067,9 @@ QList<qint64> TestCliEndToEnd::sendFile(qint64 bytes, FilePath path, qint64 midw
         return {};
     }
     // The receiver's SHA-256 is the original's, and so is what it saved.
-    QFile saved(received.value("path"_L1).toString());
-    QCryptographicHash savedHash(QCryptographicHash::Sha256);
+    const QString saved = received.value("path"_L1).toString();
     if (received.value("sha256"_L1).toString() != sha || sent.value("sha256"_L1).toString() != sha
-        || QFileInfo(saved).dir().absolutePath() != QDir(inbox).absolutePath() || !saved.open(QIODevice::ReadOnly)
-        || !savedHash.addData(&saved) || QString::fromLatin1(savedHash.result().toHex()) != sha) {
+        || QFileInfo(saved).dir().absolutePath() != QDir(inbox).absolutePath() || sha256Of(saved) != sha) {
         qWarning() << "hashes differ:" << sha << received << sent;
         return {};
     }
@@ -1264,6 +1299,169 @@ void TestCliEndToEnd::fullDiskPausesTheTransfer()
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(saved.readAll(), QCryptographicHash::Sha256).toHex()), sha);
     QCOMPARE(QDir(inbox).entryList(QDir::Files | QDir::Hidden), QStringList { u"random.bin"_s });
+}
+
+QString TestCliEndToEnd::sendAndKill(const QTemporaryDir &dir, std::unique_ptr<Proc> &alice, std::unique_ptr<Proc> &bob,
+                                    bool killReceiver)
+{
+    restartHub({ u"--byte-rate"_s, u"0"_s, u"--file-relay-rate"_s, u"1048576"_s });
+    if (writeRandomFile(dir, kRestartedFileBytes).isEmpty())
+        return QString();
+    bob = startIdentified(m_url, u"bob"_s, dir, { u"--no-listen"_s, u"--accept-files"_s, dir.filePath(u"inbox"_s) });
+    alice = startIdentified(m_url, u"alice"_s, dir, { u"--no-listen"_s });
+    if (!alice || !bob)
+        return QString();
+    alice->write(u"/send-file bob %1\n"_s.arg(dir.filePath(u"random.bin"_s)));
+    const QString tid = alice->waitForEvent(u"file_sending"_s).value("tid"_L1).toString();
+    if (tid.isEmpty()
+        || !QTest::qWaitFor([&bob] { return !fileProgress(*bob).isEmpty() && fileProgress(*bob).last() >= 1536 * 1024; },
+                            30000))
+        return QString();
+    Proc &victim = killReceiver ? *bob : *alice;
+    Proc &witness = killReceiver ? *alice : *bob;
+    victim.process().kill(); // SIGKILL: nothing is written on the way out
+    victim.waitForExit();
+    // Seen gone once the hub let go of its id (after its reconnect grace): it may come back under it.
+    if (witness.waitForEvent(u"peer_disconnect"_s, { { u"id"_s, killReceiver ? u"bob"_s : u"alice"_s } }).isEmpty())
+        return QString();
+    // What alice remembers is next to her identity, owner-only (it holds the transfer's key).
+    QFile store(dir.filePath(u"alice.key.transfers"_s));
+    if ((store.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup)) || !store.open(QIODevice::ReadOnly)
+        || !store.readAll().contains(tid.toLatin1()))
+        return QString();
+    return tid;
+}
+
+// Issue 15: the sending peerlink-cli is killed in the middle of a relayed transfer and started again with the same
+// identity: the transfer goes on by itself (no /send-file) from what bob verified, and bob gets the original's bytes.
+void TestCliEndToEnd::fileGoesOnAfterTheSenderIsRestarted()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::unique_ptr<Proc> alice, bob;
+    const QString tid = sendAndKill(dir, alice, bob);
+    QVERIFY(!tid.isEmpty());
+    const qint64 before = fileProgress(*bob).last();
+    const qsizetype seen = fileProgress(*bob).size();
+
+    alice = startIdentified(m_url, u"alice"_s, dir, { u"--no-listen"_s });
+    QVERIFY(alice);
+    QVERIFY(!alice->waitForEvent(u"file_restored"_s, { { u"tid"_s, tid } }).isEmpty());
+    const QJsonObject received = bob->waitForEvent(u"file_done"_s, { { u"tid"_s, tid } }, 120000);
+    QVERIFY2(!received.isEmpty(), qPrintable(alice->lines().join(u'\n').right(2000)));
+    const QString sha = sha256Of(dir.filePath(u"random.bin"_s));
+    QCOMPARE(received.value("sha256"_L1).toString(), sha);
+    QCOMPARE(sha256Of(received.value("path"_L1).toString()), sha);
+    QCOMPARE(alice->waitForEvent(u"file_done"_s, { { u"tid"_s, tid } }, 30000).value("sha256"_L1).toString(), sha);
+    // Bob's progress after the restart went on from where it was (at most a window of chunks back), not from zero.
+    const QList<qint64> after = fileProgress(*bob).mid(seen);
+    QVERIFY(!after.isEmpty());
+    for (const qint64 bytes : after)
+        QVERIFY2(bytes >= before - kWindowBytes, qPrintable(u"fell back from %1 to %2"_s.arg(before).arg(bytes)));
+    QVERIFY(!alice->lines().join(u'\n').contains(u"file_offer"_s));
+    // Done: alice no longer remembers it.
+    QFile store(dir.filePath(u"alice.key.transfers"_s));
+    QVERIFY(store.open(QIODevice::ReadOnly));
+    QVERIFY(!store.readAll().contains(tid.toLatin1()));
+}
+
+// The receiving peerlink-cli is killed in the middle and started again: the sender, still running, hears from bob's new
+// program that it does not know the transfer, and offers the file again under the same id and key; bob takes it up
+// from his .part.
+void TestCliEndToEnd::fileGoesOnAfterTheReceiverIsRestarted()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::unique_ptr<Proc> alice, bob;
+    const QString tid = sendAndKill(dir, alice, bob, true);
+    QVERIFY(!tid.isEmpty());
+    const QString inbox = dir.filePath(u"inbox"_s);
+    const qint64 kept = QFileInfo(QDir(inbox).filePath(u"random.bin.part"_s)).size();
+    QVERIFY(kept >= 1024 * 1024);
+
+    bob = startIdentified(m_url, u"bob"_s, dir, { u"--no-listen"_s, u"--accept-files"_s, inbox });
+    QVERIFY(bob);
+    QVERIFY(!bob->waitForEvent(u"file_offer"_s, { { u"tid"_s, tid } }, 30000).isEmpty());
+    const QJsonObject received = bob->waitForEvent(u"file_done"_s, { { u"tid"_s, tid } }, 120000);
+    QVERIFY2(!received.isEmpty(), qPrintable(alice->lines().join(u'\n').right(2000)));
+    const QString sha = sha256Of(dir.filePath(u"random.bin"_s));
+    QCOMPARE(sha256Of(received.value("path"_L1).toString()), sha);
+    QCOMPARE(alice->waitForEvent(u"file_done"_s, { { u"tid"_s, tid } }, 30000).value("sha256"_L1).toString(), sha);
+    QVERIFY(alice->waitForEvent(u"file_failed"_s, {}, 0).isEmpty());
+    const QList<qint64> after = fileProgress(*bob);
+    QVERIFY(!after.isEmpty());
+    QVERIFY2(*std::min_element(after.cbegin(), after.cend()) >= kept,
+             qPrintable(u"went back below the %1 bytes kept"_s.arg(kept)));
+}
+
+// Both are killed in the middle, and started again, the sender first: bob's new program is offered the file again
+// under the same id when he is back, and takes it up from his .part.
+void TestCliEndToEnd::fileGoesOnAfterBothAreRestarted()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::unique_ptr<Proc> alice, bob;
+    const QString tid = sendAndKill(dir, alice, bob);
+    QVERIFY(!tid.isEmpty());
+    bob->process().kill();
+    bob->waitForExit();
+    const QString inbox = dir.filePath(u"inbox"_s);
+    const qint64 kept = QFileInfo(QDir(inbox).filePath(u"random.bin.part"_s)).size();
+    QVERIFY(kept >= 1024 * 1024);
+
+    alice = startIdentified(m_url, u"alice"_s, dir, { u"--no-listen"_s });
+    QVERIFY(alice);
+    QVERIFY(!alice->waitForEvent(u"file_restored"_s, { { u"tid"_s, tid } }).isEmpty());
+    // The hub holds the id of a dropped peer for its reconnect grace: bob comes back once it let go of it.
+    const QJsonArray peers = alice->waitForEvent(u"welcome"_s).value("peers"_L1).toArray();
+    if (std::any_of(peers.begin(), peers.end(), [](const QJsonValue &p) { return p["id"_L1] == u"bob"_s; }))
+        QVERIFY(!alice->waitForEvent(u"peer_disconnect"_s, { { u"id"_s, u"bob"_s } }).isEmpty());
+    bob = startIdentified(m_url, u"bob"_s, dir, { u"--no-listen"_s, u"--accept-files"_s, inbox });
+    QVERIFY(bob);
+    QVERIFY(!bob->waitForEvent(u"file_offer"_s, { { u"tid"_s, tid } }).isEmpty());
+    const QJsonObject received = bob->waitForEvent(u"file_done"_s, { { u"tid"_s, tid } }, 120000);
+    QVERIFY2(!received.isEmpty(), qPrintable(bob->lines().join(u'\n').right(2000)));
+    const QString sha = sha256Of(dir.filePath(u"random.bin"_s));
+    QCOMPARE(sha256Of(received.value("path"_L1).toString()), sha);
+    QCOMPARE(alice->waitForEvent(u"file_done"_s, { { u"tid"_s, tid } }, 30000).value("sha256"_L1).toString(), sha);
+    // The new bob's progress starts from what his part kept.
+    const QList<qint64> after = fileProgress(*bob);
+    QVERIFY(!after.isEmpty());
+    QVERIFY2(*std::min_element(after.cbegin(), after.cend()) >= kept,
+             qPrintable(u"went back below the %1 bytes kept, to %2"_s.arg(kept).arg(after.first())));
+    QCOMPARE(QDir(inbox).entryList(QDir::Files | QDir::Hidden), QStringList { u"random.bin"_s });
+}
+
+// The file is changed while the sender is closed: started again, it says so and sends nothing of the new bytes.
+void TestCliEndToEnd::fileChangedWhileTheSenderWasClosedFails()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::unique_ptr<Proc> alice, bob;
+    const QString tid = sendAndKill(dir, alice, bob);
+    QVERIFY(!tid.isEmpty());
+    {
+        // Other bytes of the same size, changed a minute later.
+        QFile f(dir.filePath(u"random.bin"_s));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(kRestartedFileBytes - 3));
+        QCOMPARE(f.write("new"), 3);
+        QVERIFY(f.setFileTime(f.fileTime(QFileDevice::FileModificationTime).addSecs(60),
+                              QFileDevice::FileModificationTime));
+    }
+    const qsizetype progressSeen = fileProgress(*bob).size();
+    alice = startIdentified(m_url, u"alice"_s, dir, { u"--no-listen"_s });
+    QVERIFY(alice);
+    const QJsonObject failed = alice->waitForEvent(u"file_failed"_s, { { u"tid"_s, tid } });
+    QVERIFY2(failed.value("reason"_L1).toString().contains(u"changed since it was offered"_s),
+             qPrintable(failed.value("reason"_L1).toString()));
+    QVERIFY(alice->waitForEvent(u"file_restored"_s, {}, 0).isEmpty());
+    // Nothing more reaches bob: no progress, no file.
+    alice->write(u"/to bob after\n"_s);
+    QVERIFY(!bob->waitForEvent(u"message"_s, { { u"text"_s, u"after"_s } }).isEmpty());
+    QCOMPARE(fileProgress(*bob).size(), progressSeen);
+    QVERIFY(bob->waitForEvent(u"file_done"_s, {}, 0).isEmpty());
+    QVERIFY(!QFileInfo::exists(dir.filePath(u"inbox/random.bin"_s)));
 }
 
 QTEST_GUILESS_MAIN(TestCliEndToEnd)
