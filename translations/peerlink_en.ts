@@ -2428,6 +2428,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Hub address %1 of %2 is not a ws:// or wss:// address (got "%3").</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>a file chunk on the direct link did not verify</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

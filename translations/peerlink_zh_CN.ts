@@ -2430,6 +2430,10 @@ Ask the hub's operator for the fingerprint and compare. Trust this hub from now 
             <source>Hub address %1 of %2 is not a ws:// or wss:// address (got "%3").</source>
             <translation>第 %1 个枢纽地址（共 %2 个）不是 ws:// 或 wss:// 地址（收到“%3”）。</translation>
         </message>
+        <message>
+            <source>a file chunk on the direct link did not verify</source>
+            <translation>直连上的一个文件块未通过验证</translation>
+        </message>
     </context>
     <context>
         <name>PeerLink::PeerListModel</name>

@@ -157,6 +157,7 @@ ZH = {
     'timed out': '超时',
     'binary frames are not part of the link protocol': '二进制帧不属于直连协议',
     'a binary frame that is not a file chunk': '一个不是文件块的二进制帧',
+    'a file chunk on the direct link did not verify': '直连上的一个文件块未通过验证',
     'a bad frame during authentication': '认证期间收到错误的帧',
     'a malformed hello': '格式错误的问候消息',
     'the other side could not prove it is %1': '对方无法证明自己是 %1',

@@ -9,7 +9,6 @@
 #include "crypto/sodium.h"
 
 #include <QNetworkInterface>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
@@ -99,20 +98,11 @@ bool DirectLinks::listen(const QHostAddress &address, quint16 port)
     m_server = new QWebSocketServer(u"PeerLink direct link"_s, QWebSocketServer::NonSecureMode, this);
     m_server->setHandshakeTimeout(m_timeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &DirectLinks::onNewConnection);
-    // Our own TCP server, so that each accepted connection gets TCP_NODELAY (see setLowDelay) before the WebSocket
-    // server takes it over.
-    m_tcpServer = new QTcpServer(this);
-    connect(m_tcpServer, &QTcpServer::newConnection, this, [this] {
-        while (m_tcpServer && m_tcpServer->hasPendingConnections()) {
-            QTcpSocket *tcp = m_tcpServer->nextPendingConnection();
-            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-            m_server->handleConnection(tcp);
-        }
-    });
-    if (!m_tcpServer->listen(address, port)) {
+    if (!m_server->listen(address, port)) {
         m_errorString = tr("Cannot listen for direct links on %1: %2")
-                            .arg(endpoint(address, port), m_tcpServer->errorString());
-        stopListening();
+                            .arg(endpoint(address, port), m_server->errorString());
+        delete m_server;
+        m_server = nullptr;
         return false;
     }
     return true;
@@ -120,23 +110,21 @@ bool DirectLinks::listen(const QHostAddress &address, quint16 port)
 
 void DirectLinks::stopListening()
 {
-    delete m_tcpServer;
-    m_tcpServer = nullptr;
     delete m_server;
     m_server = nullptr;
 }
 
 bool DirectLinks::isListening() const
 {
-    return m_tcpServer && m_tcpServer->isListening();
+    return m_server && m_server->isListening();
 }
 
 QStringList DirectLinks::endpoints() const
 {
     if (!isListening())
         return {};
-    const QHostAddress bound = m_tcpServer->serverAddress();
-    const quint16 port = m_tcpServer->serverPort();
+    const QHostAddress bound = m_server->serverAddress();
+    const quint16 port = m_server->serverPort();
     QStringList list;
     const bool any = bound == QHostAddress(QHostAddress::Any) || bound == QHostAddress(QHostAddress::AnyIPv4)
         || bound == QHostAddress(QHostAddress::AnyIPv6);
@@ -256,6 +244,14 @@ void DirectLinks::dial(
 
 void DirectLinks::onNewConnection()
 {
+    // TCP_NODELAY (see setLowDelay) for what the WebSocket server accepted: it keeps those TCP sockets as children of
+    // its own TCP server, not of the QWebSocket it hands out (setting it again on earlier ones does nothing).
+    if (m_server) {
+        for (QTcpSocket *tcp : m_server->findChildren<QTcpSocket *>()) {
+            if (tcp->state() == QAbstractSocket::ConnectedState)
+                tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        }
+    }
     while (m_server && m_server->hasPendingConnections()) {
         QWebSocket *socket = m_server->nextPendingConnection();
         socket->setParent(this);

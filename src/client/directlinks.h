@@ -15,7 +15,6 @@
 
 class QTimer;
 class QWebSocket;
-class QTcpServer;
 class QWebSocketServer;
 
 namespace PeerLink {
@@ -179,8 +178,7 @@ private:
     QString m_selfId;
     std::optional<Crypto::Identity> m_identity;
     std::function<QByteArray(const QString &)> m_peerKeys;
-    QWebSocketServer *m_server = nullptr; // the handshakes of what m_tcpServer accepts
-    QTcpServer *m_tcpServer = nullptr;
+    QWebSocketServer *m_server = nullptr;
     QString m_errorString;
     QHash<QWebSocket *, Conn> m_conns;
     QHash<QString, Peer> m_peers;

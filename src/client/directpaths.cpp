@@ -144,6 +144,11 @@ bool DirectPaths::sendFile(const QString &peer, const LinkFile &frame)
     return m_links->send(peer, encode(frame));
 }
 
+void DirectPaths::dropLink(const QString &peer, const QString &reason)
+{
+    m_links->drop(peer, reason);
+}
+
 bool DirectPaths::sendChunk(const QString &peer, const QString &tid, const QByteArray &chunk)
 {
     return m_links->sendChunk(peer, tid, chunk);

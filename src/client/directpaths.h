@@ -93,6 +93,8 @@ public:
     void peerLeft(const QString &peer);
     /// Joined again after a reconnect: wanted links to peers that are there are asked for again.
     void rejoined();
+    /// Drops the link to @p peer (what it did not confirm goes through the hub; it may be made again later).
+    void dropLink(const QString &peer, const QString &reason);
     /// Drops every link; with @p keepPending (a reconnect), unacked messages and wanted links are kept.
     void reset(bool keepPending);
 

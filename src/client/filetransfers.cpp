@@ -587,7 +587,7 @@ void FileTransfers::received(const QString &peer, const LinkFile &frame)
     } // other ops: from a newer version, ignored
 }
 
-void FileTransfers::receivedChunk(const QString &peer, const QString &tid, const QByteArray &bytes)
+void FileTransfers::receivedChunk(const QString &peer, const QString &tid, const QByteArray &bytes, bool overLink)
 {
     Transfer *t = find(tid);
     if (!t && now() - m_unknown.value(tid, -m_stallMs - 1) > m_stallMs) {
@@ -609,7 +609,7 @@ void FileTransfers::receivedChunk(const QString &peer, const QString &tid, const
     if (!t || t->info.peer != peer || t->outgoing())
         return; // not ours, or from someone else: nobody may speak for a transfer's peer
     if (const std::optional<FileChunk> chunk = decodeFileChunk(bytes))
-        onChunk(*t, *chunk);
+        onChunk(*t, *chunk, overLink);
 }
 
 void FileTransfers::onControl(const QString &peer, const QString &tid, const QString &data)
@@ -695,7 +695,7 @@ void FileTransfers::onControl(const QString &peer, const QString &tid, const QSt
     }
 }
 
-void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk)
+void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk, bool overLink)
 {
     if (t.info.state == State::Done && !chunk.header.isEmpty()) {
         // The sender did not hear that we are done (its answer was lost): say it again.
@@ -707,6 +707,9 @@ void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk)
     }
     if (t.info.state != State::Active && !chunkWhilePaused(t, chunk))
         return;
+    // The first chunk of a new segment starts a stream of its own, which replaces the one we follow only once that
+    // chunk opens: a forged one (a binary chunk injected into a direct link) costs nothing verified.
+    std::optional<Crypto::ChunkOpener> fresh;
     if (!chunk.header.isEmpty()) {
         if (chunk.segment <= t.openSegment && t.opener)
             return; // a segment we already follow, or an older one
@@ -718,21 +721,27 @@ void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk)
             }
             return;
         }
-        t.opener = Crypto::ChunkOpener::start(t.key, chunk.header);
-        t.openSegment = chunk.segment;
-        t.verified = chunk.index; // what came after it in an older segment is sent again
-        t.part->truncate(t.verified * t.chunkBytes);
+        fresh = Crypto::ChunkOpener::start(t.key, chunk.header);
+        if (!fresh)
+            return;
     } else if (!t.opener || chunk.segment != t.openSegment || chunk.index != t.verified) {
         return; // of another segment, or after a gap: the sender goes again from the last verified chunk
     }
     bool final = false;
-    const std::optional<QByteArray> plain
-        = t.opener->open(chunk.cipher, chunkAssociatedData(t.info.tid, chunk.segment, chunk.index), &final);
+    const std::optional<QByteArray> plain = (fresh ? *fresh : *t.opener)
+        .open(chunk.cipher, chunkAssociatedData(t.info.tid, chunk.segment, chunk.index), &final);
     const bool last = chunk.index + 1 == t.chunks;
     if (!plain || final != last || plain->size() != t.chunkSize(chunk.index)) {
         qCWarning(lcClient).noquote() << "chunk" << chunk.index << "of" << t.info.tid << "does not verify";
-        t.opener.reset();
+        if (!fresh)
+            t.opener.reset(); // the segment we follow cannot go on after it
         Q_EMIT chunkRejected(t.info.tid, chunk.index);
+        if (overLink) {
+            // It came in a binary frame over the direct link, which the link does not authenticate: the link goes
+            // (the transfer goes on through the hub), and it does not count against the transfer.
+            Q_EMIT linkChunkRejected(t.info.peer);
+            return;
+        }
         if (++t.rejected > MaxRejectedChunks) {
             FileControl c;
             c.kind = FileControl::Kind::Failed;
@@ -743,6 +752,12 @@ void FileTransfers::onChunk(Transfer &t, const FileChunk &chunk)
             askFrom(t);
         }
         return;
+    }
+    if (fresh) {
+        t.opener = std::move(fresh);
+        t.openSegment = chunk.segment;
+        t.verified = chunk.index; // what came after it in an older segment is sent again
+        t.part->truncate(t.verified * t.chunkBytes);
     }
     QString error;
     if (!t.part->write(qint64(chunk.index) * t.chunkBytes, *plain, &error)) {

@@ -136,8 +136,10 @@ public:
 
     /// A `file` frame from @p peer (through the hub or over its link).
     void received(const QString &peer, const LinkFile &frame);
-    /// A chunk (encodeFileChunk bytes) of transfer @p tid from @p peer, from a binary frame or a `chunk` frame.
-    void receivedChunk(const QString &peer, const QString &tid, const QByteArray &chunk);
+    /// A chunk (encodeFileChunk bytes) of transfer @p tid from @p peer, from a binary frame or a `chunk` frame;
+    /// @p overLink: in a binary frame over the direct link, which the link does not authenticate (one that does not
+    /// verify is then the link's fault: linkChunkRejected, not counted against the transfer).
+    void receivedChunk(const QString &peer, const QString &tid, const QByteArray &chunk, bool overLink = false);
     /// Messages to @p peer now travel another way: what is in flight goes again from the last verified chunk.
     void pathChanged(const QString &peer);
     /// @p peer joined (again): transfers waiting for it go on.
@@ -167,6 +169,9 @@ Q_SIGNALS:
     void resumed(const PeerLink::FileTransfers::Info &info);
     /// A chunk did not verify (changed on the way): it is asked for again.
     void chunkRejected(const QString &tid, qint64 index);
+    /// A chunk from @p peer in a binary frame over the direct link did not verify: someone may be writing into that
+    /// connection. The owner drops the link; the transfer goes on through the hub.
+    void linkChunkRejected(const QString &peer);
     void errorOccurred(const PeerLink::ClientError &error);
     /// An outgoing transfer remembered from an earlier run was taken up (by restore()): it waits for its peer.
     void restored(const PeerLink::FileTransfers::Info &info);
@@ -179,7 +184,7 @@ private:
     bool sendFrame(Transfer &t, const QString &op, const QString &data);
     void onControl(const QString &peer, const QString &tid, const QString &data);
     void onOffer(const QString &peer, const QString &tid, const FileControl &offer);
-    void onChunk(Transfer &t, const FileChunk &chunk);
+    void onChunk(Transfer &t, const FileChunk &chunk, bool overLink);
     void onAck(Transfer &t, qint64 verified);
     /// Outgoing: a new segment (a new stream) from chunk @p from.
     void restart(Transfer &t, qint64 from);

@@ -7,8 +7,11 @@ namespace PeerLink {
 
 void setLowDelay(QWebSocket *socket)
 {
-    if (auto *tcp = socket->findChild<QAbstractSocket *>(); tcp && tcp->state() == QAbstractSocket::ConnectedState)
-        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // The connected one (an earlier one of a reopened QWebSocket may still be waiting to be deleted).
+    for (QAbstractSocket *tcp : socket->findChildren<QAbstractSocket *>()) {
+        if (tcp->state() == QAbstractSocket::ConnectedState)
+            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    }
 }
 
 } // namespace PeerLink

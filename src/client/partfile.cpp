@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
+#include <QSet>
 #include <QSaveFile>
 #include <QStorageInfo>
 
@@ -16,6 +18,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr QLatin1StringView kStateSuffix(".part.json");
+constexpr QLatin1StringView kLockSuffix(".part.lock");
 constexpr qint64 kMaxStateBytes = 64 * 1024;
 
 QString statePathOf(const QString &target)
@@ -35,6 +38,14 @@ bool describes(const QString &path, const PartFile::Meta &meta)
         && o.value("sha256"_L1).toString() == QString::fromLatin1(meta.sha256.toHex());
 }
 
+/// The parts open in this process: a part has one writer, or the running SHA-256 (which is of the bytes this writer
+/// wrote) could pass a file that another one changed under it.
+QSet<QString> &openParts()
+{
+    static QSet<QString> parts;
+    return parts;
+}
+
 } // namespace
 
 PartFile::PartFile(const QString &dir, const QString &target, const Meta &meta)
@@ -43,6 +54,11 @@ PartFile::PartFile(const QString &dir, const QString &target, const Meta &meta)
     , m_meta(meta)
     , m_file(target + u".part"_s)
 {
+}
+
+PartFile::~PartFile()
+{
+    openParts().remove(m_target);
 }
 
 std::unique_ptr<PartFile> PartFile::open(const QString &folder, const Meta &meta, QString *error)
@@ -54,16 +70,29 @@ std::unique_ptr<PartFile> PartFile::open(const QString &folder, const Meta &meta
     }
     const QDir d(dir);
     QString target;
+    auto lock = std::make_unique<QLockFile>(QString());
     for (const QString &state : d.entryList({ u"*"_s + kStateSuffix }, QDir::Files | QDir::Hidden)) {
-        if (describes(d.filePath(state), meta)) {
-            target = d.filePath(state.chopped(kStateSuffix.size()));
+        const QString candidate = d.filePath(state.chopped(kStateSuffix.size()));
+        if (!describes(d.filePath(state), meta) || openParts().contains(candidate))
+            continue;
+        // Another program (a second PeerLink on the same folder) may be writing it: one writer per part.
+        lock = std::make_unique<QLockFile>(candidate + kLockSuffix);
+        lock->setStaleLockTime(0); // held for as long as its writer lives; a dead writer's lock is taken over
+        if (lock->tryLock(0)) {
+            target = candidate;
             break;
         }
     }
     const bool resuming = !target.isEmpty();
-    if (!resuming)
+    if (!resuming) {
         target = uniqueFilePath(dir, meta.name);
+        lock = std::make_unique<QLockFile>(target + kLockSuffix);
+        lock->setStaleLockTime(0);
+        lock->tryLock(0); // a new, unique name: nobody else writes it
+    }
     std::unique_ptr<PartFile> part(new PartFile(dir, target, meta));
+    part->m_lock = std::move(lock);
+    openParts().insert(target);
     // Unbuffered: a chunk smaller than QFile's write buffer that meets a full disk would stay in that buffer, and the
     // resize back to the verified bytes (which flushes first) would fail and leave what did not verify in the part.
     const QIODevice::OpenMode mode = QIODevice::ReadWrite | QIODevice::Unbuffered;

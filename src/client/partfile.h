@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QFile>
+#include <QLockFile>
 #include <QString>
 #include <memory>
 #include <optional>
@@ -28,9 +29,14 @@ public:
         QByteArray sha256;
     };
 
-    /// The part kept in @p dir for @p meta when there is one (a resume), else a new one under a unique name there.
+    /// The part kept in @p dir for @p meta when there is one that nobody writes now (a resume), else a new one under a
+    /// unique name there.
     /// Nullptr (with @p error) when the directory cannot be written.
     static std::unique_ptr<PartFile> open(const QString &dir, const Meta &meta, QString *error);
+
+    ~PartFile();
+    PartFile(const PartFile &) = delete;
+    PartFile &operator=(const PartFile &) = delete;
 
     /// Bytes kept.
     qint64 size() const { return m_file.size(); }
@@ -57,6 +63,8 @@ private:
     QString m_target;
     Meta m_meta;
     QFile m_file;
+    /// "NAME.part.lock": one writer per part, across programs too (QLockFile: a dead writer's lock is taken over).
+    std::unique_ptr<QLockFile> m_lock;
     /// The SHA-256 of the part's first m_hash.size() bytes, kept as verified chunks are written in order, so that
     /// finish() need not read the file again.
     Crypto::Sha256 m_hash;

@@ -128,7 +128,13 @@ void PeerClient::wireFiles()
         Q_EMIT errorOccurred(ClientError::local(u"file_memory"_s, message));
     });
     connect(m_paths, &DirectPaths::fileArrived, m_files, &FileTransfers::received);
-    connect(m_paths, &DirectPaths::chunkArrived, m_files, &FileTransfers::receivedChunk);
+    connect(m_paths, &DirectPaths::chunkArrived, m_files,
+            [this](const QString &peer, const QString &tid, const QByteArray &chunk) {
+                m_files->receivedChunk(peer, tid, chunk, true);
+            });
+    connect(m_files, &FileTransfers::linkChunkRejected, m_paths, [this](const QString &peer) {
+        m_paths->dropLink(peer, tr("a file chunk on the direct link did not verify"));
+    });
     connect(m_hub, &HubConnection::binaryReceived, m_files, [this](const QByteArray &bytes) {
         const std::optional<BinaryFileFrame> frame = decodeBinaryFileFrame(bytes);
         if (frame && !frame->peer.isEmpty())

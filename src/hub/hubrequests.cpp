@@ -169,8 +169,23 @@ void HubRequests::onBinaryMessage(HubSession *session, const QByteArray &bytes)
         counters->bytesReceived += quint64(bytes.size());
     // The only binary frame is a file chunk from a native peer (an addition; socket.io's binary packets are refused
     // as they come).
-    const std::optional<BinaryFileFrame> frame = session->isSocketIo() ? std::nullopt : decodeBinaryFileFrame(bytes);
-    if (!frame || frame->peer.isEmpty()) {
+    std::optional<BinaryFileFrame> frame = session->isSocketIo() ? std::nullopt : decodeBinaryFileFrame(bytes);
+    if (frame && frame->peer.isEmpty())
+        frame.reset(); // no recipient
+    // Size and bytes first, as for a text frame (a malformed binary frame is no cheaper).
+    const QString ref = frame ? frame->tid : QString();
+    if (bytes.size() > m_config.maxMessageBytes) {
+        refuseAndClose(session, ErrorCode::TooLarge,
+                       u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(bytes.size()),
+                       LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, ref);
+        return;
+    }
+    if (!session->byteBucket().tryTake(m_requestMs, double(bytes.size()))) {
+        sendError(session, ErrorCode::RateLimited,
+                  u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), ref);
+        return;
+    }
+    if (!frame) {
         rejectInvalid(session, ErrorCode::BadMessage,
                       u"A binary frame is only a file chunk (docs/protocol.md, \"Files\"); send JSON text."_s,
                       QString());
@@ -181,17 +196,6 @@ void HubRequests::onBinaryMessage(HubSession *session, const QByteArray &bytes)
         FileRequest seen = asText;
         seen.data = QString::fromLatin1(toBase64Url(frame->chunk));
         m_output.observer()(true, encode(seen));
-    }
-    if (bytes.size() > m_config.maxMessageBytes) {
-        refuseAndClose(session, ErrorCode::TooLarge,
-                       u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(bytes.size()),
-                       LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, frame->tid);
-        return;
-    }
-    if (!session->byteBucket().tryTake(m_requestMs, double(bytes.size()))) {
-        sendError(session, ErrorCode::RateLimited,
-                  u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), frame->tid);
-        return;
     }
     HubSession *target = m_registry.live(frame->peer);
     if (!target || !target->takesBinaryFiles()) {

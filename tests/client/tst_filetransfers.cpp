@@ -2,6 +2,7 @@
 // frames, and switch between "link" and "hub". Control frames are "sealed" as base64 here (the real sealing is
 // SecureChannel's, tested with it and end to end in tst_cli_e2e).
 #include "client/filetransfers.h"
+#include "client/partfile.h"
 #include "client/sendermemory.h"
 #include "core/base64url.h"
 #include "core/fileprotocol.h"
@@ -10,6 +11,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -150,6 +152,8 @@ private Q_SLOTS:
     void oversizeOfferIsDeclined();
     void corruptedChunkIsDetectedAndSentAgain();
     void shaMismatchRemovesThePart();
+    void forgedLinkChunksCostNothingVerified();
+    void aPartHasOneWriter();
     void lostChunkGoesOnFromTheLastVerified();
     void pathSwitchInTheMiddle();
     void cancelBySenderCleansUp();
@@ -346,6 +350,83 @@ void TestFileTransfers::corruptedChunkIsDetectedAndSentAgain()
     QCOMPARE(rejected.size(), 1);
     QCOMPARE(rejected.at(0).at(1).toLongLong(), 3);
     QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
+}
+
+// Binary chunks over a direct link are not authenticated by the link: someone who writes into that connection can
+// send chunks that claim to start a new segment. They must not cost the verified bytes, nor fail the transfer: the
+// link is given up (linkChunkRejected) and the transfer goes on.
+void TestFileTransfers::forgedLinkChunksCostNothingVerified()
+{
+    Pair p;
+    QString tid;
+    qint64 keptBefore = -1;
+    int forged = 0;
+    QSignalSpy linkRejected(p.bob.get(), &FileTransfers::linkChunkRejected);
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    QSignalSpy failed(p.bob.get(), &FileTransfers::failed);
+    p.toBob = [&](LinkFile &f, bool) {
+        if (forged == 0 && chunkIndex(f) == 5) {
+            // Before chunk 5 arrives: more forged segment starts than the transfer's budget of bad chunks.
+            const std::optional<FileTransfers::Info> info = p.bob->info(f.tid);
+            const auto kept = [&info] { return info ? QFileInfo(info->path).size() : -1; }; // the .part on disk
+            keptBefore = kept();
+            for (forged = 0; forged < FileTransfers::MaxRejectedChunks + 4; ++forged) {
+                FileChunk c;
+                c.segment = 1000 + quint32(forged);
+                c.index = 0;
+                c.header = QByteArray(24, 'h');
+                c.cipher = QByteArray(1024 + 17, 'x');
+                p.bob->receivedChunk(u"alice"_s, f.tid, encodeFileChunk(c), true);
+                if (kept() != keptBefore || p.bob->info(f.tid)->bytes != keptBefore)
+                    break; // the verified bytes went back: the test fails below
+            }
+        }
+        return true;
+    };
+    const QByteArray content = randomBytes(12 * 1024);
+    tid = offerAndAccept(p, content);
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(keptBefore > 0);
+    QCOMPARE(forged, FileTransfers::MaxRejectedChunks + 4); // none of them moved the verified count back
+    QCOMPARE(linkRejected.size(), forged);
+    QCOMPARE(linkRejected.at(0).at(0).toString(), u"alice"_s);
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
+}
+
+// Two transfers of the same file from the same sender into one folder do not share a part: each has its own (the
+// running SHA-256 is of what its own writer wrote), and a part is resumed only by one writer at a time.
+void TestFileTransfers::aPartHasOneWriter()
+{
+    const QByteArray data = randomBytes(3000);
+    const QByteArray digest = QCryptographicHash::hash(data, QCryptographicHash::Sha256);
+    const PartFile::Meta meta { u"alice"_s, u"same.bin"_s, data.size(), digest };
+    QString error;
+    auto first = PartFile::open(m_inbox, meta, &error);
+    QVERIFY2(first, qPrintable(error));
+    QVERIFY(first->write(0, data.left(1000), &error));
+    const QString firstPart = first->partPath();
+    first.reset(); // closed (the program ended): the part stays, to be resumed
+    auto resumed = PartFile::open(m_inbox, meta, &error);
+    QVERIFY(resumed);
+    QCOMPARE(resumed->partPath(), firstPart);
+    QCOMPARE(resumed->size(), 1000);
+    auto other = PartFile::open(m_inbox, meta, &error); // while that one is written: a part of its own
+    QVERIFY(other);
+    QVERIFY(other->partPath() != firstPart);
+    QCOMPARE(other->size(), 0);
+    QVERIFY(resumed->write(1000, data.mid(1000), &error));
+    QVERIFY(other->write(0, data.left(2000), &error));
+    QVERIFY(other->write(2000, data.mid(2000), &error));
+    QByteArray d1, d2;
+    const std::optional<QString> p1 = resumed->finish(&d1, &error);
+    const std::optional<QString> p2 = other->finish(&d2, &error);
+    QVERIFY(p1 && p2);
+    QVERIFY(*p1 != *p2);
+    QCOMPARE(d1, digest);
+    QCOMPARE(d2, digest);
+    QCOMPARE(readFile(*p1), data);
+    QCOMPARE(readFile(*p2), data);
 }
 
 void TestFileTransfers::shaMismatchRemovesThePart()
