@@ -170,10 +170,15 @@ void HubRequests::onBinaryMessage(HubSession *session, const QByteArray &bytes)
     // The only binary frame is a file chunk from a native peer (an addition; socket.io's binary packets are refused
     // as they come).
     std::optional<BinaryFileFrame> frame = session->isSocketIo() ? std::nullopt : decodeBinaryFileFrame(bytes);
-    if (frame && frame->peer.isEmpty())
-        frame.reset(); // no recipient
-    // Size and bytes first, as for a text frame (a malformed binary frame is no cheaper).
-    const QString ref = frame ? frame->tid : QString();
+    if (!frame || frame->peer.isEmpty()) {
+        // Not a chunk: invalid, whatever its size, as the core protocol says of binary frames (tst_wsconformance 9.3).
+        rejectInvalid(session, ErrorCode::BadMessage,
+                      u"A binary frame is only a file chunk (docs/protocol.md, \"Files\"); send JSON text."_s,
+                      QString());
+        return;
+    }
+    // A chunk: checked as the text frame it stands for.
+    const QString &ref = frame->tid;
     if (bytes.size() > m_config.maxMessageBytes) {
         refuseAndClose(session, ErrorCode::TooLarge,
                        u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(bytes.size()),
@@ -183,12 +188,6 @@ void HubRequests::onBinaryMessage(HubSession *session, const QByteArray &bytes)
     if (!session->byteBucket().tryTake(m_requestMs, double(bytes.size()))) {
         sendError(session, ErrorCode::RateLimited,
                   u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), ref);
-        return;
-    }
-    if (!frame) {
-        rejectInvalid(session, ErrorCode::BadMessage,
-                      u"A binary frame is only a file chunk (docs/protocol.md, \"Files\"); send JSON text."_s,
-                      QString());
         return;
     }
     const FileRequest asText { frame->peer, frame->tid, u"chunk"_s, QString() };
