@@ -7,6 +7,11 @@ peerlink-hub, against a plain TCP copy over loopback in the same run (the floor)
 For each path: MB/s (file bytes / wall time from /send-file to the receiver's file_done), the same from the receiver's
 file_offer (after the sender's SHA-256 of the whole file, which the offer carries) to file_done, and CPU seconds per GiB
 of the sender, the receiver and the hub (user + system from /proc/PID/stat). Linux only.
+
+Two floors are measured in the same run: a plain TCP copy of the file over loopback (the issue's floor: no byte is
+touched in user space), and bench/cryptofloor.c, the same work as PeerLink's in plain C (the SHA-256 before the offer,
+crypto_secretstream chunks of the same size over TCP, the receiver's SHA-256 and write) without WebSocket, JSON, event
+loop or acknowledgements: how fast this cryptography can go on this machine.
 """
 import argparse
 import hashlib
@@ -107,6 +112,20 @@ def floor(path, size):
     return wall, cpu
 
 
+def crypto_floor(work, path, chunk=32768):
+    """bench/cryptofloor.c, built here: (seconds from the start, seconds after the sender's hash, cpu sender, cpu
+    receiver)."""
+    exe = os.path.join(work, "cryptofloor")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cryptofloor.c")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libsodium"], capture_output=True, text=True,
+                           check=True).stdout.split()
+    subprocess.run(["cc", "-O2", "-o", exe, src] + flags, check=True)
+    out = subprocess.run([exe, path, os.path.join(work, "cryptofloor.out"), str(chunk)], capture_output=True,
+                         text=True, check=True).stdout.split()
+    os.remove(os.path.join(work, "cryptofloor.out"))
+    return tuple(float(x) for x in out)
+
+
 def transfer(build, work, path, size, sha, direct):
     hub_args = [f"{build}/src/hubd/peerlink-hub", "--port", "0", "--byte-rate", "0"]
     if direct:
@@ -167,19 +186,23 @@ def main():
         sha = h.hexdigest()
         fwall, fcpu = floor(path, size)
         rows = [("TCP loopback copy (floor)", fwall, fwall, {"sender+receiver": fcpu})]
+        cwall, coffer, csend, crecv = crypto_floor(work, path)
+        rows.append(("the same work in plain C (cryptofloor.c)", cwall, coffer, {"sender": csend, "receiver": crecv}))
         for direct in (True, False):
             wall, after_offer, cpu = transfer(args.build, work, path, size, sha, direct)
             rows.append(("direct link" if direct else "relayed through the hub", wall, after_offer, cpu))
     floor_rate = size / fwall / 1e6
     out = [f"File of {args.size_mib} MiB of random bytes; {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs.",
-           "", "| path | MB/s | % of floor | MB/s from the offer | % of floor | CPU s per GiB |",
-           "|---|---|---|---|---|---|"]
+           "", "| path | MB/s | % of floor | % of C | MB/s from the offer | % of floor | % of C | CPU s per GiB |",
+           "|---|---|---|---|---|---|---|---|"]
+    c_rate, c_offer = size / rows[1][1] / 1e6, size / rows[1][2] / 1e6
     for name, wall, after_offer, cpu in rows:
         rate = size / wall / 1e6
         rate_offer = size / after_offer / 1e6
         cpus = ", ".join(f"{k} {v / gib:.2f}" for k, v in cpu.items())
-        out.append(f"| {name} | {rate:.1f} | {100 * rate / floor_rate:.0f}% | {rate_offer:.1f} | "
-                   f"{100 * rate_offer / floor_rate:.0f}% | {cpus} |")
+        out.append(f"| {name} | {rate:.1f} | {100 * rate / floor_rate:.0f}% | {100 * rate / c_rate:.0f}% | "
+                   f"{rate_offer:.1f} | {100 * rate_offer / floor_rate:.0f}% | {100 * rate_offer / c_offer:.0f}% | "
+                   f"{cpus} |")
     text = "\n".join(out)
     print(text)
     if args.out:
