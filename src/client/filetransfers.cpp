@@ -25,6 +25,9 @@ namespace {
 constexpr int kTickMs = 20;
 /// Why a side paused a transfer (the `reason` of its `pause` control).
 constexpr QLatin1StringView kPausedByUser("user");
+/// 2023-11-14 in seconds since 1970: a restored transfer's segments start at the seconds since then (always above
+/// the handful an earlier run used).
+constexpr qint64 kSegmentEpoch = 1700000000;
 constexpr QLatin1StringView kPausedDiskFull("disk_full");
 /// Bytes a chunk's frame adds around its plaintext: base64 of the secretstream bytes and chunk header, and the JSON.
 qint64 frameBytes(qint64 plain)
@@ -71,6 +74,7 @@ struct FileTransfers::Transfer
     qint64 verified = 0;
     int rejected = 0;
     quint32 pausedSegment = 0; // the last segment that came while paused (answered once)
+    bool reofferOnResume = false; // outgoing: offered again when this side's pause ends (the receiver forgot it)
     // Pause (either direction): each side's own, so that neither resumes the other's
     QString ourPause; // why this side paused it (kPausedByUser, kPausedDiskFull); empty: it did not
     QString ourPauseText; // what the user reads about it
@@ -265,9 +269,24 @@ int FileTransfers::restore()
             continue;
         }
         ref.source = std::move(source);
+        // Segments of this run count on from past any of an earlier run, for a receiver that still follows one.
+        ref.segment = quint32(std::max<qint64>(1, QDateTime::currentSecsSinceEpoch() - kSegmentEpoch));
         ++goingOn;
         qCInfo(lcClient).noquote() << "going on with" << e.name << "to" << e.peer << "as" << e.tid << "from chunk"
                                    << e.acked;
+        if (e.state == u"paused") {
+            // The user paused it before the program was closed: it stays so until resumeTransfer().
+            ref.ourPause = kPausedByUser;
+            ref.ourPauseText = tr("paused by you");
+            ref.reofferOnResume = true;
+            ref.info.state = State::Paused;
+            ref.info.pausedBy = PausedBy::You;
+            ref.info.error = ref.ourPauseText;
+            Q_EMIT restored(ref.info);
+            if (!m_timer->isActive())
+                m_timer->start(); // the pause is said while it lasts
+            continue;
+        }
         Q_EMIT restored(ref.info);
         if (m_transport.present && m_transport.present(ref.info.peer))
             offerAgain(ref);
@@ -285,8 +304,20 @@ void FileTransfers::offerAgain(Transfer &t)
                                   .arg(t.info.peer));
         return;
     }
+    // A receiver that forgot the transfer forgot its pause too; ours holds the offer back until we resume.
+    t.peerPaused = false;
+    t.peerPauseReason.clear();
+    if (!t.ourPause.isEmpty()) {
+        t.reofferOnResume = true;
+        t.sealer.reset();
+        remember(t, true);
+        return;
+    }
     const bool changed = t.info.state != State::Offered;
     t.info.state = State::Offered;
+    t.info.pausedBy = PausedBy::Nobody;
+    t.info.error.clear();
+    t.reofferOnResume = false;
     t.sealer.reset();
     t.waiting = false;
     t.lastProgressMs = now();
@@ -298,8 +329,9 @@ void FileTransfers::offerAgain(Transfer &t)
 
 void FileTransfers::remember(const Transfer &t, bool urgent)
 {
-    if (!m_memory || !t.outgoing())
-        return;
+    if (!m_memory || !t.outgoing() || t.info.state == State::Done || t.info.state == State::Failed
+        || t.info.state == State::Cancelled)
+        return; // an ended transfer was forgotten (end()): not written back
     SenderMemory::Entry e;
     e.tid = t.info.tid;
     e.peer = t.info.peer;
@@ -313,7 +345,9 @@ void FileTransfers::remember(const Transfer &t, bool urgent)
     e.chunkBytes = t.chunkBytes;
     e.key = t.key;
     e.acked = t.acked;
-    e.state = t.info.state == State::Active ? u"active"_s : t.info.state == State::Paused ? u"paused"_s : u"offered"_s;
+    e.state = !t.ourPause.isEmpty()                                               ? u"paused"_s
+        : t.info.state == State::Active || t.info.state == State::Paused ? u"active"_s
+                                                                          : u"offered"_s;
     m_memory->remember(e, urgent);
 }
 
@@ -322,14 +356,18 @@ void FileTransfers::onOffer(const QString &peer, const QString &tid, const FileC
     if (Transfer *known = find(tid)) {
         if (known->info.peer != peer || known->outgoing())
             return;
-        if (known->info.state == State::Paused && known->ourPause.isEmpty())
-            onPeerResume(*known); // paused by the sender only, which offers again (restarted, or its resume was lost)
-        if (known->info.state == State::Active) {
-            // The sender offers what we are receiving: it was restarted (or our answer was lost). It goes on from what
-            // is verified now, not from what we last said, and its new segments count from its new start.
+        if (known->info.state == State::Active || known->info.state == State::Paused) {
+            // The sender offers what we are receiving: it was restarted (or our answer was lost). It holds no pause
+            // (a sender offers only when it goes on), and its segments count from its new start.
             known->opener.reset();
             known->openSegment = 0;
             known->askedSegment = 0;
+            known->pausedSegment = 0;
+            if (known->peerPaused)
+                onPeerResume(*known); // paused by the sender, which goes on: on, unless we hold our own pause
+        }
+        if (known->info.state == State::Active) {
+            // It goes on from what is verified now, not from what we last said.
             askFrom(*known);
         } else if (known->info.state == State::Paused) {
             sendPause(*known); // ours: the sender hears it again, and waits for our resume
@@ -420,6 +458,7 @@ bool FileTransfers::pause(const QString &tid)
     if (!t || t->info.state != State::Active)
         return false;
     pauseHere(*t, kPausedByUser, tr("paused by you"));
+    remember(*t, true);
     return true;
 }
 
@@ -430,6 +469,13 @@ bool FileTransfers::resumeTransfer(const QString &tid)
         return false;
     t->ourPause.clear();
     t->ourPauseText.clear();
+    if (t->outgoing() && t->reofferOnResume) {
+        // The receiver forgot the transfer while we held it (it was restarted, or we were): offered again, it answers
+        // from what its part kept.
+        offerAgain(*t);
+        Q_EMIT resumed(t->info);
+        return true;
+    }
     if (t->outgoing()) {
         // The receiver hears that our pause is over; the chunks go on from what it acknowledged.
         FileControl c;
@@ -440,6 +486,7 @@ bool FileTransfers::resumeTransfer(const QString &tid)
         askFrom(*t); // the sender goes on from our verified count
     }
     settlePause(*t, t->acked);
+    remember(*t, true);
     return true;
 }
 
@@ -524,6 +571,11 @@ bool FileTransfers::chunkWhilePaused(Transfer &t, const FileChunk &chunk)
     // Only the first chunk of a segment we have not seen counts: a sender starts one whenever it goes on.
     if (t.info.state != State::Paused || chunk.header.isEmpty() || chunk.segment <= t.openSegment
         || chunk.segment <= t.pausedSegment)
+        return false;
+    // Only a chunk that opens is the sender's (one written into a direct link by someone else is not).
+    std::optional<Crypto::ChunkOpener> probe = Crypto::ChunkOpener::start(t.key, chunk.header);
+    bool final = false;
+    if (!probe || !probe->open(chunk.cipher, chunkAssociatedData(t.info.tid, chunk.segment, chunk.index), &final))
         return false;
     t.pausedSegment = chunk.segment;
     if (!t.ourPause.isEmpty()) {

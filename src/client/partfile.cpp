@@ -100,7 +100,8 @@ std::unique_ptr<PartFile> PartFile::open(const QString &folder, const Meta &meta
         || (!resuming && !part->writeState(error))) {
         if (error->isEmpty())
             *error = tr("cannot write %1: %2").arg(part->partPath(), part->m_file.errorString());
-        part->remove();
+        if (!resuming)
+            part->remove(); // a kept part stays for a later try (a passing error must not cost what it kept)
         return nullptr;
     }
     return part;

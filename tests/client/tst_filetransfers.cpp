@@ -11,6 +11,8 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
+#include <QJsonDocument>
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -154,6 +156,8 @@ private Q_SLOTS:
     void shaMismatchRemovesThePart();
     void forgedLinkChunksCostNothingVerified();
     void aPartHasOneWriter();
+    void unknownTransferKeepsTheSendersPause();
+    void pausedSenderStaysPausedAfterARestart();
     void lostChunkGoesOnFromTheLastVerified();
     void pathSwitchInTheMiddle();
     void cancelBySenderCleansUp();
@@ -427,6 +431,99 @@ void TestFileTransfers::aPartHasOneWriter()
     QCOMPARE(d2, digest);
     QCOMPARE(readFile(*p1), data);
     QCOMPARE(readFile(*p2), data);
+}
+
+// The receiver says it does not know a transfer the sender holds paused (chunks in flight reached it after a restart,
+// or a hub replays that answer): the sender's pause holds; the file is offered again only when it resumes, and the
+// receiver (which still had it, paused by the sender) goes on from what it verified.
+void TestFileTransfers::unknownTransferKeepsTheSendersPause()
+{
+    Pair p;
+    p.alice->setStallTimeout(100);
+    QList<qint64> sent;
+    int controls = 0;
+    p.toBob = [&](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        controls += f.op == u"ctl";
+        return true;
+    };
+    QSignalSpy bobPaused(p.bob.get(), &FileTransfers::paused);
+    QSignalSpy done(p.bob.get(), &FileTransfers::finished);
+    bool pausing = false;
+    const QByteArray content = randomBytes(40 * 1024 + 3);
+    const QString tid = offerAndPause(p, p.alice.get(), content, 8 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE(bobPaused.size(), 1);
+
+    // "failed: unknown_transfer" from bob, sealed as bob seals (the pair's seal: base64 of "mid|plain").
+    FileControl failed;
+    failed.kind = FileControl::Kind::Failed;
+    failed.reason = u"unknown_transfer"_s;
+    const QString mid = u"f%1.1000001"_s.arg(tid);
+    const QString sealed = QString::fromLatin1(QByteArray(mid.toUtf8() + '|' + encodeFileControl(failed)).toBase64());
+    p.alice->received(u"bob"_s, LinkFile { tid, u"ctl"_s, u"1000001:"_s + sealed });
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    const qsizetype chunksThen = sent.size();
+    const int controlsThen = controls;
+    QTRY_VERIFY(controls >= controlsThen + 3); // stall timeouts pass: the pause is said again, nothing else goes
+    QCOMPARE(sent.size(), chunksThen);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+
+    QVERIFY(p.alice->resumeTransfer(tid)); // offered again: bob answers from what he verified
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(readFile(done.at(0).at(0).value<FileTransfers::Info>().path), content);
+    QVERIFY(sent.size() > chunksThen);
+    QVERIFY(sent.at(chunksThen) >= 8); // not from zero
+}
+
+// The sender's user paused a transfer, then closed the program: opened again, it is still paused (nothing is offered
+// or sent) until the user resumes it, and then it goes on from what the receiver verified.
+void TestFileTransfers::pausedSenderStaysPausedAfterARestart()
+{
+    Pair p;
+    std::unique_ptr<SenderMemory> memory;
+    const QString store = rememberAlice(p, memory);
+    p.alice->setStallTimeout(100);
+    QSignalSpy bobPaused(p.bob.get(), &FileTransfers::paused);
+    QSignalSpy bobDone(p.bob.get(), &FileTransfers::finished);
+    bool pausing = false;
+    const QByteArray content = randomBytes(40 * 1024);
+    const QString tid = offerAndPause(p, p.alice.get(), content, 10 * 1024, &pausing);
+    QVERIFY(!tid.isEmpty());
+    QTRY_COMPARE(bobPaused.size(), 1);
+    QTRY_VERIFY(readFile(store).contains("\"paused\""));
+    const qint64 verified = p.bob->info(tid)->bytes;
+    closeAlice(p, memory);
+
+    QList<qint64> sent;
+    QList<QString> ops; // the controls alice sends: their op
+    p.toBob = [&](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            sent.append(i);
+        if (f.op == u"ctl") {
+            const QByteArray plain = QByteArray::fromBase64(f.data.section(u':', 1).toLatin1());
+            ops.append(QJsonDocument::fromJson(plain.mid(plain.indexOf('|') + 1)).object().value("op"_L1).toString());
+        }
+        return true;
+    };
+    reopenAlice(p, memory);
+    QSignalSpy restored(p.alice.get(), &FileTransfers::restored);
+    QCOMPARE(p.alice->restore(), 1);
+    QCOMPARE(restored.size(), 1);
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Paused);
+    QCOMPARE(p.alice->info(tid)->pausedBy, FileTransfers::PausedBy::You);
+    QTRY_VERIFY(ops.size() >= 3); // stall timeouts pass: the pause is said, no offer, no chunk
+    QVERIFY2(!ops.contains(u"offer"_s), qPrintable(ops.join(u',')));
+    QVERIFY(sent.isEmpty());
+    QCOMPARE(p.bob->info(tid)->state, FileTransfers::State::Paused);
+
+    QVERIFY(p.alice->resumeTransfer(tid));
+    QTRY_COMPARE(bobDone.size(), 1);
+    QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
+    QVERIFY(!sent.isEmpty());
+    QVERIFY(sent.first() * 1024 >= verified); // from what bob verified, not from zero
 }
 
 void TestFileTransfers::shaMismatchRemovesThePart()
