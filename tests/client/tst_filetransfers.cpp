@@ -92,6 +92,18 @@ qint64 chunkIndex(const LinkFile &frame)
     return chunk ? qint64(chunk->index) : -1;
 }
 
+/// A hook that lets every frame through and counts them: the indexes of chunks in @p chunks, control frames in
+/// @p controls.
+Hook countFrames(QList<qint64> &chunks, int &controls)
+{
+    return [&chunks, &controls](LinkFile &f, bool) {
+        if (const qint64 i = chunkIndex(f); i >= 0)
+            chunks.append(i);
+        controls += f.op == u"ctl";
+        return true;
+    };
+}
+
 /// Changes the offer in a control frame (the fake sealing is readable).
 bool rewriteOffer(LinkFile &frame, const std::function<void(FileControl &)> &change)
 {
@@ -442,12 +454,7 @@ void TestFileTransfers::unknownTransferKeepsTheSendersPause()
     p.alice->setStallTimeout(100);
     QList<qint64> sent;
     int controls = 0;
-    p.toBob = [&](LinkFile &f, bool) {
-        if (const qint64 i = chunkIndex(f); i >= 0)
-            sent.append(i);
-        controls += f.op == u"ctl";
-        return true;
-    };
+    p.toBob = countFrames(sent, controls);
     QSignalSpy bobPaused(p.bob.get(), &FileTransfers::paused);
     QSignalSpy done(p.bob.get(), &FileTransfers::finished);
     bool pausing = false;
@@ -862,12 +869,7 @@ void TestFileTransfers::senderPauseStopsChunksPastTheStallTimeout()
     p.alice->setStallTimeout(1000);
     QList<qint64> sent;
     int controls = 0;
-    p.toBob = [&](LinkFile &f, bool) {
-        if (const qint64 i = chunkIndex(f); i >= 0)
-            sent.append(i);
-        controls += f.op == u"ctl";
-        return true;
-    };
+    p.toBob = countFrames(sent, controls);
     QSignalSpy bobPaused(p.bob.get(), &FileTransfers::paused);
     QSignalSpy bobResumed(p.bob.get(), &FileTransfers::resumed);
     QSignalSpy aliceResumed(p.alice.get(), &FileTransfers::resumed);
