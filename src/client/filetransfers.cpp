@@ -296,14 +296,20 @@ int FileTransfers::restore()
     return goingOn;
 }
 
+bool FileTransfers::offeredPeerIsThere(Transfer &t)
+{
+    if (!m_transport.peerKey || t.peerKey.isEmpty() || m_transport.peerKey(t.info.peer) == t.peerKey)
+        return true;
+    end(t, State::Failed, tr("%1 is not the peer the file was offered to (its identity key is another one); it "
+                             "is not sent.")
+                              .arg(t.info.peer));
+    return false;
+}
+
 void FileTransfers::offerAgain(Transfer &t)
 {
-    if (m_transport.peerKey && !t.peerKey.isEmpty() && m_transport.peerKey(t.info.peer) != t.peerKey) {
-        end(t, State::Failed, tr("%1 is not the peer the file was offered to (its identity key is another one); it "
-                                 "is not sent.")
-                                  .arg(t.info.peer));
+    if (!offeredPeerIsThere(t))
         return;
-    }
     // A receiver that forgot the transfer forgot its pause too; ours holds the offer back until we resume.
     t.peerPaused = false;
     t.peerPauseReason.clear();
@@ -411,7 +417,11 @@ bool FileTransfers::accept(const QString &tid, const QString &dir)
     QString error;
     t->part = PartFile::open(dir, { t->info.peer, t->info.name, t->info.size, t->info.sha256 }, &error);
     if (!t->part) {
-        decline(tid);
+        // Our disk, not a no: the sender hears that it failed here (and the transfer ends once).
+        FileControl c;
+        c.kind = FileControl::Kind::Failed;
+        c.reason = u"write_failed"_s;
+        sendControl(*t, c);
         end(*t, State::Failed, error);
         return false;
     }
@@ -592,7 +602,7 @@ void FileTransfers::announcePause(Transfer &t)
         return;
     if (!t.ourPause.isEmpty()) {
         sendPause(t);
-    } else if (t.outgoing() && t.peerPaused && t.standing) {
+    } else if (t.outgoing() && t.peerPaused && t.standing && offeredPeerIsThere(t)) {
         sendControl(t, *t.standing); // the receiver answers an offer again with its last word
         t.lastAnnounceMs = now();
     }
@@ -938,7 +948,8 @@ void FileTransfers::tick()
         }
         if (t->outgoing() && t->info.state == State::Offered) {
             busy = true;
-            if (now() - t->lastProgressMs > m_stallMs && m_transport.present(t->info.peer) && t->standing) {
+            if (now() - t->lastProgressMs > m_stallMs && m_transport.present(t->info.peer) && t->standing
+                && offeredPeerIsThere(*t)) {
                 sendControl(*t, *t->standing); // no answer yet: the offer may have been lost on a path that dropped
                 t->lastProgressMs = now();
             }

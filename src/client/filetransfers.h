@@ -210,6 +210,9 @@ private:
     void announcePause(Transfer &t);
     /// Outgoing: offers @p t again under its id and key (the receiver was restarted, or we were).
     void offerAgain(Transfer &t);
+    /// Outgoing: whether @p t's peer still has the identity key the offer was first made to (the offer carries the
+    /// transfer's key: it goes to nobody else); when not, the transfer fails.
+    bool offeredPeerIsThere(Transfer &t);
     /// Outgoing: what the memory keeps of @p t; written at once when @p urgent.
     void remember(const Transfer &t, bool urgent);
     qint64 now() const { return m_clock ? m_clock() : m_elapsed.elapsed(); }

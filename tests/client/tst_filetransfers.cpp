@@ -40,6 +40,8 @@ struct Pair
     int viaHub = 0;
     Hook toBob;
     Hook toAlice;
+    /// The identity key each side's transport reports for its peer (none by default).
+    std::function<QByteArray(const QString &peer)> peerKey;
 
     Pair()
     {
@@ -70,6 +72,7 @@ struct Pair
         t.sendChunk = [this, send](const QString &, bool direct, const QString &tid, const QByteArray &chunk) {
             return (!direct || link) && send(direct, LinkFile { tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) });
         };
+        t.peerKey = [this](const QString &peer) { return peerKey ? peerKey(peer) : QByteArray(); };
         t.seal = [](const QString &, const QString &mid, const QByteArray &plain) -> std::optional<QString> {
             return QString::fromLatin1(QByteArray(mid.toUtf8() + '|' + plain).toBase64());
         };
@@ -170,6 +173,7 @@ private Q_SLOTS:
     void aPartHasOneWriter();
     void unknownTransferKeepsTheSendersPause();
     void pausedSenderStaysPausedAfterARestart();
+    void offerGoesAgainOnlyToTheSameKey();
     void lostChunkGoesOnFromTheLastVerified();
     void pathSwitchInTheMiddle();
     void cancelBySenderCleansUp();
@@ -531,6 +535,31 @@ void TestFileTransfers::pausedSenderStaysPausedAfterARestart()
     QCOMPARE(readFile(QDir(m_inbox).filePath(u"data.bin"_s)), content);
     QVERIFY(!sent.isEmpty());
     QVERIFY(sent.first() * 1024 >= verified); // from what bob verified, not from zero
+}
+
+// An offer not yet answered is said again every stall time; it carries the transfer's key, so it goes again only to
+// the identity key it was first made to (the id may now be someone else's, on another hub).
+void TestFileTransfers::offerGoesAgainOnlyToTheSameKey()
+{
+    Pair p;
+    QByteArray bobKey(32, 'b');
+    p.peerKey = [&bobKey](const QString &) { return bobKey; };
+    p.alice->setStallTimeout(100);
+    QList<qint64> sent;
+    int controls = 0;
+    p.toBob = countFrames(sent, controls);
+    QSignalSpy offers(p.bob.get(), &FileTransfers::offerReceived); // bob does not answer
+    QSignalSpy failed(p.alice.get(), &FileTransfers::failed);
+    const QString tid = p.alice->offer(u"bob"_s, writeFile(*m_dir, u"x.bin"_s, randomBytes(3000)));
+    QVERIFY(!tid.isEmpty());
+    QTRY_VERIFY(controls >= 2); // said again while unanswered
+    bobKey = QByteArray(32, 'm'); // "bob" is someone else now
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(failed.at(0).at(0).value<FileTransfers::Info>().error.contains(u"identity key"_s));
+    const int controlsThen = controls;
+    QCOMPARE(p.alice->info(tid)->state, FileTransfers::State::Failed);
+    QVERIFY(sent.isEmpty());
+    QCOMPARE(controls, controlsThen);
 }
 
 void TestFileTransfers::shaMismatchRemovesThePart()
