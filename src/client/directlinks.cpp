@@ -518,26 +518,34 @@ void DirectLinks::authenticated(QWebSocket *socket, Conn &conn)
     Q_EMIT linkUp(peer);
 }
 
+DirectLinks::Conn *DirectLinks::upLink(const QString &peer, QWebSocket **socket)
+{
+    *socket = m_peers.value(peer).link;
+    const auto it = m_conns.find(*socket);
+    if (!*socket || it == m_conns.end() || (*socket)->state() != QAbstractSocket::ConnectedState)
+        return nullptr;
+    return &*it;
+}
+
 bool DirectLinks::send(const QString &peer, const QByteArray &frame)
 {
-    QWebSocket *socket = m_peers.value(peer).link;
-    const auto it = m_conns.find(socket);
-    if (!socket || it == m_conns.end() || socket->state() != QAbstractSocket::ConnectedState)
-        return false;
-    sendFrame(socket, *it, frame);
-    return true;
+    QWebSocket *socket = nullptr;
+    Conn *conn = upLink(peer, &socket);
+    if (conn)
+        sendFrame(socket, *conn, frame);
+    return conn;
 }
 
 bool DirectLinks::sendChunk(const QString &peer, const QString &tid, const QByteArray &chunk)
 {
-    QWebSocket *socket = m_peers.value(peer).link;
-    const auto it = m_conns.find(socket);
-    if (!socket || it == m_conns.end() || socket->state() != QAbstractSocket::ConnectedState)
+    QWebSocket *socket = nullptr;
+    Conn *conn = upLink(peer, &socket);
+    if (!conn)
         return false;
-    if (it->theirBinary)
+    if (conn->theirBinary)
         socket->sendBinaryMessage(encodeBinaryFileFrame(QStringView(), tid, chunk));
     else
-        sendFrame(socket, *it, encode(LinkFile { tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) }));
+        sendFrame(socket, *conn, encode(LinkFile { tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) }));
     return true;
 }
 

@@ -155,6 +155,8 @@ private:
     void onNewConnection();
     void adopt(QWebSocket *socket, const Conn &conn);
     void onBinary(QWebSocket *socket, const QByteArray &bytes);
+    /// The connection of @p peer's link (and its socket) when the link is up and connected; null otherwise.
+    Conn *upLink(const QString &peer, QWebSocket **socket);
     void onText(QWebSocket *socket, const QString &text);
     void dispatch(const QString &peer, const LinkEnvelope &frame);
     void onClosed(QWebSocket *socket);

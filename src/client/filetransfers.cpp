@@ -202,7 +202,7 @@ QString FileTransfers::offer(const QString &peer, const QString &path)
     t->info.path = fi.absoluteFilePath();
     t->key = Crypto::newChunkKey();
     t->chunkBytes = m_chunkBytes;
-    t->chunks = std::max<qint64>(1, (t->info.size + m_chunkBytes - 1) / m_chunkBytes);
+    t->chunks = chunkCount(t->info.size, m_chunkBytes);
     t->source = std::move(source);
     t->peerKey = m_transport.peerKey ? m_transport.peerKey(peer) : QByteArray();
     t->mtimeMs = fi.lastModified().toMSecsSinceEpoch();
@@ -241,7 +241,7 @@ int FileTransfers::restore()
         t->info.path = e.path;
         t->key = e.key;
         t->chunkBytes = e.chunkBytes;
-        t->chunks = std::max<qint64>(1, (e.size + e.chunkBytes - 1) / e.chunkBytes);
+        t->chunks = chunkCount(e.size, e.chunkBytes);
         t->acked = e.acked;
         t->next = e.acked;
         t->info.bytes = std::min(e.size, e.acked * e.chunkBytes);
@@ -393,7 +393,7 @@ void FileTransfers::onOffer(const QString &peer, const QString &tid, const FileC
     t->info.sha256 = offer.sha256;
     t->key = offer.key;
     t->chunkBytes = offer.chunkBytes;
-    t->chunks = std::max<qint64>(1, (offer.size + offer.chunkBytes - 1) / offer.chunkBytes);
+    t->chunks = chunkCount(offer.size, offer.chunkBytes);
     Transfer &ref = *t;
     m_transfers.emplace(tid, std::move(t));
     if (offer.size > m_maxIncoming) {

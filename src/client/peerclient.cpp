@@ -97,15 +97,15 @@ void PeerClient::wireFiles()
         m_hub->send(encode(FileRequest { peer, frame.tid, frame.op, frame.data }));
         return true;
     };
-    transport.sendChunk = [this](const QString &peer, bool direct, const QString &tid, const QByteArray &chunk) {
+    transport.sendChunk = [this, sendHub = transport.sendHub](const QString &peer, bool direct, const QString &tid,
+                                                              const QByteArray &chunk) {
         if (direct)
             return m_paths->sendChunk(peer, tid, chunk);
+        if (!m_hubTakesBinaryFiles)
+            return sendHub(peer, LinkFile { tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) });
         if (!isJoined())
             return false;
-        if (m_hubTakesBinaryFiles)
-            m_hub->sendBinary(encodeBinaryFileFrame(peer, tid, chunk));
-        else
-            m_hub->send(encode(FileRequest { peer, tid, u"chunk"_s, QString::fromLatin1(toBase64Url(chunk)) }));
+        m_hub->sendBinary(encodeBinaryFileFrame(peer, tid, chunk));
         return true;
     };
     // Control frames go sealed to the peer's prekey of now, like a message (and only so: never in the clear).

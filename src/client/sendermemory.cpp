@@ -92,7 +92,7 @@ std::optional<SenderMemory::Entry> entryOf(const QJsonObject &o, QString *why)
     if (!key)
         return bad(u"key"_s);
     e.key = *key;
-    const qint64 chunks = std::max<qint64>(1, (e.size + e.chunkBytes - 1) / e.chunkBytes);
+    const qint64 chunks = chunkCount(e.size, e.chunkBytes);
     const auto acked = wholeJsonNumber(o.value("acked"_L1), chunks);
     if (!acked)
         return bad(u"acked"_s);

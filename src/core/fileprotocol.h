@@ -17,6 +17,12 @@ inline constexpr int MaxChunkBytes = 32 * 1024;
 /// Smallest chunk a sender may choose.
 inline constexpr int MinChunkBytes = 1024;
 
+/// How many chunks of @p chunkBytes a file of @p size bytes has (a file of 0 bytes has one, empty).
+inline qint64 chunkCount(qint64 size, int chunkBytes)
+{
+    return size <= 0 ? 1 : (size + chunkBytes - 1) / chunkBytes;
+}
+
 /// A control frame (`op` "ctl"), sealed end to end: the offer and the answers to it.
 struct FileControl
 {

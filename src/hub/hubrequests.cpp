@@ -118,24 +118,16 @@ void HubRequests::onTextMessage(HubSession *session, const QByteArray &utf8)
 {
     if (session->isClosing())
         return;
-    // One reading of the clock for the whole request, or the whole read (the clock is a measurable share of a
-    // relayed message).
-    m_requestMs = m_reading ? m_readingMs : nowMs();
-    m_requestBytes = utf8.size();
-    session->touch(m_requestMs);
-    if (HubCounters *counters = session->counters())
-        counters->bytesReceived += quint64(utf8.size());
+    startRequest(session, utf8.size());
     if (Q_UNLIKELY(m_output.observer()))
         m_output.observer()(true, utf8);
+    // (the ref is found in the bytes only when it is needed)
     if (utf8.size() > m_config.maxMessageBytes) {
-        refuseAndClose(session, ErrorCode::TooLarge,
-                       u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(utf8.size()),
-                       LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, refOf(utf8));
+        refuseTooLarge(session, utf8.size(), refOf(utf8));
         return;
     }
     if (!session->byteBucket().tryTake(m_requestMs, double(utf8.size()))) {
-        sendError(session, ErrorCode::RateLimited,
-                  u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), refOf(utf8));
+        refuseBytes(session, refOf(utf8));
         return;
     }
     // The hot path: a plain message, found in its bytes and handed on with `from` and `ts` spliced in. Whatever
@@ -162,11 +154,7 @@ void HubRequests::onBinaryMessage(HubSession *session, const QByteArray &bytes)
 {
     if (session->isClosing())
         return;
-    m_requestMs = m_reading ? m_readingMs : nowMs();
-    m_requestBytes = bytes.size();
-    session->touch(m_requestMs);
-    if (HubCounters *counters = session->counters())
-        counters->bytesReceived += quint64(bytes.size());
+    startRequest(session, bytes.size());
     // The only binary frame is a file chunk from a native peer (an addition; socket.io's binary packets are refused
     // as they come).
     std::optional<BinaryFileFrame> frame = session->isSocketIo() ? std::nullopt : decodeBinaryFileFrame(bytes);
@@ -178,39 +166,57 @@ void HubRequests::onBinaryMessage(HubSession *session, const QByteArray &bytes)
         return;
     }
     // A chunk: checked as the text frame it stands for.
-    const QString &ref = frame->tid;
     if (bytes.size() > m_config.maxMessageBytes) {
-        refuseAndClose(session, ErrorCode::TooLarge,
-                       u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(bytes.size()),
-                       LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, ref);
+        refuseTooLarge(session, bytes.size(), frame->tid);
         return;
     }
     if (!session->byteBucket().tryTake(m_requestMs, double(bytes.size()))) {
-        sendError(session, ErrorCode::RateLimited,
-                  u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), ref);
+        refuseBytes(session, frame->tid);
         return;
-    }
-    const FileRequest asText { frame->peer, frame->tid, u"chunk"_s, QString() };
-    if (Q_UNLIKELY(m_output.observer())) {
-        FileRequest seen = asText;
-        seen.data = QString::fromLatin1(toBase64Url(frame->chunk));
-        m_output.observer()(true, encode(seen));
     }
     HubSession *target = m_registry.live(frame->peer);
-    if (!target || !target->takesBinaryFiles()) {
+    const bool binary = target && target->takesBinaryFiles();
+    const bool observed = Q_UNLIKELY(bool(m_output.observer()));
+    FileRequest asText { frame->peer, frame->tid, u"chunk"_s, QString() };
+    if (!binary || observed)
+        asText.data = QString::fromLatin1(toBase64Url(frame->chunk));
+    if (observed)
+        m_output.observer()(true, encode(asText));
+    if (!binary) {
         // An older client, a peer on another hub of the cluster, or nobody: as the text frame it stands for.
-        FileRequest text = asText;
-        text.data = QString::fromLatin1(toBase64Url(frame->chunk));
-        handle(session, text);
+        handle(session, asText);
         return;
     }
-    if (!admitFileFrame(session, frame->tid, u"chunk", frame->chunk.size()))
+    if (!admitFileFrame(session, frame->tid, asText.op, frame->chunk.size()))
         return;
     const QByteArray out = encodeBinaryFileFrame(session->id(), frame->tid, frame->chunk);
-    QByteArray seen;
-    if (Q_UNLIKELY(m_output.observer()))
-        seen = encode(FileFrame { session->id(), frame->tid, asText.op, QString::fromLatin1(toBase64Url(frame->chunk)) });
+    const QByteArray seen = observed ? encode(FileFrame { session->id(), asText.tid, asText.op, asText.data })
+                                     : QByteArray();
     m_owner.deliverFrame(target, WsFrame::frame(WsFrame::Binary, out), seen);
+}
+
+void HubRequests::startRequest(HubSession *session, qsizetype bytes)
+{
+    // One reading of the clock for the whole request, or the whole read (the clock is a measurable share of a
+    // relayed message).
+    m_requestMs = m_reading ? m_readingMs : nowMs();
+    m_requestBytes = bytes;
+    session->touch(m_requestMs);
+    if (HubCounters *counters = session->counters())
+        counters->bytesReceived += quint64(bytes);
+}
+
+void HubRequests::refuseTooLarge(HubSession *session, qsizetype bytes, const QString &ref)
+{
+    refuseAndClose(session, ErrorCode::TooLarge,
+                   u"A message is at most %1 bytes; this one has %2."_s.arg(m_config.maxMessageBytes).arg(bytes),
+                   LeaveReason::TooLarge, QWebSocketProtocol::CloseCodeTooMuchData, ref);
+}
+
+void HubRequests::refuseBytes(HubSession *session, const QString &ref)
+{
+    sendError(session, ErrorCode::RateLimited,
+              u"Too many bytes: at most %1 per second."_s.arg(qint64(m_config.bytesPerSecond)), ref);
 }
 
 bool HubRequests::admitRequest(HubSession *session, const QString &ref, QStringView action, Cost cost)

@@ -134,6 +134,11 @@ private:
     /// Passes a signed receipt on to its `to` (live, in grace, or kept in the mailbox for a bound id).
     void handle(HubSession *session, const ReceiptRequest &receipt);
     void handle(HubSession *session, const FileRequest &file);
+    /// The start of every request (text or binary, @p bytes long): its time, the session's last sign of life, counters.
+    void startRequest(HubSession *session, qsizetype bytes);
+    /// A frame over `max-message-bytes` (the connection is closed), or over the byte rate.
+    void refuseTooLarge(HubSession *session, qsizetype bytes, const QString &ref);
+    void refuseBytes(HubSession *session, const QString &ref);
     /// The checks of a relayed `file` frame of @p op and @p bytes (joined; for chunks: relay-files and the file
     /// rate), answered with an error when it may not go.
     bool admitFileFrame(HubSession *session, const QString &tid, QStringView op, qsizetype bytes);
